@@ -1,0 +1,44 @@
+// Contract of per-function activity sources: perf stat per cgroup, PowerAPI hwpc-sensor reports,
+// cgroup CPU time. The monitor calls `sample` once per tick with the current targets.
+
+/** One function's cgroup(s), as created by the runtime. Paths are absolute (under the cgroup root). */
+export interface ActivityTarget {
+  /** Function name (the attribution key). */
+  readonly name: string;
+  /** cgroup v2 directory (unified hierarchy), when the function has one. */
+  readonly cgroupV2Path?: string;
+  /** cgroup v1 directories by controller ("cpuset", "cpuacct", "perf_event"), when present. */
+  readonly cgroupV1Paths?: Readonly<Record<string, string>>;
+  /** CPUs the function is pinned to (helps per-socket attribution). */
+  readonly cpus: readonly number[];
+}
+
+/** Activity of one target over the interval since the previous sample. */
+export interface TargetActivity {
+  readonly name: string;
+  /** CPU time used, in µs (from cgroup accounting or task-clock). */
+  readonly cpuTimeUs: bigint;
+  /**
+   * Hardware/software event counts over the interval, per socket: socket -> event -> count.
+   * Empty when the source has no counters (cgroup CPU time only).
+   */
+  readonly eventsBySocket: ReadonlyMap<number, ReadonlyMap<string, bigint>>;
+}
+
+export interface ActivitySample {
+  readonly timestampMs: number;
+  readonly intervalMs: number;
+  readonly targets: readonly TargetActivity[];
+  /** Event names in a fixed order (the model's feature order); empty for CPU time only. */
+  readonly events: readonly string[];
+  readonly warnings: readonly string[];
+}
+
+export interface ActivitySource {
+  /** "perf", "hwpc-sensor", "cgroup-cputime". */
+  readonly kind: string;
+  init(): Promise<void>;
+  /** Counts since the previous call for each target (a new target's first sample counts from 0). */
+  sample(targets: readonly ActivityTarget[], nowMs: number): Promise<ActivitySample>;
+  close(): Promise<void>;
+}

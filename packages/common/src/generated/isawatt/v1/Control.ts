@@ -1,0 +1,146 @@
+// Original file: /work/main/proto/isawatt/v1/control.proto
+
+import type * as grpc from '@grpc/grpc-js'
+import type { MethodDefinition } from '@grpc/proto-loader'
+import type { DeployRequest as _isawatt_v1_DeployRequest, DeployRequest__Output as _isawatt_v1_DeployRequest__Output } from '../../isawatt/v1/DeployRequest.js';
+import type { DeployResponse as _isawatt_v1_DeployResponse, DeployResponse__Output as _isawatt_v1_DeployResponse__Output } from '../../isawatt/v1/DeployResponse.js';
+import type { GetAssignmentRequest as _isawatt_v1_GetAssignmentRequest, GetAssignmentRequest__Output as _isawatt_v1_GetAssignmentRequest__Output } from '../../isawatt/v1/GetAssignmentRequest.js';
+import type { GetHostRequest as _isawatt_v1_GetHostRequest, GetHostRequest__Output as _isawatt_v1_GetHostRequest__Output } from '../../isawatt/v1/GetHostRequest.js';
+import type { HealthRequest as _isawatt_v1_HealthRequest, HealthRequest__Output as _isawatt_v1_HealthRequest__Output } from '../../isawatt/v1/HealthRequest.js';
+import type { HealthResponse as _isawatt_v1_HealthResponse, HealthResponse__Output as _isawatt_v1_HealthResponse__Output } from '../../isawatt/v1/HealthResponse.js';
+import type { Host as _isawatt_v1_Host, Host__Output as _isawatt_v1_Host__Output } from '../../isawatt/v1/Host.js';
+import type { HostAssignment as _isawatt_v1_HostAssignment, HostAssignment__Output as _isawatt_v1_HostAssignment__Output } from '../../isawatt/v1/HostAssignment.js';
+import type { ListHostsRequest as _isawatt_v1_ListHostsRequest, ListHostsRequest__Output as _isawatt_v1_ListHostsRequest__Output } from '../../isawatt/v1/ListHostsRequest.js';
+import type { ListHostsResponse as _isawatt_v1_ListHostsResponse, ListHostsResponse__Output as _isawatt_v1_ListHostsResponse__Output } from '../../isawatt/v1/ListHostsResponse.js';
+import type { SetAssignmentRequest as _isawatt_v1_SetAssignmentRequest, SetAssignmentRequest__Output as _isawatt_v1_SetAssignmentRequest__Output } from '../../isawatt/v1/SetAssignmentRequest.js';
+import type { SetAssignmentResponse as _isawatt_v1_SetAssignmentResponse, SetAssignmentResponse__Output as _isawatt_v1_SetAssignmentResponse__Output } from '../../isawatt/v1/SetAssignmentResponse.js';
+import type { TelemetryEvent as _isawatt_v1_TelemetryEvent, TelemetryEvent__Output as _isawatt_v1_TelemetryEvent__Output } from '../../isawatt/v1/TelemetryEvent.js';
+import type { WatchTelemetryRequest as _isawatt_v1_WatchTelemetryRequest, WatchTelemetryRequest__Output as _isawatt_v1_WatchTelemetryRequest__Output } from '../../isawatt/v1/WatchTelemetryRequest.js';
+
+export interface ControlClient extends grpc.Client {
+  /**
+   * Sets several hosts' assignments at once; if any host fails to ack, every host is rolled back
+   * to the assignment it had before.
+   */
+  Deploy(argument: _isawatt_v1_DeployRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_DeployResponse__Output>): grpc.ClientUnaryCall;
+  Deploy(argument: _isawatt_v1_DeployRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_isawatt_v1_DeployResponse__Output>): grpc.ClientUnaryCall;
+  Deploy(argument: _isawatt_v1_DeployRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_DeployResponse__Output>): grpc.ClientUnaryCall;
+  Deploy(argument: _isawatt_v1_DeployRequest, callback: grpc.requestCallback<_isawatt_v1_DeployResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Sets several hosts' assignments at once; if any host fails to ack, every host is rolled back
+   * to the assignment it had before.
+   */
+  deploy(argument: _isawatt_v1_DeployRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_DeployResponse__Output>): grpc.ClientUnaryCall;
+  deploy(argument: _isawatt_v1_DeployRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_isawatt_v1_DeployResponse__Output>): grpc.ClientUnaryCall;
+  deploy(argument: _isawatt_v1_DeployRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_DeployResponse__Output>): grpc.ClientUnaryCall;
+  deploy(argument: _isawatt_v1_DeployRequest, callback: grpc.requestCallback<_isawatt_v1_DeployResponse__Output>): grpc.ClientUnaryCall;
+  
+  GetAssignment(argument: _isawatt_v1_GetAssignmentRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_HostAssignment__Output>): grpc.ClientUnaryCall;
+  GetAssignment(argument: _isawatt_v1_GetAssignmentRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_isawatt_v1_HostAssignment__Output>): grpc.ClientUnaryCall;
+  GetAssignment(argument: _isawatt_v1_GetAssignmentRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_HostAssignment__Output>): grpc.ClientUnaryCall;
+  GetAssignment(argument: _isawatt_v1_GetAssignmentRequest, callback: grpc.requestCallback<_isawatt_v1_HostAssignment__Output>): grpc.ClientUnaryCall;
+  getAssignment(argument: _isawatt_v1_GetAssignmentRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_HostAssignment__Output>): grpc.ClientUnaryCall;
+  getAssignment(argument: _isawatt_v1_GetAssignmentRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_isawatt_v1_HostAssignment__Output>): grpc.ClientUnaryCall;
+  getAssignment(argument: _isawatt_v1_GetAssignmentRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_HostAssignment__Output>): grpc.ClientUnaryCall;
+  getAssignment(argument: _isawatt_v1_GetAssignmentRequest, callback: grpc.requestCallback<_isawatt_v1_HostAssignment__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * NOT_FOUND when the host id is unknown.
+   */
+  GetHost(argument: _isawatt_v1_GetHostRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_Host__Output>): grpc.ClientUnaryCall;
+  GetHost(argument: _isawatt_v1_GetHostRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_isawatt_v1_Host__Output>): grpc.ClientUnaryCall;
+  GetHost(argument: _isawatt_v1_GetHostRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_Host__Output>): grpc.ClientUnaryCall;
+  GetHost(argument: _isawatt_v1_GetHostRequest, callback: grpc.requestCallback<_isawatt_v1_Host__Output>): grpc.ClientUnaryCall;
+  /**
+   * NOT_FOUND when the host id is unknown.
+   */
+  getHost(argument: _isawatt_v1_GetHostRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_Host__Output>): grpc.ClientUnaryCall;
+  getHost(argument: _isawatt_v1_GetHostRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_isawatt_v1_Host__Output>): grpc.ClientUnaryCall;
+  getHost(argument: _isawatt_v1_GetHostRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_Host__Output>): grpc.ClientUnaryCall;
+  getHost(argument: _isawatt_v1_GetHostRequest, callback: grpc.requestCallback<_isawatt_v1_Host__Output>): grpc.ClientUnaryCall;
+  
+  Health(argument: _isawatt_v1_HealthRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_HealthResponse__Output>): grpc.ClientUnaryCall;
+  Health(argument: _isawatt_v1_HealthRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_isawatt_v1_HealthResponse__Output>): grpc.ClientUnaryCall;
+  Health(argument: _isawatt_v1_HealthRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_HealthResponse__Output>): grpc.ClientUnaryCall;
+  Health(argument: _isawatt_v1_HealthRequest, callback: grpc.requestCallback<_isawatt_v1_HealthResponse__Output>): grpc.ClientUnaryCall;
+  health(argument: _isawatt_v1_HealthRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_HealthResponse__Output>): grpc.ClientUnaryCall;
+  health(argument: _isawatt_v1_HealthRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_isawatt_v1_HealthResponse__Output>): grpc.ClientUnaryCall;
+  health(argument: _isawatt_v1_HealthRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_HealthResponse__Output>): grpc.ClientUnaryCall;
+  health(argument: _isawatt_v1_HealthRequest, callback: grpc.requestCallback<_isawatt_v1_HealthResponse__Output>): grpc.ClientUnaryCall;
+  
+  ListHosts(argument: _isawatt_v1_ListHostsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_ListHostsResponse__Output>): grpc.ClientUnaryCall;
+  ListHosts(argument: _isawatt_v1_ListHostsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_isawatt_v1_ListHostsResponse__Output>): grpc.ClientUnaryCall;
+  ListHosts(argument: _isawatt_v1_ListHostsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_ListHostsResponse__Output>): grpc.ClientUnaryCall;
+  ListHosts(argument: _isawatt_v1_ListHostsRequest, callback: grpc.requestCallback<_isawatt_v1_ListHostsResponse__Output>): grpc.ClientUnaryCall;
+  listHosts(argument: _isawatt_v1_ListHostsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_ListHostsResponse__Output>): grpc.ClientUnaryCall;
+  listHosts(argument: _isawatt_v1_ListHostsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_isawatt_v1_ListHostsResponse__Output>): grpc.ClientUnaryCall;
+  listHosts(argument: _isawatt_v1_ListHostsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_ListHostsResponse__Output>): grpc.ClientUnaryCall;
+  listHosts(argument: _isawatt_v1_ListHostsRequest, callback: grpc.requestCallback<_isawatt_v1_ListHostsResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Sets one host's assignment, pushes it to the agent and waits for its ack (or the deadline).
+   */
+  SetAssignment(argument: _isawatt_v1_SetAssignmentRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_SetAssignmentResponse__Output>): grpc.ClientUnaryCall;
+  SetAssignment(argument: _isawatt_v1_SetAssignmentRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_isawatt_v1_SetAssignmentResponse__Output>): grpc.ClientUnaryCall;
+  SetAssignment(argument: _isawatt_v1_SetAssignmentRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_SetAssignmentResponse__Output>): grpc.ClientUnaryCall;
+  SetAssignment(argument: _isawatt_v1_SetAssignmentRequest, callback: grpc.requestCallback<_isawatt_v1_SetAssignmentResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Sets one host's assignment, pushes it to the agent and waits for its ack (or the deadline).
+   */
+  setAssignment(argument: _isawatt_v1_SetAssignmentRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_SetAssignmentResponse__Output>): grpc.ClientUnaryCall;
+  setAssignment(argument: _isawatt_v1_SetAssignmentRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_isawatt_v1_SetAssignmentResponse__Output>): grpc.ClientUnaryCall;
+  setAssignment(argument: _isawatt_v1_SetAssignmentRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_SetAssignmentResponse__Output>): grpc.ClientUnaryCall;
+  setAssignment(argument: _isawatt_v1_SetAssignmentRequest, callback: grpc.requestCallback<_isawatt_v1_SetAssignmentResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Live telemetry: one event per report the coordinator ingests (optionally for one host).
+   */
+  WatchTelemetry(argument: _isawatt_v1_WatchTelemetryRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_isawatt_v1_TelemetryEvent__Output>;
+  WatchTelemetry(argument: _isawatt_v1_WatchTelemetryRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_isawatt_v1_TelemetryEvent__Output>;
+  /**
+   * Live telemetry: one event per report the coordinator ingests (optionally for one host).
+   */
+  watchTelemetry(argument: _isawatt_v1_WatchTelemetryRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_isawatt_v1_TelemetryEvent__Output>;
+  watchTelemetry(argument: _isawatt_v1_WatchTelemetryRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_isawatt_v1_TelemetryEvent__Output>;
+  
+}
+
+export interface ControlHandlers extends grpc.UntypedServiceImplementation {
+  /**
+   * Sets several hosts' assignments at once; if any host fails to ack, every host is rolled back
+   * to the assignment it had before.
+   */
+  Deploy: grpc.handleUnaryCall<_isawatt_v1_DeployRequest__Output, _isawatt_v1_DeployResponse>;
+  
+  GetAssignment: grpc.handleUnaryCall<_isawatt_v1_GetAssignmentRequest__Output, _isawatt_v1_HostAssignment>;
+  
+  /**
+   * NOT_FOUND when the host id is unknown.
+   */
+  GetHost: grpc.handleUnaryCall<_isawatt_v1_GetHostRequest__Output, _isawatt_v1_Host>;
+  
+  Health: grpc.handleUnaryCall<_isawatt_v1_HealthRequest__Output, _isawatt_v1_HealthResponse>;
+  
+  ListHosts: grpc.handleUnaryCall<_isawatt_v1_ListHostsRequest__Output, _isawatt_v1_ListHostsResponse>;
+  
+  /**
+   * Sets one host's assignment, pushes it to the agent and waits for its ack (or the deadline).
+   */
+  SetAssignment: grpc.handleUnaryCall<_isawatt_v1_SetAssignmentRequest__Output, _isawatt_v1_SetAssignmentResponse>;
+  
+  /**
+   * Live telemetry: one event per report the coordinator ingests (optionally for one host).
+   */
+  WatchTelemetry: grpc.handleServerStreamingCall<_isawatt_v1_WatchTelemetryRequest__Output, _isawatt_v1_TelemetryEvent>;
+  
+}
+
+export interface ControlDefinition extends grpc.ServiceDefinition {
+  Deploy: MethodDefinition<_isawatt_v1_DeployRequest, _isawatt_v1_DeployResponse, _isawatt_v1_DeployRequest__Output, _isawatt_v1_DeployResponse__Output>
+  GetAssignment: MethodDefinition<_isawatt_v1_GetAssignmentRequest, _isawatt_v1_HostAssignment, _isawatt_v1_GetAssignmentRequest__Output, _isawatt_v1_HostAssignment__Output>
+  GetHost: MethodDefinition<_isawatt_v1_GetHostRequest, _isawatt_v1_Host, _isawatt_v1_GetHostRequest__Output, _isawatt_v1_Host__Output>
+  Health: MethodDefinition<_isawatt_v1_HealthRequest, _isawatt_v1_HealthResponse, _isawatt_v1_HealthRequest__Output, _isawatt_v1_HealthResponse__Output>
+  ListHosts: MethodDefinition<_isawatt_v1_ListHostsRequest, _isawatt_v1_ListHostsResponse, _isawatt_v1_ListHostsRequest__Output, _isawatt_v1_ListHostsResponse__Output>
+  SetAssignment: MethodDefinition<_isawatt_v1_SetAssignmentRequest, _isawatt_v1_SetAssignmentResponse, _isawatt_v1_SetAssignmentRequest__Output, _isawatt_v1_SetAssignmentResponse__Output>
+  WatchTelemetry: MethodDefinition<_isawatt_v1_WatchTelemetryRequest, _isawatt_v1_TelemetryEvent, _isawatt_v1_WatchTelemetryRequest__Output, _isawatt_v1_TelemetryEvent__Output>
+}

@@ -1,0 +1,10 @@
+// Original file: /work/main/proto/isawatt/v1/control.proto
+
+
+export interface GetAssignmentRequest {
+  'host_id'?: (string);
+}
+
+export interface GetAssignmentRequest__Output {
+  'host_id': (string);
+}

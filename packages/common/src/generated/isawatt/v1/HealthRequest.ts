@@ -1,0 +1,8 @@
+// Original file: /work/main/proto/isawatt/v1/control.proto
+
+
+export interface HealthRequest {
+}
+
+export interface HealthRequest__Output {
+}

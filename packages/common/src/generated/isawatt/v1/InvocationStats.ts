@@ -1,0 +1,67 @@
+// Original file: /work/main/proto/isawatt/v1/types.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+/**
+ * Per-function load-driver and invocation figures over one tick (or one run).
+ */
+export interface InvocationStats {
+  /**
+   * Invocations that returned a result.
+   */
+  'completed'?: (number | string | Long);
+  /**
+   * Invocations that returned an error.
+   */
+  'errors'?: (number | string | Long);
+  /**
+   * Invocations failed because they ran past the function's timeout.
+   */
+  'timeouts'?: (number | string | Long);
+  /**
+   * Arrivals that could not be served (no free worker and the queue bound reached).
+   */
+  'dropped'?: (number | string | Long);
+  /**
+   * Latency percentiles of completed invocations, in milliseconds (0 when none completed).
+   */
+  'latency_p50_ms'?: (number | string);
+  'latency_p95_ms'?: (number | string);
+  'latency_p99_ms'?: (number | string);
+  /**
+   * Completed invocations per second over the interval.
+   */
+  'achieved_rps'?: (number | string);
+}
+
+/**
+ * Per-function load-driver and invocation figures over one tick (or one run).
+ */
+export interface InvocationStats__Output {
+  /**
+   * Invocations that returned a result.
+   */
+  'completed': (string);
+  /**
+   * Invocations that returned an error.
+   */
+  'errors': (string);
+  /**
+   * Invocations failed because they ran past the function's timeout.
+   */
+  'timeouts': (string);
+  /**
+   * Arrivals that could not be served (no free worker and the queue bound reached).
+   */
+  'dropped': (string);
+  /**
+   * Latency percentiles of completed invocations, in milliseconds (0 when none completed).
+   */
+  'latency_p50_ms': (number);
+  'latency_p95_ms': (number);
+  'latency_p99_ms': (number);
+  /**
+   * Completed invocations per second over the interval.
+   */
+  'achieved_rps': (number);
+}

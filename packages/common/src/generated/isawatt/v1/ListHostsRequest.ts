@@ -1,0 +1,8 @@
+// Original file: /work/main/proto/isawatt/v1/control.proto
+
+
+export interface ListHostsRequest {
+}
+
+export interface ListHostsRequest__Output {
+}

@@ -1,0 +1,14 @@
+// Public surface of @isawatt/common: proto loading and types, units, errors, lifecycle, logging,
+// backoff, config loading, TLS. No business logic lives here.
+export * from './units.js';
+export * from './errors.js';
+export * from './exit-codes.js';
+export * from './logger.js';
+export * from './backoff.js';
+export * from './lifecycle.js';
+export * from './config-loader.js';
+export * from './tls.js';
+export { loadProtos, protoRoot, PROTO_LOADER_OPTIONS } from './proto/load.js';
+export type * as wire from './generated/wire.js';
+export type { ProtoGrpcType as AgentLinkProto } from './generated/agent_link.js';
+export type { ProtoGrpcType as ControlProto } from './generated/control.js';

@@ -1,0 +1,73 @@
+// TLS material for gRPC servers and clients. Plaintext is only allowed on loopback unless the
+// operator passes --insecure explicitly (see `assertTransportAllowed`).
+import * as grpc from '@grpc/grpc-js';
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { ConfigError } from './errors.js';
+
+export interface TlsFiles {
+  /** CA bundle to verify the peer (server: client certs, i.e. mTLS; client: the server cert). */
+  caFile?: string | undefined;
+  certFile?: string | undefined;
+  keyFile?: string | undefined;
+}
+
+function read(path: string, what: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new ConfigError([`${what}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? err})`], 'tls');
+  }
+}
+
+/** True for 127.0.0.0/8, ::1 and "localhost". */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (h === 'localhost' || h === '::1') return true;
+  if (isIP(h) === 4) return h.startsWith('127.');
+  return false;
+}
+
+/** Splits "host:port" (IPv6 in brackets) into its parts; throws on nonsense. */
+export function splitHostPort(address: string, what = 'address'): { host: string; port: number } {
+  const m = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(address.trim());
+  if (!m) throw new ConfigError([`${what}: expected HOST:PORT, got "${address}"`], what);
+  const port = Number(m[2]);
+  if (port > 65535) throw new ConfigError([`${what}: port ${port} out of range`], what);
+  return { host: m[1] as string, port };
+}
+
+/** Refuses plaintext on a non-loopback address unless insecure is set. */
+export function assertTransportAllowed(address: string, tls: boolean, insecure: boolean, what: string): void {
+  if (tls || insecure) return;
+  const { host } = splitHostPort(address, what);
+  if (!isLoopbackHost(host)) {
+    throw new ConfigError(
+      [`${what}: plaintext gRPC on non-loopback address ${address} refused; configure TLS (tls.certFile/keyFile) or pass --insecure`],
+      what,
+    );
+  }
+}
+
+export function hasServerTls(files: TlsFiles): boolean {
+  return Boolean(files.certFile && files.keyFile);
+}
+
+/** Server credentials: TLS when cert+key are given; mutual TLS when a CA is given too. */
+export function serverCredentials(files: TlsFiles): grpc.ServerCredentials {
+  if (!hasServerTls(files)) return grpc.ServerCredentials.createInsecure();
+  const ca = files.caFile ? read(files.caFile, 'tls.caFile') : null;
+  return grpc.ServerCredentials.createSsl(
+    ca,
+    [{ cert_chain: read(files.certFile as string, 'tls.certFile'), private_key: read(files.keyFile as string, 'tls.keyFile') }],
+    ca !== null,
+  );
+}
+
+/** Client credentials: TLS when a CA is given (plus a client cert for mTLS), else insecure. */
+export function clientCredentials(files: TlsFiles): grpc.ChannelCredentials {
+  if (!files.caFile) return grpc.credentials.createInsecure();
+  const key = files.keyFile ? read(files.keyFile, 'tls.keyFile') : null;
+  const cert = files.certFile ? read(files.certFile, 'tls.certFile') : null;
+  return grpc.credentials.createSsl(read(files.caFile, 'tls.caFile'), key, cert);
+}

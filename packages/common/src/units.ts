@@ -1,0 +1,48 @@
+// Unit helpers. Energy counters are bigint microjoules (they exceed 2^53 on real hosts); power is a
+// number in watts. Conversions live here so that no other file multiplies by 1e6 by hand.
+
+/** Parses a uint64 that arrived as a decimal string (proto longs: String), a number or a bigint. */
+export function toBigInt(value: string | number | bigint | null | undefined, what = 'value'): bigint {
+  if (value === null || value === undefined || value === '') return 0n;
+  if (typeof value === 'bigint') return value;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value) || !Number.isInteger(value)) {
+      throw new RangeError(`${what}: expected an integer, got ${value}`);
+    }
+    return BigInt(value);
+  }
+  if (!/^-?\d+$/.test(value.trim())) throw new RangeError(`${what}: expected an integer, got "${value}"`);
+  return BigInt(value.trim());
+}
+
+/** For the wire: bigint -> decimal string (proto longs: String). */
+export function toWireU64(value: bigint | number): string {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value) || value < 0) throw new RangeError(`uint64: invalid ${value}`);
+    return Math.round(value).toString();
+  }
+  if (value < 0n) throw new RangeError(`uint64: negative ${value}`);
+  return value.toString();
+}
+
+export const UJ_PER_J = 1_000_000;
+
+export function ujToJ(energyUj: bigint | number): number {
+  return Number(energyUj) / UJ_PER_J;
+}
+
+export function jToUj(energyJ: number): bigint {
+  if (!Number.isFinite(energyJ)) throw new RangeError(`energy: not finite (${energyJ})`);
+  return BigInt(Math.round(energyJ * UJ_PER_J));
+}
+
+/** Mean power in watts of an energy delta over an interval. 0 for an empty interval. */
+export function powerW(energyUj: bigint | number, intervalMs: number): number {
+  if (intervalMs <= 0) return 0;
+  return Number(energyUj) / 1000 / intervalMs;
+}
+
+/** Energy in µJ of a constant power over an interval. */
+export function energyUjOf(powerW_: number, intervalMs: number): bigint {
+  return BigInt(Math.round(powerW_ * intervalMs * 1000));
+}
