@@ -1,0 +1,115 @@
+// isawatt worker harness for WebAssembly functions (protocol: docs/design/worker-protocol.md).
+//   node functions/_harness/wasm/harness.mjs <function-dir> <entry.wasm>
+// Instantiates the WASI reactor module once under node:wasi (warm), then answers one invocation
+// per stdin line. ABI (C functions get it from functions/_harness/native/isawatt_harness.h):
+//   isawatt_alloc(size i32) -> ptr i32          buffer for the input (the module frees it)
+//   isawatt_handle(ptr i32, len i32) -> i32     0 ok / else error; text in the output buffer
+//   isawatt_output_ptr() -> i32, isawatt_output_len() -> i32
+//   isawatt_make_input(seed i64) -> i32         0 ok; the input JSON is left in the output buffer
+// The module's WASI stdout is wired to stderr, so only protocol lines reach our stdout; proc_exit
+// (exit() in C) ends the worker process with that code, like a native crash.
+// EOF on stdin means exit now.
+import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { resolve } from 'node:path';
+import { WASI } from 'node:wasi';
+
+const [fnDir, entry] = process.argv.slice(2);
+if (!fnDir || !entry) {
+  process.stderr.write('usage: harness.mjs <function-dir> <entry.wasm>\n');
+  process.exit(2);
+}
+
+const protoWrite = process.stdout.write.bind(process.stdout);
+process.stdout.write = (chunk, encoding, cb) => process.stderr.write(chunk, encoding, cb);
+function send(line) {
+  protoWrite(line + '\n');
+}
+function oneLine(text) {
+  return String(text).replace(/[\t\r\n]+/g, ' ').slice(0, 4000);
+}
+
+const REQUIRED = ['memory', 'isawatt_alloc', 'isawatt_handle', 'isawatt_output_ptr', 'isawatt_output_len'];
+let exp;
+try {
+  const path = resolve(fnDir, entry);
+  const wasi = new WASI({ version: 'preview1', args: [entry], env: {}, stdin: 0, stdout: 2, stderr: 2, returnOnExit: false });
+  const module = await WebAssembly.compile(await readFile(path));
+  const instance = await WebAssembly.instantiate(module, wasi.getImportObject());
+  exp = instance.exports;
+  const missing = REQUIRED.filter((name) => !(name in exp));
+  if (missing.length > 0) throw new Error(`${entry} does not export ${missing.join(', ')}`);
+  if (typeof exp._initialize === 'function') wasi.initialize(instance);
+  else if (typeof exp._start === 'function') throw new Error(`${entry} is a WASI command (exports _start); build it as a reactor (-mexec-model=reactor)`);
+} catch (err) {
+  process.stderr.write(`harness: cannot load ${resolve(fnDir, entry)}: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(3);
+}
+
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+
+function outputText() {
+  const ptr = exp.isawatt_output_ptr() >>> 0;
+  const len = exp.isawatt_output_len() >>> 0;
+  // A fresh view each time: the memory may have grown (and detached older buffers).
+  return decoder.decode(new Uint8Array(exp.memory.buffer, ptr, len));
+}
+
+const inputBySeed = new Map();
+function inputForSeed(text) {
+  if (!/^\d+$/.test(text)) throw new Error(`bad seed "${text}"`);
+  const cached = inputBySeed.get(text);
+  if (cached !== undefined) return cached;
+  if (typeof exp.isawatt_make_input !== 'function') throw new Error(`${entry} does not export isawatt_make_input`);
+  const rc = exp.isawatt_make_input(BigInt(text));
+  const json = outputText();
+  if (rc !== 0) throw new Error(json || `isawatt_make_input returned ${rc}`);
+  if (inputBySeed.size >= 64) inputBySeed.clear();
+  inputBySeed.set(text, json);
+  return json;
+}
+
+function invoke(line) {
+  const firstTab = line.indexOf('\t');
+  const secondTab = line.indexOf('\t', firstTab + 1);
+  if (firstTab <= 0 || secondTab < 0) {
+    process.stderr.write(`harness: malformed request line (${line.length} chars)\n`);
+    return;
+  }
+  const id = line.slice(0, firstTab);
+  const kind = line.slice(firstTab + 1, secondTab);
+  const payload = line.slice(secondTab + 1);
+  let input;
+  try {
+    if (kind === 'seed') input = inputForSeed(payload);
+    else if (kind === 'json') input = payload;
+    else throw new Error(`unknown request kind "${kind}"`);
+  } catch (err) {
+    send(`${id}\terr\t0\t${oneLine(`bad input: ${err instanceof Error ? err.message : String(err)}`)}`);
+    return;
+  }
+  const bytes = encoder.encode(input);
+  const started = process.hrtime.bigint();
+  try {
+    const ptr = exp.isawatt_alloc(bytes.length) >>> 0;
+    if (ptr === 0) throw new Error(`isawatt_alloc(${bytes.length}) failed`);
+    new Uint8Array(exp.memory.buffer, ptr, bytes.length).set(bytes);
+    const rc = exp.isawatt_handle(ptr, bytes.length);
+    const text = outputText();
+    const durationUs = (process.hrtime.bigint() - started) / 1000n;
+    if (rc === 0) send(`${id}\tok\t${durationUs}\t${text.length > 0 ? oneLine(text) : 'null'}`);
+    else send(`${id}\terr\t${durationUs}\t${oneLine(text || `handler returned ${rc}`)}`);
+  } catch (err) {
+    // A trap (unreachable, out of bounds) leaves the instance in an unknown state: report it and
+    // exit so that the agent starts a fresh worker.
+    const durationUs = (process.hrtime.bigint() - started) / 1000n;
+    send(`${id}\terr\t${durationUs}\t${oneLine(`wasm trap: ${err instanceof Error ? err.message : String(err)}`)}`);
+    process.exit(4);
+  }
+}
+
+const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
+rl.on('line', invoke);
+rl.on('close', () => process.exit(0));
+send(`ready\twasm\t${process.pid}`);

@@ -1,0 +1,45 @@
+// Test function (category: test) whose input selects what it does; the same behaviour exists for
+// every runtime (functions/test-<runtime>). See docs/runtime.md.
+//   {"op":"echo", ...}        returns the input unchanged
+//   {"op":"noop"}             returns {} (dispatch-overhead benchmark)
+//   {"op":"busy","ms":N}      spins the CPU for N ms
+//   {"op":"sleep","ms":N}     sleeps N ms (no CPU)
+//   {"op":"print"}            writes to stdout (must land on stderr), then echoes
+//   {"op":"fail"}             throws (an `err` result; the worker stays up)
+//   {"op":"crash"}            exits the process with code 70
+//   {"op":"hang"}             spins forever (the agent's timeout must kill it)
+export function makeInput(seed) {
+  return { op: 'echo', value: seed };
+}
+
+export async function handler(input) {
+  const op = input && typeof input === 'object' ? input.op : undefined;
+  const ms = Number(input?.ms ?? 0);
+  switch (op) {
+    case 'echo':
+      return input;
+    case 'noop':
+      return {};
+    case 'busy': {
+      const end = performance.now() + ms;
+      let iterations = 0;
+      while (performance.now() < end) iterations++;
+      return { op, ms, iterations };
+    }
+    case 'sleep':
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return { op, ms };
+    case 'print':
+      console.log('test-node: this line goes to stdout and must not break the protocol');
+      return input;
+    case 'fail':
+      throw new Error('requested failure');
+    case 'crash':
+      process.exit(70);
+      break;
+    case 'hang':
+      for (;;);
+    default:
+      throw new Error(`unknown op ${JSON.stringify(op)}`);
+  }
+}
