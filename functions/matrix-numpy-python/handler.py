@@ -1,0 +1,21 @@
+"""Matrix NumPy (Python): product of two random 30x30 matrices with NumPy.
+
+Input: {"a": [[...]], "b": [[...]]} (n x n, generated from the seed). Output: {"n", "c"}.
+"""
+import numpy as np
+
+N = 30
+
+
+def make_input(seed):
+    rng = np.random.default_rng(seed)
+    return {"a": rng.random((N, N)).tolist(), "b": rng.random((N, N)).tolist()}
+
+
+def handler(event):
+    a = np.asarray(event["a"], dtype=np.float64)
+    b = np.asarray(event["b"], dtype=np.float64)
+    if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[0]:
+        raise ValueError(f"cannot multiply matrices of shapes {a.shape} and {b.shape}")
+    c = a @ b
+    return {"n": int(c.shape[0]), "c": c.tolist()}
