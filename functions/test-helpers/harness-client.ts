@@ -31,23 +31,27 @@ export function readFunctionYaml(name: string): FunctionYaml {
   return doc;
 }
 
-/** Command line that starts a worker of `name` (paths relative to the repository root). */
-export function workerCommand(fn: FunctionYaml): { cmd: string; args: string[] } {
-  const dir = join('functions', fn.name);
+/**
+ * Command line that starts a worker of `fn`, as the agent builds it (worker-protocol.md): absolute
+ * paths, run with the function folder as the working directory.
+ */
+export function workerCommand(fn: FunctionYaml): { cmd: string; args: string[]; cwd: string } {
+  const dir = join(functionsDir, fn.name);
+  const harness = join(functionsDir, '_harness');
   switch (fn.runtime) {
     case 'node':
-      return { cmd: process.execPath, args: ['functions/_harness/node/harness.mjs', dir, fn.entry] };
+      return { cmd: process.execPath, args: [join(harness, 'node/harness.mjs'), dir, fn.entry], cwd: dir };
     case 'wasm':
-      return { cmd: process.execPath, args: ['--no-warnings', 'functions/_harness/wasm/harness.mjs', dir, fn.entry] };
+      return { cmd: process.execPath, args: ['--no-warnings', join(harness, 'wasm/harness.mjs'), dir, fn.entry], cwd: dir };
     case 'python':
-      return { cmd: '/usr/bin/python3', args: ['functions/_harness/python/harness.py', dir, fn.entry] };
+      return { cmd: '/usr/bin/python3', args: [join(harness, 'python/harness.py'), dir, fn.entry], cwd: dir };
     case 'native':
-      return { cmd: join(repoRoot, dir, fn.entry), args: [] };
+      return { cmd: join(dir, fn.entry), args: [], cwd: dir };
     case 'java': {
-      const lib = join(repoRoot, dir, 'build/lib');
+      const lib = join(dir, 'build/lib');
       const jars = existsSync(lib) ? readdirSync(lib).filter((f) => f.endsWith('.jar')).map((f) => join(lib, f)) : [];
-      const cp = ['functions/_harness/java/build', join(dir, 'build/classes'), ...jars, ...(fn.classpath ?? [])];
-      return { cmd: 'java', args: ['-XX:+UseSerialGC', '-Xss4m', '-cp', cp.join(':'), 'IsawattHarness', fn.entry] };
+      const cp = [join(harness, 'java/build'), join(dir, 'build/classes'), ...jars, ...(fn.classpath ?? [])];
+      return { cmd: 'java', args: ['-XX:+UseSerialGC', '-cp', cp.join(':'), 'IsawattHarness', fn.entry], cwd: dir };
     }
   }
 }
@@ -87,8 +91,8 @@ export class Worker {
   /** Starts a worker of function `name` and waits for its `ready` line. */
   static async start(name: string, readyTimeoutMs = 60_000): Promise<Worker> {
     const fn = readFunctionYaml(name);
-    const { cmd, args } = workerCommand(fn);
-    const child = spawn(cmd, args, { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
+    const { cmd, args, cwd } = workerCommand(fn);
+    const child = spawn(cmd, args, { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     const w = new Worker(child);
     const ready = await w.nextLine(readyTimeoutMs);
     const [tag, runtime] = ready.split('\t');
