@@ -1,0 +1,139 @@
+import { ConfigError } from '@isawatt/common';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { hostIdFromHostname, loadAgentConfig, parseCpuList } from './config.js';
+
+function tempFile(t: { after(fn: () => void): void }, name: string, text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'isawatt-agent-config-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+function issuesOf(fn: () => unknown): readonly string[] {
+  try {
+    fn();
+  } catch (err) {
+    assert.ok(err instanceof ConfigError, `expected ConfigError, got ${String(err)}`);
+    return err.issues;
+  }
+  assert.fail('expected a ConfigError');
+}
+
+test('defaults fill everything but the coordinator', () => {
+  const { config, warnings } = loadAgentConfig({ flags: { coordinator: '127.0.0.1:7000' }, hostname: 'box-1' });
+  assert.deepEqual(warnings, []);
+  assert.equal(config.coordinator, '127.0.0.1:7000');
+  assert.equal(config.hostId, 'box-1');
+  assert.equal(config.tickIntervalMs, 1000);
+  assert.equal(config.bufferMaxReports, 3600);
+  assert.deepEqual(config.host, { sysfs: '/sys', procfs: '/proc', cgroupfs: '/sys/fs/cgroup' });
+  assert.deepEqual(config.reservedCpus, []);
+  assert.deepEqual(config.http, { listen: '127.0.0.1:9478', explicit: false });
+  assert.equal(config.logLevel, 'info');
+  assert.equal(config.insecure, false);
+  assert.ok(Object.isFrozen(config.host));
+});
+
+test('file < environment < flags', (t) => {
+  const file = tempFile(
+    t,
+    'agent.yaml',
+    ['coordinator: 127.0.0.1:7000', 'hostId: from-file', 'tickIntervalMs: 500', 'reservedCpus: "0-1"', 'host:', '  sysfs: /file/sys', ''].join('\n'),
+  );
+  const { config } = loadAgentConfig({
+    file,
+    env: { ISAWATT_HOST_ID: 'from-env', ISAWATT_TICK_INTERVAL_MS: '250', ISAWATT_PROCFS_ROOT: '/env/proc' },
+    flags: { tickIntervalMs: 200, hostId: undefined },
+    hostname: 'ignored',
+  });
+  assert.equal(config.hostId, 'from-env');
+  assert.equal(config.tickIntervalMs, 200);
+  assert.equal(config.host.sysfs, '/file/sys');
+  assert.equal(config.host.procfs, '/env/proc');
+  assert.deepEqual(config.reservedCpus, [0, 1]);
+});
+
+test('the config file can come from ISAWATT_AGENT_CONFIG', (t) => {
+  const file = tempFile(t, 'a.yaml', 'coordinator: localhost:9\nbufferMaxReports: 10\n');
+  const { config } = loadAgentConfig({ env: { ISAWATT_AGENT_CONFIG: file }, hostname: 'h' });
+  assert.equal(config.bufferMaxReports, 10);
+});
+
+test('every problem is listed at once', (t) => {
+  const file = tempFile(
+    t,
+    'bad.yaml',
+    [
+      'coordinator: "10.0.0.5:7000"',
+      'tickIntervalMs: fast',
+      'bufferMaxReports: 0',
+      'reservedCpus: "0-x"',
+      'logLevel: loud',
+      'tls:',
+      '  certFile: /etc/isawatt/agent.crt',
+      'http:',
+      '  listen: nowhere',
+      '',
+    ].join('\n'),
+  );
+  const issues = issuesOf(() => loadAgentConfig({ file, hostname: 'h' }));
+  const joined = issues.join('\n');
+  for (const expected of [
+    /^tickIntervalMs: expected a number of milliseconds, got "fast"/m,
+    /^bufferMaxReports: must be at least 1/m,
+    /^reservedCpus: "0-x" is not a CPU id or range/m,
+    /^logLevel: /m,
+    /^tls\.keyFile: tls\.certFile and tls\.keyFile go together/m,
+    /^tls\.caFile: required with tls\.certFile/m,
+    /^http\.listen: /m,
+  ]) {
+    assert.match(joined, expected);
+  }
+  assert.ok(issues.length >= 7, joined);
+});
+
+test('plaintext to a non-loopback coordinator is refused unless insecure', () => {
+  const issues = issuesOf(() => loadAgentConfig({ flags: { coordinator: '10.1.2.3:7000' }, hostname: 'h' }));
+  assert.equal(issues.length, 1);
+  assert.match(issues[0] ?? '', /^coordinator: plaintext gRPC to non-loopback address 10\.1\.2\.3:7000 refused/);
+  const ok = loadAgentConfig({ flags: { coordinator: '10.1.2.3:7000', insecure: true }, hostname: 'h' });
+  assert.equal(ok.config.insecure, true);
+  const tls = loadAgentConfig({ flags: { coordinator: '10.1.2.3:7000', 'tls.caFile': '/ca.pem' }, hostname: 'h' });
+  assert.equal(tls.config.tls.caFile, '/ca.pem');
+});
+
+test('a missing coordinator is named with the three ways to give it', () => {
+  const issues = issuesOf(() => loadAgentConfig({ hostname: 'h' }));
+  assert.match(issues.join('\n'), /^coordinator: required: .*--coordinator, ISAWATT_COORDINATOR/m);
+});
+
+test('unknown keys are warnings, not failures', (t) => {
+  const file = tempFile(t, 'u.yaml', 'coordinator: 127.0.0.1:1\ncolour: blue\nhost:\n  gpus: /dev\n');
+  const { warnings } = loadAgentConfig({ file, hostname: 'h' });
+  assert.deepEqual([...warnings].sort(), ['colour: unknown key, ignored', 'host.gpus: unknown key, ignored']);
+});
+
+test('an unreadable or non-mapping file is a ConfigError naming it', (t) => {
+  const missing = join(tmpdir(), 'isawatt-no-such-dir', 'agent.yaml');
+  assert.match(issuesOf(() => loadAgentConfig({ file: missing, hostname: 'h' })).join(), /cannot read \(ENOENT\)/);
+  const list = tempFile(t, 'l.yaml', '- a\n- b\n');
+  assert.match(issuesOf(() => loadAgentConfig({ file: list, hostname: 'h' })).join(), /expected a mapping/);
+});
+
+test('parseCpuList', () => {
+  assert.deepEqual(parseCpuList('0-3,8,10-11'), [0, 1, 2, 3, 8, 10, 11]);
+  assert.deepEqual(parseCpuList(' 5 '), [5]);
+  assert.deepEqual(parseCpuList(''), []);
+  assert.throws(() => parseCpuList('3-1'), /ends before it starts/);
+  assert.throws(() => parseCpuList('a'), /not a CPU id or range/);
+});
+
+test('hostIdFromHostname keeps ids valid', () => {
+  assert.equal(hostIdFromHostname('My Host.lan'), 'My-Host.lan');
+  assert.equal(hostIdFromHostname('---'), 'localhost');
+});
