@@ -1,0 +1,292 @@
+// The tick loop (Kepler's monitor): every interval it reads /proc/stat under the procfs root,
+// samples the energy meter, the activity source and the runtime's invocation figures, asks the
+// attributor to split the host energy, and publishes one immutable TickSnapshot. It is the only
+// writer; readers (the coordinator link, /metrics, `run`) use the TelemetrySource side.
+//
+// Without a meter the host energy is 0 µJ with quality "estimated" and source "none": honest about
+// knowing nothing, never a made-up figure.
+import type { Logger, Service } from '@isawatt/common';
+import { EventEmitter } from 'node:events';
+import type { AttributionResult, Attributor } from '../attribution/attributor.js';
+import type { ActivitySample, ActivitySource } from '../counters/activity-source.js';
+import type { FunctionRuntime } from '../runtime/function-runtime.js';
+import type { EnergyMeter, MeterSample } from '../sensors/energy-meter.js';
+import { systemClock, type Clock } from './clock.js';
+import { delay } from './delay.js';
+import { readProcStat, utilizationBetween, type ProcStat } from './proc-stat.js';
+import type { Quality } from './quality.js';
+import type { DomainFigure, FunctionFigure, InvocationFigures, TelemetrySource, TickSnapshot } from './snapshot.js';
+
+/** CPU time (µs, user + system, cumulative) and resident memory (bytes) of the agent process. */
+export interface ProcessFigures {
+  cpuTimeUs(): bigint;
+  rssBytes(): number;
+}
+
+export const nodeProcessFigures: ProcessFigures = {
+  cpuTimeUs: () => {
+    const u = process.cpuUsage();
+    return BigInt(u.user + u.system);
+  },
+  rssBytes: () => process.memoryUsage.rss(),
+};
+
+export interface MonitorOptions {
+  readonly procfsRoot: string;
+  readonly intervalMs: number;
+  readonly log: Logger;
+  /** Socket of each logical CPU (attribution input). */
+  readonly socketOfCpu: ReadonlyMap<number, number>;
+  readonly meter?: EnergyMeter | undefined;
+  readonly activity?: ActivitySource | undefined;
+  readonly attributor?: Attributor | undefined;
+  readonly runtime?: FunctionRuntime | undefined;
+  readonly clock?: Clock;
+  readonly processFigures?: ProcessFigures;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+function powerOf(energyUj: bigint, intervalMs: number): number {
+  return intervalMs > 0 ? Number(energyUj) / 1000 / intervalMs : 0;
+}
+
+export class TelemetryMonitor extends EventEmitter<{ snapshot: [TickSnapshot] }> implements Service, TelemetrySource {
+  readonly name = 'telemetry';
+  private readonly log: Logger;
+  private readonly clock: Clock;
+  private readonly proc: ProcessFigures;
+  private intervalMs: number;
+  private seq = 0n;
+  private latest: TickSnapshot | undefined;
+  private prevStat: ProcStat | undefined;
+  private prevMonoMs = 0;
+  private prevAgentCpuUs = 0n;
+  private meterOk = true;
+  private statOk = true;
+  private baselined = false;
+
+  constructor(private readonly opts: MonitorOptions) {
+    super();
+    this.log = opts.log;
+    this.clock = opts.clock ?? systemClock;
+    this.proc = opts.processFigures ?? nodeProcessFigures;
+    this.intervalMs = opts.intervalMs;
+  }
+
+  snapshot(): TickSnapshot | undefined {
+    return this.latest;
+  }
+
+  /** Changes the tick length from the next tick on (the coordinator may ask for one in Welcome). */
+  setIntervalMs(ms: number): void {
+    if (!Number.isInteger(ms) || ms < 10) throw new RangeError(`tick interval: expected an integer >= 10 ms, got ${ms}`);
+    if (ms !== this.intervalMs) this.log.info({ fromMs: this.intervalMs, toMs: ms }, 'tick interval changed');
+    this.intervalMs = ms;
+  }
+
+  get tickIntervalMs(): number {
+    return this.intervalMs;
+  }
+
+  /** Inits the meter and the activity source, then takes the baseline samples. */
+  async init(): Promise<void> {
+    await this.opts.meter?.init();
+    await this.opts.activity?.init();
+    await this.baseline();
+  }
+
+  /** Baseline reads: the first published tick then covers a real interval. */
+  async baseline(): Promise<void> {
+    this.prevMonoMs = this.clock.monotonicMs();
+    this.prevAgentCpuUs = this.proc.cpuTimeUs();
+    this.prevStat = await this.readStat();
+    if (this.opts.meter) await this.sampleMeter(this.clock.nowMs());
+    if (this.opts.activity && this.opts.runtime) {
+      await this.sampleActivity(this.clock.nowMs());
+    }
+    this.baselined = true;
+  }
+
+  async run(signal: AbortSignal): Promise<void> {
+    if (!this.baselined) await this.baseline();
+    // Ticks are scheduled on a fixed grid so a slow tick does not shift every later one.
+    let next = this.clock.monotonicMs() + this.intervalMs;
+    while (!signal.aborted) {
+      if (!(await delay(Math.max(0, next - this.clock.monotonicMs()), signal))) return;
+      await this.tick();
+      next += this.intervalMs;
+      const now = this.clock.monotonicMs();
+      if (next < now) {
+        this.log.debug({ behindMs: now - next }, 'tick loop behind; skipping to now');
+        next = now + this.intervalMs;
+      }
+    }
+  }
+
+  async shutdown(): Promise<void> {
+    await this.opts.activity?.close().catch((err: unknown) => this.log.warn({ err }, 'activity source close failed'));
+    await this.opts.meter?.close?.().catch((err: unknown) => this.log.warn({ err }, 'meter close failed'));
+  }
+
+  private async readStat(): Promise<ProcStat | undefined> {
+    try {
+      const s = await readProcStat(this.opts.procfsRoot);
+      if (!this.statOk) this.log.info('proc/stat readable again');
+      this.statOk = true;
+      return s;
+    } catch (err) {
+      if (this.statOk) this.log.warn({ err }, 'cannot read proc/stat; CPU utilisation reported as 0 until it is readable');
+      this.statOk = false;
+      return undefined;
+    }
+  }
+
+  private async sampleMeter(nowMs: number): Promise<MeterSample | undefined> {
+    const meter = this.opts.meter;
+    if (!meter) return undefined;
+    try {
+      const s = await meter.sample(nowMs);
+      for (const w of s.warnings) this.log.debug({ meter: meter.kind, warning: w }, 'meter warning');
+      if (!this.meterOk) this.log.info({ meter: meter.kind }, 'meter readable again');
+      this.meterOk = true;
+      return s;
+    } catch (err) {
+      if (this.meterOk) this.log.warn({ meter: meter.kind, err }, 'meter sample failed; host energy reported as source "none" until it recovers');
+      this.meterOk = false;
+      return undefined;
+    }
+  }
+
+  private async sampleActivity(nowMs: number): Promise<ActivitySample | undefined> {
+    const { activity, runtime } = this.opts;
+    if (!activity || !runtime) return undefined;
+    try {
+      return await activity.sample(runtime.activityTargets(), nowMs);
+    } catch (err) {
+      this.log.warn({ source: activity.kind, err }, 'activity sample failed');
+      return undefined;
+    }
+  }
+
+  /** One tick: read everything, build and publish the snapshot. Public so tests drive it by hand. */
+  async tick(): Promise<TickSnapshot> {
+    const nowMs = this.clock.nowMs();
+    const mono = this.clock.monotonicMs();
+    const intervalMs = Math.max(0, Math.round(mono - this.prevMonoMs));
+    this.prevMonoMs = mono;
+
+    const stat = await this.readStat();
+    const util = stat && this.prevStat ? utilizationBetween(this.prevStat, stat) : { host: 0, perCpu: [] };
+    if (stat) this.prevStat = stat;
+
+    const meterSample = await this.sampleMeter(nowMs);
+    const meter = this.opts.meter;
+    let hostEnergyUj = 0n;
+    let hostQuality: Quality = 'estimated';
+    let energySource = 'none';
+    let domains: DomainFigure[] = [];
+    if (meter && meterSample) {
+      hostQuality = meter.quality;
+      energySource = meter.kind;
+      domains = meterSample.domains.map((d) => ({
+        domain: d.domain,
+        socket: d.socket,
+        energyUj: d.energyUj,
+        powerW: d.powerW,
+        quality: meter.quality,
+        source: meter.kind,
+        inHostTotal: d.inHostTotal,
+      }));
+      hostEnergyUj = meterSample.domains.reduce((sum, d) => (d.inHostTotal ? sum + d.energyUj : sum), 0n);
+    }
+
+    const activity = await this.sampleActivity(nowMs);
+    let attribution: AttributionResult = { method: 'none', modelErrorW: -1, idleEnergyUj: hostEnergyUj, functions: [] };
+    if (this.opts.attributor) {
+      try {
+        attribution = this.opts.attributor.attribute({
+          timestampMs: nowMs,
+          intervalMs,
+          hostEnergyUj,
+          hostQuality,
+          domains: meterSample?.domains ?? [],
+          activity,
+          cpuUtilization: util.host,
+          frequencyMhzBySocket: new Map(),
+          socketOfCpu: this.opts.socketOfCpu,
+        });
+      } catch (err) {
+        this.log.warn({ method: this.opts.attributor.method, err }, 'attribution failed this tick; all energy left unattributed');
+      }
+    }
+
+    const functions = this.functionFigures(attribution, activity, hostQuality, intervalMs);
+    const agentCpu = this.proc.cpuTimeUs();
+    const agentCpuTimeUs = agentCpu >= this.prevAgentCpuUs ? agentCpu - this.prevAgentCpuUs : 0n;
+    this.prevAgentCpuUs = agentCpu;
+
+    this.seq += 1n;
+    const snap: TickSnapshot = deepFreeze({
+      seq: this.seq,
+      timestampMs: nowMs,
+      intervalMs,
+      cpuUtilization: util.host,
+      cpuUtilizationPerCpu: util.perCpu,
+      cpuFrequencyMhz: 0,
+      hostEnergyUj,
+      hostPowerW: powerOf(hostEnergyUj, intervalMs),
+      hostQuality,
+      energySource,
+      domains,
+      attribution: attribution.method,
+      modelErrorW: attribution.modelErrorW,
+      idleEnergyUj: attribution.idleEnergyUj,
+      functions,
+      assignmentVersion: this.opts.runtime?.runningVersion() ?? 0n,
+      agentCpuTimeUs,
+      agentRssBytes: this.proc.rssBytes(),
+    });
+    this.latest = snap;
+    this.emit('snapshot', snap);
+    return snap;
+  }
+
+  /** Union of running, attributed, active and invoked functions, one figure each. */
+  private functionFigures(attribution: AttributionResult, activity: ActivitySample | undefined, hostQuality: Quality, intervalMs: number): FunctionFigure[] {
+    const runtime = this.opts.runtime;
+    const cores = new Map((runtime?.placements() ?? []).map((p) => [p.function, p.cpus.length]));
+    const attributed = new Map(attribution.functions.map((f) => [f.name, f]));
+    const cpu = new Map((activity?.targets ?? []).map((t) => [t.name, t.cpuTimeUs]));
+    let invocations: ReadonlyMap<string, InvocationFigures> = new Map();
+    if (runtime) {
+      try {
+        invocations = runtime.takeInvocationFigures();
+      } catch (err) {
+        this.log.warn({ err }, 'runtime invocation figures failed this tick');
+      }
+    }
+    const names = new Set([...cores.keys(), ...attributed.keys(), ...cpu.keys(), ...invocations.keys()]);
+    return [...names].sort().map((name) => {
+      const a = attributed.get(name);
+      const total = a?.totalEnergyUj ?? 0n;
+      const inv = invocations.get(name);
+      return {
+        name,
+        dynamicEnergyUj: a?.dynamicEnergyUj ?? 0n,
+        totalEnergyUj: total,
+        powerW: powerOf(total, intervalMs),
+        cpuTimeUs: cpu.get(name) ?? 0n,
+        cores: cores.get(name) ?? 0,
+        quality: a?.quality ?? hostQuality,
+        ...(inv ? { invocations: inv } : {}),
+      };
+    });
+  }
+}
