@@ -38,6 +38,11 @@ export interface AttributionResult {
   /** Invariant: Σ functions.dynamicEnergyUj + idleEnergyUj === input.hostEnergyUj. */
   readonly idleEnergyUj: bigint;
   readonly functions: readonly FunctionAttribution[];
+  /**
+   * Why this method was used this tick, in words (e.g. "socket 0 layer 2900 MHz: 4/10 samples, using
+   * CPU-time share"). Optional: added for /metrics, logs and `isawatt watch`.
+   */
+  readonly detail?: string;
 }
 
 export interface Attributor {

@@ -32,6 +32,19 @@ export interface ActivitySample {
   /** Event names in a fixed order (the model's feature order); empty for CPU time only. */
   readonly events: readonly string[];
   readonly warnings: readonly string[];
+  /**
+   * Counts of monitored cgroups that are not functions (other tenants, system slices), summed, per
+   * socket -> event -> count. Optional: attribution includes them in the model's global features so
+   * their predicted power is left unattributed instead of being pushed onto functions.
+   */
+  readonly otherEventsBySocket?: ReadonlyMap<number, ReadonlyMap<string, bigint>>;
+  /**
+   * Host energy the source itself measured over the interval, per socket, µJ (hwpc-sensor's
+   * RAPL_ENERGY_PKG of the "all" target). Optional; the monitor may use it when no meter exists.
+   */
+  readonly hostEnergyUjBySocket?: ReadonlyMap<number, bigint>;
+  /** Mean package frequency per socket over the interval, MHz (hwpc-sensor APERF/MPERF). Optional. */
+  readonly frequencyMhzBySocket?: ReadonlyMap<number, number>;
 }
 
 export interface ActivitySource {
