@@ -1,7 +1,7 @@
 // Test and benchmark helper: starts one worker of a workload function through its runtime harness
 // (the same command lines the agent uses, docs/design/worker-protocol.md) and speaks the line
 // protocol with it. One invocation at a time, as the agent does.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -56,6 +56,23 @@ export function workerCommand(fn: FunctionYaml): { cmd: string; args: string[]; 
   }
 }
 
+const built = new Set<string>();
+
+/**
+ * Runs the function's build.sh (and the Java harness's) once per process, so a test or benchmark
+ * run straight after a checkout works; the scripts skip what is up to date.
+ */
+export function ensureBuilt(fn: FunctionYaml): void {
+  const scripts = [join(functionsDir, fn.name, 'build.sh')];
+  if (fn.runtime === 'java') scripts.unshift(join(functionsDir, '_harness/java/build.sh'));
+  for (const script of scripts) {
+    if (built.has(script) || !existsSync(script)) continue;
+    const r = spawnSync('bash', [script], { cwd: repoRoot, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`${script} failed (exit ${r.status ?? r.signal}): ${r.stderr.slice(-2000)}`);
+    built.add(script);
+  }
+}
+
 export interface InvokeResult {
   ok: boolean;
   durationUs: number;
@@ -91,6 +108,7 @@ export class Worker {
   /** Starts a worker of function `name` and waits for its `ready` line. */
   static async start(name: string, readyTimeoutMs = 60_000): Promise<Worker> {
     const fn = readFunctionYaml(name);
+    ensureBuilt(fn);
     const { cmd, args, cwd } = workerCommand(fn);
     const child = spawn(cmd, args, { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     const w = new Worker(child);
