@@ -1,0 +1,82 @@
+// Precise reasons why a problem has no plan, found without a solver: a function that fits on no
+// host, or a set of hosts (the cluster, one arch, one host type) that is short of cores for the
+// functions that can only run there (each counted at its smallest core need within the set).
+import { allowed, type PlacementProblem } from './problem.js';
+
+function fmtNeeds(p: PlacementProblem, j: number): string {
+  return p.hosts
+    .map((h, i) => {
+      const a = p.cores[i]?.[j];
+      return a === null || a === undefined ? `${h.id}: no model` : `${h.id}: ${a} of ${h.cores}`;
+    })
+    .join(', ');
+}
+
+/** Every static reason for infeasibility; empty when none is found (the solver must decide). */
+export function diagnoseInfeasibility(p: PlacementProblem): string[] {
+  const reasons: string[] = [];
+  const n = p.functions.length;
+  const m = p.hosts.length;
+  for (let j = 0; j < n; j++) {
+    let fits = false;
+    for (let i = 0; i < m; i++) if (allowed(p, i, j)) fits = true;
+    if (!fits) {
+      reasons.push(
+        `function "${p.functions[j]?.name}" fits nowhere: it needs more cores than any host it has a model for offers (cores needed/offered: ${fmtNeeds(p, j)})`,
+      );
+    }
+  }
+  if (reasons.length) return reasons;
+
+  // Host sets to check: the cluster, each arch, each host type (a set is only checked once).
+  const sets = new Map<string, number[]>();
+  sets.set('the cluster', p.hosts.map((_, i) => i));
+  for (const key of ['arch', 'type'] as const) {
+    for (const v of new Set(p.hosts.map((h) => h[key]))) {
+      const members = p.hosts.flatMap((h, i) => (h[key] === v ? [i] : []));
+      if (members.length < m) sets.set(`${key} ${v}`, members);
+    }
+  }
+  const seen = new Set<string>();
+  for (const [label, members] of sets) {
+    const sig = members.join(',');
+    if (seen.has(sig)) continue;
+    seen.add(sig);
+    const inSet = new Set(members);
+    let need = 0;
+    let count = 0;
+    for (let j = 0; j < n; j++) {
+      let onlyHere = true;
+      let minHere = Infinity;
+      for (let i = 0; i < m; i++) {
+        if (!allowed(p, i, j)) continue;
+        if (inSet.has(i)) minHere = Math.min(minHere, p.cores[i]?.[j] ?? Infinity);
+        else onlyHere = false;
+      }
+      if (onlyHere) {
+        need += minHere;
+        count++;
+      }
+    }
+    const have = members.reduce((s, i) => s + (p.hosts[i]?.cores ?? 0), 0);
+    if (need > have) {
+      const ids = members.map((i) => p.hosts[i]?.id).join(', ');
+      reasons.push(
+        `${label} (${ids}) is short by ${need - have} cores: ${count} functions that can only run there need at least ${need} cores, it has ${have}`,
+      );
+    }
+  }
+  return reasons;
+}
+
+/** Why a rule policy could not place function j given the free cores per host. */
+export function ruleFailure(p: PlacementProblem, rule: string, j: number, free: readonly number[]): string {
+  const short = p.hosts
+    .map((h, i) => {
+      const a = p.cores[i]?.[j];
+      if (a === null || a === undefined) return `${h.id}: no model`;
+      return `${h.id} short by ${a - (free[i] ?? 0)} (needs ${a}, ${free[i]} free)`;
+    })
+    .join('; ');
+  return `${rule}: function "${p.functions[j]?.name}" found no host with room: ${short}`;
+}

@@ -1,0 +1,128 @@
+// The planner: picks the solver for a policy and turns its answer into a Plan with status, time,
+// objective and bound. Optimising policies always start with the in-process bound and heuristic
+// (fast, any size); an exact solver (MiniZinc or the in-process branch and bound) then improves or
+// proves the result within the time limit, and the better of the two plans is returned.
+import { solveBnb } from './bnb.js';
+import { lowerBound } from './bounds.js';
+import { diagnoseInfeasibility } from './diagnose.js';
+import { solveHeuristic } from './heuristic.js';
+import { evaluate, toInstance, type OptPolicy } from './instance.js';
+import { fromMiniZincHosts, toMiniZincData } from './minizinc-data.js';
+import { hasNativeMiniZinc, MINIZINC_SOLVERS, runMiniZinc, type MiniZincBackend, type MiniZincSolverName } from './minizinc-solver.js';
+import { emptyPlan, makePlan, type Plan, type PolicyName } from './plan.js';
+import type { PlacementProblem } from './problem.js';
+import { solveRule } from './rules.js';
+
+export const SOLVERS = ['auto', 'heuristic', 'bnb', ...MINIZINC_SOLVERS] as const;
+export type SolverName = (typeof SOLVERS)[number];
+export const BACKENDS = ['auto', 'native', 'wasm'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+
+export interface PlanOptions {
+  /** auto: MiniZinc with the default solver when the instance is small enough, else the heuristic. */
+  readonly solver?: SolverName | undefined;
+  /** MiniZinc backend; auto: native when a `minizinc` binary is installed, else wasm. */
+  readonly backend?: BackendName | undefined;
+  /** Time limit for the exact solver, in milliseconds (default 10000). */
+  readonly timeLimitMs?: number | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** Largest instance (functions x hosts) that `auto` sends to MiniZinc; bigger ones use the heuristic. */
+export const AUTO_EXACT_MAX_CELLS = 2_000;
+export const DEFAULT_TIME_LIMIT_MS = 10_000;
+
+/** The default MiniZinc backend and solver (chosen from bench/placement.ts figures, docs/placement.md). */
+export function defaultMiniZinc(backend: BackendName = 'auto'): { backend: MiniZincBackend; solver: MiniZincSolverName } {
+  const b: MiniZincBackend = backend === 'auto' ? (hasNativeMiniZinc() ? 'native' : 'wasm') : backend;
+  return { backend: b, solver: b === 'native' ? 'gecode' : 'highs' };
+}
+
+export async function plan(p: PlacementProblem, policy: PolicyName, opts: PlanOptions = {}): Promise<Plan> {
+  if (policy === 'rr' || policy === 'x86-first' || policy === 'arm-first') return solveRule(p, policy);
+  return planOptimal(p, policy, opts);
+}
+
+async function planOptimal(p: PlacementProblem, policy: OptPolicy, opts: PlanOptions): Promise<Plan> {
+  const started = performance.now();
+  const elapsed = (): number => performance.now() - started;
+  const timeLimitMs = opts.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
+  const solver = opts.solver ?? 'auto';
+  const reasons = diagnoseInfeasibility(p);
+  if (reasons.length) return emptyPlan(policy, 'infeasible', 'analysis', elapsed(), reasons);
+
+  const inst = toInstance(p, policy);
+  const n = inst.n;
+  // Bound and heuristic share a small part of the time limit (they are the fast path).
+  const quickMs = Math.min(timeLimitMs / 4, 1500);
+  const b1 = lowerBound(inst, { budgetMs: quickMs / 3 });
+  const heur = solveHeuristic(inst, { budgetMs: quickMs / 3, lambda: b1.lambda });
+  const b2 = lowerBound(inst, { budgetMs: quickMs / 3, upperBound: heur.hostOf ? heur.objective : undefined });
+  let bound = Math.max(b1.bound, b2.bound);
+  let best = heur.hostOf;
+  let bestSolver = 'heuristic';
+  let proven = best !== null && heur.objective <= bound + 1e-9 * Math.max(1, Math.abs(bound));
+  let provenInfeasible = false;
+  const notes: string[] = [];
+
+  const useExact = solver === 'auto' ? !proven && n * inst.m <= AUTO_EXACT_MAX_CELLS : solver !== 'heuristic';
+  if (useExact && solver === 'bnb') {
+    const r = solveBnb(inst, { deadlineMs: Math.max(1, timeLimitMs - elapsed()), incumbent: best });
+    if (r.hostOf && (!best || r.objective < evaluate(inst, best))) {
+      best = r.hostOf;
+      bestSolver = 'bnb';
+    } else if (best) bestSolver = 'heuristic+bnb';
+    if (r.complete) {
+      proven = best !== null;
+      provenInfeasible = best === null;
+    }
+  } else if (useExact) {
+    const mzn = { ...defaultMiniZinc(opts.backend), ...(solver === 'auto' ? {} : { solver: solver as MiniZincSolverName }) };
+    const data = toMiniZincData(p, policy);
+    const r = await runMiniZinc(data.json, { ...mzn, timeLimitMs, signal: opts.signal });
+    const tag = `minizinc-${mzn.backend}/${mzn.solver}`;
+    if (r.host !== null) {
+      const hostOf = fromMiniZincHosts(r.host, n, inst.m);
+      if (!best || evaluate(inst, hostOf) <= evaluate(inst, best) + 1e-9) {
+        best = hostOf;
+        bestSolver = tag;
+      } else bestSolver = `heuristic (better than ${tag})`;
+    }
+    if (r.status === 'OPTIMAL_SOLUTION') proven = true;
+    else if (r.status === 'UNSATISFIABLE') provenInfeasible = true;
+    else if (r.status === 'TIMEOUT' || r.status === 'SATISFIED' || r.status === 'UNKNOWN') {
+      notes.push(`${tag}: optimality not proven within ${timeLimitMs} ms`);
+    }
+    const ob = r.statistics.objectiveBound;
+    if (typeof ob === 'number' && Number.isFinite(ob)) {
+      // The solver's bound is on the integer-scaled objective; rounding may lower the true one by n/scale.
+      const b = policy === 'core-aware' ? ob : ob / data.scalePerW - n / data.scalePerW;
+      bound = Math.max(bound, b);
+    }
+  }
+
+  const solveTimeMs = elapsed();
+  if (best) {
+    return {
+      ...makePlan(p, policy, Array.from(best), { status: proven ? 'optimal' : 'feasible', solver: bestSolver, bound, solveTimeMs }),
+      reasons: notes,
+    };
+  }
+  if (provenInfeasible) {
+    return emptyPlan(policy, 'infeasible', bestSolver === 'heuristic' ? (solver === 'auto' ? 'minizinc' : solver) : bestSolver, solveTimeMs, [
+      `no assignment fits: every function fits some host and no host set is short in total, but the functions do not pack into the hosts' cores (proven by ${solver === 'bnb' ? 'branch and bound' : 'MiniZinc'})`,
+      ...unplacedReasons(p, heur.unplaced),
+    ]);
+  }
+  return emptyPlan(policy, 'timeout', solver, solveTimeMs, [
+    `no plan found within ${timeLimitMs} ms (not proven infeasible)`,
+    ...unplacedReasons(p, heur.unplaced),
+  ], bound);
+}
+
+function unplacedReasons(p: PlacementProblem, unplaced: readonly number[]): string[] {
+  if (!unplaced.length) return [];
+  const names = unplaced.slice(0, 10).map((j) => p.functions[j]?.name ?? String(j));
+  const more = unplaced.length > 10 ? ` and ${unplaced.length - 10} more` : '';
+  return [`the heuristic's best attempt left ${unplaced.length} functions without room: ${names.join(', ')}${more}`];
+}

@@ -1,0 +1,75 @@
+// A placement problem: hosts, functions with rates, and for every (host, function) pair the cores
+// the function needs there (the seed's A_j = ceil(R_j / E_ij)) and its predicted power (W_ij * R_j).
+// Building it validates the inputs against each other; every mismatch is listed in one ConfigError.
+import { ConfigError } from '@isawatt/common';
+import type { FunctionDemand, HostSpec, Models } from '../workload/types.js';
+
+export interface PlacementProblem {
+  readonly hosts: readonly HostSpec[];
+  readonly functions: readonly FunctionDemand[];
+  /** cores[i][j]: cores function j needs on host i, or null when no model exists for the pair. */
+  readonly cores: readonly (readonly (number | null)[])[];
+  /** powerW[i][j]: predicted power of function j on host i at its rate, in watts (null: no model). */
+  readonly powerW: readonly (readonly (number | null)[])[];
+  /** Idle power of each host, in watts (0 when neither the host nor its type says). */
+  readonly idlePowerW: readonly number[];
+}
+
+/**
+ * Cores needed to serve `rateRps` at `execPerSecPerCore` per core: ceil(R / E). The tiny tolerance
+ * keeps a rate that is an exact multiple (8 / 2 computed as 4.000000000000001) from costing a core.
+ */
+export function coresNeeded(rateRps: number, execPerSecPerCore: number): number {
+  return Math.max(1, Math.ceil(rateRps / execPerSecPerCore - 1e-9));
+}
+
+/** Builds the problem; throws ConfigError listing every input mismatch (exit code 2 in the CLI). */
+export function buildProblem(
+  hosts: readonly HostSpec[],
+  models: Models,
+  functions: readonly FunctionDemand[],
+): PlacementProblem {
+  const issues: string[] = [];
+  for (const h of hosts) {
+    const t = models.hostTypes[h.type];
+    if (!t) issues.push(`host "${h.id}": no model for host type "${h.type}" in the models file`);
+    else if (t.arch !== h.arch) {
+      issues.push(`host "${h.id}": arch ${h.arch} but host type "${h.type}" is modelled as ${t.arch}`);
+    }
+  }
+  const known = new Set(Object.values(models.hostTypes).flatMap((t) => Object.keys(t.functions)));
+  const clusterTypes = [...new Set(hosts.map((h) => h.type))];
+  for (const f of functions) {
+    if (!(f.rateRps > 0) || !Number.isFinite(f.rateRps)) {
+      issues.push(`function "${f.name}": rate must be a positive number of requests/s, got ${f.rateRps}`);
+    }
+    if (!known.has(f.name)) {
+      issues.push(`function "${f.name}": unknown function (no host type in the models file has it)`);
+    } else if (!clusterTypes.some((t) => models.hostTypes[t]?.functions[f.name])) {
+      issues.push(`function "${f.name}": no model on any host type of the cluster (${clusterTypes.join(', ')})`);
+    }
+  }
+  if (issues.length) throw new ConfigError(issues, 'placement input');
+
+  const cores = hosts.map((h) =>
+    functions.map((f) => {
+      const m = models.hostTypes[h.type]?.functions[f.name];
+      return m ? coresNeeded(f.rateRps, m.execPerSecPerCore) : null;
+    }),
+  );
+  const powerW = hosts.map((h) =>
+    functions.map((f) => {
+      const m = models.hostTypes[h.type]?.functions[f.name];
+      return m ? m.energyPerExecJ * f.rateRps : null;
+    }),
+  );
+  const idlePowerW = hosts.map((h) => h.idlePowerW ?? models.hostTypes[h.type]?.idlePowerW ?? 0);
+  return { hosts, functions, cores, powerW, idlePowerW };
+}
+
+/** True when function j may run on host i: a model exists and it fits the empty host. */
+export function allowed(p: PlacementProblem, i: number, j: number): boolean {
+  const a = p.cores[i]?.[j];
+  const h = p.hosts[i];
+  return a !== null && a !== undefined && h !== undefined && a <= h.cores;
+}

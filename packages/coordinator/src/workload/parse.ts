@@ -1,0 +1,122 @@
+// Parsing of the three placement input files (hosts, models, workload), YAML or JSON. Every problem
+// is reported at once as `path: message` in one ConfigError (exit code 2 in the CLI).
+import { ConfigError, formatIssues, readConfigFile } from '@isawatt/common';
+import { z } from 'zod';
+import {
+  ARCHES,
+  CATEGORIES,
+  MIXES,
+  type HostSpec,
+  type MixName,
+  type Models,
+  type WorkloadSpec,
+} from './types.js';
+
+const positive = z.number().finite().positive();
+const arch = z.enum(ARCHES as [string, ...string[]], { message: `expected one of ${ARCHES.join(', ')}` });
+const name = z.string().min(1).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected letters, digits, ".", "_" or "-"');
+
+const hostsSchema = z.strictObject({
+  hosts: z
+    .array(
+      z.strictObject({
+        id: name,
+        type: name,
+        arch,
+        cores: z.number().int().positive(),
+        idlePowerW: z.number().finite().nonnegative().optional(),
+      }),
+    )
+    .min(1, 'expected at least one host'),
+});
+
+const functionModelSchema = z.strictObject({
+  execPerSecPerCore: positive,
+  energyPerExecJ: positive,
+  execPerSecPerCoreStd: z.number().finite().nonnegative().optional(),
+  energyPerExecJStd: z.number().finite().nonnegative().optional(),
+  samples: z.number().int().nonnegative().optional(),
+});
+
+const modelsSchema = z.strictObject({
+  source: z.string().optional(),
+  hostTypes: z.record(
+    name,
+    z.strictObject({
+      arch,
+      idlePowerW: z.number().finite().nonnegative().optional(),
+      functions: z.record(name, functionModelSchema),
+    }),
+  ),
+  categories: z.record(name, z.enum(CATEGORIES as [string, ...string[]])).optional(),
+});
+
+const ratesWorkloadSchema = z.strictObject({
+    functions: z
+      .array(z.strictObject({ name, rate: z.number().finite().positive('rate must be > 0 requests/s') }))
+      .min(1, 'expected at least one function'),
+});
+
+const mixWorkloadSchema = z.strictObject({
+    mix: z.enum(MIXES as [string, ...string[]], { message: `expected one of ${MIXES.join(', ')}` }),
+    load: z.number().finite().positive('load must be > 0 (share of the cluster cores)'),
+    functions: z.array(name).min(1).optional(),
+});
+
+function check<T>(schema: z.ZodType<T>, doc: unknown, what: string, path: string): T {
+  const r = schema.safeParse(doc);
+  if (!r.success) throw new ConfigError(formatIssues(r.error.issues, path), what);
+  return r.data;
+}
+
+function duplicates(xs: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const dup = new Set<string>();
+  for (const x of xs) (seen.has(x) ? dup : seen).add(x);
+  return [...dup];
+}
+
+/** Validates a parsed hosts document. `source` names the file in messages. */
+export function parseHosts(doc: unknown, source = 'hosts'): HostSpec[] {
+  const d = check(hostsSchema, doc, 'hosts file', source);
+  const dup = duplicates(d.hosts.map((h) => h.id));
+  if (dup.length) throw new ConfigError(dup.map((id) => `${source}.hosts: duplicate host id "${id}"`), 'hosts file');
+  return d.hosts.map((h) => ({ ...h, arch: h.arch as HostSpec['arch'] }));
+}
+
+/** Validates a parsed models document. */
+export function parseModels(doc: unknown, source = 'models'): Models {
+  const d = check(modelsSchema, doc, 'models file', source);
+  return { ...d, categories: d.categories ?? {} } as Models;
+}
+
+/** Validates a parsed workload document (explicit rates or a mix). */
+export function parseWorkload(doc: unknown, source = 'workload'): WorkloadSpec {
+  // The form is chosen by the presence of `mix`, so that errors speak about the form meant.
+  if (typeof doc === 'object' && doc !== null && 'mix' in doc) {
+    const m = check(mixWorkloadSchema, doc, 'workload file', source);
+    if (m.functions) {
+      const dupMix = duplicates(m.functions);
+      if (dupMix.length) {
+        throw new ConfigError(dupMix.map((n) => `${source}.functions: function "${n}" listed twice`), 'workload file');
+      }
+    }
+    return { kind: 'mix', mix: m.mix as MixName, load: m.load, functions: m.functions };
+  }
+  const d = check(ratesWorkloadSchema, doc, 'workload file', source);
+  const dup = duplicates(d.functions.map((f) => f.name));
+  if (dup.length) {
+    throw new ConfigError(dup.map((n) => `${source}.functions: function "${n}" listed twice`), 'workload file');
+  }
+  return { kind: 'rates', functions: d.functions.map((f) => ({ name: f.name, rateRps: f.rate })) };
+}
+
+export function loadHostsFile(path: string): HostSpec[] {
+  return parseHosts(readConfigFile(path, 'hosts file'), path);
+}
+export function loadModelsFile(path: string): Models {
+  return parseModels(readConfigFile(path, 'models file'), path);
+}
+export function loadWorkloadFile(path: string): WorkloadSpec {
+  return parseWorkload(readConfigFile(path, 'workload file'), path);
+}

@@ -1,0 +1,75 @@
+// Domain types for the placement inputs: hosts, per-host-type models and workloads. The file
+// formats that produce them are documented in docs/file-formats.md.
+
+export type Arch = 'x86_64' | 'aarch64';
+export const ARCHES: readonly Arch[] = ['x86_64', 'aarch64'];
+
+export type Category = 'crypto' | 'media' | 'scientific' | 'web';
+export const CATEGORIES: readonly Category[] = ['crypto', 'media', 'scientific', 'web'];
+
+/** One server functions may be placed on. */
+export interface HostSpec {
+  readonly id: string;
+  /** Host type: the key into the models file (e.g. "xeon-gold-6130"). */
+  readonly type: string;
+  readonly arch: Arch;
+  /** Cores functions may use (the seed's C_i). */
+  readonly cores: number;
+  /** Idle power of the whole host, in watts (used by energy-aware-whole); undefined when unknown. */
+  readonly idlePowerW?: number | undefined;
+}
+
+/** Performance/energy model of one function on one host type (the seed's E_ij and W_ij). */
+export interface FunctionModel {
+  /** Executions per second per core (E_ij), measured co-located. */
+  readonly execPerSecPerCore: number;
+  /** Energy per execution in joules (W_ij). */
+  readonly energyPerExecJ: number;
+  /** Spread (standard deviation) of the two figures, when known. */
+  readonly execPerSecPerCoreStd?: number | undefined;
+  readonly energyPerExecJStd?: number | undefined;
+  /** Number of bags/samples that fed the figures, when known. */
+  readonly samples?: number | undefined;
+}
+
+export interface HostTypeModel {
+  readonly arch: Arch;
+  /** Idle power of a host of this type, in watts; a host's own idlePowerW wins. */
+  readonly idlePowerW?: number | undefined;
+  readonly functions: Readonly<Record<string, FunctionModel>>;
+}
+
+export interface Models {
+  /** Free text, e.g. "illustrative" or "measured 2026-11-27 on lab cluster". */
+  readonly source?: string | undefined;
+  readonly hostTypes: Readonly<Record<string, HostTypeModel>>;
+  /** Category of each function, used to derive rates for workload mixes. */
+  readonly categories: Readonly<Record<string, Category>>;
+}
+
+/** A function with the request rate it must sustain, in requests per second (the seed's R_j). */
+export interface FunctionDemand {
+  readonly name: string;
+  readonly rateRps: number;
+}
+
+export type MixName = 'general' | 'crypto-dominated' | 'media-dominated' | 'scientific-dominated' | 'web-dominated';
+export const MIXES: readonly MixName[] = [
+  'general',
+  'crypto-dominated',
+  'media-dominated',
+  'scientific-dominated',
+  'web-dominated',
+];
+
+/** A workload as written: explicit rates, or a mix from which rates are derived. */
+export type WorkloadSpec =
+  | { readonly kind: 'rates'; readonly functions: readonly FunctionDemand[] }
+  | {
+      readonly kind: 'mix';
+      readonly mix: MixName;
+      /** Share of the cluster's function cores the workload is expected to need (0 < load). */
+      readonly load: number;
+      /** Functions to draw from; undefined means every function with a category in the models. */
+      readonly functions?: readonly string[] | undefined;
+    };
