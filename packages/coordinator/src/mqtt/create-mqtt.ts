@@ -1,0 +1,61 @@
+// Wiring of the MQTT side for main.ts: from the `mqtt:` config to the services to run (embedded
+// broker if asked, PDU store, bridge) in init order, plus the handles other parts need (the PDU
+// store for the Control service and run reports, the bridge for Health and run markers).
+import { join } from 'node:path';
+import type { Logger, Service } from '@isawatt/common';
+import { PduService } from '../pdu/pdu-service.js';
+import type { PduStore } from '../pdu/store.js';
+import type { BridgeSource } from './bridge-source.js';
+import { MqttBridge } from './bridge.js';
+import type { MqttConfig } from './config.js';
+import { EmbeddedBroker } from './embedded-broker.js';
+
+export interface MqttWiring {
+  /** Services in init order (broker before bridge). Empty when mqtt.broker is "off". */
+  services: Service[];
+  bridge: MqttBridge | undefined;
+  broker: EmbeddedBroker | undefined;
+  /** Present whenever the bridge is (PDU sources may be empty). */
+  pduStore: PduStore | undefined;
+  /** Health.mqtt: "disabled", "connected" or "reconnecting". */
+  status(): 'disabled' | 'connected' | 'reconnecting';
+}
+
+export interface CreateMqttOptions {
+  config: MqttConfig;
+  cluster: string;
+  /** The coordinator's state directory; PDU history goes to <stateDir>/pdu (memory only if undefined). */
+  stateDir: string | undefined;
+  source: BridgeSource;
+  log: Logger;
+}
+
+export function createMqtt(opts: CreateMqttOptions): MqttWiring {
+  const cfg = opts.config;
+  if (cfg.broker === 'off') {
+    return { services: [], bridge: undefined, broker: undefined, pduStore: undefined, status: () => 'disabled' };
+  }
+  const services: Service[] = [];
+  let broker: EmbeddedBroker | undefined;
+  if (cfg.broker === 'embedded') {
+    broker = new EmbeddedBroker({ host: cfg.embedded.host, port: cfg.embedded.port, log: opts.log });
+    services.push(broker);
+  }
+  const pdu = new PduService(cfg.pdu, opts.stateDir === undefined ? undefined : join(opts.stateDir, 'pdu'), opts.log);
+  services.push(pdu);
+  const embedded = broker;
+  const bridge = new MqttBridge({
+    config: cfg,
+    cluster: opts.cluster,
+    brokerUrl: () => (embedded ? embedded.url() : cfg.broker),
+    source: opts.source,
+    pdu: {
+      subscriptions: () => pdu.ingest.subscriptions(),
+      handle: (topic, payload, receivedMs) => pdu.ingest.handle(topic, payload, receivedMs),
+      latest: (hostId) => pdu.store.latest(hostId),
+    },
+    log: opts.log,
+  });
+  services.push(bridge);
+  return { services, bridge, broker, pduStore: pdu.store, status: () => bridge.status() };
+}
