@@ -13,6 +13,8 @@ export interface FunctionAssignmentSpec {
   /** Open-loop rate the load driver generates, requests/s; 0 = no generated load. */
   readonly rateRps: number;
   readonly arrival: Arrival;
+  /** Closed loop instead of rateRps: one request outstanding per worker (profiling throughput). */
+  readonly saturate?: boolean;
 }
 
 export interface AssignmentSpec {

@@ -1,0 +1,89 @@
+// Invocation counters and latency percentiles of one function over a window (HDR histogram, µs,
+// 3 significant digits). Latency is measured from the moment a request was due (its scheduled
+// arrival for the load driver, its arrival for the invoke endpoint) to its answer, so queueing
+// delay counts: no coordinated omission.
+import * as hdr from 'hdr-histogram-js';
+import type { InvocationFigures } from '../telemetry/snapshot.js';
+
+export type InvocationResult = 'completed' | 'error' | 'timeout' | 'dropped';
+
+export interface WindowFigures extends InvocationFigures {
+  readonly windowMs: number;
+  readonly latencyMeanMs: number;
+  readonly latencyMaxMs: number;
+  /** Mean time inside the handler as the harness measured it (µs), for completed invocations. */
+  readonly handlerMeanUs: number;
+}
+
+const HIGHEST_TRACKABLE_US = 3_600_000_000; // 1 h
+
+export class InvocationWindow {
+  private completed = 0;
+  private errors = 0;
+  private timeouts = 0;
+  private dropped = 0;
+  private handlerUsSum = 0;
+  private readonly histogram = hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: HIGHEST_TRACKABLE_US,
+    numberOfSignificantValueDigits: 3,
+    autoResize: false,
+    useWebAssembly: false,
+  });
+
+  constructor(private startedMs: number) {}
+
+  record(result: InvocationResult, latencyUs: number, handlerUs = 0): void {
+    switch (result) {
+      case 'completed':
+        this.completed++;
+        this.handlerUsSum += handlerUs;
+        this.histogram.recordValue(Math.min(Math.max(1, Math.round(latencyUs)), HIGHEST_TRACKABLE_US));
+        return;
+      case 'error':
+        this.errors++;
+        return;
+      case 'timeout':
+        this.timeouts++;
+        return;
+      case 'dropped':
+        this.dropped++;
+        return;
+    }
+  }
+
+  /** Figures since the window started (or was last reset). Percentiles over completed invocations. */
+  figures(nowMs: number): WindowFigures {
+    const windowMs = Math.max(0, nowMs - this.startedMs);
+    const has = this.completed > 0;
+    const pct = (p: number): number => (has ? this.histogram.getValueAtPercentile(p) / 1000 : 0);
+    return {
+      completed: this.completed,
+      errors: this.errors,
+      timeouts: this.timeouts,
+      dropped: this.dropped,
+      latencyP50Ms: pct(50),
+      latencyP95Ms: pct(95),
+      latencyP99Ms: pct(99),
+      achievedRps: windowMs > 0 ? (this.completed * 1000) / windowMs : 0,
+      windowMs,
+      latencyMeanMs: has ? this.histogram.mean / 1000 : 0,
+      latencyMaxMs: has ? this.histogram.maxValue / 1000 : 0,
+      handlerMeanUs: has ? this.handlerUsSum / this.completed : 0,
+    };
+  }
+
+  reset(nowMs: number): void {
+    this.completed = 0;
+    this.errors = 0;
+    this.timeouts = 0;
+    this.dropped = 0;
+    this.handlerUsSum = 0;
+    this.histogram.reset();
+    this.startedMs = nowMs;
+  }
+
+  close(): void {
+    this.histogram.destroy();
+  }
+}

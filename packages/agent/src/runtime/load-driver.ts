@@ -1,0 +1,103 @@
+// Generated load. Open loop (rate): requests arrive at R/s whatever happens to earlier ones, with
+// constant spacing or Poisson (exponential gaps); each is due at its scheduled time, so a late
+// timer or a full queue shows up as latency or drops, never as a lower offered rate. Closed loop
+// (saturate): one request outstanding per worker, the next sent as soon as one answers: the
+// throughput per core of a function.
+import { performance } from 'node:perf_hooks';
+import type { Arrival } from './function-runtime.js';
+import type { PoolRequest, SubmitOutcome } from './function-pool.js';
+
+export interface LoadTarget {
+  submit(req: PoolRequest): Promise<SubmitOutcome>;
+}
+
+export interface LoadDriver {
+  readonly kind: 'rate' | 'saturate';
+  /** Requests generated so far. */
+  readonly sent: number;
+  /** Stops generating; resolves when every generated request has been answered (or dropped). */
+  stop(): Promise<void>;
+}
+
+/** Longest sleep between timer checks: bounds how late a changed rate or a stop takes effect. */
+const MAX_SLEEP_MS = 50;
+
+export class OpenLoopDriver implements LoadDriver {
+  readonly kind = 'rate';
+  sent = 0;
+  private nextDueMs: number;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private readonly inflight = new Set<Promise<SubmitOutcome>>();
+
+  constructor(
+    private readonly target: LoadTarget,
+    private readonly rateRps: number,
+    private readonly arrival: Arrival,
+    private readonly request: () => Omit<PoolRequest, 'dueMs'>,
+    private readonly random: () => number = Math.random,
+  ) {
+    if (!(rateRps > 0) || !Number.isFinite(rateRps)) throw new RangeError(`rate must be a positive number of requests/s, got ${rateRps}`);
+    this.nextDueMs = performance.now() + this.gapMs();
+    this.loop();
+  }
+
+  private gapMs(): number {
+    const mean = 1000 / this.rateRps;
+    if (this.arrival === 'constant') return mean;
+    // Exponential inter-arrival times (Poisson process); 1 - U avoids log(0).
+    return -Math.log(1 - this.random()) * mean;
+  }
+
+  private loop(): void {
+    if (this.stopped) return;
+    const now = performance.now();
+    while (this.nextDueMs <= now && !this.stopped) {
+      const p = this.target.submit({ ...this.request(), dueMs: this.nextDueMs });
+      this.sent++;
+      this.inflight.add(p);
+      void p.then(() => this.inflight.delete(p));
+      this.nextDueMs += this.gapMs();
+    }
+    const sleep = Math.min(MAX_SLEEP_MS, Math.max(0, this.nextDueMs - performance.now()));
+    this.timer = setTimeout(() => this.loop(), sleep);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    await Promise.all([...this.inflight]);
+  }
+}
+
+export class ClosedLoopDriver implements LoadDriver {
+  readonly kind = 'saturate';
+  sent = 0;
+  private stopped = false;
+  private readonly loops: Promise<void>[];
+
+  constructor(
+    private readonly target: LoadTarget,
+    concurrency: number,
+    private readonly request: () => Omit<PoolRequest, 'dueMs'>,
+  ) {
+    if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
+    this.loops = Array.from({ length: concurrency }, () => this.run());
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      this.sent++;
+      const outcome = await this.target.submit({ ...this.request(), dueMs: performance.now() });
+      if (outcome.status === 'unavailable') {
+        // The function is gone or restarting all its workers: do not spin.
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all(this.loops);
+  }
+}

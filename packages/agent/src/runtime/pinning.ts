@@ -1,0 +1,302 @@
+// Where workers run: one cgroup per function under the agent's own subtree, and under it one child
+// per worker CPU (<fn>/w<cpu>) holding exactly that CPU, so each single-threaded worker is pinned
+// to its CPU while the function cgroup stays the attribution boundary. Three mechanisms, best first:
+//   cgroup-v2-cpuset  the agent's delegated cgroup2 subtree (systemd Delegate=yes) offers cpuset
+//   cgroup-v1-cpuset  v1 cpuset (+ cpuacct for CPU time, memory for limits, and the cgroup2
+//                     "unified" hierarchy so that `perf -G` can count the function)
+//   sched-affinity    taskset per worker, last resort (accounting cgroups still used if present)
+// Workers join their cgroups themselves, before exec'ing the runtime (see worker-launch.ts): the
+// slot lists the cgroup.procs files to write.
+import { join } from 'node:path';
+import { errorMessage } from '@isawatt/common';
+import type { ActivityTarget } from '../counters/activity-source.js';
+import type { PinningMode } from './function-runtime.js';
+import { exists, makeCgroup, readProcs, readText, removeTree, writeControl, type RemoveTreeOptions } from './cgroup-fs.js';
+import { formatCpuList } from './cpu-list.js';
+
+/** What a worker needs to place itself. */
+export interface WorkerSlot {
+  /** cgroup.procs files the worker writes its own pid into before exec, in this order. */
+  readonly procsFiles: readonly string[];
+  /** CPU for taskset when pinning is by affinity. */
+  readonly affinityCpu?: number;
+}
+
+export interface CleanupReport {
+  readonly removedCgroups: readonly string[];
+  readonly killedPids: readonly number[];
+}
+
+export interface Pinning {
+  readonly mode: PinningMode;
+  /** Human-readable: which mechanism, where, and why the better ones were not used. */
+  readonly description: string;
+  /** Creates the agent subtree after removing stale cgroups (and killing their processes). */
+  init(): Promise<CleanupReport>;
+  /** Creates or re-sizes the function cgroup to exactly `cpus` (callers remove workers first when shrinking). */
+  ensureFunction(fn: string, cpus: readonly number[]): Promise<void>;
+  /** Creates the per-worker cgroup(s) for `cpu` with a memory limit, and says how to join them. */
+  workerSlot(fn: string, cpu: number, memoryLimitMb: number): Promise<WorkerSlot>;
+  /** Removes the per-worker cgroups (killing what is left in them). */
+  releaseWorker(fn: string, cpu: number): Promise<void>;
+  /** Removes the function's cgroups (killing what is left in them). */
+  removeFunction(fn: string): Promise<void>;
+  activityTarget(fn: string, cpus: readonly number[]): ActivityTarget;
+  /** Removes the agent subtree (everything must have stopped; stragglers are killed). */
+  close(): Promise<CleanupReport>;
+}
+
+export interface PinningOptions {
+  /** cgroup filesystem root (default /sys/fs/cgroup; tests pass a temp tree). */
+  readonly cgroupRoot: string;
+  /** Name of the agent's subtree (default "isawatt"; one per agent on a shared machine). */
+  readonly subtree: string;
+  /** Forced mechanism, or 'auto'. */
+  readonly mode?: PinningMode | 'auto';
+  /**
+   * cgroup2: the agent's delegated cgroup, relative to the v2 mount (default: read from
+   * /proc/self/cgroup, the "0::" line).
+   */
+  readonly v2Base?: string;
+  /** /proc root for /proc/self/cgroup (default /proc). */
+  readonly procRoot?: string;
+  /** Kill function for stale/straggler processes (tests inject a recorder for fake trees). */
+  readonly kill: RemoveTreeOptions['kill'];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layouts: which directories a function and a worker get, per mechanism.
+
+interface Layout {
+  readonly mode: PinningMode;
+  /** Hierarchy that holds cpusets: v1 <root>/cpuset or the v2 base; undefined for affinity. */
+  readonly cpusetTop?: string;
+  /** v1 only: cpuacct and memory hierarchies, when mounted. */
+  readonly cpuacctTop?: string;
+  readonly memoryTop?: string;
+  /** cgroup2 directory for the subtree (perf -G / cpu.stat), when usable. */
+  readonly unifiedTop?: string;
+  /** v2 only: the controllers to enable on the way down. */
+  readonly v2Controllers?: readonly string[];
+}
+
+async function v2MountOf(root: string): Promise<string | undefined> {
+  if ((await readText(join(root, 'cgroup.controllers'))) !== undefined) return root; // pure v2
+  const unified = join(root, 'unified');
+  if ((await readText(join(unified, 'cgroup.controllers'))) !== undefined) return unified; // hybrid
+  return undefined;
+}
+
+async function ownV2Cgroup(procRoot: string): Promise<string | undefined> {
+  const text = await readText(join(procRoot, 'self', 'cgroup'));
+  const line = text?.split('\n').find((l) => l.startsWith('0::'));
+  return line?.slice(3).trim();
+}
+
+/** Picks the best mechanism this host offers; `reasons` says why better ones were skipped. */
+export async function detectPinning(opts: PinningOptions): Promise<Pinning> {
+  const root = opts.cgroupRoot;
+  const reasons: string[] = [];
+  const want = opts.mode ?? 'auto';
+  const v2Mount = await v2MountOf(root);
+
+  if (want === 'auto' || want === 'cgroup-v2-cpuset') {
+    if (v2Mount === undefined) reasons.push(`cgroup-v2-cpuset: no cgroup2 mount at ${root} or ${join(root, 'unified')}`);
+    else {
+      const base = join(v2Mount, opts.v2Base ?? (await ownV2Cgroup(opts.procRoot ?? '/proc')) ?? '');
+      const ctrls = ((await readText(join(base, 'cgroup.controllers'))) ?? '').trim().split(/\s+/).filter(Boolean);
+      if (!ctrls.includes('cpuset')) reasons.push(`cgroup-v2-cpuset: ${join(base, 'cgroup.controllers')} does not offer cpuset (needs systemd Delegate=yes and cpuset not bound to v1)`);
+      else {
+        const layout: Layout = {
+          mode: 'cgroup-v2-cpuset',
+          cpusetTop: base,
+          unifiedTop: base,
+          v2Controllers: ['cpuset', 'cpu', 'memory'].filter((c) => ctrls.includes(c)),
+        };
+        return new CgroupPinning(layout, opts, `cgroup v2 cpuset under ${join(base, opts.subtree)}`);
+      }
+    }
+  }
+  if (want === 'auto' || want === 'cgroup-v1-cpuset') {
+    const cpusetTop = join(root, 'cpuset');
+    if ((await readText(join(cpusetTop, 'cpuset.cpus'))) === undefined) reasons.push(`cgroup-v1-cpuset: ${join(cpusetTop, 'cpuset.cpus')} not found`);
+    else {
+      const layout: Layout = {
+        mode: 'cgroup-v1-cpuset',
+        cpusetTop,
+        ...((await exists(join(root, 'cpuacct'))) ? { cpuacctTop: join(root, 'cpuacct') } : {}),
+        ...((await readText(join(root, 'memory', 'memory.limit_in_bytes'))) !== undefined ? { memoryTop: join(root, 'memory') } : {}),
+        ...(v2Mount !== undefined && v2Mount !== root ? { unifiedTop: v2Mount } : {}),
+      };
+      const extras = [layout.cpuacctTop && 'cpuacct', layout.memoryTop && 'memory', layout.unifiedTop && 'unified'].filter(Boolean).join(', ');
+      const skipped = reasons.length > 0 ? ` (${reasons.join('; ')})` : '';
+      return new CgroupPinning(layout, opts, `cgroup v1 cpuset under ${join(cpusetTop, opts.subtree)}${extras ? ` with ${extras}` : ''}${skipped}`);
+    }
+  }
+  const layout: Layout = {
+    mode: 'sched-affinity',
+    ...((await exists(join(root, 'cpuacct'))) ? { cpuacctTop: join(root, 'cpuacct') } : {}),
+    ...(v2Mount !== undefined && v2Mount !== root ? { unifiedTop: v2Mount } : {}),
+  };
+  return new CgroupPinning(layout, opts, `sched_setaffinity (taskset) per worker, last resort: ${reasons.join('; ') || 'forced by configuration'}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+class CgroupPinning implements Pinning {
+  readonly mode: PinningMode;
+
+  constructor(
+    private readonly layout: Layout,
+    private readonly opts: PinningOptions,
+    readonly description: string,
+  ) {
+    this.mode = layout.mode;
+  }
+
+  /** Top-level dirs of the agent subtree, one per hierarchy used. */
+  private subtreeDirs(): string[] {
+    const tops = [this.layout.cpusetTop, this.layout.cpuacctTop, this.layout.memoryTop, this.layout.unifiedTop];
+    return [...new Set(tops.filter((t): t is string => t !== undefined).map((t) => join(t, this.opts.subtree)))];
+  }
+
+  private fnDir(top: string, fn: string): string {
+    return join(top, this.opts.subtree, fn);
+  }
+
+  async init(): Promise<CleanupReport> {
+    const report = await this.cleanup();
+    const { cpusetTop, v2Controllers } = this.layout;
+    for (const dir of this.subtreeDirs()) await makeCgroup(dir);
+    if (this.mode === 'cgroup-v1-cpuset' && cpusetTop !== undefined) {
+      // v1 cpusets start empty (unless clone_children): copy the parent's CPUs and memory nodes.
+      await this.copyCpuset(cpusetTop, join(cpusetTop, this.opts.subtree));
+    }
+    if (this.mode === 'cgroup-v2-cpuset' && cpusetTop !== undefined && v2Controllers !== undefined) {
+      // cgroup2 forbids processes in a cgroup that delegates controllers to children: move the
+      // agent (and anything else in its service cgroup) into a leaf first, as systemd advises.
+      const inBase = await readProcs(cpusetTop);
+      if (inBase.length > 0) {
+        const leaf = join(cpusetTop, 'agent');
+        await makeCgroup(leaf);
+        for (const pid of inBase) await writeControl(join(leaf, 'cgroup.procs'), String(pid));
+      }
+      const enable = v2Controllers.map((c) => `+${c}`).join(' ');
+      await writeControl(join(cpusetTop, 'cgroup.subtree_control'), enable);
+      await writeControl(join(cpusetTop, this.opts.subtree, 'cgroup.subtree_control'), enable);
+    }
+    return report;
+  }
+
+  private async copyCpuset(from: string, to: string): Promise<void> {
+    const cpus = (await readText(join(from, 'cpuset.effective_cpus'))) ?? (await readText(join(from, 'cpuset.cpus')));
+    const mems = (await readText(join(from, 'cpuset.effective_mems'))) ?? (await readText(join(from, 'cpuset.mems')));
+    await writeControl(join(to, 'cpuset.cpus'), (cpus ?? '').trim());
+    await writeControl(join(to, 'cpuset.mems'), (mems ?? '0').trim() || '0');
+  }
+
+  private async mems(): Promise<string> {
+    const top = this.layout.cpusetTop;
+    if (top === undefined) return '0';
+    const dir = join(top, this.opts.subtree);
+    const text = (await readText(join(dir, 'cpuset.mems.effective'))) ?? (await readText(join(dir, 'cpuset.effective_mems'))) ?? (await readText(join(dir, 'cpuset.mems')));
+    return text?.trim() || '0';
+  }
+
+  async ensureFunction(fn: string, cpus: readonly number[]): Promise<void> {
+    for (const top of [this.layout.cpusetTop, this.layout.cpuacctTop, this.layout.memoryTop, this.layout.unifiedTop]) {
+      if (top !== undefined) await makeCgroup(this.fnDir(top, fn));
+    }
+    const top = this.layout.cpusetTop;
+    if (top === undefined) return;
+    const dir = this.fnDir(top, fn);
+    if (this.mode === 'cgroup-v2-cpuset') {
+      await writeControl(join(dir, 'cpuset.cpus'), formatCpuList(cpus));
+      const ctrls = this.layout.v2Controllers ?? ['cpuset'];
+      await writeControl(join(dir, 'cgroup.subtree_control'), ctrls.map((c) => `+${c}`).join(' '));
+    } else {
+      // v1: cpus AND mems before any process joins (ENOSPC otherwise).
+      await writeControl(join(dir, 'cpuset.cpus'), formatCpuList(cpus));
+      await writeControl(join(dir, 'cpuset.mems'), await this.mems());
+    }
+  }
+
+  async workerSlot(fn: string, cpu: number, memoryLimitMb: number): Promise<WorkerSlot> {
+    const { cpusetTop, cpuacctTop, memoryTop, unifiedTop } = this.layout;
+    const w = `w${cpu}`;
+    const procs: string[] = [];
+    const limitBytes = String(memoryLimitMb * 1024 * 1024);
+    if (this.mode === 'cgroup-v2-cpuset' && cpusetTop !== undefined) {
+      const dir = join(this.fnDir(cpusetTop, fn), w);
+      await makeCgroup(dir);
+      await writeControl(join(dir, 'cpuset.cpus'), String(cpu));
+      if (this.layout.v2Controllers?.includes('memory')) await writeControl(join(dir, 'memory.max'), limitBytes);
+      procs.push(join(dir, 'cgroup.procs'));
+      return { procsFiles: procs };
+    }
+    if (this.mode === 'cgroup-v1-cpuset' && cpusetTop !== undefined) {
+      const dir = join(this.fnDir(cpusetTop, fn), w);
+      await makeCgroup(dir);
+      await writeControl(join(dir, 'cpuset.cpus'), String(cpu));
+      await writeControl(join(dir, 'cpuset.mems'), await this.mems());
+      procs.push(join(dir, 'cgroup.procs'));
+    }
+    if (memoryTop !== undefined) {
+      const dir = join(this.fnDir(memoryTop, fn), w);
+      await makeCgroup(dir);
+      await writeControl(join(dir, 'memory.limit_in_bytes'), limitBytes);
+      procs.push(join(dir, 'cgroup.procs'));
+    }
+    if (cpuacctTop !== undefined) procs.push(join(this.fnDir(cpuacctTop, fn), 'cgroup.procs'));
+    if (unifiedTop !== undefined) procs.push(join(this.fnDir(unifiedTop, fn), 'cgroup.procs'));
+    return this.mode === 'sched-affinity' ? { procsFiles: procs, affinityCpu: cpu } : { procsFiles: procs };
+  }
+
+  async releaseWorker(fn: string, cpu: number): Promise<void> {
+    for (const top of [this.layout.cpusetTop, this.layout.memoryTop]) {
+      if (top !== undefined) await removeTree(join(this.fnDir(top, fn), `w${cpu}`), { kill: this.opts.kill });
+    }
+  }
+
+  async removeFunction(fn: string): Promise<void> {
+    for (const top of [this.layout.cpusetTop, this.layout.cpuacctTop, this.layout.memoryTop, this.layout.unifiedTop]) {
+      if (top !== undefined) await removeTree(this.fnDir(top, fn), { kill: this.opts.kill });
+    }
+  }
+
+  activityTarget(fn: string, cpus: readonly number[]): ActivityTarget {
+    const { cpusetTop, cpuacctTop, memoryTop, unifiedTop } = this.layout;
+    const v1: Record<string, string> = {};
+    if (this.mode === 'cgroup-v1-cpuset' && cpusetTop !== undefined) v1.cpuset = this.fnDir(cpusetTop, fn);
+    if (cpuacctTop !== undefined) v1.cpuacct = this.fnDir(cpuacctTop, fn);
+    if (memoryTop !== undefined) v1.memory = this.fnDir(memoryTop, fn);
+    return {
+      name: fn,
+      ...(unifiedTop !== undefined ? { cgroupV2Path: this.fnDir(unifiedTop, fn) } : {}),
+      ...(Object.keys(v1).length > 0 ? { cgroupV1Paths: v1 } : {}),
+      cpus: [...cpus],
+    };
+  }
+
+  /** Removes the whole agent subtree in every hierarchy, killing what is still inside. */
+  private async cleanup(): Promise<CleanupReport> {
+    const removed: string[] = [];
+    const killed: number[] = [];
+    const errors: string[] = [];
+    for (const dir of this.subtreeDirs()) {
+      if (!(await exists(dir))) continue;
+      try {
+        killed.push(...(await removeTree(dir, { kill: this.opts.kill })));
+        removed.push(dir);
+      } catch (err) {
+        errors.push(errorMessage(err));
+      }
+    }
+    if (errors.length > 0) throw new Error(`cannot clean the agent cgroup subtree: ${errors.join('; ')}`);
+    return { removedCgroups: removed, killedPids: [...new Set(killed)] };
+  }
+
+  async close(): Promise<CleanupReport> {
+    return this.cleanup();
+  }
+}
