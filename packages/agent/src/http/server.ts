@@ -1,0 +1,133 @@
+// The agent's one HTTP endpoint (node:http): a small route table that other parts extend —
+// /healthz here, /metrics (Prometheus exporter) and POST /invoke/<function> (runtime) registered by
+// main.ts. Routes match by method and exact path, or by prefix for paths ending in "/".
+import type { Logger, Service } from '@isawatt/common';
+import { errorMessage, splitHostPort } from '@isawatt/common';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD';
+
+export interface Route {
+  readonly method: HttpMethod;
+  /** Exact path ("/healthz"), or a prefix when it ends with "/" ("/invoke/"). */
+  readonly path: string;
+  /** `rest` is the part after a prefix (URL-decoded), "" for exact routes. */
+  handle(req: IncomingMessage, res: ServerResponse, rest: string): Promise<void> | void;
+}
+
+export interface AgentHttpServerOptions {
+  /** HOST:PORT. */
+  readonly listen: string;
+  /** When the port is taken, listen on an ephemeral port instead of failing (default address only). */
+  readonly fallbackToEphemeral: boolean;
+  readonly log: Logger;
+  readonly routes?: readonly Route[];
+}
+
+/** Writes a JSON body with the right headers. */
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export class AgentHttpServer implements Service {
+  readonly name = 'http';
+  private readonly routes: Route[] = [];
+  private server: Server | undefined;
+  private bound: AddressInfo | undefined;
+
+  constructor(private readonly opts: AgentHttpServerOptions) {
+    for (const r of opts.routes ?? []) this.addRoute(r);
+  }
+
+  /** Adds a route; a second route for the same method and path is a bug. */
+  addRoute(route: Route): void {
+    if (this.routes.some((r) => r.method === route.method && r.path === route.path)) {
+      throw new Error(`http: route ${route.method} ${route.path} registered twice`);
+    }
+    this.routes.push(route);
+  }
+
+  /** Bound address once init is done. */
+  address(): { host: string; port: number } | undefined {
+    return this.bound ? { host: this.bound.address, port: this.bound.port } : undefined;
+  }
+
+  async init(): Promise<void> {
+    const { host, port } = splitHostPort(this.opts.listen, 'http.listen');
+    const bareHost = host.replace(/^\[|\]$/g, '');
+    try {
+      await this.listen(bareHost, port);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE' && this.opts.fallbackToEphemeral) {
+        // Several agents on one machine (demo, tests) share the default port; say where we went.
+        this.opts.log.warn({ listen: this.opts.listen }, 'default HTTP port in use (another agent on this machine?); using an ephemeral port');
+        await this.listen(bareHost, 0);
+      } else {
+        throw new Error(`http: cannot listen on ${this.opts.listen}: ${code ?? errorMessage(err)}`, { cause: err });
+      }
+    }
+    this.opts.log.info({ address: `${this.bound?.address}:${this.bound?.port}`, routes: this.routes.map((r) => `${r.method} ${r.path}`) }, 'http endpoint listening');
+  }
+
+  private listen(host: string, port: number): Promise<void> {
+    const server = createServer((req, res) => void this.dispatch(req, res));
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        server.on('error', (err) => this.opts.log.error({ err }, 'http server error'));
+        this.server = server;
+        this.bound = server.address() as AddressInfo;
+        resolve();
+      });
+    });
+  }
+
+  run(signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      if (signal.aborted) resolve();
+      else signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+  }
+
+  async shutdown(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      // Keep-alive sockets would hold close() open.
+      server.closeIdleConnections();
+      setTimeout(() => server.closeAllConnections(), 1000).unref();
+    });
+  }
+
+  private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://agent');
+    const path = url.pathname;
+    const matching = this.routes.filter((r) => (r.path.endsWith('/') ? path.startsWith(r.path) : path === r.path));
+    if (matching.length === 0) {
+      sendJson(res, 404, { error: `no route for ${path}` });
+      return;
+    }
+    const route = matching.find((r) => r.method === req.method);
+    if (!route) {
+      res.setHeader('allow', matching.map((r) => r.method).join(', '));
+      sendJson(res, 405, { error: `${req.method ?? '?'} not allowed on ${path}` });
+      return;
+    }
+    let rest = '';
+    try {
+      rest = route.path.endsWith('/') ? decodeURIComponent(path.slice(route.path.length)) : '';
+      await route.handle(req, res, rest);
+    } catch (err) {
+      this.opts.log.error({ err, method: req.method, path }, 'http handler failed');
+      if (!res.headersSent) sendJson(res, 500, { error: errorMessage(err) });
+      else res.destroy();
+    }
+  }
+}
