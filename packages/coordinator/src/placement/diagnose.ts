@@ -3,6 +3,8 @@
 // functions that can only run there (each counted at its smallest core need within the set).
 import { allowed, type PlacementProblem } from './problem.js';
 
+const cores = (k: number): string => `${k} core${k === 1 ? '' : 's'}`;
+
 function fmtNeeds(p: PlacementProblem, j: number): string {
   return p.hosts
     .map((h, i) => {
@@ -62,7 +64,7 @@ export function diagnoseInfeasibility(p: PlacementProblem): string[] {
     if (need > have) {
       const ids = members.map((i) => p.hosts[i]?.id).join(', ');
       reasons.push(
-        `${label} (${ids}) is short by ${need - have} cores: ${count} functions that can only run there need at least ${need} cores, it has ${have}`,
+        `${label} (${ids}) is short by ${cores(need - have)}: ${count} function${count === 1 ? '' : 's'}${members.length === m ? '' : ' that can only run there'} need${count === 1 ? 's' : ''} at least ${cores(need)}, it has ${have}`,
       );
     }
   }

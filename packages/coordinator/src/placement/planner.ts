@@ -124,5 +124,5 @@ function unplacedReasons(p: PlacementProblem, unplaced: readonly number[]): stri
   if (!unplaced.length) return [];
   const names = unplaced.slice(0, 10).map((j) => p.functions[j]?.name ?? String(j));
   const more = unplaced.length > 10 ? ` and ${unplaced.length - 10} more` : '';
-  return [`the heuristic's best attempt left ${unplaced.length} functions without room: ${names.join(', ')}${more}`];
+  return [`the heuristic's best attempt left ${unplaced.length} function${unplaced.length === 1 ? '' : 's'} without room: ${names.join(', ')}${more}`];
 }
