@@ -16,8 +16,14 @@ static double now_ms(void) {
 
 static volatile unsigned long long sink;
 
+/* seed < 1000: echo of the seed; 1000 + N: busy N ms; 2000 + N: sleep N ms. */
 int make_input(uint64_t seed, isawatt_buf *out) {
-  isawatt_buf_printf(out, "{\"op\":\"echo\",\"value\":%llu}", (unsigned long long)seed);
+  if (seed >= 2000 && seed < 3000)
+    isawatt_buf_printf(out, "{\"op\":\"sleep\",\"ms\":%llu}", (unsigned long long)(seed - 2000));
+  else if (seed >= 1000 && seed < 2000)
+    isawatt_buf_printf(out, "{\"op\":\"busy\",\"ms\":%llu}", (unsigned long long)(seed - 1000));
+  else
+    isawatt_buf_printf(out, "{\"op\":\"echo\",\"value\":%llu}", (unsigned long long)seed);
   return 0;
 }
 

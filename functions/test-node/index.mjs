@@ -8,7 +8,11 @@
 //   {"op":"fail"}             throws (an `err` result; the worker stays up)
 //   {"op":"crash"}            exits the process with code 70
 //   {"op":"hang"}             spins forever (the agent's timeout must kill it)
+// Generated inputs (the load driver sends seeds): seed < 1000 -> echo of the seed,
+// 1000 + N -> busy N ms, 2000 + N -> sleep N ms (so `run --seed 1020` loads 20 ms of CPU per call).
 export function makeInput(seed) {
+  if (seed >= 2000 && seed < 3000) return { op: 'sleep', ms: seed - 2000 };
+  if (seed >= 1000 && seed < 2000) return { op: 'busy', ms: seed - 1000 };
   return { op: 'echo', value: seed };
 }
 

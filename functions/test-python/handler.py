@@ -9,6 +9,11 @@ import time
 
 
 def make_input(seed):
+    # seed < 1000: echo of the seed; 1000 + N: busy N ms; 2000 + N: sleep N ms.
+    if 2000 <= seed < 3000:
+        return {"op": "sleep", "ms": seed - 2000}
+    if 1000 <= seed < 2000:
+        return {"op": "busy", "ms": seed - 1000}
     return {"op": "echo", "value": seed}
 
 

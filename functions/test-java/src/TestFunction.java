@@ -12,7 +12,10 @@ public final class TestFunction {
 
   private TestFunction() {}
 
+  /** seed < 1000: echo of the seed; 1000 + N: busy N ms; 2000 + N: sleep N ms. */
   public static String makeInput(long seed) {
+    if (seed >= 2000 && seed < 3000) return "{\"op\":\"sleep\",\"ms\":" + (seed - 2000) + "}";
+    if (seed >= 1000 && seed < 2000) return "{\"op\":\"busy\",\"ms\":" + (seed - 1000) + "}";
     return "{\"op\":\"echo\",\"value\":" + seed + "}";
   }
 

@@ -24,6 +24,8 @@ export interface RunOptions {
   readonly cpus?: readonly number[];
   readonly durationS: number;
   readonly warmupS: number;
+  /** Input seed for the generated requests (default: the function's input.seed). */
+  readonly seed?: number;
   readonly functionsDir: string;
   readonly cgroupRoot: string;
   readonly sysfsRoot: string;
@@ -42,6 +44,7 @@ export interface RunReport {
   readonly mode: 'rate' | 'saturate';
   readonly offeredRps: number | null;
   readonly arrival: Arrival | null;
+  readonly seed: number;
   readonly cpus: readonly number[];
   readonly workerPids: readonly number[];
   readonly pinning: PinningMode;
@@ -140,7 +143,8 @@ export async function executeRun(opts: RunOptions): Promise<RunReport> {
     // Start the workers without load, then switch the load on: start-up is not part of the figures.
     const started = await rt.applyPlacement(1n, [{ function: opts.function, cpus, load: { kind: 'none' } }]);
     if (!started.ok) throw new ExitError(started.code === 'invalid' ? EXIT.BAD_INPUT : EXIT.FAILURE, started.error);
-    const load: LoadSpec = opts.saturate ? { kind: 'saturate' } : { kind: 'rate', rateRps: opts.rateRps ?? 0, arrival: opts.arrival };
+    const seed = opts.seed !== undefined ? { seed: opts.seed } : {};
+    const load: LoadSpec = opts.saturate ? { kind: 'saturate', ...seed } : { kind: 'rate', rateRps: opts.rateRps ?? 0, arrival: opts.arrival, ...seed };
     const loaded = await rt.applyPlacement(2n, [{ function: opts.function, cpus, load }]);
     if (!loaded.ok) throw new ExitError(EXIT.FAILURE, loaded.error);
     if (opts.warmupS > 0) await sleep(opts.warmupS * 1000, opts.signal);
@@ -161,6 +165,7 @@ export async function executeRun(opts: RunOptions): Promise<RunReport> {
       mode: opts.saturate ? 'saturate' : 'rate',
       offeredRps: opts.saturate ? null : (opts.rateRps ?? null),
       arrival: opts.saturate ? null : opts.arrival,
+      seed: opts.seed ?? entry.spec.input.seed,
       cpus: [...cpus],
       workerPids: placement?.workerPids ?? [],
       pinning: rt.pinning,
@@ -192,7 +197,7 @@ const fmt = (x: number, digits = 2): string => x.toFixed(digits);
 export function formatRunReport(r: RunReport): string {
   const rows: [string, string][] = [
     ['function', `${r.function} (${r.runtime})`],
-    ['mode', r.mode === 'rate' ? `rate ${r.offeredRps} req/s, ${r.arrival} arrivals` : 'saturate (closed loop, one request per worker)'],
+    ['mode', `${r.mode === 'rate' ? `rate ${r.offeredRps} req/s, ${r.arrival} arrivals` : 'saturate (closed loop, one request per worker)'}, input seed ${r.seed}`],
     ['cpus', `${formatCpuList(r.cpus)} (${r.cpus.length} worker${r.cpus.length === 1 ? '' : 's'}, pids ${r.workerPids.join(' ')})`],
     ['pinning', `${r.pinning}: ${r.pinningDetail}`],
     ['duration', `${fmt(r.durationS)} s${r.interrupted ? ' (interrupted)' : ''}`],
@@ -238,6 +243,7 @@ interface RunFlags {
   cpus?: number[];
   duration: number;
   warmup: number;
+  seed?: number;
   json?: boolean;
   functionsDir: string;
   cgroupRoot: string;
@@ -269,6 +275,10 @@ export function runCommand(): Command {
       if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`--warmup must be >= 0, got "${v}"`);
       return n;
     }).default(0))
+    .option('--seed <n>', "input seed of the generated requests (default: the function's input.seed)", (v) => {
+      if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw new InvalidArgumentError(`--seed must be a whole number >= 0, got "${v}"`);
+      return Number(v);
+    })
     .option('--json', 'print the report as JSON')
     .option('--functions-dir <dir>', 'function catalogue', defaultFunctionsDir())
     .option('--cgroup-root <dir>', 'cgroup filesystem root', '/sys/fs/cgroup')
@@ -294,6 +304,7 @@ export function runCommand(): Command {
           ...(flags.cpus !== undefined ? { cpus: flags.cpus } : {}),
           durationS: flags.duration,
           warmupS: flags.warmup,
+          ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
           functionsDir: flags.functionsDir,
           cgroupRoot: flags.cgroupRoot,
           sysfsRoot: flags.sysfsRoot,

@@ -58,7 +58,11 @@ export interface LocalRuntimeOptions {
 }
 
 /** Load a running function gets. */
-export type LoadSpec = { readonly kind: 'none' } | { readonly kind: 'rate'; readonly rateRps: number; readonly arrival: Arrival } | { readonly kind: 'saturate' };
+export type LoadSpec =
+  | { readonly kind: 'none' }
+  /** `seed` overrides the function's input.seed (the run command's --seed). */
+  | { readonly kind: 'rate'; readonly rateRps: number; readonly arrival: Arrival; readonly seed?: number }
+  | { readonly kind: 'saturate'; readonly seed?: number };
 
 /** One function placed on explicit CPUs (the `run` command, and apply() after mapping counts). */
 export interface ExplicitPlacement {
@@ -87,7 +91,8 @@ class ApplyError extends Error {
 
 function sameLoad(a: LoadSpec, b: LoadSpec): boolean {
   if (a.kind !== b.kind) return false;
-  if (a.kind === 'rate' && b.kind === 'rate') return a.rateRps === b.rateRps && a.arrival === b.arrival;
+  if (a.kind === 'rate' && b.kind === 'rate') return a.rateRps === b.rateRps && a.arrival === b.arrival && a.seed === b.seed;
+  if (a.kind === 'saturate' && b.kind === 'saturate') return a.seed === b.seed;
   return true;
 }
 
@@ -395,7 +400,7 @@ export class LocalFunctionRuntime implements FunctionRuntime {
     r.driver = undefined;
     r.load = load;
     const entry = this.cat.get(name);
-    const seed = String(entry?.spec.input.seed ?? 1);
+    const seed = String(load.kind !== 'none' && load.seed !== undefined ? load.seed : (entry?.spec.input.seed ?? 1));
     const request = (): { kind: 'seed'; payload: string } => ({ kind: 'seed', payload: seed });
     if (load.kind === 'rate') r.driver = new OpenLoopDriver(r.pool, load.rateRps, load.arrival, request);
     else if (load.kind === 'saturate') r.driver = new ClosedLoopDriver(r.pool, r.cpus.length, request);
