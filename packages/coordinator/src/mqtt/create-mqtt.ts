@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import type { Logger, Service } from '@isawatt/common';
 import { PduService } from '../pdu/pdu-service.js';
+import type { PduIngest } from '../pdu/ingest.js';
 import type { PduStore } from '../pdu/store.js';
 import type { BridgeSource } from './bridge-source.js';
 import { MqttBridge } from './bridge.js';
@@ -17,6 +18,8 @@ export interface MqttWiring {
   broker: EmbeddedBroker | undefined;
   /** Present whenever the bridge is (PDU sources may be empty). */
   pduStore: PduStore | undefined;
+  /** The PDU ingest (its counters of accepted and rejected readings). */
+  pduIngest: PduIngest | undefined;
   /** Health.mqtt: "disabled", "connected" or "reconnecting". */
   status(): 'disabled' | 'connected' | 'reconnecting';
 }
@@ -33,7 +36,7 @@ export interface CreateMqttOptions {
 export function createMqtt(opts: CreateMqttOptions): MqttWiring {
   const cfg = opts.config;
   if (cfg.broker === 'off') {
-    return { services: [], bridge: undefined, broker: undefined, pduStore: undefined, status: () => 'disabled' };
+    return { services: [], bridge: undefined, broker: undefined, pduStore: undefined, pduIngest: undefined, status: () => 'disabled' };
   }
   const services: Service[] = [];
   let broker: EmbeddedBroker | undefined;
@@ -57,5 +60,5 @@ export function createMqtt(opts: CreateMqttOptions): MqttWiring {
     log: opts.log,
   });
   services.push(bridge);
-  return { services, bridge, broker, pduStore: pdu.store, status: () => bridge.status() };
+  return { services, bridge, broker, pduStore: pdu.store, pduIngest: pdu.ingest, status: () => bridge.status() };
 }
