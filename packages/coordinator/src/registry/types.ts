@@ -152,7 +152,10 @@ export interface PersistedHost {
   lastSeenMs: number;
   /** Highest seq stored per agent session (dedupe after reconnects and coordinator restarts). */
   lastSeqBySession: Readonly<Record<string, bigint>>;
+  /** The assignment the host should run (undefined: none yet). */
   assignment: Assignment | undefined;
+  /** Highest assignment version ever issued to this host (versions are never reused). */
+  lastIssuedVersion: bigint;
   ackedAssignmentVersion: bigint;
   placements: readonly FunctionPlacement[];
 }

@@ -1,0 +1,127 @@
+// The coordinator's configuration: defaults < YAML file < ISAWATT_* environment < flags, validated
+// at once with every problem listed (ConfigError). Transport rules: TLS cert and key go together,
+// a CA turns on mutual TLS, and plaintext on a non-loopback listen address is refused unless
+// `insecure` is set.
+import { isLoopbackHost, loadConfig, type LoadedConfig } from '@isawatt/common';
+import { z } from 'zod';
+import { mqttConfigSchema, describeMqttConfig } from './mqtt/config.js';
+
+const HOST_PORT = /^(\[[^\]]+\]|[^:\s]+):(\d{1,5})$/;
+
+function hostPort(what: string): z.ZodString {
+  return z.string().refine((s) => {
+    const m = HOST_PORT.exec(s.trim());
+    return m !== null && Number(m[2]) <= 65535;
+  }, `expected HOST:PORT for ${what}, e.g. "127.0.0.1:7000" or "0.0.0.0:7000"`);
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const coordinatorConfigSchema = z
+  .strictObject({
+    /** gRPC address for AgentLink and Control. */
+    listen: hostPort('listen').default('127.0.0.1:7000'),
+    /** State directory: hosts and assignments (and other components' files) survive restarts here. */
+    stateDir: z.string().min(1, 'expected a directory path').default('/var/lib/isawatt'),
+    /** Cluster name, sent to agents in Welcome and used in MQTT topics. */
+    cluster: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected 1-64 characters [A-Za-z0-9._-] starting with a letter or digit')
+      .default('isawatt'),
+    tls: z
+      .strictObject({
+        /** CA that signs agent client certificates: set it to require mutual TLS. */
+        caFile: z.string().min(1).optional(),
+        certFile: z.string().min(1).optional(),
+        keyFile: z.string().min(1).optional(),
+      })
+      .default({}),
+    /** Allow plaintext gRPC on a non-loopback address. */
+    insecure: z.boolean().default(false),
+    /** A host silent for this long is marked down, in ms. */
+    hostDownAfterMs: z.number().int('expected whole milliseconds').min(100, 'must be at least 100 ms').max(3_600_000).default(5000),
+    /** How often telemetry watermarks are written to the state directory, in ms. */
+    stateFlushIntervalMs: z.number().int().min(10, 'must be at least 10 ms').max(60_000).default(1000),
+    /** Telemetry interval asked of agents in Welcome, in ms (0: their own setting). */
+    tickIntervalMs: z.number().int().min(0).max(3_600_000).default(0),
+    /** Bound on a graceful stop, in ms; after it (or a second signal) the process exits at once. */
+    shutdownGraceMs: z.number().int().min(100).max(300_000).default(10_000),
+    logLevel: z.enum(LOG_LEVELS).default('info'),
+    /** Prometheus /metrics address (HOST:PORT); absent: no metrics endpoint. */
+    metricsListen: hostPort('metricsListen').optional(),
+    mqtt: mqttConfigSchema.default(mqttConfigSchema.parse({})),
+  })
+  .superRefine((c, ctx) => {
+    const hasCert = c.tls.certFile !== undefined;
+    const hasKey = c.tls.keyFile !== undefined;
+    if (hasCert !== hasKey) {
+      ctx.addIssue({ code: 'custom', path: ['tls', hasCert ? 'keyFile' : 'certFile'], message: 'tls.certFile and tls.keyFile go together (the server certificate)' });
+    }
+    if (c.tls.caFile !== undefined && !hasCert) {
+      ctx.addIssue({ code: 'custom', path: ['tls', 'certFile'], message: 'required with tls.caFile: mutual TLS needs the server certificate and key too' });
+    }
+    const m = HOST_PORT.exec(c.listen.trim());
+    if (m && !hasCert && !c.insecure && !isLoopbackHost(m[1] as string)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['listen'],
+        message: `plaintext gRPC on non-loopback address ${c.listen} refused; configure tls.certFile and tls.keyFile (plus tls.caFile for mutual TLS) or pass --insecure`,
+      });
+    }
+  });
+
+export type CoordinatorConfig = Readonly<z.output<typeof coordinatorConfigSchema>>;
+
+export const COORDINATOR_ENV: Readonly<Record<string, string>> = {
+  ISAWATT_LISTEN: 'listen',
+  ISAWATT_STATE_DIR: 'stateDir',
+  ISAWATT_CLUSTER: 'cluster',
+  ISAWATT_TLS_CA_FILE: 'tls.caFile',
+  ISAWATT_TLS_CERT_FILE: 'tls.certFile',
+  ISAWATT_TLS_KEY_FILE: 'tls.keyFile',
+  ISAWATT_INSECURE: 'insecure',
+  ISAWATT_HOST_DOWN_AFTER_MS: 'hostDownAfterMs',
+  ISAWATT_STATE_FLUSH_INTERVAL_MS: 'stateFlushIntervalMs',
+  ISAWATT_LOG_LEVEL: 'logLevel',
+  ISAWATT_METRICS_LISTEN: 'metricsListen',
+  ISAWATT_MQTT_BROKER: 'mqtt.broker',
+  ISAWATT_MQTT_USERNAME: 'mqtt.username',
+  ISAWATT_MQTT_PASSWORD: 'mqtt.password',
+};
+
+export interface LoadCoordinatorConfigOptions {
+  file?: string | undefined;
+  env?: NodeJS.ProcessEnv;
+  /** Flag values by dotted config path; undefined ones are ignored. */
+  flags?: Readonly<Record<string, unknown>>;
+}
+
+/** Loads and validates; throws ConfigError listing every problem. */
+export function loadCoordinatorConfig(opts: LoadCoordinatorConfigOptions): LoadedConfig<CoordinatorConfig> {
+  return loadConfig({
+    schema: coordinatorConfigSchema,
+    file: opts.file,
+    env: opts.env ?? process.env,
+    envMap: COORDINATOR_ENV,
+    flags: opts.flags,
+    what: 'coordinator config',
+  });
+}
+
+/** What to log at startup: everything but secrets. */
+export function describeConfig(c: CoordinatorConfig): Record<string, unknown> {
+  return {
+    listen: c.listen,
+    stateDir: c.stateDir,
+    cluster: c.cluster,
+    transport: c.tls.certFile ? (c.tls.caFile ? 'mtls' : 'tls') : c.insecure ? 'plaintext (insecure)' : 'plaintext (loopback)',
+    tls: { caFile: c.tls.caFile, certFile: c.tls.certFile, keyFileSet: c.tls.keyFile !== undefined },
+    hostDownAfterMs: c.hostDownAfterMs,
+    stateFlushIntervalMs: c.stateFlushIntervalMs,
+    tickIntervalMs: c.tickIntervalMs,
+    shutdownGraceMs: c.shutdownGraceMs,
+    logLevel: c.logLevel,
+    metricsListen: c.metricsListen,
+    mqtt: describeMqttConfig(c.mqtt),
+  };
+}

@@ -1,0 +1,89 @@
+// Wiring of the coordinator daemon: the only place that builds concrete objects. It turns a
+// resolved config into a list of Services (state store + registry, gRPC server, metrics, MQTT) and
+// runs them under common/lifecycle (SIGTERM/SIGINT: bounded graceful stop, second signal forces).
+// To add a component, build it in `buildCoordinator` and push its Service(s) onto `services`.
+import { createLogger, runServices, type Logger, type Service } from '@isawatt/common';
+import { AssignmentService } from './assignments/assignment-service.js';
+import { describeConfig, type CoordinatorConfig } from './config.js';
+import { MetricsService } from './metrics/metrics-service.js';
+import { createMqtt, type MqttWiring } from './mqtt/create-mqtt.js';
+import { RegistryBridgeSource } from './mqtt/registry-source.js';
+import { HostRegistry } from './registry/host-registry.js';
+import { AgentLinkService } from './server/agent-link-service.js';
+import { ControlService } from './server/control-service.js';
+import { GrpcServer } from './server/grpc-server.js';
+import { StateStore } from './store/state-store.js';
+import { COORDINATOR_VERSION } from './version.js';
+
+/** The registry and its state directory as one Service: load at init, flush at shutdown. */
+class RegistryService implements Service {
+  readonly name = 'registry';
+  constructor(
+    private readonly store: StateStore,
+    private readonly registry: HostRegistry,
+    private readonly cluster: string,
+  ) {}
+  async init(): Promise<void> {
+    await this.store.init(this.cluster);
+    await this.registry.start();
+  }
+  async run(signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return;
+    await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+  }
+  async shutdown(): Promise<void> {
+    await this.registry.stop();
+  }
+}
+
+export interface Coordinator {
+  /** In init order. */
+  services: Service[];
+  registry: HostRegistry;
+  assignments: AssignmentService;
+  agentLink: AgentLinkService;
+  control: ControlService;
+  grpc: GrpcServer;
+  metrics: MetricsService | undefined;
+  mqtt: MqttWiring;
+}
+
+export function buildCoordinator(config: CoordinatorConfig, log: Logger): Coordinator {
+  const store = new StateStore(config.stateDir, log.child({ component: 'store' }));
+  const registry = new HostRegistry({ store, hostDownAfterMs: config.hostDownAfterMs, flushIntervalMs: config.stateFlushIntervalMs, log });
+  const assignments = new AssignmentService(registry, log);
+  const mtls = config.tls.caFile !== undefined;
+  const agentLink = new AgentLinkService({ registry, cluster: config.cluster, mtls, tickIntervalMs: config.tickIntervalMs, log });
+  const mqtt = createMqtt({ config: config.mqtt, cluster: config.cluster, stateDir: config.stateDir, source: new RegistryBridgeSource(registry), log });
+  const control = new ControlService({
+    registry,
+    assignments,
+    cluster: config.cluster,
+    version: COORDINATOR_VERSION,
+    pduSource: mqtt.pduStore,
+    mqttStatus: () => mqtt.status(),
+    log,
+  });
+  const grpc = new GrpcServer({ listen: config.listen, tls: config.tls, agentLink, control, log });
+  const metrics = config.metricsListen ? new MetricsService({ listen: config.metricsListen, registry, agentLinkStats: agentLink.stats, log }) : undefined;
+  // Order: state first (the registry must be loaded before agents can attach), MQTT before the
+  // server so the bridge sees the first host-up events, the server last.
+  const services: Service[] = [new RegistryService(store, registry, config.cluster), ...mqtt.services, ...(metrics ? [metrics] : []), grpc];
+  return { services, registry, assignments, agentLink, control, grpc, metrics, mqtt };
+}
+
+/** Builds the root logger for the daemon (pino JSON to stdout). */
+export function coordinatorLogger(config: CoordinatorConfig): Logger {
+  return createLogger({ name: 'isawatt-coordinator', level: config.logLevel });
+}
+
+/** Logs the resolved config (no secrets) and config warnings, then runs until a signal. */
+export async function runCoordinator(config: CoordinatorConfig, warnings: readonly string[], log: Logger): Promise<string> {
+  log.info({ version: COORDINATOR_VERSION, config: describeConfig(config) }, 'starting coordinator');
+  for (const w of warnings) log.warn({ warning: w }, 'config warning');
+  const c = buildCoordinator(config, log);
+  const reason = await runServices(c.services, { log, shutdownGraceMs: config.shutdownGraceMs });
+  log.info({ reason }, 'coordinator stopped');
+  log.flush();
+  return reason;
+}

@@ -1,0 +1,99 @@
+// Prometheus /metrics of the coordinator itself (prom-client): hosts up/down, reports ingested,
+// duplicates and rejected, plus the default process metrics. Values are read from their owners at
+// scrape time (collect), so nothing is double-counted here.
+import { createServer, type Server } from 'node:http';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { splitHostPort, UnavailableError, type Logger, type Service } from '@isawatt/common';
+import type { HostRegistry } from '../registry/host-registry.js';
+import type { AgentLinkStats } from '../server/agent-link-service.js';
+
+export interface MetricsServiceOptions {
+  listen: string;
+  registry: HostRegistry;
+  agentLinkStats: AgentLinkStats;
+  log: Logger;
+}
+
+export class MetricsService implements Service {
+  readonly name = 'metrics';
+  readonly prom = new Registry();
+  private readonly log: Logger;
+  private server: Server | undefined;
+  private boundPort = 0;
+
+  constructor(private readonly opts: MetricsServiceOptions) {
+    this.log = opts.log.child({ component: this.name });
+    collectDefaultMetrics({ register: this.prom, prefix: 'isawatt_coordinator_' });
+    const reg = opts.registry;
+    new Gauge({
+      name: 'isawatt_coordinator_hosts',
+      help: 'Registered hosts by state',
+      labelNames: ['state'],
+      registers: [this.prom],
+      collect(): void {
+        const c = reg.counts();
+        this.set({ state: 'up' }, c.up);
+        this.set({ state: 'down' }, c.down);
+      },
+    });
+    // Counters mirror totals kept by their owners; inc by the delta since the last scrape.
+    const mirror = (name: string, help: string, read: () => number): void => {
+      let last = 0;
+      new Counter({
+        name,
+        help,
+        registers: [this.prom],
+        collect(): void {
+          const now = read();
+          this.inc(Math.max(0, now - last));
+          last = now;
+        },
+      });
+    };
+    mirror('isawatt_coordinator_reports_ingested_total', 'Telemetry reports stored (deduplicated)', () => reg.counts().reportsIngested);
+    mirror('isawatt_coordinator_reports_duplicate_total', 'Telemetry reports received again and dropped', () => reg.counts().reportsDuplicate);
+    mirror('isawatt_coordinator_reports_rejected_total', 'Malformed telemetry reports rejected', () => opts.agentLinkStats.reportsRejected);
+    mirror('isawatt_coordinator_agent_streams_refused_total', 'Agent streams refused (bad Hello, certificate mismatch)', () => opts.agentLinkStats.streamsRefused);
+  }
+
+  get port(): number {
+    return this.boundPort;
+  }
+
+  async init(): Promise<void> {
+    const { host, port } = splitHostPort(this.opts.listen, 'metricsListen');
+    const server = createServer((req, res) => {
+      if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try GET /metrics\n');
+        return;
+      }
+      this.prom.metrics().then(
+        (body) => res.writeHead(200, { 'content-type': this.prom.contentType }).end(body),
+        (err: unknown) => {
+          this.log.error({ err }, 'metrics collection failed');
+          res.writeHead(500).end();
+        },
+      );
+    });
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (err) => reject(new UnavailableError(this.opts.listen, `metrics: cannot listen: ${err.message}`, { cause: err })));
+      server.listen(port, host.replace(/^\[|\]$/g, ''), () => resolve());
+    });
+    const addr = server.address();
+    this.boundPort = typeof addr === 'object' && addr ? addr.port : port;
+    this.log.info({ listen: this.opts.listen, port: this.boundPort }, 'metrics listening');
+  }
+
+  async run(signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return;
+    await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+  }
+
+  async shutdown(): Promise<void> {
+    const s = this.server;
+    if (!s) return;
+    s.closeAllConnections();
+    await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+}

@@ -1,0 +1,408 @@
+// The coordinator's host registry: which hosts exist, which are up, their last Hello and report,
+// telemetry dedupe by (host, session_id, seq), and each host's assignment. It knows nothing of
+// gRPC: an attached agent is an AgentChannel, and the AgentLink service calls attach / ingest /
+// ack / detach. State that must survive a restart goes through the StateStore: attach and
+// assignment changes are saved at once, the telemetry watermark (last seq per session) is saved by
+// a periodic flush, so after a crash reports from the last flush interval may be ingested twice
+// but none is skipped (the agent resends everything above the watermark it is told in Welcome).
+import { EventEmitter } from 'node:events';
+import { NotFoundError, type Logger } from '@isawatt/common';
+import type { StateStore } from '../store/state-store.js';
+import type { RegistryEvents } from './events.js';
+import type { Assignment, AssignmentAck, HostHello, HostState, HostView, PersistedHost, TelemetryTick } from './types.js';
+
+/** The registry's handle on one attached agent stream. */
+export interface AgentChannel {
+  /** Queues the assignment on the stream; false when the stream is gone. */
+  sendAssignment(assignment: Assignment): boolean;
+  /** Ends the stream (another stream of the same host replaced it, or shutdown). */
+  close(reason: string): void;
+}
+
+export interface HostRegistryOptions {
+  store: StateStore | undefined;
+  /** A host that sends nothing for this long is marked down. */
+  hostDownAfterMs: number;
+  /** How often dirty telemetry watermarks are written to the state directory. */
+  flushIntervalMs: number;
+  log: Logger;
+  now?: () => number;
+}
+
+export interface AttachResult {
+  /** Highest seq of the Hello's session already stored (0n when none). */
+  lastSeqStored: bigint;
+  /** What the host should run, if anything. */
+  assignment: Assignment | undefined;
+  /** Pass back to ingest/ack/detach: identifies this stream, not an older one of the same host. */
+  attachmentId: number;
+}
+
+export type IngestResult = 'stored' | 'duplicate' | 'stale-attachment';
+
+/** Sessions remembered per host for dedupe; older ones are forgotten. */
+const MAX_SESSIONS_PER_HOST = 16;
+
+interface HostEntry {
+  persisted: PersistedHost;
+  state: HostState;
+  stateSinceMs: number;
+  lastReport: TelemetryTick | undefined;
+  reportsReceived: number;
+  reportsDuplicate: number;
+  peer: string;
+  peerCertCn: string;
+  channel: AgentChannel | undefined;
+  attachmentId: number;
+  /** Watermark changed since the last save. */
+  dirty: boolean;
+  /** Waiters for acks, by assignment version. */
+  ackWaiters: Map<bigint, (ack: AssignmentAck) => void>;
+}
+
+export class HostRegistry extends EventEmitter<RegistryEvents> {
+  private readonly hosts = new Map<string, HostEntry>();
+  private readonly log: Logger;
+  private readonly now: () => number;
+  private nextAttachmentId = 1;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private totalIngested = 0;
+  private totalDuplicates = 0;
+
+  constructor(private readonly opts: HostRegistryOptions) {
+    super();
+    this.log = opts.log.child({ component: 'registry' });
+    this.now = opts.now ?? Date.now;
+    // One listener per WatchTelemetry client plus the bridge and metrics: no fixed limit.
+    this.setMaxListeners(0);
+  }
+
+  /** Loads persisted hosts (all down until their agents attach) and starts the timers. */
+  async start(): Promise<void> {
+    const restored = (await this.opts.store?.loadHosts()) ?? [];
+    const now = this.now();
+    for (const p of restored) this.hosts.set(p.hostId, this.newEntry(p, 'down', now));
+    if (restored.length > 0) this.log.info({ hosts: restored.map((h) => h.hostId) }, 'hosts restored from state directory');
+    const sweepMs = Math.max(50, Math.min(1000, Math.floor(this.opts.hostDownAfterMs / 4)));
+    this.sweepTimer = setInterval(() => this.sweep(), sweepMs);
+    this.sweepTimer.unref();
+    this.flushTimer = setInterval(() => void this.flushDirty(), this.opts.flushIntervalMs);
+    this.flushTimer.unref();
+  }
+
+  /** Stops the timers, closes agent streams and writes every dirty host. */
+  async stop(): Promise<void> {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    if (this.flushTimer) clearInterval(this.flushTimer);
+    for (const e of this.hosts.values()) {
+      e.channel?.close('coordinator shutting down');
+      e.channel = undefined;
+    }
+    await this.flushDirty();
+    await this.opts.store?.flush();
+  }
+
+  // ---- agent side ----
+
+  /**
+   * A Hello arrived on a new stream. Registers or updates the host, replaces an older stream of
+   * the same host, and returns what Welcome needs.
+   */
+  async attach(hello: HostHello, channel: AgentChannel, peer: string, peerCertCn: string): Promise<AttachResult> {
+    const now = this.now();
+    let e = this.hosts.get(hello.hostId);
+    if (e === undefined) {
+      e = this.newEntry(
+        {
+          hostId: hello.hostId,
+          hello,
+          registeredAtMs: now,
+          lastSeenMs: now,
+          lastSeqBySession: {},
+          assignment: undefined,
+          lastIssuedVersion: 0n,
+          ackedAssignmentVersion: 0n,
+          placements: [],
+        },
+        'down',
+        now,
+      );
+      this.hosts.set(hello.hostId, e);
+      this.log.info({ hostId: hello.hostId, arch: hello.arch, sockets: hello.sockets, cores: hello.physicalCores }, 'new host registered');
+    }
+    if (e.channel) {
+      this.log.warn({ hostId: hello.hostId, oldPeer: e.peer, peer }, 'host attached again; closing its previous stream');
+      e.channel.close('replaced by a newer stream of the same host');
+    }
+    const p = e.persisted;
+    p.hello = hello;
+    p.lastSeenMs = now;
+    e.channel = channel;
+    e.attachmentId = this.nextAttachmentId++;
+    e.peer = peer;
+    e.peerCertCn = peerCertCn;
+    const lastSeqStored = p.lastSeqBySession[hello.sessionId] ?? 0n;
+    // Remember the session now (as the newest) so its watermark is kept even before the first report.
+    const sessions = trimSessions(p.lastSeqBySession, hello.sessionId);
+    sessions[hello.sessionId] = lastSeqStored;
+    p.lastSeqBySession = sessions;
+    await this.save(e);
+    this.setState(e, 'up', 'attached');
+    this.log.info({ hostId: hello.hostId, peer, sessionId: hello.sessionId, lastSeqStored: lastSeqStored.toString() }, 'agent attached');
+    return { lastSeqStored, assignment: p.assignment, attachmentId: e.attachmentId };
+  }
+
+  /** Any message from the agent counts as a sign of life. */
+  touch(hostId: string, attachmentId: number): void {
+    const e = this.hosts.get(hostId);
+    if (!e || e.attachmentId !== attachmentId) return;
+    e.persisted.lastSeenMs = this.now();
+    if (e.state === 'down') this.setState(e, 'up', 'heard from again');
+  }
+
+  /** Stores a report once per (host, session, seq). */
+  ingest(hostId: string, attachmentId: number, report: TelemetryTick): IngestResult {
+    const e = this.hosts.get(hostId);
+    if (!e || e.attachmentId !== attachmentId) return 'stale-attachment';
+    this.touch(hostId, attachmentId);
+    const p = e.persisted;
+    const last = p.lastSeqBySession[report.sessionId] ?? 0n;
+    if (report.seq <= last) {
+      e.reportsDuplicate++;
+      this.totalDuplicates++;
+      return 'duplicate';
+    }
+    if (report.seq > last + 1n && last > 0n) {
+      this.log.warn({ hostId, sessionId: report.sessionId, afterSeq: last.toString(), nextSeq: report.seq.toString() }, 'telemetry gap: reports missing');
+    }
+    const sessions = report.sessionId in p.lastSeqBySession ? { ...p.lastSeqBySession } : trimSessions(p.lastSeqBySession, report.sessionId);
+    sessions[report.sessionId] = report.seq;
+    p.lastSeqBySession = sessions;
+    e.dirty = true;
+    e.reportsReceived++;
+    this.totalIngested++;
+    // Reports replayed from the agent's buffer can arrive out of time order with live ones only
+    // across sessions; within a session seq order is time order, so the newest seq is the latest.
+    if (!e.lastReport || e.lastReport.sessionId !== report.sessionId || report.seq > e.lastReport.seq) e.lastReport = report;
+    this.safeEmit('telemetry', hostId, report, this.view(e));
+    return 'stored';
+  }
+
+  /** An AssignmentAck arrived. */
+  async ack(hostId: string, attachmentId: number, ack: AssignmentAck): Promise<void> {
+    const e = this.hosts.get(hostId);
+    if (!e || e.attachmentId !== attachmentId) return;
+    this.touch(hostId, attachmentId);
+    const p = e.persisted;
+    if (ack.ok) {
+      if (ack.version > p.ackedAssignmentVersion) {
+        p.ackedAssignmentVersion = ack.version;
+        p.placements = ack.placements;
+        await this.save(e);
+      }
+      const a = p.assignment;
+      if (a && a.version === ack.version) this.safeEmit('assignment-applied', hostId, a, ack);
+    } else {
+      this.log.warn({ hostId, version: ack.version.toString(), error: ack.error, errorCode: ack.errorCode }, 'agent refused assignment');
+    }
+    const waiter = e.ackWaiters.get(ack.version);
+    if (waiter) {
+      e.ackWaiters.delete(ack.version);
+      waiter(ack);
+    }
+  }
+
+  /** The stream of this attachment ended. */
+  detach(hostId: string, attachmentId: number, reason: string): void {
+    const e = this.hosts.get(hostId);
+    if (!e || e.attachmentId !== attachmentId) return;
+    e.channel = undefined;
+    e.peer = '';
+    e.peerCertCn = '';
+    this.setState(e, 'down', reason);
+    e.dirty = true;
+  }
+
+  // ---- assignments (used by AssignmentService) ----
+
+  /**
+   * Makes `functions` the host's assignment under a new version, pushes it to the agent and
+   * returns the new assignment and the previous one. Throws NotFoundError for an unknown host.
+   */
+  async issue(hostId: string, functions: Assignment['functions']): Promise<{ assignment: Assignment; previous: Assignment | undefined; sent: boolean }> {
+    const e = this.entry(hostId);
+    const p = e.persisted;
+    const previous = p.assignment;
+    const version = maxBig(p.lastIssuedVersion, previous?.version ?? 0n, p.ackedAssignmentVersion, p.hello.runningAssignmentVersion) + 1n;
+    const assignment: Assignment = { version, functions: functions.map((f) => ({ ...f })), issuedAtMs: this.now() };
+    p.assignment = assignment;
+    p.lastIssuedVersion = version;
+    await this.save(e);
+    const sent = e.channel?.sendAssignment(assignment) ?? false;
+    this.log.info({ hostId, version: version.toString(), functions: functions.length, sent }, 'assignment issued');
+    return { assignment, previous, sent };
+  }
+
+  /**
+   * Puts back the assignment a host had before a refused one (the agent never left it, so nothing
+   * is sent and the version is not bumped).
+   */
+  async restoreDesired(hostId: string, previous: Assignment | undefined): Promise<void> {
+    const e = this.entry(hostId);
+    e.persisted.assignment = previous;
+    await this.save(e);
+  }
+
+  /** Resolves with the agent's ack of `version`, or undefined after `timeoutMs`. */
+  waitForAck(hostId: string, version: bigint, timeoutMs: number): Promise<AssignmentAck | undefined> {
+    const e = this.entry(hostId);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        e.ackWaiters.delete(version);
+        resolve(undefined);
+      }, timeoutMs);
+      e.ackWaiters.set(version, (ack) => {
+        clearTimeout(timer);
+        resolve(ack);
+      });
+    });
+  }
+
+  /** Reports a failed assignment to listeners (the ack said no, it timed out, or the host is down). */
+  reportFailure(hostId: string, assignment: Assignment, error: string, errorCode: string): void {
+    this.safeEmit('assignment-failed', hostId, assignment, error, errorCode);
+  }
+
+  // ---- reads ----
+
+  get(hostId: string): HostView {
+    return this.view(this.entry(hostId));
+  }
+
+  has(hostId: string): boolean {
+    return this.hosts.has(hostId);
+  }
+
+  list(): HostView[] {
+    return [...this.hosts.values()].map((e) => this.view(e)).sort((a, b) => a.hostId.localeCompare(b.hostId));
+  }
+
+  counts(): { up: number; down: number; reportsIngested: number; reportsDuplicate: number } {
+    let up = 0;
+    for (const e of this.hosts.values()) if (e.state === 'up') up++;
+    return { up, down: this.hosts.size - up, reportsIngested: this.totalIngested, reportsDuplicate: this.totalDuplicates };
+  }
+
+  // ---- internals ----
+
+  private entry(hostId: string): HostEntry {
+    const e = this.hosts.get(hostId);
+    if (!e) throw new NotFoundError('host', hostId);
+    return e;
+  }
+
+  private newEntry(persisted: PersistedHost, state: HostState, now: number): HostEntry {
+    return {
+      persisted,
+      state,
+      stateSinceMs: now,
+      lastReport: undefined,
+      reportsReceived: 0,
+      reportsDuplicate: 0,
+      peer: '',
+      peerCertCn: '',
+      channel: undefined,
+      attachmentId: 0,
+      dirty: false,
+      ackWaiters: new Map(),
+    };
+  }
+
+  private setState(e: HostEntry, state: HostState, reason: string): void {
+    if (e.state === state) return;
+    e.state = state;
+    e.stateSinceMs = this.now();
+    const hostId = e.persisted.hostId;
+    if (state === 'up') {
+      this.log.info({ hostId, reason }, 'host up');
+      this.safeEmit('host-up', this.view(e));
+    } else {
+      this.log.warn({ hostId, reason }, 'host down');
+      this.safeEmit('host-down', this.view(e), reason);
+    }
+  }
+
+  /** Listeners must not throw; if one does, ingestion goes on and the error is logged. */
+  private safeEmit<K extends keyof RegistryEvents>(event: K, ...args: RegistryEvents[K]): void {
+    try {
+      (this.emit as (e: K, ...a: RegistryEvents[K]) => boolean)(event, ...args);
+    } catch (err) {
+      this.log.error({ err, event }, 'registry event listener threw');
+    }
+  }
+
+  private sweep(): void {
+    const now = this.now();
+    for (const e of this.hosts.values()) {
+      const silentMs = now - e.persisted.lastSeenMs;
+      if (e.state === 'up' && silentMs > this.opts.hostDownAfterMs) {
+        this.setState(e, 'down', `silent for ${silentMs} ms (limit ${this.opts.hostDownAfterMs} ms)`);
+      }
+    }
+  }
+
+  private async save(e: HostEntry): Promise<void> {
+    e.dirty = false;
+    await this.opts.store?.saveHost(snapshotPersisted(e.persisted));
+  }
+
+  private async flushDirty(): Promise<void> {
+    const dirty = [...this.hosts.values()].filter((e) => e.dirty);
+    await Promise.all(
+      dirty.map(async (e) => {
+        try {
+          await this.save(e);
+        } catch (err) {
+          e.dirty = true;
+          this.log.error({ hostId: e.persisted.hostId, err }, 'cannot save host state');
+        }
+      }),
+    );
+  }
+
+  private view(e: HostEntry): HostView {
+    const p = e.persisted;
+    return {
+      hostId: p.hostId,
+      state: e.state,
+      hello: p.hello,
+      registeredAtMs: p.registeredAtMs,
+      lastSeenMs: p.lastSeenMs,
+      stateSinceMs: e.stateSinceMs,
+      lastReport: e.lastReport,
+      reportsReceived: e.reportsReceived,
+      reportsDuplicate: e.reportsDuplicate,
+      assignment: p.assignment,
+      ackedAssignmentVersion: p.ackedAssignmentVersion,
+      placements: p.placements,
+      peer: e.peer,
+      peerCertCn: e.peerCertCn,
+    };
+  }
+}
+
+function maxBig(...values: bigint[]): bigint {
+  return values.reduce((a, b) => (b > a ? b : a), 0n);
+}
+
+/** Keeps the newest MAX_SESSIONS_PER_HOST - 1 sessions plus room for `adding` (insertion order). */
+function trimSessions(sessions: Readonly<Record<string, bigint>>, adding: string): Record<string, bigint> {
+  const entries = Object.entries(sessions).filter(([s]) => s !== adding);
+  return Object.fromEntries(entries.slice(Math.max(0, entries.length - (MAX_SESSIONS_PER_HOST - 1))));
+}
+
+/** A copy safe to serialise while the registry keeps mutating the original. */
+function snapshotPersisted(p: PersistedHost): PersistedHost {
+  return { ...p, lastSeqBySession: { ...p.lastSeqBySession } };
+}

@@ -1,0 +1,173 @@
+// The Control gRPC service used by the `isawatt` CLI. Every handler validates its request (a
+// malformed one is INVALID_ARGUMENT naming the field), reads or changes the registry through
+// domain calls, and maps failures through toStatus. WatchTelemetry streams one event per ingested
+// report; a watcher that cannot keep up loses events (counted and logged) instead of making the
+// coordinator buffer without bound.
+import * as grpc from '@grpc/grpc-js';
+import type { Logger, wire } from '@isawatt/common';
+import type { AssignmentService } from '../assignments/assignment-service.js';
+import { DEFAULT_ACK_TIMEOUT_MS } from '../assignments/assignment-service.js';
+import type { HostRegistry } from '../registry/host-registry.js';
+import type { HostView, TelemetryTick } from '../registry/types.js';
+import { ackToWire, assignmentToWire, functionsFromWire, hostStateToWire, hostToWire, placementToWire, reportToWire, type PduReading } from './codec.js';
+import { InvalidRequestError, toStatus } from './to-status.js';
+
+/** Latest PDU (wall) power per host, from the MQTT PDU ingest. */
+export interface PduSource {
+  latest(hostId: string): PduReading | undefined;
+}
+
+export interface ControlServiceOptions {
+  registry: HostRegistry;
+  assignments: AssignmentService;
+  cluster: string;
+  version: string;
+  pduSource?: PduSource | undefined;
+  /** Health.mqtt: "disabled", "connected", "reconnecting". */
+  mqttStatus?: () => string;
+  log: Logger;
+  now?: () => number;
+}
+
+/** Longest ack wait a client may ask for, in ms. */
+const MAX_ACK_TIMEOUT_MS = 600_000;
+
+function requireHostId(hostId: string, field = 'host_id'): string {
+  if (hostId.trim() === '') throw new InvalidRequestError(`${field}: required (a host id)`);
+  return hostId;
+}
+
+function ackTimeout(ms: number, field: string): number {
+  if (ms > MAX_ACK_TIMEOUT_MS) throw new InvalidRequestError(`${field}: at most ${MAX_ACK_TIMEOUT_MS} ms, got ${ms}`);
+  return ms === 0 ? DEFAULT_ACK_TIMEOUT_MS : ms;
+}
+
+/** Runs a unary handler body and answers through the callback, errors through toStatus. */
+function unary<Req, Res>(log: Logger, name: string, body: (req: Req) => Promise<Res> | Res): grpc.handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    Promise.resolve()
+      .then(() => body(call.request))
+      .then(
+        (res) => callback(null, res),
+        (err: unknown) => {
+          const status = toStatus(err);
+          if (status.code === grpc.status.INTERNAL) log.error({ rpc: name, err }, 'control request failed');
+          else log.debug({ rpc: name, code: status.code, details: status.details }, 'control request refused');
+          callback(status);
+        },
+      );
+  };
+}
+
+export class ControlService {
+  private readonly log: Logger;
+  private readonly startedMs: number;
+  private readonly now: () => number;
+  watchersDropped = 0;
+  private readonly watchers = new Set<grpc.ServerWritableStream<wire.WatchTelemetryRequest__Output, wire.TelemetryEvent>>();
+
+  constructor(private readonly opts: ControlServiceOptions) {
+    this.log = opts.log.child({ component: 'control' });
+    this.now = opts.now ?? Date.now;
+    this.startedMs = this.now();
+  }
+
+  private hostWire(h: HostView): wire.Host {
+    return hostToWire(h, this.opts.pduSource?.latest(h.hostId));
+  }
+
+  handlers(): wire.ControlHandlers {
+    const { registry, assignments } = this.opts;
+    const log = this.log;
+    return {
+      ListHosts: unary<wire.ListHostsRequest__Output, wire.ListHostsResponse>(log, 'ListHosts', () => ({
+        hosts: registry.list().map((h) => this.hostWire(h)),
+      })),
+      GetHost: unary<wire.GetHostRequest__Output, wire.Host>(log, 'GetHost', (req) => this.hostWire(registry.get(requireHostId(req.host_id)))),
+      GetAssignment: unary<wire.GetAssignmentRequest__Output, wire.HostAssignment>(log, 'GetAssignment', (req) => {
+        const h = registry.get(requireHostId(req.host_id));
+        return {
+          host_id: h.hostId,
+          ...(h.assignment ? { assignment: assignmentToWire(h.assignment) } : {}),
+          acked_version: h.ackedAssignmentVersion.toString(),
+          placements: h.placements.map(placementToWire),
+        };
+      }),
+      SetAssignment: unary<wire.SetAssignmentRequest__Output, wire.SetAssignmentResponse>(log, 'SetAssignment', async (req) => {
+        const ack = await assignments.set(
+          { hostId: requireHostId(req.host_id), functions: functionsFromWire(req.functions) },
+          ackTimeout(req.ack_timeout_ms, 'ack_timeout_ms'),
+        );
+        return { ack: ackToWire(ack) };
+      }),
+      Deploy: unary<wire.DeployRequest__Output, wire.DeployResponse>(log, 'Deploy', async (req) => {
+        const hosts = req.hosts.map((h, i) => ({ hostId: requireHostId(h.host_id, `hosts[${i}].host_id`), functions: functionsFromWire(h.functions) }));
+        const out = await assignments.deploy(hosts, ackTimeout(req.ack_timeout_ms, 'ack_timeout_ms'), req.label);
+        return { ok: out.ok, error: out.error, rolled_back: out.rolledBack, acks: out.acks.map((a) => ({ host_id: a.hostId, ack: ackToWire(a.ack) })) };
+      }),
+      Health: unary<wire.HealthRequest__Output, wire.HealthResponse>(log, 'Health', () => {
+        const c = registry.counts();
+        return {
+          status: 'serving',
+          version: this.opts.version,
+          cluster: this.opts.cluster,
+          uptime_ms: String(Math.max(0, this.now() - this.startedMs)),
+          hosts_up: c.up,
+          hosts_down: c.down,
+          mqtt: this.opts.mqttStatus?.() ?? 'disabled',
+        };
+      }),
+      WatchTelemetry: (call) => this.watch(call),
+    };
+  }
+
+  private watch(call: grpc.ServerWritableStream<wire.WatchTelemetryRequest__Output, wire.TelemetryEvent>): void {
+    const { registry } = this.opts;
+    const only = call.request.host_id;
+    if (only !== '' && !registry.has(only)) {
+      call.destroy(Object.assign(new Error(`unknown host "${only}"`), { code: grpc.status.NOT_FOUND, details: `unknown host "${only}"` }));
+      return;
+    }
+    let blocked = false;
+    let dropped = 0;
+    const send = (ev: wire.TelemetryEvent): void => {
+      if (blocked) {
+        dropped++;
+        this.watchersDropped++;
+        return;
+      }
+      if (!call.write(ev)) blocked = true;
+    };
+    const onDrain = (): void => {
+      blocked = false;
+      if (dropped > 0) this.log.warn({ peer: call.getPeer(), dropped }, 'slow telemetry watcher lost events');
+      dropped = 0;
+    };
+    const onTelemetry = (hostId: string, report: TelemetryTick): void => {
+      if (only === '' || only === hostId) send({ host_id: hostId, report: reportToWire(report), state: 'HOST_STATE_UP' });
+    };
+    const onState = (h: HostView): void => {
+      if (only === '' || only === h.hostId) send({ host_id: h.hostId, state: hostStateToWire(h.state) });
+    };
+    registry.on('telemetry', onTelemetry);
+    registry.on('host-up', onState);
+    registry.on('host-down', onState);
+    call.on('drain', onDrain);
+    const stop = (): void => {
+      this.watchers.delete(call);
+      registry.off('telemetry', onTelemetry);
+      registry.off('host-up', onState);
+      registry.off('host-down', onState);
+    };
+    this.watchers.add(call);
+    call.on('cancelled', stop);
+    call.on('close', stop);
+    call.on('error', stop);
+  }
+
+  /** Ends every WatchTelemetry stream (at shutdown, so the server can drain). */
+  endWatchers(): void {
+    for (const w of this.watchers) w.end();
+    this.watchers.clear();
+  }
+}

@@ -1,0 +1,114 @@
+// The on-disk form of one host (state-dir/hosts/<host-id>.json): a versioned JSON document whose
+// 64-bit counters are decimal strings. `decodeHostFile` validates every field and names the
+// problem, so a hand-edited or foreign file is refused with a clear message instead of half-loaded.
+import { z } from 'zod';
+import { formatIssues } from '@isawatt/common';
+import type { PersistedHost } from '../registry/types.js';
+
+export const HOST_FILE_KIND = 'isawatt.coordinator.host';
+export const HOST_FILE_VERSION = 1;
+
+const u64 = z
+  .string()
+  .regex(/^\d+$/, 'expected a decimal unsigned integer string')
+  .transform((s) => BigInt(s));
+const quality = z.enum(['measured', 'modelled', 'estimated', 'emulated', 'unknown']);
+const count = z.number().int().min(0);
+
+const helloSchema = z.object({
+  hostId: z.string().min(1),
+  arch: z.enum(['x86_64', 'aarch64', 'unknown']),
+  cpuModel: z.string(),
+  sockets: count,
+  physicalCores: count,
+  logicalCpus: count,
+  functionCpus: z.array(count),
+  hostType: z.string(),
+  energySources: z.array(
+    z.object({
+      kind: z.string(),
+      path: z.string(),
+      quality,
+      domains: z.array(z.string()),
+      primary: z.boolean(),
+      detail: z.string(),
+    }),
+  ),
+  counterSource: z.string(),
+  pinning: z.string(),
+  catalogue: z.array(
+    z.object({
+      name: z.string(),
+      version: z.string(),
+      runtime: z.string(),
+      category: z.string(),
+      runnable: z.boolean(),
+      unavailableReason: z.string(),
+    }),
+  ),
+  agentVersion: z.string(),
+  sessionId: z.string(),
+  emulated: z.boolean(),
+  emulatedProfile: z.string(),
+  runningAssignmentVersion: u64,
+  memoryBytes: u64,
+  idlePowerW: z.number().min(0),
+});
+
+const assignmentSchema = z.object({
+  version: u64,
+  functions: z.array(
+    z.object({
+      function: z.string().min(1),
+      cores: count,
+      rateRps: z.number().min(0),
+      arrival: z.string(),
+    }),
+  ),
+  issuedAtMs: z.number().int().min(0),
+});
+
+const hostFileSchema = z.object({
+  kind: z.literal(HOST_FILE_KIND),
+  schemaVersion: z.literal(HOST_FILE_VERSION),
+  host: z.object({
+    hostId: z.string().min(1),
+    hello: helloSchema,
+    registeredAtMs: z.number().int().min(0),
+    lastSeenMs: z.number().int().min(0),
+    lastSeqBySession: z.record(z.string(), u64),
+    assignment: assignmentSchema.nullable(),
+    lastIssuedVersion: u64,
+    ackedAssignmentVersion: u64,
+    placements: z.array(z.object({ function: z.string(), cpus: z.array(count), workerPids: z.array(count) })),
+  }),
+});
+
+/** JSON.stringify replacer: bigint -> decimal string. */
+function bigintToString(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
+
+export function encodeHostFile(host: PersistedHost): string {
+  const doc = {
+    kind: HOST_FILE_KIND,
+    schemaVersion: HOST_FILE_VERSION,
+    host: { ...host, assignment: host.assignment ?? null },
+  };
+  return JSON.stringify(doc, bigintToString, 2) + '\n';
+}
+
+/** Parses a host file; throws an Error listing every problem, prefixed with `what` (the path). */
+export function decodeHostFile(text: string, what: string): PersistedHost {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${what}: not valid JSON (${(err as Error).message})`);
+  }
+  const r = hostFileSchema.safeParse(doc);
+  if (!r.success) throw new Error(`${what}: ${formatIssues(r.error.issues).join('; ')}`);
+  const h = r.data.host;
+  if (h.hello.hostId !== h.hostId) throw new Error(`${what}: host.hello.hostId "${h.hello.hostId}" differs from host.hostId "${h.hostId}"`);
+  return { ...h, assignment: h.assignment ?? undefined };
+}
