@@ -23,12 +23,8 @@ export function coresNeeded(rateRps: number, execPerSecPerCore: number): number 
   return Math.max(1, Math.ceil(rateRps / execPerSecPerCore - 1e-9));
 }
 
-/** Builds the problem; throws ConfigError listing every input mismatch (exit code 2 in the CLI). */
-export function buildProblem(
-  hosts: readonly HostSpec[],
-  models: Models,
-  functions: readonly FunctionDemand[],
-): PlacementProblem {
+/** Hosts whose type has no model, or whose arch differs from the model's (one line each). */
+export function hostTypeIssues(hosts: readonly HostSpec[], models: Models): string[] {
   const issues: string[] = [];
   for (const h of hosts) {
     const t = models.hostTypes[h.type];
@@ -37,6 +33,16 @@ export function buildProblem(
       issues.push(`host "${h.id}": arch ${h.arch} but host type "${h.type}" is modelled as ${t.arch}`);
     }
   }
+  return issues;
+}
+
+/** Builds the problem; throws ConfigError listing every input mismatch (exit code 2 in the CLI). */
+export function buildProblem(
+  hosts: readonly HostSpec[],
+  models: Models,
+  functions: readonly FunctionDemand[],
+): PlacementProblem {
+  const issues = hostTypeIssues(hosts, models);
   const known = new Set(Object.values(models.hostTypes).flatMap((t) => Object.keys(t.functions)));
   const clusterTypes = [...new Set(hosts.map((h) => h.type))];
   for (const f of functions) {

@@ -1,0 +1,86 @@
+// `isawatt plan` through its commander command: JSON and table output on the example files, and
+// bad input (unknown function, missing host-type model, non-positive rate, unknown policy, bad
+// file) rejected with exit code 2 and a message naming the problem.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { EXIT, ExitError } from '@isawatt/common';
+import { planCommand } from './plan.js';
+
+const root = resolve(fileURLToPath(import.meta.url), '../../../../../../');
+const ex = (f: string): string => join(root, 'examples', f);
+
+async function run(args: string[]): Promise<{ out: string; err: ExitError | null }> {
+  let out = '';
+  const cmd = planCommand({ write: (t) => (out += t) });
+  cmd.exitOverride();
+  try {
+    await cmd.parseAsync(args, { from: 'user' });
+    return { out, err: null };
+  } catch (e) {
+    if (e instanceof ExitError) return { out, err: e };
+    throw e;
+  }
+}
+
+describe('isawatt plan', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'isawatt-plan-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, text: string): string => {
+    const p = join(dir, name);
+    writeFileSync(p, text);
+    return p;
+  };
+  const base = ['-m', ex('models.yaml'), '-H', ex('hosts.yaml')];
+
+  test('JSON output of one policy has assignments, status and predictedPowerW', async () => {
+    const { out, err } = await run(['-w', ex('workload-general.yaml'), ...base, '-p', 'x86-first', '--json']);
+    assert.equal(err, null);
+    const j = JSON.parse(out) as { status: string; predictedPowerW: number; assignments: { function: string; host: string; cores: number }[] };
+    assert.equal(j.status, 'feasible');
+    assert.equal(j.assignments.length, 22);
+    assert.ok(j.predictedPowerW > 0);
+    // x86-first fills the Xeon (30 cores) before the Altra.
+    const xeonCores = j.assignments.filter((a) => a.host === 'xeon-1').reduce((s, a) => s + a.cores, 0);
+    assert.ok(xeonCores <= 30 && xeonCores > 25, `xeon cores ${xeonCores}`);
+    assert.equal(j.assignments[0]?.host, 'xeon-1');
+  });
+
+  test('all policies: a table per policy and a comparison', async () => {
+    const { out, err } = await run(['-w', ex('workload-general.yaml'), ...base, '-p', 'rr,arm-first,energy-aware', '--solver', 'bnb']);
+    assert.equal(err, null);
+    for (const p of ['policy rr:', 'policy arm-first:', 'policy energy-aware: optimal']) assert.ok(out.includes(p), p);
+    assert.match(out, /│ policy\s+│ status/);
+  });
+
+  const bad: [string, () => string[], RegExp][] = [
+    ['unknown function', () => ['-w', file('w1.yaml', 'functions: [{name: no-such-fn, rate: 5}]\n'), ...base], /no-such-fn.*unknown function/],
+    ['zero rate', () => ['-w', file('w2.yaml', 'functions: [{name: jwt-node, rate: 0}]\n'), ...base], /functions\.0\.rate: rate must be > 0/],
+    ['negative rate', () => ['-w', file('w3.yaml', 'functions: [{name: jwt-node, rate: -3}]\n'), ...base], /rate must be > 0/],
+    ['missing model for a host type', () => ['-w', ex('workload-general.yaml'), '-m', ex('models.yaml'), '-H', file('h.yaml', 'hosts: [{id: e1, type: epyc-9554, arch: x86_64, cores: 64}]\n')], /host "e1": no model for host type "epyc-9554"/],
+    ['unknown policy', () => ['-w', ex('workload-general.yaml'), ...base, '-p', 'greenest'], /unknown policy "greenest"/],
+    ['unknown mix', () => ['-w', file('w4.yaml', 'mix: gaming\nload: 0.5\n'), ...base], /mix: expected one of general/],
+    ['missing file', () => ['-w', join(dir, 'nope.yaml'), ...base], /nope\.yaml: cannot read/],
+    ['bad time limit', () => ['-w', ex('workload-general.yaml'), ...base, '--time-limit', 'soon'], /--time-limit/],
+  ];
+  for (const [name, args, message] of bad) {
+    test(`bad input: ${name} -> exit 2`, async () => {
+      const { err } = await run(args());
+      assert.ok(err, 'an error');
+      assert.equal(err.exitCode, EXIT.BAD_INPUT);
+      assert.match(err.message, message);
+    });
+  }
+
+  test('infeasible workload: exit 1 with which hosts are short', async () => {
+    const w = file('heavy.yaml', 'mix: general\nload: 1.5\n');
+    const { out, err } = await run(['-w', w, ...base, '-p', 'energy-aware']);
+    assert.ok(err);
+    assert.equal(err.exitCode, EXIT.FAILURE);
+    assert.match(out, /infeasible/);
+    assert.match(err.message, /the cluster \(xeon-1, altra-1\) is short by \d+ cores?/);
+  });
+});

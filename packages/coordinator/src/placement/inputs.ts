@@ -1,0 +1,71 @@
+// Loads and cross-checks the inputs of a plan (workload, models, hosts from a file or the
+// registry) into a PlacementProblem, and validates the option values the CLI passes. Every bad
+// input becomes an ExitError with code 2 (EXIT.BAD_INPUT) and a message naming what is wrong.
+import { ConfigError, EXIT, ExitError } from '@isawatt/common';
+import { loadHostsFile, loadModelsFile, loadWorkloadFile } from '../workload/parse.js';
+import { resolveWorkload } from '../workload/resolve.js';
+import type { HostSpec } from '../workload/types.js';
+import { POLICIES, type PolicyName } from './plan.js';
+import { BACKENDS, SOLVERS, type BackendName, type SolverName } from './planner.js';
+import { buildProblem, hostTypeIssues, type PlacementProblem } from './problem.js';
+
+export interface PlanInputFiles {
+  readonly workload: string;
+  readonly models: string;
+  /** Hosts file; when undefined, `hosts` must be given (e.g. from the registry). */
+  readonly hostsFile?: string | undefined;
+  readonly hosts?: readonly HostSpec[] | undefined;
+}
+
+function badInput(err: unknown): never {
+  if (err instanceof ConfigError) throw new ExitError(EXIT.BAD_INPUT, err.message);
+  throw err;
+}
+
+export function loadPlanProblem(files: PlanInputFiles): PlacementProblem {
+  try {
+    const hosts = files.hostsFile !== undefined ? loadHostsFile(files.hostsFile) : files.hosts;
+    if (!hosts || hosts.length === 0) throw new ConfigError(['no hosts: give --hosts <file> or register live agents'], 'placement input');
+    const models = loadModelsFile(files.models);
+    const spec = loadWorkloadFile(files.workload);
+    // Host types first: a mix cannot derive rates for a cluster the models do not describe.
+    const hostIssues = hostTypeIssues(hosts, models);
+    if (hostIssues.length) throw new ConfigError(hostIssues, 'placement input');
+    return buildProblem(hosts, models, resolveWorkload(spec, hosts, models));
+  } catch (err) {
+    badInput(err);
+  }
+}
+
+/** `--policy`: one policy, a comma-separated list, or `all`. */
+export function parsePolicies(value: string): PolicyName[] {
+  if (value === 'all') return [...POLICIES];
+  const out: PolicyName[] = [];
+  for (const v of value.split(',').map((s) => s.trim())) {
+    if (!(POLICIES as readonly string[]).includes(v)) {
+      throw new ExitError(EXIT.BAD_INPUT, `unknown policy "${v}" (expected all or one of: ${POLICIES.join(', ')})`);
+    }
+    out.push(v as PolicyName);
+  }
+  return out;
+}
+
+export function parseSolver(value: string): SolverName {
+  if (!(SOLVERS as readonly string[]).includes(value)) {
+    throw new ExitError(EXIT.BAD_INPUT, `unknown solver "${value}" (expected one of: ${SOLVERS.join(', ')})`);
+  }
+  return value as SolverName;
+}
+
+export function parseBackend(value: string): BackendName {
+  if (!(BACKENDS as readonly string[]).includes(value)) {
+    throw new ExitError(EXIT.BAD_INPUT, `unknown backend "${value}" (expected one of: ${BACKENDS.join(', ')})`);
+  }
+  return value as BackendName;
+}
+
+export function parseTimeLimitMs(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new ExitError(EXIT.BAD_INPUT, `--time-limit: expected a positive number of milliseconds, got "${value}"`);
+  return n;
+}

@@ -1,0 +1,88 @@
+// Human-readable and JSON renderings of plans, for `isawatt plan` and `isawatt deploy`.
+// Tables are plain (no colour) so that they survive pipes and logs.
+import Table from 'cli-table3';
+import type { Plan } from './plan.js';
+import type { PlacementProblem } from './problem.js';
+
+const plain = {
+  style: { head: [] as string[], border: [] as string[] },
+  // No rule between rows: one line per function keeps big plans readable.
+  chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+};
+const w = (x: number): string => x.toFixed(1);
+
+function statusLine(plan: Plan): string {
+  const parts = [`policy ${plan.policy}: ${plan.status}`, `solver ${plan.solver}`, `${plan.solveTimeMs.toFixed(0)} ms`];
+  if (plan.objective !== null) parts.push(`objective ${plan.objective.toFixed(plan.objectiveUnit === 'W' ? 2 : 0)} ${plan.objectiveUnit}`);
+  if (plan.bound !== null) parts.push(`bound ${plan.bound.toFixed(plan.objectiveUnit === 'W' ? 2 : 0)} ${plan.objectiveUnit}`);
+  if (plan.gapPct !== null) parts.push(`gap ${plan.gapPct.toFixed(2)} %`);
+  return parts.join(', ');
+}
+
+/** One policy: its assignments, then per-host totals (cores used of capacity, predicted watts). */
+export function renderPlan(problem: PlacementProblem, plan: Plan): string {
+  const lines = [statusLine(plan)];
+  for (const r of plan.reasons) lines.push(`  - ${r}`);
+  if (plan.assignments.length === 0) return lines.join('\n');
+  const t = new Table({ head: ['function', 'host', 'cores', 'rate (req/s)', 'predicted power (W)'], colAligns: ['left', 'left', 'right', 'right', 'right'], ...plain });
+  for (const a of plan.assignments) t.push([a.function, a.host, String(a.cores), String(a.rateRps), w(a.powerW)]);
+  lines.push(t.toString());
+  const h = new Table({ head: ['host', 'arch', 'functions', 'cores used', 'predicted power (W)', 'idle power (W)'], colAligns: ['left', 'left', 'right', 'right', 'right', 'right'], ...plain });
+  problem.hosts.forEach((host, i) => {
+    const mine = plan.assignments.filter((a) => a.host === host.id);
+    const cores = mine.reduce((s, a) => s + a.cores, 0);
+    const power = mine.reduce((s, a) => s + a.powerW, 0);
+    const idle = problem.idlePowerW[i] ?? 0;
+    h.push([host.id, host.arch, String(mine.length), `${cores} / ${host.cores}`, w(power), mine.length ? w(idle) : `${w(idle)} (parkable)`]);
+  });
+  h.push(['total', '', String(plan.assignments.length), `${plan.totalCores} / ${problem.hosts.reduce((s, x) => s + x.cores, 0)}`, w(plan.predictedPowerW), w(plan.idlePowerOnW)]);
+  lines.push(h.toString());
+  lines.push(`predicted power: ${w(plan.predictedPowerW)} W for the functions, ${w(plan.predictedPowerW + plan.idlePowerOnW)} W with the idle power of the hosts in use`);
+  return lines.join('\n');
+}
+
+/** Policies side by side. */
+export function renderComparison(plans: readonly Plan[]): string {
+  const t = new Table({
+    head: ['policy', 'status', 'cores', 'hosts used', 'predicted W', 'W incl. idle', 'vs best', 'solve ms', 'gap %'],
+    colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+    ...plain,
+  });
+  const ok = plans.filter((p) => p.assignments.length > 0);
+  const best = Math.min(...ok.map((p) => p.predictedPowerW + p.idlePowerOnW));
+  for (const p of plans) {
+    const has = p.assignments.length > 0;
+    const whole = p.predictedPowerW + p.idlePowerOnW;
+    t.push([
+      p.policy,
+      p.status,
+      has ? String(p.totalCores) : '-',
+      has ? String(new Set(p.assignments.map((a) => a.host)).size) : '-',
+      has ? w(p.predictedPowerW) : '-',
+      has ? w(whole) : '-',
+      has ? `+${(((whole - best) / best) * 100).toFixed(1)} %` : '-',
+      p.solveTimeMs.toFixed(0),
+      p.gapPct === null ? '-' : p.gapPct.toFixed(2),
+    ]);
+  }
+  return t.toString();
+}
+
+/** JSON shape of a plan (stable field names; assignments as {function, host, cores, ...}). */
+export function planToJson(plan: Plan): Record<string, unknown> {
+  return {
+    policy: plan.policy,
+    status: plan.status,
+    solver: plan.solver,
+    assignments: plan.assignments.map((a) => ({ function: a.function, host: a.host, cores: a.cores, rateRps: a.rateRps, powerW: a.powerW })),
+    predictedPowerW: plan.predictedPowerW,
+    idlePowerOnW: plan.idlePowerOnW,
+    totalCores: plan.totalCores,
+    objective: plan.objective,
+    objectiveUnit: plan.objectiveUnit,
+    bound: plan.bound,
+    gapPct: plan.gapPct,
+    solveTimeMs: plan.solveTimeMs,
+    reasons: plan.reasons,
+  };
+}
