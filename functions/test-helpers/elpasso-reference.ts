@@ -103,11 +103,15 @@ export function verifyShow(pk: IssuerPublicKey, proofHex: string, domain: string
   const Fp12 = bls12_381.fields.Fp12;
   if (!Fp12.eql(bls12_381.pairing(s1, kappa), bls12_381.pairing(s2, G2.Point.BASE))) return { ok: false, reason: 'pairing equation fails' };
 
-  const h = G1.hashToCurve(utf8(domain), { DST: NYM_DST }) as unknown as P1;
+  const h = G1.hashToCurve(utf8(domain), { DST: NYM_DST });
   let a1 = mul2(G2.Point.BASE, zt);
-  for (const [i, zi] of z.entries()) a1 = a1.add(mul2(pk.y2[i]!, zi));
+  for (const [i, zi] of z.entries()) {
+    const y = pk.y2[i];
+    if (y === undefined) return { ok: false, reason: `no key for message ${i}` };
+    a1 = a1.add(mul2(y, zi));
+  }
   a1 = a1.add(mul2(kappa.subtract(pk.x2), c));
-  const a2 = mul1(h, z[0]!).add(mul1(nym, c));
+  const a2 = mul1(h, z[0] ?? 0n).add(mul1(nym, c));
 
   const tr = new Transcript('show');
   tr.p(pk.x2);
