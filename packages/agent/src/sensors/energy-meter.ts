@@ -55,5 +55,7 @@ export interface EnergyMeter {
    * zero energies. Never throws for one bad domain: it is skipped and named in `warnings`.
    */
   sample(nowMs: number): Promise<MeterSample>;
+  /** Non-fatal findings of init (zones skipped and why, duplicates dropped), one line each. */
+  notes?(): readonly string[];
   close?(): Promise<void>;
 }

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fixture } from './fixture-tree.test-support.js';
+import { parsePerfIntervalLine, PerfPowerMeter, readPowerPmu } from './perf-power-meter.js';
+
+test('power PMU description from sysfs: events, scale 2^-32 J, cpumask', async () => {
+  const pmu = await readPowerPmu(fixture('xeon-2s'));
+  assert.equal(pmu.type, 24);
+  assert.deepEqual(pmu.cpumask, [0, 16]);
+  assert.deepEqual(
+    pmu.events.map((e) => [e.event, e.config, e.scale, e.unit]),
+    [
+      ['energy-pkg', 2, 2 ** -32, 'Joules'],
+      ['energy-ram', 3, 2 ** -32, 'Joules'],
+    ],
+  );
+  // energy-sources.md §7.2: 365072220160 counts × 2^-32 J = 85.0 J.
+  assert.equal(365072220160 * (pmu.events[0]?.scale ?? 0), 85);
+});
+
+test('no power PMU: unavailable, naming the directory', async () => {
+  await assert.rejects(readPowerPmu(fixture('altra-max-1s')), /perf-power: no perf power PMU .*bus\/event_source\/devices\/power/);
+});
+
+test('perf -x, --per-socket interval lines', () => {
+  assert.deepEqual(parsePerfIntervalLine('     0.100192,S1,1,8.50,Joules,power/energy-pkg/,100123456,100.00,,'), { socket: 1, event: 'energy-pkg', joules: 8.5 });
+  assert.equal(parsePerfIntervalLine('# started on Fri'), undefined);
+  assert.throws(() => parsePerfIntervalLine('0.1,S0,1,<not supported>,Joules,power/energy-pkg/,0,100.00,,'), /<not supported> for power\/energy-pkg\//);
+});
+
+test('meter sums perf intervals between samples (a real child process standing in for perf)', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'isawatt-perf-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const fake = join(dir, 'perf');
+  // One interval before the baseline, then (0.2 s later) four 0.1 s intervals of 8.5 J (socket 0) /
+  // 6.25 J (socket 1) package and 1 J dram on stderr, then waits for SIGINT.
+  await writeFile(
+    fake,
+    `#!/bin/sh
+echo "     0.1,S0,1,99.00,Joules,power/energy-pkg/,100000000,100.00,," >&2
+sleep 0.2
+for i in 2 3 4 5; do
+  echo "     0.$i,S0,1,8.50,Joules,power/energy-pkg/,100000000,100.00,," >&2
+  echo "     0.$i,S1,1,6.25,Joules,power/energy-pkg/,100000000,100.00,," >&2
+  echo "     0.$i,S0,1,1.00,Joules,power/energy-ram/,100000000,100.00,," >&2
+  echo "     0.$i,S1,1,1.00,Joules,power/energy-ram/,100000000,100.00,," >&2
+done
+trap 'exit 130' INT
+while :; do sleep 0.05; done
+`,
+  );
+  await chmod(fake, 0o755);
+  const m = new PerfPowerMeter({ sysfsRoot: fixture('xeon-2s'), perfPath: fake });
+  t.after(() => m.close());
+  await m.init();
+  assert.deepEqual(m.domains().map((d) => d.domain), ['package-0', 'dram-0', 'package-1', 'dram-1']);
+  await m.sample(0);
+  // Wait until the script's 16 later lines have all arrived.
+  await new Promise((r) => setTimeout(r, 500));
+  const s = await m.sample(400);
+  assert.deepEqual(
+    s.domains.map((d) => [d.domain, d.energyUj]),
+    [
+      ['package-0', 34000000n],
+      ['dram-0', 4000000n],
+      ['package-1', 25000000n],
+      ['dram-1', 4000000n],
+    ],
+  );
+});
+
+test('perf that cannot open the PMU: init fails with perf stderr and the permission hint', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'isawatt-perf-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const fake = join(dir, 'perf');
+  await writeFile(fake, '#!/bin/sh\necho "Error: No permission to enable power/energy-pkg/ event." >&2\nexit 1\n');
+  await chmod(fake, 0o755);
+  const m = new PerfPowerMeter({ sysfsRoot: fixture('xeon-2s'), perfPath: fake });
+  await assert.rejects(m.init(), /perf-power: perf exited \(code 1\): Error: No permission to enable power\/energy-pkg\/ event\.; opening the power PMU needs root, CAP_PERFMON/);
+  await m.close();
+});
