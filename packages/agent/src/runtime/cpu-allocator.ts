@@ -44,12 +44,15 @@ export function planCpus(
     for (const c of keep) taken.add(c);
     plan.set(name, keep);
   }
-  // 2. Grow, biggest need first.
-  const order = [...names].sort((a, b) => (wanted.get(b) ?? 0) - (plan.get(b)?.length ?? 0) - ((wanted.get(a) ?? 0) - (plan.get(a)?.length ?? 0)) || a.localeCompare(b));
+  // 2. Grow: functions already placed first (so they can extend on their socket), then new ones;
+  //    biggest need first within each group.
+  const need = (n: string): number => (wanted.get(n) ?? 0) - (plan.get(n)?.length ?? 0);
+  const placed = (n: string): number => ((plan.get(n)?.length ?? 0) > 0 ? 0 : 1);
+  const order = [...names].sort((a, b) => placed(a) - placed(b) || need(b) - need(a) || a.localeCompare(b));
   for (const name of order) {
     const cpus = plan.get(name) ?? [];
-    let need = (wanted.get(name) ?? 0) - cpus.length;
-    if (need <= 0) continue;
+    let missing = need(name);
+    if (missing <= 0) continue;
     const free = (): CpuInfo[] => usable.filter((c) => !taken.has(c.cpu));
     const freeOn = (s: number): CpuInfo[] => free().filter((c) => c.socket === s);
     const sockets = [...new Set(usable.map((c) => c.socket))];
@@ -57,17 +60,17 @@ export function planCpus(
     const preferred: number[] = [];
     if (home !== undefined) preferred.push(home);
     // A socket that can hold the whole need (fewest free that fit, to keep big holes for others).
-    const fitting = sockets.filter((s) => freeOn(s).length >= need).sort((a, b) => freeOn(a).length - freeOn(b).length || a - b);
+    const fitting = sockets.filter((s) => freeOn(s).length >= missing).sort((a, b) => freeOn(a).length - freeOn(b).length || a - b);
     if (fitting[0] !== undefined) preferred.push(fitting[0]);
     preferred.push(...sockets.sort((a, b) => freeOn(b).length - freeOn(a).length || a - b));
     for (const s of preferred) {
       for (const c of freeOn(s)) {
-        if (need === 0) break;
+        if (missing === 0) break;
         cpus.push(c.cpu);
         taken.add(c.cpu);
-        need--;
+        missing--;
       }
-      if (need === 0) break;
+      if (missing === 0) break;
     }
     plan.set(name, cpus.sort((a, b) => a - b));
   }

@@ -1,0 +1,28 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { InvocationWindow } from './invocation-stats.js';
+
+test('counts and percentiles over a window, then reset', () => {
+  const w = new InvocationWindow(0);
+  for (let i = 1; i <= 100; i++) w.record('completed', i * 1000, 10); // 1..100 ms
+  w.record('error', 5000);
+  w.record('timeout', 9000);
+  w.record('dropped', 0);
+  w.record('dropped', 0);
+  const f = w.figures(2000);
+  assert.equal(f.completed, 100);
+  assert.equal(f.errors, 1);
+  assert.equal(f.timeouts, 1);
+  assert.equal(f.dropped, 2);
+  assert.equal(f.achievedRps, 50);
+  assert.ok(Math.abs(f.latencyP50Ms - 50) < 0.1, `p50 ${f.latencyP50Ms}`);
+  assert.ok(Math.abs(f.latencyP95Ms - 95) < 0.1, `p95 ${f.latencyP95Ms}`);
+  assert.ok(Math.abs(f.latencyP99Ms - 99) < 0.1, `p99 ${f.latencyP99Ms}`);
+  assert.equal(f.handlerMeanUs, 10);
+  w.reset(2000);
+  const g = w.figures(3000);
+  assert.equal(g.completed, 0);
+  assert.equal(g.latencyP99Ms, 0);
+  assert.equal(g.achievedRps, 0);
+  w.close();
+});
