@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { hostIdFromHostname, loadAgentConfig, parseCpuList } from './config.js';
 
@@ -136,4 +137,13 @@ test('parseCpuList', () => {
 test('hostIdFromHostname keeps ids valid', () => {
   assert.equal(hostIdFromHostname('My Host.lan'), 'My-Host.lan');
   assert.equal(hostIdFromHostname('---'), 'localhost');
+});
+
+test('the shipped example config (systemd/agent.example.yaml) is valid and has no unknown keys', () => {
+  const file = fileURLToPath(new URL('../../../systemd/agent.example.yaml', import.meta.url));
+  const { config, warnings } = loadAgentConfig({ file, hostname: 'h' });
+  assert.deepEqual(warnings, []);
+  assert.equal(config.tls.caFile, '/etc/isawatt/tls/ca.pem');
+  assert.deepEqual(config.reservedCpus, [0]);
+  assert.deepEqual(config.http, { listen: '0.0.0.0:9478', explicit: true });
 });

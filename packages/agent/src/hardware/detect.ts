@@ -135,10 +135,14 @@ export async function detectHardware(opts: DetectOptions): Promise<HostHardware>
   warnings.push(...topology.warnings);
   sources.topology = topology.source;
 
-  const live = opts.live ? await opts.live.probe().catch((err: unknown) => {
-    warnings.push(`live probe ${opts.live?.name ?? ''}: ${(err as Error).message}`);
-    return {} as LiveFacts;
-  }) : {};
+  let live: LiveFacts = {};
+  if (opts.live) {
+    try {
+      live = await opts.live.probe();
+    } catch (err) {
+      warnings.push(`live probe ${opts.live.name}: ${(err as Error).message}`);
+    }
+  }
 
   const archRead = await readArch(opts.procfsRoot, cpuinfo);
   let arch = archRead.arch;

@@ -90,7 +90,9 @@ export function routeGrpcLogs(log: Logger): void {
 
 /** One line, no stack: "14 UNAVAILABLE: No connection established. Last error: connect ECONNREFUSED ...". */
 function oneLine(err: unknown): string {
-  return errorMessage(err).split('\n')[0] ?? 'unknown error';
+  const first = errorMessage(err).split('\n')[0] ?? 'unknown error';
+  // grpc-js appends an empty "Resolution note: " to connection errors.
+  return first.replace(/\.?\s*Resolution note:\s*$/, '').trim();
 }
 
 export class CoordinatorLink implements Service {

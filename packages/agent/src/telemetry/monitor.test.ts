@@ -11,7 +11,7 @@ import type { Clock } from './clock.js';
 import { TelemetryMonitor, type ProcessFigures } from './monitor.js';
 import type { InvocationFigures, TickSnapshot } from './snapshot.js';
 
-function procDir(t: { after(fn: () => void): void }): { root: string; writeStat(busy: number, idle: number): void } {
+function procDir(t: { after(fn: () => void): void }): { root: string; writeStat: (busy: number, idle: number) => void } {
   const root = mkdtempSync(join(tmpdir(), 'isawatt-monitor-'));
   t.after(() => rmSync(root, { recursive: true, force: true }));
   const writeStat = (busy: number, idle: number): void => {
@@ -25,12 +25,8 @@ function procDir(t: { after(fn: () => void): void }): { root: string; writeStat(
 class StepClock implements Clock {
   mono = 1000;
   wall = 1_764_201_600_000;
-  nowMs(): number {
-    return this.wall;
-  }
-  monotonicMs(): number {
-    return this.mono;
-  }
+  readonly nowMs = (): number => this.wall;
+  readonly monotonicMs = (): number => this.mono;
   advance(ms: number): void {
     this.mono += ms;
     this.wall += ms;

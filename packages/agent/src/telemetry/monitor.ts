@@ -37,7 +37,9 @@ export interface MonitorOptions {
   readonly log: Logger;
   /** Socket of each logical CPU (attribution input). */
   readonly socketOfCpu: ReadonlyMap<number, number>;
+  /** Initialised by its creator (createMeter); the monitor only samples and closes it. */
   readonly meter?: EnergyMeter | undefined;
+  /** Initialised by its creator; the monitor samples and closes it. */
   readonly activity?: ActivitySource | undefined;
   readonly attributor?: Attributor | undefined;
   readonly runtime?: FunctionRuntime | undefined;
@@ -95,10 +97,8 @@ export class TelemetryMonitor extends EventEmitter<{ snapshot: [TickSnapshot] }>
     return this.intervalMs;
   }
 
-  /** Inits the meter and the activity source, then takes the baseline samples. */
+  /** Takes the baseline samples. The meter and the activity source come initialised (main.ts). */
   async init(): Promise<void> {
-    await this.opts.meter?.init();
-    await this.opts.activity?.init();
     await this.baseline();
   }
 

@@ -1,0 +1,114 @@
+// The real agent as a process: the launcher from another working directory, a fixture host, a real
+// gRPC coordinator stand-in, signals and exit codes.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { TestCoordinator } from './link/test-coordinator.test-support.js';
+
+const bin = fileURLToPath(new URL('../bin/isawatt-agent.mjs', import.meta.url));
+const hosts = fileURLToPath(new URL('../testdata/hosts/', import.meta.url));
+
+interface Agent {
+  child: ChildProcess;
+  lines: Record<string, unknown>[];
+  stderr: string[];
+  exited: Promise<number | null>;
+}
+
+function startAgent(t: { after(fn: () => Promise<void>): void }, args: string[]): Agent {
+  const cwd = mkdtempSync(join(tmpdir(), 'isawatt-agent-cwd-'));
+  // Forces the TypeScript sources even when a dist/ exists, so the test runs what it reads.
+  const child = spawn(process.execPath, [bin, ...args], { cwd, env: { ...process.env, ISAWATT_FROM_SOURCE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: Record<string, unknown>[] = [];
+  const stderr: string[] = [];
+  let partial = '';
+  child.stdout?.on('data', (b: Buffer) => {
+    partial += b.toString();
+    const parts = partial.split('\n');
+    partial = parts.pop() ?? '';
+    for (const l of parts) if (l.trim()) lines.push(JSON.parse(l) as Record<string, unknown>);
+  });
+  child.stderr?.on('data', (b: Buffer) => stderr.push(b.toString()));
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  t.after(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    rmSync(cwd, { recursive: true, force: true });
+  });
+  return { child, lines, stderr, exited };
+}
+
+async function until(what: string, cond: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const start = Date.now();
+  while (!cond()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+test('an agent on the Altra Max fixture says hello, streams ticks and stops cleanly on SIGTERM', async (t) => {
+  const coord = new TestCoordinator();
+  const port = await coord.start();
+  t.after(() => Promise.resolve(coord.kill()));
+  const root = join(hosts, 'altra-max-1s');
+  const agent = startAgent(t, [
+    '--coordinator', `127.0.0.1:${port}`,
+    '--host-id', 'altra-1',
+    '--procfs-root', join(root, 'proc'),
+    '--sysfs-root', join(root, 'sys'),
+    '--tick-interval-ms', '100',
+    '--http-listen', '127.0.0.1:0',
+    '--log-level', 'info',
+  ]);
+  await until('hello', () => coord.hellos.length === 1);
+  const hello = coord.hellos[0];
+  assert.ok(hello);
+  assert.deepEqual(
+    [hello.host_id, hello.arch, hello.cpu_model, hello.sockets, hello.physical_cores, hello.logical_cpus, hello.host_type],
+    ['altra-1', 'ARCH_AARCH64', 'Ampere(R) Altra(R) Max Processor M128-30', 1, 128, 128, 'altra-max-m128-30'],
+  );
+  await until('3 reports', () => coord.seqs(hello.session_id).length >= 3);
+  assert.deepEqual(coord.seqs(hello.session_id).slice(0, 3), [1, 2, 3]);
+
+  const listening = agent.lines.find((l) => l.msg === 'http endpoint listening');
+  const res = await fetch(`http://${String(listening?.address)}/healthz`);
+  assert.equal(res.status, 200);
+  assert.equal(((await res.json()) as { coordinatorConnected: boolean }).coordinatorConnected, true);
+
+  agent.child.kill('SIGTERM');
+  assert.equal(await agent.exited, 0);
+  assert.ok(agent.lines.some((l) => l.msg === 'stopped' && l.reason === 'SIGTERM'));
+});
+
+test('a malformed config exits 2 listing every problem', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'isawatt-agent-badcfg-'));
+  t.after(() => Promise.resolve(rmSync(dir, { recursive: true, force: true })));
+  const file = join(dir, 'agent.yaml');
+  writeFileSync(file, 'coordinator: 192.0.2.1:7000\ntickIntervalMs: -1\nbufferMaxReports: lots\nhost:\n  sysfs: 5\n');
+  const agent = startAgent(t, ['--config', file]);
+  assert.equal(await agent.exited, 2);
+  const text = agent.stderr.join('');
+  assert.match(text, /invalid agent config/);
+  for (const key of ['tickIntervalMs', 'bufferMaxReports', 'host.sysfs', 'coordinator']) assert.match(text, new RegExp(`^  - ${key.replace('.', '\\.')}: `, 'm'));
+});
+
+test('an unreachable coordinator is a one-line warning and the agent keeps retrying', async (t) => {
+  const coord = new TestCoordinator();
+  const port = await coord.start();
+  coord.kill(); // nobody listens there now
+  const root = join(hosts, 'xeon-2s');
+  const agent = startAgent(t, ['--coordinator', `127.0.0.1:${port}`, '--procfs-root', join(root, 'proc'), '--sysfs-root', join(root, 'sys'), '--http-listen', 'off']);
+  await until('2 retries', () => agent.lines.filter((l) => l.msg === 'coordinator unreachable; retrying').length >= 2);
+  const warn = agent.lines.find((l) => l.msg === 'coordinator unreachable; retrying');
+  assert.match(String(warn?.reason), /^14 UNAVAILABLE: .*ECONNREFUSED 127\.0\.0\.1:\d+$/);
+  assert.equal(agent.child.exitCode, null, 'still running');
+  agent.child.kill('SIGINT');
+  assert.equal(await agent.exited, 0);
+});

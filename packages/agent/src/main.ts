@@ -1,0 +1,161 @@
+// isawatt-agent entry point and the only place that builds concrete objects (Kepler's main.go):
+// config -> logger -> hardware -> meter/activity/attribution/runtime -> telemetry monitor ->
+// coordinator link -> HTTP endpoint, then runServices until a signal or a failure.
+//
+//   node --conditions=source --import tsx packages/agent/src/main.ts --coordinator 127.0.0.1:7000 ...
+//   isawatt-agent --coordinator 127.0.0.1:7000 ...   (bin/isawatt-agent.mjs)
+import { clientCredentials, createLogger, EXIT, runServices, type Logger, type Service } from '@isawatt/common';
+import { randomUUID } from 'node:crypto';
+import { readFileSync, realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { runCli } from './cli/index.js';
+import { describeConfig, type LoadedAgentConfig, type ResolvedAgentConfig } from './config.js';
+import { detectHardware, type HostHardware } from './hardware/detect.js';
+import { SystemInformationProbe } from './hardware/live-probe.js';
+import { healthzRoute } from './http/healthz.js';
+import { AgentHttpServer } from './http/server.js';
+import { CoordinatorLink, routeGrpcLogs } from './link/coordinator-client.js';
+import type { EnergySourceDescription, HelloInfo } from './link/hello-info.js';
+import { systemClock } from './telemetry/clock.js';
+import { TelemetryMonitor } from './telemetry/monitor.js';
+
+/** The agent's version, from its package.json (one level above src/ and dist/). */
+export function agentVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+const LIVE_PROCFS = '/proc';
+const LIVE_SYSFS = '/sys';
+
+async function detect(config: ResolvedAgentConfig, log: Logger): Promise<HostHardware> {
+  const live = config.host.procfs === LIVE_PROCFS && config.host.sysfs === LIVE_SYSFS;
+  const hardware = await detectHardware({
+    procfsRoot: config.host.procfs,
+    sysfsRoot: config.host.sysfs,
+    reservedCpus: config.reservedCpus,
+    hostType: config.hostType,
+    live: live ? new SystemInformationProbe() : undefined,
+  });
+  const hwLog = log.child({ component: 'hardware' });
+  for (const w of hardware.warnings) hwLog.warn({ warning: w }, 'hardware detection degraded');
+  hwLog.info(
+    {
+      arch: hardware.arch,
+      cpuModel: hardware.cpuModel,
+      sockets: hardware.sockets,
+      physicalCores: hardware.physicalCores,
+      logicalCpus: hardware.logicalCpus,
+      functionCpus: hardware.functionCpus.length,
+      hostType: hardware.hostType,
+      memoryBytes: hardware.memoryBytes.toString(),
+      sources: hardware.sources,
+    },
+    'hardware detected',
+  );
+  return hardware;
+}
+
+/** Builds every object from the resolved config and runs the services; resolves with the exit code. */
+export async function runDaemon(loaded: LoadedAgentConfig): Promise<number> {
+  const { config } = loaded;
+  const log = createLogger({ name: 'isawatt-agent', level: config.logLevel });
+  for (const w of loaded.warnings) log.warn({ warning: w }, 'config');
+  log.info({ config: describeConfig(config), version: agentVersion() }, 'starting');
+  routeGrpcLogs(log);
+
+  const hardware = await detect(config, log);
+  const sessionId = randomUUID();
+  const energySources: EnergySourceDescription[] = [];
+
+  const monitor = new TelemetryMonitor({
+    procfsRoot: config.host.procfs,
+    intervalMs: config.tickIntervalMs,
+    log: log.child({ component: 'telemetry' }),
+    socketOfCpu: hardware.socketOfCpu,
+  });
+
+  const hello = (): HelloInfo => ({
+    hostId: config.hostId,
+    sessionId,
+    agentVersion: agentVersion(),
+    hardware,
+    energySources,
+    counterSource: 'none',
+    pinning: 'none',
+    catalogue: [],
+    emulatedProfile: config.emulate,
+    runningAssignmentVersion: 0n,
+    idlePowerW: 0,
+  });
+
+  const linkLog = log.child({ component: 'coordinator-link' });
+  const link = new CoordinatorLink({
+    address: config.coordinator,
+    credentials: clientCredentials(config.tls),
+    sessionId,
+    hello,
+    telemetry: monitor,
+    runtime: undefined,
+    bufferMaxReports: config.bufferMaxReports,
+    log: linkLog,
+    onWelcome: (w) => {
+      if (w.tickIntervalMs > 0 && w.tickIntervalMs !== monitor.tickIntervalMs) {
+        try {
+          monitor.setIntervalMs(w.tickIntervalMs);
+        } catch (err) {
+          linkLog.warn({ err, tickIntervalMs: w.tickIntervalMs }, 'coordinator asked for an invalid tick interval; keeping ours');
+        }
+      }
+    },
+  });
+
+  const services: Service[] = [monitor, link];
+  if (config.http.listen !== 'off') {
+    const startedAtMs = systemClock.nowMs();
+    const http = new AgentHttpServer({
+      listen: config.http.listen,
+      fallbackToEphemeral: !config.http.explicit,
+      log: log.child({ component: 'http' }),
+      routes: [
+        healthzRoute({
+          telemetry: monitor,
+          tickIntervalMs: () => monitor.tickIntervalMs,
+          nowMs: () => systemClock.nowMs(),
+          startedAtMs,
+          details: () => {
+            const s = link.stats();
+            return { coordinatorConnected: s.connected, bufferedReports: s.bufferedReports, droppedReports: s.droppedReports };
+          },
+        }),
+      ],
+    });
+    services.push(http);
+  }
+
+  const reason = await runServices(services, { log, shutdownGraceMs: config.shutdownGraceMs });
+  log.info({ reason }, 'stopped');
+  return reason === 'SIGINT' || reason === 'SIGTERM' ? EXIT.OK : EXIT.FAILURE;
+}
+
+/** Runs the CLI on argv and exits the process with its code. */
+export async function start(argv: readonly string[] = process.argv): Promise<never> {
+  const code = await runCli(argv, { daemon: runDaemon, version: agentVersion() });
+  process.exit(code);
+}
+
+function isEntryPoint(): boolean {
+  const entry = process.argv[1];
+  if (entry === undefined) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) void start();
