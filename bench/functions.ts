@@ -4,9 +4,10 @@
 // own threads plus the child processes it waited for, e.g. ffmpeg, from /proc/<pid>/stat), and
 // from that the invocations per second one core sustains.
 //
-//   node --conditions=source --import tsx bench/functions.ts [--duration S] [--warmup S] [--json FILE] [NAME...]
+//   node --conditions=source --import tsx bench/functions.ts [--duration S] [--warmup S] [--json FILE] [--markdown FILE] [NAME...]
+// Defaults: 3 s measured after a 2 s warm-up (the JVM needs about that to compile the hot paths).
 import { readFileSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
-import { arch, cpus, hostname } from 'node:os';
+import { arch, cpus, hostname, loadavg } from 'node:os';
 import { join } from 'node:path';
 import Table from 'cli-table3';
 import { Worker, functionsDir, readFunctionYaml } from '../functions/test-helpers/harness-client.js';
@@ -24,11 +25,12 @@ interface Row {
   perCoreRps: number;
 }
 
-function args(): { durationS: number; warmupS: number; json?: string; names: string[] } {
+function args(): { durationS: number; warmupS: number; json?: string; markdown?: string; names: string[] } {
   const argv = process.argv.slice(2);
-  let durationS = 2;
-  let warmupS = 0.5;
+  let durationS = 3;
+  let warmupS = 2;
   let json: string | undefined;
+  let markdown: string | undefined;
   const names: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -40,11 +42,12 @@ function args(): { durationS: number; warmupS: number; json?: string; names: str
     if (a === '--duration') durationS = Number(value());
     else if (a === '--warmup') warmupS = Number(value());
     else if (a === '--json') json = value();
-    else if (a.startsWith('-')) throw new Error(`unknown option ${a} (expected --duration S, --warmup S, --json FILE)`);
+    else if (a === '--markdown') markdown = value();
+    else if (a.startsWith('-')) throw new Error(`unknown option ${a} (expected --duration S, --warmup S, --json FILE, --markdown FILE)`);
     else names.push(a);
   }
   if (!(durationS > 0) || !(warmupS >= 0)) throw new Error('--duration must be > 0 and --warmup >= 0 seconds');
-  return { durationS, warmupS, json, names };
+  return { durationS, warmupS, json, markdown, names };
 }
 
 const CLK_TCK = 100; // USER_HZ on Linux: /proc/<pid>/stat times are in 1/100 s
@@ -109,7 +112,7 @@ async function benchOne(name: string, durationS: number, warmupS: number): Promi
 }
 
 async function main(): Promise<void> {
-  const { durationS, warmupS, json, names } = args();
+  const { durationS, warmupS, json, markdown, names } = args();
   const list = names.length > 0 ? names : allFunctions();
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   console.log(`workload benchmark on ${hostname()} (${arch()}, ${cpus().length} CPUs, ${cpu}), node ${process.version}`);
@@ -129,6 +132,17 @@ async function main(): Promise<void> {
   if (json) {
     writeFileSync(json, JSON.stringify({ host: hostname(), arch: arch(), cpu, node: process.version, durationS, warmupS, rows }, null, 2) + '\n');
     console.log(`wrote ${json}`);
+  }
+  if (markdown) {
+    const lines = [
+      `Measured by \`bench/functions.ts\` on ${hostname()} (${arch()}, ${cpus().length} CPUs, ${cpu}), node ${process.version}, ${new Date().toISOString().slice(0, 16)} UTC; load average during the run: ${loadavg().map((l) => l.toFixed(1)).join(' ')}.`,
+      '',
+      '| function | runtime | handler mean ms | handler p50 ms | CPU ms/invocation | invocations/s per core |',
+      '|---|---|---:|---:|---:|---:|',
+      ...rows.map((r) => `| ${r.function} | ${r.runtime} | ${fmt(r.handlerMeanMs)} | ${fmt(r.handlerP50Ms)} | ${fmt(r.cpuPerInvocationMs)} | ${fmt(r.perCoreRps)} |`),
+    ];
+    writeFileSync(markdown, lines.join('\n') + '\n');
+    console.log(`wrote ${markdown}`);
   }
   if (rows.some((r) => r.errors > 0)) process.exitCode = 1;
 }

@@ -1,8 +1,12 @@
 // Matrix native (Java): product of two random 30x30 matrices in plain Java loops.
 // Input: {"a": [[...]], "b": [[...]]} (n x n, generated from the seed). Output: {"n", "c"}.
 import com.google.gson.Gson;
-import com.google.gson.JsonObject;
+import com.google.gson.stream.JsonReader;
+import java.io.IOException;
+import java.io.StringReader;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -24,11 +28,38 @@ public final class MatrixFunction {
     return GSON.toJson(input);
   }
 
-  public static String handle(String inputJson) {
-    JsonObject input = GSON.fromJson(inputJson, JsonObject.class);
-    if (input == null || !input.has("a") || !input.has("b")) throw new IllegalArgumentException("input needs matrices \"a\" and \"b\"");
-    double[][] a = GSON.fromJson(input.get("a"), double[][].class);
-    double[][] b = GSON.fromJson(input.get("b"), double[][].class);
+  /** Reads an array of rows of numbers with gson's streaming reader (the tree model is 5x slower). */
+  private static double[][] readMatrix(JsonReader in) throws IOException {
+    List<double[]> rows = new ArrayList<>();
+    List<Double> row = new ArrayList<>();
+    in.beginArray();
+    while (in.hasNext()) {
+      row.clear();
+      in.beginArray();
+      while (in.hasNext()) row.add(in.nextDouble());
+      in.endArray();
+      double[] r = new double[row.size()];
+      for (int j = 0; j < r.length; j++) r[j] = row.get(j);
+      rows.add(r);
+    }
+    in.endArray();
+    return rows.toArray(new double[0][]);
+  }
+
+  public static String handle(String inputJson) throws IOException {
+    double[][] a = null;
+    double[][] b = null;
+    try (JsonReader in = new JsonReader(new StringReader(inputJson))) {
+      in.beginObject();
+      while (in.hasNext()) {
+        String key = in.nextName();
+        if (key.equals("a")) a = readMatrix(in);
+        else if (key.equals("b")) b = readMatrix(in);
+        else in.skipValue();
+      }
+      in.endObject();
+    }
+    if (a == null || b == null) throw new IllegalArgumentException("input needs matrices \"a\" and \"b\"");
     int rows = a.length;
     int inner = b.length;
     int cols = inner > 0 ? b[0].length : 0;
@@ -44,9 +75,16 @@ public final class MatrixFunction {
         for (int j = 0; j < cols; j++) ci[j] += aik * bk[j];
       }
     }
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("n", rows);
-    out.put("c", c);
-    return GSON.toJson(out);
+    StringBuilder out = new StringBuilder(rows * cols * 20 + 32);
+    out.append("{\"n\":").append(rows).append(",\"c\":[");
+    for (int i = 0; i < rows; i++) {
+      out.append(i == 0 ? "[" : ",[");
+      for (int j = 0; j < cols; j++) {
+        if (j > 0) out.append(',');
+        out.append(c[i][j]); // Double.toString: shortest text that reads back to the same double
+      }
+      out.append(']');
+    }
+    return out.append("]}").toString();
   }
 }
