@@ -120,12 +120,12 @@ test('PDU readings from another process: mapped to hosts, bad ones counted and n
   const source = new FakeBridgeSource();
   source.addHost('xeon-1');
   source.addHost('altra-1', 'aarch64');
-  const pdu = {
+  const pdu: MqttConfigInput['pdu'] = {
     sources: [
       { topicFilter: 'lab/pdu1/outlet/+/power', outlet: { topicLevel: 3 }, hosts: { '1': 'xeon-1', '2': 'altra-1' }, maxPowerW: 3000 },
       { topicFilter: 'lab/pdu2/json', outlet: { field: 'outlet' }, format: 'json', valueField: 'energy_kwh', unit: 'kWh', timestampField: 'ts', hosts: { a: 'altra-1' } },
     ],
-  } as const;
+  };
   const bridge = await startBridge(source, mosq.url, { pdu }, stateDir);
   t.after(() => bridge.stop());
   await waitFor('bridge connected', () => bridge.status() === 'connected');

@@ -56,6 +56,13 @@ export class Mosquitto {
     return this.output;
   }
 
+  /** Pid of the running broker (bench: its CPU time). */
+  get pid(): number {
+    const pid = this.child?.pid;
+    if (pid === undefined) throw new Error('mosquitto is not running');
+    return pid;
+  }
+
   get running(): boolean {
     return this.child !== undefined;
   }

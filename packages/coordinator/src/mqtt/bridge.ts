@@ -189,22 +189,33 @@ export class MqttBridge implements Service {
   }
 
   private onTelemetry(r: BridgeTelemetry): void {
+    // Counters advance now (in ingest order); payloads are built when the pump sends them.
     const hc = this.counter(this.hostCounters, r.hostId);
     hc.energyJ += Number(r.hostEnergyUj) / 1e6;
+    const hostCounter = { ...hc };
     const pdu = this.opts.pdu?.latest(r.hostId);
-    this.push(this.topics.hostPower(r.hostId), hostPowerPayload(r, hc, pdu), false);
+    this.push(this.topics.hostPower(r.hostId), () => JSON.stringify(hostPowerPayload(r, hostCounter, pdu)));
     const mode = this.cfg.publish.functions;
     if (mode === 'off') return;
-    const perHost = [];
-    for (const f of r.functions) {
+    const counters = r.functions.map((f) => {
       const fc = this.counter(this.fnCounters, `${r.hostId}\u0000${f.function}`);
       fc.energyJ += Number(f.totalEnergyUj) / 1e6;
-      const p = functionPowerPayload(r, f, fc);
-      if (mode === 'per-function') this.push(this.topics.functionPower(r.hostId, f.function), p, false);
-      else perHost.push(p);
-    }
-    if (mode === 'per-host') {
-      this.push(this.topics.hostFunctions(r.hostId), { host_id: r.hostId, timestamp_ms: r.timestampMs, interval_ms: r.intervalMs, functions: perHost }, false);
+      return { ...fc };
+    });
+    if (mode === 'per-function') {
+      r.functions.forEach((f, i) => {
+        const c = counters[i] ?? { energyJ: 0, sinceMs: 0 };
+        this.push(this.topics.functionPower(r.hostId, f.function), () => JSON.stringify(functionPowerPayload(r, f, c)));
+      });
+    } else {
+      this.push(this.topics.hostFunctions(r.hostId), () =>
+        JSON.stringify({
+          host_id: r.hostId,
+          timestamp_ms: r.timestampMs,
+          interval_ms: r.intervalMs,
+          functions: r.functions.map((f, i) => functionPowerPayload(r, f, counters[i] ?? { energyJ: 0, sinceMs: 0 })),
+        }),
+      );
     }
   }
 
@@ -235,8 +246,9 @@ export class MqttBridge implements Service {
     this.schedulePump();
   }
 
-  private push(topic: string, payload: object, retain: boolean): void {
-    this.outbox.push({ topic, payload: JSON.stringify(payload), qos: this.cfg.qos, retain });
+  /** A per-tick (non-retained) message. */
+  private push(topic: string, payload: () => string): void {
+    this.outbox.push({ topic, payload, qos: this.cfg.qos, retain: false });
     this.schedulePump();
   }
 
@@ -274,7 +286,16 @@ export class MqttBridge implements Service {
       if (!m) return;
       sent++;
       this.inflight++;
-      client.publish(m.topic, m.payload, { qos: m.qos, retain: m.retain }, (err) => this.onPublished(m, gen, err));
+      let payload: string;
+      try {
+        payload = typeof m.payload === 'function' ? m.payload() : m.payload;
+      } catch (err) {
+        this.inflight--;
+        this.failedCount++;
+        this.log.error({ err: errorMessage(err), topic: m.topic }, 'mqtt bridge: cannot build message');
+        continue;
+      }
+      client.publish(m.topic, payload, { qos: m.qos, retain: m.retain }, (err) => this.onPublished(m, gen, err));
     }
     this.schedulePump();
   }

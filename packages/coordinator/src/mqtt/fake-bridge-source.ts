@@ -9,6 +9,11 @@ export class FakeBridgeSource implements BridgeSource {
   private readonly placements = new Map<string, BridgePlacementHost>();
   private seq = 0n;
 
+  /** Starts the next tick's sequence number (with reportFor). */
+  nextSeq(): void {
+    this.seq++;
+  }
+
   hosts(): readonly BridgeHostInfo[] {
     return [...this.hostMap.values()];
   }
@@ -70,10 +75,17 @@ export class FakeBridgeSource implements BridgeSource {
 
   /** One report per host with `functionsPerHost` functions; returns the reports emitted. */
   tick(nowMs: number, functionsPerHost: number, intervalMs = 1000): BridgeTelemetry[] {
-    const out: BridgeTelemetry[] = [];
     this.seq++;
-    for (const h of this.hostMap.values()) {
-      if (h.state !== 'up') continue;
+    return this.reportFor([...this.hostMap.keys()], nowMs, functionsPerHost, intervalMs);
+  }
+
+  /** Reports of some hosts only (agents tick at different phases); call `tick` or this per tick. */
+  reportFor(hostIds: readonly string[], nowMs: number, functionsPerHost: number, intervalMs = 1000): BridgeTelemetry[] {
+    const out: BridgeTelemetry[] = [];
+    if (this.seq === 0n) this.seq = 1n;
+    for (const id of hostIds) {
+      const h = this.hostMap.get(id);
+      if (!h || h.state !== 'up') continue;
       const functions = Array.from({ length: functionsPerHost }, (_, i) => {
         const powerW = 0.5 + (i % 7) * 0.25;
         const totalUj = BigInt(Math.round(powerW * intervalMs * 1000));

@@ -5,7 +5,11 @@
 
 export interface OutMessage {
   topic: string;
-  payload: string;
+  /**
+   * The payload, or a function that builds it when the message is sent: per-tick messages are
+   * built lazily so that ingest only pays for a closure, and dropped messages are never built.
+   */
+  payload: string | (() => string);
   qos: 0 | 1 | 2;
   retain: boolean;
 }
@@ -79,7 +83,8 @@ export class Outbox {
 
   /** Latest retained payload of a topic (tests, status). */
   retainedPayload(topic: string): string | undefined {
-    return this.retained.get(topic)?.payload;
+    const p = this.retained.get(topic)?.payload;
+    return typeof p === 'function' ? p() : p;
   }
 
   get isEmpty(): boolean {
