@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import { loadAgentConfig, type LoadedAgentConfig } from '../config.js';
 import { addDaemonOptions, flagsToConfig, type DaemonFlags } from './daemon-options.js';
 import { registerProbe } from './probe-command.js';
+import { registerRun } from './run-command.js';
 
 /** What commands need from main.ts, which alone builds concrete objects. Extend additively. */
 export interface CliDeps {
@@ -23,7 +24,7 @@ export interface CliDeps {
 export type CommandRegistrar = (program: Command, deps: CliDeps) => void;
 
 /** Subcommands, one line each: `registerProbe,` from './probe-command.js', `registerRun,` from './run-command.js'. */
-const SUBCOMMANDS: readonly CommandRegistrar[] = [registerProbe];
+const SUBCOMMANDS: readonly CommandRegistrar[] = [registerProbe, registerRun];
 
 export interface CliIo {
   readonly stderr: (text: string) => void;

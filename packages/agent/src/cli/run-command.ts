@@ -255,7 +255,13 @@ interface RunFlags {
   logLevel: string;
 }
 
-/** The `run` subcommand, for the agent CLI: `program.addCommand(runCommand())`. */
+/** Registers `run` on the agent CLI (a CommandRegistrar for cli/index.ts SUBCOMMANDS). */
+export function registerRun(program: Command): void {
+  // Inherit exitOverride and output settings, so errors reach the CLI's one catch.
+  program.addCommand(runCommand().copyInheritedSettings(program));
+}
+
+/** The `run` subcommand. */
 export function runCommand(): Command {
   return new Command('run')
     .description('run one catalogue function on this host for a while and print its figures')
