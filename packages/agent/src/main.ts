@@ -4,11 +4,16 @@
 //
 //   node --conditions=source --import tsx packages/agent/src/main.ts --coordinator 127.0.0.1:7000 ...
 //   isawatt-agent --coordinator 127.0.0.1:7000 ...   (bin/isawatt-agent.mjs)
-import { clientCredentials, createLogger, EXIT, runServices, type Logger, type Service } from '@isawatt/common';
+import { clientCredentials, createLogger, errorMessage, EXIT, runServices, type Logger, type Service } from '@isawatt/common';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { Attributor } from './attribution/attributor.js';
+import { createAttributor } from './attribution/create-attributor.js';
 import { runCli } from './cli/index.js';
+import type { ActivitySource } from './counters/activity-source.js';
+import { CgroupCpuTimeSource } from './counters/cgroup-cputime.js';
+import { PrometheusExporter } from './export/prometheus.js';
 import { describeConfig, type LoadedAgentConfig, type ResolvedAgentConfig } from './config.js';
 import { detectHardware, type HostHardware } from './hardware/detect.js';
 import { SystemInformationProbe } from './hardware/live-probe.js';
@@ -16,6 +21,8 @@ import { healthzRoute } from './http/healthz.js';
 import { AgentHttpServer } from './http/server.js';
 import { CoordinatorLink, routeGrpcLogs } from './link/coordinator-client.js';
 import type { EnergySourceDescription, HelloInfo } from './link/hello-info.js';
+import type { FunctionRuntime } from './runtime/function-runtime.js';
+import { LocalFunctionRuntime } from './runtime/local-function-runtime.js';
 import { systemClock } from './telemetry/clock.js';
 import { TelemetryMonitor } from './telemetry/monitor.js';
 
@@ -31,6 +38,50 @@ export function agentVersion(): string {
 
 const LIVE_PROCFS = '/proc';
 const LIVE_SYSFS = '/sys';
+
+/** The repository's functions/ (same path from src/ and dist/). */
+function defaultFunctionsDir(): string {
+  return fileURLToPath(new URL('../../../functions', import.meta.url));
+}
+
+function isLiveHost(config: ResolvedAgentConfig): boolean {
+  return config.host.procfs === LIVE_PROCFS && config.host.sysfs === LIVE_SYSFS;
+}
+
+/**
+ * The function runtime, or undefined when functions cannot run here. On a fixture tree (roots that
+ * describe another machine) workers would land on this machine's CPUs under the fixture's CPU ids,
+ * so the runtime stays off and assignments are acked "runtime unavailable".
+ */
+async function createRuntime(config: ResolvedAgentConfig, hardware: HostHardware, log: Logger): Promise<FunctionRuntime | undefined> {
+  if (!isLiveHost(config) && config.emulate === undefined) {
+    log.warn({ procfs: config.host.procfs, sysfs: config.host.sysfs }, 'function runtime off: the host roots describe another machine (fixture tree)');
+    return undefined;
+  }
+  try {
+    return await LocalFunctionRuntime.create({
+      functionsDir: config.functionsDir ?? defaultFunctionsDir(),
+      log,
+      cgroupRoot: config.host.cgroupfs,
+      // Several emulated agents share one machine: each cleans and owns only its own subtree.
+      cgroupSubtree: config.emulate === undefined ? 'isawatt' : `isawatt-${config.hostId}`,
+      procRoot: LIVE_PROCFS,
+      reservedCpus: hardware.reservedCpus,
+    });
+  } catch (err) {
+    log.error({ err: errorMessage(err) }, 'function runtime unavailable; assignments will be refused');
+    return undefined;
+  }
+}
+
+/** A service that owns an object with a close() and closes it at shutdown. */
+function closingService(name: string, close: () => Promise<void>): Service {
+  return {
+    name,
+    run: (signal) => new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }))),
+    shutdown: close,
+  };
+}
 
 async function detect(config: ResolvedAgentConfig, log: Logger): Promise<HostHardware> {
   const live = config.host.procfs === LIVE_PROCFS && config.host.sysfs === LIVE_SYSFS;
@@ -72,11 +123,25 @@ export async function runDaemon(loaded: LoadedAgentConfig): Promise<number> {
   const sessionId = randomUUID();
   const energySources: EnergySourceDescription[] = [];
 
+  const runtime = await createRuntime(config, hardware, log);
+  let activity: ActivitySource | undefined;
+  let attributor: Attributor | undefined;
+  if (runtime) {
+    // Per-function activity and attribution only mean something when functions run here.
+    const source = new CgroupCpuTimeSource({ log });
+    await source.init();
+    activity = source;
+    attributor = createAttributor();
+  }
+
   const monitor = new TelemetryMonitor({
     procfsRoot: config.host.procfs,
     intervalMs: config.tickIntervalMs,
     log: log.child({ component: 'telemetry' }),
     socketOfCpu: hardware.socketOfCpu,
+    activity,
+    attributor,
+    runtime,
   });
 
   const hello = (): HelloInfo => ({
@@ -85,11 +150,11 @@ export async function runDaemon(loaded: LoadedAgentConfig): Promise<number> {
     agentVersion: agentVersion(),
     hardware,
     energySources,
-    counterSource: 'none',
-    pinning: 'none',
-    catalogue: [],
+    counterSource: activity?.kind ?? 'none',
+    pinning: runtime?.pinning ?? 'none',
+    catalogue: runtime?.catalogue() ?? [],
     emulatedProfile: config.emulate,
-    runningAssignmentVersion: 0n,
+    runningAssignmentVersion: runtime?.runningVersion() ?? 0n,
     idlePowerW: 0,
   });
 
@@ -100,7 +165,7 @@ export async function runDaemon(loaded: LoadedAgentConfig): Promise<number> {
     sessionId,
     hello,
     telemetry: monitor,
-    runtime: undefined,
+    runtime,
     bufferMaxReports: config.bufferMaxReports,
     log: linkLog,
     onWelcome: (w) => {
@@ -114,8 +179,14 @@ export async function runDaemon(loaded: LoadedAgentConfig): Promise<number> {
     },
   });
 
-  const services: Service[] = [monitor, link];
+  // Shutdown runs in reverse: the endpoint and the link stop first, the runtime's workers last.
+  const services: Service[] = [];
+  if (runtime) services.push(closingService('runtime', () => runtime.close()));
+  services.push(monitor, link);
   if (config.http.listen !== 'off') {
+    const exporter = new PrometheusExporter({ source: monitor, log });
+    exporter.start();
+    const metricsHandler = exporter.handler();
     const startedAtMs = systemClock.nowMs();
     const http = new AgentHttpServer({
       listen: config.http.listen,
@@ -132,6 +203,7 @@ export async function runDaemon(loaded: LoadedAgentConfig): Promise<number> {
             return { coordinatorConnected: s.connected, bufferedReports: s.bufferedReports, droppedReports: s.droppedReports };
           },
         }),
+        { method: 'GET', path: '/metrics', handle: (req, res) => metricsHandler(req, res) },
       ],
     });
     services.push(http);
