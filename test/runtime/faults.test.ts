@@ -1,0 +1,95 @@
+// Acceptance: crash, hang and SIGKILL-of-agent tests leave no stray process or cgroup; a crashed
+// worker restarts with backoff; an invocation past its timeout is failed and its worker replaced.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { buildTestFunctions, functionsDir, isDead, makeRuntime, procStatus, repoRoot, skipReason, subtreeDirs, uniqueSubtree, waitFor } from './helpers.js';
+
+test('a crashed worker is restarted (new pid, still pinned); the crash is an error', { skip: skipReason }, async (t) => {
+  const { rt, subtree } = await makeRuntime(t);
+  const r = await rt.apply({ version: 1n, functions: [{ function: 'test-python', cores: 1, rateRps: 0, arrival: 'constant' }] });
+  assert.ok(r.ok, r.ok ? '' : r.error);
+  const [oldPid] = r.placements[0]?.workerPids ?? [];
+  assert.ok(oldPid !== undefined);
+  const crash = await rt.invoke('test-python', '{"op":"crash"}');
+  assert.equal(crash.status, 'crash');
+  assert.match((crash as { message: string }).message, /exited with code 70/);
+  await waitFor('a replacement worker', () => {
+    const p = rt.placements()[0]?.workerPids ?? [];
+    return p.length === 1 && p[0] !== oldPid;
+  });
+  const [newPid] = rt.placements()[0]?.workerPids ?? [];
+  assert.ok(newPid !== undefined);
+  assert.equal(procStatus(newPid)?.cpusAllowed, String(r.placements[0]?.cpus[0]));
+  assert.ok(isDead(oldPid));
+  assert.equal((await rt.invoke('test-python', '{"op":"echo"}')).status, 'ok');
+  assert.equal(rt.restarts('test-python'), 1);
+  const f = rt.takeInvocationFigures().get('test-python');
+  assert.equal(f?.errors, 1);
+  assert.equal(f?.completed, 1);
+  await rt.close();
+  await waitFor('workers to die', () => isDead(newPid));
+  assert.deepEqual(subtreeDirs(subtree), []);
+});
+
+test('a hung invocation times out, its worker is SIGKILLed and replaced', { skip: skipReason }, async (t) => {
+  const { rt, subtree } = await makeRuntime(t);
+  const r = await rt.apply({ version: 1n, functions: [{ function: 'test-native', cores: 1, rateRps: 0, arrival: 'constant' }] });
+  assert.ok(r.ok);
+  const [oldPid] = r.placements[0]?.workerPids ?? [];
+  assert.ok(oldPid !== undefined);
+  const started = Date.now();
+  const hang = await rt.invoke('test-native', '{"op":"hang"}');
+  assert.equal(hang.status, 'timeout');
+  assert.ok(Date.now() - started >= 2000, 'not before the function timeout (2000 ms)');
+  await waitFor('the hung worker to die', () => isDead(oldPid));
+  await waitFor('a replacement worker', () => (rt.placements()[0]?.workerPids ?? []).some((p) => p !== oldPid));
+  assert.equal((await rt.invoke('test-native', '{"op":"echo"}')).status, 'ok');
+  assert.equal(rt.takeInvocationFigures().get('test-native')?.timeouts, 1);
+  const pids = rt.placements()[0]?.workerPids ?? [];
+  await rt.close();
+  for (const pid of pids) await waitFor('workers to die', () => isDead(pid));
+  assert.deepEqual(subtreeDirs(subtree), []);
+});
+
+async function startChild(subtree: string): Promise<{ child: ChildProcess; pids: number[] }> {
+  buildTestFunctions();
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', join(repoRoot, 'test/runtime/fixtures/runtime-child.ts'), subtree, functionsDir], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const rl = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  const [line] = (await once(rl, 'line')) as [string];
+  rl.close();
+  const pids = (JSON.parse(line) as { pids: number[] }).pids;
+  return { child, pids };
+}
+
+test('SIGKILL of the agent: workers die with it, the next start cleans the stale cgroups', { skip: skipReason }, async (t) => {
+  const subtree = uniqueSubtree();
+  const { child, pids } = await startChild(subtree);
+  assert.equal(pids.length, 2);
+  assert.ok(pids.every((p) => !isDead(p)));
+  child.kill('SIGKILL');
+  await once(child, 'exit');
+  // Parent-death signal (and stdin EOF) end the workers without the agent's help.
+  for (const pid of pids) await waitFor(`worker ${pid} to die with the agent`, () => isDead(pid));
+  assert.ok(subtreeDirs(subtree).length > 0, 'the killed agent could not remove its cgroups');
+  const { rt } = await makeRuntime(t, { cgroupSubtree: subtree });
+  assert.ok(rt.startupCleanup.removedCgroups.length > 0, 'start-up removed the stale subtree');
+  await rt.close();
+  assert.deepEqual(subtreeDirs(subtree), []);
+});
+
+test('SIGTERM of the agent: no worker and no cgroup left', { skip: skipReason }, async () => {
+  const subtree = uniqueSubtree();
+  const { child, pids } = await startChild(subtree);
+  child.kill('SIGTERM');
+  const [code] = (await once(child, 'exit')) as [number | null];
+  assert.equal(code, 0);
+  for (const pid of pids) assert.ok(isDead(pid), `worker ${pid} stopped`);
+  assert.deepEqual(subtreeDirs(subtree), []);
+});
