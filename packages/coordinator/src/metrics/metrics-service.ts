@@ -3,7 +3,7 @@
 // scrape time (collect), so nothing is double-counted here.
 import { createServer, type Server } from 'node:http';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import { splitHostPort, UnavailableError, type Logger, type Service } from '@isawatt/common';
+import { splitHostPort, type Logger, type Service } from '@isawatt/common';
 import type { HostRegistry } from '../registry/host-registry.js';
 import type { AgentLinkStats } from '../server/agent-link-service.js';
 
@@ -77,7 +77,7 @@ export class MetricsService implements Service {
     });
     this.server = server;
     await new Promise<void>((resolve, reject) => {
-      server.once('error', (err) => reject(new UnavailableError(this.opts.listen, `metrics: cannot listen: ${err.message}`, { cause: err })));
+      server.once('error', (err) => reject(new Error(`metrics ${this.opts.listen}: cannot listen: ${err.message}`, { cause: err })));
       server.listen(port, host.replace(/^\[|\]$/g, ''), () => resolve());
     });
     const addr = server.address();

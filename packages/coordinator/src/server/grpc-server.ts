@@ -2,7 +2,7 @@
 // configured credentials (plaintext, TLS, or mutual TLS), and stops gracefully: tryShutdown lets
 // open calls finish, forceShutdown cuts them after `drainMs`.
 import * as grpc from '@grpc/grpc-js';
-import { loadProtos, serverCredentials, UnavailableError, type Logger, type Service, type TlsFiles } from '@isawatt/common';
+import { loadProtos, serverCredentials, type Logger, type Service, type TlsFiles } from '@isawatt/common';
 import type { AgentLinkService } from './agent-link-service.js';
 import type { ControlService } from './control-service.js';
 
@@ -40,7 +40,7 @@ export class GrpcServer implements Service {
     const creds = serverCredentials(this.opts.tls);
     this.boundPort = await new Promise<number>((resolve, reject) => {
       this.server.bindAsync(this.opts.listen, creds, (err, port) => {
-        if (err) reject(new UnavailableError(this.opts.listen, `cannot listen: ${err.message}`, { cause: err }));
+        if (err) reject(new Error(`${this.opts.listen}: cannot listen: ${err.message}`, { cause: err }));
         else resolve(port);
       });
     });

@@ -1,0 +1,87 @@
+// `isawatt coordinator`: runs the coordinator daemon (AgentLink + Control on --listen, state in
+// --state-dir). Config: defaults < --config YAML < ISAWATT_* environment < flags; every problem
+// is listed at once (exit 2). Stops gracefully on SIGTERM/SIGINT (a second signal forces).
+import type { Command } from 'commander';
+import { errorMessage } from '@isawatt/common';
+import { loadCoordinatorConfig } from '../../config.js';
+import { coordinatorLogger, runCoordinator } from '../../main.js';
+import { mqttFlagToConfig } from '../../mqtt/config.js';
+import type { CliContext } from '../context.js';
+
+interface CoordinatorFlags {
+  config?: string;
+  listen?: string;
+  stateDir?: string;
+  cluster?: string;
+  tlsCa?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  insecure?: boolean;
+  hostDownAfterMs?: string;
+  stateFlushIntervalMs?: string;
+  tickIntervalMs?: string;
+  metricsListen?: string;
+  logLevel?: string;
+  mqtt?: string;
+  checkConfig?: boolean;
+}
+
+/** Numeric flags become numbers; anything else is passed on so the schema names the problem. */
+function num(v: string | undefined): number | string | undefined {
+  if (v === undefined) return undefined;
+  return /^-?\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : v;
+}
+
+export function flagsToConfig(f: CoordinatorFlags): Record<string, unknown> {
+  return {
+    listen: f.listen,
+    stateDir: f.stateDir,
+    cluster: f.cluster,
+    'tls.caFile': f.tlsCa,
+    'tls.certFile': f.tlsCert,
+    'tls.keyFile': f.tlsKey,
+    insecure: f.insecure,
+    hostDownAfterMs: num(f.hostDownAfterMs),
+    stateFlushIntervalMs: num(f.stateFlushIntervalMs),
+    tickIntervalMs: num(f.tickIntervalMs),
+    metricsListen: f.metricsListen,
+    logLevel: f.logLevel,
+    'mqtt.broker': mqttFlagToConfig(f.mqtt).broker,
+  };
+}
+
+export function registerCoordinator(program: Command, ctx: CliContext): void {
+  program
+    .command('coordinator')
+    .description('run the coordinator daemon (AgentLink for agents, Control for this CLI)')
+    .option('-c, --config <file>', 'YAML config file (see systemd/coordinator.example.yaml)')
+    .option('--listen <host:port>', 'gRPC address for agents and the CLI (default 127.0.0.1:7000)')
+    .option('--state-dir <dir>', 'state directory (default /var/lib/isawatt)')
+    .option('--cluster <name>', 'cluster name (default isawatt)')
+    .option('--tls-ca <file>', 'CA of agent client certificates: requires mutual TLS')
+    .option('--tls-cert <file>', 'server certificate (turns TLS on)')
+    .option('--tls-key <file>', 'server private key')
+    .option('--insecure', 'allow plaintext gRPC on a non-loopback address')
+    .option('--host-down-after-ms <ms>', 'mark a host down after this long without a message (default 5000)')
+    .option('--state-flush-interval-ms <ms>', 'how often telemetry watermarks are saved (default 1000)')
+    .option('--tick-interval-ms <ms>', 'telemetry interval asked of agents (default 0: their own)')
+    .option('--metrics-listen <host:port>', 'serve Prometheus /metrics here')
+    .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default info)')
+    .option('--mqtt <broker>', 'MQTT bridge: off, embedded or a broker URL (mqtt://host:1883)')
+    .option('--check-config', 'validate the configuration, print it and exit')
+    .action(async (flags: CoordinatorFlags) => {
+      const { config, warnings } = loadCoordinatorConfig({ file: flags.config, env: ctx.io.env, flags: flagsToConfig(flags) });
+      if (flags.checkConfig) {
+        for (const w of warnings) ctx.io.stderr(`isawatt: warning: ${w}\n`);
+        ctx.io.stdout('config ok\n');
+        return;
+      }
+      const log = coordinatorLogger(config);
+      try {
+        await runCoordinator(config, warnings, log);
+      } catch (err) {
+        log.fatal({ err: errorMessage(err) }, 'coordinator failed to start');
+        throw err;
+      }
+    });
+}

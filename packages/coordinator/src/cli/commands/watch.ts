@@ -1,0 +1,196 @@
+// `isawatt watch`: live telemetry. On a terminal it redraws a table of per-host power, CPU
+// utilisation and per-function energy (accumulated since the watch started) every interval; when
+// stdout is not a terminal it appends one line per report; with --json it prints one JSON event per
+// line. Every figure shows its quality (measured / modelled / estimated / emulated). Runs until
+// Ctrl-C, --count events, or --duration-ms.
+import Table from 'cli-table3';
+import type { Command } from 'commander';
+import { EXIT, ExitError, type wire } from '@isawatt/common';
+import * as grpc from '@grpc/grpc-js';
+import type { CliContext } from '../context.js';
+import { addConnectionOptions, connectionFromFlags, ControlClient, type ConnectionFlags } from '../control-client.js';
+import { archLabel, percent, qualityLabel, stateLabel, watts } from '../format.js';
+
+interface FunctionAcc {
+  energyJ: number;
+  last: wire.FunctionEnergy__Output;
+}
+
+interface HostAcc {
+  hostId: string;
+  state: string;
+  arch: string;
+  emulated: string;
+  last: wire.TelemetryReport__Output | undefined;
+  energyJ: number;
+  reports: number;
+  functions: Map<string, FunctionAcc>;
+}
+
+/** Accumulates events; pure, so the rendering can be tested without a coordinator. */
+export class WatchModel {
+  readonly hosts = new Map<string, HostAcc>();
+  events = 0;
+
+  addHost(h: wire.Host__Output): void {
+    const acc = this.host(h.host_id);
+    acc.state = h.state;
+    acc.arch = archLabel(h.hello?.arch ?? '');
+    acc.emulated = h.hello?.emulated ? h.hello.emulated_profile || 'emulated' : '';
+  }
+
+  add(ev: wire.TelemetryEvent__Output): void {
+    this.events++;
+    const acc = this.host(ev.host_id);
+    acc.state = ev.state;
+    const r = ev.report;
+    if (!r) return;
+    acc.reports++;
+    acc.last = r;
+    acc.energyJ += Number(r.host_energy_uj) / 1e6;
+    for (const f of r.functions) {
+      const fa = acc.functions.get(f.function);
+      const j = Number(f.total_energy_uj) / 1e6;
+      if (fa) {
+        fa.energyJ += j;
+        fa.last = f;
+      } else acc.functions.set(f.function, { energyJ: j, last: f });
+    }
+  }
+
+  private host(id: string): HostAcc {
+    let acc = this.hosts.get(id);
+    if (!acc) {
+      acc = { hostId: id, state: 'HOST_STATE_UP', arch: '?', emulated: '', last: undefined, energyJ: 0, reports: 0, functions: new Map() };
+      this.hosts.set(id, acc);
+    }
+    return acc;
+  }
+
+  render(title: string, topFunctions: number): string {
+    const hosts = new Table({
+      head: ['HOST', 'STATE', 'ARCH', 'POWER W', 'QUALITY', 'SOURCE', 'CPU UTIL', 'FUNCTIONS', 'ENERGY J (watch)', 'REPORTS'],
+      style: { head: [], border: [] },
+    });
+    const fns: { host: string; name: string; f: FunctionAcc }[] = [];
+    for (const h of [...this.hosts.values()].sort((a, b) => a.hostId.localeCompare(b.hostId))) {
+      const r = h.last;
+      hosts.push([
+        h.hostId,
+        stateLabel(h.state),
+        h.arch,
+        r ? watts(r.host_power_w) : '-',
+        r ? qualityLabel(r.host_quality) + (h.emulated ? ` [${h.emulated}]` : '') : '-',
+        r?.energy_source ?? '-',
+        r ? percent(r.cpu_utilization) : '-',
+        String(r?.functions.length ?? 0),
+        h.energyJ.toFixed(1),
+        String(h.reports),
+      ]);
+      for (const [name, f] of h.functions) fns.push({ host: h.hostId, name, f });
+    }
+    fns.sort((a, b) => b.f.last.power_w - a.f.last.power_w);
+    const shown = fns.slice(0, topFunctions);
+    const functions = new Table({ head: ['HOST', 'FUNCTION', 'CORES', 'POWER W', 'ENERGY J (watch)', 'RPS', 'QUALITY'], style: { head: [], border: [] } });
+    for (const { host, name, f } of shown) {
+      functions.push([host, name, String(f.last.cores), watts(f.last.power_w), f.energyJ.toFixed(2), (f.last.invocations?.achieved_rps ?? 0).toFixed(1), qualityLabel(f.last.quality)]);
+    }
+    const legend =
+      'quality: measured = hardware sensor; modelled = fitted to a measured figure; estimated = CPU utilisation x power profile (no sensor); emulated = emulated host profile, not real hardware';
+    const more = fns.length > shown.length ? `\n(${fns.length - shown.length} more functions; --top N to show more)` : '';
+    return `${title}\n${hosts.toString()}\n${shown.length > 0 ? functions.toString() + more + '\n' : 'no function figures yet\n'}${legend}\n`;
+  }
+}
+
+/** One line per report, for logs and pipes. */
+export function reportLine(ev: wire.TelemetryEvent__Output): string {
+  const r = ev.report;
+  if (!r) return `${new Date().toISOString()} ${ev.host_id} ${stateLabel(ev.state)}\n`;
+  const top = [...r.functions].sort((a, b) => b.power_w - a.power_w).slice(0, 3);
+  const fn = top.map((f) => `${f.function}=${watts(f.power_w)}W(${qualityLabel(f.quality)})`).join(' ');
+  return `${new Date(Number(r.timestamp_ms)).toISOString()} ${ev.host_id} seq=${r.seq} power=${watts(r.host_power_w)}W(${qualityLabel(r.host_quality)},${r.energy_source}) cpu=${percent(r.cpu_utilization)} functions=${r.functions.length}${fn ? ' ' + fn : ''}\n`;
+}
+
+interface WatchFlags extends ConnectionFlags {
+  host?: string;
+  json?: boolean;
+  intervalMs: string;
+  top: string;
+  count?: string;
+  durationMs?: string;
+}
+
+function positiveInt(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new ExitError(EXIT.BAD_INPUT, `${flag}: expected a positive whole number, got "${value}"`);
+  return n;
+}
+
+export function registerWatch(program: Command, ctx: CliContext): void {
+  addConnectionOptions(
+    program
+      .command('watch')
+      .description('live telemetry: per-host power, CPU utilisation and per-function energy (refreshing table on a terminal)')
+      .option('--host <id>', 'only this host')
+      .option('--json', 'one JSON TelemetryEvent per line')
+      .option('--interval-ms <ms>', 'table redraw interval on a terminal', '1000')
+      .option('--top <n>', 'functions shown in the table (highest power first)', '15')
+      .option('--count <n>', 'stop after this many events')
+      .option('--duration-ms <ms>', 'stop after this long'),
+  ).action(async (flags: WatchFlags) => {
+    const intervalMs = positiveInt(flags.intervalMs, '--interval-ms') ?? 1000;
+    const top = positiveInt(flags.top, '--top') ?? 15;
+    const count = positiveInt(flags.count, '--count');
+    const durationMs = positiveInt(flags.durationMs, '--duration-ms');
+    const conn = connectionFromFlags(flags, ctx.io.env);
+    const client = new ControlClient(conn);
+    const model = new WatchModel();
+    const tty = ctx.io.stdoutIsTty && !flags.json;
+    try {
+      // Known hosts first (checks the address and the host id before streaming).
+      if (flags.host) model.addHost(await client.getHost(flags.host));
+      else for (const h of (await client.listHosts()).hosts) model.addHost(h);
+      const stream = client.watchTelemetry(flags.host ?? '');
+      const title = (): string =>
+        `isawatt watch - coordinator ${conn.address} - ${new Date().toISOString()} - ${model.events} events (Ctrl-C to stop)`;
+      const draw = (): void => ctx.io.stdout('\x1b[H\x1b[2J' + model.render(title(), top));
+      if (tty) draw();
+      const redraw = tty ? setInterval(draw, intervalMs) : undefined;
+      let stoppedByUs = false;
+      const stop = (): void => {
+        stoppedByUs = true;
+        stream.cancel();
+      };
+      const timer = durationMs ? setTimeout(stop, durationMs) : undefined;
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      try {
+        await new Promise<void>((resolve, reject) => {
+          stream.on('data', (ev: wire.TelemetryEvent__Output) => {
+            model.add(ev);
+            if (flags.json) ctx.io.stdout(JSON.stringify(ev) + '\n');
+            else if (!tty) ctx.io.stdout(reportLine(ev));
+            if (count !== undefined && model.events >= count) stop();
+          });
+          stream.on('error', (err: grpc.ServiceError) => {
+            if (stoppedByUs && err.code === grpc.status.CANCELLED) resolve();
+            else reject(client.toError(err, 'WatchTelemetry'));
+          });
+          stream.on('end', () => {
+            if (stoppedByUs) resolve();
+            else reject(new ExitError(EXIT.UNAVAILABLE, `coordinator at ${conn.address} ended the telemetry stream (shutting down?)`));
+          });
+        });
+      } finally {
+        if (redraw) clearInterval(redraw);
+        if (timer) clearTimeout(timer);
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+      }
+      if (tty) draw();
+    } finally {
+      client.close();
+    }
+  });
+}

@@ -1,0 +1,160 @@
+// A small client of the coordinator's Control API for CLI commands (and H7's deploy): address and
+// TLS files from flags/environment, a deadline per call, and gRPC failures turned into one-line
+// ControlErrors that carry the CLI exit code (UNAVAILABLE -> 3, NOT_FOUND -> 4,
+// INVALID_ARGUMENT -> 2, the rest -> 1). Commands get plain promises; wire types stay here and
+// in the command files that print them.
+import * as grpc from '@grpc/grpc-js';
+import { assertTransportAllowed, clientCredentials, EXIT, ExitError, loadProtos, type TlsFiles, type wire } from '@isawatt/common';
+import type { Command } from 'commander';
+
+export const DEFAULT_COORDINATOR = '127.0.0.1:7000';
+export const DEFAULT_DEADLINE_MS = 10_000;
+
+/** A failed Control call, with the exit code the CLI should use. */
+export class ControlError extends ExitError {
+  constructor(
+    readonly grpcCode: grpc.status,
+    exitCode: number,
+    message: string,
+  ) {
+    super(exitCode, message);
+  }
+}
+
+export interface ControlClientOptions {
+  /** HOST:PORT of the coordinator. */
+  address: string;
+  tls: TlsFiles;
+  /** Name to expect in the server certificate when it differs from the address host. */
+  tlsServerName?: string | undefined;
+  /** Allow plaintext to a non-loopback address. */
+  insecure: boolean;
+  /** Deadline of each unary call, in ms. */
+  deadlineMs: number;
+}
+
+/** Flags every read command takes; add them with `addConnectionOptions`. */
+export interface ConnectionFlags {
+  coordinator?: string;
+  tlsCa?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsServerName?: string;
+  insecure?: boolean;
+  timeoutMs?: string;
+}
+
+export function addConnectionOptions(cmd: Command): Command {
+  return cmd
+    .option('--coordinator <host:port>', `coordinator Control address (env ISAWATT_COORDINATOR, default ${DEFAULT_COORDINATOR})`)
+    .option('--tls-ca <file>', 'CA certificate to verify the coordinator (turns TLS on; env ISAWATT_TLS_CA_FILE)')
+    .option('--tls-cert <file>', 'client certificate for mutual TLS (env ISAWATT_TLS_CERT_FILE)')
+    .option('--tls-key <file>', 'client key for mutual TLS (env ISAWATT_TLS_KEY_FILE)')
+    .option('--tls-server-name <name>', 'name expected in the coordinator certificate (default: the address host)')
+    .option('--insecure', 'allow plaintext to a non-loopback coordinator')
+    .option('--timeout-ms <ms>', `deadline of each request in ms (default ${DEFAULT_DEADLINE_MS})`);
+}
+
+/** Resolves flags and environment into client options; bad values are exit 2. */
+export function connectionFromFlags(flags: ConnectionFlags, env: NodeJS.ProcessEnv = process.env): ControlClientOptions {
+  const address = flags.coordinator ?? env.ISAWATT_COORDINATOR ?? DEFAULT_COORDINATOR;
+  const tls: TlsFiles = {
+    caFile: flags.tlsCa ?? env.ISAWATT_TLS_CA_FILE,
+    certFile: flags.tlsCert ?? env.ISAWATT_TLS_CERT_FILE,
+    keyFile: flags.tlsKey ?? env.ISAWATT_TLS_KEY_FILE,
+  };
+  let deadlineMs = DEFAULT_DEADLINE_MS;
+  if (flags.timeoutMs !== undefined) {
+    deadlineMs = Number(flags.timeoutMs);
+    if (!Number.isInteger(deadlineMs) || deadlineMs <= 0) throw new ExitError(EXIT.BAD_INPUT, `--timeout-ms: expected a positive whole number of ms, got "${flags.timeoutMs}"`);
+  }
+  if (Boolean(tls.certFile) !== Boolean(tls.keyFile)) throw new ExitError(EXIT.BAD_INPUT, '--tls-cert and --tls-key go together');
+  if (tls.certFile && !tls.caFile) throw new ExitError(EXIT.BAD_INPUT, '--tls-cert needs --tls-ca (the CA of the coordinator certificate)');
+  const insecure = flags.insecure === true || env.ISAWATT_INSECURE === 'true' || env.ISAWATT_INSECURE === '1';
+  return { address, tls, tlsServerName: flags.tlsServerName, insecure, deadlineMs };
+}
+
+const EXIT_BY_CODE: Partial<Record<grpc.status, number>> = {
+  [grpc.status.UNAVAILABLE]: EXIT.UNAVAILABLE,
+  [grpc.status.NOT_FOUND]: EXIT.NOT_FOUND,
+  [grpc.status.INVALID_ARGUMENT]: EXIT.BAD_INPUT,
+  [grpc.status.OUT_OF_RANGE]: EXIT.BAD_INPUT,
+};
+
+function isServiceError(err: unknown): err is grpc.ServiceError {
+  return err instanceof Error && typeof (err as Partial<grpc.ServiceError>).code === 'number';
+}
+
+export class ControlClient {
+  private readonly client: wire.ControlClient;
+
+  constructor(readonly opts: ControlClientOptions) {
+    // Throws a ConfigError (exit 2) for plaintext to a non-loopback address without --insecure.
+    assertTransportAllowed(opts.address, Boolean(opts.tls.caFile), opts.insecure, '--coordinator');
+    const channelOptions: grpc.ChannelOptions = { 'grpc.max_receive_message_length': 64 * 1024 * 1024 };
+    if (opts.tlsServerName) channelOptions['grpc.ssl_target_name_override'] = opts.tlsServerName;
+    const Ctor = loadProtos().isawatt.v1.Control;
+    this.client = new Ctor(opts.address, clientCredentials(opts.tls), channelOptions) as unknown as wire.ControlClient;
+  }
+
+  close(): void {
+    this.client.close();
+  }
+
+  /** Turns a gRPC failure into a one-line ControlError. */
+  toError(err: unknown, what: string): Error {
+    if (!isServiceError(err)) return err instanceof Error ? err : new Error(String(err));
+    // grpc-js connection failures read "No connection established. Last error: Error: connect
+    // ECONNREFUSED ... Resolution note: "; keep the part that says what went wrong.
+    const raw = err.details || err.message;
+    const last = /Last error: (?:Error: )?(.*?)(?:\.?\s*Resolution note:.*)?$/s.exec(raw);
+    const details = (last?.[1] ?? raw).trim();
+    if (err.code === grpc.status.UNAVAILABLE || (err.code === grpc.status.DEADLINE_EXCEEDED && what !== 'SetAssignment' && what !== 'Deploy')) {
+      return new ControlError(err.code, EXIT.UNAVAILABLE, `cannot reach coordinator at ${this.opts.address}: ${details}`);
+    }
+    // NOT_FOUND details already name the thing ('unknown host "x"').
+    const message = err.code === grpc.status.NOT_FOUND ? details : `${what}: ${details}`;
+    return new ControlError(err.code, EXIT_BY_CODE[err.code] ?? EXIT.FAILURE, message);
+  }
+
+  private unary<Req, Res>(what: string, call: (req: Req, options: grpc.CallOptions, cb: grpc.requestCallback<Res>) => unknown, req: Req, deadlineMs = this.opts.deadlineMs): Promise<Res> {
+    return new Promise((resolve, reject) => {
+      call.call(this.client, req, { deadline: Date.now() + deadlineMs }, (err: grpc.ServiceError | null, res?: Res) => {
+        if (err) reject(this.toError(err, what));
+        else if (res === undefined) reject(new ControlError(grpc.status.INTERNAL, EXIT.FAILURE, `${what}: empty response`));
+        else resolve(res);
+      });
+    });
+  }
+
+  listHosts(): Promise<wire.ListHostsResponse__Output> {
+    return this.unary('ListHosts', this.client.ListHosts, {});
+  }
+
+  getHost(hostId: string): Promise<wire.Host__Output> {
+    return this.unary('GetHost', this.client.GetHost, { host_id: hostId });
+  }
+
+  getAssignment(hostId: string): Promise<wire.HostAssignment__Output> {
+    return this.unary('GetAssignment', this.client.GetAssignment, { host_id: hostId });
+  }
+
+  health(): Promise<wire.HealthResponse__Output> {
+    return this.unary('Health', this.client.Health, {});
+  }
+
+  /** The call's deadline is the ack timeout plus the usual deadline. */
+  setAssignment(req: wire.SetAssignmentRequest): Promise<wire.SetAssignmentResponse__Output> {
+    return this.unary('SetAssignment', this.client.SetAssignment, req, (req.ack_timeout_ms || 10_000) + this.opts.deadlineMs);
+  }
+
+  deploy(req: wire.DeployRequest): Promise<wire.DeployResponse__Output> {
+    // Deploy may roll back after a failed ack: up to two ack waits.
+    return this.unary('Deploy', this.client.Deploy, req, 2 * (req.ack_timeout_ms || 10_000) + this.opts.deadlineMs);
+  }
+
+  /** A live telemetry stream (no deadline); cancel it to stop. */
+  watchTelemetry(hostId: string): grpc.ClientReadableStream<wire.TelemetryEvent__Output> {
+    return this.client.WatchTelemetry({ host_id: hostId });
+  }
+}

@@ -1,0 +1,206 @@
+// Spawning real isawatt processes in tests: the coordinator (CLI entry) and agents, run from the
+// TypeScript sources with tsx and the "source" condition. Each spawned process is killed and
+// reaped in t.after, so a failing test never leaves one behind. Output is kept line by line so a
+// test can wait for a log line; on failure the last lines are included in the error.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const CLI_ENTRY = join(REPO_ROOT, 'packages/coordinator/src/cli/entry.ts');
+export const AGENT_MAIN = join(REPO_ROOT, 'packages/agent/src/main.ts');
+export const HOST_FIXTURES = join(REPO_ROOT, 'packages/agent/testdata/hosts');
+
+/** The subset of node:test's TestContext we use (so helpers work in before/after hooks too). */
+export interface Cleanup {
+  after(fn: () => unknown): void;
+}
+
+export interface Proc {
+  readonly child: ChildProcess;
+  readonly name: string;
+  readonly lines: string[];
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Resolves with the first line (past or future) matching `re`. */
+  waitForLine(re: RegExp, timeoutMs?: number): Promise<string>;
+  /** Sends the signal and waits for the process to exit. */
+  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  tail(n?: number): string;
+}
+
+/** A TCP port free right now on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Runs a .ts file with node --conditions=source --import tsx. */
+export function spawnTs(t: Cleanup, name: string, script: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Proc {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', script, ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const waiters: { re: RegExp; resolve: (l: string) => void }[] = [];
+  const onChunk = (buf: { partial: string }) => (chunk: Buffer) => {
+    const parts = (buf.partial + chunk.toString('utf8')).split('\n');
+    buf.partial = parts.pop() ?? '';
+    for (const line of parts) {
+      lines.push(line);
+      for (const w of [...waiters]) {
+        if (w.re.test(line)) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(line);
+        }
+      }
+    }
+  };
+  child.stdout?.on('data', onChunk({ partial: '' }));
+  child.stderr?.on('data', onChunk({ partial: '' }));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+  let done = false;
+  void exited.then(() => (done = true));
+  const tail = (n = 30): string => lines.slice(-n).join('\n');
+  const proc: Proc = {
+    child,
+    name,
+    lines,
+    exited,
+    tail,
+    waitForLine(re, timeoutMs = 20_000) {
+      const found = lines.find((l) => re.test(l));
+      if (found !== undefined) return Promise.resolve(found);
+      return new Promise((resolve, reject) => {
+        const w = {
+          re,
+          resolve: (l: string) => {
+            clearTimeout(timer);
+            resolve(l);
+          },
+        };
+        const timer = setTimeout(() => {
+          waiters.splice(waiters.indexOf(w), 1);
+          reject(new Error(`${name}: no line matching ${re} within ${timeoutMs} ms; last output:\n${tail()}`));
+        }, timeoutMs);
+        waiters.push(w);
+      });
+    },
+    async stop(signal = 'SIGTERM') {
+      if (!done) child.kill(signal);
+      return exited;
+    },
+  };
+  t.after(async () => {
+    if (!done) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  });
+  return proc;
+}
+
+export interface CoordinatorProcOptions {
+  port: number;
+  stateDir: string;
+  args?: readonly string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Starts `isawatt coordinator` and waits until it listens. */
+export async function startCoordinator(t: Cleanup, opts: CoordinatorProcOptions): Promise<Proc> {
+  const p = spawnTs(
+    t,
+    `coordinator:${opts.port}`,
+    CLI_ENTRY,
+    ['coordinator', '--listen', `127.0.0.1:${opts.port}`, '--state-dir', opts.stateDir, ...(opts.args ?? [])],
+    opts.env,
+  );
+  await Promise.race([
+    p.waitForLine(/"msg":"listening"/, 30_000),
+    p.exited.then((e) => {
+      throw new Error(`coordinator exited early (${e.code ?? e.signal}):\n${p.tail()}`);
+    }),
+  ]);
+  return p;
+}
+
+export interface AgentProcOptions {
+  port: number;
+  hostId: string;
+  /** Fixture tree under packages/agent/testdata/hosts (xeon-2s, altra-max-1s). */
+  fixture: string;
+  tickIntervalMs?: number;
+  args?: readonly string[];
+}
+
+/** Starts a real agent on a fixture host tree (H1's command line). */
+export function startAgent(t: Cleanup, opts: AgentProcOptions): Proc {
+  const root = join(HOST_FIXTURES, opts.fixture);
+  return spawnTs(t, `agent:${opts.hostId}`, AGENT_MAIN, [
+    '--coordinator',
+    `127.0.0.1:${opts.port}`,
+    '--host-id',
+    opts.hostId,
+    '--procfs-root',
+    join(root, 'proc'),
+    '--sysfs-root',
+    join(root, 'sys'),
+    '--tick-interval-ms',
+    String(opts.tickIntervalMs ?? 200),
+    '--http-listen',
+    'off',
+    '--log-level',
+    'info',
+    ...(opts.args ?? []),
+  ]);
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `isawatt ...args` to completion. */
+export async function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<CliResult> {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI_ENTRY, ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  clearTimeout(timer);
+  return { code, stdout, stderr };
+}
+
+/** Polls `check` until it returns a value (not undefined) or the time runs out. */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastErr: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined) return v;
+    } catch (err) {
+      lastErr = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastErr ? `: ${String(lastErr)}` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
