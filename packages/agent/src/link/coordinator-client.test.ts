@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { createLogger, silentLogger } from '@isawatt/common';
+import { clientCredentials, createLogger, serverCredentials, silentLogger } from '@isawatt/common';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
@@ -9,6 +9,7 @@ import type { FunctionRuntime } from '../runtime/function-runtime.js';
 import type { TelemetrySource, TickSnapshot } from '../telemetry/snapshot.js';
 import { CoordinatorLink } from './coordinator-client.js';
 import { TestCoordinator } from './test-coordinator.test-support.js';
+import { makeTestPki } from './tls-certs.test-support.js';
 import type { HelloInfo } from './hello-info.js';
 
 class ManualTelemetry extends EventEmitter<{ snapshot: [TickSnapshot] }> implements TelemetrySource {
@@ -87,12 +88,20 @@ async function until(what: string, cond: () => boolean, timeoutMs = 10_000): Pro
 function startLink(
   t: { after(fn: () => Promise<void> | void): void },
   coord: TestCoordinator,
-  opts: { session: string; bufferMaxReports?: number; resendWindow?: number; runtime?: FunctionRuntime; log?: ReturnType<typeof silentLogger>; port?: number },
+  opts: {
+    session: string;
+    bufferMaxReports?: number;
+    resendWindow?: number;
+    runtime?: FunctionRuntime;
+    log?: ReturnType<typeof silentLogger>;
+    port?: number;
+    credentials?: grpc.ChannelCredentials;
+  },
 ): { link: CoordinatorLink; telemetry: ManualTelemetry } {
   const telemetry = new ManualTelemetry();
   const link = new CoordinatorLink({
     address: `127.0.0.1:${opts.port ?? coord.port}`,
-    credentials: grpc.credentials.createInsecure(),
+    credentials: opts.credentials ?? grpc.credentials.createInsecure(),
     sessionId: opts.session,
     hello: hello(opts.session),
     telemetry,
@@ -222,4 +231,35 @@ test('assignments without a runtime are acked "runtime unavailable"; with one th
   assert.deepEqual(applied, [2n]);
   assert.equal(coord2.acks[0]?.ok, true);
   assert.deepEqual(coord2.acks[0]?.placements, [{ function: 'jwt-node', cpus: [1], worker_pids: [4242] }]);
+});
+
+test('mutual TLS: an agent with a client certificate attaches; one without is refused and says why', async (t) => {
+  const pki = makeTestPki('h1');
+  t.after(() => pki.remove());
+  const coord = new TestCoordinator();
+  await coord.start(0, serverCredentials({ caFile: pki.caFile, certFile: pki.serverCert, keyFile: pki.serverKey }));
+  const { link, telemetry } = startLink(t, coord, {
+    session: 'tls-1',
+    credentials: clientCredentials({ caFile: pki.caFile, certFile: pki.clientCert, keyFile: pki.clientKey }),
+  });
+  await until('attach over mTLS', () => link.stats().connected);
+  telemetry.tick();
+  await until('1 stored', () => coord.seqs('tls-1').length === 1);
+
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      for (const l of chunk.toString().split('\n')) if (l.trim()) lines.push(JSON.parse(l) as Record<string, unknown>);
+      cb();
+    },
+  });
+  const { link: noCert } = startLink(t, coord, {
+    session: 'tls-2',
+    credentials: clientCredentials({ caFile: pki.caFile }),
+    log: createLogger({ name: 'test', level: 'warn', destination: sink }),
+  });
+  await until('2 attempts', () => noCert.stats().attempts >= 2);
+  assert.equal(noCert.stats().attaches, 0);
+  assert.ok(lines.some((l) => l.msg === 'coordinator unreachable; retrying' && typeof l.reason === 'string' && /^14 UNAVAILABLE/.test(l.reason)), JSON.stringify(lines));
+  assert.equal(coord.hellos.filter((h) => h.session_id === 'tls-2').length, 0);
 });

@@ -18,7 +18,7 @@ class TestCoordinator {
   assignment: wire.Assignment | undefined;
   private calls: grpc.ServerDuplexStream<wire.AgentMessage__Output, wire.CoordinatorMessage>[] = [];
 
-  async start(port = 0): Promise<number> {
+  async start(port = 0, credentials: grpc.ServerCredentials = grpc.ServerCredentials.createInsecure()): Promise<number> {
     const server = new grpc.Server();
     server.addService(loadProtos().isawatt.v1.AgentLink.service, {
       Attach: (call: grpc.ServerDuplexStream<wire.AgentMessage__Output, wire.CoordinatorMessage>) => {
@@ -46,7 +46,7 @@ class TestCoordinator {
       },
     });
     this.port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+      server.bindAsync(`127.0.0.1:${port}`, credentials, (err, p) => (err ? reject(err) : resolve(p))),
     );
     this.server = server;
     return this.port;
