@@ -36,6 +36,7 @@ export interface MiniZincRunOptions {
 const GRACE_MS = 2000;
 
 let nativeAvailable: boolean | undefined;
+let nativeList: MiniZincSolverName[] | undefined;
 /** True when a `minizinc` binary is on PATH (checked once). */
 export function hasNativeMiniZinc(): boolean {
   nativeAvailable ??= spawnSync('minizinc', ['--version'], { stdio: 'ignore' }).status === 0;
@@ -44,16 +45,26 @@ export function hasNativeMiniZinc(): boolean {
 
 /** Solvers the native binary offers (by tag), e.g. ['gecode'] on Debian 12. */
 export function nativeSolvers(): MiniZincSolverName[] {
+  nativeList ??= listNativeSolvers();
+  return nativeList;
+}
+
+function listNativeSolvers(): MiniZincSolverName[] {
   if (!hasNativeMiniZinc()) return [];
   const r = spawnSync('minizinc', ['--solvers-json'], { encoding: 'utf8' });
   const usable: MiniZincSolverName[] = [];
   try {
     const list = JSON.parse(r.stdout) as { tags?: string[]; id?: string; requiredFlags?: string[] }[];
     for (const s of MINIZINC_SOLVERS) {
-      // Solvers that need a plugin/DLL flag (CPLEX, Gurobi) are listed but unusable.
-      if (list.some((x) => (x.tags ?? []).includes(s) && !(x.requiredFlags ?? []).length && !/gist/.test(x.id ?? ''))) {
-        usable.push(s);
-      }
+      // Matched by tag or by the last part of the id (org.gecode.gecode, org.minizinc.mip.coin-bc);
+      // solvers that need a plugin/DLL flag (CPLEX, Gurobi, SCIP) are listed but unusable.
+      const hit = list.some((x) => {
+        const id = x.id ?? '';
+        const last = id.split('.').pop() ?? '';
+        const named = (x.tags ?? []).includes(s) || last === s || (s === 'cbc' && last === 'coin-bc');
+        return named && !(x.requiredFlags ?? []).length;
+      });
+      if (hit) usable.push(s);
     }
   } catch {
     return [];
@@ -83,6 +94,10 @@ async function runNative(data: Record<string, unknown>, opts: MiniZincRunOptions
   const timer = setTimeout(cancel, opts.timeLimitMs + GRACE_MS);
   opts.signal?.addEventListener('abort', cancel, { once: true });
   let host: unknown = null;
+  const stderr: string[] = [];
+  progress.on('stderr', (e) => {
+    if (stderr.length < 20) stderr.push(String((e as { value?: unknown }).value ?? ''));
+  });
   progress.on('solution', (e) => {
     host = (e.output.json)?.host ?? null;
   });
@@ -97,7 +112,8 @@ async function runNative(data: Record<string, unknown>, opts: MiniZincRunOptions
   } catch (err: unknown) {
     if (cut) return { status: 'TIMEOUT', host, statistics: {}, elapsedMs: performance.now() - started };
     const msg = typeof err === 'object' && err !== null && 'message' in err ? String(err.message) : JSON.stringify(err);
-    throw new Error(`minizinc (native, ${opts.solver}): ${msg}`);
+    const tail = stderr.filter((l) => !/overrides a global constraint/.test(l)).join(' ').trim();
+    throw new Error(`minizinc (native, ${opts.solver}): ${msg}${tail ? `: ${tail}` : ''}`);
   } finally {
     clearTimeout(timer);
     opts.signal?.removeEventListener('abort', cancel);

@@ -2,13 +2,14 @@
 // objective and bound. Optimising policies always start with the in-process bound and heuristic
 // (fast, any size); an exact solver (MiniZinc or the in-process branch and bound) then improves or
 // proves the result within the time limit, and the better of the two plans is returned.
+import { ConfigError } from '@isawatt/common';
 import { solveBnb } from './bnb.js';
 import { lowerBound } from './bounds.js';
 import { diagnoseInfeasibility } from './diagnose.js';
 import { solveHeuristic } from './heuristic.js';
 import { evaluate, toInstance, type OptPolicy } from './instance.js';
 import { fromMiniZincHosts, toMiniZincData } from './minizinc-data.js';
-import { hasNativeMiniZinc, MINIZINC_SOLVERS, runMiniZinc, type MiniZincBackend, type MiniZincSolverName } from './minizinc-solver.js';
+import { hasNativeMiniZinc, MINIZINC_SOLVERS, nativeSolvers, runMiniZinc, type MiniZincBackend, type MiniZincSolverName } from './minizinc-solver.js';
 import { emptyPlan, makePlan, type Plan, type PolicyName } from './plan.js';
 import type { PlacementProblem } from './problem.js';
 import { solveRule } from './rules.js';
@@ -78,7 +79,16 @@ async function planOptimal(p: PlacementProblem, policy: OptPolicy, opts: PlanOpt
     }
   } else if (useExact) {
     const mzn = { ...defaultMiniZinc(opts.backend), ...(solver === 'auto' ? {} : { solver: solver as MiniZincSolverName }) };
-    const data = toMiniZincData(p, policy);
+    if (mzn.backend === 'native') {
+      if (!hasNativeMiniZinc()) throw new ConfigError(['--backend native: no minizinc binary on PATH (use --backend wasm)'], 'solver options');
+      if (!nativeSolvers().includes(mzn.solver)) {
+        throw new ConfigError([`--solver ${mzn.solver}: not available in the native minizinc (it has: ${nativeSolvers().join(', ') || 'none'}); use --backend wasm`], 'solver options');
+      }
+    }
+    const data = toMiniZincData(p, policy, mzn.solver === 'gecode' || mzn.solver === 'chuffed', {
+      lowerBound: bound,
+      upperBound: best ? evaluate(inst, best) : undefined,
+    });
     const r = await runMiniZinc(data.json, { ...mzn, timeLimitMs, signal: opts.signal });
     const tag = `minizinc-${mzn.backend}/${mzn.solver}`;
     if (r.host !== null) {
@@ -96,7 +106,7 @@ async function planOptimal(p: PlacementProblem, policy: OptPolicy, opts: PlanOpt
     const ob = r.statistics.objectiveBound;
     if (typeof ob === 'number' && Number.isFinite(ob)) {
       // The solver's bound is on the integer-scaled objective; rounding may lower the true one by n/scale.
-      const b = policy === 'core-aware' ? ob : ob / data.scalePerW - n / data.scalePerW;
+      const b = policy === 'core-aware' ? ob : (ob - (n + inst.m) / 2) / data.scalePerW;
       bound = Math.max(bound, b);
     }
   }

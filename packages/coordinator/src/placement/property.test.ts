@@ -13,7 +13,7 @@ import { plan } from './planner.js';
 import { bruteForce, randomInstance, type RandomInstance } from './random-instances.test-util.js';
 
 const INSTANCES = 300;
-const MINIZINC_SUBSET = 20;
+const MINIZINC_SUBSET = 12;
 const close = (a: number, b: number, tol = 1e-6): boolean => Math.abs(a - b) <= tol * Math.max(1, Math.abs(a), Math.abs(b));
 
 /** Checks what holds for every plan: capacity, A_j = ceil(R_j / E_ij), one host per function. */

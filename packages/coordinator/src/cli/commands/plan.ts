@@ -1,7 +1,7 @@
 // `isawatt plan`: plans a workload on hosts (a file, or the coordinator's live hosts) under one
 // policy, several, or all, and prints a table per policy plus, for several, a comparison.
 // Exit codes: 0 every plan found; 1 some policy has no plan (the reasons are printed); 2 bad input.
-import { EXIT, ExitError } from '@isawatt/common';
+import { ConfigError, EXIT, ExitError } from '@isawatt/common';
 import { Command } from 'commander';
 import { loadPlanProblem, parseBackend, parsePolicies, parseSolver, parseTimeLimitMs } from '../../placement/inputs.js';
 import type { Plan } from '../../placement/plan.js';
@@ -36,6 +36,9 @@ export async function planPolicies(problem: PlacementProblem, flags: PlanFlags, 
   const plans: Plan[] = [];
   try {
     for (const p of policies) plans.push(await plan(problem, p, opts));
+  } catch (err) {
+    if (err instanceof ConfigError) throw new ExitError(EXIT.BAD_INPUT, err.message);
+    throw err;
   } finally {
     shutdownMiniZinc();
   }
