@@ -11,8 +11,13 @@ probabilities, "top5": [[class index, probability], ...]}.
 """
 import base64
 import io
+import os
 
-import numpy as np
+# One worker is one CPU: keep OpenBLAS (loaded by NumPy) to one thread, set before the import.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
 import torch
 import torchvision
 from PIL import Image

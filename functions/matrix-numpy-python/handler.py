@@ -2,7 +2,12 @@
 
 Input: {"a": [[...]], "b": [[...]]} (n x n, generated from the seed). Output: {"n", "c"}.
 """
-import numpy as np
+import os
+
+# One worker is one CPU: keep OpenBLAS (loaded by NumPy) to one thread, set before the import.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
 
 N = 30
 
