@@ -15,7 +15,7 @@ function asg(version: bigint, ...functions: FunctionAssignmentSpec[]): Assignmen
 
 test('only what differs is touched', { skip: skipReason }, async (t) => {
   const { rt } = await makeRuntime(t);
-  const pidsOf = (fn: string): number[] => rt.placements().find((p) => p.function === fn)?.workerPids ?? [];
+  const pidsOf = (fn: string): readonly number[] => rt.placements().find((p) => p.function === fn)?.workerPids ?? [];
   const cpusOf = (fn: string): readonly number[] => rt.placements().find((p) => p.function === fn)?.cpus ?? [];
 
   let r = await rt.apply(asg(1n, fa('test-native', 1), fa('test-python', 1)));

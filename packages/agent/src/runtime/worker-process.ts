@@ -50,6 +50,8 @@ export class WorkerProcess extends EventEmitter<{ exit: [code: number | null, si
   private pending: Pending | undefined;
   private nextId = 1;
   private exited = false;
+  /** Set by kill(): the process may still be running, but it takes no more work. */
+  private killed = false;
   private exitInfo = '';
   private onReady: ((pid: number) => void) | undefined;
   private readonly exitPromise: Promise<void>;
@@ -120,8 +122,9 @@ export class WorkerProcess extends EventEmitter<{ exit: [code: number | null, si
     return w;
   }
 
+  /** Running and usable (not killed). */
   get alive(): boolean {
-    return !this.exited;
+    return !this.exited && !this.killed;
   }
 
   get busy(): boolean {
@@ -135,7 +138,7 @@ export class WorkerProcess extends EventEmitter<{ exit: [code: number | null, si
 
   /** Sends one invocation; the caller never overlaps two on the same worker. */
   invoke(kind: RequestKind, payload: string, timeoutMs: number): Promise<InvokeOutcome> {
-    if (this.exited) return Promise.resolve({ status: 'crash', message: `worker ${this.exitInfo}` });
+    if (this.exited || this.killed) return Promise.resolve({ status: 'crash', message: `worker ${this.exited ? this.exitInfo : 'was killed'}` });
     if (this.pending !== undefined) throw new Error('worker is busy (one invocation at a time)');
     const id = String(this.nextId++);
     return new Promise<InvokeOutcome>((resolve) => {
@@ -151,6 +154,7 @@ export class WorkerProcess extends EventEmitter<{ exit: [code: number | null, si
   }
 
   kill(): void {
+    this.killed = true;
     if (!this.exited) this.child.kill('SIGKILL');
   }
 

@@ -1,0 +1,49 @@
+// The invoke endpoint end to end: a real HTTP server on 127.0.0.1, the real runtime, pinned workers.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { silentLogger } from '@isawatt/common';
+import { createInvokeHandler } from '../../packages/agent/src/runtime/invoke-handler.js';
+import { makeRuntime, skipReason } from './helpers.js';
+
+test('POST /invoke/<fn> reaches the pinned workers; 404, 413, 503, 504 as documented', { skip: skipReason }, async (t) => {
+  // One worker and room for one waiting request, so capacity runs out on purpose.
+  const { rt } = await makeRuntime(t, { queuePerWorker: 1 });
+  const r = await rt.apply({ version: 1n, functions: [{ function: 'test-native', cores: 1, rateRps: 0, arrival: 'constant' }] });
+  assert.ok(r.ok, r.ok ? '' : r.error);
+  const handler = createInvokeHandler(rt, silentLogger());
+  const server = createServer((req, res) => {
+    if (!handler(req, res)) {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
+  t.after(() => new Promise<void>((res) => server.close(() => res())));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/invoke/`;
+  const post = (fn: string, body: unknown): Promise<Response> => fetch(url + fn, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+  const ok = await post('test-native', { op: 'echo', v: [1, 2, 3] });
+  assert.equal(ok.status, 200);
+  assert.deepEqual(await ok.json(), { op: 'echo', v: [1, 2, 3] });
+  const failed = await post('test-native', { op: 'fail' });
+  assert.equal(failed.status, 500);
+  assert.deepEqual(await failed.json(), { error: 'requested failure' });
+  assert.equal((await post('test-python', {})).status, 404, 'in the catalogue but not running here');
+  assert.equal((await post('ghost', {})).status, 404);
+  assert.equal((await post('test-native', { pad: 'x'.repeat(70_000) })).status, 413);
+
+  // A hung call occupies the only worker; one request may wait; the next finds no capacity.
+  const hung = post('test-native', { op: 'hang' });
+  await new Promise((res) => setTimeout(res, 100));
+  const waiting = post('test-native', { op: 'echo', n: 1 });
+  await new Promise((res) => setTimeout(res, 50));
+  const refused = await post('test-native', { op: 'echo', n: 2 });
+  assert.equal(refused.status, 503);
+  assert.match(((await refused.json()) as { error: string }).error, /queue full/);
+  assert.equal((await hung).status, 504);
+  const after = await waiting;
+  assert.equal(after.status, 200, 'the waiting request is served by the replacement worker');
+  assert.deepEqual(await after.json(), { op: 'echo', n: 1 });
+});
