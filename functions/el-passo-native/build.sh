@@ -14,12 +14,12 @@ if [[ ! -f "$blst/src/server.c" ]]; then
 fi
 out="$here/build/el-passo-native"
 hdr="$root/functions/_harness/native/isawatt_harness.h"
-if [[ -x "$out" && -z "$(find "$here/src" "$hdr" "$here/build.sh" -newer "$out" -print -quit)" ]]; then exit 0; fi
+if [[ -x "$out" && -z "$(find "$here/src" "$hdr" "$here/build.sh" "$blst/../package.json" -newer "$out" -print -quit)" ]]; then exit 0; fi
 mkdir -p "$here/build/obj"
 CC="${CC:-cc}"
 CXX="${CXX:-c++}"
 lib="$here/build/obj/libblst.a"
-if [[ ! -f "$lib" ]]; then
+if [[ ! -f "$lib" || "$blst/../package.json" -nt "$lib" ]]; then  # rebuilt when the package changes
   "$CC" -O2 -fno-builtin -fPIC -Wall -c "$blst/src/server.c" -o "$here/build/obj/server.o"
   "$CC" -c "$blst/build/assembly.S" -o "$here/build/obj/assembly.o"
   ar rcs "$lib" "$here/build/obj/server.o" "$here/build/obj/assembly.o"

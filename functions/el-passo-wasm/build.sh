@@ -15,11 +15,11 @@ if [[ ! -f "$blst/src/server.c" ]]; then
   exit 1
 fi
 out="$here/build/el-passo.wasm"
-if [[ -f "$out" && -z "$(find "$src" "$hdr" "$here/build.sh" -newer "$out" -print -quit)" ]]; then exit 0; fi
+if [[ -f "$out" && -z "$(find "$src" "$hdr" "$here/build.sh" "$blst/../package.json" -newer "$out" -print -quit)" ]]; then exit 0; fi
 mkdir -p "$here/build/obj"
 target=(--target=wasm32-wasi)
 obj="$here/build/obj/blst-wasm.o"
-if [[ ! -f "$obj" ]]; then
+if [[ ! -f "$obj" || "$blst/../package.json" -nt "$obj" ]]; then  # rebuilt when the package changes
   clang "${target[@]}" -O2 -D__BLST_NO_ASM__ -fno-builtin -Wall -c "$blst/src/server.c" -o "$obj"
 fi
 clang++ "${target[@]}" -mexec-model=reactor -std=c++17 -O2 -Wall -Wextra -fno-exceptions -fno-rtti \
