@@ -149,7 +149,7 @@ export class CppcReader implements FrequencyReader {
       cores.push({ cpu: core.cpu, socket: core.socket, mhz: khz === undefined ? null : Number(khz) / 1000 });
     }
     const idle = cores.filter((c) => c.mhz === null).length;
-    if (intervalMs > 0 && idle > 0 && idle === cores.length) warnings.push(`cppc: no sampled core's counters moved over ${intervalMs} ms: all reported idle`);
+    if (intervalMs > 0 && idle > 0 && idle === cores.length) warnings.push(`cppc: no sampled core's counters moved over ${Math.round(intervalMs)} ms: all reported idle`);
     this.last = { timestampMs: nowMs, intervalMs, mhzBySocket: meanBySocket(cores), cores, cached: false, warnings };
     return this.last;
   }

@@ -93,9 +93,10 @@ export function buildMeter(kind: MeterKind, opts: CreateMeterOptions): EnergyMet
 export function meterPath(meter: EnergyMeter): string {
   const paths = meter.domains().map((d) => d.path);
   if (paths.length === 0) return '';
-  if (paths.every((p) => !p.startsWith('/'))) return paths[0] as string;
+  // Model-based meters name no file ("model").
+  if (paths.every((p) => !p.includes('/'))) return paths[0] as string;
   let prefix = dirname(paths[0] as string);
-  for (const p of paths) while (prefix !== '/' && !p.startsWith(`${prefix}/`)) prefix = dirname(prefix);
+  for (const p of paths) while (prefix !== '/' && prefix !== '.' && !p.startsWith(`${prefix}/`)) prefix = dirname(prefix);
   return prefix;
 }
 

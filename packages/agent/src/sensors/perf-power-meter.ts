@@ -190,8 +190,11 @@ export class PerfPowerMeter implements EnergyMeter {
         });
         child.on('exit', (code, signal) => {
           this.child = undefined;
-          const tail = stderrTail.slice(-3).join(' | ');
-          fail(`perf exited (${signal ?? `code ${code}`})${tail ? `: ${tail}` : ''}; ${PERF_PERMISSION_HINT}`);
+          // perf's usage text follows the actual error; keep the lines that say what went wrong.
+          const said = stderrTail.filter((l) => /error|cannot|permission|not supported|no such|missing|denied|access/i.test(l)).slice(0, 3);
+          const tail = (said.length > 0 ? said : stderrTail.slice(0, 2)).join(' | ');
+          const live = this.opts.sysfsRoot === '/sys' ? '' : ` (perf always opens the live kernel's PMU, not the one described under ${this.opts.sysfsRoot})`;
+          fail(`perf exited (${signal ?? `code ${code}`})${tail ? `: ${tail}` : ''}; ${PERF_PERMISSION_HINT}${live}`);
           done();
         });
       });
@@ -205,7 +208,7 @@ export class PerfPowerMeter implements EnergyMeter {
           return;
         }
         if (r === undefined) {
-          if (line.trim() !== '' && !line.startsWith('#')) stderrTail.push(line.trim());
+          if (line.trim() !== '' && !line.startsWith('#') && stderrTail.length < 50) stderrTail.push(line.trim());
           return;
         }
         const key = `${r.event}@${r.socket}`;

@@ -18,7 +18,7 @@ export interface PowerProfile {
 
 /** Idle = 25 % of TDP; the other 75 % over the cores at full load. */
 export function profileFromTdp(id: string, match: RegExp, tdpW: number, cores: number, basis: string): PowerProfile {
-  return { id, match, idleWPerSocket: 0.25 * tdpW, activeWPerCore: (0.75 * tdpW) / cores, basis: `${basis}; rule: idle 25 % of TDP, 75 % of TDP / ${cores} cores per busy core` };
+  return { id, match, idleWPerSocket: 0.25 * tdpW, activeWPerCore: (0.75 * tdpW) / cores, basis: `${basis}, rule: idle 25 % of TDP, 75 % of TDP / ${cores} cores per busy core` };
 }
 
 export const POWER_PROFILES: readonly PowerProfile[] = [
@@ -30,7 +30,7 @@ export const POWER_PROFILES: readonly PowerProfile[] = [
     match: /Altra.*Max|M128/i,
     idleWPerSocket: 48.2,
     activeWPerCore: (250 - 48.2) / 128,
-    basis: 'idle = observed xgene CPU 16.28 W + IO 31.90 W (energy-sources.md §2.4); TDP 250 W (Altra Max M128-30) over 128 cores',
+    basis: 'idle = observed xgene CPU 16.28 W + IO 31.90 W (energy-sources.md §2.4), TDP 250 W (Altra Max M128-30) over 128 cores',
   },
   profileFromTdp('altra', /Altra|Neoverse-N1/i, 250, 80, 'Ampere Altra Q80-33: TDP 250 W, 80 cores'),
 ];

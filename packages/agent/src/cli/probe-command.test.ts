@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Command, CommanderError } from 'commander';
+import { fixture } from '../sensors/fixture-tree.test-support.js';
+import { registerProbe } from './probe-command.js';
+
+async function run(args: string[]): Promise<{ out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const program = new Command('isawatt-agent').exitOverride().configureOutput({ writeOut: (s) => (out += s), writeErr: (s) => (err += s) });
+  registerProbe(program);
+  await program.parseAsync(['node', 'isawatt-agent', 'probe', ...args]);
+  return { out, err };
+}
+
+test('probe prints sources, readings and skip reasons like `sensors`', async () => {
+  const { out } = await run(['--sysfs-root', fixture('altra-max-1s'), '--interval-ms', '20', '--meters', 'rapl,xgene-hwmon']);
+  assert.match(out, /^isawatt-agent probe: sysfs .*sys-altra-max-1s, procfs \/proc, samples \d+ ms apart/);
+  assert.match(out, /rapl {9}skipped: rapl: no powercap class/);
+  assert.match(out, /xgene-hwmon {2}USED {2}\[measured\]/);
+  assert.match(out, /cpu-0 {10}socket 0 {5}16\.28 W {2}\(\d\.\d{3} J, now 16\.28 W\)/);
+  assert.match(out, /io-0 {11}socket 0 {5}31\.90 W/);
+  assert.match(out, /cppc {9}USED {2}no figure \(all sampled CPUs idle\)/);
+});
+
+test('probe --json gives the report as JSON', async () => {
+  const { out } = await run(['--sysfs-root', fixture('xeon-2s'), '--interval-ms', '10', '--meters', 'rapl', '--json']);
+  const r = JSON.parse(out) as { energy: { kind: string; domains: { domain: string }[] }[]; frequency: { kind: string; mhzBySocket: Record<string, number> }[] };
+  assert.deepEqual(r.energy[0]?.domains.map((d) => d.domain), ['package-0', 'dram-0', 'package-1', 'dram-1']);
+  assert.deepEqual(r.frequency[1]?.mhzBySocket, { '0': 2700, '1': 2000 });
+});
+
+test('bad flags are refused with what was expected', async () => {
+  await assert.rejects(run(['--meters', 'rapl,nvml']), (e: CommanderError) => {
+    assert.match(e.message, /unknown meter kind\(s\) nvml; expected a comma list of rapl, perf-power, xgene-hwmon, altra-hwmon, hwmon, estimated/);
+    return true;
+  });
+  await assert.rejects(run(['--interval-ms', '5']), /expected milliseconds between 10 and 600000, got "5"/);
+});

@@ -1,0 +1,106 @@
+// `isawatt-agent probe [--sysfs-root DIR] [--procfs-root DIR] [--json] [--interval-ms N]`: which
+// energy sources and frequency readers this host has, why the others were skipped, and one reading
+// of each (two samples N ms apart). Runs against any tree, so it also checks fixtures and emulated
+// hosts; an emulated tree is announced on the first line and every figure is labelled.
+import { createLogger, silentLogger } from '@isawatt/common';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { resolve } from 'node:path';
+import { isMeterKind, METER_KINDS, type MeterKind } from '../sensors/create-meter.js';
+import { runProbe, type ProbeEnergySource, type ProbeFrequency, type ProbeReport } from '../sensors/probe.js';
+
+interface ProbeFlags {
+  sysfsRoot: string;
+  procfsRoot: string;
+  json?: boolean;
+  intervalMs: number;
+  meters?: MeterKind[];
+  cpuModel?: string;
+  cppcCpusPerSocket: number;
+  verbose?: boolean;
+}
+
+function intArg(min: number, max: number, what: string): (v: string) => number {
+  return (v) => {
+    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new InvalidArgumentError(`expected ${what} between ${min} and ${max}, got "${v}"`);
+    return Number(v);
+  };
+}
+
+function meterList(v: string): MeterKind[] {
+  const kinds = v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const bad = kinds.filter((k) => !isMeterKind(k));
+  if (bad.length > 0 || kinds.length === 0) throw new InvalidArgumentError(`unknown meter kind(s) ${bad.join(', ') || '(none)'}; expected a comma list of ${METER_KINDS.join(', ')}`);
+  return kinds as MeterKind[];
+}
+
+const fmtW = (w: number): string => `${w.toFixed(2)} W`;
+
+function energyLines(s: ProbeEnergySource, emulated: boolean): string[] {
+  const label = s.status === 'used' ? 'USED' : s.status === 'available' ? 'available' : s.status === 'skipped' ? 'skipped' : 'not tried';
+  if (s.status === 'skipped' || s.status === 'not-tried') return [`  ${s.kind.padEnd(12)} ${label}: ${s.detail.replace(/^(skipped|not tried): /, '')}`];
+  const quality = emulated && s.quality !== 'emulated' ? `${s.quality}, emulated tree` : s.quality;
+  const out = [`  ${s.kind.padEnd(12)} ${label}  [${quality}]  ${s.path}${s.hostPowerW !== null ? `  host ${fmtW(s.hostPowerW)}` : ''}`];
+  out.push(`      ${s.detail}`);
+  const shown = s.domains.length > 16 ? s.domains.slice(0, 16) : s.domains;
+  for (const d of shown) {
+    const instant = d.instantPowerW !== undefined ? `, now ${fmtW(d.instantPowerW)}` : '';
+    out.push(`      ${d.domain.padEnd(14)} socket ${d.socket}  ${fmtW(d.powerW).padStart(10)}  (${d.energyJ.toFixed(3)} J${instant})${d.inHostTotal ? '' : '  [overlaps, not in host total]'}`);
+  }
+  if (s.domains.length > shown.length) out.push(`      … ${s.domains.length - shown.length} more domains (use --json)`);
+  for (const n of s.notes) out.push(`      note: ${n}`);
+  for (const w of s.warnings) out.push(`      warning: ${w}`);
+  return out;
+}
+
+function frequencyLines(f: ProbeFrequency): string[] {
+  if (f.status === 'skipped') return [`  ${f.kind.padEnd(12)} skipped: ${f.detail.replace(/^skipped: /, '')}`];
+  const sockets = Object.entries(f.mhzBySocket).map(([s, mhz]) => `socket ${s} ${mhz.toFixed(0)} MHz`);
+  const out = [`  ${f.kind.padEnd(12)} ${f.status === 'used' ? 'USED' : 'available'}  ${sockets.join(', ') || 'no figure (all sampled CPUs idle)'}`];
+  out.push(`      CPUs read: ${f.cpus.length}${f.idleCpus.length > 0 ? `, idle (counters did not move): ${f.idleCpus.join(',')}` : ''}`);
+  for (const n of f.detail.split('; ').filter((n) => n !== 'used' && n !== 'available')) out.push(`      note: ${n}`);
+  for (const w of f.warnings) out.push(`      warning: ${w}`);
+  return out;
+}
+
+/** Human-readable report, like `sensors`. */
+export function formatProbeReport(r: ProbeReport): string {
+  const lines = [`isawatt-agent probe: sysfs ${r.sysfsRoot}, procfs ${r.procfsRoot}, samples ${r.measuredIntervalMs.toFixed(0)} ms apart`];
+  if (r.emulated !== null) lines.push(`EMULATED host (profile ${r.emulated}): every figure below is emulated, not measured`);
+  lines.push('', 'Energy sources (in preference order):');
+  for (const s of r.energy) lines.push(...energyLines(s, r.emulated !== null));
+  lines.push('', 'Frequency readers:');
+  for (const f of r.frequency) lines.push(...frequencyLines(f));
+  return `${lines.join('\n')}\n`;
+}
+
+/** Registers `probe` on the agent's program (a CommandRegistrar of cli/index.ts; needs no deps). */
+export function registerProbe(program: Command): void {
+  program
+    .command('probe')
+    .description('list the energy sources and frequency readers found, why others were skipped, and one reading of each')
+    .addOption(new Option('--sysfs-root <dir>', 'root of sysfs').default('/sys'))
+    .addOption(new Option('--procfs-root <dir>', 'root of procfs').default('/proc'))
+    .option('--json', 'print the report as JSON')
+    .addOption(new Option('--interval-ms <n>', 'time between the two samples').argParser(intArg(10, 600_000, 'milliseconds')).default(1000))
+    .addOption(new Option('--meters <list>', `energy sources to try, in order (${METER_KINDS.join(',')})`).argParser(meterList))
+    .option('--cpu-model <model>', "CPU model for the estimated meter's power profile")
+    .addOption(new Option('--cppc-cpus-per-socket <n>', 'CPPC cores read per socket').argParser(intArg(1, 4096, 'a CPU count')).default(8))
+    .option('--verbose', 'log each source tried (JSON lines on stderr)')
+    .action(async (flags: ProbeFlags) => {
+      const log = flags.verbose ? createLogger({ name: 'isawatt-agent', level: 'debug' }) : silentLogger();
+      const report = await runProbe({
+        sysfsRoot: resolve(flags.sysfsRoot),
+        procfsRoot: resolve(flags.procfsRoot),
+        intervalMs: flags.intervalMs,
+        cppcCpusPerSocket: flags.cppcCpusPerSocket,
+        log,
+        ...(flags.meters ? { meters: flags.meters } : {}),
+        ...(flags.cpuModel !== undefined ? { cpuModel: flags.cpuModel } : {}),
+      });
+      const text = flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatProbeReport(report);
+      // Through commander's configured output, so the CLI's io (and tests) receive it.
+      const out = program.configureOutput();
+      if (out.writeOut) out.writeOut(text);
+      else process.stdout.write(text);
+    });
+}
