@@ -12,11 +12,13 @@ import { registerHealth } from './commands/health.js';
 import { registerHost } from './commands/host.js';
 import { registerHosts } from './commands/hosts.js';
 import { registerWatch } from './commands/watch.js';
+import { registerPlan } from './commands/plan.js';
+import { registerDeploy } from './commands/deploy.js';
 
 export type { CliContext, CommandRegistrar } from './context.js';
 
 /** Subcommands, in help order. To add one: write commands/<verb>.ts exporting a registrar, list it here. */
-const COMMANDS: readonly CommandRegistrar[] = [registerCoordinator, registerHosts, registerHost, registerWatch, registerAssign, registerHealth];
+const COMMANDS: readonly CommandRegistrar[] = [registerCoordinator, registerHosts, registerHost, registerWatch, registerAssign, registerHealth, registerPlan, registerDeploy];
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('isawatt')

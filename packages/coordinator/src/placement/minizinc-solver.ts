@@ -96,7 +96,8 @@ async function runNative(data: Record<string, unknown>, opts: MiniZincRunOptions
   let host: unknown = null;
   const stderr: string[] = [];
   progress.on('stderr', (e) => {
-    if (stderr.length < 20) stderr.push(String((e as { value?: unknown }).value ?? ''));
+    const v = (e as { value?: unknown }).value;
+    if (stderr.length < 20 && typeof v === 'string') stderr.push(v);
   });
   progress.on('solution', (e) => {
     host = (e.output.json)?.host ?? null;

@@ -1,24 +1,20 @@
 // `isawatt plan`: plans a workload on hosts (a file, or the coordinator's live hosts) under one
 // policy, several, or all, and prints a table per policy plus, for several, a comparison.
-// Exit codes: 0 every plan found; 1 some policy has no plan (the reasons are printed); 2 bad input.
-import { ConfigError, EXIT, ExitError } from '@isawatt/common';
-import { Command } from 'commander';
+// Exit codes: 0 every plan found; 1 some policy has no plan (the reasons are printed); 2 bad input;
+// 3 coordinator unreachable (only without --hosts).
+import { ConfigError, EXIT, ExitError, type wire } from '@isawatt/common';
+import type { Command } from 'commander';
 import { loadPlanProblem, parseBackend, parsePolicies, parseSolver, parseTimeLimitMs } from '../../placement/inputs.js';
+import { shutdownMiniZinc } from '../../placement/minizinc-solver.js';
 import type { Plan } from '../../placement/plan.js';
 import { DEFAULT_TIME_LIMIT_MS, plan } from '../../placement/planner.js';
-import { planToJson, renderComparison, renderPlan } from '../../placement/render.js';
-import { shutdownMiniZinc } from '../../placement/minizinc-solver.js';
 import type { PlacementProblem } from '../../placement/problem.js';
 import type { HostSpec } from '../../workload/types.js';
+import { planToJson, renderComparison, renderPlan } from '../../placement/render.js';
+import type { CliContext } from '../context.js';
+import { addConnectionOptions, connectionFromFlags, ControlClient, type ConnectionFlags } from '../control-client.js';
 
-export interface PlanCommandDeps {
-  /** Where output goes (default: process.stdout). */
-  readonly write?: (text: string) => void;
-  /** Live hosts from the coordinator, used when --hosts is not given. */
-  readonly registryHosts?: () => Promise<HostSpec[]>;
-}
-
-export interface PlanFlags {
+export interface PlanFlags extends ConnectionFlags {
   workload: string;
   hosts?: string;
   models: string;
@@ -29,10 +25,27 @@ export interface PlanFlags {
   json?: boolean;
 }
 
-/** Plans every requested policy; shared by `plan` and `deploy`. */
-export async function planPolicies(problem: PlacementProblem, flags: PlanFlags, signal?: AbortSignal): Promise<Plan[]> {
+/** Live (UP) hosts as placement hosts; hosts that cannot be placed on are reported through `warn`. */
+export function liveHostSpecs(hosts: readonly wire.Host__Output[], warn: (line: string) => void): HostSpec[] {
+  const out: HostSpec[] = [];
+  for (const h of hosts) {
+    if (h.state !== 'HOST_STATE_UP') continue;
+    const hello = h.hello;
+    const arch = hello?.arch === 'ARCH_X86_64' ? 'x86_64' : hello?.arch === 'ARCH_AARCH64' ? 'aarch64' : null;
+    const why = !hello ? 'no Hello' : !hello.host_type ? 'no host type in Hello' : !arch ? 'unknown arch' : hello.function_cpus.length === 0 ? 'no function CPUs' : null;
+    if (why || !hello || !arch) {
+      warn(`isawatt: skipping host "${h.host_id}": ${why ?? 'unusable'}\n`);
+      continue;
+    }
+    out.push({ id: h.host_id, type: hello.host_type, arch, cores: hello.function_cpus.length, idlePowerW: hello.idle_power_w > 0 ? hello.idle_power_w : undefined });
+  }
+  return out;
+}
+
+/** Plans every requested policy; shared by `plan` and `deploy`. Solver option errors are exit 2. */
+export async function planPolicies(problem: PlacementProblem, flags: PlanFlags): Promise<Plan[]> {
   const policies = parsePolicies(flags.policy);
-  const opts = { solver: parseSolver(flags.solver), backend: parseBackend(flags.backend), timeLimitMs: parseTimeLimitMs(flags.timeLimit), signal };
+  const opts = { solver: parseSolver(flags.solver), backend: parseBackend(flags.backend), timeLimitMs: parseTimeLimitMs(flags.timeLimit) };
   const plans: Plan[] = [];
   try {
     for (const p of policies) plans.push(await plan(problem, p, opts));
@@ -45,43 +58,52 @@ export async function planPolicies(problem: PlacementProblem, flags: PlanFlags, 
   return plans;
 }
 
+/** Options shared by plan and deploy. */
 export function addPlanOptions(cmd: Command): Command {
   return cmd
     .requiredOption('-w, --workload <file>', 'workload file (YAML or JSON): functions with rates, or a mix')
     .requiredOption('-m, --models <file>', 'models file (YAML or JSON): per host type, per function figures')
     .option('--solver <name>', 'auto | heuristic | bnb | gecode | highs | chuffed | cbc', 'auto')
-    .option('--backend <name>', 'MiniZinc backend: auto (native if installed) | native | wasm', 'auto')
+    .option('--backend <name>', 'MiniZinc backend: auto (native if installed, else wasm) | native | wasm', 'auto')
     .option('--time-limit <ms>', 'time limit of the exact solver, in milliseconds', String(DEFAULT_TIME_LIMIT_MS))
     .option('--json', 'print JSON instead of tables');
 }
 
-export function planCommand(deps: PlanCommandDeps = {}): Command {
-  const write = deps.write ?? ((t: string) => void process.stdout.write(t));
-  const cmd = new Command('plan').description('plan where each function runs and on how many cores');
-  addPlanOptions(cmd)
-    .option('-H, --hosts <file>', 'hosts file (YAML or JSON); default: the live hosts registered with the coordinator')
-    .option('-p, --policy <name>', 'rr | x86-first | arm-first | core-aware | energy-aware | energy-aware-whole | all (or a comma list)', 'energy-aware')
-    .action(async (flags: PlanFlags) => {
-      parsePolicies(flags.policy); // reject a bad policy before reading files
-      let hosts: HostSpec[] | undefined;
-      if (flags.hosts === undefined) {
-        if (!deps.registryHosts) throw new ExitError(EXIT.BAD_INPUT, 'no --hosts file and no coordinator to ask for live hosts');
-        hosts = await deps.registryHosts();
+/** Throws ExitError(1) naming every policy that found no plan. */
+export function failOnMissingPlans(plans: readonly Plan[]): void {
+  const failed = plans.filter((p) => p.assignments.length === 0);
+  if (failed.length) {
+    throw new ExitError(EXIT.FAILURE, failed.map((p) => `${p.policy}: ${p.status}: ${p.reasons.join('; ')}`).join('\n'));
+  }
+}
+
+export function registerPlan(program: Command, ctx: CliContext): void {
+  const cmd = program.command('plan').description('plan where each function runs and on how many cores (tables, or --json)');
+  addConnectionOptions(
+    addPlanOptions(cmd)
+      .option('-H, --hosts <file>', 'hosts file (YAML or JSON); default: the live hosts registered with the coordinator')
+      .option('-p, --policy <name>', 'rr | x86-first | arm-first | core-aware | energy-aware | energy-aware-whole | all (or a comma list)', 'energy-aware'),
+  ).action(async (flags: PlanFlags) => {
+    parsePolicies(flags.policy); // reject a bad policy before reading files
+    let hosts: HostSpec[] | undefined;
+    if (flags.hosts === undefined) {
+      const client = new ControlClient(connectionFromFlags(flags, ctx.io.env));
+      try {
+        hosts = liveHostSpecs((await client.listHosts()).hosts, ctx.io.stderr);
+      } finally {
+        client.close();
       }
-      const problem = loadPlanProblem({ workload: flags.workload, models: flags.models, hostsFile: flags.hosts, hosts });
-      const plans = await planPolicies(problem, flags);
-      if (flags.json) {
-        const body = plans.length === 1 && flags.policy !== 'all' ? planToJson(plans[0] as Plan) : { plans: plans.map(planToJson) };
-        write(JSON.stringify(body, null, 2) + '\n');
-      } else {
-        write(`${problem.functions.length} functions on ${problem.hosts.length} hosts\n\n`);
-        for (const p of plans) write(renderPlan(problem, p) + '\n\n');
-        if (plans.length > 1) write(renderComparison(plans) + '\n');
-      }
-      const failed = plans.filter((p) => p.assignments.length === 0);
-      if (failed.length) {
-        throw new ExitError(EXIT.FAILURE, failed.map((p) => `${p.policy}: ${p.status}: ${p.reasons.join('; ')}`).join('\n'));
-      }
-    });
-  return cmd;
+    }
+    const problem = loadPlanProblem({ workload: flags.workload, models: flags.models, hostsFile: flags.hosts, hosts });
+    const plans = await planPolicies(problem, flags);
+    if (flags.json) {
+      const body = plans.length === 1 && flags.policy !== 'all' ? planToJson(plans[0] as Plan) : { plans: plans.map(planToJson) };
+      ctx.io.stdout(JSON.stringify(body, null, 2) + '\n');
+    } else {
+      ctx.io.stdout(`${problem.functions.length} functions on ${problem.hosts.length} hosts\n\n`);
+      for (const p of plans) ctx.io.stdout(renderPlan(problem, p) + '\n\n');
+      if (plans.length > 1) ctx.io.stdout(renderComparison(plans) + '\n');
+    }
+    failOnMissingPlans(plans);
+  });
 }
