@@ -118,6 +118,17 @@ describe('alexnet-python', () => {
     assert.equal(one.top5.length, 5);
   });
 
+  test('a second worker (a fresh process) computes the very same scores: the weights are seeded', async () => {
+    const mine = (await expectOk(w.invokeSeed(42))) as AlexOut;
+    const other = await Worker.start('alexnet-python', 120_000);
+    try {
+      const theirs = (await expectOk(other.invokeSeed(42))) as AlexOut;
+      assert.deepEqual(theirs.scores, mine.scores);
+    } finally {
+      await other.close();
+    }
+  });
+
   test('a different image gives different scores', async () => {
     const a = (await expectOk(w.invokeSeed(42))) as AlexOut;
     const b = (await expectOk(w.invokeSeed(7))) as AlexOut;
