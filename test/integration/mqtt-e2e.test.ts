@@ -123,6 +123,11 @@ test('coordinator + agents + mosquitto: power every tick, PDU in `isawatt hosts 
   for (const reason of ['unmapped', 'malformed', 'out-of-range']) {
     await coordinator.waitForLine(new RegExp(`"reason":"${reason}".*"msg":"pdu reading rejected"`), 5000);
   }
+  // `isawatt watch` shows it beside the agent's figure too (line mode when not on a terminal).
+  const watch = await runCli(['watch', '--count', '6', '--coordinator', `127.0.0.1:${port}`]);
+  assert.equal(watch.code, 0, watch.stderr);
+  assert.match(watch.stdout, /xeon-a .*pdu=251W\([+-]\d+\.\d%\)/);
+  assert.match(watch.stdout, /altra-a .*pdu=180W\([+-]\d+\.\d%\)/);
   // The PDU figure rides along in the feed, with the difference in %.
   await waitFor('power with pdu', () => sub.got.some((m) => m.json.host_id === 'xeon-a' && m.json.pdu_power_w === 250.5 && typeof m.json.pdu_diff_pct === 'number'));
 

@@ -25,6 +25,16 @@ interface HostAcc {
   energyJ: number;
   reports: number;
   functions: Map<string, FunctionAcc>;
+  /** Latest PDU (wall) reading from ListHosts/GetHost, refreshed while watching. */
+  pdu: { powerW: number; timestampMs: number } | undefined;
+}
+
+/** PDU wall power and the agent's difference to it in % of the PDU figure ("-" when unknown). */
+export function pduCells(agentW: number | undefined, pdu: { powerW: number } | undefined): [string, string] {
+  if (!pdu) return ['-', '-'];
+  if (agentW === undefined || pdu.powerW <= 0) return [watts(pdu.powerW), '-'];
+  const diff = ((agentW - pdu.powerW) / pdu.powerW) * 100;
+  return [watts(pdu.powerW), `${diff >= 0 ? '+' : ''}${diff.toFixed(1)}%`];
 }
 
 /** Accumulates events; pure, so the rendering can be tested without a coordinator. */
@@ -37,6 +47,11 @@ export class WatchModel {
     acc.state = h.state;
     acc.arch = archLabel(h.hello?.arch ?? '');
     acc.emulated = h.hello?.emulated ? h.hello.emulated_profile || 'emulated' : '';
+    acc.pdu = h.has_pdu_power ? { powerW: h.pdu_power_w, timestampMs: Number(h.pdu_timestamp_ms) } : undefined;
+  }
+
+  pduOf(hostId: string): { powerW: number; timestampMs: number } | undefined {
+    return this.hosts.get(hostId)?.pdu;
   }
 
   add(ev: wire.TelemetryEvent__Output): void {
@@ -61,7 +76,7 @@ export class WatchModel {
   private host(id: string): HostAcc {
     let acc = this.hosts.get(id);
     if (!acc) {
-      acc = { hostId: id, state: 'HOST_STATE_UP', arch: '?', emulated: '', last: undefined, energyJ: 0, reports: 0, functions: new Map() };
+      acc = { hostId: id, state: 'HOST_STATE_UP', arch: '?', emulated: '', last: undefined, energyJ: 0, reports: 0, functions: new Map(), pdu: undefined };
       this.hosts.set(id, acc);
     }
     return acc;
@@ -69,7 +84,7 @@ export class WatchModel {
 
   render(title: string, topFunctions: number): string {
     const hosts = new Table({
-      head: ['HOST', 'STATE', 'ARCH', 'POWER W', 'QUALITY', 'SOURCE', 'CPU UTIL', 'FUNCTIONS', 'ENERGY J (watch)', 'REPORTS'],
+      head: ['HOST', 'STATE', 'ARCH', 'POWER W', 'QUALITY', 'SOURCE', 'PDU W', 'PDU DIFF', 'CPU UTIL', 'FUNCTIONS', 'ENERGY J (watch)', 'REPORTS'],
       style: { head: [], border: [] },
     });
     const fns: { host: string; name: string; f: FunctionAcc }[] = [];
@@ -82,6 +97,7 @@ export class WatchModel {
         r ? watts(r.host_power_w) : '-',
         r ? qualityLabel(r.host_quality) + (h.emulated ? ` [${h.emulated}]` : '') : '-',
         r?.energy_source ?? '-',
+        ...pduCells(r?.host_power_w, h.pdu),
         r ? percent(r.cpu_utilization) : '-',
         String(r?.functions.length ?? 0),
         h.energyJ.toFixed(1),
@@ -103,12 +119,12 @@ export class WatchModel {
 }
 
 /** One line per report, for logs and pipes. */
-export function reportLine(ev: wire.TelemetryEvent__Output): string {
+export function reportLine(ev: wire.TelemetryEvent__Output, pdu?: { powerW: number }): string {
   const r = ev.report;
   if (!r) return `${new Date().toISOString()} ${ev.host_id} ${stateLabel(ev.state)}\n`;
   const top = [...r.functions].sort((a, b) => b.power_w - a.power_w).slice(0, 3);
   const fn = top.map((f) => `${f.function}=${watts(f.power_w)}W(${qualityLabel(f.quality)})`).join(' ');
-  return `${new Date(Number(r.timestamp_ms)).toISOString()} ${ev.host_id} seq=${r.seq} power=${watts(r.host_power_w)}W(${qualityLabel(r.host_quality)},${r.energy_source}) cpu=${percent(r.cpu_utilization)} functions=${r.functions.length}${fn ? ' ' + fn : ''}\n`;
+  return `${new Date(Number(r.timestamp_ms)).toISOString()} ${ev.host_id} seq=${r.seq} power=${watts(r.host_power_w)}W(${qualityLabel(r.host_quality)},${r.energy_source}) ${pdu ? ` pdu=${pduCells(r.host_power_w, pdu).join('W(')})` : ''} cpu=${percent(r.cpu_utilization)} functions=${r.functions.length}${fn ? ' ' + fn : ''}\n`;
 }
 
 interface WatchFlags extends ConnectionFlags {
@@ -157,6 +173,12 @@ export function registerWatch(program: Command, ctx: CliContext): void {
       const draw = (): void => ctx.io.stdout('\x1b[H\x1b[2J' + model.render(title(), top));
       if (tty) draw();
       const redraw = tty ? setInterval(draw, intervalMs) : undefined;
+      // PDU readings are not in the telemetry stream: refresh them from the host list.
+      const refreshHosts = async (): Promise<void> => {
+        if (flags.host) model.addHost(await client.getHost(flags.host));
+        else for (const h of (await client.listHosts()).hosts) model.addHost(h);
+      };
+      const pduTimer = flags.json ? undefined : setInterval(() => void refreshHosts().catch(() => undefined), Math.max(intervalMs, 2000));
       let stoppedByUs = false;
       const stop = (): void => {
         stoppedByUs = true;
@@ -170,7 +192,7 @@ export function registerWatch(program: Command, ctx: CliContext): void {
           stream.on('data', (ev: wire.TelemetryEvent__Output) => {
             model.add(ev);
             if (flags.json) ctx.io.stdout(JSON.stringify(ev) + '\n');
-            else if (!tty) ctx.io.stdout(reportLine(ev));
+            else if (!tty) ctx.io.stdout(reportLine(ev, model.pduOf(ev.host_id)));
             if (count !== undefined && model.events >= count) stop();
           });
           stream.on('error', (err: grpc.ServiceError) => {
@@ -184,6 +206,7 @@ export function registerWatch(program: Command, ctx: CliContext): void {
         });
       } finally {
         if (redraw) clearInterval(redraw);
+        if (pduTimer) clearInterval(pduTimer);
         if (timer) clearTimeout(timer);
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
