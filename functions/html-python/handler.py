@@ -27,8 +27,20 @@ def make_input(seed):
     }
 
 
+def _field(event, key, kind, what):
+    """The input's `key`, checked to be a `kind`; a clear error naming the field otherwise."""
+    if not isinstance(event, dict):
+        raise ValueError("input must be a JSON object")
+    value = event.get(key)
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+        raise ValueError(f'input "{key}" must be {what}')
+    return value
+
+
 def handler(event):
-    items = event["items"]
+    items = _field(event, "items", list, "an array of {name, qty, price}")
+    user = _field(event, "user", dict, "an object {name, email}")
+    title = _field(event, "title", str, "a string")
     total = sum(item["qty"] * item["price"] for item in items)
-    html = TEMPLATE.render(title=event["title"], user=event["user"], items=items, total=total)
+    html = TEMPLATE.render(title=title, user=user, items=items, total=total)
     return {"html": html, "bytes": len(html.encode("utf-8"))}

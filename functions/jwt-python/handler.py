@@ -27,13 +27,21 @@ def make_input(seed):
     }
 
 
+def _field(event, key, kind, what):
+    """The input's `key`, checked to be a `kind`; a clear error naming the field otherwise."""
+    if not isinstance(event, dict):
+        raise ValueError("input must be a JSON object")
+    value = event.get(key)
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+        raise ValueError(f'input "{key}" must be {what}')
+    return value
+
+
 def handler(event):
-    secret = event["secret"]
-    claims = event["claims"]
-    if not isinstance(secret, str) or not secret:
+    secret = _field(event, "secret", str, "a non-empty string")
+    claims = _field(event, "claims", dict, "an object")
+    if not secret:
         raise ValueError('input "secret" must be a non-empty string')
-    if not isinstance(claims, dict):
-        raise ValueError('input "claims" must be an object')
     token = jwt.encode(claims, secret, algorithm="HS256")
     # exp/iat are checked against the claims themselves, not the wall clock: inputs are fixed
     # per seed and must stay valid forever.

@@ -21,13 +21,23 @@ def make_input(seed):
     return {"vertices": VERTICES, "edges": sorted([u, v] for u, v in edges), "directed": False, "damping": 0.85}
 
 
+def _field(event, key, kind, what):
+    """The input's `key`, checked to be a `kind`; a clear error naming the field otherwise."""
+    if not isinstance(event, dict):
+        raise ValueError("input must be a JSON object")
+    value = event.get(key)
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+        raise ValueError(f'input "{key}" must be {what}')
+    return value
+
+
 def handler(event):
-    n = event["vertices"]
-    edges = event["edges"]
-    if not isinstance(n, int) or n <= 0:
+    n = _field(event, "vertices", int, "a positive integer")
+    edges = _field(event, "edges", list, "an array of [u, v] pairs")
+    if n <= 0:
         raise ValueError('input "vertices" must be a positive integer')
     for e in edges:
-        if len(e) != 2 or not all(isinstance(x, int) and 0 <= x < n for x in e):
+        if not isinstance(e, list) or len(e) != 2 or not all(isinstance(x, int) and 0 <= x < n for x in e):
             raise ValueError(f"edge {e!r} does not join two vertices in [0, {n})")
     graph = igraph.Graph(n=n, edges=[tuple(e) for e in edges], directed=bool(event.get("directed", False)))
     ranks = graph.pagerank(damping=float(event.get("damping", 0.85)))

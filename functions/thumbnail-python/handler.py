@@ -32,11 +32,23 @@ def make_input(seed):
     return {"image": base64.b64encode(buf.getvalue()).decode("ascii"), "width": 128, "height": 96}
 
 
+def _field(event, key, kind, what):
+    """The input's `key`, checked to be a `kind`; a clear error naming the field otherwise."""
+    if not isinstance(event, dict):
+        raise ValueError("input must be a JSON object")
+    value = event.get(key)
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+        raise ValueError(f'input "{key}" must be {what}')
+    return value
+
+
 def handler(event):
-    width, height = int(event["width"]), int(event["height"])
+    width = _field(event, "width", int, "an integer number of pixels")
+    height = _field(event, "height", int, "an integer number of pixels")
+    image = _field(event, "image", str, "a base64 string")
     if not (0 < width <= 4096 and 0 < height <= 4096):
         raise ValueError(f"target size {width}x{height} is out of range (1..4096)")
-    with Image.open(io.BytesIO(base64.b64decode(event["image"], validate=True))) as img:
+    with Image.open(io.BytesIO(base64.b64decode(image, validate=True))) as img:
         thumb = img.convert("RGB").resize((width, height), Image.LANCZOS)
     buf = io.BytesIO()
     thumb.save(buf, format="JPEG", quality=85)

@@ -31,12 +31,23 @@ def make_input(seed):
     return {"video": base64.b64encode(video).decode("ascii"), "fps": 10, "width": 160}
 
 
+def _field(event, key, kind, what):
+    """The input's `key`, checked to be a `kind`; a clear error naming the field otherwise."""
+    if not isinstance(event, dict):
+        raise ValueError("input must be a JSON object")
+    value = event.get(key)
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+        raise ValueError(f'input "{key}" must be {what}')
+    return value
+
+
 def handler(event):
+    video_b64 = _field(event, "video", str, "a base64 string")
     fps = int(event.get("fps", 10))
     width = int(event.get("width", 160))
     if not (0 < fps <= 60 and 0 < width <= 1920):
         raise ValueError(f"fps {fps} or width {width} out of range (fps 1..60, width 1..1920)")
-    video = base64.b64decode(event["video"], validate=True)
+    video = base64.b64decode(video_b64, validate=True)
     with tempfile.TemporaryDirectory(prefix="isawatt-gif-") as tmp:
         src = os.path.join(tmp, "in.mp4")
         dst = os.path.join(tmp, "out.gif")

@@ -34,9 +34,19 @@ def make_input(seed):
     ]}
 
 
+def _field(event, key, kind, what):
+    """The input's `key`, checked to be a `kind`; a clear error naming the field otherwise."""
+    if not isinstance(event, dict):
+        raise ValueError("input must be a JSON object")
+    value = event.get(key)
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+        raise ValueError(f'input "{key}" must be {what}')
+    return value
+
+
 def handler(event):
-    files = event["files"]
-    if not isinstance(files, list) or not files:
+    files = _field(event, "files", list, "a non-empty array of {name, content}")
+    if not files:
         raise ValueError('input "files" must be a non-empty array of {name, content}')
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
