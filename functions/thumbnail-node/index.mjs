@@ -64,7 +64,7 @@ export async function handler(input) {
   const width = Number(input?.width);
   const height = Number(input?.height);
   if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0 && width <= 4096 && height <= 4096)) {
-    throw new RangeError(`target size ${input?.width}x${input?.height} is out of range (1..4096)`);
+    throw new RangeError(`input "width" and "height" must be integers in 1..4096, got ${JSON.stringify(input?.width)} and ${JSON.stringify(input?.height)}`);
   }
   if (typeof input.image !== 'string') throw new TypeError('input "image" must be a base64 string');
   const { data, info } = await sharp(Buffer.from(input.image, 'base64'))
