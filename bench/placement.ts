@@ -1,0 +1,164 @@
+// Placement benchmark: solve time and gap to a lower bound for the seed's size (22 x 2) and larger
+// synthetic clusters, for every MiniZinc backend/solver and the in-process heuristic, against the
+// seed's setup (MiniZinc + Gecode, native) as the baseline. Prints a table; asserts nothing.
+//   node --conditions=source --import tsx bench/placement.ts [--time-limit 20000] [--sizes 22x2,100x10,1000x100] [--heuristic-sizes 1000x100,2000x200,5000x500]
+// Instances: the example models (illustrative figures for 22 functions on a Xeon and an Altra Max)
+// copied with a seeded +-20 % jitter per (function copy, host type); half the hosts of each type;
+// rates by the general mix at load 0.8. Energy objective (energy-aware) unless --policy says.
+import { parseArgs } from 'node:util';
+import { lowerBound } from '../packages/coordinator/src/placement/bounds.js';
+import { solveHeuristic } from '../packages/coordinator/src/placement/heuristic.js';
+import { evaluate, toInstance, type OptPolicy } from '../packages/coordinator/src/placement/instance.js';
+import { fromMiniZincHosts, toMiniZincData } from '../packages/coordinator/src/placement/minizinc-data.js';
+import { hasNativeMiniZinc, nativeSolvers, runMiniZinc, shutdownMiniZinc, WASM_SOLVERS, type MiniZincBackend, type MiniZincSolverName } from '../packages/coordinator/src/placement/minizinc-solver.js';
+import { plan } from '../packages/coordinator/src/placement/planner.js';
+import { buildProblem, type PlacementProblem } from '../packages/coordinator/src/placement/problem.js';
+import { deriveMixRates } from '../packages/coordinator/src/workload/mixes.js';
+import { loadHostsFile, loadModelsFile } from '../packages/coordinator/src/workload/parse.js';
+import type { Category, FunctionModel, HostSpec, HostTypeModel, Models } from '../packages/coordinator/src/workload/types.js';
+
+const { values } = parseArgs({
+  options: {
+    'time-limit': { type: 'string', default: '20000' },
+    sizes: { type: 'string', default: '22x2,100x10,1000x100' },
+    'heuristic-sizes': { type: 'string', default: '2000x200,5000x500' },
+    policy: { type: 'string', default: 'energy-aware' },
+    solvers: { type: 'string', default: '' },
+  },
+});
+const timeLimitMs = Number(values['time-limit']);
+const policy = values.policy as OptPolicy;
+const root = new URL('../examples/', import.meta.url).pathname;
+const baseModels = loadModelsFile(root + 'models.yaml');
+const baseHosts = loadHostsFile(root + 'hosts.yaml');
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function instance(n: number, m: number): PlacementProblem {
+  if (n === 22 && m === 2) {
+    return buildProblem(baseHosts, baseModels, deriveMixRates('general', 0.8, undefined, baseHosts, baseModels));
+  }
+  const r = rng(n * 7919 + m);
+  const names = Object.keys(baseModels.categories);
+  const categories: Record<string, Category> = {};
+  const hostTypes: Record<string, HostTypeModel> = {};
+  const fnNames: string[] = [];
+  for (let j = 0; j < n; j++) {
+    const b = names[j % names.length] as string;
+    const name = `${b}.${Math.floor(j / names.length)}`;
+    fnNames.push(name);
+    categories[name] = baseModels.categories[b] as Category;
+  }
+  for (const [t, tm] of Object.entries(baseModels.hostTypes)) {
+    const functions: Record<string, FunctionModel> = {};
+    fnNames.forEach((name, j) => {
+      const b = tm.functions[names[j % names.length] as string] as FunctionModel;
+      functions[name] = { execPerSecPerCore: b.execPerSecPerCore * (0.8 + 0.4 * r()), energyPerExecJ: b.energyPerExecJ * (0.8 + 0.4 * r()) };
+    });
+    hostTypes[t] = { ...tm, functions };
+  }
+  const models: Models = { hostTypes, categories };
+  const hosts: HostSpec[] = [];
+  for (let i = 0; i < m; i++) {
+    const b = baseHosts[i % baseHosts.length] as HostSpec;
+    hosts.push({ ...b, id: `${b.id.replace(/-\d+$/, '')}-${i}`, idlePowerW: (b.idlePowerW ?? 0) * (0.9 + 0.2 * r()) });
+  }
+  return buildProblem(hosts, models, deriveMixRates('general', 0.8, undefined, hosts, models));
+}
+
+interface Row {
+  size: string;
+  who: string;
+  status: string;
+  ms: number;
+  objective: number | null;
+  gapPct: number | null;
+  vsBaseline: string;
+}
+
+const rows: Row[] = [];
+const fmt = (x: number | null, d = 2): string => (x === null || !Number.isFinite(x) ? '-' : x.toFixed(d));
+
+async function benchSize(spec: string, withMiniZinc: boolean): Promise<void> {
+  const [n, m] = spec.split('x').map(Number) as [number, number];
+  const p = instance(n, m);
+  const inst = toInstance(p, policy);
+  const t0 = performance.now();
+  const b1 = lowerBound(inst, { budgetMs: 2000 });
+  const heurBudget = Math.min(timeLimitMs, 3000);
+  const h = solveHeuristic(inst, { budgetMs: heurBudget, lambda: b1.lambda });
+  const b2 = lowerBound(inst, { budgetMs: 2000, upperBound: h.objective });
+  const heurMs = performance.now() - t0;
+  let bound = Math.max(b1.bound, b2.bound);
+  const results: { who: string; status: string; ms: number; objective: number | null }[] = [
+    { who: `in-process heuristic + bound (budget ${heurBudget} ms)`, status: h.hostOf ? 'feasible' : 'no plan', ms: heurMs, objective: h.hostOf ? h.objective : null },
+  ];
+  if (withMiniZinc) {
+    // Baseline: the seed's setup, MiniZinc + Gecode (native) on the plain 0/1 model, Gecode's
+    // default search. Then every backend/solver on the model as `isawatt plan` sends it (CP search
+    // for Gecode/Chuffed, plain MIP for HiGHS/CBC), without the planner's bound hints.
+    const combos: [MiniZincBackend, MiniZincSolverName, boolean, string][] = [];
+    if (hasNativeMiniZinc()) {
+      for (const s of nativeSolvers()) {
+        if (s === 'gecode') combos.push(['native', s, false, 'minizinc native/gecode, plain model (seed baseline)']);
+        combos.push(['native', s, s === 'gecode' || s === 'chuffed', `minizinc native/${s}`]);
+      }
+    }
+    for (const s of WASM_SOLVERS) combos.push(['wasm', s, s === 'gecode' || s === 'chuffed', `minizinc wasm/${s}`]);
+    const only = values.solvers ? values.solvers.split(',') : null;
+    for (const [backend, solver, cp, who] of combos) {
+      if (only && !only.includes(`${backend}/${solver}`)) continue;
+      const data = toMiniZincData(p, policy, cp);
+      try {
+        const r = await runMiniZinc(data.json, { backend, solver, timeLimitMs });
+        const objective = r.host !== null ? evaluate(inst, fromMiniZincHosts(r.host, inst.n, inst.m)) : null;
+        const ob = r.statistics.objectiveBound;
+        const slack = (inst.n + inst.m) / 2 / data.scalePerW;
+        if (typeof ob === 'number' && Number.isFinite(ob)) bound = Math.max(bound, policy === 'core-aware' ? ob : ob / data.scalePerW - slack);
+        if (r.status === 'OPTIMAL_SOLUTION' && objective !== null) bound = Math.max(bound, objective - slack);
+        const status = r.status === 'OPTIMAL_SOLUTION' ? 'optimal' : r.status === 'TIMEOUT' ? (objective === null ? 'timeout' : 'feasible (cut)') : r.status === 'SATISFIED' ? 'feasible' : r.status.toLowerCase();
+        results.push({ who, status, ms: r.elapsedMs, objective });
+      } catch (err) {
+        results.push({ who, status: `error: ${String(err).slice(0, 60)}`, ms: 0, objective: null });
+      }
+    }
+    // What `isawatt plan --solver auto` does end to end (bound + heuristic, then MiniZinc with hints).
+    const t1 = performance.now();
+    const pl = await plan(p, policy, { timeLimitMs });
+    results.push({ who: `isawatt plan --solver auto (${pl.solver})`, status: pl.status, ms: performance.now() - t1, objective: pl.objective });
+    if (pl.bound !== null) bound = Math.max(bound, pl.bound);
+  }
+  const baseline = results.find((x) => x.who.includes('seed baseline'))?.objective ?? null;
+  for (const x of results) {
+    rows.push({
+      size: spec,
+      who: x.who,
+      status: x.status,
+      ms: x.ms,
+      objective: x.objective,
+      gapPct: x.objective === null ? null : Math.max(0, ((x.objective - bound) / x.objective) * 100),
+      vsBaseline: x.objective === null || baseline === null ? '-' : `${(((x.objective - baseline) / baseline) * 100).toFixed(2)} %`,
+    });
+  }
+  rows.push({ size: spec, who: 'best lower bound (Lagrangian/LP, solver bounds)', status: '', ms: 0, objective: bound, gapPct: null, vsBaseline: '' });
+}
+
+for (const s of values.sizes.split(',').filter(Boolean)) await benchSize(s, true);
+for (const s of values['heuristic-sizes'].split(',').filter(Boolean)) await benchSize(s, false);
+shutdownMiniZinc();
+
+const unit = policy === 'core-aware' ? 'cores' : 'W';
+const head = ['size (fn x hosts)', 'solver', 'status', 'time ms', `objective ${unit}`, 'gap to bound %', 'vs seed baseline'];
+const table = [head, ...rows.map((r) => [r.size, r.who, r.status, r.ms ? r.ms.toFixed(0) : '', fmt(r.objective), fmt(r.gapPct, 3), r.vsBaseline])];
+const widths = head.map((_, c) => Math.max(...table.map((row) => (row[c] ?? '').length)));
+const load = (await import('node:os')).loadavg()[0] ?? 0;
+process.stdout.write(`placement bench: policy ${policy}, time limit ${timeLimitMs} ms, ${hasNativeMiniZinc() ? 'native minizinc present' : 'no native minizinc'}, load average ${load.toFixed(1)} on ${(await import('node:os')).availableParallelism()} CPUs\n`);
+for (const row of table) process.stdout.write(row.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ') + '\n');
