@@ -34,6 +34,13 @@ test('rate 200 req/s of echo for 10 s: achieved within 2 %, latency percentiles 
   assert.ok(r.latencyMs.p50 > 0 && r.latencyMs.p50 <= r.latencyMs.p95 && r.latencyMs.p95 <= r.latencyMs.p99, text);
   assert.match(text, /latency p50\/p95\/p99/);
   assert.ok(r.functionCpuTimeS !== null && r.functionCpuTimeS > 0, 'CPU time from the function cgroup');
+  if (r.energy !== null) {
+    assert.ok(r.energy.functionTotalEnergyJ > 0 && r.energy.functionTotalEnergyJ <= r.energy.hostEnergyJ, text);
+    assert.ok(['measured', 'modelled', 'estimated', 'emulated'].includes(r.energy.quality));
+    assert.match(text, new RegExp(r.energy.quality.toUpperCase()));
+  } else {
+    assert.notEqual(r.energyNote, '', 'a missing energy figure says why');
+  }
   assert.deepEqual(subtreeDirs(`isawatt-run-${process.pid}`), [], 'the run removed its cgroups');
 });
 

@@ -14,6 +14,7 @@ import type { Arrival, PinningMode } from '../runtime/function-runtime.js';
 import type { WindowFigures } from '../runtime/invocation-stats.js';
 import { LocalFunctionRuntime, type LoadSpec } from '../runtime/local-function-runtime.js';
 import { detectPinning } from '../runtime/pinning.js';
+import { RunEnergyTracker, type RunEnergy } from './run-energy.js';
 
 export interface RunOptions {
   readonly function: string;
@@ -64,8 +65,10 @@ export interface RunReport {
   readonly functionCpuTimeS: number | null;
   /** Busy CPU time of the whole host over the window, s. */
   readonly hostCpuTimeS: number;
-  /** No energy source is wired into the one-shot run: energy comes from the agent's monitor. */
-  readonly energy: null;
+  /** Per-function energy over the window with its quality label; null when no source works. */
+  readonly energy: RunEnergy | null;
+  /** Why energy is null ('' otherwise). */
+  readonly energyNote: string;
 }
 
 /** The repository's functions/ folder (this file lives in packages/agent/{src,dist}/cli/). */
@@ -151,10 +154,12 @@ export async function executeRun(opts: RunOptions): Promise<RunReport> {
     const target = rt.activityTargets().find((t) => t.name === opts.function);
     rt.resetTotals(opts.function);
     const cpu0 = target ? await functionCpuTimeUs(target) : undefined;
+    const tracker = target ? await RunEnergyTracker.start({ sysfsRoot: opts.sysfsRoot, procRoot: opts.procRoot, target, log: opts.log }) : 'no accounting cgroup for the function';
     const host0 = await hostCpuTimeUs(opts.procRoot);
     const t0 = performance.now();
     await sleep(opts.durationS * 1000, opts.signal);
     const figures = rt.totals(opts.function) as WindowFigures;
+    const energy = typeof tracker === 'string' ? null : await tracker.stop();
     const cpu1 = target ? await functionCpuTimeUs(target) : undefined;
     const host1 = await hostCpuTimeUs(opts.procRoot);
     const elapsedS = (performance.now() - t0) / 1000;
@@ -183,7 +188,8 @@ export async function executeRun(opts: RunOptions): Promise<RunReport> {
       workerRestarts: rt.restarts(opts.function),
       functionCpuTimeS: cpu0 !== undefined && cpu1 !== undefined ? Number(cpu1 - cpu0) / 1e6 : null,
       hostCpuTimeS: Number(host1 - host0) / 1e6,
-      energy: null,
+      energy,
+      energyNote: typeof tracker === 'string' ? tracker : '',
     };
     return report;
   } finally {
@@ -211,7 +217,13 @@ export function formatRunReport(r: RunReport): string {
     ['worker restarts', String(r.workerRestarts)],
     ['function CPU time', r.functionCpuTimeS === null ? 'n/a (no accounting cgroup)' : `${fmt(r.functionCpuTimeS, 3)} s`],
     ['host CPU time', `${fmt(r.hostCpuTimeS, 3)} s (all processes)`],
-    ['energy', 'not measured by a one-shot run (the agent\'s monitor attributes energy per function)'],
+    [
+      'energy',
+      r.energy === null
+        ? `n/a (${r.energyNote})`
+        : `${fmt(r.energy.functionTotalEnergyJ, 3)} J for the function (${fmt(r.energy.functionDynamicEnergyJ, 3)} J dynamic` +
+          `${r.completed > 0 ? `, ${fmt((r.energy.functionTotalEnergyJ * 1000) / r.completed, 3)} mJ per invocation` : ''}), host ${fmt(r.energy.hostEnergyJ, 2)} J — ${r.energy.quality.toUpperCase()} (${r.energy.source}, ${r.energy.method})`,
+    ],
   ];
   const w = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n');
