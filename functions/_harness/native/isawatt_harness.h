@@ -23,6 +23,7 @@
  * isawatt_output_ptr, isawatt_output_len, isawatt_make_input. The same C source serves both.
  *
  * Define ISAWATT_NO_MAIN before including to get only the helpers (buffer, JSON lookups).
+ * The native main uses POSIX getline/strdup: build with the default GNU dialect (or -D_GNU_SOURCE).
  */
 #ifndef ISAWATT_HARNESS_H
 #define ISAWATT_HARNESS_H
@@ -45,7 +46,7 @@ typedef struct isawatt_buf {
   size_t cap;
 } isawatt_buf;
 
-static void isawatt_buf_reserve(isawatt_buf *b, size_t extra) {
+static inline void isawatt_buf_reserve(isawatt_buf *b, size_t extra) {
   if (b->len + extra + 1 <= b->cap) return;
   size_t cap = b->cap ? b->cap : 256;
   while (cap < b->len + extra + 1) cap *= 2;
@@ -58,16 +59,16 @@ static void isawatt_buf_reserve(isawatt_buf *b, size_t extra) {
   b->cap = cap;
 }
 
-static void isawatt_buf_append(isawatt_buf *b, const char *s, size_t n) {
+static inline void isawatt_buf_append(isawatt_buf *b, const char *s, size_t n) {
   isawatt_buf_reserve(b, n);
   memcpy(b->data + b->len, s, n);
   b->len += n;
   b->data[b->len] = '\0';
 }
 
-static void isawatt_buf_puts(isawatt_buf *b, const char *s) { isawatt_buf_append(b, s, strlen(s)); }
+static inline void isawatt_buf_puts(isawatt_buf *b, const char *s) { isawatt_buf_append(b, s, strlen(s)); }
 
-static void isawatt_buf_printf(isawatt_buf *b, const char *fmt, ...) {
+static inline void isawatt_buf_printf(isawatt_buf *b, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   va_list ap2;
@@ -82,7 +83,7 @@ static void isawatt_buf_printf(isawatt_buf *b, const char *fmt, ...) {
   va_end(ap2);
 }
 
-static void isawatt_buf_clear(isawatt_buf *b) {
+static inline void isawatt_buf_clear(isawatt_buf *b) {
   b->len = 0;
   if (b->data) b->data[0] = '\0';
 }
@@ -92,7 +93,7 @@ static void isawatt_buf_clear(isawatt_buf *b) {
  * the value (after the colon and whitespace), or NULL. Enough for small fixed inputs; it is not a
  * validating parser.
  */
-static const char *isawatt_json_find(const char *json, const char *key) {
+static inline const char *isawatt_json_find(const char *json, const char *key) {
   size_t klen = strlen(key);
   int depth = 0;
   for (const char *p = json; *p; p++) {
@@ -124,7 +125,7 @@ static const char *isawatt_json_find(const char *json, const char *key) {
 }
 
 /** Top-level number value of `key`, or `fallback` when absent or not a number. */
-static double isawatt_json_number(const char *json, const char *key, double fallback) {
+static inline double isawatt_json_number(const char *json, const char *key, double fallback) {
   const char *v = isawatt_json_find(json, key);
   if (!v) return fallback;
   char *end = NULL;
@@ -136,7 +137,7 @@ static double isawatt_json_number(const char *json, const char *key, double fall
  * Copies the top-level string value of `key` (escape sequences kept as written) into dst (size
  * dstsize, NUL-terminated). Returns 1 when found, 0 otherwise.
  */
-static int isawatt_json_string(const char *json, const char *key, char *dst, size_t dstsize) {
+static inline int isawatt_json_string(const char *json, const char *key, char *dst, size_t dstsize) {
   const char *v = isawatt_json_find(json, key);
   if (!v || *v != '"' || dstsize == 0) return 0;
   v++;
@@ -243,8 +244,8 @@ int main(int argc, char **argv) {
   size_t seed_len[ISAWATT_SEED_CACHE] = {0};
   size_t seed_count = 0;
 
-  isawatt_buf out = {0};
-  isawatt_buf gen = {0};
+  isawatt_buf out = {NULL, 0, 0};
+  isawatt_buf gen = {NULL, 0, 0};
   char *line = NULL;
   size_t line_cap = 0;
   ssize_t n;
