@@ -66,6 +66,8 @@ export class MqttBridge implements Service {
   private publishedCount = 0;
   private failedCount = 0;
   private pduMessages = 0;
+  /** Drops already reported in the log. */
+  private droppedReported = 0;
   private readonly startedAtMs: number;
   private readonly hostCounters = new Map<string, { energyJ: number; sinceMs: number }>();
   private readonly fnCounters = new Map<string, { energyJ: number; sinceMs: number }>();
@@ -255,6 +257,11 @@ export class MqttBridge implements Service {
   private onConnect(client: MqttClient, gen: number): void {
     this.activeGeneration = gen;
     this.inflight = 0;
+    const dropped = this.outbox.stats().dropped;
+    if (dropped > this.droppedReported) {
+      this.log.warn({ dropped: dropped - this.droppedReported, droppedTotal: dropped, queueMax: this.cfg.queue.maxMessages }, 'mqtt: oldest per-tick messages were dropped while the broker was unreachable');
+      this.droppedReported = dropped;
+    }
     this.pushCoordinatorState('online');
     this.outbox.markAllRetainedPending();
     for (const s of this.opts.pdu?.subscriptions() ?? []) {
