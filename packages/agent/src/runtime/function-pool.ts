@@ -145,7 +145,9 @@ export class FunctionPool {
       q.resolve({ status: 'unavailable', message: `function ${this.name} stopped` });
     }
     if (this.sweepTimer !== undefined) clearTimeout(this.sweepTimer);
-    await Promise.all(this.cpus().map((cpu) => this.removeSlot(cpu)));
+    // Stopping the function does not wait for in-flight invocations (a long timeout would hold up
+    // the agent's shutdown): stdin EOF, then SIGKILL after stopGraceMs.
+    await Promise.all(this.cpus().map((cpu) => this.removeSlot(cpu, false)));
     await this.opts.pinning.removeFunction(this.name);
     this.tickWindow.close();
     this.totalWindow.close();
@@ -245,13 +247,13 @@ export class FunctionPool {
     slot.restartTimer.unref();
   }
 
-  private async removeSlot(cpu: number): Promise<void> {
+  private async removeSlot(cpu: number, finishInFlight = true): Promise<void> {
     const slot = this.slots.get(cpu);
     if (slot === undefined) return;
     slot.state = 'draining';
     if (slot.restartTimer !== undefined) clearTimeout(slot.restartTimer);
     const worker = slot.worker;
-    if (worker?.busy === true) {
+    if (finishInFlight && worker?.busy === true) {
       // Let the in-flight invocation finish (bounded: it has a timeout of its own).
       await new Promise<void>((resolve) => slot.idleWaiters.push(resolve));
     }
