@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { silentLogger } from '@isawatt/common';
 import { Command, CommanderError } from 'commander';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fixture } from '../sensors/fixture-tree.test-support.js';
-import { registerProbe } from './probe-command.js';
+import { probeCounters, registerProbe } from './probe-command.js';
 
 async function run(args: string[]): Promise<{ out: string; err: string }> {
   let out = '';
@@ -14,7 +18,7 @@ async function run(args: string[]): Promise<{ out: string; err: string }> {
 }
 
 test('probe prints sources, readings and skip reasons like `sensors`', async () => {
-  const { out } = await run(['--sysfs-root', fixture('altra-max-1s'), '--interval-ms', '20', '--meters', 'rapl,xgene-hwmon']);
+  const { out } = await run(['--sysfs-root', fixture('altra-max-1s'), '--interval-ms', '20', '--meters', 'rapl,xgene-hwmon', '--no-counters']);
   assert.match(out, /^isawatt-agent probe: sysfs .*sys-altra-max-1s, procfs \/proc, samples \d+ ms apart/);
   assert.match(out, /rapl {9}skipped: rapl: no powercap class/);
   assert.match(out, /xgene-hwmon {2}USED {2}\[measured\]/);
@@ -24,7 +28,7 @@ test('probe prints sources, readings and skip reasons like `sensors`', async () 
 });
 
 test('probe --json gives the report as JSON', async () => {
-  const { out } = await run(['--sysfs-root', fixture('xeon-2s'), '--interval-ms', '10', '--meters', 'rapl', '--json']);
+  const { out } = await run(['--sysfs-root', fixture('xeon-2s'), '--interval-ms', '10', '--meters', 'rapl', '--json', '--no-counters']);
   const r = JSON.parse(out) as { energy: { kind: string; domains: { domain: string }[] }[]; frequency: { kind: string; mhzBySocket: Record<string, number> }[] };
   assert.deepEqual(r.energy[0]?.domains.map((d) => d.domain), ['package-0', 'dram-0', 'package-1', 'dram-1']);
   assert.deepEqual(r.frequency[1]?.mhzBySocket, { '0': 2700, '1': 2000 });
@@ -36,4 +40,17 @@ test('bad flags are refused with what was expected', async () => {
     return true;
   });
   await assert.rejects(run(['--interval-ms', '5']), /expected milliseconds between 10 and 600000, got "5"/);
+});
+
+test('activity sources: perf is tried first, cgroup CPU time needs accounting under the cgroupfs root', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'isawatt-cg-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const none = await probeCounters(dir, silentLogger());
+  assert.deepEqual(none.map((c) => c.kind), ['perf', 'cgroup-cputime']);
+  assert.equal(none[1]?.detail, `skipped: no CPU accounting under ${dir}`);
+  await mkdir(join(dir, 'cpuacct'));
+  await writeFile(join(dir, 'cpuacct', 'cpuacct.usage'), '0\n');
+  const v1 = await probeCounters(dir, silentLogger());
+  assert.match(v1[1]?.detail ?? '', /CPU time per function cgroup from cgroup v1 cpuacct/);
+  assert.equal(v1[1]?.status, v1[0]?.status === 'used' ? 'available' : 'used');
 });

@@ -2,15 +2,20 @@
 // energy sources and frequency readers this host has, why the others were skipped, and one reading
 // of each (two samples N ms apart). Runs against any tree, so it also checks fixtures and emulated
 // hosts; an emulated tree is announced on the first line and every figure is labelled.
-import { createLogger, silentLogger } from '@isawatt/common';
+import { createLogger, errorMessage, silentLogger, type Logger } from '@isawatt/common';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { resolve } from 'node:path';
+import { access } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { CgroupCpuTimeSource } from '../counters/cgroup-cputime.js';
+import { PerfStatSource } from '../counters/perf-stat.js';
 import { isMeterKind, METER_KINDS, type MeterKind } from '../sensors/create-meter.js';
 import { runProbe, type ProbeEnergySource, type ProbeFrequency, type ProbeReport } from '../sensors/probe.js';
 
 interface ProbeFlags {
   sysfsRoot: string;
   procfsRoot: string;
+  cgroupfsRoot: string;
+  counters: boolean;
   json?: boolean;
   intervalMs: number;
   meters?: MeterKind[];
@@ -34,6 +39,48 @@ function meterList(v: string): MeterKind[] {
 }
 
 const fmtW = (w: number): string => `${w.toFixed(2)} W`;
+
+/** One per-function activity source (counters/), as the agent's "auto" choice would see it. */
+export interface ProbeCounterSource {
+  readonly kind: string;
+  readonly status: 'used' | 'available' | 'skipped';
+  readonly detail: string;
+}
+
+/**
+ * Tries the activity sources in the agent's "auto" order: perf per cgroup (hardware counters, or
+ * software events said so), then cgroup CPU time (which needs cpuacct v1 or cgroup v2 accounting).
+ */
+export async function probeCounters(cgroupfsRoot: string, log: Logger): Promise<ProbeCounterSource[]> {
+  const out: ProbeCounterSource[] = [];
+  const perf = new PerfStatSource({ log, unifiedRoot: join(cgroupfsRoot, 'unified') });
+  try {
+    await perf.init();
+    out.push({ kind: 'perf', status: 'used', detail: `${perf.counterKind} events per cgroup: ${perf.events.join(', ')}` });
+  } catch (err) {
+    out.push({ kind: 'perf', status: 'skipped', detail: `skipped: ${errorMessage(err)}` });
+  } finally {
+    await perf.close();
+  }
+  const cputime = new CgroupCpuTimeSource({ log });
+  await cputime.init();
+  const found: string[] = [];
+  for (const [what, rel] of [
+    ['cgroup v1 cpuacct', 'cpuacct/cpuacct.usage'],
+    ['cgroup v2', 'unified/cgroup.controllers'],
+    ['cgroup v2', 'cgroup.controllers'],
+  ] as const) {
+    if (await access(join(cgroupfsRoot, rel)).then(() => true, () => false)) found.push(`${what} (${join(cgroupfsRoot, rel)})`);
+  }
+  await cputime.close();
+  const status = found.length === 0 ? 'skipped' : out.some((o) => o.status === 'used') ? 'available' : 'used';
+  out.push({ kind: 'cgroup-cputime', status, detail: found.length === 0 ? `skipped: no CPU accounting under ${cgroupfsRoot}` : `CPU time per function cgroup from ${[...new Set(found)].join(', ')}` });
+  return out;
+}
+
+function counterLines(c: ProbeCounterSource): string {
+  return `  ${c.kind.padEnd(14)} ${c.status === 'used' ? 'USED' : c.status}: ${c.detail.replace(/^skipped: /, '')}`;
+}
 
 function energyLines(s: ProbeEnergySource, emulated: boolean): string[] {
   const label = s.status === 'used' ? 'USED' : s.status === 'available' ? 'available' : s.status === 'skipped' ? 'skipped' : 'not tried';
@@ -63,13 +110,17 @@ function frequencyLines(f: ProbeFrequency): string[] {
 }
 
 /** Human-readable report, like `sensors`. */
-export function formatProbeReport(r: ProbeReport): string {
+export function formatProbeReport(r: ProbeReport & { counters?: readonly ProbeCounterSource[] }): string {
   const lines = [`isawatt-agent probe: sysfs ${r.sysfsRoot}, procfs ${r.procfsRoot}, samples ${r.measuredIntervalMs.toFixed(0)} ms apart`];
   if (r.emulated !== null) lines.push(`EMULATED host (profile ${r.emulated}): every figure below is emulated, not measured`);
   lines.push('', 'Energy sources (in preference order):');
   for (const s of r.energy) lines.push(...energyLines(s, r.emulated !== null));
   lines.push('', 'Frequency readers:');
   for (const f of r.frequency) lines.push(...frequencyLines(f));
+  if (r.counters !== undefined) {
+    lines.push('', 'Per-function activity sources:');
+    for (const c of r.counters) lines.push(counterLines(c));
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -80,6 +131,8 @@ export function registerProbe(program: Command): void {
     .description('list the energy sources and frequency readers found, why others were skipped, and one reading of each')
     .addOption(new Option('--sysfs-root <dir>', 'root of sysfs').default('/sys'))
     .addOption(new Option('--procfs-root <dir>', 'root of procfs').default('/proc'))
+    .addOption(new Option('--cgroupfs-root <dir>', 'root of the cgroup filesystems').default('/sys/fs/cgroup'))
+    .option('--no-counters', 'skip the per-function activity sources (perf, cgroup CPU time)')
     .option('--json', 'print the report as JSON')
     .addOption(new Option('--interval-ms <n>', 'time between the two samples').argParser(intArg(10, 600_000, 'milliseconds')).default(1000))
     .addOption(new Option('--meters <list>', `energy sources to try, in order (${METER_KINDS.join(',')})`).argParser(meterList))
@@ -97,7 +150,8 @@ export function registerProbe(program: Command): void {
         ...(flags.meters ? { meters: flags.meters } : {}),
         ...(flags.cpuModel !== undefined ? { cpuModel: flags.cpuModel } : {}),
       });
-      const text = flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatProbeReport(report);
+      const full = flags.counters ? { ...report, counters: await probeCounters(resolve(flags.cgroupfsRoot), log) } : report;
+      const text = flags.json ? `${JSON.stringify(full, null, 2)}\n` : formatProbeReport(full);
       // Through commander's configured output, so the CLI's io (and tests) receive it.
       const out = program.configureOutput();
       if (out.writeOut) out.writeOut(text);

@@ -32,6 +32,9 @@ export class HwmonMeter extends ChannelMeter {
 
   protected async discover(): Promise<Discovery> {
     const scan = await scanHwmon(this.sysfsRoot, this.read);
+    if (scan.chips.length === 0) {
+      throw new SensorUnavailableError(this.kind, join(this.sysfsRoot, 'class/hwmon'), `no hwmon chip${scan.notes.length ? `: ${scan.notes.join('; ')}` : ''}`);
+    }
     const notes = [...scan.notes];
     const channels: Channel[] = [];
     const used = new Set<string>();

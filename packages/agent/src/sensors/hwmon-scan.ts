@@ -32,7 +32,7 @@ export async function scanHwmon(sysfsRoot: string, read: TextFileReader): Promis
   try {
     entries = (await readdir(classDir)).filter((e) => /^hwmon\d+$/.test(e));
   } catch {
-    return { chips: [], notes: [`${classDir}: missing (no hwmon driver loaded)`] };
+    return { chips: [], notes: ['class/hwmon missing (no hwmon driver loaded)'] };
   }
   entries.sort((a, b) => Number(a.slice(5)) - Number(b.slice(5)));
   const chips: HwmonChip[] = [];
