@@ -54,3 +54,15 @@ test('activity sources: perf is tried first, cgroup CPU time needs accounting un
   assert.match(v1[1]?.detail ?? '', /CPU time per function cgroup from cgroup v1 cpuacct/);
   assert.equal(v1[1]?.status, v1[0]?.status === 'used' ? 'available' : 'used');
 });
+
+test('probe --emulate: an emulated host tree, announced and labelled emulated, idle without CPU time', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'isawatt-cg-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const { out } = await run(['--emulate', 'altra-max-m128', '--cgroupfs-root', dir, '--interval-ms', '20', '--meters', 'xgene-hwmon', '--no-counters']);
+  assert.match(out, /^EMULATED host \(profile altra-max-m128\): every figure below is emulated, not measured$/m);
+  assert.match(out, /xgene-hwmon {2}USED {2}\[emulated\]/);
+  assert.match(out, /cpu-0 {10}socket 0 {5}16\.28 W/);
+  assert.match(out, /io-0 {11}socket 0 {5}31\.90 W/);
+  assert.match(out, /cppc {9}USED {2}no figure \(all sampled CPUs idle\)/);
+  await assert.rejects(run(['--emulate', 'cray-1', '--no-counters']), /emulate: unknown profile "cray-1"; known: xeon-gold-6130-2s, altra-max-m128/);
+});

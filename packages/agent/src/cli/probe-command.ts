@@ -4,8 +4,12 @@
 // hosts; an emulated tree is announced on the first line and every figure is labelled.
 import { createLogger, errorMessage, silentLogger, type Logger } from '@isawatt/common';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { access } from 'node:fs/promises';
+import { access, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Emulator } from '../emulation/emulator.js';
+import { getProfile, PROFILE_NAMES } from '../emulation/profiles.js';
 import { CgroupCpuTimeSource } from '../counters/cgroup-cputime.js';
 import { PerfStatSource } from '../counters/perf-stat.js';
 import { isMeterKind, METER_KINDS, type MeterKind } from '../sensors/create-meter.js';
@@ -21,6 +25,8 @@ interface ProbeFlags {
   meters?: MeterKind[];
   cpuModel?: string;
   cppcCpusPerSocket: number;
+  emulate?: string;
+  emulateCgroup: string;
   verbose?: boolean;
 }
 
@@ -138,23 +144,40 @@ export function registerProbe(program: Command): void {
     .addOption(new Option('--meters <list>', `energy sources to try, in order (${METER_KINDS.join(',')})`).argParser(meterList))
     .option('--cpu-model <model>', "CPU model for the estimated meter's power profile")
     .addOption(new Option('--cppc-cpus-per-socket <n>', 'CPPC cores read per socket').argParser(intArg(1, 4096, 'a CPU count')).default(8))
+    .option('--emulate <profile>', `probe an emulated host (${PROFILE_NAMES.join(', ')}) driven by the CPU time of --emulate-cgroup; ignores --sysfs-root`)
+    .addOption(new Option('--emulate-cgroup <path>', 'cgroup subtree (relative to --cgroupfs-root) whose CPU time drives the emulated counters').default('cpuacct/isawatt'))
     .option('--verbose', 'log each source tried (JSON lines on stderr)')
     .action(async (flags: ProbeFlags) => {
       const log = flags.verbose ? createLogger({ name: 'isawatt-agent', level: 'debug' }) : silentLogger();
-      const report = await runProbe({
-        sysfsRoot: resolve(flags.sysfsRoot),
-        procfsRoot: resolve(flags.procfsRoot),
-        intervalMs: flags.intervalMs,
-        cppcCpusPerSocket: flags.cppcCpusPerSocket,
-        log,
-        ...(flags.meters ? { meters: flags.meters } : {}),
-        ...(flags.cpuModel !== undefined ? { cpuModel: flags.cpuModel } : {}),
-      });
-      const full = flags.counters ? { ...report, counters: await probeCounters(resolve(flags.cgroupfsRoot), log) } : report;
-      const text = flags.json ? `${JSON.stringify(full, null, 2)}\n` : formatProbeReport(full);
-      // Through commander's configured output, so the CLI's io (and tests) receive it.
-      const out = program.configureOutput();
-      if (out.writeOut) out.writeOut(text);
-      else process.stdout.write(text);
+      const profile = flags.emulate === undefined ? undefined : getProfile(flags.emulate);
+      // An emulated host lives in a temp tree for the probe's duration: written, advanced once from
+      // the cgroup's real CPU time between the two samples, then removed.
+      const emuDir = profile === undefined ? undefined : await mkdtemp(join(tmpdir(), 'isawatt-probe-emulated-'));
+      try {
+        const emulator =
+          profile === undefined || emuDir === undefined
+            ? undefined
+            : new Emulator({ profile, sysfsRoot: join(emuDir, 'sys'), cgroupRoot: resolve(flags.cgroupfsRoot), cgroupPath: flags.emulateCgroup, log });
+        await emulator?.init();
+        const report = await runProbe({
+          sysfsRoot: emulator ? emulator.tree.root : resolve(flags.sysfsRoot),
+          procfsRoot: resolve(flags.procfsRoot),
+          intervalMs: flags.intervalMs,
+          cppcCpusPerSocket: flags.cppcCpusPerSocket,
+          log,
+          ...(emulator ? { wait: async (ms: number) => (await sleep(ms), await emulator.tick()) } : {}),
+          ...(flags.meters ? { meters: flags.meters } : {}),
+          ...(flags.cpuModel !== undefined ? { cpuModel: flags.cpuModel } : profile ? { cpuModel: profile.cpuModel } : {}),
+          ...(profile ? { sockets: profile.sockets, logicalCpus: emulator?.tree.logicalCpus ?? 1 } : {}),
+        });
+        const full = flags.counters ? { ...report, counters: await probeCounters(resolve(flags.cgroupfsRoot), log) } : report;
+        const text = flags.json ? `${JSON.stringify(full, null, 2)}\n` : formatProbeReport(full);
+        // Through commander's configured output, so the CLI's io (and tests) receive it.
+        const out = program.configureOutput();
+        if (out.writeOut) out.writeOut(text);
+        else process.stdout.write(text);
+      } finally {
+        if (emuDir !== undefined) await rm(emuDir, { recursive: true, force: true });
+      }
     });
 }

@@ -19,8 +19,10 @@ export interface ProbeOptions {
   /** Time between the two samples, ms (default 1000). */
   readonly intervalMs?: number;
   readonly meters?: readonly MeterKind[];
-  /** CPU model for the estimated meter's profile. */
+  /** CPU model, sockets and logical CPUs for the estimated meter's profile. */
   readonly cpuModel?: string;
+  readonly sockets?: number;
+  readonly logicalCpus?: number;
   readonly perfPath?: string;
   /** CPPC subset per socket (default 8). */
   readonly cppcCpusPerSocket?: number;
@@ -114,6 +116,8 @@ export async function runProbe(opts: ProbeOptions): Promise<ProbeReport> {
       procfsRoot: opts.procfsRoot,
       probeAll: true,
       ...(opts.cpuModel !== undefined ? { cpuModel: opts.cpuModel } : {}),
+      ...(opts.sockets !== undefined ? { sockets: opts.sockets } : {}),
+      ...(opts.logicalCpus !== undefined ? { logicalCpus: opts.logicalCpus } : {}),
       ...(opts.perfPath !== undefined ? { perfPath: opts.perfPath } : {}),
       ...(opts.readFile ? { readFile: opts.readFile } : {}),
     },
