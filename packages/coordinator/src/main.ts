@@ -7,6 +7,7 @@ import { AssignmentService } from './assignments/assignment-service.js';
 import { describeConfig, type CoordinatorConfig } from './config.js';
 import { MetricsService } from './metrics/metrics-service.js';
 import { createMqtt, type MqttWiring } from './mqtt/create-mqtt.js';
+import { registerMqttMetrics } from './mqtt/metrics.js';
 import { RegistryBridgeSource } from './mqtt/registry-source.js';
 import { HostRegistry } from './registry/host-registry.js';
 import { AgentLinkService } from './server/agent-link-service.js';
@@ -66,6 +67,7 @@ export function buildCoordinator(config: CoordinatorConfig, log: Logger): Coordi
   });
   const grpc = new GrpcServer({ listen: config.listen, tls: config.tls, agentLink, control, log });
   const metrics = config.metricsListen ? new MetricsService({ listen: config.metricsListen, registry, agentLinkStats: agentLink.stats, log }) : undefined;
+  if (metrics) registerMqttMetrics(metrics.prom, mqtt);
   // Order: state first (the registry must be loaded before agents can attach), MQTT before the
   // server so the bridge sees the first host-up events, the server last.
   const services: Service[] = [new RegistryService(store, registry, config.cluster), ...mqtt.services, ...(metrics ? [metrics] : []), grpc];
