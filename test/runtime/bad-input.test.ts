@@ -20,6 +20,9 @@ function catalogueDir(t: { after: (fn: () => void) => void }): string {
     writeFileSync(join(dir, name, 'function.yaml'), yaml);
     for (const [f, c] of Object.entries(files)) writeFileSync(join(dir, name, f), c, { mode: 0o644 });
   };
+  // The native test function again, with a tiny output limit.
+  cpSync(join(functionsDir, 'test-native'), join(dir, 'tiny-output'), { recursive: true });
+  writeFileSync(join(dir, 'tiny-output', 'function.yaml'), 'name: tiny-output\nversion: 1.0.0\ncategory: test\nruntime: native\nentry: build/test-native\ntimeoutMs: 1000\nmemoryLimitMb: 64\nmaxOutputBytes: 100\n');
   fn('broken', 'name: broken\nversion: 1.0.0\ncategory: test\nruntime: cobol\nentry: x\ntimeoutMs: 10\n');
   fn('no-java', 'name: no-java\nversion: 1.0.0\ncategory: test\nruntime: java\nentry: Missing\ntimeoutMs: 100\nmemoryLimitMb: 64\n');
   fn('dies-at-load', 'name: dies-at-load\nversion: 1.0.0\ncategory: test\nruntime: node\nentry: index.mjs\ntimeoutMs: 100\nmemoryLimitMb: 64\n', {
@@ -74,6 +77,17 @@ test('bad assignments are refused precisely and change nothing', { skip: skipRea
   assert.equal(fine.status, 'ok');
   assert.deepEqual(rt.placements(), before);
   assert.equal((await rt.invoke('ghost', '{}')).status, 'unknown-function');
+
+  // Oversized output: the invocation fails, the worker is killed and replaced.
+  const small = await rt.apply({ version: 5n, functions: [{ function: 'test-native', cores: 1, rateRps: 0, arrival: 'constant' }, { function: 'tiny-output', cores: 1, rateRps: 0, arrival: 'constant' }] });
+  assert.ok(small.ok, small.ok ? '' : small.error);
+  const tinyPid = rt.placements().find((p) => p.function === 'tiny-output')?.workerPids[0];
+  const huge = await rt.invoke('tiny-output', JSON.stringify({ op: 'echo', pad: 'y'.repeat(500) }));
+  assert.equal(huge.status, 'crash');
+  assert.match((huge as { message: string }).message, /output larger than maxOutputBytes \(100\)/);
+  assert.equal((await rt.invoke('tiny-output', '{"op":"echo"}')).status, 'ok', 'a replacement worker answers');
+  assert.notDeepEqual(rt.placements().find((p) => p.function === 'tiny-output')?.workerPids, [tinyPid]);
+  assert.deepEqual(rt.placements().find((p) => p.function === 'test-native'), before[0], 'the other function is untouched');
 
   // The catalogue lists the broken manifest as not runnable, with its problems.
   const info = rt.catalogue().find((c) => c.name === 'broken');
