@@ -17,7 +17,13 @@ if (existsSync(dist) && process.env.ISAWATT_FROM_SOURCE !== '1') {
 } else {
   // Resolved from this file, so the launcher works whatever the current directory is.
   const tsx = import.meta.resolve('tsx');
-  const child = spawn(process.execPath, ['--conditions=source', '--import', tsx, src, ...process.argv.slice(2)], { stdio: 'inherit' });
+  // Own process group: a terminal's Ctrl-C reaches only us, and we forward it once (the agent
+  // treats a second SIGINT as "force"). The IPC channel tells the agent when we are gone (even by
+  // SIGKILL), so it never outlives its launcher.
+  const child = spawn(process.execPath, ['--conditions=source', '--import', tsx, src, ...process.argv.slice(2)], {
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    detached: true,
+  });
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.on(sig, () => child.kill(sig));
   }

@@ -214,8 +214,19 @@ export async function runDaemon(loaded: LoadedAgentConfig): Promise<number> {
   return reason === 'SIGINT' || reason === 'SIGTERM' ? EXIT.OK : EXIT.FAILURE;
 }
 
+/**
+ * Started by bin/isawatt-agent.mjs in a child process: when the launcher goes away (even killed),
+ * its IPC channel closes and the agent stops as if it got SIGTERM.
+ */
+function stopWithLauncher(): void {
+  if (!process.channel) return;
+  process.channel.unref();
+  process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+}
+
 /** Runs the CLI on argv and exits the process with its code. */
 export async function start(argv: readonly string[] = process.argv): Promise<never> {
+  stopWithLauncher();
   const code = await runCli(argv, { daemon: runDaemon, version: agentVersion() });
   process.exit(code);
 }
