@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,19 +36,23 @@ test('meter sums perf intervals between samples (a real child process standing i
   const dir = await mkdtemp(join(tmpdir(), 'isawatt-perf-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const fake = join(dir, 'perf');
-  // One interval before the baseline, then (0.2 s later) four 0.1 s intervals of 8.5 J (socket 0) /
-  // 6.25 J (socket 1) package and 1 J dram on stderr, then waits for SIGINT.
+  const go = join(dir, 'go');
+  const done = join(dir, 'done');
+  // One interval before the baseline; then, once the test says go (after its baseline sample), four
+  // 0.1 s intervals of 8.5 J (socket 0) / 6.25 J (socket 1) package and 1 J dram, then a marker file,
+  // then it waits for SIGINT like perf -I does.
   await writeFile(
     fake,
     `#!/bin/sh
 echo "     0.1,S0,1,99.00,Joules,power/energy-pkg/,100000000,100.00,," >&2
-sleep 0.2
+while [ ! -e ${go} ]; do sleep 0.02; done
 for i in 2 3 4 5; do
   echo "     0.$i,S0,1,8.50,Joules,power/energy-pkg/,100000000,100.00,," >&2
   echo "     0.$i,S1,1,6.25,Joules,power/energy-pkg/,100000000,100.00,," >&2
   echo "     0.$i,S0,1,1.00,Joules,power/energy-ram/,100000000,100.00,," >&2
   echo "     0.$i,S1,1,1.00,Joules,power/energy-ram/,100000000,100.00,," >&2
 done
+touch ${done}
 trap 'exit 130' INT
 while :; do sleep 0.05; done
 `,
@@ -58,8 +63,10 @@ while :; do sleep 0.05; done
   await m.init();
   assert.deepEqual(m.domains().map((d) => d.domain), ['package-0', 'dram-0', 'package-1', 'dram-1']);
   await m.sample(0);
-  // Wait until the script's 16 later lines have all arrived.
-  await new Promise((r) => setTimeout(r, 500));
+  await writeFile(go, '');
+  while (!existsSync(done)) await new Promise((r) => setTimeout(r, 20));
+  // The lines are in the pipe before the marker exists; give the event loop time to read them.
+  await new Promise((r) => setTimeout(r, 300));
   const s = await m.sample(400);
   assert.deepEqual(
     s.domains.map((d) => [d.domain, d.energyUj]),
