@@ -7,6 +7,8 @@
 //   sched-affinity    taskset per worker, last resort (accounting cgroups still used if present)
 // Workers join their cgroups themselves, before exec'ing the runtime (see worker-launch.ts): the
 // slot lists the cgroup.procs files to write.
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorMessage } from '@isawatt/common';
 import type { ActivityTarget } from '../counters/activity-source.js';
@@ -80,6 +82,16 @@ interface Layout {
   readonly v2Controllers?: readonly string[];
 }
 
+/** A hierarchy we may create cgroups in (root, or a delegated subtree); false for non-root users. */
+async function writable(dir: string): Promise<boolean> {
+  try {
+    await access(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function v2MountOf(root: string): Promise<string | undefined> {
   if ((await readText(join(root, 'cgroup.controllers'))) !== undefined) return root; // pure v2
   const unified = join(root, 'unified');
@@ -105,7 +117,8 @@ export async function detectPinning(opts: PinningOptions): Promise<Pinning> {
     else {
       const base = join(v2Mount, opts.v2Base ?? (await ownV2Cgroup(opts.procRoot ?? '/proc')) ?? '');
       const ctrls = ((await readText(join(base, 'cgroup.controllers'))) ?? '').trim().split(/\s+/).filter(Boolean);
-      if (!ctrls.includes('cpuset')) reasons.push(`cgroup-v2-cpuset: ${join(base, 'cgroup.controllers')} does not offer cpuset (needs systemd Delegate=yes and cpuset not bound to v1)`);
+      if (ctrls.includes('cpuset') && !(await writable(base))) reasons.push(`cgroup-v2-cpuset: ${base} is not writable by this user`);
+      else if (!ctrls.includes('cpuset')) reasons.push(`cgroup-v2-cpuset: ${join(base, 'cgroup.controllers')} does not offer cpuset (needs systemd Delegate=yes and cpuset not bound to v1)`);
       else {
         const layout: Layout = {
           mode: 'cgroup-v2-cpuset',
@@ -120,13 +133,14 @@ export async function detectPinning(opts: PinningOptions): Promise<Pinning> {
   if (want === 'auto' || want === 'cgroup-v1-cpuset') {
     const cpusetTop = join(root, 'cpuset');
     if ((await readText(join(cpusetTop, 'cpuset.cpus'))) === undefined) reasons.push(`cgroup-v1-cpuset: ${join(cpusetTop, 'cpuset.cpus')} not found`);
+    else if (!(await writable(cpusetTop))) reasons.push(`cgroup-v1-cpuset: ${cpusetTop} is not writable by this user (run the agent as root)`);
     else {
       const layout: Layout = {
         mode: 'cgroup-v1-cpuset',
         cpusetTop,
-        ...((await exists(join(root, 'cpuacct'))) ? { cpuacctTop: join(root, 'cpuacct') } : {}),
-        ...((await readText(join(root, 'memory', 'memory.limit_in_bytes'))) !== undefined ? { memoryTop: join(root, 'memory') } : {}),
-        ...(v2Mount !== undefined && v2Mount !== root ? { unifiedTop: v2Mount } : {}),
+        ...((await exists(join(root, 'cpuacct'))) && (await writable(join(root, 'cpuacct'))) ? { cpuacctTop: join(root, 'cpuacct') } : {}),
+        ...((await readText(join(root, 'memory', 'memory.limit_in_bytes'))) !== undefined && (await writable(join(root, 'memory'))) ? { memoryTop: join(root, 'memory') } : {}),
+        ...(v2Mount !== undefined && v2Mount !== root && (await writable(v2Mount)) ? { unifiedTop: v2Mount } : {}),
       };
       const extras = [layout.cpuacctTop && 'cpuacct', layout.memoryTop && 'memory', layout.unifiedTop && 'unified'].filter(Boolean).join(', ');
       const skipped = reasons.length > 0 ? ` (${reasons.join('; ')})` : '';
@@ -135,8 +149,8 @@ export async function detectPinning(opts: PinningOptions): Promise<Pinning> {
   }
   const layout: Layout = {
     mode: 'sched-affinity',
-    ...((await exists(join(root, 'cpuacct'))) ? { cpuacctTop: join(root, 'cpuacct') } : {}),
-    ...(v2Mount !== undefined && v2Mount !== root ? { unifiedTop: v2Mount } : {}),
+    ...((await exists(join(root, 'cpuacct'))) && (await writable(join(root, 'cpuacct'))) ? { cpuacctTop: join(root, 'cpuacct') } : {}),
+    ...(v2Mount !== undefined && v2Mount !== root && (await writable(v2Mount)) ? { unifiedTop: v2Mount } : {}),
   };
   return new CgroupPinning(layout, opts, `sched_setaffinity (taskset) per worker, last resort: ${reasons.join('; ') || 'forced by configuration'}`);
 }
