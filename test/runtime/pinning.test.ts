@@ -52,3 +52,18 @@ for (const runtime of RUNTIMES) {
     assert.deepEqual(subtreeDirs(subtree), [], 'no cgroup left');
   });
 }
+
+test('forced sched-affinity: each worker is pinned by taskset, accounting cgroups still used', { skip: skipReason }, async (t) => {
+  const { rt, subtree } = await makeRuntime(t, { pinningMode: 'sched-affinity' });
+  assert.equal(rt.pinning, 'sched-affinity');
+  const res = await rt.apply({ version: 1n, functions: [{ function: 'test-native', cores: 2, rateRps: 0, arrival: 'constant' }] });
+  assert.ok(res.ok, res.ok ? '' : res.error);
+  const placement = res.placements[0];
+  assert.ok(placement);
+  const allowed = placement.workerPids.map((pid) => procStatus(pid)?.cpusAllowed);
+  assert.deepEqual([...allowed].sort(), placement.cpus.map(String).sort());
+  assert.equal(subtreeDirs(subtree).some((d) => d.includes('/cpuset/')), false, 'no cpuset cgroup in affinity mode');
+  await rt.close();
+  for (const pid of placement.workerPids) await waitFor(`worker ${pid} to die`, () => isDead(pid));
+  assert.deepEqual(subtreeDirs(subtree), []);
+});
