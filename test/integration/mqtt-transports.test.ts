@@ -1,0 +1,133 @@
+// Broker URL forms and credentials: mqtts:// with a CA file and username/password against a real
+// mosquitto (TLS listener, password file, anonymous refused), a wrong password (the bridge keeps
+// retrying, nothing leaks into the logs), and ws:// against aedes behind a WebSocket server
+// (Debian's mosquitto 2.0.11 cannot open a websockets listener on this machine).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { Aedes } from 'aedes';
+import mqtt from 'mqtt';
+import { pino } from 'pino';
+import { WebSocketServer, createWebSocketStream } from 'ws';
+import { mqttConfigSchema, type MqttConfigInput } from '../../packages/coordinator/src/mqtt/config.js';
+import { createMqtt } from '../../packages/coordinator/src/mqtt/create-mqtt.js';
+import { FakeBridgeSource } from '../../packages/coordinator/src/mqtt/fake-bridge-source.js';
+import { MOSQUITTO, freePort, waitFor } from './mqtt-mosquitto.js';
+
+const skip = MOSQUITTO ? false : 'mosquitto is not installed';
+
+/** A logger writing JSON lines into `lines` (debug level: the most a user would turn on). */
+function captureLogger(lines: string[]) {
+  return pino({ level: 'debug' }, new Writable({ write(chunk: Buffer, _e, cb) { lines.push(chunk.toString()); cb(); } }));
+}
+
+async function tlsBroker(t: test.TestContext): Promise<{ port: number; dir: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'isawatt-mqtts-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  await chmod(dir, 0o755);
+  const ssl = (args: string[]): void => void execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+  ssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=isawatt-test-ca']);
+  ssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost']);
+  await writeFile(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
+  ssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '2', '-extfile', 'server.ext']);
+  execFileSync('mosquitto_passwd', ['-b', '-c', join(dir, 'passwd'), 'isawatt', 'pa55-w0rd-xyz'], { stdio: 'ignore' });
+  for (const f of ['ca.crt', 'server.crt', 'server.key', 'passwd']) await chmod(join(dir, f), 0o644);
+  const port = await freePort();
+  await writeFile(
+    join(dir, 'mosquitto.conf'),
+    [`listener ${port} 127.0.0.1`, `cafile ${dir}/ca.crt`, `certfile ${dir}/server.crt`, `keyfile ${dir}/server.key`, 'allow_anonymous false', `password_file ${dir}/passwd`, 'persistence false', 'log_dest stdout', ''].join('\n'),
+  );
+  await chmod(join(dir, 'mosquitto.conf'), 0o644);
+  const child = spawn(MOSQUITTO as string, ['-c', join(dir, 'mosquitto.conf')], { stdio: 'ignore' });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  t.after(async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
+  });
+  // Ready when a TLS client with the right password gets in.
+  await waitFor('mosquitto TLS listener', () => child.exitCode === null, 1000);
+  for (let i = 0; ; i++) {
+    try {
+      const c = await mqtt.connectAsync(`mqtts://localhost:${port}`, { ca: readFileSync(join(dir, 'ca.crt')), username: 'isawatt', password: 'pa55-w0rd-xyz', reconnectPeriod: 0, connectTimeout: 2000 });
+      await c.endAsync();
+      break;
+    } catch (err) {
+      if (i > 50 || child.exitCode !== null) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return { port, dir };
+}
+
+test('mqtts:// with a CA file and username/password; a wrong password is retried and never logged', { skip }, async (t) => {
+  const { port, dir } = await tlsBroker(t);
+  const lines: string[] = [];
+  const run = async (over: MqttConfigInput) => {
+    const source = new FakeBridgeSource();
+    source.addHost('h1');
+    const config = mqttConfigSchema.parse({ broker: `mqtts://localhost:${port}`, tls: { caFile: join(dir, 'ca.crt') }, username: 'isawatt', reconnect: { initialMs: 100, maxMs: 300 }, ...over });
+    const wiring = createMqtt({ config, cluster: 'tls', stateDir: undefined, source, log: captureLogger(lines) });
+    for (const s of wiring.services) await s.init?.();
+    t.after(async () => {
+      for (const s of [...wiring.services].reverse()) await s.shutdown?.();
+    });
+    return { wiring, source };
+  };
+
+  const good = await run({ password: 'pa55-w0rd-xyz' });
+  await waitFor('connected over TLS', () => good.wiring.status() === 'connected');
+  const sub = await mqtt.connectAsync(`mqtts://localhost:${port}`, { ca: readFileSync(join(dir, 'ca.crt')), username: 'isawatt', password: 'pa55-w0rd-xyz', reconnectPeriod: 0 });
+  t.after(() => sub.endAsync());
+  const got: string[] = [];
+  sub.on('message', (topic) => got.push(topic));
+  await sub.subscribeAsync('isawatt/tls/#', { qos: 1 });
+  good.source.tick(Date.now(), 1);
+  await waitFor('power over TLS', () => got.includes('isawatt/tls/hosts/h1/power'));
+
+  const bad = await run({ password: 'wrong-secret-123', clientId: 'isawatt-bad' });
+  await waitFor('refused twice', () => bad.wiring.bridge?.stats().state === 'reconnecting' && (bad.wiring.bridge.stats().lastError ?? '') !== '', 10_000);
+  assert.match(bad.wiring.bridge?.stats().lastError ?? '', /not authori[sz]ed|bad user/i);
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(bad.wiring.status(), 'reconnecting');
+  const all = lines.join('');
+  assert.ok(all.includes('mqtt bridge starting'), 'the config was logged');
+  assert.doesNotMatch(all, /pa55-w0rd-xyz|wrong-secret-123/);
+});
+
+test('ws:// broker URL (aedes behind a WebSocket server)', async (t) => {
+  const broker = await Aedes.createBroker();
+  const http = createServer();
+  const wss = new WebSocketServer({ server: http });
+  wss.on('connection', (ws) => broker.handle(createWebSocketStream(ws)));
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+  const port = (http.address() as { port: number }).port;
+  t.after(async () => {
+    await new Promise<void>((r) => broker.close(() => r()));
+    for (const c of wss.clients) c.terminate();
+    await new Promise<void>((r) => wss.close(() => r()));
+    await new Promise<void>((r) => http.close(() => r()));
+  });
+  const source = new FakeBridgeSource();
+  source.addHost('h1');
+  const config = mqttConfigSchema.parse({ broker: `ws://127.0.0.1:${port}` });
+  const wiring = createMqtt({ config, cluster: 'ws', stateDir: undefined, source, log: pino({ level: 'silent' }) });
+  for (const s of wiring.services) await s.init?.();
+  t.after(async () => {
+    for (const s of [...wiring.services].reverse()) await s.shutdown?.();
+  });
+  await waitFor('connected over ws', () => wiring.status() === 'connected');
+  const sub = await mqtt.connectAsync(`ws://127.0.0.1:${port}`, { reconnectPeriod: 0 });
+  t.after(() => sub.endAsync());
+  const got: string[] = [];
+  sub.on('message', (topic) => got.push(topic));
+  await sub.subscribeAsync('isawatt/ws/#', { qos: 1 });
+  await waitFor('retained host state over ws', () => got.includes('isawatt/ws/hosts/h1/state'));
+  source.tick(Date.now(), 2);
+  await waitFor('power over ws', () => got.includes('isawatt/ws/hosts/h1/power') && got.includes('isawatt/ws/hosts/h1/functions/fn-001/power'));
+});
