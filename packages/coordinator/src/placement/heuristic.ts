@@ -103,10 +103,11 @@ function sizeOrder(inst: OptInstance): number[] {
 }
 
 /** Tries to place each unplaced function by moving functions off one of its hosts to others with room. */
-function repair(s: State): void {
+function repair(s: State, deadline: number): void {
   const { n, m } = s.inst;
   for (let j = 0; j < n; j++) {
     if ((s.hostOf[j] as number) >= 0) continue;
+    if (performance.now() > deadline) return;
     for (let i = 0; i < m && (s.hostOf[j] as number) < 0; i++) {
       if (s.size(i, j) === Infinity) continue;
       const moved: [number, number][] = [];
@@ -229,7 +230,7 @@ export function solveHeuristic(inst: OptInstance, opts: { budgetMs: number; lamb
   ];
   for (const attempt of attempts) {
     const s = attempt();
-    repair(s);
+    repair(s, deadline);
     const unplaced = [...s.hostOf.keys()].filter((j) => (s.hostOf[j] as number) < 0);
     if (unplaced.length === 0) {
       if (!best || evaluate(inst, s.hostOf) < evaluate(inst, best.hostOf)) best = s;

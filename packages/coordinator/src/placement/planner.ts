@@ -30,7 +30,7 @@ export interface PlanOptions {
 }
 
 /** Largest instance (functions x hosts) that `auto` sends to MiniZinc; bigger ones use the heuristic. */
-export const AUTO_EXACT_MAX_CELLS = 2_000;
+export const AUTO_EXACT_MAX_CELLS = 500;
 export const DEFAULT_TIME_LIMIT_MS = 10_000;
 
 /** The default MiniZinc backend and solver (chosen from bench/placement.ts figures, docs/placement.md). */
