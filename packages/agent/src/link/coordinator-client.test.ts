@@ -263,3 +263,23 @@ test('mutual TLS: an agent with a client certificate attaches; one without is re
   assert.ok(lines.some((l) => l.msg === 'coordinator unreachable; retrying' && typeof l.reason === 'string' && /^14 UNAVAILABLE/.test(l.reason)), JSON.stringify(lines));
   assert.equal(coord.hellos.filter((h) => h.session_id === 'tls-2').length, 0);
 });
+
+test('a coordinator that refuses the agent is logged as an error, and the agent keeps trying', async (t) => {
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      for (const l of chunk.toString().split('\n')) if (l.trim()) lines.push(JSON.parse(l) as Record<string, unknown>);
+      cb();
+    },
+  });
+  const coord = new TestCoordinator();
+  coord.refuse = { code: grpc.status.INVALID_ARGUMENT, details: 'host id "h1" does not match the certificate CN "other"' };
+  await coord.start();
+  const { link } = startLink(t, coord, { session: 'r1', log: createLogger({ name: 'test', level: 'warn', destination: sink }) });
+  await until('2 refusals', () => coord.hellos.length >= 2);
+  await until('error logged', () => lines.some((l) => l.msg === 'coordinator refused this agent; retrying'));
+  const line = lines.find((l) => l.msg === 'coordinator refused this agent; retrying');
+  assert.equal(line?.level, 50);
+  assert.equal(line?.reason, '3 INVALID_ARGUMENT: host id "h1" does not match the certificate CN "other"');
+  assert.equal(link.stats().attaches, 0);
+});

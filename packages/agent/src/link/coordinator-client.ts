@@ -78,6 +78,15 @@ const KEEPALIVE: grpc.ChannelOptions = {
   'grpc.keepalive_permit_without_calls': 0,
 };
 
+/** Status codes that mean "the coordinator does not accept this agent", not "cannot reach it". */
+const REFUSALS: ReadonlySet<grpc.status> = new Set([
+  grpc.status.INVALID_ARGUMENT,
+  grpc.status.PERMISSION_DENIED,
+  grpc.status.UNAUTHENTICATED,
+  grpc.status.FAILED_PRECONDITION,
+  grpc.status.UNIMPLEMENTED,
+]);
+
 /** Routes grpc-js's own log lines into the agent's logger (they go to stderr otherwise). */
 export function routeGrpcLogs(log: Logger): void {
   const grpcLog = log.child({ component: 'grpc' });
@@ -135,12 +144,15 @@ export class CoordinatorLink implements Service {
     this.opts.telemetry.on('snapshot', this.onSnapshot);
     try {
       while (!signal.aborted) {
-        const { reason, welcomedAt } = await this.attachOnce(signal);
+        const { reason, welcomedAt, refused } = await this.attachOnce(signal);
         if (signal.aborted) break;
         const healthy = welcomedAt !== undefined && performance.now() - welcomedAt >= (this.opts.healthyAfterMs ?? 10_000);
         if (healthy) this.backoff.reset();
         const retryInMs = this.backoff.nextDelayMs();
-        if (welcomedAt !== undefined) {
+        if (refused) {
+          // Not a network problem: the coordinator said no (bad host id, certificate, version).
+          this.log.error({ coordinator: this.opts.address, reason, attempt: this.backoff.attempts, retryInMs }, 'coordinator refused this agent; retrying');
+        } else if (welcomedAt !== undefined) {
           this.log.warn({ coordinator: this.opts.address, reason, retryInMs, buffered: this.buffer.size }, 'coordinator link lost; reconnecting');
         } else {
           this.log.warn({ coordinator: this.opts.address, reason, attempt: this.backoff.attempts, retryInMs, buffered: this.buffer.size }, 'coordinator unreachable; retrying');
@@ -154,7 +166,7 @@ export class CoordinatorLink implements Service {
   }
 
   /** One Attach stream, from dial to end. Resolves (never rejects) with why it ended. */
-  private attachOnce(signal: AbortSignal): Promise<{ reason: string; welcomedAt: number | undefined }> {
+  private attachOnce(signal: AbortSignal): Promise<{ reason: string; welcomedAt: number | undefined; refused: boolean }> {
     this.attempts++;
     const { AgentLink } = loadProtos().isawatt.v1;
     const client = new AgentLink(this.opts.address, this.opts.credentials, { ...KEEPALIVE, ...this.opts.channelOptions });
@@ -164,7 +176,7 @@ export class CoordinatorLink implements Service {
 
     return new Promise((resolve) => {
       let done = false;
-      const finish = (reason: string): void => {
+      const finish = (reason: string, refused = false): void => {
         if (done) return;
         done = true;
         clearTimeout(welcomeTimer);
@@ -175,7 +187,7 @@ export class CoordinatorLink implements Service {
         call.on('error', () => undefined);
         call.cancel();
         client.close();
-        resolve({ reason, welcomedAt });
+        resolve({ reason, welcomedAt, refused });
       };
       const onAbort = (): void => {
         call.end();
@@ -204,7 +216,7 @@ export class CoordinatorLink implements Service {
           this.log.warn({ body: msg.body }, 'coordinator message without a known body; ignored');
         }
       });
-      call.on('error', (err) => finish(oneLine(err)));
+      call.on('error', (err: grpc.ServiceError) => finish(oneLine(err), REFUSALS.has(err.code)));
       call.on('end', () => finish('coordinator closed the stream'));
       call.on('close', () => finish('stream closed'));
 

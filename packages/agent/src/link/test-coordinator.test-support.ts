@@ -14,6 +14,8 @@ class TestCoordinator {
   duplicates = 0;
   /** Reports with these seqs are "lost in the crash": received but not stored. */
   forget = new Set<string>();
+  /** When set, every Hello is answered with this error status instead of a Welcome. */
+  refuse: { code: grpc.status; details: string } | undefined;
   /** Sent after Welcome on every attach. */
   assignment: wire.Assignment | undefined;
   private calls: grpc.ServerDuplexStream<wire.AgentMessage__Output, wire.CoordinatorMessage>[] = [];
@@ -26,6 +28,10 @@ class TestCoordinator {
         call.on('data', (msg: wire.AgentMessage__Output) => {
           if (msg.hello) {
             this.hellos.push(msg.hello);
+            if (this.refuse) {
+              call.emit('error', this.refuse);
+              return;
+            }
             const mine = this.stored.get(msg.hello.session_id);
             const last = mine ? Math.max(0, ...[...mine.keys()].map(Number)) : 0;
             call.write({ welcome: { cluster: 'test', last_seq_stored: String(last), has_assignment: false, tick_interval_ms: 0 } });
