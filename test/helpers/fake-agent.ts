@@ -41,7 +41,7 @@ export class FakeAgent {
 
   constructor(readonly opts: FakeAgentOptions) {
     const Ctor = loadProtos().isawatt.v1.AgentLink;
-    this.client = new Ctor(opts.address, opts.credentials ?? grpc.credentials.createInsecure(), opts.channelOptions ?? {}) as unknown as wire.AgentLinkClient;
+    this.client = new Ctor(opts.address, opts.credentials ?? grpc.credentials.createInsecure(), opts.channelOptions ?? {});
   }
 
   hello(): wire.Hello {

@@ -35,6 +35,16 @@ export const coordinatorConfigSchema = z
         certFile: z.string().min(1).optional(),
         keyFile: z.string().min(1).optional(),
       })
+      // Checked on the tls object itself so these problems are listed even when other keys fail.
+      .superRefine((tls, ctx) => {
+        const hasCert = tls.certFile !== undefined;
+        if (hasCert !== (tls.keyFile !== undefined)) {
+          ctx.addIssue({ code: 'custom', path: [hasCert ? 'keyFile' : 'certFile'], message: 'tls.certFile and tls.keyFile go together (the server certificate)' });
+        }
+        if (tls.caFile !== undefined && !hasCert) {
+          ctx.addIssue({ code: 'custom', path: ['certFile'], message: 'required with tls.caFile: mutual TLS needs the server certificate and key too' });
+        }
+      })
       .default({}),
     /** Allow plaintext gRPC on a non-loopback address. */
     insecure: z.boolean().default(false),
@@ -52,14 +62,8 @@ export const coordinatorConfigSchema = z
     mqtt: mqttConfigSchema.default(mqttConfigSchema.parse({})),
   })
   .superRefine((c, ctx) => {
+    // Runs once the keys above are valid (zod skips object refinements after field errors).
     const hasCert = c.tls.certFile !== undefined;
-    const hasKey = c.tls.keyFile !== undefined;
-    if (hasCert !== hasKey) {
-      ctx.addIssue({ code: 'custom', path: ['tls', hasCert ? 'keyFile' : 'certFile'], message: 'tls.certFile and tls.keyFile go together (the server certificate)' });
-    }
-    if (c.tls.caFile !== undefined && !hasCert) {
-      ctx.addIssue({ code: 'custom', path: ['tls', 'certFile'], message: 'required with tls.caFile: mutual TLS needs the server certificate and key too' });
-    }
     const m = HOST_PORT.exec(c.listen.trim());
     if (m && !hasCert && !c.insecure && !isLoopbackHost(m[1] as string)) {
       ctx.addIssue({

@@ -94,7 +94,7 @@ export class ControlClient {
     const channelOptions: grpc.ChannelOptions = { 'grpc.max_receive_message_length': 64 * 1024 * 1024 };
     if (opts.tlsServerName) channelOptions['grpc.ssl_target_name_override'] = opts.tlsServerName;
     const Ctor = loadProtos().isawatt.v1.Control;
-    this.client = new Ctor(opts.address, clientCredentials(opts.tls), channelOptions) as unknown as wire.ControlClient;
+    this.client = new Ctor(opts.address, clientCredentials(opts.tls), channelOptions);
   }
 
   close(): void {
@@ -108,7 +108,10 @@ export class ControlClient {
     // ECONNREFUSED ... Resolution note: "; keep the part that says what went wrong.
     const raw = err.details || err.message;
     const last = /Last error: (?:Error: )?(.*?)(?:\.?\s*Resolution note:.*)?$/s.exec(raw);
-    const details = (last?.[1] ?? raw).trim();
+    let details = (last?.[1] ?? raw).replace(/\s*\(\d{4}-\d\d-\d\dT[^)]*\)\s*/g, ' ').replace(/\s+/g, ' ').trim();
+    // OpenSSL errors are long colon-separated records; the reason is the field after the function.
+    const ssl = /SSL routines:[^:]*:([^:]+):/.exec(details);
+    if (ssl?.[1]) details = `TLS handshake failed: ${ssl[1]}`;
     if (err.code === grpc.status.UNAVAILABLE || (err.code === grpc.status.DEADLINE_EXCEEDED && what !== 'SetAssignment' && what !== 'Deploy')) {
       return new ControlError(err.code, EXIT.UNAVAILABLE, `cannot reach coordinator at ${this.opts.address}: ${details}`);
     }
@@ -119,7 +122,7 @@ export class ControlClient {
 
   private unary<Req, Res>(what: string, call: (req: Req, options: grpc.CallOptions, cb: grpc.requestCallback<Res>) => unknown, req: Req, deadlineMs = this.opts.deadlineMs): Promise<Res> {
     return new Promise((resolve, reject) => {
-      call.call(this.client, req, { deadline: Date.now() + deadlineMs }, (err: grpc.ServiceError | null, res?: Res) => {
+      call(req, { deadline: Date.now() + deadlineMs }, (err: grpc.ServiceError | null, res?: Res) => {
         if (err) reject(this.toError(err, what));
         else if (res === undefined) reject(new ControlError(grpc.status.INTERNAL, EXIT.FAILURE, `${what}: empty response`));
         else resolve(res);
@@ -128,29 +131,29 @@ export class ControlClient {
   }
 
   listHosts(): Promise<wire.ListHostsResponse__Output> {
-    return this.unary('ListHosts', this.client.ListHosts, {});
+    return this.unary('ListHosts', (r, o, cb) => this.client.ListHosts(r, o, cb), {});
   }
 
   getHost(hostId: string): Promise<wire.Host__Output> {
-    return this.unary('GetHost', this.client.GetHost, { host_id: hostId });
+    return this.unary('GetHost', (r, o, cb) => this.client.GetHost(r, o, cb), { host_id: hostId });
   }
 
   getAssignment(hostId: string): Promise<wire.HostAssignment__Output> {
-    return this.unary('GetAssignment', this.client.GetAssignment, { host_id: hostId });
+    return this.unary('GetAssignment', (r, o, cb) => this.client.GetAssignment(r, o, cb), { host_id: hostId });
   }
 
   health(): Promise<wire.HealthResponse__Output> {
-    return this.unary('Health', this.client.Health, {});
+    return this.unary('Health', (r, o, cb) => this.client.Health(r, o, cb), {});
   }
 
   /** The call's deadline is the ack timeout plus the usual deadline. */
   setAssignment(req: wire.SetAssignmentRequest): Promise<wire.SetAssignmentResponse__Output> {
-    return this.unary('SetAssignment', this.client.SetAssignment, req, (req.ack_timeout_ms || 10_000) + this.opts.deadlineMs);
+    return this.unary('SetAssignment', (r, o, cb) => this.client.SetAssignment(r, o, cb), req, (req.ack_timeout_ms || 10_000) + this.opts.deadlineMs);
   }
 
   deploy(req: wire.DeployRequest): Promise<wire.DeployResponse__Output> {
     // Deploy may roll back after a failed ack: up to two ack waits.
-    return this.unary('Deploy', this.client.Deploy, req, 2 * (req.ack_timeout_ms || 10_000) + this.opts.deadlineMs);
+    return this.unary('Deploy', (r, o, cb) => this.client.Deploy(r, o, cb), req, 2 * (req.ack_timeout_ms || 10_000) + this.opts.deadlineMs);
   }
 
   /** A live telemetry stream (no deadline); cancel it to stop. */

@@ -64,7 +64,8 @@ export class AgentLinkService {
     this.stats.streamsRefused++;
     const status = toStatus(err);
     this.log.warn({ peer: call.getPeer(), code: status.code, details: status.details }, 'agent stream refused');
-    call.destroy(Object.assign(new Error(status.details), status));
+    // grpc-js sends a stream's status on 'error' (destroy() would drop it).
+    call.emit('error', Object.assign(new Error(status.details), status));
   }
 
   private attach(call: AttachCall): void {

@@ -125,7 +125,7 @@ export class ControlService {
     const { registry } = this.opts;
     const only = call.request.host_id;
     if (only !== '' && !registry.has(only)) {
-      call.destroy(Object.assign(new Error(`unknown host "${only}"`), { code: grpc.status.NOT_FOUND, details: `unknown host "${only}"` }));
+      call.emit('error', Object.assign(new Error(`unknown host "${only}"`), { code: grpc.status.NOT_FOUND, details: `unknown host "${only}"` }));
       return;
     }
     let blocked = false;
