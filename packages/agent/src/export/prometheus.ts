@@ -16,13 +16,27 @@ export interface PrometheusExporterOptions {
 
 type MetricsHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
+type CounterChild = ReturnType<Counter['labels']>;
+type GaugeChild = ReturnType<Gauge['labels']>;
+
+/** A function's series for one quality, bound once: labels are hashed on creation, not every tick. */
+interface FunctionSeries {
+  readonly quality: string;
+  readonly dynamic: CounterChild;
+  readonly total: CounterChild;
+  readonly power: GaugeChild;
+  readonly cpu: CounterChild;
+  readonly cores: GaugeChild;
+  invocations?: { completed: CounterChild; error: CounterChild; timeout: CounterChild; dropped: CounterChild };
+}
+
 export class PrometheusExporter {
   readonly name = 'prometheus';
   readonly registry = new Registry();
   private readonly log: Logger;
   private readonly listener = (s: TickSnapshot): void => this.update(s);
-  /** Function names present in the previous snapshot (to drop gauges of functions that left). */
-  private functionsShown = new Set<string>();
+  /** Series of the functions present in the previous snapshot (gauges of those that left are dropped). */
+  private series = new Map<string, FunctionSeries>();
   private methodShown: string | undefined;
 
   private readonly hostEnergy = new Counter({
@@ -139,35 +153,38 @@ export class PrometheusExporter {
     this.hostPower.set({ source: s.energySource, quality: s.hostQuality }, s.hostPowerW);
     if (s.idleEnergyUj > 0n) this.idleEnergy.inc({ attribution: s.attribution, quality: s.hostQuality }, ujToJ(s.idleEnergyUj));
 
-    const now = new Set<string>();
+    const next = new Map<string, FunctionSeries>();
     for (const f of s.functions) {
-      now.add(f.name);
-      if (f.dynamicEnergyUj > 0n) {
-        this.fnEnergy.inc({ function: f.name, kind: 'dynamic', quality: f.quality }, ujToJ(f.dynamicEnergyUj));
-      }
-      if (f.totalEnergyUj > 0n) this.fnEnergy.inc({ function: f.name, kind: 'total', quality: f.quality }, ujToJ(f.totalEnergyUj));
-      // Make the series exist from the first tick, even at zero energy.
-      this.fnEnergy.inc({ function: f.name, kind: 'dynamic', quality: f.quality }, 0);
-      this.fnEnergy.inc({ function: f.name, kind: 'total', quality: f.quality }, 0);
-      this.fnPower.set({ function: f.name, quality: f.quality }, f.powerW);
-      if (f.cpuTimeUs > 0n) this.fnCpu.inc({ function: f.name }, Number(f.cpuTimeUs) / 1e6);
-      this.fnCores.set({ function: f.name }, f.cores);
+      const fs = this.seriesOf(f.name, f.quality);
+      next.set(f.name, fs);
+      if (f.dynamicEnergyUj > 0n) fs.dynamic.inc(ujToJ(f.dynamicEnergyUj));
+      if (f.totalEnergyUj > 0n) fs.total.inc(ujToJ(f.totalEnergyUj));
+      fs.power.set(f.powerW);
+      if (f.cpuTimeUs > 0n) fs.cpu.inc(Number(f.cpuTimeUs) / 1e6);
+      fs.cores.set(f.cores);
       const inv = f.invocations;
       if (inv !== undefined) {
-        this.invocations.inc({ function: f.name, outcome: 'completed' }, inv.completed);
-        this.invocations.inc({ function: f.name, outcome: 'error' }, inv.errors);
-        this.invocations.inc({ function: f.name, outcome: 'timeout' }, inv.timeouts);
-        this.invocations.inc({ function: f.name, outcome: 'dropped' }, inv.dropped);
+        const name = f.name;
+        fs.invocations ??= {
+          completed: this.invocations.labels({ function: name, outcome: 'completed' }),
+          error: this.invocations.labels({ function: name, outcome: 'error' }),
+          timeout: this.invocations.labels({ function: name, outcome: 'timeout' }),
+          dropped: this.invocations.labels({ function: name, outcome: 'dropped' }),
+        };
+        fs.invocations.completed.inc(inv.completed);
+        fs.invocations.error.inc(inv.errors);
+        fs.invocations.timeout.inc(inv.timeouts);
+        fs.invocations.dropped.inc(inv.dropped);
       }
     }
     // Gauges of functions that left would otherwise report their last value forever. Counters stay:
     // their totals are history.
-    for (const name of this.functionsShown) {
-      if (now.has(name)) continue;
-      for (const q of ['measured', 'modelled', 'estimated', 'emulated']) this.fnPower.remove({ function: name, quality: q });
-      this.fnCores.remove({ function: name });
+    for (const [name, fs] of this.series) {
+      if (next.get(name) === fs) continue;
+      this.fnPower.remove({ function: name, quality: fs.quality });
+      if (!next.has(name)) this.fnCores.remove({ function: name });
     }
-    this.functionsShown = now;
+    this.series = next;
 
     if (this.methodShown !== s.attribution) {
       this.modelError.reset();
@@ -181,6 +198,24 @@ export class PrometheusExporter {
     this.frequency.set(s.cpuFrequencyMhz);
     this.tickSeq.set(Number(s.seq));
     this.tickTime.set(s.timestampMs / 1000);
+  }
+
+  private seriesOf(name: string, quality: string): FunctionSeries {
+    const known = this.series.get(name);
+    if (known !== undefined && known.quality === quality) return known;
+    const fs: FunctionSeries = {
+      quality,
+      dynamic: this.fnEnergy.labels({ function: name, kind: 'dynamic', quality }),
+      total: this.fnEnergy.labels({ function: name, kind: 'total', quality }),
+      power: this.fnPower.labels({ function: name, quality }),
+      cpu: this.fnCpu.labels({ function: name }),
+      cores: this.fnCores.labels({ function: name }),
+    };
+    if (known?.invocations !== undefined) fs.invocations = known.invocations;
+    // Make the energy series exist from the first tick, even at zero energy.
+    fs.dynamic.inc(0);
+    fs.total.inc(0);
+    return fs;
   }
 
   /** The /metrics text (Prometheus exposition format). */
