@@ -65,9 +65,11 @@ export class AssignmentService {
     const host = this.registry.get(req.hostId);
     validateAssignment(host, req.functions);
     if (host.state !== 'up') throw new HostNotAttachedError(req.hostId);
-    const { assignment, previous } = await this.registry.issue(req.hostId, req.functions);
-    const ack = await this.awaitAck(req.hostId, assignment, ackTimeoutMs);
-    if (!ack.ok) await this.restore(req.hostId, previous, ack.errorCode === 'timeout');
+    const issued = await this.registry.issue(req.hostId, req.functions, ackTimeoutMs);
+    const ack = await this.awaitAck(req.hostId, issued.assignment, issued.ack, ackTimeoutMs);
+    // A refusal leaves the agent on its previous assignment; after a timeout it may have applied
+    // the new one late, so the previous one is pushed again (not awaited: the agent is slow).
+    if (!ack.ok) await this.restore(req.hostId, issued.previous, ack.errorCode === 'timeout' ? 'push' : 'record');
     return ack;
   }
 
@@ -86,8 +88,8 @@ export class AssignmentService {
     if (down.length > 0) throw new HostNotAttachedError(down.join('", "'));
 
     this.log.info({ hosts: reqs.length, label }, 'deploying');
-    const issued = await Promise.all(reqs.map(async (r) => ({ hostId: r.hostId, ...(await this.registry.issue(r.hostId, r.functions)) })));
-    const acks = await Promise.all(issued.map(async (i) => ({ hostId: i.hostId, ack: await this.awaitAck(i.hostId, i.assignment, ackTimeoutMs) })));
+    const issued = await Promise.all(reqs.map(async (r) => ({ hostId: r.hostId, ...(await this.registry.issue(r.hostId, r.functions, ackTimeoutMs)) })));
+    const acks = await Promise.all(issued.map(async (i) => ({ hostId: i.hostId, ack: await this.awaitAck(i.hostId, i.assignment, i.ack, ackTimeoutMs) })));
     const failed = acks.filter((a) => !a.ack.ok);
     if (failed.length === 0) {
       this.log.info({ hosts: reqs.length, label }, 'deployment applied');
@@ -98,16 +100,17 @@ export class AssignmentService {
     await Promise.all(
       issued.map(async (i) => {
         const ack = acks.find((a) => a.hostId === i.hostId)?.ack;
-        // A host that refused still runs its previous assignment; the others must be told.
-        const mustPush = ack?.ok === true || ack?.errorCode === 'timeout';
-        await this.restore(i.hostId, i.previous, mustPush, ackTimeoutMs);
+        // A host that refused still runs its previous assignment; one that applied the new one is
+        // told to go back and awaited; one that never answered is told without waiting.
+        const mode = ack?.ok === true ? 'push-and-wait' : ack?.errorCode === 'timeout' ? 'push' : 'record';
+        await this.restore(i.hostId, i.previous, mode, ackTimeoutMs);
       }),
     );
     return { ok: false, error, acks, rolledBack: true };
   }
 
-  private async awaitAck(hostId: string, assignment: Assignment, timeoutMs: number): Promise<AssignmentAck> {
-    const ack = await this.registry.waitForAck(hostId, assignment.version, timeoutMs);
+  private async awaitAck(hostId: string, assignment: Assignment, pending: Promise<AssignmentAck | undefined>, timeoutMs: number): Promise<AssignmentAck> {
+    const ack = await pending;
     if (ack === undefined) {
       const error = `no ack from host "${hostId}" for assignment version ${assignment.version} within ${timeoutMs} ms`;
       this.registry.reportFailure(hostId, assignment, error, 'timeout');
@@ -118,16 +121,18 @@ export class AssignmentService {
   }
 
   /**
-   * Makes `previous` the host's assignment again. When `push` is set the agent may be running the
-   * new one, so the old functions are re-issued under a new version and the ack awaited.
+   * Makes `previous` the host's assignment again. 'record': the agent never left it, only the
+   * registry changes. 'push': re-issue the old functions under a new version without waiting.
+   * 'push-and-wait': re-issue and wait for the ack (logged when it does not come).
    */
-  private async restore(hostId: string, previous: Assignment | undefined, push: boolean, ackTimeoutMs = DEFAULT_ACK_TIMEOUT_MS): Promise<void> {
-    if (!push) {
+  private async restore(hostId: string, previous: Assignment | undefined, mode: 'record' | 'push' | 'push-and-wait', ackTimeoutMs = DEFAULT_ACK_TIMEOUT_MS): Promise<void> {
+    if (mode === 'record') {
       await this.registry.restoreDesired(hostId, previous);
       return;
     }
-    const { assignment } = await this.registry.issue(hostId, previous?.functions ?? []);
-    const ack = await this.registry.waitForAck(hostId, assignment.version, ackTimeoutMs);
+    const { assignment, ack: pending } = await this.registry.issue(hostId, previous?.functions ?? [], mode === 'push-and-wait' ? ackTimeoutMs : undefined);
+    if (mode === 'push') return;
+    const ack = await pending;
     if (!ack?.ok) {
       this.log.error({ hostId, version: assignment.version.toString(), error: ack?.error ?? 'timeout' }, 'rollback not acknowledged');
     }

@@ -230,7 +230,11 @@ export class HostRegistry extends EventEmitter<RegistryEvents> {
    * Makes `functions` the host's assignment under a new version, pushes it to the agent and
    * returns the new assignment and the previous one. Throws NotFoundError for an unknown host.
    */
-  async issue(hostId: string, functions: Assignment['functions']): Promise<{ assignment: Assignment; previous: Assignment | undefined; sent: boolean }> {
+  async issue(
+    hostId: string,
+    functions: Assignment['functions'],
+    ackTimeoutMs?: number,
+  ): Promise<{ assignment: Assignment; previous: Assignment | undefined; sent: boolean; ack: Promise<AssignmentAck | undefined> }> {
     const e = this.entry(hostId);
     const p = e.persisted;
     const previous = p.assignment;
@@ -239,9 +243,11 @@ export class HostRegistry extends EventEmitter<RegistryEvents> {
     p.assignment = assignment;
     p.lastIssuedVersion = version;
     await this.save(e);
+    // The waiter exists before the message leaves, so a fast ack cannot slip past it.
+    const ack = ackTimeoutMs === undefined ? Promise.resolve(undefined) : this.waitForAck(hostId, version, ackTimeoutMs);
     const sent = e.channel?.sendAssignment(assignment) ?? false;
     this.log.info({ hostId, version: version.toString(), functions: functions.length, sent }, 'assignment issued');
-    return { assignment, previous, sent };
+    return { assignment, previous, sent, ack };
   }
 
   /**
@@ -255,7 +261,7 @@ export class HostRegistry extends EventEmitter<RegistryEvents> {
   }
 
   /** Resolves with the agent's ack of `version`, or undefined after `timeoutMs`. */
-  waitForAck(hostId: string, version: bigint, timeoutMs: number): Promise<AssignmentAck | undefined> {
+  private waitForAck(hostId: string, version: bigint, timeoutMs: number): Promise<AssignmentAck | undefined> {
     const e = this.entry(hostId);
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
