@@ -104,3 +104,17 @@ test('deploy with a models file lacking the live hosts\' type is bad input (exit
   assert.equal(code, EXIT.BAD_INPUT);
   assert.match(err, /host "fake-a": no model for host type "fake"/);
 });
+
+test('plan without --hosts plans over the live hosts of the registry', async (t) => {
+  const { port, files } = await setup(t);
+  let out = '';
+  let err = '';
+  const code = await runInProcess(
+    ['node', 'isawatt', 'plan', '-w', files.workload, '-m', files.models, '-p', 'all', '--coordinator', `127.0.0.1:${port}`, '--json'],
+    { stdout: (s) => (out += s), stderr: (s) => (err += s), env: {}, stdoutIsTty: false },
+  );
+  assert.equal(code, EXIT.OK, err);
+  const res = JSON.parse(out) as { plans: { policy: string; assignments: { host: string }[] }[] };
+  assert.equal(res.plans.length, 6);
+  for (const p of res.plans) assert.ok(p.assignments.every((a) => a.host === 'fake-a' || a.host === 'fake-b'), p.policy);
+});
