@@ -84,7 +84,7 @@ export class MqttBridge implements Service {
     this.startedAtMs = this.now();
   }
 
-  async init(): Promise<void> {
+  init(): Promise<void> {
     const url = this.opts.brokerUrl();
     const clientId = this.cfg.clientId ?? `isawatt-coordinator-${this.opts.cluster}`;
     this.log.info({ mqtt: describeMqttConfig(this.cfg), topicPrefix: this.topics.prefix, clientId }, 'mqtt bridge starting');
@@ -115,7 +115,7 @@ export class MqttBridge implements Service {
       },
     });
     this.connection.start();
-    await Promise.resolve();
+    return Promise.resolve();
   }
 
   async run(signal: AbortSignal): Promise<void> {

@@ -2,7 +2,8 @@
 // broker if asked, PDU store, bridge) in init order, plus the handles other parts need (the PDU
 // store for the Control service and run reports, the bridge for Health and run markers).
 import { join } from 'node:path';
-import type { Logger, Service } from '@isawatt/common';
+import { ConfigError, type Logger, type Service } from '@isawatt/common';
+import { topicMatches } from '../pdu/parse.js';
 import { PduService } from '../pdu/pdu-service.js';
 import type { PduIngest } from '../pdu/ingest.js';
 import type { PduStore } from '../pdu/store.js';
@@ -10,6 +11,7 @@ import type { BridgeSource } from './bridge-source.js';
 import { MqttBridge } from './bridge.js';
 import type { MqttConfig } from './config.js';
 import { EmbeddedBroker } from './embedded-broker.js';
+import { Topics } from './topics.js';
 
 export interface MqttWiring {
   /** Services in init order (broker before bridge). Empty when mqtt.broker is "off". */
@@ -37,6 +39,15 @@ export function createMqtt(opts: CreateMqttOptions): MqttWiring {
   const cfg = opts.config;
   if (cfg.broker === 'off') {
     return { services: [], bridge: undefined, broker: undefined, pduStore: undefined, pduIngest: undefined, status: () => 'disabled' };
+  }
+  // A PDU filter that matches our own feed would feed 20k messages/s back into the PDU ingest.
+  const prefix = cfg.topicPrefix ?? Topics.defaultPrefix(opts.cluster);
+  const loops = cfg.pdu.sources.filter((s) => topicMatches(s.topicFilter, `${prefix}/hosts/h/power`) || topicMatches(s.topicFilter, `${prefix}/placement`));
+  if (loops.length > 0) {
+    throw new ConfigError(
+      loops.map((s) => `mqtt.pdu.sources: topicFilter "${s.topicFilter}" matches the coordinator's own topics under "${prefix}"; narrow it to the PDU's topics`),
+      'coordinator config',
+    );
   }
   const services: Service[] = [];
   let broker: EmbeddedBroker | undefined;

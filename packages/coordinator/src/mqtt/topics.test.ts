@@ -2,6 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Topics, topicLevel } from './topics.js';
 import { describeMqttConfig, mqttConfigSchema, redactUrl } from './config.js';
+import { createMqtt } from './create-mqtt.js';
+import { FakeBridgeSource } from './fake-bridge-source.js';
+import { ConfigError, silentLogger } from '@isawatt/common';
 
 test('names become exactly one topic level and cannot act as wildcards', () => {
   assert.equal(topicLevel('xeon-1'), 'xeon-1');
@@ -34,4 +37,12 @@ test('credentials never appear in the loggable view of the config', () => {
   const text = JSON.stringify(describeMqttConfig(cfg));
   assert.doesNotMatch(text, /s3cret|hunter2|"user"|user@/);
   assert.equal(redactUrl('mqtt://a:b@h:1883'), 'mqtt://h:1883');
+});
+
+test('a PDU filter that would swallow the coordinator\'s own feed is refused', () => {
+  const config = mqttConfigSchema.parse({ broker: 'embedded', pdu: { sources: [{ topicFilter: 'isawatt/#', outlet: { topicLevel: 1 }, hosts: { a: 'h' } }] } });
+  assert.throws(
+    () => createMqtt({ config, cluster: 'lab', stateDir: undefined, source: new FakeBridgeSource(), log: silentLogger() }),
+    (err: unknown) => err instanceof ConfigError && /matches the coordinator's own topics under "isawatt\/lab"/.test(err.message),
+  );
 });
