@@ -144,17 +144,66 @@ interface WorkerMessage {
   code?: number | null;
 }
 
-async function runWasm(data: Record<string, unknown>, opts: MiniZincRunOptions): Promise<MiniZincRun> {
-  const started = performance.now();
+// One warm worker is kept between solves: a fresh one must compile 18 MB of WebAssembly and its
+// first flattening runs on unoptimised code (seconds on a busy machine); a reused one announces
+// 'ready' again after each solve. It is unref'd while idle (it never keeps the process alive) and
+// shutdownMiniZinc() terminates it. A solve that is cut is cancelled by terminating its worker.
+let idleWorker: Worker | undefined;
+
+async function acquireWorker(): Promise<Worker> {
+  const reuse = idleWorker;
+  if (reuse) {
+    idleWorker = undefined;
+    reuse.ref();
+    return reuse;
+  }
   const { dir, worker: code } = wasmFiles();
   const w = new Worker(code, { eval: true });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      w.once('error', reject);
+      const onMessage = (msg: WorkerMessage): void => {
+        if (msg.type !== 'ready') return;
+        w.off('message', onMessage);
+        w.off('error', reject);
+        resolve();
+      };
+      w.on('message', onMessage);
+      w.postMessage({ wasmURL: dir + 'minizinc.wasm', dataURL: dir + 'minizinc.data' });
+    });
+  } catch (err) {
+    await w.terminate();
+    throw err;
+  }
+  return w;
+}
+
+/** Keeps a worker that finished cleanly for the next solve, once it says it is ready again. */
+function releaseWorker(w: Worker): void {
+  w.removeAllListeners('message');
+  w.removeAllListeners('error');
+  w.on('error', () => void w.terminate());
+  w.on('message', (msg: WorkerMessage) => {
+    if (msg.type !== 'ready') return;
+    w.removeAllListeners('message');
+    if (idleWorker) void w.terminate();
+    else idleWorker = w;
+  });
+  w.unref();
+}
+
+async function runWasm(data: Record<string, unknown>, opts: MiniZincRunOptions): Promise<MiniZincRun> {
+  const started = performance.now();
+  const w = await acquireWorker();
   let host: unknown = null;
   let status = 'UNKNOWN';
   let statistics: Record<string, unknown> = {};
   let error: string | undefined;
+  let clean = false;
   try {
     const outcome = await new Promise<'exit' | 'cut'>((resolve, reject) => {
-      const timer = setTimeout(() => resolve('cut'), opts.timeLimitMs + GRACE_MS);
+      // The hard cut also covers flattening, which is slow in WebAssembly: a wider grace than native.
+      const timer = setTimeout(() => resolve('cut'), 2 * opts.timeLimitMs + 5000);
       const onAbort = (): void => resolve('cut');
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       const done = (): void => {
@@ -167,14 +216,6 @@ async function runWasm(data: Record<string, unknown>, opts: MiniZincRunOptions):
       });
       w.on('message', (msg: WorkerMessage) => {
         switch (msg.type) {
-          case 'ready':
-            w.postMessage({
-              jsonStream: true,
-              files: { 'placement.mzn': modelSource(), 'data.json': JSON.stringify(data) },
-              args: ['--solver', opts.solver, '--time-limit', String(opts.timeLimitMs), '-s', '-i',
-                '--output-mode', 'json', 'placement.mzn', 'data.json'],
-            });
-            break;
           case 'solution':
             host = msg.output?.json?.host ?? null;
             status = 'SATISFIED';
@@ -197,17 +238,26 @@ async function runWasm(data: Record<string, unknown>, opts: MiniZincRunOptions):
             break;
         }
       });
-      w.postMessage({ wasmURL: dir + 'minizinc.wasm', dataURL: dir + 'minizinc.data' });
+      w.postMessage({
+        jsonStream: true,
+        files: { 'placement.mzn': modelSource(), 'data.json': JSON.stringify(data) },
+        args: ['--solver', opts.solver, '--time-limit', String(opts.timeLimitMs), '-s', '-i', '--output-mode', 'json', 'placement.mzn', 'data.json'],
+      });
     });
+    clean = outcome === 'exit';
     if (outcome === 'cut') status = 'TIMEOUT';
     else if (error !== undefined) throw new Error(`minizinc (wasm, ${opts.solver}): ${error}`);
     return { status, host, statistics, elapsedMs: performance.now() - started };
   } finally {
-    await w.terminate();
+    if (clean) releaseWorker(w);
+    else await w.terminate();
   }
 }
 
-/** Stops any native minizinc process the package still runs (for tests and shutdown). */
+/** Stops any native minizinc process the package still runs and the idle WASM worker (tests, shutdown). */
 export function shutdownMiniZinc(): void {
   MiniZinc.shutdown();
+  const w = idleWorker;
+  idleWorker = undefined;
+  if (w) void w.terminate();
 }
