@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Attributor } from '../attribution/attributor.js';
+import type { FrequencyReader } from '../frequency/frequency-reader.js';
 import type { FunctionRuntime, PlacementInfo } from '../runtime/function-runtime.js';
 import type { EnergyDomainInfo, EnergyMeter, MeterSample } from '../sensors/energy-meter.js';
 import type { Clock } from './clock.js';
@@ -187,4 +188,42 @@ test('run() ticks on its own and stops when aborted', async (t) => {
   assert.equal(count, 3);
   assert.equal(m.snapshot()?.seq, 3n);
   assert.throws(() => m.setIntervalMs(2), /expected an integer >= 10 ms/);
+});
+
+test('frequency: mean over the function CPUs with a figure; per-socket means go to the attributor', async (t) => {
+  const { root } = procDir(t);
+  const clock = new StepClock();
+  const frequency: FrequencyReader = {
+    kind: 'cppc',
+    init: () => Promise.resolve(),
+    cpus: () => [0, 1, 2],
+    notes: () => [],
+    sample: (nowMs) =>
+      Promise.resolve({
+        timestampMs: nowMs,
+        intervalMs: 1000,
+        mhzBySocket: new Map([[0, 2000], [1, 3000]]),
+        cores: [
+          { cpu: 0, socket: 0, mhz: 2000 },
+          { cpu: 1, socket: 0, mhz: null },
+          { cpu: 2, socket: 1, mhz: 3000 },
+        ],
+        cached: false,
+        warnings: [],
+      }),
+  };
+  let seenBySocket: ReadonlyMap<number, number> | undefined;
+  const attributor: Attributor = {
+    method: 'cputime-share',
+    attribute: (input) => {
+      seenBySocket = input.frequencyMhzBySocket;
+      return { method: 'cputime-share', modelErrorW: -1, idleEnergyUj: input.hostEnergyUj, functions: [] };
+    },
+  };
+  const m = new TelemetryMonitor({ procfsRoot: root, intervalMs: 1000, log: silentLogger(), socketOfCpu: new Map(), clock, processFigures: proc, frequency, functionCpus: [1, 2], attributor });
+  await m.init();
+  clock.advance(1000);
+  const s = await m.tick();
+  assert.equal(s.cpuFrequencyMhz, 3000, 'cpu 1 is idle (no figure), cpu 0 is not a function CPU');
+  assert.deepEqual([...(seenBySocket ?? new Map())], [[0, 2000], [1, 3000]]);
 });

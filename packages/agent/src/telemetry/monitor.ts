@@ -9,6 +9,7 @@ import type { Logger, Service } from '@isawatt/common';
 import { EventEmitter } from 'node:events';
 import type { AttributionResult, Attributor } from '../attribution/attributor.js';
 import type { ActivitySample, ActivitySource } from '../counters/activity-source.js';
+import type { FrequencyReader, FrequencySample } from '../frequency/frequency-reader.js';
 import type { FunctionRuntime } from '../runtime/function-runtime.js';
 import type { EnergyMeter, MeterSample } from '../sensors/energy-meter.js';
 import { systemClock, type Clock } from './clock.js';
@@ -43,6 +44,10 @@ export interface MonitorOptions {
   readonly activity?: ActivitySource | undefined;
   readonly attributor?: Attributor | undefined;
   readonly runtime?: FunctionRuntime | undefined;
+  /** Initialised by its creator; sampled once a tick (it rate-limits costly reads itself). */
+  readonly frequency?: FrequencyReader | undefined;
+  /** CPUs whose mean frequency is reported (the function CPUs); all sampled CPUs when empty. */
+  readonly functionCpus?: readonly number[];
   readonly clock?: Clock;
   readonly processFigures?: ProcessFigures;
 }
@@ -108,6 +113,7 @@ export class TelemetryMonitor extends EventEmitter<{ snapshot: [TickSnapshot] }>
     this.prevAgentCpuUs = this.proc.cpuTimeUs();
     this.prevStat = await this.readStat();
     if (this.opts.meter) await this.sampleMeter(this.clock.nowMs());
+    if (this.opts.frequency) await this.sampleFrequency(this.clock.nowMs());
     if (this.opts.activity && this.opts.runtime) {
       await this.sampleActivity(this.clock.nowMs());
     }
@@ -164,6 +170,25 @@ export class TelemetryMonitor extends EventEmitter<{ snapshot: [TickSnapshot] }>
     }
   }
 
+  private async sampleFrequency(nowMs: number): Promise<FrequencySample | undefined> {
+    const reader = this.opts.frequency;
+    if (!reader) return undefined;
+    try {
+      return await reader.sample(nowMs);
+    } catch (err) {
+      this.log.debug({ reader: reader.kind, err }, 'frequency sample failed; reported as 0 (unknown)');
+      return undefined;
+    }
+  }
+
+  /** Mean MHz over the function CPUs that have a figure (all sampled CPUs when none are listed). */
+  private meanFrequencyMhz(f: FrequencySample | undefined): number {
+    if (!f) return 0;
+    const wanted = new Set(this.opts.functionCpus ?? []);
+    const figures = f.cores.filter((c) => c.mhz !== null && (wanted.size === 0 || wanted.has(c.cpu))).map((c) => c.mhz as number);
+    return figures.length === 0 ? 0 : figures.reduce((a, b) => a + b, 0) / figures.length;
+  }
+
   private async sampleActivity(nowMs: number): Promise<ActivitySample | undefined> {
     const { activity, runtime } = this.opts;
     if (!activity || !runtime) return undefined;
@@ -207,6 +232,7 @@ export class TelemetryMonitor extends EventEmitter<{ snapshot: [TickSnapshot] }>
       hostEnergyUj = meterSample.domains.reduce((sum, d) => (d.inHostTotal ? sum + d.energyUj : sum), 0n);
     }
 
+    const freq = await this.sampleFrequency(nowMs);
     const activity = await this.sampleActivity(nowMs);
     let attribution: AttributionResult = { method: 'none', modelErrorW: -1, idleEnergyUj: hostEnergyUj, functions: [] };
     if (this.opts.attributor) {
@@ -219,7 +245,7 @@ export class TelemetryMonitor extends EventEmitter<{ snapshot: [TickSnapshot] }>
           domains: meterSample?.domains ?? [],
           activity,
           cpuUtilization: util.host,
-          frequencyMhzBySocket: new Map(),
+          frequencyMhzBySocket: freq?.mhzBySocket ?? new Map<number, number>(),
           socketOfCpu: this.opts.socketOfCpu,
         });
       } catch (err) {
@@ -239,7 +265,7 @@ export class TelemetryMonitor extends EventEmitter<{ snapshot: [TickSnapshot] }>
       intervalMs,
       cpuUtilization: util.host,
       cpuUtilizationPerCpu: util.perCpu,
-      cpuFrequencyMhz: 0,
+      cpuFrequencyMhz: this.meanFrequencyMhz(freq),
       hostEnergyUj,
       hostPowerW: powerOf(hostEnergyUj, intervalMs),
       hostQuality,
