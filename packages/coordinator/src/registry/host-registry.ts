@@ -85,7 +85,7 @@ export class HostRegistry extends EventEmitter<RegistryEvents> {
     for (const p of restored) this.hosts.set(p.hostId, this.newEntry(p, 'down', now));
     if (restored.length > 0) this.log.info({ hosts: restored.map((h) => h.hostId) }, 'hosts restored from state directory');
     const sweepMs = Math.max(50, Math.min(1000, Math.floor(this.opts.hostDownAfterMs / 4)));
-    this.sweepTimer = setInterval(() => this.sweep(), sweepMs);
+    this.sweepTimer = setInterval(() => this.checkLiveness(), sweepMs);
     this.sweepTimer.unref();
     this.flushTimer = setInterval(() => void this.flushDirty(), this.opts.flushIntervalMs);
     this.flushTimer.unref();
@@ -131,17 +131,21 @@ export class HostRegistry extends EventEmitter<RegistryEvents> {
       this.hosts.set(hello.hostId, e);
       this.log.info({ hostId: hello.hostId, arch: hello.arch, sockets: hello.sockets, cores: hello.physicalCores }, 'new host registered');
     }
-    if (e.channel) {
-      this.log.warn({ hostId: hello.hostId, oldPeer: e.peer, peer }, 'host attached again; closing its previous stream');
-      e.channel.close('replaced by a newer stream of the same host');
-    }
+    const previous = e.channel;
+    const previousPeer = e.peer;
     const p = e.persisted;
     p.hello = hello;
     p.lastSeenMs = now;
+    // Switch to the new stream before closing the old one, so the old stream's end (which calls
+    // detach with its own attachment id) is recognised as stale and does not mark the host down.
     e.channel = channel;
     e.attachmentId = this.nextAttachmentId++;
     e.peer = peer;
     e.peerCertCn = peerCertCn;
+    if (previous) {
+      this.log.warn({ hostId: hello.hostId, oldPeer: previousPeer, peer }, 'host attached again; closing its previous stream');
+      previous.close('replaced by a newer stream of the same host');
+    }
     const lastSeqStored = p.lastSeqBySession[hello.sessionId] ?? 0n;
     // Remember the session now (as the newest) so its watermark is kept even before the first report.
     const sessions = trimSessions(p.lastSeqBySession, hello.sessionId);
@@ -348,7 +352,8 @@ export class HostRegistry extends EventEmitter<RegistryEvents> {
     }
   }
 
-  private sweep(): void {
+  /** Marks hosts silent for longer than hostDownAfterMs down (run by a timer; public for tests). */
+  checkLiveness(): void {
     const now = this.now();
     for (const e of this.hosts.values()) {
       const silentMs = now - e.persisted.lastSeenMs;

@@ -55,7 +55,9 @@ class Problems {
   }
   u64(value: string, field: string): bigint {
     try {
-      return toBigInt(value, field);
+      const v = toBigInt(value, field);
+      if (v < 0n) throw new RangeError('negative');
+      return v;
     } catch {
       this.list.push(`${field}: expected an unsigned integer, got "${value}"`);
       return 0n;

@@ -1,0 +1,46 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from '@isawatt/common';
+import { loadCoordinatorConfig } from './config.js';
+
+test('defaults < file < environment < flags', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'isawatt-config-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const file = join(dir, 'c.yaml');
+  await writeFile(file, 'cluster: from-file\nhostDownAfterMs: 7000\nlisten: 127.0.0.1:7100\n');
+  const defaults = loadCoordinatorConfig({ env: {} }).config;
+  assert.equal(defaults.listen, '127.0.0.1:7000');
+  assert.equal(defaults.hostDownAfterMs, 5000);
+  assert.equal(defaults.mqtt.broker, 'off');
+  const { config } = loadCoordinatorConfig({
+    file,
+    env: { ISAWATT_HOST_DOWN_AFTER_MS: '8000', ISAWATT_CLUSTER: 'from-env' },
+    flags: { cluster: 'from-flag', listen: undefined },
+  });
+  assert.equal(config.cluster, 'from-flag');
+  assert.equal(config.hostDownAfterMs, 8000);
+  assert.equal(config.listen, '127.0.0.1:7100');
+});
+
+test('every problem is listed at once; TLS pairs are checked even when other keys fail', () => {
+  assert.throws(
+    () => loadCoordinatorConfig({ env: {}, flags: { listen: 'nope', hostDownAfterMs: 10, 'tls.keyFile': '/k.pem', logLevel: 'chatty' } }),
+    (err: ConfigError) => {
+      assert.ok(err instanceof ConfigError);
+      const keys = err.issues.map((i) => i.split(':')[0]);
+      assert.deepEqual(keys.sort(), ['hostDownAfterMs', 'listen', 'logLevel', 'tls.certFile'].sort());
+      return true;
+    },
+  );
+});
+
+test('plaintext on a non-loopback address needs insecure; TLS or insecure make it valid', () => {
+  assert.throws(() => loadCoordinatorConfig({ env: {}, flags: { listen: '0.0.0.0:7000' } }), /plaintext gRPC on non-loopback address 0\.0\.0\.0:7000 refused/);
+  assert.equal(loadCoordinatorConfig({ env: {}, flags: { listen: '0.0.0.0:7000', insecure: true } }).config.insecure, true);
+  const tls = loadCoordinatorConfig({ env: {}, flags: { listen: '[::]:7000', 'tls.certFile': '/c.pem', 'tls.keyFile': '/k.pem', 'tls.caFile': '/ca.pem' } });
+  assert.equal(tls.config.tls.caFile, '/ca.pem');
+  assert.throws(() => loadCoordinatorConfig({ env: {}, flags: { 'tls.caFile': '/ca.pem' } }), /tls\.certFile: required with tls\.caFile/);
+});

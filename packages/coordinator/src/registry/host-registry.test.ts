@@ -1,0 +1,158 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { silentLogger } from '@isawatt/common';
+import { StateStore } from '../store/state-store.js';
+import { HostRegistry, type AgentChannel } from './host-registry.js';
+import type { Assignment, HostHello, TelemetryTick } from './types.js';
+
+const hello = (hostId: string, sessionId = 's1'): HostHello => ({
+  hostId,
+  arch: 'x86_64',
+  cpuModel: 'test cpu',
+  sockets: 2,
+  physicalCores: 32,
+  logicalCpus: 64,
+  functionCpus: [2, 3, 4, 5],
+  hostType: 'test',
+  energySources: [],
+  counterSource: 'cgroup-cputime',
+  pinning: 'sched-affinity',
+  catalogue: [{ name: 'f', version: '1', runtime: 'node', category: 'test', runnable: true, unavailableReason: '' }],
+  agentVersion: 'test',
+  sessionId,
+  emulated: false,
+  emulatedProfile: '',
+  runningAssignmentVersion: 0n,
+  memoryBytes: 1n << 40n,
+  idlePowerW: 0,
+});
+
+const tick = (seq: bigint, sessionId = 's1'): TelemetryTick => ({
+  seq,
+  timestampMs: 1_700_000_000_000 + Number(seq) * 1000,
+  intervalMs: 1000,
+  sessionId,
+  cpuUtilization: 0.5,
+  cpuUtilizationPerCpu: [],
+  cpuFrequencyMhz: 0,
+  hostEnergyUj: 100_000_000n,
+  hostPowerW: 100,
+  hostQuality: 'measured',
+  energySource: 'rapl',
+  domains: [],
+  attribution: 'none',
+  modelErrorW: -1,
+  idleEnergyUj: 100_000_000n,
+  functions: [],
+  assignmentVersion: 0n,
+  agentCpuTimeUs: 0n,
+  agentRssBytes: 0n,
+});
+
+function channel(sent: Assignment[] = []): AgentChannel & { closed: string[] } {
+  const closed: string[] = [];
+  return { closed, sendAssignment: (a) => (sent.push(a), true), close: (r) => void closed.push(r) };
+}
+
+test('reports are stored once per (host, session, seq); duplicates are counted and not emitted', async () => {
+  const reg = new HostRegistry({ store: undefined, hostDownAfterMs: 1000, flushIntervalMs: 1000, log: silentLogger() });
+  const emitted: bigint[] = [];
+  reg.on('telemetry', (_h, r) => emitted.push(r.seq));
+  const { attachmentId } = await reg.attach(hello('h1'), channel(), 'peer', '');
+  assert.equal(reg.ingest('h1', attachmentId, tick(1n)), 'stored');
+  assert.equal(reg.ingest('h1', attachmentId, tick(2n)), 'stored');
+  assert.equal(reg.ingest('h1', attachmentId, tick(2n)), 'duplicate');
+  assert.equal(reg.ingest('h1', attachmentId, tick(1n)), 'duplicate');
+  // Another session of the same host has its own sequence.
+  assert.equal(reg.ingest('h1', attachmentId, tick(1n, 's2')), 'stored');
+  assert.deepEqual(emitted, [1n, 2n, 1n]);
+  const v = reg.get('h1');
+  assert.equal(v.reportsReceived, 3);
+  assert.equal(v.reportsDuplicate, 2);
+  // A stale attachment (an older stream of the same host) cannot write.
+  assert.equal(reg.ingest('h1', attachmentId + 99, tick(3n)), 'stale-attachment');
+  await reg.stop();
+});
+
+test('liveness: silent hosts go down after hostDownAfterMs, a message brings them back; events fire once', async () => {
+  let now = 1000;
+  const reg = new HostRegistry({ store: undefined, hostDownAfterMs: 5000, flushIntervalMs: 1000, log: silentLogger(), now: () => now });
+  const events: string[] = [];
+  reg.on('host-up', (h) => events.push(`up:${h.hostId}`));
+  reg.on('host-down', (h, reason) => events.push(`down:${h.hostId}:${reason.split(' ')[0]}`));
+  const { attachmentId } = await reg.attach(hello('h1'), channel(), 'peer', '');
+  now += 5000;
+  reg.checkLiveness();
+  assert.equal(reg.get('h1').state, 'up', 'exactly at the limit it is still up');
+  now += 1;
+  reg.checkLiveness();
+  reg.checkLiveness();
+  assert.equal(reg.get('h1').state, 'down');
+  reg.ingest('h1', attachmentId, tick(1n));
+  assert.equal(reg.get('h1').state, 'up');
+  reg.detach('h1', attachmentId, 'stream ended by agent');
+  assert.equal(reg.get('h1').state, 'down');
+  assert.deepEqual(events, ['up:h1', 'down:h1:silent', 'up:h1', 'down:h1:stream']);
+  await reg.stop();
+});
+
+test('a second stream of the same host replaces the first', async () => {
+  const reg = new HostRegistry({ store: undefined, hostDownAfterMs: 5000, flushIntervalMs: 1000, log: silentLogger() });
+  const downs: string[] = [];
+  reg.on('host-down', (h) => downs.push(h.hostId));
+  let a = { attachmentId: 0 };
+  // Like the AgentLink service: closing a stream detaches it with its own attachment id.
+  const first: AgentChannel & { closed: string[] } = {
+    closed: [],
+    sendAssignment: () => true,
+    close(reason) {
+      this.closed.push(reason);
+      reg.detach('h1', a.attachmentId, reason);
+    },
+  };
+  a = await reg.attach(hello('h1'), first, 'p1', '');
+  const b = await reg.attach(hello('h1'), channel(), 'p2', '');
+  assert.equal(first.closed.length, 1);
+  assert.deepEqual(downs, [], 'no host-down while a stream replaces another');
+  // The old stream's end must not mark the host down.
+  reg.detach('h1', a.attachmentId, 'old stream closed');
+  assert.equal(reg.get('h1').state, 'up');
+  assert.equal(reg.get('h1').peer, 'p2');
+  assert.notEqual(a.attachmentId, b.attachmentId);
+  await reg.stop();
+});
+
+test('watermarks, hosts and assignments survive a restart through the state directory', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'isawatt-registry-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const store1 = new StateStore(dir, silentLogger());
+  await store1.init('c');
+  const reg1 = new HostRegistry({ store: store1, hostDownAfterMs: 5000, flushIntervalMs: 1000, log: silentLogger() });
+  await reg1.start();
+  const sent: Assignment[] = [];
+  const { attachmentId } = await reg1.attach(hello('h1'), channel(sent), 'peer', '');
+  for (let s = 1n; s <= 7n; s++) reg1.ingest('h1', attachmentId, tick(s));
+  const issued = await reg1.issue('h1', [{ function: 'f', cores: 2, rateRps: 5, arrival: '' }]);
+  assert.equal(issued.assignment.version, 1n);
+  assert.equal(sent.length, 1);
+  await reg1.stop();
+
+  const store2 = new StateStore(dir, silentLogger());
+  await store2.init('c');
+  const reg2 = new HostRegistry({ store: store2, hostDownAfterMs: 5000, flushIntervalMs: 1000, log: silentLogger() });
+  await reg2.start();
+  const h = reg2.get('h1');
+  assert.equal(h.state, 'down');
+  assert.equal(h.hello.physicalCores, 32);
+  assert.equal(h.hello.memoryBytes, 1n << 40n);
+  assert.equal(h.assignment?.version, 1n);
+  const again = await reg2.attach(hello('h1'), channel(), 'peer', '');
+  assert.equal(again.lastSeqStored, 7n);
+  assert.equal(again.assignment?.functions[0]?.cores, 2);
+  // Versions continue from the stored one.
+  assert.equal((await reg2.issue('h1', [])).assignment.version, 2n);
+  await reg2.stop();
+});

@@ -1,0 +1,91 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { silentLogger } from '@isawatt/common';
+import { StateStore } from './state-store.js';
+import { decodeHostFile, encodeHostFile } from './host-file.js';
+import type { PersistedHost } from '../registry/types.js';
+
+const host: PersistedHost = {
+  hostId: 'altra-01',
+  hello: {
+    hostId: 'altra-01',
+    arch: 'aarch64',
+    cpuModel: 'Ampere(R) Altra(R) Max Processor M128-30',
+    sockets: 1,
+    physicalCores: 128,
+    logicalCpus: 128,
+    functionCpus: [1, 2, 3],
+    hostType: 'altra-max-m128-30',
+    energySources: [{ kind: 'xgene-hwmon', path: '/sys/class/hwmon/hwmon0', quality: 'measured', domains: ['cpu-0', 'io-0'], primary: true, detail: '' }],
+    counterSource: 'perf',
+    pinning: 'cgroup-v2-cpuset',
+    catalogue: [],
+    agentVersion: '0.1.0',
+    sessionId: 'abc',
+    emulated: false,
+    emulatedProfile: '',
+    runningAssignmentVersion: 3n,
+    memoryBytes: 270_000_000_000n,
+    idlePowerW: 62.5,
+  },
+  registeredAtMs: 1,
+  lastSeenMs: 2,
+  lastSeqBySession: { abc: 18_446_744_073_709_551_615n },
+  assignment: { version: 3n, functions: [{ function: 'f', cores: 4, rateRps: 12.5, arrival: 'poisson' }], issuedAtMs: 5 },
+  lastIssuedVersion: 3n,
+  ackedAssignmentVersion: 3n,
+  placements: [{ function: 'f', cpus: [1, 2, 3, 4], workerPids: [10, 11, 12, 13] }],
+};
+
+test('host files round-trip, including uint64 values above 2^53', () => {
+  assert.deepEqual(decodeHostFile(encodeHostFile(host), 'x.json'), host);
+});
+
+test('a malformed host file is refused with its path and every problem', () => {
+  const doc = JSON.parse(encodeHostFile(host)) as { host: Record<string, unknown> & { hello: Record<string, unknown> } };
+  doc.host.hello.sockets = -1;
+  doc.host.lastSeenMs = 'yesterday';
+  doc.host.ackedAssignmentVersion = '-3';
+  assert.throws(
+    () => decodeHostFile(JSON.stringify(doc), '/state/hosts/altra-01.json'),
+    (err: Error) => {
+      assert.match(err.message, /^\/state\/hosts\/altra-01\.json: /);
+      assert.match(err.message, /host\.hello\.sockets/);
+      assert.match(err.message, /host\.lastSeenMs/);
+      assert.match(err.message, /host\.ackedAssignmentVersion/);
+      return true;
+    },
+  );
+  assert.throws(() => decodeHostFile('{', 'y.json'), /y\.json: not valid JSON/);
+});
+
+test('the store writes atomically, reloads, removes crash leftovers and refuses foreign directories', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'isawatt-store-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const s = new StateStore(dir, silentLogger());
+  await s.init('lab');
+  // Many saves in a burst coalesce; the last content wins.
+  await Promise.all([1, 2, 3, 4, 5].map((v) => s.saveHost({ ...host, lastSeenMs: v })));
+  await s.flush();
+  await writeFile(join(dir, 'hosts', '.altra-01.json.123.abcd.tmp'), 'half a file');
+  const s2 = new StateStore(dir, silentLogger());
+  await s2.init('lab');
+  assert.deepEqual(await readdir(join(dir, 'hosts')), ['altra-01.json']);
+  const [loaded] = await s2.loadHosts();
+  assert.equal(loaded?.lastSeenMs, 5);
+  assert.equal(loaded?.hello.memoryBytes, 270_000_000_000n);
+  assert.match(await readFile(join(dir, 'state.json'), 'utf8'), /"kind": "isawatt.coordinator.state"/);
+
+  await rejectsHostId(s2);
+  const foreign = await mkdtemp(join(tmpdir(), 'isawatt-store-foreign-'));
+  t.after(() => rm(foreign, { recursive: true, force: true }));
+  await writeFile(join(foreign, 'state.json'), '{"kind":"something-else"}');
+  await assert.rejects(new StateStore(foreign, silentLogger()).init('lab'), /not an isawatt coordinator state directory/);
+});
+
+async function rejectsHostId(s: StateStore): Promise<void> {
+  await assert.rejects(s.saveHost({ ...host, hostId: '../../etc/passwd' }), /cannot be stored/);
+}
