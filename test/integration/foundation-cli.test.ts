@@ -26,7 +26,7 @@ test('CLI: config problems, unknown host, unreachable coordinator, malformed req
   await writeFile(withUnknown, 'listen: 127.0.0.1:7000\nflavour: vanilla\n');
   const port = await freePort();
   const deadPort = await freePort();
-  await startCoordinator(t, { port, stateDir: join(dir, 'state') });
+  const coordinator = await startCoordinator(t, { port, stateDir: join(dir, 'state') });
   const at = ['--coordinator', `127.0.0.1:${port}`];
 
   const [config, unknownKey, plaintext, plaintextOk, notFound, unreachable, malformed, badSpec, unknownCmd, help, hostHelp] = await Promise.all([
@@ -71,4 +71,9 @@ test('CLI: config problems, unknown host, unreachable coordinator, malformed req
   assert.equal(hostHelp.code, 0);
   assert.match(hostHelp.stdout, /--coordinator <host:port>/);
   assert.match(hostHelp.stdout, /--json/);
+
+  // Graceful stop on SIGTERM: exit 0 after the services shut down.
+  const exit = await coordinator.stop('SIGTERM');
+  assert.equal(exit.code, 0, coordinator.tail());
+  assert.ok(coordinator.lines.some((l) => l.includes('"msg":"coordinator stopped"')), coordinator.tail());
 });

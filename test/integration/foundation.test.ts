@@ -49,8 +49,24 @@ test('two real agents register with the right hardware; a killed agent goes down
     return hosts.length === 2 && hosts.every((h) => h.state === 'HOST_STATE_UP' && h.has_last_report) ? hosts : undefined;
   });
 
-  // (a) through the real CLI.
-  const r = await runCli(['hosts', '--json', '--coordinator', `127.0.0.1:${port}`]);
+  // (a) through the real CLI; live telemetry through `watch` (JSON events and plain lines).
+  const [r, watchJson, watchLines] = await Promise.all([
+    runCli(['hosts', '--json', '--coordinator', `127.0.0.1:${port}`]),
+    runCli(['watch', '--json', '--count', '4', '--coordinator', `127.0.0.1:${port}`]),
+    runCli(['watch', '--host', 'altra-1', '--count', '2', '--coordinator', `127.0.0.1:${port}`]),
+  ]);
+  assert.equal(watchJson.code, 0, watchJson.stderr);
+  const events = watchJson.stdout.trim().split('\n').map((l) => JSON.parse(l) as wire.TelemetryEvent__Output);
+  assert.equal(events.length, 4);
+  for (const ev of events) {
+    assert.ok(['xeon-1', 'altra-1'].includes(ev.host_id));
+    assert.ok(ev.report && BigInt(ev.report.seq) > 0n);
+    assert.match(ev.report.host_quality, /^QUALITY_/);
+  }
+  assert.equal(watchLines.code, 0, watchLines.stderr);
+  const lines = watchLines.stdout.trim().split('\n').filter((l) => / seq=/.test(l));
+  assert.equal(lines.length, 2, watchLines.stdout);
+  for (const l of lines) assert.match(l, / altra-1 seq=\d+ power=[\d.]+W\((measured|modelled|estimated|emulated|unknown),/);
   assert.equal(r.code, 0, r.stderr);
   const listed = (JSON.parse(r.stdout) as wire.ListHostsResponse__Output).hosts;
   const byId = new Map(listed.map((h) => [h.host_id, h]));
