@@ -149,6 +149,7 @@ interface WorkerMessage {
 // 'ready' again after each solve. It is unref'd while idle (it never keeps the process alive) and
 // shutdownMiniZinc() terminates it. A solve that is cut is cancelled by terminating its worker.
 let idleWorker: Worker | undefined;
+const REUSE_MAX_DATA_CHARS = 200_000;
 
 async function acquireWorker(): Promise<Worker> {
   const reuse = idleWorker;
@@ -195,6 +196,7 @@ function releaseWorker(w: Worker): void {
 async function runWasm(data: Record<string, unknown>, opts: MiniZincRunOptions): Promise<MiniZincRun> {
   const started = performance.now();
   const w = await acquireWorker();
+  const files = { 'placement.mzn': modelSource(), 'data.json': JSON.stringify(data) };
   let host: unknown = null;
   let status = 'UNKNOWN';
   let statistics: Record<string, unknown> = {};
@@ -240,11 +242,13 @@ async function runWasm(data: Record<string, unknown>, opts: MiniZincRunOptions):
       });
       w.postMessage({
         jsonStream: true,
-        files: { 'placement.mzn': modelSource(), 'data.json': JSON.stringify(data) },
+        files,
         args: ['--solver', opts.solver, '--time-limit', String(opts.timeLimitMs), '-s', '-i', '--output-mode', 'json', 'placement.mzn', 'data.json'],
       });
     });
-    clean = outcome === 'exit';
+    // Only small solves hand their worker on: WebAssembly memory never shrinks, so a worker that
+    // flattened a large instance is not kept.
+    clean = outcome === 'exit' && error === undefined && files['data.json'].length < REUSE_MAX_DATA_CHARS;
     if (outcome === 'cut') status = 'TIMEOUT';
     else if (error !== undefined) throw new Error(`minizinc (wasm, ${opts.solver}): ${error}`);
     return { status, host, statistics, elapsedMs: performance.now() - started };

@@ -2,7 +2,7 @@
 // objective and bound. Optimising policies always start with the in-process bound and heuristic
 // (fast, any size); an exact solver (MiniZinc or the in-process branch and bound) then improves or
 // proves the result within the time limit, and the better of the two plans is returned.
-import { ConfigError } from '@isawatt/common';
+import { ConfigError, errorMessage } from '@isawatt/common';
 import { solveBnb } from './bnb.js';
 import { lowerBound } from './bounds.js';
 import { diagnoseInfeasibility } from './diagnose.js';
@@ -89,8 +89,15 @@ async function planOptimal(p: PlacementProblem, policy: OptPolicy, opts: PlanOpt
       lowerBound: bound,
       upperBound: best ? evaluate(inst, best) : undefined,
     });
-    const r = await runMiniZinc(data.json, { ...mzn, timeLimitMs, signal: opts.signal });
     const tag = `minizinc-${mzn.backend}/${mzn.solver}`;
+    let r: Awaited<ReturnType<typeof runMiniZinc>>;
+    try {
+      r = await runMiniZinc(data.json, { ...mzn, timeLimitMs, signal: opts.signal });
+    } catch (err) {
+      // A crashed solver is not the end of planning: the heuristic plan (if any) still stands.
+      r = { status: 'ERROR', host: null, statistics: {}, elapsedMs: 0 };
+      notes.push(`${tag} failed: ${errorMessage(err)}`);
+    }
     if (r.host !== null) {
       const hostOf = fromMiniZincHosts(r.host, n, inst.m);
       if (!best || evaluate(inst, hostOf) <= evaluate(inst, best) + 1e-9) {
@@ -126,6 +133,7 @@ async function planOptimal(p: PlacementProblem, policy: OptPolicy, opts: PlanOpt
   }
   return emptyPlan(policy, 'timeout', solver, solveTimeMs, [
     `no plan found within ${timeLimitMs} ms (not proven infeasible)`,
+    ...notes,
     ...unplacedReasons(p, heur.unplaced),
   ], bound);
 }
