@@ -12,7 +12,7 @@ import { RegistryBridgeSource } from './mqtt/registry-source.js';
 import { HostRegistry } from './registry/host-registry.js';
 import { AgentLinkService } from './server/agent-link-service.js';
 import { ControlService } from './server/control-service.js';
-import { GrpcServer } from './server/grpc-server.js';
+import { GrpcServer, routeGrpcLogs } from './server/grpc-server.js';
 import { StateStore } from './store/state-store.js';
 import { COORDINATOR_VERSION } from './version.js';
 
@@ -83,6 +83,7 @@ export function coordinatorLogger(config: CoordinatorConfig): Logger {
 export async function runCoordinator(config: CoordinatorConfig, warnings: readonly string[], log: Logger): Promise<string> {
   log.info({ version: COORDINATOR_VERSION, config: describeConfig(config) }, 'starting coordinator');
   for (const w of warnings) log.warn({ warning: w }, 'config warning');
+  routeGrpcLogs(log);
   const c = buildCoordinator(config, log);
   const reason = await runServices(c.services, { log, shutdownGraceMs: config.shutdownGraceMs });
   log.info({ reason }, 'coordinator stopped');

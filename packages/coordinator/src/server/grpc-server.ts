@@ -2,9 +2,24 @@
 // configured credentials (plaintext, TLS, or mutual TLS), and stops gracefully: tryShutdown lets
 // open calls finish, forceShutdown cuts them after `drainMs`.
 import * as grpc from '@grpc/grpc-js';
+import { format } from 'node:util';
 import { loadProtos, serverCredentials, type Logger, type Service, type TlsFiles } from '@isawatt/common';
 import type { AgentLinkService } from './agent-link-service.js';
 import type { ControlService } from './control-service.js';
+
+/**
+ * Sends grpc-js's own log lines (errors only) into our logger instead of stderr. grpc-js keeps
+ * one process-wide logger, so only the daemon's main wiring calls this.
+ */
+export function routeGrpcLogs(log: Logger): void {
+  const l = log.child({ component: 'grpc-js' });
+  grpc.setLogger({
+    error: (...args: unknown[]) => l.error({ detail: format(...args) }, 'grpc-js'),
+    info: (...args: unknown[]) => l.info({ detail: format(...args) }, 'grpc-js'),
+    debug: (...args: unknown[]) => l.debug({ detail: format(...args) }, 'grpc-js'),
+  });
+  grpc.setLogVerbosity(grpc.logVerbosity.ERROR);
+}
 
 export interface GrpcServerOptions {
   listen: string;
