@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -111,4 +111,27 @@ test('an unreachable coordinator is a one-line warning and the agent keeps retry
   assert.equal(agent.child.exitCode, null, 'still running');
   agent.child.kill('SIGINT');
   assert.equal(await agent.exited, 0);
+});
+
+test('an emulated agent says so in Hello and in every report, and leaves no tree or cgroup behind', async (t) => {
+  const coord = new TestCoordinator();
+  const port = await coord.start();
+  t.after(() => Promise.resolve(coord.kill()));
+  const hostId = `emu-test-${process.pid}`;
+  const agent = startAgent(t, ['--coordinator', `127.0.0.1:${port}`, '--host-id', hostId, '--emulate', 'altra-max-m128', '--tick-interval-ms', '100', '--http-listen', 'off']);
+  await until('hello', () => coord.hellos.length === 1);
+  const hello = coord.hellos[0];
+  assert.ok(hello);
+  assert.deepEqual([hello.emulated, hello.emulated_profile, hello.arch, hello.sockets, hello.physical_cores], [true, 'altra-max-m128', 'ARCH_AARCH64', 1, 128]);
+  const primary = hello.energy_sources.find((e) => e.primary);
+  assert.deepEqual([primary?.kind, primary?.quality], ['xgene-hwmon', 'QUALITY_EMULATED']);
+  await until('2 reports', () => coord.seqs(hello.session_id).length >= 2);
+  const report = coord.stored.get(hello.session_id)?.get('2');
+  assert.deepEqual([report?.host_quality, report?.energy_source], ['QUALITY_EMULATED', 'xgene-hwmon']);
+  assert.ok(Number(report?.host_energy_uj) > 0, 'idle power of the emulated host integrates to energy');
+  const tree = agent.lines.find((l) => l.msg === 'emulated host tree written; every figure from it is labelled emulated');
+  agent.child.kill('SIGTERM');
+  assert.equal(await agent.exited, 0);
+  assert.equal(existsSync(String(tree?.sysfsRoot)), false, 'emulated tree removed');
+  assert.equal(existsSync(`/sys/fs/cgroup/cpuset/isawatt-${hostId}`), false, 'runtime cgroup removed');
 });

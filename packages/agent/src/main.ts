@@ -7,22 +7,32 @@
 import { clientCredentials, createLogger, errorMessage, EXIT, runServices, type Logger, type Service } from '@isawatt/common';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, realpathSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Attributor } from './attribution/attributor.js';
 import { createAttributor } from './attribution/create-attributor.js';
 import { runCli } from './cli/index.js';
 import type { ActivitySource } from './counters/activity-source.js';
 import { CgroupCpuTimeSource } from './counters/cgroup-cputime.js';
+import { Emulator } from './emulation/emulator.js';
+import { emulatedHostFacts, getProfile } from './emulation/profiles.js';
 import { PrometheusExporter } from './export/prometheus.js';
+import { createFrequencyReader, DEFAULT_FREQUENCY_READERS } from './frequency/create-frequency-reader.js';
+import type { FrequencyReader } from './frequency/frequency-reader.js';
 import { describeConfig, type LoadedAgentConfig, type ResolvedAgentConfig } from './config.js';
 import { detectHardware, type HostHardware } from './hardware/detect.js';
+import { emulatedHardware } from './hardware/emulated.js';
 import { SystemInformationProbe } from './hardware/live-probe.js';
 import { healthzRoute } from './http/healthz.js';
 import { AgentHttpServer } from './http/server.js';
 import { CoordinatorLink, routeGrpcLogs } from './link/coordinator-client.js';
 import type { EnergySourceDescription, HelloInfo } from './link/hello-info.js';
-import type { FunctionRuntime } from './runtime/function-runtime.js';
+import { createInvokeHandler } from './runtime/invoke-handler.js';
 import { LocalFunctionRuntime } from './runtime/local-function-runtime.js';
+import { createMeter, DEFAULT_METERS } from './sensors/create-meter.js';
+import type { EnergyMeter } from './sensors/energy-meter.js';
 import { systemClock } from './telemetry/clock.js';
 import { TelemetryMonitor } from './telemetry/monitor.js';
 
@@ -48,12 +58,17 @@ function isLiveHost(config: ResolvedAgentConfig): boolean {
   return config.host.procfs === LIVE_PROCFS && config.host.sysfs === LIVE_SYSFS;
 }
 
+/** The runtime's cgroup subtree. Emulated agents share a machine: each owns and cleans only its own. */
+function cgroupSubtree(config: ResolvedAgentConfig): string {
+  return config.emulate === undefined ? 'isawatt' : `isawatt-${config.hostId}`;
+}
+
 /**
  * The function runtime, or undefined when functions cannot run here. On a fixture tree (roots that
  * describe another machine) workers would land on this machine's CPUs under the fixture's CPU ids,
  * so the runtime stays off and assignments are acked "runtime unavailable".
  */
-async function createRuntime(config: ResolvedAgentConfig, hardware: HostHardware, log: Logger): Promise<FunctionRuntime | undefined> {
+async function createRuntime(config: ResolvedAgentConfig, hardware: HostHardware, log: Logger): Promise<LocalFunctionRuntime | undefined> {
   if (!isLiveHost(config) && config.emulate === undefined) {
     log.warn({ procfs: config.host.procfs, sysfs: config.host.sysfs }, 'function runtime off: the host roots describe another machine (fixture tree)');
     return undefined;
@@ -63,8 +78,7 @@ async function createRuntime(config: ResolvedAgentConfig, hardware: HostHardware
       functionsDir: config.functionsDir ?? defaultFunctionsDir(),
       log,
       cgroupRoot: config.host.cgroupfs,
-      // Several emulated agents share one machine: each cleans and owns only its own subtree.
-      cgroupSubtree: config.emulate === undefined ? 'isawatt' : `isawatt-${config.hostId}`,
+      cgroupSubtree: cgroupSubtree(config),
       procRoot: LIVE_PROCFS,
       reservedCpus: hardware.reservedCpus,
     });
@@ -119,9 +133,53 @@ export async function runDaemon(loaded: LoadedAgentConfig): Promise<number> {
   log.info({ config: describeConfig(config), version: agentVersion() }, 'starting');
   routeGrpcLogs(log);
 
-  const hardware = await detect(config, log);
+  // An unknown profile is a config error (exit 2) before anything is touched.
+  const profile = config.emulate === undefined ? undefined : getProfile(config.emulate);
+  let hardware = await detect(config, log);
   const sessionId = randomUUID();
   const energySources: EnergySourceDescription[] = [];
+  const services: Service[] = [];
+
+  // Emulation: a temp sysfs tree whose counters follow the real CPU time of this agent's workers;
+  // the meters read it like a real one and label every figure "emulated".
+  let energySysfs = config.host.sysfs;
+  if (profile) {
+    const emuDir = await mkdtemp(join(tmpdir(), `isawatt-emulated-${config.hostId}-`));
+    const emulator = new Emulator({
+      profile,
+      sysfsRoot: join(emuDir, 'sys'),
+      cgroupRoot: config.host.cgroupfs,
+      cgroupPath: `cpuacct/${cgroupSubtree(config)}`,
+      tickMs: Math.min(500, config.tickIntervalMs),
+      log,
+    });
+    await emulator.init();
+    energySysfs = emulator.tree.root;
+    hardware = emulatedHardware(hardware, emulatedHostFacts(profile.name), config.hostType);
+    log.child({ component: 'hardware' }).warn({ profile: profile.name, cpuModel: hardware.cpuModel, sockets: hardware.sockets, physicalCores: hardware.physicalCores, functionCpus: hardware.functionCpus.length }, 'EMULATED host: hardware and energy figures come from a profile, not from this machine');
+    services.push({ name: 'emulator', run: (signal) => emulator.run(signal), shutdown: () => rm(emuDir, { recursive: true, force: true }) });
+  }
+
+  let meter: EnergyMeter | undefined;
+  const energyLog = log.child({ component: 'energy' });
+  try {
+    const created = await createMeter(
+      DEFAULT_METERS,
+      { sysfsRoot: energySysfs, procfsRoot: config.host.procfs, cpuModel: hardware.cpuModel, sockets: hardware.sockets, logicalCpus: hardware.logicalCpus },
+      energyLog,
+    );
+    meter = created.meter;
+    energySources.push(...created.sources);
+  } catch (err) {
+    energyLog.warn({ err: errorMessage(err) }, 'no energy source works; host energy is reported as 0 with source "none"');
+  }
+
+  let frequency: FrequencyReader | undefined;
+  try {
+    frequency = (await createFrequencyReader(DEFAULT_FREQUENCY_READERS, { sysfsRoot: energySysfs }, log.child({ component: 'frequency' }))).reader;
+  } catch (err) {
+    log.warn({ component: 'frequency', err: errorMessage(err) }, 'no frequency reader; frequency reported as 0 (unknown)');
+  }
 
   const runtime = await createRuntime(config, hardware, log);
   let activity: ActivitySource | undefined;
@@ -139,6 +197,9 @@ export async function runDaemon(loaded: LoadedAgentConfig): Promise<number> {
     intervalMs: config.tickIntervalMs,
     log: log.child({ component: 'telemetry' }),
     socketOfCpu: hardware.socketOfCpu,
+    meter,
+    frequency,
+    functionCpus: hardware.functionCpus,
     activity,
     attributor,
     runtime,
@@ -180,7 +241,6 @@ export async function runDaemon(loaded: LoadedAgentConfig): Promise<number> {
   });
 
   // Shutdown runs in reverse: the endpoint and the link stop first, the runtime's workers last.
-  const services: Service[] = [];
   if (runtime) services.push(closingService('runtime', () => runtime.close()));
   services.push(monitor, link);
   if (config.http.listen !== 'off') {
@@ -206,6 +266,10 @@ export async function runDaemon(loaded: LoadedAgentConfig): Promise<number> {
         { method: 'GET', path: '/metrics', handle: (req, res) => metricsHandler(req, res) },
       ],
     });
+    if (runtime) {
+      const invoke = createInvokeHandler(runtime, log);
+      http.addRoute({ method: 'POST', path: '/invoke/', handle: (req, res) => void invoke(req, res) });
+    }
     services.push(http);
   }
 

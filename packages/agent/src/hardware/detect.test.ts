@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { armCoreName, decodeMidr } from './arm-cpu.js';
 import { detectHardware, type LiveProbe } from './detect.js';
+import { emulatedHardware } from './emulated.js';
 import { hostTypeFromModel } from './host-type.js';
 
 const hosts = fileURLToPath(new URL('../../testdata/hosts/', import.meta.url));
@@ -132,4 +133,21 @@ test('MIDR decoding and host type slugs', () => {
   assert.equal(armCoreName(0x41, 0xd99), 'arm implementer 0x41 part 0xd99');
   assert.equal(hostTypeFromModel('Intel(R) Xeon(R) Platinum 8380 CPU @ 2.30GHz'), 'xeon-platinum-8380');
   assert.equal(hostTypeFromModel('Ampere(R) Altra(R) Processor Q80-30'), 'altra-q80-30');
+});
+
+test('an emulated machine keeps the real function CPUs and says where each figure came from', async () => {
+  const real = await detectHardware({ ...roots('xeon-2s'), reservedCpus: [0] });
+  const hw = emulatedHardware(real, {
+    profile: 'altra-max-m128',
+    arch: 'aarch64',
+    cpuModel: 'Ampere(R) Altra(R) Max Processor M128-30',
+    sockets: 1,
+    physicalCores: 128,
+    logicalCpus: 128,
+    socketOfCpu: new Map(Array.from({ length: 128 }, (_, i) => [i, 0])),
+  }, undefined);
+  assert.deepEqual([hw.arch, hw.sockets, hw.physicalCores, hw.logicalCpus, hw.hostType], ['aarch64', 1, 128, 128, 'altra-max-m128-30']);
+  assert.equal(hw.functionCpus.length, 63);
+  assert.equal(hw.sources.model, 'emulated profile altra-max-m128');
+  assert.equal(hw.memoryBytes, real.memoryBytes);
 });
