@@ -18,7 +18,7 @@ import { WebSocketServer, createWebSocketStream } from 'ws';
 import { mqttConfigSchema, type MqttConfigInput } from '../../packages/coordinator/src/mqtt/config.js';
 import { createMqtt } from '../../packages/coordinator/src/mqtt/create-mqtt.js';
 import { FakeBridgeSource } from '../../packages/coordinator/src/mqtt/fake-bridge-source.js';
-import { MOSQUITTO, freePort, waitFor } from './mqtt-mosquitto.js';
+import { MOSQUITTO, freePort, waitFor, waitForPort } from './mqtt-mosquitto.js';
 
 const skip = MOSQUITTO ? false : 'mosquitto is not installed';
 
@@ -50,17 +50,22 @@ async function tlsBroker(t: test.TestContext): Promise<{ port: number; dir: stri
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await exited;
   });
-  // Ready when a TLS client with the right password gets in.
-  await waitFor('mosquitto TLS listener', () => child.exitCode === null, 1000);
+  // Ready when the port is open and a TLS client with the right password gets in. Each attempt
+  // is bounded by our own timer, so a connect that never settles cannot stall the test.
+  await waitForPort(port);
+  const ca = readFileSync(join(dir, 'ca.crt'));
   for (let i = 0; ; i++) {
-    try {
-      const c = await mqtt.connectAsync(`mqtts://localhost:${port}`, { ca: readFileSync(join(dir, 'ca.crt')), username: 'isawatt', password: 'pa55-w0rd-xyz', reconnectPeriod: 0, connectTimeout: 2000 });
-      await c.endAsync();
-      break;
-    } catch (err) {
-      if (i > 50 || child.exitCode !== null) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const c = mqtt.connect(`mqtts://localhost:${port}`, { ca, username: 'isawatt', password: 'pa55-w0rd-xyz', reconnectPeriod: 0, connectTimeout: 3000 });
+    const ok = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), 4000);
+      c.once('connect', () => (clearTimeout(timer), resolve(true)));
+      c.once('error', () => (clearTimeout(timer), resolve(false)));
+      c.once('close', () => (clearTimeout(timer), resolve(false)));
+    });
+    await c.endAsync(true);
+    if (ok) break;
+    if (i > 20 || child.exitCode !== null) throw new Error(`mosquitto TLS listener on ${port} not usable`);
+    await new Promise((r) => setTimeout(r, 100));
   }
   return { port, dir };
 }

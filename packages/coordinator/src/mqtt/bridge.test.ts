@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
+import { Aedes } from 'aedes';
 import mqtt, { type MqttClient } from 'mqtt';
 import { silentLogger } from '@isawatt/common';
 import { mqttConfigSchema, type MqttConfigInput } from './config.js';
@@ -138,4 +139,24 @@ test('without a broker, ingest is never blocked: the queue stays bounded and cou
   assert.equal(st?.dropped, 220 - 50);
   await waitFor('a failed connect', () => bridge?.stats().state === 'reconnecting');
   assert.equal(wiring.status(), 'reconnecting');
+});
+
+test('shutdown while waiting to reconnect after a refused login completes', async (t) => {
+  // A broker that refuses every login, as mosquitto does for a wrong password.
+  const broker = await Aedes.createBroker({ authenticate: (_client, _user, _password, done) => done(null, false) });
+  const server = createServer((socket) => broker.handle(socket));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.after(async () => {
+    await new Promise<void>((r) => broker.close(() => r()));
+    await new Promise<void>((r) => server.close(() => r()));
+  });
+  const port = (server.address() as { port: number }).port;
+  const config = mqttConfigSchema.parse({ broker: `mqtt://127.0.0.1:${port}`, username: 'u', password: 'p', reconnect: { initialMs: 60_000, maxMs: 60_000 } });
+  const wiring = createMqtt({ config, cluster: 'c4', stateDir: undefined, source: new FakeBridgeSource(), log: silentLogger() });
+  for (const s of wiring.services) await s.init?.();
+  await waitFor('login refused', () => wiring.bridge?.stats().state === 'reconnecting');
+  assert.match(wiring.bridge?.stats().lastError ?? '', /not authori[sz]ed|bad user/i);
+  // Between attempts: shutdown must wait neither for the 60 s backoff nor for a 'close' that already happened.
+  for (const s of [...wiring.services].reverse()) await s.shutdown?.();
+  assert.equal(wiring.bridge?.stats().state, 'stopped');
 });

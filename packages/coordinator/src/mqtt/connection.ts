@@ -141,6 +141,8 @@ export class BrokerConnection {
       // This attempt is over: free it (end(true) fails its pending callbacks) and plan the next.
       client.removeAllListeners('message');
       client.end(true);
+      // Forget it: ending it again at stop() would wait for a 'close' that already happened.
+      if (this.client === client) this.client = undefined;
       if (wasConnected) this.opts.onDisconnect(gen);
       this.stateValue = 'reconnecting';
       const delayMs = this.backoff.nextDelayMs();
@@ -180,15 +182,19 @@ export class BrokerConnection {
         this.log.warn({ err: errorMessage(err) }, 'mqtt: clean disconnect failed, closing the socket');
       }
     }
-    await new Promise<void>((resolve) => c.end(true, {}, () => resolve()));
+    try {
+      await withTimeout(new Promise<void>((resolve) => c.end(true, {}, () => resolve())), timeoutMs);
+    } catch (err) {
+      this.log.warn({ err: errorMessage(err) }, 'mqtt: closing the connection did not complete');
+    }
   }
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const t = new Promise<never>((_, reject) => {
+    // Not unref'd: it is always cleared below, and it must fire even when nothing else is pending.
     timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    timer.unref();
   });
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
