@@ -24,9 +24,13 @@ function newestMtimeMs(dir) {
   return newest;
 }
 
+// tsc -b rewrites dist/.tsbuildinfo on every build of the package but leaves unchanged outputs
+// alone, so the build info (not entry.js) tells when dist was last brought up to date.
+const buildInfo = join(pkgRoot, 'dist/.tsbuildinfo');
+
 function distIsCurrent() {
-  if (process.env.ISAWATT_FROM_SOURCE === '1' || !existsSync(dist)) return false;
-  return statSync(dist).mtimeMs >= newestMtimeMs(join(pkgRoot, 'src'));
+  if (process.env.ISAWATT_FROM_SOURCE === '1' || !existsSync(dist) || !existsSync(buildInfo)) return false;
+  return statSync(buildInfo).mtimeMs >= newestMtimeMs(join(pkgRoot, 'src'));
 }
 
 if (distIsCurrent()) {
