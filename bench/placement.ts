@@ -130,6 +130,8 @@ async function benchSize(spec: string, withMiniZinc: boolean): Promise<void> {
         results.push({ who, status: `error: ${String(err).slice(0, 60)}`, ms: 0, objective: null });
       }
     }
+  }
+  {
     // What `isawatt plan --solver auto` does end to end (bound + heuristic, then MiniZinc with hints).
     const t1 = performance.now();
     const pl = await plan(p, policy, { timeLimitMs });
