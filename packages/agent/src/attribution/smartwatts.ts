@@ -96,6 +96,9 @@ export class SmartWattsAttributor implements Attributor {
     const sockets = [...budgets.keys()];
     const firstSocket = sockets[0] ?? 0;
     const intervalS = input.intervalMs / 1000;
+    // Rates use the span the counts cover (perf and hwpc deliver whole sensor intervals, which need
+    // not line up with the energy tick); the host tick when the source does not say.
+    const countSpanS = activity.intervalMs > 0 ? activity.intervalMs / 1000 : intervalS;
     const fold = (s: number): number => (budgets.has(s) ? s : firstSocket);
 
     // Feature vectors (event/s) per socket: one per function, plus "other" and the global sum.
@@ -106,10 +109,10 @@ export class SmartWattsAttributor implements Attributor {
       otherFeatures.set(s, new Array<number>(events.length).fill(0));
     }
     const addCounts = (into: number[] | undefined, counts: ReadonlyMap<string, bigint>): void => {
-      if (into === undefined || intervalS <= 0) return;
+      if (into === undefined || countSpanS <= 0) return;
       events.forEach((e, i) => {
         const c = counts.get(e);
-        if (c !== undefined && c > 0n) into[i] = (into[i] ?? 0) + Number(c) / intervalS;
+        if (c !== undefined && c > 0n) into[i] = (into[i] ?? 0) + Number(c) / countSpanS;
       });
     };
     activity.targets.forEach((t, ti) => {
