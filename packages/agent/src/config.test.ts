@@ -55,6 +55,7 @@ test('file < environment < flags', (t) => {
   assert.equal(config.hostId, 'from-env');
   assert.equal(config.tickIntervalMs, 200);
   assert.equal(config.host.sysfs, '/file/sys');
+  assert.equal(loadAgentConfig({ flags: { coordinator: '127.0.0.1:1', 'host.sysfs': 'fx/sys/' }, hostname: 'h' }).config.host.sysfs, join(process.cwd(), 'fx/sys'));
   assert.equal(config.host.procfs, '/env/proc');
   assert.deepEqual(config.reservedCpus, [0, 1]);
 });

@@ -4,6 +4,7 @@
 // on a non-loopback address) run even when other fields are wrong, so the operator sees everything
 // in one go.
 import { ConfigError, isLoopbackHost, loadConfig, type LoadedConfig } from '@isawatt/common';
+import { resolve as resolvePath } from 'node:path';
 import { z } from 'zod';
 import { parseCpuList } from './hardware/cpu-list.js';
 
@@ -211,7 +212,8 @@ function resolve(parsed: ParsedAgentConfig, hostname: string): ResolvedAgentConf
     insecure: parsed.insecure,
     tickIntervalMs: parsed.tickIntervalMs,
     bufferMaxReports: parsed.bufferMaxReports,
-    host: { ...parsed.host },
+    // Absolute, normalised roots: logs say exactly which tree is read, and "/sys/" counts as live.
+    host: { sysfs: resolvePath(parsed.host.sysfs), procfs: resolvePath(parsed.host.procfs), cgroupfs: resolvePath(parsed.host.cgroupfs) },
     reservedCpus: [...parsed.reservedCpus],
     http: {
       listen: parsed.http.listen ?? `127.0.0.1:${DEFAULT_HTTP_PORT}`,
