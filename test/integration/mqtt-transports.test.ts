@@ -27,7 +27,7 @@ function captureLogger(lines: string[]) {
   return pino({ level: 'debug' }, new Writable({ write(chunk: Buffer, _e, cb) { lines.push(chunk.toString()); cb(); } }));
 }
 
-async function tlsBroker(t: test.TestContext): Promise<{ port: number; dir: string }> {
+async function tlsBroker(t: test.TestContext): Promise<{ port: number; mtlsPort: number; dir: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'isawatt-mqtts-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   await chmod(dir, 0o755);
@@ -36,12 +36,32 @@ async function tlsBroker(t: test.TestContext): Promise<{ port: number; dir: stri
   ssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost']);
   await writeFile(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
   ssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '2', '-extfile', 'server.ext']);
+  ssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'client.key', '-out', 'client.csr', '-subj', '/CN=isawatt-coordinator']);
+  await writeFile(join(dir, 'client.ext'), 'extendedKeyUsage=clientAuth\n');
+  ssl(['x509', '-req', '-in', 'client.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'client.crt', '-days', '2', '-extfile', 'client.ext']);
   execFileSync('mosquitto_passwd', ['-b', '-c', join(dir, 'passwd'), 'isawatt', 'pa55-w0rd-xyz'], { stdio: 'ignore' });
   for (const f of ['ca.crt', 'server.crt', 'server.key', 'passwd']) await chmod(join(dir, f), 0o644);
   const port = await freePort();
+  const mtlsPort = await freePort();
+  const tls = [`cafile ${dir}/ca.crt`, `certfile ${dir}/server.crt`, `keyfile ${dir}/server.key`];
   await writeFile(
     join(dir, 'mosquitto.conf'),
-    [`listener ${port} 127.0.0.1`, `cafile ${dir}/ca.crt`, `certfile ${dir}/server.crt`, `keyfile ${dir}/server.key`, 'allow_anonymous false', `password_file ${dir}/passwd`, 'persistence false', 'log_dest stdout', ''].join('\n'),
+    [
+      'per_listener_settings true',
+      'persistence false',
+      'log_dest stdout',
+      // TLS + username/password
+      `listener ${port} 127.0.0.1`,
+      ...tls,
+      'allow_anonymous false',
+      `password_file ${dir}/passwd`,
+      // mutual TLS: a client certificate signed by the CA is the credential
+      `listener ${mtlsPort} 127.0.0.1`,
+      ...tls,
+      'require_certificate true',
+      'allow_anonymous true',
+      '',
+    ].join('\n'),
   );
   await chmod(join(dir, 'mosquitto.conf'), 0o644);
   const child = spawn(MOSQUITTO as string, ['-c', join(dir, 'mosquitto.conf')], { stdio: 'ignore' });
@@ -67,7 +87,8 @@ async function tlsBroker(t: test.TestContext): Promise<{ port: number; dir: stri
     if (i > 20 || child.exitCode !== null) throw new Error(`mosquitto TLS listener on ${port} not usable`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { port, dir };
+  await waitForPort(mtlsPort);
+  return { port, mtlsPort, dir };
 }
 
 test('mqtts:// with a CA file and username/password; a wrong password is retried and never logged', { skip }, async (t) => {
@@ -135,4 +156,24 @@ test('ws:// broker URL (aedes behind a WebSocket server)', async (t) => {
   await waitFor('retained host state over ws', () => got.includes('isawatt/ws/hosts/h1/state'));
   source.tick(Date.now(), 2);
   await waitFor('power over ws', () => got.includes('isawatt/ws/hosts/h1/power') && got.includes('isawatt/ws/hosts/h1/functions/fn-001/power'));
+});
+
+test('mqtts:// with a client certificate (mutual TLS); without one the broker refuses', { skip }, async (t) => {
+  const { mtlsPort, dir } = await tlsBroker(t);
+  const start = async (tls: MqttConfigInput['tls']) => {
+    const source = new FakeBridgeSource();
+    source.addHost('h1');
+    const config = mqttConfigSchema.parse({ broker: `mqtts://localhost:${mtlsPort}`, tls, reconnect: { initialMs: 100, maxMs: 300 } });
+    const wiring = createMqtt({ config, cluster: 'mtls', stateDir: undefined, source, log: pino({ level: 'silent' }) });
+    for (const s of wiring.services) await s.init?.();
+    t.after(async () => {
+      for (const s of [...wiring.services].reverse()) await s.shutdown?.();
+    });
+    return wiring;
+  };
+  const withCert = await start({ caFile: join(dir, 'ca.crt'), certFile: join(dir, 'client.crt'), keyFile: join(dir, 'client.key') });
+  await waitFor('connected with a client certificate', () => withCert.status() === 'connected');
+  const without = await start({ caFile: join(dir, 'ca.crt') });
+  await waitFor('refused without a certificate', () => (without.bridge?.stats().reconnects ?? 0) === 0 && (without.bridge?.stats().lastError ?? '') !== '', 10_000);
+  assert.equal(without.status(), 'reconnecting');
 });
