@@ -4,8 +4,9 @@
 // ingested (from the coordinator's /metrics), reports/s, the backlog at the end (sent - ingested:
 // > N means the coordinator is falling behind), and the coordinator's CPU (utime+stime from
 // /proc/<pid>/stat, as % of one core) and memory (VmRSS / VmHWM from /proc/<pid>/status).
-// The agents share the machine with the coordinator, and the 1-minute load average is printed,
-// because on a busy 2-core box both matter.
+// The agents share the machine with the coordinator, so their own CPU and the 1-minute load
+// average are printed too: a backlog with a busy bench process or a high load is the client or
+// the machine falling behind, not necessarily the coordinator.
 //
 //   node --conditions=source --import tsx bench/telemetry-ingest.ts [--agents 10,50,100]
 //        [--functions 200] [--duration 20] [--warmup 5] [--json FILE]
@@ -84,6 +85,8 @@ interface Result {
   expectedPerS: number;
   backlogAtEnd: number;
   coordinatorCpuPctOfOneCore: number;
+  /** CPU of this process (the simulated agents), to tell a starved client from a slow coordinator. */
+  agentsCpuPctOfOneCore: number;
   rssMbStart: number;
   rssMbEnd: number;
   peakRssMb: number;
@@ -130,12 +133,14 @@ async function runOne(n: number, args: Args): Promise<Result> {
     const sent0 = sent;
     const ingested0 = await ingestedTotal(metricsPort);
     const cpu0 = procCpuS(pid);
+    const self0 = process.cpuUsage();
     const mem0 = procMemMb(pid);
     const t0 = performance.now();
     await new Promise((r) => setTimeout(r, args.durationS * 1000));
     const ingested1 = await ingestedTotal(metricsPort);
     const elapsedS = (performance.now() - t0) / 1000;
     const cpu1 = procCpuS(pid);
+    const self1 = process.cpuUsage(self0);
     const mem1 = procMemMb(pid);
     const sent1 = sent;
     return {
@@ -148,6 +153,7 @@ async function runOne(n: number, args: Args): Promise<Result> {
       expectedPerS: n,
       backlogAtEnd: sent1 - ingested1,
       coordinatorCpuPctOfOneCore: Number((((cpu1 - cpu0) / elapsedS) * 100).toFixed(1)),
+      agentsCpuPctOfOneCore: Number((((self1.user + self1.system) / 1e6 / elapsedS) * 100).toFixed(1)),
       rssMbStart: Number(mem0.rssMb.toFixed(1)),
       rssMbEnd: Number(mem1.rssMb.toFixed(1)),
       peakRssMb: Number(mem1.hwmMb.toFixed(1)),
@@ -177,6 +183,7 @@ async function main(): Promise<void> {
       'reports/s expected': r.expectedPerS,
       'backlog at end': r.backlogAtEnd,
       'coordinator CPU % of 1 core': r.coordinatorCpuPctOfOneCore,
+      'agents (bench) CPU %': r.agentsCpuPctOfOneCore,
       'RSS MB start': r.rssMbStart,
       'RSS MB end': r.rssMbEnd,
       'peak RSS MB': r.peakRssMb,
