@@ -15,7 +15,7 @@ import type { Attributor } from './attribution/attributor.js';
 import { createAttributor } from './attribution/create-attributor.js';
 import { runCli } from './cli/index.js';
 import type { ActivitySource } from './counters/activity-source.js';
-import { CgroupCpuTimeSource } from './counters/cgroup-cputime.js';
+import { createActivitySource } from './counters/create-activity-source.js';
 import { Emulator } from './emulation/emulator.js';
 import { emulatedHostFacts, getProfile } from './emulation/profiles.js';
 import { PrometheusExporter } from './export/prometheus.js';
@@ -185,10 +185,17 @@ export async function runDaemon(loaded: LoadedAgentConfig): Promise<number> {
   let activity: ActivitySource | undefined;
   let attributor: Attributor | undefined;
   if (runtime) {
-    // Per-function activity and attribution only mean something when functions run here.
-    const source = new CgroupCpuTimeSource({ log });
-    await source.init();
-    activity = source;
+    // Per-function activity and attribution only mean something when functions run here. "auto":
+    // perf counters per cgroup where perf works, cgroup CPU time otherwise (logged).
+    try {
+      activity = await createActivitySource(
+        'auto',
+        { perf: { intervalMs: config.tickIntervalMs, unifiedRoot: join(config.host.cgroupfs, 'unified'), socketOfCpu: hardware.socketOfCpu } },
+        log, // the sources name their own component (perf-stat, cgroup-cputime)
+      );
+    } catch (err) {
+      log.warn({ component: 'activity', err: errorMessage(err) }, 'no activity source; functions get no attributed energy');
+    }
     attributor = createAttributor();
   }
 

@@ -76,6 +76,7 @@ export class TelemetryMonitor extends EventEmitter<{ snapshot: [TickSnapshot] }>
   private prevMonoMs = 0;
   private prevAgentCpuUs = 0n;
   private meterOk = true;
+  private activityOk = true;
   private statOk = true;
   private baselined = false;
 
@@ -193,9 +194,13 @@ export class TelemetryMonitor extends EventEmitter<{ snapshot: [TickSnapshot] }>
     const { activity, runtime } = this.opts;
     if (!activity || !runtime) return undefined;
     try {
-      return await activity.sample(runtime.activityTargets(), nowMs);
+      const sample = await activity.sample(runtime.activityTargets(), nowMs);
+      if (!this.activityOk) this.log.info({ source: activity.kind }, 'activity source readable again');
+      this.activityOk = true;
+      return sample;
     } catch (err) {
-      this.log.warn({ source: activity.kind, err }, 'activity sample failed');
+      if (this.activityOk) this.log.warn({ source: activity.kind, err }, 'activity sample failed; functions get no attributed energy until it recovers');
+      this.activityOk = false;
       return undefined;
     }
   }
