@@ -37,6 +37,8 @@ test('defaults fill everything but the coordinator', () => {
   assert.deepEqual(config.http, { listen: '127.0.0.1:9478', explicit: false });
   assert.equal(config.logLevel, 'info');
   assert.equal(config.insecure, false);
+  assert.equal(config.activitySource, 'auto');
+  assert.equal(config.attributionMethod, 'smartwatts');
   assert.ok(Object.isFrozen(config.host));
 });
 
@@ -76,6 +78,7 @@ test('every problem is listed at once', (t) => {
       'bufferMaxReports: 0',
       'reservedCpus: "0-x"',
       'logLevel: loud',
+      'attributionMethod: magic',
       'tls:',
       '  certFile: /etc/isawatt/agent.crt',
       'http:',
@@ -90,13 +93,14 @@ test('every problem is listed at once', (t) => {
     /^bufferMaxReports: must be at least 1/m,
     /^reservedCpus: "0-x" is not a CPU id or range/m,
     /^logLevel: /m,
+    /^attributionMethod: /m,
     /^tls\.keyFile: tls\.certFile and tls\.keyFile go together/m,
     /^tls\.caFile: required with tls\.certFile/m,
     /^http\.listen: /m,
   ]) {
     assert.match(joined, expected);
   }
-  assert.ok(issues.length >= 7, joined);
+  assert.ok(issues.length >= 8, joined);
 });
 
 test('plaintext to a non-loopback coordinator is refused unless insecure', () => {

@@ -86,6 +86,10 @@ export const agentConfigSchema = z
     logLevel: z.enum(LOG_LEVELS).default('info'),
     /** Function catalogue directory (default: functions/ of the installation). */
     functionsDir: z.string().min(1).optional(),
+    /** Per-function activity: "auto" = perf counters per cgroup where perf works, else cgroup CPU time. */
+    activitySource: z.enum(['auto', 'perf', 'cgroup-cputime']).default('auto'),
+    /** "smartwatts" (counter models, CPU-time share while warming up) or "cputime-share". */
+    attributionMethod: z.enum(['smartwatts', 'cputime-share']).default('smartwatts'),
     /** Emulated hardware profile name (demo and tests; everything it produces says "emulated"). */
     emulate: z.string().min(1).optional(),
     /** Bound on the graceful stop after SIGTERM/SIGINT. */
@@ -147,6 +151,8 @@ export interface ResolvedAgentConfig {
   readonly logLevel: LogLevel;
   readonly functionsDir: string | undefined;
   readonly emulate: string | undefined;
+  readonly activitySource: 'auto' | 'perf' | 'cgroup-cputime';
+  readonly attributionMethod: 'smartwatts' | 'cputime-share';
   readonly shutdownGraceMs: number;
 }
 
@@ -169,6 +175,8 @@ export const AGENT_ENV_MAP: Readonly<Record<string, string>> = {
   ISAWATT_LOG_LEVEL: 'logLevel',
   ISAWATT_FUNCTIONS_DIR: 'functionsDir',
   ISAWATT_EMULATE: 'emulate',
+  ISAWATT_ACTIVITY_SOURCE: 'activitySource',
+  ISAWATT_ATTRIBUTION_METHOD: 'attributionMethod',
   ISAWATT_SHUTDOWN_GRACE_MS: 'shutdownGraceMs',
 };
 
@@ -222,6 +230,8 @@ function resolve(parsed: ParsedAgentConfig, hostname: string): ResolvedAgentConf
     logLevel: parsed.logLevel,
     functionsDir: parsed.functionsDir,
     emulate: parsed.emulate,
+    activitySource: parsed.activitySource,
+    attributionMethod: parsed.attributionMethod,
     shutdownGraceMs: parsed.shutdownGraceMs,
   });
 }

@@ -189,14 +189,14 @@ export async function runDaemon(loaded: LoadedAgentConfig): Promise<number> {
     // perf counters per cgroup where perf works, cgroup CPU time otherwise (logged).
     try {
       activity = await createActivitySource(
-        'auto',
+        config.activitySource,
         { perf: { intervalMs: config.tickIntervalMs, unifiedRoot: join(config.host.cgroupfs, 'unified'), socketOfCpu: hardware.socketOfCpu } },
         log, // the sources name their own component (perf-stat, cgroup-cputime)
       );
     } catch (err) {
       log.warn({ component: 'activity', err: errorMessage(err) }, 'no activity source; functions get no attributed energy');
     }
-    attributor = createAttributor();
+    attributor = createAttributor({ method: config.attributionMethod });
   }
 
   const monitor = new TelemetryMonitor({

@@ -23,6 +23,8 @@ export interface DaemonFlags {
   logLevel?: string;
   functionsDir?: string;
   emulate?: string;
+  activitySource?: string;
+  attributionMethod?: string;
   shutdownGraceMs?: number | string;
 }
 
@@ -49,6 +51,8 @@ export function addDaemonOptions(cmd: Command): Command {
     .option('--log-level <level>', `log level: ${LOG_LEVELS.join(', ')} (default info)`)
     .option('--functions-dir <dir>', 'function catalogue directory')
     .option('--emulate <profile>', 'run on an emulated hardware profile (everything reports "emulated")')
+    .option('--activity-source <kind>', 'per-function activity: auto, perf, cgroup-cputime (default auto)')
+    .option('--attribution-method <method>', 'smartwatts or cputime-share (default smartwatts)')
     .option('--shutdown-grace-ms <ms>', 'bound on the graceful stop (default 10000)', numberish);
 }
 
@@ -72,6 +76,8 @@ export function flagsToConfig(f: DaemonFlags): Record<string, unknown> {
     logLevel: f.logLevel,
     functionsDir: f.functionsDir,
     emulate: f.emulate,
+    activitySource: f.activitySource,
+    attributionMethod: f.attributionMethod,
     shutdownGraceMs: f.shutdownGraceMs,
   };
 }
