@@ -21,7 +21,19 @@ function generate(dest) {
     '--defaults', '--oneofs', '--includeComments', '--importFileExtension=.js',
     `--includeDirs=${join(root, 'proto')}`,
   ], { cwd: join(root, 'proto'), stdio: ['ignore', 'ignore', 'inherit'] });
+  relativiseOrigins(dest);
   writeBarrel(dest);
+}
+
+// proto-loader-gen-types writes the absolute path of each .proto into an "Original file:" comment;
+// make it relative to proto/ so the stubs do not depend on where the repository is checked out.
+function relativiseOrigins(dest) {
+  const prefix = join(root, 'proto') + '/';
+  for (const file of listFiles(dest)) {
+    const text = readFileSync(file, 'utf8');
+    const fixed = text.replaceAll(`// Original file: ${prefix}`, '// Original file: proto/');
+    if (fixed !== text) writeFileSync(file, fixed);
+  }
 }
 
 // A barrel of every generated type, so code imports `wire.Hello__Output` from @isawatt/common instead

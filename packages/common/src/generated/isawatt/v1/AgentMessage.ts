@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/isawatt/v1/agent_link.proto
+// Original file: proto/isawatt/v1/agent_link.proto
 
 import type { Hello as _isawatt_v1_Hello, Hello__Output as _isawatt_v1_Hello__Output } from '../../isawatt/v1/Hello.js';
 import type { TelemetryReport as _isawatt_v1_TelemetryReport, TelemetryReport__Output as _isawatt_v1_TelemetryReport__Output } from '../../isawatt/v1/TelemetryReport.js';

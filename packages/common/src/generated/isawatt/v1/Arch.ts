@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/isawatt/v1/types.proto
+// Original file: proto/isawatt/v1/types.proto
 
 export const Arch = {
   ARCH_UNSPECIFIED: 'ARCH_UNSPECIFIED',

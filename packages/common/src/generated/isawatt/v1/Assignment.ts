@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/isawatt/v1/types.proto
+// Original file: proto/isawatt/v1/types.proto
 
 import type { FunctionAssignment as _isawatt_v1_FunctionAssignment, FunctionAssignment__Output as _isawatt_v1_FunctionAssignment__Output } from '../../isawatt/v1/FunctionAssignment.js';
 import type { Long } from '@grpc/proto-loader';

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/isawatt/v1/agent_link.proto
+// Original file: proto/isawatt/v1/agent_link.proto
 
 import type { FunctionPlacement as _isawatt_v1_FunctionPlacement, FunctionPlacement__Output as _isawatt_v1_FunctionPlacement__Output } from '../../isawatt/v1/FunctionPlacement.js';
 import type { Long } from '@grpc/proto-loader';

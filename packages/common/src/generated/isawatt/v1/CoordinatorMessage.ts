@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/isawatt/v1/agent_link.proto
+// Original file: proto/isawatt/v1/agent_link.proto
 
 import type { Welcome as _isawatt_v1_Welcome, Welcome__Output as _isawatt_v1_Welcome__Output } from '../../isawatt/v1/Welcome.js';
 import type { Assignment as _isawatt_v1_Assignment, Assignment__Output as _isawatt_v1_Assignment__Output } from '../../isawatt/v1/Assignment.js';

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/isawatt/v1/control.proto
+// Original file: proto/isawatt/v1/control.proto
 
 import type { HostAck as _isawatt_v1_HostAck, HostAck__Output as _isawatt_v1_HostAck__Output } from '../../isawatt/v1/HostAck.js';
 

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/isawatt/v1/agent_link.proto
+// Original file: proto/isawatt/v1/agent_link.proto
 
 import type { Quality as _isawatt_v1_Quality, Quality__Output as _isawatt_v1_Quality__Output } from '../../isawatt/v1/Quality.js';
 import type { Long } from '@grpc/proto-loader';

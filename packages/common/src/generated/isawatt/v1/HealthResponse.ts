@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/isawatt/v1/control.proto
+// Original file: proto/isawatt/v1/control.proto
 
 import type { Long } from '@grpc/proto-loader';
 

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/isawatt/v1/agent_link.proto
+// Original file: proto/isawatt/v1/agent_link.proto
 
 import type { Arch as _isawatt_v1_Arch, Arch__Output as _isawatt_v1_Arch__Output } from '../../isawatt/v1/Arch.js';
 import type { EnergySourceInfo as _isawatt_v1_EnergySourceInfo, EnergySourceInfo__Output as _isawatt_v1_EnergySourceInfo__Output } from '../../isawatt/v1/EnergySourceInfo.js';

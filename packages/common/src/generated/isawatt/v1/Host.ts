@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/isawatt/v1/control.proto
+// Original file: proto/isawatt/v1/control.proto
 
 import type { HostState as _isawatt_v1_HostState, HostState__Output as _isawatt_v1_HostState__Output } from '../../isawatt/v1/HostState.js';
 import type { Hello as _isawatt_v1_Hello, Hello__Output as _isawatt_v1_Hello__Output } from '../../isawatt/v1/Hello.js';

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/isawatt/v1/control.proto
+// Original file: proto/isawatt/v1/control.proto
 
 import type { Assignment as _isawatt_v1_Assignment, Assignment__Output as _isawatt_v1_Assignment__Output } from '../../isawatt/v1/Assignment.js';
 import type { FunctionPlacement as _isawatt_v1_FunctionPlacement, FunctionPlacement__Output as _isawatt_v1_FunctionPlacement__Output } from '../../isawatt/v1/FunctionPlacement.js';

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/isawatt/v1/control.proto
+// Original file: proto/isawatt/v1/control.proto
 
 export const HostState = {
   HOST_STATE_UNSPECIFIED: 'HOST_STATE_UNSPECIFIED',

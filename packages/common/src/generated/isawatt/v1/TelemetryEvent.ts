@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/isawatt/v1/control.proto
+// Original file: proto/isawatt/v1/control.proto
 
 import type { TelemetryReport as _isawatt_v1_TelemetryReport, TelemetryReport__Output as _isawatt_v1_TelemetryReport__Output } from '../../isawatt/v1/TelemetryReport.js';
 import type { HostState as _isawatt_v1_HostState, HostState__Output as _isawatt_v1_HostState__Output } from '../../isawatt/v1/HostState.js';
