@@ -3,7 +3,7 @@
 // test runner through tsx. Node 20's --test takes paths, not globs, so files are listed here.
 // Extra args are test file filters: `npm test -- registry` runs files whose path contains "registry".
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,12 +11,16 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const quick = process.argv.includes('--quick') || filters.length > 0;
 
+// Symbolic links are not followed: fixture sysfs trees under testdata/ contain the kernel's
+// device/hwmon back-links, which loop. Errors are not swallowed: a walk that fails silently would
+// quietly drop test files from CI.
 function walk(dir, out) {
-  for (const name of readdirSync(dir)) {
-    if (name === 'node_modules' || name === 'dist' || name.startsWith('.')) continue;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const name = entry.name;
+    if (name === 'node_modules' || name === 'dist' || name === 'testdata' || name.startsWith('.')) continue;
     const p = join(dir, name);
-    if (statSync(p).isDirectory()) walk(p, out);
-    else if (name.endsWith('.test.ts')) out.push(relative(root, p));
+    if (entry.isDirectory()) walk(p, out);
+    else if (entry.isFile() && name.endsWith('.test.ts')) out.push(relative(root, p));
   }
   return out;
 }
@@ -40,7 +44,7 @@ if (!quick) {
 }
 
 const dirs = ['packages', 'test', 'minizinc', 'functions'].map((d) => join(root, d));
-let files = dirs.flatMap((d) => { try { return walk(d, []); } catch { return []; } }).sort();
+let files = dirs.flatMap((d) => walk(d, [])).sort();
 if (filters.length) files = files.filter((f) => filters.some((x) => f.includes(x)));
 if (files.length === 0) {
   console.error('no test files matched');
