@@ -168,6 +168,9 @@ async function phase(method: 'cputime-share' | 'smartwatts'): Promise<Record<str
     maxTickCpuUs = Math.max(maxTickCpuUs, us);
     const done = k - warm + 1;
     if (done % Math.max(1, Math.floor(ticks / 10)) === 0) {
+      // With --expose-gc (npm run bench passes it) memory is sampled after a full collection, so
+      // the figures show what is retained, not how far the collector happens to lag.
+      global.gc?.();
       const m = process.memoryUsage();
       const every = Math.max(1, Math.floor(ticks / 10));
       console.log(`[${method}] ${String(done).padStart(6)}   ${(windowUs / every / 1000).toFixed(3).padStart(8)}             ${mib(m.rss).padStart(7)}   ${mib(m.heapUsed).padStart(7)}`);

@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+// `npm run bench [-- NAME...]`: runs the benchmarks in bench/ one after the other (never in
+// parallel: they measure CPU time on a shared machine) and keeps what each printed in
+// bench/results/<name>.txt, headed by the date, commit, machine and load average, so the figures in
+// the README can be traced to a run. Extra arguments after `--` select benchmarks by name.
+// Benchmarks print figures and compare against their in-run baseline; none of them asserts a time.
+// --expose-gc lets the memory figures be taken after a full collection (what is retained).
+import { spawn, execFileSync } from 'node:child_process';
+import { createWriteStream, mkdirSync, readdirSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const benchDir = join(root, 'bench');
+const resultsDir = join(benchDir, 'results');
+// Cheapest first, so a partial run still yields the quick figures.
+const order = ['agent-tick', 'agent-attribution', 'dispatch-overhead', 'placement', 'telemetry-ingest', 'mqtt-publish', 'functions'];
+const available = readdirSync(benchDir).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3));
+const unknownOrder = available.filter((n) => !order.includes(n)).sort();
+const all = [...order.filter((n) => available.includes(n)), ...unknownOrder];
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const bad = wanted.filter((n) => !available.includes(n));
+if (bad.length) {
+  console.error(`unknown benchmark ${bad.map((n) => `"${n}"`).join(', ')}; expected one of: ${all.join(', ')}`);
+  process.exit(2);
+}
+const selected = wanted.length ? all.filter((n) => wanted.includes(n)) : all;
+
+function commit() {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+function runOne(name) {
+  return new Promise((resolve) => {
+    const out = createWriteStream(join(resultsDir, `${name}.txt`));
+    const header = [
+      `# bench/${name}.ts`,
+      `# date ${new Date().toISOString()}, commit ${commit()}, node ${process.version}`,
+      `# machine: ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+      '',
+    ].join('\n');
+    out.write(header + '\n');
+    process.stdout.write(`\n${header}\n`);
+    const started = Date.now();
+    const child = spawn(process.execPath, ['--expose-gc', '--conditions=source', '--import', 'tsx', join(benchDir, `${name}.ts`)], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    for (const stream of [child.stdout, child.stderr]) {
+      stream.on('data', (chunk) => {
+        out.write(chunk);
+        process.stdout.write(chunk);
+      });
+    }
+    child.on('close', (code, signal) => {
+      const s = ((Date.now() - started) / 1000).toFixed(0);
+      const line = code === 0 ? `# done in ${s} s\n` : `# FAILED (${code ?? signal}) after ${s} s\n`;
+      out.end(line);
+      process.stdout.write(line);
+      resolve(code === 0);
+    });
+  });
+}
+
+mkdirSync(resultsDir, { recursive: true });
+const failed = [];
+for (const name of selected) {
+  if (!(await runOne(name))) failed.push(name);
+}
+console.log(`\nresults in ${join('bench', 'results')}/; ${selected.length - failed.length}/${selected.length} benchmarks completed`);
+if (failed.length) {
+  console.error(`failed: ${failed.join(', ')}`);
+  process.exit(1);
+}
