@@ -1,26 +1,75 @@
-// `npm start`: the whole loop on one machine. Starts a real coordinator (temporary state
-// directory) and one real agent for this machine, both on 127.0.0.1, and shows the live host
-// table (as `isawatt watch` does) until Ctrl-C, then stops both and removes the temporary files.
-// Every figure carries its quality: on a machine without energy sensors (VMs, laptops) host power
-// is ESTIMATED from CPU utilisation, and with --emulate it is EMULATED; neither is a measurement.
+// `npm start`: isawatt's main job on one machine, on an embedded default.
+//   1. starts a real coordinator (temporary state directory) with its embedded MQTT broker;
+//   2. starts two real agents that EMULATE the seed's two servers, an Intel Xeon Gold 6130 (x86_64)
+//      and an Ampere Altra Max M128-30 (aarch64): their hardware facts and energy counters are
+//      emulated from the real CPU time of the real function workers they run on this machine;
+//   3. plans the seed's workload (22 functions, general mix) on the seed's cluster with every
+//      policy, through the real MiniZinc solver, and prints the comparison (illustrative models);
+//   4. deploys a small workload of Node.js functions onto the two live agents with the energy-aware
+//      policy: the agents start cgroup-pinned workers and drive them at the planned rates;
+//   5. shows the live table (as `isawatt watch` does) with per-host and per-function power, and the
+//      MQTT feed the lab's PDU logger would consume, until Ctrl-C (or --duration S).
+// Every figure carries its quality: the emulated hosts' power is EMULATED, the models are
+// ILLUSTRATIVE; neither is a measurement. Then everything is stopped and the temp files removed.
 //
-//   npm start [-- --emulate xeon-gold-6130-2s|altra-max-m128] [--tick-interval-ms 1000]
+//   npm start [-- --duration S] [--no-deploy] [--tick-interval-ms MS]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import mqtt from 'mqtt';
 import type { wire } from '@isawatt/common';
 import { ControlClient } from '../packages/coordinator/src/cli/control-client.js';
 import { WatchModel } from '../packages/coordinator/src/cli/commands/watch.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const coordinatorEntry = 'packages/coordinator/src/cli/entry.ts';
+const agentEntry = 'packages/agent/src/main.ts';
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
+/** The seed's two servers, emulated. `type` is the host type the models file knows them by. */
+const emulatedHosts = [
+  { id: 'xeon-1', profile: 'xeon-gold-6130-2s', type: 'xeon-gold-6130' },
+  { id: 'altra-1', profile: 'altra-max-m128', type: 'altra-max-m128-30' },
+] as const;
+
+function parseFlags(): { durationS: number | undefined; deploy: boolean; tickMs: number } {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        duration: { type: 'string' },
+        'no-deploy': { type: 'boolean', default: false },
+        'tick-interval-ms': { type: 'string', default: '1000' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    process.stderr.write(`demo: ${(err as Error).message}\nusage: npm start [-- --duration S] [--no-deploy] [--tick-interval-ms MS]\n`);
+    process.exit(2);
+  }
+  if (values.help) {
+    process.stdout.write('usage: npm start [-- --duration S] [--no-deploy] [--tick-interval-ms MS]\n');
+    process.exit(0);
+  }
+  const positive = (v: string | undefined, flag: string): number | undefined => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) {
+      process.stderr.write(`demo: ${flag}: expected a positive number, got "${v}"\n`);
+      process.exit(2);
+    }
+    return n;
+  };
+  return {
+    durationS: positive(values.duration, '--duration'),
+    deploy: !values['no-deploy'],
+    tickMs: positive(values['tick-interval-ms'], '--tick-interval-ms') ?? 1000,
+  };
 }
 
 async function freePort(): Promise<number> {
@@ -34,7 +83,9 @@ async function freePort(): Promise<number> {
   });
 }
 
-function start(name: string, script: string, args: string[], logFile: string): ChildProcess {
+let stopping = false;
+
+function startDaemon(name: string, script: string, args: string[], logFile: string): ChildProcess {
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', join(root, script), ...args], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -50,7 +101,29 @@ function start(name: string, script: string, args: string[], logFile: string): C
   return child;
 }
 
-let stopping = false;
+/** Runs one `isawatt` CLI command, echoing it and its output as a user would see them; returns both. */
+async function runCli(args: string[], display: string): Promise<{ code: number; output: string }> {
+  process.stdout.write(`\n$ isawatt ${display}\n`);
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', join(root, coordinatorEntry), ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    process.stdout.write(chunk);
+  });
+  const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? 1)));
+  return { code, output };
+}
+
+/** The last box-drawn table of a CLI output (plan --policy all ends with the policy comparison). */
+function lastTable(output: string): string {
+  const lines = output.split('\n');
+  const end = lines.findLastIndex((l) => l.startsWith('└'));
+  const start = end < 0 ? -1 : lines.slice(0, end).findLastIndex((l) => l.startsWith('┌'));
+  return start < 0 ? '' : lines.slice(start, end + 1).join('\n');
+}
 
 async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
@@ -61,79 +134,174 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+/** Counts what the coordinator publishes on the embedded broker, per kind of topic. */
+class FeedCounter {
+  total = 0;
+  hostPower = 0;
+  functionPower = 0;
+  lastHostPayload = '';
+  private readonly client: mqtt.MqttClient;
+
+  constructor(url: string, prefix: string) {
+    this.client = mqtt.connect(url, { clientId: `isawatt-demo-${process.pid}`, reconnectPeriod: 1000 });
+    this.client.on('connect', () => this.client.subscribe(`${prefix}/#`));
+    this.client.on('error', () => undefined);
+    this.client.on('message', (topic, payload) => {
+      this.total++;
+      if (/\/hosts\/[^/]+\/power$/.test(topic)) {
+        this.hostPower++;
+        this.lastHostPayload = `${topic} ${payload.toString().slice(0, 160)}`;
+      } else if (/\/functions\/[^/]+\/power$/.test(topic)) this.functionPower++;
+    });
+  }
+
+  line(url: string, prefix: string): string {
+    return [
+      `MQTT feed (what the PDU logger subscribes to): mosquitto_sub -L ${url}/${prefix}/# -v`,
+      `  ${this.total} messages so far: ${this.hostPower} host power, ${this.functionPower} function power, the rest retained state and events`,
+      this.lastHostPayload ? `  last: ${this.lastHostPayload}` : '',
+    ]
+      .filter(Boolean)
+      .join('\n');
+  }
+
+  async close(): Promise<void> {
+    await this.client.endAsync(true);
+  }
+}
+
 async function main(): Promise<void> {
-  const emulate = arg('--emulate');
-  const tickMs = arg('--tick-interval-ms') ?? '1000';
+  const flags = parseFlags();
   const dir = await mkdtemp(join(tmpdir(), 'isawatt-demo-'));
-  const port = await freePort();
-  const address = `127.0.0.1:${port}`;
+  const [grpcPort, mqttPort] = [await freePort(), await freePort()];
+  const address = `127.0.0.1:${grpcPort}`;
+  const mqttUrl = `mqtt://127.0.0.1:${mqttPort}`;
+  const cluster = 'demo';
+  const topicPrefix = `isawatt/${cluster}`;
   const children: ChildProcess[] = [];
+  let feed: FeedCounter | undefined;
   const cleanup = async (): Promise<void> => {
     stopping = true;
+    await feed?.close();
     for (const c of [...children].reverse()) await stopChild(c);
     await rm(dir, { recursive: true, force: true });
   };
-
-  process.stderr.write(`demo: coordinator on ${address}, state and logs in ${dir}\n`);
-  children.push(start('coordinator', 'packages/coordinator/src/cli/entry.ts', ['coordinator', '--listen', address, '--state-dir', join(dir, 'state'), '--host-down-after-ms', '5000'], join(dir, 'coordinator.log')));
-  const agentArgs = ['--coordinator', address, '--host-id', emulate ? `demo-${emulate}` : 'demo-local', '--tick-interval-ms', tickMs, '--http-listen', 'off', '--log-level', 'info'];
-  if (emulate) agentArgs.push('--emulate', emulate);
-  children.push(start('agent', 'packages/agent/src/main.ts', agentArgs, join(dir, 'agent.log')));
-
-  const client = new ControlClient({ address, tls: {}, insecure: false, deadlineMs: 3000 });
-  const model = new WatchModel();
-  let stream: ReturnType<ControlClient['watchTelemetry']> | undefined;
-  let redraw: NodeJS.Timeout | undefined;
-  const banner = [
-    'isawatt demo: one coordinator and one agent on this machine (real processes, real gRPC).',
-    emulate
-      ? `The agent runs the EMULATED host profile "${emulate}": its hardware and power figures are emulated, not measured.`
-      : 'This machine has no energy sensor the agent can read unless the QUALITY column says "measured":',
-    emulate ? '' : '"estimated" power is CPU utilisation x a power profile, not a measurement.',
-    `Logs: ${dir}/{coordinator,agent}.log    Ctrl-C to stop (both processes are stopped, temp files removed).`,
-  ]
-    .filter(Boolean)
-    .join('\n');
 
   let done: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => (done = resolve));
   const onSignal = (): void => done();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  const client = new ControlClient({ address, tls: {}, insecure: false, deadlineMs: 3000 });
+  let stream: ReturnType<ControlClient['watchTelemetry']> | undefined;
+  let redraw: NodeJS.Timeout | undefined;
+  let exitCode = 0;
 
   try {
-    // Wait for the coordinator to answer, then for the agent's host to appear.
+    process.stdout.write(
+      [
+        'isawatt demo: a coordinator and two agents on this machine (real processes, real gRPC, real MQTT, real solver).',
+        `The agents EMULATE the seed's servers (${emulatedHosts.map((h) => `${h.id} = ${h.profile}`).join(', ')}):`,
+        "their hardware and power figures are emulated from this machine's CPU time, not measured.",
+        `State and logs: ${dir}    Ctrl-C stops everything and removes them.`,
+        process.getuid?.() === 0
+          ? ''
+          : 'Not running as root: the agents cannot create cgroups, so workers are pinned with sched_setaffinity and\n' +
+            'their CPU time cannot be attributed; function power shows 0 W. Run as root for per-function energy.\n',
+      ].join('\n'),
+    );
+    const coordinatorConfig = join(dir, 'coordinator.yaml');
+    await writeFile(
+      coordinatorConfig,
+      [
+        `cluster: ${cluster}`,
+        `listen: "${address}"`,
+        `stateDir: ${JSON.stringify(join(dir, 'state'))}`,
+        'hostDownAfterMs: 5000',
+        'mqtt:',
+        '  broker: embedded',
+        `  embedded: { host: 127.0.0.1, port: ${mqttPort} }`,
+        '',
+      ].join('\n'),
+    );
+    children.push(startDaemon('coordinator', coordinatorEntry, ['coordinator', '--config', coordinatorConfig], join(dir, 'coordinator.log')));
+    for (const h of emulatedHosts) {
+      const args = ['--coordinator', address, '--host-id', h.id, '--host-type', h.type, '--emulate', h.profile, '--tick-interval-ms', String(flags.tickMs), '--http-listen', 'off'];
+      children.push(startDaemon(`agent ${h.id}`, agentEntry, args, join(dir, `agent-${h.id}.log`)));
+    }
+
     const waitUntil = async (what: string, check: () => Promise<boolean>): Promise<void> => {
-      const deadline = Date.now() + 60_000;
+      const deadline = Date.now() + 90_000;
       while (!(await check().catch(() => false))) {
-        if (Date.now() > deadline) throw new Error(`demo: ${what} did not happen within 60 s; see the logs in ${dir}`);
+        if (Date.now() > deadline) throw new Error(`demo: ${what} did not happen within 90 s; see the logs in ${dir}`);
         await Promise.race([new Promise((r) => setTimeout(r, 250)), finished]);
       }
     };
     await waitUntil('coordinator start', async () => (await client.health()).status === 'serving');
-    await waitUntil('agent attach', async () => (await client.listHosts()).hosts.length > 0);
+    feed = new FeedCounter(mqttUrl, topicPrefix);
+    await waitUntil('both agents attached', async () => (await client.listHosts()).hosts.filter((h) => h.state === 'HOST_STATE_UP').length === emulatedHosts.length);
+    const conn = ['--coordinator', address];
+    await runCli(['hosts', ...conn], 'hosts');
+
+    // The seed's experiment: its workload on its cluster, every policy side by side.
+    const plan = await runCli(
+      ['plan', '--hosts', 'examples/hosts.yaml', '--models', 'examples/models.yaml', '--workload', 'examples/workload-general.yaml', '--policy', 'all'],
+      'plan --hosts examples/hosts.yaml --models examples/models.yaml --workload examples/workload-general.yaml --policy all',
+    );
+    process.stdout.write('(examples/models.yaml holds ILLUSTRATIVE figures, not measurements: see its header.)\n');
+    // Kept above the live table, which redraws the terminal and would scroll the plans away.
+    const summary = [
+      "The seed's workload (22 functions, general mix) on the seed's cluster, every policy (illustrative models):",
+      lastTable(plan.output) || `(plan failed, exit ${plan.code})`,
+    ];
+
+    if (flags.deploy) {
+      const deploy = await runCli(
+        ['deploy', ...conn, '--models', 'examples/models.yaml', '--workload', 'examples/workload-demo.yaml', '--policy', 'energy-aware'],
+        'deploy --models examples/models.yaml --workload examples/workload-demo.yaml --policy energy-aware',
+      );
+      const outcome = deploy.output.split('\n').findIndex((l) => l.startsWith('deployed to') || l.startsWith('deployment failed'));
+      summary.push('', 'examples/workload-demo.yaml deployed on the live (emulated) hosts with the energy-aware policy:');
+      summary.push(outcome >= 0 ? deploy.output.split('\n').slice(outcome).join('\n').trimEnd() : `(deploy failed, exit ${deploy.code})`);
+      if (deploy.code !== 0) {
+        process.stderr.write(`demo: deploy failed (exit ${deploy.code}); the live table shows the hosts without functions. Logs: ${dir}\n`);
+        exitCode = 1;
+      }
+    }
+
+    const model = new WatchModel();
     for (const h of (await client.listHosts()).hosts) model.addHost(h);
     stream = client.watchTelemetry('');
     stream.on('data', (ev: wire.TelemetryEvent__Output) => model.add(ev));
     stream.on('error', () => undefined);
     const tty = process.stdout.isTTY;
+    const startedMs = Date.now();
     const draw = (): void => {
-      const text = `${banner}\n\n${model.render(`coordinator ${address} - ${new Date().toISOString()} - ${model.events} events`, 15)}`;
+      const elapsed = ((Date.now() - startedMs) / 1000).toFixed(0);
+      const title = `live: coordinator ${address}, ${elapsed} s, ${model.events} telemetry events${flags.durationS ? ` (stops after ${flags.durationS} s)` : ' (Ctrl-C to stop)'}`;
+      const text = `${tty ? summary.join('\n') + '\n\n' : ''}${model.render(title, 12)}\n${feed?.line(mqttUrl, topicPrefix) ?? ''}\n`;
       process.stdout.write(tty ? '\x1b[H\x1b[2J' + text : text + '\n');
     };
-    draw();
+    if (!tty) process.stdout.write('\n');
     redraw = setInterval(draw, tty ? 1000 : 5000);
+    const timer = flags.durationS ? setTimeout(done, flags.durationS * 1000) : undefined;
     await finished;
+    if (timer) clearTimeout(timer);
+    draw();
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    exitCode = 1;
   } finally {
     if (redraw) clearInterval(redraw);
     stream?.cancel();
     client.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    process.stderr.write('\ndemo: stopping agent and coordinator...\n');
+    process.stderr.write('\ndemo: stopping the agents (their workers and cgroups go with them) and the coordinator...\n');
     await cleanup();
     process.stderr.write('demo: stopped, temporary files removed\n');
   }
+  process.exitCode = exitCode;
 }
 
 await main();

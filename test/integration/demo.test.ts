@@ -1,0 +1,71 @@
+// `npm start` is the README's first command: this runs the demo script as `npm start -- --duration`
+// would (non-interactive, so the live view prints a table every 5 s) and checks that it does its
+// whole job: both emulated hosts attach, the policy comparison is printed, the deployment is acked
+// by both agents, the live table shows the deployed functions with emulated figures and non-zero
+// rates, the MQTT feed carries host power, and on exit nothing is left behind (processes, agent
+// cgroups, temporary directory).
+import { strict as assert } from 'node:assert';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { REPO_ROOT, spawnTs } from '../helpers/processes.js';
+
+// The emulated agents' cgroup subtrees (isawatt-<host id>) under the v1 controllers they use.
+const CONTROLLER_ROOTS = ['/sys/fs/cgroup/cpuset', '/sys/fs/cgroup/cpuacct'];
+
+function demoCgroups(): string[] {
+  return CONTROLLER_ROOTS.filter((root) => existsSync(root)).flatMap((root) =>
+    readdirSync(root)
+      .filter((n) => n === 'isawatt-xeon-1' || n === 'isawatt-altra-1')
+      .map((n) => join(root, n)),
+  );
+}
+
+test('npm start: the demo plans, deploys onto two emulated hosts, shows live power and the MQTT feed, then cleans up', { timeout: 240_000 }, async (t) => {
+  assert.deepEqual(demoCgroups(), [], 'leftover demo cgroups from an earlier run');
+  const demo = spawnTs(t, 'demo', join(REPO_ROOT, 'scripts/demo.ts'), ['--duration', '12']);
+  const { code } = await demo.exited;
+  // 'exit' can come before the last output is read: wait for both pipes to end.
+  await Promise.all(
+    [demo.child.stdout, demo.child.stderr].map((s) => (s && !s.readableEnded ? new Promise((r) => s.once('end', r)) : Promise.resolve())),
+  );
+  const out = demo.lines.join('\n');
+  assert.equal(code, 0, `demo exited ${code}:\n${demo.tail(60)}`);
+
+  // Both emulated servers registered with their emulated identity.
+  assert.match(out, /altra-1 .*aarch64 .*Altra\(R\) Max .*\[emulated: altra-max-m128\]/);
+  assert.match(out, /xeon-1 .*x86_64 .*Xeon\(R\) Gold 6130 .*\[emulated: xeon-gold-6130-2s\]/);
+  // The policy comparison, with energy-aware proven optimal on the seed's instance.
+  assert.match(out, /policy energy-aware: optimal/);
+  for (const policy of ['rr', 'x86-first', 'arm-first', 'core-aware', 'energy-aware', 'energy-aware-whole']) {
+    assert.match(out, new RegExp(`│ ${policy} +│`), `comparison row for ${policy}`);
+  }
+  // The deployment: every function of the demo workload acked with concrete CPUs.
+  assert.match(out, /deployed to 2 hosts \(policy energy-aware\)/);
+  for (const fn of ['jwt-node', 'html-node', 'matrix-node', 'zip-node']) {
+    assert.match(out, new RegExp(`${fn} on CPUs \\d`), `${fn} placed`);
+  }
+  // The last live table: every deployed function reports a rate near its target, labelled emulated.
+  const lastLive = out.slice(out.lastIndexOf('live: coordinator'));
+  for (const [fn, rate] of [['jwt-node', 150], ['html-node', 200], ['matrix-node', 200], ['zip-node', 20]] as const) {
+    const row = lastLive.split('\n').find((l) => l.includes(` ${fn} `));
+    assert.ok(row, `${fn} in the live table:\n${lastLive}`);
+    const cells = row.split('│').map((c) => c.trim());
+    const rps = Number(cells[6]);
+    assert.ok(Math.abs(rps - rate) / rate < 0.2, `${fn} runs at ${rps} req/s, expected about ${rate}`);
+    assert.equal(cells[7], 'emulated');
+  }
+  assert.match(lastLive, /emulated \[altra-max-m128\] +│ xgene-hwmon/);
+  assert.match(lastLive, /emulated \[xeon-gold-6130-2s\] +│ rapl/);
+  // The MQTT feed: host power messages arrived on the embedded broker.
+  const feed = /(\d+) messages so far: (\d+) host power, (\d+) function power/.exec(lastLive);
+  assert.ok(feed, 'MQTT feed line');
+  assert.ok(Number(feed[2]) >= 10, `host power messages: ${feed[2]}`);
+  assert.ok(Number(feed[3]) >= 10, `function power messages: ${feed[3]}`);
+
+  // Clean exit: the temporary directory and the agents' cgroups are gone.
+  const dir = /State and logs: (\S+)/.exec(out)?.[1];
+  assert.ok(dir, 'state directory named');
+  assert.equal(existsSync(dir), false, `${dir} removed`);
+  assert.deepEqual(demoCgroups(), []);
+});
