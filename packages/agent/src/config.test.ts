@@ -38,7 +38,7 @@ test('defaults fill everything but the coordinator', () => {
   assert.equal(config.logLevel, 'info');
   assert.equal(config.insecure, false);
   assert.equal(config.activitySource, 'auto');
-  assert.equal(config.attributionMethod, 'smartwatts');
+  assert.equal(config.attributionMethod, 'auto');
   assert.ok(Object.isFrozen(config.host));
 });
 

@@ -88,8 +88,11 @@ export const agentConfigSchema = z
     functionsDir: z.string().min(1).optional(),
     /** Per-function activity: "auto" = perf counters per cgroup where perf works, else cgroup CPU time. */
     activitySource: z.enum(['auto', 'perf', 'cgroup-cputime']).default('auto'),
-    /** "smartwatts" (counter models, CPU-time share while warming up) or "cputime-share". */
-    attributionMethod: z.enum(['smartwatts', 'cputime-share']).default('smartwatts'),
+    /**
+     * "smartwatts" (counter models, CPU-time share while warming up), "cputime-share", or "auto":
+     * SmartWatts unless the host energy is estimated (attribution/create-attributor.ts says why).
+     */
+    attributionMethod: z.enum(['auto', 'smartwatts', 'cputime-share']).default('auto'),
     /** Emulated hardware profile name (demo and tests; everything it produces says "emulated"). */
     emulate: z.string().min(1).optional(),
     /** Bound on the graceful stop after SIGTERM/SIGINT. */
@@ -152,7 +155,7 @@ export interface ResolvedAgentConfig {
   readonly functionsDir: string | undefined;
   readonly emulate: string | undefined;
   readonly activitySource: 'auto' | 'perf' | 'cgroup-cputime';
-  readonly attributionMethod: 'smartwatts' | 'cputime-share';
+  readonly attributionMethod: 'auto' | 'smartwatts' | 'cputime-share';
   readonly shutdownGraceMs: number;
 }
 

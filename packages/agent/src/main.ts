@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Attributor } from './attribution/attributor.js';
-import { createAttributor } from './attribution/create-attributor.js';
+import { createAttributor, resolveAttributionMethod } from './attribution/create-attributor.js';
 import { runCli } from './cli/index.js';
 import type { ActivitySource } from './counters/activity-source.js';
 import { createActivitySource } from './counters/create-activity-source.js';
@@ -196,7 +196,16 @@ export async function runDaemon(loaded: LoadedAgentConfig): Promise<number> {
     } catch (err) {
       log.warn({ component: 'activity', err: errorMessage(err) }, 'no activity source; functions get no attributed energy');
     }
-    attributor = createAttributor({ method: config.attributionMethod });
+    const method = resolveAttributionMethod(config.attributionMethod, meter?.quality);
+    if (config.attributionMethod === 'auto') {
+      log.info(
+        { component: 'attribution', configured: 'auto', method, hostQuality: meter?.quality ?? 'none' },
+        method === 'cputime-share'
+          ? 'attribution: CPU-time share, because host energy is estimated from CPU utilisation (a counter model fitted to an estimate only re-learns it)'
+          : 'attribution: SmartWatts counter models (CPU-time share while they warm up)',
+      );
+    }
+    attributor = createAttributor({ method });
   }
 
   const monitor = new TelemetryMonitor({

@@ -1,4 +1,5 @@
 // Factory the agent's main.ts uses: picks the attribution method from config.
+import type { Quality } from '../telemetry/quality.js';
 import type { Attributor } from './attributor.js';
 import { CpuTimeShareAttributor, type CpuTimeShareOptions } from './cputime-share.js';
 import { SmartWattsAttributor, type SmartWattsOptions } from './smartwatts.js';
@@ -11,6 +12,21 @@ export interface CreateAttributorOptions extends Partial<SmartWattsOptions>, Cpu
    * a model is warming up. "cputime-share": never model, always the Kepler-style CPU-time share.
    */
   readonly method?: AttributionMethod;
+}
+
+/** The configured method: "auto" decides from the host energy's quality (resolveAttributionMethod). */
+export type ConfiguredAttributionMethod = AttributionMethod | 'auto';
+
+/**
+ * "auto": SmartWatts where the host energy carries information of its own (measured by a sensor, or
+ * emulated, whose counters weight each function's CPU time differently), CPU-time share where it is
+ * ESTIMATED. An estimate is itself a function of CPU utilisation, so a counter model fitted to it
+ * can only re-learn the estimate, plus the noise of every process outside the function cgroups
+ * (the agent, the CLI, other daemons), and that noise skews the split between functions.
+ */
+export function resolveAttributionMethod(configured: ConfiguredAttributionMethod, hostQuality: Quality | undefined): AttributionMethod {
+  if (configured !== 'auto') return configured;
+  return hostQuality === undefined || hostQuality === 'estimated' ? 'cputime-share' : 'smartwatts';
 }
 
 export function createAttributor(opts: CreateAttributorOptions = {}): Attributor {

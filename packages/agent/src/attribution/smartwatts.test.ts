@@ -15,7 +15,7 @@ import type { DomainSample } from '../sensors/energy-meter.js';
 import { RaplPowercapMeter } from '../sensors/rapl-powercap-meter.js';
 import type { AttributionInput } from './attributor.js';
 import { SmartWattsAttributor, frequencyLayerMhz } from './smartwatts.js';
-import { createAttributor } from './create-attributor.js';
+import { createAttributor, resolveAttributionMethod } from './create-attributor.js';
 
 const XEON_2S = fileURLToPath(new URL('../../testdata/sys-xeon-2s/', import.meta.url));
 const PKG_DIR = ['devices/virtual/powercap/intel-rapl/intel-rapl:0', 'devices/virtual/powercap/intel-rapl/intel-rapl:1'];
@@ -212,4 +212,14 @@ test('frequency layers are the highest 100 MHz step at or below the frequency', 
   assert.equal(frequencyLayerMhz(2250, 100), 2200);
   assert.equal(frequencyLayerMhz(undefined, 100), -1);
   assert.equal(frequencyLayerMhz(0, 100), -1);
+});
+
+test('attribution method auto: SmartWatts on measured or emulated energy, CPU-time share on an estimate', () => {
+  assert.equal(resolveAttributionMethod('auto', 'measured'), 'smartwatts');
+  assert.equal(resolveAttributionMethod('auto', 'emulated'), 'smartwatts');
+  assert.equal(resolveAttributionMethod('auto', 'modelled'), 'smartwatts');
+  assert.equal(resolveAttributionMethod('auto', 'estimated'), 'cputime-share');
+  assert.equal(resolveAttributionMethod('auto', undefined), 'cputime-share');
+  assert.equal(resolveAttributionMethod('smartwatts', 'estimated'), 'smartwatts', 'an explicit method is kept');
+  assert.equal(resolveAttributionMethod('cputime-share', 'measured'), 'cputime-share');
 });

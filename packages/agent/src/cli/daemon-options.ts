@@ -52,7 +52,7 @@ export function addDaemonOptions(cmd: Command): Command {
     .option('--functions-dir <dir>', 'function catalogue directory')
     .option('--emulate <profile>', 'run on an emulated hardware profile (everything reports "emulated")')
     .option('--activity-source <kind>', 'per-function activity: auto, perf, cgroup-cputime (default auto)')
-    .option('--attribution-method <method>', 'smartwatts or cputime-share (default smartwatts)')
+    .option('--attribution-method <method>', 'auto, smartwatts or cputime-share (default auto: smartwatts unless host energy is estimated)')
     .option('--shutdown-grace-ms <ms>', 'bound on the graceful stop (default 10000)', numberish);
 }
 
