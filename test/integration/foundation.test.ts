@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { wire } from '@isawatt/common';
 import { ControlClient } from '../../packages/coordinator/src/cli/control-client.js';
-import { eventually, freePort, runCli, startAgent, startCoordinator } from '../helpers/processes.js';
+import { CLI_ENTRY, eventually, freePort, runCli, spawnTs, startAgent, startCoordinator } from '../helpers/processes.js';
 
 const HOST_DOWN_AFTER_MS = 1000;
 
@@ -143,6 +143,10 @@ test('coordinator SIGKILL + restart: registry restored, agents reconnect, no rep
     return hosts.length === 2 && hosts.every((h) => Number(h.reports_received) >= 5) ? hosts : undefined;
   });
 
+  // A live `isawatt watch` (lines, as when piped) must survive the restart.
+  const watch = spawnTs(t, 'watch', CLI_ENTRY, ['watch', '--coordinator', `127.0.0.1:${port}`]);
+  await watch.waitForLine(/ xeon-1 seq=/, 30_000);
+
   await first.stop('SIGKILL');
   // Agents keep ticking (200 ms) into their buffers while the coordinator is gone.
   await new Promise((r) => setTimeout(r, 2000));
@@ -167,4 +171,12 @@ test('coordinator SIGKILL + restart: registry restored, agents reconnect, no rep
   }
   assert.equal(second.lines.filter((l) => l.includes('telemetry gap')).length, 0, 'no telemetry gap logged');
   for (const a of agents) assert.equal(a.child.exitCode, null, `${a.name} still running`);
+
+  // The watch said it lost the coordinator, reconnected by itself and streams again.
+  await watch.waitForLine(/isawatt watch: coordinator at .* (unavailable|ended the telemetry stream).*reconnecting in/, 10_000);
+  const reconnectAt = watch.lines.findIndex((l) => l.includes('reconnecting in'));
+  await eventually('watch streaming after the restart', () =>
+    watch.lines.slice(reconnectAt).some((l) => / altra-1 seq=/.test(l)) ? true : undefined, 30_000);
+  assert.equal(watch.child.exitCode, null, `the watch is still running:\n${watch.tail()}`);
+  await watch.stop('SIGINT');
 });

@@ -2,10 +2,10 @@
 // utilisation and per-function energy (accumulated since the watch started) every interval; when
 // stdout is not a terminal it appends one line per report; with --json it prints one JSON event per
 // line. Every figure shows its quality (measured / modelled / estimated / emulated). Runs until
-// Ctrl-C, --count events, or --duration-ms.
+// Ctrl-C, --count events, or --duration-ms; a lost stream (coordinator restarting) is reopened.
 import Table from 'cli-table3';
 import type { Command } from 'commander';
-import { EXIT, ExitError, type wire } from '@isawatt/common';
+import { Backoff, EXIT, ExitError, type wire } from '@isawatt/common';
 import * as grpc from '@grpc/grpc-js';
 import type { CliContext } from '../context.js';
 import { addConnectionOptions, connectionFromFlags, ControlClient, type ConnectionFlags } from '../control-client.js';
@@ -167,7 +167,6 @@ export function registerWatch(program: Command, ctx: CliContext): void {
       // Known hosts first (checks the address and the host id before streaming).
       if (flags.host) model.addHost(await client.getHost(flags.host));
       else for (const h of (await client.listHosts()).hosts) model.addHost(h);
-      const stream = client.watchTelemetry(flags.host ?? '');
       const title = (): string =>
         `isawatt watch - coordinator ${conn.address} - ${new Date().toISOString()} - ${model.events} events (Ctrl-C to stop)`;
       const draw = (): void => ctx.io.stdout('\x1b[H\x1b[2J' + model.render(title(), top));
@@ -180,30 +179,54 @@ export function registerWatch(program: Command, ctx: CliContext): void {
       };
       const pduTimer = flags.json ? undefined : setInterval(() => void refreshHosts().catch(() => undefined), Math.max(intervalMs, 2000));
       let stoppedByUs = false;
+      let current: ReturnType<ControlClient['watchTelemetry']> | undefined;
+      let wakeUp: (() => void) | undefined;
       const stop = (): void => {
         stoppedByUs = true;
-        stream.cancel();
+        current?.cancel();
+        wakeUp?.();
       };
       const timer = durationMs ? setTimeout(stop, durationMs) : undefined;
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
-      try {
-        await new Promise<void>((resolve, reject) => {
+      // A watch outlives coordinator restarts: when the stream is lost (coordinator down or
+      // restarting) it says so on stderr and reopens it with backoff. Other errors end the watch.
+      const backoff = new Backoff({ initialMs: 500, maxMs: 10_000 });
+      const streamOnce = (): Promise<'stopped' | { lost: string }> =>
+        new Promise((resolve, reject) => {
+          const stream = client.watchTelemetry(flags.host ?? '');
+          current = stream;
           stream.on('data', (ev: wire.TelemetryEvent__Output) => {
+            backoff.reset();
             model.add(ev);
             if (flags.json) ctx.io.stdout(JSON.stringify(ev) + '\n');
             else if (!tty) ctx.io.stdout(reportLine(ev, model.pduOf(ev.host_id)));
             if (count !== undefined && model.events >= count) stop();
           });
           stream.on('error', (err: grpc.ServiceError) => {
-            if (stoppedByUs && err.code === grpc.status.CANCELLED) resolve();
+            if (stoppedByUs && err.code === grpc.status.CANCELLED) resolve('stopped');
+            else if (err.code === grpc.status.UNAVAILABLE) resolve({ lost: `coordinator at ${conn.address} unavailable (${err.details || err.message})` });
             else reject(client.toError(err, 'WatchTelemetry'));
           });
-          stream.on('end', () => {
-            if (stoppedByUs) resolve();
-            else reject(new ExitError(EXIT.UNAVAILABLE, `coordinator at ${conn.address} ended the telemetry stream (shutting down?)`));
-          });
+          stream.on('end', () => resolve(stoppedByUs ? 'stopped' : { lost: `coordinator at ${conn.address} ended the telemetry stream (restarting?)` }));
         });
+      try {
+        for (;;) {
+          const outcome = await streamOnce();
+          if (outcome === 'stopped' || stoppedByUs) break;
+          const delayMs = backoff.nextDelayMs();
+          ctx.io.stderr(`isawatt watch: ${outcome.lost}; reconnecting in ${(delayMs / 1000).toFixed(1)} s\n`);
+          // A referenced timer (the watch must not exit while it waits), cut short by Ctrl-C.
+          await new Promise<void>((resolve) => {
+            const t = setTimeout(resolve, delayMs);
+            wakeUp = () => {
+              clearTimeout(t);
+              resolve();
+            };
+          });
+          wakeUp = undefined;
+          if (stoppedByUs) break;
+        }
       } finally {
         if (redraw) clearInterval(redraw);
         if (pduTimer) clearInterval(pduTimer);
