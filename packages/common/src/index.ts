@@ -1,5 +1,6 @@
 // Public surface of @isawatt/common: proto loading and types, units, errors, lifecycle, logging,
-// backoff, config loading, TLS. No business logic lives here.
+// backoff, config loading, TLS, and the domain -> wire mappings both daemons share. No business
+// logic lives here.
 export * from './units.js';
 export * from './errors.js';
 export * from './exit-codes.js';
@@ -8,6 +9,7 @@ export * from './backoff.js';
 export * from './lifecycle.js';
 export * from './config-loader.js';
 export * from './tls.js';
+export * from './wire-convert.js';
 export { loadProtos, protoRoot, PROTO_LOADER_OPTIONS } from './proto/load.js';
 export type * as wire from './generated/wire.js';
 export type { ProtoGrpcType as AgentLinkProto } from './generated/agent_link.js';

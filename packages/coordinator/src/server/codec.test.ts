@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ValidationError, type wire } from '@isawatt/common';
-import { helloFromWire, reportFromWire, reportToWire } from './codec.js';
+import { telemetryToWire, ValidationError, type wire } from '@isawatt/common';
+import { helloFromWire, reportFromWire } from './codec.js';
 
 function wireHello(over: Partial<wire.Hello__Output> = {}): wire.Hello__Output {
   return {
@@ -78,7 +78,7 @@ test('a report survives wire -> domain -> wire, with 64-bit values exact', () =>
   const tick = reportFromWire(wireReport);
   assert.equal(tick.seq, 9_007_199_254_740_993n);
   assert.equal(tick.functions[0]?.quality, 'modelled');
-  const back = reportToWire(tick);
+  const back = telemetryToWire(tick);
   assert.equal(back.seq, '9007199254740993');
   assert.equal(back.functions?.[0]?.invocations?.completed, '100');
   assert.equal(back.host_quality, 'QUALITY_MEASURED');

@@ -1,8 +1,19 @@
 // Proto <-> domain conversion for the coordinator's gRPC edge. Incoming messages are validated
 // here (a malformed Hello or report becomes a ValidationError listing every problem); outgoing
-// messages are built from registry views. uint64 travels as decimal strings (proto-loader
-// longs: String) and is bigint inside.
-import { toBigInt, toWireU64, ValidationError, type wire } from '@isawatt/common';
+// messages are built from registry views; the mapping of Hello, TelemetryReport and
+// FunctionPlacement onto the wire is shared with the agent (@isawatt/common wire-convert). uint64
+// travels as decimal strings (proto-loader longs: String) and is bigint inside.
+import {
+  archFromWire,
+  helloToWire,
+  placementToWire,
+  qualityFromWire,
+  telemetryToWire,
+  toBigInt,
+  toWireU64,
+  ValidationError,
+  type wire,
+} from '@isawatt/common';
 import { HOST_ID_PATTERN } from '../store/state-store.js';
 import type {
   Arch,
@@ -19,31 +30,11 @@ import type {
 
 // ---- enums ----
 
-const QUALITY_FROM_WIRE: Record<string, Quality> = {
-  QUALITY_MEASURED: 'measured',
-  QUALITY_MODELLED: 'modelled',
-  QUALITY_ESTIMATED: 'estimated',
-  QUALITY_EMULATED: 'emulated',
-};
-const QUALITY_TO_WIRE: Record<Quality, wire.Quality__Output> = {
-  measured: 'QUALITY_MEASURED',
-  modelled: 'QUALITY_MODELLED',
-  estimated: 'QUALITY_ESTIMATED',
-  emulated: 'QUALITY_EMULATED',
-  unknown: 'QUALITY_UNSPECIFIED',
-};
-
-export function qualityFromWire(q: string): Quality {
-  return QUALITY_FROM_WIRE[q] ?? 'unknown';
+function qualityOf(q: string): Quality {
+  return qualityFromWire(q) ?? 'unknown';
 }
-export function qualityToWire(q: Quality): wire.Quality__Output {
-  return QUALITY_TO_WIRE[q];
-}
-function archFromWire(a: string): Arch {
-  return a === 'ARCH_X86_64' ? 'x86_64' : a === 'ARCH_AARCH64' ? 'aarch64' : 'unknown';
-}
-function archToWire(a: Arch): wire.Arch__Output {
-  return a === 'x86_64' ? 'ARCH_X86_64' : a === 'aarch64' ? 'ARCH_AARCH64' : 'ARCH_UNSPECIFIED';
+function archOf(a: string): Arch {
+  return archFromWire(a) ?? 'unknown';
 }
 
 // ---- validation helpers ----
@@ -77,7 +68,7 @@ class Problems {
 export function helloFromWire(h: wire.Hello__Output): HostHello {
   const p = new Problems();
   p.check(HOST_ID_PATTERN.test(h.host_id), `host_id: expected 1-128 characters [A-Za-z0-9._-] starting with a letter or digit, got "${h.host_id}"`);
-  const arch = archFromWire(h.arch);
+  const arch = archOf(h.arch);
   p.check(arch !== 'unknown', `arch: expected ARCH_X86_64 or ARCH_AARCH64, got ${h.arch}`);
   p.check(h.sockets >= 1, `sockets: expected >= 1, got ${h.sockets}`);
   p.check(h.physical_cores >= 1, `physical_cores: expected >= 1, got ${h.physical_cores}`);
@@ -104,7 +95,7 @@ export function helloFromWire(h: wire.Hello__Output): HostHello {
     energySources: h.energy_sources.map((s) => ({
       kind: s.kind,
       path: s.path,
-      quality: qualityFromWire(s.quality),
+      quality: qualityOf(s.quality),
       domains: [...s.domains],
       primary: s.primary,
       detail: s.detail,
@@ -162,14 +153,14 @@ export function reportFromWire(r: wire.TelemetryReport__Output): TelemetryTick {
     cpuFrequencyMhz: p.finite(r.cpu_frequency_mhz, 'cpu_frequency_mhz'),
     hostEnergyUj: p.u64(r.host_energy_uj, 'host_energy_uj'),
     hostPowerW: p.finite(r.host_power_w, 'host_power_w'),
-    hostQuality: qualityFromWire(r.host_quality),
+    hostQuality: qualityOf(r.host_quality),
     energySource: r.energy_source,
     domains: r.domains.map((d, i) => ({
       domain: d.domain,
       socket: d.socket,
       energyUj: p.u64(d.energy_uj, `domains[${i}].energy_uj`),
       powerW: p.finite(d.power_w, `domains[${i}].power_w`),
-      quality: qualityFromWire(d.quality),
+      quality: qualityOf(d.quality),
       source: d.source,
       inHostTotal: d.in_host_total,
     })),
@@ -184,7 +175,7 @@ export function reportFromWire(r: wire.TelemetryReport__Output): TelemetryTick {
       cpuTimeUs: p.u64(f.cpu_time_us, `functions[${i}].cpu_time_us`),
       cores: f.cores,
       invocations: invocationsFromWire(f.invocations, p, `functions[${i}].invocations`),
-      quality: qualityFromWire(f.quality),
+      quality: qualityOf(f.quality),
     })),
     assignmentVersion: p.u64(r.assignment_version, 'assignment_version'),
     agentCpuTimeUs: p.u64(r.agent_cpu_time_us, 'agent_cpu_time_us'),
@@ -231,88 +222,6 @@ export function ackToWire(a: AssignmentAck): wire.AssignmentAck {
   return { version: toWireU64(a.version), ok: a.ok, error: a.error, error_code: a.errorCode, placements: a.placements.map(placementToWire) };
 }
 
-export function placementToWire(pl: FunctionPlacement): wire.FunctionPlacement {
-  return { function: pl.function, cpus: [...pl.cpus], worker_pids: [...pl.workerPids] };
-}
-
-export function helloToWire(h: HostHello): wire.Hello {
-  return {
-    host_id: h.hostId,
-    arch: archToWire(h.arch),
-    cpu_model: h.cpuModel,
-    sockets: h.sockets,
-    physical_cores: h.physicalCores,
-    logical_cpus: h.logicalCpus,
-    function_cpus: [...h.functionCpus],
-    host_type: h.hostType,
-    energy_sources: h.energySources.map((s) => ({ kind: s.kind, path: s.path, quality: qualityToWire(s.quality), domains: [...s.domains], primary: s.primary, detail: s.detail })),
-    counter_source: h.counterSource,
-    pinning: h.pinning,
-    catalogue: h.catalogue.map((f) => ({ name: f.name, version: f.version, runtime: f.runtime, category: f.category, runnable: f.runnable, unavailable_reason: f.unavailableReason })),
-    agent_version: h.agentVersion,
-    session_id: h.sessionId,
-    emulated: h.emulated,
-    emulated_profile: h.emulatedProfile,
-    running_assignment_version: toWireU64(h.runningAssignmentVersion),
-    memory_bytes: toWireU64(h.memoryBytes),
-    idle_power_w: h.idlePowerW,
-  };
-}
-
-function invocationsToWire(i: InvocationFigures): wire.InvocationStats {
-  return {
-    completed: toWireU64(i.completed),
-    errors: toWireU64(i.errors),
-    timeouts: toWireU64(i.timeouts),
-    dropped: toWireU64(i.dropped),
-    latency_p50_ms: i.latencyP50Ms,
-    latency_p95_ms: i.latencyP95Ms,
-    latency_p99_ms: i.latencyP99Ms,
-    achieved_rps: i.achievedRps,
-  };
-}
-
-export function reportToWire(r: TelemetryTick): wire.TelemetryReport {
-  return {
-    seq: toWireU64(r.seq),
-    timestamp_ms: String(r.timestampMs),
-    interval_ms: r.intervalMs,
-    session_id: r.sessionId,
-    cpu_utilization: r.cpuUtilization,
-    cpu_utilization_per_cpu: [...r.cpuUtilizationPerCpu],
-    cpu_frequency_mhz: r.cpuFrequencyMhz,
-    host_energy_uj: toWireU64(r.hostEnergyUj),
-    host_power_w: r.hostPowerW,
-    host_quality: qualityToWire(r.hostQuality),
-    energy_source: r.energySource,
-    domains: r.domains.map((d) => ({
-      domain: d.domain,
-      socket: d.socket,
-      energy_uj: toWireU64(d.energyUj),
-      power_w: d.powerW,
-      quality: qualityToWire(d.quality),
-      source: d.source,
-      in_host_total: d.inHostTotal,
-    })),
-    attribution: r.attribution,
-    model_error_w: r.modelErrorW,
-    idle_energy_uj: toWireU64(r.idleEnergyUj),
-    functions: r.functions.map((f) => ({
-      function: f.function,
-      dynamic_energy_uj: toWireU64(f.dynamicEnergyUj),
-      total_energy_uj: toWireU64(f.totalEnergyUj),
-      power_w: f.powerW,
-      cpu_time_us: toWireU64(f.cpuTimeUs),
-      cores: f.cores,
-      invocations: invocationsToWire(f.invocations),
-      quality: qualityToWire(f.quality),
-    })),
-    assignment_version: toWireU64(r.assignmentVersion),
-    agent_cpu_time_us: toWireU64(r.agentCpuTimeUs),
-    agent_rss_bytes: toWireU64(r.agentRssBytes),
-  };
-}
-
 export function hostStateToWire(s: HostView['state']): wire.HostState__Output {
   return s === 'up' ? 'HOST_STATE_UP' : 'HOST_STATE_DOWN';
 }
@@ -330,7 +239,7 @@ export function hostToWire(h: HostView, pdu: PduReading | undefined): wire.Host 
     registered_at_ms: String(h.registeredAtMs),
     last_seen_ms: String(h.lastSeenMs),
     state_since_ms: String(h.stateSinceMs),
-    ...(h.lastReport ? { last_report: reportToWire(h.lastReport), has_last_report: true } : { has_last_report: false }),
+    ...(h.lastReport ? { last_report: telemetryToWire(h.lastReport), has_last_report: true } : { has_last_report: false }),
     reports_received: toWireU64(h.reportsReceived),
     reports_duplicate: toWireU64(h.reportsDuplicate),
     ...(h.assignment ? { assignment: assignmentToWire(h.assignment) } : {}),

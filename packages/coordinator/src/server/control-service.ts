@@ -4,12 +4,12 @@
 // report; a watcher that cannot keep up loses events (counted and logged) instead of making the
 // coordinator buffer without bound.
 import * as grpc from '@grpc/grpc-js';
-import type { Logger, wire } from '@isawatt/common';
+import { placementToWire, telemetryToWire, type Logger, type wire } from '@isawatt/common';
 import type { AssignmentService } from '../assignments/assignment-service.js';
 import { DEFAULT_ACK_TIMEOUT_MS } from '../assignments/assignment-service.js';
 import type { HostRegistry } from '../registry/host-registry.js';
 import type { HostView, TelemetryTick } from '../registry/types.js';
-import { ackToWire, assignmentToWire, functionsFromWire, hostStateToWire, hostToWire, placementToWire, reportToWire, type PduReading } from './codec.js';
+import { ackToWire, assignmentToWire, functionsFromWire, hostStateToWire, hostToWire, type PduReading } from './codec.js';
 import { InvalidRequestError, toStatus } from './to-status.js';
 
 /** Latest PDU (wall) power per host, from the MQTT PDU ingest. */
@@ -144,7 +144,7 @@ export class ControlService {
       dropped = 0;
     };
     const onTelemetry = (hostId: string, report: TelemetryTick): void => {
-      if (only === '' || only === hostId) send({ host_id: hostId, report: reportToWire(report), state: 'HOST_STATE_UP' });
+      if (only === '' || only === hostId) send({ host_id: hostId, report: telemetryToWire(report), state: 'HOST_STATE_UP' });
     };
     const onState = (h: HostView): void => {
       if (only === '' || only === h.hostId) send({ host_id: h.hostId, state: hostStateToWire(h.state) });
