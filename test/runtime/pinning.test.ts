@@ -2,7 +2,7 @@
 // in the cgroup files, for every runtime; workers run unprivileged; closing leaves nothing behind.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatCpuList } from '../../packages/agent/src/runtime/cpu-list.js';
+import { formatCpuList } from '../../packages/agent/src/hardware/cpu-list.js';
 import { readCgroupFile, makeRuntime, procStatus, RUNTIMES, skipReason, subtreeDirs, isDead, waitFor } from './helpers.js';
 
 for (const runtime of RUNTIMES) {

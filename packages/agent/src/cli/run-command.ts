@@ -9,7 +9,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { EXIT, ExitError, createLogger, errorMessage, type Logger } from '@isawatt/common';
 import { killPid } from '../runtime/cgroup-fs.js';
 import { functionCpuTimeUs, hostCpuTimeUs } from '../runtime/cpu-time.js';
-import { formatCpuList, parseCpuList } from '../runtime/cpu-list.js';
+import { formatCpuList, parseCpuList } from '../hardware/cpu-list.js';
 import type { Arrival, PinningMode } from '../runtime/function-runtime.js';
 import type { WindowFigures } from '../runtime/invocation-stats.js';
 import { LocalFunctionRuntime, type LoadSpec } from '../runtime/local-function-runtime.js';

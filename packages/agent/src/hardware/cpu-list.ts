@@ -1,4 +1,6 @@
-// Linux CPU list syntax ("0-3,8,10-11"), as in /sys/devices/system/cpu/online and cpuset.cpus.
+// Linux CPU list syntax ("0-3,8,10-11"), both ways, as the kernel writes it in sysfs
+// (/sys/devices/system/cpu/online), cpuset files and /proc/<pid>/status. The one parser and
+// formatter of the agent: hardware detection, sensors, config and the runtime all use it.
 
 /** Parses "0-3,8,10-11" into sorted unique CPU ids; throws a RangeError naming the bad part. */
 export function parseCpuList(text: string): number[] {
@@ -11,16 +13,16 @@ export function parseCpuList(text: string): number[] {
     if (!m) throw new RangeError(`"${part}" is not a CPU id or range (expected e.g. "0-3,8")`);
     const lo = Number(m[1]);
     const hi = m[2] === undefined ? lo : Number(m[2]);
-    if (hi < lo) throw new RangeError(`range "${part}" ends before it starts`);
-    if (hi - lo > 65_536) throw new RangeError(`range "${part}" is implausibly large`);
+    if (hi < lo) throw new RangeError(`CPU range "${part}" ends before it starts`);
+    if (hi > 65_535) throw new RangeError(`CPU id in "${part}" is implausibly large`);
     for (let c = lo; c <= hi; c++) out.add(c);
   }
   return [...out].sort((a, b) => a - b);
 }
 
-/** Sorted ids back to the compact form ("0-15,32-47"). */
-export function formatCpuList(ids: readonly number[]): string {
-  const sorted = [...new Set(ids)].sort((a, b) => a - b);
+/** Formats CPU ids as a compact kernel list: [0,1,2,5] -> "0-2,5". */
+export function formatCpuList(cpus: readonly number[]): string {
+  const sorted = [...new Set(cpus)].sort((a, b) => a - b);
   const parts: string[] = [];
   for (let i = 0; i < sorted.length; ) {
     let j = i;

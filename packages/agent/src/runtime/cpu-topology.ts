@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ValidationError } from '@isawatt/common';
-import { parseCpuList } from './cpu-list.js';
+import { parseCpuList } from '../hardware/cpu-list.js';
 
 export interface CpuInfo {
   readonly cpu: number;

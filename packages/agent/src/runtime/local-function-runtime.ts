@@ -10,7 +10,7 @@ import type { InvocationFigures } from '../telemetry/snapshot.js';
 import { loadCatalogue, type Catalogue, type RunAs } from './catalogue.js';
 import { killPid } from './cgroup-fs.js';
 import { NotEnoughCoresError, planCpus } from './cpu-allocator.js';
-import { formatCpuList } from './cpu-list.js';
+import { formatCpuList } from '../hardware/cpu-list.js';
 import { readCpuTopology, type CpuInfo } from './cpu-topology.js';
 import { FunctionPool, type SubmitOutcome } from './function-pool.js';
 import type {

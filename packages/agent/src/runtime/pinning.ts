@@ -14,7 +14,7 @@ import { errorMessage } from '@isawatt/common';
 import type { ActivityTarget } from '../counters/activity-source.js';
 import type { PinningMode } from './function-runtime.js';
 import { exists, makeCgroup, readProcs, readText, removeTree, writeControl, type RemoveTreeOptions } from './cgroup-fs.js';
-import { formatCpuList } from './cpu-list.js';
+import { formatCpuList } from '../hardware/cpu-list.js';
 
 /** What a worker needs to place itself. */
 export interface WorkerSlot {

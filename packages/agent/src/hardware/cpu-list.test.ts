@@ -10,7 +10,9 @@ test('parses kernel CPU lists', () => {
 
 test('rejects bad parts with their text', () => {
   assert.throws(() => parseCpuList('0-x'), /"0-x" is not a CPU id/);
-  assert.throws(() => parseCpuList('3-1'), /ends before it starts/);
+  assert.throws(() => parseCpuList('3-1'), /CPU range "3-1" ends before it starts/);
+  assert.throws(() => parseCpuList('0,70000'), /CPU id in "70000" is implausibly large/);
+  assert.throws(() => parseCpuList('0-4294967295'), /implausibly large/);
 });
 
 test('formats compactly and round-trips', () => {
