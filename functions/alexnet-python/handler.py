@@ -22,6 +22,8 @@ import torch
 import torchvision
 from PIL import Image
 
+from isawatt_input import field
+
 WEIGHT_SEED = 20240521
 SIZE = 224
 MEAN = torch.tensor([0.485, 0.456, 0.406]).view(3, 1, 1)
@@ -42,18 +44,8 @@ def make_input(seed):
     return {"image": base64.b64encode(buf.getvalue()).decode("ascii")}
 
 
-def _field(event, key, kind, what):
-    """The input's `key`, checked to be a `kind`; a clear error naming the field otherwise."""
-    if not isinstance(event, dict):
-        raise ValueError("input must be a JSON object")
-    value = event.get(key)
-    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
-        raise ValueError(f'input "{key}" must be {what}')
-    return value
-
-
 def handler(event):
-    with Image.open(io.BytesIO(base64.b64decode(_field(event, "image", str, "a base64 string"), validate=True))) as img:
+    with Image.open(io.BytesIO(base64.b64decode(field(event, "image", str, "a base64 string"), validate=True))) as img:
         rgb = img.convert("RGB")
         if rgb.size != (SIZE, SIZE):
             rgb = rgb.resize((SIZE, SIZE), Image.BILINEAR)

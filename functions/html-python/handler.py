@@ -8,6 +8,8 @@ import random
 
 import jinja2
 
+from isawatt_input import field
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE), autoescape=True, undefined=jinja2.StrictUndefined)
 TEMPLATE = ENV.get_template("page.html.j2")
@@ -27,20 +29,10 @@ def make_input(seed):
     }
 
 
-def _field(event, key, kind, what):
-    """The input's `key`, checked to be a `kind`; a clear error naming the field otherwise."""
-    if not isinstance(event, dict):
-        raise ValueError("input must be a JSON object")
-    value = event.get(key)
-    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
-        raise ValueError(f'input "{key}" must be {what}')
-    return value
-
-
 def handler(event):
-    items = _field(event, "items", list, "an array of {name, qty, price}")
-    user = _field(event, "user", dict, "an object {name, email}")
-    title = _field(event, "title", str, "a string")
+    items = field(event, "items", list, "an array of {name, qty, price}")
+    user = field(event, "user", dict, "an object {name, email}")
+    title = field(event, "title", str, "a string")
     total = sum(item["qty"] * item["price"] for item in items)
     html = TEMPLATE.render(title=title, user=user, items=items, total=total)
     return {"html": html, "bytes": len(html.encode("utf-8"))}

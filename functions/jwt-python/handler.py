@@ -7,6 +7,8 @@ import random
 
 import jwt
 
+from isawatt_input import field
+
 ROLES = ["reader", "writer", "admin", "auditor", "billing", "support"]
 
 
@@ -27,19 +29,9 @@ def make_input(seed):
     }
 
 
-def _field(event, key, kind, what):
-    """The input's `key`, checked to be a `kind`; a clear error naming the field otherwise."""
-    if not isinstance(event, dict):
-        raise ValueError("input must be a JSON object")
-    value = event.get(key)
-    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
-        raise ValueError(f'input "{key}" must be {what}')
-    return value
-
-
 def handler(event):
-    secret = _field(event, "secret", str, "a non-empty string")
-    claims = _field(event, "claims", dict, "an object")
+    secret = field(event, "secret", str, "a non-empty string")
+    claims = field(event, "claims", dict, "an object")
     if not secret:
         raise ValueError('input "secret" must be a non-empty string')
     token = jwt.encode(claims, secret, algorithm="HS256")

@@ -9,6 +9,8 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
 
+from isawatt_input import field  # noqa: E402
+
 N = 30
 
 
@@ -17,19 +19,9 @@ def make_input(seed):
     return {"a": rng.random((N, N)).tolist(), "b": rng.random((N, N)).tolist()}
 
 
-def _field(event, key, kind, what):
-    """The input's `key`, checked to be a `kind`; a clear error naming the field otherwise."""
-    if not isinstance(event, dict):
-        raise ValueError("input must be a JSON object")
-    value = event.get(key)
-    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
-        raise ValueError(f'input "{key}" must be {what}')
-    return value
-
-
 def handler(event):
-    a = np.asarray(_field(event, "a", list, "an array of rows"), dtype=np.float64)
-    b = np.asarray(_field(event, "b", list, "an array of rows"), dtype=np.float64)
+    a = np.asarray(field(event, "a", list, "an array of rows"), dtype=np.float64)
+    b = np.asarray(field(event, "b", list, "an array of rows"), dtype=np.float64)
     if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[0]:
         raise ValueError(f"cannot multiply matrices of shapes {a.shape} and {b.shape}")
     c = a @ b

@@ -4,6 +4,8 @@ Input: {"a": [[...]], "b": [[...]]} (n x n, generated from the seed). Output: {"
 """
 import random
 
+from isawatt_input import field
+
 N = 30
 
 
@@ -15,19 +17,9 @@ def make_input(seed):
     }
 
 
-def _field(event, key, kind, what):
-    """The input's `key`, checked to be a `kind`; a clear error naming the field otherwise."""
-    if not isinstance(event, dict):
-        raise ValueError("input must be a JSON object")
-    value = event.get(key)
-    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
-        raise ValueError(f'input "{key}" must be {what}')
-    return value
-
-
 def handler(event):
-    a = _field(event, "a", list, "an array of rows")
-    b = _field(event, "b", list, "an array of rows")
+    a = field(event, "a", list, "an array of rows")
+    b = field(event, "b", list, "an array of rows")
     rows, inner = len(a), len(b)
     cols = len(b[0]) if inner else 0
     if any(len(row) != inner for row in a) or any(len(row) != cols for row in b):

@@ -7,6 +7,8 @@ import random
 
 import igraph
 
+from isawatt_input import field
+
 VERTICES = 500
 EDGES = 250
 
@@ -21,19 +23,9 @@ def make_input(seed):
     return {"vertices": VERTICES, "edges": sorted([u, v] for u, v in edges), "directed": False, "damping": 0.85}
 
 
-def _field(event, key, kind, what):
-    """The input's `key`, checked to be a `kind`; a clear error naming the field otherwise."""
-    if not isinstance(event, dict):
-        raise ValueError("input must be a JSON object")
-    value = event.get(key)
-    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
-        raise ValueError(f'input "{key}" must be {what}')
-    return value
-
-
 def handler(event):
-    n = _field(event, "vertices", int, "a positive integer")
-    edges = _field(event, "edges", list, "an array of [u, v] pairs")
+    n = field(event, "vertices", int, "a positive integer")
+    edges = field(event, "edges", list, "an array of [u, v] pairs")
     if n <= 0:
         raise ValueError('input "vertices" must be a positive integer')
     for e in edges:

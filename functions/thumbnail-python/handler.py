@@ -9,6 +9,8 @@ import random
 
 from PIL import Image, ImageDraw
 
+from isawatt_input import field
+
 SOURCE_SIZE = (1024, 768)
 
 
@@ -32,20 +34,10 @@ def make_input(seed):
     return {"image": base64.b64encode(buf.getvalue()).decode("ascii"), "width": 128, "height": 96}
 
 
-def _field(event, key, kind, what):
-    """The input's `key`, checked to be a `kind`; a clear error naming the field otherwise."""
-    if not isinstance(event, dict):
-        raise ValueError("input must be a JSON object")
-    value = event.get(key)
-    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
-        raise ValueError(f'input "{key}" must be {what}')
-    return value
-
-
 def handler(event):
-    width = _field(event, "width", int, "an integer number of pixels")
-    height = _field(event, "height", int, "an integer number of pixels")
-    image = _field(event, "image", str, "a base64 string")
+    width = field(event, "width", int, "an integer number of pixels")
+    height = field(event, "height", int, "an integer number of pixels")
+    image = field(event, "image", str, "a base64 string")
     if not (0 < width <= 4096 and 0 < height <= 4096):
         raise ValueError(f"target size {width}x{height} is out of range (1..4096)")
     with Image.open(io.BytesIO(base64.b64decode(image, validate=True))) as img:

@@ -10,6 +10,8 @@ import os
 import subprocess
 import tempfile
 
+from isawatt_input import field
+
 FFMPEG = "/usr/bin/ffmpeg"
 
 
@@ -31,18 +33,8 @@ def make_input(seed):
     return {"video": base64.b64encode(video).decode("ascii"), "fps": 10, "width": 160}
 
 
-def _field(event, key, kind, what):
-    """The input's `key`, checked to be a `kind`; a clear error naming the field otherwise."""
-    if not isinstance(event, dict):
-        raise ValueError("input must be a JSON object")
-    value = event.get(key)
-    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
-        raise ValueError(f'input "{key}" must be {what}')
-    return value
-
-
 def handler(event):
-    video_b64 = _field(event, "video", str, "a base64 string")
+    video_b64 = field(event, "video", str, "a base64 string")
     fps = int(event.get("fps", 10))
     width = int(event.get("width", 160))
     if not (0 < fps <= 60 and 0 < width <= 1920):

@@ -8,6 +8,8 @@ import io
 import random
 import zipfile
 
+from isawatt_input import field
+
 WORDS = ("energy watt joule core socket cluster placement function worker cgroup arm x86 "
          "latency throughput power idle active profile model solver host agent").split()
 FILE_BYTES = 32 * 1024
@@ -34,18 +36,8 @@ def make_input(seed):
     ]}
 
 
-def _field(event, key, kind, what):
-    """The input's `key`, checked to be a `kind`; a clear error naming the field otherwise."""
-    if not isinstance(event, dict):
-        raise ValueError("input must be a JSON object")
-    value = event.get(key)
-    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
-        raise ValueError(f'input "{key}" must be {what}')
-    return value
-
-
 def handler(event):
-    files = _field(event, "files", list, "a non-empty array of {name, content}")
+    files = field(event, "files", list, "a non-empty array of {name, content}")
     if not files:
         raise ValueError('input "files" must be a non-empty array of {name, content}')
     buf = io.BytesIO()

@@ -6,6 +6,9 @@ Loads the entry once (warm), then answers one invocation per stdin line, one at 
 lines go to a private duplicate of the original stdout; file descriptor 1 is pointed at stderr so
 that anything the function (or a C library it uses) prints cannot corrupt the protocol. EOF on
 stdin means exit now.
+
+The function's folder comes first on sys.path, then functions/_lib (code shared by the Python
+functions, e.g. `from isawatt_input import field`).
 """
 import importlib.util
 import json
@@ -13,6 +16,8 @@ import os
 import sys
 import time
 import traceback
+
+LIB_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "_lib")
 
 
 def main() -> int:
@@ -28,7 +33,7 @@ def main() -> int:
     sys.stdout = sys.stderr
 
     fn_dir = os.path.abspath(fn_dir)
-    sys.path.insert(0, fn_dir)
+    sys.path[:0] = [fn_dir, LIB_DIR]
     path = os.path.join(fn_dir, entry)
     try:
         spec = importlib.util.spec_from_file_location("isawatt_function", path)
