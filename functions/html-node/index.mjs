@@ -4,24 +4,14 @@
 // row classes, formatted prices); the template is parsed once per worker.
 import Mustache from 'mustache';
 import { readFileSync } from 'node:fs';
+import { mulberry32 } from '../_lib/seeded-random.mjs';
 
 const TEMPLATE = readFileSync(new URL('./page.mustache', import.meta.url), 'utf8');
 Mustache.parse(TEMPLATE);
 const WORDS = ['red', 'green', 'blue', 'small', 'large', 'steel', 'wooden', 'lamp', 'chair', 'table', 'cable', 'kettle', 'mug', 'book'];
 
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function makeInput(seed) {
-  const next = rng(seed);
+  const next = mulberry32(seed);
   const int = (lo, hi) => lo + Math.floor(next() * (hi - lo));
   const items = Array.from({ length: 50 }, () => {
     const pool = [...WORDS];

@@ -1,21 +1,11 @@
 // Matrix native (Node.js): product of two random 30x30 matrices in plain JavaScript loops.
 // Input: {a: number[][], b: number[][]} (n x n, generated from the seed). Output: {n, c}.
+import { mulberry32 } from '../_lib/seeded-random.mjs';
+
 const N = 30;
 
-/** mulberry32: a small seeded generator, so the same seed gives the same matrices. */
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function makeInput(seed) {
-  const next = rng(seed);
+  const next = mulberry32(seed);
   const m = () => Array.from({ length: N }, () => Array.from({ length: N }, next));
   return { a: m(), b: m() };
 }

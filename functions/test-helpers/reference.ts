@@ -1,17 +1,8 @@
 // Independent reference computations the workload tests compare function outputs against.
 import { crc32, inflateRawSync } from 'node:zlib';
 
-/** mulberry32: small seeded generator for test inputs. */
-export function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded generator for test inputs: the one the Node functions use (functions/_lib). */
+export { mulberry32 as seeded } from '../_lib/seeded-random.mjs';
 
 export function randomMatrix(next: () => number, rows: number, cols: number): number[][] {
   return Array.from({ length: rows }, () => Array.from({ length: cols }, () => next() * 2 - 1));

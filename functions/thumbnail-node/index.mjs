@@ -3,6 +3,7 @@
 // Input: {image: base64 PNG (1024x768, drawn from the seed), width, height}.
 // Output: {thumbnail: base64 JPEG, width, height, format: 'jpeg', bytes}.
 import sharp from 'sharp';
+import { mulberry32 } from '../_lib/seeded-random.mjs';
 
 // One worker is one CPU: keep libvips to one thread and no cache between invocations.
 sharp.concurrency(1);
@@ -11,19 +12,8 @@ sharp.cache(false);
 const W = 1024;
 const H = 768;
 
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export async function makeInput(seed) {
-  const next = rng(seed);
+  const next = mulberry32(seed);
   const int = (n) => Math.floor(next() * n);
   const c0 = [int(256), int(256), int(256)];
   const c1 = [int(256), int(256), int(256)];

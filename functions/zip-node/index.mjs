@@ -2,20 +2,10 @@
 // Input: {files: [{name, content}] x3} (text generated from the seed, about 32 KiB each).
 // Output: {zip: base64 archive, bytes, entries: [names]}.
 import { zipSync, strToU8 } from 'fflate';
+import { mulberry32 } from '../_lib/seeded-random.mjs';
 
 const WORDS = 'energy watt joule core socket cluster placement function worker cgroup arm x86 latency throughput power idle active profile model solver host agent'.split(' ');
 const FILE_BYTES = 32 * 1024;
-
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function text(next, kind) {
   const int = (n) => Math.floor(next() * n);
@@ -29,7 +19,7 @@ function text(next, kind) {
 }
 
 export function makeInput(seed) {
-  const next = rng(seed);
+  const next = mulberry32(seed);
   return {
     files: [
       { name: 'report.txt', content: text(next, 'txt') },
