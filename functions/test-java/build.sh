@@ -1,9 +1,5 @@
 #!/usr/bin/env bash
-# Compiles the test function into build/classes (skipped when up to date).
-set -euo pipefail
+# Compiles the function's classes into build/classes (skipped when up to date): see
+# functions/_harness/java/build-function.sh.
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-out="$here/build/classes/TestFunction.class"
-if [[ -f "$out" && "$out" -nt "$here/src/TestFunction.java" ]]; then exit 0; fi
-mkdir -p "$here/build/classes"
-javac --release 17 -d "$here/build/classes" "$here/src/TestFunction.java"
-echo "built $out"
+exec bash "$here/../_harness/java/build-function.sh" "$here"
