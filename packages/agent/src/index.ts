@@ -16,6 +16,7 @@ export type { FunctionRuntime, AssignmentSpec, ApplyResult, PlacementInfo, Catal
 export { CoordinatorLink } from './link/coordinator-client.js';
 export type { LinkStats, WelcomeInfo, CoordinatorLinkOptions } from './link/coordinator-client.js';
 export { encodeTelemetry, decodeTelemetry, encodeHello, decodeAssignment, encodeAssignmentAck } from './link/codec.js';
-export type { HelloInfo, EnergySourceDescription } from './link/hello-info.js';
+export type { HelloInfo } from './link/hello-info.js';
+export type { EnergySourceRecord } from './sensors/create-meter.js';
 export { runCli } from './cli/index.js';
 export type { CliDeps, CommandRegistrar } from './cli/index.js';

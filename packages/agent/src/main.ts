@@ -28,10 +28,10 @@ import { SystemInformationProbe } from './hardware/live-probe.js';
 import { healthzRoute } from './http/healthz.js';
 import { AgentHttpServer } from './http/server.js';
 import { CoordinatorLink, routeGrpcLogs } from './link/coordinator-client.js';
-import type { EnergySourceDescription, HelloInfo } from './link/hello-info.js';
+import type { HelloInfo } from './link/hello-info.js';
 import { createInvokeHandler } from './runtime/invoke-handler.js';
 import { LocalFunctionRuntime } from './runtime/local-function-runtime.js';
-import { createMeter, DEFAULT_METERS } from './sensors/create-meter.js';
+import { createMeter, DEFAULT_METERS, type EnergySourceRecord } from './sensors/create-meter.js';
 import type { EnergyMeter } from './sensors/energy-meter.js';
 import { systemClock } from './telemetry/clock.js';
 import { TelemetryMonitor } from './telemetry/monitor.js';
@@ -137,7 +137,7 @@ export async function runDaemon(loaded: LoadedAgentConfig): Promise<number> {
   const profile = config.emulate === undefined ? undefined : getProfile(config.emulate);
   let hardware = await detect(config, log);
   const sessionId = randomUUID();
-  const energySources: EnergySourceDescription[] = [];
+  const energySources: EnergySourceRecord[] = [];
   const services: Service[] = [];
 
   // Emulation: a temp sysfs tree whose counters follow the real CPU time of this agent's workers;

@@ -4,6 +4,7 @@
 // exists, and the rest spread over the cores at full load. Every figure an emulated tree produces
 // is labelled "emulated"; these numbers only make the emulated counters move like real ones.
 import { ConfigError } from '@isawatt/common';
+import type { EmulatedMachine } from '../hardware/emulated.js';
 
 export interface RaplEmulation {
   readonly kind: 'rapl';
@@ -103,19 +104,8 @@ export function getProfile(name: string): EmulatedProfile {
   return p;
 }
 
-/** What hardware detection reports when the agent runs emulated (Hello, logs). */
-export interface EmulatedHostFacts {
-  readonly profile: string;
-  readonly arch: 'x86_64' | 'aarch64';
-  readonly cpuModel: string;
-  readonly sockets: number;
-  readonly physicalCores: number;
-  readonly logicalCpus: number;
-  /** Emulated logical CPU -> socket. */
-  readonly socketOfCpu: ReadonlyMap<number, number>;
-}
-
-export function emulatedHostFacts(name: string): EmulatedHostFacts {
+/** The profile's machine, as hardware/emulated.ts lays it over the real one (Hello, logs). */
+export function emulatedHostFacts(name: string): EmulatedMachine {
   const p = getProfile(name);
   const logical = p.sockets * p.coresPerSocket * p.threadsPerCore;
   return {

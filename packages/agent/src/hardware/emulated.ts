@@ -6,13 +6,16 @@ import type { HostHardware } from './detect.js';
 import { hostTypeFromModel } from './host-type.js';
 import type { CpuTopologyEntry } from './topology.js';
 
+/** The machine of an emulated profile (emulation/profiles.ts emulatedHostFacts). */
 export interface EmulatedMachine {
+  /** Profile name. */
   readonly profile: string;
   readonly arch: 'x86_64' | 'aarch64';
   readonly cpuModel: string;
   readonly sockets: number;
   readonly physicalCores: number;
   readonly logicalCpus: number;
+  /** Emulated logical CPU -> socket. */
   readonly socketOfCpu: ReadonlyMap<number, number>;
 }
 

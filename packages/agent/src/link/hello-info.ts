@@ -2,27 +2,15 @@
 // message). Built by main.ts from hardware detection, the meter, the activity source and the runtime.
 import type { HostHardware } from '../hardware/detect.js';
 import type { CatalogueEntryInfo, PinningMode } from '../runtime/function-runtime.js';
-import type { Quality } from '../telemetry/quality.js';
-
-/** One energy source found or tried at start-up. */
-export interface EnergySourceDescription {
-  /** "rapl", "perf-power", "xgene-hwmon", "altra-hwmon", "hwmon", "estimated", "emulated". */
-  readonly kind: string;
-  readonly path: string;
-  readonly quality: Quality;
-  readonly domains: readonly string[];
-  /** True for the source behind the host figure. */
-  readonly primary: boolean;
-  /** Why it is used, or why it was skipped. */
-  readonly detail: string;
-}
+import type { EnergySourceRecord } from '../sensors/create-meter.js';
 
 export interface HelloInfo {
   readonly hostId: string;
   readonly sessionId: string;
   readonly agentVersion: string;
   readonly hardware: HostHardware;
-  readonly energySources: readonly EnergySourceDescription[];
+  /** Every energy source found or tried at start-up (sensors/create-meter.ts). */
+  readonly energySources: readonly EnergySourceRecord[];
   /** "perf", "hwpc-sensor", "cgroup-cputime", or "none". */
   readonly counterSource: string;
   /** Pinning mode of the runtime, or "none" when the agent runs without one. */

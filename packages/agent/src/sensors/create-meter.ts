@@ -19,8 +19,9 @@ export const METER_KINDS = ['rapl', 'perf-power', 'xgene-hwmon', 'altra-hwmon', 
 export type MeterKind = (typeof METER_KINDS)[number];
 export const DEFAULT_METERS: readonly MeterKind[] = METER_KINDS;
 
-/** Mirrors proto isawatt.v1.EnergySourceInfo. */
+/** One energy source found or tried at start-up; mirrors proto isawatt.v1.EnergySourceInfo (Hello). */
 export interface EnergySourceRecord {
+  /** "rapl", "perf-power", "xgene-hwmon", "altra-hwmon", "hwmon", "estimated", "emulated". */
   readonly kind: string;
   readonly path: string;
   readonly quality: Quality;
