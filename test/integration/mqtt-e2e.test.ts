@@ -9,27 +9,13 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import mqtt, { type MqttClient } from 'mqtt';
 import type { wire } from '@isawatt/common';
 import { eventually, freePort, runCli, startAgent, startCoordinator, type Proc } from '../helpers/processes.js';
+import { subscribe, type ReceivedMessage } from '../helpers/mqtt-subscriber.js';
 import { MOSQUITTO, Mosquitto, mosquittoPub, waitFor } from './mqtt-mosquitto.js';
 
 const skip = MOSQUITTO ? false : 'mosquitto is not installed';
 const OUTAGE_MS = Number(process.env.ISAWATT_MQTT_OUTAGE_MS ?? 30_000);
-
-interface Msg {
-  topic: string;
-  json: Record<string, unknown>;
-  retain: boolean;
-}
-
-async function subscribe(url: string, filter: string): Promise<{ client: MqttClient; got: Msg[] }> {
-  const client = await mqtt.connectAsync(url, { reconnectPeriod: 0 });
-  const got: Msg[] = [];
-  client.on('message', (topic, payload, packet) => got.push({ topic, json: JSON.parse(payload.toString()) as Record<string, unknown>, retain: packet.retain }));
-  await client.subscribeAsync(filter, { qos: 1 });
-  return { client, got };
-}
 
 async function listHosts(port: number): Promise<wire.Host__Output[]> {
   const r = await runCli(['hosts', '--json', '--coordinator', `127.0.0.1:${port}`]);
@@ -82,7 +68,7 @@ async function startCluster(t: test.TestContext): Promise<Cluster> {
 }
 
 /** Sequence numbers seen per host on <prefix>/hosts/+/power. */
-function seqsByHost(got: readonly Msg[]): Map<string, number[]> {
+function seqsByHost(got: readonly ReceivedMessage[]): Map<string, number[]> {
   const out = new Map<string, number[]>();
   for (const m of got) {
     if (m.retain || !/^isawatt\/lab\/hosts\/[^/]+\/power$/.test(m.topic)) continue;

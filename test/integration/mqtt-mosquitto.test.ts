@@ -9,7 +9,6 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import mqtt, { type MqttClient } from 'mqtt';
 import { silentLogger } from '@isawatt/common';
 import { mqttConfigSchema, type MqttConfigInput } from '../../packages/coordinator/src/mqtt/config.js';
 import { createMqtt, type MqttWiring } from '../../packages/coordinator/src/mqtt/create-mqtt.js';
@@ -18,26 +17,13 @@ import { RegistryBridgeSource } from '../../packages/coordinator/src/mqtt/regist
 import type { BridgeSource } from '../../packages/coordinator/src/mqtt/bridge-source.js';
 import { HostRegistry } from '../../packages/coordinator/src/registry/host-registry.js';
 import type { HostHello, TelemetryTick } from '../../packages/coordinator/src/registry/types.js';
+import { subscribe } from '../helpers/mqtt-subscriber.js';
 import { MOSQUITTO, Mosquitto, mosquittoPub, waitFor } from './mqtt-mosquitto.js';
 
 const skip = MOSQUITTO ? false : 'mosquitto is not installed';
 // The 30 s outage of the acceptance runs end to end in mqtt-e2e.test.ts; in process a shorter one
 // shows the same behaviour of the bridge itself.
 const OUTAGE_MS = Math.min(Number(process.env.ISAWATT_MQTT_OUTAGE_MS ?? 30_000), 5000);
-
-interface Msg {
-  topic: string;
-  json: Record<string, unknown>;
-  retain: boolean;
-}
-
-async function subscribe(url: string, filter: string): Promise<{ client: MqttClient; got: Msg[] }> {
-  const client = await mqtt.connectAsync(url, { reconnectPeriod: 0 });
-  const got: Msg[] = [];
-  client.on('message', (topic, payload, packet) => got.push({ topic, json: JSON.parse(payload.toString()) as Record<string, unknown>, retain: packet.retain }));
-  await client.subscribeAsync(filter, { qos: 1 });
-  return { client, got };
-}
 
 async function startBridge(source: BridgeSource, broker: string, over: MqttConfigInput = {}, stateDir?: string): Promise<MqttWiring & { stop(): Promise<void> }> {
   const config = mqttConfigSchema.parse({ broker, reconnect: { initialMs: 200, maxMs: 2000 }, ...over });

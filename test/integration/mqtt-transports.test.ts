@@ -18,7 +18,8 @@ import { WebSocketServer, createWebSocketStream } from 'ws';
 import { mqttConfigSchema, type MqttConfigInput } from '../../packages/coordinator/src/mqtt/config.js';
 import { createMqtt } from '../../packages/coordinator/src/mqtt/create-mqtt.js';
 import { FakeBridgeSource } from '../../packages/coordinator/src/mqtt/fake-bridge-source.js';
-import { MOSQUITTO, freePort, waitFor, waitForPort } from './mqtt-mosquitto.js';
+import { freePort } from '../helpers/processes.js';
+import { MOSQUITTO, waitFor, waitForPort } from './mqtt-mosquitto.js';
 
 const skip = MOSQUITTO ? false : 'mosquitto is not installed';
 
