@@ -3,30 +3,13 @@
 // Loads the entry module once (warm), then answers one invocation per stdin line, one at a time.
 // Protocol lines go to the real stdout; anything the function prints is sent to stderr so that it
 // cannot corrupt the protocol. EOF on stdin (the agent closed the pipe or died) means exit now.
-import { createInterface } from 'node:readline';
+// The protocol plumbing is shared with the wasm harness (./protocol.mjs).
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { harnessArgs, oneLine, parseRequest, serve, takeStdout } from './protocol.mjs';
 
-const [fnDir, entry] = process.argv.slice(2);
-if (!fnDir || !entry) {
-  process.stderr.write('usage: harness.mjs <function-dir> <entry>\n');
-  process.exit(2);
-}
-
-// Keep the real stdout writer for protocol lines, send everything else (console.log, function
-// output) to stderr.
-const protoWrite = process.stdout.write.bind(process.stdout);
-process.stdout.write = (chunk, encoding, cb) => process.stderr.write(chunk, encoding, cb);
-
-/** One protocol line out (fields must be free of TAB/newline; JSON payloads are). */
-function send(line) {
-  protoWrite(line + '\n');
-}
-
-/** Error text on one line, without TABs. */
-function oneLine(text) {
-  return String(text).replace(/[\t\r\n]+/g, ' ').slice(0, 4000);
-}
+const [fnDir, entry] = harnessArgs('harness.mjs <function-dir> <entry>');
+const send = takeStdout();
 
 function errText(err) {
   if (err instanceof Error) return `${err.name}: ${err.message}`;
@@ -60,15 +43,9 @@ async function inputForSeed(text) {
 }
 
 async function invoke(line) {
-  const firstTab = line.indexOf('\t');
-  const secondTab = line.indexOf('\t', firstTab + 1);
-  if (firstTab <= 0 || secondTab < 0) {
-    process.stderr.write(`harness: malformed request line (${line.length} chars)\n`);
-    return;
-  }
-  const id = line.slice(0, firstTab);
-  const kind = line.slice(firstTab + 1, secondTab);
-  const payload = line.slice(secondTab + 1);
+  const request = parseRequest(line);
+  if (request === undefined) return;
+  const { id, kind, payload } = request;
   let input;
   try {
     if (kind === 'seed') input = await inputForSeed(payload);
@@ -90,15 +67,4 @@ async function invoke(line) {
   }
 }
 
-// Strictly one invocation at a time, in arrival order (the agent never pipelines, but a chain
-// keeps the harness correct if it ever did).
-let chain = Promise.resolve();
-const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
-rl.on('line', (line) => {
-  chain = chain.then(() => invoke(line));
-});
-rl.on('close', () => {
-  process.exit(0);
-});
-
-send(`ready\tnode\t${process.pid}`);
+serve(send, 'node', invoke);

@@ -8,26 +8,15 @@
 //   isawatt_make_input(seed i64) -> i32         0 ok; the input JSON is left in the output buffer
 // The module's WASI stdout is wired to stderr, so only protocol lines reach our stdout; proc_exit
 // (exit() in C) ends the worker process with that code, like a native crash.
-// EOF on stdin means exit now.
+// EOF on stdin means exit now. The protocol plumbing is shared with the node harness
+// (../node/protocol.mjs).
 import { readFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { resolve } from 'node:path';
 import { WASI } from 'node:wasi';
+import { harnessArgs, oneLine, parseRequest, serve, takeStdout } from '../node/protocol.mjs';
 
-const [fnDir, entry] = process.argv.slice(2);
-if (!fnDir || !entry) {
-  process.stderr.write('usage: harness.mjs <function-dir> <entry.wasm>\n');
-  process.exit(2);
-}
-
-const protoWrite = process.stdout.write.bind(process.stdout);
-process.stdout.write = (chunk, encoding, cb) => process.stderr.write(chunk, encoding, cb);
-function send(line) {
-  protoWrite(line + '\n');
-}
-function oneLine(text) {
-  return String(text).replace(/[\t\r\n]+/g, ' ').slice(0, 4000);
-}
+const [fnDir, entry] = harnessArgs('harness.mjs <function-dir> <entry.wasm>');
+const send = takeStdout();
 
 const REQUIRED = ['memory', 'isawatt_alloc', 'isawatt_handle', 'isawatt_output_ptr', 'isawatt_output_len'];
 let exp;
@@ -71,15 +60,9 @@ function inputForSeed(text) {
 }
 
 function invoke(line) {
-  const firstTab = line.indexOf('\t');
-  const secondTab = line.indexOf('\t', firstTab + 1);
-  if (firstTab <= 0 || secondTab < 0) {
-    process.stderr.write(`harness: malformed request line (${line.length} chars)\n`);
-    return;
-  }
-  const id = line.slice(0, firstTab);
-  const kind = line.slice(firstTab + 1, secondTab);
-  const payload = line.slice(secondTab + 1);
+  const request = parseRequest(line);
+  if (request === undefined) return;
+  const { id, kind, payload } = request;
   let input;
   try {
     if (kind === 'seed') input = inputForSeed(payload);
@@ -109,7 +92,4 @@ function invoke(line) {
   }
 }
 
-const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
-rl.on('line', invoke);
-rl.on('close', () => process.exit(0));
-send(`ready\twasm\t${process.pid}`);
+serve(send, 'wasm', invoke);
