@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { clientCredentials, createLogger, serverCredentials, silentLogger } from '@isawatt/common';
+import { clientCredentials, createLogger, serverCredentials, silentLogger, type Logger } from '@isawatt/common';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
@@ -75,6 +75,18 @@ function hello(session: string): () => HelloInfo {
     runningAssignmentVersion: 0n,
     idlePowerW: 0,
   });
+}
+
+/** A warn-level logger whose JSON lines are kept, parsed, in `lines`. */
+function warnLog(): { lines: Record<string, unknown>[]; log: Logger } {
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      for (const l of chunk.toString().split('\n')) if (l.trim()) lines.push(JSON.parse(l) as Record<string, unknown>);
+      cb();
+    },
+  });
+  return { lines, log: createLogger({ name: 'test', level: 'warn', destination: sink }) };
 }
 
 async function until(what: string, cond: () => boolean, timeoutMs = 10_000): Promise<void> {
@@ -178,17 +190,11 @@ test('the buffer is bounded while disconnected: the oldest reports are dropped a
 });
 
 test('an unreachable coordinator gives a one-line warning per attempt and keeps retrying', async (t) => {
-  const lines: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      for (const l of chunk.toString().split('\n')) if (l.trim()) lines.push(JSON.parse(l) as Record<string, unknown>);
-      cb();
-    },
-  });
+  const { lines, log } = warnLog();
   const coord = new TestCoordinator();
   const port = await coord.start();
   coord.kill(); // a port nobody listens on
-  const { link } = startLink(t, coord, { session: 's4', port, log: createLogger({ name: 'test', level: 'warn', destination: sink }) });
+  const { link } = startLink(t, coord, { session: 's4', port, log });
   await until('3 attempts', () => link.stats().attempts >= 3);
   const warns = lines.filter((l) => l.msg === 'coordinator unreachable; retrying');
   assert.ok(warns.length >= 2, JSON.stringify(lines));
@@ -246,17 +252,11 @@ test('mutual TLS: an agent with a client certificate attaches; one without is re
   telemetry.tick();
   await until('1 stored', () => coord.seqs('tls-1').length === 1);
 
-  const lines: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      for (const l of chunk.toString().split('\n')) if (l.trim()) lines.push(JSON.parse(l) as Record<string, unknown>);
-      cb();
-    },
-  });
+  const { lines, log } = warnLog();
   const { link: noCert } = startLink(t, coord, {
     session: 'tls-2',
     credentials: clientCredentials({ caFile: pki.caFile }),
-    log: createLogger({ name: 'test', level: 'warn', destination: sink }),
+    log,
   });
   await until('2 attempts', () => noCert.stats().attempts >= 2);
   assert.equal(noCert.stats().attaches, 0);
@@ -265,17 +265,11 @@ test('mutual TLS: an agent with a client certificate attaches; one without is re
 });
 
 test('a coordinator that refuses the agent is logged as an error, and the agent keeps trying', async (t) => {
-  const lines: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      for (const l of chunk.toString().split('\n')) if (l.trim()) lines.push(JSON.parse(l) as Record<string, unknown>);
-      cb();
-    },
-  });
+  const { lines, log } = warnLog();
   const coord = new TestCoordinator();
   coord.refuse = { code: grpc.status.INVALID_ARGUMENT, details: 'host id "h1" does not match the certificate CN "other"' };
   await coord.start();
-  const { link } = startLink(t, coord, { session: 'r1', log: createLogger({ name: 'test', level: 'warn', destination: sink }) });
+  const { link } = startLink(t, coord, { session: 'r1', log });
   await until('2 refusals', () => coord.hellos.length >= 2);
   await until('error logged', () => lines.some((l) => l.msg === 'coordinator refused this agent; retrying'));
   const line = lines.find((l) => l.msg === 'coordinator refused this agent; retrying');
