@@ -218,6 +218,8 @@ function altraCpus(t, sockets, coresPerSocket) {
   controlType(t, 'intel-rapl');
   const z0 = raplZone(t, 'intel-rapl', 'intel-rapl:0', 'package-0', null, PKG_MAX);
   t.dir(`${z0}/energy_uj`);
+  // git keeps no empty directory: a file inside keeps this one in every clone.
+  t.file(`${z0}/energy_uj/.keep`, 'energy_uj is a directory here on purpose (fixture: unreadable energy_uj)\n');
   raplZone(t, 'intel-rapl', 'intel-rapl:0:0', 'dram', '23014599210', DRAM_MAX);
   const z1 = raplZone(t, 'intel-rapl', 'intel-rapl:1', 'package-1', null, PKG_MAX);
   t.link(`${z1}/energy_uj`, 'energy_uj.gone');
