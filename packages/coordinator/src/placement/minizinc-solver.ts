@@ -2,8 +2,9 @@
 // - native: the package's Node build spawns the `minizinc` binary (Debian: 2.6.4 + Gecode);
 // - wasm:   the package's bundled WebAssembly build (MiniZinc 2.10 with Gecode, Chuffed, COIN-BC,
 //           HiGHS) in a worker_threads Worker, so no system package is needed.
-// Both are cancelled on the AbortSignal or at the time limit plus a grace period (CBC in WASM
-// ignores --time-limit): native by SIGINT through the package, wasm by worker.terminate().
+// Both are cancelled on the AbortSignal or at the time limit plus a grace period: native by SIGINT
+// through the package, wasm by worker.terminate() (MiniZinc in WebAssembly does not interrupt its
+// own flattening at the time limit).
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -23,6 +24,8 @@ export interface MiniZincRun {
   /** Solver statistics (objectiveBound when the solver reports one). */
   readonly statistics: Record<string, unknown>;
   readonly elapsedMs: number;
+  /** Why there is no answer when the reason is ours to tell, e.g. the limit ran out while flattening. */
+  readonly note?: string | undefined;
 }
 
 export interface MiniZincRunOptions {
@@ -34,6 +37,28 @@ export interface MiniZincRunOptions {
 
 /** Grace after the time limit before we stop a solver that did not stop itself. */
 const GRACE_MS = 2000;
+
+/** Warnings of Debian's MiniZinc 2.6.4 about its own library, on every run. */
+const NOISE = /overrides a global constraint/;
+
+/**
+ * MiniZinc reports compile statistics (flatTime) once flattening is done: without them, a run
+ * that ends without an answer spent its whole time limit compiling the model.
+ */
+function flatteningNote(status: string, statistics: Record<string, unknown>, timeLimitMs: number): string | undefined {
+  if (status !== 'UNKNOWN' && status !== 'TIMEOUT') return undefined;
+  if (typeof statistics.flatTime === 'number') return undefined;
+  return `the ${timeLimitMs} ms limit ran out while MiniZinc was still flattening (compiling) the model; the solver never started`;
+}
+
+/** First lines of a solver's diagnostics, for an error message. */
+function excerpt(lines: readonly string[]): string {
+  const text = lines
+    .flatMap((l) => l.split('\n'))
+    .map((l) => l.trim())
+    .filter((l) => l && !NOISE.test(l));
+  return [...new Set(text)].slice(0, 12).join(' | ');
+}
 
 let nativeAvailable: boolean | undefined;
 let nativeList: MiniZincSolverName[] | undefined;
@@ -94,36 +119,52 @@ async function runNative(data: Record<string, unknown>, opts: MiniZincRunOptions
   const timer = setTimeout(cancel, opts.timeLimitMs + GRACE_MS);
   opts.signal?.addEventListener('abort', cancel, { once: true });
   let host: unknown = null;
-  const stderr: string[] = [];
+  // Everything the run says about failing: stderr lines (the FlatZinc solver's own errors, e.g.
+  // Gecode's parser) and MiniZinc's JSON error messages.
+  const diagnostics: string[] = [];
+  let statistics: Record<string, unknown> = {};
   progress.on('stderr', (e) => {
     const v = (e as { value?: unknown }).value;
-    if (stderr.length < 20 && typeof v === 'string') stderr.push(v);
+    if (diagnostics.length < 40 && typeof v === 'string') diagnostics.push(v);
+  });
+  progress.on('error', (e) => {
+    const v = (e as { message?: unknown }).message;
+    if (diagnostics.length < 40 && typeof v === 'string') diagnostics.push(v);
+  });
+  progress.on('statistics', (e) => {
+    statistics = { ...statistics, ...(e as { statistics?: Record<string, unknown> }).statistics };
   });
   progress.on('solution', (e) => {
     host = (e.output.json)?.host ?? null;
   });
   try {
     const r = await progress;
-    return {
-      status: cut ? 'TIMEOUT' : r.status,
-      host,
-      statistics: r.statistics,
-      elapsedMs: performance.now() - started,
-    };
+    const status = cut ? 'TIMEOUT' : r.status;
+    return { status, host, statistics: r.statistics, elapsedMs: performance.now() - started, note: flatteningNote(status, statistics, opts.timeLimitMs) };
   } catch (err: unknown) {
-    if (cut) return { status: 'TIMEOUT', host, statistics: {}, elapsedMs: performance.now() - started };
-    const msg = typeof err === 'object' && err !== null && 'message' in err ? String(err.message) : JSON.stringify(err);
-    const tail = stderr.filter((l) => !/overrides a global constraint/.test(l)).join(' ').trim();
-    throw new Error(`minizinc (native, ${opts.solver}): ${msg}${tail ? `: ${tail}` : ''}`);
+    if (cut) return { status: 'TIMEOUT', host, statistics, elapsedMs: performance.now() - started, note: flatteningNote('TIMEOUT', statistics, opts.timeLimitMs) };
+    // The package rejects with its exit event ({type: 'exit', code}), plus the first error's message.
+    const e = (typeof err === 'object' && err !== null ? err : {}) as { code?: unknown; message?: unknown };
+    const how = typeof e.code === 'number' ? `exited with code ${e.code}` : 'failed';
+    const text = excerpt(typeof e.message === 'string' ? [e.message, ...diagnostics] : diagnostics);
+    throw new Error(`minizinc (native, ${opts.solver}) ${how}${text ? `: ${text}` : ' (no diagnostics)'}`);
   } finally {
     clearTimeout(timer);
     opts.signal?.removeEventListener('abort', cancel);
   }
 }
 
+// Runs the package's browser worker under worker_threads. Its console output is forwarded as
+// messages instead of printed: Emscripten reports a WebAssembly abort by printing "Aborted()" (and
+// the worker a stack) with console.error, which would otherwise land on the user's terminal; the
+// text goes into the error message instead. (Piping the Worker's stderr would do the same, but a
+// worker with piped stdio keeps the process alive even when unref'd.)
 const SHIM = `const { parentPort } = require('node:worker_threads');
 globalThis.postMessage = (m) => parentPort.postMessage(m);
-globalThis.addEventListener = (t, fn) => { if (t === 'message') parentPort.on('message', (data) => fn({ data })); };\n`;
+globalThis.addEventListener = (t, fn) => { if (t === 'message') parentPort.on('message', (data) => fn({ data })); };
+const forward = (...a) => parentPort.postMessage({ type: 'console', value: a.map((x) => (x instanceof Error ? x.stack ?? String(x) : String(x))).join(' ') + '\\n' });
+console.log = forward; console.info = forward; console.warn = forward; console.error = forward; console.debug = forward;
+`;
 
 let wasmDist: { dir: string; worker: string } | undefined;
 function wasmFiles(): { dir: string; worker: string } {
@@ -141,6 +182,7 @@ interface WorkerMessage {
   output?: { json?: Record<string, unknown> };
   statistics?: Record<string, unknown>;
   message?: string;
+  value?: string;
   code?: number | null;
 }
 
@@ -148,18 +190,35 @@ interface WorkerMessage {
 // first flattening runs on unoptimised code (seconds on a busy machine); a reused one announces
 // 'ready' again after each solve. It is unref'd while idle (it never keeps the process alive) and
 // shutdownMiniZinc() terminates it. A solve that is cut is cancelled by terminating its worker.
-let idleWorker: Worker | undefined;
+interface PooledWorker {
+  readonly worker: Worker;
+  /** What the worker printed (console, MiniZinc's stderr) during the current solve. */
+  output: string[];
+  outputChars: number;
+}
+let idleWorker: PooledWorker | undefined;
 const REUSE_MAX_DATA_CHARS = 200_000;
+const OUTPUT_MAX_CHARS = 16_000;
 
-async function acquireWorker(): Promise<Worker> {
+function capture(pw: PooledWorker, chunk: unknown): void {
+  const text = String(chunk);
+  if (pw.outputChars >= OUTPUT_MAX_CHARS) return;
+  pw.output.push(text);
+  pw.outputChars += text.length;
+}
+
+async function acquireWorker(): Promise<PooledWorker> {
   const reuse = idleWorker;
   if (reuse) {
     idleWorker = undefined;
-    reuse.ref();
+    reuse.worker.ref();
+    reuse.output = [];
+    reuse.outputChars = 0;
     return reuse;
   }
   const { dir, worker: code } = wasmFiles();
   const w = new Worker(code, { eval: true });
+  const pw: PooledWorker = { worker: w, output: [], outputChars: 0 };
   try {
     await new Promise<void>((resolve, reject) => {
       w.once('error', reject);
@@ -176,11 +235,12 @@ async function acquireWorker(): Promise<Worker> {
     await w.terminate();
     throw err;
   }
-  return w;
+  return pw;
 }
 
 /** Keeps a worker that finished cleanly for the next solve, once it says it is ready again. */
-function releaseWorker(w: Worker): void {
+function releaseWorker(pw: PooledWorker): void {
+  const w = pw.worker;
   w.removeAllListeners('message');
   w.removeAllListeners('error');
   w.on('error', () => void w.terminate());
@@ -188,24 +248,47 @@ function releaseWorker(w: Worker): void {
     if (msg.type !== 'ready') return;
     w.removeAllListeners('message');
     if (idleWorker) void w.terminate();
-    else idleWorker = w;
+    else idleWorker = pw;
   });
   w.unref();
 }
 
+/**
+ * Whether a worker may run another solve after this one. Not after a large instance (WebAssembly
+ * memory never shrinks), and never after Chuffed: Chuffed keeps its engine in global objects that
+ * a second run in the same WebAssembly instance finds still populated, and it aborts
+ * ("Aborted()", exit code -1) within a second, whatever the instance (bench/placement.ts saw it as
+ * "wasm/chuffed: exit code -1" at 100 x 10, the second Chuffed solve of that worker).
+ */
+function reusable(solver: MiniZincSolverName, dataChars: number): boolean {
+  return solver !== 'chuffed' && dataChars < REUSE_MAX_DATA_CHARS;
+}
+
+/**
+ * Solver flags the WebAssembly build needs. CBC measures its time limit in CPU time by default,
+ * which it reads from getrusage(); Emscripten's libc returns zeros there, so CBC never reached the
+ * limit MiniZinc passes it (bench: 45 s, cut by us, on a 20 s limit). Wall-clock time fixes that.
+ */
+function wasmSolverFlags(solver: MiniZincSolverName): string[] {
+  return solver === 'cbc' ? ['--cbcArgs', '-timeMode elapsed'] : [];
+}
+
 async function runWasm(data: Record<string, unknown>, opts: MiniZincRunOptions): Promise<MiniZincRun> {
   const started = performance.now();
-  const w = await acquireWorker();
+  const pw = await acquireWorker();
+  const w = pw.worker;
   const files = { 'placement.mzn': modelSource(), 'data.json': JSON.stringify(data) };
   let host: unknown = null;
   let status = 'UNKNOWN';
   let statistics: Record<string, unknown> = {};
-  let error: string | undefined;
+  const errors: string[] = [];
+  let exitCode: number | null | undefined;
   let clean = false;
   try {
     const outcome = await new Promise<'exit' | 'cut'>((resolve, reject) => {
-      // The hard cut also covers flattening, which is slow in WebAssembly: a wider grace than native.
-      const timer = setTimeout(() => resolve('cut'), 2 * opts.timeLimitMs + 5000);
+      // MiniZinc in WebAssembly does not stop flattening at its time limit, so the hard cut also
+      // ends a flattening that overruns; solvers stop themselves at the limit.
+      const timer = setTimeout(() => resolve('cut'), opts.timeLimitMs + GRACE_MS);
       const onAbort = (): void => resolve('cut');
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       const done = (): void => {
@@ -229,11 +312,16 @@ async function runWasm(data: Record<string, unknown>, opts: MiniZincRunOptions):
             statistics = { ...statistics, ...msg.statistics };
             break;
           case 'error':
-            error ??= msg.message ?? 'error';
+            errors.push(msg.message ?? 'error');
+            break;
+          case 'stderr':
+          case 'console':
+            if (typeof msg.value === 'string') capture(pw, msg.value);
             break;
           case 'exit':
             done();
-            if (msg.code !== 0 && error === undefined) error = `exit code ${msg.code}`;
+            exitCode = msg.code;
+            if (msg.code !== 0 && msg.message) errors.push(msg.message);
             resolve('exit');
             break;
           default:
@@ -243,17 +331,19 @@ async function runWasm(data: Record<string, unknown>, opts: MiniZincRunOptions):
       w.postMessage({
         jsonStream: true,
         files,
-        args: ['--solver', opts.solver, '--time-limit', String(opts.timeLimitMs), '-s', '-i', '--output-mode', 'json', 'placement.mzn', 'data.json'],
+        args: ['--solver', opts.solver, ...wasmSolverFlags(opts.solver), '--time-limit', String(opts.timeLimitMs), '-s', '-i', '--output-mode', 'json', 'placement.mzn', 'data.json'],
       });
     });
-    // Only small solves hand their worker on: WebAssembly memory never shrinks, so a worker that
-    // flattened a large instance is not kept.
-    clean = outcome === 'exit' && error === undefined && files['data.json'].length < REUSE_MAX_DATA_CHARS;
+    const failed = outcome === 'exit' && (exitCode !== 0 || errors.length > 0);
+    clean = outcome === 'exit' && !failed && reusable(opts.solver, files['data.json'].length);
     if (outcome === 'cut') status = 'TIMEOUT';
-    else if (error !== undefined) throw new Error(`minizinc (wasm, ${opts.solver}): ${error}`);
-    return { status, host, statistics, elapsedMs: performance.now() - started };
+    else if (failed) {
+      const text = excerpt([...errors, ...pw.output]);
+      throw new Error(`minizinc (wasm, ${opts.solver}) exited with code ${String(exitCode)}${text ? `: ${text}` : ' (no diagnostics)'}`);
+    }
+    return { status, host, statistics, elapsedMs: performance.now() - started, note: flatteningNote(status, statistics, opts.timeLimitMs) };
   } finally {
-    if (clean) releaseWorker(w);
+    if (clean) releaseWorker(pw);
     else await w.terminate();
   }
 }
@@ -261,7 +351,7 @@ async function runWasm(data: Record<string, unknown>, opts: MiniZincRunOptions):
 /** Stops any native minizinc process the package still runs and the idle WASM worker (tests, shutdown). */
 export function shutdownMiniZinc(): void {
   MiniZinc.shutdown();
-  const w = idleWorker;
+  const pw = idleWorker;
   idleWorker = undefined;
-  if (w) void w.terminate();
+  if (pw) void pw.worker.terminate();
 }

@@ -111,7 +111,7 @@ async function planOptimal(p: PlacementProblem, policy: OptPolicy, opts: PlanOpt
     if (r.status === 'OPTIMAL_SOLUTION') proven = true;
     else if (r.status === 'UNSATISFIABLE') provenInfeasible = true;
     else if (r.status === 'TIMEOUT' || r.status === 'SATISFIED' || r.status === 'UNKNOWN') {
-      notes.push(`${tag}: optimality not proven within ${timeLimitMs} ms`);
+      notes.push(`${tag}: optimality not proven within ${timeLimitMs} ms${r.note ? ` (${r.note})` : ''}`);
     }
     const ob = r.statistics.objectiveBound;
     if (typeof ob === 'number' && Number.isFinite(ob)) {
