@@ -1,6 +1,7 @@
 // Placement benchmark: solve time and gap to a lower bound for the seed's size (22 x 2) and larger
 // synthetic clusters, for every MiniZinc backend/solver and the in-process heuristic, against the
-// seed's setup (MiniZinc + Gecode, native) as the baseline. Prints a table; asserts nothing.
+// seed's setup (MiniZinc + Gecode, native) as the baseline. Prints a table, then notes (solver
+// errors with their diagnostics, runs that spent the limit flattening); asserts nothing.
 //   node --conditions=source --import tsx bench/placement.ts [--time-limit 20000] [--sizes 22x2,100x10,1000x100] [--heuristic-sizes 1000x100,2000x200,5000x500]
 // Instances: the example models (illustrative figures for 22 functions on a Xeon and an Altra Max)
 // copied with a seeded +-20 % jitter per (function copy, host type); half the hosts of each type;
@@ -9,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { lowerBound } from '../packages/coordinator/src/placement/bounds.js';
 import { solveHeuristic } from '../packages/coordinator/src/placement/heuristic.js';
 import { evaluate, toInstance, type OptPolicy } from '../packages/coordinator/src/placement/instance.js';
-import { fromMiniZincHosts, toMiniZincData } from '../packages/coordinator/src/placement/minizinc-data.js';
+import { fromMiniZincHosts, searchFor, toMiniZincData, type MiniZincSearch } from '../packages/coordinator/src/placement/minizinc-data.js';
 import { hasNativeMiniZinc, nativeSolvers, runMiniZinc, shutdownMiniZinc, WASM_SOLVERS, type MiniZincBackend, type MiniZincSolverName } from '../packages/coordinator/src/placement/minizinc-solver.js';
 import { plan } from '../packages/coordinator/src/placement/planner.js';
 import { buildProblem, type PlacementProblem } from '../packages/coordinator/src/placement/problem.js';
@@ -85,6 +86,8 @@ interface Row {
 }
 
 const rows: Row[] = [];
+/** Reasons and error messages, printed under the table. */
+const notes: string[] = [];
 const fmt = (x: number | null, d = 2): string => (x === null || !Number.isFinite(x) ? '-' : x.toFixed(d));
 
 async function benchSize(spec: string, withMiniZinc: boolean): Promise<void> {
@@ -103,20 +106,22 @@ async function benchSize(spec: string, withMiniZinc: boolean): Promise<void> {
   ];
   if (withMiniZinc) {
     // Baseline: the seed's setup, MiniZinc + Gecode (native) on the plain 0/1 model, Gecode's
-    // default search. Then every backend/solver on the model as `isawatt plan` sends it (CP search
-    // for Gecode/Chuffed, plain MIP for HiGHS/CBC), without the planner's bound hints.
-    const combos: [MiniZincBackend, MiniZincSolverName, boolean, string][] = [];
+    // default search. Then every backend/solver on the model as `isawatt plan` sends it (searchFor:
+    // CP search for Gecode/Chuffed, LNS for native Gecode above 50 cells, plain MIP for
+    // HiGHS/CBC), without the planner's hints (bounds, heuristic plan as warm start).
+    const combos: [MiniZincBackend, MiniZincSolverName, MiniZincSearch, string][] = [];
     if (hasNativeMiniZinc()) {
       for (const s of nativeSolvers()) {
-        if (s === 'gecode') combos.push(['native', s, false, 'minizinc native/gecode, plain model (seed baseline)']);
-        combos.push(['native', s, s === 'gecode' || s === 'chuffed', `minizinc native/${s}`]);
+        if (s === 'gecode') combos.push(['native', s, 'mip', 'minizinc native/gecode, plain model (seed baseline)']);
+        const search = searchFor(s, 'native', n, m);
+        combos.push(['native', s, search, `minizinc native/${s}${search === 'lns' ? ' (LNS)' : ''}`]);
       }
     }
-    for (const s of WASM_SOLVERS) combos.push(['wasm', s, s === 'gecode' || s === 'chuffed', `minizinc wasm/${s}`]);
+    for (const s of WASM_SOLVERS) combos.push(['wasm', s, searchFor(s, 'wasm', n, m), `minizinc wasm/${s}`]);
     const only = values.solvers ? values.solvers.split(',') : null;
-    for (const [backend, solver, cp, who] of combos) {
+    for (const [backend, solver, search, who] of combos) {
       if (only && !only.includes(`${backend}/${solver}`)) continue;
-      const data = toMiniZincData(p, policy, cp);
+      const data = toMiniZincData(p, policy, search);
       try {
         const r = await runMiniZinc(data.json, { backend, solver, timeLimitMs });
         const objective = r.host !== null ? evaluate(inst, fromMiniZincHosts(r.host, inst.n, inst.m)) : null;
@@ -124,10 +129,13 @@ async function benchSize(spec: string, withMiniZinc: boolean): Promise<void> {
         const slack = (inst.n + inst.m) / 2 / data.scalePerW;
         if (typeof ob === 'number' && Number.isFinite(ob)) bound = Math.max(bound, policy === 'core-aware' ? ob : ob / data.scalePerW - slack);
         if (r.status === 'OPTIMAL_SOLUTION' && objective !== null) bound = Math.max(bound, objective - slack);
-        const status = r.status === 'OPTIMAL_SOLUTION' ? 'optimal' : r.status === 'TIMEOUT' ? (objective === null ? 'timeout' : 'feasible (cut)') : r.status === 'SATISFIED' ? 'feasible' : r.status.toLowerCase();
+        let status = r.status === 'OPTIMAL_SOLUTION' ? 'optimal' : r.status === 'TIMEOUT' ? (objective === null ? 'timeout' : 'feasible (cut)') : r.status === 'SATISFIED' ? 'feasible' : r.status.toLowerCase();
+        if (r.note?.includes('flattening')) status += ' (still flattening)';
         results.push({ who, status, ms: r.elapsedMs, objective });
+        if (r.note) notes.push(`${spec} ${who}: ${r.note}`);
       } catch (err) {
-        results.push({ who, status: `error: ${String(err).slice(0, 60)}`, ms: 0, objective: null });
+        results.push({ who, status: 'error (below)', ms: 0, objective: null });
+        notes.push(`${spec} ${who}: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
   }
@@ -137,6 +145,15 @@ async function benchSize(spec: string, withMiniZinc: boolean): Promise<void> {
     const pl = await plan(p, policy, { timeLimitMs });
     results.push({ who: `isawatt plan --solver auto (${pl.solver})`, status: pl.status, ms: performance.now() - t1, objective: pl.objective });
     if (pl.bound !== null) bound = Math.max(bound, pl.bound);
+  }
+  if (withMiniZinc && hasNativeMiniZinc() && (!values.solvers || values.solvers.split(',').includes('native/gecode'))) {
+    // The planner with MiniZinc forced (any size): Gecode gets the bound and the heuristic's plan
+    // as hints (the plan is its first choice: a warm start).
+    const t1 = performance.now();
+    const pl = await plan(p, policy, { timeLimitMs, solver: 'gecode', backend: 'native' });
+    results.push({ who: `isawatt plan --solver gecode (${pl.solver})`, status: pl.status, ms: performance.now() - t1, objective: pl.objective });
+    if (pl.bound !== null) bound = Math.max(bound, pl.bound);
+    for (const r of pl.reasons) notes.push(`${spec} isawatt plan --solver gecode: ${r}`);
   }
   const baseline = results.find((x) => x.who.includes('seed baseline'))?.objective ?? null;
   for (const x of results) {
@@ -159,7 +176,7 @@ let coldMs = 0;
 {
   const seed = instance(22, 2);
   const t = performance.now();
-  await runMiniZinc(toMiniZincData(seed, policy, false).json, { backend: 'wasm', solver: 'highs', timeLimitMs });
+  await runMiniZinc(toMiniZincData(seed, policy, 'mip').json, { backend: 'wasm', solver: 'highs', timeLimitMs });
   coldMs = performance.now() - t;
 }
 for (const s of values.sizes.split(',').filter(Boolean)) await benchSize(s, true);
@@ -174,3 +191,4 @@ const load = (await import('node:os')).loadavg()[0] ?? 0;
 process.stdout.write(`placement bench: policy ${policy}, time limit ${timeLimitMs} ms, ${hasNativeMiniZinc() ? 'native minizinc present' : 'no native minizinc'}, load average ${load.toFixed(1)} on ${(await import('node:os')).availableParallelism()} CPUs\n`);
 process.stdout.write(`wasm worker cold start (first 22x2 solve, HiGHS, not in the table): ${coldMs.toFixed(0)} ms\n`);
 for (const row of table) process.stdout.write(row.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ') + '\n');
+for (const note of notes) process.stdout.write(`note: ${note}\n`);

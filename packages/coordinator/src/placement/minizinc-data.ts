@@ -15,16 +15,46 @@ export interface MiniZincData {
 const OBJECTIVE: Record<OptPolicy, number> = { 'core-aware': 1, 'energy-aware': 2, 'energy-aware-whole': 3 };
 
 /**
- * `cpSearch`: true for CP solvers (Gecode, Chuffed), which then branch on each function's k-th
- * cheapest host in regret order; MIP solvers (HiGHS, CBC) get the plain 0/1 model.
+ * How the model is searched: `mip` for MIP solvers (HiGHS, CBC: the plain 0/1 model), `cp` for a
+ * complete CP search (branching on each function's k-th preferred host in regret order; proves
+ * optimality on small instances), `lns` for the same search with restarts and large neighbourhood
+ * search (Gecode on larger instances: better plans sooner, no proof).
  */
+export type MiniZincSearch = 'mip' | 'cp' | 'lns';
+
+/**
+ * Up to this many function x host cells Gecode runs the complete search, which proves the seed's
+ * 22 x 2 in under a second; above it, LNS. On the benchmark's generated instances of 60 to 1,000
+ * cells the complete search proved almost none within 10 s, while LNS found plans as good or
+ * better, mostly within a second (docs/placement.md).
+ */
+export const LNS_MIN_CELLS = 50;
+/** Share of the functions LNS keeps at the incumbent's host on each restart (percent). */
+export const LNS_KEEP_PCT = 95;
+
+/**
+ * The search the planner (and the benchmark) uses for a MiniZinc solver on an n x m instance. LNS
+ * needs Gecode's FlatZinc executable (native): the WebAssembly build's Gecode is MiniZinc's
+ * built-in interface, which ignores restart annotations ("ignored search annotation:
+ * restart_luby"), so there it would only be the complete search with a warning.
+ */
+export function searchFor(solver: string, backend: 'native' | 'wasm', n: number, m: number): MiniZincSearch {
+  if (solver === 'highs' || solver === 'cbc') return 'mip';
+  return solver === 'gecode' && backend === 'native' && n * m > LNS_MIN_CELLS ? 'lns' : 'cp';
+}
+
 export interface MiniZincHints {
   /** A proven lower bound and a known feasible objective, in the policy's unit (cores or W). */
   readonly lowerBound?: number | undefined;
   readonly upperBound?: number | undefined;
+  /**
+   * A known plan (0-based host per function, e.g. the heuristic's): its host becomes each
+   * function's first preference, so the CP search's first solution is that plan (a warm start).
+   */
+  readonly plan?: ArrayLike<number> | null | undefined;
 }
 
-export function toMiniZincData(p: PlacementProblem, policy: OptPolicy, cpSearch = true, hints: MiniZincHints = {}): MiniZincData {
+export function toMiniZincData(p: PlacementProblem, policy: OptPolicy, search: MiniZincSearch = 'cp', hints: MiniZincHints = {}): MiniZincData {
   const n = p.functions.length;
   const m = p.hosts.length;
   let worst = 0;
@@ -46,18 +76,26 @@ export function toMiniZincData(p: PlacementProblem, policy: OptPolicy, cpSearch 
     cost.push(p.functions.map((_, j) => (allowed(p, i, j) ? Math.round((p.powerW[i]?.[j] ?? 0) * scalePerW) : 0)));
     ok.push(p.functions.map((_, j) => allowed(p, i, j)));
   }
-  // Preference order per function (cheapest allowed host first) and branching order (largest
-  // regret, i.e. most to lose by not getting the best host, first). 1-based for MiniZinc.
+  // Preference order per function (the known plan's host, then cheapest allowed host first) as
+  // each host's place in it, and branching order (largest regret, i.e. most to lose by not getting
+  // the best host, first). 1-based for MiniZinc.
   const key = (i: number, j: number): number =>
     allowed(p, i, j) ? (policy === 'core-aware' ? (cores[i]?.[j] ?? 0) : (cost[i]?.[j] ?? 0)) : Infinity;
-  const pref: number[][] = [];
+  const pos: number[][] = [];
   const regret: number[] = [];
   for (let j = 0; j < n; j++) {
     const order = [...Array(m).keys()].sort((a, b) => key(a, j) - key(b, j) || a - b);
-    pref.push(order.map((i) => i + 1));
     const c0 = key(order[0] ?? 0, j);
     const c1 = order.length > 1 ? key(order[1] ?? 0, j) : Infinity;
     regret.push(c1 === Infinity ? Number.MAX_VALUE : c1 - c0);
+    const known = hints.plan?.[j];
+    if (known !== undefined && known >= 0 && known < m && allowed(p, known, j)) {
+      order.splice(order.indexOf(known), 1);
+      order.unshift(known);
+    }
+    const place = new Array<number>(m);
+    order.forEach((i, k) => (place[i] = k + 1));
+    pos.push(place);
   }
   const branchOrder = [...Array(n).keys()].sort((a, b) => (regret[b] ?? 0) - (regret[a] ?? 0) || a - b).map((j) => j + 1);
   return {
@@ -71,10 +109,11 @@ export function toMiniZincData(p: PlacementProblem, policy: OptPolicy, cpSearch 
       allowed: ok,
       idle: p.idlePowerW.map((w) => Math.round(w * scalePerW)),
       objective: OBJECTIVE[policy],
-      cp_search: cpSearch,
+      cp_search: search !== 'mip',
       ...scaledHints(policy, hints, scalePerW, n + m),
-      pref,
+      pos,
       branch_order: branchOrder,
+      lns_pct: search === 'lns' ? LNS_KEEP_PCT : 0,
     },
   };
 }

@@ -8,7 +8,7 @@ import { lowerBound } from './bounds.js';
 import { diagnoseInfeasibility } from './diagnose.js';
 import { solveHeuristic } from './heuristic.js';
 import { evaluate, toInstance, type OptPolicy } from './instance.js';
-import { fromMiniZincHosts, toMiniZincData } from './minizinc-data.js';
+import { fromMiniZincHosts, searchFor, toMiniZincData } from './minizinc-data.js';
 import { hasNativeMiniZinc, MINIZINC_SOLVERS, nativeSolvers, runMiniZinc, type MiniZincBackend, type MiniZincSolverName } from './minizinc-solver.js';
 import { emptyPlan, makePlan, type Plan, type PolicyName } from './plan.js';
 import type { PlacementProblem } from './problem.js';
@@ -88,9 +88,11 @@ async function planOptimal(p: PlacementProblem, policy: OptPolicy, opts: PlanOpt
         throw new ConfigError([`--solver ${mzn.solver}: not available in the native minizinc (it has: ${nativeSolvers().join(', ') || 'none'}); use --backend wasm`], 'solver options');
       }
     }
-    const data = toMiniZincData(p, policy, mzn.solver === 'gecode' || mzn.solver === 'chuffed', {
+    // Hints: the bounds prune; the best plan so far is the CP search's first choice (warm start).
+    const data = toMiniZincData(p, policy, searchFor(mzn.solver, mzn.backend, n, inst.m), {
       lowerBound: bound,
       upperBound: best ? evaluate(inst, best) : undefined,
+      plan: best,
     });
     const tag = `minizinc-${mzn.backend}/${mzn.solver}`;
     let r: Awaited<ReturnType<typeof runMiniZinc>>;
