@@ -2,7 +2,7 @@
 // synthetic clusters, for every MiniZinc backend/solver and the in-process heuristic, against the
 // seed's setup (MiniZinc + Gecode, native) as the baseline. Prints a table, then notes (solver
 // errors with their diagnostics, runs that spent the limit flattening); asserts nothing.
-//   node --conditions=source --import tsx bench/placement.ts [--time-limit 20000] [--sizes 22x2,100x10,1000x100] [--heuristic-sizes 1000x100,2000x200,5000x500]
+//   node --conditions=source --import tsx bench/placement.ts [--time-limit 20000] [--sizes 22x2,50x10,100x10,1000x100] [--heuristic-sizes 2000x200,5000x500] [--solvers native/gecode,wasm/highs]
 // Instances: the example models (illustrative figures for 22 functions on a Xeon and an Altra Max)
 // copied with a seeded +-20 % jitter per (function copy, host type); half the hosts of each type;
 // rates by the general mix at load 0.8. Energy objective (energy-aware) unless --policy says.
@@ -21,7 +21,7 @@ import type { Category, FunctionModel, HostSpec, HostTypeModel, Models } from '.
 const { values } = parseArgs({
   options: {
     'time-limit': { type: 'string', default: '20000' },
-    sizes: { type: 'string', default: '22x2,100x10,1000x100' },
+    sizes: { type: 'string', default: '22x2,50x10,100x10,1000x100' },
     'heuristic-sizes': { type: 'string', default: '2000x200,5000x500' },
     policy: { type: 'string', default: 'energy-aware' },
     solvers: { type: 'string', default: '' },

@@ -22,7 +22,7 @@ export type BackendName = (typeof BACKENDS)[number];
 export interface PlanOptions {
   /** auto: MiniZinc with the default solver when the instance is small enough, else the heuristic. */
   readonly solver?: SolverName | undefined;
-  /** MiniZinc backend; auto: native when a `minizinc` binary is installed, else wasm. */
+  /** MiniZinc backend; auto: native when the `minizinc` binary has the solver, else wasm. */
   readonly backend?: BackendName | undefined;
   /** Time limit for the exact solver, in milliseconds (default 10000). */
   readonly timeLimitMs?: number | undefined;
@@ -33,10 +33,24 @@ export interface PlanOptions {
 export const AUTO_EXACT_MAX_CELLS = 500;
 export const DEFAULT_TIME_LIMIT_MS = 10_000;
 
-/** The default MiniZinc backend and solver (chosen from bench/placement.ts figures, docs/placement.md). */
+/**
+ * The default MiniZinc solver for a backend, and the backend for `auto` (chosen from
+ * bench/placement.ts figures, docs/placement.md): HiGHS, which proves the optimum of every
+ * benchmark instance up to the 500 cells `auto` sends to MiniZinc within seconds, where Gecode
+ * (even with LNS) proves none but the smallest. Backend auto: native when the `minizinc` binary
+ * has HiGHS, else WebAssembly; backend native without HiGHS (Debian's MiniZinc): Gecode.
+ */
 export function defaultMiniZinc(backend: BackendName = 'auto'): { backend: MiniZincBackend; solver: MiniZincSolverName } {
-  const b: MiniZincBackend = backend === 'auto' ? (hasNativeMiniZinc() ? 'native' : 'wasm') : backend;
-  return { backend: b, solver: b === 'native' ? 'gecode' : 'highs' };
+  const nativeHighs = nativeSolvers().includes('highs');
+  if (backend === 'native') return { backend, solver: nativeHighs ? 'highs' : 'gecode' };
+  return { backend: backend === 'wasm' || !nativeHighs ? 'wasm' : 'native', solver: 'highs' };
+}
+
+/** Backend and solver for a request: an explicit solver runs natively when the binary has it. */
+export function resolveMiniZinc(backend: BackendName, solver: MiniZincSolverName | 'auto'): { backend: MiniZincBackend; solver: MiniZincSolverName } {
+  if (solver === 'auto') return defaultMiniZinc(backend);
+  if (backend !== 'auto') return { backend, solver };
+  return { backend: nativeSolvers().includes(solver) ? 'native' : 'wasm', solver };
 }
 
 export async function plan(p: PlacementProblem, policy: PolicyName, opts: PlanOptions = {}): Promise<Plan> {
@@ -81,7 +95,7 @@ async function planOptimal(p: PlacementProblem, policy: OptPolicy, opts: PlanOpt
       provenInfeasible = best === null;
     }
   } else if (useExact) {
-    const mzn = { ...defaultMiniZinc(opts.backend), ...(solver === 'auto' ? {} : { solver: solver as MiniZincSolverName }) };
+    const mzn = resolveMiniZinc(opts.backend ?? 'auto', solver as MiniZincSolverName | 'auto');
     if (mzn.backend === 'native') {
       if (!hasNativeMiniZinc()) throw new ConfigError(['--backend native: no minizinc binary on PATH (use --backend wasm)'], 'solver options');
       if (!nativeSolvers().includes(mzn.solver)) {

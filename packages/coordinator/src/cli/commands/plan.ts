@@ -64,7 +64,7 @@ export function addPlanOptions(cmd: Command): Command {
     .requiredOption('-w, --workload <file>', 'workload file (YAML or JSON): functions with rates, or a mix')
     .requiredOption('-m, --models <file>', 'models file (YAML or JSON): per host type, per function figures')
     .option('--solver <name>', 'auto | heuristic | bnb | gecode | highs | chuffed | cbc', 'auto')
-    .option('--backend <name>', 'MiniZinc backend: auto (native if installed, else wasm) | native | wasm', 'auto')
+    .option('--backend <name>', 'MiniZinc backend: auto (native if its minizinc has the solver, else wasm) | native | wasm', 'auto')
     .option('--time-limit <ms>', 'time limit of the exact solver, in milliseconds', String(DEFAULT_TIME_LIMIT_MS))
     .option('--json', 'print JSON instead of tables');
 }
