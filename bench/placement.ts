@@ -130,7 +130,7 @@ async function benchSize(spec: string, withMiniZinc: boolean): Promise<void> {
         if (typeof ob === 'number' && Number.isFinite(ob)) bound = Math.max(bound, policy === 'core-aware' ? ob : ob / data.scalePerW - slack);
         if (r.status === 'OPTIMAL_SOLUTION' && objective !== null) bound = Math.max(bound, objective - slack);
         let status = r.status === 'OPTIMAL_SOLUTION' ? 'optimal' : r.status === 'TIMEOUT' ? (objective === null ? 'timeout' : 'feasible (cut)') : r.status === 'SATISFIED' ? 'feasible' : r.status.toLowerCase();
-        if (r.note?.includes('flattening')) status += ' (still flattening)';
+        if (r.note?.includes('still flattening')) status += ' (still flattening)';
         results.push({ who, status, ms: r.elapsedMs, objective });
         if (r.note) notes.push(`${spec} ${who}: ${r.note}`);
       } catch (err) {

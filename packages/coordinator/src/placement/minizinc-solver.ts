@@ -42,13 +42,14 @@ const GRACE_MS = 2000;
 const NOISE = /overrides a global constraint/;
 
 /**
- * MiniZinc reports compile statistics (flatTime) once flattening is done: without them, a run
- * that ends without an answer spent its whole time limit compiling the model.
+ * Why a run ended without a plan, when flattening explains it. MiniZinc reports compile statistics
+ * (flatTime) once flattening is done: without them the whole limit went into compiling the model.
  */
-function flatteningNote(status: string, statistics: Record<string, unknown>, timeLimitMs: number): string | undefined {
-  if (status !== 'UNKNOWN' && status !== 'TIMEOUT') return undefined;
-  if (typeof statistics.flatTime === 'number') return undefined;
-  return `the ${timeLimitMs} ms limit ran out while MiniZinc was still flattening (compiling) the model; the solver never started`;
+function noPlanNote(status: string, host: unknown, statistics: Record<string, unknown>, timeLimitMs: number): string | undefined {
+  if ((status !== 'UNKNOWN' && status !== 'TIMEOUT') || host !== null) return undefined;
+  const flat = statistics.flatTime;
+  if (typeof flat !== 'number') return `the ${timeLimitMs} ms limit ran out while MiniZinc was still flattening (compiling) the model; the solver never started`;
+  return `MiniZinc took ${flat.toFixed(1)} s of the ${timeLimitMs} ms limit to flatten the model; the solver found no plan in the rest`;
 }
 
 /** First lines of a solver's diagnostics, for an error message. */
@@ -140,9 +141,9 @@ async function runNative(data: Record<string, unknown>, opts: MiniZincRunOptions
   try {
     const r = await progress;
     const status = cut ? 'TIMEOUT' : r.status;
-    return { status, host, statistics: r.statistics, elapsedMs: performance.now() - started, note: flatteningNote(status, statistics, opts.timeLimitMs) };
+    return { status, host, statistics: r.statistics, elapsedMs: performance.now() - started, note: noPlanNote(status, host, statistics, opts.timeLimitMs) };
   } catch (err: unknown) {
-    if (cut) return { status: 'TIMEOUT', host, statistics, elapsedMs: performance.now() - started, note: flatteningNote('TIMEOUT', statistics, opts.timeLimitMs) };
+    if (cut) return { status: 'TIMEOUT', host, statistics, elapsedMs: performance.now() - started, note: noPlanNote('TIMEOUT', host, statistics, opts.timeLimitMs) };
     // The package rejects with its exit event ({type: 'exit', code}), plus the first error's message.
     const e = (typeof err === 'object' && err !== null ? err : {}) as { code?: unknown; message?: unknown };
     const how = typeof e.code === 'number' ? `exited with code ${e.code}` : 'failed';
@@ -341,7 +342,7 @@ async function runWasm(data: Record<string, unknown>, opts: MiniZincRunOptions):
       const text = excerpt([...errors, ...pw.output]);
       throw new Error(`minizinc (wasm, ${opts.solver}) exited with code ${String(exitCode)}${text ? `: ${text}` : ' (no diagnostics)'}`);
     }
-    return { status, host, statistics, elapsedMs: performance.now() - started, note: flatteningNote(status, statistics, opts.timeLimitMs) };
+    return { status, host, statistics, elapsedMs: performance.now() - started, note: noPlanNote(status, host, statistics, opts.timeLimitMs) };
   } finally {
     if (clean) releaseWorker(pw);
     else await w.terminate();
