@@ -8,7 +8,7 @@ export type AttributionMethod = 'smartwatts' | 'cputime-share';
 
 export interface CreateAttributorOptions extends Partial<SmartWattsOptions>, CpuTimeShareOptions {
   /**
-   * "smartwatts" (default): counter models where counters exist, CPU-time share otherwise and while
+   * "smartwatts": counter models where counters exist, CPU-time share otherwise and while
    * a model is warming up. "cputime-share": never model, always the Kepler-style CPU-time share.
    */
   readonly method?: AttributionMethod;
