@@ -78,10 +78,12 @@ if (!check) {
       if (a !== b) stale.push(f);
     }
     if (stale.length > 0) {
+      // exitCode, not exit(): the temp directory is removed in finally.
       console.error(`check-gen: stale generated stubs (run \`npm run gen\`): ${stale.join(', ')}`);
-      process.exit(1);
+      process.exitCode = 1;
+    } else {
+      console.log(`check-gen: ${want.length} generated files up to date`);
     }
-    console.log(`check-gen: ${want.length} generated files up to date`);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -77,7 +77,6 @@ test('live agent: 3:1 CPU time gives 3:1 attributed energy (estimated) in isawat
     '--coordinator', coordinator, '--host-id', 'live-1', '--functions-dir', fnDir,
     '--tick-interval-ms', '1000', '--http-listen', `127.0.0.1:${httpPort}`, '--log-level', 'info',
   ]);
-  t.after(() => agent.stop('SIGTERM'));
   await eventually('agent attached', async () => {
     const r = await runCli(['hosts', '--coordinator', coordinator, '--json']);
     const hosts = JSON.parse(r.stdout) as { hosts?: { host_id: string; state: string }[] } | { host_id: string; state: string }[];
@@ -121,4 +120,12 @@ test('live agent: 3:1 CPU time gives 3:1 attributed energy (estimated) in isawat
   t.diagnostic(`/metrics over the window: busy-three ${m3.toFixed(2)} J, busy-one ${m1.toFixed(2)} J dynamic, ratio ${metricsRatio.toFixed(3)}`);
   assert.ok(Math.abs(metricsRatio - 3) / 3 <= 0.1, `/metrics ratio ${metricsRatio.toFixed(3)} (expected 3 ± 10 %)`);
   assert.match(text, /quality="estimated"/);
+
+  // Stopping the agent removes its workers' cgroups (under the agent's own "isawatt" subtree).
+  assert.deepEqual(await agent.stop('SIGTERM'), { code: 0, signal: null });
+  for (const controller of ['cpuset', 'cpuacct']) {
+    for (const fn of ['busy-three', 'busy-one']) {
+      assert.equal(existsSync(join('/sys/fs/cgroup', controller, 'isawatt', fn)), false, `${controller}/isawatt/${fn} removed`);
+    }
+  }
 });

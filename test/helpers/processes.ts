@@ -1,6 +1,6 @@
 // Spawning real isawatt processes in tests: the coordinator (CLI entry) and agents, run from the
-// TypeScript sources with tsx and the "source" condition. Each spawned process is killed and
-// reaped in t.after, so a failing test never leaves one behind. Output is kept line by line so a
+// TypeScript sources with tsx and the "source" condition. Each spawned process is stopped (SIGTERM,
+// then SIGKILL after 5 s) and reaped in t.after, so a failing test never leaves one behind. Output is kept line by line so a
 // test can wait for a log line; on failure the last lines are included in the error.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -101,11 +101,13 @@ export function spawnTs(t: Cleanup, name: string, script: string, args: readonly
       return exited;
     },
   };
+  // Teardown asks first (SIGTERM: an agent removes its workers and cgroups), then insists.
   t.after(async () => {
-    if (!done) {
-      child.kill('SIGKILL');
-      await exited;
-    }
+    if (done) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
   });
   return proc;
 }
