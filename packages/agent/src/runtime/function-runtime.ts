@@ -1,6 +1,7 @@
 // Contract between the runtime (catalogue, cgroup-pinned workers, load driver) and the rest of the
 // agent: the coordinator link applies assignments through it, the monitor reads its activity
 // targets and invocation figures once per tick.
+import type { CatalogueEntryFields } from '@isawatt/common';
 import type { ActivityTarget } from '../counters/activity-source.js';
 import type { InvocationFigures } from '../telemetry/snapshot.js';
 
@@ -34,14 +35,8 @@ export type ApplyResult =
   | { readonly ok: true; readonly placements: readonly PlacementInfo[] }
   | { readonly ok: false; readonly code: ApplyErrorCode; readonly error: string };
 
-export interface CatalogueEntryInfo {
-  readonly name: string;
-  readonly version: string;
-  readonly runtime: string;
-  readonly category: string;
-  readonly runnable: boolean;
-  readonly unavailableReason: string;
-}
+/** A catalogue entry as Hello reports it: exactly the fields the shared wire mapping takes. */
+export type CatalogueEntryInfo = CatalogueEntryFields;
 
 export type PinningMode = 'cgroup-v2-cpuset' | 'cgroup-v1-cpuset' | 'sched-affinity';
 
