@@ -36,12 +36,14 @@ function commit() {
   }
 }
 
+const headCommit = commit();
+
 function runOne(name) {
   return new Promise((resolve) => {
     const out = createWriteStream(join(resultsDir, `${name}.txt`));
     const header = [
       `# bench/${name}.ts`,
-      `# date ${new Date().toISOString()}, commit ${commit()}, node ${process.version}`,
+      `# date ${new Date().toISOString()}, commit ${headCommit}, node ${process.version}`,
       `# machine: ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
       '',
     ].join('\n');
