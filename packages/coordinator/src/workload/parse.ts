@@ -30,16 +30,34 @@ const hostsSchema = z.strictObject({
     .min(1, 'expected at least one host'),
 });
 
+const figureSpreadSchema = z
+  .strictObject({
+    median: positive,
+    min: positive,
+    max: positive,
+    cv: z.number().finite().nonnegative(),
+    perBag: z.array(positive).max(10_000).optional(),
+  })
+  .refine((f) => f.min <= f.median && f.median <= f.max, 'expected min <= median <= max');
+
 const functionModelSchema = z.strictObject({
   execPerSecPerCore: positive,
   energyPerExecJ: positive,
   execPerSecPerCoreStd: z.number().finite().nonnegative().optional(),
   energyPerExecJStd: z.number().finite().nonnegative().optional(),
   samples: z.number().int().nonnegative().optional(),
+  spread: z
+    .strictObject({
+      bags: z.number().int().positive(),
+      execPerSecPerCore: figureSpreadSchema,
+      energyPerExecJ: figureSpreadSchema,
+    })
+    .optional(),
 });
 
 const modelsSchema = z.strictObject({
   source: z.string().optional(),
+  provenance: z.record(z.string(), z.unknown()).optional(),
   hostTypes: z.record(
     name,
     z.strictObject({

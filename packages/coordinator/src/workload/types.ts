@@ -30,6 +30,27 @@ export interface FunctionModel {
   readonly energyPerExecJStd?: number | undefined;
   /** Number of bags/samples that fed the figures, when known. */
   readonly samples?: number | undefined;
+  /** Spread of the figures across profiling bags (written by `isawatt profile`), when known. */
+  readonly spread?: FunctionSpread | undefined;
+}
+
+/** How one figure varied across the bags that measured it. */
+export interface FigureSpread {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+  /** Coefficient of variation: standard deviation / mean (0 when one bag). */
+  readonly cv: number;
+  /** The per-bag values, when kept (quantiles for robust planning and simulation come from them). */
+  readonly perBag?: readonly number[] | undefined;
+}
+
+/** Spread of a function's model across the co-located bags of a profiling campaign. */
+export interface FunctionSpread {
+  /** Bags the function ran in on this host type. */
+  readonly bags: number;
+  readonly execPerSecPerCore: FigureSpread;
+  readonly energyPerExecJ: FigureSpread;
 }
 
 export interface HostTypeModel {
@@ -42,6 +63,11 @@ export interface HostTypeModel {
 export interface Models {
   /** Free text, e.g. "illustrative" or "measured 2026-11-27 on lab cluster". */
   readonly source?: string | undefined;
+  /**
+   * Where the figures come from, as written by `isawatt profile` (date, commit, hosts, host types,
+   * energy sources and their quality, campaign parameters). Informational: planning ignores it.
+   */
+  readonly provenance?: Readonly<Record<string, unknown>> | undefined;
   readonly hostTypes: Readonly<Record<string, HostTypeModel>>;
   /** Category of each function, used to derive rates for workload mixes. */
   readonly categories: Readonly<Record<string, Category>>;

@@ -1,0 +1,29 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError } from '@isawatt/common';
+import { parseModels } from './parse.js';
+
+const figure = { median: 100, min: 90, max: 120, cv: 0.1, perBag: [90, 100, 120] };
+
+function modelsWith(fn: Record<string, unknown>): unknown {
+  return {
+    source: 'test',
+    provenance: { createdAt: '2026-12-06T00:00:00Z', campaign: { bags: 20, bagSize: 8 } },
+    hostTypes: { 'xeon-gold-5318y': { arch: 'x86_64', functions: { 'jwt-node': fn } } },
+  };
+}
+
+test('models: a function model with its spread across bags is read back unchanged', () => {
+  const spread = { bags: 3, execPerSecPerCore: figure, energyPerExecJ: { median: 0.01, min: 0.009, max: 0.012, cv: 0.05 } };
+  const m = parseModels(modelsWith({ execPerSecPerCore: 100, energyPerExecJ: 0.01, spread }));
+  assert.deepEqual(m.hostTypes['xeon-gold-5318y']?.functions['jwt-node']?.spread, spread);
+  assert.equal((m.provenance?.campaign as { bags: number }).bags, 20);
+});
+
+test('models: a spread whose median lies outside [min, max] is rejected, naming the field', () => {
+  const bad = { bags: 2, execPerSecPerCore: { ...figure, median: 200 }, energyPerExecJ: figure };
+  assert.throws(
+    () => parseModels(modelsWith({ execPerSecPerCore: 100, energyPerExecJ: 0.01, spread: bad }), 'm.yaml'),
+    (e: unknown) => e instanceof ConfigError && e.issues.some((i) => i.startsWith("m.yaml.hostTypes.xeon-gold-5318y.functions.jwt-node.spread.execPerSecPerCore") && i.includes("min <= median <= max")),
+  );
+});
