@@ -138,6 +138,19 @@ export async function runCampaign(plan: CampaignPlan, api: ProfileApi, opts: Run
   const progress = (): void =>
     opts.onProgress?.({ total, done: done.size, resumed, retries, failed: failed.length, running: [...running.values()], lastEvent });
   progress();
+  // Ctrl-C: ask the coordinator to cancel the campaign's running jobs first (it waits until the
+  // agents confirm workers and cgroups are gone, and the pending calls then return "cancelled");
+  // only then are the calls themselves dropped.
+  const callAbort = new AbortController();
+  let cancelling: Promise<CampaignOutcome['cancel']> | undefined;
+  const onAbort = (): void => {
+    cancelling = api
+      .cancel(plan.campaignId, 15_000)
+      .catch(() => undefined)
+      .finally(() => callAbort.abort());
+  };
+  if (opts.signal.aborted) onAbort();
+  else opts.signal.addEventListener('abort', onAbort, { once: true });
 
   const runType = async (t: CampaignHostType): Promise<void> => {
     const queue = plan.bags.map((_, i) => ({ bag: i, attempts: 0 })).filter((q) => !done.has(`${q.bag}/${t.hostType}`));
@@ -163,7 +176,7 @@ export async function runCampaign(plan: CampaignPlan, api: ProfileApi, opts: Run
         progress();
         let hostProblem = false;
         try {
-          const r = await api.runBag(host.hostId, job, bagTimeoutMs({ ...plan, idleMs }, functions.length), opts.signal);
+          const r = await api.runBag(host.hostId, job, bagTimeoutMs({ ...plan, idleMs }, functions.length), callAbort.signal);
           if (r.result.ok) {
             done.set(`${task.bag}/${t.hostType}`, { bag: task.bag, hostId: host.hostId, hostType: t.hostType, result: r.result });
             if (r.result.idle_duration_ms > 0) idleDone.add(host.hostId);
@@ -214,8 +227,8 @@ export async function runCampaign(plan: CampaignPlan, api: ProfileApi, opts: Run
 
   await Promise.all(plan.hostTypes.map((t) => runType(t)));
   progress();
-  let cancel: CampaignOutcome['cancel'];
-  if (opts.signal.aborted) cancel = await api.cancel(plan.campaignId, 15_000).catch(() => undefined);
+  opts.signal.removeEventListener('abort', onAbort);
+  const cancel = cancelling ? await cancelling : undefined;
   return {
     done: [...done.values()].sort((a, b) => a.bag - b.bag || a.hostType.localeCompare(b.hostType)),
     resumed,
