@@ -17,6 +17,8 @@ export interface CampaignParams {
   readonly warmupMs: number;
   readonly idleMs: number;
   readonly isolation: boolean;
+  /** CPUs per function (--cores-per-function); undefined: the host's function CPUs split evenly. */
+  readonly coresPerFunction?: number | undefined;
   /** Explicit functions (--functions); undefined: every function runnable on every host type. */
   readonly functions?: readonly string[] | undefined;
 }
@@ -79,10 +81,14 @@ export function setupCampaign(all: readonly wire.Host__Output[], params: Campaig
     .map(([type, hs]) => {
       const members: CampaignHost[] = hs.map((h) => ({ hostId: h.host_id, hostType: type, arch: ARCH[h.hello?.arch ?? ''] as Arch, functionCpus: h.hello?.function_cpus.length ?? 0 }));
       const cpus = Math.min(...members.map((m) => m.functionCpus));
-      const coresPerFunction = Math.floor(cpus / splitOver);
-      if (coresPerFunction < 1) {
+      const even = Math.floor(cpus / splitOver);
+      if (even < 1) {
         throw new ValidationError('profile', `host type ${type} has ${cpus} function CPUs; a bag of ${splitOver} functions needs at least one CPU each (use a smaller --bag-size)`);
       }
+      if (params.coresPerFunction !== undefined && params.coresPerFunction > even) {
+        throw new ValidationError('profile', `--cores-per-function ${params.coresPerFunction}: host type ${type} has ${cpus} function CPUs, at most ${even} per function for a bag of ${splitOver}`);
+      }
+      const coresPerFunction = params.coresPerFunction ?? even;
       const arches = new Set(members.map((m) => m.arch));
       if (arches.size > 1) throw new ValidationError('profile', `hosts of type ${type} report different arches`);
       return { hostType: type, arch: members[0]?.arch ?? 'x86_64', hosts: members, coresPerFunction };

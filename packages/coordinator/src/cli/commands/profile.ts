@@ -27,6 +27,7 @@ interface ProfileFlags extends ConnectionFlags {
   duration: number;
   warmup: number;
   idle?: number;
+  coresPerFunction?: number;
   functions?: string[];
   seed: number;
   isolation?: boolean;
@@ -139,6 +140,7 @@ export function registerProfile(program: Command, ctx: CliContext): void {
     .addOption(new Option('--duration <s>', 'measured seconds per bag').argParser(seconds('--duration', 1)).makeOptionMandatory())
     .addOption(new Option('--warmup <s>', 'seconds of load before measuring').argParser(seconds('--warmup', 0)).default(5))
     .addOption(new Option('--idle <s>', 'idle-power interval per host, seconds (default: --duration)').argParser(seconds('--idle', 0)))
+    .addOption(new Option('--cores-per-function <k>', "CPUs per function in a bag (default: the host's function CPUs split evenly over the bag)").argParser(wholeNumber('--cores-per-function', 1)))
     .addOption(new Option('--functions <a,b,...>', 'functions to profile (default: every function runnable on every host type)').argParser(functionList))
     .addOption(new Option('--seed <n>', 'seed of the bag design').argParser(wholeNumber('--seed', 0)).default(1))
     .option('--isolation', 'run each function alone (G_min times) instead of in bags, to compare with co-location')
@@ -157,6 +159,7 @@ export function registerProfile(program: Command, ctx: CliContext): void {
       warmupMs: Math.round(flags.warmup * 1000),
       idleMs: Math.round((flags.idle ?? flags.duration) * 1000),
       isolation: flags.isolation === true,
+      coresPerFunction: flags.coresPerFunction,
       functions: flags.functions,
     };
     const conn = connectionFromFlags(flags, ctx.io.env);
