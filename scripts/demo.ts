@@ -5,8 +5,9 @@
 //      emulated from the real CPU time of the real function workers they run on this machine;
 //   3. plans the seed's workload (22 functions, general mix) on the seed's cluster with every
 //      policy, through the real MiniZinc solver, and prints the comparison (illustrative models);
-//   4. deploys a small workload of Node.js functions onto the two live agents with the energy-aware
-//      policy: the agents start cgroup-pinned workers and drive them at the planned rates;
+//   4. profiles the demo's functions in a short `isawatt profile` campaign (scripts/demo/profile-step.ts)
+//      and deploys a small workload of them onto the two live agents with the energy-aware policy,
+//      planned on the models just measured: the agents start cgroup-pinned workers at the planned rates;
 //   5. shows the live table (as `isawatt watch` does) with per-host and per-function power, and the
 //      MQTT feed the lab's PDU logger would consume, until Ctrl-C (or --duration S).
 // Every figure carries its quality: the emulated hosts' power is EMULATED, the models are
@@ -25,6 +26,7 @@ import mqtt from 'mqtt';
 import type { wire } from '@isawatt/common';
 import { ControlClient } from '../packages/coordinator/src/cli/control-client.js';
 import { WatchModel } from '../packages/coordinator/src/cli/commands/watch.js';
+import { profileStep } from './demo/profile-step.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const coordinatorEntry = 'packages/coordinator/src/cli/entry.ts';
@@ -256,12 +258,16 @@ async function main(): Promise<void> {
     ];
 
     if (flags.deploy) {
+      // Plan the deployment on models measured just now (scripts/demo/profile-step.ts).
+      const profiled = await profileStep({ client, runCli, address, dir, functions: ['jwt-node', 'html-node', 'matrix-node', 'zip-node'], write: (t) => process.stdout.write(t) });
+      const models = profiled ?? 'examples/models.yaml';
+      const shown = profiled ? '<demo dir>/models-profiled.yaml' : models;
       const deploy = await runCli(
-        ['deploy', ...conn, '--models', 'examples/models.yaml', '--workload', 'examples/workload-demo.yaml', '--policy', 'energy-aware'],
-        'deploy --models examples/models.yaml --workload examples/workload-demo.yaml --policy energy-aware',
+        ['deploy', ...conn, '--models', models, '--workload', 'examples/workload-demo.yaml', '--policy', 'energy-aware'],
+        `deploy --models ${shown} --workload examples/workload-demo.yaml --policy energy-aware`,
       );
       const outcome = deploy.output.split('\n').findIndex((l) => l.startsWith('deployed to') || l.startsWith('deployment failed'));
-      summary.push('', 'examples/workload-demo.yaml deployed on the live (emulated) hosts with the energy-aware policy:');
+      summary.push('', `examples/workload-demo.yaml deployed on the live (emulated) hosts with the energy-aware policy, planned on ${profiled ? 'the models profiled just now (EMULATED)' : 'the illustrative models'}:`);
       summary.push(outcome >= 0 ? deploy.output.split('\n').slice(outcome).join('\n').trimEnd() : `(deploy failed, exit ${deploy.code})`);
       if (deploy.code !== 0) {
         process.stderr.write(`demo: deploy failed (exit ${deploy.code}); the live table shows the hosts without functions. Logs: ${dir}\n`);
