@@ -17,13 +17,15 @@ export interface EmulatedPowerW {
   readonly bySocket: readonly Readonly<Record<string, number>>[];
 }
 
-/** Power of each emulated domain for a number of busy logical CPUs per socket. */
-export function emulatedPowerW(p: EmulatedProfile, busyCpus: readonly number[]): EmulatedPowerW {
-  const perSocket = p.coresPerSocket * p.threadsPerCore;
+/**
+ * Power of each emulated domain for a number of busy logical CPUs per socket, each weighted by its
+ * function's power factor (host-activity.ts caps it to the socket's CPUs).
+ */
+export function emulatedPowerW(p: EmulatedProfile, powerWeightedBusyCpus: readonly number[]): EmulatedPowerW {
   const e = p.energy;
   return {
     bySocket: Array.from({ length: p.sockets }, (_, s): Record<string, number> => {
-      const busy = Math.min(perSocket, Math.max(0, busyCpus[s] ?? 0));
+      const busy = Math.max(0, powerWeightedBusyCpus[s] ?? 0);
       return e.kind === 'rapl'
         ? { package: e.packageIdleW + e.packageWPerBusyCpu * busy, dram: e.dramIdleW + e.dramWPerBusyCpu * busy }
         : { cpu: e.cpuIdleW + e.cpuWPerBusyCpu * busy, io: e.ioIdleW + e.ioWPerBusyCpu * busy };
@@ -146,11 +148,14 @@ export class EmulatedTree {
     }
   }
 
-  /** Advances the tree by one interval in which `busyCpus[s]` logical CPUs of socket s were busy on average. */
-  async advance(busyCpus: readonly number[], intervalMs: number): Promise<void> {
+  /**
+   * Advances the tree by one interval in which `busyCpus[s]` logical CPUs of socket s were busy on
+   * average, drawing the dynamic power of `powerWeighted[s]` CPUs at power factor 1.
+   */
+  async advance(busyCpus: readonly number[], intervalMs: number, powerWeighted: readonly number[] = busyCpus): Promise<void> {
     const p = this.profile;
     if (p.energy.kind === 'rapl') {
-      const w = emulatedPowerW(p, busyCpus);
+      const w = emulatedPowerW(p, powerWeighted);
       for (const [s, c] of this.counters.entries()) {
         const d = w.bySocket[s] ?? {};
         for (const [counter, watts] of [
@@ -169,7 +174,7 @@ export class EmulatedTree {
       }
       return;
     }
-    await this.writeXgene(busyCpus);
+    await this.writeXgene(powerWeighted);
     const e = p.energy;
     const perSocket = p.coresPerSocket * p.threadsPerCore;
     for (let c = 0; c < this.logicalCpus; c++) {
