@@ -48,7 +48,9 @@ export class EmulatedHost {
       sysfsRoot: join(dir, 'sys'),
       cgroupRoot: opts.cgroupRoot,
       cgroupPath: `cpuacct/${opts.cgroupSubtree}`,
-      tickMs: Math.min(500, opts.tickMs),
+      // Short against the agent's tick: the hwpc counts reach the agent a sensor tick late, and the
+      // shorter that tick, the better counts and energy cover the same interval.
+      tickMs: Math.max(50, Math.min(100, Math.round(opts.tickMs / 5))),
       placement: () => this.placement(),
       hwpc: () => {
         const a = this.source?.address();

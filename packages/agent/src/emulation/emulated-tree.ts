@@ -11,6 +11,8 @@ import { emulatedSocketOf, type EmulatedProfile, type RaplEmulation } from './pr
 /** CPPC reference counter rate of the emulated cores, counts per second while busy. */
 const CPPC_REF_HZ = 100_000_000;
 const CPPC_REFERENCE_PERF = 1000;
+/** Shortest interval between writes of the CPPC feedback counters, ms. */
+const CPPC_WRITE_MS = 400;
 
 export interface EmulatedPowerW {
   /** Per socket: domain -> W ("package", "dram" or "cpu", "io"). */
@@ -63,6 +65,9 @@ export class EmulatedTree {
   private cppcRef: bigint[] = [];
   private cppcDel: bigint[] = [];
   private wraps = 0;
+  /** CPPC counters not yet written, and the time since the last write (they are written every CPPC_WRITE_MS). */
+  private readonly cppcDirty = new Set<number>();
+  private msSinceCppcWrite = 0;
 
   constructor(
     readonly root: string,
@@ -185,7 +190,14 @@ export class EmulatedTree {
       // Delivered perf = busy frequency in these caps (1 perf unit = 1 MHz, see cppc-formula.ts).
       this.cppcRef[c] = (this.cppcRef[c] ?? 0n) + dRef;
       this.cppcDel[c] = (this.cppcDel[c] ?? 0n) + (dRef * BigInt(e.busyFreqMhz)) / BigInt(CPPC_REFERENCE_PERF);
-      await put(join(this.root, `devices/system/cpu/cpu${c}/acpi_cppc/feedback_ctrs`), `ref:${this.cppcRef[c]} del:${this.cppcDel[c]}`);
+      this.cppcDirty.add(c);
     }
+    // 128 files per update: at short emulator ticks they are written every CPPC_WRITE_MS only (a
+    // frequency reader needs no finer grain; the power files above are written every tick).
+    this.msSinceCppcWrite += intervalMs;
+    if (this.msSinceCppcWrite < CPPC_WRITE_MS) return;
+    this.msSinceCppcWrite = 0;
+    for (const c of this.cppcDirty) await put(join(this.root, `devices/system/cpu/cpu${c}/acpi_cppc/feedback_ctrs`), `ref:${this.cppcRef[c]} del:${this.cppcDel[c]}`);
+    this.cppcDirty.clear();
   }
 }
