@@ -36,7 +36,7 @@ class FakeRuntime implements FunctionRuntime {
     return [];
   }
   takeInvocationFigures(): Map<string, never> {
-    return new Map();
+    return new Map<string, never>();
   }
   close(): Promise<void> {
     return Promise.resolve();
