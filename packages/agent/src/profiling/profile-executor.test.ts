@@ -9,7 +9,7 @@ import { silentLogger, type wire } from '@isawatt/common';
 import type { ApplyResult, AssignmentSpec, FunctionRuntime, PlacementInfo } from '../runtime/function-runtime.js';
 import type { TelemetrySource, TickSnapshot } from '../telemetry/snapshot.js';
 import { decodeProfileJob, type ProfileJobSpec } from './profile-job.js';
-import { ProfileExecutor } from './profile-executor.js';
+import { ProfileExecutor, throughputPerCore } from './profile-executor.js';
 
 class FakeRuntime implements FunctionRuntime {
   readonly pinning = 'cgroup-v1-cpuset' as const;
@@ -51,7 +51,7 @@ class FakeTelemetry extends EventEmitter<{ snapshot: [TickSnapshot] }> implement
 
 let seq = 0n;
 /** A tick of 1 s ending now: host energy, and per function completions and dynamic energy. */
-function tick(nowMs: number, hostUj: bigint, fns: Record<string, { completed: number; dynUj: bigint }>): TickSnapshot {
+function tick(nowMs: number, hostUj: bigint, fns: Record<string, { completed: number; dynUj: bigint; meanMs?: number }>): TickSnapshot {
   seq++;
   const dyn = Object.values(fns).reduce((a, f) => a + f.dynUj, 0n);
   return {
@@ -77,7 +77,7 @@ function tick(nowMs: number, hostUj: bigint, fns: Record<string, { completed: nu
       cpuTimeUs: 900_000n,
       cores: 2,
       quality: 'emulated' as const,
-      invocations: { completed: f.completed, errors: 0, timeouts: 0, dropped: 0, latencyP50Ms: 2, latencyP95Ms: 4, latencyP99Ms: 5, achievedRps: f.completed },
+      invocations: { completed: f.completed, errors: 0, timeouts: 0, dropped: 0, latencyP50Ms: 2, latencyP95Ms: 4, latencyP99Ms: 5, achievedRps: f.completed, ...(f.meanMs !== undefined ? { latencyMeanMs: f.meanMs } : {}) },
     })),
     assignmentVersion: 0n,
     agentCpuTimeUs: 0n,
@@ -117,7 +117,7 @@ test('a bag: saturated on its CPUs, whole ticks after the start, idle power, sto
   let phase = 'idle';
   const stopTicks = ticking(tel, clock, () => {
     if (phase === 'idle') return tick(clock.now, 50_000_000n, {});
-    return tick(clock.now, 80_000_000n, { f: { completed: 100, dynUj: 20_000_000n }, g: { completed: 10, dynUj: 5_000_000n } });
+    return tick(clock.now, 80_000_000n, { f: { completed: 100, dynUj: 20_000_000n }, g: { completed: 10, dynUj: 5_000_000n, meanMs: 500 } });
   });
   const origApply = rt.apply.bind(rt);
   rt.apply = (a) => {
@@ -141,6 +141,11 @@ test('a bag: saturated on its CPUs, whole ticks after the start, idle power, sto
   assert.equal(f.dynamic_energy_uj, '40000000');
   assert.equal(f.energy_per_exec_j, 0.2);
   assert.equal(f.quality, 'QUALITY_EMULATED');
+  // g: saturated with a mean latency of 500 ms per invocation: 2 executions/s per core (Little's
+  // law), 2 x 4 cores x 2 s = 16 executions for its 10 J of dynamic energy.
+  const g = r.functions?.find((x) => x.function === 'g') as wire.FunctionProfile;
+  assert.equal(g.exec_per_sec_per_core, 2);
+  assert.equal(g.energy_per_exec_j, 10 / 16);
   assert.equal(r.host_quality, 'QUALITY_EMULATED');
   assert.equal(r.attribution, 'smartwatts');
   assert.equal(ex.busyWith(), undefined);
@@ -189,4 +194,11 @@ test('job decoding names every problem and bounds what it echoes', () => {
     (e: Error) => /job_id: expected/.test(e.message) && /"f" appears twice/.test(e.message) && /is not a function name/.test(e.message) && /duration_ms: expected 1/.test(e.message) && /rate_rps/.test(e.message) && !e.message.includes('\nbad id'),
   );
   assert.throws(() => decodeProfileJob({ ...base, functions: [] }), /functions: empty/);
+});
+
+test("throughput per core: Little's law when saturated, completions / window otherwise", () => {
+  assert.equal(throughputPerCore(3, 3 * 2000, 5, 1, true), 0.5);
+  assert.equal(throughputPerCore(3, 3 * 2000, 5, 1, false), 0.6);
+  assert.equal(throughputPerCore(3, Number.NaN, 5, 1, true), 0.6);
+  assert.equal(throughputPerCore(0, 0, 5, 1, true), 0);
 });

@@ -147,14 +147,19 @@ export class ProfileExecutor {
       const f = w.functions.get(name);
       const completed = f?.completed ?? 0;
       const dynamicUj = f?.dynamicEnergyUj ?? 0n;
+      const perCore = throughputPerCore(completed, f?.latencySum ?? Number.NaN, seconds, cores, job.saturate);
+      // Executions the window holds: whole completions counted, or (saturated) the work the
+      // workers did at their measured rate, which does not depend on where the window cut the
+      // invocations in flight.
+      const executions = perCore * cores * seconds;
       return {
         function: name,
         completed: toWireU64(completed),
         errors: toWireU64((f?.errors ?? 0) + (f?.timeouts ?? 0)),
-        exec_per_sec_per_core: seconds > 0 ? completed / seconds / cores : 0,
+        exec_per_sec_per_core: perCore,
         energy_uj: toWireU64(f?.totalEnergyUj ?? 0n),
         dynamic_energy_uj: toWireU64(dynamicUj),
-        energy_per_exec_j: completed > 0 ? Number(dynamicUj) / 1e6 / completed : 0,
+        energy_per_exec_j: executions > 0 && completed > 0 ? Number(dynamicUj) / 1e6 / executions : 0,
         quality: qualityToWire(f?.quality ?? w.hostQuality ?? 'estimated'),
         cores,
         cpu_time_us: toWireU64(f?.cpuTimeUs ?? 0n),
@@ -189,6 +194,20 @@ export class ProfileExecutor {
       ticks: w.ticks,
     };
   }
+}
+
+/**
+ * Executions per second per core. Saturated (closed loop, one request outstanding per worker, one
+ * worker per core), Little's law gives it as 1 / mean latency of the completed invocations: exact in
+ * steady state and, unlike completions / window, not off by the invocations the window's edges cut
+ * (a worker that completes 3 slow invocations in the window is counted 3, whatever fraction of a
+ * fourth it did). Open loop, or when a tick lacked the mean: completions / window / cores.
+ */
+export function throughputPerCore(completed: number, latencySumMs: number, seconds: number, cores: number, saturate: boolean): number {
+  if (completed <= 0 || seconds <= 0 || cores <= 0) return 0;
+  const meanMs = latencySumMs / completed;
+  if (saturate && Number.isFinite(meanMs) && meanMs > 0) return 1000 / meanMs;
+  return completed / seconds / cores;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -19,6 +19,8 @@ export interface FunctionWindow {
   p50Sum: number;
   p95Sum: number;
   p99Sum: number;
+  /** Σ mean latency x completions over the ticks (ms x completions); NaN once a tick lacks the mean. */
+  latencySum: number;
 }
 
 export interface WindowTotals {
@@ -38,7 +40,7 @@ export class PhaseAbortedError extends Error {
 }
 
 function emptyFunction(): FunctionWindow {
-  return { completed: 0, errors: 0, timeouts: 0, dropped: 0, dynamicEnergyUj: 0n, totalEnergyUj: 0n, cpuTimeUs: 0n, quality: undefined, p50Sum: 0, p95Sum: 0, p99Sum: 0 };
+  return { completed: 0, errors: 0, timeouts: 0, dropped: 0, dynamicEnergyUj: 0n, totalEnergyUj: 0n, cpuTimeUs: 0n, quality: undefined, p50Sum: 0, p95Sum: 0, p99Sum: 0, latencySum: 0 };
 }
 
 export function addTick(w: WindowTotals, s: TickSnapshot): void {
@@ -61,6 +63,7 @@ export function addTick(w: WindowTotals, s: TickSnapshot): void {
       fw.p50Sum += inv.latencyP50Ms * inv.completed;
       fw.p95Sum += inv.latencyP95Ms * inv.completed;
       fw.p99Sum += inv.latencyP99Ms * inv.completed;
+      if (inv.completed > 0) fw.latencySum += (inv.latencyMeanMs ?? Number.NaN) * inv.completed;
     }
     fw.dynamicEnergyUj += f.dynamicEnergyUj;
     fw.totalEnergyUj += f.totalEnergyUj;

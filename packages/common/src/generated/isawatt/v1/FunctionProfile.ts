@@ -12,7 +12,8 @@ export interface FunctionProfile {
   'completed'?: (number | string | Long);
   'errors'?: (number | string | Long);
   /**
-   * Executions per second per core over the measured window.
+   * Executions per second per core over the measured window. Saturated: 1 / mean latency of the
+   * completed invocations (Little's law, one request per worker); open loop: completed / window / cores.
    */
   'exec_per_sec_per_core'?: (number | string);
   /**
@@ -20,7 +21,8 @@ export interface FunctionProfile {
    */
   'energy_uj'?: (number | string | Long);
   /**
-   * Energy per execution, in joules: attributed DYNAMIC energy / completed (0 when none completed).
+   * Energy per execution, in joules: attributed DYNAMIC energy / executions in the window
+   * (exec_per_sec_per_core x cores x window; 0 when none completed).
    */
   'energy_per_exec_j'?: (number | string);
   /**
@@ -50,7 +52,8 @@ export interface FunctionProfile__Output {
   'completed': (string);
   'errors': (string);
   /**
-   * Executions per second per core over the measured window.
+   * Executions per second per core over the measured window. Saturated: 1 / mean latency of the
+   * completed invocations (Little's law, one request per worker); open loop: completed / window / cores.
    */
   'exec_per_sec_per_core': (number);
   /**
@@ -58,7 +61,8 @@ export interface FunctionProfile__Output {
    */
   'energy_uj': (string);
   /**
-   * Energy per execution, in joules: attributed DYNAMIC energy / completed (0 when none completed).
+   * Energy per execution, in joules: attributed DYNAMIC energy / executions in the window
+   * (exec_per_sec_per_core x cores x window; 0 when none completed).
    */
   'energy_per_exec_j': (number);
   /**
