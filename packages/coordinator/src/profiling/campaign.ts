@@ -202,6 +202,8 @@ export async function runCampaign(plan: CampaignPlan, api: ProfileApi, opts: Run
           lastEvent = `bag ${task.bag + 1} failed ${maxAttempts} times on ${t.hostType}: ${lastError}`;
         }
         progress();
+        // Give a cancelled or timed-out job time to stop on the agent before the next one arrives.
+        await sleep(pollMs, opts.signal);
         if (hostProblem) {
           // Wait for the host to come back before it takes another bag; give up on it after hostWaitMs.
           const until = Date.now() + hostWaitMs;

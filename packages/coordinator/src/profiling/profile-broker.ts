@@ -3,7 +3,7 @@
 // before answering or the wait times out; a caller that goes away (cancelled Control call) cancels
 // the job on the agent, so a Ctrl-C'd CLI leaves no bag running. Successful results are stored
 // under their campaign for --resume.
-import { UnavailableError, ValidationError, type Logger, type wire } from '@isawatt/common';
+import { ValidationError, type Logger, type wire } from '@isawatt/common';
 import { HostNotAttachedError } from '../assignments/errors.js';
 import type { HostRegistry } from '../registry/host-registry.js';
 import type { HostView } from '../registry/types.js';
@@ -13,6 +13,13 @@ import { checkProfileId, type CampaignStore } from './campaign-store.js';
 export interface ProfileChannel {
   sendProfileJob(hostId: string, job: wire.ProfileJob): boolean;
   sendProfileCancel(hostId: string, jobId: string): boolean;
+  /** True while the host's AgentLink stream is open. */
+  isAttached(hostId: string): boolean;
+}
+
+/** A profile job ended without a result: its host went away, or never answered in time. */
+export class ProfileJobLostError extends Error {
+  override readonly name = 'ProfileJobLostError';
 }
 
 interface Pending {
@@ -80,7 +87,7 @@ export class ProfileBroker {
     this.pending.set(jobId, { hostId, campaignId, resolve, reject, settled });
     const timer = setTimeout(() => {
       this.channel?.sendProfileCancel(hostId, jobId);
-      reject(new UnavailableError(`host "${hostId}"`, `sent no result for profile job ${jobId} within ${wait} ms`));
+      reject(new ProfileJobLostError(`host "${hostId}" sent no result for profile job ${jobId} within ${wait} ms (the job was cancelled on the agent)`));
     }, wait);
     const onCallGone = (): void => {
       this.log.warn({ hostId, jobId }, 'profile call cancelled by the client; cancelling the job on the agent');
@@ -131,11 +138,21 @@ export class ProfileBroker {
     return { confirmed, unconfirmed };
   }
 
+  /**
+   * A host that went silent while its stream stays open is busy (starting a bag's workers can hold
+   * an agent's event loop for seconds): its jobs keep their own timeout. A host whose stream closed
+   * has cancelled its job (the agent stops a bag when its link ends): the job fails now.
+   */
   private onHostDown(hostId: string, reason: string): void {
+    if (this.channel?.isAttached(hostId) === true) {
+      const jobs = [...this.pending.entries()].filter(([, p]) => p.hostId === hostId).map(([id]) => id);
+      if (jobs.length > 0) this.log.warn({ hostId, reason, jobs }, 'host silent during profile jobs but still attached; waiting for their results');
+      return;
+    }
     for (const [id, p] of this.pending) {
       if (p.hostId !== hostId) continue;
       this.pending.delete(id);
-      p.reject(new UnavailableError(`host "${hostId}"`, `went down during profile job ${id} (${reason})`));
+      p.reject(new ProfileJobLostError(`host "${hostId}" went down during profile job ${id} (${reason})`));
     }
   }
 }
