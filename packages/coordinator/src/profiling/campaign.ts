@@ -94,9 +94,13 @@ export function parseJobId(jobId: string): { campaignId: string; bag: number; ho
   return m ? { campaignId: m[1] as string, bag: Number(m[2]), hostType: m[3] as string } : undefined;
 }
 
-/** Per-bag timeout: the phases plus worker start-up (a few seconds per function) and slack. */
-export function bagTimeoutMs(plan: Pick<CampaignPlan, 'durationMs' | 'warmupMs' | 'idleMs'>, bagSize: number): number {
-  return plan.idleMs + plan.warmupMs + plan.durationMs + 30_000 + 10_000 * bagSize;
+/**
+ * Per-bag timeout: the phases plus worker start-up and slack. Workers start one function after the
+ * other, a few hundred ms of CPU each (a JVM or a Python with numpy more), on a host that may be
+ * busy: 3 s per worker is generous and still bounds a wedged agent.
+ */
+export function bagTimeoutMs(plan: Pick<CampaignPlan, 'durationMs' | 'warmupMs' | 'idleMs'>, workers: number): number {
+  return plan.idleMs + plan.warmupMs + plan.durationMs + 60_000 + 3000 * workers;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -176,7 +180,7 @@ export async function runCampaign(plan: CampaignPlan, api: ProfileApi, opts: Run
         progress();
         let hostProblem = false;
         try {
-          const r = await api.runBag(host.hostId, job, bagTimeoutMs({ ...plan, idleMs }, functions.length), callAbort.signal);
+          const r = await api.runBag(host.hostId, job, bagTimeoutMs({ ...plan, idleMs }, functions.length * t.coresPerFunction), callAbort.signal);
           if (r.result.ok) {
             done.set(`${task.bag}/${t.hostType}`, { bag: task.bag, hostId: host.hostId, hostType: t.hostType, result: r.result });
             if (r.result.idle_duration_ms > 0) idleDone.add(host.hostId);
