@@ -65,9 +65,10 @@ async function cluster(t: Cleanup): Promise<{ port: number; dir: string; hostIds
   return { port, dir, hostIds };
 }
 
+// One CPU per function: an emulated host has dozens of CPUs, and a test needs few workers.
 const small = (port: number, out: string): string[] => [
   'profile', '--coordinator', `127.0.0.1:${port}`, '--functions', 'jwt-node,html-node', '--bags', '2', '--bag-size', '2', '--min-bags', '2',
-  '--duration', '1.5', '--warmup', '0.5', '--idle', '1', '--seed', '7', '--out', out,
+  '--duration', '1.5', '--warmup', '0.5', '--idle', '1', '--seed', '7', '--cores-per-function', '1', '--out', out,
 ];
 
 describe('isawatt profile on an emulated x86 + ARM pair', { timeout: 300_000 }, () => {
@@ -119,7 +120,7 @@ test('a small campaign writes a models file plan can read; nothing is left behin
 
 test('Ctrl-C stops the running bags on the agents; --resume finishes the campaign', { timeout: 200_000 }, async (t) => {
   const out = join(dir, 'models-resumed.yaml');
-  const args = ['profile', '--coordinator', `127.0.0.1:${port}`, '--functions', 'jwt-node,html-node,zip-node', '--bags', '3', '--bag-size', '2', '--min-bags', '2', '--duration', '2', '--warmup', '0.5', '--idle', '1', '--seed', '3', '--out', out];
+  const args = ['profile', '--coordinator', `127.0.0.1:${port}`, '--functions', 'jwt-node,html-node,zip-node', '--bags', '3', '--bag-size', '2', '--min-bags', '2', '--duration', '2', '--warmup', '0.5', '--idle', '1', '--seed', '3', '--cores-per-function', '1', '--out', out];
   const cli = spawnTs(t, 'profile', CLI_ENTRY, args);
   // Interrupt once the first bag is done somewhere and others are running.
   await cli.waitForLine(/\[1\/6\] bag \d+ done/, 120_000);
