@@ -154,6 +154,17 @@ async function main(): Promise<void> {
       process.stdout.write(`${f.padEnd(21)} | ${perf.toFixed(3).padStart(10)} ${perfT.toFixed(3).padStart(6)} ${pct(ep).padStart(8)} | ${en.toFixed(3).padStart(12)} ${enT.toFixed(3).padStart(6)} ${pct(ee).padStart(8)}\n`);
     }
     process.stdout.write(`largest error: performance ratio ${pct(worstPerf)}, energy ratio ${pct(worstEnergy)} over ${fns.length} functions (target 10 %)\n\n`);
+    // The absolute figures against the truth: the ratios can only be right if the emulation enforces
+    // the truth's speed (the truth prices each invocation at the shipped CPU cost per invocation).
+    process.stdout.write('absolute figures, profiled / ground truth (exec/s per core, J per execution)\n');
+    for (const [p, t] of [[px, tx], [pa, ta]] as const) {
+      for (const f of fns) {
+        const a = profiled.hostTypes[p]?.functions[f];
+        const b = truth.hostTypes[t]?.functions[f];
+        if (a && b) process.stdout.write(`  ${p.padEnd(20)} ${f.padEnd(20)} E ${a.execPerSecPerCore.toPrecision(4).padStart(8)} / ${b.execPerSecPerCore.toPrecision(4).padStart(8)} = ${(a.execPerSecPerCore / b.execPerSecPerCore).toFixed(2)}   W ${a.energyPerExecJ.toPrecision(4).padStart(8)} / ${b.energyPerExecJ.toPrecision(4).padStart(8)} = ${(a.energyPerExecJ / b.energyPerExecJ).toFixed(2)}\n`);
+      }
+    }
+    process.stdout.write('\n');
 
     // Plans: the live hosts (types as profiled), the same explicit rates for both model sets.
     const hosts: HostSpec[] = hostsWire.map((h) => ({ id: h.host_id, type: h.hello?.host_type ?? '', arch: h.hello?.arch === 'ARCH_AARCH64' ? 'aarch64' : 'x86_64', cores: h.hello?.function_cpus.length ?? 0 }));
