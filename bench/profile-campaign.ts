@@ -181,7 +181,7 @@ async function main(): Promise<void> {
     process.stdout.write(`  on the profiled models:     ${onProfiled.status}, objective ${onProfiled.objective?.toFixed(2)} W (${pct((onProfiled.objective ?? NaN) / (onTruth.objective ?? NaN) - 1)} vs the truth's)\n`);
     process.stdout.write(`  the profiled plan evaluated on the ground truth: ${underTruth.toFixed(2)} W, ${pct(underTruth / (onTruth.objective ?? NaN) - 1)} above the truth's optimum (target 3 %); ${same} of ${rates.length} functions on the same host\n`);
   } finally {
-    await shutdownMiniZinc();
+    shutdownMiniZinc();
     client.close();
     for (const c of children.reverse()) await stop(c);
     if (v.keep === undefined) await rm(dir, { recursive: true, force: true });
