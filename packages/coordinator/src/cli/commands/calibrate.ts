@@ -18,6 +18,7 @@ interface CalibrateFlags extends ConnectionFlags {
   stepDuration: number;
   warmup: number;
   function: string;
+  cpus?: number;
   json?: boolean;
 }
 
@@ -70,6 +71,7 @@ export function registerCalibrate(program: Command, ctx: CliContext): void {
     .addOption(new Option('--step-duration <s>', 'measured seconds per step').argParser(positive('--step-duration', 3600, false)).default(30))
     .addOption(new Option('--warmup <s>', 'seconds of load before each step is measured').argParser(positive('--warmup', 3600, false)).default(5))
     .option('--function <name>', 'CPU-bound catalogue function used as the stress', DEFAULT_FUNCTION)
+    .addOption(new Option('--cpus <n>', "stress this many of the host's function CPUs at 100 % (default: all of them)").argParser(positive('--cpus', 65_536, true)))
     .option('--json', 'print the steps as JSON');
   addConnectionOptions(cmd).action(async (flags: CalibrateFlags) => {
     const client = new ControlClient(connectionFromFlags(flags, ctx.io.env));
@@ -82,8 +84,10 @@ export function registerCalibrate(program: Command, ctx: CliContext): void {
       if (host.state !== 'HOST_STATE_UP' || !hello) throw new ExitError(EXIT.FAILURE, `host ${flags.host} is down`);
       const entry = hello.catalogue.find((f) => f.name === flags.function);
       if (!entry?.runnable) throw new ExitError(EXIT.BAD_INPUT, `--function ${flags.function}: ${entry ? `not runnable on ${flags.host} (${entry.unavailable_reason})` : `not in the catalogue of ${flags.host}`}`);
-      const cpus = hello.function_cpus.length;
-      if (cpus === 0) throw new ExitError(EXIT.FAILURE, `host ${flags.host} has no function CPUs`);
+      const hostCpus = hello.function_cpus.length;
+      if (hostCpus === 0) throw new ExitError(EXIT.FAILURE, `host ${flags.host} has no function CPUs`);
+      if (flags.cpus !== undefined && flags.cpus > hostCpus) throw new ExitError(EXIT.BAD_INPUT, `--cpus ${flags.cpus}: host ${flags.host} has ${hostCpus} function CPUs`);
+      const cpus = flags.cpus ?? hostCpus;
       const durationMs = Math.round(flags.stepDuration * 1000);
       const warmupMs = Math.round(flags.warmup * 1000);
       const campaignId = campaignIdOf({ calibrate: flags.host, steps: flags.steps, durationMs, fn: flags.function, at: Date.now() });
