@@ -20,6 +20,8 @@ const plan: CampaignPlan = {
 };
 
 interface FakeOptions {
+  /** The agent answers "busy" this many times before running anything. */
+  busyFirst?: number;
   /** Throws (host dropped) for these job ids' first attempt. */
   dropOnce?: Set<string>;
   /** Agent answers ok = false for every attempt of these "bag/type". */
@@ -47,6 +49,10 @@ function fakeApi(opts: FakeOptions = {}): ProfileApi & { stored: wire.StoredBagR
       if (opts.dropOnce?.has(key) && !dropped.has(key)) {
         dropped.add(key);
         throw new Error(`host "${hostId}": went down during profile job ${key}`);
+      }
+      if ((opts.busyFirst ?? 0) > 0) {
+        opts.busyFirst = (opts.busyFirst ?? 0) - 1;
+        return { hostType: type ?? '', result: { job_id: job.job_id ?? '', ok: false, error: 'host is busy with profile job old', cancelled: false, functions: [] } as unknown as wire.BagResult__Output };
       }
       const failing = opts.alwaysFail?.has(`${bag}/${type}`) === true;
       const result = {
@@ -140,4 +146,11 @@ test('a bag the agent fails every time is reported after maxAttempts; the others
   assert.equal(out.done.length, 7);
   assert.deepEqual(out.failed, [{ bag: 2, hostType: 'y', error: 'y1: worker start failed' }]);
   assert.equal(out.retries, 2);
+});
+
+test('a host still busy with an earlier job makes the bag wait, without using up its attempts', async () => {
+  const api = fakeApi({ busyFirst: 4 });
+  const out = await runCampaign(plan, api, { resume: false, signal: new AbortController().signal, maxAttempts: 1, busyWaitMs: 1 });
+  assert.equal(out.done.length, 8);
+  assert.deepEqual(out.failed, []);
 });

@@ -75,6 +75,8 @@ export interface RunCampaignOptions {
   /** How long a worker waits for its host to come back (default 60 s). */
   readonly hostWaitMs?: number;
   readonly pollMs?: number;
+  /** Wait before asking a busy host again (default 5 s). */
+  readonly busyWaitMs?: number;
   readonly onProgress?: (p: CampaignProgress) => void;
 }
 
@@ -88,6 +90,11 @@ export function jobIdOf(campaignId: string, bag: number, hostType: string, attem
 }
 
 const JOB_ID = /^(.+):b(\d+):([A-Za-z0-9._-]+):a(\d+)$/;
+/** The agent's answer while it still runs (or stops) another job (profiling/profile-executor.ts). */
+const BUSY = /^host is busy with profile job /;
+const BUSY_WAIT_MS = 5000;
+/** 5 s x 60: an agent stopping a bag of many workers on a loaded machine gets five minutes. */
+const MAX_BUSY_WAITS = 60;
 
 export function parseJobId(jobId: string): { campaignId: string; bag: number; hostType: string } | undefined {
   const m = JOB_ID.exec(jobId);
@@ -157,7 +164,7 @@ export async function runCampaign(plan: CampaignPlan, api: ProfileApi, opts: Run
   else opts.signal.addEventListener('abort', onAbort, { once: true });
 
   const runType = async (t: CampaignHostType): Promise<void> => {
-    const queue = plan.bags.map((_, i) => ({ bag: i, attempts: 0 })).filter((q) => !done.has(`${q.bag}/${t.hostType}`));
+    const queue = plan.bags.map((_, i) => ({ bag: i, attempts: 0, busyWaits: 0 })).filter((q) => !done.has(`${q.bag}/${t.hostType}`));
     let lastError = '';
     const worker = async (host: CampaignHost): Promise<void> => {
       while (queue.length > 0 && !opts.signal.aborted) {
@@ -189,6 +196,15 @@ export async function runCampaign(plan: CampaignPlan, api: ProfileApi, opts: Run
           }
           if (r.result.cancelled && opts.signal.aborted) break;
           lastError = `${host.hostId}: ${r.result.error}`;
+          if (BUSY.test(r.result.error) && task.busyWaits < MAX_BUSY_WAITS) {
+            // The host still stops an earlier (cancelled or timed-out) job: not this bag's fault.
+            task.busyWaits++;
+            queue.unshift(task);
+            lastEvent = `${host.hostId} still busy with an earlier job; bag ${task.bag + 1} waits`;
+            progress();
+            await sleep(opts.busyWaitMs ?? BUSY_WAIT_MS, opts.signal);
+            continue;
+          }
         } catch (err) {
           if (opts.signal.aborted) break;
           lastError = `${host.hostId}: ${message(err)}`;
