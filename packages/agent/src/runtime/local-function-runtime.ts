@@ -354,8 +354,12 @@ export class LocalFunctionRuntime implements FunctionRuntime {
     // 1. Functions that go away.
     for (const [name, r] of [...this.running]) {
       if (!want.has(name)) {
-        await r.driver?.stop();
+        // Stop generating, then stop the workers without waiting for what they run (as pool.stop
+        // intends): a driver that waited for its in-flight invocations held a removal for minutes
+        // when a worker had only a slice of a CPU (emulated hosts) and a long invocation.
+        const driverStopped = r.driver?.stop();
         await r.pool.stop();
+        await driverStopped;
         this.running.delete(name);
         this.log.info({ function: name }, 'function stopped');
       }
