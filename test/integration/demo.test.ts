@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import { REPO_ROOT, spawnTs } from '../helpers/processes.js';
 
 // The emulated agents' cgroup subtrees (isawatt-<host id>) under the v1 controllers they use.
-const CONTROLLER_ROOTS = ['/sys/fs/cgroup/cpuset', '/sys/fs/cgroup/cpuacct'];
+const CONTROLLER_ROOTS = ['/sys/fs/cgroup/cpuset', '/sys/fs/cgroup/cpuacct', '/sys/fs/cgroup/cpu'];
 
 function demoCgroups(): string[] {
   return CONTROLLER_ROOTS.filter((root) => existsSync(root)).flatMap((root) =>
@@ -34,7 +34,7 @@ test('npm start: the demo plans, deploys onto two emulated hosts, shows live pow
 
   // Both emulated servers registered with their emulated identity.
   assert.match(out, /altra-1 .*aarch64 .*Altra\(R\) Max .*\[emulated: altra-max-m128\]/);
-  assert.match(out, /xeon-1 .*x86_64 .*Xeon\(R\) Gold 6130 .*\[emulated: xeon-gold-6130-2s\]/);
+  assert.match(out, /xeon-1 .*x86_64 .*Xeon\(R\) Gold 5318Y .*\[emulated: xeon-gold-5318y-2s\]/);
   // The policy comparison, with energy-aware proven optimal on the seed's instance.
   assert.match(out, /policy energy-aware: optimal/);
   for (const policy of ['rr', 'x86-first', 'arm-first', 'core-aware', 'energy-aware', 'energy-aware-whole']) {
@@ -56,7 +56,7 @@ test('npm start: the demo plans, deploys onto two emulated hosts, shows live pow
     assert.equal(cells[7], 'emulated');
   }
   assert.match(lastLive, /emulated \[altra-max-m128\] +│ xgene-hwmon/);
-  assert.match(lastLive, /emulated \[xeon-gold-6130-2s\] +│ rapl/);
+  assert.match(lastLive, /emulated \[xeon-gold-5318y-2s\] +│ rapl/);
   // The MQTT feed: host power messages arrived on the embedded broker.
   const feed = /(\d+) messages so far: (\d+) host power, (\d+) function power/.exec(lastLive);
   assert.ok(feed, 'MQTT feed line');
