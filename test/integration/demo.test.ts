@@ -47,7 +47,7 @@ test('npm start: the demo plans, deploys onto two emulated hosts, shows live pow
   }
   // The last live table: every deployed function reports a rate near its target, labelled emulated.
   const lastLive = out.slice(out.lastIndexOf('live: coordinator'));
-  for (const [fn, rate] of [['jwt-node', 150], ['html-node', 200], ['matrix-node', 200], ['zip-node', 20]] as const) {
+  for (const [fn, rate] of [['jwt-node', 30], ['html-node', 40], ['matrix-node', 40], ['zip-node', 4]] as const) {
     const row = lastLive.split('\n').find((l) => l.includes(` ${fn} `));
     assert.ok(row, `${fn} in the live table:\n${lastLive}`);
     const cells = row.split('│').map((c) => c.trim());
