@@ -352,18 +352,21 @@ export class LocalFunctionRuntime implements FunctionRuntime {
   private async reconcile(target: readonly ExplicitPlacement[]): Promise<void> {
     const want = new Map(target.map((t) => [t.function, t]));
     // 1. Functions that go away.
-    for (const [name, r] of [...this.running]) {
-      if (!want.has(name)) {
-        // Stop generating, then stop the workers without waiting for what they run (as pool.stop
-        // intends): a driver that waited for its in-flight invocations held a removal for minutes
-        // when a worker had only a slice of a CPU (emulated hosts) and a long invocation.
-        const driverStopped = r.driver?.stop();
-        await r.pool.stop();
-        await driverStopped;
-        this.running.delete(name);
-        this.log.info({ function: name }, 'function stopped');
-      }
-    }
+    // In parallel: each stop may wait out a worker's grace period (seconds for a bandwidth-limited
+    // one). Stop generating, then stop the workers without waiting for what they run (as pool.stop
+    // intends): a driver that waited for its in-flight invocations held a removal for minutes when
+    // a worker had only a slice of a CPU (emulated hosts) and a long invocation.
+    await Promise.all(
+      [...this.running]
+        .filter(([name]) => !want.has(name))
+        .map(async ([name, r]) => {
+          const driverStopped = r.driver?.stop();
+          await r.pool.stop();
+          await driverStopped;
+          this.running.delete(name);
+          this.log.info({ function: name }, 'function stopped');
+        }),
+    );
     // 2. Shrinks (free CPUs before anyone grows onto them).
     const sameSet = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((c) => b.includes(c));
     for (const t of target) {
