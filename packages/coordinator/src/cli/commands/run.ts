@@ -11,6 +11,7 @@ import type { Command } from 'commander';
 import { parsePolicies } from '../../placement/inputs.js';
 import { loadPlanProblem } from '../../placement/inputs.js';
 import { renderPlan } from '../../placement/render.js';
+import { loadModelsFile } from '../../workload/parse.js';
 import { executeRun } from '../../run/run-engine.js';
 import { renderRun, runJsonSummary } from '../../run/render-run.js';
 import type { CliContext } from '../context.js';
@@ -62,7 +63,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
           warmupS,
           rateTolerance,
           ackTimeoutMs,
-          inputs: { workloadFile: flags.workload, modelsFile: flags.models, solver: flags.solver, hosts },
+          inputs: { workloadFile: flags.workload, modelsFile: flags.models, models: loadModelsFile(flags.models), solver: flags.solver, hosts },
           signal: interrupt.signal,
           onProgress: (phase, done) => bar.update(phase === 'measure' ? warmupS + done : phase === 'warmup' ? done : phase === 'undeploy' ? warmupS + durationS : 0, phase),
         });
