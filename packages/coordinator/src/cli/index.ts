@@ -17,11 +17,12 @@ import { registerDeploy } from './commands/deploy.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerExperiment } from './commands/experiment.js';
+import { registerReport } from './commands/report.js';
 
 export type { CliContext, CommandRegistrar } from './context.js';
 
 /** Subcommands, in help order. To add one: write commands/<verb>.ts exporting a registrar, list it here. */
-const COMMANDS: readonly CommandRegistrar[] = [registerCoordinator, registerHosts, registerHost, registerWatch, registerAssign, registerHealth, registerPlan, registerDeploy, registerRun, registerExperiment, registerRuns];
+const COMMANDS: readonly CommandRegistrar[] = [registerCoordinator, registerHosts, registerHost, registerWatch, registerAssign, registerHealth, registerPlan, registerDeploy, registerRun, registerExperiment, registerRuns, registerReport];
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('isawatt')
