@@ -73,7 +73,7 @@ export function buildCoordinator(config: CoordinatorConfig, log: Logger): Coordi
     log,
   });
   const grpc = new GrpcServer({ listen: config.listen, tls: config.tls, agentLink, control, log });
-  const metrics = config.metricsListen ? new MetricsService({ listen: config.metricsListen, registry, agentLinkStats: agentLink.stats, log }) : undefined;
+  const metrics = config.metricsListen ? new MetricsService({ listen: config.metricsListen, registry, agentLinkStats: agentLink.stats, pdu: mqtt.pduStore, log }) : undefined;
   if (metrics) registerMqttMetrics(metrics.prom, mqtt);
   // Order: state first (the registry must be loaded before agents can attach), MQTT before the
   // server so the bridge sees the first host-up events, the server last.
