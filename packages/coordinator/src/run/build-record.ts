@@ -46,7 +46,11 @@ export function missReason(f: { requestedRps: number; offeredRps: number; achiev
   if (f.drops > 0) parts.push(`${f.drops} arrivals (${pct(f.drops / f.arrivals)}) dropped at a full queue: ${f.cores} core${f.cores === 1 ? '' : 's'} could not keep up`);
   if (f.errors > 0) parts.push(`${f.errors} invocations failed`);
   if (f.timeouts > 0) parts.push(`${f.timeouts} timed out`);
-  if (parts.length === 0 && f.offeredRps < f.requestedRps * 0.98) parts.push(`the load driver offered only ${f.offeredRps.toFixed(2)} req/s`);
+  // The agents' drivers submit every arrival at its due time, so arrivals missing from the window's
+  // counts are still waiting in the queue (or in flight) when the window closes.
+  if (parts.length === 0 && f.offeredRps < f.requestedRps * 0.98) {
+    parts.push(`only ${f.offeredRps.toFixed(2)} req/s were answered or dropped within the window: the rest were still queued (${f.cores} core${f.cores === 1 ? '' : 's'} fell behind) or the load driver did not offer them`);
+  }
   if (parts.length === 0) parts.push(`served ${f.achievedRps.toFixed(2)} of ${f.requestedRps.toFixed(2)} req/s: requests queued faster than ${f.cores} core${f.cores === 1 ? '' : 's'} served them`);
   return parts.join('; ');
 }
