@@ -24,13 +24,15 @@ const { values: flags } = parseArgs({
     duration: { type: 'string', default: '30' },
     warmup: { type: 'string', default: '15' },
     settle: { type: 'string', default: '5' },
-    load: { type: 'string', default: '0.5' },
+    load: { type: 'string', default: '0.25' },
     repeat: { type: 'string', default: '1' },
     seed: { type: 'string', default: '1' },
     mixes: { type: 'string', default: 'general,crypto,media,scientific,web' },
     policies: { type: 'string', default: 'rr,x86-first,arm-first,core-aware,energy-aware,energy-aware-whole' },
-    // Node.js functions of every category with throughputs high enough to count exactly in a window.
-    functions: { type: 'string', default: 'jwt-node,jwt-java,thumbnail-node,thumbnail-java,matrix-node,matrix-java,html-node,html-java,zip-node' },
+    // Node.js functions of every category: one worker process per emulated core, and Node workers
+    // are the lightest to start on a 2-CPU machine that runs both emulated servers.
+    functions: { type: 'string', default: 'jwt-node,thumbnail-node,matrix-node,html-node,zip-node' },
+    'ack-timeout-ms': { type: 'string', default: '180000' },
     profiles: { type: 'string', default: 'xeon-gold-5318y-2s:xeon-gold-5318y,altra-max-m128:altra-max-m128-30' },
     models: { type: 'string' },
     overload: { type: 'string', default: 'html-node' },
@@ -101,10 +103,11 @@ async function main(): Promise<void> {
     const started = Date.now();
     const exp = await cli([
       'experiment', '--coordinator', address, '--models', modelsFile, '--mixes', flags.mixes, '--policies', flags.policies, '--functions', flags.functions,
-      '--load', flags.load, '--duration', flags.duration, '--warmup', flags.warmup, '--settle', flags.settle, '--repeat', flags.repeat, '--seed', flags.seed, '--json',
+      '--load', flags.load, '--duration', flags.duration, '--warmup', flags.warmup, '--settle', flags.settle, '--repeat', flags.repeat, '--seed', flags.seed,
+      '--ack-timeout-ms', flags['ack-timeout-ms'], '--json',
     ], false);
     const minutes = ((Date.now() - started) / 60_000).toFixed(1);
-    if (exp.code !== 0 && exp.code !== 1) throw new Error(`isawatt experiment exited ${exp.code}: ${exp.err}`);
+    if ((exp.code !== 0 && exp.code !== 1) || !exp.out.trim()) throw new Error(`isawatt experiment exited ${exp.code}: ${exp.err}`);
     const res = JSON.parse(exp.out) as {
       experimentId: string;
       runs: { mix: string; policy: string; metRates: boolean; energyJ: number; predictedEnergyJ: number; functionsMissingRate: { name: string; reason?: string }[] }[];
@@ -144,7 +147,8 @@ async function main(): Promise<void> {
     const workload = join(dir, 'overload-workload.yaml');
     await writeFile(workload, `mix: general\nload: ${flags.load}\nfunctions: [${flags.functions}]\n`);
     process.stdout.write(`\noverloaded run: models overstating ${flags.overload} 4x, general mix, energy-aware\n`);
-    const over = await cli(['run', '--coordinator', address, '--workload', workload, '--models', optimistic, '--policy', 'energy-aware', '--duration', flags.duration, '--warmup', flags.warmup, '--json'], false);
+    const over = await cli(['run', '--coordinator', address, '--workload', workload, '--models', optimistic, '--policy', 'energy-aware', '--duration', flags.duration, '--warmup', flags.warmup, '--ack-timeout-ms', flags['ack-timeout-ms'], '--json'], false);
+    if (!over.out.trim()) throw new Error(`the overloaded run printed nothing (exit ${over.code}): ${over.err}`);
     const o = JSON.parse(over.out) as { id: string; metRates: boolean; functionsMissingRate: { name: string; achievedRps: number; requestedRps: number; reason?: string }[] };
     process.stdout.write(`  run ${o.id}: exit ${over.code}, meets its rates: ${o.metRates ? 'yes' : 'NO'}\n`);
     for (const f of o.functionsMissingRate) process.stdout.write(`  - ${f.name}: ${f.achievedRps.toFixed(2)} of ${f.requestedRps.toFixed(2)} req/s: ${f.reason ?? ''}\n`);
