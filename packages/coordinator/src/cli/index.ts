@@ -37,8 +37,14 @@ export function buildProgram(ctx: CliContext): Command {
     '\nExit codes: 0 ok, 1 failure, 2 bad input (flags, config, invalid request), 3 coordinator unreachable, 4 not found, 130 interrupted.',
   );
   for (const register of COMMANDS) register(program, ctx);
-  // Subcommands inherit exitOverride and output settings.
-  for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: ctx.io.stdout, writeErr: ctx.io.stderr });
+  // Subcommands (and theirs, e.g. `runs show`) inherit exitOverride and output settings.
+  const configure = (cmd: Command): void => {
+    for (const sub of cmd.commands) {
+      sub.exitOverride().configureOutput({ writeOut: ctx.io.stdout, writeErr: ctx.io.stderr });
+      configure(sub);
+    }
+  };
+  configure(program);
   return program;
 }
 
