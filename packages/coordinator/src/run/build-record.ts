@@ -42,7 +42,7 @@ function pct(x: number): string {
 export function missReason(f: { requestedRps: number; offeredRps: number; achievedRps: number; drops: number; errors: number; timeouts: number; arrivals: number; cores: number; hosts: number }): string {
   const parts: string[] = [];
   if (f.hosts === 0) return 'no telemetry from its host during the window';
-  if (f.arrivals === 0) return 'no invocation was counted in the window (the load driver did not run)';
+  if (f.arrivals === 0) return `no invocation finished or was dropped in the window: every arrival was still queued or running on its ${f.cores} core${f.cores === 1 ? '' : 's'}`;
   if (f.drops > 0) parts.push(`${f.drops} arrivals (${pct(f.drops / f.arrivals)}) dropped at a full queue: ${f.cores} core${f.cores === 1 ? '' : 's'} could not keep up`);
   if (f.errors > 0) parts.push(`${f.errors} invocations failed`);
   if (f.timeouts > 0) parts.push(`${f.timeouts} timed out`);
