@@ -1,6 +1,6 @@
 // `npm start`: isawatt's main job on one machine, on an embedded default.
 //   1. starts a real coordinator (temporary state directory) with its embedded MQTT broker;
-//   2. starts two real agents that EMULATE the seed's two servers, an Intel Xeon Gold 6130 (x86_64)
+//   2. starts two real agents that EMULATE the seed's two servers, 2 x Intel Xeon Gold 5318Y (x86_64)
 //      and an Ampere Altra Max M128-30 (aarch64): their hardware facts and energy counters are
 //      emulated from the real CPU time of the real function workers they run on this machine;
 //   3. plans the seed's workload (22 functions, general mix) on the seed's cluster with every
@@ -36,7 +36,7 @@ const agentEntry = 'packages/agent/src/main.ts';
 
 /** The seed's two servers, emulated. `type` is the host type the models file knows them by. */
 const emulatedHosts = [
-  { id: 'xeon-1', profile: 'xeon-gold-6130-2s', type: 'xeon-gold-6130' },
+  { id: 'xeon-1', profile: 'xeon-gold-5318y-2s', type: 'xeon-gold-5318y' },
   { id: 'altra-1', profile: 'altra-max-m128', type: 'altra-max-m128-30' },
 ] as const;
 
@@ -261,16 +261,27 @@ async function main(): Promise<void> {
       lastTable(plan.output) || `(plan failed, exit ${plan.code})`,
     ];
 
+    // The live hosts are emulated: an emulated CPU is a slice of one of this machine's CPUs, so the
+    // experiment and the deployment are planned on the emulated hosts' own ground truth
+    // (illustrative, from their profile files), not on examples/models.yaml.
+    const truth = join(dir, 'emulated-ground-truth.yaml');
+    if (flags.deploy || flags.experiment) {
+      process.stdout.write(`\n$ isawatt-agent emulation models --out ${truth}\n`);
+      const gen = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', join(root, agentEntry), 'emulation', 'models', '--out', truth], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+      const genCode = await new Promise<number>((resolve) => gen.on('close', (c) => resolve(c ?? 1)));
+      if (genCode !== 0) throw new Error(`demo: isawatt-agent emulation models failed (exit ${genCode})`);
+    }
+
     if (flags.experiment) {
       const step = await runExperimentStep({
         address,
-        modelsFile: 'examples/models.yaml',
+        modelsFile: truth,
         functions: ['jwt-node', 'html-node', 'matrix-node', 'zip-node'],
         mixes: ['general', 'web'],
         policies: ['rr', 'core-aware', 'energy-aware'],
-        load: 0.04,
+        load: 0.03,
         durationS: 5,
-        warmupS: 2,
+        warmupS: 5,
         settleS: 1,
         reportFile: join(tmpdir(), `isawatt-demo-report-${new Date().toISOString().replace(/[-:.]/g, '')}.html`),
         runCli,
@@ -286,8 +297,8 @@ async function main(): Promise<void> {
 
     if (flags.deploy) {
       const deploy = await runCli(
-        ['deploy', ...conn, '--models', 'examples/models.yaml', '--workload', 'examples/workload-demo.yaml', '--policy', 'energy-aware'],
-        'deploy --models examples/models.yaml --workload examples/workload-demo.yaml --policy energy-aware',
+        ['deploy', ...conn, '--models', truth, '--workload', 'examples/workload-demo.yaml', '--policy', 'energy-aware'],
+        'deploy --models <emulated ground truth> --workload examples/workload-demo.yaml --policy energy-aware',
       );
       const outcome = deploy.output.split('\n').findIndex((l) => l.startsWith('deployed to') || l.startsWith('deployment failed'));
       summary.push('', 'examples/workload-demo.yaml deployed on the live (emulated) hosts with the energy-aware policy:');
