@@ -16,7 +16,7 @@ import { FakeBridgeSource } from '../../packages/coordinator/src/mqtt/fake-bridg
 import { RegistryBridgeSource } from '../../packages/coordinator/src/mqtt/registry-source.js';
 import type { BridgeSource } from '../../packages/coordinator/src/mqtt/bridge-source.js';
 import { HostRegistry } from '../../packages/coordinator/src/registry/host-registry.js';
-import type { HostHello, TelemetryTick } from '../../packages/coordinator/src/registry/types.js';
+import type { Hello, TelemetryTick } from '../../packages/coordinator/src/registry/types.js';
 import { subscribe } from '../helpers/mqtt-subscriber.js';
 import { MOSQUITTO, Mosquitto, mosquittoPub, waitFor } from './mqtt-mosquitto.js';
 
@@ -148,7 +148,7 @@ test('PDU readings from another process: mapped to hosts, bad ones counted and n
   assert.equal(typeof sub.got[0]?.json.pdu_diff_pct, 'number');
 });
 
-const hello = (hostId: string): HostHello => ({
+const hello = (hostId: string): Hello => ({
   hostId, arch: 'x86_64', cpuModel: 'test', sockets: 2, physicalCores: 32, logicalCpus: 64, functionCpus: [4, 5, 6, 7], hostType: 'xeon-gold-6130',
   energySources: [], counterSource: 'cgroup-cputime', pinning: 'cgroup-v1-cpuset', catalogue: [], agentVersion: 'test', sessionId: `s-${hostId}`,
   emulated: true, emulatedProfile: 'xeon-2s', runningAssignmentVersion: 0n, memoryBytes: 0n, idlePowerW: 0,

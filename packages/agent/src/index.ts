@@ -3,11 +3,11 @@
 export { loadAgentConfig, agentConfigSchema, AGENT_ENV_MAP, CONFIG_FILE_ENV, DEFAULT_HTTP_PORT, parseCpuList } from './config.js';
 export type { ResolvedAgentConfig, LoadedAgentConfig, AgentConfigInput, LogLevel } from './config.js';
 export { detectHardware } from './hardware/detect.js';
-export type { HostHardware, Arch, LiveProbe, LiveFacts, DetectOptions } from './hardware/detect.js';
+export type { HostHardware, LiveProbe, LiveFacts, DetectOptions } from './hardware/detect.js';
 export { TelemetryMonitor } from './telemetry/monitor.js';
 export type { MonitorOptions, ProcessFigures } from './telemetry/monitor.js';
 export type { TickSnapshot, TelemetrySource, InvocationFigures, DomainFigure, FunctionFigure } from './telemetry/snapshot.js';
-export type { Quality } from './telemetry/quality.js';
+export type { Quality, Arch } from '@isawatt/common';
 export { readProcStat, parseProcStat, utilizationBetween } from './telemetry/proc-stat.js';
 export type { EnergyMeter, EnergyDomainInfo, DomainSample, MeterSample } from './sensors/energy-meter.js';
 export type { ActivitySource, ActivitySample, ActivityTarget, TargetActivity } from './counters/activity-source.js';

@@ -21,7 +21,7 @@ export function toFunctionFigures(
   return result.functions.map((f) => {
     const inv = extras.invocationsByName?.get(f.name);
     return {
-      name: f.name,
+      function: f.name,
       dynamicEnergyUj: f.dynamicEnergyUj,
       totalEnergyUj: f.totalEnergyUj,
       powerW: powerW(f.totalEnergyUj, intervalMs),

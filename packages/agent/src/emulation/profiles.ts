@@ -3,7 +3,7 @@
 // (sensors/power-profiles.ts): vendor TDP, idle at 25 % of it except where an observed idle figure
 // exists, and the rest spread over the cores at full load. Every figure an emulated tree produces
 // is labelled "emulated"; these numbers only make the emulated counters move like real ones.
-import { ConfigError } from '@isawatt/common';
+import { ConfigError, type Arch } from '@isawatt/common';
 import type { EmulatedMachine } from '../hardware/emulated.js';
 
 export interface RaplEmulation {
@@ -34,7 +34,7 @@ export interface XgeneEmulation {
 
 export interface EmulatedProfile {
   readonly name: string;
-  readonly arch: 'x86_64' | 'aarch64';
+  readonly arch: Arch;
   readonly cpuModel: string;
   readonly sockets: number;
   readonly coresPerSocket: number;

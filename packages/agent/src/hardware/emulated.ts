@@ -2,6 +2,7 @@
 // CPU numbering) for Hello and the models, with the function CPUs of the real machine underneath,
 // because those are the CPUs its workers really run on. The sources say "emulated profile" so
 // nobody mistakes it for detection.
+import type { Arch } from '@isawatt/common';
 import type { HostHardware } from './detect.js';
 import { hostTypeFromModel } from './host-type.js';
 import type { CpuTopologyEntry } from './topology.js';
@@ -10,7 +11,7 @@ import type { CpuTopologyEntry } from './topology.js';
 export interface EmulatedMachine {
   /** Profile name. */
   readonly profile: string;
-  readonly arch: 'x86_64' | 'aarch64';
+  readonly arch: Arch;
   readonly cpuModel: string;
   readonly sockets: number;
   readonly physicalCores: number;

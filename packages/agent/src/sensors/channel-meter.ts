@@ -3,7 +3,7 @@
 // per-tick energy per domain. One bad channel is skipped with a warning naming its file; the others
 // keep working, and the bad one re-baselines once it reads again.
 import { powerW, SensorUnavailableError } from '@isawatt/common';
-import type { Quality } from '../telemetry/quality.js';
+import type { Quality } from '@isawatt/common';
 import { counterDeltaUj, trapezoidEnergyUj } from './energy-delta.js';
 import { emulatedProfileOf } from './emulated-marker.js';
 import type { DomainSample, EnergyDomainInfo, EnergyMeter, MeterSample } from './energy-meter.js';

@@ -2,9 +2,8 @@
 // order, logs every failure with its reason, and uses the first that initialises. On Altra the
 // altra_hwmon per-core counters join xgene as overlapping domains. Returns, for Hello and `probe`,
 // one record per source tried: used, available, or skipped and why.
-import { errorMessage, type Logger } from '@isawatt/common';
+import { errorMessage, type EnergySource, type Logger, type Quality } from '@isawatt/common';
 import { dirname } from 'node:path';
-import type { Quality } from '../telemetry/quality.js';
 import { AltraHwmonMeter } from './altra-hwmon-meter.js';
 import { CompositeMeter } from './composite-meter.js';
 import type { EnergyMeter } from './energy-meter.js';
@@ -20,17 +19,8 @@ export type MeterKind = (typeof METER_KINDS)[number];
 export const DEFAULT_METERS: readonly MeterKind[] = METER_KINDS;
 
 /** One energy source found or tried at start-up; mirrors proto isawatt.v1.EnergySourceInfo (Hello). */
-export interface EnergySourceRecord {
-  /** "rapl", "perf-power", "xgene-hwmon", "altra-hwmon", "hwmon", "estimated", "emulated". */
-  readonly kind: string;
-  readonly path: string;
-  readonly quality: Quality;
-  readonly domains: readonly string[];
-  /** True for the source(s) the host figure comes from (and its overlapping companions). */
-  readonly primary: boolean;
-  /** Why it is used, or why it was skipped. */
-  readonly detail: string;
-}
+/** An energy source found or tried at start-up; its quality is always known on the agent. */
+export type EnergySourceRecord = EnergySource<Quality>;
 
 export interface CreateMeterOptions {
   readonly sysfsRoot?: string;

@@ -4,7 +4,7 @@
 import { energyUjOf, powerW } from '@isawatt/common';
 import { cpus } from 'node:os';
 import { readProcStat, utilization, type CpuTimes } from '../telemetry/proc-stat.js';
-import type { Quality } from '../telemetry/quality.js';
+import type { Quality } from '@isawatt/common';
 import type { EnergyDomainInfo, EnergyMeter, MeterSample } from './energy-meter.js';
 import { estimatedPowerW, findPowerProfile, type PowerProfile } from './power-profiles.js';
 

@@ -10,7 +10,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseCpuList } from '../hardware/cpu-list.js';
-import type { Quality } from '../telemetry/quality.js';
+import type { Quality } from '@isawatt/common';
 import { emulatedProfileOf } from './emulated-marker.js';
 import type { DomainSample, EnergyDomainInfo, EnergyMeter, MeterSample } from './energy-meter.js';
 import { readOptionalTrimmed, readTextFile, readTrimmed, SensorFileError, type TextFileReader } from './sysfs-file.js';

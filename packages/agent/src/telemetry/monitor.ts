@@ -15,7 +15,7 @@ import type { EnergyMeter, MeterSample } from '../sensors/energy-meter.js';
 import { systemClock, type Clock } from './clock.js';
 import { delay } from './delay.js';
 import { readProcStat, utilizationBetween, type ProcStat } from './proc-stat.js';
-import type { Quality } from './quality.js';
+import type { Quality } from '@isawatt/common';
 import type { DomainFigure, FunctionFigure, InvocationFigures, TelemetrySource, TickSnapshot } from './snapshot.js';
 
 /** CPU time (µs, user + system, cumulative) and resident memory (bytes) of the agent process. */
@@ -309,7 +309,7 @@ export class TelemetryMonitor extends EventEmitter<{ snapshot: [TickSnapshot] }>
       const total = a?.totalEnergyUj ?? 0n;
       const inv = invocations.get(name);
       return {
-        name,
+        function: name,
         dynamicEnergyUj: a?.dynamicEnergyUj ?? 0n,
         totalEnergyUj: total,
         powerW: powerOf(total, intervalMs),
