@@ -18,7 +18,7 @@ import type { ActivityTarget } from '../../packages/agent/src/counters/activity-
 import { createAttributor } from '../../packages/agent/src/attribution/create-attributor.js';
 import { toFunctionFigures } from '../../packages/agent/src/attribution/figures.js';
 import { EstimatedMeter } from '../../packages/agent/src/sensors/estimated-meter.js';
-import { readProcStat, utilization } from '../../packages/agent/src/telemetry/proc-stat.js';
+import { readProcStat, utilization } from '../../packages/agent/src/hostfs/proc-stat.js';
 import { PrometheusExporter } from '../../packages/agent/src/export/prometheus.js';
 import type { TelemetrySource, TickSnapshot } from '../../packages/agent/src/telemetry/snapshot.js';
 

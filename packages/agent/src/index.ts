@@ -8,7 +8,7 @@ export { TelemetryMonitor } from './telemetry/monitor.js';
 export type { MonitorOptions, ProcessFigures } from './telemetry/monitor.js';
 export type { TickSnapshot, TelemetrySource, InvocationFigures, DomainFigure, FunctionFigure } from './telemetry/snapshot.js';
 export type { Quality, Arch } from '@isawatt/common';
-export { readProcStat, parseProcStat, utilizationBetween } from './telemetry/proc-stat.js';
+export { readProcStat, parseProcStat, utilizationBetween } from './hostfs/proc-stat.js';
 export type { EnergyMeter, EnergyDomainInfo, DomainSample, MeterSample } from './sensors/energy-meter.js';
 export type { ActivitySource, ActivitySample, ActivityTarget, TargetActivity } from './counters/activity-source.js';
 export type { Attributor, AttributionInput, AttributionResult, FunctionAttribution } from './attribution/attributor.js';

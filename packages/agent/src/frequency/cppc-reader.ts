@@ -5,7 +5,7 @@
 // more often than `minIntervalMs` (default 1000 ms).
 import { SensorUnavailableError } from '@isawatt/common';
 import { join } from 'node:path';
-import { readTextFile, readTrimmed, readU64, SensorFileError, type TextFileReader } from '../sensors/sysfs-file.js';
+import { readTextFile, readTrimmed, readU64, SensorFileError, type TextFileReader } from '../hostfs/sysfs-file.js';
 import { cpusWith, socketOfCpu, spreadSubset } from './cpu-dirs.js';
 import { cppcPerfToKhz, deliveredPerf, parseFeedbackCtrs, type CppcCaps, type FeedbackCounters } from './cppc-formula.js';
 import { meanBySocket, type CoreFrequency, type FrequencyReader, type FrequencySample } from './frequency-reader.js';

@@ -2,7 +2,7 @@
 // An instantaneous figure per CPU, cheap to read; used where CPPC is absent (x86, VMs with cpufreq).
 import { SensorUnavailableError } from '@isawatt/common';
 import { join } from 'node:path';
-import { readTextFile, readU64, SensorFileError, type TextFileReader } from '../sensors/sysfs-file.js';
+import { readTextFile, readU64, SensorFileError, type TextFileReader } from '../hostfs/sysfs-file.js';
 import { cpusWith, socketOfCpu } from './cpu-dirs.js';
 import { meanBySocket, type CoreFrequency, type FrequencyReader, type FrequencySample } from './frequency-reader.js';
 

@@ -9,7 +9,7 @@ import { archFromCpuinfo, firstField, parseCpuinfo, type CpuinfoBlock } from './
 import { formatCpuList } from './cpu-list.js';
 import { hostTypeFromModel } from './host-type.js';
 import { parseSmbiosProcessor, type SmbiosProcessor } from './smbios.js';
-import { readBytes, readText } from './sysfs-read.js';
+import { readBytes, readText } from '../hostfs/sysfs-read.js';
 import { readTopology, type CpuTopologyEntry } from './topology.js';
 
 export interface HostHardware {

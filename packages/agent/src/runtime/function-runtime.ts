@@ -1,9 +1,8 @@
 // Contract between the runtime (catalogue, cgroup-pinned workers, load driver) and the rest of the
 // agent: the coordinator link applies assignments through it, the monitor reads its activity
 // targets and invocation figures once per tick.
-import type { CatalogueEntry, FunctionPlacement } from '@isawatt/common';
+import type { CatalogueEntry, FunctionPlacement, InvocationFigures } from '@isawatt/common';
 import type { ActivityTarget } from '../counters/activity-source.js';
-import type { InvocationFigures } from '../telemetry/snapshot.js';
 
 export type Arrival = 'constant' | 'poisson';
 
@@ -52,7 +51,7 @@ export interface FunctionRuntime {
   /** One target per running function, for the activity sources. */
   activityTargets(): readonly ActivityTarget[];
   /** Invocation figures per function since the previous call (the monitor calls it once a tick). */
-  takeInvocationFigures(): ReadonlyMap<string, InvocationFigures>;
+  takeInvocationFigures(): ReadonlyMap<string, InvocationFigures<number>>;
   /** Stops every worker and removes every cgroup it created. */
   close(): Promise<void>;
 }

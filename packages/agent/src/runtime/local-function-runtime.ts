@@ -4,9 +4,8 @@
 // functions whose CPUs and load are unchanged keep their workers (same PIDs).
 import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { errorMessage, type Logger } from '@isawatt/common';
+import { errorMessage, type InvocationFigures, type Logger } from '@isawatt/common';
 import type { ActivityTarget } from '../counters/activity-source.js';
-import type { InvocationFigures } from '../telemetry/snapshot.js';
 import { loadCatalogue, type Catalogue, type RunAs } from './catalogue.js';
 import { killPid } from './cgroup-fs.js';
 import { NotEnoughCoresError, planCpus } from './cpu-allocator.js';
@@ -199,9 +198,9 @@ export class LocalFunctionRuntime implements FunctionRuntime {
     return [...this.running.entries()].map(([name, r]) => this.pin.activityTarget(name, r.cpus));
   }
 
-  takeInvocationFigures(): ReadonlyMap<string, InvocationFigures> {
+  takeInvocationFigures(): ReadonlyMap<string, InvocationFigures<number>> {
     const now = performance.now();
-    const out = new Map<string, InvocationFigures>();
+    const out = new Map<string, InvocationFigures<number>>();
     for (const [name, r] of this.running) {
       out.set(name, r.pool.tickWindow.figures(now));
       r.pool.tickWindow.reset(now);

@@ -7,7 +7,7 @@ import type { Quality } from '@isawatt/common';
 import { counterDeltaUj, trapezoidEnergyUj } from './energy-delta.js';
 import { emulatedProfileOf } from './emulated-marker.js';
 import type { DomainSample, EnergyDomainInfo, EnergyMeter, MeterSample } from './energy-meter.js';
-import { readTextFile, readU64, SensorFileError, type TextFileReader } from './sysfs-file.js';
+import { readTextFile, readU64, SensorFileError, type TextFileReader } from '../hostfs/sysfs-file.js';
 
 /** A cumulative energy counter in µJ (info.path), wrapping after info.maxEnergyUj. */
 export interface CounterChannel {

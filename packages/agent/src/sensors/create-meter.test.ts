@@ -2,7 +2,7 @@ import { silentLogger } from '@isawatt/common';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createMeter, DEFAULT_METERS } from './create-meter.js';
-import { fixture } from './fixture-tree.test-support.js';
+import { fixture } from '../hostfs/fixture-tree.test-support.js';
 
 const log = silentLogger();
 

@@ -11,7 +11,7 @@ import { EstimatedMeter } from './estimated-meter.js';
 import { HwmonMeter } from './hwmon-meter.js';
 import { PerfPowerMeter } from './perf-power-meter.js';
 import { RaplPowercapMeter } from './rapl-powercap-meter.js';
-import type { TextFileReader } from './sysfs-file.js';
+import type { TextFileReader } from '../hostfs/sysfs-file.js';
 import { XgeneHwmonMeter } from './xgene-hwmon-meter.js';
 
 export const METER_KINDS = ['rapl', 'perf-power', 'xgene-hwmon', 'altra-hwmon', 'hwmon', 'estimated'] as const;

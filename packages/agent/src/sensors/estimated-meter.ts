@@ -3,7 +3,7 @@
 // Quality is always "estimated" (or "emulated" on an emulated tree); nothing here is a measurement.
 import { energyUjOf, powerW } from '@isawatt/common';
 import { cpus } from 'node:os';
-import { readProcStat, utilization, type CpuTimes } from '../telemetry/proc-stat.js';
+import { readProcStat, utilization, type CpuTimes } from '../hostfs/proc-stat.js';
 import type { Quality } from '@isawatt/common';
 import type { EnergyDomainInfo, EnergyMeter, MeterSample } from './energy-meter.js';
 import { estimatedPowerW, findPowerProfile, type PowerProfile } from './power-profiles.js';

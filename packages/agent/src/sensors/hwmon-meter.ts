@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { ALTRA_CHIP_NAME } from './altra-hwmon-meter.js';
 import { ChannelMeter, type Channel, type ChannelMeterOptions, type Discovery } from './channel-meter.js';
 import { inputChannels, scanHwmon } from './hwmon-scan.js';
-import { parseU64, readTrimmed, SensorFileError } from './sysfs-file.js';
+import { parseU64, readTrimmed, SensorFileError } from '../hostfs/sysfs-file.js';
 import { XGENE_CHIP_NAME } from './xgene-hwmon-meter.js';
 
 export interface HwmonMeterOptions extends ChannelMeterOptions {

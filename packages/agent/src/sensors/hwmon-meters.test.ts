@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AltraHwmonMeter } from './altra-hwmon-meter.js';
 import { EstimatedMeter } from './estimated-meter.js';
-import { copyFixture, fixture } from './fixture-tree.test-support.js';
+import { copyFixture, fixture } from '../hostfs/fixture-tree.test-support.js';
 import { HwmonMeter, hwmonZoneName } from './hwmon-meter.js';
 import { estimatedPowerW, findPowerProfile } from './power-profiles.js';
 

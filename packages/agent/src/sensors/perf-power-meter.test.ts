@@ -4,7 +4,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fixture } from './fixture-tree.test-support.js';
+import { fixture } from '../hostfs/fixture-tree.test-support.js';
 import { parsePerfIntervalLine, PerfPowerMeter, readPowerPmu } from './perf-power-meter.js';
 
 test('power PMU description from sysfs: events, scale 2^-32 J, cpumask', async () => {

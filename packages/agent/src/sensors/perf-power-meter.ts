@@ -13,7 +13,7 @@ import { parseCpuList } from '../hardware/cpu-list.js';
 import type { Quality } from '@isawatt/common';
 import { emulatedProfileOf } from './emulated-marker.js';
 import type { DomainSample, EnergyDomainInfo, EnergyMeter, MeterSample } from './energy-meter.js';
-import { readOptionalTrimmed, readTextFile, readTrimmed, SensorFileError, type TextFileReader } from './sysfs-file.js';
+import { readOptionalTrimmed, readTextFile, readTrimmed, SensorFileError, type TextFileReader } from '../hostfs/sysfs-file.js';
 
 export const PERF_PERMISSION_HINT = 'opening the power PMU needs root, CAP_PERFMON (Linux ≥ 5.8) or kernel.perf_event_paranoid ≤ 0';
 

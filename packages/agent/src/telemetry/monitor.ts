@@ -14,7 +14,7 @@ import type { FunctionRuntime } from '../runtime/function-runtime.js';
 import type { EnergyMeter, MeterSample } from '../sensors/energy-meter.js';
 import { systemClock, type Clock } from './clock.js';
 import { delay } from './delay.js';
-import { readProcStat, utilizationBetween, type ProcStat } from './proc-stat.js';
+import { readProcStat, utilizationBetween, type ProcStat } from '../hostfs/proc-stat.js';
 import type { Quality } from '@isawatt/common';
 import type { DomainFigure, FunctionFigure, InvocationFigures, TelemetrySource, TickSnapshot } from './snapshot.js';
 
