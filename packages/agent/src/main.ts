@@ -21,7 +21,7 @@ import { emulatedHostFacts, getProfile } from './emulation/profiles.js';
 import { PrometheusExporter } from './export/prometheus.js';
 import { createFrequencyReader, DEFAULT_FREQUENCY_READERS } from './frequency/create-frequency-reader.js';
 import type { FrequencyReader } from './frequency/frequency-reader.js';
-import { describeConfig, type LoadedAgentConfig, type ResolvedAgentConfig } from './config.js';
+import { defaultFunctionsDir, describeConfig, type LoadedAgentConfig, type ResolvedAgentConfig } from './config.js';
 import { detectHardware, type HostHardware } from './hardware/detect.js';
 import { emulatedHardware } from './hardware/emulated.js';
 import { SystemInformationProbe } from './hardware/live-probe.js';
@@ -48,11 +48,6 @@ export function agentVersion(): string {
 
 const LIVE_PROCFS = '/proc';
 const LIVE_SYSFS = '/sys';
-
-/** The repository's functions/ (same path from src/ and dist/). */
-function defaultFunctionsDir(): string {
-  return fileURLToPath(new URL('../../../functions', import.meta.url));
-}
 
 function isLiveHost(config: ResolvedAgentConfig): boolean {
   return config.host.procfs === LIVE_PROCFS && config.host.sysfs === LIVE_SYSFS;

@@ -7,6 +7,8 @@ export * from './errors.js';
 export * from './exit-codes.js';
 export * from './logger.js';
 export * from './backoff.js';
+export * from './deep-freeze.js';
+export * from './delay.js';
 export * from './lifecycle.js';
 export * from './config-loader.js';
 export * from './tls.js';
