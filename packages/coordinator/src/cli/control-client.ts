@@ -156,6 +156,16 @@ export class ControlClient {
     return this.unary('Deploy', (r, o, cb) => this.client.Deploy(r, o, cb), req, 2 * (req.ack_timeout_ms || 10_000) + this.opts.deadlineMs);
   }
 
+  /**
+   * How a telemetry stream's error ended it: `cancelled` (we cancelled it), `unavailable` (the
+   * coordinator went away: worth reopening) or `failed`; `details` is gRPC's own text.
+   */
+  streamEnding(err: Error): { readonly kind: 'cancelled' | 'unavailable' | 'failed'; readonly details: string } {
+    if (!isServiceError(err)) return { kind: 'failed', details: err.message };
+    const kind = err.code === grpc.status.CANCELLED ? 'cancelled' : err.code === grpc.status.UNAVAILABLE ? 'unavailable' : 'failed';
+    return { kind, details: err.details || err.message };
+  }
+
   /** A live telemetry stream (no deadline); cancel it to stop. */
   watchTelemetry(hostId: string): grpc.ClientReadableStream<wire.TelemetryEvent__Output> {
     return this.client.WatchTelemetry({ host_id: hostId });
