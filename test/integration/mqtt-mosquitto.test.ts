@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { silentLogger } from '@isawatt/common';
 import { mqttConfigSchema, type MqttConfigInput } from '../../packages/coordinator/src/mqtt/config.js';
 import { createMqtt, type MqttWiring } from '../../packages/coordinator/src/mqtt/create-mqtt.js';
-import { FakeBridgeSource } from '../../packages/coordinator/src/mqtt/fake-bridge-source.js';
+import { FakeBridgeSource } from '../../packages/coordinator/src/mqtt/fake-bridge-source.test-support.js';
 import { RegistryBridgeSource } from '../../packages/coordinator/src/mqtt/registry-source.js';
 import type { BridgeSource } from '../../packages/coordinator/src/mqtt/bridge-source.js';
 import { HostRegistry } from '../../packages/coordinator/src/registry/host-registry.js';
