@@ -1,6 +1,6 @@
 // Acceptance (2) of issue #3, attribution part, for real: two busy processes pinned to the same CPU
 // in two cgroup v1 groups (cpu + cpuacct) with a 3:1 cpu.shares split. The real CgroupCpuTimeSource
-// reads their cpuacct.usage, H3's EstimatedMeter models host energy from /proc/stat (quality
+// reads their cpuacct.usage, the EstimatedMeter models host energy from /proc/stat (quality
 // "estimated": this machine has no energy sensor), the real attributor splits it, and /metrics shows
 // the function energies. cpu.shares under a common parent keeps 3:1 between the two even when other
 // tests compete for the CPU (a quota would not: contention could hold the 75 % group below its quota).

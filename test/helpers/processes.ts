@@ -134,7 +134,7 @@ export interface AgentProcOptions {
   args?: readonly string[];
 }
 
-/** Starts a real agent on a fixture host tree (H1's command line). */
+/** Starts a real agent on a fixture host tree (the daemon's command line). */
 export function startAgent(t: Cleanup, opts: AgentProcOptions): Proc {
   const root = join(HOST_FIXTURES, opts.fixture);
   return spawnTs(t, `agent:${opts.hostId}`, AGENT_MAIN, [

@@ -9,7 +9,7 @@ import { addDaemonOptions, flagsToConfig, type DaemonFlags } from './daemon-opti
 import { registerProbe } from './probe-command.js';
 import { registerRun } from './run-command.js';
 
-/** What commands need from main.ts, which alone builds concrete objects. Extend additively. */
+/** What commands need from main.ts (the daemon's composition root). Extend additively. */
 export interface CliDeps {
   /** Runs the daemon with a loaded config; resolves with the exit code. */
   readonly daemon: (loaded: LoadedAgentConfig) => Promise<number>;

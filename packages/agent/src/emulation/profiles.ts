@@ -71,7 +71,7 @@ export const PROFILES: Readonly<Record<string, EmulatedProfile>> = {
       curFreqMhz: 2100,
     },
     functionFactors: {},
-    basis: 'Intel ark Xeon Gold 6130 (TDP 125 W, 16 cores, 2.1 GHz); idle 25 % of TDP; RAPL ranges of energy-sources.md §1.2',
+    basis: 'Intel ark Xeon Gold 6130 (TDP 125 W, 16 cores, 2.1 GHz); idle 25 % of TDP; RAPL ranges of docs/reference-readings.md',
   },
   'altra-max-m128': {
     name: 'altra-max-m128',
@@ -82,7 +82,7 @@ export const PROFILES: Readonly<Record<string, EmulatedProfile>> = {
     threadsPerCore: 1,
     energy: {
       kind: 'xgene',
-      // Idle = the observed xgene readings (energy-sources.md §2.4); TDP 250 W: (250 − 48.18) W over
+      // Idle = the observed xgene readings (docs/reference-readings.md); TDP 250 W: (250 − 48.18) W over
       // 128 cores at full load, split 90 % CPU rail / 10 % IO.
       cpuIdleW: 16.28,
       cpuWPerBusyCpu: (0.9 * (250 - 48.18)) / 128,

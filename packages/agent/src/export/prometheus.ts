@@ -223,7 +223,7 @@ export class PrometheusExporter {
     return this.registry.metrics();
   }
 
-  /** A node:http handler for GET /metrics (H1's server mounts it). */
+  /** A node:http handler for GET /metrics (http/ mounts it). */
   handler(): MetricsHandler {
     return (req, res) => {
       if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -18,7 +18,7 @@ test('power PMU description from sysfs: events, scale 2^-32 J, cpumask', async (
       ['energy-ram', 3, 2 ** -32, 'Joules'],
     ],
   );
-  // energy-sources.md §7.2: 365072220160 counts × 2^-32 J = 85.0 J.
+  // docs/reference-readings.md, "perf power PMU": 365072220160 counts × 2^-32 J = 85.0 J.
   assert.equal(365072220160 * (pmu.events[0]?.scale ?? 0), 85);
 });
 

@@ -1,4 +1,4 @@
-// A small client of the coordinator's Control API for CLI commands (and H7's deploy): address and
+// A small client of the coordinator's Control API for CLI commands: address and
 // TLS files from flags/environment, a deadline per call, and gRPC failures turned into one-line
 // ControlErrors that carry the CLI exit code (UNAVAILABLE -> 3, NOT_FOUND -> 4,
 // INVALID_ARGUMENT -> 2, the rest -> 1). Commands get plain promises; wire types stay here and

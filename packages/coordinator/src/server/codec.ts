@@ -206,14 +206,6 @@ export function assignmentToWire(a: Assignment): wire.Assignment {
   };
 }
 
-export function assignmentFromWire(a: wire.Assignment__Output): Assignment {
-  return {
-    version: toBigInt(a.version, 'version'),
-    issuedAtMs: Number(a.issued_at_ms),
-    functions: a.functions.map((f) => ({ function: f.function, cores: f.cores, rateRps: f.rate_rps, arrival: f.arrival })),
-  };
-}
-
 export function functionsFromWire(fs: readonly wire.FunctionAssignment__Output[]): FunctionAssignment[] {
   return fs.map((f) => ({ function: f.function, cores: f.cores, rateRps: f.rate_rps, arrival: f.arrival }));
 }
