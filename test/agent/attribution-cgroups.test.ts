@@ -103,7 +103,7 @@ test('two pinned busy processes with 3:1 cpu.shares get energy within 10 % of 3:
 
   const log = silentLogger();
   const source = new CgroupCpuTimeSource({ log });
-  const meter = new EstimatedMeter();
+  const meter = new EstimatedMeter({ procfsRoot: '/proc' });
   await meter.init();
   await source.init();
   const attributor = createAttributor();

@@ -75,6 +75,7 @@ async function createRuntime(config: ResolvedAgentConfig, hardware: HostHardware
       cgroupRoot: config.host.cgroupfs,
       cgroupSubtree: cgroupSubtree(config),
       procRoot: LIVE_PROCFS,
+      sysfsRoot: LIVE_SYSFS,
       reservedCpus: hardware.reservedCpus,
     });
   } catch (err) {

@@ -11,7 +11,7 @@ import { cppcPerfToKhz, deliveredPerf, parseFeedbackCtrs, type CppcCaps, type Fe
 import { meanBySocket, type CoreFrequency, type FrequencyReader, type FrequencySample } from './frequency-reader.js';
 
 export interface CppcReaderOptions {
-  readonly sysfsRoot?: string;
+  readonly sysfsRoot: string;
   readonly readFile?: TextFileReader;
   /** Exactly these CPUs (default: a spread subset of every CPU with acpi_cppc). */
   readonly cpus?: readonly number[];
@@ -50,8 +50,8 @@ export class CppcReader implements FrequencyReader {
   private lastReadMs: number | undefined;
   private last: FrequencySample | undefined;
 
-  constructor(private readonly opts: CppcReaderOptions = {}) {
-    this.sysfsRoot = opts.sysfsRoot ?? '/sys';
+  constructor(private readonly opts: CppcReaderOptions) {
+    this.sysfsRoot = opts.sysfsRoot;
     this.read = opts.readFile ?? readTextFile;
     this.minIntervalMs = opts.minIntervalMs ?? 1000;
   }

@@ -7,7 +7,7 @@ import { cpusWith, socketOfCpu } from './cpu-dirs.js';
 import { meanBySocket, type CoreFrequency, type FrequencyReader, type FrequencySample } from './frequency-reader.js';
 
 export interface CpufreqReaderOptions {
-  readonly sysfsRoot?: string;
+  readonly sysfsRoot: string;
   readonly readFile?: TextFileReader;
   readonly cpus?: readonly number[];
 }
@@ -19,8 +19,8 @@ export class CpufreqReader implements FrequencyReader {
   private cores: { cpu: number; socket: number; path: string }[] = [];
   private initNotes: string[] = [];
 
-  constructor(private readonly opts: CpufreqReaderOptions = {}) {
-    this.sysfsRoot = opts.sysfsRoot ?? '/sys';
+  constructor(private readonly opts: CpufreqReaderOptions) {
+    this.sysfsRoot = opts.sysfsRoot;
     this.read = opts.readFile ?? readTextFile;
   }
 

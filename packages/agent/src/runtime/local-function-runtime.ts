@@ -35,12 +35,12 @@ export interface LocalRuntimeOptions {
   readonly log: Logger;
   /** Repository root holding functions/_harness (default: functionsDir/..). */
   readonly repoRoot?: string;
-  readonly cgroupRoot?: string;
+  readonly cgroupRoot: string;
   /** The agent's cgroup subtree name (one per agent on a shared machine). */
   readonly cgroupSubtree?: string;
   readonly pinningMode?: PinningMode | 'auto';
-  readonly sysfsRoot?: string;
-  readonly procRoot?: string;
+  readonly sysfsRoot: string;
+  readonly procRoot: string;
   /** CPUs never given to functions. */
   readonly reservedCpus?: readonly number[];
   /** Identity of workers: user name, "uid[:gid]", or "self" (default: nobody when root). */
@@ -133,12 +133,12 @@ export class LocalFunctionRuntime implements FunctionRuntime {
     const runAs = resolveRunAs(opts.runAs);
     const cat = await loadCatalogue({ functionsDir, toolchain, ...(runAs !== undefined ? { runAs } : {}) });
     for (const p of cat.problems) log.warn({ file: p.file, issues: p.issues }, 'broken function manifest, function not runnable');
-    const topology = opts.topology ?? (await readCpuTopology(opts.sysfsRoot ?? '/sys'));
+    const topology = opts.topology ?? (await readCpuTopology(opts.sysfsRoot));
     const pin = await detectPinning({
-      cgroupRoot: opts.cgroupRoot ?? '/sys/fs/cgroup',
+      cgroupRoot: opts.cgroupRoot,
       subtree: opts.cgroupSubtree ?? 'isawatt',
       mode: opts.pinningMode ?? 'auto',
-      ...(opts.procRoot !== undefined ? { procRoot: opts.procRoot } : {}),
+      procRoot: opts.procRoot,
       kill: killPid,
     });
     const cleanup = await pin.init();

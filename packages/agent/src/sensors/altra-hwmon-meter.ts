@@ -14,7 +14,7 @@ export const ALTRA_PERMISSION_HINT =
 export class AltraHwmonMeter extends ChannelMeter {
   readonly kind = 'altra-hwmon';
 
-  constructor(opts: ChannelMeterOptions = {}) {
+  constructor(opts: ChannelMeterOptions) {
     super(opts);
   }
 

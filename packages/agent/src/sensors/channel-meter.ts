@@ -34,7 +34,7 @@ export interface Discovery {
 
 export interface ChannelMeterOptions {
   /** Root of sysfs (default "/sys"). */
-  readonly sysfsRoot?: string;
+  readonly sysfsRoot: string;
   /** File reader; tests inject errno failures root cannot produce. */
   readonly readFile?: TextFileReader;
 }
@@ -55,8 +55,8 @@ export abstract class ChannelMeter implements EnergyMeter {
   private qualityLabel: Quality = 'measured';
   private emulatedProfile: string | undefined;
 
-  constructor(opts: ChannelMeterOptions = {}) {
-    this.sysfsRoot = opts.sysfsRoot ?? '/sys';
+  constructor(opts: ChannelMeterOptions) {
+    this.sysfsRoot = opts.sysfsRoot;
     this.read = opts.readFile ?? readTextFile;
   }
 

@@ -23,8 +23,8 @@ export const DEFAULT_METERS: readonly MeterKind[] = METER_KINDS;
 export type EnergySourceRecord = EnergySource<Quality>;
 
 export interface CreateMeterOptions {
-  readonly sysfsRoot?: string;
-  readonly procfsRoot?: string;
+  readonly sysfsRoot: string;
+  readonly procfsRoot: string;
   /** For the estimated meter's profile. */
   readonly cpuModel?: string;
   readonly sockets?: number;
@@ -57,7 +57,7 @@ export function isMeterKind(s: string): s is MeterKind {
 
 /** Builds one meter of a kind (not initialised). */
 export function buildMeter(kind: MeterKind, opts: CreateMeterOptions): EnergyMeter {
-  const base = { sysfsRoot: opts.sysfsRoot ?? '/sys', ...(opts.readFile ? { readFile: opts.readFile } : {}) };
+  const base = { sysfsRoot: opts.sysfsRoot, ...(opts.readFile ? { readFile: opts.readFile } : {}) };
   switch (kind) {
     case 'rapl':
       return new RaplPowercapMeter(base);
@@ -71,7 +71,7 @@ export function buildMeter(kind: MeterKind, opts: CreateMeterOptions): EnergyMet
       return new HwmonMeter({ ...base, ...(opts.hwmonChips ? { chips: opts.hwmonChips } : {}) });
     case 'estimated':
       return new EstimatedMeter({
-        procfsRoot: opts.procfsRoot ?? '/proc',
+        procfsRoot: opts.procfsRoot,
         ...(opts.cpuModel !== undefined ? { cpuModel: opts.cpuModel } : {}),
         ...(opts.sockets !== undefined ? { sockets: opts.sockets } : {}),
         ...(opts.logicalCpus !== undefined ? { logicalCpus: opts.logicalCpus } : {}),

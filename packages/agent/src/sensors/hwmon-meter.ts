@@ -25,7 +25,7 @@ export class HwmonMeter extends ChannelMeter {
   readonly kind = 'hwmon';
   private readonly chipFilter: readonly string[] | undefined;
 
-  constructor(opts: HwmonMeterOptions = {}) {
+  constructor(opts: HwmonMeterOptions) {
     super(opts);
     this.chipFilter = opts.chips;
   }

@@ -107,7 +107,7 @@ export function parsePerfIntervalLine(line: string): PerfIntervalReading | undef
 }
 
 export interface PerfPowerMeterOptions {
-  readonly sysfsRoot?: string;
+  readonly sysfsRoot: string;
   readonly readFile?: TextFileReader;
   /** perf binary (default "perf" on PATH). */
   readonly perfPath?: string;
@@ -129,9 +129,9 @@ export class PerfPowerMeter implements EnergyMeter {
   private failure: string | undefined;
   private lastMs: number | undefined;
 
-  constructor(opts: PerfPowerMeterOptions = {}) {
+  constructor(opts: PerfPowerMeterOptions) {
     this.opts = {
-      sysfsRoot: opts.sysfsRoot ?? '/sys',
+      sysfsRoot: opts.sysfsRoot,
       readFile: opts.readFile ?? readTextFile,
       perfPath: opts.perfPath ?? 'perf',
       perfIntervalMs: Math.max(10, opts.perfIntervalMs ?? 100),

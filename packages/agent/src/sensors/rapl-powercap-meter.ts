@@ -54,7 +54,7 @@ export function raplDomainOf(name: string, parentName: string | undefined): { do
 export class RaplPowercapMeter extends ChannelMeter {
   readonly kind = 'rapl';
 
-  constructor(opts: ChannelMeterOptions = {}) {
+  constructor(opts: ChannelMeterOptions) {
     super(opts);
   }
 

@@ -18,7 +18,7 @@ const FIXED: Readonly<Record<string, 'cpu' | 'io'>> = { power1: 'cpu', power2: '
 export class XgeneHwmonMeter extends ChannelMeter {
   readonly kind = 'xgene-hwmon';
 
-  constructor(opts: ChannelMeterOptions = {}) {
+  constructor(opts: ChannelMeterOptions) {
     super(opts);
   }
 
