@@ -86,6 +86,8 @@ export interface InvocationFigures<N extends bigint | number = bigint> {
   readonly latencyP95Ms: number;
   readonly latencyP99Ms: number;
   readonly achievedRps: number;
+  /** Mean latency of the completed invocations, ms (the runtime's windows have it; profiling uses it). */
+  readonly latencyMeanMs?: number;
 }
 
 /** Energy of one domain (package, core, dram, …) of one socket over one tick. */
