@@ -1,20 +1,61 @@
 // Type-aware lint for the whole monorepo (after Temporal's eslint.config.mjs): no floating promises,
-// no import cycles, no deep imports across packages, gRPC and MQTT kept to their transport folders.
+// no import cycles (resolved as TypeScript resolves them: `./x.js` is ./x.ts, @isawatt/* is its
+// src/ through the "source" condition), no deep or relative imports across packages, gRPC and MQTT
+// kept to their transport folders. test/lint/lint-guards.test.ts proves the cycle and gRPC rules fire.
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 import globals from 'globals';
+
+/** Where @grpc/* may be imported: the wire stubs and loaders, the agent's link, the coordinator's server and Control client. */
+export const GRPC_FOLDERS = [
+  'packages/common/src/generated/**',
+  'packages/common/src/proto/**',
+  'packages/common/src/tls.ts',
+  'packages/agent/src/link/**',
+  'packages/coordinator/src/server/**',
+  'packages/coordinator/src/cli/control-client.ts',
+];
+/** Where an MQTT client or broker may be imported. */
+export const MQTT_FOLDERS = ['packages/coordinator/src/mqtt/**'];
+
+const PACKAGE_BOUNDARIES = [
+  { group: ['@isawatt/*/src/*', '@isawatt/*/dist/*'], message: 'import the package entry point, not its files' },
+  { group: ['**/packages/agent/**'], message: 'the coordinator and common never import the agent' },
+  { group: ['**/packages/coordinator/**'], message: 'the agent and common never import the coordinator' },
+];
+const GRPC = { regex: '^@grpc/', message: `gRPC stays in its transport folders (${GRPC_FOLDERS.join(', ')})` };
+const MQTT = { regex: '^(mqtt|aedes)(/|$)', message: 'MQTT stays in packages/coordinator/src/mqtt/' };
+const restrictImports = (...patterns) => ['error', { patterns }];
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', '**/generated/**', 'functions/**/build/**', '**/*.wasm', 'functions/**'],
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '**/generated/**',
+      'functions/**/build/**',
+      '**/*.wasm',
+      'functions/**',
+      // Deliberately cyclic modules the lint guard test lints on their own.
+      'test/lint/fixtures/**',
+    ],
   },
   ...tseslint.configs.recommendedTypeChecked,
+  importX.flatConfigs.typescript,
   {
     languageOptions: {
       globals: { ...globals.node },
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
-    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [
+        createTypeScriptImportResolver({
+          project: `${import.meta.dirname}/tsconfig.json`,
+          conditionNames: ['source', 'types', 'import', 'node', 'default'],
+        }),
+      ],
+    },
     rules: {
       // node:test's test()/describe() return promises the runner tracks itself.
       '@typescript-eslint/no-floating-promises': [
@@ -28,27 +69,23 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true, allowNullish: true }],
       'import-x/no-cycle': 'error',
+      'import-x/no-relative-packages': 'error',
       eqeqeq: ['error', 'always'],
       'prefer-const': 'error',
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: ['@isawatt/*/src/*', '@isawatt/*/dist/*'], message: 'import the package entry point, not its files' },
-            { group: ['**/packages/agent/**'], message: 'the coordinator and common never import the agent' },
-            { group: ['**/packages/coordinator/**'], message: 'the agent and common never import the coordinator' },
-          ],
-        },
-      ],
+      'no-restricted-imports': restrictImports(...PACKAGE_BOUNDARIES, GRPC, MQTT),
     },
   },
+  { files: GRPC_FOLDERS, rules: { 'no-restricted-imports': restrictImports(...PACKAGE_BOUNDARIES, MQTT) } },
+  { files: MQTT_FOLDERS, rules: { 'no-restricted-imports': restrictImports(...PACKAGE_BOUNDARIES, GRPC) } },
   {
-    // Tests, scripts and benchmarks: relaxed boundary typing, still no floating promises.
-    files: ['**/*.test.ts', 'test/**', 'bench/**', 'scripts/**'],
+    // Tests, scripts and benchmarks: relaxed boundary typing, still no floating promises. They
+    // drive whole daemons, so they may reach into any package and any transport.
+    files: ['**/*.test.ts', '**/*.test-support.ts', 'test/**', 'bench/**', 'scripts/**'],
     rules: {
       '@typescript-eslint/explicit-module-boundary-types': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
       'no-restricted-imports': 'off',
+      'import-x/no-relative-packages': 'off',
     },
   },
   {

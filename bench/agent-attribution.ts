@@ -1,11 +1,12 @@
-// Benchmark of the attribution half of an agent tick with 200 function cgroups (ARCHITECTURE §10:
-// "a 1 s tick with 200 function cgroups costs under 1 % of one core; resident memory stays flat").
+// Benchmark of the attribution half of an agent tick with 200 function cgroups (the target in
+// docs/reference-readings.md: "a 1 s tick with 200 function cgroups costs under 1 % of one core;
+// resident memory stays flat").
 // Per tick: the real CgroupCpuTimeSource reads 200 cpuacct.usage files in a temp tree, the real
 // attributor splits the host energy, the snapshot's function figures are built, and the real
 // Prometheus exporter is updated (and /metrics rendered every 15 ticks, a typical scrape interval).
 // Two phases: "cputime-share" (no counters, this machine) and "smartwatts" (200 functions × 4
 // synthetic counters on 2 sockets, frequency layers changing every 50 ticks, models refitted as
-// SmartWatts does). bench/agent-tick.ts (H1) measures the whole monitor tick and the link encoding.
+// SmartWatts does). bench/agent-tick.ts measures the whole monitor tick and the link encoding.
 //
 //   node --conditions=source --import tsx bench/agent-attribution.ts [--ticks 10000] [--functions 200]
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// Benchmark of the agent's per-tick cost (ARCHITECTURE §10: "a 1 s tick with 200 function cgroups
+// Benchmark of the agent's per-tick cost (docs/reference-readings.md: "a 1 s tick with 200 function cgroups
 // costs under 1 % of one core; resident memory stays flat"). Runs the real tick pipeline back to
 // back on the 128-CPU Altra Max fixture: /proc/stat parse, the real cgroup CPU-time source reading
 // one cpuacct.usage file per function (a temp tree of 200 cgroup dirs whose counters advance every

@@ -123,7 +123,7 @@ async function measure(rt: LocalFunctionRuntime, fn: string, calls: number, dura
 async function main(): Promise<void> {
   const opts = args();
   if (process.getuid?.() !== 0) throw new Error('run as root: workers are placed in cgroups and run as nobody');
-  const rt = await LocalFunctionRuntime.create({ functionsDir, log: silentLogger(), cgroupSubtree: `isawatt-bench-${process.pid}`, queuePerWorker: 4 });
+  const rt = await LocalFunctionRuntime.create({ functionsDir, log: silentLogger(), cgroupRoot: '/sys/fs/cgroup', sysfsRoot: '/sys', procRoot: '/proc', cgroupSubtree: `isawatt-bench-${process.pid}`, queuePerWorker: 4 });
   try {
     const usable = rt.usableCpus();
     const cpu = usable[usable.length - 1];

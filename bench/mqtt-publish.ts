@@ -14,7 +14,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { silentLogger } from '@isawatt/common';
 import { mqttConfigSchema } from '../packages/coordinator/src/mqtt/config.js';
 import { createMqtt } from '../packages/coordinator/src/mqtt/create-mqtt.js';
-import { FakeBridgeSource } from '../packages/coordinator/src/mqtt/fake-bridge-source.js';
+import { FakeBridgeSource } from '../packages/coordinator/src/mqtt/fake-bridge-source.test-support.js';
 import { Mosquitto } from '../test/integration/mqtt-mosquitto.js';
 
 interface Args {

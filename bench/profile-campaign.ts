@@ -26,6 +26,7 @@ import { buildProblem } from '../packages/coordinator/src/placement/problem.js';
 import { deriveMixRates } from '../packages/coordinator/src/workload/mixes.js';
 import { loadModelsFile } from '../packages/coordinator/src/workload/parse.js';
 import type { Arch, HostSpec, Models } from '../packages/coordinator/src/workload/types.js';
+import { freePort } from '../test/helpers/free-port.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values: v } = parseArgs({
@@ -45,17 +46,6 @@ const { values: v } = parseArgs({
     keep: { type: 'string' },
   },
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 function start(script: string, args: string[], log: (l: string) => void = () => undefined): ChildProcess {
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', join(root, script), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });

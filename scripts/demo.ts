@@ -20,7 +20,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -29,6 +28,7 @@ import mqtt from 'mqtt';
 import type { wire } from '@isawatt/common';
 import { ControlClient } from '../packages/coordinator/src/cli/control-client.js';
 import { WatchModel } from '../packages/coordinator/src/cli/commands/watch.js';
+import { freePort } from '../test/helpers/free-port.js';
 import { profileStep } from './demo/profile-step.js';
 import { runExperimentStep } from './demo/experiment-step.js';
 
@@ -81,17 +81,6 @@ function parseFlags(): { durationS: number | undefined; deploy: boolean; experim
     experiment: values.experiment && !values['no-experiment'],
     tickMs: positive(values['tick-interval-ms'], '--tick-interval-ms') ?? 1000,
   };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
 }
 
 let stopping = false;

@@ -1,6 +1,6 @@
 // Acceptance (2) of issue #3, attribution part, for real: two busy processes pinned to the same CPU
 // in two cgroup v1 groups (cpu + cpuacct) with a 3:1 cpu.shares split. The real CgroupCpuTimeSource
-// reads their cpuacct.usage, H3's EstimatedMeter models host energy from /proc/stat (quality
+// reads their cpuacct.usage, the EstimatedMeter models host energy from /proc/stat (quality
 // "estimated": this machine has no energy sensor), the real attributor splits it, and /metrics shows
 // the function energies. cpu.shares under a common parent keeps 3:1 between the two even when other
 // tests compete for the CPU (a quota would not: contention could hold the 75 % group below its quota).
@@ -18,7 +18,7 @@ import type { ActivityTarget } from '../../packages/agent/src/counters/activity-
 import { createAttributor } from '../../packages/agent/src/attribution/create-attributor.js';
 import { toFunctionFigures } from '../../packages/agent/src/attribution/figures.js';
 import { EstimatedMeter } from '../../packages/agent/src/sensors/estimated-meter.js';
-import { readProcStat, utilization } from '../../packages/agent/src/telemetry/proc-stat.js';
+import { readProcStat, utilization } from '../../packages/agent/src/hostfs/proc-stat.js';
 import { PrometheusExporter } from '../../packages/agent/src/export/prometheus.js';
 import type { TelemetrySource, TickSnapshot } from '../../packages/agent/src/telemetry/snapshot.js';
 
@@ -103,7 +103,7 @@ test('two pinned busy processes with 3:1 cpu.shares get energy within 10 % of 3:
 
   const log = silentLogger();
   const source = new CgroupCpuTimeSource({ log });
-  const meter = new EstimatedMeter();
+  const meter = new EstimatedMeter({ procfsRoot: '/proc' });
   await meter.init();
   await source.init();
   const attributor = createAttributor();

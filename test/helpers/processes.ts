@@ -3,9 +3,10 @@
 // then SIGKILL after 5 s) and reaped in t.after, so a failing test never leaves one behind. Output is kept line by line so a
 // test can wait for a log line; on failure the last lines are included in the error.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+
+export { freePort } from './free-port.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI_ENTRY = join(REPO_ROOT, 'packages/coordinator/src/cli/entry.ts');
@@ -27,19 +28,6 @@ export interface Proc {
   /** Sends the signal and waits for the process to exit. */
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   tail(n?: number): string;
-}
-
-/** A TCP port free right now on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** Runs a .ts file with node --conditions=source --import tsx. */
@@ -146,7 +134,7 @@ export interface AgentProcOptions {
   args?: readonly string[];
 }
 
-/** Starts a real agent on a fixture host tree (H1's command line). */
+/** Starts a real agent on a fixture host tree (the daemon's command line). */
 export function startAgent(t: Cleanup, opts: AgentProcOptions): Proc {
   const root = join(HOST_FIXTURES, opts.fixture);
   return spawnTs(t, `agent:${opts.hostId}`, AGENT_MAIN, [

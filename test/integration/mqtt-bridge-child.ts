@@ -4,7 +4,7 @@
 import { silentLogger } from '@isawatt/common';
 import { mqttConfigSchema } from '../../packages/coordinator/src/mqtt/config.js';
 import { createMqtt } from '../../packages/coordinator/src/mqtt/create-mqtt.js';
-import { FakeBridgeSource } from '../../packages/coordinator/src/mqtt/fake-bridge-source.js';
+import { FakeBridgeSource } from '../../packages/coordinator/src/mqtt/fake-bridge-source.test-support.js';
 
 const [url, cluster] = process.argv.slice(2);
 if (!url || !cluster) throw new Error('usage: mqtt-bridge-child.ts <broker url> <cluster>');

@@ -12,11 +12,11 @@ import { join } from 'node:path';
 import { silentLogger } from '@isawatt/common';
 import { mqttConfigSchema, type MqttConfigInput } from '../../packages/coordinator/src/mqtt/config.js';
 import { createMqtt, type MqttWiring } from '../../packages/coordinator/src/mqtt/create-mqtt.js';
-import { FakeBridgeSource } from '../../packages/coordinator/src/mqtt/fake-bridge-source.js';
+import { FakeBridgeSource } from '../../packages/coordinator/src/mqtt/fake-bridge-source.test-support.js';
 import { RegistryBridgeSource } from '../../packages/coordinator/src/mqtt/registry-source.js';
 import type { BridgeSource } from '../../packages/coordinator/src/mqtt/bridge-source.js';
 import { HostRegistry } from '../../packages/coordinator/src/registry/host-registry.js';
-import type { HostHello, TelemetryTick } from '../../packages/coordinator/src/registry/types.js';
+import type { Hello, TelemetryTick } from '../../packages/coordinator/src/registry/types.js';
 import { subscribe } from '../helpers/mqtt-subscriber.js';
 import { MOSQUITTO, Mosquitto, mosquittoPub, waitFor } from './mqtt-mosquitto.js';
 
@@ -148,7 +148,7 @@ test('PDU readings from another process: mapped to hosts, bad ones counted and n
   assert.equal(typeof sub.got[0]?.json.pdu_diff_pct, 'number');
 });
 
-const hello = (hostId: string): HostHello => ({
+const hello = (hostId: string): Hello => ({
   hostId, arch: 'x86_64', cpuModel: 'test', sockets: 2, physicalCores: 32, logicalCpus: 64, functionCpus: [4, 5, 6, 7], hostType: 'xeon-gold-6130',
   energySources: [], counterSource: 'cgroup-cputime', pinning: 'cgroup-v1-cpuset', catalogue: [], agentVersion: 'test', sessionId: `s-${hostId}`,
   emulated: true, emulatedProfile: 'xeon-2s', runningAssignmentVersion: 0n, memoryBytes: 0n, idlePowerW: 0,

@@ -17,7 +17,7 @@ import { pino } from 'pino';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import { mqttConfigSchema, type MqttConfigInput } from '../../packages/coordinator/src/mqtt/config.js';
 import { createMqtt } from '../../packages/coordinator/src/mqtt/create-mqtt.js';
-import { FakeBridgeSource } from '../../packages/coordinator/src/mqtt/fake-bridge-source.js';
+import { FakeBridgeSource } from '../../packages/coordinator/src/mqtt/fake-bridge-source.test-support.js';
 import { freePort } from '../helpers/processes.js';
 import { MOSQUITTO, waitFor, waitForPort } from './mqtt-mosquitto.js';
 

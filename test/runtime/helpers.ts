@@ -36,7 +36,7 @@ export interface TestContextLike {
 export async function makeRuntime(t: TestContextLike, opts: Partial<LocalRuntimeOptions> = {}): Promise<{ rt: LocalFunctionRuntime; subtree: string }> {
   buildTestFunctions();
   const subtree = opts.cgroupSubtree ?? uniqueSubtree();
-  const rt = await LocalFunctionRuntime.create({ functionsDir, log: silentLogger(), cgroupRoot: CGROUP_ROOT, cgroupSubtree: subtree, ...opts });
+  const rt = await LocalFunctionRuntime.create({ functionsDir, log: silentLogger(), cgroupRoot: CGROUP_ROOT, sysfsRoot: '/sys', procRoot: '/proc', cgroupSubtree: subtree, ...opts });
   t.after(() => rt.close());
   return { rt, subtree };
 }

@@ -3,12 +3,18 @@
 // then normalised into a deep-readonly ResolvedAgentConfig. Cross-field rules (TLS pairs, plaintext
 // on a non-loopback address) run even when other fields are wrong, so the operator sees everything
 // in one go.
-import { ConfigError, isLoopbackHost, loadConfig, type LoadedConfig } from '@isawatt/common';
+import { ConfigError, deepFreeze, isLoopbackHost, loadConfig, type LoadedConfig } from '@isawatt/common';
 import { resolve as resolvePath } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { parseCpuList } from './hardware/cpu-list.js';
 
 export { parseCpuList };
+
+/** The repository's functions/ folder: the catalogue when `functionsDir` is not set (same path from src/ and dist/). */
+export function defaultFunctionsDir(): string {
+  return fileURLToPath(new URL('../../../functions', import.meta.url));
+}
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -237,14 +243,6 @@ function resolve(parsed: ParsedAgentConfig, hostname: string): ResolvedAgentConf
     attributionMethod: parsed.attributionMethod,
     shutdownGraceMs: parsed.shutdownGraceMs,
   });
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
 }
 
 /**

@@ -19,7 +19,7 @@ import { getProfile } from './emulation/profiles.js';
 import { PrometheusExporter } from './export/prometheus.js';
 import { createFrequencyReader, DEFAULT_FREQUENCY_READERS } from './frequency/create-frequency-reader.js';
 import type { FrequencyReader } from './frequency/frequency-reader.js';
-import { describeConfig, type LoadedAgentConfig, type ResolvedAgentConfig } from './config.js';
+import { defaultFunctionsDir, describeConfig, type LoadedAgentConfig, type ResolvedAgentConfig } from './config.js';
 import { detectHardware, type HostHardware } from './hardware/detect.js';
 import { SystemInformationProbe } from './hardware/live-probe.js';
 import { healthzRoute } from './http/healthz.js';
@@ -47,11 +47,6 @@ export function agentVersion(): string {
 const LIVE_PROCFS = '/proc';
 const LIVE_SYSFS = '/sys';
 
-/** The repository's functions/ (same path from src/ and dist/). */
-function defaultFunctionsDir(): string {
-  return fileURLToPath(new URL('../../../functions', import.meta.url));
-}
-
 function isLiveHost(config: ResolvedAgentConfig): boolean {
   return config.host.procfs === LIVE_PROCFS && config.host.sysfs === LIVE_SYSFS;
 }
@@ -78,6 +73,7 @@ async function createRuntime(config: ResolvedAgentConfig, hardware: HostHardware
       cgroupRoot: config.host.cgroupfs,
       cgroupSubtree: cgroupSubtree(config),
       procRoot: LIVE_PROCFS,
+      sysfsRoot: LIVE_SYSFS,
       reservedCpus: hardware.reservedCpus,
       // Emulated: workers of emulated CPUs, each a bandwidth-limited slice of this machine's CPUs.
       ...(emulated !== undefined ? { topology: emulated.topology(), emulatedCpus: emulated.cpuPolicy() } : {}),

@@ -1,11 +1,14 @@
-// Public surface of @isawatt/common: proto loading and types, units, errors, lifecycle, logging,
-// backoff, config loading, TLS, and the domain -> wire mappings both daemons share. No business
-// logic lives here.
+// Public surface of @isawatt/common: the shared domain vocabulary (domain.ts), proto loading and
+// types, units, errors, lifecycle, logging, backoff, config loading, TLS, and the domain -> wire
+// mappings both daemons share. No business logic lives here.
+export * from './domain.js';
 export * from './units.js';
 export * from './errors.js';
 export * from './exit-codes.js';
 export * from './logger.js';
 export * from './backoff.js';
+export * from './deep-freeze.js';
+export * from './delay.js';
 export * from './lifecycle.js';
 export * from './config-loader.js';
 export * from './tls.js';

@@ -4,8 +4,6 @@
 // signal forces the exit at once.
 import type { Logger } from 'pino';
 
-export type ServiceState = 'created' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';
-
 export interface Service {
   /** kebab-case; reused as the log `component`. */
   readonly name: string;

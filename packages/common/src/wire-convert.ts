@@ -1,16 +1,12 @@
 // Domain -> isawatt.v1 wire conversions that the agent and the coordinator share. Each daemon keeps
 // its own domain types and its own decoding policy (the agent rejects what it does not know, the
 // coordinator collects every problem); what is written here is only the mapping of plain figures
-// onto wire messages, so that a message is built one way on both sides. The input shapes are
-// structural: any object with these fields will do. uint64 fields travel as decimal strings
-// (proto-loader longs: String); enums travel as their names.
+// onto wire messages, so that a message is built one way on both sides. The input shapes are the
+// shared domain types (domain.ts); counters may be number (agent) or bigint (coordinator). uint64
+// fields travel as decimal strings (proto-loader longs: String); enums travel as their names.
 import type * as wire from './generated/wire.js';
+import type { Arch, FunctionPlacement, Hello, InvocationFigures, Quality, ReportedArch, ReportedQuality, TelemetryReport } from './domain.js';
 import { toWireU64 } from './units.js';
-
-/** proto Quality, lower-case and without QUALITY_UNSPECIFIED. */
-export type QualityName = 'measured' | 'modelled' | 'estimated' | 'emulated';
-/** proto Arch, without ARCH_UNSPECIFIED. */
-export type ArchName = 'x86_64' | 'aarch64';
 
 const QUALITY_TO_WIRE = {
   measured: 'QUALITY_MEASURED',
@@ -18,76 +14,36 @@ const QUALITY_TO_WIRE = {
   estimated: 'QUALITY_ESTIMATED',
   emulated: 'QUALITY_EMULATED',
   unknown: 'QUALITY_UNSPECIFIED',
-} as const satisfies Record<QualityName | 'unknown', wire.Quality__Output>;
+} as const satisfies Record<ReportedQuality, wire.Quality__Output>;
 
-const QUALITY_FROM_WIRE: Readonly<Record<string, QualityName>> = {
+const QUALITY_FROM_WIRE: Readonly<Record<string, Quality>> = {
   QUALITY_MEASURED: 'measured',
   QUALITY_MODELLED: 'modelled',
   QUALITY_ESTIMATED: 'estimated',
   QUALITY_EMULATED: 'emulated',
 };
 
-export function qualityToWire(q: QualityName | 'unknown'): wire.Quality__Output {
+export function qualityToWire(q: ReportedQuality): wire.Quality__Output {
   return QUALITY_TO_WIRE[q];
 }
 
 /** The quality a wire enum name stands for; undefined for QUALITY_UNSPECIFIED and unknown names. */
-export function qualityFromWire(q: string): QualityName | undefined {
+export function qualityFromWire(q: string): Quality | undefined {
   return Object.hasOwn(QUALITY_FROM_WIRE, q) ? QUALITY_FROM_WIRE[q] : undefined;
 }
 
-export function archToWire(a: ArchName | 'unknown'): wire.Arch__Output {
+export function archToWire(a: ReportedArch): wire.Arch__Output {
   return a === 'x86_64' ? 'ARCH_X86_64' : a === 'aarch64' ? 'ARCH_AARCH64' : 'ARCH_UNSPECIFIED';
 }
 
 /** The architecture a wire enum name stands for; undefined for ARCH_UNSPECIFIED and unknown names. */
-export function archFromWire(a: string): ArchName | undefined {
+export function archFromWire(a: string): Arch | undefined {
   return a === 'ARCH_X86_64' ? 'x86_64' : a === 'ARCH_AARCH64' ? 'aarch64' : undefined;
 }
 
 // ---- Hello ----
 
-export interface EnergySourceFields {
-  readonly kind: string;
-  readonly path: string;
-  readonly quality: QualityName | 'unknown';
-  readonly domains: readonly string[];
-  readonly primary: boolean;
-  readonly detail: string;
-}
-
-export interface CatalogueEntryFields {
-  readonly name: string;
-  readonly version: string;
-  readonly runtime: string;
-  readonly category: string;
-  readonly runnable: boolean;
-  readonly unavailableReason: string;
-}
-
-export interface HelloFields {
-  readonly hostId: string;
-  readonly arch: ArchName | 'unknown';
-  readonly cpuModel: string;
-  readonly sockets: number;
-  readonly physicalCores: number;
-  readonly logicalCpus: number;
-  readonly functionCpus: readonly number[];
-  readonly hostType: string;
-  readonly energySources: readonly EnergySourceFields[];
-  readonly counterSource: string;
-  readonly pinning: string;
-  readonly catalogue: readonly CatalogueEntryFields[];
-  readonly agentVersion: string;
-  readonly sessionId: string;
-  readonly emulated: boolean;
-  readonly emulatedProfile: string;
-  readonly runningAssignmentVersion: bigint;
-  readonly memoryBytes: bigint;
-  readonly idlePowerW: number;
-}
-
-export function helloToWire(h: HelloFields): wire.Hello {
+export function helloToWire(h: Hello): wire.Hello {
   return {
     host_id: h.hostId,
     arch: archToWire(h.arch),
@@ -127,63 +83,7 @@ export function helloToWire(h: HelloFields): wire.Hello {
 
 // ---- TelemetryReport ----
 
-/** Counters may be number (agent) or bigint (coordinator); both travel as uint64. */
-export interface InvocationFields {
-  readonly completed: bigint | number;
-  readonly errors: bigint | number;
-  readonly timeouts: bigint | number;
-  readonly dropped: bigint | number;
-  readonly latencyP50Ms: number;
-  readonly latencyP95Ms: number;
-  readonly latencyP99Ms: number;
-  readonly achievedRps: number;
-}
-
-export interface DomainFields {
-  readonly domain: string;
-  readonly socket: number;
-  readonly energyUj: bigint;
-  readonly powerW: number;
-  readonly quality: QualityName | 'unknown';
-  readonly source: string;
-  readonly inHostTotal: boolean;
-}
-
-export interface FunctionEnergyFields {
-  readonly function: string;
-  readonly dynamicEnergyUj: bigint;
-  readonly totalEnergyUj: bigint;
-  readonly powerW: number;
-  readonly cpuTimeUs: bigint;
-  readonly cores: number;
-  /** Absent: the function has no invocation figures this tick (sent as an unset message). */
-  readonly invocations?: InvocationFields | undefined;
-  readonly quality: QualityName | 'unknown';
-}
-
-export interface TelemetryFields {
-  readonly seq: bigint;
-  readonly timestampMs: number;
-  readonly intervalMs: number;
-  readonly sessionId: string;
-  readonly cpuUtilization: number;
-  readonly cpuUtilizationPerCpu: readonly number[];
-  readonly cpuFrequencyMhz: number;
-  readonly hostEnergyUj: bigint;
-  readonly hostPowerW: number;
-  readonly hostQuality: QualityName | 'unknown';
-  readonly energySource: string;
-  readonly domains: readonly DomainFields[];
-  readonly attribution: string;
-  readonly modelErrorW: number;
-  readonly idleEnergyUj: bigint;
-  readonly functions: readonly FunctionEnergyFields[];
-  readonly assignmentVersion: bigint;
-  readonly agentCpuTimeUs: bigint;
-  readonly agentRssBytes: bigint | number;
-}
-
-export function invocationsToWire(i: InvocationFields): wire.InvocationStats {
+export function invocationsToWire(i: InvocationFigures<bigint | number>): wire.InvocationStats {
   return {
     completed: toWireU64(i.completed),
     errors: toWireU64(i.errors),
@@ -196,7 +96,7 @@ export function invocationsToWire(i: InvocationFields): wire.InvocationStats {
   };
 }
 
-export function telemetryToWire(t: TelemetryFields): wire.TelemetryReport {
+export function telemetryToWire(t: TelemetryReport<ReportedQuality, bigint | number>): wire.TelemetryReport {
   return {
     seq: toWireU64(t.seq),
     timestamp_ms: String(Math.round(t.timestampMs)),
@@ -239,12 +139,6 @@ export function telemetryToWire(t: TelemetryFields): wire.TelemetryReport {
 
 // ---- AssignmentAck ----
 
-export interface PlacementFields {
-  readonly function: string;
-  readonly cpus: readonly number[];
-  readonly workerPids: readonly number[];
-}
-
-export function placementToWire(p: PlacementFields): wire.FunctionPlacement {
+export function placementToWire(p: FunctionPlacement): wire.FunctionPlacement {
   return { function: p.function, cpus: [...p.cpus], worker_pids: [...p.workerPids] };
 }

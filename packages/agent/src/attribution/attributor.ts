@@ -3,7 +3,7 @@
 // from hardware counters; CPU-time share of the active energy where there are no counters.
 import type { ActivitySample } from '../counters/activity-source.js';
 import type { DomainSample } from '../sensors/energy-meter.js';
-import type { Quality } from '../telemetry/quality.js';
+import type { Quality } from '@isawatt/common';
 
 export interface AttributionInput {
   readonly timestampMs: number;

@@ -3,7 +3,7 @@
 // belongs to no function (other processes) keeps its part of the active energy unattributed, so it
 // lands in the idle/unattributed figure rather than inflating the functions.
 import type { ActivitySample } from '../counters/activity-source.js';
-import { weakerQuality } from '../telemetry/quality.js';
+import { weakerQuality } from '@isawatt/common';
 import type { AttributionInput, AttributionResult, Attributor } from './attributor.js';
 import { conserveSplit } from './conserve.js';
 

@@ -1,5 +1,5 @@
 // Factory the agent's main.ts uses: picks the attribution method from config.
-import type { Quality } from '../telemetry/quality.js';
+import type { Quality } from '@isawatt/common';
 import type { Attributor } from './attributor.js';
 import { CpuTimeShareAttributor, type CpuTimeShareOptions } from './cputime-share.js';
 import { SmartWattsAttributor, type SmartWattsOptions } from './smartwatts.js';

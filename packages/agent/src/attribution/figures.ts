@@ -1,14 +1,13 @@
 // Turns one tick's attribution result and activity into the per-function figures of a TickSnapshot.
 // Pure; the monitor calls it after `Attributor.attribute` (and the benchmark does the same).
-import { powerW } from '@isawatt/common';
+import { type FunctionEnergy, type InvocationFigures, powerW, type Quality } from '@isawatt/common';
 import type { ActivitySample } from '../counters/activity-source.js';
-import type { FunctionFigure, InvocationFigures } from '../telemetry/snapshot.js';
 import type { AttributionResult } from './attributor.js';
 
 export interface FigureExtras {
   /** Cores assigned per function name (0 when unknown). */
   readonly coresByName?: ReadonlyMap<string, number>;
-  readonly invocationsByName?: ReadonlyMap<string, InvocationFigures>;
+  readonly invocationsByName?: ReadonlyMap<string, InvocationFigures<number>>;
 }
 
 export function toFunctionFigures(
@@ -16,12 +15,12 @@ export function toFunctionFigures(
   activity: ActivitySample | undefined,
   intervalMs: number,
   extras: FigureExtras = {},
-): FunctionFigure[] {
+): FunctionEnergy<Quality, number>[] {
   const cpuByName = new Map((activity?.targets ?? []).map((t) => [t.name, t.cpuTimeUs]));
   return result.functions.map((f) => {
     const inv = extras.invocationsByName?.get(f.name);
     return {
-      name: f.name,
+      function: f.name,
       dynamicEnergyUj: f.dynamicEnergyUj,
       totalEnergyUj: f.totalEnergyUj,
       powerW: powerW(f.totalEnergyUj, intervalMs),

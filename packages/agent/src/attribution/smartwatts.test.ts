@@ -1,6 +1,6 @@
 // Acceptance (1) of issue #3: a fake 2-socket host whose counters come from known per-function power
 // models, with frequency changes and a RAPL counter wrap, driven through the real attribution code.
-// Host energy is read by H3's real RaplPowercapMeter from a temp copy of the 2-socket Xeon sysfs
+// Host energy is read by the real RaplPowercapMeter from a temp copy of the 2-socket Xeon sysfs
 // fixture whose package energy_uj files the test advances (and wraps) every tick. After warm-up every
 // function's attributed dynamic energy is within 5 % of the truth, and the conservation invariant
 // holds on every tick.

@@ -9,7 +9,7 @@
 //  - Until every socket's current layer has a model (10 samples by default), the whole tick falls
 //    back to the CPU-time share and says so in `method`/`detail`; learning continues meanwhile.
 import type { ActivitySample } from '../counters/activity-source.js';
-import { weakerQuality } from '../telemetry/quality.js';
+import { weakerQuality } from '@isawatt/common';
 import type { AttributionInput, AttributionResult, Attributor, FunctionAttribution } from './attributor.js';
 import { conserveSplit } from './conserve.js';
 import { attributeByCpuTime, type CpuTimeShareOptions } from './cputime-share.js';

@@ -1,7 +1,7 @@
 // `isawatt-agent`: the root command runs the daemon; subcommands (probe, run, ...) register
 // themselves through SUBCOMMANDS. This file holds the CLI's only catch, which maps errors to exit
-// codes: bad config or flags 2, the rest 1 (see EXIT in @isawatt/common).
-import { ConfigError, EXIT, ExitError, InternalError, SensorUnavailableError, ValidationError } from '@isawatt/common';
+// codes with exitCodeOf, as `isawatt` does: 2 bad input, 3 unreachable, 4 not found, 1 the rest.
+import { EXIT, exitCodeOf, InternalError, isExpectedError } from '@isawatt/common';
 import { Command, CommanderError } from 'commander';
 import { hostname } from 'node:os';
 import { loadAgentConfig, type LoadedAgentConfig } from '../config.js';
@@ -10,7 +10,7 @@ import { registerEmulation } from './emulation-command.js';
 import { registerProbe } from './probe-command.js';
 import { registerRun } from './run-command.js';
 
-/** What commands need from main.ts, which alone builds concrete objects. Extend additively. */
+/** What commands need from main.ts (the daemon's composition root). Extend additively. */
 export interface CliDeps {
   /** Runs the daemon with a loaded config; resolves with the exit code. */
   readonly daemon: (loaded: LoadedAgentConfig) => Promise<number>;
@@ -66,17 +66,9 @@ export async function runCli(argv: readonly string[], deps: CliDeps, io: CliIo =
       // Commander printed the message already.
       return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? EXIT.OK : EXIT.BAD_INPUT;
     }
-    if (err instanceof ConfigError || err instanceof ValidationError) {
+    if (isExpectedError(err)) {
       io.stderr(`isawatt-agent: ${err.message}\n`);
-      return EXIT.BAD_INPUT;
-    }
-    if (err instanceof ExitError) {
-      io.stderr(`isawatt-agent: ${err.message}\n`);
-      return err.exitCode;
-    }
-    if (err instanceof SensorUnavailableError) {
-      io.stderr(`isawatt-agent: ${err.message}\n`);
-      return EXIT.FAILURE;
+      return exitCodeOf(err);
     }
     const e = err instanceof Error ? err : new InternalError(String(err));
     io.stderr(`isawatt-agent: internal error (please report): ${e.stack ?? e.message}\n`);

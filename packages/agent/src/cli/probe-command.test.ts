@@ -5,7 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fixture } from '../sensors/fixture-tree.test-support.js';
+import { fixture } from '../hostfs/fixture-tree.test-support.js';
 import { probeCounters, registerProbe } from './probe-command.js';
 
 async function run(args: string[]): Promise<{ out: string; err: string }> {

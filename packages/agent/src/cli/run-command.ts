@@ -3,10 +3,10 @@
 // the agent would pin them (in their own cgroup subtree, isawatt-run-<pid>), load is generated for
 // S seconds, then everything is stopped and removed and the figures are printed.
 import { readdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { defaultFunctionsDir } from '../config.js';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { EXIT, ExitError, createLogger, errorMessage, type Logger } from '@isawatt/common';
+import { EXIT, ExitError, createLogger, delay, errorMessage, type Logger } from '@isawatt/common';
 import { killPid } from '../runtime/cgroup-fs.js';
 import { functionCpuTimeUs, hostCpuTimeUs } from '../runtime/cpu-time.js';
 import { formatCpuList, parseCpuList } from '../hardware/cpu-list.js';
@@ -71,24 +71,6 @@ export interface RunReport {
   readonly energyNote: string;
 }
 
-/** The repository's functions/ folder (this file lives in packages/agent/{src,dist}/cli/). */
-export function defaultFunctionsDir(): string {
-  return fileURLToPath(new URL('../../../../functions', import.meta.url));
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted === true) return resolve();
-    const t = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
-
 /** Removes the subtrees of earlier `run` commands that were killed (their pid is gone). */
 async function cleanDeadRuns(opts: RunOptions): Promise<void> {
   let names: string[] = [];
@@ -150,14 +132,14 @@ export async function executeRun(opts: RunOptions): Promise<RunReport> {
     const load: LoadSpec = opts.saturate ? { kind: 'saturate', ...seed } : { kind: 'rate', rateRps: opts.rateRps ?? 0, arrival: opts.arrival, ...seed };
     const loaded = await rt.applyPlacement(2n, [{ function: opts.function, cpus, load }]);
     if (!loaded.ok) throw new ExitError(EXIT.FAILURE, loaded.error);
-    if (opts.warmupS > 0) await sleep(opts.warmupS * 1000, opts.signal);
+    if (opts.warmupS > 0) await delay(opts.warmupS * 1000, opts.signal);
     const target = rt.activityTargets().find((t) => t.name === opts.function);
     rt.resetTotals(opts.function);
     const cpu0 = target ? await functionCpuTimeUs(target) : undefined;
     const tracker = target ? await RunEnergyTracker.start({ sysfsRoot: opts.sysfsRoot, procRoot: opts.procRoot, target, log: opts.log }) : 'no accounting cgroup for the function';
     const host0 = await hostCpuTimeUs(opts.procRoot);
     const t0 = performance.now();
-    await sleep(opts.durationS * 1000, opts.signal);
+    await delay(opts.durationS * 1000, opts.signal);
     const figures = rt.totals(opts.function) as WindowFigures;
     const energy = typeof tracker === 'string' ? null : await tracker.stop();
     const cpu1 = target ? await functionCpuTimeUs(target) : undefined;

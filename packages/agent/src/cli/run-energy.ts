@@ -10,8 +10,8 @@ import { attributeByCpuTime } from '../attribution/cputime-share.js';
 import { createMeter, DEFAULT_METERS } from '../sensors/create-meter.js';
 import type { EnergyMeter } from '../sensors/energy-meter.js';
 import { functionCpuTimeUs, hostCpuTimeUs } from '../runtime/cpu-time.js';
-import type { Quality } from '../telemetry/quality.js';
-import { weakerQuality } from '../telemetry/quality.js';
+import type { Quality } from '@isawatt/common';
+import { weakerQuality } from '@isawatt/common';
 
 export interface RunEnergy {
   /** Energy source kind ("rapl", "estimated", ...). */

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { silentLogger } from '@isawatt/common';
-import { CgroupCpuTimeSource, parseCpuStatUsageUs, parseCpuacctUsageUs } from './cgroup-cputime.js';
+import { CgroupCpuTimeSource } from './cgroup-cputime.js';
 import type { ActivityTarget } from './activity-source.js';
 
 const TESTDATA = fileURLToPath(new URL('../../testdata/', import.meta.url));
@@ -61,12 +61,4 @@ test('cgroup v2: cpu.stat usage_usec; unreadable and garbage files are warnings,
   assert.match(s.warnings.join('\n'), /fn-zip-python\/cpu.stat: usage_usec is not an unsigned integer: "banana"/);
   assert.match(s.warnings.join('\n'), /gone: .*fn-gone\/cpu.stat: ENOENT/);
   assert.match(s.warnings.join('\n'), /nowhere: no cpuacct \(v1\) or unified \(v2\) cgroup/);
-});
-
-test('parsers name the file and say what was expected', () => {
-  assert.equal(parseCpuacctUsageUs('123456789\n', 'f'), 123456n);
-  assert.throws(() => parseCpuacctUsageUs('-1', '/x/cpuacct.usage'), /\/x\/cpuacct.usage: expected CPU time in ns/);
-  assert.throws(() => parseCpuStatUsageUs('user_usec 1\n', '/y/cpu.stat'), /\/y\/cpu.stat: no usage_usec line/);
-  // uint64 beyond 2^53 stays exact
-  assert.equal(parseCpuStatUsageUs('usage_usec 18446744073709551615\n', 'f'), 18446744073709551615n);
 });

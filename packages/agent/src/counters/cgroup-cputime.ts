@@ -7,8 +7,8 @@
 // calls cost ~25x more CPU (open/fstat/read/close through the libuv pool, measured by
 // bench/agent-attribution.ts). A failed read closes the file; the next tick reopens it.
 import { closeSync, openSync, readSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Logger } from '@isawatt/common';
+import { cpuTimeFileOf, parseCpuacctUsageUs, parseCpuStatUsageUs } from '../hostfs/cgroup-cpu-time.js';
 import type { ActivitySample, ActivitySource, ActivityTarget, TargetActivity } from './activity-source.js';
 
 export interface CgroupCpuTimeOptions {
@@ -29,34 +29,6 @@ interface OpenFile {
 
 /** Large enough for cpuacct.usage and a v2 cpu.stat (about 10 lines). */
 const READ_BUFFER_BYTES = 4096;
-
-/** Parses `cpuacct.usage` text (ns) into µs. Throws naming the file on anything but a uint64. */
-export function parseCpuacctUsageUs(text: string, file: string): bigint {
-  const t = text.trim();
-  if (!/^\d{1,20}$/.test(t)) throw new Error(`${file}: expected CPU time in ns as an unsigned integer, got "${t.slice(0, 40)}"`);
-  return BigInt(t) / 1000n;
-}
-
-/** Parses cgroup v2 `cpu.stat` and returns `usage_usec`. Throws naming the file when absent or bad. */
-export function parseCpuStatUsageUs(text: string, file: string): bigint {
-  for (const line of text.split('\n')) {
-    const m = /^usage_usec (\S+)$/.exec(line.trim());
-    if (m === null) continue;
-    const v = m[1] ?? '';
-    if (!/^\d{1,20}$/.test(v)) throw new Error(`${file}: usage_usec is not an unsigned integer: "${v.slice(0, 40)}"`);
-    return BigInt(v);
-  }
-  throw new Error(`${file}: no usage_usec line (is this a cgroup v2 cpu.stat?)`);
-}
-
-/** Where a target's CPU time is read from, or undefined when it has no usable cgroup. */
-export function cpuTimeFileOf(target: ActivityTarget, prefer: 'v1' | 'v2'): { file: string; kind: 'v1' | 'v2' } | undefined {
-  const v1 = target.cgroupV1Paths?.cpuacct;
-  const v2 = target.cgroupV2Path;
-  const v1f = v1 === undefined ? undefined : { file: join(v1, 'cpuacct.usage'), kind: 'v1' as const };
-  const v2f = v2 === undefined ? undefined : { file: join(v2, 'cpu.stat'), kind: 'v2' as const };
-  return prefer === 'v1' ? (v1f ?? v2f) : (v2f ?? v1f);
-}
 
 export class CgroupCpuTimeSource implements ActivitySource {
   readonly kind = 'cgroup-cputime';

@@ -8,7 +8,7 @@ import { PerfStatSource, type PerfStatOptions } from './perf-stat.js';
 export type ActivitySourceKind = 'perf' | 'hwpc-sensor' | 'cgroup-cputime' | 'auto';
 
 export interface CreateActivitySourceOptions {
-  readonly perf?: Omit<PerfStatOptions, 'log'>;
+  readonly perf: Omit<PerfStatOptions, 'log'>;
   /** Required for "hwpc-sensor": where its reports arrive and its cgroup base path. */
   readonly hwpc?: Omit<HwpcReportSourceOptions, 'log'>;
   readonly cgroupCpuTime?: Omit<CgroupCpuTimeOptions, 'log'>;

@@ -245,7 +245,7 @@ const hasPython = await access(python).then(
   () => true,
   () => false,
 );
-test('fixtures: regenerating them gives the checked-in files; tick 0 is energy-sources.md §7.5', { skip: hasPython ? false : `${python} not installed` }, async (t) => {
+test('fixtures: regenerating them gives the checked-in files; tick 0 is the reference tick of docs/reference-readings.md', { skip: hasPython ? false : `${python} not installed` }, async (t) => {
   const tmp = await mkdtemp(join(tmpdir(), 'isawatt-hwpc-gen-'));
   t.after(() => rm(tmp, { recursive: true, force: true }));
   await cp(join(FIXTURES, 'make-fixtures.py'), join(tmp, 'make-fixtures.py'));

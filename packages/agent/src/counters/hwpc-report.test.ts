@@ -30,7 +30,7 @@ test('malformed reports name the field and what was expected', () => {
   for (const [line, re] of bad) assert.throws(() => parseHwpcJsonLine(line), (e: unknown) => e instanceof HwpcFormatError && re.test(e.message), line);
 });
 
-test('CSV header and rows (format of §7.5)', () => {
+test('CSV header and rows (format of docs/reference-readings.md)', () => {
   const h = parseHwpcCsvHeader(
     'timestamp,sensor,target,socket,cpu,CPU_CLK_THREAD_UNHALTED:REF_P,CPU_CLK_THREAD_UNHALTED:THREAD_P,INSTRUCTIONS_RETIRED,LLC_MISSES,time_enabled,time_running',
   );

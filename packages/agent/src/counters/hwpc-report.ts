@@ -2,7 +2,7 @@
 // NDJSON) or one CSV row, into a typed report with every count as bigint. hwpc-sensor writes uint64
 // JSON integers; time_enabled in <= v1.6.0 is cumulative and passes 2^53 on long runs, so JSON is
 // parsed with lossless-json (integers -> bigint, never through a double).
-// Shape (energy-sources.md §4.5): {timestamp, sensor, target, groups: {<group>: {<socket>: {<cpu>:
+// Shape (docs/reference-readings.md, "hwpc-sensor reports"): {timestamp, sensor, target, groups: {<group>: {<socket>: {<cpu>:
 // {<event>: n, time_enabled: ns, time_running: ns}}}}}; socket and cpu ids are strings.
 import { parse as parseLossless } from 'lossless-json';
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parsePerfIntervalLine, parsePerfProbeLine } from './perf-stat-parser.js';
 
-// Lines captured on the project machine (linux-perf 6.1, no PMU; see toolchain.md §7).
+// Lines captured on the project machine (linux-perf 6.1, no PMU; see docs/reference-readings.md, "perf on the development machine").
 test('interval lines with a cgroup column', () => {
   assert.deepEqual(parsePerfIntervalLine('     1.001195984,1002.44,msec,task-clock,eapperf,1002442772,100.00,1.002,CPUs utilized', 'none'), {
     intervalS: 1.001195984,

@@ -22,7 +22,7 @@ export interface PerfStatOptions {
   /** perf -I interval, ms (default 1000; perf needs >= 10). Match the agent's tick. */
   readonly intervalMs?: number;
   /** cgroup2 mount that perf -G names are relative to (default /sys/fs/cgroup/unified). */
-  readonly unifiedRoot?: string;
+  readonly unifiedRoot: string;
   /**
    * Socket of each logical CPU. perf counts per CPU (-A) and the source sums by socket; CPUs not in
    * the map (or no map) count as socket 0.
@@ -80,7 +80,7 @@ export class PerfStatSource implements ActivitySource {
     this.perf = opts.perfPath ?? 'perf';
     this.intervalMs = opts.intervalMs ?? 1000;
     if (!(this.intervalMs >= 10)) throw new RangeError(`perf: intervalMs must be >= 10 (perf -I), got ${this.intervalMs}`);
-    this.unifiedRoot = opts.unifiedRoot ?? '/sys/fs/cgroup/unified';
+    this.unifiedRoot = opts.unifiedRoot;
     this.socketOfCpu = opts.socketOfCpu ?? new Map();
   }
 

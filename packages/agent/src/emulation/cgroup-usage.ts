@@ -2,6 +2,7 @@
 // direct child (one per function by the runtime's layout <cgroupfs>/cpuacct/isawatt/<function>).
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseCpuacctUsageNs } from '../hostfs/cgroup-cpu-time.js';
 
 export interface CgroupUsage {
   readonly totalNs: bigint;
@@ -9,12 +10,6 @@ export interface CgroupUsage {
   readonly perCpuNs: readonly bigint[];
   /** Direct child directory name -> its cpuacct.usage. */
   readonly childrenNs: ReadonlyMap<string, bigint>;
-}
-
-function u64(text: string, file: string): bigint {
-  const t = text.trim();
-  if (!/^\d{1,20}$/.test(t)) throw new Error(`${file}: expected CPU time in ns as an unsigned integer, got "${t.slice(0, 40)}"`);
-  return BigInt(t);
 }
 
 /** Undefined when the cgroup does not exist (yet); throws naming the file for malformed content. */
@@ -27,21 +22,21 @@ export async function readCgroupUsage(dir: string): Promise<CgroupUsage | undefi
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new Error(`${usageFile}: unreadable (${(err as NodeJS.ErrnoException).code ?? String(err)})`, { cause: err });
   }
-  const totalNs = u64(text, usageFile);
+  const totalNs = parseCpuacctUsageNs(text, usageFile);
   const perCpuFile = join(dir, 'cpuacct.usage_percpu');
   const perCpuText = await readFile(perCpuFile, 'utf8').catch(() => '');
   const perCpuNs = perCpuText
     .trim()
     .split(/\s+/)
     .filter((s) => s !== '')
-    .map((s) => u64(s, perCpuFile));
+    .map((s) => parseCpuacctUsageNs(s, perCpuFile));
   const childrenNs = new Map<string, bigint>();
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
   for (const e of entries) {
     if (!e.isDirectory()) continue;
     const f = join(dir, e.name, 'cpuacct.usage');
     const t = await readFile(f, 'utf8').catch(() => undefined);
-    if (t !== undefined) childrenNs.set(e.name, u64(t, f));
+    if (t !== undefined) childrenNs.set(e.name, parseCpuacctUsageNs(t, f));
   }
   return { totalNs, perCpuNs, childrenNs };
 }

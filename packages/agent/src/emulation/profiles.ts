@@ -4,7 +4,7 @@
 // profile is the GROUND TRUTH of its emulated host - speed and power per function - and says that it
 // is an illustration, not a measurement; every figure an emulated host produces is labelled
 // "emulated".
-import { ConfigError } from '@isawatt/common';
+import { ConfigError, type Arch } from '@isawatt/common';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,7 +53,7 @@ export interface EmulatedProfile {
   readonly name: string;
   /** Where the profile was loaded from (for messages). */
   readonly file: string;
-  readonly arch: 'x86_64' | 'aarch64';
+  readonly arch: Arch;
   readonly cpuModel: string;
   /** The models' key for this machine, derived from the CPU model. */
   readonly hostType: string;

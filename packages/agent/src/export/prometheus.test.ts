@@ -42,7 +42,7 @@ function tick(seq: bigint, fns: TickSnapshot['functions'], attribution = 'cputim
 }
 
 const fn = (name: string, dynUj: bigint, totalUj: bigint): TickSnapshot['functions'][number] => ({
-  name,
+  function: name,
   dynamicEnergyUj: dynUj,
   totalEnergyUj: totalUj,
   powerW: Number(totalUj) / 1e6,

@@ -155,8 +155,8 @@ export class PrometheusExporter {
 
     const next = new Map<string, FunctionSeries>();
     for (const f of s.functions) {
-      const fs = this.seriesOf(f.name, f.quality);
-      next.set(f.name, fs);
+      const fs = this.seriesOf(f.function, f.quality);
+      next.set(f.function, fs);
       if (f.dynamicEnergyUj > 0n) fs.dynamic.inc(ujToJ(f.dynamicEnergyUj));
       if (f.totalEnergyUj > 0n) fs.total.inc(ujToJ(f.totalEnergyUj));
       fs.power.set(f.powerW);
@@ -164,7 +164,7 @@ export class PrometheusExporter {
       fs.cores.set(f.cores);
       const inv = f.invocations;
       if (inv !== undefined) {
-        const name = f.name;
+        const name = f.function;
         fs.invocations ??= {
           completed: this.invocations.labels({ function: name, outcome: 'completed' }),
           error: this.invocations.labels({ function: name, outcome: 'error' }),
@@ -223,7 +223,7 @@ export class PrometheusExporter {
     return this.registry.metrics();
   }
 
-  /** A node:http handler for GET /metrics (H1's server mounts it). */
+  /** A node:http handler for GET /metrics (http/ mounts it). */
   handler(): MetricsHandler {
     return (req, res) => {
       if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -4,7 +4,7 @@ import { cppcCounterDelta, cppcPerfToKhz, deliveredPerf, parseFeedbackCtrs, type
 
 const ALTRA: CppcCaps = { highestPerf: 3000n, nominalPerf: 3000n, lowestPerf: 1000n, referencePerf: 1000n, nominalFreqMhz: 3000n, lowestFreqMhz: 1000n };
 
-test('energy-sources.md §7.4: Δref 1e9, Δdel 2.85e9, reference_perf 1000 -> perf 2850 -> 2 850 000 kHz', () => {
+test('docs/reference-readings.md CPPC example: Δref 1e9, Δdel 2.85e9, reference_perf 1000 -> perf 2850 -> 2 850 000 kHz', () => {
   const t0 = parseFeedbackCtrs('ref:5000000000 del:14250000000\n', 'f');
   const t1 = parseFeedbackCtrs('ref:6000000000 del:17100000000', 'f');
   const perf = deliveredPerf(ALTRA.referencePerf, t0, t1);

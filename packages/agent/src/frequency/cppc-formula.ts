@@ -1,7 +1,7 @@
 // The kernel's CPPC arithmetic (drivers/cpufreq/cppc_cpufreq.c), reproduced exactly so our figures
 // match what cpufreq would report: the feedback-counter delta with its 32-bit wrap rule, delivered
 // performance from the reference/delivered counters, and the affine perf -> kHz map.
-import { SensorFileError } from '../sensors/sysfs-file.js';
+import { SensorFileError } from '../hostfs/sysfs-file.js';
 
 const U32_MAX = 0xffff_ffffn;
 

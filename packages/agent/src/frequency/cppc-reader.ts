@@ -5,13 +5,13 @@
 // more often than `minIntervalMs` (default 1000 ms).
 import { SensorUnavailableError } from '@isawatt/common';
 import { join } from 'node:path';
-import { readTextFile, readTrimmed, readU64, SensorFileError, type TextFileReader } from '../sensors/sysfs-file.js';
+import { readTextFile, readTrimmed, readU64, SensorFileError, type TextFileReader } from '../hostfs/sysfs-file.js';
 import { cpusWith, socketOfCpu, spreadSubset } from './cpu-dirs.js';
 import { cppcPerfToKhz, deliveredPerf, parseFeedbackCtrs, type CppcCaps, type FeedbackCounters } from './cppc-formula.js';
 import { meanBySocket, type CoreFrequency, type FrequencyReader, type FrequencySample } from './frequency-reader.js';
 
 export interface CppcReaderOptions {
-  readonly sysfsRoot?: string;
+  readonly sysfsRoot: string;
   readonly readFile?: TextFileReader;
   /** Exactly these CPUs (default: a spread subset of every CPU with acpi_cppc). */
   readonly cpus?: readonly number[];
@@ -50,8 +50,8 @@ export class CppcReader implements FrequencyReader {
   private lastReadMs: number | undefined;
   private last: FrequencySample | undefined;
 
-  constructor(private readonly opts: CppcReaderOptions = {}) {
-    this.sysfsRoot = opts.sysfsRoot ?? '/sys';
+  constructor(private readonly opts: CppcReaderOptions) {
+    this.sysfsRoot = opts.sysfsRoot;
     this.read = opts.readFile ?? readTextFile;
     this.minIntervalMs = opts.minIntervalMs ?? 1000;
   }

@@ -1,7 +1,7 @@
 // CPU directories under <sysfs>/devices/system/cpu and each CPU's socket, for the frequency readers.
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readOptionalTrimmed, type TextFileReader } from '../sensors/sysfs-file.js';
+import { readOptionalTrimmed, type TextFileReader } from '../hostfs/sysfs-file.js';
 
 /** cpuN ids that have `sub` (e.g. "acpi_cppc", "cpufreq"), sorted. */
 export async function cpusWith(sysfsRoot: string, sub: string): Promise<number[]> {

@@ -2,12 +2,12 @@
 // An instantaneous figure per CPU, cheap to read; used where CPPC is absent (x86, VMs with cpufreq).
 import { SensorUnavailableError } from '@isawatt/common';
 import { join } from 'node:path';
-import { readTextFile, readU64, SensorFileError, type TextFileReader } from '../sensors/sysfs-file.js';
+import { readTextFile, readU64, SensorFileError, type TextFileReader } from '../hostfs/sysfs-file.js';
 import { cpusWith, socketOfCpu } from './cpu-dirs.js';
 import { meanBySocket, type CoreFrequency, type FrequencyReader, type FrequencySample } from './frequency-reader.js';
 
 export interface CpufreqReaderOptions {
-  readonly sysfsRoot?: string;
+  readonly sysfsRoot: string;
   readonly readFile?: TextFileReader;
   readonly cpus?: readonly number[];
 }
@@ -19,8 +19,8 @@ export class CpufreqReader implements FrequencyReader {
   private cores: { cpu: number; socket: number; path: string }[] = [];
   private initNotes: string[] = [];
 
-  constructor(private readonly opts: CpufreqReaderOptions = {}) {
-    this.sysfsRoot = opts.sysfsRoot ?? '/sys';
+  constructor(private readonly opts: CpufreqReaderOptions) {
+    this.sysfsRoot = opts.sysfsRoot;
     this.read = opts.readFile ?? readTextFile;
   }
 

@@ -1,7 +1,7 @@
 // Chooses the frequency reader: CPPC (delivered performance over the interval) first, then cpufreq.
 // Like createMeter, every failure is logged with its reason and recorded for Hello and `probe`.
 import { errorMessage, type Logger } from '@isawatt/common';
-import type { TextFileReader } from '../sensors/sysfs-file.js';
+import type { TextFileReader } from '../hostfs/sysfs-file.js';
 import { CppcReader, type CppcReaderOptions } from './cppc-reader.js';
 import { CpufreqReader } from './cpufreq-reader.js';
 import type { FrequencyReader } from './frequency-reader.js';

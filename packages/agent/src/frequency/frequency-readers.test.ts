@@ -1,7 +1,7 @@
 import { silentLogger } from '@isawatt/common';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { copyFixture, fixture } from '../sensors/fixture-tree.test-support.js';
+import { copyFixture, fixture } from '../hostfs/fixture-tree.test-support.js';
 import { CppcReader } from './cppc-reader.js';
 import { CpufreqReader } from './cpufreq-reader.js';
 import { createFrequencyReader, DEFAULT_FREQUENCY_READERS } from './create-frequency-reader.js';

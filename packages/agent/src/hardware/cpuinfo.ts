@@ -1,6 +1,8 @@
 // Parser for /proc/cpuinfo. x86 prints one block per logical CPU with "model name", "physical id",
 // "core id"; arm64 prints one block per CPU with only MIDR fields ("CPU implementer", "CPU part")
 // and no model name. Blocks are separated by blank lines; keys and values by a colon.
+import type { Arch } from '@isawatt/common';
+
 
 export interface CpuinfoBlock {
   /** Logical CPU id ("processor" line), or undefined when the block has none (arm32 headers). */
@@ -38,7 +40,7 @@ export function firstField(blocks: readonly CpuinfoBlock[], key: string): string
 }
 
 /** Architecture implied by the fields present: x86 has vendor_id/flags, arm64 has CPU implementer/Features. */
-export function archFromCpuinfo(blocks: readonly CpuinfoBlock[]): 'x86_64' | 'aarch64' | undefined {
+export function archFromCpuinfo(blocks: readonly CpuinfoBlock[]): Arch | undefined {
   if (firstField(blocks, 'vendor_id') !== undefined && firstField(blocks, 'flags') !== undefined) {
     const flags = firstField(blocks, 'flags') ?? '';
     // "lm" (long mode) marks a 64-bit x86 CPU.

@@ -2,17 +2,15 @@
 // functions, all read from procfs/sysfs under configurable roots, so that a fixture tree describes a
 // whole host (testdata/hosts/). On the live machine an optional LiveProbe (systeminformation) fills
 // what the files do not say and is cross-checked against them.
-import { ConfigError, SensorUnavailableError } from '@isawatt/common';
+import { ConfigError, SensorUnavailableError, type Arch } from '@isawatt/common';
 import { join } from 'node:path';
 import { armCoreName, decodeMidr, parseHexField } from './arm-cpu.js';
 import { archFromCpuinfo, firstField, parseCpuinfo, type CpuinfoBlock } from './cpuinfo.js';
 import { formatCpuList } from './cpu-list.js';
 import { hostTypeFromModel } from './host-type.js';
 import { parseSmbiosProcessor, type SmbiosProcessor } from './smbios.js';
-import { readBytes, readText } from './sysfs-read.js';
+import { readBytes, readText } from '../hostfs/sysfs-read.js';
 import { readTopology, type CpuTopologyEntry } from './topology.js';
-
-export type Arch = 'x86_64' | 'aarch64';
 
 export interface HostHardware {
   readonly arch: Arch;

@@ -3,6 +3,7 @@
 // `reservedCpus`, read as emulated ids): each worker of an emulated CPU runs on this machine's CPUs
 // with a slice of one of them (emulation/ground-truth.ts). The sources say "emulated profile" so
 // nobody mistakes it for detection.
+import type { Arch } from '@isawatt/common';
 import type { HostHardware } from './detect.js';
 import { hostTypeFromModel } from './host-type.js';
 import type { CpuTopologyEntry } from './topology.js';
@@ -11,7 +12,7 @@ import type { CpuTopologyEntry } from './topology.js';
 export interface EmulatedMachine {
   /** Profile name. */
   readonly profile: string;
-  readonly arch: 'x86_64' | 'aarch64';
+  readonly arch: Arch;
   readonly cpuModel: string;
   readonly sockets: number;
   readonly physicalCores: number;

@@ -2,7 +2,8 @@
 // real /proc and /sys). It names CPUs the files leave unnamed (arm64 without SMBIOS access) and
 // cross-checks the sysfs counts.
 import si from 'systeminformation';
-import type { Arch, LiveFacts, LiveProbe } from './detect.js';
+import type { Arch } from '@isawatt/common';
+import type { LiveFacts, LiveProbe } from './detect.js';
 
 function archOf(nodeArch: string): Arch | undefined {
   if (nodeArch === 'x64' || nodeArch === 'x86_64') return 'x86_64';

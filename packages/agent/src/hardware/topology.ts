@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { parseCpuList } from './cpu-list.js';
 import type { CpuinfoBlock } from './cpuinfo.js';
-import { readIntFile, readText } from './sysfs-read.js';
+import { readIntFile, readText } from '../hostfs/sysfs-read.js';
 
 export interface CpuTopologyEntry {
   /** Logical CPU id (cpuN). */

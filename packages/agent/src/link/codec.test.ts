@@ -33,7 +33,7 @@ const snapshot: TickSnapshot = {
   idleEnergyUj: 50_000_000n,
   functions: [
     {
-      name: 'jwt-node',
+      function: 'jwt-node',
       dynamicEnergyUj: 10_000_000n,
       totalEnergyUj: 12_500_000n,
       powerW: 12.5,
@@ -42,7 +42,7 @@ const snapshot: TickSnapshot = {
       quality: 'modelled',
       invocations: { completed: 120, errors: 2, timeouts: 1, dropped: 0, latencyP50Ms: 3.5, latencyP95Ms: 8, latencyP99Ms: 12.25, achievedRps: 119.9 },
     },
-    { name: 'zip-py', dynamicEnergyUj: 0n, totalEnergyUj: 0n, powerW: 0, cpuTimeUs: 0n, cores: 1, quality: 'estimated' },
+    { function: 'zip-py', dynamicEnergyUj: 0n, totalEnergyUj: 0n, powerW: 0, cpuTimeUs: 0n, cores: 1, quality: 'estimated' },
   ],
   assignmentVersion: 4n,
   agentCpuTimeUs: 2_345n,

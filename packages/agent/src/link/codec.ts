@@ -14,7 +14,7 @@ import {
   type wire,
 } from '@isawatt/common';
 import type { ApplyResult, Arrival, AssignmentSpec } from '../runtime/function-runtime.js';
-import type { Quality } from '../telemetry/quality.js';
+import type { Quality } from '@isawatt/common';
 import type { DomainFigure, FunctionFigure, InvocationFigures, TickSnapshot } from '../telemetry/snapshot.js';
 import type { HelloInfo } from './hello-info.js';
 
@@ -40,7 +40,7 @@ function invocationsFromWire(i: wire.InvocationStats__Output): InvocationFigures
 
 /** TickSnapshot -> TelemetryReport of this session. */
 export function encodeTelemetry(s: TickSnapshot, sessionId: string): wire.TelemetryReport {
-  return telemetryToWire({ ...s, sessionId, functions: s.functions.map((f) => ({ ...f, function: f.name })) });
+  return telemetryToWire({ ...s, sessionId });
 }
 
 /** TelemetryReport -> session id + TickSnapshot (tests and tools; the coordinator has its own). */
@@ -55,7 +55,7 @@ export function decodeTelemetry(r: wire.TelemetryReport__Output): { sessionId: s
     inHostTotal: d.in_host_total,
   }));
   const functions: FunctionFigure[] = r.functions.map((f, i) => ({
-    name: f.function,
+    function: f.function,
     dynamicEnergyUj: toBigInt(f.dynamic_energy_uj, `functions[${i}].dynamic_energy_uj`),
     totalEnergyUj: toBigInt(f.total_energy_uj, `functions[${i}].total_energy_uj`),
     powerW: f.power_w,

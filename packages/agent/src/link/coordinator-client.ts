@@ -10,11 +10,10 @@
 // (host, session, seq)). While detached the buffer keeps the newest `bufferMaxReports`, dropping and
 // counting the oldest.
 import * as grpc from '@grpc/grpc-js';
-import { Backoff, errorMessage, loadProtos, toBigInt, type BackoffOptions, type Logger, type Service, type wire } from '@isawatt/common';
+import { Backoff, delay, errorMessage, loadProtos, toBigInt, type BackoffOptions, type Logger, type Service, type wire } from '@isawatt/common';
 import { decodeProfileJob, safeJobId } from '../profiling/profile-job.js';
 import { failedBag, type ProfileExecutor } from '../profiling/profile-executor.js';
 import type { ApplyResult, FunctionRuntime } from '../runtime/function-runtime.js';
-import { delay } from '../telemetry/delay.js';
 import type { TelemetrySource, TickSnapshot } from '../telemetry/snapshot.js';
 import { decodeAssignment, encodeAssignmentAck, encodeHello, encodeTelemetry } from './codec.js';
 import type { HelloInfo } from './hello-info.js';

@@ -70,7 +70,7 @@ function tick(nowMs: number, hostUj: bigint, fns: Record<string, { completed: nu
     modelErrorW: 0.4,
     idleEnergyUj: hostUj - dyn,
     functions: Object.entries(fns).map(([name, f]) => ({
-      name,
+      function: name,
       dynamicEnergyUj: f.dynUj,
       totalEnergyUj: f.dynUj,
       powerW: 0,

@@ -2,8 +2,7 @@
 // whole ticks that started at or after the phase began count, until their intervals cover the
 // phase's length. Completions and attributed energy then come from the same ticks, so energy per
 // execution divides figures of exactly the same window.
-import type { Quality } from '../telemetry/quality.js';
-import { weakerQuality } from '../telemetry/quality.js';
+import { weakerQuality, type Quality } from '@isawatt/common';
 import type { TelemetrySource, TickSnapshot } from '../telemetry/snapshot.js';
 
 export interface FunctionWindow {
@@ -53,7 +52,7 @@ export function addTick(w: WindowTotals, s: TickSnapshot): void {
   w.attributionMethods.add(s.attribution);
   w.modelErrorW = s.modelErrorW;
   for (const f of s.functions) {
-    const fw = w.functions.get(f.name) ?? emptyFunction();
+    const fw = w.functions.get(f.function) ?? emptyFunction();
     const inv = f.invocations;
     if (inv) {
       fw.completed += inv.completed;
@@ -69,7 +68,7 @@ export function addTick(w: WindowTotals, s: TickSnapshot): void {
     fw.totalEnergyUj += f.totalEnergyUj;
     fw.cpuTimeUs += f.cpuTimeUs;
     fw.quality = fw.quality === undefined ? f.quality : weakerQuality(fw.quality, f.quality);
-    w.functions.set(f.name, fw);
+    w.functions.set(f.function, fw);
   }
 }
 

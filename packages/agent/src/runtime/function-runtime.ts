@@ -1,9 +1,8 @@
 // Contract between the runtime (catalogue, cgroup-pinned workers, load driver) and the rest of the
 // agent: the coordinator link applies assignments through it, the monitor reads its activity
 // targets and invocation figures once per tick.
-import type { CatalogueEntryFields } from '@isawatt/common';
+import type { CatalogueEntry, FunctionPlacement, InvocationFigures } from '@isawatt/common';
 import type { ActivityTarget } from '../counters/activity-source.js';
-import type { InvocationFigures } from '../telemetry/snapshot.js';
 
 export type Arrival = 'constant' | 'poisson';
 
@@ -25,18 +24,14 @@ export interface AssignmentSpec {
 
 export type ApplyErrorCode = 'unknown-function' | 'runtime-missing' | 'not-enough-cores' | 'invalid' | 'internal';
 
-export interface PlacementInfo {
-  readonly function: string;
-  readonly cpus: readonly number[];
-  readonly workerPids: readonly number[];
-}
+export type PlacementInfo = FunctionPlacement;
 
 export type ApplyResult =
   | { readonly ok: true; readonly placements: readonly PlacementInfo[] }
   | { readonly ok: false; readonly code: ApplyErrorCode; readonly error: string };
 
 /** A catalogue entry as Hello reports it: exactly the fields the shared wire mapping takes. */
-export type CatalogueEntryInfo = CatalogueEntryFields;
+export type CatalogueEntryInfo = CatalogueEntry;
 
 export type PinningMode = 'cgroup-v2-cpuset' | 'cgroup-v1-cpuset' | 'sched-affinity';
 
@@ -56,7 +51,7 @@ export interface FunctionRuntime {
   /** One target per running function, for the activity sources. */
   activityTargets(): readonly ActivityTarget[];
   /** Invocation figures per function since the previous call (the monitor calls it once a tick). */
-  takeInvocationFigures(): ReadonlyMap<string, InvocationFigures>;
+  takeInvocationFigures(): ReadonlyMap<string, InvocationFigures<number>>;
   /** Stops every worker and removes every cgroup it created. */
   close(): Promise<void>;
 }

@@ -2,12 +2,12 @@
 // 3 significant digits). Latency is measured from the moment a request was due (its scheduled
 // arrival for the load driver, its arrival for the invoke endpoint) to its answer, so queueing
 // delay counts: no coordinated omission.
+import type { InvocationFigures } from '@isawatt/common';
 import * as hdr from 'hdr-histogram-js';
-import type { InvocationFigures } from '../telemetry/snapshot.js';
 
 export type InvocationResult = 'completed' | 'error' | 'timeout' | 'dropped';
 
-export interface WindowFigures extends InvocationFigures {
+export interface WindowFigures extends InvocationFigures<number> {
   readonly windowMs: number;
   readonly latencyMeanMs: number;
   readonly latencyMaxMs: number;

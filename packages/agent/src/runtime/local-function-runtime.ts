@@ -4,9 +4,8 @@
 // functions whose CPUs and load are unchanged keep their workers (same PIDs).
 import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { errorMessage, type Logger } from '@isawatt/common';
+import { errorMessage, type InvocationFigures, type Logger } from '@isawatt/common';
 import type { ActivityTarget } from '../counters/activity-source.js';
-import type { InvocationFigures } from '../telemetry/snapshot.js';
 import { loadCatalogue, type Catalogue, type RunAs } from './catalogue.js';
 import { killPid } from './cgroup-fs.js';
 import { NotEnoughCoresError, planCpus } from './cpu-allocator.js';
@@ -36,12 +35,12 @@ export interface LocalRuntimeOptions {
   readonly log: Logger;
   /** Repository root holding functions/_harness (default: functionsDir/..). */
   readonly repoRoot?: string;
-  readonly cgroupRoot?: string;
+  readonly cgroupRoot: string;
   /** The agent's cgroup subtree name (one per agent on a shared machine). */
   readonly cgroupSubtree?: string;
   readonly pinningMode?: PinningMode | 'auto';
-  readonly sysfsRoot?: string;
-  readonly procRoot?: string;
+  readonly sysfsRoot: string;
+  readonly procRoot: string;
   /** CPUs never given to functions. */
   readonly reservedCpus?: readonly number[];
   /** Identity of workers: user name, "uid[:gid]", or "self" (default: nobody when root). */
@@ -148,12 +147,12 @@ export class LocalFunctionRuntime implements FunctionRuntime {
     const runAs = resolveRunAs(opts.runAs);
     const cat = await loadCatalogue({ functionsDir, toolchain, ...(runAs !== undefined ? { runAs } : {}) });
     for (const p of cat.problems) log.warn({ file: p.file, issues: p.issues }, 'broken function manifest, function not runnable');
-    const topology = opts.topology ?? (await readCpuTopology(opts.sysfsRoot ?? '/sys'));
+    const topology = opts.topology ?? (await readCpuTopology(opts.sysfsRoot));
     const pin = await detectPinning({
-      cgroupRoot: opts.cgroupRoot ?? '/sys/fs/cgroup',
+      cgroupRoot: opts.cgroupRoot,
       subtree: opts.cgroupSubtree ?? 'isawatt',
       mode: opts.pinningMode ?? 'auto',
-      ...(opts.procRoot !== undefined ? { procRoot: opts.procRoot } : {}),
+      procRoot: opts.procRoot,
       kill: killPid,
       ...(opts.emulatedCpus !== undefined ? { bandwidth: true, cpuMap: (c: number) => opts.emulatedCpus?.realCpus(c) ?? [c] } : {}),
     });
@@ -214,9 +213,9 @@ export class LocalFunctionRuntime implements FunctionRuntime {
     return [...this.running.entries()].map(([name, r]) => this.pin.activityTarget(name, r.cpus));
   }
 
-  takeInvocationFigures(): ReadonlyMap<string, InvocationFigures> {
+  takeInvocationFigures(): ReadonlyMap<string, InvocationFigures<number>> {
     const now = performance.now();
-    const out = new Map<string, InvocationFigures>();
+    const out = new Map<string, InvocationFigures<number>>();
     for (const [name, r] of this.running) {
       out.set(name, r.pool.tickWindow.figures(now));
       r.pool.tickWindow.reset(now);

@@ -72,7 +72,7 @@ export interface PinningOptions {
    */
   readonly v2Base?: string;
   /** /proc root for /proc/self/cgroup (default /proc). */
-  readonly procRoot?: string;
+  readonly procRoot: string;
   /** Kill function for stale/straggler processes (tests inject a recorder for fake trees). */
   readonly kill: RemoveTreeOptions['kill'];
   /**
@@ -151,7 +151,7 @@ export async function detectPinning(opts: PinningOptions): Promise<Pinning> {
   if (want === 'auto' || want === 'cgroup-v2-cpuset') {
     if (v2Mount === undefined) reasons.push(`cgroup-v2-cpuset: no cgroup2 mount at ${root} or ${join(root, 'unified')}`);
     else {
-      const base = join(v2Mount, opts.v2Base ?? (await ownV2Cgroup(opts.procRoot ?? '/proc')) ?? '');
+      const base = join(v2Mount, opts.v2Base ?? (await ownV2Cgroup(opts.procRoot)) ?? '');
       const ctrls = ((await readText(join(base, 'cgroup.controllers'))) ?? '').trim().split(/\s+/).filter(Boolean);
       if (ctrls.includes('cpuset') && !(await writable(base))) reasons.push(`cgroup-v2-cpuset: ${base} is not writable by this user`);
       else if (!ctrls.includes('cpuset')) reasons.push(`cgroup-v2-cpuset: ${join(base, 'cgroup.controllers')} does not offer cpuset (needs systemd Delegate=yes and cpuset not bound to v1)`);

@@ -5,7 +5,7 @@ import { SensorUnavailableError } from '@isawatt/common';
 import { join } from 'node:path';
 import { ChannelMeter, type Channel, type ChannelMeterOptions, type Discovery } from './channel-meter.js';
 import { inputChannels, orderBySocket, scanHwmon } from './hwmon-scan.js';
-import { parseU64, readTrimmed, SensorFileError } from './sysfs-file.js';
+import { parseU64, readTrimmed, SensorFileError } from '../hostfs/sysfs-file.js';
 
 export const ALTRA_CHIP_NAME = 'altra_hwmon';
 export const ALTRA_PERMISSION_HINT =
@@ -14,7 +14,7 @@ export const ALTRA_PERMISSION_HINT =
 export class AltraHwmonMeter extends ChannelMeter {
   readonly kind = 'altra-hwmon';
 
-  constructor(opts: ChannelMeterOptions = {}) {
+  constructor(opts: ChannelMeterOptions) {
     super(opts);
   }
 

@@ -3,11 +3,11 @@
 // per-tick energy per domain. One bad channel is skipped with a warning naming its file; the others
 // keep working, and the bad one re-baselines once it reads again.
 import { powerW, SensorUnavailableError } from '@isawatt/common';
-import type { Quality } from '../telemetry/quality.js';
+import type { Quality } from '@isawatt/common';
 import { counterDeltaUj, trapezoidEnergyUj } from './energy-delta.js';
 import { emulatedProfileOf } from './emulated-marker.js';
 import type { DomainSample, EnergyDomainInfo, EnergyMeter, MeterSample } from './energy-meter.js';
-import { readTextFile, readU64, SensorFileError, type TextFileReader } from './sysfs-file.js';
+import { readTextFile, readU64, SensorFileError, type TextFileReader } from '../hostfs/sysfs-file.js';
 
 /** A cumulative energy counter in µJ (info.path), wrapping after info.maxEnergyUj. */
 export interface CounterChannel {
@@ -34,7 +34,7 @@ export interface Discovery {
 
 export interface ChannelMeterOptions {
   /** Root of sysfs (default "/sys"). */
-  readonly sysfsRoot?: string;
+  readonly sysfsRoot: string;
   /** File reader; tests inject errno failures root cannot produce. */
   readonly readFile?: TextFileReader;
 }
@@ -55,8 +55,8 @@ export abstract class ChannelMeter implements EnergyMeter {
   private qualityLabel: Quality = 'measured';
   private emulatedProfile: string | undefined;
 
-  constructor(opts: ChannelMeterOptions = {}) {
-    this.sysfsRoot = opts.sysfsRoot ?? '/sys';
+  constructor(opts: ChannelMeterOptions) {
+    this.sysfsRoot = opts.sysfsRoot;
     this.read = opts.readFile ?? readTextFile;
   }
 

@@ -3,7 +3,7 @@
 // reported with inHostTotal=false). The monitor sees one meter; a failing secondary never takes
 // the primary down.
 import { errorMessage } from '@isawatt/common';
-import { weakerQuality, type Quality } from '../telemetry/quality.js';
+import { weakerQuality, type Quality } from '@isawatt/common';
 import type { EnergyDomainInfo, EnergyMeter, MeterSample } from './energy-meter.js';
 
 export class CompositeMeter implements EnergyMeter {

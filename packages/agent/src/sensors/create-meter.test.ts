@@ -2,12 +2,12 @@ import { silentLogger } from '@isawatt/common';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createMeter, DEFAULT_METERS } from './create-meter.js';
-import { fixture } from './fixture-tree.test-support.js';
+import { fixture } from '../hostfs/fixture-tree.test-support.js';
 
 const log = silentLogger();
 
 test('Xeon: RAPL is chosen, later kinds not tried', async () => {
-  const { meter, sources } = await createMeter(DEFAULT_METERS, { sysfsRoot: fixture('xeon-2s') }, log);
+  const { meter, sources } = await createMeter(DEFAULT_METERS, { sysfsRoot: fixture('xeon-2s'), procfsRoot: '/proc' }, log);
   assert.equal(meter.kind, 'rapl');
   assert.deepEqual(sources[0], {
     kind: 'rapl',
@@ -22,7 +22,7 @@ test('Xeon: RAPL is chosen, later kinds not tried', async () => {
 });
 
 test('Altra with altra_hwmon: xgene is the host figure, per-core energy joins it outside the total', async () => {
-  const { meter, sources } = await createMeter(DEFAULT_METERS, { sysfsRoot: fixture('altra-hwmon') }, log);
+  const { meter, sources } = await createMeter(DEFAULT_METERS, { sysfsRoot: fixture('altra-hwmon'), procfsRoot: '/proc' }, log);
   assert.equal(meter.kind, 'xgene-hwmon');
   const d = meter.domains();
   assert.equal(d.length, 2 + 128);
@@ -41,7 +41,7 @@ test('Altra with altra_hwmon: xgene is the host figure, per-core energy joins it
 });
 
 test('no sensor at all: the estimated meter, labelled estimated', async () => {
-  const { meter, sources } = await createMeter(DEFAULT_METERS, { sysfsRoot: fixture('broken-cppc-frozen'), procfsRoot: '/proc', cpuModel: 'Intel(R) Xeon(R) Gold 6130 CPU @ 2.10GHz' }, log);
+  const { meter, sources } = await createMeter(DEFAULT_METERS, { sysfsRoot: fixture('broken-cppc-frozen'), cpuModel: 'Intel(R) Xeon(R) Gold 6130 CPU @ 2.10GHz', procfsRoot: '/proc' }, log);
   assert.equal(meter.kind, 'estimated');
   assert.equal(meter.quality, 'estimated');
   assert.equal(sources.at(-1)?.quality, 'estimated');
@@ -49,7 +49,7 @@ test('no sensor at all: the estimated meter, labelled estimated', async () => {
 });
 
 test('nothing works: one AggregateError listing every reason', async () => {
-  await assert.rejects(createMeter(['rapl', 'xgene-hwmon'], { sysfsRoot: fixture('broken-cppc-frozen') }, log), (err: AggregateError) => {
+  await assert.rejects(createMeter(['rapl', 'xgene-hwmon'], { sysfsRoot: fixture('broken-cppc-frozen'), procfsRoot: '/proc' }, log), (err: AggregateError) => {
     assert.match(err.message, /no energy source works \(tried rapl, xgene-hwmon\)/);
     assert.equal(err.errors.length, 2);
     return true;

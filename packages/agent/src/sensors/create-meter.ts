@@ -2,9 +2,8 @@
 // order, logs every failure with its reason, and uses the first that initialises. On Altra the
 // altra_hwmon per-core counters join xgene as overlapping domains. Returns, for Hello and `probe`,
 // one record per source tried: used, available, or skipped and why.
-import { errorMessage, type Logger } from '@isawatt/common';
+import { errorMessage, type EnergySource, type Logger, type Quality } from '@isawatt/common';
 import { dirname } from 'node:path';
-import type { Quality } from '../telemetry/quality.js';
 import { AltraHwmonMeter } from './altra-hwmon-meter.js';
 import { CompositeMeter } from './composite-meter.js';
 import type { EnergyMeter } from './energy-meter.js';
@@ -12,7 +11,7 @@ import { EstimatedMeter } from './estimated-meter.js';
 import { HwmonMeter } from './hwmon-meter.js';
 import { PerfPowerMeter } from './perf-power-meter.js';
 import { RaplPowercapMeter } from './rapl-powercap-meter.js';
-import type { TextFileReader } from './sysfs-file.js';
+import type { TextFileReader } from '../hostfs/sysfs-file.js';
 import { XgeneHwmonMeter } from './xgene-hwmon-meter.js';
 
 export const METER_KINDS = ['rapl', 'perf-power', 'xgene-hwmon', 'altra-hwmon', 'hwmon', 'estimated'] as const;
@@ -20,21 +19,12 @@ export type MeterKind = (typeof METER_KINDS)[number];
 export const DEFAULT_METERS: readonly MeterKind[] = METER_KINDS;
 
 /** One energy source found or tried at start-up; mirrors proto isawatt.v1.EnergySourceInfo (Hello). */
-export interface EnergySourceRecord {
-  /** "rapl", "perf-power", "xgene-hwmon", "altra-hwmon", "hwmon", "estimated", "emulated". */
-  readonly kind: string;
-  readonly path: string;
-  readonly quality: Quality;
-  readonly domains: readonly string[];
-  /** True for the source(s) the host figure comes from (and its overlapping companions). */
-  readonly primary: boolean;
-  /** Why it is used, or why it was skipped. */
-  readonly detail: string;
-}
+/** An energy source found or tried at start-up; its quality is always known on the agent. */
+export type EnergySourceRecord = EnergySource<Quality>;
 
 export interface CreateMeterOptions {
-  readonly sysfsRoot?: string;
-  readonly procfsRoot?: string;
+  readonly sysfsRoot: string;
+  readonly procfsRoot: string;
   /** For the estimated meter's profile. */
   readonly cpuModel?: string;
   readonly sockets?: number;
@@ -67,7 +57,7 @@ export function isMeterKind(s: string): s is MeterKind {
 
 /** Builds one meter of a kind (not initialised). */
 export function buildMeter(kind: MeterKind, opts: CreateMeterOptions): EnergyMeter {
-  const base = { sysfsRoot: opts.sysfsRoot ?? '/sys', ...(opts.readFile ? { readFile: opts.readFile } : {}) };
+  const base = { sysfsRoot: opts.sysfsRoot, ...(opts.readFile ? { readFile: opts.readFile } : {}) };
   switch (kind) {
     case 'rapl':
       return new RaplPowercapMeter(base);
@@ -81,7 +71,7 @@ export function buildMeter(kind: MeterKind, opts: CreateMeterOptions): EnergyMet
       return new HwmonMeter({ ...base, ...(opts.hwmonChips ? { chips: opts.hwmonChips } : {}) });
     case 'estimated':
       return new EstimatedMeter({
-        procfsRoot: opts.procfsRoot ?? '/proc',
+        procfsRoot: opts.procfsRoot,
         ...(opts.cpuModel !== undefined ? { cpuModel: opts.cpuModel } : {}),
         ...(opts.sockets !== undefined ? { sockets: opts.sockets } : {}),
         ...(opts.logicalCpus !== undefined ? { logicalCpus: opts.logicalCpus } : {}),

@@ -2,7 +2,7 @@
 // the profile name. Meters that find it label everything 'emulated', so no emulated figure can pass
 // for a measurement.
 import { join } from 'node:path';
-import { readOptionalTrimmed } from './sysfs-file.js';
+import { readOptionalTrimmed } from '../hostfs/sysfs-file.js';
 
 export const EMULATED_MARKER = 'isawatt-emulated';
 

@@ -1,7 +1,7 @@
 // Contract of every host energy source (RAPL powercap, perf power PMU, xgene-hwmon, altra_hwmon,
 // generic hwmon, estimated). One meter instance owns its sysfs files; the monitor calls `sample`
 // once per tick from one async context (no concurrent calls).
-import type { Quality } from '../telemetry/quality.js';
+import type { Quality } from '@isawatt/common';
 
 /** One energy domain a meter provides. */
 export interface EnergyDomainInfo {

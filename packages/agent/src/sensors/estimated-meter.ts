@@ -3,13 +3,13 @@
 // Quality is always "estimated" (or "emulated" on an emulated tree); nothing here is a measurement.
 import { energyUjOf, powerW } from '@isawatt/common';
 import { cpus } from 'node:os';
-import { readProcStat, utilization, type CpuTimes } from '../telemetry/proc-stat.js';
-import type { Quality } from '../telemetry/quality.js';
+import { readProcStat, utilization, type CpuTimes } from '../hostfs/proc-stat.js';
+import type { Quality } from '@isawatt/common';
 import type { EnergyDomainInfo, EnergyMeter, MeterSample } from './energy-meter.js';
 import { estimatedPowerW, findPowerProfile, type PowerProfile } from './power-profiles.js';
 
 export interface EstimatedMeterOptions {
-  readonly procfsRoot?: string;
+  readonly procfsRoot: string;
   /** CPU model string used to pick the profile (default: the first CPU's model from node:os). */
   readonly cpuModel?: string;
   readonly sockets?: number;
@@ -34,8 +34,8 @@ export class EstimatedMeter implements EnergyMeter {
   private prevTimes: CpuTimes | undefined;
   private lastMs: number | undefined;
 
-  constructor(opts: EstimatedMeterOptions = {}) {
-    this.procfsRoot = opts.procfsRoot ?? '/proc';
+  constructor(opts: EstimatedMeterOptions) {
+    this.procfsRoot = opts.procfsRoot;
     this.profile = opts.profile ?? findPowerProfile(opts.cpuModel ?? cpus()[0]?.model);
     this.sockets = Math.max(1, opts.sockets ?? 1);
     this.logicalCpus = Math.max(1, opts.logicalCpus ?? cpus().length);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { ALTRA_CHIP_NAME } from './altra-hwmon-meter.js';
 import { ChannelMeter, type Channel, type ChannelMeterOptions, type Discovery } from './channel-meter.js';
 import { inputChannels, scanHwmon } from './hwmon-scan.js';
-import { parseU64, readTrimmed, SensorFileError } from './sysfs-file.js';
+import { parseU64, readTrimmed, SensorFileError } from '../hostfs/sysfs-file.js';
 import { XGENE_CHIP_NAME } from './xgene-hwmon-meter.js';
 
 export interface HwmonMeterOptions extends ChannelMeterOptions {
@@ -25,7 +25,7 @@ export class HwmonMeter extends ChannelMeter {
   readonly kind = 'hwmon';
   private readonly chipFilter: readonly string[] | undefined;
 
-  constructor(opts: HwmonMeterOptions = {}) {
+  constructor(opts: HwmonMeterOptions) {
     super(opts);
     this.chipFilter = opts.chips;
   }

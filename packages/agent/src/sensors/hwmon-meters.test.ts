@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AltraHwmonMeter } from './altra-hwmon-meter.js';
 import { EstimatedMeter } from './estimated-meter.js';
-import { copyFixture, fixture } from './fixture-tree.test-support.js';
+import { copyFixture, fixture } from '../hostfs/fixture-tree.test-support.js';
 import { HwmonMeter, hwmonZoneName } from './hwmon-meter.js';
 import { estimatedPowerW, findPowerProfile } from './power-profiles.js';
 
@@ -47,7 +47,7 @@ test('estimated meter: profile power from utilisation, labelled estimated', asyn
   assert.equal(profile.id, 'xeon-gold-6130');
   // 2 sockets × 31.25 W idle + 32 busy CPUs × 5.859375 W = 250 W.
   assert.equal(estimatedPowerW(profile, 2, 32), 250);
-  const m = new EstimatedMeter({ profile, sockets: 2, logicalCpus: 64, utilization: () => Promise.resolve(0.5) });
+  const m = new EstimatedMeter({ procfsRoot: '/proc', profile, sockets: 2, logicalCpus: 64, utilization: () => Promise.resolve(0.5) });
   await m.init();
   assert.equal(m.quality, 'estimated');
   await m.sample(0);

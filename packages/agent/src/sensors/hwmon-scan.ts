@@ -2,7 +2,7 @@
 // chips are always found by their `name` file and their channels by `*_label` files.
 import { readdir, realpath } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { readOptionalTrimmed, readTrimmed, SensorFileError, type TextFileReader } from './sysfs-file.js';
+import { readOptionalTrimmed, readTrimmed, SensorFileError, type TextFileReader } from '../hostfs/sysfs-file.js';
 
 export interface HwmonChip {
   /** "hwmon3". */

@@ -4,7 +4,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fixture } from './fixture-tree.test-support.js';
+import { fixture } from '../hostfs/fixture-tree.test-support.js';
 import { parsePerfIntervalLine, PerfPowerMeter, readPowerPmu } from './perf-power-meter.js';
 
 test('power PMU description from sysfs: events, scale 2^-32 J, cpumask', async () => {
@@ -18,7 +18,7 @@ test('power PMU description from sysfs: events, scale 2^-32 J, cpumask', async (
       ['energy-ram', 3, 2 ** -32, 'Joules'],
     ],
   );
-  // energy-sources.md §7.2: 365072220160 counts × 2^-32 J = 85.0 J.
+  // docs/reference-readings.md, "perf power PMU": 365072220160 counts × 2^-32 J = 85.0 J.
   assert.equal(365072220160 * (pmu.events[0]?.scale ?? 0), 85);
 });
 

@@ -10,10 +10,10 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseCpuList } from '../hardware/cpu-list.js';
-import type { Quality } from '../telemetry/quality.js';
+import type { Quality } from '@isawatt/common';
 import { emulatedProfileOf } from './emulated-marker.js';
 import type { DomainSample, EnergyDomainInfo, EnergyMeter, MeterSample } from './energy-meter.js';
-import { readOptionalTrimmed, readTextFile, readTrimmed, SensorFileError, type TextFileReader } from './sysfs-file.js';
+import { readOptionalTrimmed, readTextFile, readTrimmed, SensorFileError, type TextFileReader } from '../hostfs/sysfs-file.js';
 
 export const PERF_PERMISSION_HINT = 'opening the power PMU needs root, CAP_PERFMON (Linux ≥ 5.8) or kernel.perf_event_paranoid ≤ 0';
 
@@ -107,7 +107,7 @@ export function parsePerfIntervalLine(line: string): PerfIntervalReading | undef
 }
 
 export interface PerfPowerMeterOptions {
-  readonly sysfsRoot?: string;
+  readonly sysfsRoot: string;
   readonly readFile?: TextFileReader;
   /** perf binary (default "perf" on PATH). */
   readonly perfPath?: string;
@@ -129,9 +129,9 @@ export class PerfPowerMeter implements EnergyMeter {
   private failure: string | undefined;
   private lastMs: number | undefined;
 
-  constructor(opts: PerfPowerMeterOptions = {}) {
+  constructor(opts: PerfPowerMeterOptions) {
     this.opts = {
-      sysfsRoot: opts.sysfsRoot ?? '/sys',
+      sysfsRoot: opts.sysfsRoot,
       readFile: opts.readFile ?? readTextFile,
       perfPath: opts.perfPath ?? 'perf',
       perfIntervalMs: Math.max(10, opts.perfIntervalMs ?? 100),

@@ -2,7 +2,7 @@
 // machines). A profile is idle watts per socket plus watts per busy core. These are not
 // measurements: they follow one documented rule from the vendor TDP — idle = 25 % of TDP, and the
 // remaining 75 % spread evenly over the cores at full load — except where an observed idle figure
-// exists (Altra Max: xgene CPU + IO power at idle, energy-sources.md §2.4). Every figure the
+// exists (Altra Max: xgene CPU + IO power at idle, docs/reference-readings.md). Every figure the
 // estimated meter produces is labelled "estimated".
 
 export interface PowerProfile {
@@ -30,7 +30,7 @@ export const POWER_PROFILES: readonly PowerProfile[] = [
     match: /Altra.*Max|M128/i,
     idleWPerSocket: 48.2,
     activeWPerCore: (250 - 48.2) / 128,
-    basis: 'idle = observed xgene CPU 16.28 W + IO 31.90 W (energy-sources.md §2.4), TDP 250 W (Altra Max M128-30) over 128 cores',
+    basis: 'idle = observed xgene CPU 16.28 W + IO 31.90 W (docs/reference-readings.md), TDP 250 W (Altra Max M128-30) over 128 cores',
   },
   profileFromTdp('altra', /Altra|Neoverse-N1/i, 250, 80, 'Ampere Altra Q80-33: TDP 250 W, 80 cores'),
 ];

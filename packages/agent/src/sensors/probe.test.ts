@@ -1,7 +1,7 @@
 import { silentLogger } from '@isawatt/common';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { copyFixture, fixture } from './fixture-tree.test-support.js';
+import { copyFixture, fixture } from '../hostfs/fixture-tree.test-support.js';
 import { runProbe, type ProbeOptions, type ProbeReport } from './probe.js';
 
 const NO_PERF = ['rapl', 'xgene-hwmon', 'altra-hwmon', 'hwmon', 'estimated'] as const;

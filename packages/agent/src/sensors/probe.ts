@@ -7,11 +7,11 @@ import { readFile } from 'node:fs/promises';
 import { CppcReader } from '../frequency/cppc-reader.js';
 import { CpufreqReader } from '../frequency/cpufreq-reader.js';
 import type { FrequencyReader, FrequencySample } from '../frequency/frequency-reader.js';
-import type { Quality } from '../telemetry/quality.js';
+import type { Quality } from '@isawatt/common';
 import { createMeter, DEFAULT_METERS, type MeterKind } from './create-meter.js';
 import { emulatedProfileOf } from './emulated-marker.js';
 import type { EnergyMeter, MeterSample } from './energy-meter.js';
-import { parseU64, type TextFileReader } from './sysfs-file.js';
+import { parseU64, type TextFileReader } from '../hostfs/sysfs-file.js';
 
 export interface ProbeOptions {
   readonly sysfsRoot: string;

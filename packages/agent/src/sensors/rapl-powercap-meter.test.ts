@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
-import { copyFixture, fixture } from './fixture-tree.test-support.js';
+import { copyFixture, fixture } from '../hostfs/fixture-tree.test-support.js';
 import { parseRaplZoneName, RaplPowercapMeter } from './rapl-powercap-meter.js';
 
 const PKG0 = 'class/powercap/intel-rapl:0/energy_uj';

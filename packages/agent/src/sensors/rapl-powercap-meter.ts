@@ -7,7 +7,7 @@ import { SensorUnavailableError } from '@isawatt/common';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ChannelMeter, type Channel, type ChannelMeterOptions, type Discovery } from './channel-meter.js';
-import { parseU64, readTrimmed, SensorFileError } from './sysfs-file.js';
+import { parseU64, readTrimmed, SensorFileError } from '../hostfs/sysfs-file.js';
 
 export const RAPL_PERMISSION_HINT =
   'energy_uj is root-only since Linux 5.10 (PLATYPUS, CVE-2020-8694): run the agent as root, or give its group read access at boot ' +
@@ -54,7 +54,7 @@ export function raplDomainOf(name: string, parentName: string | undefined): { do
 export class RaplPowercapMeter extends ChannelMeter {
   readonly kind = 'rapl';
 
-  constructor(opts: ChannelMeterOptions = {}) {
+  constructor(opts: ChannelMeterOptions) {
     super(opts);
   }
 

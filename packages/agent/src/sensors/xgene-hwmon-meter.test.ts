@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { copyFixture, fixture } from './fixture-tree.test-support.js';
+import { copyFixture, fixture } from '../hostfs/fixture-tree.test-support.js';
 import { XgeneHwmonMeter } from './xgene-hwmon-meter.js';
 
 test('Altra Max 1S: CPU and IO power found by name and labels', async () => {

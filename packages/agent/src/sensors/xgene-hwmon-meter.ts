@@ -5,7 +5,7 @@ import { SensorUnavailableError } from '@isawatt/common';
 import { join } from 'node:path';
 import { ChannelMeter, type Channel, type ChannelMeterOptions, type Discovery } from './channel-meter.js';
 import { inputChannels, orderBySocket, scanHwmon } from './hwmon-scan.js';
-import { parseU64, readTrimmed, SensorFileError } from './sysfs-file.js';
+import { parseU64, readTrimmed, SensorFileError } from '../hostfs/sysfs-file.js';
 
 export const XGENE_CHIP_NAME = 'apm_xgene';
 export const XGENE_PERMISSION_HINT =
@@ -18,7 +18,7 @@ const FIXED: Readonly<Record<string, 'cpu' | 'io'>> = { power1: 'cpu', power2: '
 export class XgeneHwmonMeter extends ChannelMeter {
   readonly kind = 'xgene-hwmon';
 
-  constructor(opts: ChannelMeterOptions = {}) {
+  constructor(opts: ChannelMeterOptions) {
     super(opts);
   }
 

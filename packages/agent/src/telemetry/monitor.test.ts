@@ -161,18 +161,18 @@ test('functions: placements, attribution and invocation figures are merged by na
   assert.equal(s.attribution, 'cputime-share');
   assert.equal(s.assignmentVersion, 7n);
   assert.equal(s.idleEnergyUj + s.functions.reduce((a, f) => a + f.dynamicEnergyUj, 0n), s.hostEnergyUj);
-  const jwt = s.functions.find((f) => f.name === 'jwt-node');
+  const jwt = s.functions.find((f) => f.function === 'jwt-node');
   assert.equal(jwt?.cores, 2);
   assert.equal(jwt?.powerW, 20);
   assert.equal(jwt?.quality, 'modelled');
   assert.equal(jwt?.invocations?.completed, 40);
-  const zip = s.functions.find((f) => f.name === 'zip-py');
+  const zip = s.functions.find((f) => f.function === 'zip-py');
   assert.equal(zip?.totalEnergyUj, 0n);
   assert.equal(zip?.quality, 'measured');
   assert.equal(zip?.invocations, undefined);
   clock.advance(1000);
   const s2 = await m.tick();
-  assert.equal(s2.functions.find((f) => f.name === 'jwt-node')?.invocations, undefined, 'figures are taken once');
+  assert.equal(s2.functions.find((f) => f.function === 'jwt-node')?.invocations, undefined, 'figures are taken once');
 });
 
 test('run() ticks on its own and stops when aborted', async (t) => {

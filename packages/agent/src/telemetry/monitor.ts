@@ -5,7 +5,7 @@
 //
 // Without a meter the host energy is 0 µJ with quality "estimated" and source "none": honest about
 // knowing nothing, never a made-up figure.
-import type { Logger, Service } from '@isawatt/common';
+import { deepFreeze, delay, type Logger, type Quality, type Service } from '@isawatt/common';
 import { EventEmitter } from 'node:events';
 import type { AttributionResult, Attributor } from '../attribution/attributor.js';
 import type { ActivitySample, ActivitySource } from '../counters/activity-source.js';
@@ -13,9 +13,7 @@ import type { FrequencyReader, FrequencySample } from '../frequency/frequency-re
 import type { FunctionRuntime } from '../runtime/function-runtime.js';
 import type { EnergyMeter, MeterSample } from '../sensors/energy-meter.js';
 import { systemClock, type Clock } from './clock.js';
-import { delay } from './delay.js';
-import { readProcStat, utilizationBetween, type ProcStat } from './proc-stat.js';
-import type { Quality } from './quality.js';
+import { readProcStat, utilizationBetween, type ProcStat } from '../hostfs/proc-stat.js';
 import type { DomainFigure, FunctionFigure, InvocationFigures, TelemetrySource, TickSnapshot } from './snapshot.js';
 
 /** CPU time (µs, user + system, cumulative) and resident memory (bytes) of the agent process. */
@@ -50,14 +48,6 @@ export interface MonitorOptions {
   readonly functionCpus?: readonly number[];
   readonly clock?: Clock;
   readonly processFigures?: ProcessFigures;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
 }
 
 function powerOf(energyUj: bigint, intervalMs: number): number {
@@ -309,7 +299,7 @@ export class TelemetryMonitor extends EventEmitter<{ snapshot: [TickSnapshot] }>
       const total = a?.totalEnergyUj ?? 0n;
       const inv = invocations.get(name);
       return {
-        name,
+        function: name,
         dynamicEnergyUj: a?.dynamicEnergyUj ?? 0n,
         totalEnergyUj: total,
         powerW: powerOf(total, intervalMs),

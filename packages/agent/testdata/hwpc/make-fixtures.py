@@ -2,7 +2,7 @@
 """Writes the hwpc-sensor fixtures of this directory (run: /usr/bin/python3 make-fixtures.py).
 
 Tick 0 of target "all" and of /fnpool.slice/fn-resize-7f3c.scope is the report of
-shared/reference/energy-sources.md section 7.5 verbatim (hwpc-sensor 1.7.0 socket output, 1000 ms,
+docs/reference-readings.md ("hwpc-sensor reports") verbatim (hwpc-sensor 1.7.0 socket output, 1000 ms,
 2 sockets, 2 CPUs shown per socket). Ticks 1-3 vary the counts; RAPL values are whole joules in
 2^-32 J units (85 J = 365072220160). jwt tick 1 is multiplexed (time_running = time_enabled / 2).
 The <= 1.6.0 variants carry the same per-tick counts with cumulative time_enabled/time_running,

@@ -1,7 +1,7 @@
 // Writes the fake sysfs fixtures packages/agent/testdata/sys-<name>/ (checked in; rerun after a
 // change: `node packages/agent/testdata/sys-generator/generate.mjs`). Layout mirrors /sys: real
 // directories under devices/, symlinks under class/ and bus/ as the kernel makes them. Values come
-// from energy-sources.md §7 (observed where it says so, illustrative otherwise); see ../README.md.
+// from docs/reference-readings.md (observed where it says so, illustrative otherwise); see ../README.md.
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';

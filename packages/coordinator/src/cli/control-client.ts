@@ -1,4 +1,4 @@
-// A small client of the coordinator's Control API for CLI commands (and H7's deploy): address and
+// A small client of the coordinator's Control API for CLI commands: address and
 // TLS files from flags/environment, a deadline per call, and gRPC failures turned into one-line
 // ControlErrors that carry the CLI exit code (UNAVAILABLE -> 3, NOT_FOUND -> 4,
 // INVALID_ARGUMENT -> 2, the rest -> 1). Commands get plain promises; wire types stay here and
@@ -154,6 +154,16 @@ export class ControlClient {
   deploy(req: wire.DeployRequest): Promise<wire.DeployResponse__Output> {
     // Deploy may roll back after a failed ack: up to two ack waits.
     return this.unary('Deploy', (r, o, cb) => this.client.Deploy(r, o, cb), req, 2 * (req.ack_timeout_ms || 10_000) + this.opts.deadlineMs);
+  }
+
+  /**
+   * How a telemetry stream's error ended it: `cancelled` (we cancelled it), `unavailable` (the
+   * coordinator went away: worth reopening) or `failed`; `details` is gRPC's own text.
+   */
+  streamEnding(err: Error): { readonly kind: 'cancelled' | 'unavailable' | 'failed'; readonly details: string } {
+    if (!isServiceError(err)) return { kind: 'failed', details: err.message };
+    const kind = err.code === grpc.status.CANCELLED ? 'cancelled' : err.code === grpc.status.UNAVAILABLE ? 'unavailable' : 'failed';
+    return { kind, details: err.details || err.message };
   }
 
   /** Runs one profile job; aborting the signal cancels the call (the coordinator then cancels the job). */

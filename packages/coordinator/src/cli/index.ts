@@ -1,8 +1,8 @@
 // `isawatt`: the coordinator daemon and the cluster CLI. Each subcommand lives in commands/ and
-// registers itself through COMMANDS (one line each; H7 adds plan and deploy there). This file
-// holds the CLI's only catch, which maps errors to the exit codes of EXIT (docs/cli.md):
+// registers itself through COMMANDS (one line each). This file holds the CLI's only catch, which
+// maps errors to the exit codes of EXIT with exitCodeOf, as `isawatt-agent` does (docs/cli.md):
 // 0 ok, 1 failure, 2 bad input, 3 coordinator unreachable, 4 not found.
-import { ConfigError, EXIT, ExitError, InternalError, NotFoundError, UnavailableError, ValidationError, errorMessage } from '@isawatt/common';
+import { EXIT, InternalError, errorMessage, exitCodeOf, isExpectedError } from '@isawatt/common';
 import { Command, CommanderError } from 'commander';
 import { COORDINATOR_VERSION } from '../version.js';
 import type { CliContext, CommandRegistrar } from './context.js';
@@ -64,21 +64,9 @@ export async function runCli(argv: readonly string[], io: CliContext['io']): Pro
       return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? EXIT.OK : EXIT.BAD_INPUT;
     }
     const line = (msg: string): void => io.stderr(`isawatt: ${msg}\n`);
-    if (err instanceof ExitError) {
+    if (isExpectedError(err)) {
       line(err.message);
-      return err.exitCode;
-    }
-    if (err instanceof ConfigError || err instanceof ValidationError) {
-      line(err.message);
-      return EXIT.BAD_INPUT;
-    }
-    if (err instanceof NotFoundError) {
-      line(err.message);
-      return EXIT.NOT_FOUND;
-    }
-    if (err instanceof UnavailableError) {
-      line(err.message);
-      return EXIT.UNAVAILABLE;
+      return exitCodeOf(err);
     }
     if (err instanceof InternalError) {
       line(`internal error (please report): ${err.message}`);

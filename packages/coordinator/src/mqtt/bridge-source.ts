@@ -3,13 +3,12 @@
 // be built and tested on its own. Energy counters are bigint µJ; power is number W; times are ms
 // since the Unix epoch.
 
-/** Where a figure comes from (proto Quality, lower-case). */
-export type BridgeQuality = 'measured' | 'modelled' | 'estimated' | 'emulated' | 'unknown';
+import type { ReportedArch, ReportedQuality } from '@isawatt/common';
 
 export interface BridgeHostInfo {
   hostId: string;
   state: 'up' | 'down';
-  arch: 'x86_64' | 'aarch64' | 'unknown';
+  arch: ReportedArch;
   cpuModel: string;
   hostType: string;
   sockets: number;
@@ -27,7 +26,7 @@ export interface BridgeDomainTick {
   socket: number;
   energyUj: bigint;
   powerW: number;
-  quality: BridgeQuality;
+  quality: ReportedQuality;
   source: string;
   inHostTotal: boolean;
 }
@@ -40,7 +39,7 @@ export interface BridgeFunctionTick {
   totalEnergyUj: bigint;
   cpuTimeUs: bigint;
   cores: number;
-  quality: BridgeQuality;
+  quality: ReportedQuality;
 }
 
 /** One telemetry tick of one host, as ingested by the coordinator. */
@@ -52,7 +51,7 @@ export interface BridgeTelemetry {
   intervalMs: number;
   hostPowerW: number;
   hostEnergyUj: bigint;
-  quality: BridgeQuality;
+  quality: ReportedQuality;
   /** Energy source kind ("rapl", "estimated", "emulated", ...). */
   energySource: string;
   cpuUtilization: number;

@@ -7,7 +7,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { silentLogger } from '@isawatt/common';
 import { mqttConfigSchema, type MqttConfigInput } from './config.js';
 import { EmbeddedBroker } from './embedded-broker.js';
-import { FakeBridgeSource } from './fake-bridge-source.js';
+import { FakeBridgeSource } from './fake-bridge-source.test-support.js';
 import { createMqtt } from './create-mqtt.js';
 import type { MqttBridge } from './bridge.js';
 

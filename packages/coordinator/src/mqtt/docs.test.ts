@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { mqttConfigSchema } from './config.js';
-import { FakeBridgeSource } from './fake-bridge-source.js';
+import { FakeBridgeSource } from './fake-bridge-source.test-support.js';
 import { coordinatorStatePayload, functionPowerPayload, hostPowerPayload, hostStatePayload, placementPayload } from './payloads.js';
 
 const doc = readFileSync(new URL('../../../../docs/mqtt.md', import.meta.url), 'utf8');

@@ -4,7 +4,7 @@ import { Registry } from 'prom-client';
 import { silentLogger } from '@isawatt/common';
 import { mqttConfigSchema } from './config.js';
 import { createMqtt } from './create-mqtt.js';
-import { FakeBridgeSource } from './fake-bridge-source.js';
+import { FakeBridgeSource } from './fake-bridge-source.test-support.js';
 import { registerMqttMetrics } from './metrics.js';
 
 test('bridge and PDU figures appear in Prometheus metrics, counters not double-counted', async (t) => {

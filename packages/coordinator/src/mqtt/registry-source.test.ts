@@ -3,11 +3,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { silentLogger } from '@isawatt/common';
 import { HostRegistry } from '../registry/host-registry.js';
-import type { HostHello, TelemetryTick } from '../registry/types.js';
+import type { Hello, TelemetryTick } from '../registry/types.js';
 import type { BridgeEvent } from './bridge-source.js';
 import { RegistryBridgeSource } from './registry-source.js';
 
-const hello = (hostId: string): HostHello => ({
+const hello = (hostId: string): Hello => ({
   hostId,
   arch: 'aarch64',
   cpuModel: 'Ampere(R) Altra(R) Max Processor',

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Topics, topicLevel } from './topics.js';
 import { describeMqttConfig, mqttConfigSchema, redactUrl } from './config.js';
 import { createMqtt } from './create-mqtt.js';
-import { FakeBridgeSource } from './fake-bridge-source.js';
+import { FakeBridgeSource } from './fake-bridge-source.test-support.js';
 import { ConfigError, silentLogger } from '@isawatt/common';
 
 test('names become exactly one topic level and cannot act as wildcards', () => {

@@ -10,7 +10,7 @@ import { toInstance } from './instance.js';
 import { hasNativeMiniZinc, shutdownMiniZinc } from './minizinc-solver.js';
 import type { Plan, PolicyName } from './plan.js';
 import { plan } from './planner.js';
-import { bruteForce, randomInstance, type RandomInstance } from './random-instances.test-util.js';
+import { bruteForce, randomInstance, type RandomInstance } from './random-instances.test-support.js';
 
 const INSTANCES = 300;
 const MINIZINC_SUBSET = 12;

@@ -3,7 +3,9 @@
 // function running; per figure the weakest quality label of the bags that produced it.
 import type { FigureSpread, FunctionSpread } from '../workload/types.js';
 
-export type QualityName = 'measured' | 'modelled' | 'estimated' | 'emulated';
+import type { Quality as QualityName } from '@isawatt/common';
+
+export type { QualityName };
 
 /** One function's figures from one bag on one host. */
 export interface BagSample {

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { silentLogger } from '@isawatt/common';
 import { StateStore } from '../store/state-store.js';
 import { HostRegistry, type AgentChannel } from './host-registry.js';
-import type { Assignment, HostHello, TelemetryTick } from './types.js';
+import type { Assignment, Hello, TelemetryTick } from './types.js';
 
-const hello = (hostId: string, sessionId = 's1'): HostHello => ({
+const hello = (hostId: string, sessionId = 's1'): Hello => ({
   hostId,
   arch: 'x86_64',
   cpuModel: 'test cpu',

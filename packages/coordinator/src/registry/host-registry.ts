@@ -9,7 +9,7 @@ import { EventEmitter } from 'node:events';
 import { NotFoundError, type Logger } from '@isawatt/common';
 import type { StateStore } from '../store/state-store.js';
 import type { RegistryEvents } from './events.js';
-import type { Assignment, AssignmentAck, HostHello, HostState, HostView, PersistedHost, TelemetryTick } from './types.js';
+import type { Assignment, AssignmentAck, Hello, HostState, HostView, PersistedHost, TelemetryTick } from './types.js';
 
 /** The registry's handle on one attached agent stream. */
 export interface AgentChannel {
@@ -109,7 +109,7 @@ export class HostRegistry extends EventEmitter<RegistryEvents> {
    * A Hello arrived on a new stream. Registers or updates the host, replaces an older stream of
    * the same host, and returns what Welcome needs.
    */
-  async attach(hello: HostHello, channel: AgentChannel, peer: string, peerCertCn: string): Promise<AttachResult> {
+  async attach(hello: Hello, channel: AgentChannel, peer: string, peerCertCn: string): Promise<AttachResult> {
     const now = this.now();
     let e = this.hosts.get(hello.hostId);
     if (e === undefined) {

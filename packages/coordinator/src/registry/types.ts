@@ -1,116 +1,19 @@
 // Domain types of the coordinator's host registry. Proto messages are converted to these at the
 // gRPC edge (server/codec.ts) and back for the Control API, so nothing past server/ sees wire
 // types. Energy counters and other 64-bit counters are bigint (µJ, µs, bytes); power is a number
-// in watts; times are milliseconds since the Unix epoch unless the name says otherwise.
+// in watts; times are milliseconds since the Unix epoch unless the name says otherwise. Hello and
+// the telemetry report are the shared domain types of @isawatt/common.
+import type { FunctionEnergy, FunctionPlacement, Hello, InvocationFigures, TelemetryReport } from '@isawatt/common';
 
-export type Arch = 'x86_64' | 'aarch64' | 'unknown';
-
-/** Where a figure comes from (proto Quality, lower-case). */
-export type Quality = 'measured' | 'modelled' | 'estimated' | 'emulated' | 'unknown';
+export type { Arch, FunctionPlacement, Hello, InvocationFigures, ReportedArch, ReportedQuality } from '@isawatt/common';
 
 export type HostState = 'up' | 'down';
 
-export interface EnergySourceInfo {
-  kind: string;
-  path: string;
-  quality: Quality;
-  domains: readonly string[];
-  primary: boolean;
-  detail: string;
-}
-
-export interface CatalogueEntry {
-  name: string;
-  version: string;
-  runtime: string;
-  category: string;
-  runnable: boolean;
-  unavailableReason: string;
-}
-
-/** What an agent says about its host in Hello. */
-export interface HostHello {
-  hostId: string;
-  arch: Arch;
-  cpuModel: string;
-  sockets: number;
-  physicalCores: number;
-  logicalCpus: number;
-  /** Logical CPU ids the agent may give to functions. */
-  functionCpus: readonly number[];
-  hostType: string;
-  energySources: readonly EnergySourceInfo[];
-  counterSource: string;
-  pinning: string;
-  catalogue: readonly CatalogueEntry[];
-  agentVersion: string;
-  sessionId: string;
-  emulated: boolean;
-  emulatedProfile: string;
-  runningAssignmentVersion: bigint;
-  memoryBytes: bigint;
-  /** 0 when unknown. */
-  idlePowerW: number;
-}
-
-export interface InvocationFigures {
-  completed: bigint;
-  errors: bigint;
-  timeouts: bigint;
-  dropped: bigint;
-  latencyP50Ms: number;
-  latencyP95Ms: number;
-  latencyP99Ms: number;
-  achievedRps: number;
-}
-
-export interface DomainTick {
-  domain: string;
-  socket: number;
-  energyUj: bigint;
-  powerW: number;
-  quality: Quality;
-  source: string;
-  inHostTotal: boolean;
-}
-
-export interface FunctionTick {
-  function: string;
-  dynamicEnergyUj: bigint;
-  totalEnergyUj: bigint;
-  /** Mean attributed power (dynamic + idle share) over the tick. */
-  powerW: number;
-  cpuTimeUs: bigint;
-  cores: number;
-  invocations: InvocationFigures;
-  quality: Quality;
-}
+/** One function's figures of one tick; invocation figures are zeros when the agent sent none. */
+export type FunctionTick = FunctionEnergy & { readonly invocations: InvocationFigures };
 
 /** One telemetry tick of one host (proto TelemetryReport). */
-export interface TelemetryTick {
-  seq: bigint;
-  /** End of the tick. */
-  timestampMs: number;
-  intervalMs: number;
-  sessionId: string;
-  /** 0..1 */
-  cpuUtilization: number;
-  cpuUtilizationPerCpu: readonly number[];
-  cpuFrequencyMhz: number;
-  hostEnergyUj: bigint;
-  hostPowerW: number;
-  hostQuality: Quality;
-  energySource: string;
-  domains: readonly DomainTick[];
-  attribution: string;
-  /** -1 when unknown. */
-  modelErrorW: number;
-  idleEnergyUj: bigint;
-  functions: readonly FunctionTick[];
-  assignmentVersion: bigint;
-  agentCpuTimeUs: bigint;
-  agentRssBytes: bigint;
-}
+export type TelemetryTick = Omit<TelemetryReport, 'functions'> & { readonly functions: readonly FunctionTick[] };
 
 export interface FunctionAssignment {
   function: string;
@@ -129,12 +32,6 @@ export interface Assignment {
   issuedAtMs: number;
 }
 
-export interface FunctionPlacement {
-  function: string;
-  cpus: readonly number[];
-  workerPids: readonly number[];
-}
-
 /** The agent's answer to an Assignment. */
 export interface AssignmentAck {
   version: bigint;
@@ -147,7 +44,7 @@ export interface AssignmentAck {
 /** What survives a coordinator restart about one host (store/). */
 export interface PersistedHost {
   hostId: string;
-  hello: HostHello;
+  hello: Hello;
   registeredAtMs: number;
   lastSeenMs: number;
   /** Highest seq stored per agent session (dedupe after reconnects and coordinator restarts). */
@@ -164,7 +61,7 @@ export interface PersistedHost {
 export interface HostView {
   hostId: string;
   state: HostState;
-  hello: HostHello;
+  hello: Hello;
   registeredAtMs: number;
   lastSeenMs: number;
   stateSinceMs: number;

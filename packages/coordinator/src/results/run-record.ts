@@ -2,13 +2,14 @@
 // experiment` (measured on live hosts) and by `isawatt simulate` (simulated), read by `isawatt
 // runs`, `isawatt report` and scripts (`--json`). One shape for both, so that the report, the
 // tables and the comparison of simulated against measured runs treat them alike.
+import type { Quality } from '@isawatt/common';
 
 /**
  * How an energy figure was obtained. `measured`: a real sensor or the PDU; `modelled`: a vendor
  * power model (e.g. RAPL on some parts); `estimated`: CPU utilisation × a power profile;
  * `emulated`: an emulated host's counters; `simulated`: `isawatt simulate`.
  */
-export type EnergyQuality = 'measured' | 'modelled' | 'estimated' | 'emulated' | 'simulated';
+export type EnergyQuality = Quality | 'simulated';
 
 export interface LatencyMs {
   readonly p50: number;

@@ -16,24 +16,24 @@ import {
 } from '@isawatt/common';
 import { HOST_ID_PATTERN } from '../store/state-store.js';
 import type {
-  Arch,
   Assignment,
   AssignmentAck,
   FunctionAssignment,
   FunctionPlacement,
-  HostHello,
+  Hello,
   HostView,
   InvocationFigures,
-  Quality,
+  ReportedArch,
+  ReportedQuality,
   TelemetryTick,
 } from '../registry/types.js';
 
 // ---- enums ----
 
-function qualityOf(q: string): Quality {
+function qualityOf(q: string): ReportedQuality {
   return qualityFromWire(q) ?? 'unknown';
 }
-function archOf(a: string): Arch {
+function archOf(a: string): ReportedArch {
   return archFromWire(a) ?? 'unknown';
 }
 
@@ -65,7 +65,7 @@ class Problems {
 
 // ---- agent -> coordinator ----
 
-export function helloFromWire(h: wire.Hello__Output): HostHello {
+export function helloFromWire(h: wire.Hello__Output): Hello {
   const p = new Problems();
   p.check(HOST_ID_PATTERN.test(h.host_id), `host_id: expected 1-128 characters [A-Za-z0-9._-] starting with a letter or digit, got "${h.host_id}"`);
   const arch = archOf(h.arch);
@@ -203,14 +203,6 @@ export function assignmentToWire(a: Assignment): wire.Assignment {
     version: toWireU64(a.version),
     issued_at_ms: String(a.issuedAtMs),
     functions: a.functions.map((f) => ({ function: f.function, cores: f.cores, rate_rps: f.rateRps, arrival: f.arrival })),
-  };
-}
-
-export function assignmentFromWire(a: wire.Assignment__Output): Assignment {
-  return {
-    version: toBigInt(a.version, 'version'),
-    issuedAtMs: Number(a.issued_at_ms),
-    functions: a.functions.map((f) => ({ function: f.function, cores: f.cores, rateRps: f.rate_rps, arrival: f.arrival })),
   };
 }
 

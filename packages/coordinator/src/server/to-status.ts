@@ -1,4 +1,4 @@
-// The one place where coordinator errors become gRPC statuses (style B6). Handlers call
+// The one place where coordinator errors become gRPC statuses. Handlers call
 // `toStatus(err)` and pass the result to the callback or `call.destroy`. Messages stay one line
 // (the CLI prints them as is); the first line of a multi-line ValidationError is kept with the
 // issues joined by "; ".

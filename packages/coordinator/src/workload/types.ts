@@ -1,8 +1,9 @@
 // Domain types for the placement inputs: hosts, per-host-type models and workloads. The file
 // formats that produce them are documented in docs/file-formats.md.
 
-export type Arch = 'x86_64' | 'aarch64';
-export const ARCHES: readonly Arch[] = ['x86_64', 'aarch64'];
+import type { Arch } from '@isawatt/common';
+
+export { ARCHES, type Arch } from '@isawatt/common';
 
 export type Category = 'crypto' | 'media' | 'scientific' | 'web';
 export const CATEGORIES: readonly Category[] = ['crypto', 'media', 'scientific', 'web'];

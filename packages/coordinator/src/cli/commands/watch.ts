@@ -6,7 +6,6 @@
 import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { Backoff, EXIT, ExitError, type wire } from '@isawatt/common';
-import * as grpc from '@grpc/grpc-js';
 import type { CliContext } from '../context.js';
 import { addConnectionOptions, connectionFromFlags, ControlClient, type ConnectionFlags } from '../control-client.js';
 import { archLabel, percent, qualityLabel, stateLabel, watts } from '../format.js';
@@ -203,9 +202,10 @@ export function registerWatch(program: Command, ctx: CliContext): void {
             else if (!tty) ctx.io.stdout(reportLine(ev, model.pduOf(ev.host_id)));
             if (count !== undefined && model.events >= count) stop();
           });
-          stream.on('error', (err: grpc.ServiceError) => {
-            if (stoppedByUs && err.code === grpc.status.CANCELLED) resolve('stopped');
-            else if (err.code === grpc.status.UNAVAILABLE) resolve({ lost: `coordinator at ${conn.address} unavailable (${err.details || err.message})` });
+          stream.on('error', (err: Error) => {
+            const ending = client.streamEnding(err);
+            if (stoppedByUs && ending.kind === 'cancelled') resolve('stopped');
+            else if (ending.kind === 'unavailable') resolve({ lost: `coordinator at ${conn.address} unavailable (${ending.details})` });
             else reject(client.toError(err, 'WatchTelemetry'));
           });
           stream.on('end', () => resolve(stoppedByUs ? 'stopped' : { lost: `coordinator at ${conn.address} ended the telemetry stream (restarting?)` }));

@@ -1,6 +1,7 @@
 // A BridgeSource driven by hand: tests and bench/mqtt-publish.ts use it to feed the bridge without
 // a registry. `tick()` builds one plausible report per host (labelled emulated) so that payloads
 // have the shape and size of real ones.
+import type { Arch } from '@isawatt/common';
 import type { BridgeEvent, BridgeHostInfo, BridgePlacementHost, BridgeSource, BridgeTelemetry } from './bridge-source.js';
 
 export class FakeBridgeSource implements BridgeSource {
@@ -35,7 +36,7 @@ export class FakeBridgeSource implements BridgeSource {
     for (const l of this.listeners) l(ev);
   }
 
-  addHost(hostId: string, arch: 'x86_64' | 'aarch64' = 'x86_64', nowMs = Date.now()): BridgeHostInfo {
+  addHost(hostId: string, arch: Arch = 'x86_64', nowMs = Date.now()): BridgeHostInfo {
     const host: BridgeHostInfo = {
       hostId,
       state: 'up',
