@@ -46,8 +46,24 @@ export const coordinatorConfigSchema = z
         }
       })
       .default({}),
-    /** Allow plaintext gRPC on a non-loopback address. */
+    /**
+     * Serve unauthenticated callers on `listen` (plaintext, or TLS without client certificates):
+     * anyone who can connect may then attach as any host and run Control. Demo and tests only.
+     */
     insecure: z.boolean().default(false),
+    /**
+     * Unix socket for the local CLI (Control only); who may connect is decided by its file mode and
+     * group, as with containerd and Docker. Default: <stateDir>/control.sock; "off" disables it.
+     */
+    controlSocket: z.string().min(1).optional(),
+    /** File mode of the Control socket, octal ("0660": owner and group may operate). */
+    controlSocketMode: z
+      .string()
+      .regex(/^0?[0-7]{3}$/, 'expected an octal file mode such as "0660"')
+      .refine((m) => (parseInt(m, 8) & 0o007) === 0, 'must not give access to others (last digit 0): every local user could operate the cluster')
+      .default('0660'),
+    /** Group that owns the Control socket (name or numeric gid); absent: the coordinator's group. */
+    controlSocketGroup: z.string().min(1).optional(),
     /** A host silent for this long is marked down, in ms. */
     hostDownAfterMs: z.number().int('expected whole milliseconds').min(100, 'must be at least 100 ms').max(3_600_000).default(5000),
     /** How often telemetry watermarks are written to the state directory, in ms. */
@@ -71,6 +87,15 @@ export const coordinatorConfigSchema = z
         path: ['listen'],
         message: `plaintext gRPC on non-loopback address ${c.listen} refused; configure tls.certFile and tls.keyFile (plus tls.caFile for mutual TLS) or pass --insecure`,
       });
+    } else if (m && c.tls.caFile === undefined && !c.insecure) {
+      // Loopback is no boundary: every local user (function workers included) can connect.
+      ctx.addIssue({
+        code: 'custom',
+        path: ['listen'],
+        message:
+          `${hasCert ? 'TLS without client certificates' : 'plaintext gRPC'} on ${c.listen} would let anyone who can connect attach as any host and operate the cluster; ` +
+          'configure mutual TLS (tls.caFile, tls.certFile, tls.keyFile; `isawatt certs` makes a lab PKI) or pass --insecure (demo and tests only)',
+      });
     }
   });
 
@@ -84,6 +109,7 @@ export const COORDINATOR_ENV: Readonly<Record<string, string>> = {
   ISAWATT_TLS_CERT_FILE: 'tls.certFile',
   ISAWATT_TLS_KEY_FILE: 'tls.keyFile',
   ISAWATT_INSECURE: 'insecure',
+  ISAWATT_CONTROL_SOCKET: 'controlSocket',
   ISAWATT_HOST_DOWN_AFTER_MS: 'hostDownAfterMs',
   ISAWATT_STATE_FLUSH_INTERVAL_MS: 'stateFlushIntervalMs',
   ISAWATT_LOG_LEVEL: 'logLevel',
@@ -118,7 +144,8 @@ export function describeConfig(c: CoordinatorConfig): Record<string, unknown> {
     listen: c.listen,
     stateDir: c.stateDir,
     cluster: c.cluster,
-    transport: c.tls.certFile ? (c.tls.caFile ? 'mtls' : 'tls') : c.insecure ? 'plaintext (insecure)' : 'plaintext (loopback)',
+    transport: transportOf(c),
+    controlSocket: controlSocketPath(c) ?? 'off',
     tls: { caFile: c.tls.caFile, certFile: c.tls.certFile, keyFileSet: c.tls.keyFile !== undefined },
     hostDownAfterMs: c.hostDownAfterMs,
     stateFlushIntervalMs: c.stateFlushIntervalMs,
@@ -128,4 +155,16 @@ export function describeConfig(c: CoordinatorConfig): Record<string, unknown> {
     metricsListen: c.metricsListen,
     mqtt: describeMqttConfig(c.mqtt),
   };
+}
+
+/** How `listen` authenticates callers: mutual TLS, or nobody (--insecure; plaintext or server-only TLS). */
+export function transportOf(c: Pick<CoordinatorConfig, 'tls' | 'insecure'>): 'mtls' | 'tls (insecure)' | 'plaintext (insecure)' {
+  if (c.tls.caFile !== undefined) return 'mtls';
+  return c.tls.certFile !== undefined ? 'tls (insecure)' : 'plaintext (insecure)';
+}
+
+/** The Control socket's path, or undefined when it is off. */
+export function controlSocketPath(c: Pick<CoordinatorConfig, 'controlSocket' | 'stateDir'>): string | undefined {
+  if (c.controlSocket === 'off') return undefined;
+  return c.controlSocket ?? `${c.stateDir.replace(/\/+$/, '')}/control.sock`;
 }

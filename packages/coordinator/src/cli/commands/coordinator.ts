@@ -17,6 +17,9 @@ interface CoordinatorFlags {
   tlsCert?: string;
   tlsKey?: string;
   insecure?: boolean;
+  controlSocket?: string;
+  controlSocketMode?: string;
+  controlSocketGroup?: string;
   hostDownAfterMs?: string;
   stateFlushIntervalMs?: string;
   tickIntervalMs?: string;
@@ -41,6 +44,9 @@ export function flagsToConfig(f: CoordinatorFlags): Record<string, unknown> {
     'tls.certFile': f.tlsCert,
     'tls.keyFile': f.tlsKey,
     insecure: f.insecure,
+    controlSocket: f.controlSocket,
+    controlSocketMode: f.controlSocketMode,
+    controlSocketGroup: f.controlSocketGroup,
     hostDownAfterMs: num(f.hostDownAfterMs),
     stateFlushIntervalMs: num(f.stateFlushIntervalMs),
     tickIntervalMs: num(f.tickIntervalMs),
@@ -61,7 +67,10 @@ export function registerCoordinator(program: Command, ctx: CliContext): void {
     .option('--tls-ca <file>', 'CA of agent client certificates: requires mutual TLS')
     .option('--tls-cert <file>', 'server certificate (turns TLS on)')
     .option('--tls-key <file>', 'server private key')
-    .option('--insecure', 'allow plaintext gRPC on a non-loopback address')
+    .option('--insecure', 'serve unauthenticated callers on --listen (plaintext, or TLS without --tls-ca): demo and tests only')
+    .option('--control-socket <path|off>', 'Unix socket for the local CLI (default <state-dir>/control.sock)')
+    .option('--control-socket-mode <mode>', 'its file mode, octal (default 0660; never open to others)')
+    .option('--control-socket-group <group>', 'its group: members may operate the cluster')
     .option('--host-down-after-ms <ms>', 'mark a host down after this long without a message (default 5000)')
     .option('--state-flush-interval-ms <ms>', 'how often telemetry watermarks are saved (default 1000)')
     .option('--tick-interval-ms <ms>', 'telemetry interval asked of agents (default 0: their own)')
