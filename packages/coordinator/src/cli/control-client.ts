@@ -57,7 +57,7 @@ export interface ConnectionFlags {
 
 export function addConnectionOptions(cmd: Command): Command {
   return cmd
-    .option('--coordinator <host:port|unix:path>', `coordinator Control address: its Unix socket or HOST:PORT (env ISAWATT_COORDINATOR, default unix:$ISAWATT_STATE_DIR/control.sock, else ${DEFAULT_COORDINATOR})`)
+    .option('--coordinator <host:port>', `coordinator Control address: HOST:PORT or unix:PATH of its Control socket (env ISAWATT_COORDINATOR, default unix:$ISAWATT_STATE_DIR/control.sock, else ${DEFAULT_COORDINATOR})`)
     .option('--tls-ca <file>', 'CA certificate to verify the coordinator (turns TLS on; env ISAWATT_TLS_CA_FILE)')
     .option('--tls-cert <file>', 'client certificate for mutual TLS (env ISAWATT_TLS_CERT_FILE)')
     .option('--tls-key <file>', 'client key for mutual TLS (env ISAWATT_TLS_KEY_FILE)')
@@ -68,7 +68,7 @@ export function addConnectionOptions(cmd: Command): Command {
 
 /** Resolves flags and environment into client options; bad values are exit 2. */
 export function connectionFromFlags(flags: ConnectionFlags, env: NodeJS.ProcessEnv = process.env): ControlClientOptions {
-  const address = flags.coordinator ?? env.ISAWATT_COORDINATOR ?? defaultCoordinator(env);
+  const address = flags.coordinator ?? (env.ISAWATT_COORDINATOR || defaultCoordinator(env));
   const tls: TlsFiles = {
     caFile: flags.tlsCa ?? env.ISAWATT_TLS_CA_FILE,
     certFile: flags.tlsCert ?? env.ISAWATT_TLS_CERT_FILE,
