@@ -134,6 +134,7 @@ export class HostRegistry extends EventEmitter<RegistryEvents> {
     }
     await this.flushDirty();
     await this.opts.store?.flush();
+    this.opts.store?.close();
   }
 
   // ---- agent side ----

@@ -2,7 +2,9 @@
 // --state-dir). Config: defaults < --config YAML < ISAWATT_* environment < flags; every problem
 // is listed at once (exit 2). Stops gracefully on SIGTERM/SIGINT (a second signal forces).
 import type { Command } from 'commander';
-import { errorMessage } from '@isawatt/common';
+import { join } from 'node:path';
+import { errorMessage, silentLogger } from '@isawatt/common';
+import { StateStore } from '../../store/state-store.js';
 import { loadCoordinatorConfig } from '../../config.js';
 import { coordinatorLogger, runCoordinator } from '../../main.js';
 import { mqttFlagToConfig } from '../../mqtt/config.js';
@@ -27,6 +29,7 @@ interface CoordinatorFlags {
   logLevel?: string;
   mqtt?: string;
   checkConfig?: boolean;
+  repairState?: boolean;
 }
 
 /** Numeric flags become numbers; anything else is passed on so the schema names the problem. */
@@ -78,11 +81,19 @@ export function registerCoordinator(program: Command, ctx: CliContext): void {
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default info)')
     .option('--mqtt <broker>', 'MQTT bridge: off, embedded or a broker URL (mqtt://host:1883)')
     .option('--check-config', 'validate the configuration, print it and exit')
+    .option('--repair-state', 'move unreadable files of the state directory to <state-dir>/quarantine/, then exit')
     .action(async (flags: CoordinatorFlags) => {
       const { config, warnings } = loadCoordinatorConfig({ file: flags.config, env: ctx.io.env, flags: flagsToConfig(flags) });
       if (flags.checkConfig) {
         for (const w of warnings) ctx.io.stderr(`isawatt: warning: ${w}\n`);
         ctx.io.stdout('config ok\n');
+        return;
+      }
+      if (flags.repairState) {
+        const store = new StateStore(config.stateDir, silentLogger());
+        const moved = await store.repair(config.cluster, join(config.stateDir, 'pdu'));
+        for (const m of moved) ctx.io.stdout(`quarantined ${m.path} -> ${m.movedTo}: ${m.problem}\n`);
+        ctx.io.stdout(moved.length === 0 ? `state directory ${config.stateDir} is readable; nothing moved\n` : `${moved.length} file(s) moved; the coordinator starts without them\n`);
         return;
       }
       const log = coordinatorLogger(config);
