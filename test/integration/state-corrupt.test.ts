@@ -12,21 +12,23 @@ import { StateStore } from '../../packages/coordinator/src/store/state-store.js'
 import { StateFileError } from '../../packages/coordinator/src/store/state-file-error.js';
 import { freePort, runCli } from '../helpers/processes.js';
 
+/** Marks an entry to create as a directory. */
+const DIR = Symbol('directory');
 const GOOD_STATE = JSON.stringify({ kind: 'isawatt.coordinator.state', schemaVersion: 1, cluster: 'isawatt', createdAtMs: 1 });
 
 /** Each case: files to write in a fresh state directory, the path that must be named, and why. */
-const CASES: { name: string; files: Record<string, string | 'dir'>; path: string; problem: RegExp }[] = [
+const CASES: { name: string; files: Record<string, string | typeof DIR>; path: string; problem: RegExp }[] = [
   { name: 'truncated host file', files: { 'state.json': GOOD_STATE, 'hosts/h1.json': '{"kind": "isawatt.coordinator.host", "sch' }, path: 'hosts/h1.json', problem: /not valid JSON/ },
   { name: 'empty host file', files: { 'state.json': GOOD_STATE, 'hosts/h1.json': '' }, path: 'hosts/h1.json', problem: /is empty/ },
   { name: 'host file of the wrong type', files: { 'state.json': GOOD_STATE, 'hosts/h1.json': '[1, 2, 3]' }, path: 'hosts/h1.json', problem: /expected object, received array|kind/ },
   { name: 'bad state.json', files: { 'state.json': '"just a string"' }, path: 'state.json', problem: /expected a JSON object, got string/ },
-  { name: 'directory named like a host file', files: { 'state.json': GOOD_STATE, 'hosts/h1.json': 'dir' }, path: 'hosts/h1.json', problem: /is a directory, expected a regular file/ },
+  { name: 'directory named like a host file', files: { 'state.json': GOOD_STATE, 'hosts/h1.json': DIR }, path: 'hosts/h1.json', problem: /is a directory, expected a regular file/ },
 ];
 
-async function populate(stateDir: string, files: Record<string, string | 'dir'>): Promise<void> {
+async function populate(stateDir: string, files: Record<string, string | typeof DIR>): Promise<void> {
   await mkdir(join(stateDir, 'hosts'), { recursive: true });
   for (const [rel, content] of Object.entries(files)) {
-    if (content === 'dir') await mkdir(join(stateDir, rel), { recursive: true });
+    if (content === DIR) await mkdir(join(stateDir, rel), { recursive: true });
     else await writeFile(join(stateDir, rel), content);
   }
 }

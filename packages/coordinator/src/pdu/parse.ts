@@ -43,7 +43,7 @@ function numberOf(v: unknown): number | undefined {
 
 /** Outlet ids: a non-empty printable string of at most 64 characters, or a whole number. */
 function outletOf(v: unknown): string | undefined {
-  // eslint-disable-next-line no-control-regex
+   
   if (typeof v === 'string' && v.trim() !== '' && v.length <= 64 && !/[\u0000-\u001f\u007f-\u009f]/.test(v)) return v.trim();
   if (typeof v === 'number' && Number.isInteger(v)) return String(v);
   return undefined;
