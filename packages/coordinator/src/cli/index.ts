@@ -6,6 +6,7 @@ import { ConfigError, EXIT, ExitError, InternalError, NotFoundError, Unavailable
 import { Command, CommanderError } from 'commander';
 import { COORDINATOR_VERSION } from '../version.js';
 import type { CliContext, CommandRegistrar } from './context.js';
+import { terminalSafe } from './terminal-text.js';
 import { registerAssign } from './commands/assign.js';
 import { registerCoordinator } from './commands/coordinator.js';
 import { registerHealth } from './commands/health.js';
@@ -40,8 +41,15 @@ export function buildProgram(ctx: CliContext): Command {
 }
 
 /** Parses argv (node-style: node, script, args...) and runs; resolves with the exit code. */
-export async function runCli(argv: readonly string[], io: CliContext['io']): Promise<number> {
+export async function runCli(argv: readonly string[], rawIo: CliContext['io']): Promise<number> {
   let code: number = EXIT.OK;
+  // Text from the wire reaches the terminal only with its control characters made visible.
+  const io: CliContext['io'] = {
+    ...rawIo,
+    stdout: (t) => rawIo.stdout(terminalSafe(t)),
+    stderr: (t) => rawIo.stderr(terminalSafe(t)),
+    control: rawIo.control ?? rawIo.stdout,
+  };
   const ctx: CliContext = { io, setExitCode: (c) => (code = c) };
   try {
     await buildProgram(ctx).parseAsync([...argv]);
