@@ -57,3 +57,9 @@ test('unauthenticated callers need --insecure even on loopback; the Control sock
   assert.equal(mtls.controlSocketMode, '0660');
   assert.throws(() => loadCoordinatorConfig({ env: {}, flags: { insecure: true, controlSocketMode: '0666' } }), /controlSocketMode: must not give access to others/);
 });
+
+test('/metrics stays on loopback unless insecure; listen hosts must be addresses or names', () => {
+  assert.throws(() => loadCoordinatorConfig({ env: {}, flags: { insecure: false, 'tls.certFile': '/c', 'tls.keyFile': '/k', 'tls.caFile': '/ca', metricsListen: '0.0.0.0:9477' } }), /metricsListen: 0\.0\.0\.0:9477 is off loopback, but \/metrics has no TLS or authentication/);
+  assert.equal(loadCoordinatorConfig({ env: {}, flags: { insecure: true, metricsListen: '0.0.0.0:9477' } }).config.metricsListen, '0.0.0.0:9477');
+  assert.throws(() => loadCoordinatorConfig({ env: {}, flags: { insecure: true, listen: '999.1.1.1:7000' } }), /listen: expected HOST:PORT .* with an IP address or host name/);
+});

@@ -2,7 +2,7 @@
 // at once with every problem listed (ConfigError). Transport rules: TLS cert and key go together,
 // a CA turns on mutual TLS, and plaintext on a non-loopback listen address is refused unless
 // `insecure` is set.
-import { isLoopbackHost, loadConfig, type LoadedConfig } from '@isawatt/common';
+import { isLoopbackHost, isValidHost, loadConfig, type LoadedConfig } from '@isawatt/common';
 import { z } from 'zod';
 import { mqttConfigSchema, describeMqttConfig } from './mqtt/config.js';
 
@@ -11,8 +11,8 @@ const HOST_PORT = /^(\[[^\]]+\]|[^:\s]+):(\d{1,5})$/;
 function hostPort(what: string): z.ZodString {
   return z.string().refine((s) => {
     const m = HOST_PORT.exec(s.trim());
-    return m !== null && Number(m[2]) <= 65535;
-  }, `expected HOST:PORT for ${what}, e.g. "127.0.0.1:7000" or "0.0.0.0:7000"`);
+    return m !== null && Number(m[2]) <= 65535 && isValidHost(m[1] as string);
+  }, `expected HOST:PORT for ${what} with an IP address or host name, e.g. "127.0.0.1:7000" or "0.0.0.0:7000"`);
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -78,6 +78,15 @@ export const coordinatorConfigSchema = z
     mqtt: mqttConfigSchema.default(mqttConfigSchema.parse({})),
   })
   .superRefine((c, ctx) => {
+    // /metrics has no TLS or authentication: off loopback only with --insecure (or a TLS proxy).
+    const mm = c.metricsListen !== undefined ? HOST_PORT.exec(c.metricsListen.trim()) : null;
+    if (mm && !c.insecure && !isLoopbackHost(mm[1] as string)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['metricsListen'],
+        message: `${c.metricsListen} is off loopback, but /metrics has no TLS or authentication; listen on 127.0.0.1 (scrape through a TLS proxy) or pass --insecure`,
+      });
+    }
     // Runs once the keys above are valid (zod skips object refinements after field errors).
     const hasCert = c.tls.certFile !== undefined;
     const m = HOST_PORT.exec(c.listen.trim());
