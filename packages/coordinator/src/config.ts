@@ -87,6 +87,16 @@ export const coordinatorConfigSchema = z
         message: `${c.metricsListen} is off loopback, but /metrics has no TLS or authentication; listen on 127.0.0.1 (scrape through a TLS proxy) or pass --insecure`,
       });
     }
+    // The embedded broker has no TLS: off loopback only with accounts and --insecure.
+    if (c.mqtt.broker === 'embedded' && !isLoopbackHost(c.mqtt.embedded.host)) {
+      if (c.mqtt.embedded.users.length === 0 || !c.insecure) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['mqtt', 'embedded', 'host'],
+          message: `${c.mqtt.embedded.host} is off loopback, but the embedded broker has no TLS${c.mqtt.embedded.users.length === 0 ? ' and no users (mqtt.embedded.users)' : ''}; keep it on 127.0.0.1, run mosquitto with TLS, or configure users and pass --insecure`,
+        });
+      }
+    }
     // Runs once the keys above are valid (zod skips object refinements after field errors).
     const hasCert = c.tls.certFile !== undefined;
     const m = HOST_PORT.exec(c.listen.trim());
