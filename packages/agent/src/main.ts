@@ -7,7 +7,7 @@
 import { clientCredentials, createLogger, errorMessage, EXIT, runServices, type Logger, type Service } from '@isawatt/common';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, realpathSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -144,7 +144,13 @@ export async function runDaemon(loaded: LoadedAgentConfig): Promise<number> {
   // the meters read it like a real one and label every figure "emulated".
   let energySysfs = config.host.sysfs;
   if (profile) {
-    const emuDir = await mkdtemp(join(tmpdir(), `isawatt-emulated-${config.hostId}-`));
+    // An agent killed with SIGKILL leaves its tree behind: remove the trees of dead agents first
+    // (the name carries the agent's pid; a live agent's tree is left alone).
+    for (const name of await readdir(tmpdir()).catch(() => [] as string[])) {
+      const m = /^isawatt-emulated-.+-p(\d+)-[^-]+$/.exec(name);
+      if (m && !pidAlive(Number(m[1]))) await rm(join(tmpdir(), name), { recursive: true, force: true });
+    }
+    const emuDir = await mkdtemp(join(tmpdir(), `isawatt-emulated-${config.hostId}-p${process.pid}-`));
     const emulator = new Emulator({
       profile,
       sysfsRoot: join(emuDir, 'sys'),
@@ -322,3 +328,13 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) void start();
+
+/** True while a process with this pid exists (signal 0 probes without signalling). */
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
