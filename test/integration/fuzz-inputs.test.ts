@@ -153,7 +153,7 @@ function wireMutations<T extends object>(base: T): fc.Arbitrary<T> {
       }),
       { maxLength: 4 },
     )
-    .map((changes) => ({ ...base, ...Object.fromEntries(changes) }) as T);
+    .map((changes) => ({ ...base, ...Object.fromEntries(changes) }));
 }
 
 test('Hello and telemetry messages: accepted or a ValidationError', () => {
