@@ -1,4 +1,4 @@
-import { ConfigError, silentLogger } from '@isawatt/common';
+import { ExitError, silentLogger } from '@isawatt/common';
 import { connect, type Socket } from 'node:net';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
@@ -38,7 +38,7 @@ test('a taken default port falls back to an ephemeral one; a taken explicit port
   const { server: second } = await started(t, `127.0.0.1:${port}`, true);
   assert.notEqual(second.address()?.port, port);
   const third = new AgentHttpServer({ listen: `127.0.0.1:${port}`, fallbackToEphemeral: false, log: silentLogger() });
-  await assert.rejects(third.init(), (err: ConfigError) => err instanceof ConfigError && new RegExp(`http\\.listen: cannot listen on 127\\.0\\.0\\.1:${port}: address in use`).test(err.message));
+  await assert.rejects(third.init(), (err: ExitError) => err instanceof ExitError && err.exitCode === 2 && new RegExp(`http\\.listen: cannot listen on 127\\.0\\.0\\.1:${port}: address in use`).test(err.message));
 });
 
 test('/healthz is 200 while ticks are fresh and 503 when the loop is stuck', async (t) => {

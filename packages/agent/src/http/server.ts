@@ -2,7 +2,7 @@
 // /healthz here, /metrics (Prometheus exporter) and POST /invoke/<function> (runtime) registered by
 // main.ts. Routes match by method and exact path, or by prefix for paths ending in "/".
 import type { Logger, Service } from '@isawatt/common';
-import { ConfigError, errorMessage, splitHostPort } from '@isawatt/common';
+import { errorMessage, EXIT, ExitError, splitHostPort } from '@isawatt/common';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -94,7 +94,7 @@ export class AgentHttpServer implements Service {
       } else {
         // One line and exit 2: a busy or foreign address is the operator's to fix, not a crash.
         const why = code === 'EADDRINUSE' ? 'address in use (another process listens there)' : code === 'EADDRNOTAVAIL' ? 'address not available on this machine' : code === 'EACCES' ? 'permission denied (ports below 1024 need privileges)' : code ?? errorMessage(err);
-        throw new ConfigError([`http.listen: cannot listen on ${this.opts.listen}: ${why}`], 'listener');
+        throw new ExitError(EXIT.BAD_INPUT, `http.listen: cannot listen on ${this.opts.listen}: ${why}`);
       }
     }
     this.opts.log.info({ address: `${this.bound?.address}:${this.bound?.port}`, routes: this.routes.map((r) => `${r.method} ${r.path}`) }, 'http endpoint listening');

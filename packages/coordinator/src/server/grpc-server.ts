@@ -13,7 +13,7 @@ import { chmod, chown, lstat, mkdir, readFile, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { dirname } from 'node:path';
 import { format } from 'node:util';
-import { ConfigError, loadProtos, serverCredentials, type Logger, type Service, type TlsFiles } from '@isawatt/common';
+import { EXIT, ExitError, loadProtos, serverCredentials, type Logger, type Service, type TlsFiles } from '@isawatt/common';
 import type { AgentLinkService } from './agent-link-service.js';
 import { guardService, type ListenerKind } from './auth.js';
 import type { ControlService } from './control-service.js';
@@ -71,7 +71,7 @@ export class GrpcServer implements Service {
     this.health = new HealthImplementation({ '': 'NOT_SERVING', 'isawatt.v1.AgentLink': 'NOT_SERVING', 'isawatt.v1.Control': 'NOT_SERVING' });
     this.tcpKind = opts.tls.caFile !== undefined ? 'mtls' : 'insecure';
     if (this.tcpKind === 'insecure' && !opts.insecure) {
-      throw new ConfigError([`listen: ${opts.listen} has no client authentication (no tls.caFile); configure mutual TLS or pass --insecure`], 'coordinator config');
+      throw new ExitError(EXIT.BAD_INPUT, `listen: ${opts.listen} has no client authentication (no tls.caFile); configure mutual TLS or pass --insecure`);
     }
     this.tcp = this.build(this.tcpKind, true, serverOptions);
     this.unix = opts.controlSocket ? this.build('unix', false, serverOptions) : undefined;
@@ -115,8 +115,8 @@ export class GrpcServer implements Service {
     await mkdir(dirname(path), { recursive: true, mode: 0o755 });
     const existing = await lstat(path).catch(() => undefined);
     if (existing) {
-      if (!existing.isSocket()) throw new ConfigError([`controlSocket: ${path} exists and is not a socket; remove it or choose another path`], 'coordinator config');
-      if (await socketAnswers(path)) throw new ConfigError([`controlSocket: ${path} is in use (another coordinator?); stop it or choose another path`], 'coordinator config');
+      if (!existing.isSocket()) throw new ExitError(EXIT.BAD_INPUT, `controlSocket: ${path} exists and is not a socket; remove it or choose another path`);
+      if (await socketAnswers(path)) throw new ExitError(EXIT.BAD_INPUT, `controlSocket: ${path} is in use (another coordinator?); stop it or choose another path`);
       await rm(path, { force: true });
     }
     await bind(server, `unix:${path}`, grpc.ServerCredentials.createInsecure());
@@ -154,11 +154,11 @@ function drain(server: grpc.Server, drainMs: number, log: Logger): Promise<void>
   });
 }
 
-/** Binds one address; failures are one line naming the address (exit 2 through ConfigError). */
+/** Binds one address; a failure is one line naming the address (exit 2). */
 function bind(server: grpc.Server, address: string, creds: grpc.ServerCredentials): Promise<number> {
   return new Promise<number>((resolve, reject) => {
     server.bindAsync(address, creds, (err, port) => {
-      if (err) reject(new ConfigError([`${address}: cannot listen: ${err.message.replace(/\s+/g, ' ')}`], 'listener'));
+      if (err) reject(new ExitError(EXIT.BAD_INPUT, `${address}: cannot listen: ${err.message.replace(/\s+/g, ' ')}`));
       else resolve(port);
     });
   });
@@ -181,6 +181,6 @@ async function groupId(group: string): Promise<number> {
   if (/^\d+$/.test(group)) return Number(group);
   const line = (await readFile('/etc/group', 'utf8')).split('\n').find((l) => l.split(':')[0] === group);
   const gid = line?.split(':')[2];
-  if (gid === undefined || !/^\d+$/.test(gid)) throw new ConfigError([`controlSocketGroup: no group "${group}" in /etc/group`], 'coordinator config');
+  if (gid === undefined || !/^\d+$/.test(gid)) throw new ExitError(EXIT.BAD_INPUT, `controlSocketGroup: no group "${group}" in /etc/group`);
   return Number(gid);
 }
