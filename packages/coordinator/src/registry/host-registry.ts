@@ -102,6 +102,7 @@ export class HostRegistry extends EventEmitter<RegistryEvents> {
   private totalIngested = 0;
   private totalDuplicates = 0;
   private totalRejected = 0;
+  private lastSweepMs: number | undefined;
 
   constructor(private readonly opts: HostRegistryOptions) {
     super();
@@ -433,9 +434,20 @@ export class HostRegistry extends EventEmitter<RegistryEvents> {
     }
   }
 
-  /** Marks hosts silent for longer than hostDownAfterMs down (run by a timer; public for tests). */
+  /**
+   * Marks hosts silent for longer than hostDownAfterMs down (run by a timer; public for tests).
+   * A sweep that runs more than half of hostDownAfterMs after the previous one means the event loop
+   * was stalled (a slow Control call, a GC pause): the agents' messages are waiting in their
+   * sockets, not missing, so that round marks nobody down and the next one judges afresh.
+   */
   checkLiveness(): void {
     const now = this.now();
+    const last = this.lastSweepMs;
+    this.lastSweepMs = now;
+    if (last !== undefined && now - last > this.opts.hostDownAfterMs / 2) {
+      this.log.warn({ stalledMs: now - last }, 'event loop stalled; liveness check skipped this round (no host marked down for it)');
+      return;
+    }
     for (const e of this.hosts.values()) {
       const silentMs = now - e.persisted.lastSeenMs;
       if (e.state === 'up' && silentMs > this.opts.hostDownAfterMs) {
