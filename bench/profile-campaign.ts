@@ -87,7 +87,7 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   const client = new ControlClient({ address, tls: {}, insecure: false, deadlineMs: 5000 });
   try {
-    children.push(start('packages/coordinator/src/cli/entry.ts', ['coordinator', '--listen', address, '--state-dir', join(dir, 'state')]));
+    children.push(start('packages/coordinator/src/cli/entry.ts', ['coordinator', '--listen', address, '--insecure', '--state-dir', join(dir, 'state')]));
     profiles.forEach((p, i) => {
       children.push(start('packages/agent/src/main.ts', ['--coordinator', address, '--host-id', `bench-${i === 0 ? 'x' : 'a'}-${port}`, '--emulate', p, '--tick-interval-ms', v['tick-interval-ms'] ?? '500', '--http-listen', 'off']));
     });

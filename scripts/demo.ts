@@ -204,6 +204,7 @@ async function main(): Promise<void> {
         `The agents EMULATE the seed's servers (${emulatedHosts.map((h) => `${h.id} = ${h.profile}`).join(', ')}):`,
         "their hardware and power figures are emulated from this machine's CPU time, not measured.",
         `State and logs: ${dir}    Ctrl-C stops everything and removes them.`,
+        `INSECURE for the demo: the coordinator serves ${address} without authentication (--insecure); deployments use mutual TLS (docs/security.md).`,
         process.getuid?.() === 0
           ? ''
           : 'Not running as root: the agents cannot create cgroups, so workers are pinned with sched_setaffinity and\n' +
@@ -216,6 +217,9 @@ async function main(): Promise<void> {
       [
         `cluster: ${cluster}`,
         `listen: "${address}"`,
+        '# insecure: the demo runs on 127.0.0.1 without certificates, so its gRPC callers are not',
+        '# authenticated (any local user could act as a host or operator). Deployments use mutual TLS.',
+        'insecure: true',
         `stateDir: ${JSON.stringify(join(dir, 'state'))}`,
         'hostDownAfterMs: 5000',
         'mqtt:',

@@ -22,6 +22,10 @@ export interface FakeAgentOptions {
   refuse?: (a: wire.Assignment__Output) => { code: string; error: string } | undefined;
   /** Do not answer assignments at all (to test ack timeouts). */
   silent?: boolean;
+  /** Fields to override in Hello (hostile or malformed values in security tests). */
+  helloOverrides?: Partial<wire.Hello>;
+  /** Use this session id instead of a fresh one (to play a reconnect of the same agent process). */
+  sessionId?: string;
 }
 
 export function functionName(i: number): string {
@@ -29,7 +33,7 @@ export function functionName(i: number): string {
 }
 
 export class FakeAgent {
-  readonly sessionId = randomUUID();
+  readonly sessionId: string;
   readonly client: wire.AgentLinkClient;
   private call: grpc.ClientDuplexStream<wire.AgentMessage, wire.CoordinatorMessage__Output> | undefined;
   private seq = 0n;
@@ -40,6 +44,7 @@ export class FakeAgent {
   welcome: wire.Welcome__Output | undefined;
 
   constructor(readonly opts: FakeAgentOptions) {
+    this.sessionId = opts.sessionId ?? randomUUID();
     const Ctor = loadProtos().isawatt.v1.AgentLink;
     this.client = new Ctor(opts.address, opts.credentials ?? grpc.credentials.createInsecure(), opts.channelOptions ?? {});
   }
@@ -66,6 +71,7 @@ export class FakeAgent {
       running_assignment_version: this.runningVersion.toString(),
       memory_bytes: String(8 * 2 ** 30),
       idle_power_w: 20,
+      ...this.opts.helloOverrides,
     };
   }
 
@@ -158,6 +164,12 @@ export class FakeAgent {
     if (this.buffer.length > 3600) this.buffer.shift();
     if (send && this.call) this.call.write({ telemetry: report });
     return report;
+  }
+
+  /** Sends any message on the open stream (hostile tests: forged seqs and acks). */
+  send(msg: wire.AgentMessage): void {
+    if (!this.call) throw new Error('FakeAgent.send: not attached');
+    this.call.write(msg);
   }
 
   get lastSeq(): bigint {

@@ -105,15 +105,30 @@ export interface CoordinatorProcOptions {
   stateDir: string;
   args?: readonly string[];
   env?: NodeJS.ProcessEnv;
+  /**
+   * Pass --insecure (default true): the TCP listener then serves unauthenticated callers, so
+   * `--coordinator 127.0.0.1:PORT` works from any test. False for tests of the secure defaults
+   * (mutual TLS, or the Control socket only).
+   */
+  insecure?: boolean;
 }
 
-/** Starts `isawatt coordinator` and waits until it listens. */
+/** The Control socket of a coordinator started with this state directory (its default). */
+export function controlSocketOf(stateDir: string): string {
+  return join(stateDir, 'control.sock');
+}
+
+/**
+ * Starts `isawatt coordinator` on 127.0.0.1:PORT (plus its Control socket in the state directory)
+ * and waits until it listens. CLI calls reach it with `--coordinator 127.0.0.1:PORT` (insecure,
+ * the default here) or `--coordinator unix:<stateDir>/control.sock` (always).
+ */
 export async function startCoordinator(t: Cleanup, opts: CoordinatorProcOptions): Promise<Proc> {
   const p = spawnTs(
     t,
     `coordinator:${opts.port}`,
     CLI_ENTRY,
-    ['coordinator', '--listen', `127.0.0.1:${opts.port}`, '--state-dir', opts.stateDir, ...(opts.args ?? [])],
+    ['coordinator', '--listen', `127.0.0.1:${opts.port}`, '--state-dir', opts.stateDir, ...(opts.insecure === false ? [] : ['--insecure']), ...(opts.args ?? [])],
     opts.env,
   );
   await Promise.race([

@@ -19,7 +19,7 @@ interface Cleanup {
 }
 
 async function startInProcess(t: Cleanup, stateDir: string): Promise<{ c: Coordinator; address: string; stop: () => Promise<void> }> {
-  const { config } = loadCoordinatorConfig({ env: {}, flags: { listen: '127.0.0.1:0', stateDir, hostDownAfterMs: 2000 } });
+  const { config } = loadCoordinatorConfig({ env: {}, flags: { listen: '127.0.0.1:0', stateDir, hostDownAfterMs: 2000, insecure: true } });
   const c = buildCoordinator(config, silentLogger());
   for (const s of c.services) await s.init?.();
   let stopped = false;

@@ -23,7 +23,7 @@ test('CLI: config problems, unknown host, unreachable coordinator, malformed req
     ['listen: "no-port-here"', 'hostDownAfterMs: -5', 'cluster: "bad name!"', 'tls:', '  caFile: /etc/ca.pem', 'logLevel: loud', 'mqtt:', '  broker: "ftp://x"'].join('\n'),
   );
   const withUnknown = join(dir, 'unknown-key.yaml');
-  await writeFile(withUnknown, 'listen: 127.0.0.1:7000\nflavour: vanilla\n');
+  await writeFile(withUnknown, 'listen: 127.0.0.1:7000\ninsecure: true\nflavour: vanilla\n');
   const port = await freePort();
   const deadPort = await freePort();
   const coordinator = await startCoordinator(t, { port, stateDir: join(dir, 'state') });

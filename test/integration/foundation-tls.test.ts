@@ -29,7 +29,9 @@ async function makeCert(dir: string, ca: string, name: string, cn: string, ext: 
   openssl(dir, ['x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.crt`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-out', `${name}.crt`, '-days', '2', '-extfile', `${name}.ext`]);
 }
 
-const CLIENT_EXT = 'extendedKeyUsage=clientAuth\n';
+// Roles travel as a SAN URI (docs/security.md): agents attach, operators use Control.
+const AGENT_EXT = 'extendedKeyUsage=clientAuth\nsubjectAltName=URI:urn:isawatt:role:agent\n';
+const OPERATOR_EXT = 'extendedKeyUsage=clientAuth\nsubjectAltName=URI:urn:isawatt:role:operator\n';
 
 test('mutual TLS: a valid client certificate attaches, anything else is refused', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'isawatt-mtls-'));
@@ -37,16 +39,17 @@ test('mutual TLS: a valid client certificate attaches, anything else is refused'
   makeCa(dir, 'ca');
   makeCa(dir, 'other-ca');
   await makeCert(dir, 'ca', 'server', 'coordinator', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
-  await makeCert(dir, 'ca', 'xeon-m', 'xeon-m', CLIENT_EXT);
-  await makeCert(dir, 'ca', 'operator', 'operator', CLIENT_EXT);
-  await makeCert(dir, 'ca', 'impostor', 'some-other-host', CLIENT_EXT);
-  await makeCert(dir, 'other-ca', 'foreign', 'xeon-f', CLIENT_EXT);
+  await makeCert(dir, 'ca', 'xeon-m', 'xeon-m', AGENT_EXT);
+  await makeCert(dir, 'ca', 'operator', 'operator', OPERATOR_EXT);
+  await makeCert(dir, 'ca', 'impostor', 'some-other-host', AGENT_EXT);
+  await makeCert(dir, 'other-ca', 'foreign', 'xeon-f', AGENT_EXT);
   const f = (n: string): string => join(dir, n);
 
   const port = await freePort();
   const coordinator = await startCoordinator(t, {
     port,
     stateDir: join(dir, 'state'),
+    insecure: false,
     args: ['--tls-ca', f('ca.crt'), '--tls-cert', f('server.crt'), '--tls-key', f('server.key')],
   });
   assert.ok(coordinator.lines.some((l) => l.includes('"transport":"mtls"')), 'coordinator says it runs mutual TLS');

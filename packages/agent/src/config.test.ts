@@ -150,5 +150,12 @@ test('the shipped example config (systemd/agent.example.yaml) is valid and has n
   assert.deepEqual(warnings, []);
   assert.equal(config.tls.caFile, '/etc/isawatt/tls/ca.pem');
   assert.deepEqual(config.reservedCpus, [0]);
-  assert.deepEqual(config.http, { listen: '0.0.0.0:9478', explicit: true });
+  assert.deepEqual(config.http, { listen: '127.0.0.1:9478', explicit: true });
+});
+
+test('listen addresses are validated; the HTTP endpoint stays on loopback unless insecure', () => {
+  const base = { coordinator: '127.0.0.1:7000' };
+  assert.throws(() => loadAgentConfig({ hostname: 'h', flags: { ...base, 'http.listen': '999.1.1.1:80' } }), /http\.listen: expected HOST:PORT .* with an IP address or host name/);
+  assert.throws(() => loadAgentConfig({ hostname: 'h', flags: { ...base, 'http.listen': '0.0.0.0:9478' } }), /http\.listen: 0\.0\.0\.0:9478 is off loopback, but the HTTP endpoint \(\/invoke, \/metrics\) has no TLS or authentication/);
+  assert.equal(loadAgentConfig({ hostname: 'h', flags: { ...base, 'http.listen': '0.0.0.0:9478', insecure: true } }).config.http.listen, '0.0.0.0:9478');
 });

@@ -3,7 +3,7 @@
 // then normalised into a deep-readonly ResolvedAgentConfig. Cross-field rules (TLS pairs, plaintext
 // on a non-loopback address) run even when other fields are wrong, so the operator sees everything
 // in one go.
-import { ConfigError, deepFreeze, isLoopbackHost, loadConfig, type LoadedConfig } from '@isawatt/common';
+import { ConfigError, deepFreeze, isLoopbackHost, isValidHost, loadConfig, type LoadedConfig } from '@isawatt/common';
 import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -40,8 +40,8 @@ const cpuListSchema = z
 const hostPortSchema = (what: string): z.ZodString =>
   z.string().refine((s) => {
     const m = HOST_PORT.exec(s.trim());
-    return m !== null && Number(m[2]) <= 65535;
-  }, `expected HOST:PORT for ${what}, e.g. "127.0.0.1:7000"`);
+    return m !== null && Number(m[2]) <= 65535 && isValidHost(m[1] as string);
+  }, `expected HOST:PORT for ${what} with an IP address or host name, e.g. "127.0.0.1:7000"`);
 
 const intMs = (min: number, max: number): z.ZodNumber =>
   z
@@ -119,6 +119,19 @@ export const agentConfigSchema = z
       }
       if (hasCert && typeof tls.caFile !== 'string') {
         ctx.addIssue({ code: 'custom', path: ['tls', 'caFile'], message: 'required with tls.certFile (the CA that signed the coordinator certificate)' });
+      }
+      // /invoke runs functions as this root process's workers and nothing authenticates HTTP callers:
+      // off loopback only when the operator says so (behind a TLS proxy or a trusted network).
+      const http = typeof c.http === 'object' && c.http !== null ? c.http : {};
+      if (typeof http.listen === 'string' && http.listen !== 'off' && c.insecure !== true) {
+        const m = HOST_PORT.exec(http.listen.trim());
+        if (m && !isLoopbackHost(m[1] as string)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['http', 'listen'],
+            message: `${http.listen} is off loopback, but the HTTP endpoint (/invoke, /metrics) has no TLS or authentication; listen on 127.0.0.1 (and put a TLS proxy in front) or pass --insecure`,
+          });
+        }
       }
       if (c.coordinator === undefined) {
         ctx.addIssue({ code: 'custom', path: ['coordinator'], message: 'required: the coordinator address HOST:PORT (--coordinator, ISAWATT_COORDINATOR or "coordinator:" in the file)' });

@@ -28,12 +28,27 @@ export function isLoopbackHost(host: string): boolean {
   return false;
 }
 
+/**
+ * True for an IPv4/IPv6 address or a DNS name (RFC 1123 labels; the last label not all digits, so
+ * "999.1.1.1" is neither an address nor a name).
+ */
+export function isValidHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '');
+  if (isIP(h) !== 0) return true;
+  if (host.startsWith('[')) return false;
+  if (h.length > 253) return false;
+  const labels = h.split('.');
+  if (!labels.every((l) => /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(l))) return false;
+  return !/^\d+$/.test(labels[labels.length - 1] as string);
+}
+
 /** Splits "host:port" (IPv6 in brackets) into its parts; throws on nonsense. */
 export function splitHostPort(address: string, what = 'address'): { host: string; port: number } {
   const m = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(address.trim());
   if (!m) throw new ConfigError([`${what}: expected HOST:PORT, got "${address}"`], what);
   const port = Number(m[2]);
   if (port > 65535) throw new ConfigError([`${what}: port ${port} out of range`], what);
+  if (!isValidHost(m[1] as string)) throw new ConfigError([`${what}: "${m[1]}" is neither an IP address nor a host name`], what);
   return { host: m[1] as string, port };
 }
 

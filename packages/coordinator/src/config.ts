@@ -2,7 +2,7 @@
 // at once with every problem listed (ConfigError). Transport rules: TLS cert and key go together,
 // a CA turns on mutual TLS, and plaintext on a non-loopback listen address is refused unless
 // `insecure` is set.
-import { isLoopbackHost, loadConfig, type LoadedConfig } from '@isawatt/common';
+import { isLoopbackHost, isValidHost, loadConfig, type LoadedConfig } from '@isawatt/common';
 import { z } from 'zod';
 import { mqttConfigSchema, describeMqttConfig } from './mqtt/config.js';
 
@@ -11,8 +11,8 @@ const HOST_PORT = /^(\[[^\]]+\]|[^:\s]+):(\d{1,5})$/;
 function hostPort(what: string): z.ZodString {
   return z.string().refine((s) => {
     const m = HOST_PORT.exec(s.trim());
-    return m !== null && Number(m[2]) <= 65535;
-  }, `expected HOST:PORT for ${what}, e.g. "127.0.0.1:7000" or "0.0.0.0:7000"`);
+    return m !== null && Number(m[2]) <= 65535 && isValidHost(m[1] as string);
+  }, `expected HOST:PORT for ${what} with an IP address or host name, e.g. "127.0.0.1:7000" or "0.0.0.0:7000"`);
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -46,8 +46,24 @@ export const coordinatorConfigSchema = z
         }
       })
       .default({}),
-    /** Allow plaintext gRPC on a non-loopback address. */
+    /**
+     * Serve unauthenticated callers on `listen` (plaintext, or TLS without client certificates):
+     * anyone who can connect may then attach as any host and run Control. Demo and tests only.
+     */
     insecure: z.boolean().default(false),
+    /**
+     * Unix socket for the local CLI (Control only); who may connect is decided by its file mode and
+     * group, as with containerd and Docker. Default: <stateDir>/control.sock; "off" disables it.
+     */
+    controlSocket: z.string().min(1).optional(),
+    /** File mode of the Control socket, octal ("0660": owner and group may operate). */
+    controlSocketMode: z
+      .string()
+      .regex(/^0?[0-7]{3}$/, 'expected an octal file mode such as "0660"')
+      .refine((m) => (parseInt(m, 8) & 0o007) === 0, 'must not give access to others (last digit 0): every local user could operate the cluster')
+      .default('0660'),
+    /** Group that owns the Control socket (name or numeric gid); absent: the coordinator's group. */
+    controlSocketGroup: z.string().min(1).optional(),
     /** A host silent for this long is marked down, in ms. */
     hostDownAfterMs: z.number().int('expected whole milliseconds').min(100, 'must be at least 100 ms').max(3_600_000).default(5000),
     /** How often telemetry watermarks are written to the state directory, in ms. */
@@ -62,6 +78,25 @@ export const coordinatorConfigSchema = z
     mqtt: mqttConfigSchema.default(mqttConfigSchema.parse({})),
   })
   .superRefine((c, ctx) => {
+    // /metrics has no TLS or authentication: off loopback only with --insecure (or a TLS proxy).
+    const mm = c.metricsListen !== undefined ? HOST_PORT.exec(c.metricsListen.trim()) : null;
+    if (mm && !c.insecure && !isLoopbackHost(mm[1] as string)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['metricsListen'],
+        message: `${c.metricsListen} is off loopback, but /metrics has no TLS or authentication; listen on 127.0.0.1 (scrape through a TLS proxy) or pass --insecure`,
+      });
+    }
+    // The embedded broker has no TLS: off loopback only with accounts and --insecure.
+    if (c.mqtt.broker === 'embedded' && !isLoopbackHost(c.mqtt.embedded.host)) {
+      if (c.mqtt.embedded.users.length === 0 || !c.insecure) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['mqtt', 'embedded', 'host'],
+          message: `${c.mqtt.embedded.host} is off loopback, but the embedded broker has no TLS${c.mqtt.embedded.users.length === 0 ? ' and no users (mqtt.embedded.users)' : ''}; keep it on 127.0.0.1, run mosquitto with TLS, or configure users and pass --insecure`,
+        });
+      }
+    }
     // Runs once the keys above are valid (zod skips object refinements after field errors).
     const hasCert = c.tls.certFile !== undefined;
     const m = HOST_PORT.exec(c.listen.trim());
@@ -70,6 +105,15 @@ export const coordinatorConfigSchema = z
         code: 'custom',
         path: ['listen'],
         message: `plaintext gRPC on non-loopback address ${c.listen} refused; configure tls.certFile and tls.keyFile (plus tls.caFile for mutual TLS) or pass --insecure`,
+      });
+    } else if (m && c.tls.caFile === undefined && !c.insecure) {
+      // Loopback is no boundary: every local user (function workers included) can connect.
+      ctx.addIssue({
+        code: 'custom',
+        path: ['listen'],
+        message:
+          `${hasCert ? 'TLS without client certificates' : 'plaintext gRPC'} on ${c.listen} would let anyone who can connect attach as any host and operate the cluster; ` +
+          'configure mutual TLS (tls.caFile, tls.certFile, tls.keyFile; `isawatt certs` makes a lab PKI) or pass --insecure (demo and tests only)',
       });
     }
   });
@@ -84,6 +128,7 @@ export const COORDINATOR_ENV: Readonly<Record<string, string>> = {
   ISAWATT_TLS_CERT_FILE: 'tls.certFile',
   ISAWATT_TLS_KEY_FILE: 'tls.keyFile',
   ISAWATT_INSECURE: 'insecure',
+  ISAWATT_CONTROL_SOCKET: 'controlSocket',
   ISAWATT_HOST_DOWN_AFTER_MS: 'hostDownAfterMs',
   ISAWATT_STATE_FLUSH_INTERVAL_MS: 'stateFlushIntervalMs',
   ISAWATT_LOG_LEVEL: 'logLevel',
@@ -118,7 +163,8 @@ export function describeConfig(c: CoordinatorConfig): Record<string, unknown> {
     listen: c.listen,
     stateDir: c.stateDir,
     cluster: c.cluster,
-    transport: c.tls.certFile ? (c.tls.caFile ? 'mtls' : 'tls') : c.insecure ? 'plaintext (insecure)' : 'plaintext (loopback)',
+    transport: transportOf(c),
+    controlSocket: controlSocketPath(c) ?? 'off',
     tls: { caFile: c.tls.caFile, certFile: c.tls.certFile, keyFileSet: c.tls.keyFile !== undefined },
     hostDownAfterMs: c.hostDownAfterMs,
     stateFlushIntervalMs: c.stateFlushIntervalMs,
@@ -128,4 +174,16 @@ export function describeConfig(c: CoordinatorConfig): Record<string, unknown> {
     metricsListen: c.metricsListen,
     mqtt: describeMqttConfig(c.mqtt),
   };
+}
+
+/** How `listen` authenticates callers: mutual TLS, or nobody (--insecure; plaintext or server-only TLS). */
+export function transportOf(c: Pick<CoordinatorConfig, 'tls' | 'insecure'>): 'mtls' | 'tls (insecure)' | 'plaintext (insecure)' {
+  if (c.tls.caFile !== undefined) return 'mtls';
+  return c.tls.certFile !== undefined ? 'tls (insecure)' : 'plaintext (insecure)';
+}
+
+/** The Control socket's path, or undefined when it is off. */
+export function controlSocketPath(c: Pick<CoordinatorConfig, 'controlSocket' | 'stateDir'>): string | undefined {
+  if (c.controlSocket === 'off') return undefined;
+  return c.controlSocket ?? `${c.stateDir.replace(/\/+$/, '')}/control.sock`;
 }

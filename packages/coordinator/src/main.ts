@@ -4,7 +4,7 @@
 // To add a component, build it in `buildCoordinator` and push its Service(s) onto `services`.
 import { createLogger, runServices, type Logger, type Service } from '@isawatt/common';
 import { AssignmentService } from './assignments/assignment-service.js';
-import { describeConfig, type CoordinatorConfig } from './config.js';
+import { controlSocketPath, describeConfig, type CoordinatorConfig } from './config.js';
 import { MetricsService } from './metrics/metrics-service.js';
 import { createMqtt, type MqttWiring } from './mqtt/create-mqtt.js';
 import { registerMqttMetrics } from './mqtt/metrics.js';
@@ -79,7 +79,17 @@ export function buildCoordinator(config: CoordinatorConfig, log: Logger): Coordi
     announcer: mqtt.bridge,
     log,
   });
-  const grpc = new GrpcServer({ listen: config.listen, tls: config.tls, agentLink, control, log });
+  const grpc = new GrpcServer({
+    listen: config.listen,
+    tls: config.tls,
+    insecure: config.insecure,
+    controlSocket: controlSocketPath(config),
+    controlSocketMode: parseInt(config.controlSocketMode, 8),
+    controlSocketGroup: config.controlSocketGroup,
+    agentLink,
+    control,
+    log,
+  });
   const metrics = config.metricsListen ? new MetricsService({ listen: config.metricsListen, registry, agentLinkStats: agentLink.stats, pdu: mqtt.pduStore, log }) : undefined;
   if (metrics) registerMqttMetrics(metrics.prom, mqtt);
   // Order: state first (the registry must be loaded before agents can attach), MQTT before the

@@ -3,7 +3,7 @@
 // stream), the runtime's emulated CPUs (bandwidth-limited slices of this machine's CPUs), and the
 // emulated hwpc-sensor activity source that the emulator feeds over TCP on 127.0.0.1.
 import type { Logger } from '@isawatt/common';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HwpcReportSource } from '../counters/hwpc-report-source.js';
@@ -61,7 +61,13 @@ export class EmulatedHost {
   }
 
   static async create(opts: EmulatedHostOptions): Promise<EmulatedHost> {
-    const dir = await mkdtemp(join(tmpdir(), `isawatt-emulated-${opts.hostId}-`));
+    // An agent killed with SIGKILL leaves its tree behind: remove the trees of dead agents first
+    // (the name carries the agent's pid; a live agent's tree is left alone).
+    for (const name of await readdir(tmpdir()).catch(() => [] as string[])) {
+      const m = /^isawatt-emulated-.+-p(\d+)-[^-]+$/.exec(name);
+      if (m && !pidAlive(Number(m[1]))) await rm(join(tmpdir(), name), { recursive: true, force: true });
+    }
+    const dir = await mkdtemp(join(tmpdir(), `isawatt-emulated-${opts.hostId}-p${process.pid}-`));
     const host = new EmulatedHost(opts, dir);
     await host.emulator.init();
     return host;
@@ -107,5 +113,15 @@ export class EmulatedHost {
 
   async close(): Promise<void> {
     await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** True while a process with this pid exists (signal 0 probes without signalling). */
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

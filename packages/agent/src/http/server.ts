@@ -2,7 +2,7 @@
 // /healthz here, /metrics (Prometheus exporter) and POST /invoke/<function> (runtime) registered by
 // main.ts. Routes match by method and exact path, or by prefix for paths ending in "/".
 import type { Logger, Service } from '@isawatt/common';
-import { errorMessage, splitHostPort } from '@isawatt/common';
+import { errorMessage, EXIT, ExitError, splitHostPort } from '@isawatt/common';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -16,9 +16,34 @@ export interface Route {
   handle(req: IncomingMessage, res: ServerResponse, rest: string): Promise<void> | void;
 }
 
+/**
+ * Bounds on HTTP clients (a slow or half-open client must not hold the root agent's sockets): a
+ * client has headersTimeoutMs to send its headers, requestTimeoutMs for the whole request, an
+ * idle keep-alive socket is closed after keepAliveTimeoutMs, and at most maxConnections are open
+ * (more are closed at once by node:http).
+ */
+export interface HttpLimits {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  /** How often node:http checks the two timeouts above. */
+  checkIntervalMs: number;
+  maxConnections: number;
+}
+
+export const HTTP_LIMITS: Readonly<HttpLimits> = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 120_000,
+  keepAliveTimeoutMs: 5_000,
+  checkIntervalMs: 1_000,
+  maxConnections: 512,
+};
+
 export interface AgentHttpServerOptions {
   /** HOST:PORT. */
   readonly listen: string;
+  /** Overrides of HTTP_LIMITS (tests). */
+  readonly limits?: Partial<HttpLimits>;
   /** When the port is taken, listen on an ephemeral port instead of failing (default address only). */
   readonly fallbackToEphemeral: boolean;
   readonly log: Logger;
@@ -67,14 +92,34 @@ export class AgentHttpServer implements Service {
         this.opts.log.warn({ listen: this.opts.listen }, 'default HTTP port in use (another agent on this machine?); using an ephemeral port');
         await this.listen(bareHost, 0);
       } else {
-        throw new Error(`http: cannot listen on ${this.opts.listen}: ${code ?? errorMessage(err)}`, { cause: err });
+        // One line and exit 2: a busy or foreign address is the operator's to fix, not a crash.
+        const why = code === 'EADDRINUSE' ? 'address in use (another process listens there)' : code === 'EADDRNOTAVAIL' ? 'address not available on this machine' : code === 'EACCES' ? 'permission denied (ports below 1024 need privileges)' : code ?? errorMessage(err);
+        throw new ExitError(EXIT.BAD_INPUT, `http.listen: cannot listen on ${this.opts.listen}: ${why}`);
       }
     }
     this.opts.log.info({ address: `${this.bound?.address}:${this.bound?.port}`, routes: this.routes.map((r) => `${r.method} ${r.path}`) }, 'http endpoint listening');
   }
 
   private listen(host: string, port: number): Promise<void> {
-    const server = createServer((req, res) => void this.dispatch(req, res));
+    const limits = { ...HTTP_LIMITS, ...this.opts.limits };
+    const server = createServer(
+      {
+        headersTimeout: limits.headersTimeoutMs,
+        requestTimeout: limits.requestTimeoutMs,
+        keepAliveTimeout: limits.keepAliveTimeoutMs,
+        connectionsCheckingInterval: limits.checkIntervalMs,
+      },
+      (req, res) => void this.dispatch(req, res),
+    );
+    server.maxConnections = limits.maxConnections;
+    // A half-open client that sends nothing: node:http only times out requests it has started
+    // parsing, so idle sockets get their own timeout (the headers timeout).
+    server.on('connection', (socket) => {
+      socket.setTimeout(limits.headersTimeoutMs, () => socket.destroy());
+    });
+    // Once a request arrives, requestTimeout and keepAliveTimeout take over (an invocation may run
+    // longer than the headers timeout without bytes on the socket).
+    server.on('request', (req: IncomingMessage) => req.socket.setTimeout(0));
     return new Promise((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => {

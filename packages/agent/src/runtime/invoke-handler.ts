@@ -3,7 +3,8 @@
 // server: `if (invokeHandler(req, res)) return;` (it answers every path under /invoke/ itself).
 //   200 output JSON | 400 body is not JSON | 404 unknown or not running function | 405 not POST
 //   413 input over the function's maxInputBytes | 500 the function failed | 502 the worker died
-//   503 no capacity (queue full, or stopping) | 504 timeout (the worker was replaced)
+//   429 too many invocations in flight on this agent (MAX_INVOKES_IN_FLIGHT) | 503 the function's
+//   bounded queue is full, or it is stopping (both with Retry-After) | 504 timeout (the worker was replaced)
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '@isawatt/common';
@@ -31,12 +32,27 @@ function sendError(res: ServerResponse, status: number, message: string, close =
   send(res, status, JSON.stringify({ error: message }), close);
 }
 
+/** Seconds a client should wait after 429/503 before trying again. */
+export const RETRY_AFTER_S = 1;
+
+/** Invocations the agent holds at once (bodies buffered, waiting or running), across functions. */
+export const MAX_INVOKES_IN_FLIGHT = 4096;
+
 /** Returns a handler that answers requests under /invoke/ and returns false for other paths. */
-export function createInvokeHandler(target: InvokeTarget, log: Logger): (req: IncomingMessage, res: ServerResponse) => boolean {
+export function createInvokeHandler(target: InvokeTarget, log: Logger, maxInFlight = MAX_INVOKES_IN_FLIGHT): (req: IncomingMessage, res: ServerResponse) => boolean {
   const hlog = log.child({ component: 'invoke' });
+  let inFlight = 0;
   return (req, res) => {
     const path = (req.url ?? '').split('?')[0] ?? '';
     if (!path.startsWith(INVOKE_PREFIX)) return false;
+    if (inFlight >= maxInFlight) {
+      res.setHeader('retry-after', String(RETRY_AFTER_S));
+      sendError(res, 429, `${inFlight} invocations in flight on this agent (at most ${maxInFlight}); retry later`, true);
+      req.resume();
+      return true;
+    }
+    inFlight++;
+    res.once('close', () => inFlight--);
     const dueMs = performance.now();
     let fn: string;
     try {
@@ -104,6 +120,8 @@ export function createInvokeHandler(target: InvokeTarget, log: Logger): (req: In
               return;
             case 'dropped':
             case 'unavailable':
+              // The function's bounded queue is full (or it is stopping): try again shortly.
+              res.setHeader('retry-after', String(RETRY_AFTER_S));
               sendError(res, 503, r.message);
               return;
             case 'unknown-function':

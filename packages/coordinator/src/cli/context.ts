@@ -8,6 +8,8 @@ export interface CliIo {
   readonly env: NodeJS.ProcessEnv;
   /** True when stdout is a terminal (watch redraws in place; otherwise it appends lines). */
   readonly stdoutIsTty: boolean;
+  /** Writes a terminal control sequence the CLI made itself (stdout and stderr escape them). */
+  readonly control?: (sequence: string) => void;
 }
 
 export interface CliContext {

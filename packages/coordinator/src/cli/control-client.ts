@@ -7,7 +7,18 @@ import * as grpc from '@grpc/grpc-js';
 import { assertTransportAllowed, clientCredentials, EXIT, ExitError, loadProtos, type TlsFiles, type wire } from '@isawatt/common';
 import type { Command } from 'commander';
 
-export const DEFAULT_COORDINATOR = '127.0.0.1:7000';
+/** The coordinator's default Control socket (its default state directory). */
+export const DEFAULT_COORDINATOR = 'unix:/var/lib/isawatt/control.sock';
+
+/** Where the CLI goes without --coordinator: the Control socket in ISAWATT_STATE_DIR, else the default. */
+export function defaultCoordinator(env: NodeJS.ProcessEnv): string {
+  return env.ISAWATT_STATE_DIR ? `unix:${env.ISAWATT_STATE_DIR.replace(/\/+$/, '')}/control.sock` : DEFAULT_COORDINATOR;
+}
+
+/** True for `unix:PATH` addresses (the local Control socket). */
+export function isUnixAddress(address: string): boolean {
+  return address.startsWith('unix:');
+}
 export const DEFAULT_DEADLINE_MS = 10_000;
 
 /** A failed Control call, with the exit code the CLI should use. */
@@ -22,7 +33,7 @@ export class ControlError extends ExitError {
 }
 
 export interface ControlClientOptions {
-  /** HOST:PORT of the coordinator. */
+  /** HOST:PORT of the coordinator, or unix:PATH of its Control socket. */
   address: string;
   tls: TlsFiles;
   /** Name to expect in the server certificate when it differs from the address host. */
@@ -46,7 +57,7 @@ export interface ConnectionFlags {
 
 export function addConnectionOptions(cmd: Command): Command {
   return cmd
-    .option('--coordinator <host:port>', `coordinator Control address (env ISAWATT_COORDINATOR, default ${DEFAULT_COORDINATOR})`)
+    .option('--coordinator <host:port>', `coordinator Control address: HOST:PORT or unix:PATH of its Control socket (env ISAWATT_COORDINATOR, default unix:$ISAWATT_STATE_DIR/control.sock, else ${DEFAULT_COORDINATOR})`)
     .option('--tls-ca <file>', 'CA certificate to verify the coordinator (turns TLS on; env ISAWATT_TLS_CA_FILE)')
     .option('--tls-cert <file>', 'client certificate for mutual TLS (env ISAWATT_TLS_CERT_FILE)')
     .option('--tls-key <file>', 'client key for mutual TLS (env ISAWATT_TLS_KEY_FILE)')
@@ -57,7 +68,7 @@ export function addConnectionOptions(cmd: Command): Command {
 
 /** Resolves flags and environment into client options; bad values are exit 2. */
 export function connectionFromFlags(flags: ConnectionFlags, env: NodeJS.ProcessEnv = process.env): ControlClientOptions {
-  const address = flags.coordinator ?? env.ISAWATT_COORDINATOR ?? DEFAULT_COORDINATOR;
+  const address = flags.coordinator ?? (env.ISAWATT_COORDINATOR || defaultCoordinator(env));
   const tls: TlsFiles = {
     caFile: flags.tlsCa ?? env.ISAWATT_TLS_CA_FILE,
     certFile: flags.tlsCert ?? env.ISAWATT_TLS_CERT_FILE,
@@ -90,11 +101,13 @@ export class ControlClient {
 
   constructor(readonly opts: ControlClientOptions) {
     // Throws a ConfigError (exit 2) for plaintext to a non-loopback address without --insecure.
-    assertTransportAllowed(opts.address, Boolean(opts.tls.caFile), opts.insecure, '--coordinator');
+    // The Control socket is local: its file mode, not TLS, decides who may use it.
+    const unix = isUnixAddress(opts.address);
+    if (!unix) assertTransportAllowed(opts.address, Boolean(opts.tls.caFile), opts.insecure, '--coordinator');
     const channelOptions: grpc.ChannelOptions = { 'grpc.max_receive_message_length': 64 * 1024 * 1024 };
     if (opts.tlsServerName) channelOptions['grpc.ssl_target_name_override'] = opts.tlsServerName;
     const Ctor = loadProtos().isawatt.v1.Control;
-    this.client = new Ctor(opts.address, clientCredentials(opts.tls), channelOptions);
+    this.client = new Ctor(opts.address, unix ? grpc.credentials.createInsecure() : clientCredentials(opts.tls), channelOptions);
   }
 
   close(): void {

@@ -6,6 +6,7 @@ import { EXIT, InternalError, errorMessage, exitCodeOf, isExpectedError } from '
 import { Command, CommanderError } from 'commander';
 import { COORDINATOR_VERSION } from '../version.js';
 import type { CliContext, CommandRegistrar } from './context.js';
+import { terminalSafe } from './terminal-text.js';
 import { registerAssign } from './commands/assign.js';
 import { registerCoordinator } from './commands/coordinator.js';
 import { registerHealth } from './commands/health.js';
@@ -14,6 +15,7 @@ import { registerHosts } from './commands/hosts.js';
 import { registerWatch } from './commands/watch.js';
 import { registerPlan } from './commands/plan.js';
 import { registerDeploy } from './commands/deploy.js';
+import { registerCerts } from './commands/certs.js';
 import { registerProfile } from './commands/profile.js';
 import { registerModels } from './commands/models.js';
 import { registerCalibrate } from './commands/calibrate.js';
@@ -25,7 +27,7 @@ import { registerReport } from './commands/report.js';
 export type { CliContext, CommandRegistrar } from './context.js';
 
 /** Subcommands, in help order. To add one: write commands/<verb>.ts exporting a registrar, list it here. */
-const COMMANDS: readonly CommandRegistrar[] = [registerCoordinator, registerHosts, registerHost, registerWatch, registerAssign, registerHealth, registerPlan, registerDeploy, registerProfile, registerCalibrate, registerModels, registerRun, registerExperiment, registerRuns, registerReport];
+const COMMANDS: readonly CommandRegistrar[] = [registerCoordinator, registerCerts, registerHosts, registerHost, registerWatch, registerAssign, registerHealth, registerPlan, registerDeploy, registerProfile, registerCalibrate, registerModels, registerRun, registerExperiment, registerRuns, registerReport];
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('isawatt')
@@ -52,8 +54,15 @@ export function buildProgram(ctx: CliContext): Command {
 }
 
 /** Parses argv (node-style: node, script, args...) and runs; resolves with the exit code. */
-export async function runCli(argv: readonly string[], io: CliContext['io']): Promise<number> {
+export async function runCli(argv: readonly string[], rawIo: CliContext['io']): Promise<number> {
   let code: number = EXIT.OK;
+  // Text from the wire reaches the terminal only with its control characters made visible.
+  const io: CliContext['io'] = {
+    ...rawIo,
+    stdout: (t) => rawIo.stdout(terminalSafe(t)),
+    stderr: (t) => rawIo.stderr(terminalSafe(t)),
+    control: rawIo.control ?? rawIo.stdout,
+  };
   const ctx: CliContext = { io, setExitCode: (c) => (code = c) };
   try {
     await buildProgram(ctx).parseAsync([...argv]);

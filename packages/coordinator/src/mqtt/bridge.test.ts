@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { Aedes } from 'aedes';
 import mqtt, { type MqttClient } from 'mqtt';
-import { silentLogger } from '@isawatt/common';
+import { createLogger, silentLogger } from '@isawatt/common';
 import { mqttConfigSchema, type MqttConfigInput } from './config.js';
 import { EmbeddedBroker } from './embedded-broker.js';
 import { FakeBridgeSource } from './fake-bridge-source.test-support.js';
@@ -17,8 +17,8 @@ interface Received {
   retain: boolean;
 }
 
-async function subscriber(url: string, filter: string): Promise<{ client: MqttClient; got: Received[] }> {
-  const client = await mqtt.connectAsync(url, { reconnectPeriod: 0 });
+async function subscriber(url: string, filter: string, login: { username?: string; password?: string } = {}): Promise<{ client: MqttClient; got: Received[] }> {
+  const client = await mqtt.connectAsync(url, { reconnectPeriod: 0, ...login });
   const got: Received[] = [];
   client.on('message', (topic, payload, packet) => got.push({ topic, json: JSON.parse(payload.toString()) as Record<string, unknown>, retain: packet.retain }));
   await client.subscribeAsync(filter, { qos: 1 });
@@ -35,7 +35,7 @@ async function waitFor(what: string, pred: () => boolean, timeoutMs = 5000): Pro
 
 async function startBridge(source: FakeBridgeSource, over: MqttConfigInput, stateDir?: string) {
   const config = mqttConfigSchema.parse({ broker: 'embedded', embedded: { port: 0 }, reconnect: { initialMs: 50, maxMs: 200 }, ...over });
-  const wiring = createMqtt({ config, cluster: 'test', stateDir, source, log: silentLogger() });
+  const wiring = createMqtt({ config, cluster: 'test', stateDir, source, log: process.env.DBG ? createLogger({ name: 'dbg', level: 'debug' }) : silentLogger() });
   for (const s of wiring.services) await s.init?.();
   const stop = async (): Promise<void> => {
     for (const s of [...wiring.services].reverse()) await s.shutdown?.();
@@ -49,11 +49,13 @@ test('publishes host power per tick, function power, retained state, events, and
   source.addHost('altra-1', 'aarch64');
   source.applyAssignment('xeon-1', 1n, [{ function: 'jwt-sign', cores: 2, rateRps: 100 }]);
   const pdu = { sources: [{ topicFilter: 'lab/pdu/+/power', outlet: { topicLevel: 2 }, hosts: { '1': 'xeon-1' } }] };
-  const { bridge, url, stop } = await startBridge(source, { pdu });
+  // The PDU's account may publish its readings (anonymous clients may not, docs/mqtt.md).
+  const pduUser = { username: 'pdu', password: 'pdu-secret', publish: ['lab/pdu/#'] };
+  const { bridge, url, stop } = await startBridge(source, { pdu, embedded: { port: 0, users: [pduUser] } });
   t.after(stop);
   // Subscribe after the bridge has published its state, so that it arrives as retained.
   await waitFor('initial publish', () => bridge.status() === 'connected' && bridge.stats().published >= 4);
-  const sub = await subscriber(url, 'isawatt/test/#');
+  const sub = await subscriber(url, 'isawatt/test/#', pduUser);
   t.after(() => sub.client.endAsync());
 
   await waitFor('retained placement', () => sub.got.some((m) => m.topic === 'isawatt/test/placement'));
@@ -82,11 +84,11 @@ test('publishes host power per tick, function power, retained state, events, and
   assert.equal(f?.json.host_id, 'altra-1');
 
   // PDU reading for outlet 1 -> xeon-1, shown beside the agent's figure in the next tick.
-  const pub = await mqtt.connectAsync(url, { reconnectPeriod: 0 });
+  const pub = await mqtt.connectAsync(url, { reconnectPeriod: 0, username: pduUser.username, password: pduUser.password });
   t.after(() => pub.endAsync());
   await pub.publishAsync('lab/pdu/1/power', '100');
   await pub.publishAsync('lab/pdu/9/power', '100'); // unmapped
-  await waitFor('pdu reading', () => bridge.stats().pduMessages === 2);
+  await waitFor('pdu reading', () => bridge.stats().pduMessages === 2).catch((e: Error) => { throw new Error(`${e.message}: ${JSON.stringify(bridge.stats())}`); });
   source.tick(3_000, 0);
   await waitFor('tick 3', () => power().length === 6);
   const withPdu = power().find((m) => m.topic === 'isawatt/test/hosts/xeon-1/power' && m.json.timestamp_ms === 3000);

@@ -30,8 +30,22 @@ export const mqttConfigSchema = z.strictObject({
     .strictObject({
       host: z.string().min(1).default('127.0.0.1'),
       port: z.number().int().min(0).max(65535, 'expected a TCP port 0..65535').default(1883),
+      /**
+       * Broker accounts (docs/mqtt.md "Embedded broker security"). With any, anonymous clients are
+       * refused; each user may publish only to its `publish` topic filters (a PDU's user to the
+       * PDU's topics). The coordinator's own topics are writable by the coordinator alone.
+       */
+      users: z
+        .array(
+          z.strictObject({
+            username: z.string().min(1).max(128),
+            password: z.string().min(8, 'use at least 8 characters').max(1024),
+            publish: z.array(z.string().min(1).refine(validTopicFilter, 'expected an MQTT topic filter')).default([]),
+          }),
+        )
+        .default([]),
     })
-    .default({ host: '127.0.0.1', port: 1883 }),
+    .default({ host: '127.0.0.1', port: 1883, users: [] }),
   /** MQTT client id (default "isawatt-coordinator-<cluster>"). */
   clientId: z.string().min(1).max(128).optional(),
   username: z.string().optional(),

@@ -1,6 +1,7 @@
 // Wiring of the MQTT side for main.ts: from the `mqtt:` config to the services to run (embedded
 // broker if asked, PDU store, bridge) in init order, plus the handles other parts need (the PDU
 // store for the Control service and run reports, the bridge for Health and run markers).
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { ConfigError, type Logger, type Service } from '@isawatt/common';
 import { topicMatches } from '../pdu/parse.js';
@@ -51,15 +52,27 @@ export function createMqtt(opts: CreateMqttOptions): MqttWiring {
   }
   const services: Service[] = [];
   let broker: EmbeddedBroker | undefined;
+  let bridgeConfig = cfg;
   if (cfg.broker === 'embedded') {
-    broker = new EmbeddedBroker({ host: cfg.embedded.host, port: cfg.embedded.port, log: opts.log });
+    // The bridge's account on the embedded broker: made fresh at every start, never written down.
+    const account = { username: 'isawatt-coordinator', password: randomBytes(24).toString('base64url') };
+    bridgeConfig = { ...cfg, ...account };
+    broker = new EmbeddedBroker({
+      host: cfg.embedded.host,
+      port: cfg.embedded.port,
+      log: opts.log,
+      bridge: account,
+      prefix,
+      users: cfg.embedded.users,
+      protectedFilters: cfg.pdu.sources.map((s) => s.topicFilter),
+    });
     services.push(broker);
   }
   const pdu = new PduService(cfg.pdu, opts.stateDir === undefined ? undefined : join(opts.stateDir, 'pdu'), opts.log);
   services.push(pdu);
   const embedded = broker;
   const bridge = new MqttBridge({
-    config: cfg,
+    config: bridgeConfig,
     cluster: opts.cluster,
     brokerUrl: () => (embedded ? embedded.url() : cfg.broker),
     source: opts.source,

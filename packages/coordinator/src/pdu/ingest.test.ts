@@ -58,21 +58,36 @@ test('mW and kW readings are converted to watts', () => {
 test('energy counters in Wh/kWh are differentiated; resets and reordering are counted', () => {
   const { store, ingest } = setup({ unit: 'kWh', format: 'json', valueField: 'energy', timestampField: 'ts' });
   const msg = (kwh: number, ts: number) => Buffer.from(JSON.stringify({ energy: kwh, ts }));
-  assert.equal(ingest.handle('lab/pdu/1/power', msg(100, 1_000_000), 0), 0); // baseline
+  assert.equal(ingest.handle('lab/pdu/1/power', msg(100, 1_000_000), 4_100_000), 0); // baseline
   assert.equal(store.latest('xeon-1'), undefined);
   // 0.05 kWh = 50 Wh over 1000 s -> 180 W
-  assert.equal(ingest.handle('lab/pdu/1/power', msg(100.05, 2_000_000), 0), 1);
+  assert.equal(ingest.handle('lab/pdu/1/power', msg(100.05, 2_000_000), 4_100_000), 1);
   assert.equal(Math.round((store.latest('xeon-1')?.powerW ?? 0) * 1000) / 1000, 180);
-  assert.equal(ingest.handle('lab/pdu/1/power', msg(100.06, 1_500_000), 0), 0);
-  assert.equal(ingest.handle('lab/pdu/1/power', msg(3, 3_000_000), 0), 0); // counter reset -> new baseline
-  assert.equal(ingest.handle('lab/pdu/1/power', msg(3.1, 4_000_000), 0), 1); // 100 Wh / 1000 s = 360 W
+  assert.equal(ingest.handle('lab/pdu/1/power', msg(100.06, 1_500_000), 4_100_000), 0);
+  assert.equal(ingest.handle('lab/pdu/1/power', msg(3, 3_000_000), 4_100_000), 0); // counter reset -> new baseline
+  assert.equal(ingest.handle('lab/pdu/1/power', msg(3.1, 4_000_000), 4_100_000), 1); // 100 Wh / 1000 s = 360 W
   assert.equal(Math.round(store.latest('xeon-1')?.powerW ?? 0), 360);
   // an implausible jump is out of range, not attributed
-  assert.equal(ingest.handle('lab/pdu/1/power', msg(1000, 4_001_000), 0), 0);
+  assert.equal(ingest.handle('lab/pdu/1/power', msg(1000, 4_001_000), 4_100_000), 0);
   const c = ingest.counters();
   assert.equal(c.baseline, 1);
   assert.equal(c.rejected['out-of-order'], 1);
   assert.equal(c.rejected['counter-reset'], 1);
   assert.equal(c.rejected['out-of-range'], 1);
   assert.equal(c.accepted, 2);
+});
+
+test('outlets named like Object.prototype members never become hosts; a far-future reading is refused', () => {
+  const { store, ingest } = setup({ timestampField: 'ts', format: 'json' });
+  for (const outlet of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+    assert.equal(ingest.handle(`lab/pdu/${outlet}/power`, Buffer.from('{"power": 100, "ts": 1000}'), 1000), 0, outlet);
+  }
+  assert.deepEqual(store.hostIds(), []);
+  assert.equal(ingest.counters().rejected.unmapped, 4);
+  // A reading an hour ahead of the coordinator clock is refused, so later readings stay in order.
+  assert.equal(ingest.handle('lab/pdu/1/power', Buffer.from('{"power": 100, "ts": 3601000}'), 1000), 0);
+  assert.equal(ingest.handle('lab/pdu/1/power', Buffer.from('{"power": 120, "ts": 2000}'), 2000), 1);
+  assert.equal(ingest.handle('lab/pdu/1/power', Buffer.from('{"power": 130, "ts": 3000}'), 3000), 1);
+  assert.equal(ingest.counters().rejected['out-of-order'], 0);
+  assert.deepEqual(store.latest('xeon-1'), { powerW: 130, timestampMs: 3000 });
 });

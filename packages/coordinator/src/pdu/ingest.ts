@@ -8,6 +8,9 @@ import { isEnergyUnit, type PduSourceConfig } from './config.js';
 import { parsePduMessage, toWattHours, toWatts, topicMatches } from './parse.js';
 import type { PduStore } from './store.js';
 
+/** How far ahead of the coordinator clock a PDU timestamp may be, in ms. */
+export const MAX_FUTURE_MS = 5 * 60_000;
+
 export type PduRejectReason = 'malformed' | 'unmapped' | 'out-of-range' | 'out-of-order' | 'counter-reset';
 
 export interface PduCounters {
@@ -69,7 +72,12 @@ export class PduIngest {
     const parsed = parsePduMessage(src, topic, payload, receivedMs);
     if (!parsed.ok) return this.reject('malformed', parsed.outlet, topic, parsed.detail);
     const { outlet, value, timestampMs } = parsed;
-    const hostId = src.hosts[outlet];
+    // A reading from the future would make every later one "out of order": refuse it instead.
+    if (timestampMs > receivedMs + MAX_FUTURE_MS) {
+      return this.reject('malformed', outlet, topic, `timestamp ${timestampMs} ms is more than ${MAX_FUTURE_MS / 1000} s ahead of the coordinator clock (${receivedMs} ms); check the PDU's clock`);
+    }
+    // Outlet ids come from the wire: look them up as own keys only (no "__proto__", "toString").
+    const hostId = Object.hasOwn(src.hosts, outlet) ? src.hosts[outlet] : undefined;
     if (hostId === undefined) return this.reject('unmapped', outlet, topic, `outlet "${outlet}" is not mapped to a host (pdu.sources[${index}].hosts)`);
 
     const key = `${index}\u0000${outlet}`;

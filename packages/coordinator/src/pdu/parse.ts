@@ -25,7 +25,7 @@ export type PduParseResult =
 function at(obj: unknown, path: string): unknown {
   let cur: unknown = obj;
   for (const key of path.split('.')) {
-    if (typeof cur !== 'object' || cur === null || Array.isArray(cur)) return undefined;
+    if (typeof cur !== 'object' || cur === null || Array.isArray(cur) || !Object.hasOwn(cur, key)) return undefined;
     cur = (cur as Record<string, unknown>)[key];
   }
   return cur;
@@ -41,9 +41,10 @@ function numberOf(v: unknown): number | undefined {
   return undefined;
 }
 
-/** Outlet ids: a non-empty string or a whole number (JSON field). */
+/** Outlet ids: a non-empty printable string of at most 64 characters, or a whole number. */
 function outletOf(v: unknown): string | undefined {
-  if (typeof v === 'string' && v.trim() !== '') return v.trim();
+   
+  if (typeof v === 'string' && v.trim() !== '' && v.length <= 64 && !/[\u0000-\u001f\u007f-\u009f]/.test(v)) return v.trim();
   if (typeof v === 'number' && Number.isInteger(v)) return String(v);
   return undefined;
 }

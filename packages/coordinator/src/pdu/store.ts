@@ -2,9 +2,11 @@
 // directory (<stateDir>/pdu/<host>.jsonl), so run reports can use them after a restart. Appends are
 // buffered and written every flushIntervalMs; a file that has grown past twice the bound is
 // compacted (rewritten with the newest maxPointsPerHost readings inside the retention window).
-import { appendFile, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorMessage, type Logger } from '@isawatt/common';
+import { STATE_DIR_MODE, STATE_FILE_MODE, StateFileError } from '../store/state-file-error.js';
+import { MAX_FUTURE_MS } from './ingest.js';
 
 export interface PduPoint {
   timestampMs: number;
@@ -61,11 +63,19 @@ export class PduStore implements PduLatestSource {
   async init(): Promise<void> {
     const dir = this.opts.dir;
     if (dir !== undefined) {
-      await mkdir(dir, { recursive: true });
+      await mkdir(dir, { recursive: true, mode: STATE_DIR_MODE });
       for (const name of await readdir(dir)) {
         if (!name.endsWith('.jsonl')) continue;
-        const hostId = decodeURIComponent(name.slice(0, -'.jsonl'.length));
-        await this.load(hostId, join(dir, name));
+        const path = join(dir, name);
+        let hostId: string;
+        try {
+          hostId = decodeURIComponent(name.slice(0, -'.jsonl'.length));
+        } catch {
+          throw new StateFileError(path, 'the name is not a percent-encoded host id (PDU history files are <encoded host id>.jsonl)');
+        }
+        const st = await stat(path);
+        if (!st.isFile()) throw new StateFileError(path, 'not a regular file');
+        await this.load(hostId, path);
       }
     }
     this.timer = setInterval(() => void this.flush(), this.opts.flushIntervalMs);
@@ -81,7 +91,8 @@ export class PduStore implements PduLatestSource {
     for (const l of lines) {
       try {
         const o = JSON.parse(l) as { timestamp_ms?: unknown; power_w?: unknown; outlet?: unknown };
-        if (typeof o.timestamp_ms === 'number' && typeof o.power_w === 'number' && Number.isFinite(o.power_w)) {
+        // Far-future points would sort after every real reading: treated as unreadable.
+        if (typeof o.timestamp_ms === 'number' && o.timestamp_ms <= this.now() + MAX_FUTURE_MS && typeof o.power_w === 'number' && Number.isFinite(o.power_w)) {
           if (o.timestamp_ms >= cutoff) points.push({ timestampMs: o.timestamp_ms, powerW: o.power_w, outlet: typeof o.outlet === 'string' ? o.outlet : '' });
           continue;
         }
@@ -173,7 +184,7 @@ export class PduStore implements PduLatestSource {
         if (s.fileLines + lines.length > 2 * this.opts.maxPointsPerHost) {
           await this.compact(path, s);
         } else {
-          await appendFile(path, lines.join(''));
+          await appendFile(path, lines.join(''), { mode: STATE_FILE_MODE });
           s.fileLines += lines.length;
         }
       } catch (err) {
@@ -189,7 +200,7 @@ export class PduStore implements PduLatestSource {
     const cutoff = this.now() - this.opts.retentionMs;
     const keep = s.points.filter((p) => p.timestampMs >= cutoff).slice(-this.opts.maxPointsPerHost);
     const tmp = `${path}.tmp`;
-    await writeFile(tmp, keep.map(line).join(''));
+    await writeFile(tmp, keep.map(line).join(''), { mode: STATE_FILE_MODE });
     await rename(tmp, path);
     s.fileLines = keep.length;
   }

@@ -19,22 +19,43 @@ function statusLine(plan: Plan): string {
   return parts.join(', ');
 }
 
+/**
+ * Most rows of each table on the terminal. Bigger plans are summarised (the rows with the most
+ * power, then one line saying what was left out): a table of 50,000 rows helps nobody, and
+ * cli-table3 overflows the stack above ~150,000. `--json` always has everything.
+ */
+export const MAX_TABLE_ROWS = 100;
+
 /** One policy: its assignments, then per-host totals (cores used of capacity, predicted watts). */
-export function renderPlan(problem: PlacementProblem, plan: Plan): string {
+export function renderPlan(problem: PlacementProblem, plan: Plan, maxRows = MAX_TABLE_ROWS): string {
   const lines = [statusLine(plan)];
   for (const r of plan.reasons) lines.push(`  - ${r}`);
   if (plan.assignments.length === 0) return lines.join('\n');
   const t = new Table({ head: ['function', 'host', 'cores', 'rate (req/s)', 'predicted power (W)'], colAligns: ['left', 'left', 'right', 'right', 'right'], ...plain });
-  for (const a of plan.assignments) t.push([a.function, a.host, String(a.cores), String(a.rateRps), w(a.powerW)]);
+  const shown = plan.assignments.length > maxRows ? [...plan.assignments].sort((a, b) => b.powerW - a.powerW).slice(0, maxRows) : plan.assignments;
+  for (const a of shown) t.push([a.function, a.host, String(a.cores), String(a.rateRps), w(a.powerW)]);
   lines.push(t.toString());
+  if (shown.length < plan.assignments.length) lines.push(`(${shown.length} of ${plan.assignments.length} assignments shown, those with the most power; --json prints all)`);
+  // Per-host totals in one pass over the assignments (not one filter per host).
+  const byHost = new Map<string, { functions: number; cores: number; powerW: number }>();
+  for (const a of plan.assignments) {
+    const e = byHost.get(a.host) ?? { functions: 0, cores: 0, powerW: 0 };
+    e.functions++;
+    e.cores += a.cores;
+    e.powerW += a.powerW;
+    byHost.set(a.host, e);
+  }
+  const rows = problem.hosts.map((host, i) => ({ host, idle: problem.idlePowerW[i] ?? 0, use: byHost.get(host.id) ?? { functions: 0, cores: 0, powerW: 0 } }));
+  const hostRows = rows.length > maxRows ? [...rows].sort((a, b) => b.use.powerW - a.use.powerW).slice(0, maxRows) : rows;
   const h = new Table({ head: ['host', 'arch', 'functions', 'cores used', 'predicted power (W)', 'idle power (W)'], colAligns: ['left', 'left', 'right', 'right', 'right', 'right'], ...plain });
-  problem.hosts.forEach((host, i) => {
-    const mine = plan.assignments.filter((a) => a.host === host.id);
-    const cores = mine.reduce((s, a) => s + a.cores, 0);
-    const power = mine.reduce((s, a) => s + a.powerW, 0);
-    const idle = problem.idlePowerW[i] ?? 0;
-    h.push([host.id, host.arch, String(mine.length), `${cores} / ${host.cores}`, w(power), mine.length ? w(idle) : `${w(idle)} (parkable)`]);
-  });
+  for (const { host, idle, use } of hostRows) {
+    h.push([host.id, host.arch, String(use.functions), `${use.cores} / ${host.cores}`, w(use.powerW), use.functions ? w(idle) : `${w(idle)} (parkable)`]);
+  }
+  if (hostRows.length < rows.length) {
+    const rest = rows.length - hostRows.length;
+    const parkable = rows.filter((r) => r.use.functions === 0).length;
+    h.push([`(${rest} more hosts)`, '', '', '', '', `${parkable} parkable in all`]);
+  }
   h.push(['total', '', String(plan.assignments.length), `${plan.totalCores} / ${problem.hosts.reduce((s, x) => s + x.cores, 0)}`, w(plan.predictedPowerW), w(plan.idlePowerOnW)]);
   lines.push(h.toString());
   lines.push(`predicted power: ${w(plan.predictedPowerW)} W for the functions, ${w(plan.predictedPowerW + plan.idlePowerOnW)} W with the idle power of the hosts in use`);
@@ -49,7 +70,7 @@ export function renderComparison(plans: readonly Plan[]): string {
     ...plain,
   });
   const ok = plans.filter((p) => p.assignments.length > 0);
-  const best = Math.min(...ok.map((p) => p.predictedPowerW + p.idlePowerOnW));
+  const best = ok.reduce((m, p) => Math.min(m, p.predictedPowerW + p.idlePowerOnW), Infinity);
   for (const p of plans) {
     const has = p.assignments.length > 0;
     const whole = p.predictedPowerW + p.idlePowerOnW;

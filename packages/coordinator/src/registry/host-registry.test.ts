@@ -156,3 +156,25 @@ test('watermarks, hosts and assignments survive a restart through the state dire
   assert.equal((await reg2.issue('h1', [])).assignment.version, 2n);
   await reg2.stop();
 });
+
+test('liveness is independent of a stalled event loop: a late sweep marks nobody down', async () => {
+  let now = 1000;
+  const reg = new HostRegistry({ store: undefined, hostDownAfterMs: 5000, flushIntervalMs: 1000, log: silentLogger(), now: () => now });
+  const { attachmentId } = await reg.attach(hello('h1'), channel(), 'peer', '');
+  reg.checkLiveness();
+  // A 12 s stall (a slow Control call): the report that arrived meanwhile is still queued.
+  now += 12_000;
+  reg.checkLiveness();
+  assert.equal(reg.get('h1').state, 'up');
+  reg.ingest('h1', attachmentId, tick(1n));
+  now += 1000;
+  reg.checkLiveness();
+  assert.equal(reg.get('h1').state, 'up');
+  // Real silence is still detected by the regular sweeps.
+  for (let i = 0; i < 6; i++) {
+    now += 1000;
+    reg.checkLiveness();
+  }
+  assert.equal(reg.get('h1').state, 'down');
+  await reg.stop();
+});

@@ -38,7 +38,37 @@ export interface AttachResult {
   attachmentId: number;
 }
 
-export type IngestResult = 'stored' | 'duplicate' | 'stale-attachment';
+export type IngestResult = 'stored' | 'duplicate' | 'stale-attachment' | 'rejected';
+
+/**
+ * Bounds on counters that come from the wire (docs/security.md), so one forged value cannot
+ * black a host out or wrap a counter:
+ *  - a session's seq advances by at most SEQ_SLACK plus one per MIN_TICK_MS (the agents' fastest
+ *    tick) elapsed since its last accepted report; a new session's first seq is at most
+ *    NEW_SESSION_MAX_SEQ (2^36: 21 years of reports at the fastest tick);
+ *  - an agent's running assignment version may exceed the last version this coordinator issued by
+ *    at most MAX_VERSION_ADVANCE (a coordinator that lost its state directory learns it from Hello);
+ *  - an ack counts only for a version the coordinator sent and still waits for.
+ */
+export const MIN_TICK_MS = 10;
+export const SEQ_SLACK = 1_000_000n;
+export const NEW_SESSION_MAX_SEQ = 2n ** 36n;
+export const MAX_VERSION_ADVANCE = 1_000_000n;
+
+/** A second stream for a host that is up, without proof it is the same agent. */
+export class AttachConflictError extends Error {
+  override readonly name = 'AttachConflictError';
+}
+
+/** A Hello whose counters are outside the bounds above. */
+export class CounterBoundError extends Error {
+  override readonly name = 'CounterBoundError';
+}
+
+export interface AttachOptions {
+  /** The caller proved it is this host (mutual TLS, CN = host id): it may replace a live stream. */
+  identityProven: boolean;
+}
 
 /** Sessions remembered per host for dedupe; older ones are forgotten. */
 const MAX_SESSIONS_PER_HOST = 16;
@@ -58,6 +88,8 @@ interface HostEntry {
   dirty: boolean;
   /** Waiters for acks, by assignment version. */
   ackWaiters: Map<bigint, (ack: AssignmentAck) => void>;
+  /** When each session's watermark last advanced (coordinator clock, ms); bounds the next seq. */
+  watermarkAtMs: Map<string, number>;
 }
 
 export class HostRegistry extends EventEmitter<RegistryEvents> {
@@ -69,6 +101,8 @@ export class HostRegistry extends EventEmitter<RegistryEvents> {
   private flushTimer: NodeJS.Timeout | undefined;
   private totalIngested = 0;
   private totalDuplicates = 0;
+  private totalRejected = 0;
+  private lastSweepMs: number | undefined;
 
   constructor(private readonly opts: HostRegistryOptions) {
     super();
@@ -101,6 +135,7 @@ export class HostRegistry extends EventEmitter<RegistryEvents> {
     }
     await this.flushDirty();
     await this.opts.store?.flush();
+    this.opts.store?.close();
   }
 
   // ---- agent side ----
@@ -109,9 +144,24 @@ export class HostRegistry extends EventEmitter<RegistryEvents> {
    * A Hello arrived on a new stream. Registers or updates the host, replaces an older stream of
    * the same host, and returns what Welcome needs.
    */
-  async attach(hello: Hello, channel: AgentChannel, peer: string, peerCertCn: string): Promise<AttachResult> {
+  async attach(hello: Hello, channel: AgentChannel, peer: string, peerCertCn: string, opts: AttachOptions = { identityProven: false }): Promise<AttachResult> {
     const now = this.now();
     let e = this.hosts.get(hello.hostId);
+    if (e?.channel !== undefined && e.state === 'up' && !opts.identityProven && e.persisted.hello.sessionId !== hello.sessionId) {
+      // Without certificates anyone can claim a host id: a live stream is only replaced by the
+      // same agent session (a reconnect after a half-open drop). A restarted agent gets in once
+      // the old stream closes or stays silent for hostDownAfterMs.
+      this.log.warn({ hostId: hello.hostId, peer, connectedPeer: e.peer }, 'second attach for a connected host refused');
+      throw new AttachConflictError(
+        `host "${hello.hostId}" is attached on another stream (peer ${e.peer}); a second stream is refused unless it presents the same identity (the same session, or a client certificate for the host); retry once that stream closes or is silent for ${this.opts.hostDownAfterMs} ms`,
+      );
+    }
+    const lastIssued = e?.persisted.lastIssuedVersion ?? 0n;
+    if (hello.runningAssignmentVersion > lastIssued + MAX_VERSION_ADVANCE) {
+      throw new CounterBoundError(
+        `running_assignment_version ${hello.runningAssignmentVersion} is more than ${MAX_VERSION_ADVANCE} above the last version this coordinator issued (${lastIssued}); refused so it cannot poison version numbering; restart the agent to clear its running assignment`,
+      );
+    }
     if (e === undefined) {
       e = this.newEntry(
         {
@@ -177,12 +227,25 @@ export class HostRegistry extends EventEmitter<RegistryEvents> {
       this.totalDuplicates++;
       return 'duplicate';
     }
+    const maxSeq = this.maxSeq(e, report.sessionId, last);
+    if (report.seq > maxSeq) {
+      this.totalRejected++;
+      this.log.warn(
+        { hostId, sessionId: report.sessionId, lastSeq: last.toString(), seq: report.seq.toString(), maxSeq: maxSeq.toString() },
+        'telemetry report rejected: seq jumps further than this session can have advanced',
+      );
+      return 'rejected';
+    }
     if (report.seq > last + 1n && last > 0n) {
       this.log.warn({ hostId, sessionId: report.sessionId, afterSeq: last.toString(), nextSeq: report.seq.toString() }, 'telemetry gap: reports missing');
     }
     const sessions = report.sessionId in p.lastSeqBySession ? { ...p.lastSeqBySession } : trimSessions(p.lastSeqBySession, report.sessionId);
     sessions[report.sessionId] = report.seq;
     p.lastSeqBySession = sessions;
+    e.watermarkAtMs.set(report.sessionId, this.now());
+    if (e.watermarkAtMs.size > MAX_SESSIONS_PER_HOST) {
+      for (const s of e.watermarkAtMs.keys()) if (!(s in sessions)) e.watermarkAtMs.delete(s);
+    }
     e.dirty = true;
     e.reportsReceived++;
     this.totalIngested++;
@@ -193,12 +256,25 @@ export class HostRegistry extends EventEmitter<RegistryEvents> {
     return 'stored';
   }
 
-  /** An AssignmentAck arrived. */
+  /** Highest seq a report of `sessionId` may carry now (see SEQ_SLACK). */
+  private maxSeq(e: HostEntry, sessionId: string, last: bigint): bigint {
+    if (last === 0n) return NEW_SESSION_MAX_SEQ;
+    const since = e.watermarkAtMs.get(sessionId) ?? e.persisted.lastSeenMs;
+    const elapsedMs = Math.max(0, this.now() - since);
+    return last + SEQ_SLACK + BigInt(Math.ceil(elapsedMs / MIN_TICK_MS));
+  }
+
+  /** An AssignmentAck arrived. Only acks of a version the coordinator sent and awaits count. */
   async ack(hostId: string, attachmentId: number, ack: AssignmentAck): Promise<void> {
     const e = this.hosts.get(hostId);
     if (!e || e.attachmentId !== attachmentId) return;
     this.touch(hostId, attachmentId);
     const p = e.persisted;
+    if (ack.version !== p.assignment?.version && !e.ackWaiters.has(ack.version)) {
+      this.totalRejected++;
+      this.log.warn({ hostId, version: ack.version.toString(), current: p.assignment?.version.toString() }, 'ack ignored: the coordinator did not send that assignment version (or no longer waits for it)');
+      return;
+    }
     if (ack.ok) {
       if (ack.version > p.ackedAssignmentVersion) {
         p.ackedAssignmentVersion = ack.version;
@@ -290,6 +366,11 @@ export class HostRegistry extends EventEmitter<RegistryEvents> {
     return this.view(this.entry(hostId));
   }
 
+  /** The host's last Hello (no view copy: the ingest path calls this per report). */
+  hello(hostId: string): Hello {
+    return this.entry(hostId).persisted.hello;
+  }
+
   has(hostId: string): boolean {
     return this.hosts.has(hostId);
   }
@@ -298,10 +379,10 @@ export class HostRegistry extends EventEmitter<RegistryEvents> {
     return [...this.hosts.values()].map((e) => this.view(e)).sort((a, b) => a.hostId.localeCompare(b.hostId));
   }
 
-  counts(): { up: number; down: number; reportsIngested: number; reportsDuplicate: number } {
+  counts(): { up: number; down: number; reportsIngested: number; reportsDuplicate: number; messagesRejected: number } {
     let up = 0;
     for (const e of this.hosts.values()) if (e.state === 'up') up++;
-    return { up, down: this.hosts.size - up, reportsIngested: this.totalIngested, reportsDuplicate: this.totalDuplicates };
+    return { up, down: this.hosts.size - up, reportsIngested: this.totalIngested, reportsDuplicate: this.totalDuplicates, messagesRejected: this.totalRejected };
   }
 
   // ---- internals ----
@@ -326,6 +407,7 @@ export class HostRegistry extends EventEmitter<RegistryEvents> {
       attachmentId: 0,
       dirty: false,
       ackWaiters: new Map(),
+      watermarkAtMs: new Map(),
     };
   }
 
@@ -352,9 +434,20 @@ export class HostRegistry extends EventEmitter<RegistryEvents> {
     }
   }
 
-  /** Marks hosts silent for longer than hostDownAfterMs down (run by a timer; public for tests). */
+  /**
+   * Marks hosts silent for longer than hostDownAfterMs down (run by a timer; public for tests).
+   * A sweep that runs more than half of hostDownAfterMs after the previous one means the event loop
+   * was stalled (a slow Control call, a GC pause): the agents' messages are waiting in their
+   * sockets, not missing, so that round marks nobody down and the next one judges afresh.
+   */
   checkLiveness(): void {
     const now = this.now();
+    const last = this.lastSweepMs;
+    this.lastSweepMs = now;
+    if (last !== undefined && now - last > this.opts.hostDownAfterMs / 2) {
+      this.log.warn({ stalledMs: now - last }, 'event loop stalled; liveness check skipped this round (no host marked down for it)');
+      return;
+    }
     for (const e of this.hosts.values()) {
       const silentMs = now - e.persisted.lastSeenMs;
       if (e.state === 'up' && silentMs > this.opts.hostDownAfterMs) {

@@ -7,7 +7,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { errorMessage, toWireU64, ValidationError, type Logger, type wire } from '@isawatt/common';
 import type { AgentChannel, HostRegistry } from '../registry/host-registry.js';
 import type { Assignment } from '../registry/types.js';
-import { ackFromWire, assignmentToWire, helloFromWire, reportFromWire } from './codec.js';
+import { ackFromWire, assignmentToWire, helloFromWire, hostMaxPowerW, reportFromWire } from './codec.js';
 import { PermissionError, toStatus } from './to-status.js';
 
 type AttachCall = grpc.ServerDuplexStream<wire.AgentMessage__Output, wire.CoordinatorMessage>;
@@ -118,7 +118,7 @@ export class AgentLinkService {
           call.end();
         },
       };
-      const r = await this.opts.registry.attach(hello, channel, peer, certCn);
+      const r = await this.opts.registry.attach(hello, channel, peer, certCn, { identityProven: this.opts.mtls && certCn === hello.hostId });
       if (ended) return;
       hostId = hello.hostId;
       attachmentId = r.attachmentId;
@@ -175,7 +175,10 @@ export class AgentLinkService {
     const reg = this.opts.registry;
     switch (msg.body) {
       case 'telemetry':
-        if (msg.telemetry) reg.ingest(hostId, attachmentId, reportFromWire(msg.telemetry));
+        if (msg.telemetry) {
+          const hello = reg.hello(hostId);
+          reg.ingest(hostId, attachmentId, reportFromWire(msg.telemetry, { nowMs: Date.now(), maxPowerW: hostMaxPowerW(hello.sockets), logicalCpus: hello.logicalCpus }));
+        }
         return;
       case 'assignment_ack':
         if (msg.assignment_ack) await reg.ack(hostId, attachmentId, ackFromWire(msg.assignment_ack));

@@ -37,6 +37,42 @@ function archOf(a: string): ReportedArch {
   return archFromWire(a) ?? 'unknown';
 }
 
+// ---- bounds (docs/security.md "Input bounds") ----
+
+/** Physical bounds on a Hello: generous for any server built today, tight enough to refuse nonsense. */
+export const HELLO_BOUNDS = {
+  maxSockets: 64,
+  maxCoresPerSocket: 1024,
+  maxLogicalPerCore: 8,
+  /** Idle power per socket, W (plus a platform allowance). */
+  maxIdlePowerPerSocketW: 1000,
+  maxMemoryBytes: 2n ** 52n,
+  maxCatalogue: 4096,
+  maxEnergySources: 64,
+  maxText: 256,
+} as const;
+
+/** Per-report bounds; power bounds derive from the host's Hello (hostMaxPowerW). */
+export const REPORT_BOUNDS = {
+  maxFunctions: 4096,
+  maxDomains: 256,
+  maxIntervalMs: 3_600_000,
+  /** Reports older than this (agents replay buffered ones) or newer than maxFutureMs are refused. */
+  maxAgeMs: 31 * 24 * 3_600_000,
+  maxFutureMs: 5 * 60_000,
+} as const;
+
+/** Power the host cannot exceed: 1,000 W per socket plus 1,000 W for the rest of the platform. */
+export function hostMaxPowerW(sockets: number): number {
+  return 1000 * Math.max(1, sockets) + 1000;
+}
+
+/** Printable text of at most `max` characters: no control characters (C0, DEL, C1) or ANSI escapes. */
+export function isCleanText(v: string, max: number = HELLO_BOUNDS.maxText): boolean {
+   
+  return v.length <= max && !/[\u0000-\u001f\u007f-\u009f]/.test(v);
+}
+
 // ---- validation helpers ----
 
 class Problems {
@@ -54,9 +90,26 @@ class Problems {
       return 0n;
     }
   }
-  finite(value: number, field: string, min = 0): number {
-    if (!Number.isFinite(value) || value < min) this.list.push(`${field}: expected a finite number >= ${min}, got ${value}`);
+  finite(value: number, field: string, min = 0, max = Number.MAX_VALUE): number {
+    if (!Number.isFinite(value) || value < min || value > max) this.list.push(`${field}: expected a finite number in [${min}, ${max}], got ${value}`);
     return value;
+  }
+  /** A u64 that must not exceed `max`. */
+  u64Max(value: string, field: string, max: bigint, why: string): bigint {
+    const v = this.u64(value, field);
+    if (v > max) this.list.push(`${field}: ${v} exceeds ${max} (${why})`);
+    return v;
+  }
+  text(value: string, field: string, max: number = HELLO_BOUNDS.maxText): string {
+    if (!isCleanText(value, max)) this.list.push(`${field}: expected at most ${max} printable characters (no control characters or escape sequences)`);
+    return value;
+  }
+  count(n: number, max: number, field: string): boolean {
+    if (n > max) {
+      this.list.push(`${field}: ${n} entries, at most ${max} allowed`);
+      return false;
+    }
+    return true;
   }
   throwIfAny(what: string): void {
     if (this.list.length > 0) throw new ValidationError(what, 'malformed', this.list);
@@ -70,18 +123,48 @@ export function helloFromWire(h: wire.Hello__Output): Hello {
   p.check(HOST_ID_PATTERN.test(h.host_id), `host_id: expected 1-128 characters [A-Za-z0-9._-] starting with a letter or digit, got "${h.host_id}"`);
   const arch = archOf(h.arch);
   p.check(arch !== 'unknown', `arch: expected ARCH_X86_64 or ARCH_AARCH64, got ${h.arch}`);
-  p.check(h.sockets >= 1, `sockets: expected >= 1, got ${h.sockets}`);
-  p.check(h.physical_cores >= 1, `physical_cores: expected >= 1, got ${h.physical_cores}`);
-  p.check(h.logical_cpus >= h.physical_cores, `logical_cpus: expected >= physical_cores (${h.physical_cores}), got ${h.logical_cpus}`);
-  p.check(h.session_id.length > 0 && h.session_id.length <= 128, 'session_id: expected a non-empty id of at most 128 characters');
+  const B = HELLO_BOUNDS;
+  p.check(h.sockets >= 1 && h.sockets <= B.maxSockets, `sockets: expected 1..${B.maxSockets}, got ${h.sockets}`);
+  const maxCores = Math.max(1, h.sockets) * B.maxCoresPerSocket;
+  p.check(h.physical_cores >= 1 && h.physical_cores <= maxCores, `physical_cores: expected 1..${maxCores} (${B.maxCoresPerSocket} per socket), got ${h.physical_cores}`);
+  const maxLogical = Math.min(h.physical_cores, maxCores) * B.maxLogicalPerCore;
+  p.check(
+    h.logical_cpus >= h.physical_cores && h.logical_cpus <= maxLogical,
+    `logical_cpus: expected physical_cores (${h.physical_cores}) .. ${maxLogical} (${B.maxLogicalPerCore} threads per core), got ${h.logical_cpus}`,
+  );
+  p.check(h.session_id.length > 0 && isCleanText(h.session_id, 128), 'session_id: expected a non-empty printable id of at most 128 characters');
+  p.text(h.cpu_model, 'cpu_model');
+  p.text(h.host_type, 'host_type');
+  p.text(h.agent_version, 'agent_version', 64);
+  p.text(h.counter_source, 'counter_source');
+  p.text(h.pinning, 'pinning');
+  p.text(h.emulated_profile, 'emulated_profile');
+  if (p.count(h.catalogue.length, B.maxCatalogue, 'catalogue')) {
+    h.catalogue.forEach((f, i) => {
+      p.text(f.name, `catalogue[${i}].name`, 128);
+      p.text(f.version, `catalogue[${i}].version`, 64);
+      p.text(f.runtime, `catalogue[${i}].runtime`, 64);
+      p.text(f.category, `catalogue[${i}].category`, 64);
+      p.text(f.unavailable_reason, `catalogue[${i}].unavailable_reason`);
+    });
+  }
+  if (p.count(h.energy_sources.length, B.maxEnergySources, 'energy_sources')) {
+    h.energy_sources.forEach((e, i) => {
+      p.text(e.kind, `energy_sources[${i}].kind`, 64);
+      p.text(e.path, `energy_sources[${i}].path`);
+      p.text(e.detail, `energy_sources[${i}].detail`);
+      p.count(e.domains.length, 256, `energy_sources[${i}].domains`);
+      e.domains.forEach((d, j) => p.text(d, `energy_sources[${i}].domains[${j}]`, 64));
+    });
+  }
   p.check(new Set(h.function_cpus).size === h.function_cpus.length, 'function_cpus: duplicate CPU ids');
   p.check(
     h.function_cpus.every((c) => c < h.logical_cpus),
     `function_cpus: every id must be below logical_cpus (${h.logical_cpus})`,
   );
   const runningAssignmentVersion = p.u64(h.running_assignment_version, 'running_assignment_version');
-  const memoryBytes = p.u64(h.memory_bytes, 'memory_bytes');
-  const idlePowerW = p.finite(h.idle_power_w, 'idle_power_w');
+  const memoryBytes = p.u64Max(h.memory_bytes, 'memory_bytes', B.maxMemoryBytes, '4 PiB');
+  const idlePowerW = p.finite(h.idle_power_w, 'idle_power_w', 0, B.maxIdlePowerPerSocketW * Math.max(1, h.sockets) + 1000);
   p.throwIfAny('hello');
   return {
     hostId: h.host_id,
@@ -134,15 +217,44 @@ function invocationsFromWire(i: wire.InvocationStats__Output | null, p: Problems
   };
 }
 
-export function reportFromWire(r: wire.TelemetryReport__Output): TelemetryTick {
+export interface ReportContext {
+  /** The coordinator's clock, ms since the epoch. */
+  nowMs: number;
+  /** The most power this host can draw (hostMaxPowerW of its Hello). */
+  maxPowerW: number;
+  /** Its logical CPUs (bounds cpu_utilization_per_cpu). */
+  logicalCpus: number;
+}
+
+const UTIL_MAX = 1.0001;
+
+export function reportFromWire(r: wire.TelemetryReport__Output, ctx: ReportContext = { nowMs: Date.now(), maxPowerW: hostMaxPowerW(HELLO_BOUNDS.maxSockets), logicalCpus: 65536 }): TelemetryTick {
   const p = new Problems();
+  const B = REPORT_BOUNDS;
   const seq = p.u64(r.seq, 'seq');
   p.check(seq >= 1n, 'seq: expected >= 1');
   const timestampMs = Number(r.timestamp_ms);
   p.check(Number.isSafeInteger(timestampMs) && timestampMs > 0, `timestamp_ms: expected ms since the Unix epoch, got "${r.timestamp_ms}"`);
-  p.check(r.interval_ms > 0, 'interval_ms: expected > 0');
-  p.check(r.session_id.length > 0, 'session_id: expected the Hello session_id');
-  p.check(Number.isFinite(r.cpu_utilization) && r.cpu_utilization >= 0 && r.cpu_utilization <= 1.0001, `cpu_utilization: expected 0..1, got ${r.cpu_utilization}`);
+  p.check(
+    !Number.isSafeInteger(timestampMs) || (timestampMs >= ctx.nowMs - B.maxAgeMs && timestampMs <= ctx.nowMs + B.maxFutureMs),
+    `timestamp_ms: ${r.timestamp_ms} is outside the window of the coordinator clock (${ctx.nowMs}: at most 31 days old, 5 minutes ahead); check the agent's clock`,
+  );
+  p.check(r.interval_ms > 0 && r.interval_ms <= B.maxIntervalMs, `interval_ms: expected 1..${B.maxIntervalMs}, got ${r.interval_ms}`);
+  p.check(r.session_id.length > 0 && isCleanText(r.session_id, 128), 'session_id: expected the Hello session_id');
+  p.check(Number.isFinite(r.cpu_utilization) && r.cpu_utilization >= 0 && r.cpu_utilization <= UTIL_MAX, `cpu_utilization: expected 0..1, got ${r.cpu_utilization}`);
+  if (p.count(r.cpu_utilization_per_cpu.length, ctx.logicalCpus, 'cpu_utilization_per_cpu')) {
+    const bad = r.cpu_utilization_per_cpu.findIndex((u) => !(Number.isFinite(u) && u >= 0 && u <= UTIL_MAX));
+    p.check(bad < 0, `cpu_utilization_per_cpu[${bad}]: expected 0..1, got ${r.cpu_utilization_per_cpu[bad]}`);
+  }
+  p.count(r.domains.length, B.maxDomains, 'domains');
+  const fnOk = p.count(r.functions.length, B.maxFunctions, 'functions');
+  p.text(r.energy_source, 'energy_source', 64);
+  p.text(r.attribution, 'attribution', 64);
+  // Energy of one interval cannot exceed what the host's maximum power delivers in it (uJ = W x ms x 1000).
+  const intervalMs = r.interval_ms > 0 && r.interval_ms <= B.maxIntervalMs ? r.interval_ms : B.maxIntervalMs;
+  const maxEnergyUj = BigInt(Math.ceil(ctx.maxPowerW * intervalMs * 1000));
+  const powerWhy = `the host's maximum ${ctx.maxPowerW} W over ${intervalMs} ms`;
+  const maxW = ctx.maxPowerW;
   const tick: TelemetryTick = {
     seq,
     timestampMs,
@@ -150,28 +262,29 @@ export function reportFromWire(r: wire.TelemetryReport__Output): TelemetryTick {
     sessionId: r.session_id,
     cpuUtilization: r.cpu_utilization,
     cpuUtilizationPerCpu: [...r.cpu_utilization_per_cpu],
-    cpuFrequencyMhz: p.finite(r.cpu_frequency_mhz, 'cpu_frequency_mhz'),
-    hostEnergyUj: p.u64(r.host_energy_uj, 'host_energy_uj'),
-    hostPowerW: p.finite(r.host_power_w, 'host_power_w'),
+    cpuFrequencyMhz: p.finite(r.cpu_frequency_mhz, 'cpu_frequency_mhz', 0, 100_000),
+    hostEnergyUj: p.u64Max(r.host_energy_uj, 'host_energy_uj', maxEnergyUj, powerWhy),
+    hostPowerW: p.finite(r.host_power_w, 'host_power_w', 0, maxW),
     hostQuality: qualityOf(r.host_quality),
     energySource: r.energy_source,
-    domains: r.domains.map((d, i) => ({
-      domain: d.domain,
+    domains: r.domains.slice(0, B.maxDomains).map((d, i) => ({
+      domain: p.text(d.domain, `domains[${i}].domain`, 64),
       socket: d.socket,
-      energyUj: p.u64(d.energy_uj, `domains[${i}].energy_uj`),
-      powerW: p.finite(d.power_w, `domains[${i}].power_w`),
+      energyUj: p.u64Max(d.energy_uj, `domains[${i}].energy_uj`, maxEnergyUj, powerWhy),
+      powerW: p.finite(d.power_w, `domains[${i}].power_w`, 0, maxW),
       quality: qualityOf(d.quality),
       source: d.source,
       inHostTotal: d.in_host_total,
     })),
     attribution: r.attribution,
-    modelErrorW: p.finite(r.model_error_w, 'model_error_w', -1),
-    idleEnergyUj: p.u64(r.idle_energy_uj, 'idle_energy_uj'),
-    functions: r.functions.map((f, i) => ({
-      function: f.function,
-      dynamicEnergyUj: p.u64(f.dynamic_energy_uj, `functions[${i}].dynamic_energy_uj`),
-      totalEnergyUj: p.u64(f.total_energy_uj, `functions[${i}].total_energy_uj`),
-      powerW: p.finite(f.power_w, `functions[${i}].power_w`),
+    modelErrorW: p.finite(r.model_error_w, 'model_error_w', -1, maxW),
+    idleEnergyUj: p.u64Max(r.idle_energy_uj, 'idle_energy_uj', maxEnergyUj, powerWhy),
+    // Over the cap, nothing is decoded: the report is refused as a whole.
+    functions: (fnOk ? r.functions : []).map((f, i) => ({
+      function: p.text(f.function, `functions[${i}].function`, 128),
+      dynamicEnergyUj: p.u64Max(f.dynamic_energy_uj, `functions[${i}].dynamic_energy_uj`, maxEnergyUj, powerWhy),
+      totalEnergyUj: p.u64Max(f.total_energy_uj, `functions[${i}].total_energy_uj`, maxEnergyUj, powerWhy),
+      powerW: p.finite(f.power_w, `functions[${i}].power_w`, 0, maxW),
       cpuTimeUs: p.u64(f.cpu_time_us, `functions[${i}].cpu_time_us`),
       cores: f.cores,
       invocations: invocationsFromWire(f.invocations, p, `functions[${i}].invocations`),

@@ -8,10 +8,14 @@ import type { PersistedHost } from '../registry/types.js';
 export const HOST_FILE_KIND = 'isawatt.coordinator.host';
 export const HOST_FILE_VERSION = 1;
 
+/** Largest counter a state file may hold (2^63 - 1): a forged 2^64 - 1 cannot come back from disk. */
+export const MAX_STORED_COUNTER = 2n ** 63n - 1n;
+
 const u64 = z
   .string()
-  .regex(/^\d+$/, 'expected a decimal unsigned integer string')
-  .transform((s) => BigInt(s));
+  .regex(/^\d{1,20}$/, 'expected a decimal unsigned integer string')
+  .transform((s) => BigInt(s))
+  .refine((v) => v <= MAX_STORED_COUNTER, `expected at most ${MAX_STORED_COUNTER}`);
 const quality = z.enum(['measured', 'modelled', 'estimated', 'emulated', 'unknown']);
 const count = z.number().int().min(0);
 
@@ -110,5 +114,11 @@ export function decodeHostFile(text: string, what: string): PersistedHost {
   if (!r.success) throw new Error(`${what}: ${formatIssues(r.error.issues).join('; ')}`);
   const h = r.data.host;
   if (h.hello.hostId !== h.hostId) throw new Error(`${what}: host.hello.hostId "${h.hello.hostId}" differs from host.hostId "${h.hostId}"`);
+  // Versions come only from this coordinator: none may exceed the last one it issued.
+  const issued = h.lastIssuedVersion;
+  const over: string[] = [];
+  if (h.ackedAssignmentVersion > issued) over.push(`host.ackedAssignmentVersion ${h.ackedAssignmentVersion} exceeds host.lastIssuedVersion ${issued}`);
+  if (h.assignment && h.assignment.version > issued) over.push(`host.assignment.version ${h.assignment.version} exceeds host.lastIssuedVersion ${issued}`);
+  if (over.length > 0) throw new Error(`${what}: ${over.join('; ')} (a version the coordinator never issued)`);
   return { ...h, assignment: h.assignment ?? undefined };
 }

@@ -33,7 +33,7 @@ const host: PersistedHost = {
   },
   registeredAtMs: 1,
   lastSeenMs: 2,
-  lastSeqBySession: { abc: 18_446_744_073_709_551_615n },
+  lastSeqBySession: { abc: 9_007_199_254_740_993n },
   assignment: { version: 3n, functions: [{ function: 'f', cores: 4, rateRps: 12.5, arrival: 'poisson' }], issuedAtMs: 5 },
   lastIssuedVersion: 3n,
   ackedAssignmentVersion: 3n,

@@ -27,3 +27,17 @@ test('models: a spread whose median lies outside [min, max] is rejected, naming 
     (e: unknown) => e instanceof ConfigError && e.issues.some((i) => i.startsWith("m.yaml.hostTypes.xeon-gold-5318y.functions.jwt-node.spread.execPerSecPerCore") && i.includes("min <= median <= max")),
   );
 });
+
+test('models: figures outside physical bounds are rejected (1.7e308 J once gave an Infinity W objective)', () => {
+  for (const [fn, field] of [
+    [{ execPerSecPerCore: 100, energyPerExecJ: 1.7e308 }, 'energyPerExecJ'],
+    [{ execPerSecPerCore: 1e300, energyPerExecJ: 0.01 }, 'execPerSecPerCore'],
+    [{ execPerSecPerCore: 1e-300, energyPerExecJ: 0.01 }, 'execPerSecPerCore'],
+  ] as const) {
+    assert.throws(
+      () => parseModels(modelsWith(fn), 'm.yaml'),
+      (e: unknown) => e instanceof ConfigError && e.issues.some((i) => i.startsWith(`m.yaml.hostTypes.xeon-gold-5318y.functions.jwt-node.${field}`) && /expected at (most|least)/.test(i)),
+      field,
+    );
+  }
+});

@@ -13,8 +13,35 @@ import {
 } from './types.js';
 
 const positive = z.number().finite().positive();
+/**
+ * Physical bounds on every figure (docs/file-formats.md): finite, positive and small enough that
+ * sums over a whole cluster stay finite (`energyPerExecJ: 1.7e308` made the objective Infinity).
+ */
+export const FIGURE_BOUNDS = {
+  /** One execution of one function: up to 1 MJ (278 Wh). */
+  energyPerExecJ: 1e6,
+  /** Up to 10^9 executions per second on one core; at least 10^-9. */
+  execPerSecPerCore: 1e9,
+  minFigure: 1e-9,
+  /** A whole server at idle. */
+  idlePowerW: 10_000,
+  /** Cores of one host. */
+  cores: 65_536,
+  /** Requests per second of one function. */
+  rate: 1e9,
+} as const;
+function bounded(max: number, unit: string): z.ZodNumber {
+  return z
+    .number()
+    .finite()
+    .min(FIGURE_BOUNDS.minFigure, `expected at least ${FIGURE_BOUNDS.minFigure} ${unit}`)
+    .max(max, `expected at most ${max} ${unit} (a physical bound)`);
+}
+const energyJ = bounded(FIGURE_BOUNDS.energyPerExecJ, 'J');
+const execRate = bounded(FIGURE_BOUNDS.execPerSecPerCore, 'executions/s per core');
+const idlePowerW = z.number().finite().nonnegative().max(FIGURE_BOUNDS.idlePowerW, `expected at most ${FIGURE_BOUNDS.idlePowerW} W`);
 const arch = z.enum(ARCHES as [string, ...string[]], { message: `expected one of ${ARCHES.join(', ')}` });
-const name = z.string().min(1).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected letters, digits, ".", "_" or "-"');
+const name = z.string().min(1).max(128, 'expected at most 128 characters').regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected letters, digits, ".", "_" or "-"');
 
 const hostsSchema = z.strictObject({
   hosts: z
@@ -23,8 +50,8 @@ const hostsSchema = z.strictObject({
         id: name,
         type: name,
         arch,
-        cores: z.number().int().positive(),
-        idlePowerW: z.number().finite().nonnegative().optional(),
+        cores: z.number().int().positive().max(FIGURE_BOUNDS.cores, `expected at most ${FIGURE_BOUNDS.cores} cores`),
+        idlePowerW: idlePowerW.optional(),
       }),
     )
     .min(1, 'expected at least one host'),
@@ -41,8 +68,8 @@ const figureSpreadSchema = z
   .refine((f) => f.min <= f.median && f.median <= f.max, 'expected min <= median <= max');
 
 const functionModelSchema = z.strictObject({
-  execPerSecPerCore: positive,
-  energyPerExecJ: positive,
+  execPerSecPerCore: execRate,
+  energyPerExecJ: energyJ,
   execPerSecPerCoreStd: z.number().finite().nonnegative().optional(),
   energyPerExecJStd: z.number().finite().nonnegative().optional(),
   samples: z.number().int().nonnegative().optional(),
@@ -62,7 +89,7 @@ const modelsSchema = z.strictObject({
     name,
     z.strictObject({
       arch,
-      idlePowerW: z.number().finite().nonnegative().optional(),
+      idlePowerW: idlePowerW.optional(),
       functions: z.record(name, functionModelSchema),
     }),
   ),
@@ -71,7 +98,7 @@ const modelsSchema = z.strictObject({
 
 const ratesWorkloadSchema = z.strictObject({
     functions: z
-      .array(z.strictObject({ name, rate: z.number().finite().positive('rate must be > 0 requests/s') }))
+      .array(z.strictObject({ name, rate: z.number().finite().positive('rate must be > 0 requests/s').max(FIGURE_BOUNDS.rate, `rate must be at most ${FIGURE_BOUNDS.rate} requests/s`) }))
       .min(1, 'expected at least one function'),
 });
 

@@ -2,7 +2,9 @@
 // --state-dir). Config: defaults < --config YAML < ISAWATT_* environment < flags; every problem
 // is listed at once (exit 2). Stops gracefully on SIGTERM/SIGINT (a second signal forces).
 import type { Command } from 'commander';
-import { errorMessage } from '@isawatt/common';
+import { join } from 'node:path';
+import { errorMessage, silentLogger } from '@isawatt/common';
+import { StateStore } from '../../store/state-store.js';
 import { loadCoordinatorConfig } from '../../config.js';
 import { coordinatorLogger, runCoordinator } from '../../main.js';
 import { mqttFlagToConfig } from '../../mqtt/config.js';
@@ -17,6 +19,9 @@ interface CoordinatorFlags {
   tlsCert?: string;
   tlsKey?: string;
   insecure?: boolean;
+  controlSocket?: string;
+  controlSocketMode?: string;
+  controlSocketGroup?: string;
   hostDownAfterMs?: string;
   stateFlushIntervalMs?: string;
   tickIntervalMs?: string;
@@ -24,6 +29,7 @@ interface CoordinatorFlags {
   logLevel?: string;
   mqtt?: string;
   checkConfig?: boolean;
+  repairState?: boolean;
 }
 
 /** Numeric flags become numbers; anything else is passed on so the schema names the problem. */
@@ -41,6 +47,9 @@ export function flagsToConfig(f: CoordinatorFlags): Record<string, unknown> {
     'tls.certFile': f.tlsCert,
     'tls.keyFile': f.tlsKey,
     insecure: f.insecure,
+    controlSocket: f.controlSocket,
+    controlSocketMode: f.controlSocketMode,
+    controlSocketGroup: f.controlSocketGroup,
     hostDownAfterMs: num(f.hostDownAfterMs),
     stateFlushIntervalMs: num(f.stateFlushIntervalMs),
     tickIntervalMs: num(f.tickIntervalMs),
@@ -61,7 +70,10 @@ export function registerCoordinator(program: Command, ctx: CliContext): void {
     .option('--tls-ca <file>', 'CA of agent client certificates: requires mutual TLS')
     .option('--tls-cert <file>', 'server certificate (turns TLS on)')
     .option('--tls-key <file>', 'server private key')
-    .option('--insecure', 'allow plaintext gRPC on a non-loopback address')
+    .option('--insecure', 'serve unauthenticated callers on --listen (plaintext, or TLS without --tls-ca): demo and tests only')
+    .option('--control-socket <path|off>', 'Unix socket for the local CLI (default <state-dir>/control.sock)')
+    .option('--control-socket-mode <mode>', 'its file mode, octal (default 0660; never open to others)')
+    .option('--control-socket-group <group>', 'its group: members may operate the cluster')
     .option('--host-down-after-ms <ms>', 'mark a host down after this long without a message (default 5000)')
     .option('--state-flush-interval-ms <ms>', 'how often telemetry watermarks are saved (default 1000)')
     .option('--tick-interval-ms <ms>', 'telemetry interval asked of agents (default 0: their own)')
@@ -69,11 +81,19 @@ export function registerCoordinator(program: Command, ctx: CliContext): void {
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default info)')
     .option('--mqtt <broker>', 'MQTT bridge: off, embedded or a broker URL (mqtt://host:1883)')
     .option('--check-config', 'validate the configuration, print it and exit')
+    .option('--repair-state', 'move unreadable files of the state directory to <state-dir>/quarantine/, then exit')
     .action(async (flags: CoordinatorFlags) => {
       const { config, warnings } = loadCoordinatorConfig({ file: flags.config, env: ctx.io.env, flags: flagsToConfig(flags) });
       if (flags.checkConfig) {
         for (const w of warnings) ctx.io.stderr(`isawatt: warning: ${w}\n`);
         ctx.io.stdout('config ok\n');
+        return;
+      }
+      if (flags.repairState) {
+        const store = new StateStore(config.stateDir, silentLogger());
+        const moved = await store.repair(config.cluster, join(config.stateDir, 'pdu'));
+        for (const m of moved) ctx.io.stdout(`quarantined ${m.path} -> ${m.movedTo}: ${m.problem}\n`);
+        ctx.io.stdout(moved.length === 0 ? `state directory ${config.stateDir} is readable; nothing moved\n` : `${moved.length} file(s) moved; the coordinator starts without them\n`);
         return;
       }
       const log = coordinatorLogger(config);

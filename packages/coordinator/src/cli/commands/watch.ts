@@ -168,7 +168,10 @@ export function registerWatch(program: Command, ctx: CliContext): void {
       else for (const h of (await client.listHosts()).hosts) model.addHost(h);
       const title = (): string =>
         `isawatt watch - coordinator ${conn.address} - ${new Date().toISOString()} - ${model.events} events (Ctrl-C to stop)`;
-      const draw = (): void => ctx.io.stdout('\x1b[H\x1b[2J' + model.render(title(), top));
+      const draw = (): void => {
+        ctx.io.control?.('\x1b[H\x1b[2J');
+        ctx.io.stdout(model.render(title(), top));
+      };
       if (tty) draw();
       const redraw = tty ? setInterval(draw, intervalMs) : undefined;
       // PDU readings are not in the telemetry stream: refresh them from the host list.
