@@ -50,7 +50,7 @@ export const agentConfigSchema = z
     coordinator: hostPortSchema('the coordinator').optional(),
     /** Stable host id (default: the hostname). With mTLS it must equal the certificate's CN. */
     hostId: z.string().min(1, 'must not be empty').max(253).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, ".", "_", "-"').optional(),
-    /** Host type for the models, e.g. "xeon-gold-6130" (default: derived from the CPU model). */
+    /** Host type for the models, e.g. "xeon-gold-5318y" (default: derived from the CPU model). */
     hostType: z.string().min(1).regex(/^[a-z0-9][a-z0-9._-]*$/, 'use lowercase letters, digits, ".", "_", "-"').optional(),
     tls: z
       .strictObject({

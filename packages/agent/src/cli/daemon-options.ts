@@ -36,7 +36,7 @@ export function addDaemonOptions(cmd: Command): Command {
     .option('--config <file>', 'YAML/JSON config file (env ISAWATT_AGENT_CONFIG)')
     .option('--coordinator <host:port>', 'coordinator AgentLink address (env ISAWATT_COORDINATOR)')
     .option('--host-id <id>', 'stable host id (default: the hostname)')
-    .option('--host-type <type>', 'model key, e.g. xeon-gold-6130 (default: derived from the CPU model)')
+    .option('--host-type <type>', 'model key, e.g. xeon-gold-5318y (default: derived from the CPU model)')
     .option('--sysfs-root <dir>', 'root of sysfs (default /sys)')
     .option('--procfs-root <dir>', 'root of procfs (default /proc)')
     .option('--cgroupfs-root <dir>', 'root of the cgroup filesystem (default /sys/fs/cgroup)')

@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { fixture } from '../sensors/fixture-tree.test-support.js';
 import { probeCounters, registerProbe } from './probe-command.js';
 
@@ -64,5 +65,18 @@ test('probe --emulate: an emulated host tree, announced and labelled emulated, i
   assert.match(out, /cpu-0 {10}socket 0 {5}16\.28 W/);
   assert.match(out, /io-0 {11}socket 0 {5}31\.90 W/);
   assert.match(out, /cppc {9}USED {2}no figure \(all sampled CPUs idle\)/);
-  await assert.rejects(run(['--emulate', 'cray-1', '--no-counters']), /emulate: unknown profile "cray-1"; known: xeon-gold-6130-2s, altra-max-m128/);
+  await assert.rejects(run(['--emulate', 'cray-1', '--no-counters']), /emulate: unknown profile "cray-1"; known: xeon-gold-5318y-2s, xeon-gold-6130-2s, altra-max-m128/);
+});
+
+test('probe --meters estimated on host roots uses the CPU of <procfs>/cpuinfo (the daemon\'s detection), not this machine\'s', async () => {
+  const hosts = fileURLToPath(new URL('../../testdata/hosts/', import.meta.url));
+  for (const [tree, model, profile] of [
+    ['xeon-5318y-2s', 'Intel\\(R\\) Xeon\\(R\\) Gold 5318Y CPU @ 2\\.10GHz \\(x86_64\\), 2 sockets, 96 logical CPUs, host type xeon-gold-5318y', 'xeon-gold-5318y: 43\\.8 W idle per socket × 2 \\+ 5\\.47 W per busy core × 96 CPUs'],
+    ['altra-max-1s', 'Ampere\\(R\\) Altra\\(R\\) Max Processor M128-30 \\(aarch64\\), 1 socket, 128 logical CPUs, host type altra-max-m128-30', 'altra-max-m128: 48\\.2 W idle per socket × 1'],
+  ] as const) {
+    const root = join(hosts, tree);
+    const { out } = await run(['--procfs-root', join(root, 'proc'), '--sysfs-root', join(root, 'sys'), '--meters', 'estimated', '--interval-ms', '10', '--no-counters']);
+    assert.match(out, new RegExp(`^Hardware: ${model} \\[detected from ${root}/proc/cpuinfo`, 'm'));
+    assert.match(out, new RegExp(`note: profile ${profile}`));
+  }
 });

@@ -10,6 +10,8 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Emulator } from '../emulation/emulator.js';
 import { getProfile, PROFILE_NAMES } from '../emulation/profiles.js';
+import { detectHardware, type HostHardware } from '../hardware/detect.js';
+import { SystemInformationProbe } from '../hardware/live-probe.js';
 import { CgroupCpuTimeSource } from '../counters/cgroup-cputime.js';
 import { PerfStatSource } from '../counters/perf-stat.js';
 import { isMeterKind, METER_KINDS, type MeterKind } from '../sensors/create-meter.js';
@@ -115,10 +117,43 @@ function frequencyLines(f: ProbeFrequency): string[] {
   return out;
 }
 
+/** What the probe knows of the machine its roots describe (the daemon's own detection). */
+export interface ProbeHardware {
+  readonly cpuModel: string;
+  readonly arch: string;
+  readonly sockets: number;
+  readonly logicalCpus: number;
+  readonly hostType: string;
+  /** Where the figures come from ("detected from <procfs>/cpuinfo and <sysfs>", "emulated profile X"). */
+  readonly source: string;
+}
+
+/**
+ * The same hardware detection as the daemon (hardware/detect.ts on the given roots; the live
+ * cross-check only on the live roots), so that the estimated meter's power profile follows the CPU
+ * of `<procfs>/cpuinfo`, not the CPU of the machine the probe happens to run on.
+ */
+export async function probeHardware(procfsRoot: string, sysfsRoot: string): Promise<{ hardware?: HostHardware; error?: string }> {
+  const live = procfsRoot === '/proc' && sysfsRoot === '/sys';
+  try {
+    return { hardware: await detectHardware({ procfsRoot, sysfsRoot, live: live ? new SystemInformationProbe() : undefined }) };
+  } catch (err) {
+    return { error: errorMessage(err) };
+  }
+}
+
 /** Human-readable report, like `sensors`. */
-export function formatProbeReport(r: ProbeReport & { counters?: readonly ProbeCounterSource[] }): string {
+export function formatProbeReport(r: ProbeReport & { counters?: readonly ProbeCounterSource[]; hardware?: ProbeHardware | { error: string } }): string {
   const lines = [`isawatt-agent probe: sysfs ${r.sysfsRoot}, procfs ${r.procfsRoot}, samples ${r.measuredIntervalMs.toFixed(0)} ms apart`];
   if (r.emulated !== null) lines.push(`EMULATED host (profile ${r.emulated}): every figure below is emulated, not measured`);
+  if (r.hardware !== undefined) {
+    const h = r.hardware;
+    lines.push(
+      'error' in h
+        ? `Hardware: detection failed (${h.error}); the estimated meter falls back to its default profile`
+        : `Hardware: ${h.cpuModel} (${h.arch}), ${h.sockets} socket${h.sockets === 1 ? '' : 's'}, ${h.logicalCpus} logical CPUs, host type ${h.hostType} [${h.source}]`,
+    );
+  }
   lines.push('', 'Energy sources (in preference order):');
   for (const s of r.energy) lines.push(...energyLines(s, r.emulated !== null));
   lines.push('', 'Frequency readers:');
@@ -142,7 +177,7 @@ export function registerProbe(program: Command): void {
     .option('--json', 'print the report as JSON')
     .addOption(new Option('--interval-ms <n>', 'time between the two samples').argParser(intArg(10, 600_000, 'milliseconds')).default(1000))
     .addOption(new Option('--meters <list>', `energy sources to try, in order (${METER_KINDS.join(',')})`).argParser(meterList))
-    .option('--cpu-model <model>', "CPU model for the estimated meter's power profile")
+    .option('--cpu-model <model>', "CPU model for the estimated meter's power profile (default: detected from the procfs/sysfs roots, as the daemon does)")
     .addOption(new Option('--cppc-cpus-per-socket <n>', 'CPPC cores read per socket').argParser(intArg(1, 4096, 'a CPU count')).default(8))
     .option('--emulate <profile>', `probe an emulated host (${PROFILE_NAMES.join(', ')}) driven by the CPU time of --emulate-cgroup; ignores --sysfs-root`)
     .addOption(new Option('--emulate-cgroup <path>', 'cgroup subtree (relative to --cgroupfs-root) whose CPU time drives the emulated counters').default('cpuacct/isawatt'))
@@ -159,6 +194,20 @@ export function registerProbe(program: Command): void {
             ? undefined
             : new Emulator({ profile, sysfsRoot: join(emuDir, 'sys'), cgroupRoot: resolve(flags.cgroupfsRoot), cgroupPath: flags.emulateCgroup, log });
         await emulator?.init();
+        // No --cpu-model and no emulation: the daemon's detection on the given roots.
+        let hardware: ProbeHardware | { error: string } | undefined;
+        let detected: HostHardware | undefined;
+        if (profile !== undefined) {
+          hardware = { cpuModel: profile.cpuModel, arch: profile.arch, sockets: profile.sockets, logicalCpus: emulator?.tree.logicalCpus ?? 1, hostType: flags.emulate ?? '', source: `emulated profile ${profile.name}` };
+        } else if (flags.cpuModel === undefined) {
+          const procfs = resolve(flags.procfsRoot);
+          const sysfs = resolve(flags.sysfsRoot);
+          const d = await probeHardware(procfs, sysfs);
+          detected = d.hardware;
+          hardware = detected
+            ? { cpuModel: detected.cpuModel, arch: detected.arch, sockets: detected.sockets, logicalCpus: detected.logicalCpus, hostType: detected.hostType, source: `detected from ${procfs}/cpuinfo and ${sysfs}` }
+            : { error: d.error ?? 'unknown error' };
+        }
         const report = await runProbe({
           sysfsRoot: emulator ? emulator.tree.root : resolve(flags.sysfsRoot),
           procfsRoot: resolve(flags.procfsRoot),
@@ -167,10 +216,11 @@ export function registerProbe(program: Command): void {
           log,
           ...(emulator ? { wait: async (ms: number) => (await sleep(ms), await emulator.tick()) } : {}),
           ...(flags.meters ? { meters: flags.meters } : {}),
-          ...(flags.cpuModel !== undefined ? { cpuModel: flags.cpuModel } : profile ? { cpuModel: profile.cpuModel } : {}),
-          ...(profile ? { sockets: profile.sockets, logicalCpus: emulator?.tree.logicalCpus ?? 1 } : {}),
+          ...(flags.cpuModel !== undefined ? { cpuModel: flags.cpuModel } : profile ? { cpuModel: profile.cpuModel } : detected ? { cpuModel: detected.cpuModel } : { cpuModel: '' }),
+          ...(profile ? { sockets: profile.sockets, logicalCpus: emulator?.tree.logicalCpus ?? 1 } : detected ? { sockets: detected.sockets, logicalCpus: detected.logicalCpus } : {}),
         });
-        const full = flags.counters ? { ...report, counters: await probeCounters(resolve(flags.cgroupfsRoot), log) } : report;
+        const withHardware = hardware === undefined ? report : { ...report, hardware };
+        const full = flags.counters ? { ...withHardware, counters: await probeCounters(resolve(flags.cgroupfsRoot), log) } : withHardware;
         const text = flags.json ? `${JSON.stringify(full, null, 2)}\n` : formatProbeReport(full);
         // Through commander's configured output, so the CLI's io (and tests) receive it.
         const out = program.configureOutput();

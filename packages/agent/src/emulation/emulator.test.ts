@@ -33,7 +33,9 @@ async function writeUsage(cg: string, totalNs: bigint, perCpuNs: bigint[], child
 }
 
 test('profiles: unknown name lists the known ones; host facts for Hello', () => {
-  assert.throws(() => getProfile('pentium'), /emulate: unknown profile "pentium"; known: xeon-gold-6130-2s, altra-max-m128/);
+  assert.throws(() => getProfile('pentium'), /emulate: unknown profile "pentium"; known: xeon-gold-5318y-2s, xeon-gold-6130-2s, altra-max-m128/);
+  const y = emulatedHostFacts('xeon-gold-5318y-2s');
+  assert.deepEqual([y.arch, y.cpuModel, y.sockets, y.physicalCores, y.logicalCpus], ['x86_64', 'Intel(R) Xeon(R) Gold 5318Y CPU @ 2.10GHz', 2, 48, 96]);
   const x = emulatedHostFacts('xeon-gold-6130-2s');
   assert.deepEqual([x.arch, x.sockets, x.physicalCores, x.logicalCpus], ['x86_64', 2, 32, 64]);
   assert.deepEqual([x.socketOfCpu.get(0), x.socketOfCpu.get(16), x.socketOfCpu.get(32), x.socketOfCpu.get(63)], [0, 1, 0, 1]);

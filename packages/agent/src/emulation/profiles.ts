@@ -51,6 +51,30 @@ export interface EmulatedProfile {
 }
 
 export const PROFILES: Readonly<Record<string, EmulatedProfile>> = {
+  // The paper's x86 server: 2 × Intel Xeon Gold 5318Y (Ice Lake-SP), 24 cores / 48 threads each.
+  'xeon-gold-5318y-2s': {
+    name: 'xeon-gold-5318y-2s',
+    arch: 'x86_64',
+    cpuModel: 'Intel(R) Xeon(R) Gold 5318Y CPU @ 2.10GHz',
+    sockets: 2,
+    coresPerSocket: 24,
+    threadsPerCore: 2,
+    energy: {
+      kind: 'rapl',
+      // TDP 175 W per socket: idle 25 % = 43.75 W; 131.25 W over 48 logical CPUs at full load.
+      packageIdleW: 43.75,
+      packageWPerBusyCpu: 131.25 / 48,
+      // DRAM: 6 W idle and 0.25 W per busy CPU per socket (illustrative, as for the 6130).
+      dramIdleW: 6,
+      dramWPerBusyCpu: 0.25,
+      packageMaxEnergyUj: 262143328850n,
+      dramMaxEnergyUj: 65712999613n,
+      curFreqMhz: 2100,
+    },
+    functionFactors: {},
+    basis: 'Intel ark Xeon Gold 5318Y (TDP 175 W, 24 cores, 48 threads, 2.1 GHz); idle 25 % of TDP; RAPL ranges of energy-sources.md §1.2',
+  },
+  // Not the paper's server: a 2 × Xeon Gold 6130 (Skylake-SP) machine, kept for other x86 setups.
   'xeon-gold-6130-2s': {
     name: 'xeon-gold-6130-2s',
     arch: 'x86_64',
