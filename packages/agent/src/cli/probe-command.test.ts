@@ -80,3 +80,38 @@ test('probe --meters estimated on host roots uses the CPU of <procfs>/cpuinfo (t
     assert.match(out, new RegExp(`note: profile ${profile}`));
   }
 });
+
+test('probe --hwpc-listen shows what a sensor sends: sensors, rejected lines, targets mapped to functions', async (t) => {
+  const { createServer, connect } = await import('node:net');
+  const port = await new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+  const probe = run(['--hwpc-listen', `127.0.0.1:${port}`, '--hwpc-cgroup-base', '/sys/fs/cgroup/unified/isawatt', '--meters', 'estimated', '--cpu-model', 'x', '--interval-ms', '10', '--no-counters']);
+  // Connect once the probe listens, then send three ticks (the last one completes the others).
+  let sock: import('node:net').Socket | undefined;
+  for (let i = 0; i < 100 && sock === undefined; i++) {
+    sock = await new Promise((resolve) => {
+      const c = connect(port, '127.0.0.1');
+      c.once('connect', () => resolve(c)).once('error', () => resolve(undefined));
+    });
+    if (sock === undefined) await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.ok(sock, 'probe listening');
+  t.after(() => sock?.destroy());
+  const row = { time_enabled: 1000, time_running: 1000, INSTRUCTIONS_RETIRED: 5000 };
+  const lines = ['garbage'];
+  for (let k = 0; k < 3; k++) {
+    for (const target of ['/jwt-node', '/system.slice/cron.service']) {
+      lines.push(JSON.stringify({ timestamp: 1_767_225_600_000 + k * 1000, sensor: 'xeon-1', target, groups: { core: { 0: { 0: row } } } }));
+    }
+  }
+  sock.write(lines.join('\n') + '\n');
+  const { out } = await probe;
+  assert.match(out, /hwpc-sensor {2}listening on 127\.0\.0\.1:\d+ for \d+ ms, cgroup base \/sys\/fs\/cgroup\/unified\/isawatt: 6 report\(s\) from xeon-1/);
+  assert.match(out, /rejected: 1 not_json/);
+  assert.match(out, /target \/jwt-node -> function jwt-node/);
+  assert.match(out, /target \/system\.slice\/cron\.service -> not a function cgroup/);
+});
