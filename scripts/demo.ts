@@ -1,9 +1,10 @@
 // `npm start`: isawatt's main job on one machine, on an embedded default.
 //   1. starts a real coordinator (temporary state directory) with its embedded MQTT broker;
-//   2. starts two real agents that EMULATE the seed's two servers, 2 x Intel Xeon Gold 5318Y (x86_64)
-//      and an Ampere Altra Max M128-30 (aarch64): their hardware facts and energy counters are
-//      emulated from the real CPU time of the real function workers they run on this machine;
-//   3. plans the seed's workload (22 functions, general mix) on the seed's cluster with every
+//   2. starts two real agents that EMULATE the paper's two servers, 2 × Intel Xeon Gold 5318Y
+//      (x86_64, 24 cores / 48 threads each, TDP 2 × 175 W) and an Ampere Altra Max M128-30 (aarch64,
+//      128 cores, TDP 250 W): their hardware facts and energy counters are emulated from the real
+//      CPU time of the real function workers they run on this machine;
+//   3. plans the paper's workload (22 functions, general mix) on the paper's cluster with every
 //      policy, through the real MiniZinc solver, and prints the comparison (illustrative models);
 //   4. profiles the demo's functions in a short `isawatt profile` campaign (scripts/demo/profile-step.ts)
 //      and deploys a small workload of them onto the two live agents with the energy-aware policy,
@@ -36,7 +37,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const coordinatorEntry = 'packages/coordinator/src/cli/entry.ts';
 const agentEntry = 'packages/agent/src/main.ts';
 
-/** The seed's two servers, emulated. `type` is the host type the models file knows them by. */
+/** The paper's two servers, emulated. `type` is the host type the models file knows them by. */
 const emulatedHosts = [
   { id: 'xeon-1', profile: 'xeon-gold-5318y-2s', type: 'xeon-gold-5318y' },
   { id: 'altra-1', profile: 'altra-max-m128', type: 'altra-max-m128-30' },
@@ -201,7 +202,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       [
         'isawatt demo: a coordinator and two agents on this machine (real processes, real gRPC, real MQTT, real solver).',
-        `The agents EMULATE the seed's servers (${emulatedHosts.map((h) => `${h.id} = ${h.profile}`).join(', ')}):`,
+        `The agents EMULATE the paper's servers (${emulatedHosts.map((h) => `${h.id} = ${h.profile}`).join(', ')}):`,
         "their hardware and power figures are emulated from this machine's CPU time, not measured.",
         `State and logs: ${dir}    Ctrl-C stops everything and removes them.`,
         `INSECURE for the demo: the coordinator serves ${address} without authentication (--insecure); deployments use mutual TLS (docs/security.md).`,
@@ -247,7 +248,7 @@ async function main(): Promise<void> {
     const conn = ['--coordinator', address];
     await runCli(['hosts', ...conn], 'hosts');
 
-    // The seed's experiment: its workload on its cluster, every policy side by side.
+    // The paper's experiment: its workload on its cluster, every policy side by side.
     const plan = await runCli(
       ['plan', '--hosts', 'examples/hosts.yaml', '--models', 'examples/models.yaml', '--workload', 'examples/workload-general.yaml', '--policy', 'all'],
       'plan --hosts examples/hosts.yaml --models examples/models.yaml --workload examples/workload-general.yaml --policy all',
@@ -255,7 +256,7 @@ async function main(): Promise<void> {
     process.stdout.write('(examples/models.yaml holds ILLUSTRATIVE figures, not measurements: see its header.)\n');
     // Kept above the live table, which redraws the terminal and would scroll the plans away.
     const summary = [
-      "The seed's workload (22 functions, general mix) on the seed's cluster, every policy (illustrative models):",
+      "The paper's workload (22 functions, general mix) on the paper's cluster, every policy (illustrative models):",
       lastTable(plan.output) || `(plan failed, exit ${plan.code})`,
     ];
 

@@ -120,72 +120,116 @@ function smbiosProcessor({ socket, manufacturer, version, partNumber, maxSpeedMh
   return Buffer.concat([f, tail]);
 }
 
-const hosts = {
-  // Dual-socket Intel Xeon Gold 6130 (Skylake-SP): 2 x 16 cores, Hyper-Threading, 64 logical CPUs.
-  'xeon-2s': (base) => {
-    const sockets = 2;
-    const coresPerSocket = 16;
-    // Skylake-SP core ids come from APIC ids of the enabled mesh tiles, so they are not contiguous.
-    const coreIds = [0, 1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 16, 17, 18, 19];
-    const cpus = [];
-    // Linux numbers the first thread of every core (socket 0, then 1), then every second thread.
-    for (let thread = 0; thread < 2; thread++) {
-      for (let s = 0; s < sockets; s++) {
-        for (let c = 0; c < coresPerSocket; c++) {
-          cpus.push({ id: cpus.length, socket: s, coreId: coreIds[c], thread });
-        }
+/**
+ * A dual-socket Intel Xeon with Hyper-Threading. Core ids come from the APIC ids of the enabled mesh
+ * tiles, so they are not contiguous (`coreIds`, one per core of a socket).
+ */
+function xeonHost(base, x) {
+  const { sockets, coresPerSocket, coreIds } = x;
+  const cpus = [];
+  // Linux numbers the first thread of every core (socket 0, then 1), then every second thread.
+  for (let thread = 0; thread < 2; thread++) {
+    for (let s = 0; s < sockets; s++) {
+      for (let c = 0; c < coresPerSocket; c++) {
+        cpus.push({ id: cpus.length, socket: s, coreId: coreIds[c], thread });
       }
     }
-    const ids = cpus.map((c) => c.id);
-    const cpuinfo = cpus
-      .map((c) =>
-        [
-          `processor\t: ${c.id}`,
-          'vendor_id\t: GenuineIntel',
-          'cpu family\t: 6',
-          'model\t\t: 85',
-          'model name\t: Intel(R) Xeon(R) Gold 6130 CPU @ 2.10GHz',
-          'stepping\t: 4',
-          'microcode\t: 0x2006e05',
-          `cpu MHz\t\t: ${(1000 + ((c.id * 37) % 1100)).toFixed(3)}`,
-          'cache size\t: 22528 KB',
-          `physical id\t: ${c.socket}`,
-          'siblings\t: 32',
-          `core id\t\t: ${c.coreId}`,
-          'cpu cores\t: 16',
-          `apicid\t\t: ${c.socket * 64 + c.coreId * 2 + c.thread}`,
-          `initial apicid\t: ${c.socket * 64 + c.coreId * 2 + c.thread}`,
-          'fpu\t\t: yes',
-          'fpu_exception\t: yes',
-          'cpuid level\t: 22',
-          'wp\t\t: yes',
-          'flags\t\t: fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 clflush dts acpi mmx fxsr sse sse2 ss ht tm pbe syscall nx pdpe1gb rdtscp lm constant_tsc art arch_perfmon pebs bts rep_good nopl xtopology nonstop_tsc cpuid aperfmperf pni pclmulqdq dtes64 monitor ds_cpl vmx smx est tm2 ssse3 sdbg fma cx16 xtpr pdcm pcid dca sse4_1 sse4_2 x2apic movbe popcnt tsc_deadline_timer aes xsave avx f16c rdrand lahf_lm abm 3dnowprefetch cpuid_fault epb cat_l3 cdp_l3 invpcid_single pti intel_ppin ssbd mba ibrs ibpb stibp tpr_shadow vnmi flexpriority ept vpid ept_ad fsgsbase tsc_adjust bmi1 hle avx2 smep bmi2 erms invpcid rtm cqm mpx rdt_a avx512f avx512dq rdseed adx smap clflushopt clwb intel_pt avx512cd avx512bw avx512vl xsaveopt xsavec xgetbv1 xsaves cqm_llc cqm_occup_llc cqm_mbm_total cqm_mbm_local dtherm ida arat pln pts pku ospke md_clear flush_l1d arch_capabilities',
-          'bugs\t\t: cpu_meltdown spectre_v1 spectre_v2 spec_store_bypass l1tf mds swapgs taa itlb_multihit mmio_stale_data retbleed gds',
-          'bogomips\t: 4200.00',
-          'clflush size\t: 64',
-          'cache_alignment\t: 64',
-          'address sizes\t: 46 bits physical, 48 bits virtual',
-          'power management:',
-          '',
-        ].join('\n'),
-      )
-      .join('\n');
-    write(base, 'proc/cpuinfo', cpuinfo + '\n');
-    write(base, 'proc/stat', procStat(ids, 864_000, 0.12, 6130));
-    write(base, 'proc/meminfo', 'MemTotal:       196608000 kB\nMemFree:        171204512 kB\nMemAvailable:   187933116 kB\n');
-    write(base, 'proc/sys/kernel/arch', 'x86_64\n');
-    write(base, 'sys/devices/system/cpu/online', `${cpuList(ids)}\n`);
-    write(base, 'sys/devices/system/cpu/possible', `${cpuList(ids)}\n`);
-    write(base, 'sys/devices/system/cpu/present', `${cpuList(ids)}\n`);
-    for (const c of cpus) {
-      topologyFiles(base, c, {
-        threadSiblings: cpus.filter((o) => o.socket === c.socket && o.coreId === c.coreId).map((o) => o.id),
-        packageCpus: cpus.filter((o) => o.socket === c.socket).map((o) => o.id),
-      });
-    }
-    write(base, 'sys/devices/virtual/dmi/id/sys_vendor', 'Dell Inc.\n');
-    write(base, 'sys/devices/virtual/dmi/id/product_name', 'PowerEdge R640\n');
-  },
+  }
+  const ids = cpus.map((c) => c.id);
+  const cpuinfo = cpus
+    .map((c) =>
+      [
+        `processor\t: ${c.id}`,
+        'vendor_id\t: GenuineIntel',
+        'cpu family\t: 6',
+        `model\t\t: ${x.modelNumber}`,
+        `model name\t: ${x.modelName}`,
+        `stepping\t: ${x.stepping}`,
+        `microcode\t: ${x.microcode}`,
+        `cpu MHz\t\t: ${(1000 + ((c.id * 37) % 1100)).toFixed(3)}`,
+        `cache size\t: ${x.cacheKb} KB`,
+        `physical id\t: ${c.socket}`,
+        `siblings\t: ${coresPerSocket * 2}`,
+        `core id\t\t: ${c.coreId}`,
+        `cpu cores\t: ${coresPerSocket}`,
+        `apicid\t\t: ${c.socket * x.apicPerSocket + c.coreId * 2 + c.thread}`,
+        `initial apicid\t: ${c.socket * x.apicPerSocket + c.coreId * 2 + c.thread}`,
+        'fpu\t\t: yes',
+        'fpu_exception\t: yes',
+        'cpuid level\t: 22',
+        'wp\t\t: yes',
+        `flags\t\t: ${x.flags}`,
+        `bugs\t\t: ${x.bugs}`,
+        'bogomips\t: 4200.00',
+        'clflush size\t: 64',
+        'cache_alignment\t: 64',
+        `address sizes\t: ${x.addressSizes}`,
+        'power management:',
+        '',
+      ].join('\n'),
+    )
+    .join('\n');
+  write(base, 'proc/cpuinfo', cpuinfo + '\n');
+  write(base, 'proc/stat', procStat(ids, 864_000, 0.12, x.seed));
+  write(base, 'proc/meminfo', x.meminfo);
+  write(base, 'proc/sys/kernel/arch', 'x86_64\n');
+  write(base, 'sys/devices/system/cpu/online', `${cpuList(ids)}\n`);
+  write(base, 'sys/devices/system/cpu/possible', `${cpuList(ids)}\n`);
+  write(base, 'sys/devices/system/cpu/present', `${cpuList(ids)}\n`);
+  for (const c of cpus) {
+    topologyFiles(base, c, {
+      threadSiblings: cpus.filter((o) => o.socket === c.socket && o.coreId === c.coreId).map((o) => o.id),
+      packageCpus: cpus.filter((o) => o.socket === c.socket).map((o) => o.id),
+    });
+  }
+  write(base, 'sys/devices/virtual/dmi/id/sys_vendor', 'Dell Inc.\n');
+  write(base, 'sys/devices/virtual/dmi/id/product_name', `${x.product}\n`);
+}
+
+
+const hosts = {
+  // Dual-socket Intel Xeon Gold 6130 (Skylake-SP): 2 x 16 cores, Hyper-Threading, 64 logical CPUs.
+  'xeon-2s': (base) =>
+    xeonHost(base, {
+      sockets: 2,
+      coresPerSocket: 16,
+      coreIds: [0, 1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 16, 17, 18, 19],
+      modelNumber: 85,
+      modelName: 'Intel(R) Xeon(R) Gold 6130 CPU @ 2.10GHz',
+      stepping: 4,
+      microcode: '0x2006e05',
+      cacheKb: 22528,
+      apicPerSocket: 64,
+      flags: 'fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 clflush dts acpi mmx fxsr sse sse2 ss ht tm pbe syscall nx pdpe1gb rdtscp lm constant_tsc art arch_perfmon pebs bts rep_good nopl xtopology nonstop_tsc cpuid aperfmperf pni pclmulqdq dtes64 monitor ds_cpl vmx smx est tm2 ssse3 sdbg fma cx16 xtpr pdcm pcid dca sse4_1 sse4_2 x2apic movbe popcnt tsc_deadline_timer aes xsave avx f16c rdrand lahf_lm abm 3dnowprefetch cpuid_fault epb cat_l3 cdp_l3 invpcid_single pti intel_ppin ssbd mba ibrs ibpb stibp tpr_shadow vnmi flexpriority ept vpid ept_ad fsgsbase tsc_adjust bmi1 hle avx2 smep bmi2 erms invpcid rtm cqm mpx rdt_a avx512f avx512dq rdseed adx smap clflushopt clwb intel_pt avx512cd avx512bw avx512vl xsaveopt xsavec xgetbv1 xsaves cqm_llc cqm_occup_llc cqm_mbm_total cqm_mbm_local dtherm ida arat pln pts pku ospke md_clear flush_l1d arch_capabilities',
+      bugs: 'cpu_meltdown spectre_v1 spectre_v2 spec_store_bypass l1tf mds swapgs taa itlb_multihit mmio_stale_data retbleed gds',
+      addressSizes: '46 bits physical, 48 bits virtual',
+      seed: 6130,
+      meminfo: 'MemTotal:       196608000 kB\nMemFree:        171204512 kB\nMemAvailable:   187933116 kB\n',
+      product: 'PowerEdge R640',
+    }),
+
+  // The paper's x86 server: dual-socket Intel Xeon Gold 5318Y (Ice Lake-SP), 2 x 24 cores,
+  // Hyper-Threading, 96 logical CPUs. Ice Lake-SP adds AVX-512 VNNI/VBMI2, GFNI, VAES, SHA-NI and
+  // 5-level paging to the flags; Meltdown/L1TF are fixed in hardware, so fewer bugs are listed.
+  // The core ids (enabled tiles) are plausible, not copied from one particular part.
+  'xeon-5318y-2s': (base) =>
+    xeonHost(base, {
+      sockets: 2,
+      coresPerSocket: 24,
+      coreIds: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 16, 17, 18, 19, 20, 21, 24, 25, 26, 27, 28, 29],
+      modelNumber: 106,
+      modelName: 'Intel(R) Xeon(R) Gold 5318Y CPU @ 2.10GHz',
+      stepping: 6,
+      microcode: '0xd0003a5',
+      cacheKb: 36864,
+      apicPerSocket: 128,
+      flags: 'fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 clflush dts acpi mmx fxsr sse sse2 ss ht tm pbe syscall nx pdpe1gb rdtscp lm constant_tsc art arch_perfmon pebs bts rep_good nopl xtopology nonstop_tsc cpuid aperfmperf pni pclmulqdq dtes64 monitor ds_cpl vmx smx est tm2 ssse3 sdbg fma cx16 xtpr pdcm pcid dca sse4_1 sse4_2 x2apic movbe popcnt tsc_deadline_timer aes xsave avx f16c rdrand lahf_lm abm 3dnowprefetch cpuid_fault epb cat_l3 cdp_l3 invpcid_single intel_ppin ssbd mba ibrs ibpb stibp tpr_shadow vnmi flexpriority ept vpid ept_ad fsgsbase tsc_adjust bmi1 avx2 smep bmi2 erms invpcid rtm cqm rdt_a avx512f avx512dq rdseed adx smap clflushopt clwb intel_pt avx512cd avx512bw avx512vl sha_ni xsaveopt xsavec xgetbv1 xsaves cqm_llc wbnoinvd cqm_occup_llc cqm_mbm_total cqm_mbm_local dtherm ida arat pln pts avx512ifma avx512vbmi umip pku ospke avx512_vbmi2 gfni vaes vpclmulqdq avx512_vnni avx512_bitalg tme avx512_vpopcntdq la57 rdpid fsrm md_clear pconfig flush_l1d arch_capabilities',
+      bugs: 'spectre_v1 spectre_v2 spec_store_bypass swapgs mmio_stale_data eibrs_pbrsb gds bhi',
+      addressSizes: '46 bits physical, 57 bits virtual',
+      seed: 5318,
+      meminfo: 'MemTotal:       263572084 kB\nMemFree:        247115232 kB\nMemAvailable:   255009804 kB\n',
+      product: 'PowerEdge R650',
+    }),
 
   // Single-socket Ampere Altra Max M128-30: 128 Arm Neoverse N1 cores, no SMT, 3.0 GHz.
   'altra-max-1s': (base) => {

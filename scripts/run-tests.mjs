@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// `npm test`: checks the generated stubs, type-checks every TypeScript file (the packages, their
+// `npm test`: first-use setup (scripts/ensure-setup.mjs: npm dependencies, Debian packages, function
+// builds), then checks the generated stubs, type-checks every TypeScript file (the packages, their
 // tests, test/, bench/, scripts/ and the functions' tests: tsconfig.json), checks the formatting
-// (prettier), lints, then runs every *.test.ts with node's test runner through tsx. Node 20's
-// --test takes paths, not globs, so files are listed here.
+// (prettier), lints, then runs every *.test.ts with node's test runner through tsx. With a filter,
+// missing Debian packages are a warning (as a non-root user the filtered tests that need none of
+// them still run). Node 20's --test takes paths, not globs, so files are listed here.
 // Extra args are test file filters: `npm test -- registry` runs files whose path contains "registry".
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -37,6 +39,9 @@ function run(cmd, args, label) {
   }
   console.log(`${label} ok (${s} s)`);
 }
+
+// Setup runs here, not as an npm "pretest" hook: only this script knows whether tests were filtered.
+run(process.execPath, [join(root, 'scripts/ensure-setup.mjs'), filters.length > 0 ? 'test-filtered' : 'test'], 'setup');
 
 const bin = (name) => join(root, 'node_modules/.bin', name);
 if (!quick) {

@@ -32,7 +32,12 @@ export interface Proc {
 
 /** Runs a .ts file with node --conditions=source --import tsx. */
 export function spawnTs(t: Cleanup, name: string, script: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Proc {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', script, ...args], {
+  return spawnCommand(t, name, process.execPath, ['--conditions=source', '--import', 'tsx', script, ...args], env);
+}
+
+/** Runs any command from the repository root (env added to this process's), with the same cleanup. */
+export function spawnCommand(t: Cleanup, name: string, command: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Proc {
+  const child = spawn(command, args, {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -159,3 +159,30 @@ test('listen addresses are validated; the HTTP endpoint stays on loopback unless
   assert.throws(() => loadAgentConfig({ hostname: 'h', flags: { ...base, 'http.listen': '0.0.0.0:9478' } }), /http\.listen: 0\.0\.0\.0:9478 is off loopback, but the HTTP endpoint \(\/invoke, \/metrics\) has no TLS or authentication/);
   assert.equal(loadAgentConfig({ hostname: 'h', flags: { ...base, 'http.listen': '0.0.0.0:9478', insecure: true } }).config.http.listen, '0.0.0.0:9478');
 });
+
+test('hwpc-sensor: file, environment and flags; listen or csvDir required; loopback only', (t) => {
+  const file = tempFile(t, 'agent.yaml', 'coordinator: 127.0.0.1:7000\nactivitySource: hwpc-sensor\nhwpc:\n  csvDir: /var/lib/hwpc\n  timeSemantics: cumulative\n');
+  const { config } = loadAgentConfig({
+    file,
+    env: { ISAWATT_HWPC_STALE_AFTER_MS: '2500', ISAWATT_HWPC_CGROUP_BASE: '/sys/fs/cgroup/unified/isawatt' },
+    flags: { 'hwpc.listen': '127.0.0.1:9080' },
+    hostname: 'h',
+  });
+  assert.equal(config.activitySource, 'hwpc-sensor');
+  assert.deepEqual(config.hwpc, {
+    listen: { host: '127.0.0.1', port: 9080 },
+    csvDir: '/var/lib/hwpc',
+    cgroupBase: '/sys/fs/cgroup/unified/isawatt',
+    timeSemantics: 'cumulative',
+    staleAfterMs: 2500,
+    sensorFrequencyMs: 1000,
+    cpuBaseFreqMhz: undefined,
+  });
+  const missing = issuesOf(() => loadAgentConfig({ flags: { coordinator: '127.0.0.1:7000', activitySource: 'hwpc-sensor' }, hostname: 'h' }));
+  assert.match(missing.join('\n'), /^hwpc: activitySource hwpc-sensor needs hwpc\.listen \(--hwpc-listen HOST:PORT/m);
+  const open = issuesOf(() => loadAgentConfig({ flags: { coordinator: '127.0.0.1:7000', activitySource: 'hwpc-sensor', 'hwpc.listen': '0.0.0.0:9080' }, hostname: 'h' }));
+  assert.match(open.join('\n'), /^hwpc\.listen: 0\.0\.0\.0:9080: hwpc-sensor's socket output is plaintext and unauthenticated; listen on a loopback address/m);
+  const bad = issuesOf(() => loadAgentConfig({ flags: { coordinator: '127.0.0.1:7000', activitySource: 'hwpc', 'hwpc.timeSemantics': 'sometimes' }, hostname: 'h' }));
+  assert.match(bad.join('\n'), /activitySource: .*hwpc-sensor/);
+  assert.match(bad.join('\n'), /hwpc\.timeSemantics: /);
+});

@@ -56,7 +56,7 @@ export const agentConfigSchema = z
     coordinator: hostPortSchema('the coordinator').optional(),
     /** Stable host id (default: the hostname). With mTLS it must equal the certificate's CN. */
     hostId: z.string().min(1, 'must not be empty').max(253).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, ".", "_", "-"').optional(),
-    /** Host type for the models, e.g. "xeon-gold-6130" (default: derived from the CPU model). */
+    /** Host type for the models, e.g. "xeon-gold-5318y" (default: derived from the CPU model). */
     hostType: z.string().min(1).regex(/^[a-z0-9][a-z0-9._-]*$/, 'use lowercase letters, digits, ".", "_", "-"').optional(),
     tls: z
       .strictObject({
@@ -92,8 +92,31 @@ export const agentConfigSchema = z
     logLevel: z.enum(LOG_LEVELS).default('info'),
     /** Function catalogue directory (default: functions/ of the installation). */
     functionsDir: z.string().min(1).optional(),
-    /** Per-function activity: "auto" = perf counters per cgroup where perf works, else cgroup CPU time. */
-    activitySource: z.enum(['auto', 'perf', 'cgroup-cputime']).default('auto'),
+    /**
+     * Per-function activity: "auto" = perf counters per cgroup where perf works, else cgroup CPU
+     * time; "hwpc-sensor" = PowerAPI hwpc-sensor reports (the `hwpc` section), falling back to
+     * "auto" while the sensor is silent.
+     */
+    activitySource: z.enum(['auto', 'perf', 'cgroup-cputime', 'hwpc-sensor']).default('auto'),
+    /** hwpc-sensor input (docs/attribution.md "Feeding hwpc-sensor"). */
+    hwpc: z
+      .strictObject({
+        /** HOST:PORT the sensor's socket output connects to (loopback only: the stream is plaintext). */
+        listen: hostPortSchema('the hwpc-sensor socket output').optional(),
+        /** Directory of the sensor's CSV output. */
+        csvDir: z.string().min(1).optional(),
+        /** The sensor's cgroup_basepath as the agent sees it (default: the agent's function subtree in the cgroup2 hierarchy). */
+        cgroupBase: z.string().min(1).optional(),
+        /** hwpc-sensor <= 1.6.0 "cumulative" times, 1.7.0 "delta", or "auto" (decided from the first ticks). */
+        timeSemantics: z.enum(['auto', 'delta', 'cumulative']).default('auto'),
+        /** No report for this long = the sensor stopped: fall back to the next activity source. */
+        staleAfterMs: intMs(100, 3_600_000).default(5000),
+        /** The sensor's `frequency` (its tick), ms. */
+        sensorFrequencyMs: intMs(10, 60_000).default(1000),
+        /** Nominal CPU frequency for APERF/MPERF (default: from the CPU model's "@ x.yzGHz"). */
+        cpuBaseFreqMhz: z.number({ error: 'expected a frequency in MHz' }).positive('must be > 0 MHz').max(20_000).optional(),
+      })
+      .default({ timeSemantics: 'auto', staleAfterMs: 5000, sensorFrequencyMs: 1000 }),
     /**
      * "smartwatts" (counter models, CPU-time share while warming up), "cputime-share", or "auto":
      * SmartWatts unless the host energy is estimated (attribution/create-attributor.ts says why).
@@ -116,6 +139,20 @@ export const agentConfigSchema = z
           path: ['tls', hasCert ? 'keyFile' : 'certFile'],
           message: 'tls.certFile and tls.keyFile go together (client certificate for mutual TLS)',
         });
+      }
+      const hwpc: { listen?: unknown; csvDir?: unknown } = typeof c.hwpc === 'object' && c.hwpc !== null ? c.hwpc : {};
+      if (c.activitySource === 'hwpc-sensor' && typeof hwpc.listen !== 'string' && typeof hwpc.csvDir !== 'string') {
+        ctx.addIssue({ code: 'custom', path: ['hwpc'], message: 'activitySource hwpc-sensor needs hwpc.listen (--hwpc-listen HOST:PORT, the sensor\'s socket output) and/or hwpc.csvDir (--hwpc-csv-dir DIR, its CSV output)' });
+      }
+      if (typeof hwpc.listen === 'string') {
+        const m = HOST_PORT.exec(hwpc.listen.trim());
+        if (m && !isLoopbackHost((m[1] as string).replace(/^\[|\]$/g, ''))) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['hwpc', 'listen'],
+            message: `${hwpc.listen}: hwpc-sensor's socket output is plaintext and unauthenticated; listen on a loopback address (the sensor runs on this host), e.g. 127.0.0.1:9080`,
+          });
+        }
       }
       if (hasCert && typeof tls.caFile !== 'string') {
         ctx.addIssue({ code: 'custom', path: ['tls', 'caFile'], message: 'required with tls.certFile (the CA that signed the coordinator certificate)' });
@@ -173,9 +210,20 @@ export interface ResolvedAgentConfig {
   readonly logLevel: LogLevel;
   readonly functionsDir: string | undefined;
   readonly emulate: string | undefined;
-  readonly activitySource: 'auto' | 'perf' | 'cgroup-cputime';
+  readonly activitySource: 'auto' | 'perf' | 'cgroup-cputime' | 'hwpc-sensor';
+  readonly hwpc: ResolvedHwpcConfig;
   readonly attributionMethod: 'auto' | 'smartwatts' | 'cputime-share';
   readonly shutdownGraceMs: number;
+}
+
+export interface ResolvedHwpcConfig {
+  readonly listen: { readonly host: string; readonly port: number } | undefined;
+  readonly csvDir: string | undefined;
+  readonly cgroupBase: string | undefined;
+  readonly timeSemantics: 'auto' | 'delta' | 'cumulative';
+  readonly staleAfterMs: number;
+  readonly sensorFrequencyMs: number;
+  readonly cpuBaseFreqMhz: number | undefined;
 }
 
 /** ISAWATT_* variable -> dotted config path. */
@@ -198,6 +246,13 @@ export const AGENT_ENV_MAP: Readonly<Record<string, string>> = {
   ISAWATT_FUNCTIONS_DIR: 'functionsDir',
   ISAWATT_EMULATE: 'emulate',
   ISAWATT_ACTIVITY_SOURCE: 'activitySource',
+  ISAWATT_HWPC_LISTEN: 'hwpc.listen',
+  ISAWATT_HWPC_CSV_DIR: 'hwpc.csvDir',
+  ISAWATT_HWPC_CGROUP_BASE: 'hwpc.cgroupBase',
+  ISAWATT_HWPC_TIME_SEMANTICS: 'hwpc.timeSemantics',
+  ISAWATT_HWPC_STALE_AFTER_MS: 'hwpc.staleAfterMs',
+  ISAWATT_HWPC_SENSOR_FREQUENCY_MS: 'hwpc.sensorFrequencyMs',
+  ISAWATT_HWPC_CPU_BASE_FREQ_MHZ: 'hwpc.cpuBaseFreqMhz',
   ISAWATT_ATTRIBUTION_METHOD: 'attributionMethod',
   ISAWATT_SHUTDOWN_GRACE_MS: 'shutdownGraceMs',
 };
@@ -253,9 +308,23 @@ function resolve(parsed: ParsedAgentConfig, hostname: string): ResolvedAgentConf
     functionsDir: parsed.functionsDir,
     emulate: parsed.emulate,
     activitySource: parsed.activitySource,
+    hwpc: resolveHwpc(parsed.hwpc),
     attributionMethod: parsed.attributionMethod,
     shutdownGraceMs: parsed.shutdownGraceMs,
   });
+}
+
+function resolveHwpc(h: ParsedAgentConfig['hwpc']): ResolvedHwpcConfig {
+  const m = h.listen === undefined ? null : HOST_PORT.exec(h.listen.trim());
+  return {
+    listen: m ? { host: (m[1] as string).replace(/^\[|\]$/g, ''), port: Number(m[2]) } : undefined,
+    csvDir: h.csvDir === undefined ? undefined : resolvePath(h.csvDir),
+    cgroupBase: h.cgroupBase === undefined ? undefined : resolvePath(h.cgroupBase),
+    timeSemantics: h.timeSemantics,
+    staleAfterMs: h.staleAfterMs,
+    sensorFrequencyMs: h.sensorFrequencyMs,
+    cpuBaseFreqMhz: h.cpuBaseFreqMhz,
+  };
 }
 
 /**

@@ -6,7 +6,7 @@
 //   isawatt-agent --coordinator 127.0.0.1:7000 ...   (bin/isawatt-agent.mjs)
 import { clientCredentials, createLogger, errorMessage, EXIT, runServices, type Logger, type Service } from '@isawatt/common';
 import { randomUUID } from 'node:crypto';
-import { readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Attributor } from './attribution/attributor.js';
@@ -14,6 +14,9 @@ import { createAttributor, resolveAttributionMethod } from './attribution/create
 import { runCli } from './cli/index.js';
 import type { ActivitySource } from './counters/activity-source.js';
 import { createActivitySource } from './counters/create-activity-source.js';
+import { HwpcReportSource } from './counters/hwpc-report-source.js';
+import { StaleFallbackSource } from './counters/stale-fallback-source.js';
+import { hwpcHealth, registerHwpcMetrics, type HwpcMetricsSource } from './export/hwpc-metrics.js';
 import { EmulatedHost } from './emulation/emulated-host.js';
 import { getProfile } from './emulation/profiles.js';
 import { PrometheusExporter } from './export/prometheus.js';
@@ -82,6 +85,55 @@ async function createRuntime(config: ResolvedAgentConfig, hardware: HostHardware
     log.error({ err: errorMessage(err) }, 'function runtime unavailable; assignments will be refused');
     return undefined;
   }
+}
+
+/**
+ * The cgroup directory hwpc-sensor's cgroup_basepath must name by default: the agent's function
+ * subtree in the cgroup2 hierarchy (hybrid hosts mount it at <cgroupfs>/unified), whose children
+ * are the function cgroups. perf-based sensors count cgroup2 directories on both layouts.
+ */
+function defaultHwpcCgroupBase(config: ResolvedAgentConfig): string {
+  const unified = join(config.host.cgroupfs, 'unified');
+  const v2 = existsSync(join(unified, 'cgroup.controllers')) ? unified : config.host.cgroupfs;
+  return join(v2, cgroupSubtree(config));
+}
+
+/** Nominal MHz from a model string such as "... CPU @ 2.10GHz" (the base of APERF/MPERF). */
+export function nominalMhzFromModel(model: string): number | undefined {
+  const m = /@\s*(\d+(?:\.\d+)?)\s*GHz/i.exec(model);
+  return m ? Math.round(Number(m[1]) * 1000) : undefined;
+}
+
+/**
+ * hwpc-sensor reports, with the "auto" source (perf, else cgroup CPU time) as the fallback while the
+ * sensor is silent. A sensor input that cannot start (port taken, CSV directory unreadable) stops
+ * the agent: the operator asked for it explicitly.
+ */
+async function createHwpcActivity(config: ResolvedAgentConfig, hardware: HostHardware, log: Logger): Promise<{ source: StaleFallbackSource; metrics: HwpcMetricsSource }> {
+  const h = config.hwpc;
+  const cgroupBasePath = h.cgroupBase ?? defaultHwpcCgroupBase(config);
+  const cpuBaseFreqMhz = h.cpuBaseFreqMhz ?? nominalMhzFromModel(hardware.cpuModel);
+  const hwpcLog = log.child({ component: 'hwpc-sensor' });
+  if (cpuBaseFreqMhz === undefined) hwpcLog.warn({ cpuModel: hardware.cpuModel }, 'no nominal frequency in the CPU model; APERF/MPERF frequencies assume 2100 MHz (set hwpc.cpuBaseFreqMhz)');
+  const primary = new HwpcReportSource({
+    ...(h.listen ? { listen: h.listen } : {}),
+    ...(h.csvDir ? { csvDirectory: h.csvDir } : {}),
+    cgroupBasePath,
+    timeSemantics: h.timeSemantics,
+    sensorFrequencyMs: h.sensorFrequencyMs,
+    ...(cpuBaseFreqMhz !== undefined ? { cpuBaseFreqMhz } : {}),
+    log,
+  });
+  await primary.init();
+  hwpcLog.info({ listen: primary.stats().listening, csvDir: h.csvDir, cgroupBasePath, staleAfterMs: h.staleAfterMs }, 'hwpc-sensor input ready; point the sensor\'s cgroup_basepath here');
+  let fallback: ActivitySource | undefined;
+  try {
+    fallback = await createActivitySource('auto', { perf: { intervalMs: config.tickIntervalMs, unifiedRoot: join(config.host.cgroupfs, 'unified'), socketOfCpu: hardware.socketOfCpu } }, log);
+  } catch (err) {
+    hwpcLog.warn({ err: errorMessage(err) }, 'no fallback activity source: while hwpc-sensor is silent, functions get no attributed energy');
+  }
+  const source = new StaleFallbackSource({ primary, fallback, staleAfterMs: h.staleAfterMs, log: log.child({ component: 'activity' }) });
+  return { source, metrics: { stats: () => primary.stats(), lastReportAgeMs: () => primary.lastReportAgeMs(), fallback: () => source.state() } };
 }
 
 /** A service that owns an object with a close() and closes it at shutdown. */
@@ -174,12 +226,24 @@ export async function runDaemon(loaded: LoadedAgentConfig): Promise<number> {
   if (emulated && runtime) emulated.placement = () => new Map(runtime.placements().map((p) => [p.function, p.cpus]));
   let activity: ActivitySource | undefined;
   let attributor: Attributor | undefined;
+  let hwpcMetrics: HwpcMetricsSource | undefined;
+  if (runtime && config.activitySource === 'hwpc-sensor') {
+    try {
+      const created = await createHwpcActivity(config, hardware, log);
+      activity = created.source;
+      hwpcMetrics = created.metrics;
+    } catch (err) {
+      await runtime.close();
+      throw err;
+    }
+  }
   if (runtime) {
     // Per-function activity and attribution only mean something when functions run here. "auto":
     // perf counters per cgroup where perf works, cgroup CPU time otherwise (logged).
     try {
-      // An emulated host's counters come from its emulated hwpc-sensor (unless a source is forced).
-      activity = emulated && config.activitySource === 'auto' ? await emulated.activitySource(log) : await createActivitySource(
+      // An emulated host's counters come from its emulated hwpc-sensor (unless a source is forced);
+      // a real hwpc-sensor (activitySource hwpc-sensor) was set up above.
+      activity ??= emulated && config.activitySource === 'auto' ? await emulated.activitySource(log) : await createActivitySource(
         config.activitySource,
         { perf: { intervalMs: config.tickIntervalMs, unifiedRoot: join(config.host.cgroupfs, 'unified'), socketOfCpu: hardware.socketOfCpu } },
         log, // the sources name their own component (perf-stat, cgroup-cputime)
@@ -187,7 +251,9 @@ export async function runDaemon(loaded: LoadedAgentConfig): Promise<number> {
     } catch (err) {
       log.warn({ component: 'activity', err: errorMessage(err) }, 'no activity source; functions get no attributed energy');
     }
-    const method = resolveAttributionMethod(config.attributionMethod, meter?.quality);
+    // With hwpc-sensor the attributed energy is the sensor's own RAPL group (measured), whatever
+    // meter gives the host figure, so "auto" fits counter models to it.
+    const method = resolveAttributionMethod(config.attributionMethod, config.activitySource === 'hwpc-sensor' ? 'measured' : meter?.quality);
     if (config.attributionMethod === 'auto') {
       log.info(
         { component: 'attribution', configured: 'auto', method, hostQuality: meter?.quality ?? 'none' },
@@ -254,6 +320,7 @@ export async function runDaemon(loaded: LoadedAgentConfig): Promise<number> {
   services.push(monitor, link);
   if (config.http.listen !== 'off') {
     const exporter = new PrometheusExporter({ source: monitor, log });
+    if (hwpcMetrics) registerHwpcMetrics(exporter.registry, hwpcMetrics);
     exporter.start();
     const metricsHandler = exporter.handler();
     const startedAtMs = systemClock.nowMs();
@@ -269,7 +336,17 @@ export async function runDaemon(loaded: LoadedAgentConfig): Promise<number> {
           startedAtMs,
           details: () => {
             const s = link.stats();
-            return { coordinatorConnected: s.connected, bufferedReports: s.bufferedReports, droppedReports: s.droppedReports };
+            return {
+              coordinatorConnected: s.connected,
+              bufferedReports: s.bufferedReports,
+              droppedReports: s.droppedReports,
+              ...(hwpcMetrics ? { hwpc: hwpcHealth(hwpcMetrics) } : {}),
+            };
+          },
+          degraded: () => {
+            const f = hwpcMetrics?.fallback();
+            if (f === undefined || f.state === 'fresh') return [];
+            return [`hwpc-sensor ${f.state === 'waiting' ? 'has not reported yet' : `silent for ${((f.lastReportAgeMs ?? 0) / 1000).toFixed(1)} s`}: per-function activity from ${f.using}`];
           },
         }),
         { method: 'GET', path: '/metrics', handle: (req, res) => metricsHandler(req, res) },

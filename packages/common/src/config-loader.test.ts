@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { loadConfig } from './config-loader.js';
+import { loadConfig, readConfigFile } from './config-loader.js';
 import { ConfigError } from './errors.js';
 
 const schema = z.strictObject({
@@ -62,4 +62,24 @@ test('unreadable and malformed files name the file', (t) => {
   assert.throws(() => loadConfig({ schema, file: bad }), /not valid YAML/);
   const list = tempFile(t, '- a\n- b\n');
   assert.throws(() => loadConfig({ schema, file: list }), /expected a mapping/);
+});
+
+test('readConfigFile: .json files are JSON (errors say so), JSON text in a .yaml file is read as JSON, YAML flow style still works', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'isawatt-cfg-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const write = (name: string, text: string): string => {
+    const p = join(dir, name);
+    writeFileSync(p, text);
+    return p;
+  };
+  assert.deepEqual(readConfigFile(write('a.json', '{"hosts": [{"id": "x", "cores": 4}]}')), { hosts: [{ id: 'x', cores: 4 }] });
+  assert.throws(() => readConfigFile(write('b.json', '{"hosts": [1, 2,]}'), 'hosts file'), (err: unknown) => {
+    assert.ok(err instanceof ConfigError);
+    assert.match(err.message, /b\.json: not valid JSON: Unexpected token/);
+    return true;
+  });
+  assert.deepEqual(readConfigFile(write('c.yaml', '{"a": 1}')), { a: 1 });
+  // Flow-style YAML that is not JSON (unquoted keys) falls through to the YAML parser.
+  assert.deepEqual(readConfigFile(write('d.yaml', '{ a: 1, b: [x, y] }')), { a: 1, b: ['x', 'y'] });
+  assert.throws(() => readConfigFile(write('e.yaml', 'a: [1, 2\n')), /e\.yaml: not valid YAML\/JSON/);
 });

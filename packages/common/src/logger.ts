@@ -1,6 +1,11 @@
 // One root pino logger per process, built in main and passed down; components take a child with
 // `component`. JSON to stdout (journald keeps it). Secrets are redacted by path.
-import { pino, type Logger, type DestinationStream, type LevelWithSilent } from 'pino';
+import type * as Pino from 'pino';
+import type { Logger, DestinationStream, LevelWithSilent } from 'pino';
+import { lazyRequire } from './lazy-require.js';
+
+/** pino, loaded when the first logger is made (CLI commands that log nothing never load it). */
+const pinoLib = lazyRequire<typeof Pino>('pino');
 
 export type { Logger } from 'pino';
 
@@ -28,6 +33,7 @@ export const REDACT_PATHS = [
 ];
 
 export function createLogger(opts: LoggerOptions): Logger {
+  const { pino } = pinoLib();
   return pino(
     {
       name: opts.name,
@@ -42,5 +48,5 @@ export function createLogger(opts: LoggerOptions): Logger {
 
 /** A logger that writes nothing (tests, library defaults). */
 export function silentLogger(): Logger {
-  return pino({ level: 'silent' });
+  return pinoLib().pino({ level: 'silent' });
 }

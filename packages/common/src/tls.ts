@@ -1,9 +1,12 @@
 // TLS material for gRPC servers and clients. Plaintext is only allowed on loopback unless the
 // operator passes --insecure explicitly (see `assertTransportAllowed`).
-import * as grpc from '@grpc/grpc-js';
+import type * as Grpc from '@grpc/grpc-js';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { ConfigError } from './errors.js';
+import { lazyRequire } from './lazy-require.js';
+
+const grpcLib = lazyRequire<typeof Grpc>('@grpc/grpc-js');
 
 export interface TlsFiles {
   /** CA bundle to verify the peer (server: client certs, i.e. mTLS; client: the server cert). */
@@ -69,7 +72,8 @@ export function hasServerTls(files: TlsFiles): boolean {
 }
 
 /** Server credentials: TLS when cert+key are given; mutual TLS when a CA is given too. */
-export function serverCredentials(files: TlsFiles): grpc.ServerCredentials {
+export function serverCredentials(files: TlsFiles): Grpc.ServerCredentials {
+  const grpc = grpcLib();
   if (!hasServerTls(files)) return grpc.ServerCredentials.createInsecure();
   const ca = files.caFile ? read(files.caFile, 'tls.caFile') : null;
   return grpc.ServerCredentials.createSsl(
@@ -80,7 +84,8 @@ export function serverCredentials(files: TlsFiles): grpc.ServerCredentials {
 }
 
 /** Client credentials: TLS when a CA is given (plus a client cert for mTLS), else insecure. */
-export function clientCredentials(files: TlsFiles): grpc.ChannelCredentials {
+export function clientCredentials(files: TlsFiles): Grpc.ChannelCredentials {
+  const grpc = grpcLib();
   if (!files.caFile) return grpc.credentials.createInsecure();
   const key = files.keyFile ? read(files.keyFile, 'tls.keyFile') : null;
   const cert = files.certFile ? read(files.certFile, 'tls.certFile') : null;

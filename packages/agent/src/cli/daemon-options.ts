@@ -24,6 +24,10 @@ export interface DaemonFlags {
   functionsDir?: string;
   emulate?: string;
   activitySource?: string;
+  hwpcListen?: string;
+  hwpcCsvDir?: string;
+  hwpcCgroupBase?: string;
+  hwpcTimeSemantics?: string;
   attributionMethod?: string;
   shutdownGraceMs?: number | string;
 }
@@ -36,7 +40,7 @@ export function addDaemonOptions(cmd: Command): Command {
     .option('--config <file>', 'YAML/JSON config file (env ISAWATT_AGENT_CONFIG)')
     .option('--coordinator <host:port>', 'coordinator AgentLink address (env ISAWATT_COORDINATOR)')
     .option('--host-id <id>', 'stable host id (default: the hostname)')
-    .option('--host-type <type>', 'model key, e.g. xeon-gold-6130 (default: derived from the CPU model)')
+    .option('--host-type <type>', 'model key, e.g. xeon-gold-5318y (default: derived from the CPU model)')
     .option('--sysfs-root <dir>', 'root of sysfs (default /sys)')
     .option('--procfs-root <dir>', 'root of procfs (default /proc)')
     .option('--cgroupfs-root <dir>', 'root of the cgroup filesystem (default /sys/fs/cgroup)')
@@ -51,7 +55,11 @@ export function addDaemonOptions(cmd: Command): Command {
     .option('--log-level <level>', `log level: ${LOG_LEVELS.join(', ')} (default info)`)
     .option('--functions-dir <dir>', 'function catalogue directory')
     .option('--emulate <profile>', 'run on an emulated hardware profile (everything reports "emulated")')
-    .option('--activity-source <kind>', 'per-function activity: auto, perf, cgroup-cputime (default auto)')
+    .option('--activity-source <kind>', 'per-function activity: auto, perf, cgroup-cputime, hwpc-sensor (default auto)')
+    .option('--hwpc-listen <host:port>', "hwpc-sensor: where its socket output connects (loopback), e.g. 127.0.0.1:9080")
+    .option('--hwpc-csv-dir <dir>', "hwpc-sensor: its CSV output directory")
+    .option('--hwpc-cgroup-base <path>', "hwpc-sensor: its cgroup_basepath as the agent sees it (default: the agent's cgroup2 function subtree)")
+    .option('--hwpc-time-semantics <kind>', 'hwpc-sensor: auto, delta (>= 1.7.0) or cumulative (<= 1.6.0) times (default auto)')
     .option('--attribution-method <method>', 'auto, smartwatts or cputime-share (default auto: smartwatts unless host energy is estimated)')
     .option('--shutdown-grace-ms <ms>', 'bound on the graceful stop (default 10000)', numberish);
 }
@@ -77,6 +85,10 @@ export function flagsToConfig(f: DaemonFlags): Record<string, unknown> {
     functionsDir: f.functionsDir,
     emulate: f.emulate,
     activitySource: f.activitySource,
+    'hwpc.listen': f.hwpcListen,
+    'hwpc.csvDir': f.hwpcCsvDir,
+    'hwpc.cgroupBase': f.hwpcCgroupBase,
+    'hwpc.timeSemantics': f.hwpcTimeSemantics,
     attributionMethod: f.attributionMethod,
     shutdownGraceMs: f.shutdownGraceMs,
   };

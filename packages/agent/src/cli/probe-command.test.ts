@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { fixture } from '../hostfs/fixture-tree.test-support.js';
 import { probeCounters, registerProbe } from './probe-command.js';
 
@@ -65,4 +66,52 @@ test('probe --emulate: an emulated host tree, announced and labelled emulated, i
   assert.match(out, /io-0 {11}socket 0 {5}31\.90 W/);
   assert.match(out, /cppc {9}USED {2}no figure \(all sampled CPUs idle\)/);
   await assert.rejects(run(['--emulate', 'cray-1', '--no-counters']), /emulate: unknown profile "cray-1"; known: altra-max-m128, xeon-gold-5318y-2s, xeon-gold-6130-2s/);
+});
+
+test('probe --meters estimated on host roots uses the CPU of <procfs>/cpuinfo (the daemon\'s detection), not this machine\'s', async () => {
+  const hosts = fileURLToPath(new URL('../../testdata/hosts/', import.meta.url));
+  for (const [tree, model, profile] of [
+    ['xeon-5318y-2s', 'Intel\\(R\\) Xeon\\(R\\) Gold 5318Y CPU @ 2\\.10GHz \\(x86_64\\), 2 sockets, 96 logical CPUs, host type xeon-gold-5318y', 'xeon-gold-5318y: 43\\.8 W idle per socket × 2 \\+ 5\\.47 W per busy core × 96 CPUs'],
+    ['altra-max-1s', 'Ampere\\(R\\) Altra\\(R\\) Max Processor M128-30 \\(aarch64\\), 1 socket, 128 logical CPUs, host type altra-max-m128-30', 'altra-max-m128: 48\\.2 W idle per socket × 1'],
+  ] as const) {
+    const root = join(hosts, tree);
+    const { out } = await run(['--procfs-root', join(root, 'proc'), '--sysfs-root', join(root, 'sys'), '--meters', 'estimated', '--interval-ms', '10', '--no-counters']);
+    assert.match(out, new RegExp(`^Hardware: ${model} \\[detected from ${root}/proc/cpuinfo`, 'm'));
+    assert.match(out, new RegExp(`note: profile ${profile}`));
+  }
+});
+
+test('probe --hwpc-listen shows what a sensor sends: sensors, rejected lines, targets mapped to functions', async (t) => {
+  const { createServer, connect } = await import('node:net');
+  const port = await new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+  const probe = run(['--hwpc-listen', `127.0.0.1:${port}`, '--hwpc-cgroup-base', '/sys/fs/cgroup/unified/isawatt', '--meters', 'estimated', '--cpu-model', 'x', '--interval-ms', '10', '--no-counters']);
+  // Connect once the probe listens, then send three ticks (the last one completes the others).
+  let sock: import('node:net').Socket | undefined;
+  for (let i = 0; i < 100 && sock === undefined; i++) {
+    sock = await new Promise((resolve) => {
+      const c = connect(port, '127.0.0.1');
+      c.once('connect', () => resolve(c)).once('error', () => resolve(undefined));
+    });
+    if (sock === undefined) await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.ok(sock, 'probe listening');
+  t.after(() => sock?.destroy());
+  const row = { time_enabled: 1000, time_running: 1000, INSTRUCTIONS_RETIRED: 5000 };
+  const lines = ['garbage'];
+  for (let k = 0; k < 3; k++) {
+    for (const target of ['/jwt-node', '/system.slice/cron.service']) {
+      lines.push(JSON.stringify({ timestamp: 1_767_225_600_000 + k * 1000, sensor: 'xeon-1', target, groups: { core: { 0: { 0: row } } } }));
+    }
+  }
+  sock.write(lines.join('\n') + '\n');
+  const { out } = await probe;
+  assert.match(out, /hwpc-sensor {2}listening on 127\.0\.0\.1:\d+ for \d+ ms, cgroup base \/sys\/fs\/cgroup\/unified\/isawatt: 6 report\(s\) from xeon-1/);
+  assert.match(out, /rejected: 1 not_json/);
+  assert.match(out, /target \/jwt-node -> function jwt-node/);
+  assert.match(out, /target \/system\.slice\/cron\.service -> not a function cgroup/);
 });

@@ -10,7 +10,10 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Emulator } from '../emulation/emulator.js';
 import { getProfile, PROFILE_NAMES } from '../emulation/profiles.js';
+import { detectHardware, type HostHardware } from '../hardware/detect.js';
+import { SystemInformationProbe } from '../hardware/live-probe.js';
 import { CgroupCpuTimeSource } from '../counters/cgroup-cputime.js';
+import { HwpcReportSource } from '../counters/hwpc-report-source.js';
 import { PerfStatSource } from '../counters/perf-stat.js';
 import { isMeterKind, METER_KINDS, type MeterKind } from '../sensors/create-meter.js';
 import { runProbe, type ProbeEnergySource, type ProbeFrequency, type ProbeReport } from '../sensors/probe.js';
@@ -28,6 +31,74 @@ interface ProbeFlags {
   emulate?: string;
   emulateCgroup: string;
   verbose?: boolean;
+  hwpcListen?: string;
+  hwpcCsvDir?: string;
+  hwpcCgroupBase?: string;
+}
+
+/** What an hwpc-sensor sent while the probe listened. */
+export interface ProbeHwpc {
+  readonly listening: string | null;
+  readonly csvDir: string | null;
+  readonly cgroupBase: string;
+  readonly listenedMs: number;
+  readonly reports: number;
+  readonly rejected: Readonly<Record<string, number>>;
+  readonly sensors: readonly string[];
+  /** Target -> function it maps to (its first path component below the base), or null. */
+  readonly targets: Readonly<Record<string, string | null>>;
+  readonly error?: string;
+}
+
+const HOST_PORT = /^(\[[^\]]+\]|[^:\s]+):(\d{1,5})$/;
+
+/**
+ * Listens like the daemon would (socket output and/or CSV directory) for `ms`, then reports what
+ * arrived. A target maps to a function when it is a direct child of the cgroup base (`/<fn>`), as
+ * the agent's own function cgroups are.
+ */
+export async function probeHwpc(opts: { listen?: string; csvDir?: string; cgroupBase: string; ms: number; log: Logger }): Promise<ProbeHwpc> {
+  const m = opts.listen === undefined ? null : HOST_PORT.exec(opts.listen);
+  if (opts.listen !== undefined && (m === null || Number(m[2]) > 65535)) {
+    throw new InvalidArgumentError(`--hwpc-listen: expected HOST:PORT, got "${opts.listen}"`);
+  }
+  const src = new HwpcReportSource({
+    ...(m ? { listen: { host: (m[1] as string).replace(/^\[|\]$/g, ''), port: Number(m[2]) } } : {}),
+    ...(opts.csvDir !== undefined ? { csvDirectory: resolve(opts.csvDir) } : {}),
+    cgroupBasePath: opts.cgroupBase,
+    log: opts.log,
+  });
+  const base = { listening: opts.listen ?? null, csvDir: opts.csvDir ?? null, cgroupBase: opts.cgroupBase, listenedMs: 0, reports: 0, rejected: {}, sensors: [], targets: {} };
+  try {
+    await src.init();
+  } catch (err) {
+    return { ...base, error: `${errorMessage(err)}${/EADDRINUSE|in use/i.test(errorMessage(err)) ? ' (is the agent already listening there? its /healthz has an hwpc section)' : ''}` };
+  }
+  try {
+    const started = performance.now();
+    await sleep(opts.ms);
+    // One sample releases every complete tick; a forced final look maps what is still pending too.
+    await src.sample([], Date.now());
+    const s = src.stats();
+    const targets: Record<string, string | null> = {};
+    for (const t of s.targets.keys()) targets[t] = /^\/[^/]+$/.test(t) ? t.slice(1) : null;
+    return { ...base, listening: s.listening ?? null, listenedMs: Math.round(performance.now() - started), reports: s.reports, rejected: Object.fromEntries(s.rejected), sensors: s.sensors, targets };
+  } finally {
+    await src.close();
+  }
+}
+
+function hwpcLines(h: ProbeHwpc): string[] {
+  const where = [h.listening ? `listening on ${h.listening}` : '', h.csvDir ? `reading CSV from ${h.csvDir}` : ''].filter(Boolean).join(', ');
+  if (h.error !== undefined) return [`  hwpc-sensor  skipped: ${h.error}`];
+  const out = [`  hwpc-sensor  ${where} for ${h.listenedMs} ms, cgroup base ${h.cgroupBase}: ${h.reports} report(s)${h.sensors.length ? ` from ${h.sensors.join(', ')}` : ''}`];
+  const rejected = Object.entries(h.rejected).filter(([, n]) => n > 0);
+  if (rejected.length > 0) out.push(`      rejected: ${rejected.map(([r, n]) => `${n} ${r}`).join(', ')}`);
+  const targets = Object.entries(h.targets);
+  if (targets.length === 0 && h.reports > 0) out.push('      no complete cgroup tick yet (a tick is used once a later one arrives)');
+  for (const [t, fn] of targets.slice(0, 20)) out.push(`      target ${t} -> ${fn === null ? 'not a function cgroup (counted as other)' : `function ${fn}`}`);
+  if (targets.length > 20) out.push(`      … ${targets.length - 20} more targets (use --json)`);
+  return out;
 }
 
 function intArg(min: number, max: number, what: string): (v: string) => number {
@@ -115,10 +186,43 @@ function frequencyLines(f: ProbeFrequency): string[] {
   return out;
 }
 
+/** What the probe knows of the machine its roots describe (the daemon's own detection). */
+export interface ProbeHardware {
+  readonly cpuModel: string;
+  readonly arch: string;
+  readonly sockets: number;
+  readonly logicalCpus: number;
+  readonly hostType: string;
+  /** Where the figures come from ("detected from <procfs>/cpuinfo and <sysfs>", "emulated profile X"). */
+  readonly source: string;
+}
+
+/**
+ * The same hardware detection as the daemon (hardware/detect.ts on the given roots; the live
+ * cross-check only on the live roots), so that the estimated meter's power profile follows the CPU
+ * of `<procfs>/cpuinfo`, not the CPU of the machine the probe happens to run on.
+ */
+export async function probeHardware(procfsRoot: string, sysfsRoot: string): Promise<{ hardware?: HostHardware; error?: string }> {
+  const live = procfsRoot === '/proc' && sysfsRoot === '/sys';
+  try {
+    return { hardware: await detectHardware({ procfsRoot, sysfsRoot, live: live ? new SystemInformationProbe() : undefined }) };
+  } catch (err) {
+    return { error: errorMessage(err) };
+  }
+}
+
 /** Human-readable report, like `sensors`. */
-export function formatProbeReport(r: ProbeReport & { counters?: readonly ProbeCounterSource[] }): string {
+export function formatProbeReport(r: ProbeReport & { counters?: readonly ProbeCounterSource[]; hardware?: ProbeHardware | { error: string }; hwpc?: ProbeHwpc }): string {
   const lines = [`isawatt-agent probe: sysfs ${r.sysfsRoot}, procfs ${r.procfsRoot}, samples ${r.measuredIntervalMs.toFixed(0)} ms apart`];
   if (r.emulated !== null) lines.push(`EMULATED host (profile ${r.emulated}): every figure below is emulated, not measured`);
+  if (r.hardware !== undefined) {
+    const h = r.hardware;
+    lines.push(
+      'error' in h
+        ? `Hardware: detection failed (${h.error}); the estimated meter falls back to its default profile`
+        : `Hardware: ${h.cpuModel} (${h.arch}), ${h.sockets} socket${h.sockets === 1 ? '' : 's'}, ${h.logicalCpus} logical CPUs, host type ${h.hostType} [${h.source}]`,
+    );
+  }
   lines.push('', 'Energy sources (in preference order):');
   for (const s of r.energy) lines.push(...energyLines(s, r.emulated !== null));
   lines.push('', 'Frequency readers:');
@@ -126,6 +230,10 @@ export function formatProbeReport(r: ProbeReport & { counters?: readonly ProbeCo
   if (r.counters !== undefined) {
     lines.push('', 'Per-function activity sources:');
     for (const c of r.counters) lines.push(counterLines(c));
+  }
+  if (r.hwpc !== undefined) {
+    lines.push('', 'hwpc-sensor input:');
+    lines.push(...hwpcLines(r.hwpc));
   }
   return `${lines.join('\n')}\n`;
 }
@@ -142,11 +250,14 @@ export function registerProbe(program: Command): void {
     .option('--json', 'print the report as JSON')
     .addOption(new Option('--interval-ms <n>', 'time between the two samples').argParser(intArg(10, 600_000, 'milliseconds')).default(1000))
     .addOption(new Option('--meters <list>', `energy sources to try, in order (${METER_KINDS.join(',')})`).argParser(meterList))
-    .option('--cpu-model <model>', "CPU model for the estimated meter's power profile")
+    .option('--cpu-model <model>', "CPU model for the estimated meter's power profile (default: detected from the procfs/sysfs roots, as the daemon does)")
     .addOption(new Option('--cppc-cpus-per-socket <n>', 'CPPC cores read per socket').argParser(intArg(1, 4096, 'a CPU count')).default(8))
     .option('--emulate <profile>', `probe an emulated host (${PROFILE_NAMES.join(', ')}) driven by the CPU time of --emulate-cgroup; ignores --sysfs-root`)
     .addOption(new Option('--emulate-cgroup <path>', 'cgroup subtree (relative to --cgroupfs-root) whose CPU time drives the emulated counters').default('cpuacct/isawatt'))
     .option('--verbose', 'log each source tried (JSON lines on stderr)')
+    .option('--hwpc-listen <host:port>', "listen for hwpc-sensor's socket output and show what arrives (sensors, targets, the functions they map to)")
+    .option('--hwpc-csv-dir <dir>', "read hwpc-sensor's CSV output directory likewise")
+    .addOption(new Option('--hwpc-cgroup-base <path>', "the sensor's cgroup_basepath (targets /<fn> below it map to functions)").default('/sys/fs/cgroup/unified/isawatt'))
     .action(async (flags: ProbeFlags) => {
       const log = flags.verbose ? createLogger({ name: 'isawatt-agent', level: 'debug' }) : silentLogger();
       const profile = flags.emulate === undefined ? undefined : getProfile(flags.emulate);
@@ -159,6 +270,20 @@ export function registerProbe(program: Command): void {
             ? undefined
             : new Emulator({ profile, sysfsRoot: join(emuDir, 'sys'), cgroupRoot: resolve(flags.cgroupfsRoot), cgroupPath: flags.emulateCgroup, log });
         await emulator?.init();
+        // No --cpu-model and no emulation: the daemon's detection on the given roots.
+        let hardware: ProbeHardware | { error: string } | undefined;
+        let detected: HostHardware | undefined;
+        if (profile !== undefined) {
+          hardware = { cpuModel: profile.cpuModel, arch: profile.arch, sockets: profile.sockets, logicalCpus: emulator?.tree.logicalCpus ?? 1, hostType: flags.emulate ?? '', source: `emulated profile ${profile.name}` };
+        } else if (flags.cpuModel === undefined) {
+          const procfs = resolve(flags.procfsRoot);
+          const sysfs = resolve(flags.sysfsRoot);
+          const d = await probeHardware(procfs, sysfs);
+          detected = d.hardware;
+          hardware = detected
+            ? { cpuModel: detected.cpuModel, arch: detected.arch, sockets: detected.sockets, logicalCpus: detected.logicalCpus, hostType: detected.hostType, source: `detected from ${procfs}/cpuinfo and ${sysfs}` }
+            : { error: d.error ?? 'unknown error' };
+        }
         const report = await runProbe({
           sysfsRoot: emulator ? emulator.tree.root : resolve(flags.sysfsRoot),
           procfsRoot: resolve(flags.procfsRoot),
@@ -167,10 +292,25 @@ export function registerProbe(program: Command): void {
           log,
           ...(emulator ? { wait: async (ms: number) => (await sleep(ms), await emulator.tick()) } : {}),
           ...(flags.meters ? { meters: flags.meters } : {}),
-          ...(flags.cpuModel !== undefined ? { cpuModel: flags.cpuModel } : profile ? { cpuModel: profile.cpuModel } : {}),
-          ...(profile ? { sockets: profile.sockets, logicalCpus: emulator?.tree.logicalCpus ?? 1 } : {}),
+          ...(flags.cpuModel !== undefined ? { cpuModel: flags.cpuModel } : profile ? { cpuModel: profile.cpuModel } : detected ? { cpuModel: detected.cpuModel } : { cpuModel: '' }),
+          ...(profile ? { sockets: profile.sockets, logicalCpus: emulator?.tree.logicalCpus ?? 1 } : detected ? { sockets: detected.sockets, logicalCpus: detected.logicalCpus } : {}),
         });
-        const full = flags.counters ? { ...report, counters: await probeCounters(resolve(flags.cgroupfsRoot), log) } : report;
+        const withHardware = hardware === undefined ? report : { ...report, hardware };
+        const withCounters = flags.counters ? { ...withHardware, counters: await probeCounters(resolve(flags.cgroupfsRoot), log) } : withHardware;
+        // hwpc-sensor ticks arrive once a second: listen at least three of them.
+        const full =
+          flags.hwpcListen !== undefined || flags.hwpcCsvDir !== undefined
+            ? {
+                ...withCounters,
+                hwpc: await probeHwpc({
+                  ...(flags.hwpcListen !== undefined ? { listen: flags.hwpcListen } : {}),
+                  ...(flags.hwpcCsvDir !== undefined ? { csvDir: flags.hwpcCsvDir } : {}),
+                  cgroupBase: resolve(flags.hwpcCgroupBase ?? '/sys/fs/cgroup/unified/isawatt'),
+                  ms: Math.max(3000, flags.intervalMs),
+                  log,
+                }),
+              }
+            : withCounters;
         const text = flags.json ? `${JSON.stringify(full, null, 2)}\n` : formatProbeReport(full);
         // Through commander's configured output, so the CLI's io (and tests) receive it.
         const out = program.configureOutput();

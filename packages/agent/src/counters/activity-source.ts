@@ -45,6 +45,12 @@ export interface ActivitySample {
   readonly hostEnergyUjBySocket?: ReadonlyMap<number, bigint>;
   /** Mean package frequency per socket over the interval, MHz (hwpc-sensor APERF/MPERF). Optional. */
   readonly frequencyMhzBySocket?: ReadonlyMap<number, number>;
+  /**
+   * The wall-clock span the counts cover, ms since epoch, when it is not the agent's own tick
+   * (hwpc-sensor releases a tick's counts one or two seconds after it): the monitor lines the host
+   * energy up with it instead of pairing these counts with the energy of its current tick.
+   */
+  readonly spanMs?: { readonly startMs: number; readonly endMs: number };
 }
 
 export interface ActivitySource {

@@ -40,6 +40,9 @@ export interface HwpcActivity {
   /** Sensor ticks consumed, and the span they cover, ms. */
   readonly ticks: number;
   readonly intervalMs: number;
+  /** Sensor timestamps (ms since epoch) of the span: the previous released tick (or one interval earlier) to the last. */
+  readonly spanStartMs: number;
+  readonly spanEndMs: number;
   /** Per hwpc target (cgroup path relative to the base path): socket -> event -> count, scaled for multiplexing. */
   readonly eventsByTarget: ReadonlyMap<string, Map<number, Map<string, bigint>>>;
   /** Per target: Σ time_running deltas of its core events = CPU time of the cgroup, µs. */
@@ -82,12 +85,12 @@ export class HwpcAggregator {
     if (this.opts.timeSemantics !== 'auto') this.semantics = this.opts.timeSemantics;
   }
 
-  /** Adds one report (a full socket-output report or one CSV row). */
-  add(report: HwpcReport): void {
+  /** Adds one report (a full socket-output report or one CSV row); false when it came too late. */
+  add(report: HwpcReport): boolean {
     if (this.lastReleasedTs !== undefined && report.timestampMs <= this.lastReleasedTs) {
       // That tick was already summed; adding it now would double-count or misplace it.
       this.lateReports++;
-      return;
+      return false;
     }
     let byTarget = this.pending.get(report.timestampMs);
     if (byTarget === undefined) {
@@ -109,6 +112,7 @@ export class HwpcAggregator {
       }
     }
     if (report.timestampMs > this.newestTs) this.newestTs = report.timestampMs;
+    return true;
   }
 
   /** Number of buffered ticks (complete or not). */
@@ -177,13 +181,17 @@ export class HwpcAggregator {
     }
     const lastTs = ready[ready.length - 1];
     let intervalMs = 0;
+    let spanStartMs = 0;
     if (lastTs !== undefined) {
       intervalMs = this.lastReleasedTs === undefined ? ready.length * this.opts.sensorFrequencyMs : lastTs - this.lastReleasedTs;
+      spanStartMs = lastTs - intervalMs;
       this.lastReleasedTs = lastTs;
     }
     return {
       ticks: ready.length,
       intervalMs,
+      spanStartMs,
+      spanEndMs: lastTs ?? 0,
       eventsByTarget,
       cpuTimeUsByTarget,
       events: [...this.eventNames].sort(),

@@ -212,7 +212,11 @@ test('malformed socket lines are counted and logged, never fatal', async (t) => 
   t.after(() => src.close());
   await stream(src.address()?.port ?? 0, await readFile(join(FIXTURES, 'socket-malformed.ndjson'), 'utf8'), 13);
   await waitFor(() => src.stats().reports + src.stats().malformedLines === 10, '10 lines');
-  assert.deepEqual(src.stats(), { reports: 4, malformedLines: 6, pendingTicks: 1 });
+  const st = src.stats();
+  assert.deepEqual([st.reports, st.malformedLines, st.pendingTicks], [4, 6, 1]);
+  // By reason, for isawatt_hwpc_reports_rejected_total.
+  assert.deepEqual(Object.fromEntries(st.rejected), { not_json: 2, invalid_report: 4 });
+  assert.deepEqual(st.sensors, ['xeon-node-07']);
   const s = await src.sample(TARGETS, 1000);
   assert.match(s.warnings.join('\n'), /6 malformed line\(s\) skipped \(total 6\); last: 127\.0\.0\.1:\d+: timestamp: expected ms since epoch/);
   const warns = logged.map((l) => JSON.parse(l) as { msg: string; reason: string });

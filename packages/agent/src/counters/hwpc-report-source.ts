@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 import { SensorUnavailableError, type Logger } from '@isawatt/common';
 import type { ActivitySample, ActivitySource, ActivityTarget, TargetActivity } from './activity-source.js';
 import { HwpcAggregator, type HwpcAggregateOptions } from './hwpc-aggregate.js';
-import { HwpcFormatError, parseHwpcCsvHeader, parseHwpcCsvRow, parseHwpcJsonLine, type HwpcCsvHeader } from './hwpc-report.js';
+import { HwpcFormatError, parseHwpcCsvHeader, parseHwpcCsvRow, parseHwpcJsonLine, type HwpcCsvHeader, type HwpcReport } from './hwpc-report.js';
 
 export interface HwpcReportSourceOptions extends Partial<HwpcAggregateOptions> {
   /** Listen for the sensor's socket output here (e.g. { host: '0.0.0.0', port: 9080 }). */
@@ -24,6 +24,37 @@ export interface HwpcReportSourceOptions extends Partial<HwpcAggregateOptions> {
   /** Longest accepted NDJSON line, bytes (default 1 MiB); longer lines count as malformed. */
   readonly maxLineBytes?: number;
   readonly log: Logger;
+}
+
+/** Why a report was not used (the `reason` label of isawatt_hwpc_reports_rejected_total). */
+export type HwpcRejectReason = 'not_json' | 'invalid_report' | 'csv_format' | 'line_too_long' | 'late';
+
+/** What the source has seen, for /healthz, /metrics and `probe`. */
+export interface HwpcSourceStats {
+  /** Reports accepted into the aggregator (socket lines or CSV rows). */
+  readonly reports: number;
+  readonly rejected: ReadonlyMap<HwpcRejectReason, number>;
+  readonly malformedLines: number;
+  readonly pendingTicks: number;
+  /** Monotonic time (performance.now()) the last report was accepted; undefined before the first. */
+  readonly lastReportAtMs: number | undefined;
+  /** Sensor timestamp (ms since epoch) of the newest accepted report. */
+  readonly lastSensorTimestampMs: number | undefined;
+  readonly listening: string | undefined;
+  readonly connections: number;
+  /** Sensor names seen (at most 16 kept). */
+  readonly sensors: readonly string[];
+  /** hwpc targets of the last released ticks -> function name, or null for cgroups that are not functions. */
+  readonly targets: ReadonlyMap<string, string | null>;
+}
+
+const MAX_SENSOR_NAMES = 16;
+
+function reasonOf(message: string): HwpcRejectReason {
+  if (message.startsWith('not JSON')) return 'not_json';
+  if (message.startsWith('csv')) return 'csv_format';
+  if (message.startsWith('line longer')) return 'line_too_long';
+  return 'invalid_report';
 }
 
 interface CsvFileState {
@@ -45,6 +76,11 @@ export class HwpcReportSource implements ActivitySource {
   private reportsTotal = 0;
   private readonly maxLineBytes: number;
   private readonly knownTargets = new Set<string>();
+  private readonly rejected = new Map<HwpcRejectReason, number>();
+  private lastReportAtMs: number | undefined;
+  private lastSensorTimestampMs: number | undefined;
+  private readonly sensors = new Set<string>();
+  private lastTargets: ReadonlyMap<string, string | null> = new Map();
 
   constructor(private readonly opts: HwpcReportSourceOptions) {
     if (opts.listen === undefined && opts.csvDirectory === undefined) {
@@ -55,9 +91,37 @@ export class HwpcReportSource implements ActivitySource {
     this.maxLineBytes = opts.maxLineBytes ?? 1 << 20;
   }
 
-  /** Counters for health reporting and tests. */
-  stats(): { reports: number; malformedLines: number; pendingTicks: number } {
-    return { reports: this.reportsTotal, malformedLines: this.malformedTotal, pendingTicks: this.aggregator.pendingTicks };
+  /** Counters for health reporting, /metrics, probe and tests. */
+  stats(): HwpcSourceStats {
+    const a = this.address();
+    return {
+      reports: this.reportsTotal,
+      rejected: new Map(this.rejected),
+      malformedLines: this.malformedTotal,
+      pendingTicks: this.aggregator.pendingTicks,
+      lastReportAtMs: this.lastReportAtMs,
+      lastSensorTimestampMs: this.lastSensorTimestampMs,
+      listening: a ? `${a.address}:${a.port}` : undefined,
+      connections: this.sockets.size,
+      sensors: [...this.sensors],
+      targets: this.lastTargets,
+    };
+  }
+
+  /** Milliseconds since the last accepted report (monotonic), or undefined before the first. */
+  lastReportAgeMs(nowMonoMs = performance.now()): number | undefined {
+    return this.lastReportAtMs === undefined ? undefined : Math.max(0, nowMonoMs - this.lastReportAtMs);
+  }
+
+  private accepted(report: HwpcReport): void {
+    if (!this.aggregator.add(report)) {
+      this.rejected.set('late', (this.rejected.get('late') ?? 0) + 1);
+      return;
+    }
+    this.reportsTotal++;
+    this.lastReportAtMs = performance.now();
+    this.lastSensorTimestampMs = Math.max(this.lastSensorTimestampMs ?? 0, report.timestampMs);
+    if (this.sensors.size < MAX_SENSOR_NAMES) this.sensors.add(report.sensor);
   }
 
   /** The TCP address actually bound (port 0 picks one), once init has run. */
@@ -126,8 +190,7 @@ export class HwpcReportSource implements ActivitySource {
   ingestJsonLine(line: string, origin: string): void {
     if (line.trim() === '') return;
     try {
-      this.aggregator.add(parseHwpcJsonLine(line));
-      this.reportsTotal++;
+      this.accepted(parseHwpcJsonLine(line));
     } catch (err) {
       if (!(err instanceof HwpcFormatError)) throw err;
       this.malformed(origin, err.message);
@@ -135,6 +198,8 @@ export class HwpcReportSource implements ActivitySource {
   }
 
   private malformed(origin: string, reason: string): void {
+    const key = reasonOf(reason);
+    this.rejected.set(key, (this.rejected.get(key) ?? 0) + 1);
     this.malformedTotal++;
     this.malformedSinceSample++;
     this.lastMalformed = `${origin}: ${reason}`;
@@ -189,8 +254,7 @@ export class HwpcReportSource implements ActivitySource {
           state.header = parseHwpcCsvHeader(line);
           continue;
         }
-        this.aggregator.add(parseHwpcCsvRow(state.header, group, line));
-        this.reportsTotal++;
+        this.accepted(parseHwpcCsvRow(state.header, group, line));
       } catch (err) {
         if (!(err instanceof HwpcFormatError)) throw err;
         this.malformed(path, err.message);
@@ -224,6 +288,7 @@ export class HwpcReportSource implements ActivitySource {
     }
     const byFunction = new Map<string, TargetActivity>();
     const other = new Map<number, Map<string, bigint>>();
+    if (act.ticks > 0) this.lastTargets = new Map([...act.eventsByTarget.keys()].slice(0, 1000).map((t) => [t, names.get(t) ?? null]));
     for (const [target, bySocket] of act.eventsByTarget) {
       const fn = names.get(target);
       if (fn === undefined) {
@@ -259,6 +324,7 @@ export class HwpcReportSource implements ActivitySource {
       otherEventsBySocket: other,
       ...(act.energyUjBySocket.size > 0 ? { hostEnergyUjBySocket: act.energyUjBySocket } : {}),
       ...(act.frequencyMhzBySocket.size > 0 ? { frequencyMhzBySocket: act.frequencyMhzBySocket } : {}),
+      ...(act.ticks > 0 ? { spanMs: { startMs: act.spanStartMs, endMs: act.spanEndMs } } : {}),
     };
     return sample;
   }

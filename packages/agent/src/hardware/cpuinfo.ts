@@ -52,3 +52,9 @@ export function archFromCpuinfo(blocks: readonly CpuinfoBlock[]): Arch | undefin
   }
   return undefined;
 }
+
+/** True for x86 cpuinfo whose flags lack "lm" (long mode): a 32-bit-only x86 CPU (or kernel view). */
+export function isX86Without64Bit(blocks: readonly CpuinfoBlock[]): boolean {
+  const flags = firstField(blocks, 'flags');
+  return firstField(blocks, 'vendor_id') !== undefined && flags !== undefined && !/\blm\b/.test(flags);
+}

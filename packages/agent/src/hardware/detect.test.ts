@@ -113,6 +113,36 @@ test('an unknown architecture is a SensorUnavailableError naming the file', asyn
   });
 });
 
+test('x86 cpuinfo without the "lm" flag says 32-bit x86 is not supported', async (t) => {
+  const dir = tree(t, {
+    'proc/cpuinfo': 'processor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: Intel(R) Atom(TM) CPU N270 @ 1.60GHz\nflags\t\t: fpu vme de pse tsc msr pae sse sse2\n',
+    'sys/devices/system/cpu/online': '0\n',
+  });
+  await assert.rejects(detectHardware({ procfsRoot: join(dir, 'proc'), sysfsRoot: join(dir, 'sys') }), (err: unknown) => {
+    assert.ok(err instanceof SensorUnavailableError);
+    assert.match(err.message, /without the "lm" \(long mode\) flag: 32-bit x86 is not supported/);
+    assert.doesNotMatch(err.message, /cannot tell the architecture/);
+    return true;
+  });
+});
+
+test('two-socket Xeon Gold 5318Y fixture (the paper\'s x86 server)', async () => {
+  const hw = await detectHardware({ ...roots('xeon-5318y-2s'), reservedCpus: [0, 48] });
+  assert.equal(hw.arch, 'x86_64');
+  assert.equal(hw.cpuModel, 'Intel(R) Xeon(R) Gold 5318Y CPU @ 2.10GHz');
+  assert.equal(hw.sockets, 2);
+  assert.equal(hw.physicalCores, 48);
+  assert.equal(hw.logicalCpus, 96);
+  assert.equal(hw.hostType, 'xeon-gold-5318y');
+  assert.equal(hw.functionCpus.length, 94);
+  assert.equal(hw.socketOfCpu.get(23), 0);
+  assert.equal(hw.socketOfCpu.get(24), 1);
+  assert.equal(hw.socketOfCpu.get(71), 0);
+  assert.equal(hw.socketOfCpu.get(72), 1);
+  assert.equal(hw.sources.topology, 'sysfs topology');
+  assert.deepEqual(hw.warnings, []);
+});
+
 test('reserving every CPU is a ConfigError', async () => {
   await assert.rejects(detectHardware({ ...roots('altra-max-1s'), reservedCpus: [...Array(128).keys()] }), (err: unknown) => {
     assert.ok(err instanceof ConfigError);

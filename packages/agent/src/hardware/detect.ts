@@ -5,7 +5,7 @@
 import { ConfigError, SensorUnavailableError, type Arch } from '@isawatt/common';
 import { join } from 'node:path';
 import { armCoreName, decodeMidr, parseHexField } from './arm-cpu.js';
-import { archFromCpuinfo, firstField, parseCpuinfo, type CpuinfoBlock } from './cpuinfo.js';
+import { archFromCpuinfo, firstField, isX86Without64Bit, parseCpuinfo, type CpuinfoBlock } from './cpuinfo.js';
 import { formatCpuList } from './cpu-list.js';
 import { hostTypeFromModel } from './host-type.js';
 import { parseSmbiosProcessor, type SmbiosProcessor } from './smbios.js';
@@ -148,6 +148,13 @@ export async function detectHardware(opts: DetectOptions): Promise<HostHardware>
   if (arch === undefined && live.arch !== undefined) {
     arch = live.arch;
     sources.arch = opts.live?.name ?? 'live';
+  }
+  if (arch === undefined && isX86Without64Bit(cpuinfo)) {
+    throw new SensorUnavailableError(
+      'hardware',
+      cpuinfoPath,
+      'x86 CPU without the "lm" (long mode) flag: 32-bit x86 is not supported; isawatt runs on x86_64 and aarch64',
+    );
   }
   if (arch === undefined) {
     throw new SensorUnavailableError('hardware', cpuinfoPath, 'cannot tell the architecture (no x86 flags or arm64 MIDR fields, no proc/sys/kernel/arch); supported: x86_64, aarch64');

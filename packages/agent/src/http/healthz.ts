@@ -12,6 +12,11 @@ export interface HealthzOptions {
   readonly startedAtMs: number;
   /** Extra facts, e.g. the coordinator link's counters. */
   readonly details?: () => Record<string, unknown>;
+  /**
+   * Reasons the agent works in a degraded mode (e.g. hwpc-sensor silent, attributing on the
+   * fallback source): status "degraded", still 200 (it serves and attributes, with less precision).
+   */
+  readonly degraded?: () => readonly string[];
 }
 
 export function healthzRoute(opts: HealthzOptions): Route {
@@ -26,8 +31,10 @@ export function healthzRoute(opts: HealthzOptions): Route {
       const lastAt = snap?.timestampMs ?? opts.startedAtMs;
       const ageMs = now - lastAt;
       const ok = ageMs <= staleAfterMs;
+      const degraded = opts.degraded?.() ?? [];
       sendJson(res, ok ? 200 : 503, {
-        status: ok ? 'ok' : 'stale',
+        status: !ok ? 'stale' : degraded.length > 0 ? 'degraded' : 'ok',
+        ...(degraded.length > 0 ? { degraded } : {}),
         lastSeq: snap?.seq.toString() ?? '0',
         lastTickAgeMs: ageMs,
         ...opts.details?.(),

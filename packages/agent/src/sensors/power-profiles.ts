@@ -22,6 +22,7 @@ export function profileFromTdp(id: string, match: RegExp, tdpW: number, cores: n
 }
 
 export const POWER_PROFILES: readonly PowerProfile[] = [
+  profileFromTdp('xeon-gold-5318y', /Xeon.*Gold 5318Y\b/i, 175, 24, 'Intel ark: Xeon Gold 5318Y, TDP 175 W, 24 cores'),
   profileFromTdp('xeon-gold-6130', /Xeon.*Gold 6130\b/i, 125, 16, 'Intel ark: Xeon Gold 6130, TDP 125 W, 16 cores'),
   profileFromTdp('xeon-scalable', /Xeon/i, 150, 20, 'generic Xeon Scalable: TDP 150 W, 20 cores'),
   profileFromTdp('epyc', /EPYC/i, 225, 64, 'generic AMD EPYC: TDP 225 W, 64 cores'),

@@ -11,7 +11,8 @@ import type { AttributionResult, Attributor } from '../attribution/attributor.js
 import type { ActivitySample, ActivitySource } from '../counters/activity-source.js';
 import type { FrequencyReader, FrequencySample } from '../frequency/frequency-reader.js';
 import type { FunctionRuntime } from '../runtime/function-runtime.js';
-import type { EnergyMeter, MeterSample } from '../sensors/energy-meter.js';
+import type { DomainSample, EnergyMeter, MeterSample } from '../sensors/energy-meter.js';
+import { EnergyHistory } from './energy-history.js';
 import { systemClock, type Clock } from './clock.js';
 import { readProcStat, utilizationBetween, type ProcStat } from '../hostfs/proc-stat.js';
 import type { DomainFigure, FunctionFigure, InvocationFigures, TelemetrySource, TickSnapshot } from './snapshot.js';
@@ -48,6 +49,23 @@ export interface MonitorOptions {
   readonly functionCpus?: readonly number[];
   readonly clock?: Clock;
   readonly processFigures?: ProcessFigures;
+  /**
+   * When the activity source's counts cover another span than the tick (hwpc-sensor: `spanMs`),
+   * attribute the energy of that span: the sensor's own RAPL energy when the sample carries it,
+   * else the meter's energy interpolated over the span. Default true; false only to measure what
+   * pairing them naively costs (tests).
+   */
+  readonly alignEnergyToActivity?: boolean;
+}
+
+/** The energy attributed in a tick when it is not the tick's own (see alignEnergy). */
+interface AlignedEnergy {
+  readonly intervalMs: number;
+  readonly hostEnergyUj: bigint;
+  readonly quality: Quality;
+  /** Where the energy comes from: "hwpc-sensor" (its RAPL group) or the meter's kind. */
+  readonly source: string;
+  readonly domains: readonly DomainSample[];
 }
 
 function powerOf(energyUj: bigint, intervalMs: number): number {
@@ -69,6 +87,8 @@ export class TelemetryMonitor extends EventEmitter<{ snapshot: [TickSnapshot] }>
   private activityOk = true;
   private statOk = true;
   private baselined = false;
+  private readonly history = new EnergyHistory();
+  private alignWarned = false;
 
   constructor(private readonly opts: MonitorOptions) {
     super();
@@ -103,7 +123,11 @@ export class TelemetryMonitor extends EventEmitter<{ snapshot: [TickSnapshot] }>
     this.prevMonoMs = this.clock.monotonicMs();
     this.prevAgentCpuUs = this.proc.cpuTimeUs();
     this.prevStat = await this.readStat();
-    if (this.opts.meter) await this.sampleMeter(this.clock.nowMs());
+    if (this.opts.meter) {
+      const at = this.clock.nowMs();
+      const s = await this.sampleMeter(at);
+      if (s) this.history.record(at, s.domains);
+    }
     if (this.opts.frequency) await this.sampleFrequency(this.clock.nowMs());
     if (this.opts.activity && this.opts.runtime) {
       await this.sampleActivity(this.clock.nowMs());
@@ -225,22 +249,37 @@ export class TelemetryMonitor extends EventEmitter<{ snapshot: [TickSnapshot] }>
         inHostTotal: d.inHostTotal,
       }));
       hostEnergyUj = meterSample.domains.reduce((sum, d) => (d.inHostTotal ? sum + d.energyUj : sum), 0n);
+      this.history.record(nowMs, meterSample.domains);
     }
 
     const freq = await this.sampleFrequency(nowMs);
     const activity = await this.sampleActivity(nowMs);
+    const aligned = this.opts.alignEnergyToActivity === false ? undefined : this.alignEnergy(activity, meterSample, hostQuality, energySource);
+    const attributedIntervalMs = aligned?.intervalMs ?? intervalMs;
+    if (aligned) {
+      // The whole report then covers the counts' span (it trails the tick by the sensor's delay):
+      // host energy, domains and attribution stay one consistent set, and the invariant
+      // Σ dynamic + idle = host energy holds. Consecutive spans are contiguous: nothing is lost.
+      hostEnergyUj = aligned.hostEnergyUj;
+      hostQuality = aligned.quality;
+      energySource = aligned.source;
+      domains = aligned.domains.map((d) => ({ ...d, quality: aligned.quality, source: aligned.source }));
+    }
     let attribution: AttributionResult = { method: 'none', modelErrorW: -1, idleEnergyUj: hostEnergyUj, functions: [] };
     if (this.opts.attributor) {
+      // Frequency from the reader; where it has none (no cpufreq/CPPC), the sensor's APERF/MPERF.
+      const readerMhz = freq?.mhzBySocket ?? new Map<number, number>();
+      const frequencyMhzBySocket = readerMhz.size === 0 && activity?.frequencyMhzBySocket ? activity.frequencyMhzBySocket : readerMhz;
       try {
         attribution = this.opts.attributor.attribute({
           timestampMs: nowMs,
-          intervalMs,
+          intervalMs: attributedIntervalMs,
           hostEnergyUj,
           hostQuality,
-          domains: meterSample?.domains ?? [],
+          domains: aligned?.domains ?? meterSample?.domains ?? [],
           activity,
           cpuUtilization: util.host,
-          frequencyMhzBySocket: freq?.mhzBySocket ?? new Map<number, number>(),
+          frequencyMhzBySocket,
           socketOfCpu: this.opts.socketOfCpu,
         });
       } catch (err) {
@@ -248,7 +287,7 @@ export class TelemetryMonitor extends EventEmitter<{ snapshot: [TickSnapshot] }>
       }
     }
 
-    const functions = this.functionFigures(attribution, activity, hostQuality, intervalMs);
+    const functions = this.functionFigures(attribution, activity, hostQuality, attributedIntervalMs);
     const agentCpu = this.proc.cpuTimeUs();
     const agentCpuTimeUs = agentCpu >= this.prevAgentCpuUs ? agentCpu - this.prevAgentCpuUs : 0n;
     this.prevAgentCpuUs = agentCpu;
@@ -257,12 +296,12 @@ export class TelemetryMonitor extends EventEmitter<{ snapshot: [TickSnapshot] }>
     const snap: TickSnapshot = deepFreeze({
       seq: this.seq,
       timestampMs: nowMs,
-      intervalMs,
+      intervalMs: attributedIntervalMs,
       cpuUtilization: util.host,
       cpuUtilizationPerCpu: util.perCpu,
       cpuFrequencyMhz: this.meanFrequencyMhz(freq),
       hostEnergyUj,
-      hostPowerW: powerOf(hostEnergyUj, intervalMs),
+      hostPowerW: powerOf(hostEnergyUj, attributedIntervalMs),
       hostQuality,
       energySource,
       domains,
@@ -277,6 +316,40 @@ export class TelemetryMonitor extends EventEmitter<{ snapshot: [TickSnapshot] }>
     this.latest = snap;
     this.emit('snapshot', snap);
     return snap;
+  }
+
+  /**
+   * The energy over the span the activity counts cover, when that is not this tick: the source's
+   * own per-socket energy (hwpc-sensor's RAPL group, measured over exactly its ticks), else the
+   * meter's energy interpolated between the span's ends. Undefined = use the tick's own energy.
+   */
+  private alignEnergy(activity: ActivitySample | undefined, meterSample: MeterSample | undefined, meterQuality: Quality, meterKind: string): AlignedEnergy | undefined {
+    const span = activity?.spanMs;
+    if (activity === undefined || span === undefined || activity.intervalMs <= 0) return undefined;
+    const intervalMs = activity.intervalMs;
+    const own = activity.hostEnergyUjBySocket;
+    if (own !== undefined && own.size > 0) {
+      const domains = [...own].map(([socket, energyUj]) => ({ domain: `package-${socket}`, socket, inHostTotal: true, energyUj, powerW: powerOf(energyUj, intervalMs) }));
+      return { intervalMs, hostEnergyUj: domains.reduce((a, d) => a + d.energyUj, 0n), quality: 'measured', source: 'hwpc-sensor', domains };
+    }
+    const energies = meterSample ? this.history.between(span.startMs, span.endMs) : undefined;
+    if (energies === undefined) {
+      if (!this.alignWarned && meterSample) {
+        const r = this.history.range();
+        this.log.warn({ spanMs: span, historyMs: r }, 'activity counts cover a span outside the recorded host energy; attributing this tick\'s energy instead');
+        this.alignWarned = true;
+      }
+      return undefined;
+    }
+    const info = new Map((meterSample?.domains ?? []).map((d) => [d.domain, d]));
+    const domains = energies.map((e) => ({
+      domain: e.domain,
+      socket: info.get(e.domain)?.socket ?? 0,
+      inHostTotal: info.get(e.domain)?.inHostTotal ?? true,
+      energyUj: e.energyUj,
+      powerW: powerOf(e.energyUj, intervalMs),
+    }));
+    return { intervalMs, hostEnergyUj: domains.reduce((a, d) => (d.inHostTotal ? a + d.energyUj : a), 0n), quality: meterQuality, source: meterKind, domains };
   }
 
   /** Union of running, attributed, active and invoked functions, one figure each. */

@@ -2,13 +2,15 @@
 // stubs in ../generated were made with (scripts/gen-proto.mjs): keepCase, longs as String, enums
 // as String, defaults, oneofs. uint64 fields therefore arrive as decimal strings; convert them with
 // `toBigInt` at the edge, never with Number().
-import * as grpc from '@grpc/grpc-js';
-import { loadSync, type Options } from '@grpc/proto-loader';
+import type * as Grpc from '@grpc/grpc-js';
+import type * as ProtoLoader from '@grpc/proto-loader';
+import type { Options } from '@grpc/proto-loader';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ProtoGrpcType as AgentLinkProto } from '../generated/agent_link.js';
 import type { ProtoGrpcType as ControlProto } from '../generated/control.js';
+import { lazyRequire } from '../lazy-require.js';
 
 export const PROTO_LOADER_OPTIONS: Options = {
   keepCase: true,
@@ -35,10 +37,11 @@ let cached: (AgentLinkProto & ControlProto) | undefined;
 export function loadProtos(): AgentLinkProto & ControlProto {
   if (cached) return cached;
   const root = protoRoot();
-  const def = loadSync(['isawatt/v1/agent_link.proto', 'isawatt/v1/control.proto'], {
+  // Loaded here, not at import: commands that never speak gRPC do not pay for it (lazy-require.ts).
+  const def = lazyRequire<typeof ProtoLoader>('@grpc/proto-loader')().loadSync(['isawatt/v1/agent_link.proto', 'isawatt/v1/control.proto'], {
     ...PROTO_LOADER_OPTIONS,
     includeDirs: [root],
   });
-  cached = grpc.loadPackageDefinition(def) as unknown as AgentLinkProto & ControlProto;
+  cached = lazyRequire<typeof Grpc>('@grpc/grpc-js')().loadPackageDefinition(def) as unknown as AgentLinkProto & ControlProto;
   return cached;
 }

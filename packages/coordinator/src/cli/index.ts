@@ -1,35 +1,61 @@
 // `isawatt`: the coordinator daemon and the cluster CLI. Each subcommand lives in commands/ and
-// registers itself through COMMANDS (one line each). This file holds the CLI's only catch, which
-// maps errors to the exit codes of EXIT with exitCodeOf, as `isawatt-agent` does (docs/cli.md):
-// 0 ok, 1 failure, 2 bad input, 3 coordinator unreachable, 4 not found.
+// registers itself through COMMANDS (one line each), loaded only when it runs. This file
+// holds the CLI's only catch, which maps errors to the exit codes of EXIT with exitCodeOf, as
+// `isawatt-agent` does (docs/cli.md): 0 ok, 1 failure, 2 bad input, 3 coordinator unreachable,
+// 4 not found.
 import { EXIT, InternalError, errorMessage, exitCodeOf, isExpectedError } from '@isawatt/common';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { COORDINATOR_VERSION } from '../version.js';
 import type { CliContext, CommandRegistrar } from './context.js';
 import { terminalSafe } from './terminal-text.js';
-import { registerAssign } from './commands/assign.js';
-import { registerCoordinator } from './commands/coordinator.js';
-import { registerHealth } from './commands/health.js';
-import { registerHost } from './commands/host.js';
-import { registerHosts } from './commands/hosts.js';
-import { registerWatch } from './commands/watch.js';
-import { registerPlan } from './commands/plan.js';
-import { registerDeploy } from './commands/deploy.js';
-import { registerCerts } from './commands/certs.js';
-import { registerProfile } from './commands/profile.js';
-import { registerModels } from './commands/models.js';
-import { registerCalibrate } from './commands/calibrate.js';
-import { registerRun } from './commands/run.js';
-import { registerRuns } from './commands/runs.js';
-import { registerExperiment } from './commands/experiment.js';
-import { registerReport } from './commands/report.js';
 
 export type { CliContext, CommandRegistrar } from './context.js';
 
-/** Subcommands, in help order. To add one: write commands/<verb>.ts exporting a registrar, list it here. */
-const COMMANDS: readonly CommandRegistrar[] = [registerCoordinator, registerCerts, registerHosts, registerHost, registerWatch, registerAssign, registerHealth, registerPlan, registerDeploy, registerProfile, registerCalibrate, registerModels, registerRun, registerExperiment, registerRuns, registerReport];
+/**
+ * One subcommand: its name, how the root help lists it, and its module, imported only when the
+ * command runs (or its own help is asked for). Commands pull in gRPC, MiniZinc, MQTT, the
+ * coordinator's server...; `isawatt --help` and `isawatt plan --hosts F` need none of that, and
+ * loading it all cost ~0.5 s of every invocation (bench/plan-cli.ts). `term` and `summary` repeat
+ * what the registrar declares; cli/index.test.ts checks that they agree.
+ */
+export interface CommandEntry {
+  readonly name: string;
+  readonly term: string;
+  readonly summary: string;
+  readonly load: () => Promise<CommandRegistrar>;
+}
 
-export function buildProgram(ctx: CliContext): Command {
+/** Subcommands, in help order. To add one: write commands/<verb>.ts exporting a registrar, list it here. */
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'coordinator', term: 'coordinator [options]', summary: 'run the coordinator daemon (AgentLink for agents, Control for this CLI)', load: async () => (await import('./commands/coordinator.js')).registerCoordinator },
+  { name: 'certs', term: 'certs [options]', summary: 'make a lab PKI with openssl: a CA, the coordinator certificate, agent and operator client certificates', load: async () => (await import('./commands/certs.js')).registerCerts },
+  { name: 'hosts', term: 'hosts [options]', summary: 'list registered hosts: state, arch, sockets, cores, power (measured/estimated/emulated), PDU power', load: async () => (await import('./commands/hosts.js')).registerHosts },
+  { name: 'host', term: 'host [options] <id>', summary: 'show one host in detail (exit 4 when the id is unknown)', load: async () => (await import('./commands/host.js')).registerHost },
+  { name: 'watch', term: 'watch [options]', summary: 'live telemetry: per-host power, CPU utilisation and per-function energy (refreshing table on a terminal)', load: async () => (await import('./commands/watch.js')).registerWatch },
+  { name: 'assign', term: 'assign [options] <host> [specs...]', summary: "replace a host's assignment: FUNCTION=CORES[@RATE] per function (RATE in requests/s; 0 cores removes a function)", load: async () => (await import('./commands/assign.js')).registerAssign },
+  { name: 'health', term: 'health [options]', summary: 'check the coordinator (exit 0 serving, 3 unreachable)', load: async () => (await import('./commands/health.js')).registerHealth },
+  { name: 'plan', term: 'plan [options]', summary: 'plan where each function runs and on how many cores (tables, or --json)', load: async () => (await import('./commands/plan.js')).registerPlan },
+  { name: 'deploy', term: 'deploy [options]', summary: 'plan over the live hosts and push the assignments to their agents (all or nothing)', load: async () => (await import('./commands/deploy.js')).registerDeploy },
+  { name: 'profile', term: 'profile [options]', summary: 'profile functions in co-located bags on every host type and write the models file plan/deploy read', load: async () => (await import('./commands/profile.js')).registerProfile },
+  { name: 'calibrate', term: 'calibrate [options]', summary: "validate a host's power attribution: stress its function CPUs from 0 % to 100 % and compare measured with attributed + idle power", load: async () => (await import('./commands/calibrate.js')).registerCalibrate },
+  { name: 'models', term: 'models', summary: 'inspect models files', load: async () => (await import('./commands/models.js')).registerModels },
+  { name: 'run', term: 'run [options]', summary: 'plan, deploy and drive a workload at its rates for a while, then measure rates and energy (a run record)', load: async () => (await import('./commands/run.js')).registerRun },
+  { name: 'experiment', term: 'experiment [options]', summary: "the paper's experiment: mixes x policies x repeats on the live hosts, energy per cell and saving vs round-robin", load: async () => (await import('./commands/experiment.js')).registerExperiment },
+  { name: 'runs', term: 'runs [options] [command]', summary: 'list the stored run records, or show one (runs show ID)', load: async () => (await import('./commands/runs.js')).registerRuns },
+  { name: 'report', term: 'report [options] <ids...>', summary: 'write one self-contained HTML report (charts, tables, CSV) of runs and experiments', load: async () => (await import('./commands/report.js')).registerReport },
+];
+
+/** The subcommand argv asks for (`isawatt [opts] NAME ...` or `isawatt help NAME`), if any. */
+export function requestedCommand(argv: readonly string[]): string | undefined {
+  const args = argv.slice(2).filter((a) => !a.startsWith('-'));
+  return args[0] === 'help' ? args[1] : args[0];
+}
+
+/**
+ * Builds the program with every command when `load` is '*' (tests), else with only the command
+ * named `load` loaded and the others as help-only stubs (same name, term and summary in the root help).
+ */
+export async function buildProgram(ctx: CliContext, load: string | undefined = '*'): Promise<Command> {
   const program = new Command('isawatt')
     .description('isawatt: energy-aware placement of serverless functions on x86 + ARM clusters (coordinator daemon and cluster CLI)')
     .version(COORDINATOR_VERSION)
@@ -41,7 +67,13 @@ export function buildProgram(ctx: CliContext): Command {
     'after',
     '\nExit codes: 0 ok, 1 failure, 2 bad input (flags, config, invalid request), 3 coordinator unreachable, 4 not found, 130 interrupted.',
   );
-  for (const register of COMMANDS) register(program, ctx);
+  const stubs = new Map<Command, string>();
+  for (const entry of COMMANDS) {
+    if (load === '*' || load === entry.name) (await entry.load())(program, ctx);
+    else stubs.set(program.command(entry.name).description(entry.summary), entry.term);
+  }
+  const defaultHelp = new Help();
+  program.configureHelp({ subcommandTerm: (cmd) => stubs.get(cmd) ?? defaultHelp.subcommandTerm(cmd) });
   // Subcommands (and theirs, e.g. `runs show`) inherit exitOverride and output settings.
   const configure = (cmd: Command): void => {
     for (const sub of cmd.commands) {
@@ -65,7 +97,7 @@ export async function runCli(argv: readonly string[], rawIo: CliContext['io']): 
   };
   const ctx: CliContext = { io, setExitCode: (c) => (code = c) };
   try {
-    await buildProgram(ctx).parseAsync([...argv]);
+    await (await buildProgram(ctx, requestedCommand(argv) ?? '')).parseAsync([...argv]);
     return code;
   } catch (err) {
     if (err instanceof CommanderError) {

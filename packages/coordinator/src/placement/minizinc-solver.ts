@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import * as MiniZinc from 'minizinc';
+import type * as MiniZincLib from 'minizinc';
 import { modelSource } from './minizinc-data.js';
 
 export type MiniZincBackend = 'native' | 'wasm';
@@ -100,12 +100,22 @@ function listNativeSolvers(): MiniZincSolverName[] {
 
 export const WASM_SOLVERS: readonly MiniZincSolverName[] = MINIZINC_SOLVERS;
 
+// The npm package is imported on the first native solve, not with this module: most plans
+// (heuristic proven optimal, or too large for MiniZinc) never touch it, and the CLI's cold start
+// should not pay for it (bench/plan-cli.ts).
+let miniZincLib: typeof MiniZincLib | undefined;
+async function loadMiniZinc(): Promise<typeof MiniZincLib> {
+  miniZincLib ??= await import('minizinc');
+  return miniZincLib;
+}
+
 export async function runMiniZinc(data: Record<string, unknown>, opts: MiniZincRunOptions): Promise<MiniZincRun> {
   return opts.backend === 'native' ? runNative(data, opts) : runWasm(data, opts);
 }
 
 async function runNative(data: Record<string, unknown>, opts: MiniZincRunOptions): Promise<MiniZincRun> {
   const started = performance.now();
+  const MiniZinc = await loadMiniZinc();
   const model = new MiniZinc.Model();
   model.addFile('placement.mzn', modelSource());
   model.addJson(data);
@@ -351,7 +361,7 @@ async function runWasm(data: Record<string, unknown>, opts: MiniZincRunOptions):
 
 /** Stops any native minizinc process the package still runs and the idle WASM worker (tests, shutdown). */
 export function shutdownMiniZinc(): void {
-  MiniZinc.shutdown();
+  miniZincLib?.shutdown();
   const pw = idleWorker;
   idleWorker = undefined;
   if (pw) void pw.worker.terminate();

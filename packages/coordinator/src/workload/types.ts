@@ -11,7 +11,7 @@ export const CATEGORIES: readonly Category[] = ['crypto', 'media', 'scientific',
 /** One server functions may be placed on. */
 export interface HostSpec {
   readonly id: string;
-  /** Host type: the key into the models file (e.g. "xeon-gold-6130"). */
+  /** Host type: the key into the models file (e.g. "xeon-gold-5318y"). */
   readonly type: string;
   readonly arch: Arch;
   /** Cores functions may use (the seed's C_i). */

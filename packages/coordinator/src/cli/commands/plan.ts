@@ -12,7 +12,7 @@ import type { PlacementProblem } from '../../placement/problem.js';
 import type { HostSpec } from '../../workload/types.js';
 import { planToJson, renderComparison, renderPlan } from '../../placement/render.js';
 import type { CliContext } from '../context.js';
-import { addConnectionOptions, connectionFromFlags, ControlClient, type ConnectionFlags } from '../control-client.js';
+import { addConnectionOptions, connectionFromFlags, type ConnectionFlags } from '../connection-options.js';
 
 export interface PlanFlags extends ConnectionFlags {
   workload: string;
@@ -87,6 +87,8 @@ export function registerPlan(program: Command, ctx: CliContext): void {
     parsePolicies(flags.policy); // reject a bad policy before reading files
     let hosts: HostSpec[] | undefined;
     if (flags.hosts === undefined) {
+      // gRPC is loaded only when the hosts come from the coordinator.
+      const { ControlClient } = await import('../control-client.js');
       const client = new ControlClient(connectionFromFlags(flags, ctx.io.env));
       try {
         hosts = liveHostSpecs((await client.listHosts()).hosts, ctx.io.stderr);

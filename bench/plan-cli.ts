@@ -1,0 +1,152 @@
+// End-to-end cost of the `isawatt` CLI process, as a user runs it: wall time and peak RSS of
+// `isawatt --help`, and of `isawatt plan` on the seed's instance (22 functions × 2 hosts, the example
+// files) and on a large one (1,000 functions × 100 hosts, JSON files written here: every host its own
+// type, so the models file holds 100 × 1,000 figures, ~6.5 MB). Runs the launcher
+// (packages/coordinator/bin/isawatt.mjs), which uses dist/ when it is built and current (`npx tsc
+// -b`) and the TypeScript sources through tsx otherwise; the mode is printed. Prints figures, asserts
+// nothing. Peak RSS comes from GNU time (`/usr/bin/time -f %M`: the largest process of the tree).
+//   node --conditions=source --import tsx bench/plan-cli.ts [--runs 5] [--sizes 22x2,1000x100] [--write-instance DIR]
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const launcher = join(root, 'packages/coordinator/bin/isawatt.mjs');
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '5' }, sizes: { type: 'string', default: '22x2,1000x100' }, 'write-instance': { type: 'string' } },
+});
+const runs = Math.max(1, Number(values.runs));
+const GNU_TIME = '/usr/bin/time';
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Writes hosts/models/workload JSON for n functions on m hosts (each host its own type); returns the paths. */
+function writeLargeInstance(dir: string, n: number, m: number): { hosts: string; models: string; workload: string } {
+  const r = rng(n * 7919 + m);
+  const hostTypes: Record<string, unknown> = {};
+  const hosts: unknown[] = [];
+  const categories: Record<string, string> = {};
+  const cats = ['web', 'media', 'scientific', 'crypto'];
+  for (let j = 0; j < n; j++) categories[`fn-${j}`] = cats[j % cats.length] as string;
+  let totalCores = 0;
+  for (let i = 0; i < m; i++) {
+    const x86 = i % 2 === 0;
+    const type = `${x86 ? 'xeon' : 'altra'}-t${i}`;
+    const cores = x86 ? 46 : 126;
+    totalCores += cores;
+    const functions: Record<string, unknown> = {};
+    for (let j = 0; j < n; j++) {
+      const e = (x86 ? 400 : 250) * (0.05 + 2 * r());
+      const w = (x86 ? 4.5 : 1.6) / e * (0.8 + 0.4 * r());
+      functions[`fn-${j}`] = { execPerSecPerCore: Number(e.toFixed(3)), energyPerExecJ: Number(w.toPrecision(5)), samples: 40 };
+    }
+    hostTypes[type] = { arch: x86 ? 'x86_64' : 'aarch64', idlePowerW: x86 ? 95 : 70, functions };
+    hosts.push({ id: `${type}-host`, type, arch: x86 ? 'x86_64' : 'aarch64', cores, idlePowerW: x86 ? 95 : 70 });
+  }
+  // Rates: 70 % of the cluster's cores busy at the mean throughput.
+  const functions = Array.from({ length: n }, (_, j) => ({ name: `fn-${j}`, rate: Number(((0.7 * totalCores * 300 * (0.5 + r())) / n).toFixed(2)) }));
+  const paths = { hosts: join(dir, 'hosts.json'), models: join(dir, 'models.json'), workload: join(dir, 'workload.json') };
+  writeFileSync(paths.hosts, JSON.stringify({ hosts }, null, 1));
+  writeFileSync(paths.models, JSON.stringify({ source: 'synthetic (bench/plan-cli.ts)', hostTypes, categories }));
+  writeFileSync(paths.workload, JSON.stringify({ functions }, null, 1));
+  return paths;
+}
+
+interface Run {
+  wallMs: number;
+  /** User + system CPU time of the process tree (GNU time): less sensitive to a loaded machine than wall. */
+  cpuMs: number | undefined;
+  rssMb: number | undefined;
+  code: number;
+  stdout: string;
+}
+
+/** Runs the launcher with `args`; with `bare`, `node -e 0` instead (Node's own start, the floor). */
+function runOnce(args: string[], bare = false): Run {
+  const hasTime = existsSync(GNU_TIME);
+  const cmd = hasTime ? GNU_TIME : process.execPath;
+  const nodeArgs = bare ? ['-e', '0'] : [launcher, ...args];
+  const argv = hasTime ? ['-f', '@@rss %M %U %S', process.execPath, ...nodeArgs] : nodeArgs;
+  const t0 = performance.now();
+  const r = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 256 << 20, env: { ...process.env, NODE_OPTIONS: '' } });
+  const wallMs = performance.now() - t0;
+  const m = /@@rss (\d+) ([\d.]+) ([\d.]+)/.exec(r.stderr);
+  return { wallMs, cpuMs: m ? (Number(m[2]) + Number(m[3])) * 1000 : undefined, rssMb: m ? Number(m[1]) / 1024 : undefined, code: r.status ?? 1, stdout: r.stdout };
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+function measure(label: string, args: string[], describe: (stdout: string) => string, bare = false): void {
+  runOnce(args, bare); // warm the page cache and tsx's transform cache
+  const rs = Array.from({ length: runs }, () => runOnce(args, bare));
+  const bad = rs.find((x) => x.code !== 0);
+  const wall = median(rs.map((x) => x.wallMs));
+  const rss = rs.every((x) => x.rssMb !== undefined) ? median(rs.map((x) => x.rssMb as number)) : undefined;
+  const cpu = rs.every((x) => x.cpuMs !== undefined) ? median(rs.map((x) => x.cpuMs as number)) : undefined;
+  const what = bad ? `exit ${bad.code}` : describe(rs[0]?.stdout ?? '');
+  console.log(`| ${label} | ${(wall / 1000).toFixed(3)} s | ${cpu === undefined ? 'n/a' : `${(cpu / 1000).toFixed(2)} s`} | ${rss === undefined ? 'n/a (no /usr/bin/time)' : `${rss.toFixed(0)} MB`} | ${what} |`);
+}
+
+function planSummary(stdout: string): string {
+  try {
+    const p = JSON.parse(stdout) as { status?: string; gap?: number; gapPct?: number; solver?: string; lowerBound?: unknown };
+    const gap = p.gapPct ?? p.gap;
+    return `${p.status ?? '?'}${gap !== undefined ? `, gap ${Number(gap).toFixed(2)} %` : ''}${p.solver ? ` (${p.solver})` : ''}`;
+  } catch {
+    return 'output not JSON';
+  }
+}
+
+// --write-instance DIR: only write the 1,000 × 100 files there (for profiling by hand), then stop.
+if (values['write-instance'] !== undefined) {
+  console.log(writeLargeInstance(values['write-instance'], 1000, 100));
+  process.exit(0);
+}
+
+// The launcher's own rule (bin/isawatt.mjs): dist/ when its build info is newer than every source.
+function newestTsMs(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) newest = Math.max(newest, newestTsMs(p));
+    else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
+  }
+  return newest;
+}
+const pkg = join(root, 'packages/coordinator');
+const buildInfo = join(pkg, 'dist/.tsbuildinfo');
+const usesDist =
+  process.env.ISAWATT_FROM_SOURCE !== '1' && existsSync(join(pkg, 'dist/cli/entry.js')) && existsSync(buildInfo) && statSync(buildInfo).mtimeMs >= newestTsMs(join(pkg, 'src'));
+console.log(`# isawatt CLI process: wall (median of ${runs}) and peak RSS; the launcher runs ${usesDist ? 'the built dist/ (npx tsc -b)' : 'the TypeScript sources through tsx (dist/ absent or older than src/)'}`);
+console.log(`# load average at start: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+console.log('| command | wall | CPU (user+sys) | peak RSS | result |');
+console.log('|---|---:|---:|---:|---|');
+measure('baseline: `node -e 0` (Node start alone)', [], () => 'the floor of any CLI run', true);
+measure('isawatt --help', ['--help'], () => 'help printed');
+const dir = mkdtempSync(join(tmpdir(), 'isawatt-bench-plan-'));
+try {
+  for (const size of values.sizes.split(',')) {
+    const [n, m] = size.split('x').map(Number) as [number, number];
+    if (n === 22 && m === 2) {
+      const ex = (f: string): string => join(root, 'examples', f);
+      measure('plan 22×2 energy-aware (examples/*.yaml)', ['plan', '--hosts', ex('hosts.yaml'), '--models', ex('models.yaml'), '--workload', ex('workload-general.yaml'), '--policy', 'energy-aware', '--json'], planSummary);
+      continue;
+    }
+    const p = writeLargeInstance(dir, n, m);
+    const mb = (statSync(p.models).size / 1e6).toFixed(1);
+    measure(`plan ${n}×${m} energy-aware (JSON, models ${mb} MB)`, ['plan', '--hosts', p.hosts, '--models', p.models, '--workload', p.workload, '--policy', 'energy-aware', '--json'], planSummary);
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
