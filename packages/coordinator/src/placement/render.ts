@@ -10,12 +10,20 @@ const plain = {
   chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
 };
 const w = (x: number): string => x.toFixed(1);
+/** A rate share: at most 3 decimals, no trailing zeros. */
+const rate = (x: number): string => String(Math.round(x * 1000) / 1000);
 
 function statusLine(plan: Plan): string {
   const parts = [`policy ${plan.policy}: ${plan.status}`, `solver ${plan.solver}`, `${plan.solveTimeMs.toFixed(0)} ms`];
   if (plan.objective !== null) parts.push(`objective ${plan.objective.toFixed(plan.objectiveUnit === 'W' ? 2 : 0)} ${plan.objectiveUnit}`);
   if (plan.bound !== null) parts.push(`bound ${plan.bound.toFixed(plan.objectiveUnit === 'W' ? 2 : 0)} ${plan.objectiveUnit}`);
   if (plan.gapPct !== null) parts.push(`gap ${plan.gapPct.toFixed(2)} %`);
+  if (plan.split) parts.push(`split: ${plan.split.extraReplicas} extra replica${plan.split.extraReplicas === 1 ? '' : 's'} at ${plan.split.replicaCost} ${plan.objectiveUnit} each`);
+  if (plan.moves !== undefined) parts.push(`${plan.moves} move${plan.moves === 1 ? '' : 's'}`);
+  if (plan.robust) {
+    const extra = plan.robust.extraCores;
+    parts.push(`robust q=${plan.robust.quantile}${extra !== undefined ? ` (${extra >= 0 ? '+' : ''}${extra} cores vs ${plan.robust.plainCores} planned on the point figures)` : ''}`);
+  }
   return parts.join(', ');
 }
 
@@ -24,18 +32,30 @@ export function renderPlan(problem: PlacementProblem, plan: Plan): string {
   const lines = [statusLine(plan)];
   for (const r of plan.reasons) lines.push(`  - ${r}`);
   if (plan.assignments.length === 0) return lines.join('\n');
-  const t = new Table({ head: ['function', 'host', 'cores', 'rate (req/s)', 'predicted power (W)'], colAligns: ['left', 'left', 'right', 'right', 'right'], ...plain });
-  for (const a of plan.assignments) t.push([a.function, a.host, String(a.cores), String(a.rateRps), w(a.powerW)]);
-  lines.push(t.toString());
+  if (plan.split) {
+    // Split plans: one row per replica, with its share of the function's rate.
+    const total = new Map<string, number>();
+    for (const a of plan.assignments) total.set(a.function, (total.get(a.function) ?? 0) + a.rateRps);
+    const t = new Table({ head: ['function', 'host', 'cores', 'rate share (req/s)', 'share %', 'predicted power (W)'], colAligns: ['left', 'left', 'right', 'right', 'right', 'right'], ...plain });
+    for (const a of plan.assignments) {
+      t.push([a.function, a.host, String(a.cores), rate(a.rateRps), ((a.rateRps / (total.get(a.function) ?? a.rateRps)) * 100).toFixed(1), w(a.powerW)]);
+    }
+    lines.push(t.toString());
+  } else {
+    const t = new Table({ head: ['function', 'host', 'cores', 'rate (req/s)', 'predicted power (W)'], colAligns: ['left', 'left', 'right', 'right', 'right'], ...plain });
+    for (const a of plan.assignments) t.push([a.function, a.host, String(a.cores), String(a.rateRps), w(a.powerW)]);
+    lines.push(t.toString());
+  }
   const h = new Table({ head: ['host', 'arch', 'functions', 'cores used', 'predicted power (W)', 'idle power (W)'], colAligns: ['left', 'left', 'right', 'right', 'right', 'right'], ...plain });
   problem.hosts.forEach((host, i) => {
     const mine = plan.assignments.filter((a) => a.host === host.id);
+    // (with split, a function may appear on several hosts: each host counts its replica)
     const cores = mine.reduce((s, a) => s + a.cores, 0);
     const power = mine.reduce((s, a) => s + a.powerW, 0);
     const idle = problem.idlePowerW[i] ?? 0;
     h.push([host.id, host.arch, String(mine.length), `${cores} / ${host.cores}`, w(power), mine.length ? w(idle) : `${w(idle)} (parkable)`]);
   });
-  h.push(['total', '', String(plan.assignments.length), `${plan.totalCores} / ${problem.hosts.reduce((s, x) => s + x.cores, 0)}`, w(plan.predictedPowerW), w(plan.idlePowerOnW)]);
+  h.push(['total', '', String(new Set(plan.assignments.map((a) => a.function)).size), `${plan.totalCores} / ${problem.hosts.reduce((s, x) => s + x.cores, 0)}`, w(plan.predictedPowerW), w(plan.idlePowerOnW)]);
   lines.push(h.toString());
   lines.push(`predicted power: ${w(plan.predictedPowerW)} W for the functions, ${w(plan.predictedPowerW + plan.idlePowerOnW)} W with the idle power of the hosts in use`);
   return lines.join('\n');
@@ -84,5 +104,8 @@ export function planToJson(plan: Plan): Record<string, unknown> {
     gapPct: plan.gapPct,
     solveTimeMs: plan.solveTimeMs,
     reasons: plan.reasons,
+    ...(plan.split ? { split: plan.split } : {}),
+    ...(plan.moves !== undefined ? { moves: plan.moves } : {}),
+    ...(plan.robust ? { robust: plan.robust } : {}),
   };
 }
