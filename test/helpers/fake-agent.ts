@@ -22,6 +22,8 @@ export interface FakeAgentOptions {
   refuse?: (a: wire.Assignment__Output) => { code: string; error: string } | undefined;
   /** Do not answer assignments at all (to test ack timeouts). */
   silent?: boolean;
+  /** HOST:PORT advertised as the agent's /invoke endpoint (the gateway's target). */
+  invokeAddress?: string;
 }
 
 export function functionName(i: number): string {
@@ -66,6 +68,7 @@ export class FakeAgent {
       running_assignment_version: this.runningVersion.toString(),
       memory_bytes: String(8 * 2 ** 30),
       idle_power_w: 20,
+      invoke_address: this.opts.invokeAddress ?? '',
     };
   }
 

@@ -221,6 +221,10 @@ export async function runDaemon(loaded: LoadedAgentConfig): Promise<number> {
     runtime,
   });
 
+  // The bound /invoke endpoint, advertised in Hello so that the coordinator's gateway can route
+  // calls here; set once the HTTP server exists (it is bound before the link connects: every
+  // service inits before any runs).
+  let invokeAddress: () => string | undefined = () => undefined;
   const hello = (): HelloInfo => ({
     hostId: config.hostId,
     sessionId,
@@ -233,6 +237,7 @@ export async function runDaemon(loaded: LoadedAgentConfig): Promise<number> {
     emulatedProfile: config.emulate,
     runningAssignmentVersion: runtime?.runningVersion() ?? 0n,
     idlePowerW: 0,
+    invokeAddress: invokeAddress(),
   });
 
   const linkLog = log.child({ component: 'coordinator-link' });
@@ -285,6 +290,10 @@ export async function runDaemon(loaded: LoadedAgentConfig): Promise<number> {
     if (runtime) {
       const invoke = createInvokeHandler(runtime, log);
       http.addRoute({ method: 'POST', path: '/invoke/', handle: (req, res) => void invoke(req, res) });
+      invokeAddress = () => {
+        const a = http.address();
+        return a ? `${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}` : undefined;
+      };
     }
     services.push(http);
   }

@@ -85,6 +85,8 @@ export interface HelloFields {
   readonly runningAssignmentVersion: bigint;
   readonly memoryBytes: bigint;
   readonly idlePowerW: number;
+  /** HOST:PORT of the agent's /invoke endpoint; empty or absent when none. */
+  readonly invokeAddress?: string | undefined;
 }
 
 export function helloToWire(h: HelloFields): wire.Hello {
@@ -122,6 +124,7 @@ export function helloToWire(h: HelloFields): wire.Hello {
     running_assignment_version: toWireU64(h.runningAssignmentVersion),
     memory_bytes: toWireU64(h.memoryBytes),
     idle_power_w: h.idlePowerW,
+    invoke_address: h.invokeAddress ?? '',
   };
 }
 

@@ -21,4 +21,6 @@ export interface HelloInfo {
   readonly runningAssignmentVersion: bigint;
   /** Idle power of the CPU domains known to the agent, W; 0 unknown. */
   readonly idlePowerW: number;
+  /** HOST:PORT of the HTTP endpoint serving /invoke (undefined when there is none). */
+  readonly invokeAddress?: string | undefined;
 }

@@ -51,6 +51,8 @@ export interface HostHello {
   memoryBytes: bigint;
   /** 0 when unknown. */
   idlePowerW: number;
+  /** HOST:PORT of the agent's /invoke endpoint (the gateway's target); absent when none. */
+  invokeAddress?: string | undefined;
 }
 
 export interface InvocationFigures {
