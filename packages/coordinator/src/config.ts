@@ -4,6 +4,7 @@
 // `insecure` is set.
 import { isLoopbackHost, loadConfig, type LoadedConfig } from '@isawatt/common';
 import { z } from 'zod';
+import { gatewayConfigSchema, gatewayListenerIssues } from './gateway/config.js';
 import { mqttConfigSchema, describeMqttConfig } from './mqtt/config.js';
 
 const HOST_PORT = /^(\[[^\]]+\]|[^:\s]+):(\d{1,5})$/;
@@ -60,6 +61,8 @@ export const coordinatorConfigSchema = z
     /** Prometheus /metrics address (HOST:PORT); absent: no metrics endpoint. */
     metricsListen: hostPort('metricsListen').optional(),
     mqtt: mqttConfigSchema.default(mqttConfigSchema.parse({})),
+    /** HTTP gateway routing POST /invoke/<function> by the placement (docs/gateway.md). */
+    gateway: gatewayConfigSchema.default(gatewayConfigSchema.parse({})),
   })
   .superRefine((c, ctx) => {
     // Runs once the keys above are valid (zod skips object refinements after field errors).
@@ -72,6 +75,7 @@ export const coordinatorConfigSchema = z
         message: `plaintext gRPC on non-loopback address ${c.listen} refused; configure tls.certFile and tls.keyFile (plus tls.caFile for mutual TLS) or pass --insecure`,
       });
     }
+    for (const message of gatewayListenerIssues(c.gateway, c.tls)) ctx.addIssue({ code: 'custom', path: ['gateway', 'listen'], message });
   });
 
 export type CoordinatorConfig = Readonly<z.output<typeof coordinatorConfigSchema>>;
@@ -91,6 +95,8 @@ export const COORDINATOR_ENV: Readonly<Record<string, string>> = {
   ISAWATT_MQTT_BROKER: 'mqtt.broker',
   ISAWATT_MQTT_USERNAME: 'mqtt.username',
   ISAWATT_MQTT_PASSWORD: 'mqtt.password',
+  ISAWATT_GATEWAY_LISTEN: 'gateway.listen',
+  ISAWATT_GATEWAY_TOKEN_FILE: 'gateway.tokenFile',
 };
 
 export interface LoadCoordinatorConfigOptions {
@@ -127,5 +133,6 @@ export function describeConfig(c: CoordinatorConfig): Record<string, unknown> {
     logLevel: c.logLevel,
     metricsListen: c.metricsListen,
     mqtt: describeMqttConfig(c.mqtt),
+    gateway: c.gateway.listen ? { listen: c.gateway.listen, tokenFileSet: c.gateway.tokenFile !== undefined, tls: (c.gateway.tls.certFile ?? c.tls.certFile) !== undefined } : 'off',
   };
 }

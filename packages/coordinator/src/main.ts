@@ -5,6 +5,8 @@
 import { createLogger, runServices, type Logger, type Service } from '@isawatt/common';
 import { AssignmentService } from './assignments/assignment-service.js';
 import { describeConfig, type CoordinatorConfig } from './config.js';
+import { Registry } from 'prom-client';
+import { GatewayServer } from './gateway/gateway-server.js';
 import { MetricsService } from './metrics/metrics-service.js';
 import { createMqtt, type MqttWiring } from './mqtt/create-mqtt.js';
 import { registerMqttMetrics } from './mqtt/metrics.js';
@@ -47,6 +49,7 @@ export interface Coordinator {
   grpc: GrpcServer;
   metrics: MetricsService | undefined;
   mqtt: MqttWiring;
+  gateway: GatewayServer | undefined;
 }
 
 export function buildCoordinator(config: CoordinatorConfig, log: Logger): Coordinator {
@@ -70,8 +73,12 @@ export function buildCoordinator(config: CoordinatorConfig, log: Logger): Coordi
   if (metrics) registerMqttMetrics(metrics.prom, mqtt);
   // Order: state first (the registry must be loaded before agents can attach), MQTT before the
   // server so the bridge sees the first host-up events, the server last.
-  const services: Service[] = [new RegistryService(store, registry, config.cluster), ...mqtt.services, ...(metrics ? [metrics] : []), grpc];
-  return { services, registry, assignments, agentLink, control, grpc, metrics, mqtt };
+  const gatewayListen = config.gateway.listen;
+  const gateway = gatewayListen
+    ? new GatewayServer({ config: { ...config.gateway, listen: gatewayListen }, coordinatorTls: config.tls, registry, prom: metrics?.prom ?? new Registry(), log })
+    : undefined;
+  const services: Service[] = [new RegistryService(store, registry, config.cluster), ...mqtt.services, ...(metrics ? [metrics] : []), grpc, ...(gateway ? [gateway] : [])];
+  return { services, registry, assignments, agentLink, control, grpc, metrics, mqtt, gateway };
 }
 
 /** Builds the root logger for the daemon (pino JSON to stdout). */

@@ -23,6 +23,8 @@ interface CoordinatorFlags {
   metricsListen?: string;
   logLevel?: string;
   mqtt?: string;
+  gatewayListen?: string;
+  gatewayTokenFile?: string;
   checkConfig?: boolean;
 }
 
@@ -47,6 +49,8 @@ export function flagsToConfig(f: CoordinatorFlags): Record<string, unknown> {
     metricsListen: f.metricsListen,
     logLevel: f.logLevel,
     'mqtt.broker': mqttFlagToConfig(f.mqtt).broker,
+    'gateway.listen': f.gatewayListen,
+    'gateway.tokenFile': f.gatewayTokenFile,
   };
 }
 
@@ -68,6 +72,8 @@ export function registerCoordinator(program: Command, ctx: CliContext): void {
     .option('--metrics-listen <host:port>', 'serve Prometheus /metrics here')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default info)')
     .option('--mqtt <broker>', 'MQTT bridge: off, embedded or a broker URL (mqtt://host:1883)')
+    .option('--gateway-listen <host:port>', 'HTTP gateway: POST /invoke/<function> routed by the placement (off loopback: needs TLS and --gateway-token-file)')
+    .option('--gateway-token-file <file>', 'API token callers of the gateway must send as Authorization: Bearer <token>')
     .option('--check-config', 'validate the configuration, print it and exit')
     .action(async (flags: CoordinatorFlags) => {
       const { config, warnings } = loadCoordinatorConfig({ file: flags.config, env: ctx.io.env, flags: flagsToConfig(flags) });
