@@ -167,7 +167,7 @@ try {
   for (const which of ['direct', 'gateway'] as const) {
     const s = [...results[which]].sort((a, b) => a - b);
     stats[which] = [pct(s, 0.5), pct(s, 0.9), pct(s, 0.99), s[s.length - 1] ?? NaN];
-    rows.push(`${which.padEnd(8)} | ${String(s.length).padStart(7)} | ${String(failed[which]).padStart(6)} | ${(stats[which] as number[]).map(fmt).map((x) => x.padStart(8)).join(' | ')}`);
+    rows.push(`${which.padEnd(8)} | ${String(s.length).padStart(7)} | ${String(failed[which]).padStart(6)} | ${(stats[which]).map(fmt).map((x) => x.padStart(8)).join(' | ')}`);
   }
   const d = stats.direct as number[];
   const g = stats.gateway as number[];

@@ -61,6 +61,8 @@ export const coordinatorConfigSchema = z
     /** Prometheus /metrics address (HOST:PORT); absent: no metrics endpoint. */
     metricsListen: hostPort('metricsListen').optional(),
     mqtt: mqttConfigSchema.default(mqttConfigSchema.parse({})),
+    /** Profiled models file: the prior and drift reference of online model refinement (docs/placement.md). */
+    modelsFile: z.string().min(1).optional(),
     /** HTTP gateway routing POST /invoke/<function> by the placement (docs/gateway.md). */
     gateway: gatewayConfigSchema.default(gatewayConfigSchema.parse({})),
   })
@@ -95,6 +97,7 @@ export const COORDINATOR_ENV: Readonly<Record<string, string>> = {
   ISAWATT_MQTT_BROKER: 'mqtt.broker',
   ISAWATT_MQTT_USERNAME: 'mqtt.username',
   ISAWATT_MQTT_PASSWORD: 'mqtt.password',
+  ISAWATT_MODELS_FILE: 'modelsFile',
   ISAWATT_GATEWAY_LISTEN: 'gateway.listen',
   ISAWATT_GATEWAY_TOKEN_FILE: 'gateway.tokenFile',
 };
@@ -133,6 +136,7 @@ export function describeConfig(c: CoordinatorConfig): Record<string, unknown> {
     logLevel: c.logLevel,
     metricsListen: c.metricsListen,
     mqtt: describeMqttConfig(c.mqtt),
+    modelsFile: c.modelsFile,
     gateway: c.gateway.listen ? { listen: c.gateway.listen, tokenFileSet: c.gateway.tokenFile !== undefined, tls: (c.gateway.tls.certFile ?? c.tls.certFile) !== undefined } : 'off',
   };
 }

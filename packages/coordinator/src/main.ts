@@ -7,6 +7,8 @@ import { AssignmentService } from './assignments/assignment-service.js';
 import { describeConfig, type CoordinatorConfig } from './config.js';
 import { Registry } from 'prom-client';
 import { GatewayServer } from './gateway/gateway-server.js';
+import { ModelLearner } from './learning/model-learner.js';
+import { loadModelsFile } from './workload/parse.js';
 import { MetricsService } from './metrics/metrics-service.js';
 import { createMqtt, type MqttWiring } from './mqtt/create-mqtt.js';
 import { registerMqttMetrics } from './mqtt/metrics.js';
@@ -59,6 +61,12 @@ export function buildCoordinator(config: CoordinatorConfig, log: Logger): Coordi
   const mtls = config.tls.caFile !== undefined;
   const agentLink = new AgentLinkService({ registry, cluster: config.cluster, mtls, tickIntervalMs: config.tickIntervalMs, log });
   const mqtt = createMqtt({ config: config.mqtt, cluster: config.cluster, stateDir: config.stateDir, source: new RegistryBridgeSource(registry), log });
+  // Online model refinement: every ingested report feeds the learner (docs/placement.md).
+  const prior = config.modelsFile !== undefined ? loadModelsFile(config.modelsFile) : undefined;
+  const learner = new ModelLearner({ prior, log: log.child({ component: 'model-learner' }) });
+  registry.on('telemetry', (_hostId, report, host) => {
+    for (const f of report.functions) learner.observe(host.hello.hostType, f, report.intervalMs, report.timestampMs);
+  });
   const control = new ControlService({
     registry,
     assignments,
@@ -66,6 +74,7 @@ export function buildCoordinator(config: CoordinatorConfig, log: Logger): Coordi
     version: COORDINATOR_VERSION,
     pduSource: mqtt.pduStore,
     mqttStatus: () => mqtt.status(),
+    learner: { learner, priorSource: prior ? `${config.modelsFile}${prior.source ? ` (${prior.source})` : ''}` : '', tauS: learner.tauSeconds },
     log,
   });
   const grpc = new GrpcServer({ listen: config.listen, tls: config.tls, agentLink, control, log });

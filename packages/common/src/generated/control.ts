@@ -19,6 +19,8 @@ import type { FunctionPlacement as _isawatt_v1_FunctionPlacement, FunctionPlacem
 import type { FunctionProfile as _isawatt_v1_FunctionProfile, FunctionProfile__Output as _isawatt_v1_FunctionProfile__Output } from './isawatt/v1/FunctionProfile.js';
 import type { GetAssignmentRequest as _isawatt_v1_GetAssignmentRequest, GetAssignmentRequest__Output as _isawatt_v1_GetAssignmentRequest__Output } from './isawatt/v1/GetAssignmentRequest.js';
 import type { GetHostRequest as _isawatt_v1_GetHostRequest, GetHostRequest__Output as _isawatt_v1_GetHostRequest__Output } from './isawatt/v1/GetHostRequest.js';
+import type { GetModelEstimatesRequest as _isawatt_v1_GetModelEstimatesRequest, GetModelEstimatesRequest__Output as _isawatt_v1_GetModelEstimatesRequest__Output } from './isawatt/v1/GetModelEstimatesRequest.js';
+import type { GetModelEstimatesResponse as _isawatt_v1_GetModelEstimatesResponse, GetModelEstimatesResponse__Output as _isawatt_v1_GetModelEstimatesResponse__Output } from './isawatt/v1/GetModelEstimatesResponse.js';
 import type { HealthRequest as _isawatt_v1_HealthRequest, HealthRequest__Output as _isawatt_v1_HealthRequest__Output } from './isawatt/v1/HealthRequest.js';
 import type { HealthResponse as _isawatt_v1_HealthResponse, HealthResponse__Output as _isawatt_v1_HealthResponse__Output } from './isawatt/v1/HealthResponse.js';
 import type { Hello as _isawatt_v1_Hello, Hello__Output as _isawatt_v1_Hello__Output } from './isawatt/v1/Hello.js';
@@ -28,6 +30,7 @@ import type { HostAssignment as _isawatt_v1_HostAssignment, HostAssignment__Outp
 import type { InvocationStats as _isawatt_v1_InvocationStats, InvocationStats__Output as _isawatt_v1_InvocationStats__Output } from './isawatt/v1/InvocationStats.js';
 import type { ListHostsRequest as _isawatt_v1_ListHostsRequest, ListHostsRequest__Output as _isawatt_v1_ListHostsRequest__Output } from './isawatt/v1/ListHostsRequest.js';
 import type { ListHostsResponse as _isawatt_v1_ListHostsResponse, ListHostsResponse__Output as _isawatt_v1_ListHostsResponse__Output } from './isawatt/v1/ListHostsResponse.js';
+import type { ModelEstimate as _isawatt_v1_ModelEstimate, ModelEstimate__Output as _isawatt_v1_ModelEstimate__Output } from './isawatt/v1/ModelEstimate.js';
 import type { ProfileJob as _isawatt_v1_ProfileJob, ProfileJob__Output as _isawatt_v1_ProfileJob__Output } from './isawatt/v1/ProfileJob.js';
 import type { SetAssignmentRequest as _isawatt_v1_SetAssignmentRequest, SetAssignmentRequest__Output as _isawatt_v1_SetAssignmentRequest__Output } from './isawatt/v1/SetAssignmentRequest.js';
 import type { SetAssignmentResponse as _isawatt_v1_SetAssignmentResponse, SetAssignmentResponse__Output as _isawatt_v1_SetAssignmentResponse__Output } from './isawatt/v1/SetAssignmentResponse.js';
@@ -62,6 +65,8 @@ export interface ProtoGrpcType {
       FunctionProfile: MessageTypeDefinition<_isawatt_v1_FunctionProfile, _isawatt_v1_FunctionProfile__Output>
       GetAssignmentRequest: MessageTypeDefinition<_isawatt_v1_GetAssignmentRequest, _isawatt_v1_GetAssignmentRequest__Output>
       GetHostRequest: MessageTypeDefinition<_isawatt_v1_GetHostRequest, _isawatt_v1_GetHostRequest__Output>
+      GetModelEstimatesRequest: MessageTypeDefinition<_isawatt_v1_GetModelEstimatesRequest, _isawatt_v1_GetModelEstimatesRequest__Output>
+      GetModelEstimatesResponse: MessageTypeDefinition<_isawatt_v1_GetModelEstimatesResponse, _isawatt_v1_GetModelEstimatesResponse__Output>
       HealthRequest: MessageTypeDefinition<_isawatt_v1_HealthRequest, _isawatt_v1_HealthRequest__Output>
       HealthResponse: MessageTypeDefinition<_isawatt_v1_HealthResponse, _isawatt_v1_HealthResponse__Output>
       Hello: MessageTypeDefinition<_isawatt_v1_Hello, _isawatt_v1_Hello__Output>
@@ -72,6 +77,7 @@ export interface ProtoGrpcType {
       InvocationStats: MessageTypeDefinition<_isawatt_v1_InvocationStats, _isawatt_v1_InvocationStats__Output>
       ListHostsRequest: MessageTypeDefinition<_isawatt_v1_ListHostsRequest, _isawatt_v1_ListHostsRequest__Output>
       ListHostsResponse: MessageTypeDefinition<_isawatt_v1_ListHostsResponse, _isawatt_v1_ListHostsResponse__Output>
+      ModelEstimate: MessageTypeDefinition<_isawatt_v1_ModelEstimate, _isawatt_v1_ModelEstimate__Output>
       ProfileJob: MessageTypeDefinition<_isawatt_v1_ProfileJob, _isawatt_v1_ProfileJob__Output>
       Quality: EnumTypeDefinition
       SetAssignmentRequest: MessageTypeDefinition<_isawatt_v1_SetAssignmentRequest, _isawatt_v1_SetAssignmentRequest__Output>

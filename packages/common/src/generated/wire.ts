@@ -18,6 +18,8 @@ export type { FunctionPlacement, FunctionPlacement__Output } from './isawatt/v1/
 export type { FunctionProfile, FunctionProfile__Output } from './isawatt/v1/FunctionProfile.js';
 export type { GetAssignmentRequest, GetAssignmentRequest__Output } from './isawatt/v1/GetAssignmentRequest.js';
 export type { GetHostRequest, GetHostRequest__Output } from './isawatt/v1/GetHostRequest.js';
+export type { GetModelEstimatesRequest, GetModelEstimatesRequest__Output } from './isawatt/v1/GetModelEstimatesRequest.js';
+export type { GetModelEstimatesResponse, GetModelEstimatesResponse__Output } from './isawatt/v1/GetModelEstimatesResponse.js';
 export type { HealthRequest, HealthRequest__Output } from './isawatt/v1/HealthRequest.js';
 export type { HealthResponse, HealthResponse__Output } from './isawatt/v1/HealthResponse.js';
 export type { Hello, Hello__Output } from './isawatt/v1/Hello.js';
@@ -28,6 +30,7 @@ export type { HostState, HostState__Output } from './isawatt/v1/HostState.js';
 export type { InvocationStats, InvocationStats__Output } from './isawatt/v1/InvocationStats.js';
 export type { ListHostsRequest, ListHostsRequest__Output } from './isawatt/v1/ListHostsRequest.js';
 export type { ListHostsResponse, ListHostsResponse__Output } from './isawatt/v1/ListHostsResponse.js';
+export type { ModelEstimate, ModelEstimate__Output } from './isawatt/v1/ModelEstimate.js';
 export type { ProfileJob, ProfileJob__Output } from './isawatt/v1/ProfileJob.js';
 export type { Quality, Quality__Output } from './isawatt/v1/Quality.js';
 export type { SetAssignmentRequest, SetAssignmentRequest__Output } from './isawatt/v1/SetAssignmentRequest.js';

@@ -15,11 +15,12 @@ import { registerWatch } from './commands/watch.js';
 import { registerPlan } from './commands/plan.js';
 import { registerDeploy } from './commands/deploy.js';
 import { registerReplan } from './commands/replan.js';
+import { registerModels } from './commands/models.js';
 
 export type { CliContext, CommandRegistrar } from './context.js';
 
 /** Subcommands, in help order. To add one: write commands/<verb>.ts exporting a registrar, list it here. */
-const COMMANDS: readonly CommandRegistrar[] = [registerCoordinator, registerHosts, registerHost, registerWatch, registerAssign, registerHealth, registerPlan, registerDeploy, registerReplan];
+const COMMANDS: readonly CommandRegistrar[] = [registerCoordinator, registerHosts, registerHost, registerWatch, registerAssign, registerHealth, registerPlan, registerDeploy, registerReplan, registerModels];
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('isawatt')

@@ -83,6 +83,11 @@ export class ModelLearner {
     this.driftMinConfidence = opts.driftMinConfidence ?? 0.8;
   }
 
+  /** Time constant of the exponential weights, in seconds. */
+  get tauSeconds(): number {
+    return this.tauS;
+  }
+
   /** One tick of one function on a host of `hostType`, ending at `atMs` and lasting `intervalMs`. */
   observe(hostType: string, f: FunctionTick, intervalMs: number, atMs: number): void {
     const completed = Number(f.invocations.completed);

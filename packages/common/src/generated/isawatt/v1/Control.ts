@@ -6,6 +6,8 @@ import type { DeployRequest as _isawatt_v1_DeployRequest, DeployRequest__Output 
 import type { DeployResponse as _isawatt_v1_DeployResponse, DeployResponse__Output as _isawatt_v1_DeployResponse__Output } from '../../isawatt/v1/DeployResponse.js';
 import type { GetAssignmentRequest as _isawatt_v1_GetAssignmentRequest, GetAssignmentRequest__Output as _isawatt_v1_GetAssignmentRequest__Output } from '../../isawatt/v1/GetAssignmentRequest.js';
 import type { GetHostRequest as _isawatt_v1_GetHostRequest, GetHostRequest__Output as _isawatt_v1_GetHostRequest__Output } from '../../isawatt/v1/GetHostRequest.js';
+import type { GetModelEstimatesRequest as _isawatt_v1_GetModelEstimatesRequest, GetModelEstimatesRequest__Output as _isawatt_v1_GetModelEstimatesRequest__Output } from '../../isawatt/v1/GetModelEstimatesRequest.js';
+import type { GetModelEstimatesResponse as _isawatt_v1_GetModelEstimatesResponse, GetModelEstimatesResponse__Output as _isawatt_v1_GetModelEstimatesResponse__Output } from '../../isawatt/v1/GetModelEstimatesResponse.js';
 import type { HealthRequest as _isawatt_v1_HealthRequest, HealthRequest__Output as _isawatt_v1_HealthRequest__Output } from '../../isawatt/v1/HealthRequest.js';
 import type { HealthResponse as _isawatt_v1_HealthResponse, HealthResponse__Output as _isawatt_v1_HealthResponse__Output } from '../../isawatt/v1/HealthResponse.js';
 import type { Host as _isawatt_v1_Host, Host__Output as _isawatt_v1_Host__Output } from '../../isawatt/v1/Host.js';
@@ -58,6 +60,21 @@ export interface ControlClient extends grpc.Client {
   getHost(argument: _isawatt_v1_GetHostRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_isawatt_v1_Host__Output>): grpc.ClientUnaryCall;
   getHost(argument: _isawatt_v1_GetHostRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_Host__Output>): grpc.ClientUnaryCall;
   getHost(argument: _isawatt_v1_GetHostRequest, callback: grpc.requestCallback<_isawatt_v1_Host__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Models refined online from telemetry, per (host type, function) (`isawatt models refined`).
+   */
+  GetModelEstimates(argument: _isawatt_v1_GetModelEstimatesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_GetModelEstimatesResponse__Output>): grpc.ClientUnaryCall;
+  GetModelEstimates(argument: _isawatt_v1_GetModelEstimatesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_isawatt_v1_GetModelEstimatesResponse__Output>): grpc.ClientUnaryCall;
+  GetModelEstimates(argument: _isawatt_v1_GetModelEstimatesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_GetModelEstimatesResponse__Output>): grpc.ClientUnaryCall;
+  GetModelEstimates(argument: _isawatt_v1_GetModelEstimatesRequest, callback: grpc.requestCallback<_isawatt_v1_GetModelEstimatesResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Models refined online from telemetry, per (host type, function) (`isawatt models refined`).
+   */
+  getModelEstimates(argument: _isawatt_v1_GetModelEstimatesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_GetModelEstimatesResponse__Output>): grpc.ClientUnaryCall;
+  getModelEstimates(argument: _isawatt_v1_GetModelEstimatesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_isawatt_v1_GetModelEstimatesResponse__Output>): grpc.ClientUnaryCall;
+  getModelEstimates(argument: _isawatt_v1_GetModelEstimatesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_GetModelEstimatesResponse__Output>): grpc.ClientUnaryCall;
+  getModelEstimates(argument: _isawatt_v1_GetModelEstimatesRequest, callback: grpc.requestCallback<_isawatt_v1_GetModelEstimatesResponse__Output>): grpc.ClientUnaryCall;
   
   Health(argument: _isawatt_v1_HealthRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_HealthResponse__Output>): grpc.ClientUnaryCall;
   Health(argument: _isawatt_v1_HealthRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_isawatt_v1_HealthResponse__Output>): grpc.ClientUnaryCall;
@@ -119,6 +136,11 @@ export interface ControlHandlers extends grpc.UntypedServiceImplementation {
    */
   GetHost: grpc.handleUnaryCall<_isawatt_v1_GetHostRequest__Output, _isawatt_v1_Host>;
   
+  /**
+   * Models refined online from telemetry, per (host type, function) (`isawatt models refined`).
+   */
+  GetModelEstimates: grpc.handleUnaryCall<_isawatt_v1_GetModelEstimatesRequest__Output, _isawatt_v1_GetModelEstimatesResponse>;
+  
   Health: grpc.handleUnaryCall<_isawatt_v1_HealthRequest__Output, _isawatt_v1_HealthResponse>;
   
   ListHosts: grpc.handleUnaryCall<_isawatt_v1_ListHostsRequest__Output, _isawatt_v1_ListHostsResponse>;
@@ -139,6 +161,7 @@ export interface ControlDefinition extends grpc.ServiceDefinition {
   Deploy: MethodDefinition<_isawatt_v1_DeployRequest, _isawatt_v1_DeployResponse, _isawatt_v1_DeployRequest__Output, _isawatt_v1_DeployResponse__Output>
   GetAssignment: MethodDefinition<_isawatt_v1_GetAssignmentRequest, _isawatt_v1_HostAssignment, _isawatt_v1_GetAssignmentRequest__Output, _isawatt_v1_HostAssignment__Output>
   GetHost: MethodDefinition<_isawatt_v1_GetHostRequest, _isawatt_v1_Host, _isawatt_v1_GetHostRequest__Output, _isawatt_v1_Host__Output>
+  GetModelEstimates: MethodDefinition<_isawatt_v1_GetModelEstimatesRequest, _isawatt_v1_GetModelEstimatesResponse, _isawatt_v1_GetModelEstimatesRequest__Output, _isawatt_v1_GetModelEstimatesResponse__Output>
   Health: MethodDefinition<_isawatt_v1_HealthRequest, _isawatt_v1_HealthResponse, _isawatt_v1_HealthRequest__Output, _isawatt_v1_HealthResponse__Output>
   ListHosts: MethodDefinition<_isawatt_v1_ListHostsRequest, _isawatt_v1_ListHostsResponse, _isawatt_v1_ListHostsRequest__Output, _isawatt_v1_ListHostsResponse__Output>
   SetAssignment: MethodDefinition<_isawatt_v1_SetAssignmentRequest, _isawatt_v1_SetAssignmentResponse, _isawatt_v1_SetAssignmentRequest__Output, _isawatt_v1_SetAssignmentResponse__Output>
