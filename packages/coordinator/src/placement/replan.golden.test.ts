@@ -46,11 +46,26 @@ describe('re-plan with few moves (22 x 2, +30 % on 5 functions)', () => {
     const f = free.objective ?? NaN;
     assert.ok(c <= f * 1.02, `capped ${c} W vs unconstrained ${f} W`);
     assert.ok(c >= f - 1e-6 * f || free.status !== 'optimal', 'the cap cannot beat a proven unconstrained optimum');
+    const one = await plan(after30, 'energy-aware', { timeLimitMs: 30_000, moves: moveTerms(after30, current, MOVE_PRICE_W, 1) });
+    t.diagnostic(`with --max-moves 1: ${one.status}, ${one.objective?.toFixed(3)} W, ${one.moves} moves`);
+    if (one.objective !== null) assert.ok(one.objective >= c - 1e-6 * c || capped.status !== 'optimal', 'a tighter cap is never better than a proven optimum');
     const fresh = await plan(after30, 'energy-aware', { timeLimitMs: 30_000 });
     const freshDiff = diffCounts(placementDiff(live, plannedPlacement(fresh)));
     t.diagnostic(`fresh plan ignoring the live placement: ${fresh.objective?.toFixed(3)} W, ${freshDiff.moved} moved`);
     t.diagnostic(`live ${live0.objective?.toFixed(2)} W; capped (3 moves): ${c.toFixed(3)} W, ${capped.moves} moves, ${capped.status} by ${capped.solver}; ` +
       `unconstrained: ${f.toFixed(3)} W, ${free.moves} moves, ${free.status}; +${(((c - f) / f) * 100).toFixed(3)} %; diff ${JSON.stringify(diff)}`);
+  });
+
+  test('with --split too: at most 3 new replicas, every rate covered', async () => {
+    const live0 = await plan(before, 'energy-aware', { timeLimitMs: 30_000 });
+    const live = plannedPlacement(live0);
+    const p = await plan(after30, 'energy-aware', { solver: 'heuristic', split: true, moves: moveTerms(after30, currentHosts(live), MOVE_PRICE_W, 3) });
+    assert.ok(p.assignments.length >= 22, p.reasons.join('; '));
+    assert.ok(p.moves !== undefined && p.moves <= 3, `moves ${p.moves}`);
+    for (const f of after30.functions) {
+      const sum = p.assignments.filter((a) => a.function === f.name).reduce((s, a) => s + a.rateRps, 0);
+      assert.ok(Math.abs(sum - f.rateRps) <= 1e-6 * f.rateRps, `${f.name}: shares ${sum} of ${f.rateRps}`);
+    }
   });
 
   test('--max-moves 0 keeps every function on its host (or proves there is no such plan); an unchanged workload moves nothing', async () => {
