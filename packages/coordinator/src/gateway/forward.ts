@@ -74,6 +74,8 @@ function once(pool: Agent, address: string, fn: string, body: Buffer, timeoutMs:
         res.on('error', (err) => done({ kind: 'unreachable', detail: err.message }));
       },
     );
+    // Small calls: no Nagle delay waiting for the ACK of the previous segment.
+    req.setNoDelay(true);
     req.setTimeout(timeoutMs, () => {
       done({ kind: 'timeout', detail: `no answer within ${timeoutMs} ms` });
       req.destroy();

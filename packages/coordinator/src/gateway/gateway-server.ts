@@ -83,6 +83,7 @@ export class GatewayServer implements Service {
     // Callers keep connections open: close idle ones late (load balancers use 60 s), so that a
     // caller rarely sends on a connection the gateway is closing.
     server.keepAliveTimeout = 65_000;
+    server.on('connection', (socket: import('node:net').Socket) => socket.setNoDelay(true));
     server.headersTimeout = 66_000;
     this.server = server;
     for (const e of ['host-up', 'host-down', 'assignment-applied'] as const) this.opts.registry.on(e, this.invalidate);

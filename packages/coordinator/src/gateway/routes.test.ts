@@ -14,7 +14,7 @@ function host(id: string, over: { state?: 'up' | 'down'; invoke?: string; peer?:
     hello: { invokeAddress: over.invoke } as HostView['hello'],
     peer: over.peer ?? '10.0.0.9:51000',
     assignment: { version: 1n, issuedAtMs: 0, functions: over.fns.map(([f, cores, rateRps]) => ({ function: f, cores, rateRps, arrival: '' })) },
-  } as HostView;
+  } as unknown as HostView;
 }
 
 describe('gateway routes', () => {
