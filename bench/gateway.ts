@@ -8,7 +8,8 @@
 // through the gateway. Latency is measured from the scheduled send time, so a backlog counts.
 // It prints p50/p90/p99/max per path and the added latency (gateway minus direct, per
 // percentile), with the coordinator's CPU and the load average (2-core shared machine: a high
-// load inflates both paths).
+// load inflates both paths), then the same one call at a time (closed loop), which shows the hop's
+// own latency when nothing queues.
 //
 //   node --conditions=source --import tsx bench/gateway.ts [--rate 1000] [--duration 10] [--phases 2] [--warmup 2]
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -106,6 +107,16 @@ async function phase(port: number, rate: number, seconds: number): Promise<{ lat
   return { lat, failed };
 }
 
+/** Closed loop, one call at a time: latencies (ms). Less sensitive to a busy machine than the open loop. */
+async function sequential(port: number, calls: number): Promise<number[]> {
+  const lat: number[] = [];
+  for (let k = 0; k < calls; k++) {
+    const t = performance.now();
+    if ((await call(port)) === 200) lat.push(performance.now() - t);
+  }
+  return lat;
+}
+
 function pct(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 }
@@ -173,7 +184,16 @@ try {
   const g = stats.gateway as number[];
   console.log('path     |   calls | failed |  p50 ms  |  p90 ms  |  p99 ms  |  max ms');
   for (const r of rows) console.log(r);
-  console.log(`added by the gateway (gateway - direct): p50 ${fmt((g[0] ?? 0) - (d[0] ?? 0))} ms, p90 ${fmt((g[1] ?? 0) - (d[1] ?? 0))} ms, p99 ${fmt((g[2] ?? 0) - (d[2] ?? 0))} ms`);
+  // One call at a time, alternating paths in blocks: the latency the hop adds when nothing queues.
+  const seq = { direct: [] as number[], gateway: [] as number[] };
+  for (let k = 0; k < 4; k++) {
+    seq.direct.push(...(await sequential(path.direct, 500)));
+    seq.gateway.push(...(await sequential(path.gateway, 500)));
+  }
+  const sd = [...seq.direct].sort((a, b) => a - b);
+  const sg = [...seq.gateway].sort((a, b) => a - b);
+  console.log(`one call at a time (2000 calls per path): direct p50 ${fmt(pct(sd, 0.5))} / p99 ${fmt(pct(sd, 0.99))} ms, gateway p50 ${fmt(pct(sg, 0.5))} / p99 ${fmt(pct(sg, 0.99))} ms, added p50 ${fmt(pct(sg, 0.5) - pct(sd, 0.5))} ms, p99 ${fmt(pct(sg, 0.99) - pct(sd, 0.99))} ms`);
+  console.log(`added by the gateway at ${args.rate} req/s (gateway - direct): p50 ${fmt((g[0] ?? 0) - (d[0] ?? 0))} ms, p90 ${fmt((g[1] ?? 0) - (d[1] ?? 0))} ms, p99 ${fmt((g[2] ?? 0) - (d[2] ?? 0))} ms`);
   if (failures.size) console.log(`failed calls by status (0: connection error): ${JSON.stringify(Object.fromEntries(failures))}`);
   console.log(`coordinator CPU while routing: ${((gatewayCpuS / gatewayWallS) * 100).toFixed(1)} % of one core at ${args.rate} req/s; load average at the end ${loadavg()[0]?.toFixed(2)}`);
 } finally {
