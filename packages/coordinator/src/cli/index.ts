@@ -15,12 +15,14 @@ import { registerWatch } from './commands/watch.js';
 import { registerPlan } from './commands/plan.js';
 import { registerDeploy } from './commands/deploy.js';
 import { registerReplan } from './commands/replan.js';
+import { registerProfile } from './commands/profile.js';
 import { registerModels } from './commands/models.js';
+import { registerCalibrate } from './commands/calibrate.js';
 
 export type { CliContext, CommandRegistrar } from './context.js';
 
 /** Subcommands, in help order. To add one: write commands/<verb>.ts exporting a registrar, list it here. */
-const COMMANDS: readonly CommandRegistrar[] = [registerCoordinator, registerHosts, registerHost, registerWatch, registerAssign, registerHealth, registerPlan, registerDeploy, registerReplan, registerModels];
+const COMMANDS: readonly CommandRegistrar[] = [registerCoordinator, registerHosts, registerHost, registerWatch, registerAssign, registerHealth, registerPlan, registerDeploy, registerReplan, registerProfile, registerCalibrate, registerModels];
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('isawatt')

@@ -1,45 +1,63 @@
-// refinedModels(): which estimates go into the exported models file. Confident ones replace the
-// base figures (the profiled spread kept); others keep the base; pairs without a base take their
-// arch from the live hosts, or are skipped with the reason; the source names the energy quality.
+// `isawatt models show`: the x86/ARM table on a fixture, its JSON, the count of functions better on
+// ARM, and bad input (no ARM type, unknown --x86 type, malformed file) as exit 2.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import type { wire } from '@isawatt/common';
-import { parseModels } from '../../workload/parse.js';
-import type { Models } from '../../workload/types.js';
-import { refinedModels } from './models.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { EXIT } from '@isawatt/common';
+import { runCli } from '../index.js';
 
-const est = (hostType: string, fn: string, e: number, w: number, confidence: number, quality: wire.Quality__Output = 'QUALITY_ESTIMATED'): wire.ModelEstimate__Output => ({
-  host_type: hostType,
-  function: fn,
-  exec_per_sec_per_core: e,
-  energy_per_exec_j: w,
-  samples: '120',
-  observed_cpu_s: 60,
-  confidence,
-  profiled_exec_per_sec_per_core: 0,
-  profiled_energy_per_exec_j: 0,
-  has_profiled: false,
-  drift: false,
-  energy_quality: quality,
-  last_update_ms: '1',
+const fixture = fileURLToPath(new URL('./testdata/profiled-models.yaml', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'isawatt-models-show-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+async function run(args: string[]): Promise<{ out: string; err: string; code: number }> {
+  let out = '';
+  let err = '';
+  const code = await runCli(['node', 'isawatt', 'models', 'show', ...args], { stdout: (t) => (out += t), stderr: (t) => (err += t), env: {}, stdoutIsTty: false });
+  return { out, err, code };
+}
+
+test('table: sorted by category, ratios with their ranges, the count', async () => {
+  const { out, code } = await run([fixture]);
+  assert.equal(code, EXIT.OK);
+  const rows = out.split('\n').filter((l) => l.startsWith('│') && !l.includes('category'));
+  assert.deepEqual(rows.map((r) => r.split('│')[2]?.trim()), ['arm-wins', 'fast-on-x86', 'energy-only']);
+  // fast-on-x86: 300/100 = 3.00, range 280/110 .. 320/90; energy 0.01/0.02 = 0.50.
+  assert.match(out, /fast-on-x86 +│ +3\.00 \(2\.55-3\.56\) │ +17 % │ +0\.50 \(0\.41-0\.61\) │/);
+  assert.match(out, /arm-wins +│ +0\.50 │ +- │ +5\.00 │ +- │ perf \+ energy +│ EMULATED/);
+  assert.match(out, /energy-only .* energy +│ MEASURED/);
+  assert.match(out, /2 of 3 functions better on ARM in performance or energy; better on x86 in both: fast-on-x86/);
+  assert.match(out, /only on x86: x86-only/);
 });
 
-test('confident estimates replace the base; the rest keep it; no base needs a live host for the arch', () => {
-  const spread = { bags: 3, execPerSecPerCore: { median: 10, min: 9, max: 11, cv: 0.1 }, energyPerExecJ: { median: 1, min: 0.9, max: 1.1, cv: 0.1 } };
-  const base: Models = { source: 'profiled', hostTypes: { xeon: { arch: 'x86_64', functions: { f: { execPerSecPerCore: 10, energyPerExecJ: 1, spread }, g: { execPerSecPerCore: 5, energyPerExecJ: 2 } } } }, categories: { f: 'web' } };
-  const res: wire.GetModelEstimatesResponse__Output = {
-    prior_source: 'profiled.yaml',
-    tau_s: 300,
-    estimates: [est('xeon', 'f', 13, 1.3, 0.9), est('xeon', 'g', 9, 9, 0.2), est('altra', 'f', 20, 0.5, 0.95), est('epyc', 'f', 30, 0.4, 0.99)],
-  };
-  const out = refinedModels(res, base, new Map([['altra', 'aarch64' as const]]), 0.5, { coordinator: '127.0.0.1:7000', nowIso: '2026-12-06T00:00:00.000Z' });
-  assert.deepEqual(out.models.hostTypes.xeon?.functions.f, { spread, execPerSecPerCore: 13, energyPerExecJ: 1.3, samples: 120 });
-  assert.deepEqual(out.models.hostTypes.xeon?.functions.g, { execPerSecPerCore: 5, energyPerExecJ: 2 }, 'low confidence: base kept');
-  assert.deepEqual(out.models.hostTypes.altra, { arch: 'aarch64', functions: { f: { execPerSecPerCore: 20, energyPerExecJ: 0.5, samples: 120 } } });
-  assert.equal(out.models.hostTypes.epyc, undefined);
-  assert.match(out.skipped.join(), /epyc\/f: no base model and no live host of that type/);
-  assert.equal(out.models.source, 'refined online from production telemetry (energy estimated) on 2026-12-06T00:00:00.000Z; base: profiled');
-  assert.deepEqual(out.models.categories, { f: 'web' });
-  // It is a valid models file.
-  parseModels(JSON.parse(JSON.stringify(out.models)), 'refined');
+test('--json gives the data the report charts need', async () => {
+  const { out, code } = await run([fixture, '--json']);
+  assert.equal(code, EXIT.OK);
+  const c = JSON.parse(out) as { x86Type: string; armType: string; total: number; betterOnArmInPerformanceOrEnergy: number; functions: { function: string; performance: { ratio: number }; energy: { ratio: number }; betterOnArm: { performance: boolean; energy: boolean } }[] };
+  assert.equal(c.x86Type, 'x86');
+  assert.equal(c.armType, 'arm');
+  assert.equal(c.total, 3);
+  assert.equal(c.betterOnArmInPerformanceOrEnergy, 2);
+  const e = c.functions.find((f) => f.function === 'energy-only');
+  assert.deepEqual(e?.betterOnArm, { performance: false, energy: true });
+  assert.equal(e?.performance.ratio, 2);
+});
+
+test('bad input: exit 2 naming the problem', async () => {
+  const noArm = join(dir, 'no-arm.yaml');
+  writeFileSync(noArm, 'hostTypes:\n  x: { arch: x86_64, functions: { f: { execPerSecPerCore: 1, energyPerExecJ: 1 } } }\n');
+  let r = await run([noArm]);
+  assert.equal(r.code, EXIT.BAD_INPUT);
+  assert.match(r.err, /no aarch64 host type/);
+  r = await run([fixture, '--x86', 'arm']);
+  assert.equal(r.code, EXIT.BAD_INPUT);
+  assert.match(r.err, /host type "arm" is aarch64, not x86_64/);
+  const broken = join(dir, 'broken.yaml');
+  writeFileSync(broken, 'hostTypes:\n  x: { arch: sparc, functions: {} }\n');
+  r = await run([broken]);
+  assert.equal(r.code, EXIT.BAD_INPUT);
+  assert.match(r.err, /arch/);
 });
