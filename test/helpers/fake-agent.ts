@@ -26,6 +26,12 @@ export interface FakeAgentOptions {
   helloOverrides?: Partial<wire.Hello>;
   /** Use this session id instead of a fresh one (to play a reconnect of the same agent process). */
   sessionId?: string;
+  /** HOST:PORT advertised as the agent's /invoke endpoint (the gateway's target). */
+  invokeAddress?: string;
+  /** Overrides of function i's figures in each report (e.g. a telemetry stream with a known truth). */
+  functionTick?: (i: number, seq: bigint) => Partial<wire.FunctionEnergy>;
+  /** Report timestamps (default: the wall clock), e.g. a virtual clock of 1 s per tick. */
+  nowMs?: (seq: bigint) => number;
 }
 
 export function functionName(i: number): string {
@@ -71,6 +77,7 @@ export class FakeAgent {
       running_assignment_version: this.runningVersion.toString(),
       memory_bytes: String(8 * 2 ** 30),
       idle_power_w: 20,
+      invoke_address: this.opts.invokeAddress ?? '',
       ...this.opts.helloOverrides,
     };
   }
@@ -139,12 +146,13 @@ export class FakeAgent {
         cores: 1,
         invocations: { completed: '10', errors: '0', timeouts: '0', dropped: '0', latency_p50_ms: 1, latency_p95_ms: 2, latency_p99_ms: 3, achieved_rps: 10 },
         quality: 'QUALITY_EMULATED',
+        ...this.opts.functionTick?.(i, this.seq),
       });
     }
     const idle = 20 * intervalMs * 1000;
     const report: wire.TelemetryReport = {
       seq: this.seq.toString(),
-      timestamp_ms: String(Date.now()),
+      timestamp_ms: String(this.opts.nowMs ? this.opts.nowMs(this.seq) : Date.now()),
       interval_ms: intervalMs,
       session_id: this.sessionId,
       cpu_utilization: 0.5,

@@ -128,6 +128,7 @@ const wireHello: wire.Hello__Output = {
   running_assignment_version: '0',
   memory_bytes: '1000',
   idle_power_w: 50,
+  invoke_address: '',
 };
 
 /** Same-typed replacement values, as protobuf decoding would give (strings for uint64). */

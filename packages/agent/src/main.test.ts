@@ -135,3 +135,21 @@ test('an emulated agent says so in Hello and in every report, and leaves no tree
   assert.equal(existsSync(String(tree?.sysfsRoot)), false, 'emulated tree removed');
   assert.equal(existsSync(`/sys/fs/cgroup/cpuset/isawatt-${hostId}`), false, 'runtime cgroup removed');
 });
+
+test('the agent advertises its bound /invoke endpoint in Hello (the gateway dials it)', async (t) => {
+  const coord = new TestCoordinator();
+  const port = await coord.start();
+  t.after(() => Promise.resolve(coord.kill()));
+  const hostId = `invoke-addr-${process.pid}`;
+  const agent = startAgent(t, ['--coordinator', `127.0.0.1:${port}`, '--host-id', hostId, '--emulate', 'altra-max-m128', '--tick-interval-ms', '100', '--http-listen', '127.0.0.1:0']);
+  await until('hello', () => coord.hellos.length === 1);
+  const address = coord.hellos[0]?.invoke_address ?? '';
+  assert.match(address, /^127\.0\.0\.1:\d+$/);
+  assert.notEqual(address, '127.0.0.1:0', 'the bound port, not the configured one');
+  // That address serves /invoke: a function the agent does not run is a 404 there.
+  const res = await fetch(`http://${address}/invoke/not-running`, { method: 'POST', body: '{}' });
+  assert.equal(res.status, 404);
+  await res.text();
+  agent.child.kill('SIGTERM');
+  assert.equal(await agent.exited, 0);
+});

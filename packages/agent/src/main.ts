@@ -278,6 +278,10 @@ export async function runDaemon(loaded: LoadedAgentConfig): Promise<number> {
     runtime,
   });
 
+  // The bound /invoke endpoint, advertised in Hello so that the coordinator's gateway can route
+  // calls here; set once the HTTP server exists (it is bound before the link connects: every
+  // service inits before any runs).
+  let invokeAddress: () => string | undefined = () => undefined;
   const hello = (): HelloInfo => ({
     hostId: config.hostId,
     sessionId,
@@ -290,6 +294,7 @@ export async function runDaemon(loaded: LoadedAgentConfig): Promise<number> {
     emulatedProfile: config.emulate,
     runningAssignmentVersion: runtime?.runningVersion() ?? 0n,
     idlePowerW: 0,
+    invokeAddress: invokeAddress(),
   });
 
   const profiler = runtime ? new ProfileExecutor({ runtime, telemetry: monitor, functionCpuCount: hardware.functionCpus.length, log }) : undefined;
@@ -355,6 +360,10 @@ export async function runDaemon(loaded: LoadedAgentConfig): Promise<number> {
     if (runtime) {
       const invoke = createInvokeHandler(runtime, log);
       http.addRoute({ method: 'POST', path: '/invoke/', handle: (req, res) => void invoke(req, res) });
+      invokeAddress = () => {
+        const a = http.address();
+        return a ? `${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}` : undefined;
+      };
     }
     services.push(http);
   }

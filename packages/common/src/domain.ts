@@ -72,6 +72,8 @@ export interface Hello {
   readonly memoryBytes: bigint;
   /** Idle power of the CPU domains known to the agent, W; 0 when unknown. */
   readonly idlePowerW: number;
+  /** HOST:PORT of the agent's /invoke endpoint (the gateway's target); absent when none. */
+  readonly invokeAddress?: string | undefined;
 }
 
 // ---- TelemetryReport ----

@@ -78,6 +78,7 @@ export function helloToWire(h: Hello): wire.Hello {
     running_assignment_version: toWireU64(h.runningAssignmentVersion),
     memory_bytes: toWireU64(h.memoryBytes),
     idle_power_w: h.idlePowerW,
+    invoke_address: h.invokeAddress ?? '',
   };
 }
 

@@ -4,6 +4,7 @@
 // `insecure` is set.
 import { isLoopbackHost, isValidHost, loadConfig, type LoadedConfig } from '@isawatt/common';
 import { z } from 'zod';
+import { gatewayConfigSchema, gatewayListenerIssues } from './gateway/config.js';
 import { mqttConfigSchema, describeMqttConfig } from './mqtt/config.js';
 
 const HOST_PORT = /^(\[[^\]]+\]|[^:\s]+):(\d{1,5})$/;
@@ -76,6 +77,10 @@ export const coordinatorConfigSchema = z
     /** Prometheus /metrics address (HOST:PORT); absent: no metrics endpoint. */
     metricsListen: hostPort('metricsListen').optional(),
     mqtt: mqttConfigSchema.default(mqttConfigSchema.parse({})),
+    /** Profiled models file: the prior and drift reference of online model refinement (docs/placement.md). */
+    modelsFile: z.string().min(1).optional(),
+    /** HTTP gateway routing POST /invoke/<function> by the placement (docs/gateway.md). */
+    gateway: gatewayConfigSchema.default(gatewayConfigSchema.parse({})),
   })
   .superRefine((c, ctx) => {
     // /metrics has no TLS or authentication: off loopback only with --insecure (or a TLS proxy).
@@ -116,6 +121,7 @@ export const coordinatorConfigSchema = z
           'configure mutual TLS (tls.caFile, tls.certFile, tls.keyFile; `isawatt certs` makes a lab PKI) or pass --insecure (demo and tests only)',
       });
     }
+    for (const message of gatewayListenerIssues(c.gateway, c.tls)) ctx.addIssue({ code: 'custom', path: ['gateway', 'listen'], message });
   });
 
 export type CoordinatorConfig = Readonly<z.output<typeof coordinatorConfigSchema>>;
@@ -136,6 +142,9 @@ export const COORDINATOR_ENV: Readonly<Record<string, string>> = {
   ISAWATT_MQTT_BROKER: 'mqtt.broker',
   ISAWATT_MQTT_USERNAME: 'mqtt.username',
   ISAWATT_MQTT_PASSWORD: 'mqtt.password',
+  ISAWATT_MODELS_FILE: 'modelsFile',
+  ISAWATT_GATEWAY_LISTEN: 'gateway.listen',
+  ISAWATT_GATEWAY_TOKEN_FILE: 'gateway.tokenFile',
 };
 
 export interface LoadCoordinatorConfigOptions {
@@ -173,6 +182,8 @@ export function describeConfig(c: CoordinatorConfig): Record<string, unknown> {
     logLevel: c.logLevel,
     metricsListen: c.metricsListen,
     mqtt: describeMqttConfig(c.mqtt),
+    modelsFile: c.modelsFile,
+    gateway: c.gateway.listen ? { listen: c.gateway.listen, tokenFileSet: c.gateway.tokenFile !== undefined, tls: (c.gateway.tls.certFile ?? c.tls.certFile) !== undefined } : 'off',
   };
 }
 

@@ -5,6 +5,10 @@
 import { createLogger, runServices, type Logger, type Service } from '@isawatt/common';
 import { AssignmentService } from './assignments/assignment-service.js';
 import { controlSocketPath, describeConfig, type CoordinatorConfig } from './config.js';
+import { Registry } from 'prom-client';
+import { GatewayServer } from './gateway/gateway-server.js';
+import { ModelLearner } from './learning/model-learner.js';
+import { loadModelsFile } from './workload/parse.js';
 import { MetricsService } from './metrics/metrics-service.js';
 import { createMqtt, type MqttWiring } from './mqtt/create-mqtt.js';
 import { registerMqttMetrics } from './mqtt/metrics.js';
@@ -53,6 +57,7 @@ export interface Coordinator {
   grpc: GrpcServer;
   metrics: MetricsService | undefined;
   mqtt: MqttWiring;
+  gateway: GatewayServer | undefined;
 }
 
 export function buildCoordinator(config: CoordinatorConfig, log: Logger): Coordinator {
@@ -66,6 +71,12 @@ export function buildCoordinator(config: CoordinatorConfig, log: Logger): Coordi
   profiler.attachChannel(agentLink);
   const runs = new RunStore(join(config.stateDir, 'runs'), log.child({ component: 'runs' }));
   const mqtt = createMqtt({ config: config.mqtt, cluster: config.cluster, stateDir: config.stateDir, source: new RegistryBridgeSource(registry), log });
+  // Online model refinement: every ingested report feeds the learner (docs/placement.md).
+  const prior = config.modelsFile !== undefined ? loadModelsFile(config.modelsFile) : undefined;
+  const learner = new ModelLearner({ prior, log: log.child({ component: 'model-learner' }) });
+  registry.on('telemetry', (_hostId, report, host) => {
+    for (const f of report.functions) learner.observe(host.hello.hostType, f, report.intervalMs, report.timestampMs);
+  });
   const control = new ControlService({
     registry,
     assignments,
@@ -77,6 +88,7 @@ export function buildCoordinator(config: CoordinatorConfig, log: Logger): Coordi
     mqttStatus: () => mqtt.status(),
     runs,
     announcer: mqtt.bridge,
+    learner: { learner, priorSource: prior ? `${config.modelsFile}${prior.source ? ` (${prior.source})` : ''}` : '', tauS: learner.tauSeconds },
     log,
   });
   const grpc = new GrpcServer({
@@ -94,8 +106,12 @@ export function buildCoordinator(config: CoordinatorConfig, log: Logger): Coordi
   if (metrics) registerMqttMetrics(metrics.prom, mqtt);
   // Order: state first (the registry must be loaded before agents can attach), MQTT before the
   // server so the bridge sees the first host-up events, the server last.
-  const services: Service[] = [new RegistryService(store, registry, config.cluster, runs), ...mqtt.services, ...(metrics ? [metrics] : []), grpc];
-  return { services, registry, assignments, agentLink, control, grpc, metrics, mqtt };
+  const gatewayListen = config.gateway.listen;
+  const gateway = gatewayListen
+    ? new GatewayServer({ config: { ...config.gateway, listen: gatewayListen }, coordinatorTls: config.tls, registry, prom: metrics?.prom ?? new Registry(), log })
+    : undefined;
+  const services: Service[] = [new RegistryService(store, registry, config.cluster, runs), ...mqtt.services, ...(metrics ? [metrics] : []), grpc, ...(gateway ? [gateway] : [])];
+  return { services, registry, assignments, agentLink, control, grpc, metrics, mqtt, gateway };
 }
 
 /** Builds the root logger for the daemon (pino JSON to stdout). */

@@ -22,6 +22,8 @@ import type { FunctionPlacement as _isawatt_v1_FunctionPlacement, FunctionPlacem
 import type { FunctionProfile as _isawatt_v1_FunctionProfile, FunctionProfile__Output as _isawatt_v1_FunctionProfile__Output } from './isawatt/v1/FunctionProfile.js';
 import type { GetAssignmentRequest as _isawatt_v1_GetAssignmentRequest, GetAssignmentRequest__Output as _isawatt_v1_GetAssignmentRequest__Output } from './isawatt/v1/GetAssignmentRequest.js';
 import type { GetHostRequest as _isawatt_v1_GetHostRequest, GetHostRequest__Output as _isawatt_v1_GetHostRequest__Output } from './isawatt/v1/GetHostRequest.js';
+import type { GetModelEstimatesRequest as _isawatt_v1_GetModelEstimatesRequest, GetModelEstimatesRequest__Output as _isawatt_v1_GetModelEstimatesRequest__Output } from './isawatt/v1/GetModelEstimatesRequest.js';
+import type { GetModelEstimatesResponse as _isawatt_v1_GetModelEstimatesResponse, GetModelEstimatesResponse__Output as _isawatt_v1_GetModelEstimatesResponse__Output } from './isawatt/v1/GetModelEstimatesResponse.js';
 import type { GetPduSeriesRequest as _isawatt_v1_GetPduSeriesRequest, GetPduSeriesRequest__Output as _isawatt_v1_GetPduSeriesRequest__Output } from './isawatt/v1/GetPduSeriesRequest.js';
 import type { GetRunRequest as _isawatt_v1_GetRunRequest, GetRunRequest__Output as _isawatt_v1_GetRunRequest__Output } from './isawatt/v1/GetRunRequest.js';
 import type { GetRunResponse as _isawatt_v1_GetRunResponse, GetRunResponse__Output as _isawatt_v1_GetRunResponse__Output } from './isawatt/v1/GetRunResponse.js';
@@ -38,6 +40,7 @@ import type { ListRunsRequest as _isawatt_v1_ListRunsRequest, ListRunsRequest__O
 import type { ListRunsResponse as _isawatt_v1_ListRunsResponse, ListRunsResponse__Output as _isawatt_v1_ListRunsResponse__Output } from './isawatt/v1/ListRunsResponse.js';
 import type { MarkRunRequest as _isawatt_v1_MarkRunRequest, MarkRunRequest__Output as _isawatt_v1_MarkRunRequest__Output } from './isawatt/v1/MarkRunRequest.js';
 import type { MarkRunResponse as _isawatt_v1_MarkRunResponse, MarkRunResponse__Output as _isawatt_v1_MarkRunResponse__Output } from './isawatt/v1/MarkRunResponse.js';
+import type { ModelEstimate as _isawatt_v1_ModelEstimate, ModelEstimate__Output as _isawatt_v1_ModelEstimate__Output } from './isawatt/v1/ModelEstimate.js';
 import type { PduPoint as _isawatt_v1_PduPoint, PduPoint__Output as _isawatt_v1_PduPoint__Output } from './isawatt/v1/PduPoint.js';
 import type { PduSeries as _isawatt_v1_PduSeries, PduSeries__Output as _isawatt_v1_PduSeries__Output } from './isawatt/v1/PduSeries.js';
 import type { ProfileBagRequest as _isawatt_v1_ProfileBagRequest, ProfileBagRequest__Output as _isawatt_v1_ProfileBagRequest__Output } from './isawatt/v1/ProfileBagRequest.js';
@@ -85,6 +88,8 @@ export interface ProtoGrpcType {
       FunctionProfile: MessageTypeDefinition<_isawatt_v1_FunctionProfile, _isawatt_v1_FunctionProfile__Output>
       GetAssignmentRequest: MessageTypeDefinition<_isawatt_v1_GetAssignmentRequest, _isawatt_v1_GetAssignmentRequest__Output>
       GetHostRequest: MessageTypeDefinition<_isawatt_v1_GetHostRequest, _isawatt_v1_GetHostRequest__Output>
+      GetModelEstimatesRequest: MessageTypeDefinition<_isawatt_v1_GetModelEstimatesRequest, _isawatt_v1_GetModelEstimatesRequest__Output>
+      GetModelEstimatesResponse: MessageTypeDefinition<_isawatt_v1_GetModelEstimatesResponse, _isawatt_v1_GetModelEstimatesResponse__Output>
       GetPduSeriesRequest: MessageTypeDefinition<_isawatt_v1_GetPduSeriesRequest, _isawatt_v1_GetPduSeriesRequest__Output>
       GetRunRequest: MessageTypeDefinition<_isawatt_v1_GetRunRequest, _isawatt_v1_GetRunRequest__Output>
       GetRunResponse: MessageTypeDefinition<_isawatt_v1_GetRunResponse, _isawatt_v1_GetRunResponse__Output>
@@ -102,6 +107,7 @@ export interface ProtoGrpcType {
       ListRunsResponse: MessageTypeDefinition<_isawatt_v1_ListRunsResponse, _isawatt_v1_ListRunsResponse__Output>
       MarkRunRequest: MessageTypeDefinition<_isawatt_v1_MarkRunRequest, _isawatt_v1_MarkRunRequest__Output>
       MarkRunResponse: MessageTypeDefinition<_isawatt_v1_MarkRunResponse, _isawatt_v1_MarkRunResponse__Output>
+      ModelEstimate: MessageTypeDefinition<_isawatt_v1_ModelEstimate, _isawatt_v1_ModelEstimate__Output>
       PduPoint: MessageTypeDefinition<_isawatt_v1_PduPoint, _isawatt_v1_PduPoint__Output>
       PduSeries: MessageTypeDefinition<_isawatt_v1_PduSeries, _isawatt_v1_PduSeries__Output>
       ProfileBagRequest: MessageTypeDefinition<_isawatt_v1_ProfileBagRequest, _isawatt_v1_ProfileBagRequest__Output>

@@ -21,6 +21,8 @@ export type { FunctionPlacement, FunctionPlacement__Output } from './isawatt/v1/
 export type { FunctionProfile, FunctionProfile__Output } from './isawatt/v1/FunctionProfile.js';
 export type { GetAssignmentRequest, GetAssignmentRequest__Output } from './isawatt/v1/GetAssignmentRequest.js';
 export type { GetHostRequest, GetHostRequest__Output } from './isawatt/v1/GetHostRequest.js';
+export type { GetModelEstimatesRequest, GetModelEstimatesRequest__Output } from './isawatt/v1/GetModelEstimatesRequest.js';
+export type { GetModelEstimatesResponse, GetModelEstimatesResponse__Output } from './isawatt/v1/GetModelEstimatesResponse.js';
 export type { GetPduSeriesRequest, GetPduSeriesRequest__Output } from './isawatt/v1/GetPduSeriesRequest.js';
 export type { GetRunRequest, GetRunRequest__Output } from './isawatt/v1/GetRunRequest.js';
 export type { GetRunResponse, GetRunResponse__Output } from './isawatt/v1/GetRunResponse.js';
@@ -38,6 +40,7 @@ export type { ListRunsRequest, ListRunsRequest__Output } from './isawatt/v1/List
 export type { ListRunsResponse, ListRunsResponse__Output } from './isawatt/v1/ListRunsResponse.js';
 export type { MarkRunRequest, MarkRunRequest__Output } from './isawatt/v1/MarkRunRequest.js';
 export type { MarkRunResponse, MarkRunResponse__Output } from './isawatt/v1/MarkRunResponse.js';
+export type { ModelEstimate, ModelEstimate__Output } from './isawatt/v1/ModelEstimate.js';
 export type { PduPoint, PduPoint__Output } from './isawatt/v1/PduPoint.js';
 export type { PduSeries, PduSeries__Output } from './isawatt/v1/PduSeries.js';
 export type { ProfileBagRequest, ProfileBagRequest__Output } from './isawatt/v1/ProfileBagRequest.js';

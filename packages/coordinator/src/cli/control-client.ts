@@ -90,6 +90,10 @@ export class ControlClient {
     return this.unary('GetAssignment', (r, o, cb) => this.client.GetAssignment(r, o, cb), { host_id: hostId });
   }
 
+  getModelEstimates(): Promise<wire.GetModelEstimatesResponse__Output> {
+    return this.unary('GetModelEstimates', (r, o, cb) => this.client.GetModelEstimates(r, o, cb), {});
+  }
+
   health(): Promise<wire.HealthResponse__Output> {
     return this.unary('Health', (r, o, cb) => this.client.Health(r, o, cb), {});
   }

@@ -36,6 +36,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'health', term: 'health [options]', summary: 'check the coordinator (exit 0 serving, 3 unreachable)', load: async () => (await import('./commands/health.js')).registerHealth },
   { name: 'plan', term: 'plan [options]', summary: 'plan where each function runs and on how many cores (tables, or --json)', load: async () => (await import('./commands/plan.js')).registerPlan },
   { name: 'deploy', term: 'deploy [options]', summary: 'plan over the live hosts and push the assignments to their agents (all or nothing)', load: async () => (await import('./commands/deploy.js')).registerDeploy },
+  { name: 'replan', term: 'replan [options]', summary: 're-plan a new workload from the live placement with few moves; show the diff; --apply rolls it out (start before stop)', load: async () => (await import('./commands/replan.js')).registerReplan },
   { name: 'profile', term: 'profile [options]', summary: 'profile functions in co-located bags on every host type and write the models file plan/deploy read', load: async () => (await import('./commands/profile.js')).registerProfile },
   { name: 'calibrate', term: 'calibrate [options]', summary: "validate a host's power attribution: stress its function CPUs from 0 % to 100 % and compare measured with attributed + idle power", load: async () => (await import('./commands/calibrate.js')).registerCalibrate },
   { name: 'models', term: 'models', summary: 'inspect models files', load: async () => (await import('./commands/models.js')).registerModels },

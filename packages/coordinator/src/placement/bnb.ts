@@ -15,7 +15,13 @@ export interface BnbResult {
 
 export function solveBnb(
   inst: OptInstance,
-  opts: { deadlineMs: number; incumbent?: Int32Array | null | undefined; maxNodes?: number },
+  opts: {
+    deadlineMs: number;
+    incumbent?: Int32Array | null | undefined;
+    maxNodes?: number;
+    /** Re-planning: isMove[i * n + j] marks a move; at most maxMoves of them (no cap when undefined). */
+    moves?: { readonly isMove: Uint8Array; readonly maxMoves: number | undefined } | undefined;
+  },
 ): BnbResult {
   const { n, m, size, cost, cap, fixed } = inst;
   const deadline = performance.now() + opts.deadlineMs;
@@ -24,7 +30,8 @@ export function solveBnb(
   const sig: number[] = [];
   const sigKeys = new Map<string, number>();
   for (let i = 0; i < m; i++) {
-    const key = `${cap[i]}|${fixed[i]}|${Array.from(cost.subarray(i * n, i * n + n)).join(',')}|${Array.from(size.subarray(i * n, i * n + n)).join(',')}`;
+    const moveCol = opts.moves ? Array.from(opts.moves.isMove.subarray(i * n, i * n + n)).join('') : '';
+    const key = `${cap[i]}|${fixed[i]}|${Array.from(cost.subarray(i * n, i * n + n)).join(',')}|${Array.from(size.subarray(i * n, i * n + n)).join(',')}|${moveCol}`;
     if (!sigKeys.has(key)) sigKeys.set(key, sigKeys.size);
     sig.push(sigKeys.get(key) as number);
   }
@@ -51,6 +58,9 @@ export function solveBnb(
   const count = new Int32Array(m);
   let nodes = 0;
   let aborted = false;
+  const isMove = opts.moves?.maxMoves !== undefined ? opts.moves.isMove : null;
+  const maxMoves = opts.moves?.maxMoves ?? Infinity;
+  let moves = 0;
   const eps = 1e-9 * Math.max(1, Math.abs(best === Infinity ? 1 : best));
 
   const dfs = (d: number, acc: number): void => {
@@ -71,7 +81,9 @@ export function solveBnb(
     for (const i of hostsByCost[j] as number[]) {
       const a = size[i * n + j] as number;
       if (a > (free[i] as number)) continue;
-      const key = `${sig[i]}|${free[i]}|${count[i] === 0 ? 0 : 1}`;
+      const mv = isMove?.[i * n + j] ?? 0;
+      if (moves + mv > maxMoves) continue;
+      const key = `${sig[i]}|${free[i]}|${count[i] === 0 ? 0 : 1}|${mv}`;
       if (tried.has(key)) continue;
       tried.add(key);
       const add = (cost[i * n + j] as number) + (count[i] === 0 ? (fixed[i] as number) : 0);
@@ -80,7 +92,9 @@ export function solveBnb(
       hostOf[j] = i;
       free[i] = (free[i] as number) - a;
       count[i] = (count[i] as number) + 1;
+      moves += mv;
       dfs(d + 1, acc + add);
+      moves -= mv;
       count[i] = (count[i]) - 1;
       free[i] = (free[i]) + a;
       hostOf[j] = -1;

@@ -93,3 +93,57 @@ export function ruleFailure(p: PlacementProblem, rule: string, j: number, free: 
     .join('; ');
   return `${rule}: function "${p.functions[j]?.name}" found no host with room: ${short}`;
 }
+
+/**
+ * Static reasons why no split plan exists: a function whose rate exceeds what all the cores of the
+ * hosts it can run on serve together, or a host set short of cores for the functions that can only
+ * run there, each counted at ceil(R_j / fastest E_ij in the set) (no split plan uses fewer).
+ */
+export function diagnoseSplitInfeasibility(p: PlacementProblem): string[] {
+  const reasons: string[] = [];
+  const n = p.functions.length;
+  const m = p.hosts.length;
+  const speed = (i: number, j: number): number => p.model[i]?.[j]?.execPerSecPerCore ?? 0;
+  for (let j = 0; j < n; j++) {
+    let most = 0;
+    for (let i = 0; i < m; i++) most += speed(i, j) * (p.hosts[i]?.cores ?? 0);
+    const f = p.functions[j];
+    if (f && most < f.rateRps * (1 - 1e-9)) {
+      reasons.push(`function "${f.name}" needs ${f.rateRps} req/s; every core of the hosts it has a model for serves ${Number(most.toFixed(3))} req/s even split across them`);
+    }
+  }
+  if (reasons.length) return reasons;
+  const sets = new Map<string, number[]>();
+  sets.set('the cluster', p.hosts.map((_, i) => i));
+  for (const key of ['arch', 'type'] as const) {
+    for (const v of new Set(p.hosts.map((h) => h[key]))) {
+      const members = p.hosts.flatMap((h, i) => (h[key] === v ? [i] : []));
+      if (members.length < m) sets.set(`${key} ${v}`, members);
+    }
+  }
+  for (const [label, members] of sets) {
+    const inSet = new Set(members);
+    let need = 0;
+    let count = 0;
+    for (let j = 0; j < n; j++) {
+      let onlyHere = true;
+      let fastest = 0;
+      for (let i = 0; i < m; i++) {
+        if (speed(i, j) <= 0) continue;
+        if (inSet.has(i)) fastest = Math.max(fastest, speed(i, j));
+        else onlyHere = false;
+      }
+      if (onlyHere && fastest > 0) {
+        need += Math.max(1, Math.ceil((p.functions[j]?.rateRps ?? 0) / fastest - 1e-9));
+        count++;
+      }
+    }
+    const have = members.reduce((s, i) => s + (p.hosts[i]?.cores ?? 0), 0);
+    if (need > have) {
+      reasons.push(
+        `${label} (${members.map((i) => p.hosts[i]?.id).join(', ')}) is short by ${cores(need - have)} even with split: ${count} function${count === 1 ? '' : 's'}${members.length === m ? '' : ' that can only run there'} need${count === 1 ? 's' : ''} at least ${cores(need)}, it has ${have}`,
+      );
+    }
+  }
+  return reasons;
+}

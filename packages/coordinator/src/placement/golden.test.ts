@@ -26,12 +26,15 @@ interface CaseFile {
   hostsFile?: string;
   modelsFile?: string;
   workloadFile?: string;
+  /** Plan with --split (a function may run on several hosts with rate shares), this cost per extra replica. */
+  split?: boolean;
+  replicaCost?: number;
 }
 
 interface Expected {
   status: string;
   objective: number | null;
-  assignments?: { function: string; host: string; cores: number }[];
+  assignments?: { function: string; host: string; cores: number; rateRps?: number }[];
   reasons?: string[];
 }
 
@@ -48,7 +51,7 @@ const names = readdirSync(CASES)
   .filter((f) => f.endsWith('.json') && !f.endsWith('.expected.json'))
   .map((f) => f.replace(/\.json$/, ''))
   .sort();
-const backend = hasNativeMiniZinc() ? 'native' : 'wasm';
+const backend: 'native' | 'wasm' = hasNativeMiniZinc() ? 'native' : 'wasm';
 const isRule = (p: PolicyName): boolean => p === 'rr' || p === 'x86-first' || p === 'arm-first';
 
 describe(`golden placement cases (minizinc/cases, MiniZinc ${backend})`, () => {
@@ -59,11 +62,17 @@ describe(`golden placement cases (minizinc/cases, MiniZinc ${backend})`, () => {
     test(name, async () => {
       const { c, problem } = loadCase(name);
       assert.ok(POLICIES.includes(c.policy), `${name}: policy`);
-      const p = await plan(problem, c.policy, { solver: isRule(c.policy) ? 'auto' : 'gecode', backend, timeLimitMs: 20_000 });
+      // Split cases run the split model with HiGHS (a MIP with continuous shares), in WebAssembly.
+      const opts = c.split
+        ? { solver: isRule(c.policy) ? ('auto' as const) : ('highs' as const), backend: 'wasm' as const, split: true, replicaCost: c.replicaCost }
+        : { solver: isRule(c.policy) ? ('auto' as const) : ('gecode' as const), backend: backend };
+      const p = await plan(problem, c.policy, { ...opts, timeLimitMs: 30_000 });
       const actual: Expected = {
         status: p.status,
         objective: p.objective === null ? null : Math.round(p.objective * 1e6) / 1e6,
-        ...(p.assignments.length ? { assignments: p.assignments.map((a) => ({ function: a.function, host: a.host, cores: a.cores })) } : {}),
+        ...(p.assignments.length
+          ? { assignments: p.assignments.map((a) => ({ function: a.function, host: a.host, cores: a.cores, ...(c.split ? { rateRps: Math.round(a.rateRps * 1e6) / 1e6 } : {}) })) }
+          : {}),
         ...(p.reasons.length ? { reasons: [...p.reasons] } : {}),
       };
       const file = join(CASES, `${name}.expected.json`);
@@ -77,6 +86,14 @@ describe(`golden placement cases (minizinc/cases, MiniZinc ${backend})`, () => {
         assert.deepEqual(actual.assignments, expected.assignments, `${name}: assignments`);
       }
       assert.deepEqual(actual.reasons ?? [], expected.reasons ?? [], `${name}: reasons`);
+      if (c.split && p.assignments.length) {
+        // Every function's rate shares add up to its rate R_j, and each share has the cores it needs.
+        for (const f of problem.functions) {
+          const shares = p.assignments.filter((a) => a.function === f.name);
+          assert.ok(shares.length >= 1, `${name}: ${f.name} placed`);
+          assert.ok(Math.abs(shares.reduce((s, a) => s + a.rateRps, 0) - f.rateRps) <= 1e-9 * f.rateRps, `${name}: shares of ${f.name} sum to ${f.rateRps}`);
+        }
+      }
       if (!isRule(c.policy) && p.status === 'optimal') assert.match(p.solver, /minizinc|heuristic/);
     });
   }

@@ -20,7 +20,8 @@ export interface OptInstance {
 
 export type OptPolicy = Extract<PolicyName, 'core-aware' | 'energy-aware' | 'energy-aware-whole'>;
 
-export function toInstance(p: PlacementProblem, policy: OptPolicy): OptInstance {
+/** `openPrice[i * n + j]` (optional, e.g. re-planning's move price) is added to the cost of placing j on i. */
+export function toInstance(p: PlacementProblem, policy: OptPolicy, openPrice?: Float64Array): OptInstance {
   const n = p.functions.length;
   const m = p.hosts.length;
   const size = new Float64Array(m * n).fill(Infinity);
@@ -30,12 +31,13 @@ export function toInstance(p: PlacementProblem, policy: OptPolicy): OptInstance 
       if (!allowed(p, i, j)) continue;
       const a = p.cores[i]?.[j] ?? Infinity;
       size[i * n + j] = a;
-      cost[i * n + j] = policy === 'core-aware' ? a : (p.powerW[i]?.[j] ?? Infinity);
+      cost[i * n + j] = (policy === 'core-aware' ? a : (p.powerW[i]?.[j] ?? Infinity)) + (openPrice?.[i * n + j] ?? 0);
     }
   }
   const fixed = new Float64Array(m);
   if (policy === 'energy-aware-whole') p.idlePowerW.forEach((w, i) => (fixed[i] = w));
-  return { n, m, cap: Float64Array.from(p.hosts.map((h) => h.cores)), size, cost, fixed, integral: policy === 'core-aware' };
+  const integral = policy === 'core-aware' && (!openPrice || openPrice.every((v) => Number.isInteger(v)));
+  return { n, m, cap: Float64Array.from(p.hosts.map((h) => h.cores)), size, cost, fixed, integral };
 }
 
 /** Objective of a complete assignment. */

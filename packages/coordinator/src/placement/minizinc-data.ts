@@ -4,7 +4,9 @@
 // below 1e9; rounding costs at most half a unit per term, which hints and bounds account for.
 import { readFileSync } from 'node:fs';
 import type { OptPolicy } from './instance.js';
+import type { MoveTerms } from './moves.js';
 import { allowed, type PlacementProblem } from './problem.js';
+import type { SplitInstance } from './split.js';
 
 export interface MiniZincData {
   readonly json: Record<string, unknown>;
@@ -54,13 +56,14 @@ export interface MiniZincHints {
   readonly plan?: ArrayLike<number> | null | undefined;
 }
 
-export function toMiniZincData(p: PlacementProblem, policy: OptPolicy, search: MiniZincSearch = 'cp', hints: MiniZincHints = {}): MiniZincData {
+export function toMiniZincData(p: PlacementProblem, policy: OptPolicy, search: MiniZincSearch = 'cp', hints: MiniZincHints = {}, terms?: MoveTerms): MiniZincData {
   const n = p.functions.length;
   const m = p.hosts.length;
+  const open = (i: number, j: number): number => (policy === 'core-aware' ? 0 : (terms?.openPrice[i * n + j] ?? 0));
   let worst = 0;
   for (let j = 0; j < n; j++) {
     let w = 0;
-    for (let i = 0; i < m; i++) w = Math.max(w, p.powerW[i]?.[j] ?? 0);
+    for (let i = 0; i < m; i++) w = Math.max(w, (p.powerW[i]?.[j] ?? 0) + open(i, j));
     worst += w;
   }
   worst += p.idlePowerW.reduce((s, w) => s + w, 0);
@@ -73,7 +76,7 @@ export function toMiniZincData(p: PlacementProblem, policy: OptPolicy, search: M
     const cap = p.hosts[i]?.cores ?? 0;
     // Pairs without a model get a size above capacity and cost 0; allowed=false forbids them anyway.
     cores.push(p.functions.map((_, j) => (allowed(p, i, j) ? (p.cores[i]?.[j] ?? 0) : cap + 1)));
-    cost.push(p.functions.map((_, j) => (allowed(p, i, j) ? Math.round((p.powerW[i]?.[j] ?? 0) * scalePerW) : 0)));
+    cost.push(p.functions.map((_, j) => (allowed(p, i, j) ? Math.round(((p.powerW[i]?.[j] ?? 0) + open(i, j)) * scalePerW) : 0)));
     ok.push(p.functions.map((_, j) => allowed(p, i, j)));
   }
   // Preference order per function (the known plan's host, then cheapest allowed host first) as
@@ -108,6 +111,8 @@ export function toMiniZincData(p: PlacementProblem, policy: OptPolicy, search: M
       cost,
       allowed: ok,
       idle: p.idlePowerW.map((w) => Math.round(w * scalePerW)),
+      is_move: p.hosts.map((_, i) => p.functions.map((_, j) => terms?.isMove[i * n + j] === 1)),
+      max_moves: terms?.maxMoves ?? n,
       objective: OBJECTIVE[policy],
       cp_search: search !== 'mip',
       ...scaledHints(policy, hints, scalePerW, n + m),
@@ -138,6 +143,47 @@ function scaledHints(policy: OptPolicy, hints: MiniZincHints, scalePerW: number,
   };
 }
 
+/**
+ * Data of minizinc/placement-split.mzn. Prices stay floats (the split model is a MIP with
+ * continuous shares; MIP solvers take floats), so no scaling is needed.
+ */
+export function toSplitMiniZincData(si: SplitInstance, policy: OptPolicy, terms?: MoveTerms): Record<string, unknown> {
+  const { n, m } = si;
+  const grid = <T>(f: (k: number) => T): T[][] => Array.from({ length: m }, (_, i) => Array.from({ length: n }, (_, j) => f(i * n + j)));
+  const ok = (k: number): boolean => (si.speed[k] as number) > 0;
+  return {
+    n_hosts: m,
+    n_functions: n,
+    cap: Array.from(si.cap),
+    allowed: grid(ok),
+    speed: grid((k) => si.speed[k] as number),
+    rate: Array.from(si.rate),
+    max_cores: grid((k) => (ok(k) ? Math.min(si.cap[Math.floor(k / n)] as number, Math.max(1, Math.ceil((si.rate[k % n] as number) / (si.speed[k] as number) - 1e-9))) : 0)),
+    rate_price: grid((k) => si.ratePrice[k] as number),
+    core_price: si.corePrice,
+    open_price: grid((k) => si.openPrice[k] as number),
+    replica_cost: si.replicaCost,
+    idle: Array.from(si.fixed),
+    is_move: grid((k) => terms?.isMove[k] === 1),
+    max_moves: terms?.maxMoves ?? n * m,
+    objective: OBJECTIVE[policy],
+  };
+}
+
+/** Converts the split model's `cores_out` (hosts x functions) into cores per host for each function. */
+export function fromMiniZincCores(out: unknown, n: number, m: number): Map<number, number>[] {
+  if (!Array.isArray(out) || out.length !== m) throw new Error(`minizinc: expected ${m} rows of cores in the answer`);
+  const byFn = Array.from({ length: n }, () => new Map<number, number>());
+  out.forEach((row: unknown, i) => {
+    if (!Array.isArray(row) || row.length !== n) throw new Error(`minizinc: expected ${n} cores in row ${i + 1}`);
+    row.forEach((c: unknown, j) => {
+      if (typeof c !== 'number' || !Number.isInteger(c) || c < 0) throw new Error(`minizinc: bad cores ${String(c)}`);
+      if (c > 0) byFn[j]?.set(i, c);
+    });
+  });
+  return byFn;
+}
+
 /** Converts the model's `host` output (1-based) into 0-based host indexes; throws on a malformed answer. */
 export function fromMiniZincHosts(host: unknown, n: number, m: number): Int32Array {
   if (!Array.isArray(host) || host.length !== n) throw new Error(`minizinc: expected ${n} hosts in the answer`);
@@ -149,11 +195,20 @@ export function fromMiniZincHosts(host: unknown, n: number, m: number): Int32Arr
   return out;
 }
 
+/** The repository's models: placement.mzn (one host per function) and placement-split.mzn. */
+export type ModelName = 'placement' | 'placement-split';
+export function modelPath(name: ModelName = 'placement'): URL {
+  return new URL(`../../../../minizinc/${name}.mzn`, import.meta.url);
+}
 /** Path of minizinc/placement.mzn (the repository's model). */
-export const MODEL_PATH = new URL('../../../../minizinc/placement.mzn', import.meta.url);
+export const MODEL_PATH = modelPath('placement');
 
-let modelText: string | undefined;
-export function modelSource(): string {
-  modelText ??= readFileSync(MODEL_PATH, 'utf8');
-  return modelText;
+const modelText = new Map<ModelName, string>();
+export function modelSource(name: ModelName = 'placement'): string {
+  let text = modelText.get(name);
+  if (text === undefined) {
+    text = readFileSync(modelPath(name), 'utf8');
+    modelText.set(name, text);
+  }
+  return text;
 }

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type * as MiniZincLib from 'minizinc';
-import { modelSource } from './minizinc-data.js';
+import { modelSource, type ModelName } from './minizinc-data.js';
 
 export type MiniZincBackend = 'native' | 'wasm';
 export const MINIZINC_SOLVERS = ['gecode', 'highs', 'chuffed', 'cbc'] as const;
@@ -21,6 +21,8 @@ export interface MiniZincRun {
   readonly status: string;
   /** The model's `host` array of the best solution (1-based), or null. */
   readonly host: unknown;
+  /** Everything the best solution output (e.g. the split model's `cores_out`), or null. */
+  readonly output?: Record<string, unknown> | null | undefined;
   /** Solver statistics (objectiveBound when the solver reports one). */
   readonly statistics: Record<string, unknown>;
   readonly elapsedMs: number;
@@ -33,6 +35,8 @@ export interface MiniZincRunOptions {
   readonly solver: MiniZincSolverName;
   readonly timeLimitMs: number;
   readonly signal?: AbortSignal | undefined;
+  /** Which model under minizinc/ (default placement.mzn). */
+  readonly model?: ModelName | undefined;
 }
 
 /** Grace after the time limit before we stop a solver that did not stop itself. */
@@ -117,7 +121,7 @@ async function runNative(data: Record<string, unknown>, opts: MiniZincRunOptions
   const started = performance.now();
   const MiniZinc = await loadMiniZinc();
   const model = new MiniZinc.Model();
-  model.addFile('placement.mzn', modelSource());
+  model.addFile('placement.mzn', modelSource(opts.model));
   model.addJson(data);
   const progress = model.solve({
     options: { solver: opts.solver, 'time-limit': opts.timeLimitMs, statistics: true, 'intermediate-solutions': true },
@@ -130,6 +134,7 @@ async function runNative(data: Record<string, unknown>, opts: MiniZincRunOptions
   const timer = setTimeout(cancel, opts.timeLimitMs + GRACE_MS);
   opts.signal?.addEventListener('abort', cancel, { once: true });
   let host: unknown = null;
+  let output: Record<string, unknown> | null = null;
   // Everything the run says about failing: stderr lines (the FlatZinc solver's own errors, e.g.
   // Gecode's parser) and MiniZinc's JSON error messages.
   const diagnostics: string[] = [];
@@ -146,14 +151,15 @@ async function runNative(data: Record<string, unknown>, opts: MiniZincRunOptions
     statistics = { ...statistics, ...(e as { statistics?: Record<string, unknown> }).statistics };
   });
   progress.on('solution', (e) => {
-    host = (e.output.json)?.host ?? null;
+    output = (e.output.json) ?? null;
+    host = output?.host ?? null;
   });
   try {
     const r = await progress;
     const status = cut ? 'TIMEOUT' : r.status;
-    return { status, host, statistics: r.statistics, elapsedMs: performance.now() - started, note: noPlanNote(status, host, statistics, opts.timeLimitMs) };
+    return { status, host, output, statistics: r.statistics, elapsedMs: performance.now() - started, note: noPlanNote(status, host ?? output, statistics, opts.timeLimitMs) };
   } catch (err: unknown) {
-    if (cut) return { status: 'TIMEOUT', host, statistics, elapsedMs: performance.now() - started, note: noPlanNote('TIMEOUT', host, statistics, opts.timeLimitMs) };
+    if (cut) return { status: 'TIMEOUT', host, output, statistics, elapsedMs: performance.now() - started, note: noPlanNote('TIMEOUT', host ?? output, statistics, opts.timeLimitMs) };
     // The package rejects with its exit event ({type: 'exit', code}), plus the first error's message.
     const e = (typeof err === 'object' && err !== null ? err : {}) as { code?: unknown; message?: unknown };
     const how = typeof e.code === 'number' ? `exited with code ${e.code}` : 'failed';
@@ -288,8 +294,9 @@ async function runWasm(data: Record<string, unknown>, opts: MiniZincRunOptions):
   const started = performance.now();
   const pw = await acquireWorker();
   const w = pw.worker;
-  const files = { 'placement.mzn': modelSource(), 'data.json': JSON.stringify(data) };
+  const files = { 'placement.mzn': modelSource(opts.model), 'data.json': JSON.stringify(data) };
   let host: unknown = null;
+  let output: Record<string, unknown> | null = null;
   let status = 'UNKNOWN';
   let statistics: Record<string, unknown> = {};
   const errors: string[] = [];
@@ -313,7 +320,8 @@ async function runWasm(data: Record<string, unknown>, opts: MiniZincRunOptions):
       w.on('message', (msg: WorkerMessage) => {
         switch (msg.type) {
           case 'solution':
-            host = msg.output?.json?.host ?? null;
+            output = msg.output?.json ?? null;
+            host = output?.host ?? null;
             status = 'SATISFIED';
             break;
           case 'status':
@@ -352,7 +360,7 @@ async function runWasm(data: Record<string, unknown>, opts: MiniZincRunOptions):
       const text = excerpt([...errors, ...pw.output]);
       throw new Error(`minizinc (wasm, ${opts.solver}) exited with code ${String(exitCode)}${text ? `: ${text}` : ' (no diagnostics)'}`);
     }
-    return { status, host, statistics, elapsedMs: performance.now() - started, note: noPlanNote(status, host, statistics, opts.timeLimitMs) };
+    return { status, host, output, statistics, elapsedMs: performance.now() - started, note: noPlanNote(status, host ?? output, statistics, opts.timeLimitMs) };
   } finally {
     if (clean) releaseWorker(pw);
     else await w.terminate();

@@ -39,6 +39,20 @@ export interface Plan {
   readonly solveTimeMs: number;
   /** For infeasible/timeout: the precise reason (which hosts are short, or which function fits nowhere). */
   readonly reasons: readonly string[];
+  /**
+   * Present when the plan was made with --split: a function may have several assignments (one per
+   * host), whose rateRps are its shares (they add up to its rate). `extraReplicas` counts the
+   * assignments beyond one per function; each cost `replicaCost` in the objective.
+   */
+  readonly split?: { readonly replicaCost: number; readonly extraReplicas: number } | undefined;
+  /** Re-planning: placements that move a function to a host that does not run it now. */
+  readonly moves?: number | undefined;
+  /**
+   * Present when planned on a quantile of each function's speed (--robust-quantile): the quantile,
+   * and (filled by the CLI, which also plans on the point figures) the cores the plain plan of the
+   * same policy uses and the extra cores robustness costs.
+   */
+  readonly robust?: { readonly quantile: number; readonly plainCores?: number | undefined; readonly extraCores?: number | undefined } | undefined;
 }
 
 /** hostOf[j] = index of the host of function j. */
@@ -71,7 +85,7 @@ export function makePlan(
   p: PlacementProblem,
   policy: PolicyName,
   hostOf: HostIndexes,
-  fields: { status: 'optimal' | 'feasible'; solver: string; bound: number | null; solveTimeMs: number },
+  fields: { status: 'optimal' | 'feasible'; solver: string; bound: number | null; solveTimeMs: number; openPrice?: Float64Array | undefined },
 ): Plan {
   const used = new Map<number, number>();
   const assignments = hostOf.map((i, j) => {
@@ -89,7 +103,9 @@ export function makePlan(
     const h = p.hosts[i];
     if (h && c > h.cores) throw new Error(`placement: host "${h.id}" over capacity (${c} > ${h.cores})`);
   }
-  const objective = objectiveOf(p, policy, hostOf);
+  const n = p.functions.length;
+  const open = fields.openPrice;
+  const objective = objectiveOf(p, policy, hostOf) + (open ? hostOf.reduce((s, i, j) => s + (open[i * n + j] ?? 0), 0) : 0);
   const bound = fields.status === 'optimal' ? objective : fields.bound;
   return {
     policy,

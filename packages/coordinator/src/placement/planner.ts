@@ -6,56 +6,61 @@ import { ConfigError, errorMessage } from '@isawatt/common';
 import { solveBnb } from './bnb.js';
 import { lowerBound } from './bounds.js';
 import { diagnoseInfeasibility } from './diagnose.js';
-import { solveHeuristic } from './heuristic.js';
-import { evaluate, toInstance, type OptPolicy } from './instance.js';
+import { solveHeuristic, type HeuristicResult } from './heuristic.js';
+import { evaluate, toInstance, type OptInstance, type OptPolicy } from './instance.js';
 import { fromMiniZincHosts, searchFor, toMiniZincData } from './minizinc-data.js';
-import { hasNativeMiniZinc, MINIZINC_SOLVERS, nativeSolvers, runMiniZinc, type MiniZincBackend, type MiniZincSolverName } from './minizinc-solver.js';
+import { runMiniZinc, type MiniZincSolverName } from './minizinc-solver.js';
+import { countMoves, type MoveTerms } from './moves.js';
 import { emptyPlan, makePlan, type Plan, type PolicyName } from './plan.js';
 import type { PlacementProblem } from './problem.js';
+import { robustProblem } from './robust.js';
 import { solveRule } from './rules.js';
+import { AUTO_EXACT_MAX_CELLS, checkNativeSolver, DEFAULT_TIME_LIMIT_MS, resolveMiniZinc, type PlanOptions } from './solver-choice.js';
+import { planSplit } from './split-planner.js';
 
-export const SOLVERS = ['auto', 'heuristic', 'bnb', ...MINIZINC_SOLVERS] as const;
-export type SolverName = (typeof SOLVERS)[number];
-export const BACKENDS = ['auto', 'native', 'wasm'] as const;
-export type BackendName = (typeof BACKENDS)[number];
+export { AUTO_EXACT_MAX_CELLS, BACKENDS, DEFAULT_TIME_LIMIT_MS, defaultMiniZinc, resolveMiniZinc, SOLVERS } from './solver-choice.js';
+export type { BackendName, PlanOptions, SolverName } from './solver-choice.js';
 
-export interface PlanOptions {
-  /** auto: MiniZinc with the default solver when the instance is small enough, else the heuristic. */
-  readonly solver?: SolverName | undefined;
-  /** MiniZinc backend; auto: native when the `minizinc` binary has the solver, else wasm. */
-  readonly backend?: BackendName | undefined;
-  /** Time limit for the exact solver, in milliseconds (default 10000). */
-  readonly timeLimitMs?: number | undefined;
-  readonly signal?: AbortSignal | undefined;
+export async function plan(problem: PlacementProblem, policy: PolicyName, opts: PlanOptions = {}): Promise<Plan> {
+  if (opts.robustQuantile === undefined) return planPolicy(problem, policy, opts);
+  const p = robustProblem(problem, opts.robustQuantile);
+  const out = await planPolicy(p, policy, opts);
+  return { ...out, robust: { quantile: opts.robustQuantile }, reasons: [...out.reasons, ...p.robustNotes] };
 }
 
-/** Largest instance (functions x hosts) that `auto` sends to MiniZinc; bigger ones use the heuristic. */
-export const AUTO_EXACT_MAX_CELLS = 500;
-export const DEFAULT_TIME_LIMIT_MS = 10_000;
+async function planPolicy(p: PlacementProblem, policy: PolicyName, opts: PlanOptions): Promise<Plan> {
+  if (policy === 'rr' || policy === 'x86-first' || policy === 'arm-first') {
+    if (opts.moves) throw new ConfigError([`policy ${policy}: a fixed rule cannot re-plan with few moves (use core-aware, energy-aware or energy-aware-whole)`], 'solver options');
+    return solveRule(p, policy, opts.split ? { replicaCost: opts.replicaCost } : undefined);
+  }
+  if (opts.split) return planSplit(p, policy, opts);
+  return planOptimal(p, policy, opts);
+}
+
+/** Move prices only count under the energy policies (core-aware counts cores; there only the cap applies). */
+function openPriceFor(policy: OptPolicy, terms: MoveTerms | undefined): Float64Array | undefined {
+  return terms && policy !== 'core-aware' ? terms.openPrice : undefined;
+}
 
 /**
- * The default MiniZinc solver for a backend, and the backend for `auto` (chosen from
- * bench/placement.ts figures, docs/placement.md): HiGHS, which proves the optimum of every
- * benchmark instance up to the 500 cells `auto` sends to MiniZinc within seconds, where Gecode
- * (even with LNS) proves none but the smallest. Backend auto: native when the `minizinc` binary
- * has HiGHS, else WebAssembly; backend native without HiGHS (Debian's MiniZinc): Gecode.
+ * The heuristic under a cap on moves: when its plan moves too many functions, every move is priced
+ * higher (doubling) and the heuristic runs again, until the plan is within the cap (or 30 tries).
+ * The objective returned is on the real prices.
  */
-export function defaultMiniZinc(backend: BackendName = 'auto'): { backend: MiniZincBackend; solver: MiniZincSolverName } {
-  const nativeHighs = nativeSolvers().includes('highs');
-  if (backend === 'native') return { backend, solver: nativeHighs ? 'highs' : 'gecode' };
-  return { backend: backend === 'wasm' || !nativeHighs ? 'wasm' : 'native', solver: 'highs' };
-}
-
-/** Backend and solver for a request: an explicit solver runs natively when the binary has it. */
-export function resolveMiniZinc(backend: BackendName, solver: MiniZincSolverName | 'auto'): { backend: MiniZincBackend; solver: MiniZincSolverName } {
-  if (solver === 'auto') return defaultMiniZinc(backend);
-  if (backend !== 'auto') return { backend, solver };
-  return { backend: nativeSolvers().includes(solver) ? 'native' : 'wasm', solver };
-}
-
-export async function plan(p: PlacementProblem, policy: PolicyName, opts: PlanOptions = {}): Promise<Plan> {
-  if (policy === 'rr' || policy === 'x86-first' || policy === 'arm-first') return solveRule(p, policy);
-  return planOptimal(p, policy, opts);
+function heuristicWithinMoves(inst: OptInstance, terms: MoveTerms | undefined, opts: { budgetMs: number; lambda?: Float64Array | undefined }): HeuristicResult {
+  const first = solveHeuristic(inst, opts);
+  if (!terms || terms.maxMoves === undefined || !first.hostOf || countMoves(terms, inst.n, first.hostOf) <= terms.maxMoves) return first;
+  let scale = 0;
+  for (const c of inst.cost) if (Number.isFinite(c)) scale = Math.max(scale, Math.abs(c));
+  let penalty = Math.max(scale, 1e-3) / 8;
+  const deadline = performance.now() + opts.budgetMs;
+  for (let k = 0; k < 30 && performance.now() < deadline; k++, penalty *= 2) {
+    const cost = inst.cost.slice();
+    for (let c = 0; c < cost.length; c++) if (terms.isMove[c]) cost[c] = (cost[c] as number) + penalty;
+    const r = solveHeuristic({ ...inst, cost, integral: false }, { budgetMs: Math.max(1, (deadline - performance.now()) / 4) });
+    if (r.hostOf && countMoves(terms, inst.n, r.hostOf) <= terms.maxMoves) return { ...r, objective: evaluate(inst, r.hostOf) };
+  }
+  return { hostOf: null, objective: Infinity, unplaced: [] };
 }
 
 async function planOptimal(p: PlacementProblem, policy: OptPolicy, opts: PlanOptions): Promise<Plan> {
@@ -66,7 +71,9 @@ async function planOptimal(p: PlacementProblem, policy: OptPolicy, opts: PlanOpt
   const reasons = diagnoseInfeasibility(p);
   if (reasons.length) return emptyPlan(policy, 'infeasible', 'analysis', elapsed(), reasons);
 
-  const inst = toInstance(p, policy);
+  const terms = opts.moves;
+  const open = openPriceFor(policy, terms);
+  const inst = toInstance(p, policy, open);
   const n = inst.n;
   // Bound and heuristic share a small part of the time limit (they are the fast path).
   const quickMs = Math.min(timeLimitMs / 4, 1500);
@@ -74,7 +81,7 @@ async function planOptimal(p: PlacementProblem, policy: OptPolicy, opts: PlanOpt
   // Without an exact solver to follow, the heuristic's local search gets up to half the time
   // limit (at most 5 s): on 5,000 x 500 that halves its gap to the bound (bench/placement.ts).
   const heuristicOnly = solver === 'heuristic' || (solver === 'auto' && n * inst.m > AUTO_EXACT_MAX_CELLS);
-  const heur = solveHeuristic(inst, { budgetMs: heuristicOnly ? Math.min(timeLimitMs / 2, 5000) : quickMs / 3, lambda: b1.lambda });
+  const heur = heuristicWithinMoves(inst, terms, { budgetMs: heuristicOnly ? Math.min(timeLimitMs / 2, 5000) : quickMs / 3, lambda: b1.lambda });
   const b2 = lowerBound(inst, { budgetMs: quickMs / 3, upperBound: heur.hostOf ? heur.objective : undefined });
   let bound = Math.max(b1.bound, b2.bound);
   let best = heur.hostOf;
@@ -85,7 +92,7 @@ async function planOptimal(p: PlacementProblem, policy: OptPolicy, opts: PlanOpt
 
   const useExact = solver === 'auto' ? !proven && n * inst.m <= AUTO_EXACT_MAX_CELLS : solver !== 'heuristic';
   if (useExact && solver === 'bnb') {
-    const r = solveBnb(inst, { deadlineMs: Math.max(1, timeLimitMs - elapsed()), incumbent: best });
+    const r = solveBnb(inst, { deadlineMs: Math.max(1, timeLimitMs - elapsed()), incumbent: best, moves: terms });
     if (r.hostOf && (!best || r.objective < evaluate(inst, best))) {
       best = r.hostOf;
       bestSolver = 'bnb';
@@ -96,18 +103,13 @@ async function planOptimal(p: PlacementProblem, policy: OptPolicy, opts: PlanOpt
     }
   } else if (useExact) {
     const mzn = resolveMiniZinc(opts.backend ?? 'auto', solver as MiniZincSolverName | 'auto');
-    if (mzn.backend === 'native') {
-      if (!hasNativeMiniZinc()) throw new ConfigError(['--backend native: no minizinc binary on PATH (use --backend wasm)'], 'solver options');
-      if (!nativeSolvers().includes(mzn.solver)) {
-        throw new ConfigError([`--solver ${mzn.solver}: not available in the native minizinc (it has: ${nativeSolvers().join(', ') || 'none'}); use --backend wasm`], 'solver options');
-      }
-    }
+    checkNativeSolver(mzn);
     // Hints: the bounds prune; the best plan so far is the CP search's first choice (warm start).
     const data = toMiniZincData(p, policy, searchFor(mzn.solver, mzn.backend, n, inst.m), {
       lowerBound: bound,
       upperBound: best ? evaluate(inst, best) : undefined,
       plan: best,
-    });
+    }, terms);
     const tag = `minizinc-${mzn.backend}/${mzn.solver}`;
     let r: Awaited<ReturnType<typeof runMiniZinc>>;
     try {
@@ -140,7 +142,8 @@ async function planOptimal(p: PlacementProblem, policy: OptPolicy, opts: PlanOpt
   const solveTimeMs = elapsed();
   if (best) {
     return {
-      ...makePlan(p, policy, Array.from(best), { status: proven ? 'optimal' : 'feasible', solver: bestSolver, bound, solveTimeMs }),
+      ...makePlan(p, policy, Array.from(best), { status: proven ? 'optimal' : 'feasible', solver: bestSolver, bound, solveTimeMs, openPrice: open }),
+      ...(terms ? { moves: countMoves(terms, n, best) } : {}),
       reasons: notes,
     };
   }

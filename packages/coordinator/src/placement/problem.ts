@@ -2,7 +2,7 @@
 // the function needs there (the seed's A_j = ceil(R_j / E_ij)) and its predicted power (W_ij * R_j).
 // Building it validates the inputs against each other; every mismatch is listed in one ConfigError.
 import { ConfigError } from '@isawatt/common';
-import type { FunctionDemand, HostSpec, Models } from '../workload/types.js';
+import type { FunctionDemand, FunctionModel, HostSpec, Models } from '../workload/types.js';
 
 export interface PlacementProblem {
   readonly hosts: readonly HostSpec[];
@@ -13,6 +13,11 @@ export interface PlacementProblem {
   readonly powerW: readonly (readonly (number | null)[])[];
   /** Idle power of each host, in watts (0 when neither the host nor its type says). */
   readonly idlePowerW: readonly number[];
+  /**
+   * model[i][j]: the model of function j on host i's type (null: none). Split plans need E_ij and
+   * W_ij per rate share, robust plans the spread; cores and powerW above are derived from it.
+   */
+  readonly model: readonly (readonly (FunctionModel | null)[])[];
 }
 
 /**
@@ -70,7 +75,8 @@ export function buildProblem(
     }),
   );
   const idlePowerW = hosts.map((h) => h.idlePowerW ?? models.hostTypes[h.type]?.idlePowerW ?? 0);
-  return { hosts, functions, cores, powerW, idlePowerW };
+  const model = hosts.map((h) => functions.map((f) => models.hostTypes[h.type]?.functions[f.name] ?? null));
+  return { hosts, functions, cores, powerW, idlePowerW, model };
 }
 
 /** True when function j may run on host i: a model exists and it fits the empty host. */

@@ -10,12 +10,20 @@ const plain = {
   chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
 };
 const w = (x: number): string => x.toFixed(1);
+/** A rate share: at most 3 decimals, no trailing zeros. */
+const rate = (x: number): string => String(Math.round(x * 1000) / 1000);
 
 function statusLine(plan: Plan): string {
   const parts = [`policy ${plan.policy}: ${plan.status}`, `solver ${plan.solver}`, `${plan.solveTimeMs.toFixed(0)} ms`];
   if (plan.objective !== null) parts.push(`objective ${plan.objective.toFixed(plan.objectiveUnit === 'W' ? 2 : 0)} ${plan.objectiveUnit}`);
   if (plan.bound !== null) parts.push(`bound ${plan.bound.toFixed(plan.objectiveUnit === 'W' ? 2 : 0)} ${plan.objectiveUnit}`);
   if (plan.gapPct !== null) parts.push(`gap ${plan.gapPct.toFixed(2)} %`);
+  if (plan.split) parts.push(`split: ${plan.split.extraReplicas} extra replica${plan.split.extraReplicas === 1 ? '' : 's'} at ${plan.split.replicaCost} ${plan.objectiveUnit} each`);
+  if (plan.moves !== undefined) parts.push(`${plan.moves} move${plan.moves === 1 ? '' : 's'}`);
+  if (plan.robust) {
+    const extra = plan.robust.extraCores;
+    parts.push(`robust q=${plan.robust.quantile}${extra !== undefined ? ` (${extra >= 0 ? '+' : ''}${extra} cores vs ${plan.robust.plainCores} planned on the point figures)` : ''}`);
+  }
   return parts.join(', ');
 }
 
@@ -31,12 +39,24 @@ export function renderPlan(problem: PlacementProblem, plan: Plan, maxRows = MAX_
   const lines = [statusLine(plan)];
   for (const r of plan.reasons) lines.push(`  - ${r}`);
   if (plan.assignments.length === 0) return lines.join('\n');
-  const t = new Table({ head: ['function', 'host', 'cores', 'rate (req/s)', 'predicted power (W)'], colAligns: ['left', 'left', 'right', 'right', 'right'], ...plain });
   const shown = plan.assignments.length > maxRows ? [...plan.assignments].sort((a, b) => b.powerW - a.powerW).slice(0, maxRows) : plan.assignments;
-  for (const a of shown) t.push([a.function, a.host, String(a.cores), String(a.rateRps), w(a.powerW)]);
-  lines.push(t.toString());
+  if (plan.split) {
+    // Split plans: one row per replica, with its share of the function's rate.
+    const total = new Map<string, number>();
+    for (const a of plan.assignments) total.set(a.function, (total.get(a.function) ?? 0) + a.rateRps);
+    const t = new Table({ head: ['function', 'host', 'cores', 'rate share (req/s)', 'share %', 'predicted power (W)'], colAligns: ['left', 'left', 'right', 'right', 'right', 'right'], ...plain });
+    for (const a of shown) {
+      t.push([a.function, a.host, String(a.cores), rate(a.rateRps), ((a.rateRps / (total.get(a.function) ?? a.rateRps)) * 100).toFixed(1), w(a.powerW)]);
+    }
+    lines.push(t.toString());
+  } else {
+    const t = new Table({ head: ['function', 'host', 'cores', 'rate (req/s)', 'predicted power (W)'], colAligns: ['left', 'left', 'right', 'right', 'right'], ...plain });
+    for (const a of shown) t.push([a.function, a.host, String(a.cores), String(a.rateRps), w(a.powerW)]);
+    lines.push(t.toString());
+  }
   if (shown.length < plan.assignments.length) lines.push(`(${shown.length} of ${plan.assignments.length} assignments shown, those with the most power; --json prints all)`);
-  // Per-host totals in one pass over the assignments (not one filter per host).
+  // Per-host totals in one pass over the assignments (not one filter per host); with split, a
+  // function may appear on several hosts: each host counts its replica.
   const byHost = new Map<string, { functions: number; cores: number; powerW: number }>();
   for (const a of plan.assignments) {
     const e = byHost.get(a.host) ?? { functions: 0, cores: 0, powerW: 0 };
@@ -56,7 +76,7 @@ export function renderPlan(problem: PlacementProblem, plan: Plan, maxRows = MAX_
     const parkable = rows.filter((r) => r.use.functions === 0).length;
     h.push([`(${rest} more hosts)`, '', '', '', '', `${parkable} parkable in all`]);
   }
-  h.push(['total', '', String(plan.assignments.length), `${plan.totalCores} / ${problem.hosts.reduce((s, x) => s + x.cores, 0)}`, w(plan.predictedPowerW), w(plan.idlePowerOnW)]);
+  h.push(['total', '', String(new Set(plan.assignments.map((a) => a.function)).size), `${plan.totalCores} / ${problem.hosts.reduce((s, x) => s + x.cores, 0)}`, w(plan.predictedPowerW), w(plan.idlePowerOnW)]);
   lines.push(h.toString());
   lines.push(`predicted power: ${w(plan.predictedPowerW)} W for the functions, ${w(plan.predictedPowerW + plan.idlePowerOnW)} W with the idle power of the hosts in use`);
   return lines.join('\n');
@@ -105,5 +125,8 @@ export function planToJson(plan: Plan): Record<string, unknown> {
     gapPct: plan.gapPct,
     solveTimeMs: plan.solveTimeMs,
     reasons: plan.reasons,
+    ...(plan.split ? { split: plan.split } : {}),
+    ...(plan.moves !== undefined ? { moves: plan.moves } : {}),
+    ...(plan.robust ? { robust: plan.robust } : {}),
   };
 }

@@ -24,9 +24,19 @@ function wireHello(over: Partial<wire.Hello__Output> = {}): wire.Hello__Output {
     running_assignment_version: '0',
     memory_bytes: '201326592000',
     idle_power_w: 0,
+    invoke_address: '',
     ...over,
   };
 }
+
+test('a Hello carries its /invoke address, bounded and shaped as HOST:PORT', () => {
+  assert.equal(helloFromWire(wireHello({ invoke_address: '127.0.0.1:9478' })).invokeAddress, '127.0.0.1:9478');
+  assert.equal(helloFromWire(wireHello({ invoke_address: '[::1]:9478' })).invokeAddress, '[::1]:9478');
+  assert.equal(helloFromWire(wireHello()).invokeAddress, undefined);
+  for (const bad of ['http://x:1', 'host', 'a b:1', 'x:99999', `${'a'.repeat(300)}:1`]) {
+    assert.throws(() => helloFromWire(wireHello({ invoke_address: bad })), /invoke_address: expected empty or HOST:PORT/, bad);
+  }
+});
 
 test('a Hello is validated with every problem listed', () => {
   assert.equal(helloFromWire(wireHello()).memoryBytes, 201_326_592_000n);

@@ -165,6 +165,11 @@ export function helloFromWire(h: wire.Hello__Output): Hello {
   const runningAssignmentVersion = p.u64(h.running_assignment_version, 'running_assignment_version');
   const memoryBytes = p.u64Max(h.memory_bytes, 'memory_bytes', B.maxMemoryBytes, '4 PiB');
   const idlePowerW = p.finite(h.idle_power_w, 'idle_power_w', 0, B.maxIdlePowerPerSocketW * Math.max(1, h.sockets) + 1000);
+  // Bounded and shaped before it is stored or dialled: HOST:PORT, a bracketed IPv6 host allowed.
+  p.check(
+    h.invoke_address === '' || (h.invoke_address.length <= 262 && /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(h.invoke_address) && Number(h.invoke_address.split(':').pop()) <= 65535),
+    `invoke_address: expected empty or HOST:PORT, got "${h.invoke_address.slice(0, 80)}"`,
+  );
   p.throwIfAny('hello');
   return {
     hostId: h.host_id,
@@ -200,6 +205,7 @@ export function helloFromWire(h: wire.Hello__Output): Hello {
     runningAssignmentVersion,
     memoryBytes,
     idlePowerW,
+    ...(h.invoke_address ? { invokeAddress: h.invoke_address } : {}),
   };
 }
 

@@ -4,9 +4,10 @@
 // report; a watcher that cannot keep up loses events (counted and logged) instead of making the
 // coordinator buffer without bound.
 import * as grpc from '@grpc/grpc-js';
-import { placementToWire, telemetryToWire, UnavailableError, type Logger, type wire } from '@isawatt/common';
+import { placementToWire, qualityToWire, telemetryToWire, UnavailableError, type Logger, type wire } from '@isawatt/common';
 import type { AssignmentService } from '../assignments/assignment-service.js';
 import { DEFAULT_ACK_TIMEOUT_MS } from '../assignments/assignment-service.js';
+import type { ModelLearner } from '../learning/model-learner.js';
 import type { ProfileBroker } from '../profiling/profile-broker.js';
 import { checkProfileId } from '../profiling/campaign-store.js';
 import type { CampaignStore } from '../profiling/campaign-store.js';
@@ -47,6 +48,8 @@ export interface ControlServiceOptions {
   /** Run records; undefined: the run RPCs answer UNAVAILABLE. */
   runs?: RunStore | undefined;
   announcer?: RunAnnouncer | undefined;
+  /** Online model refinement (GetModelEstimates); absent: an empty answer. */
+  learner?: { readonly learner: ModelLearner; readonly priorSource: string; readonly tauS: number } | undefined;
   log: Logger;
   now?: () => number;
 }
@@ -137,6 +140,28 @@ export class ControlService {
           hosts_up: c.up,
           hosts_down: c.down,
           mqtt: this.opts.mqttStatus?.() ?? 'disabled',
+        };
+      }),
+      GetModelEstimates: unary<wire.GetModelEstimatesRequest__Output, wire.GetModelEstimatesResponse>(log, 'GetModelEstimates', () => {
+        const l = this.opts.learner;
+        return {
+          prior_source: l?.priorSource ?? '',
+          tau_s: l?.tauS ?? 0,
+          estimates: (l?.learner.estimates() ?? []).map((e) => ({
+            host_type: e.hostType,
+            function: e.function,
+            exec_per_sec_per_core: e.execPerSecPerCore,
+            energy_per_exec_j: e.energyPerExecJ,
+            samples: String(e.samples),
+            observed_cpu_s: e.observedCpuS,
+            confidence: e.confidence,
+            profiled_exec_per_sec_per_core: e.profiledExecPerSecPerCore ?? 0,
+            profiled_energy_per_exec_j: e.profiledEnergyPerExecJ ?? 0,
+            has_profiled: e.profiledExecPerSecPerCore !== undefined,
+            drift: e.drift,
+            energy_quality: qualityToWire(e.energyQuality),
+            last_update_ms: String(e.lastUpdateMs),
+          })),
         };
       }),
       WatchTelemetry: (call) => this.watch(call),

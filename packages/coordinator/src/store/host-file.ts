@@ -57,6 +57,7 @@ const helloSchema = z.object({
   runningAssignmentVersion: u64,
   memoryBytes: u64,
   idlePowerW: z.number().min(0),
+  invokeAddress: z.string().max(262).optional(),
 });
 
 const assignmentSchema = z.object({

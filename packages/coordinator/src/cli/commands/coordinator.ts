@@ -28,6 +28,9 @@ interface CoordinatorFlags {
   metricsListen?: string;
   logLevel?: string;
   mqtt?: string;
+  gatewayListen?: string;
+  models?: string;
+  gatewayTokenFile?: string;
   checkConfig?: boolean;
   repairState?: boolean;
 }
@@ -56,6 +59,9 @@ export function flagsToConfig(f: CoordinatorFlags): Record<string, unknown> {
     metricsListen: f.metricsListen,
     logLevel: f.logLevel,
     'mqtt.broker': mqttFlagToConfig(f.mqtt).broker,
+    modelsFile: f.models,
+    'gateway.listen': f.gatewayListen,
+    'gateway.tokenFile': f.gatewayTokenFile,
   };
 }
 
@@ -80,6 +86,9 @@ export function registerCoordinator(program: Command, ctx: CliContext): void {
     .option('--metrics-listen <host:port>', 'serve Prometheus /metrics here')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default info)')
     .option('--mqtt <broker>', 'MQTT bridge: off, embedded or a broker URL (mqtt://host:1883)')
+    .option('--models <file>', 'profiled models: the starting point and drift reference of the models refined online')
+    .option('--gateway-listen <host:port>', 'HTTP gateway: POST /invoke/<function> routed by the placement (off loopback: needs TLS and --gateway-token-file)')
+    .option('--gateway-token-file <file>', 'API token callers of the gateway must send as Authorization: Bearer <token>')
     .option('--check-config', 'validate the configuration, print it and exit')
     .option('--repair-state', 'move unreadable files of the state directory to <state-dir>/quarantine/, then exit')
     .action(async (flags: CoordinatorFlags) => {

@@ -8,6 +8,7 @@ import { EXIT, ExitError } from '@isawatt/common';
 import { ComparisonError, compareIsa, type IsaComparison, type RatioFigure } from '../../profiling/isa-comparison.js';
 import { loadModelsFile } from '../../workload/parse.js';
 import type { CliContext } from '../context.js';
+import { registerModelsRefined } from './models-refined.js';
 
 const plain = {
   style: { head: [] as string[], border: [] as string[] },
@@ -63,4 +64,5 @@ export function registerModels(program: Command, ctx: CliContext): void {
       }
       ctx.io.stdout(flags.json === true ? JSON.stringify(c, null, 2) + '\n' : renderComparison(c) + '\n');
     });
+  registerModelsRefined(models, ctx);
 }

@@ -66,6 +66,9 @@ describe('isawatt plan', () => {
     ['missing file', () => ['-w', join(dir, 'nope.yaml'), ...base], /nope\.yaml: cannot read/],
     ['unknown solver', () => ['-w', ex('workload-general.yaml'), ...base, '--solver', 'cplex'], /unknown solver "cplex"/],
     ['bad time limit', () => ['-w', ex('workload-general.yaml'), ...base, '--time-limit', 'soon'], /--time-limit/],
+    ['negative replica cost', () => ['-w', ex('workload-general.yaml'), ...base, '--split', '--replica-cost', '-1'], /--replica-cost: expected a number >= 0/],
+    ['split with bnb', () => ['-w', ex('workload-general.yaml'), ...base, '--split', '--solver', 'bnb'], /--split: the in-process branch and bound has no split form/],
+    ['robust quantile out of range', () => ['-w', ex('workload-general.yaml'), ...base, '--robust-quantile', '1.5'], /--robust-quantile: expected a number between 0 and 1/],
   ];
   for (const [name, args, message] of bad) {
     test(`bad input: ${name} -> exit 2`, async () => {
@@ -74,6 +77,23 @@ describe('isawatt plan', () => {
       assert.match(err, message);
     });
   }
+
+  test('--split: a function too big for any host runs on both, its shares add up to its rate', async () => {
+    // video-gif-python at 150 req/s needs 72 Xeon cores or 150 Altra cores; the hosts have 30 and 126.
+    const w = file('hot.yaml', 'functions: [{name: video-gif-python, rate: 150}, {name: html-node, rate: 5000}]\n');
+    const whole = await run(['-w', w, ...base, '-p', 'energy-aware', '--solver', 'heuristic']);
+    assert.equal(whole.code, EXIT.FAILURE);
+    assert.match(whole.err, /video-gif-python" fits nowhere/);
+    const { out, code } = await run(['-w', w, ...base, '-p', 'energy-aware', '--solver', 'heuristic', '--split', '--json']);
+    assert.equal(code, EXIT.OK);
+    const j = JSON.parse(out) as { split: { extraReplicas: number }; assignments: { function: string; host: string; rateRps: number }[] };
+    const shares = j.assignments.filter((a) => a.function === 'video-gif-python');
+    assert.deepEqual(shares.map((a) => a.host).sort(), ['altra-1', 'xeon-1']);
+    assert.ok(Math.abs(shares.reduce((s, a) => s + a.rateRps, 0) - 150) < 1e-9);
+    assert.equal(j.split.extraReplicas, 1);
+    const table = await run(['-w', w, ...base, '-p', 'energy-aware', '--solver', 'heuristic', '--split']);
+    assert.match(table.out, /rate share \(req\/s\)\s+│ share %/);
+  });
 
   test('infeasible workload: exit 1 with which hosts are short', async () => {
     const w = file('heavy.yaml', 'mix: general\nload: 1.5\n');

@@ -4,10 +4,10 @@
 // 3 coordinator unreachable (only without --hosts).
 import { ConfigError, EXIT, ExitError, type wire } from '@isawatt/common';
 import type { Command } from 'commander';
-import { loadPlanProblem, parseBackend, parsePolicies, parseSolver, parseTimeLimitMs } from '../../placement/inputs.js';
+import { loadPlanProblem, parseBackend, parsePolicies, parseReplicaCost, parseRobustQuantile, parseSolver, parseTimeLimitMs } from '../../placement/inputs.js';
 import { shutdownMiniZinc } from '../../placement/minizinc-solver.js';
 import type { Plan } from '../../placement/plan.js';
-import { DEFAULT_TIME_LIMIT_MS, plan } from '../../placement/planner.js';
+import { DEFAULT_TIME_LIMIT_MS, plan, type PlanOptions } from '../../placement/planner.js';
 import type { PlacementProblem } from '../../placement/problem.js';
 import type { HostSpec } from '../../workload/types.js';
 import { planToJson, renderComparison, renderPlan } from '../../placement/render.js';
@@ -23,6 +23,21 @@ export interface PlanFlags extends ConnectionFlags {
   backend: string;
   timeLimit: string;
   json?: boolean;
+  split?: boolean;
+  replicaCost: string;
+  robustQuantile?: string;
+}
+
+/** Planner options from the flags shared by plan, deploy and replan (bad values: exit 2). */
+export function planOptionsFromFlags(flags: PlanFlags): PlanOptions {
+  return {
+    solver: parseSolver(flags.solver),
+    backend: parseBackend(flags.backend),
+    timeLimitMs: parseTimeLimitMs(flags.timeLimit),
+    split: flags.split === true,
+    replicaCost: parseReplicaCost(flags.replicaCost),
+    robustQuantile: flags.robustQuantile === undefined ? undefined : parseRobustQuantile(flags.robustQuantile),
+  };
 }
 
 /** Live (UP) hosts as placement hosts; hosts that cannot be placed on are reported through `warn`. */
@@ -43,12 +58,25 @@ export function liveHostSpecs(hosts: readonly wire.Host__Output[], warn: (line: 
 }
 
 /** Plans every requested policy; shared by `plan` and `deploy`. Solver option errors are exit 2. */
-export async function planPolicies(problem: PlacementProblem, flags: PlanFlags): Promise<Plan[]> {
+export async function planPolicies(problem: PlacementProblem, flags: PlanFlags, extra: Partial<PlanOptions> = {}): Promise<Plan[]> {
   const policies = parsePolicies(flags.policy);
-  const opts = { solver: parseSolver(flags.solver), backend: parseBackend(flags.backend), timeLimitMs: parseTimeLimitMs(flags.timeLimit) };
+  const opts = { ...planOptionsFromFlags(flags), ...extra };
   const plans: Plan[] = [];
   try {
-    for (const p of policies) plans.push(await plan(problem, p, opts));
+    for (const p of policies) {
+      const robust = await plan(problem, p, opts);
+      if (opts.robustQuantile === undefined || !robust.robust) {
+        plans.push(robust);
+        continue;
+      }
+      // What robustness costs: the same policy planned on the point figures, cores side by side.
+      const plainPlan = await plan(problem, p, { ...opts, robustQuantile: undefined });
+      const ok = robust.assignments.length > 0 && plainPlan.assignments.length > 0;
+      plans.push({
+        ...robust,
+        robust: { ...robust.robust, plainCores: ok ? plainPlan.totalCores : undefined, extraCores: ok ? robust.totalCores - plainPlan.totalCores : undefined },
+      });
+    }
   } catch (err) {
     if (err instanceof ConfigError) throw new ExitError(EXIT.BAD_INPUT, err.message);
     throw err;
@@ -66,6 +94,9 @@ export function addPlanOptions(cmd: Command): Command {
     .option('--solver <name>', 'auto | heuristic | bnb | gecode | highs | chuffed | cbc', 'auto')
     .option('--backend <name>', 'MiniZinc backend: auto (native if its minizinc has the solver, else wasm) | native | wasm', 'auto')
     .option('--time-limit <ms>', 'time limit of the exact solver, in milliseconds', String(DEFAULT_TIME_LIMIT_MS))
+    .option('--split', 'allow a function to run on several hosts, each serving a share of its rate')
+    .option('--replica-cost <n>', 'with --split: objective cost of each replica beyond a function\'s first (W, or cores under core-aware)', '1')
+    .option('--robust-quantile <q>', 'plan on this quantile of each function\'s executions/s per core across profiling bags (e.g. 0.1), and report the extra cores')
     .option('--json', 'print JSON instead of tables');
 }
 

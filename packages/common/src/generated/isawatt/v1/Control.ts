@@ -9,6 +9,8 @@ import type { DeployRequest as _isawatt_v1_DeployRequest, DeployRequest__Output 
 import type { DeployResponse as _isawatt_v1_DeployResponse, DeployResponse__Output as _isawatt_v1_DeployResponse__Output } from '../../isawatt/v1/DeployResponse.js';
 import type { GetAssignmentRequest as _isawatt_v1_GetAssignmentRequest, GetAssignmentRequest__Output as _isawatt_v1_GetAssignmentRequest__Output } from '../../isawatt/v1/GetAssignmentRequest.js';
 import type { GetHostRequest as _isawatt_v1_GetHostRequest, GetHostRequest__Output as _isawatt_v1_GetHostRequest__Output } from '../../isawatt/v1/GetHostRequest.js';
+import type { GetModelEstimatesRequest as _isawatt_v1_GetModelEstimatesRequest, GetModelEstimatesRequest__Output as _isawatt_v1_GetModelEstimatesRequest__Output } from '../../isawatt/v1/GetModelEstimatesRequest.js';
+import type { GetModelEstimatesResponse as _isawatt_v1_GetModelEstimatesResponse, GetModelEstimatesResponse__Output as _isawatt_v1_GetModelEstimatesResponse__Output } from '../../isawatt/v1/GetModelEstimatesResponse.js';
 import type { GetPduSeriesRequest as _isawatt_v1_GetPduSeriesRequest, GetPduSeriesRequest__Output as _isawatt_v1_GetPduSeriesRequest__Output } from '../../isawatt/v1/GetPduSeriesRequest.js';
 import type { GetRunRequest as _isawatt_v1_GetRunRequest, GetRunRequest__Output as _isawatt_v1_GetRunRequest__Output } from '../../isawatt/v1/GetRunRequest.js';
 import type { GetRunResponse as _isawatt_v1_GetRunResponse, GetRunResponse__Output as _isawatt_v1_GetRunResponse__Output } from '../../isawatt/v1/GetRunResponse.js';
@@ -106,6 +108,21 @@ export interface ControlClient extends grpc.Client {
   getHost(argument: _isawatt_v1_GetHostRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_isawatt_v1_Host__Output>): grpc.ClientUnaryCall;
   getHost(argument: _isawatt_v1_GetHostRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_Host__Output>): grpc.ClientUnaryCall;
   getHost(argument: _isawatt_v1_GetHostRequest, callback: grpc.requestCallback<_isawatt_v1_Host__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Models refined online from telemetry, per (host type, function) (`isawatt models refined`).
+   */
+  GetModelEstimates(argument: _isawatt_v1_GetModelEstimatesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_GetModelEstimatesResponse__Output>): grpc.ClientUnaryCall;
+  GetModelEstimates(argument: _isawatt_v1_GetModelEstimatesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_isawatt_v1_GetModelEstimatesResponse__Output>): grpc.ClientUnaryCall;
+  GetModelEstimates(argument: _isawatt_v1_GetModelEstimatesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_GetModelEstimatesResponse__Output>): grpc.ClientUnaryCall;
+  GetModelEstimates(argument: _isawatt_v1_GetModelEstimatesRequest, callback: grpc.requestCallback<_isawatt_v1_GetModelEstimatesResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Models refined online from telemetry, per (host type, function) (`isawatt models refined`).
+   */
+  getModelEstimates(argument: _isawatt_v1_GetModelEstimatesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_GetModelEstimatesResponse__Output>): grpc.ClientUnaryCall;
+  getModelEstimates(argument: _isawatt_v1_GetModelEstimatesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_isawatt_v1_GetModelEstimatesResponse__Output>): grpc.ClientUnaryCall;
+  getModelEstimates(argument: _isawatt_v1_GetModelEstimatesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_GetModelEstimatesResponse__Output>): grpc.ClientUnaryCall;
+  getModelEstimates(argument: _isawatt_v1_GetModelEstimatesRequest, callback: grpc.requestCallback<_isawatt_v1_GetModelEstimatesResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * The PDU readings of one host over a window (run energy from the lab's ground truth).
@@ -269,6 +286,11 @@ export interface ControlHandlers extends grpc.UntypedServiceImplementation {
   GetHost: grpc.handleUnaryCall<_isawatt_v1_GetHostRequest__Output, _isawatt_v1_Host>;
   
   /**
+   * Models refined online from telemetry, per (host type, function) (`isawatt models refined`).
+   */
+  GetModelEstimates: grpc.handleUnaryCall<_isawatt_v1_GetModelEstimatesRequest__Output, _isawatt_v1_GetModelEstimatesResponse>;
+  
+  /**
    * The PDU readings of one host over a window (run energy from the lab's ground truth).
    */
   GetPduSeries: grpc.handleUnaryCall<_isawatt_v1_GetPduSeriesRequest__Output, _isawatt_v1_PduSeries>;
@@ -320,6 +342,7 @@ export interface ControlDefinition extends grpc.ServiceDefinition {
   Deploy: MethodDefinition<_isawatt_v1_DeployRequest, _isawatt_v1_DeployResponse, _isawatt_v1_DeployRequest__Output, _isawatt_v1_DeployResponse__Output>
   GetAssignment: MethodDefinition<_isawatt_v1_GetAssignmentRequest, _isawatt_v1_HostAssignment, _isawatt_v1_GetAssignmentRequest__Output, _isawatt_v1_HostAssignment__Output>
   GetHost: MethodDefinition<_isawatt_v1_GetHostRequest, _isawatt_v1_Host, _isawatt_v1_GetHostRequest__Output, _isawatt_v1_Host__Output>
+  GetModelEstimates: MethodDefinition<_isawatt_v1_GetModelEstimatesRequest, _isawatt_v1_GetModelEstimatesResponse, _isawatt_v1_GetModelEstimatesRequest__Output, _isawatt_v1_GetModelEstimatesResponse__Output>
   GetPduSeries: MethodDefinition<_isawatt_v1_GetPduSeriesRequest, _isawatt_v1_PduSeries, _isawatt_v1_GetPduSeriesRequest__Output, _isawatt_v1_PduSeries__Output>
   GetRun: MethodDefinition<_isawatt_v1_GetRunRequest, _isawatt_v1_GetRunResponse, _isawatt_v1_GetRunRequest__Output, _isawatt_v1_GetRunResponse__Output>
   Health: MethodDefinition<_isawatt_v1_HealthRequest, _isawatt_v1_HealthResponse, _isawatt_v1_HealthRequest__Output, _isawatt_v1_HealthResponse__Output>

@@ -78,6 +78,13 @@ export interface Hello {
    * power profile), in watts; 0 when unknown.
    */
   'idle_power_w'?: (number | string);
+  /**
+   * HOST:PORT of the agent's HTTP endpoint that serves POST /invoke/<function> (the coordinator's
+   * gateway routes calls there); empty when the agent has none. A wildcard host (0.0.0.0, [::])
+   * means: the address the agent connects to the coordinator from. (25: numbers 20-24 are left to
+   * fields other work may add in parallel.)
+   */
+  'invoke_address'?: (string);
 }
 
 /**
@@ -153,4 +160,11 @@ export interface Hello__Output {
    * power profile), in watts; 0 when unknown.
    */
   'idle_power_w': (number);
+  /**
+   * HOST:PORT of the agent's HTTP endpoint that serves POST /invoke/<function> (the coordinator's
+   * gateway routes calls there); empty when the agent has none. A wildcard host (0.0.0.0, [::])
+   * means: the address the agent connects to the coordinator from. (25: numbers 20-24 are left to
+   * fields other work may add in parallel.)
+   */
+  'invoke_address': (string);
 }

@@ -1,0 +1,46 @@
+// The HTTP gateway's configuration (coordinator config key `gateway`). Listener rule, as for every
+// isawatt listener: off loopback the gateway needs TLS (its own certificate, or the coordinator's)
+// and an API token; it refuses to start otherwise (no --insecure escape for a public endpoint).
+import { isLoopbackHost } from '@isawatt/common';
+import { z } from 'zod';
+
+const HOST_PORT = /^(\[[^\]]+\]|[^:\s]+):(\d{1,5})$/;
+
+export const gatewayConfigSchema = z.strictObject({
+  /** HOST:PORT of the gateway (POST /invoke/<function>); absent: no gateway. */
+  listen: z
+    .string()
+    .refine((s) => {
+      const m = HOST_PORT.exec(s.trim());
+      return m !== null && Number(m[2]) <= 65535;
+    }, 'expected HOST:PORT for gateway.listen, e.g. "127.0.0.1:8080"')
+    .optional(),
+  /** File holding the API token callers send as `Authorization: Bearer <token>` (required off loopback). */
+  tokenFile: z.string().min(1).optional(),
+  /** Gateway certificate and key; default: the coordinator's tls.certFile / tls.keyFile. */
+  tls: z
+    .strictObject({ certFile: z.string().min(1).optional(), keyFile: z.string().min(1).optional() })
+    .refine((t) => (t.certFile === undefined) === (t.keyFile === undefined), 'gateway.tls.certFile and gateway.tls.keyFile go together')
+    .default({}),
+  /** Time allowed to one host for one call, in ms (the function's own timeout applies inside). */
+  attemptTimeoutMs: z.number().int().min(10).max(600_000).default(30_000),
+  /** Hosts tried per call (the first by weight, then the others) before answering 503. */
+  maxAttempts: z.number().int().min(1).max(16).default(3),
+  /** Largest request body accepted, in bytes (the agent applies each function's own limit too). */
+  maxBodyBytes: z.number().int().min(1).max(256 * 1024 * 1024).default(1024 * 1024),
+});
+
+export type GatewayConfig = Readonly<z.output<typeof gatewayConfigSchema>>;
+
+/** Problems with the listener rule (empty: allowed). `coordinatorTls` is the coordinator's certificate. */
+export function gatewayListenerIssues(g: GatewayConfig, coordinatorTls: { certFile?: string | undefined }): string[] {
+  if (!g.listen) return [];
+  const m = HOST_PORT.exec(g.listen.trim());
+  if (!m || isLoopbackHost(m[1] as string)) return [];
+  const issues: string[] = [];
+  if (g.tls.certFile === undefined && coordinatorTls.certFile === undefined) {
+    issues.push(`gateway on non-loopback address ${g.listen} needs TLS: set gateway.tls.certFile/keyFile (or the coordinator's tls.certFile/keyFile)`);
+  }
+  if (g.tokenFile === undefined) issues.push(`gateway on non-loopback address ${g.listen} needs an API token: set gateway.tokenFile (--gateway-token-file)`);
+  return issues;
+}

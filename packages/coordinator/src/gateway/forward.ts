@@ -1,0 +1,86 @@
+// One attempt of a gateway call on one host: POST http://<address>/invoke/<function> with the
+// caller's body, over a keep-alive connection pool. What came back decides what the gateway does:
+// a response to relay; a refusal (the agent answered 503: no capacity or stopping, or 404: the
+// function is not running there, the placement is stale) or an unreachable host (connection
+// refused or reset: down), both retried on another host; or a timeout, not retried (the call may
+// have run).
+import { request, type Agent, type IncomingMessage } from 'node:http';
+
+export type AttemptResult =
+  | { readonly kind: 'response'; readonly res: IncomingMessage }
+  | { readonly kind: 'refused'; readonly status: number; readonly detail: string }
+  | { readonly kind: 'unreachable'; readonly detail: string }
+  | { readonly kind: 'timeout'; readonly detail: string };
+
+/** Statuses that mean "not here, try another host": the call did not run. */
+const REFUSALS = new Set([404, 503]);
+const DETAIL_MAX_BYTES = 2048;
+
+export async function attempt(pool: Agent, address: string, fn: string, body: Buffer, timeoutMs: number): Promise<AttemptResult> {
+  const first = await once(pool, address, fn, body, timeoutMs);
+  // A kept-alive connection the agent closed while idle fails at once with ECONNRESET: the call
+  // never reached it, so it goes again on a fresh connection to the same host (Node's documented
+  // pattern for reused sockets), before the host counts as unreachable.
+  if (first.kind !== 'stale') return first;
+  const again = await once(pool, address, fn, body, timeoutMs);
+  return again.kind === 'stale' ? { kind: 'unreachable', detail: 'ECONNRESET' } : again;
+}
+
+type OnceResult = AttemptResult | { readonly kind: 'stale' };
+
+function once(pool: Agent, address: string, fn: string, body: Buffer, timeoutMs: number): Promise<OnceResult> {
+  const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(address);
+  const host = (m?.[1] ?? '').replace(/^\[|\]$/g, '');
+  const port = Number(m?.[2] ?? 0);
+  return new Promise((resolve) => {
+    let settled = false;
+    const done = (r: OnceResult): void => {
+      if (settled) return;
+      settled = true;
+      resolve(r);
+    };
+    const req = request(
+      {
+        host,
+        port,
+        method: 'POST',
+        path: `/invoke/${encodeURIComponent(fn)}`,
+        agent: pool,
+        headers: { 'content-type': 'application/json', 'content-length': body.length },
+      },
+      (res) => {
+        const status = res.statusCode ?? 0;
+        if (!REFUSALS.has(status)) {
+          done({ kind: 'response', res });
+          return;
+        }
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          if (size < DETAIL_MAX_BYTES) chunks.push(c);
+          size += c.length;
+        });
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8').slice(0, DETAIL_MAX_BYTES);
+          let detail = text;
+          try {
+            const e = (JSON.parse(text) as { error?: unknown }).error;
+            if (typeof e === 'string') detail = e;
+          } catch {
+            // not JSON: keep the text
+          }
+          done({ kind: 'refused', status, detail: `${status} ${detail.replace(/[^\x20-\x7e]/g, '?').slice(0, 200)}` });
+        });
+        res.on('error', (err) => done({ kind: 'unreachable', detail: err.message }));
+      },
+    );
+    // Small calls: no Nagle delay waiting for the ACK of the previous segment.
+    req.setNoDelay(true);
+    req.setTimeout(timeoutMs, () => {
+      done({ kind: 'timeout', detail: `no answer within ${timeoutMs} ms` });
+      req.destroy();
+    });
+    req.on('error', (err: NodeJS.ErrnoException) => done(req.reusedSocket && err.code === 'ECONNRESET' ? { kind: 'stale' } : { kind: 'unreachable', detail: err.code ?? err.message }));
+    req.end(body);
+  });
+}

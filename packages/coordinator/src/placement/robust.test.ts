@@ -1,0 +1,98 @@
+// Robust planning: the quantile functions, where the robust speed comes from (per-bag values,
+// median and cv, standard deviation, nothing), that it is never above the point figure, and that a
+// robust plan takes more cores and says how many more through the CLI.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { EXIT } from '@isawatt/common';
+import { runCli } from '../cli/index.js';
+import type { FunctionModel, Models } from '../workload/types.js';
+import { plan } from './planner.js';
+import { buildProblem } from './problem.js';
+import { empiricalQuantile, normalQuantile, robustProblem, robustSpeed } from './robust.js';
+
+const near = (a: number, b: number, tol = 1e-6): boolean => Math.abs(a - b) <= tol;
+
+describe('robust planning (--robust-quantile)', () => {
+  test('normal and empirical quantiles', () => {
+    assert.ok(near(normalQuantile(0.5), 0));
+    assert.ok(near(normalQuantile(0.1), -1.2815516, 1e-6));
+    assert.ok(near(normalQuantile(0.01), -2.3263479, 1e-6));
+    assert.ok(near(normalQuantile(0.975), 1.959964, 1e-5));
+    assert.ok(near(empiricalQuantile([10, 1, 2, 3, 4, 5, 6, 7, 8, 9], 0.1), 1.9));
+    assert.ok(near(empiricalQuantile([4, 8], 0.5), 6));
+  });
+
+  test('the speed comes from per-bag values, else median and cv, else the std; never above the point figure', () => {
+    const spread = (perBag?: number[]): FunctionModel['spread'] => ({
+      bags: 4,
+      execPerSecPerCore: { median: 100, min: 80, max: 110, cv: 0.1, ...(perBag ? { perBag } : {}) },
+      energyPerExecJ: { median: 1, min: 0.9, max: 1.1, cv: 0.05 },
+    });
+    const base = { execPerSecPerCore: 100, energyPerExecJ: 1 };
+    const bags = robustSpeed({ ...base, spread: spread([80, 95, 100, 110]) }, 0.1);
+    assert.equal(bags.from, 'per-bag');
+    assert.ok(near(bags.speed, 80 + 0.3 * 15));
+    const cv = robustSpeed({ ...base, spread: spread() }, 0.1);
+    assert.equal(cv.from, 'median-cv');
+    assert.ok(near(cv.speed, 100 * (1 - 1.2815516 * 0.1), 1e-4));
+    // A wide cv would go below the slowest bag: the slowest bag is the floor.
+    assert.equal(robustSpeed({ ...base, spread: { ...spread(), execPerSecPerCore: { median: 100, min: 80, max: 110, cv: 0.5 } } as FunctionModel['spread'] }, 0.1).speed, 80);
+    const std = robustSpeed({ ...base, execPerSecPerCoreStd: 10 }, 0.1);
+    assert.equal(std.from, 'std');
+    assert.ok(near(std.speed, 100 - 12.815516, 1e-4));
+    assert.deepEqual(robustSpeed(base, 0.1), { speed: 100, from: 'none' });
+    // A high quantile never plans on more than the point figure.
+    assert.equal(robustSpeed({ ...base, spread: spread([80, 95, 100, 110]) }, 0.9).speed, 100);
+  });
+
+  const models: Models = {
+    hostTypes: {
+      t: {
+        arch: 'x86_64',
+        functions: {
+          noisy: { execPerSecPerCore: 10, energyPerExecJ: 1, spread: { bags: 5, execPerSecPerCore: { median: 10, min: 7, max: 11, cv: 0.15, perBag: [7, 9, 10, 10.5, 11] }, energyPerExecJ: { median: 1, min: 0.9, max: 1.1, cv: 0.05 } } },
+          quiet: { execPerSecPerCore: 10, energyPerExecJ: 1 },
+        },
+      },
+    },
+    categories: {},
+  };
+  const hosts = [{ id: 'h1', type: 't', arch: 'x86_64' as const, cores: 32 }];
+  const demands = [{ name: 'noisy', rateRps: 100 }, { name: 'quiet', rateRps: 100 }];
+
+  test('a robust plan reserves cores for the slow bags and names the pairs without spread', async () => {
+    const p = buildProblem(hosts, models, demands);
+    const r = robustProblem(p, 0.1);
+    // q = 0.1 of [7, 9, 10, 10.5, 11] = 7 + 0.4 * 2 = 7.8 execs/s per core: ceil(100 / 7.8) = 13 cores.
+    assert.equal(r.cores[0]?.[0], 13);
+    assert.equal(r.cores[0]?.[1], 10);
+    assert.match(r.robustNotes.join(), /no spread in the models for quiet on t/);
+    const plain = await plan(p, 'energy-aware', { solver: 'heuristic' });
+    const robust = await plan(p, 'energy-aware', { solver: 'heuristic', robustQuantile: 0.1 });
+    assert.equal(plain.totalCores, 20);
+    assert.equal(robust.totalCores, 23);
+    assert.deepEqual(robust.robust, { quantile: 0.1 });
+    assert.ok(robust.reasons.some((x) => /no spread/.test(x)));
+  });
+
+  test('isawatt plan --robust-quantile reports the extra cores against the plain plan', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'isawatt-robust-'));
+    after(() => rmSync(dir, { recursive: true, force: true }));
+    const write = (name: string, doc: unknown): string => {
+      writeFileSync(join(dir, name), JSON.stringify(doc));
+      return join(dir, name);
+    };
+    const args = ['-w', write('w.json', { functions: demands.map((d) => ({ name: d.name, rate: d.rateRps })) }), '-m', write('m.json', models), '-H', write('h.json', { hosts })];
+    let out = '';
+    const code = await runCli(['node', 'isawatt', 'plan', ...args, '--robust-quantile', '0.1', '--json'], { stdout: (t) => (out += t), stderr: () => undefined, env: {}, stdoutIsTty: false });
+    assert.equal(code, EXIT.OK);
+    const j = JSON.parse(out) as { totalCores: number; robust: { quantile: number; plainCores: number; extraCores: number } };
+    assert.deepEqual(j.robust, { quantile: 0.1, plainCores: 20, extraCores: 3 });
+    let table = '';
+    await runCli(['node', 'isawatt', 'plan', ...args, '--robust-quantile', '0.1'], { stdout: (t) => (table += t), stderr: () => undefined, env: {}, stdoutIsTty: false });
+    assert.match(table, /robust q=0\.1 \(\+3 cores vs 20 planned on the point figures\)/);
+  });
+});

@@ -1,0 +1,76 @@
+// Robust planning (--robust-quantile Q): plan on the Q-quantile of each function's executions/s
+// per core instead of its point figure, so that a function co-located with noisy neighbours still
+// meets its rate. The quantile comes from, in order:
+//   1. the per-bag values of the profiling campaign (spread.execPerSecPerCore.perBag, 2 or more):
+//      the empirical quantile, linear interpolation between order statistics;
+//   2. the spread's median and coefficient of variation: median * (1 + z_Q * cv), z_Q the standard
+//      normal quantile, never below the slowest bag (spread.min);
+//   3. the figure's standard deviation (execPerSecPerCoreStd): the same normal approximation
+//      around the point figure, never below 5 % of it;
+//   4. nothing: the point figure, and the plan says which pairs had no spread.
+// The speed planned on is never above the point figure. Energy per execution keeps its point
+// figure (it sets the cost, not whether the rate is met).
+import { ConfigError } from '@isawatt/common';
+import { coresNeeded, type PlacementProblem } from './problem.js';
+import type { FunctionModel } from '../workload/types.js';
+
+/** Standard normal quantile (Acklam's rational approximation, relative error below 1.2e-9). */
+export function normalQuantile(q: number): number {
+  const a = [-39.69683028665376, 220.9460984245205, -275.928510446969, 138.357751867269, -30.66479806614716, 2.506628277459239];
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const poly = (k: readonly number[], x: number): number => k.reduce((s, v) => s * x + v, 0);
+  if (q < 0.02425) {
+    const t = Math.sqrt(-2 * Math.log(q));
+    return poly(c, t) / (poly(d, t) * t + 1);
+  }
+  if (q > 1 - 0.02425) return -normalQuantile(1 - q);
+  const u = q - 0.5;
+  const r = u * u;
+  return (poly(a, r) * u) / (poly(b, r) * r + 1);
+}
+
+/** Empirical quantile with linear interpolation between order statistics (R's type 7). */
+export function empiricalQuantile(values: readonly number[], q: number): number {
+  const v = [...values].sort((x, y) => x - y);
+  const h = (v.length - 1) * q;
+  const lo = Math.floor(h);
+  const a = v[lo] as number;
+  const b = v[Math.min(lo + 1, v.length - 1)] as number;
+  return a + (h - lo) * (b - a);
+}
+
+/** The speed to plan on and where it came from. */
+export function robustSpeed(md: FunctionModel, q: number): { speed: number; from: 'per-bag' | 'median-cv' | 'std' | 'none' } {
+  const point = md.execPerSecPerCore;
+  const s = md.spread?.execPerSecPerCore;
+  if (s?.perBag && s.perBag.length >= 2) return { speed: Math.min(point, empiricalQuantile(s.perBag, q)), from: 'per-bag' };
+  const z = normalQuantile(q);
+  if (s) return { speed: Math.min(point, Math.max(s.min, s.median * (1 + z * s.cv))), from: 'median-cv' };
+  if (md.execPerSecPerCoreStd !== undefined && md.execPerSecPerCoreStd > 0) {
+    return { speed: Math.min(point, Math.max(0.05 * point, point + z * md.execPerSecPerCoreStd)), from: 'std' };
+  }
+  return { speed: point, from: 'none' };
+}
+
+export function checkQuantile(q: number): void {
+  if (!(q > 0 && q < 1)) throw new ConfigError([`--robust-quantile: expected a number between 0 and 1 (e.g. 0.1), got ${q}`], 'solver options');
+}
+
+/** The problem with every E_ij replaced by its robust speed (cores recomputed; watts unchanged). */
+export function robustProblem(p: PlacementProblem, q: number): PlacementProblem & { readonly robustNotes: readonly string[] } {
+  checkQuantile(q);
+  const without = new Set<string>();
+  const model = p.model.map((row, i) =>
+    row.map((md, j) => {
+      if (!md) return null;
+      const r = robustSpeed(md, q);
+      if (r.from === 'none') without.add(`${p.functions[j]?.name} on ${p.hosts[i]?.type}`);
+      return { ...md, execPerSecPerCore: r.speed };
+    }),
+  );
+  const cores = model.map((row, _i) => row.map((md, j) => (md ? coresNeeded(p.functions[j]?.rateRps ?? 0, md.execPerSecPerCore) : null)));
+  const notes = without.size ? [`robust quantile ${q}: no spread in the models for ${[...without].sort().join(', ')}; planned on the point figure there`] : [];
+  return { ...p, model, cores, robustNotes: notes };
+}
