@@ -40,6 +40,8 @@ export interface CellSpec {
   readonly armShare?: number | undefined;
   /** The hosts of this cell's cluster (parked ones included; they draw nothing). */
   readonly hosts: readonly ClusterHost[];
+  /** Simulated seconds of this cell (a replayed run's duration); default: the setup's. */
+  readonly durationS?: number | undefined;
   /** Key of the (cluster, workload) group: cells with the same key share rates and problem. */
   readonly groupKey: string;
 }
@@ -167,7 +169,8 @@ export class CellRunner {
         speedFactor: truth.speedFactor,
       });
     });
-    const result = simulate(hosts, fns, s.engine);
+    const engine = spec.durationS !== undefined ? { ...s.engine, durationS: spec.durationS } : s.engine;
+    const result = simulate(hosts, fns, engine);
     const n = ++this.count;
     const tag = [spec.mix ?? 'rates', spec.policy, spec.load !== undefined ? `l${spec.load}` : '', spec.armShare !== undefined ? `arm${spec.armShare}` : '']
       .filter(Boolean)
@@ -181,7 +184,7 @@ export class CellRunner {
         policy: spec.policy,
         load: spec.load,
         seed: s.truth.seed,
-        durationS: s.engine.durationS,
+        durationS: engine.durationS,
         rateTolerance: s.rateTolerance,
         inputs: { ...s.inputs, ...(spec.armShare !== undefined ? { armShare: spec.armShare } : {}) },
       },

@@ -2,7 +2,7 @@
 // RunRecords (kind simulated), --report a self-contained HTML file with SVG charts, the ARM-share
 // sweep; bad cluster/models files and bad flags exit 2 with one line per problem.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -101,6 +101,47 @@ describe('isawatt simulate', () => {
     assert.match(err, /host type "epyc-7003" \(host "epyc-7003-1"\): not in the models file/);
     assert.match(err, /host type "altra-max-m128-30" \(host "a1"\): arch x86_64 but the models file says aarch64/);
     assert.equal(err.trim().split('\n').length, 3);
+  });
+
+  test('--compare replays runs: the same energy for a faithful run, off by the factor for an altered one, rankings per mix', async () => {
+    // Stand-ins for measured runs, derived from simulated records (this test checks the replay and
+    // the comparison, not the simulator against hardware): relabelled "measured", one energy x 1.10,
+    // and in the crypto mix the energies of two policies swapped so that the ranking differs.
+    const saved = join(dir, 'to-replay');
+    const { code: c0, err: e0 } = await run([...pair, '--mixes', 'general,crypto', '--policies', 'rr,core-aware,energy-aware', '--load', '0.5', '--duration', '20', '--save', saved, '--json']);
+    assert.equal(c0, EXIT.OK, e0);
+    const recs = readdirSync(saved).map((f) => JSON.parse(readFileSync(join(saved, f), 'utf8')) as RunRecord & { kind: string; energyJ: number });
+    const measuredDir = join(dir, 'measured');
+    rmSync(measuredDir, { recursive: true, force: true });
+    mkdirSync(measuredDir);
+    const find = (mix: string, policy: string): RunRecord & { energyJ: number } => recs.find((r) => r.mix === mix && r.policy === policy) as RunRecord & { energyJ: number };
+    const general = find('general', 'core-aware');
+    const cryptoRr = find('crypto-dominated', 'rr');
+    const cryptoEa = find('crypto-dominated', 'energy-aware');
+    const swapped = [cryptoRr.energyJ, cryptoEa.energyJ];
+    for (const r of recs) {
+      let energyJ = r.energyJ;
+      if (r === general) energyJ *= 1.1;
+      if (r === cryptoRr) energyJ = swapped[1] as number;
+      if (r === cryptoEa) energyJ = swapped[0] as number;
+      writeFileSync(join(measuredDir, `${r.id}.json`), JSON.stringify({ ...r, kind: 'measured', energyJ, energyQuality: 'emulated' }));
+    }
+    const { out, err, code } = await run([...pair, '--compare', measuredDir, '--json']);
+    assert.equal(code, EXIT.OK, err);
+    const c = (JSON.parse(out) as { comparison: { rows: { mix: string; policy: string; diffPct: number; within: boolean; placedDifferently: number }[]; rankings: { mix: string; same: boolean }[] } }).comparison;
+    assert.equal(c.rows.length, 6);
+    for (const r of c.rows) {
+      assert.equal(r.placedDifferently, 0, `${r.mix} ${r.policy}`);
+      if (r.mix === 'general' && r.policy === 'core-aware') assert.ok(Math.abs(r.diffPct - (1 / 1.1 - 1) * 100) < 1e-6, String(r.diffPct));
+      else if (r.mix === 'crypto' && (r.policy === 'rr' || r.policy === 'energy-aware')) assert.equal(r.within, false);
+      else assert.ok(Math.abs(r.diffPct) < 1e-9, `${r.mix} ${r.policy} ${r.diffPct}`);
+    }
+    assert.deepEqual(c.rankings.map((k) => [k.mix, k.same]), [['general', true], ['crypto', false]]);
+    const bad = file('bad-run.json', JSON.stringify({ id: 'x', kind: 'measured', policy: 'rr', durationS: -1, energyJ: 1, energyQuality: 'measured', metRates: true, hosts: [], functions: [] }));
+    const b = await run([...pair, '--compare', bad]);
+    assert.equal(b.code, EXIT.BAD_INPUT);
+    assert.match(b.err, /bad-run\.json\.durationS/);
+    assert.match(b.err, /bad-run\.json\.functions/);
   });
 
   const badFlags: [string, string[], RegExp][] = [

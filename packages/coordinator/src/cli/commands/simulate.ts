@@ -17,6 +17,7 @@ import { CellRunner, parseMix, type CellOutcome } from '../../simulation/cells.j
 import type { ArrivalProcess } from '../../simulation/engine.js';
 import { describeInterference, parseInterference } from '../../simulation/interference.js';
 import { buildCells, savingsVsRr } from '../../simulation/matrix.js';
+import { compareRuns, loadMeasuredRuns, renderComparisonReport, replayCell } from '../../simulation/compare.js';
 import {
   loadSimulationInputs,
   parseArmShares,
@@ -54,6 +55,7 @@ export interface SimulateFlags {
   backend: string;
   timeLimit: string;
   save?: string;
+  compare?: string[];
   report?: string;
   json?: boolean;
 }
@@ -85,6 +87,7 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
     .option('--time-limit <ms>', "the planner's time limit per plan, in milliseconds", String(DEFAULT_TIME_LIMIT_MS))
     .option('--save <dir>', 'write every cell as a RunRecord (kind simulated) to DIR/<id>.json')
     .option('--report <file>', 'write an HTML report (charts, tables, CSV) to FILE')
+    .option('--compare <path...>', 'replay measured runs (RunRecord JSON files, experiment files or directories of them) and compare energy and policy ranking')
     .option('--json', 'print JSON instead of tables')
     .action(async (flags: SimulateFlags) => {
       // Flags first (cheap, exit 2), then files.
@@ -135,7 +138,8 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
           isawattVersion: COORDINATOR_VERSION,
         },
       });
-      const cells = buildCells({ cluster, mixes, policies, loads, armShares });
+      const measured = flags.compare ? loadMeasuredRuns(flags.compare) : undefined;
+      const cells = measured ? measured.map((m) => replayCell(m, cluster.hosts)) : buildCells({ cluster, mixes, policies, loads, armShares });
       const outcomes: CellOutcome[] = [];
       try {
         for (const c of cells) outcomes.push(await runner.run(c));
@@ -150,6 +154,12 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
       }
       if (flags.report !== undefined) {
         writeFileSync(flags.report, renderSimulationReport({ title: `isawatt simulate: ${cluster.name}`, about, outcomes, savings }));
+      }
+      if (measured) {
+        const comparison = compareRuns(measured, outcomes);
+        if (flags.json) ctx.io.stdout(JSON.stringify({ simulation: { id: simulationId, seed, durationS: 'per measured run', interference: describeInterference(interference), modelErrorPct, energyQuality: 'simulated' }, comparison }, null, 2) + '\n');
+        else ctx.io.stdout(`SIMULATED vs MEASURED: ${about.join('; ')}\n\n${renderComparisonReport(comparison)}\n`);
+        return;
       }
       if (flags.json) {
         const body = {
