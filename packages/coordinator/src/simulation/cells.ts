@@ -14,6 +14,7 @@ import type { ClusterHost } from './cluster.js';
 import { simulate, type EngineFunction, type EngineHost, type EngineOptions } from './engine.js';
 import { speedFactors, type InterferenceModel } from './interference.js';
 import { toRunRecord, type HostDetail, type PlacedDetail } from './record.js';
+import { baseName, defaultMaxReplicaCores, replicate } from './replicas.js';
 import { trueFigures, type TrueFigures, type TruthOptions } from './truth.js';
 
 export interface SimulationSetup {
@@ -24,6 +25,8 @@ export interface SimulationSetup {
   readonly rateTolerance: number;
   /** solver `fast`: see plannerSolver(); anything else goes to the planner as given. */
   readonly planOptions: Omit<PlanOptions, 'solver'> & { readonly solver: SimSolver };
+  /** Largest share of one host a function may take before it is split into replicas (default: the smallest host's cores). */
+  readonly maxReplicaCores?: number | undefined;
   readonly simulationId: string;
   readonly startedAt: string;
   /** Recorded in every RunRecord's inputs (files, versions, options). */
@@ -61,29 +64,35 @@ export type SimSolver = SolverName | 'fast';
  * The planner's solver for one problem. `fast` (simulate's default) is `isawatt plan --solver auto`
  * with the in-process branch and bound as its exact step instead of MiniZinc: the same optimum at
  * the paper's size (both are exact), without a MiniZinc start-up in every cell of a matrix;
- * above AUTO_EXACT_MAX_CELLS function x host cells it is the heuristic, as `auto` is.
+ * above AUTO_EXACT_MAX_CELLS function x host cells it is the heuristic, as `auto` is, and also
+ * when functions were split into replicas (identical replicas are symmetric, which the branch and
+ * bound does not break: it would search every permutation of them until its time limit).
  */
 export function plannerSolver(solver: SimSolver, p: PlacementProblem): SolverName {
   if (solver !== 'fast') return solver;
-  return p.functions.length * p.hosts.length <= AUTO_EXACT_MAX_CELLS ? 'bnb' : 'heuristic';
+  const replicas = p.functions.some((f) => f.name !== baseName(f.name));
+  return !replicas && p.functions.length * p.hosts.length <= AUTO_EXACT_MAX_CELLS ? 'bnb' : 'heuristic';
 }
 
 /** Caches that make a matrix cheap: rates/problems per group, true figures per (function, type). */
 export class CellRunner {
-  private readonly problems = new Map<string, PlacementProblem>();
+  private readonly problems = new Map<string, { problem: PlacementProblem; models: Models }>();
   private readonly truths = new Map<string, TrueFigures>();
   private count = 0;
 
   constructor(private readonly setup: SimulationSetup) {}
 
-  problemFor(spec: CellSpec): PlacementProblem {
+  /** The cell's placement problem, with the models as the planner sees them (replica names included). */
+  problemFor(spec: CellSpec): { problem: PlacementProblem; models: Models } {
     let p = this.problems.get(spec.groupKey);
     if (!p) {
       const active: HostSpec[] = spec.hosts.filter((h) => !h.parked);
+      const models = this.setup.models;
       const demands = spec.rates
         ? [...spec.rates]
-        : deriveMixRates(spec.mix ?? 'general', spec.load ?? 0.5, undefined, active, this.setup.models);
-      p = buildProblem(active, this.setup.models, demands);
+        : deriveMixRates(spec.mix ?? 'general', spec.load ?? 0.5, undefined, active, models);
+      const r = replicate(demands, active, models, this.setup.maxReplicaCores ?? defaultMaxReplicaCores(active));
+      p = { problem: buildProblem(active, r.models, r.demands), models: r.models };
       // Only the current group is kept: cells are run group by group, and big problems are big.
       this.problems.clear();
       this.problems.set(spec.groupKey, p);
@@ -91,7 +100,9 @@ export class CellRunner {
     return p;
   }
 
-  private truthFor(fn: string, hostType: string): TrueFigures {
+  /** The truth of a function (a replica has its function's) on a host type. */
+  private truthFor(replica: string, hostType: string): TrueFigures {
+    const fn = baseName(replica);
     const key = `${fn}\u0000${hostType}`;
     let t = this.truths.get(key);
     if (!t) {
@@ -105,7 +116,7 @@ export class CellRunner {
 
   async run(spec: CellSpec): Promise<CellOutcome> {
     const s = this.setup;
-    const problem = this.problemFor(spec);
+    const { problem, models } = this.problemFor(spec);
     const t0 = performance.now();
     const plan = await runPlanner(problem, spec.policy, { ...s.planOptions, solver: plannerSolver(s.planOptions.solver, problem) });
     const planTimeMs = performance.now() - t0;
@@ -135,7 +146,7 @@ export class CellRunner {
     for (const [i, js] of byHost) {
       const tenants = js.map((j) => {
         const a = plan.assignments[j];
-        return { cores: a?.cores ?? 0, category: a ? s.models.categories[a.function] : undefined };
+        return { cores: a?.cores ?? 0, category: a ? models.categories[a.function] : undefined };
       });
       speedFactors(s.interference, spec.hosts[i]?.cores ?? 0, tenants).forEach((f, k) => (slow[js[k] as number] = f));
     }
@@ -145,7 +156,7 @@ export class CellRunner {
     plan.assignments.forEach((a, j) => {
       const i = hostIndex.get(a.host) as number;
       const h = spec.hosts[i] as ClusterHost;
-      const model = s.models.hostTypes[h.type]?.functions[a.function];
+      const model = models.hostTypes[h.type]?.functions[a.function];
       if (!model) throw new Error(`simulation: no model for ${a.function} on ${h.type}`);
       const truth = this.truthFor(a.function, h.type);
       const sf = slow[j] ?? 1;

@@ -8,6 +8,7 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { PolicyName } from '../placement/plan.js';
 import { POLICIES } from '../placement/plan.js';
+import { deriveMixRates } from '../workload/mixes.js';
 import { loadModelsFile } from '../workload/parse.js';
 import type { Models } from '../workload/types.js';
 import { CellRunner, type CellSpec, type SimulationSetup } from './cells.js';
@@ -65,7 +66,7 @@ describe('simulation engine', () => {
     const [cell] = buildCells({ cluster: pair, mixes: ['general'], policies: ['energy-aware'], loads: [0.5] });
     const o = await runner.run(cell as CellSpec);
     const r = o.record;
-    assert.ok(r);
+    assert.ok(r, 'r');
     const idleW = r.hosts.filter((h) => !h.parked).reduce((s, h) => s + (models.hostTypes[h.type]?.idlePowerW ?? 0), 0);
     const expected = (idleW + o.plan.predictedPowerW) * 600;
     assert.ok(Math.abs(r.energyJ - expected) / expected < 0.01, `${r.energyJ} vs ${expected}`);
@@ -94,14 +95,14 @@ describe('simulation engine', () => {
     const [cell] = buildCells({ cluster: pair, mixes: ['scientific-dominated'], policies: ['core-aware'], loads: [0.8] });
     const o = await runner.run(cell as CellSpec);
     const r = o.record;
-    assert.ok(r);
+    assert.ok(r, 'r');
     assert.equal(r.metRates, false);
     const missed = r.functions.filter((f) => !f.metRate);
-    assert.ok(missed.length > 0);
+    assert.ok(missed.length > 0, 'missed.length > 0');
     for (const f of missed) {
       assert.equal(models.categories[f.name], 'scientific', f.name);
       assert.match(f.reason ?? '', /true capacity .* interference ×0\.\d+/);
-      assert.ok(f.achievedRps < 0.98 * f.offeredRps);
+      assert.ok(f.achievedRps < 0.98 * f.offeredRps, 'f.achievedRps < 0.98 * f.offeredRps');
     }
     for (const f of r.functions.filter((x) => models.categories[x.name] !== 'scientific')) assert.equal(f.metRate, true, f.name);
   });
@@ -116,14 +117,14 @@ describe('simulation engine', () => {
       { durationS: 100, seed: 1, arrivals: 'constant', queueLimitS: 2, seriesLimit: 0 },
     );
     const [slow, ok] = r.functions;
-    assert.ok(slow && ok);
+    assert.ok(slow && ok, 'slow && ok');
     assert.equal(slow.achieved, 8000);
     assert.equal(slow.offered, 10000);
     // The queue (bounded at 2 s x 100 req/s before service) grows by 20/s until arrivals beyond
     // the bound are dropped; after each second's service 200 - 80 are left waiting.
     assert.equal(slow.backlogEnd, 120);
     assert.equal(slow.drops, 10000 - 8000 - 120);
-    assert.ok(slow.secondsBehind > 80);
+    assert.ok(slow.secondsBehind > 80, 'slow.secondsBehind > 80');
     assert.equal(ok.secondsBehind, 0);
     // Host: 10 W idle + 80 x 0.5 + 10 x 1 = 60 W over 100 s.
     assert.equal(r.energyJ, 6000);
@@ -134,7 +135,7 @@ describe('simulation engine', () => {
     const runner = new CellRunner(setup());
     const [cell] = buildCells({ cluster: pair, mixes: ['general'], policies: ['energy-aware-whole'], loads: [0.2] });
     const r = (await runner.run(cell as CellSpec)).record;
-    assert.ok(r);
+    assert.ok(r, 'r');
     const parked = r.hosts.filter((h) => h.parked);
     assert.equal(parked.length, 1, 'at 20 % load one host of the pair is enough');
     assert.equal(parked[0]?.energyJ, 0);
@@ -147,10 +148,37 @@ describe('simulation engine', () => {
     const policies: PolicyName[] = ['rr', 'x86-first'];
     for (const policy of policies) {
       const r = (await runner.run({ mix: 'general', load: 0.5, policy, hosts, groupKey: 'parked' })).record;
-      assert.ok(r);
+      assert.ok(r, 'r');
       const x2 = r.hosts.find((h) => h.id === 'xeon-2');
-      assert.ok(x2 && x2.parked && x2.energyJ === 0 && x2.coresUsed === 0);
+      assert.ok(x2 && x2.parked && x2.energyJ === 0 && x2.coresUsed === 0, 'x2 && x2.parked && x2.energyJ === 0 && x2.coresUsed === 0');
     }
+  });
+});
+
+describe('replicas', () => {
+  test('a function larger than a host is split into replicas and merged back into one result with several placements', async () => {
+    const twenty = loadClusterFile(resolve(root, 'examples/cluster-20.yaml'));
+    const runner = new CellRunner(setup({ durationS: 30, maxReplicaCores: 46 }));
+    const [cell] = buildCells({ cluster: twenty, mixes: ['crypto-dominated'], policies: ['energy-aware'], loads: [0.6] });
+    const { problem } = runner.problemFor(cell as CellSpec);
+    const rates = deriveMixRates('crypto-dominated', 0.6, undefined, twenty.hosts, models);
+    assert.ok(problem.functions.some((f) => f.name.includes('#')), 'something was split');
+    // With --max-replica-cores 46 every replica fits the smallest host on every host type.
+    for (let i = 0; i < problem.hosts.length; i++) for (const a of problem.cores[i] ?? []) assert.ok(a === null || a <= 46, `replica of ${a} cores`);
+    const o = await runner.run(cell as CellSpec);
+    const r = o.record;
+    assert.ok(r, 'a plan');
+    assert.deepEqual(r.functions.map((f) => f.name).sort(), rates.map((f) => f.name).sort());
+    for (const f of r.functions) {
+      const want = rates.find((x) => x.name === f.name)?.rateRps ?? 0;
+      assert.ok(Math.abs(f.requestedRps - want) < 0.01, `${f.name}: ${f.requestedRps} vs ${want}`);
+    }
+    assert.ok(r.functions.some((f) => f.placement.length > 1), 'a function on several hosts');
+    // xeon-10 has its own idle power in the cluster file (120 W, not its type's 95 W).
+    const idleOf = (id: string, type: string): number => twenty.hosts.find((h) => h.id === id)?.idlePowerW ?? models.hostTypes[type]?.idlePowerW ?? 0;
+    const idleW = r.hosts.filter((h) => !h.parked).reduce((s, h) => s + idleOf(h.id, h.type), 0);
+    const expected = (idleW + o.plan.predictedPowerW) * 30;
+    assert.ok(Math.abs(r.energyJ - expected) / expected < 0.001, `${r.energyJ} vs ${expected}`);
   });
 });
 
@@ -163,7 +191,7 @@ describe('random', () => {
       const n = 20_000;
       for (let k = 0; k < n; k++) {
         const x = rng.poisson(mean);
-        assert.ok(Number.isInteger(x) && x >= 0);
+        assert.ok(Number.isInteger(x) && x >= 0, 'Number.isInteger(x) && x >= 0');
         s += x;
         s2 += x * x;
       }

@@ -2,6 +2,7 @@
 // the same shape `isawatt run`/`experiment` write, so reports and comparisons treat both alike.
 import type { FunctionResult, HostResult, PowerSample, RunRecord } from '../results/run-record.js';
 import type { Plan } from '../placement/plan.js';
+import { baseName } from './replicas.js';
 import type { EngineFunction, EngineHost, EngineResult } from './engine.js';
 
 export interface RecordContext {
@@ -59,7 +60,7 @@ export function toRunRecord(
   r: EngineResult,
 ): RunRecord {
   const D = ctx.durationS;
-  const functions: FunctionResult[] = fns.map((f, j) => {
+  const perReplica: FunctionResult[] = fns.map((f, j) => {
     const fr = r.functions[j];
     const d = details[j];
     if (!fr || !d) throw new Error(`simulation: no result for function ${f.name}`);
@@ -83,6 +84,7 @@ export function toRunRecord(
       predictedEnergyJ: d.modelEnergyPerExecJ * f.rateRps * D,
     };
   });
+  const functions = mergeReplicas(perReplica);
   const predictedDynW = new Float64Array(hosts.length);
   const coresUsed = new Float64Array(hosts.length);
   fns.forEach((f, j) => {
@@ -135,4 +137,38 @@ export function toRunRecord(
       },
     },
   };
+}
+
+/** One FunctionResult per function: replicas ("name#k", replicas.ts) summed, placements listed. */
+function mergeReplicas(rs: readonly FunctionResult[]): FunctionResult[] {
+  const by = new Map<string, FunctionResult[]>();
+  for (const r of rs) {
+    const b = baseName(r.name);
+    const list = by.get(b);
+    if (list) list.push(r);
+    else by.set(b, [r]);
+  }
+  const out: FunctionResult[] = [];
+  for (const [name, list] of by) {
+    if (list.length === 1 && list[0]?.name === name) {
+      out.push(list[0]);
+      continue;
+    }
+    const sum = (pick: (r: FunctionResult) => number): number => list.reduce((a, r) => a + pick(r), 0);
+    const missed = list.filter((r) => !r.metRate);
+    out.push({
+      name,
+      placement: list.flatMap((r) => r.placement),
+      requestedRps: round3(sum((r) => r.requestedRps)),
+      offeredRps: round3(sum((r) => r.offeredRps)),
+      achievedRps: round3(sum((r) => r.achievedRps)),
+      metRate: missed.length === 0,
+      reason: missed.length ? `${missed.length} of ${list.length} replicas short: ${missed.map((r) => `${r.name}: ${r.reason ?? ''}`).join('; ')}` : undefined,
+      errors: 0,
+      drops: sum((r) => r.drops),
+      energyJ: sum((r) => r.energyJ ?? 0),
+      predictedEnergyJ: sum((r) => r.predictedEnergyJ),
+    });
+  }
+  return out;
 }

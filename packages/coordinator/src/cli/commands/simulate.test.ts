@@ -52,19 +52,19 @@ describe('isawatt simulate', () => {
     assert.equal(j.simulation.energyQuality, 'simulated');
     assert.equal(j.cells.length, 2 * 6 * 2);
     for (const c of j.cells) {
-      assert.ok(['general', 'web-dominated'].includes(c.mix));
-      assert.ok([0.3, 0.7].includes(c.load));
+      assert.ok(['general', 'web-dominated'].includes(c.mix), "['general', 'web-dominated'].includes(c.mix)");
+      assert.ok([0.3, 0.7].includes(c.load), '[0.3, 0.7].includes(c.load)');
       assert.equal(typeof c.metRates, 'boolean');
       assert.equal(c.energyQuality, 'simulated');
-      if (c.recordId) assert.ok((c.energyJ ?? 0) > 0);
+      if (c.recordId) assert.ok((c.energyJ ?? 0) > 0, '(c.energyJ ?? 0) > 0');
     }
-    assert.ok(j.cells.filter((c) => c.policy === 'rr').every((c) => c.savingVsRrPct === 0));
+    assert.ok(j.cells.filter((c) => c.policy === 'rr').every((c) => c.savingVsRrPct === 0), "j.cells.filter((c) => c.policy === 'rr').every((c) => c.savingVsRrPct === 0)");
     const files = readdirSync(records);
     assert.equal(files.length, j.cells.filter((c) => c.recordId).length);
     const rec = JSON.parse(readFileSync(join(records, files[0] as string), 'utf8')) as RunRecord;
     assert.equal(rec.kind, 'simulated');
     assert.equal(rec.energyQuality, 'simulated');
-    assert.ok(rec.hosts.every((h) => h.energySource === 'simulation'));
+    assert.ok(rec.hosts.every((h) => h.energySource === 'simulation'), "rec.hosts.every((h) => h.energySource === 'simulation')");
     const html = readFileSync(report, 'utf8');
     assert.match(html, /<strong>Simulated<\/strong>/);
     // Bars per load (energy, saving) and the load curve for each mix: 2 x 2 + 2.

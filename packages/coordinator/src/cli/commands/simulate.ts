@@ -56,6 +56,7 @@ export interface SimulateFlags {
   timeLimit: string;
   save?: string;
   compare?: string[];
+  maxReplicaCores?: string;
   report?: string;
   json?: boolean;
 }
@@ -80,6 +81,7 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
     .option('--no-spread', "ignore the models' spread: the truth is the models (plus --model-error)")
     .option('--rate-tolerance <pct>', 'a function meets its rate when it serves >= (100 - PCT) % of what was offered', '2')
     .option('--queue-limit <s>', 'queue bound per function, in seconds of its rate (beyond: dropped)', '10')
+    .option('--max-replica-cores <n>', 'split a function into replicas of at most N cores on every host type (default: the largest host; only what fits nowhere is split)')
     .option('--sweep <what>', 'load (loads 0.1..1.0 unless --load) | arm-share (cluster variants, --arm-shares)')
     .option('--arm-shares <list>', 'ARM shares of the hosts for --sweep arm-share (default 0,0.1,...,1)')
     .option('--solver <name>', 'planner solver: fast (in-process exact up to 500 cells, heuristic above) | auto (as isawatt plan: MiniZinc) | heuristic | bnb | gecode | highs | chuffed | cbc', 'fast')
@@ -104,6 +106,7 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
       const arrivals = parseChoice<ArrivalProcess>('--arrivals', flags.arrivals, ['poisson', 'constant']);
       const rateTolerance = parsePercent('--rate-tolerance', flags.rateTolerance, 50) / 100;
       const queueLimitS = parsePositiveInt('--queue-limit', flags.queueLimit, 3600);
+      const maxReplicaCores = flags.maxReplicaCores !== undefined ? parsePositiveInt('--max-replica-cores', flags.maxReplicaCores, 100_000) : undefined;
       const planOptions = { solver: flags.solver === 'fast' ? ('fast' as const) : parseSolver(flags.solver), backend: parseBackend(flags.backend), timeLimitMs: parseTimeLimitMs(flags.timeLimit) };
       const { cluster, models } = loadSimulationInputs(flags.cluster, flags.models);
 
@@ -123,6 +126,7 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
         engine: { durationS, seed, arrivals, queueLimitS, seriesLimit: SERIES_LIMIT },
         rateTolerance,
         planOptions,
+        maxReplicaCores,
         simulationId,
         startedAt,
         inputs: {
@@ -174,7 +178,9 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
       const pivot = renderSweep(outcomes, savings, sweep === 'arm-share' ? 'arm-share' : 'load');
       if (pivot) ctx.io.stdout(`\n${pivot}\n`);
       const noPlan = outcomes.filter((o) => !o.record);
-      for (const o of noPlan) ctx.io.stdout(`no plan: ${o.spec.mix ?? ''} ${o.spec.policy} load ${o.spec.load ?? '-'}: ${o.plan.reasons.join('; ')}\n`);
+      // Reasons name every host; on a big cluster a line per cell is kept short (--json has them all).
+      const brief = (t: string): string => (t.length > 240 ? `${t.slice(0, 240)}… (--json for all)` : t);
+      for (const o of noPlan) ctx.io.stdout(`no plan: ${o.spec.mix ?? ''} ${o.spec.policy} load ${o.spec.load ?? '-'}${o.spec.armShare !== undefined ? ` ARM share ${o.spec.armShare}` : ''}: ${brief(o.plan.reasons.join('; '))}\n`);
       if (flags.save !== undefined) ctx.io.stdout(`records: ${outcomes.filter((o) => o.record).length} written to ${flags.save}\n`);
       if (flags.report !== undefined) ctx.io.stdout(`report: ${flags.report}\n`);
     });

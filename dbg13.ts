@@ -1,0 +1,16 @@
+import { CellRunner } from './packages/coordinator/src/simulation/cells.js';
+import { loadClusterFile } from './packages/coordinator/src/simulation/cluster.js';
+import { buildCells } from './packages/coordinator/src/simulation/matrix.js';
+import { loadModelsFile } from './packages/coordinator/src/workload/parse.js';
+const models = loadModelsFile('examples/models-simulation.yaml');
+const twenty = loadClusterFile('examples/cluster-20.yaml');
+const runner = new CellRunner({ models, truth: { seed: 7, useSpread: true, modelErrorCv: 0 }, interference: { kind: 'none' }, engine: { durationS: 30, seed: 7, arrivals: 'constant', queueLimitS: 10, seriesLimit: 1000 }, rateTolerance: 0.02, planOptions: { solver: 'fast', timeLimitMs: 5000 }, simulationId: 'x', startedAt: '', inputs: {}, maxReplicaCores: 46 });
+const [cell] = buildCells({ cluster: twenty, mixes: ['crypto-dominated'], policies: ['energy-aware'], loads: [0.6] });
+console.time('problem'); const { problem } = runner.problemFor(cell!); console.timeEnd('problem'); console.log(problem.functions.length);
+console.time('run'); const o = await runner.run(cell!); console.timeEnd('run'); console.log(o.plan.status, o.plan.solver);
+import { deriveMixRates } from './packages/coordinator/src/workload/mixes.js';
+console.time('rates'); const rates = deriveMixRates('crypto-dominated', 0.6, undefined, twenty.hosts, models); console.timeEnd('rates');
+const r = o.record!;
+console.log(r.functions.map((f) => f.name).sort().join(','));
+console.log(rates.map((f) => f.name).sort().join(','));
+console.log(r.functions.map((f) => `${f.name}:${f.requestedRps}:${f.placement.length}`).join(' '));
