@@ -11,6 +11,7 @@
 // jitter of E and W per copy and host type (as bench/placement.ts does); rates by the general mix.
 //   node --conditions=source --import tsx bench/simulate.ts [--part all|matrix|scale] [--functions 10000] [--duration 600]
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -32,6 +33,11 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const ex = (f: string): string => `${root}examples/${f}`;
 const mb = (kb: number): string => (kb / 1024).toFixed(0);
 const s = (ms: number): string => (ms / 1000).toFixed(2);
+/** CPU time (user + system) of this process so far, ms: on a shared machine wall time is mostly waiting. */
+const cpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 
 function setup(models: Models, durationS: number): SimulationSetup {
   return {
@@ -49,6 +55,7 @@ function setup(models: Models, durationS: number): SimulationSetup {
 
 async function matrixInProcess(): Promise<void> {
   const t0 = performance.now();
+  const c0 = cpuMs();
   const cluster = loadClusterFile(ex('cluster-paper-pair.yaml'));
   const models = loadModelsFile(ex('models-simulation.yaml'));
   const runner = new CellRunner(setup(models, 60));
@@ -63,12 +70,16 @@ async function matrixInProcess(): Promise<void> {
     if (o.record) planned++;
   }
   const wall = performance.now() - t0;
-  console.log(`matrix in-process: ${cells.length} cells (${planned} planned), wall ${s(wall)} s (planner ${s(plan)} s, simulation ${s(sim)} s), peak RSS ${mb(process.resourceUsage().maxRSS)} MB`);
+  console.log(`matrix in-process: ${cells.length} cells (${planned} planned), wall ${s(wall)} s (planner ${s(plan)} s, simulation ${s(sim)} s), CPU ${s(cpuMs() - c0)} s, peak RSS ${mb(process.resourceUsage().maxRSS)} MB`);
 }
 
 function matrixCli(): void {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [`${root}packages/coordinator/bin/isawatt.mjs`, 'simulate', '--cluster', ex('cluster-paper-pair.yaml'), '-m', ex('models-simulation.yaml'),
+  // GNU time, when installed, gives the child's CPU time (Node has no rusage of children).
+  const gnuTime = existsSync('/usr/bin/time');
+  const cmd = gnuTime ? '/usr/bin/time' : process.execPath;
+  const pre = gnuTime ? ['-f', 'cpu-s %U %S', process.execPath] : [];
+  const r = spawnSync(cmd, [...pre, `${root}packages/coordinator/bin/isawatt.mjs`, 'simulate', '--cluster', ex('cluster-paper-pair.yaml'), '-m', ex('models-simulation.yaml'),
     '--mixes', 'general,crypto,media,scientific,web', '--policies', 'all', '--load', '0.2,0.5,0.8', '--duration', '60', '--json'], { encoding: 'utf8', maxBuffer: 64 << 20 });
   const wall = performance.now() - t0;
   if (r.status !== 0) {
@@ -76,7 +87,9 @@ function matrixCli(): void {
     return;
   }
   const cells = (JSON.parse(r.stdout) as { cells: { metRates: boolean; energyJ: number | null }[] }).cells;
-  console.log(`matrix via CLI (isawatt simulate ... --json, process start-up included): ${cells.length} cells, ${cells.filter((c) => c.metRates).length} met their rates, wall ${s(wall)} s`);
+  const cpu = /cpu-s ([\d.]+) ([\d.]+)/.exec(r.stderr);
+  const cpuText = cpu ? `, CPU ${(Number(cpu[1]) + Number(cpu[2])).toFixed(2)} s` : '';
+  console.log(`matrix via CLI (isawatt simulate ... --json, process start-up included): ${cells.length} cells, ${cells.filter((c) => c.metRates).length} met their rates, wall ${s(wall)} s${cpuText}`);
 }
 
 function jittered(base: Models, n: number): Models {
@@ -122,12 +135,14 @@ async function scale(): Promise<void> {
   const buildMs = performance.now() - tb;
   const o = await runner.run(cell);
   const wall = performance.now() - t0;
+  const cpu = cpuMs();
   const r = o.record;
   const fnNotMet = r ? r.functions.filter((f) => !f.metRate).length : 0;
   console.log(
     `scale: ${activeHosts(cluster).length} active of ${cluster.hosts.length} hosts x ${n} functions, energy-aware, ${durationS} simulated s: ` +
       `plan ${o.plan.status} by ${o.plan.solver} (gap ${o.plan.gapPct?.toFixed(2) ?? '-'} %)`,
   );
+  console.log(`scale: CPU ${s(cpu)} s (whole process, start-up included)`);
   console.log(`scale: wall ${s(wall)} s = models ${s(tb - t0)} s + problem ${s(buildMs)} s + planner ${s(o.planTimeMs)} s + simulation and record ${s(o.simTimeMs)} s`);
   console.log(`scale: peak RSS ${mb(process.resourceUsage().maxRSS)} MB; ${r ? `${(r.energyJ / 3.6e6).toFixed(2)} kWh simulated, ${fnNotMet} of ${n} functions missed their rates` : `no plan: ${o.plan.reasons.join('; ')}`}`);
 }
