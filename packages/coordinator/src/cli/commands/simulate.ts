@@ -31,7 +31,6 @@ import {
   SWEEP_LOADS,
 } from '../../simulation/options.js';
 import { cellsToJson, renderCells, renderSweep } from '../../simulation/render.js';
-import { renderSimulationReport } from '../../simulation/report.js';
 import { modelsHaveSpread } from '../../simulation/truth.js';
 import type { CliContext } from '../context.js';
 
@@ -157,6 +156,8 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
         for (const o of outcomes) if (o.record) writeFileSync(join(flags.save, `${o.record.id}.json`), JSON.stringify(o.record) + '\n');
       }
       if (flags.report !== undefined) {
+        // Loaded only when asked for: ECharts is most of the command's start-up otherwise.
+        const { renderSimulationReport } = await import('../../simulation/report.js');
         writeFileSync(flags.report, renderSimulationReport({ title: `isawatt simulate: ${cluster.name}`, about, outcomes, savings }));
       }
       if (measured) {
