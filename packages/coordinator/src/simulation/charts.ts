@@ -3,6 +3,17 @@
 // load or the ARM share grows). Kept in one small module so that it can move into the report.
 import * as echarts from 'echarts';
 
+/** One colour per policy in every chart (the same as the experiment report's). */
+const POLICY_COLOURS: Readonly<Record<string, string>> = {
+  rr: '#7f7f7f',
+  'x86-first': '#1f77b4',
+  'arm-first': '#ff7f0e',
+  'core-aware': '#9467bd',
+  'energy-aware': '#2ca02c',
+  'energy-aware-whole': '#17becf',
+};
+const colourOf = (name: string): { color: string } | undefined => (POLICY_COLOURS[name] ? { color: POLICY_COLOURS[name] } : undefined);
+
 export interface ChartSeries {
   readonly name: string;
   /** One value per category / x; null where there is none (no plan). */
@@ -43,7 +54,7 @@ function base(spec: ChartSpec): echarts.EChartsCoreOption {
 
 export function barChartSvg(spec: ChartSpec): string {
   return render(
-    { ...base(spec), series: spec.series.map((s) => ({ type: 'bar', name: s.name, data: [...s.values] })) },
+    { ...base(spec), series: spec.series.map((s) => ({ type: 'bar', name: s.name, itemStyle: colourOf(s.name), data: [...s.values] })) },
     spec.width ?? 820,
     spec.height ?? 380,
   );
@@ -53,7 +64,7 @@ export function lineChartSvg(spec: ChartSpec): string {
   return render(
     {
       ...base(spec),
-      series: spec.series.map((s) => ({ type: 'line', name: s.name, data: [...s.values], connectNulls: false, symbolSize: 6 })),
+      series: spec.series.map((s) => ({ type: 'line', name: s.name, itemStyle: colourOf(s.name), lineStyle: colourOf(s.name), data: [...s.values], connectNulls: false, symbolSize: 6 })),
     },
     spec.width ?? 820,
     spec.height ?? 380,

@@ -112,8 +112,10 @@ export function renderSimulationReport(input: SimulationReportInput): string {
   const { outcomes, savings } = input;
   const asWritten = outcomes.filter((o) => o.spec.armShare === undefined);
   const swept = outcomes.filter((o) => o.spec.armShare !== undefined);
+  // Bars per load for a few loads; a load sweep is read from its curves instead.
+  const loads = new Set(asWritten.map((o) => o.spec.load));
   const charts = [
-    ...(asWritten.length ? matrixCharts(asWritten, savings) : []),
+    ...(asWritten.length && loads.size <= 3 ? matrixCharts(asWritten, savings) : []),
     ...(asWritten.length ? sweepCharts(asWritten, savings, 'load') : []),
     ...(swept.length ? sweepCharts(swept, savings, 'arm-share') : []),
   ];
