@@ -3,8 +3,11 @@
 // Such a function is split into k replicas, "<name>#1" … "<name>#k", each with R_j / k of the
 // rate, k the smallest number that fits every replica into `maxReplicaCores` on every host type
 // that has a model for it — the way a serverless platform scales a function out to instances.
-// The default bound is the largest active host: only what fits nowhere is split, so a cluster
-// where everything fits (the paper's pair at its loads) is planned exactly as `isawatt plan` would. Replicas share their
+// The default bound: on one or two hosts (the paper's setting) the largest host, so only what fits
+// nowhere is split and the pair is planned exactly as `isawatt plan` plans it; on more hosts half
+// the smallest host, so that whole functions of a hundred cores do not make a 20-host cluster
+// unpackable at loads it has the cores for (web at load 0.5 on 20 hosts: no plan with whole
+// functions, a plan for every policy with replicas of half a Xeon). Replicas share their
 // function's model, category and truth; each gets its own arrivals (a split Poisson stream is
 // Poisson); results are merged back into one FunctionResult with several placements.
 import type { FunctionDemand, FunctionModel, HostSpec, HostTypeModel, Models } from '../workload/types.js';
@@ -23,9 +26,10 @@ export interface Replicated {
   readonly split: number;
 }
 
-/** Default replica bound: the function cores of the largest active host. */
+/** Default replica bound: the largest host on one or two hosts, else half the smallest. */
 export function defaultMaxReplicaCores(hosts: readonly HostSpec[]): number {
-  return Math.max(1, ...hosts.map((h) => h.cores));
+  if (hosts.length <= 2) return Math.max(1, ...hosts.map((h) => h.cores));
+  return Math.max(1, Math.floor(Math.min(...hosts.map((h) => h.cores)) / 2));
 }
 
 export function replicate(demands: readonly FunctionDemand[], hosts: readonly HostSpec[], models: Models, maxReplicaCores: number): Replicated {

@@ -80,7 +80,7 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
     .option('--no-spread', "ignore the models' spread: the truth is the models (plus --model-error)")
     .option('--rate-tolerance <pct>', 'a function meets its rate when it serves >= (100 - PCT) % of what was offered', '2')
     .option('--queue-limit <s>', 'queue bound per function, in seconds of its rate (beyond: dropped)', '10')
-    .option('--max-replica-cores <n>', 'split a function into replicas of at most N cores on every host type (default: the largest host; only what fits nowhere is split)')
+    .option('--max-replica-cores <n>', 'split a function into replicas of at most N cores on every host type (default: on 1-2 hosts the largest host, else half the smallest)')
     .option('--sweep <what>', 'load (loads 0.1..1.0 unless --load) | arm-share (cluster variants, --arm-shares)')
     .option('--arm-shares <list>', 'ARM shares of the hosts for --sweep arm-share (default 0,0.1,...,1)')
     .option('--solver <name>', 'planner solver: fast (in-process exact up to 500 cells, heuristic above) | auto (as isawatt plan: MiniZinc) | heuristic | bnb | gecode | highs | chuffed | cbc', 'fast')
