@@ -82,12 +82,19 @@ export function replayCell(rec: RunRecord, hosts: readonly ClusterHost[]): CellS
   } catch {
     mix = undefined; // a mix name this version does not know: the rates are replayed all the same
   }
+  // The fixed rules (rr, x86-first, arm-first) depend on the order of the hosts: replay them in the
+  // run's order, matched by host type (the cluster file's ids need not be the live hosts' ids).
+  const typeRank = (t: string): number => {
+    const k = rec.hosts.findIndex((h) => h.type === t);
+    return k < 0 ? rec.hosts.length : k;
+  };
+  const ordered = hosts.map((h, k) => ({ h, k })).sort((a, b) => typeRank(a.h.type) - typeRank(b.h.type) || a.k - b.k).map((x) => x.h);
   return {
     mix,
     load: rec.load,
     rates: rec.functions.map((f) => ({ name: f.name, rateRps: f.requestedRps })),
     policy: rec.policy as PolicyName,
-    hosts,
+    hosts: ordered,
     groupKey: `replay|${rec.id}`,
     durationS: rec.durationS,
   };
