@@ -12,7 +12,10 @@
 // Every figure carries its quality: the emulated hosts' power is EMULATED, the models are
 // ILLUSTRATIVE; neither is a measurement. Then everything is stopped and the temp files removed.
 //
-//   npm start [-- --duration S] [--no-deploy] [--tick-interval-ms MS]
+//   6. (before the live table) a short experiment, two mixes × rr, core-aware and energy-aware, and
+//      its HTML report (scripts/demo/experiment-step.ts; --no-experiment skips it).
+//
+//   npm start [-- --duration S] [--no-deploy] [--no-experiment] [--tick-interval-ms MS]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -25,6 +28,7 @@ import mqtt from 'mqtt';
 import type { wire } from '@isawatt/common';
 import { ControlClient } from '../packages/coordinator/src/cli/control-client.js';
 import { WatchModel } from '../packages/coordinator/src/cli/commands/watch.js';
+import { runExperimentStep } from './demo/experiment-step.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const coordinatorEntry = 'packages/coordinator/src/cli/entry.ts';
@@ -36,24 +40,25 @@ const emulatedHosts = [
   { id: 'altra-1', profile: 'altra-max-m128', type: 'altra-max-m128-30' },
 ] as const;
 
-function parseFlags(): { durationS: number | undefined; deploy: boolean; tickMs: number } {
+function parseFlags(): { durationS: number | undefined; deploy: boolean; experiment: boolean; tickMs: number } {
   let values;
   try {
     ({ values } = parseArgs({
       options: {
         duration: { type: 'string' },
         'no-deploy': { type: 'boolean', default: false },
+        'no-experiment': { type: 'boolean', default: false },
         'tick-interval-ms': { type: 'string', default: '1000' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
     }));
   } catch (err) {
-    process.stderr.write(`demo: ${(err as Error).message}\nusage: npm start [-- --duration S] [--no-deploy] [--tick-interval-ms MS]\n`);
+    process.stderr.write(`demo: ${(err as Error).message}\nusage: npm start [-- --duration S] [--no-deploy] [--no-experiment] [--tick-interval-ms MS]\n`);
     process.exit(2);
   }
   if (values.help) {
-    process.stdout.write('usage: npm start [-- --duration S] [--no-deploy] [--tick-interval-ms MS]\n');
+    process.stdout.write('usage: npm start [-- --duration S] [--no-deploy] [--no-experiment] [--tick-interval-ms MS]\n');
     process.exit(0);
   }
   const positive = (v: string | undefined, flag: string): number | undefined => {
@@ -68,6 +73,7 @@ function parseFlags(): { durationS: number | undefined; deploy: boolean; tickMs:
   return {
     durationS: positive(values.duration, '--duration'),
     deploy: !values['no-deploy'],
+    experiment: !values['no-experiment'],
     tickMs: positive(values['tick-interval-ms'], '--tick-interval-ms') ?? 1000,
   };
 }
@@ -254,6 +260,29 @@ async function main(): Promise<void> {
       "The seed's workload (22 functions, general mix) on the seed's cluster, every policy (illustrative models):",
       lastTable(plan.output) || `(plan failed, exit ${plan.code})`,
     ];
+
+    if (flags.experiment) {
+      const step = await runExperimentStep({
+        address,
+        modelsFile: 'examples/models.yaml',
+        functions: ['jwt-node', 'html-node', 'matrix-node', 'zip-node'],
+        mixes: ['general', 'web'],
+        policies: ['rr', 'core-aware', 'energy-aware'],
+        load: 0.04,
+        durationS: 5,
+        warmupS: 2,
+        settleS: 1,
+        reportFile: join(tmpdir(), `isawatt-demo-report-${new Date().toISOString().replace(/[-:.]/g, '')}.html`),
+        runCli,
+      });
+      summary.push('', 'A short experiment on the live (emulated) hosts, two mixes x rr, core-aware, energy-aware (energy EMULATED):');
+      summary.push(step.table || '(experiment failed; see above)');
+      if (step.reportFile) {
+        summary.push(`report written to ${step.reportFile}`);
+        process.stdout.write(`\nreport written to ${step.reportFile}\n`);
+      }
+      if (!step.ok) process.stderr.write('demo: the experiment step did not complete cleanly (a run missed its rates or failed); see above\n');
+    }
 
     if (flags.deploy) {
       const deploy = await runCli(

@@ -1,7 +1,9 @@
 """Test function (category: test); input.op selects the behaviour, as in every test-<runtime>.
 
-echo: returns the input; noop: {}; busy: spins ms; sleep: sleeps ms; print: writes to stdout (must
-land on stderr) then echoes; fail: raises; crash: exits with 70; hang: spins forever.
+echo: returns the input; noop: {}; busy: spins ms (wall clock); cpu: spins until the process has used
+ms of CPU time (exact CPU per call even on a shared or bandwidth-limited CPU); sleep: sleeps ms;
+print: writes to stdout (must land on stderr) then echoes; fail: raises; crash: exits with 70; hang:
+spins forever.
 """
 import os
 import sys
@@ -9,7 +11,9 @@ import time
 
 
 def make_input(seed):
-    # seed < 1000: echo of the seed; 1000 + N: busy N ms; 2000 + N: sleep N ms.
+    # seed < 1000: echo of the seed; 1000 + N: busy N ms; 2000 + N: sleep N ms; 3000 + N: cpu N ms.
+    if 3000 <= seed < 4000:
+        return {"op": "cpu", "ms": seed - 3000}
     if 2000 <= seed < 3000:
         return {"op": "sleep", "ms": seed - 2000}
     if 1000 <= seed < 2000:
@@ -28,6 +32,12 @@ def handler(input):
         end = time.perf_counter() + ms / 1000.0
         iterations = 0
         while time.perf_counter() < end:
+            iterations += 1
+        return {"op": op, "ms": ms, "iterations": iterations}
+    if op == "cpu":
+        end = time.process_time() + ms / 1000.0
+        iterations = 0
+        while time.process_time() < end:
             iterations += 1
         return {"op": op, "ms": ms, "iterations": iterations}
     if op == "sleep":

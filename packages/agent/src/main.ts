@@ -7,8 +7,6 @@
 import { clientCredentials, createLogger, errorMessage, EXIT, runServices, type Logger, type Service } from '@isawatt/common';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, realpathSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Attributor } from './attribution/attributor.js';
@@ -16,14 +14,13 @@ import { createAttributor, resolveAttributionMethod } from './attribution/create
 import { runCli } from './cli/index.js';
 import type { ActivitySource } from './counters/activity-source.js';
 import { createActivitySource } from './counters/create-activity-source.js';
-import { Emulator } from './emulation/emulator.js';
-import { emulatedHostFacts, getProfile } from './emulation/profiles.js';
+import { EmulatedHost } from './emulation/emulated-host.js';
+import { getProfile } from './emulation/profiles.js';
 import { PrometheusExporter } from './export/prometheus.js';
 import { createFrequencyReader, DEFAULT_FREQUENCY_READERS } from './frequency/create-frequency-reader.js';
 import type { FrequencyReader } from './frequency/frequency-reader.js';
 import { describeConfig, type LoadedAgentConfig, type ResolvedAgentConfig } from './config.js';
 import { detectHardware, type HostHardware } from './hardware/detect.js';
-import { emulatedHardware } from './hardware/emulated.js';
 import { SystemInformationProbe } from './hardware/live-probe.js';
 import { healthzRoute } from './http/healthz.js';
 import { AgentHttpServer } from './http/server.js';
@@ -68,7 +65,7 @@ function cgroupSubtree(config: ResolvedAgentConfig): string {
  * describe another machine) workers would land on this machine's CPUs under the fixture's CPU ids,
  * so the runtime stays off and assignments are acked "runtime unavailable".
  */
-async function createRuntime(config: ResolvedAgentConfig, hardware: HostHardware, log: Logger): Promise<LocalFunctionRuntime | undefined> {
+async function createRuntime(config: ResolvedAgentConfig, hardware: HostHardware, log: Logger, emulated?: EmulatedHost): Promise<LocalFunctionRuntime | undefined> {
   if (!isLiveHost(config) && config.emulate === undefined) {
     log.warn({ procfs: config.host.procfs, sysfs: config.host.sysfs }, 'function runtime off: the host roots describe another machine (fixture tree)');
     return undefined;
@@ -81,6 +78,8 @@ async function createRuntime(config: ResolvedAgentConfig, hardware: HostHardware
       cgroupSubtree: cgroupSubtree(config),
       procRoot: LIVE_PROCFS,
       reservedCpus: hardware.reservedCpus,
+      // Emulated: workers of emulated CPUs, each a bandwidth-limited slice of this machine's CPUs.
+      ...(emulated !== undefined ? { topology: emulated.topology(), emulatedCpus: emulated.cpuPolicy() } : {}),
     });
   } catch (err) {
     log.error({ err: errorMessage(err) }, 'function runtime unavailable; assignments will be refused');
@@ -143,21 +142,14 @@ export async function runDaemon(loaded: LoadedAgentConfig): Promise<number> {
   // Emulation: a temp sysfs tree whose counters follow the real CPU time of this agent's workers;
   // the meters read it like a real one and label every figure "emulated".
   let energySysfs = config.host.sysfs;
+  let emulated: EmulatedHost | undefined;
   if (profile) {
-    const emuDir = await mkdtemp(join(tmpdir(), `isawatt-emulated-${config.hostId}-`));
-    const emulator = new Emulator({
-      profile,
-      sysfsRoot: join(emuDir, 'sys'),
-      cgroupRoot: config.host.cgroupfs,
-      cgroupPath: `cpuacct/${cgroupSubtree(config)}`,
-      tickMs: Math.min(500, config.tickIntervalMs),
-      log,
-    });
-    await emulator.init();
-    energySysfs = emulator.tree.root;
-    hardware = emulatedHardware(hardware, emulatedHostFacts(profile.name), config.hostType);
-    log.child({ component: 'hardware' }).warn({ profile: profile.name, cpuModel: hardware.cpuModel, sockets: hardware.sockets, physicalCores: hardware.physicalCores, functionCpus: hardware.functionCpus.length }, 'EMULATED host: hardware and energy figures come from a profile, not from this machine');
-    services.push({ name: 'emulator', run: (signal) => emulator.run(signal), shutdown: () => rm(emuDir, { recursive: true, force: true }) });
+    const emu = await EmulatedHost.create({ profile, hostId: config.hostId, hostType: config.hostType, real: hardware, cgroupRoot: config.host.cgroupfs, cgroupSubtree: cgroupSubtree(config), tickMs: config.tickIntervalMs, log });
+    emulated = emu;
+    energySysfs = emu.sysfsRoot;
+    hardware = emu.hardware;
+    log.child({ component: 'hardware' }).warn({ profile: profile.name, file: profile.file, cpuModel: hardware.cpuModel, sockets: hardware.sockets, physicalCores: hardware.physicalCores, functionCpus: hardware.functionCpus.length, realCpuSharePerCpu: profile.realCpuShare }, 'EMULATED host: hardware, speed and energy figures come from an illustrative profile, not from this machine');
+    services.push({ name: 'emulator', run: (signal) => emu.emulator.run(signal), shutdown: () => emu.close() });
   }
 
   let meter: EnergyMeter | undefined;
@@ -181,14 +173,16 @@ export async function runDaemon(loaded: LoadedAgentConfig): Promise<number> {
     log.warn({ component: 'frequency', err: errorMessage(err) }, 'no frequency reader; frequency reported as 0 (unknown)');
   }
 
-  const runtime = await createRuntime(config, hardware, log);
+  const runtime = await createRuntime(config, hardware, log, emulated);
+  if (emulated && runtime) emulated.placement = () => new Map(runtime.placements().map((p) => [p.function, p.cpus]));
   let activity: ActivitySource | undefined;
   let attributor: Attributor | undefined;
   if (runtime) {
     // Per-function activity and attribution only mean something when functions run here. "auto":
     // perf counters per cgroup where perf works, cgroup CPU time otherwise (logged).
     try {
-      activity = await createActivitySource(
+      // An emulated host's counters come from its emulated hwpc-sensor (unless a source is forced).
+      activity = emulated && config.activitySource === 'auto' ? await emulated.activitySource(log) : await createActivitySource(
         config.activitySource,
         { perf: { intervalMs: config.tickIntervalMs, unifiedRoot: join(config.host.cgroupfs, 'unified'), socketOfCpu: hardware.socketOfCpu } },
         log, // the sources name their own component (perf-stat, cgroup-cputime)

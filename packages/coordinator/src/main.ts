@@ -14,6 +14,8 @@ import { AgentLinkService } from './server/agent-link-service.js';
 import { ControlService } from './server/control-service.js';
 import { GrpcServer, routeGrpcLogs } from './server/grpc-server.js';
 import { StateStore } from './store/state-store.js';
+import { RunStore } from './runs/run-store.js';
+import { join } from 'node:path';
 import { COORDINATOR_VERSION } from './version.js';
 
 /** The registry and its state directory as one Service: load at init, flush at shutdown. */
@@ -23,9 +25,11 @@ class RegistryService implements Service {
     private readonly store: StateStore,
     private readonly registry: HostRegistry,
     private readonly cluster: string,
+    private readonly runs: RunStore,
   ) {}
   async init(): Promise<void> {
     await this.store.init(this.cluster);
+    await this.runs.init();
     await this.registry.start();
   }
   async run(signal: AbortSignal): Promise<void> {
@@ -55,6 +59,7 @@ export function buildCoordinator(config: CoordinatorConfig, log: Logger): Coordi
   const assignments = new AssignmentService(registry, log);
   const mtls = config.tls.caFile !== undefined;
   const agentLink = new AgentLinkService({ registry, cluster: config.cluster, mtls, tickIntervalMs: config.tickIntervalMs, log });
+  const runs = new RunStore(join(config.stateDir, 'runs'), log.child({ component: 'runs' }));
   const mqtt = createMqtt({ config: config.mqtt, cluster: config.cluster, stateDir: config.stateDir, source: new RegistryBridgeSource(registry), log });
   const control = new ControlService({
     registry,
@@ -63,14 +68,16 @@ export function buildCoordinator(config: CoordinatorConfig, log: Logger): Coordi
     version: COORDINATOR_VERSION,
     pduSource: mqtt.pduStore,
     mqttStatus: () => mqtt.status(),
+    runs,
+    announcer: mqtt.bridge,
     log,
   });
   const grpc = new GrpcServer({ listen: config.listen, tls: config.tls, agentLink, control, log });
-  const metrics = config.metricsListen ? new MetricsService({ listen: config.metricsListen, registry, agentLinkStats: agentLink.stats, log }) : undefined;
+  const metrics = config.metricsListen ? new MetricsService({ listen: config.metricsListen, registry, agentLinkStats: agentLink.stats, pdu: mqtt.pduStore, log }) : undefined;
   if (metrics) registerMqttMetrics(metrics.prom, mqtt);
   // Order: state first (the registry must be loaded before agents can attach), MQTT before the
   // server so the bridge sees the first host-up events, the server last.
-  const services: Service[] = [new RegistryService(store, registry, config.cluster), ...mqtt.services, ...(metrics ? [metrics] : []), grpc];
+  const services: Service[] = [new RegistryService(store, registry, config.cluster, runs), ...mqtt.services, ...(metrics ? [metrics] : []), grpc];
   return { services, registry, assignments, agentLink, control, grpc, metrics, mqtt };
 }
 

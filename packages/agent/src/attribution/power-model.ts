@@ -30,6 +30,8 @@ export interface FittedModel {
   readonly samples: number;
   /** False while the history was not yet full (intercept forced to 0, as in SmartWatts). */
   readonly withIntercept: boolean;
+  /** True when the intercept is the socket's measured idle power rather than fitted. */
+  readonly measuredIdle: boolean;
 }
 
 export class PowerModel {
@@ -75,7 +77,7 @@ export class PowerModel {
    * model exists its error on this sample enters the window first. Then (re)learns if needed.
    * Returns true when a new model was accepted.
    */
-  observe(globalFeatures: readonly number[], measuredW: number): boolean {
+  observe(globalFeatures: readonly number[], measuredW: number, idleW?: number): boolean {
     if (globalFeatures.length !== this.featureCount) {
       throw new RangeError(`power model: ${globalFeatures.length} features, expected ${this.featureCount}`);
     }
@@ -95,15 +97,28 @@ export class PowerModel {
     // intercept. Without this, an early intercept-less fit whose error happens to stay under the
     // threshold would keep the static power folded into the event coefficients forever.
     const full = this.xs.length >= this.opts.historySize;
+    // Beyond SmartWatts: once the socket's idle power has been measured (ticks with no function
+    // activity), it is the intercept and only the event coefficients are fitted. A fitted intercept
+    // needs the load to vary; under a steady load it is not identifiable and static power leaks
+    // into the functions (or dynamic power into idle). A new idle figure triggers a refit.
+    const idleChanged = idleW !== undefined && this.fitted !== undefined && (!this.fitted.measuredIdle || Math.abs(this.fitted.interceptW - idleW) > this.opts.errorThresholdW / 4);
     const needs =
       this.xs.length >= this.opts.minSamples &&
       (this.fitted === undefined ||
         this.errorW() > this.opts.errorThresholdW ||
+        idleChanged ||
         (full && !this.fitted.withIntercept));
-    return needs ? this.learn() : false;
+    return needs ? this.learn(idleW) : false;
   }
 
-  private learn(): boolean {
+  private learn(idleW?: number): boolean {
+    if (idleW !== undefined && idleW >= 0 && idleW < this.opts.tdpW) {
+      const { x } = nnls(this.xs, this.ys.map((y) => y - idleW));
+      this.errors.length = 0;
+      if (x.some((c) => !Number.isFinite(c))) return false;
+      this.fitted = { coefficients: x.slice(0, this.featureCount), interceptW: idleW, id: this.nextId++, samples: this.xs.length, withIntercept: true, measuredIdle: true };
+      return true;
+    }
     // SmartWatts fits the intercept only once the history is full; before that it is 0.
     const withIntercept = this.xs.length >= this.opts.historySize;
     const a = withIntercept ? this.xs.map((row) => [...row, 1]) : this.xs;
@@ -114,7 +129,7 @@ export class PowerModel {
     this.errors.length = 0;
     if (!(interceptW >= 0 && interceptW < this.opts.tdpW)) return false;
     if (coefficients.some((c) => !Number.isFinite(c))) return false;
-    this.fitted = { coefficients, interceptW, id: this.nextId++, samples: this.xs.length, withIntercept };
+    this.fitted = { coefficients, interceptW, id: this.nextId++, samples: this.xs.length, withIntercept, measuredIdle: false };
     return true;
   }
 }

@@ -59,11 +59,16 @@ function socketBudgets(input: AttributionInput): Map<number, bigint> {
   return new Map(sockets.map((s, i) => [s, parts[i] ?? 0n]));
 }
 
+/** No-function ticks needed before their mean power is taken as the socket's idle power. */
+const IDLE_MIN_SAMPLES = 5;
+
 export class SmartWattsAttributor implements Attributor {
   readonly method = 'smartwatts';
   private readonly opts: SmartWattsOptions;
   private readonly layers = new Map<string, PowerModel>();
   private eventsKey = '';
+  /** Per socket: measured power of the last ticks in which no function was active, W. */
+  private readonly idleSamples = new Map<number, number[]>();
 
   constructor(opts: Partial<SmartWattsOptions> = {}) {
     this.opts = { ...SMARTWATTS_DEFAULTS, ...opts };
@@ -80,8 +85,36 @@ export class SmartWattsAttributor implements Attributor {
     return this.layers;
   }
 
+  /** Measured idle power per socket (mean of the no-function ticks kept), once there are enough. */
+  idleW(socket: number): number | undefined {
+    const xs = this.idleSamples.get(socket);
+    if (xs === undefined || xs.length < IDLE_MIN_SAMPLES) return undefined;
+    return xs.reduce((a, b) => a + b, 0) / xs.length;
+  }
+
+  /** A tick in which no function (and no other monitored cgroup) did anything measures idle power. */
+  private learnIdle(input: AttributionInput): void {
+    const a = input.activity;
+    // A sample whose source delivered no counts (intervalMs 0: e.g. no complete hwpc tick yet) says
+    // nothing about activity; it must not pass for an idle tick.
+    const idle =
+      a === undefined ||
+      a.targets.length === 0 ||
+      (a.intervalMs > 0 &&
+        a.targets.every((t) => t.cpuTimeUs === 0n && [...t.eventsBySocket.values()].every((m) => [...m.values()].every((c) => c === 0n))) &&
+        [...(a.otherEventsBySocket?.values() ?? [])].every((m) => [...m.values()].every((c) => c === 0n)));
+    if (!idle || input.intervalMs <= 0) return;
+    for (const [s, uj] of socketBudgets(input)) {
+      let xs = this.idleSamples.get(s);
+      if (xs === undefined) this.idleSamples.set(s, (xs = []));
+      xs.push(Number(uj) / 1e3 / input.intervalMs);
+      if (xs.length > this.opts.historySize) xs.shift();
+    }
+  }
+
   attribute(input: AttributionInput): AttributionResult {
     const activity = input.activity;
+    this.learnIdle(input);
     if (activity === undefined || activity.events.length === 0) {
       return attributeByCpuTime(input, activity, this.opts, 'no hardware counters: cpu-time share of the active energy');
     }
@@ -151,7 +184,7 @@ export class SmartWattsAttributor implements Attributor {
 
     // Learn from this tick after using the model that was in force at its start (as SmartWatts).
     if (intervalS > 0) {
-      for (const p of perSocket) p.model.observe(p.global, Number(p.budgetUj) / 1e6 / intervalS);
+      for (const p of perSocket) p.model.observe(p.global, Number(p.budgetUj) / 1e6 / intervalS, this.idleW(p.socket));
     }
     const errors = perSocket.map((p) => p.model.errorW()).filter((e) => e >= 0);
     return { ...result, modelErrorW: errors.length > 0 ? Math.max(...errors) : -1 };
@@ -183,7 +216,7 @@ export class SmartWattsAttributor implements Attributor {
       split.dynamicUj.forEach((d, i) => (dyn[i] = (dyn[i] ?? 0n) + d));
       split.totalUj.forEach((d, i) => (total[i] = (total[i] ?? 0n) + d));
       idle += split.idleUj;
-      notes.push(`socket ${p.socket} layer ${layerName(p.layer)} model ${m?.id ?? 0}`);
+      notes.push(`socket ${p.socket} layer ${layerName(p.layer)} model ${m?.id ?? 0}${m?.measuredIdle === true ? ' (measured idle)' : ''}`);
     }
     const quality = weakerQuality(input.hostQuality, 'modelled');
     const functions: FunctionAttribution[] = activity.targets.map((t, i) => ({

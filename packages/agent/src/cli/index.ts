@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { hostname } from 'node:os';
 import { loadAgentConfig, type LoadedAgentConfig } from '../config.js';
 import { addDaemonOptions, flagsToConfig, type DaemonFlags } from './daemon-options.js';
+import { registerEmulation } from './emulation-command.js';
 import { registerProbe } from './probe-command.js';
 import { registerRun } from './run-command.js';
 
@@ -24,7 +25,7 @@ export interface CliDeps {
 export type CommandRegistrar = (program: Command, deps: CliDeps) => void;
 
 /** Subcommands, one line each: `registerProbe,` from './probe-command.js', `registerRun,` from './run-command.js'. */
-const SUBCOMMANDS: readonly CommandRegistrar[] = [registerProbe, registerRun];
+const SUBCOMMANDS: readonly CommandRegistrar[] = [registerProbe, registerRun, registerEmulation];
 
 export interface CliIo {
   readonly stderr: (text: string) => void;

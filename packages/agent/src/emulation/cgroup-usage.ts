@@ -48,25 +48,10 @@ export async function readCgroupUsage(dir: string): Promise<CgroupUsage | undefi
 
 const sub = (a: bigint, b: bigint | undefined): bigint => (b === undefined || a < b ? 0n : a - b);
 
-/**
- * Busy logical CPUs per emulated socket over an interval, from two usage readings: CPU time is
- * weighted by each function's power factor, then split over sockets by the real CPU it ran on
- * (real CPU i counts for emulated socket i mod sockets; evenly when per-CPU figures are missing).
- */
-export function busyCpusBySocket(prev: CgroupUsage | undefined, cur: CgroupUsage | undefined, intervalMs: number, sockets: number, factors: Readonly<Record<string, number>>): number[] {
-  const out = new Array<number>(sockets).fill(0);
-  if (cur === undefined || intervalMs <= 0) return out;
-  const total = sub(cur.totalNs, prev?.totalNs);
-  let weightedNs = Number(total);
-  for (const [name, ns] of cur.childrenNs) {
-    const f = factors[name];
-    if (f !== undefined) weightedNs += (f - 1) * Number(sub(ns, prev?.childrenNs.get(name)));
-  }
-  const perCpu = cur.perCpuNs.map((ns, i) => Number(sub(ns, prev?.perCpuNs[i])));
-  const perCpuSum = perCpu.reduce((a, b) => a + b, 0);
-  for (let s = 0; s < sockets; s++) {
-    const share = perCpuSum > 0 ? perCpu.reduce((a, ns, i) => (i % sockets === s ? a + ns : a), 0) / perCpuSum : 1 / sockets;
-    out[s] = (Math.max(0, weightedNs) * share) / (intervalMs * 1e6);
-  }
+/** Real CPU time of each function cgroup between two readings (a new cgroup counts from 0). */
+export function childDeltasNs(prev: CgroupUsage | undefined, cur: CgroupUsage | undefined): Map<string, bigint> {
+  const out = new Map<string, bigint>();
+  if (cur === undefined) return out;
+  for (const [name, ns] of cur.childrenNs) out.set(name, sub(ns, prev?.childrenNs.get(name) ?? 0n));
   return out;
 }

@@ -11,19 +11,23 @@ import { emulatedSocketOf, type EmulatedProfile, type RaplEmulation } from './pr
 /** CPPC reference counter rate of the emulated cores, counts per second while busy. */
 const CPPC_REF_HZ = 100_000_000;
 const CPPC_REFERENCE_PERF = 1000;
+/** Shortest interval between writes of the CPPC feedback counters, ms. */
+const CPPC_WRITE_MS = 400;
 
 export interface EmulatedPowerW {
   /** Per socket: domain -> W ("package", "dram" or "cpu", "io"). */
   readonly bySocket: readonly Readonly<Record<string, number>>[];
 }
 
-/** Power of each emulated domain for a number of busy logical CPUs per socket. */
-export function emulatedPowerW(p: EmulatedProfile, busyCpus: readonly number[]): EmulatedPowerW {
-  const perSocket = p.coresPerSocket * p.threadsPerCore;
+/**
+ * Power of each emulated domain for a number of busy logical CPUs per socket, each weighted by its
+ * function's power factor (host-activity.ts caps it to the socket's CPUs).
+ */
+export function emulatedPowerW(p: EmulatedProfile, powerWeightedBusyCpus: readonly number[]): EmulatedPowerW {
   const e = p.energy;
   return {
     bySocket: Array.from({ length: p.sockets }, (_, s): Record<string, number> => {
-      const busy = Math.min(perSocket, Math.max(0, busyCpus[s] ?? 0));
+      const busy = Math.max(0, powerWeightedBusyCpus[s] ?? 0);
       return e.kind === 'rapl'
         ? { package: e.packageIdleW + e.packageWPerBusyCpu * busy, dram: e.dramIdleW + e.dramWPerBusyCpu * busy }
         : { cpu: e.cpuIdleW + e.cpuWPerBusyCpu * busy, io: e.ioIdleW + e.ioWPerBusyCpu * busy };
@@ -61,6 +65,9 @@ export class EmulatedTree {
   private cppcRef: bigint[] = [];
   private cppcDel: bigint[] = [];
   private wraps = 0;
+  /** CPPC counters not yet written, and the time since the last write (they are written every CPPC_WRITE_MS). */
+  private readonly cppcDirty = new Set<number>();
+  private msSinceCppcWrite = 0;
 
   constructor(
     readonly root: string,
@@ -146,11 +153,14 @@ export class EmulatedTree {
     }
   }
 
-  /** Advances the tree by one interval in which `busyCpus[s]` logical CPUs of socket s were busy on average. */
-  async advance(busyCpus: readonly number[], intervalMs: number): Promise<void> {
+  /**
+   * Advances the tree by one interval in which `busyCpus[s]` logical CPUs of socket s were busy on
+   * average, drawing the dynamic power of `powerWeighted[s]` CPUs at power factor 1.
+   */
+  async advance(busyCpus: readonly number[], intervalMs: number, powerWeighted: readonly number[] = busyCpus): Promise<void> {
     const p = this.profile;
     if (p.energy.kind === 'rapl') {
-      const w = emulatedPowerW(p, busyCpus);
+      const w = emulatedPowerW(p, powerWeighted);
       for (const [s, c] of this.counters.entries()) {
         const d = w.bySocket[s] ?? {};
         for (const [counter, watts] of [
@@ -169,7 +179,7 @@ export class EmulatedTree {
       }
       return;
     }
-    await this.writeXgene(busyCpus);
+    await this.writeXgene(powerWeighted);
     const e = p.energy;
     const perSocket = p.coresPerSocket * p.threadsPerCore;
     for (let c = 0; c < this.logicalCpus; c++) {
@@ -180,7 +190,14 @@ export class EmulatedTree {
       // Delivered perf = busy frequency in these caps (1 perf unit = 1 MHz, see cppc-formula.ts).
       this.cppcRef[c] = (this.cppcRef[c] ?? 0n) + dRef;
       this.cppcDel[c] = (this.cppcDel[c] ?? 0n) + (dRef * BigInt(e.busyFreqMhz)) / BigInt(CPPC_REFERENCE_PERF);
-      await put(join(this.root, `devices/system/cpu/cpu${c}/acpi_cppc/feedback_ctrs`), `ref:${this.cppcRef[c]} del:${this.cppcDel[c]}`);
+      this.cppcDirty.add(c);
     }
+    // 128 files per update: at short emulator ticks they are written every CPPC_WRITE_MS only (a
+    // frequency reader needs no finer grain; the power files above are written every tick).
+    this.msSinceCppcWrite += intervalMs;
+    if (this.msSinceCppcWrite < CPPC_WRITE_MS) return;
+    this.msSinceCppcWrite = 0;
+    for (const c of this.cppcDirty) await put(join(this.root, `devices/system/cpu/cpu${c}/acpi_cppc/feedback_ctrs`), `ref:${this.cppcRef[c]} del:${this.cppcDel[c]}`);
+    this.cppcDirty.clear();
   }
 }

@@ -9,7 +9,8 @@ import { test } from 'node:test';
 import { CppcReader } from '../frequency/cppc-reader.js';
 import { RaplPowercapMeter } from '../sensors/rapl-powercap-meter.js';
 import { XgeneHwmonMeter } from '../sensors/xgene-hwmon-meter.js';
-import { busyCpusBySocket } from './cgroup-usage.js';
+import { workerShare } from './ground-truth.js';
+import { hostActivity } from './host-activity.js';
 import { Emulator } from './emulator.js';
 import { emulatedHostFacts, getProfile } from './profiles.js';
 
@@ -33,7 +34,11 @@ async function writeUsage(cg: string, totalNs: bigint, perCpuNs: bigint[], child
 }
 
 test('profiles: unknown name lists the known ones; host facts for Hello', () => {
-  assert.throws(() => getProfile('pentium'), /emulate: unknown profile "pentium"; known: xeon-gold-6130-2s, altra-max-m128/);
+  assert.throws(() => getProfile('pentium'), /emulate: unknown profile "pentium"; known: altra-max-m128, xeon-gold-5318y-2s, xeon-gold-6130-2s/);
+  const paper = emulatedHostFacts('xeon-gold-5318y-2s');
+  assert.deepEqual([paper.arch, paper.cpuModel, paper.sockets, paper.physicalCores, paper.logicalCpus], ['x86_64', 'Intel(R) Xeon(R) Gold 5318Y CPU @ 2.10GHz', 2, 48, 96]);
+  assert.equal(getProfile('xeon-gold-5318y-2s').hostType, 'xeon-gold-5318y');
+  assert.equal(getProfile('altra-max-m128').hostType, 'altra-max-m128-30');
   const x = emulatedHostFacts('xeon-gold-6130-2s');
   assert.deepEqual([x.arch, x.sockets, x.physicalCores, x.logicalCpus], ['x86_64', 2, 32, 64]);
   assert.deepEqual([x.socketOfCpu.get(0), x.socketOfCpu.get(16), x.socketOfCpu.get(32), x.socketOfCpu.get(63)], [0, 1, 0, 1]);
@@ -41,13 +46,22 @@ test('profiles: unknown name lists the known ones; host facts for Hello', () => 
   assert.deepEqual([a.arch, a.cpuModel, a.logicalCpus], ['aarch64', 'Ampere(R) Altra(R) Max Processor M128-30', 128]);
 });
 
-test('busy CPUs per socket: real CPU i counts for socket i mod sockets; function factors weight CPU time', () => {
-  const prev = { totalNs: 0n, perCpuNs: [0n, 0n], childrenNs: new Map([['fn-a', 0n]]) };
-  const cur = { totalNs: 2_000_000_000n, perCpuNs: [1_500_000_000n, 500_000_000n], childrenNs: new Map([['fn-a', 1_000_000_000n]]) };
-  assert.deepEqual(busyCpusBySocket(prev, cur, 1000, 2, {}), [1.5, 0.5]);
-  // fn-a draws 1.5× per busy core: 2 s + 0.5 × 1 s = 2.5 CPU-seconds, split 75 / 25.
-  assert.deepEqual(busyCpusBySocket(prev, cur, 1000, 2, { 'fn-a': 1.5 }), [1.875, 0.625]);
-  assert.deepEqual(busyCpusBySocket(prev, undefined, 1000, 2, {}), [0, 0]);
+test('host activity: real CPU time / the worker\'s share = emulated busy CPUs, split by the function\'s sockets, weighted by power', () => {
+  const p = getProfile('xeon-gold-5318y-2s');
+  // test-python (speed 1, power 1.5) on emulated CPUs 0 and 24 (sockets 0 and 1); test-node (power 1) on CPU 1.
+  const placement = new Map<string, readonly number[]>([['test-python', [0, 24]], ['test-node', [1]]]);
+  const counts = new Map([['test-python', 2], ['test-node', 1]]);
+  const share = workerShare(p, 'test-python', counts);
+  assert.equal(share, 0.005);
+  // 10 ms of real CPU over 1 s for test-python = 2 emulated CPU-seconds; 5 ms for test-node = 1.
+  const act = hostActivity(p, new Map([['test-python', 10_000_000n], ['test-node', 5_000_000n]]), placement, 1000);
+  assert.deepEqual(act.busyCpus.map((b) => +b.toFixed(9)), [2, 1]);
+  assert.deepEqual(act.powerWeightedBusyCpus.map((b) => +b.toFixed(9)), [2.5, 1.5]);
+  // Co-location: memory-bound functions slow each other (pagerank 0.9, alexnet 0.7 on the Xeon).
+  const alone = workerShare(p, 'pagerank-python', new Map([['pagerank-python', 48]]));
+  const bag = workerShare(p, 'pagerank-python', new Map([['pagerank-python', 48], ['alexnet-python', 48]]));
+  assert.equal(alone, 0.005);
+  assert.ok(Math.abs(bag - 0.005 / (1 + 0.3 * 0.9 * 0.7 * 0.5)) < 1e-12, `bag share ${bag}`);
 });
 
 test('emulated Xeon: RAPL counters follow cgroup CPU time, meters label them emulated, wrap included', async (t) => {
@@ -57,8 +71,9 @@ test('emulated Xeon: RAPL counters follow cgroup CPU time, meters label them emu
   const profile = getProfile('xeon-gold-6130-2s');
   let now = 0;
   // Start package counters 10 J below the wrap.
-  const emu = new Emulator({ profile, sysfsRoot: sys, cgroupRoot: join(dir, 'cgroup'), log, nowMs: () => now, initialEnergyUj: 262143328850n - 10_000_000n });
-  await writeUsage(cg, 0n, [0n, 0n]);
+  const placement = new Map([['test-node', [0]]]);
+  const emu = new Emulator({ profile, sysfsRoot: sys, cgroupRoot: join(dir, 'cgroup'), log, nowMs: () => now, initialEnergyUj: 262143328850n - 10_000_000n, placement: () => placement });
+  await writeUsage(cg, 0n, [0n, 0n], { 'test-node': 0n });
   await emu.init();
   assert.equal(await readFile(join(sys, 'isawatt-emulated'), 'utf8'), 'xeon-gold-6130-2s\n');
   const meter = new RaplPowercapMeter({ sysfsRoot: sys });
@@ -66,8 +81,9 @@ test('emulated Xeon: RAPL counters follow cgroup CPU time, meters label them emu
   assert.equal(meter.quality, 'emulated');
   assert.deepEqual(meter.domains().map((d) => d.domain), ['package-0', 'dram-0', 'package-1', 'dram-1']);
   await meter.sample(0);
-  // One busy CPU on real CPU 0 (emulated socket 0) for 1 s.
-  await writeUsage(cg, 1_000_000_000n, [1_000_000_000n, 0n]);
+  // test-node on emulated CPU 0 (socket 0) with 4 ms of real CPU over 1 s: its share is 0.005 x 0.8
+  // (speed on this profile) of a real CPU, so that is one emulated CPU busy for the whole second.
+  await writeUsage(cg, 4_000_000n, [4_000_000n, 0n], { 'test-node': 4_000_000n });
   now = 1000;
   await emu.tick();
   const s = await meter.sample(1000);
@@ -83,7 +99,8 @@ test('emulated Altra Max: xgene power and CPPC frequency follow the busy CPUs', 
   const sys = join(dir, 'sys');
   const cg = join(dir, 'cgroup', 'cpuacct', 'isawatt');
   let now = 0;
-  const emu = new Emulator({ profile: getProfile('altra-max-m128'), sysfsRoot: sys, cgroupRoot: join(dir, 'cgroup'), log, nowMs: () => now });
+  let emuPlacement = new Map<string, number[]>();
+  const emu = new Emulator({ profile: getProfile('altra-max-m128'), sysfsRoot: sys, cgroupRoot: join(dir, 'cgroup'), log, nowMs: () => now, placement: () => emuPlacement });
   await emu.init();
   const xg = new XgeneHwmonMeter({ sysfsRoot: sys });
   await xg.init();
@@ -98,11 +115,14 @@ test('emulated Altra Max: xgene power and CPPC frequency follow the busy CPUs', 
   const idle = await xg.sample(1000);
   assert.deepEqual(idle.domains.map((d) => d.energyUj), [16280000n, 31900000n]);
   assert.equal((await cppc.sample(1000)).mhzBySocket.size, 0);
-  // 64 busy CPU-seconds over 1 s: half the cores.
-  await writeUsage(cg, 0n, [0n]);
+  // test-node on 64 emulated CPUs, all busy for 0.5 s: 32 emulated CPU-seconds = 32 x 0.004 real
+  // CPU-seconds (share 0.005 x speed 0.8): half the cores.
+  const placement = new Map([['test-node', Array.from({ length: 64 }, (_, i) => i)]]);
+  emuPlacement = placement;
+  await writeUsage(cg, 0n, [0n], { 'test-node': 0n });
   now = 1500;
   await emu.tick();
-  await writeUsage(cg, 32_000_000_000n, [32_000_000_000n]);
+  await writeUsage(cg, 128_000_000n, [128_000_000n], { 'test-node': 128_000_000n });
   now = 2000;
   await emu.tick();
   const busy = await xg.sample(2000);
@@ -137,8 +157,9 @@ test('real processes in a real cgroup drive the emulated counters (root with cgr
   await new Promise((r) => setTimeout(r, 1000));
   await emu.tick();
   const busy = emu.lastBusyCpus.reduce((a, b) => a + b, 0);
-  // One shell busy loop: at most one CPU, and more than nothing even on a heavily loaded machine.
-  assert.ok(busy > 0 && busy <= 1.05, `busy CPUs ${busy}`);
+  // An unthrottled busy loop: one real CPU is 250 emulated CPUs at this profile's share (0.005 x 0.8),
+  // so the emulated sockets saturate (capped at their 64 CPUs); more than nothing even on a loaded machine.
+  assert.ok(busy > 0 && busy <= 64 + 1e-9, `busy CPUs ${busy}`);
   const pkg = await readFile(join(dir, 'sys', 'class/powercap/intel-rapl:0/energy_uj'), 'utf8');
   assert.ok(BigInt(pkg.trim()) > 0n);
 });

@@ -1,13 +1,19 @@
 // The emulator service: writes an emulated host's sysfs tree and, every tick, advances its energy
 // counters (or power readings) and CPPC counters from the real CPU time of the real worker
-// processes, read from a cgroup v1 cpuacct subtree. The agent's meters then read that tree like a
-// real one and, finding the marker file, label every figure "emulated".
+// processes, read from a cgroup v1 cpuacct subtree, turned into emulated busy CPUs and dynamic power
+// by the profile's ground truth (host-activity.ts). It also plays the host's hwpc-sensor: the same
+// interval's per-function counters go as hwpc-sensor socket output to the agent's real ingest path.
+// The agent's meters read the tree like a real one and, finding the marker file, label every figure
+// "emulated"; the hwpc sensor name says "emulated-<profile>".
 import type { Logger, Service } from '@isawatt/common';
 import { errorMessage } from '@isawatt/common';
+import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { busyCpusBySocket, readCgroupUsage, type CgroupUsage } from './cgroup-usage.js';
+import { childDeltasNs, readCgroupUsage, type CgroupUsage } from './cgroup-usage.js';
 import { EmulatedTree } from './emulated-tree.js';
+import { hostActivity, type HostActivity } from './host-activity.js';
+import { hwpcTickLines } from './hwpc-stream.js';
 import type { EmulatedProfile } from './profiles.js';
 
 export interface EmulatorOptions {
@@ -22,9 +28,15 @@ export interface EmulatorOptions {
   readonly tickMs?: number;
   /** Start the energy counters here (tests of the wrap); default 0. */
   readonly initialEnergyUj?: bigint;
+  /** The emulated CPUs each running function holds (the runtime's placements); default: none known. */
+  readonly placement?: () => ReadonlyMap<string, readonly number[]>;
+  /** Where to send the emulated hwpc-sensor stream (the agent's HwpcReportSource), once known. */
+  readonly hwpc?: () => { readonly host: string; readonly port: number } | undefined;
   readonly log: Logger;
   /** Monotonic clock, ms (injected in tests). */
   readonly nowMs?: () => number;
+  /** Wall clock, ms since epoch, for hwpc timestamps (injected in tests). */
+  readonly wallMs?: () => number;
 }
 
 export class Emulator implements Service {
@@ -37,8 +49,12 @@ export class Emulator implements Service {
   private prevUsage: CgroupUsage | undefined;
   private prevMs = 0;
   private missingLogged = false;
+  private socket: Socket | undefined;
+  private socketFailures = 0;
   /** Busy logical CPUs per socket over the last tick. */
   lastBusyCpus: readonly number[] = [];
+  /** The last tick's activity (tests, logs). */
+  lastActivity: HostActivity | undefined;
 
   constructor(private readonly opts: EmulatorOptions) {
     this.tree = new EmulatedTree(opts.sysfsRoot, opts.profile);
@@ -48,11 +64,18 @@ export class Emulator implements Service {
     this.now = opts.nowMs ?? (() => performance.now());
   }
 
+  get intervalMs(): number {
+    return this.tickMs;
+  }
+
   async init(): Promise<void> {
     await this.tree.create(this.opts.initialEnergyUj ?? 0n);
     this.prevUsage = await this.readUsage();
     this.prevMs = this.now();
-    this.log.info({ profile: this.opts.profile.name, sysfsRoot: this.opts.sysfsRoot, cgroup: this.cgroupDir, tickMs: this.tickMs }, 'emulated host tree written; every figure from it is labelled emulated');
+    this.log.info(
+      { profile: this.opts.profile.name, file: this.opts.profile.file, sysfsRoot: this.opts.sysfsRoot, cgroup: this.cgroupDir, tickMs: this.tickMs, hwpcStream: this.opts.hwpc !== undefined },
+      'emulated host tree written; every figure from it is labelled emulated',
+    );
   }
 
   private async readUsage(): Promise<CgroupUsage | undefined> {
@@ -70,27 +93,55 @@ export class Emulator implements Service {
     }
   }
 
-  /** One update: CPU time since the previous tick -> busy CPUs per socket -> counters. */
+  /** One update: CPU time since the previous tick -> busy CPUs and power per socket -> counters and hwpc reports. */
   async tick(): Promise<void> {
     const nowMs = this.now();
     const intervalMs = nowMs - this.prevMs;
     const usage = await this.readUsage();
-    this.lastBusyCpus = busyCpusBySocket(this.prevUsage, usage, intervalMs, this.opts.profile.sockets, this.opts.profile.functionFactors);
+    const placement = this.opts.placement?.() ?? new Map<string, readonly number[]>();
+    const act = hostActivity(this.opts.profile, childDeltasNs(this.prevUsage, usage), placement, intervalMs);
     // A cgroup that appears (or comes back) counts its CPU time from its creation.
     this.prevUsage = usage;
     this.prevMs = nowMs;
-    await this.tree.advance(this.lastBusyCpus, intervalMs);
-    this.log.debug({ busyCpus: this.lastBusyCpus, intervalMs }, 'emulated host advanced');
+    this.lastBusyCpus = act.busyCpus;
+    this.lastActivity = act;
+    await this.tree.advance(act.busyCpus, intervalMs, act.powerWeightedBusyCpus);
+    if (this.opts.hwpc !== undefined) this.sendHwpc(act, intervalMs);
+    this.log.debug({ busyCpus: act.busyCpus, powerWeightedBusyCpus: act.powerWeightedBusyCpus, intervalMs }, 'emulated host advanced');
+  }
+
+  private sendHwpc(act: HostActivity, intervalMs: number): void {
+    const target = this.opts.hwpc?.();
+    if (target === undefined) return;
+    if (this.socket === undefined || this.socket.destroyed) {
+      const s = connect(target.port, target.host);
+      s.on('error', (err) => {
+        // One line per outage, not per tick.
+        if (this.socketFailures++ === 0) this.log.warn({ err: errorMessage(err), target }, 'emulated hwpc-sensor: cannot reach the agent\'s hwpc listener; retrying every tick');
+        s.destroy();
+      });
+      s.on('connect', () => {
+        if (this.socketFailures > 0) this.log.info({ target }, 'emulated hwpc-sensor: connected again');
+        this.socketFailures = 0;
+      });
+      this.socket = s;
+    }
+    const lines = hwpcTickLines(this.opts.profile, act.functions, (this.opts.wallMs ?? Date.now)(), intervalMs, (fn) => `/${fn}`);
+    this.socket.write(`${lines.join('\n')}\n`);
   }
 
   async run(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      try {
-        await sleep(this.tickMs, undefined, { signal });
-      } catch {
-        return;
+    try {
+      while (!signal.aborted) {
+        try {
+          await sleep(this.tickMs, undefined, { signal });
+        } catch {
+          return;
+        }
+        await this.tick();
       }
-      await this.tick();
+    } finally {
+      this.socket?.destroy();
     }
   }
 }

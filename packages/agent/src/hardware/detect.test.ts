@@ -135,7 +135,7 @@ test('MIDR decoding and host type slugs', () => {
   assert.equal(hostTypeFromModel('Ampere(R) Altra(R) Processor Q80-30'), 'altra-q80-30');
 });
 
-test('an emulated machine keeps the real function CPUs and says where each figure came from', async () => {
+test('an emulated machine has emulated function CPUs (reserved ids read as emulated ones) and says where each figure came from', async () => {
   const real = await detectHardware({ ...roots('xeon-2s'), reservedCpus: [0] });
   const hw = emulatedHardware(real, {
     profile: 'altra-max-m128',
@@ -147,7 +147,8 @@ test('an emulated machine keeps the real function CPUs and says where each figur
     socketOfCpu: new Map(Array.from({ length: 128 }, (_, i) => [i, 0])),
   }, undefined);
   assert.deepEqual([hw.arch, hw.sockets, hw.physicalCores, hw.logicalCpus, hw.hostType], ['aarch64', 1, 128, 128, 'altra-max-m128-30']);
-  assert.equal(hw.functionCpus.length, 63);
+  assert.equal(hw.functionCpus.length, 127);
+  assert.deepEqual(hw.reservedCpus, [0]);
   assert.equal(hw.sources.model, 'emulated profile altra-max-m128');
   assert.equal(hw.memoryBytes, real.memoryBytes);
 });

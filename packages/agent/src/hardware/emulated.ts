@@ -1,6 +1,7 @@
 // The hardware an emulated agent reports: the profile's machine (arch, CPU model, sockets, cores,
-// CPU numbering) for Hello and the models, with the function CPUs of the real machine underneath,
-// because those are the CPUs its workers really run on. The sources say "emulated profile" so
+// CPU numbering) for Hello and the models. Its function CPUs are emulated CPUs (all of them minus
+// `reservedCpus`, read as emulated ids): each worker of an emulated CPU runs on this machine's CPUs
+// with a slice of one of them (emulation/ground-truth.ts). The sources say "emulated profile" so
 // nobody mistakes it for detection.
 import type { HostHardware } from './detect.js';
 import { hostTypeFromModel } from './host-type.js';
@@ -33,13 +34,15 @@ export function emulatedHardware(real: HostHardware, machine: EmulatedMachine, h
     onlineCpus,
     cpus,
     socketOfCpu: machine.socketOfCpu,
+    functionCpus: onlineCpus.filter((c) => !real.reservedCpus.includes(c)),
+    reservedCpus: real.reservedCpus.filter((c) => c < machine.logicalCpus),
     hostType: hostType ?? hostTypeFromModel(machine.cpuModel),
     sources: {
       ...real.sources,
       arch: `emulated profile ${machine.profile}`,
       model: `emulated profile ${machine.profile}`,
       topology: `emulated profile ${machine.profile}`,
-      functionCpus: 'this machine (where the workers run)',
+      functionCpus: 'emulated CPUs minus reservedCpus (each a slice of a CPU of this machine)',
       hostType: hostType === undefined ? 'derived from the emulated CPU model' : 'config',
     },
   };

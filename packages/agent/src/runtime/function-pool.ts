@@ -36,6 +36,12 @@ export interface FunctionPoolOptions {
   readonly startTimeoutMs: number;
   readonly stopGraceMs: number;
   readonly restartBackoff?: BackoffOptions;
+  /**
+   * Emulated hosts: the share of one real CPU each worker may use now (cgroup CPU bandwidth, applied
+   * once a worker is ready so the runtime's start-up runs at full speed). Timeouts stretch by 1/share:
+   * a function's timeout is meant for a whole CPU.
+   */
+  readonly cpuShare?: () => number | undefined;
 }
 
 type SlotState = 'starting' | 'ready' | 'restarting' | 'draining' | 'stopped';
@@ -163,6 +169,20 @@ export class FunctionPool {
     this.totalWindow.record(result, latencyUs, handlerUs);
   }
 
+  /** Re-applies the current CPU share to every ready worker (the placement changed). */
+  async applyCpuShare(): Promise<void> {
+    if (this.opts.cpuShare === undefined) return;
+    const share = this.opts.cpuShare();
+    for (const slot of this.slots.values()) if (slot.state === 'ready') await this.opts.pinning.setWorkerShare(this.name, slot.cpu, share);
+  }
+
+  /** The function's timeout, stretched for a worker that gets only a share of a CPU. */
+  private timeoutMs(): number {
+    const share = this.opts.cpuShare?.();
+    const t = this.opts.entry.spec.timeoutMs;
+    return share !== undefined && share > 0 && share < 1 ? Math.round(t / share) : t;
+  }
+
   private async spawnWorker(cpu: number): Promise<WorkerProcess> {
     const { entry, pinning, toolchain } = this.opts;
     const slot = await pinning.workerSlot(this.name, cpu, entry.spec.memoryLimitMb);
@@ -206,6 +226,9 @@ export class FunctionPool {
     slot.worker = worker;
     slot.state = 'ready';
     slot.startedAtMs = performance.now();
+    if (this.opts.cpuShare !== undefined) {
+      this.opts.pinning.setWorkerShare(this.name, slot.cpu, this.opts.cpuShare()).catch((err: unknown) => this.log.error({ cpu: slot.cpu, err: errorMessage(err) }, 'cannot limit the worker\'s CPU bandwidth'));
+    }
     worker.once('exit', (code, signal) => this.onExit(slot, worker, code, signal));
     this.pump();
   }
@@ -275,7 +298,7 @@ export class FunctionPool {
   }
 
   private async run(slot: Slot, worker: WorkerProcess, q: Queued): Promise<void> {
-    const outcome = await worker.invoke(q.req.kind, q.req.payload, this.opts.entry.spec.timeoutMs);
+    const outcome = await worker.invoke(q.req.kind, q.req.payload, this.timeoutMs());
     const latencyUs = (performance.now() - q.req.dueMs) * 1000;
     switch (outcome.status) {
       case 'ok':
@@ -302,12 +325,13 @@ export class FunctionPool {
     if (this.sweepTimer !== undefined || this.queue.length === 0) return;
     this.sweepTimer = setTimeout(() => {
       this.sweepTimer = undefined;
-      const limit = performance.now() - this.opts.entry.spec.timeoutMs;
+      const timeoutMs = this.timeoutMs();
+      const limit = performance.now() - timeoutMs;
       while (this.queue.length > 0 && (this.queue[0]?.req.dueMs ?? Infinity) < limit) {
         const q = this.queue.shift();
         if (q === undefined) break;
         this.record('dropped', 0);
-        q.resolve({ status: 'dropped', message: `function ${this.name}: no worker free within ${this.opts.entry.spec.timeoutMs} ms` });
+        q.resolve({ status: 'dropped', message: `function ${this.name}: no worker free within ${timeoutMs} ms` });
       }
       this.armSweep();
     }, 100);

@@ -55,6 +55,20 @@ export interface LocalRuntimeOptions {
   readonly nodePath?: string;
   readonly pythonPath?: string;
   readonly javaPath?: string;
+  /**
+   * Emulated hosts: CPU ids in `topology` are emulated CPUs that map onto this machine's CPUs, and
+   * every worker gets a share of a real CPU that depends on its function and on what else runs here
+   * (emulation/ground-truth.ts). Needs the cgroup cpu controller.
+   */
+  readonly emulatedCpus?: EmulatedCpuPolicy;
+}
+
+/** How emulated CPUs map onto real ones and what share of a real CPU each function's workers get. */
+export interface EmulatedCpuPolicy {
+  /** Real CPUs the worker of emulated CPU `cpu` may run on. */
+  realCpus(cpu: number): readonly number[];
+  /** Share of one real CPU per worker of `fn`, given every running function's CPU count. */
+  shareOf(fn: string, placement: ReadonlyMap<string, number>): number;
 }
 
 /** Load a running function gets. */
@@ -141,6 +155,7 @@ export class LocalFunctionRuntime implements FunctionRuntime {
       mode: opts.pinningMode ?? 'auto',
       ...(opts.procRoot !== undefined ? { procRoot: opts.procRoot } : {}),
       kill: killPid,
+      ...(opts.emulatedCpus !== undefined ? { bandwidth: true, cpuMap: (c: number) => opts.emulatedCpus?.realCpus(c) ?? [c] } : {}),
     });
     const cleanup = await pin.init();
     if (cleanup.removedCgroups.length > 0) log.warn({ cgroups: cleanup.removedCgroups, killedPids: cleanup.killedPids }, 'removed stale cgroups of a previous run');
@@ -237,6 +252,7 @@ export class LocalFunctionRuntime implements FunctionRuntime {
       }
       const target = [...wanted.values()].map((f) => ({ function: f.function, cpus: plan.get(f.function) ?? [], load: loadOf(f) }));
       await this.reconcile(target);
+      await this.applyCpuShares();
       this.version = assignment.version;
     });
   }
@@ -258,6 +274,7 @@ export class LocalFunctionRuntime implements FunctionRuntime {
         }
       }
       await this.reconcile(placements.filter((p) => p.cpus.length > 0));
+      await this.applyCpuShares();
       this.version = version;
     });
   }
@@ -368,6 +385,17 @@ export class LocalFunctionRuntime implements FunctionRuntime {
     if (errors.length > 0) throw new Error(errors.join('; '));
   }
 
+  /** Function -> CPU count of what runs now (the emulated co-location slowdown depends on it). */
+  coreCounts(): Map<string, number> {
+    return new Map([...this.running].map(([n, r]) => [n, r.cpus.length]));
+  }
+
+  /** Emulated hosts: every worker's bandwidth follows the new placement. */
+  private async applyCpuShares(): Promise<void> {
+    if (this.opts.emulatedCpus === undefined) return;
+    for (const r of this.running.values()) await r.pool.applyCpuShare();
+  }
+
   private async startFunction(t: ExplicitPlacement): Promise<void> {
     const entry = this.cat.get(t.function);
     if (entry === undefined) throw new ApplyError('unknown-function', `unknown function "${t.function}"`);
@@ -380,6 +408,7 @@ export class LocalFunctionRuntime implements FunctionRuntime {
       queuePerWorker: this.opts.queuePerWorker ?? 32,
       startTimeoutMs: this.opts.startTimeoutMs ?? 60_000,
       stopGraceMs: this.opts.stopGraceMs ?? 2000,
+      ...(this.opts.emulatedCpus !== undefined ? { cpuShare: () => this.opts.emulatedCpus?.shareOf(t.function, this.coreCounts()) } : {}),
     });
     await pool.start(t.cpus);
     const r: Running = { pool, cpus: [...t.cpus].sort((a, b) => a - b), load: { kind: 'none' }, driver: undefined };

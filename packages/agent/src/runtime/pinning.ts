@@ -7,6 +7,10 @@
 //   sched-affinity    taskset per worker, last resort (accounting cgroups still used if present)
 // Workers join their cgroups themselves, before exec'ing the runtime (see worker-launch.ts): the
 // slot lists the cgroup.procs files to write.
+// Emulated hosts (emulation/) add two things: a worker's CPU is an emulated CPU that maps onto real
+// CPUs (`cpuMap`), and each worker gets a CPU bandwidth limit (`bandwidth`: cgroup v1
+// cpu.cfs_quota_us / cfs_period_us in <root>/cpu, or cgroup2 cpu.max), so an emulated CPU really is
+// a slice of a real one.
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -20,8 +24,8 @@ import { formatCpuList } from '../hardware/cpu-list.js';
 export interface WorkerSlot {
   /** cgroup.procs files the worker writes its own pid into before exec, in this order. */
   readonly procsFiles: readonly string[];
-  /** CPU for taskset when pinning is by affinity. */
-  readonly affinityCpu?: number;
+  /** CPU (or CPU list) for taskset when pinning is by affinity. */
+  readonly affinityCpu?: number | string;
 }
 
 export interface CleanupReport {
@@ -39,6 +43,13 @@ export interface Pinning {
   ensureFunction(fn: string, cpus: readonly number[]): Promise<void>;
   /** Creates the per-worker cgroup(s) for `cpu` with a memory limit, and says how to join them. */
   workerSlot(fn: string, cpu: number, memoryLimitMb: number): Promise<WorkerSlot>;
+  /**
+   * Limits the worker of `cpu` to `share` of one real CPU (cgroup CPU bandwidth); undefined lifts the
+   * limit. A no-op where the pinning has no bandwidth control (see `bandwidth`).
+   */
+  setWorkerShare(fn: string, cpu: number, share: number | undefined): Promise<void>;
+  /** Whether workers get CPU bandwidth limits (cpu controller found and asked for). */
+  readonly bandwidth: boolean;
   /** Removes the per-worker cgroups (killing what is left in them). */
   releaseWorker(fn: string, cpu: number): Promise<void>;
   /** Removes the function's cgroups (killing what is left in them). */
@@ -64,6 +75,23 @@ export interface PinningOptions {
   readonly procRoot?: string;
   /** Kill function for stale/straggler processes (tests inject a recorder for fake trees). */
   readonly kill: RemoveTreeOptions['kill'];
+  /**
+   * Real CPUs a worker slot's CPU runs on (emulated hosts: an emulated CPU id -> this machine's
+   * function CPUs). Default: the CPU itself.
+   */
+  readonly cpuMap?: (cpu: number) => readonly number[];
+  /**
+   * Put every worker in a cgroup of the cpu controller so that setWorkerShare can limit it (v1
+   * <root>/cpu with cfs quota, or cgroup2 cpu.max). Init fails when asked for and unavailable.
+   */
+  readonly bandwidth?: boolean;
+}
+
+/** CFS bandwidth: the shortest period (µs) in 100 ms..1 s whose quota stays above the kernel's 1 ms minimum. */
+export function cfsQuota(share: number): { quotaUs: number; periodUs: number } {
+  const minQuotaUs = 1000;
+  const periodUs = Math.min(1_000_000, Math.max(100_000, Math.ceil(minQuotaUs / share)));
+  return { quotaUs: Math.max(minQuotaUs, Math.round(share * periodUs)), periodUs };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -75,6 +103,8 @@ interface Layout {
   readonly cpusetTop?: string;
   /** v1 only: cpuacct and memory hierarchies, when mounted. */
   readonly cpuacctTop?: string;
+  /** v1 only: the cpu controller's hierarchy, for CPU bandwidth limits (emulated hosts). */
+  readonly cpuTop?: string;
   readonly memoryTop?: string;
   /** cgroup2 directory for the subtree (perf -G / cpu.stat), when usable. */
   readonly unifiedTop?: string;
@@ -126,7 +156,8 @@ export async function detectPinning(opts: PinningOptions): Promise<Pinning> {
           unifiedTop: base,
           v2Controllers: ['cpuset', 'cpu', 'memory'].filter((c) => ctrls.includes(c)),
         };
-        return new CgroupPinning(layout, opts, `cgroup v2 cpuset under ${join(base, opts.subtree)}`);
+        if (opts.bandwidth === true && !ctrls.includes('cpu')) throw new Error(`CPU bandwidth limits asked for but ${join(base, 'cgroup.controllers')} does not offer cpu`);
+        return new CgroupPinning(layout, opts, `cgroup v2 cpuset under ${join(base, opts.subtree)}${opts.bandwidth === true ? ' with cpu.max bandwidth per worker' : ''}`);
       }
     }
   }
@@ -135,30 +166,44 @@ export async function detectPinning(opts: PinningOptions): Promise<Pinning> {
     if ((await readText(join(cpusetTop, 'cpuset.cpus'))) === undefined) reasons.push(`cgroup-v1-cpuset: ${join(cpusetTop, 'cpuset.cpus')} not found`);
     else if (!(await writable(cpusetTop))) reasons.push(`cgroup-v1-cpuset: ${cpusetTop} is not writable by this user (run the agent as root)`);
     else {
+      const cpuTop = opts.bandwidth === true ? await cpuBandwidthTop(root) : undefined;
       const layout: Layout = {
         mode: 'cgroup-v1-cpuset',
         cpusetTop,
+        ...(cpuTop !== undefined ? { cpuTop } : {}),
         ...((await exists(join(root, 'cpuacct'))) && (await writable(join(root, 'cpuacct'))) ? { cpuacctTop: join(root, 'cpuacct') } : {}),
         ...((await readText(join(root, 'memory', 'memory.limit_in_bytes'))) !== undefined && (await writable(join(root, 'memory'))) ? { memoryTop: join(root, 'memory') } : {}),
         ...(v2Mount !== undefined && v2Mount !== root && (await writable(v2Mount)) ? { unifiedTop: v2Mount } : {}),
       };
-      const extras = [layout.cpuacctTop && 'cpuacct', layout.memoryTop && 'memory', layout.unifiedTop && 'unified'].filter(Boolean).join(', ');
+      const extras = [layout.cpuacctTop && 'cpuacct', layout.memoryTop && 'memory', layout.unifiedTop && 'unified', layout.cpuTop && 'cpu bandwidth per worker'].filter(Boolean).join(', ');
       const skipped = reasons.length > 0 ? ` (${reasons.join('; ')})` : '';
       return new CgroupPinning(layout, opts, `cgroup v1 cpuset under ${join(cpusetTop, opts.subtree)}${extras ? ` with ${extras}` : ''}${skipped}`);
     }
   }
+  const cpuTop = opts.bandwidth === true ? await cpuBandwidthTop(root) : undefined;
   const layout: Layout = {
     mode: 'sched-affinity',
+    ...(cpuTop !== undefined ? { cpuTop } : {}),
     ...((await exists(join(root, 'cpuacct'))) && (await writable(join(root, 'cpuacct'))) ? { cpuacctTop: join(root, 'cpuacct') } : {}),
     ...(v2Mount !== undefined && v2Mount !== root && (await writable(v2Mount)) ? { unifiedTop: v2Mount } : {}),
   };
   return new CgroupPinning(layout, opts, `sched_setaffinity (taskset) per worker, last resort: ${reasons.join('; ') || 'forced by configuration'}`);
 }
 
+/** The v1 cpu hierarchy with CFS bandwidth control; throws when it is missing or not writable. */
+async function cpuBandwidthTop(root: string): Promise<string> {
+  const top = join(root, 'cpu');
+  if ((await readText(join(top, 'cpu.cfs_quota_us'))) === undefined) throw new Error(`CPU bandwidth limits asked for but ${join(top, 'cpu.cfs_quota_us')} not found (cgroup v1 cpu controller)`);
+  if (!(await writable(top))) throw new Error(`CPU bandwidth limits asked for but ${top} is not writable by this user (run the agent as root)`);
+  return top;
+}
+
 // ---------------------------------------------------------------------------------------------
 
 class CgroupPinning implements Pinning {
   readonly mode: PinningMode;
+  /** Last share written per worker cgroup directory (writes only what changed). */
+  private readonly shares = new Map<string, number | undefined>();
 
   constructor(
     private readonly layout: Layout,
@@ -170,7 +215,7 @@ class CgroupPinning implements Pinning {
 
   /** Top-level dirs of the agent subtree, one per hierarchy used. */
   private subtreeDirs(): string[] {
-    const tops = [this.layout.cpusetTop, this.layout.cpuacctTop, this.layout.memoryTop, this.layout.unifiedTop];
+    const tops = [this.layout.cpusetTop, this.layout.cpuacctTop, this.layout.memoryTop, this.layout.unifiedTop, this.layout.cpuTop];
     return [...new Set(tops.filter((t): t is string => t !== undefined).map((t) => join(t, this.opts.subtree)))];
   }
 
@@ -182,6 +227,13 @@ class CgroupPinning implements Pinning {
     const report = await this.cleanup();
     const { cpusetTop, v2Controllers } = this.layout;
     for (const dir of this.subtreeDirs()) await makeCgroup(dir);
+    if (this.opts.bandwidth === true) {
+      // The workers' quotas are what makes an emulated CPU slower than a real one; other load on
+      // this machine must not eat into them, so the subtree gets the highest weight (the quotas
+      // still cap what it takes).
+      if (this.layout.cpuTop !== undefined) await writeControl(join(this.layout.cpuTop, this.opts.subtree, 'cpu.shares'), '262144');
+      else if (this.mode === 'cgroup-v2-cpuset' && cpusetTop !== undefined) await writeControl(join(cpusetTop, this.opts.subtree, 'cpu.weight'), '10000').catch(() => undefined);
+    }
     if (this.mode === 'cgroup-v1-cpuset' && cpusetTop !== undefined) {
       // v1 cpusets start empty (unless clone_children): copy the parent's CPUs and memory nodes.
       await this.copyCpuset(cpusetTop, join(cpusetTop, this.opts.subtree));
@@ -218,41 +270,82 @@ class CgroupPinning implements Pinning {
   }
 
   async ensureFunction(fn: string, cpus: readonly number[]): Promise<void> {
-    for (const top of [this.layout.cpusetTop, this.layout.cpuacctTop, this.layout.memoryTop, this.layout.unifiedTop]) {
+    for (const top of [this.layout.cpusetTop, this.layout.cpuacctTop, this.layout.memoryTop, this.layout.unifiedTop, this.layout.cpuTop]) {
       if (top !== undefined) await makeCgroup(this.fnDir(top, fn));
     }
     const top = this.layout.cpusetTop;
     if (top === undefined) return;
     const dir = this.fnDir(top, fn);
+    const real = this.realCpus(cpus);
     if (this.mode === 'cgroup-v2-cpuset') {
-      await writeControl(join(dir, 'cpuset.cpus'), formatCpuList(cpus));
+      await writeControl(join(dir, 'cpuset.cpus'), formatCpuList(real));
       const ctrls = this.layout.v2Controllers ?? ['cpuset'];
       await writeControl(join(dir, 'cgroup.subtree_control'), ctrls.map((c) => `+${c}`).join(' '));
     } else {
       // v1: cpus AND mems before any process joins (ENOSPC otherwise).
-      await writeControl(join(dir, 'cpuset.cpus'), formatCpuList(cpus));
+      await writeControl(join(dir, 'cpuset.cpus'), formatCpuList(real));
       await writeControl(join(dir, 'cpuset.mems'), await this.mems());
     }
   }
 
+  /** Real CPUs behind slot CPUs (identity unless an emulated host maps them). */
+  private realCpus(cpus: readonly number[]): number[] {
+    const map = this.opts.cpuMap;
+    return map === undefined ? [...cpus] : [...new Set(cpus.flatMap((c) => map(c)))].sort((a, b) => a - b);
+  }
+
+  get bandwidth(): boolean {
+    return this.layout.cpuTop !== undefined || (this.opts.bandwidth === true && this.mode === 'cgroup-v2-cpuset');
+  }
+
+  async setWorkerShare(fn: string, cpu: number, share: number | undefined): Promise<void> {
+    if (!this.bandwidth) return;
+    const w = `w${cpu}`;
+    const dir = this.layout.cpuTop !== undefined ? join(this.fnDir(this.layout.cpuTop, fn), w) : join(this.fnDir(this.layout.cpusetTop ?? '', fn), w);
+    if (this.shares.has(dir) && this.shares.get(dir) === share) return;
+    if (share !== undefined && !(share > 0 && Number.isFinite(share))) throw new RangeError(`CPU share of ${fn}/${w} must be > 0, got ${share}`);
+    if (this.layout.cpuTop !== undefined) {
+      // Order matters: a quota may not exceed what a shorter period allows, so lift it first.
+      await writeControl(join(dir, 'cpu.cfs_quota_us'), '-1');
+      if (share !== undefined) {
+        const { quotaUs, periodUs } = cfsQuota(share);
+        await writeControl(join(dir, 'cpu.cfs_period_us'), String(periodUs));
+        await writeControl(join(dir, 'cpu.cfs_quota_us'), String(quotaUs));
+      }
+    } else {
+      const q = share === undefined ? undefined : cfsQuota(share);
+      await writeControl(join(dir, 'cpu.max'), q === undefined ? 'max 100000' : `${q.quotaUs} ${q.periodUs}`);
+    }
+    this.shares.set(dir, share);
+  }
+
   async workerSlot(fn: string, cpu: number, memoryLimitMb: number): Promise<WorkerSlot> {
-    const { cpusetTop, cpuacctTop, memoryTop, unifiedTop } = this.layout;
+    const { cpusetTop, cpuacctTop, memoryTop, unifiedTop, cpuTop } = this.layout;
+    const real = formatCpuList(this.realCpus([cpu]));
     const w = `w${cpu}`;
     const procs: string[] = [];
     const limitBytes = String(memoryLimitMb * 1024 * 1024);
     if (this.mode === 'cgroup-v2-cpuset' && cpusetTop !== undefined) {
       const dir = join(this.fnDir(cpusetTop, fn), w);
       await makeCgroup(dir);
-      await writeControl(join(dir, 'cpuset.cpus'), String(cpu));
+      await writeControl(join(dir, 'cpuset.cpus'), real);
       if (this.layout.v2Controllers?.includes('memory')) await writeControl(join(dir, 'memory.max'), limitBytes);
+      this.shares.delete(dir);
       procs.push(join(dir, 'cgroup.procs'));
       return { procsFiles: procs };
     }
     if (this.mode === 'cgroup-v1-cpuset' && cpusetTop !== undefined) {
       const dir = join(this.fnDir(cpusetTop, fn), w);
       await makeCgroup(dir);
-      await writeControl(join(dir, 'cpuset.cpus'), String(cpu));
+      await writeControl(join(dir, 'cpuset.cpus'), real);
       await writeControl(join(dir, 'cpuset.mems'), await this.mems());
+      procs.push(join(dir, 'cgroup.procs'));
+    }
+    if (cpuTop !== undefined) {
+      // Starts unlimited (the runtime's start-up is not the function's work); setWorkerShare limits it.
+      const dir = join(this.fnDir(cpuTop, fn), w);
+      await makeCgroup(dir);
+      this.shares.delete(dir);
       procs.push(join(dir, 'cgroup.procs'));
     }
     if (memoryTop !== undefined) {
@@ -263,17 +356,17 @@ class CgroupPinning implements Pinning {
     }
     if (cpuacctTop !== undefined) procs.push(join(this.fnDir(cpuacctTop, fn), 'cgroup.procs'));
     if (unifiedTop !== undefined) procs.push(join(this.fnDir(unifiedTop, fn), 'cgroup.procs'));
-    return this.mode === 'sched-affinity' ? { procsFiles: procs, affinityCpu: cpu } : { procsFiles: procs };
+    return this.mode === 'sched-affinity' ? { procsFiles: procs, affinityCpu: this.opts.cpuMap === undefined ? cpu : real } : { procsFiles: procs };
   }
 
   async releaseWorker(fn: string, cpu: number): Promise<void> {
-    for (const top of [this.layout.cpusetTop, this.layout.memoryTop]) {
+    for (const top of [this.layout.cpusetTop, this.layout.memoryTop, this.layout.cpuTop]) {
       if (top !== undefined) await removeTree(join(this.fnDir(top, fn), `w${cpu}`), { kill: this.opts.kill });
     }
   }
 
   async removeFunction(fn: string): Promise<void> {
-    for (const top of [this.layout.cpusetTop, this.layout.cpuacctTop, this.layout.memoryTop, this.layout.unifiedTop]) {
+    for (const top of [this.layout.cpusetTop, this.layout.cpuacctTop, this.layout.memoryTop, this.layout.unifiedTop, this.layout.cpuTop]) {
       if (top !== undefined) await removeTree(this.fnDir(top, fn), { kill: this.opts.kill });
     }
   }

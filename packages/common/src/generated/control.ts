@@ -19,6 +19,9 @@ import type { FunctionPlacement as _isawatt_v1_FunctionPlacement, FunctionPlacem
 import type { FunctionProfile as _isawatt_v1_FunctionProfile, FunctionProfile__Output as _isawatt_v1_FunctionProfile__Output } from './isawatt/v1/FunctionProfile.js';
 import type { GetAssignmentRequest as _isawatt_v1_GetAssignmentRequest, GetAssignmentRequest__Output as _isawatt_v1_GetAssignmentRequest__Output } from './isawatt/v1/GetAssignmentRequest.js';
 import type { GetHostRequest as _isawatt_v1_GetHostRequest, GetHostRequest__Output as _isawatt_v1_GetHostRequest__Output } from './isawatt/v1/GetHostRequest.js';
+import type { GetPduSeriesRequest as _isawatt_v1_GetPduSeriesRequest, GetPduSeriesRequest__Output as _isawatt_v1_GetPduSeriesRequest__Output } from './isawatt/v1/GetPduSeriesRequest.js';
+import type { GetRunRequest as _isawatt_v1_GetRunRequest, GetRunRequest__Output as _isawatt_v1_GetRunRequest__Output } from './isawatt/v1/GetRunRequest.js';
+import type { GetRunResponse as _isawatt_v1_GetRunResponse, GetRunResponse__Output as _isawatt_v1_GetRunResponse__Output } from './isawatt/v1/GetRunResponse.js';
 import type { HealthRequest as _isawatt_v1_HealthRequest, HealthRequest__Output as _isawatt_v1_HealthRequest__Output } from './isawatt/v1/HealthRequest.js';
 import type { HealthResponse as _isawatt_v1_HealthResponse, HealthResponse__Output as _isawatt_v1_HealthResponse__Output } from './isawatt/v1/HealthResponse.js';
 import type { Hello as _isawatt_v1_Hello, Hello__Output as _isawatt_v1_Hello__Output } from './isawatt/v1/Hello.js';
@@ -28,7 +31,16 @@ import type { HostAssignment as _isawatt_v1_HostAssignment, HostAssignment__Outp
 import type { InvocationStats as _isawatt_v1_InvocationStats, InvocationStats__Output as _isawatt_v1_InvocationStats__Output } from './isawatt/v1/InvocationStats.js';
 import type { ListHostsRequest as _isawatt_v1_ListHostsRequest, ListHostsRequest__Output as _isawatt_v1_ListHostsRequest__Output } from './isawatt/v1/ListHostsRequest.js';
 import type { ListHostsResponse as _isawatt_v1_ListHostsResponse, ListHostsResponse__Output as _isawatt_v1_ListHostsResponse__Output } from './isawatt/v1/ListHostsResponse.js';
+import type { ListRunsRequest as _isawatt_v1_ListRunsRequest, ListRunsRequest__Output as _isawatt_v1_ListRunsRequest__Output } from './isawatt/v1/ListRunsRequest.js';
+import type { ListRunsResponse as _isawatt_v1_ListRunsResponse, ListRunsResponse__Output as _isawatt_v1_ListRunsResponse__Output } from './isawatt/v1/ListRunsResponse.js';
+import type { MarkRunRequest as _isawatt_v1_MarkRunRequest, MarkRunRequest__Output as _isawatt_v1_MarkRunRequest__Output } from './isawatt/v1/MarkRunRequest.js';
+import type { MarkRunResponse as _isawatt_v1_MarkRunResponse, MarkRunResponse__Output as _isawatt_v1_MarkRunResponse__Output } from './isawatt/v1/MarkRunResponse.js';
+import type { PduPoint as _isawatt_v1_PduPoint, PduPoint__Output as _isawatt_v1_PduPoint__Output } from './isawatt/v1/PduPoint.js';
+import type { PduSeries as _isawatt_v1_PduSeries, PduSeries__Output as _isawatt_v1_PduSeries__Output } from './isawatt/v1/PduSeries.js';
 import type { ProfileJob as _isawatt_v1_ProfileJob, ProfileJob__Output as _isawatt_v1_ProfileJob__Output } from './isawatt/v1/ProfileJob.js';
+import type { RunSummary as _isawatt_v1_RunSummary, RunSummary__Output as _isawatt_v1_RunSummary__Output } from './isawatt/v1/RunSummary.js';
+import type { SaveRunRequest as _isawatt_v1_SaveRunRequest, SaveRunRequest__Output as _isawatt_v1_SaveRunRequest__Output } from './isawatt/v1/SaveRunRequest.js';
+import type { SaveRunResponse as _isawatt_v1_SaveRunResponse, SaveRunResponse__Output as _isawatt_v1_SaveRunResponse__Output } from './isawatt/v1/SaveRunResponse.js';
 import type { SetAssignmentRequest as _isawatt_v1_SetAssignmentRequest, SetAssignmentRequest__Output as _isawatt_v1_SetAssignmentRequest__Output } from './isawatt/v1/SetAssignmentRequest.js';
 import type { SetAssignmentResponse as _isawatt_v1_SetAssignmentResponse, SetAssignmentResponse__Output as _isawatt_v1_SetAssignmentResponse__Output } from './isawatt/v1/SetAssignmentResponse.js';
 import type { TelemetryEvent as _isawatt_v1_TelemetryEvent, TelemetryEvent__Output as _isawatt_v1_TelemetryEvent__Output } from './isawatt/v1/TelemetryEvent.js';
@@ -62,6 +74,9 @@ export interface ProtoGrpcType {
       FunctionProfile: MessageTypeDefinition<_isawatt_v1_FunctionProfile, _isawatt_v1_FunctionProfile__Output>
       GetAssignmentRequest: MessageTypeDefinition<_isawatt_v1_GetAssignmentRequest, _isawatt_v1_GetAssignmentRequest__Output>
       GetHostRequest: MessageTypeDefinition<_isawatt_v1_GetHostRequest, _isawatt_v1_GetHostRequest__Output>
+      GetPduSeriesRequest: MessageTypeDefinition<_isawatt_v1_GetPduSeriesRequest, _isawatt_v1_GetPduSeriesRequest__Output>
+      GetRunRequest: MessageTypeDefinition<_isawatt_v1_GetRunRequest, _isawatt_v1_GetRunRequest__Output>
+      GetRunResponse: MessageTypeDefinition<_isawatt_v1_GetRunResponse, _isawatt_v1_GetRunResponse__Output>
       HealthRequest: MessageTypeDefinition<_isawatt_v1_HealthRequest, _isawatt_v1_HealthRequest__Output>
       HealthResponse: MessageTypeDefinition<_isawatt_v1_HealthResponse, _isawatt_v1_HealthResponse__Output>
       Hello: MessageTypeDefinition<_isawatt_v1_Hello, _isawatt_v1_Hello__Output>
@@ -72,8 +87,17 @@ export interface ProtoGrpcType {
       InvocationStats: MessageTypeDefinition<_isawatt_v1_InvocationStats, _isawatt_v1_InvocationStats__Output>
       ListHostsRequest: MessageTypeDefinition<_isawatt_v1_ListHostsRequest, _isawatt_v1_ListHostsRequest__Output>
       ListHostsResponse: MessageTypeDefinition<_isawatt_v1_ListHostsResponse, _isawatt_v1_ListHostsResponse__Output>
+      ListRunsRequest: MessageTypeDefinition<_isawatt_v1_ListRunsRequest, _isawatt_v1_ListRunsRequest__Output>
+      ListRunsResponse: MessageTypeDefinition<_isawatt_v1_ListRunsResponse, _isawatt_v1_ListRunsResponse__Output>
+      MarkRunRequest: MessageTypeDefinition<_isawatt_v1_MarkRunRequest, _isawatt_v1_MarkRunRequest__Output>
+      MarkRunResponse: MessageTypeDefinition<_isawatt_v1_MarkRunResponse, _isawatt_v1_MarkRunResponse__Output>
+      PduPoint: MessageTypeDefinition<_isawatt_v1_PduPoint, _isawatt_v1_PduPoint__Output>
+      PduSeries: MessageTypeDefinition<_isawatt_v1_PduSeries, _isawatt_v1_PduSeries__Output>
       ProfileJob: MessageTypeDefinition<_isawatt_v1_ProfileJob, _isawatt_v1_ProfileJob__Output>
       Quality: EnumTypeDefinition
+      RunSummary: MessageTypeDefinition<_isawatt_v1_RunSummary, _isawatt_v1_RunSummary__Output>
+      SaveRunRequest: MessageTypeDefinition<_isawatt_v1_SaveRunRequest, _isawatt_v1_SaveRunRequest__Output>
+      SaveRunResponse: MessageTypeDefinition<_isawatt_v1_SaveRunResponse, _isawatt_v1_SaveRunResponse__Output>
       SetAssignmentRequest: MessageTypeDefinition<_isawatt_v1_SetAssignmentRequest, _isawatt_v1_SetAssignmentRequest__Output>
       SetAssignmentResponse: MessageTypeDefinition<_isawatt_v1_SetAssignmentResponse, _isawatt_v1_SetAssignmentResponse__Output>
       TelemetryEvent: MessageTypeDefinition<_isawatt_v1_TelemetryEvent, _isawatt_v1_TelemetryEvent__Output>

@@ -156,6 +156,26 @@ export class ControlClient {
     return this.unary('Deploy', (r, o, cb) => this.client.Deploy(r, o, cb), req, 2 * (req.ack_timeout_ms || 10_000) + this.opts.deadlineMs);
   }
 
+  markRun(req: wire.MarkRunRequest): Promise<wire.MarkRunResponse__Output> {
+    return this.unary('MarkRun', (r, o, cb) => this.client.MarkRun(r, o, cb), req);
+  }
+
+  saveRun(recordJson: string): Promise<wire.SaveRunResponse__Output> {
+    return this.unary('SaveRun', (r, o, cb) => this.client.SaveRun(r, o, cb), { record_json: recordJson }, 60_000);
+  }
+
+  listRuns(experimentId = ''): Promise<wire.ListRunsResponse__Output> {
+    return this.unary('ListRuns', (r, o, cb) => this.client.ListRuns(r, o, cb), { experiment_id: experimentId });
+  }
+
+  getRun(runId: string): Promise<wire.GetRunResponse__Output> {
+    return this.unary('GetRun', (r, o, cb) => this.client.GetRun(r, o, cb), { run_id: runId }, 60_000);
+  }
+
+  getPduSeries(hostId: string, fromMs: number, toMs: number): Promise<wire.PduSeries__Output> {
+    return this.unary('GetPduSeries', (r, o, cb) => this.client.GetPduSeries(r, o, cb), { host_id: hostId, from_ms: String(fromMs), to_ms: String(toMs) });
+  }
+
   /** A live telemetry stream (no deadline); cancel it to stop. */
   watchTelemetry(hostId: string): grpc.ClientReadableStream<wire.TelemetryEvent__Output> {
     return this.client.WatchTelemetry({ host_id: hostId });

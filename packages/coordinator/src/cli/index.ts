@@ -15,11 +15,15 @@ import { registerWatch } from './commands/watch.js';
 import { registerPlan } from './commands/plan.js';
 import { registerDeploy } from './commands/deploy.js';
 import { registerSimulate } from './commands/simulate.js';
+import { registerRun } from './commands/run.js';
+import { registerRuns } from './commands/runs.js';
+import { registerExperiment } from './commands/experiment.js';
+import { registerReport } from './commands/report.js';
 
 export type { CliContext, CommandRegistrar } from './context.js';
 
 /** Subcommands, in help order. To add one: write commands/<verb>.ts exporting a registrar, list it here. */
-const COMMANDS: readonly CommandRegistrar[] = [registerCoordinator, registerHosts, registerHost, registerWatch, registerAssign, registerHealth, registerPlan, registerDeploy, registerSimulate];
+const COMMANDS: readonly CommandRegistrar[] = [registerCoordinator, registerHosts, registerHost, registerWatch, registerAssign, registerHealth, registerPlan, registerDeploy, registerRun, registerExperiment, registerRuns, registerReport, registerSimulate];
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('isawatt')
@@ -34,8 +38,14 @@ export function buildProgram(ctx: CliContext): Command {
     '\nExit codes: 0 ok, 1 failure, 2 bad input (flags, config, invalid request), 3 coordinator unreachable, 4 not found, 130 interrupted.',
   );
   for (const register of COMMANDS) register(program, ctx);
-  // Subcommands inherit exitOverride and output settings.
-  for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: ctx.io.stdout, writeErr: ctx.io.stderr });
+  // Subcommands (and theirs, e.g. `runs show`) inherit exitOverride and output settings.
+  const configure = (cmd: Command): void => {
+    for (const sub of cmd.commands) {
+      sub.exitOverride().configureOutput({ writeOut: ctx.io.stdout, writeErr: ctx.io.stderr });
+      configure(sub);
+    }
+  };
+  configure(program);
   return program;
 }
 

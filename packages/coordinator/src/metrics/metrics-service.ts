@@ -6,11 +6,14 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { splitHostPort, type Logger, type Service } from '@isawatt/common';
 import type { HostRegistry } from '../registry/host-registry.js';
 import type { AgentLinkStats } from '../server/agent-link-service.js';
+import { registerClusterMetrics, type PduLatest } from './cluster-metrics.js';
 
 export interface MetricsServiceOptions {
   listen: string;
   registry: HostRegistry;
   agentLinkStats: AgentLinkStats;
+  /** Latest PDU readings (cluster metrics); absent without MQTT. */
+  pdu?: PduLatest | undefined;
   log: Logger;
 }
 
@@ -54,6 +57,7 @@ export class MetricsService implements Service {
     mirror('isawatt_coordinator_reports_duplicate_total', 'Telemetry reports received again and dropped', () => reg.counts().reportsDuplicate);
     mirror('isawatt_coordinator_reports_rejected_total', 'Malformed telemetry reports rejected', () => opts.agentLinkStats.reportsRejected);
     mirror('isawatt_coordinator_agent_streams_refused_total', 'Agent streams refused (bad Hello, certificate mismatch)', () => opts.agentLinkStats.streamsRefused);
+    registerClusterMetrics(this.prom, reg, opts.pdu);
   }
 
   get port(): number {

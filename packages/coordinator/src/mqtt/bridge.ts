@@ -156,8 +156,8 @@ export class MqttBridge implements Service {
     };
   }
 
-  /** Run start/stop markers (published by the run controller). */
-  publishRunMarker(kind: 'run-start' | 'run-stop', fields: Record<string, unknown>): void {
+  /** Run start/stop markers and run results (published for `isawatt run` through the Control API). */
+  publishRunMarker(kind: 'run-start' | 'run-stop' | 'run-result', fields: Record<string, unknown>): void {
     this.pushEvent(kind, fields);
   }
 

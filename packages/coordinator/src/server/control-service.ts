@@ -4,18 +4,31 @@
 // report; a watcher that cannot keep up loses events (counted and logged) instead of making the
 // coordinator buffer without bound.
 import * as grpc from '@grpc/grpc-js';
-import { placementToWire, telemetryToWire, type Logger, type wire } from '@isawatt/common';
+import { placementToWire, telemetryToWire, UnavailableError, type Logger, type wire } from '@isawatt/common';
 import type { AssignmentService } from '../assignments/assignment-service.js';
 import { DEFAULT_ACK_TIMEOUT_MS } from '../assignments/assignment-service.js';
 import type { HostRegistry } from '../registry/host-registry.js';
 import type { HostView, TelemetryTick } from '../registry/types.js';
 import { ackToWire, assignmentToWire, functionsFromWire, hostStateToWire, hostToWire, type PduReading } from './codec.js';
 import { InvalidRequestError, toStatus } from './to-status.js';
+import type { RunStore } from '../runs/run-store.js';
+import { isRunId } from '../results/run-record-schema.js';
+import type { PduPoint } from '../pdu/store.js';
 
-/** Latest PDU (wall) power per host, from the MQTT PDU ingest. */
+/** Latest PDU (wall) power per host, from the MQTT PDU ingest, and its history (run energy). */
 export interface PduSource {
   latest(hostId: string): PduReading | undefined;
+  series?(hostId: string, fromMs: number, toMs: number): PduPoint[];
+  energyJ?(hostId: string, fromMs: number, toMs: number): { energyJ: number; coveredMs: number };
 }
+
+/** Where run markers and results go on MQTT (the bridge; absent when MQTT is off). */
+export interface RunAnnouncer {
+  publishRunMarker(kind: 'run-start' | 'run-stop' | 'run-result', fields: Record<string, unknown>): void;
+}
+
+/** Largest run record SaveRun accepts, in bytes of JSON. */
+export const MAX_RUN_RECORD_BYTES = 32 * 1024 * 1024;
 
 export interface ControlServiceOptions {
   registry: HostRegistry;
@@ -25,6 +38,9 @@ export interface ControlServiceOptions {
   pduSource?: PduSource | undefined;
   /** Health.mqtt: "disabled", "connected", "reconnecting". */
   mqttStatus?: () => string;
+  /** Run records; undefined: the run RPCs answer UNAVAILABLE. */
+  runs?: RunStore | undefined;
+  announcer?: RunAnnouncer | undefined;
   log: Logger;
   now?: () => number;
 }
@@ -118,7 +134,89 @@ export class ControlService {
         };
       }),
       WatchTelemetry: (call) => this.watch(call),
+      MarkRun: unary<wire.MarkRunRequest__Output, wire.MarkRunResponse>(log, 'MarkRun', (req) => {
+        if (!isRunId(req.run_id)) throw new InvalidRequestError(`run_id: expected 1-128 letters, digits, ".", "_" or "-", got "${req.run_id.slice(0, 64)}"`);
+        if (req.phase !== 'start' && req.phase !== 'stop') throw new InvalidRequestError(`phase: expected "start" or "stop", got "${req.phase.slice(0, 32)}"`);
+        if (req.experiment_id !== '' && !isRunId(req.experiment_id)) throw new InvalidRequestError('experiment_id: expected 1-128 letters, digits, ".", "_" or "-"');
+        const bounded = (v: string, field: string): string => {
+          if (v.length > 200) throw new InvalidRequestError(`${field}: at most 200 characters`);
+          return v;
+        };
+        this.opts.announcer?.publishRunMarker(req.phase === 'start' ? 'run-start' : 'run-stop', {
+          run_id: req.run_id,
+          experiment_id: req.experiment_id || null,
+          policy: bounded(req.policy, 'policy'),
+          mix: bounded(req.mix, 'mix') || null,
+          at_ms: Number(req.at_ms),
+        });
+        return {};
+      }),
+      SaveRun: unary<wire.SaveRunRequest__Output, wire.SaveRunResponse>(log, 'SaveRun', async (req) => {
+        const store = this.requireRuns();
+        if (Buffer.byteLength(req.record_json) > MAX_RUN_RECORD_BYTES) throw new InvalidRequestError(`record_json: at most ${MAX_RUN_RECORD_BYTES} bytes`);
+        let value: unknown;
+        try {
+          value = JSON.parse(req.record_json);
+        } catch (err) {
+          throw new InvalidRequestError(`record_json: not JSON (${(err as Error).message.slice(0, 200)})`);
+        }
+        const r = await store.save(value);
+        this.opts.announcer?.publishRunMarker('run-result', {
+          run_id: r.id,
+          experiment_id: r.experimentId ?? null,
+          kind: r.kind,
+          mix: r.mix ?? null,
+          policy: r.policy,
+          met_rates: r.metRates,
+          energy_j: r.energyJ,
+          energy_quality: r.energyQuality,
+          predicted_energy_j: r.predictedEnergyJ,
+          duration_s: r.durationS,
+          functions_missing_rate: r.functions.filter((f) => !f.metRate).map((f) => f.name),
+        });
+        return { run_id: r.id };
+      }),
+      ListRuns: unary<wire.ListRunsRequest__Output, wire.ListRunsResponse>(log, 'ListRuns', (req) => ({
+        runs: this.requireRuns()
+          .list(req.experiment_id || undefined)
+          .map((s) => ({
+            run_id: s.id,
+            kind: s.kind,
+            experiment_id: s.experimentId ?? '',
+            started_at: s.startedAt,
+            mix: s.mix ?? '',
+            policy: s.policy,
+            repeat: s.repeat ?? 0,
+            duration_s: s.durationS,
+            met_rates: s.metRates,
+            energy_j: s.energyJ,
+            energy_quality: s.energyQuality,
+            predicted_energy_j: s.predictedEnergyJ,
+          })),
+      })),
+      GetRun: unary<wire.GetRunRequest__Output, wire.GetRunResponse>(log, 'GetRun', async (req) => ({
+        record_json: JSON.stringify(await this.requireRuns().get(req.run_id)),
+      })),
+      GetPduSeries: unary<wire.GetPduSeriesRequest__Output, wire.PduSeries>(log, 'GetPduSeries', (req) => {
+        const hostId = requireHostId(req.host_id);
+        const fromMs = Number(req.from_ms);
+        const toMs = Number(req.to_ms);
+        if (!(toMs > fromMs)) throw new InvalidRequestError('to_ms: must be after from_ms');
+        const pdu = this.opts.pduSource;
+        const points = pdu?.series?.(hostId, fromMs, toMs) ?? [];
+        const e = pdu?.energyJ?.(hostId, fromMs, toMs) ?? { energyJ: 0, coveredMs: 0 };
+        return {
+          points: points.map((p) => ({ timestamp_ms: String(p.timestampMs), power_w: p.powerW, outlet: p.outlet })),
+          energy_j: e.energyJ,
+          covered_ms: String(e.coveredMs),
+        };
+      }),
     };
+  }
+
+  private requireRuns(): RunStore {
+    if (!this.opts.runs) throw new UnavailableError('runs', 'run records are not available');
+    return this.opts.runs;
   }
 
   private watch(call: grpc.ServerWritableStream<wire.WatchTelemetryRequest__Output, wire.TelemetryEvent>): void {

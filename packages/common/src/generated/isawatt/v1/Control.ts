@@ -6,12 +6,22 @@ import type { DeployRequest as _isawatt_v1_DeployRequest, DeployRequest__Output 
 import type { DeployResponse as _isawatt_v1_DeployResponse, DeployResponse__Output as _isawatt_v1_DeployResponse__Output } from '../../isawatt/v1/DeployResponse.js';
 import type { GetAssignmentRequest as _isawatt_v1_GetAssignmentRequest, GetAssignmentRequest__Output as _isawatt_v1_GetAssignmentRequest__Output } from '../../isawatt/v1/GetAssignmentRequest.js';
 import type { GetHostRequest as _isawatt_v1_GetHostRequest, GetHostRequest__Output as _isawatt_v1_GetHostRequest__Output } from '../../isawatt/v1/GetHostRequest.js';
+import type { GetPduSeriesRequest as _isawatt_v1_GetPduSeriesRequest, GetPduSeriesRequest__Output as _isawatt_v1_GetPduSeriesRequest__Output } from '../../isawatt/v1/GetPduSeriesRequest.js';
+import type { GetRunRequest as _isawatt_v1_GetRunRequest, GetRunRequest__Output as _isawatt_v1_GetRunRequest__Output } from '../../isawatt/v1/GetRunRequest.js';
+import type { GetRunResponse as _isawatt_v1_GetRunResponse, GetRunResponse__Output as _isawatt_v1_GetRunResponse__Output } from '../../isawatt/v1/GetRunResponse.js';
 import type { HealthRequest as _isawatt_v1_HealthRequest, HealthRequest__Output as _isawatt_v1_HealthRequest__Output } from '../../isawatt/v1/HealthRequest.js';
 import type { HealthResponse as _isawatt_v1_HealthResponse, HealthResponse__Output as _isawatt_v1_HealthResponse__Output } from '../../isawatt/v1/HealthResponse.js';
 import type { Host as _isawatt_v1_Host, Host__Output as _isawatt_v1_Host__Output } from '../../isawatt/v1/Host.js';
 import type { HostAssignment as _isawatt_v1_HostAssignment, HostAssignment__Output as _isawatt_v1_HostAssignment__Output } from '../../isawatt/v1/HostAssignment.js';
 import type { ListHostsRequest as _isawatt_v1_ListHostsRequest, ListHostsRequest__Output as _isawatt_v1_ListHostsRequest__Output } from '../../isawatt/v1/ListHostsRequest.js';
 import type { ListHostsResponse as _isawatt_v1_ListHostsResponse, ListHostsResponse__Output as _isawatt_v1_ListHostsResponse__Output } from '../../isawatt/v1/ListHostsResponse.js';
+import type { ListRunsRequest as _isawatt_v1_ListRunsRequest, ListRunsRequest__Output as _isawatt_v1_ListRunsRequest__Output } from '../../isawatt/v1/ListRunsRequest.js';
+import type { ListRunsResponse as _isawatt_v1_ListRunsResponse, ListRunsResponse__Output as _isawatt_v1_ListRunsResponse__Output } from '../../isawatt/v1/ListRunsResponse.js';
+import type { MarkRunRequest as _isawatt_v1_MarkRunRequest, MarkRunRequest__Output as _isawatt_v1_MarkRunRequest__Output } from '../../isawatt/v1/MarkRunRequest.js';
+import type { MarkRunResponse as _isawatt_v1_MarkRunResponse, MarkRunResponse__Output as _isawatt_v1_MarkRunResponse__Output } from '../../isawatt/v1/MarkRunResponse.js';
+import type { PduSeries as _isawatt_v1_PduSeries, PduSeries__Output as _isawatt_v1_PduSeries__Output } from '../../isawatt/v1/PduSeries.js';
+import type { SaveRunRequest as _isawatt_v1_SaveRunRequest, SaveRunRequest__Output as _isawatt_v1_SaveRunRequest__Output } from '../../isawatt/v1/SaveRunRequest.js';
+import type { SaveRunResponse as _isawatt_v1_SaveRunResponse, SaveRunResponse__Output as _isawatt_v1_SaveRunResponse__Output } from '../../isawatt/v1/SaveRunResponse.js';
 import type { SetAssignmentRequest as _isawatt_v1_SetAssignmentRequest, SetAssignmentRequest__Output as _isawatt_v1_SetAssignmentRequest__Output } from '../../isawatt/v1/SetAssignmentRequest.js';
 import type { SetAssignmentResponse as _isawatt_v1_SetAssignmentResponse, SetAssignmentResponse__Output as _isawatt_v1_SetAssignmentResponse__Output } from '../../isawatt/v1/SetAssignmentResponse.js';
 import type { TelemetryEvent as _isawatt_v1_TelemetryEvent, TelemetryEvent__Output as _isawatt_v1_TelemetryEvent__Output } from '../../isawatt/v1/TelemetryEvent.js';
@@ -59,6 +69,36 @@ export interface ControlClient extends grpc.Client {
   getHost(argument: _isawatt_v1_GetHostRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_Host__Output>): grpc.ClientUnaryCall;
   getHost(argument: _isawatt_v1_GetHostRequest, callback: grpc.requestCallback<_isawatt_v1_Host__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * The PDU readings of one host over a window (run energy from the lab's ground truth).
+   */
+  GetPduSeries(argument: _isawatt_v1_GetPduSeriesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_PduSeries__Output>): grpc.ClientUnaryCall;
+  GetPduSeries(argument: _isawatt_v1_GetPduSeriesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_isawatt_v1_PduSeries__Output>): grpc.ClientUnaryCall;
+  GetPduSeries(argument: _isawatt_v1_GetPduSeriesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_PduSeries__Output>): grpc.ClientUnaryCall;
+  GetPduSeries(argument: _isawatt_v1_GetPduSeriesRequest, callback: grpc.requestCallback<_isawatt_v1_PduSeries__Output>): grpc.ClientUnaryCall;
+  /**
+   * The PDU readings of one host over a window (run energy from the lab's ground truth).
+   */
+  getPduSeries(argument: _isawatt_v1_GetPduSeriesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_PduSeries__Output>): grpc.ClientUnaryCall;
+  getPduSeries(argument: _isawatt_v1_GetPduSeriesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_isawatt_v1_PduSeries__Output>): grpc.ClientUnaryCall;
+  getPduSeries(argument: _isawatt_v1_GetPduSeriesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_PduSeries__Output>): grpc.ClientUnaryCall;
+  getPduSeries(argument: _isawatt_v1_GetPduSeriesRequest, callback: grpc.requestCallback<_isawatt_v1_PduSeries__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * NOT_FOUND when no run has that id.
+   */
+  GetRun(argument: _isawatt_v1_GetRunRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_GetRunResponse__Output>): grpc.ClientUnaryCall;
+  GetRun(argument: _isawatt_v1_GetRunRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_isawatt_v1_GetRunResponse__Output>): grpc.ClientUnaryCall;
+  GetRun(argument: _isawatt_v1_GetRunRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_GetRunResponse__Output>): grpc.ClientUnaryCall;
+  GetRun(argument: _isawatt_v1_GetRunRequest, callback: grpc.requestCallback<_isawatt_v1_GetRunResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * NOT_FOUND when no run has that id.
+   */
+  getRun(argument: _isawatt_v1_GetRunRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_GetRunResponse__Output>): grpc.ClientUnaryCall;
+  getRun(argument: _isawatt_v1_GetRunRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_isawatt_v1_GetRunResponse__Output>): grpc.ClientUnaryCall;
+  getRun(argument: _isawatt_v1_GetRunRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_GetRunResponse__Output>): grpc.ClientUnaryCall;
+  getRun(argument: _isawatt_v1_GetRunRequest, callback: grpc.requestCallback<_isawatt_v1_GetRunResponse__Output>): grpc.ClientUnaryCall;
+  
   Health(argument: _isawatt_v1_HealthRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_HealthResponse__Output>): grpc.ClientUnaryCall;
   Health(argument: _isawatt_v1_HealthRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_isawatt_v1_HealthResponse__Output>): grpc.ClientUnaryCall;
   Health(argument: _isawatt_v1_HealthRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_HealthResponse__Output>): grpc.ClientUnaryCall;
@@ -76,6 +116,47 @@ export interface ControlClient extends grpc.Client {
   listHosts(argument: _isawatt_v1_ListHostsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_isawatt_v1_ListHostsResponse__Output>): grpc.ClientUnaryCall;
   listHosts(argument: _isawatt_v1_ListHostsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_ListHostsResponse__Output>): grpc.ClientUnaryCall;
   listHosts(argument: _isawatt_v1_ListHostsRequest, callback: grpc.requestCallback<_isawatt_v1_ListHostsResponse__Output>): grpc.ClientUnaryCall;
+  
+  ListRuns(argument: _isawatt_v1_ListRunsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_ListRunsResponse__Output>): grpc.ClientUnaryCall;
+  ListRuns(argument: _isawatt_v1_ListRunsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_isawatt_v1_ListRunsResponse__Output>): grpc.ClientUnaryCall;
+  ListRuns(argument: _isawatt_v1_ListRunsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_ListRunsResponse__Output>): grpc.ClientUnaryCall;
+  ListRuns(argument: _isawatt_v1_ListRunsRequest, callback: grpc.requestCallback<_isawatt_v1_ListRunsResponse__Output>): grpc.ClientUnaryCall;
+  listRuns(argument: _isawatt_v1_ListRunsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_ListRunsResponse__Output>): grpc.ClientUnaryCall;
+  listRuns(argument: _isawatt_v1_ListRunsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_isawatt_v1_ListRunsResponse__Output>): grpc.ClientUnaryCall;
+  listRuns(argument: _isawatt_v1_ListRunsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_ListRunsResponse__Output>): grpc.ClientUnaryCall;
+  listRuns(argument: _isawatt_v1_ListRunsRequest, callback: grpc.requestCallback<_isawatt_v1_ListRunsResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Run records (`isawatt run`, `isawatt experiment`): the coordinator announces a run's start and
+   * stop on MQTT, stores the finished record in <stateDir>/runs/<id>.json and publishes its result.
+   */
+  MarkRun(argument: _isawatt_v1_MarkRunRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_MarkRunResponse__Output>): grpc.ClientUnaryCall;
+  MarkRun(argument: _isawatt_v1_MarkRunRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_isawatt_v1_MarkRunResponse__Output>): grpc.ClientUnaryCall;
+  MarkRun(argument: _isawatt_v1_MarkRunRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_MarkRunResponse__Output>): grpc.ClientUnaryCall;
+  MarkRun(argument: _isawatt_v1_MarkRunRequest, callback: grpc.requestCallback<_isawatt_v1_MarkRunResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Run records (`isawatt run`, `isawatt experiment`): the coordinator announces a run's start and
+   * stop on MQTT, stores the finished record in <stateDir>/runs/<id>.json and publishes its result.
+   */
+  markRun(argument: _isawatt_v1_MarkRunRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_MarkRunResponse__Output>): grpc.ClientUnaryCall;
+  markRun(argument: _isawatt_v1_MarkRunRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_isawatt_v1_MarkRunResponse__Output>): grpc.ClientUnaryCall;
+  markRun(argument: _isawatt_v1_MarkRunRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_MarkRunResponse__Output>): grpc.ClientUnaryCall;
+  markRun(argument: _isawatt_v1_MarkRunRequest, callback: grpc.requestCallback<_isawatt_v1_MarkRunResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * INVALID_ARGUMENT when the record does not follow the run-record schema (docs/file-formats.md).
+   */
+  SaveRun(argument: _isawatt_v1_SaveRunRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_SaveRunResponse__Output>): grpc.ClientUnaryCall;
+  SaveRun(argument: _isawatt_v1_SaveRunRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_isawatt_v1_SaveRunResponse__Output>): grpc.ClientUnaryCall;
+  SaveRun(argument: _isawatt_v1_SaveRunRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_SaveRunResponse__Output>): grpc.ClientUnaryCall;
+  SaveRun(argument: _isawatt_v1_SaveRunRequest, callback: grpc.requestCallback<_isawatt_v1_SaveRunResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * INVALID_ARGUMENT when the record does not follow the run-record schema (docs/file-formats.md).
+   */
+  saveRun(argument: _isawatt_v1_SaveRunRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_SaveRunResponse__Output>): grpc.ClientUnaryCall;
+  saveRun(argument: _isawatt_v1_SaveRunRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_isawatt_v1_SaveRunResponse__Output>): grpc.ClientUnaryCall;
+  saveRun(argument: _isawatt_v1_SaveRunRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_SaveRunResponse__Output>): grpc.ClientUnaryCall;
+  saveRun(argument: _isawatt_v1_SaveRunRequest, callback: grpc.requestCallback<_isawatt_v1_SaveRunResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * Sets one host's assignment, pushes it to the agent and waits for its ack (or the deadline).
@@ -119,9 +200,32 @@ export interface ControlHandlers extends grpc.UntypedServiceImplementation {
    */
   GetHost: grpc.handleUnaryCall<_isawatt_v1_GetHostRequest__Output, _isawatt_v1_Host>;
   
+  /**
+   * The PDU readings of one host over a window (run energy from the lab's ground truth).
+   */
+  GetPduSeries: grpc.handleUnaryCall<_isawatt_v1_GetPduSeriesRequest__Output, _isawatt_v1_PduSeries>;
+  
+  /**
+   * NOT_FOUND when no run has that id.
+   */
+  GetRun: grpc.handleUnaryCall<_isawatt_v1_GetRunRequest__Output, _isawatt_v1_GetRunResponse>;
+  
   Health: grpc.handleUnaryCall<_isawatt_v1_HealthRequest__Output, _isawatt_v1_HealthResponse>;
   
   ListHosts: grpc.handleUnaryCall<_isawatt_v1_ListHostsRequest__Output, _isawatt_v1_ListHostsResponse>;
+  
+  ListRuns: grpc.handleUnaryCall<_isawatt_v1_ListRunsRequest__Output, _isawatt_v1_ListRunsResponse>;
+  
+  /**
+   * Run records (`isawatt run`, `isawatt experiment`): the coordinator announces a run's start and
+   * stop on MQTT, stores the finished record in <stateDir>/runs/<id>.json and publishes its result.
+   */
+  MarkRun: grpc.handleUnaryCall<_isawatt_v1_MarkRunRequest__Output, _isawatt_v1_MarkRunResponse>;
+  
+  /**
+   * INVALID_ARGUMENT when the record does not follow the run-record schema (docs/file-formats.md).
+   */
+  SaveRun: grpc.handleUnaryCall<_isawatt_v1_SaveRunRequest__Output, _isawatt_v1_SaveRunResponse>;
   
   /**
    * Sets one host's assignment, pushes it to the agent and waits for its ack (or the deadline).
@@ -139,8 +243,13 @@ export interface ControlDefinition extends grpc.ServiceDefinition {
   Deploy: MethodDefinition<_isawatt_v1_DeployRequest, _isawatt_v1_DeployResponse, _isawatt_v1_DeployRequest__Output, _isawatt_v1_DeployResponse__Output>
   GetAssignment: MethodDefinition<_isawatt_v1_GetAssignmentRequest, _isawatt_v1_HostAssignment, _isawatt_v1_GetAssignmentRequest__Output, _isawatt_v1_HostAssignment__Output>
   GetHost: MethodDefinition<_isawatt_v1_GetHostRequest, _isawatt_v1_Host, _isawatt_v1_GetHostRequest__Output, _isawatt_v1_Host__Output>
+  GetPduSeries: MethodDefinition<_isawatt_v1_GetPduSeriesRequest, _isawatt_v1_PduSeries, _isawatt_v1_GetPduSeriesRequest__Output, _isawatt_v1_PduSeries__Output>
+  GetRun: MethodDefinition<_isawatt_v1_GetRunRequest, _isawatt_v1_GetRunResponse, _isawatt_v1_GetRunRequest__Output, _isawatt_v1_GetRunResponse__Output>
   Health: MethodDefinition<_isawatt_v1_HealthRequest, _isawatt_v1_HealthResponse, _isawatt_v1_HealthRequest__Output, _isawatt_v1_HealthResponse__Output>
   ListHosts: MethodDefinition<_isawatt_v1_ListHostsRequest, _isawatt_v1_ListHostsResponse, _isawatt_v1_ListHostsRequest__Output, _isawatt_v1_ListHostsResponse__Output>
+  ListRuns: MethodDefinition<_isawatt_v1_ListRunsRequest, _isawatt_v1_ListRunsResponse, _isawatt_v1_ListRunsRequest__Output, _isawatt_v1_ListRunsResponse__Output>
+  MarkRun: MethodDefinition<_isawatt_v1_MarkRunRequest, _isawatt_v1_MarkRunResponse, _isawatt_v1_MarkRunRequest__Output, _isawatt_v1_MarkRunResponse__Output>
+  SaveRun: MethodDefinition<_isawatt_v1_SaveRunRequest, _isawatt_v1_SaveRunResponse, _isawatt_v1_SaveRunRequest__Output, _isawatt_v1_SaveRunResponse__Output>
   SetAssignment: MethodDefinition<_isawatt_v1_SetAssignmentRequest, _isawatt_v1_SetAssignmentResponse, _isawatt_v1_SetAssignmentRequest__Output, _isawatt_v1_SetAssignmentResponse__Output>
   WatchTelemetry: MethodDefinition<_isawatt_v1_WatchTelemetryRequest, _isawatt_v1_TelemetryEvent, _isawatt_v1_WatchTelemetryRequest__Output, _isawatt_v1_TelemetryEvent__Output>
 }

@@ -1,0 +1,145 @@
+// buildRecord: rates against R_j with the tolerance, the reason a function missed, PDU energy
+// replacing the agent's only when it covers the window, parked hosts left out of the total.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { wire } from '@isawatt/common';
+import { makePlan } from '../placement/plan.js';
+import { buildProblem } from '../placement/problem.js';
+import type { Models } from '../workload/types.js';
+import { buildRecord, type PduWindow } from './build-record.js';
+import { WindowCollector } from './window-collector.js';
+
+const models: Models = {
+  hostTypes: {
+    x: { arch: 'x86_64', idlePowerW: 100, functions: { a: { execPerSecPerCore: 10, energyPerExecJ: 1 }, b: { execPerSecPerCore: 10, energyPerExecJ: 2 } } },
+    y: { arch: 'aarch64', idlePowerW: 50, functions: { a: { execPerSecPerCore: 5, energyPerExecJ: 0.5 }, b: { execPerSecPerCore: 5, energyPerExecJ: 1 } } },
+  },
+  categories: { a: 'web', b: 'crypto' },
+};
+const hosts = [
+  { id: 'h-x', type: 'x', arch: 'x86_64' as const, cores: 8, idlePowerW: 100 },
+  { id: 'h-y', type: 'y', arch: 'aarch64' as const, cores: 8, idlePowerW: 50 },
+];
+const problem = buildProblem(hosts, models, [
+  { name: 'a', rateRps: 10 },
+  { name: 'b', rateRps: 20 },
+]);
+
+function tick(host: string, endMs: number, fns: { name: string; completed: number; dropped?: number; uj?: number }[], hostUj = 150_000_000): wire.TelemetryEvent__Output {
+  return {
+    host_id: host,
+    state: 'HOST_STATE_UP',
+    report: {
+      timestamp_ms: String(endMs),
+      interval_ms: 1000,
+      host_energy_uj: String(hostUj),
+      host_power_w: hostUj / 1e6,
+      host_quality: 'QUALITY_EMULATED',
+      energy_source: 'rapl',
+      functions: fns.map((f) => ({
+        function: f.name,
+        dynamic_energy_uj: String(f.uj ?? 1_000_000),
+        cores: 2,
+        invocations: { completed: String(f.completed), errors: '0', timeouts: '0', dropped: String(f.dropped ?? 0), latency_p50_ms: 1, latency_p95_ms: 2, latency_p99_ms: 4, achieved_rps: f.completed },
+      })),
+    } as unknown as wire.TelemetryReport__Output,
+  };
+}
+
+const meta = { id: 'run-t', startedAt: '2026-12-06T10:00:00Z', durationS: 3, warmupS: 0, rateTolerance: 0.02, fromMs: 1000, inputs: {} };
+
+function collect(events: wire.TelemetryEvent__Output[]): Map<string, NonNullable<ReturnType<WindowCollector['host']>>> {
+  const c = new WindowCollector(1000, 4000);
+  for (const e of events) c.add(e);
+  const out = new Map<string, NonNullable<ReturnType<WindowCollector['host']>>>();
+  for (const h of hosts) {
+    const t = c.host(h.id);
+    if (t) out.set(h.id, t);
+  }
+  return out;
+}
+
+test('a function meets its rate at >= (1 - tolerance) R_j; one that drops is named with the reason', () => {
+  // rr-like: a on h-x, b on h-y (b needs 4 cores there).
+  const plan = makePlan(problem, 'rr', [0, 1], { status: 'feasible', solver: 'rule', bound: null, solveTimeMs: 0 });
+  const events: wire.TelemetryEvent__Output[] = [];
+  for (const end of [1000, 2000, 3000, 4000, 5000]) {
+    events.push(tick('h-x', end, [{ name: 'a', completed: 10 }]));
+    // b: 20 requested, 18 served + 2 dropped per second: 90 %.
+    events.push(tick('h-y', end, [{ name: 'b', completed: 18, dropped: 2 }], 60_000_000));
+  }
+  const r = buildRecord(problem, plan, collect(events), new Map(), meta);
+  const a = r.functions.find((f) => f.name === 'a');
+  const b = r.functions.find((f) => f.name === 'b');
+  assert.ok(a && b);
+  // Ticks ending at 2000, 3000, 4000 are inside (1000, 4000]: 3 s.
+  assert.equal(a.achievedRps, 10);
+  assert.equal(a.metRate, true);
+  assert.equal(b.offeredRps, 20);
+  assert.equal(b.achievedRps, 18);
+  assert.equal(b.metRate, false);
+  assert.match(b.reason ?? '', /6 arrivals \(10\.0 %\) dropped at a full queue: 4 cores could not keep up/);
+  assert.equal(r.metRates, false);
+  assert.deepEqual(a.latencyMs, { p50: 1, p95: 2, p99: 4 });
+  assert.equal(a.energyJ, 3);
+  // predicted: W_j x R_j x window = 1 J x 10/s x 3 s
+  assert.equal(a.predictedEnergyJ, 30);
+  // hosts: agent energy, emulated, idle + functions predicted
+  const hx = r.hosts.find((h) => h.id === 'h-x');
+  assert.equal(hx?.energyJ, 450);
+  assert.equal(hx?.energyQuality, 'emulated');
+  assert.equal(hx?.energySource, 'agent:rapl');
+  assert.equal(hx?.predictedEnergyJ, (100 + 10) * 3);
+  assert.equal(r.energyJ, 450 + 180);
+});
+
+test('with a tolerance of 10 % the same run meets its rates', () => {
+  const plan = makePlan(problem, 'rr', [0, 1], { status: 'feasible', solver: 'rule', bound: null, solveTimeMs: 0 });
+  const events = [2000, 3000, 4000].flatMap((end) => [tick('h-x', end, [{ name: 'a', completed: 10 }]), tick('h-y', end, [{ name: 'b', completed: 18, dropped: 2 }])]);
+  const r = buildRecord(problem, plan, collect(events), new Map(), { ...meta, rateTolerance: 0.1 });
+  assert.equal(r.metRates, true);
+});
+
+test('the PDU replaces the agent figure when it covers the window, labelled measured with the agent figure beside', () => {
+  const plan = makePlan(problem, 'rr', [0, 1], { status: 'feasible', solver: 'rule', bound: null, solveTimeMs: 0 });
+  const events = [2000, 3000, 4000].flatMap((end) => [tick('h-x', end, [{ name: 'a', completed: 10 }]), tick('h-y', end, [{ name: 'b', completed: 20 }])]);
+  const pts = [1000, 2000, 3000, 4000].map((t) => ({ timestampMs: t, powerW: 200 }));
+  const pdu = new Map<string, PduWindow>([
+    ['h-x', { energyJ: 600, coveredMs: 3000, outlet: '3', points: pts }],
+    // Covers a third of the window only: not used.
+    ['h-y', { energyJ: 100, coveredMs: 1000, outlet: '4', points: pts.slice(0, 2) }],
+  ]);
+  const r = buildRecord(problem, plan, collect(events), pdu, meta);
+  const hx = r.hosts.find((h) => h.id === 'h-x');
+  const hy = r.hosts.find((h) => h.id === 'h-y');
+  assert.equal(hx?.energySource, 'pdu:3');
+  assert.equal(hx?.energyQuality, 'measured');
+  assert.equal(hx?.energyJ, 600);
+  assert.equal(hx?.agentEnergyJ, 450);
+  assert.equal(hy?.energySource, 'agent:rapl');
+  assert.equal(r.energyQuality, 'emulated');
+  assert.ok(r.series?.some((s) => s.hostId === 'h-x' && s.pduPowerW === 200));
+});
+
+test('energy-aware-whole parks an unused host: shown, not counted', () => {
+  const plan = makePlan(problem, 'energy-aware-whole', [1, 1], { status: 'optimal', solver: 'test', bound: null, solveTimeMs: 0 });
+  const events = [2000, 3000, 4000].flatMap((end) => [tick('h-x', end, []), tick('h-y', end, [{ name: 'a', completed: 10 }, { name: 'b', completed: 20 }], 60_000_000)]);
+  const r = buildRecord(problem, plan, collect(events), new Map(), meta);
+  const hx = r.hosts.find((h) => h.id === 'h-x');
+  assert.equal(hx?.parked, true);
+  assert.equal(hx?.energyJ, 450);
+  assert.equal(r.energyJ, 180);
+  assert.equal(hx?.predictedEnergyJ, 0);
+  // Under energy-aware the same idle host is counted.
+  const ea = buildRecord(problem, { ...plan, policy: 'energy-aware' }, collect(events), new Map(), meta);
+  assert.equal(ea.energyJ, 630);
+});
+
+test('a function whose host sent no telemetry in the window misses with that reason', () => {
+  const plan = makePlan(problem, 'rr', [0, 1], { status: 'feasible', solver: 'rule', bound: null, solveTimeMs: 0 });
+  const events = [2000, 3000, 4000].map((end) => tick('h-x', end, [{ name: 'a', completed: 10 }]));
+  const r = buildRecord(problem, plan, collect(events), new Map(), meta);
+  const b = r.functions.find((f) => f.name === 'b');
+  assert.equal(b?.metRate, false);
+  assert.equal(b?.reason, 'no telemetry from its host during the window');
+});

@@ -1,0 +1,164 @@
+// Turns a plan and the totals of its measured window into a RunRecord: per function offered and
+// achieved rates against R_j (the run meets its rates only if every function achieved at least
+// (1 - tolerance) R_j), the reason when one did not, per host energy (the PDU's when it covers the
+// window, else the agent's source, always labelled) beside the model's prediction.
+import type { Plan } from '../placement/plan.js';
+import type { PlacementProblem } from '../placement/problem.js';
+import type { FunctionResult, HostResult, PowerSample, RunRecord } from '../results/run-record.js';
+import { worstQuality, type HostTotals } from './window-collector.js';
+
+/** A PDU's account of one host over the window (from the coordinator's PDU store). */
+export interface PduWindow {
+  readonly energyJ: number;
+  readonly coveredMs: number;
+  readonly outlet: string;
+  /** Readings: ms since the Unix epoch, watts. */
+  readonly points: readonly { timestampMs: number; powerW: number }[];
+}
+
+export interface RecordMeta {
+  readonly id: string;
+  readonly experimentId?: string | undefined;
+  readonly startedAt: string;
+  readonly mix?: string | undefined;
+  readonly load?: number | undefined;
+  readonly repeat?: number | undefined;
+  readonly seed?: number | undefined;
+  readonly durationS: number;
+  readonly warmupS: number;
+  readonly rateTolerance: number;
+  readonly fromMs: number;
+  readonly inputs: Readonly<Record<string, unknown>>;
+}
+
+/** A PDU figure replaces the agent's only when its readings cover this share of the window. */
+export const PDU_MIN_COVERAGE = 0.9;
+
+function pct(x: number): string {
+  return `${(x * 100).toFixed(1)} %`;
+}
+
+/** Why a function missed its rate, from what the agents counted. */
+export function missReason(f: { requestedRps: number; offeredRps: number; achievedRps: number; drops: number; errors: number; timeouts: number; arrivals: number; cores: number; hosts: number }): string {
+  const parts: string[] = [];
+  if (f.hosts === 0) return 'no telemetry from its host during the window';
+  if (f.arrivals === 0) return `no invocation finished or was dropped in the window: every arrival was still queued or running on its ${f.cores} core${f.cores === 1 ? '' : 's'}`;
+  if (f.drops > 0) parts.push(`${f.drops} arrivals (${pct(f.drops / f.arrivals)}) dropped at a full queue: ${f.cores} core${f.cores === 1 ? '' : 's'} could not keep up`);
+  if (f.errors > 0) parts.push(`${f.errors} invocations failed`);
+  if (f.timeouts > 0) parts.push(`${f.timeouts} timed out`);
+  // The agents' drivers submit every arrival at its due time, so arrivals missing from the window's
+  // counts are still waiting in the queue (or in flight) when the window closes.
+  if (parts.length === 0 && f.offeredRps < f.requestedRps * 0.98) {
+    parts.push(`only ${f.offeredRps.toFixed(2)} req/s were answered or dropped within the window: the rest were still queued (${f.cores} core${f.cores === 1 ? '' : 's'} fell behind) or the load driver did not offer them`);
+  }
+  if (parts.length === 0) parts.push(`served ${f.achievedRps.toFixed(2)} of ${f.requestedRps.toFixed(2)} req/s: requests queued faster than ${f.cores} core${f.cores === 1 ? '' : 's'} served them`);
+  return parts.join('; ');
+}
+
+export function buildRecord(problem: PlacementProblem, plan: Plan, totals: ReadonlyMap<string, HostTotals>, pdu: ReadonlyMap<string, PduWindow>, meta: RecordMeta): RunRecord {
+  const parkedAllowed = plan.policy === 'energy-aware-whole';
+  const usedHosts = new Set(plan.assignments.map((a) => a.host));
+  const hosts: HostResult[] = [];
+  const series: PowerSample[] = [];
+  for (const [i, h] of problem.hosts.entries()) {
+    const t = totals.get(h.id);
+    const windowS = (t?.windowMs ?? meta.durationS * 1000) / 1000;
+    const parked = parkedAllowed && !usedHosts.has(h.id);
+    const fnPowerW = plan.assignments.filter((a) => a.host === h.id).reduce((s, a) => s + a.powerW, 0);
+    const predicted = ((parked ? 0 : (problem.idlePowerW[i] ?? 0)) + fnPowerW) * windowS;
+    const p = pdu.get(h.id);
+    const usePdu = p !== undefined && t !== undefined && t.windowMs > 0 && p.coveredMs >= PDU_MIN_COVERAGE * t.windowMs;
+    const agentJ = t?.energyJ ?? 0;
+    hosts.push({
+      id: h.id,
+      type: h.type,
+      // Scaled from the covered part to the whole window: the PDU's readings are seconds apart.
+      energyJ: usePdu ? (p.energyJ * t.windowMs) / p.coveredMs : agentJ,
+      energyQuality: usePdu ? 'measured' : (t?.quality ?? 'estimated'),
+      energySource: usePdu ? `pdu:${p.outlet}` : `agent:${t?.source || 'none'}`,
+      agentEnergyJ: usePdu ? agentJ : undefined,
+      predictedEnergyJ: predicted,
+      parked,
+      coresUsed: plan.assignments.filter((a) => a.host === h.id).reduce((s, a) => s + a.cores, 0),
+    });
+    for (const s of t?.series ?? []) {
+      const atMs = meta.fromMs + s.tS * 1000;
+      const near = p?.points.reduce<{ timestampMs: number; powerW: number } | undefined>((best, q) => (!best || Math.abs(q.timestampMs - atMs) < Math.abs(best.timestampMs - atMs) ? q : best), undefined);
+      const pduPowerW = near && Math.abs(near.timestampMs - atMs) <= 2000 ? near.powerW : undefined;
+      series.push({ tS: s.tS, hostId: h.id, powerW: s.powerW, pduPowerW });
+    }
+  }
+
+  const functions: FunctionResult[] = problem.functions.map((f) => {
+    const placed = plan.assignments.filter((a) => a.function === f.name);
+    let completed = 0;
+    let errors = 0;
+    let timeouts = 0;
+    let drops = 0;
+    let energyJ = 0;
+    let w50 = 0;
+    let w95 = 0;
+    let w99 = 0;
+    let windowS = 0;
+    let hostsSeen = 0;
+    for (const a of placed) {
+      const t = totals.get(a.host);
+      const ft = t?.functions.get(f.name);
+      if (!t) continue;
+      hostsSeen++;
+      windowS = Math.max(windowS, t.windowMs / 1000);
+      if (!ft) continue;
+      completed += ft.completed;
+      errors += ft.errors;
+      timeouts += ft.timeouts;
+      drops += ft.dropped;
+      energyJ += ft.dynamicEnergyJ;
+      w50 += ft.p50Weighted;
+      w95 += ft.p95Weighted;
+      w99 += ft.p99Weighted;
+    }
+    const arrivals = completed + errors + timeouts + drops;
+    const offeredRps = windowS > 0 ? arrivals / windowS : 0;
+    const achievedRps = windowS > 0 ? completed / windowS : 0;
+    const metRate = achievedRps >= (1 - meta.rateTolerance) * f.rateRps;
+    const cores = placed.reduce((s, a) => s + a.cores, 0);
+    return {
+      name: f.name,
+      placement: placed.map((a) => ({ hostId: a.host, cores: a.cores, rateRps: a.rateRps })),
+      requestedRps: f.rateRps,
+      offeredRps,
+      achievedRps,
+      metRate,
+      reason: metRate ? undefined : missReason({ requestedRps: f.rateRps, offeredRps, achievedRps, drops, errors: errors, timeouts, arrivals, cores, hosts: hostsSeen }),
+      latencyMs: completed > 0 ? { p50: w50 / completed, p95: w95 / completed, p99: w99 / completed } : undefined,
+      errors: errors + timeouts,
+      drops,
+      energyJ: hostsSeen > 0 ? energyJ : undefined,
+      predictedEnergyJ: placed.reduce((s, a) => s + a.powerW, 0) * (windowS || meta.durationS),
+    };
+  });
+
+  const counted = hosts.filter((h) => !h.parked);
+  return {
+    id: meta.id,
+    kind: 'measured',
+    experimentId: meta.experimentId,
+    startedAt: meta.startedAt,
+    mix: meta.mix,
+    policy: plan.policy,
+    load: meta.load,
+    repeat: meta.repeat,
+    seed: meta.seed,
+    durationS: meta.durationS,
+    warmupS: meta.warmupS,
+    rateTolerance: meta.rateTolerance,
+    metRates: functions.every((f) => f.metRate),
+    energyJ: counted.reduce((s, h) => s + h.energyJ, 0),
+    energyQuality: worstQuality(counted.map((h) => h.energyQuality)),
+    predictedEnergyJ: counted.reduce((s, h) => s + h.predictedEnergyJ, 0),
+    hosts,
+    functions,
+    series,
+    inputs: meta.inputs,
+  };
+}

@@ -1,0 +1,115 @@
+// Totals of the agents' telemetry over a run's measured window. Each report covers one tick,
+// (timestamp_ms - interval_ms, timestamp_ms]; a tick counts when it ends inside (fromMs, toMs], so
+// the window measured is the sum of those ticks' intervals (within one tick of the requested
+// window) and rates are divided by that sum, never by the nominal duration. Latency percentiles of
+// a run are the completion-weighted means of the ticks' percentiles (the agents report
+// percentiles per tick, not histograms): an approximation, labelled so in docs/experiments.md.
+import type { wire } from '@isawatt/common';
+import type { EnergyQuality } from '../results/run-record.js';
+
+export interface FunctionTotals {
+  completed: number;
+  errors: number;
+  timeouts: number;
+  dropped: number;
+  dynamicEnergyJ: number;
+  /** Σ completed × tick percentile, for completion-weighted means. */
+  p50Weighted: number;
+  p95Weighted: number;
+  p99Weighted: number;
+  cores: number;
+}
+
+export interface HostTotals {
+  hostId: string;
+  ticks: number;
+  windowMs: number;
+  energyJ: number;
+  quality: EnergyQuality;
+  source: string;
+  /** Per tick: seconds since fromMs at the end of the tick, and the tick's mean power. */
+  series: { tS: number; powerW: number }[];
+  functions: Map<string, FunctionTotals>;
+}
+
+const QUALITY: Record<string, EnergyQuality> = {
+  QUALITY_MEASURED: 'measured',
+  QUALITY_MODELLED: 'modelled',
+  QUALITY_ESTIMATED: 'estimated',
+  QUALITY_EMULATED: 'emulated',
+};
+
+/** Worst first: a total is only as good as its worst part. */
+const QUALITY_RANK: readonly EnergyQuality[] = ['simulated', 'emulated', 'estimated', 'modelled', 'measured'];
+
+export function worstQuality(qs: readonly EnergyQuality[]): EnergyQuality {
+  let worst: EnergyQuality = 'measured';
+  for (const q of qs) if (QUALITY_RANK.indexOf(q) < QUALITY_RANK.indexOf(worst)) worst = q;
+  return worst;
+}
+
+export function qualityFromWire(q: string): EnergyQuality {
+  // An unspecified quality is treated as the weakest live label rather than passed off as measured.
+  return QUALITY[q] ?? 'estimated';
+}
+
+export class WindowCollector {
+  private readonly hosts = new Map<string, HostTotals>();
+  /** Latest tick end seen per host (to know when the window's last tick has arrived). */
+  private readonly lastTickMs = new Map<string, number>();
+
+  constructor(
+    private fromMs: number,
+    private toMs: number,
+  ) {}
+
+  /** Moves the window (set once the warm-up is over); ticks already added are kept only if inside. */
+  setWindow(fromMs: number, toMs: number): void {
+    this.fromMs = fromMs;
+    this.toMs = toMs;
+  }
+
+  lastTick(hostId: string): number | undefined {
+    return this.lastTickMs.get(hostId);
+  }
+
+  add(ev: wire.TelemetryEvent__Output): void {
+    const r = ev.report;
+    if (!r) return;
+    const endMs = Number(r.timestamp_ms);
+    this.lastTickMs.set(ev.host_id, Math.max(endMs, this.lastTickMs.get(ev.host_id) ?? 0));
+    if (!(endMs > this.fromMs && endMs <= this.toMs)) return;
+    let h = this.hosts.get(ev.host_id);
+    if (!h) {
+      h = { hostId: ev.host_id, ticks: 0, windowMs: 0, energyJ: 0, quality: qualityFromWire(r.host_quality), source: r.energy_source, series: [], functions: new Map() };
+      this.hosts.set(ev.host_id, h);
+    }
+    h.ticks++;
+    h.windowMs += r.interval_ms;
+    h.energyJ += Number(r.host_energy_uj) / 1e6;
+    h.quality = worstQuality([h.quality, qualityFromWire(r.host_quality)]);
+    h.series.push({ tS: (endMs - this.fromMs) / 1000, powerW: r.host_power_w });
+    for (const f of r.functions) {
+      let t = h.functions.get(f.function);
+      if (!t) {
+        t = { completed: 0, errors: 0, timeouts: 0, dropped: 0, dynamicEnergyJ: 0, p50Weighted: 0, p95Weighted: 0, p99Weighted: 0, cores: 0 };
+        h.functions.set(f.function, t);
+      }
+      const inv = f.invocations;
+      const completed = Number(inv?.completed ?? 0);
+      t.completed += completed;
+      t.errors += Number(inv?.errors ?? 0);
+      t.timeouts += Number(inv?.timeouts ?? 0);
+      t.dropped += Number(inv?.dropped ?? 0);
+      t.dynamicEnergyJ += Number(f.dynamic_energy_uj) / 1e6;
+      t.p50Weighted += completed * (inv?.latency_p50_ms ?? 0);
+      t.p95Weighted += completed * (inv?.latency_p95_ms ?? 0);
+      t.p99Weighted += completed * (inv?.latency_p99_ms ?? 0);
+      t.cores = Math.max(t.cores, f.cores);
+    }
+  }
+
+  host(hostId: string): HostTotals | undefined {
+    return this.hosts.get(hostId);
+  }
+}

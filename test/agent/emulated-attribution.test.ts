@@ -1,0 +1,160 @@
+// Issue #11 acceptance (per-function attribution on an emulated host), end to end through the real
+// daemons: a real coordinator and a real agent emulating the paper's Xeon (xeon-gold-5318y-2s).
+// Two test functions with different power factors in the profile (test-node 1.0, test-python 1.5),
+// two emulated CPUs each, driven at Poisson arrivals below saturation (a load that varies tick to
+// tick, as real load does; each invocation burns a fixed CPU time, so a bandwidth-limited worker
+// is busy only while it has work). Their workers are real processes limited to
+// their slice of a real CPU; the emulated RAPL counters and the emulated hwpc-sensor stream follow
+// their real CPU time. After warm-up:
+//  - the emulated busy CPU time the agent sees agrees with the function cgroup's real CPU time /
+//    the worker's share (the test reads the cgroup itself; within 10 %: the two windows are a
+//    tick or two apart);
+//  - each function's attributed DYNAMIC energy is within 5 % of the ground truth (its emulated busy
+//    time x dynamic W per CPU x its power factor, from the profile file), in `isawatt watch --json`
+//    (what the coordinator gets) and in the agent's /metrics;
+//  - idle is reported apart and equals the profile's idle power (within 5 %).
+import { strict as assert } from 'node:assert';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { test } from 'node:test';
+import { dynamicWPerBusyCpu, idlePowerW, workerShare } from '../../packages/agent/src/emulation/ground-truth.js';
+import { getProfile } from '../../packages/agent/src/emulation/profiles.js';
+import { AGENT_MAIN, eventually, freePort, REPO_ROOT, runCli, spawnTs, startCoordinator } from '../helpers/processes.js';
+
+const skip =
+  process.getuid?.() !== 0
+    ? 'needs root (cgroups, workers run as nobody)'
+    : !existsSync('/sys/fs/cgroup/cpuacct/cpuacct.usage') || !existsSync('/sys/fs/cgroup/cpu/cpu.cfs_quota_us')
+      ? 'needs cgroup v1 cpuacct and cpu (CFS bandwidth)'
+      : false;
+
+const PROFILE = 'xeon-gold-5318y-2s';
+// Seed 3000 + N: each invocation burns N ms of process CPU time. At 0.5 % of a real CPU per emulated
+// CPU that is N x 200 ms of wall clock per invocation: 2 workers x 1 / 0.4 s = 5/s at most.
+const FUNCTIONS = [
+  { name: 'test-node', seed: 3002 },
+  { name: 'test-python', seed: 3002 },
+];
+const RATE_RPS = 2.5;
+const CORES = 2;
+
+/** The repository's test functions with a busy seed (everything else symlinked). */
+async function catalogue(dir: string): Promise<string> {
+  const fnDir = join(dir, 'functions');
+  await mkdir(fnDir, { recursive: true });
+  await symlink(join(REPO_ROOT, 'functions/_harness'), join(fnDir, '_harness'));
+  await symlink(join(REPO_ROOT, 'functions/_lib'), join(fnDir, '_lib')).catch(() => undefined);
+  for (const f of FUNCTIONS) {
+    const src = join(REPO_ROOT, 'functions', f.name);
+    await mkdir(join(fnDir, f.name));
+    for (const e of await readdir(src)) if (e !== 'function.yaml') await symlink(join(src, e), join(fnDir, f.name, e));
+    const yaml = (await readFile(join(src, 'function.yaml'), 'utf8')).replace(/seed: \d+/, `seed: ${f.seed}`);
+    await writeFile(join(fnDir, f.name, 'function.yaml'), yaml);
+    await chmod(join(fnDir, f.name), 0o755);
+  }
+  for (const p of [dir, fnDir]) await chmod(p, 0o755);
+  return fnDir;
+}
+
+interface WatchEvent {
+  report?: { host_quality: string; attribution: string; host_energy_uj: string; idle_energy_uj: string; interval_ms: number; functions: { function: string; dynamic_energy_uj: string; cpu_time_us: string; quality: string }[] };
+}
+
+const cgroupCpuNs = async (hostId: string, fn: string): Promise<bigint> => BigInt((await readFile(`/sys/fs/cgroup/cpuacct/isawatt-${hostId}/${fn}/cpuacct.usage`, 'utf8')).trim());
+
+function metric(text: string, name: string, labels: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && labels.split(',').every((kv) => l.includes(kv)));
+  assert.ok(line, `${name}{${labels}} in /metrics`);
+  return Number(line.split(' ').at(-1));
+}
+
+test('emulated Xeon: per-function dynamic power within 5 % of the ground truth after warm-up, idle apart', { skip, timeout: 300_000 }, async (t) => {
+  const profile = getProfile(PROFILE);
+  const dir = await mkdtemp(join(tmpdir(), 'isawatt-emu-attr-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const fnDir = await catalogue(dir);
+  const port = await freePort();
+  const httpPort = await freePort();
+  const coordinator = `127.0.0.1:${port}`;
+  const hostId = `emu-attr-${process.pid}`;
+  await startCoordinator(t, { port, stateDir: join(dir, 'state') });
+  const agent = spawnTs(t, `agent:${hostId}`, AGENT_MAIN, [
+    '--coordinator', coordinator, '--host-id', hostId, '--emulate', PROFILE, '--functions-dir', fnDir,
+    '--tick-interval-ms', '1000', '--http-listen', `127.0.0.1:${httpPort}`, '--log-level', 'info',
+  ]);
+  await eventually('agent attached', async () => {
+    const r = await runCli(['hosts', '--coordinator', coordinator, '--json']);
+    const hosts = JSON.parse(r.stdout) as { hosts?: { host_id: string; state: string }[] } | { host_id: string; state: string }[];
+    const list = Array.isArray(hosts) ? hosts : (hosts.hosts ?? []);
+    return list.some((h) => h.host_id === hostId && h.state === 'HOST_STATE_UP') ? true : undefined;
+  }, 60_000, 500);
+  // Idle first, so the models see the host without functions too.
+  await sleep(8000);
+  const assign = await runCli(['assign', hostId, ...FUNCTIONS.map((f) => `${f.name}=${CORES}@${RATE_RPS}`), '--arrival', 'poisson', '--coordinator', coordinator]);
+  assert.equal(assign.code, 0, `assign failed:\n${assign.stdout}\n${assign.stderr}\n${agent.tail()}`);
+
+  // Warm-up: workers start, the counter models see 30 loaded ticks.
+  await sleep(30_000);
+  const placement = new Map(FUNCTIONS.map((f) => [f.name, CORES]));
+  const metricsUrl = `http://127.0.0.1:${httpPort}/metrics`;
+  const before = await (await fetch(metricsUrl)).text();
+  const cpu0 = new Map(await Promise.all(FUNCTIONS.map(async (f) => [f.name, await cgroupCpuNs(hostId, f.name)] as const)));
+  const t0 = performance.now();
+  const watch = await runCli(['watch', '--coordinator', coordinator, '--host', hostId, '--json', '--count', '30'], {}, 90_000);
+  const windowS = (performance.now() - t0) / 1000;
+  const cpu1 = new Map(await Promise.all(FUNCTIONS.map(async (f) => [f.name, await cgroupCpuNs(hostId, f.name)] as const)));
+  const after = await (await fetch(metricsUrl)).text();
+  assert.equal(watch.code, 0, watch.stderr);
+  const events = watch.stdout.trim().split('\n').map((l) => JSON.parse(l) as WatchEvent);
+
+  const dynJ = new Map<string, number>();
+  const busyS = new Map<string, number>();
+  let idleJ = 0;
+  let hostJ = 0;
+  let spanS = 0;
+  for (const ev of events) {
+    const r = ev.report;
+    assert.ok(r);
+    assert.equal(r.host_quality, 'QUALITY_EMULATED');
+    idleJ += Number(r.idle_energy_uj) / 1e6;
+    hostJ += Number(r.host_energy_uj) / 1e6;
+    spanS += r.interval_ms / 1000;
+    for (const f of r.functions) {
+      dynJ.set(f.function, (dynJ.get(f.function) ?? 0) + Number(f.dynamic_energy_uj) / 1e6);
+      busyS.set(f.function, (busyS.get(f.function) ?? 0) + Number(f.cpu_time_us) / 1e6);
+    }
+  }
+  t.diagnostic(`watch: ${events.length} reports over ${spanS.toFixed(1)} s, attribution ${events.at(-1)?.report?.attribution}; host ${(hostJ / spanS).toFixed(2)} W, idle ${(idleJ / spanS).toFixed(2)} W (profile idle ${idlePowerW(profile)} W)`);
+  const dynW = dynamicWPerBusyCpu(profile);
+  const failures: string[] = [];
+  const check = (ok: boolean, what: string): void => {
+    if (!ok) failures.push(what);
+  };
+  for (const f of FUNCTIONS) {
+    // Emulated busy CPUs: from the real cgroup (real CPU s / the worker's share) and as the agent saw them.
+    const realS = Number((cpu1.get(f.name) ?? 0n) - (cpu0.get(f.name) ?? 0n)) / 1e9;
+    const busyFromCgroup = realS / workerShare(profile, f.name, placement) / windowS;
+    const busySeen = (busyS.get(f.name) ?? 0) / spanS;
+    // Ground truth of the dynamic power: busy CPUs x dynamic W per busy CPU x the function's power factor.
+    const truthW = busySeen * dynW * (profile.functions.get(f.name)?.power ?? NaN);
+    const watchW = (dynJ.get(f.name) ?? 0) / spanS;
+    const metricsW = (metric(after, 'isawatt_function_energy_joules_total', `function="${f.name}",kind="dynamic"`) - metric(before, 'isawatt_function_energy_joules_total', `function="${f.name}",kind="dynamic"`)) / windowS;
+    t.diagnostic(`${f.name}: busy emulated CPUs ${busySeen.toFixed(3)} seen by the agent, ${busyFromCgroup.toFixed(3)} from the real cgroup; truth ${truthW.toFixed(3)} W dynamic; watch ${watchW.toFixed(3)} W, /metrics ${metricsW.toFixed(3)} W`);
+    check(Math.abs(busySeen - busyFromCgroup) / busyFromCgroup <= 0.1, `${f.name}: busy CPUs seen ${busySeen.toFixed(3)} vs real cgroup ${busyFromCgroup.toFixed(3)} (10 %)`);
+    check(Math.abs(watchW - truthW) / truthW <= 0.05, `${f.name}: watch ${watchW.toFixed(3)} W vs truth ${truthW.toFixed(3)} W (5 %)`);
+    check(Math.abs(metricsW - truthW) / truthW <= 0.1, `${f.name}: /metrics ${metricsW.toFixed(3)} W vs truth ${truthW.toFixed(3)} W (10 %: its window is a tick off)`);
+  }
+  assert.deepEqual(failures, []);
+  // Idle is reported apart and is the host's idle power, not handed to the functions.
+  const idleW = idleJ / spanS;
+  assert.ok(Math.abs(idleW - idlePowerW(profile)) / idlePowerW(profile) <= 0.05, `idle ${idleW.toFixed(2)} W vs profile idle ${idlePowerW(profile)} W`);
+  const metricsIdleW = (metric(after, 'isawatt_host_idle_energy_joules_total', '') - metric(before, 'isawatt_host_idle_energy_joules_total', '')) / windowS;
+  assert.ok(Math.abs(metricsIdleW - idlePowerW(profile)) / idlePowerW(profile) <= 0.05, `/metrics idle ${metricsIdleW.toFixed(2)} W vs ${idlePowerW(profile)} W`);
+  assert.match(after, /quality="emulated"/);
+
+  assert.deepEqual(await agent.stop('SIGTERM'), { code: 0, signal: null });
+  for (const controller of ['cpuset', 'cpuacct', 'cpu']) assert.equal(existsSync(join('/sys/fs/cgroup', controller, `isawatt-${hostId}`)), false, `${controller}/isawatt-${hostId} removed`);
+});

@@ -1,0 +1,140 @@
+// `isawatt run` against a real coordinator process (embedded MQTT broker, a PDU outlet mapped to
+// one host) with two FakeAgents over real gRPC. FakeAgents report 10 completions per function per
+// tick (synthetic, labelled emulated), ticking every 250 ms: 40 req/s per function. A workload
+// asking 40 req/s of fn-000 and 100 req/s of fn-001 must be reported as not meeting its rates,
+// naming fn-001; the record is stored (runs, runs show), announced on MQTT (run-start, run-stop,
+// run-result), and fake-a's energy comes from the PDU, labelled measured.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import mqtt from 'mqtt';
+import { EXIT } from '@isawatt/common';
+import { runCli as runInProcess } from '../../packages/coordinator/src/cli/index.js';
+import { ControlClient } from '../../packages/coordinator/src/cli/control-client.js';
+import { FakeAgent } from '../helpers/fake-agent.js';
+import { subscribe } from '../helpers/mqtt-subscriber.js';
+import { eventually, freePort, startCoordinator } from '../helpers/processes.js';
+
+const MODELS = `source: test figures (not measured)
+hostTypes:
+  fake:
+    arch: x86_64
+    idlePowerW: 20
+    functions:
+      fn-000: { execPerSecPerCore: 50, energyPerExecJ: 0.1 }
+      fn-001: { execPerSecPerCore: 50, energyPerExecJ: 0.2 }
+categories: { fn-000: web, fn-001: crypto }
+`;
+const WORKLOAD = `functions:
+  - { name: fn-000, rate: 40 }
+  - { name: fn-001, rate: 100 }
+`;
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runInProcess(['node', 'isawatt', ...args], { stdout: (t) => (out += t), stderr: (t) => (err += t), env: {}, stdoutIsTty: false });
+  return { code, out, err };
+}
+
+test('a run that misses a rate names the function; the record is stored, announced and uses the PDU', { timeout: 120_000 }, async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'isawatt-run-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const [port, mqttPort] = [await freePort(), await freePort()];
+  const config = join(dir, 'coordinator.yaml');
+  await writeFile(
+    config,
+    [
+      'cluster: runs',
+      'mqtt:',
+      '  broker: embedded',
+      `  embedded: { host: 127.0.0.1, port: ${mqttPort} }`,
+      '  pdu:',
+      '    sources:',
+      '      - topicFilter: lab/pdu/+/power',
+      '        outlet: { topicLevel: 2 }',
+      '        hosts: { "1": fake-a }',
+      '        maxPowerW: 5000',
+      '',
+    ].join('\n'),
+  );
+  const files = { workload: join(dir, 'workload.yaml'), models: join(dir, 'models.yaml') };
+  await writeFile(files.workload, WORKLOAD);
+  await writeFile(files.models, MODELS);
+  const coordinator = await startCoordinator(t, { port, stateDir: join(dir, 'state'), args: ['--config', config] });
+  await coordinator.waitForLine(/"msg":"mqtt connected"/);
+  const url = `mqtt://127.0.0.1:${mqttPort}`;
+  const sub = await subscribe(url, 'isawatt/runs/events/#');
+  t.after(() => sub.client.endAsync());
+  const pdu = await mqtt.connectAsync(url, { reconnectPeriod: 0 });
+  t.after(() => pdu.endAsync());
+
+  const agents = ['fake-a', 'fake-b'].map((hostId) => new FakeAgent({ address: `127.0.0.1:${port}`, hostId, functions: 2, functionCpus: 6 }));
+  for (const a of agents) {
+    t.after(() => a.close());
+    await a.attach();
+  }
+  const ticker = setInterval(() => {
+    for (const a of agents) a.tick(250);
+    void pdu.publishAsync('lab/pdu/1/power', '123.5');
+  }, 250);
+  t.after(() => clearInterval(ticker));
+  const c = new ControlClient({ address: `127.0.0.1:${port}`, tls: {}, insecure: false, deadlineMs: 5000 });
+  t.after(() => c.close());
+  await eventually('both fake hosts up', async () => ((await c.listHosts()).hosts.filter((h) => h.state === 'HOST_STATE_UP').length === 2 ? true : undefined));
+
+  const run = await cli(['run', '--coordinator', `127.0.0.1:${port}`, '-w', files.workload, '-m', files.models, '-p', 'rr', '--duration', '3', '--warmup', '0.5', '--json']);
+  assert.equal(run.code, EXIT.FAILURE, run.err);
+  const res = JSON.parse(run.out) as {
+    id: string;
+    metRates: boolean;
+    functionsMissingRate: { name: string; reason: string }[];
+    record: { functions: { name: string; achievedRps: number; metRate: boolean }[]; hosts: { id: string; energySource: string; energyQuality: string; agentEnergyJ?: number }[] };
+  };
+  assert.equal(res.metRates, false);
+  assert.deepEqual(res.functionsMissingRate.map((f) => f.name), ['fn-001']);
+  assert.match(res.functionsMissingRate[0]?.reason ?? '', /only 40\.\d\d req\/s were answered or dropped within the window/);
+  const fn0 = res.record.functions.find((f) => f.name === 'fn-000');
+  assert.ok(fn0 && fn0.metRate && Math.abs(fn0.achievedRps - 40) < 0.5, JSON.stringify(fn0));
+  const a = res.record.hosts.find((h) => h.id === 'fake-a');
+  const b = res.record.hosts.find((h) => h.id === 'fake-b');
+  assert.equal(a?.energySource, 'pdu:1');
+  assert.equal(a?.energyQuality, 'measured');
+  assert.ok((a?.agentEnergyJ ?? 0) > 0);
+  assert.equal(b?.energySource, 'agent:emulated');
+  assert.equal(b?.energyQuality, 'emulated');
+  // Undeployed at the end: every fake agent's last assignment is empty.
+  for (const agent of agents) assert.deepEqual(agent.assignments.at(-1)?.functions ?? [], []);
+
+  // Stored and listed.
+  const list = await cli(['runs', '--coordinator', `127.0.0.1:${port}`, '--json']);
+  assert.equal(list.code, EXIT.OK, list.err);
+  const runs = JSON.parse(list.out) as { run_id: string; met_rates: boolean }[];
+  assert.deepEqual(runs.map((r) => [r.run_id, r.met_rates]), [[res.id, false]]);
+  const show = await cli(['runs', 'show', res.id, '--coordinator', `127.0.0.1:${port}`]);
+  assert.equal(show.code, EXIT.OK, show.err);
+  assert.match(show.out, /DOES NOT meet its rates/);
+  assert.match(show.out, /fn-001: achieved/);
+  const missing = await cli(['runs', 'show', 'run-nope', '--coordinator', `127.0.0.1:${port}`]);
+  assert.equal(missing.code, EXIT.NOT_FOUND);
+
+  // Announced on MQTT.
+  await eventually('run markers and result on MQTT', () => (['run-start', 'run-stop', 'run-result'].every((k) => sub.got.some((m) => m.topic.endsWith(`/events/${k}`))) ? true : undefined));
+  const result = sub.got.find((m) => m.topic.endsWith('/events/run-result'));
+  assert.equal(result?.json.run_id, res.id);
+  assert.equal(result?.json.met_rates, false);
+  assert.deepEqual(result?.json.functions_missing_rate, ['fn-001']);
+
+  // And the report renders from the coordinator's record.
+  const out = join(dir, 'report.html');
+  const rep = await cli(['report', res.id, '--out', out, '--coordinator', `127.0.0.1:${port}`]);
+  assert.equal(rep.code, EXIT.OK, rep.err);
+});
+
+test('run flags: bad duration and two policies are bad input (exit 2)', async () => {
+  assert.equal((await cli(['run', '-w', 'x', '-m', 'y', '-p', 'rr', '--duration', '0'])).code, EXIT.BAD_INPUT);
+  assert.equal((await cli(['run', '-w', 'x', '-m', 'y', '-p', 'rr,energy-aware', '--duration', '3'])).code, EXIT.BAD_INPUT);
+  assert.equal((await cli(['experiment', '-m', 'y', '--mixes', 'video', '--duration', '3'])).code, EXIT.BAD_INPUT);
+});
