@@ -1,11 +1,15 @@
-// The HTML report of a simulation: one self-contained file (inline SVG from ECharts SSR, no script,
-// no network) with energy per policy per mix, saving vs round robin, the load and ARM-share curves,
-// and the cells as a table and CSV. Every figure is labelled simulated.
+// The report of a simulation: `isawatt report`'s page (report/render-report.ts: energy per policy
+// per mix, saving vs rr, power over time, the models figure, rates, inputs) on the simulated
+// RunRecords, preceded by the simulation's own sections — energy and saving per load, the saving vs
+// round robin as load and as the ARM share grow (ECharts SSR, charts.ts), and every cell as a table.
+// One self-contained file; every figure labelled simulated.
 import type { CellOutcome } from './cells.js';
 import { shortMix } from './cells.js';
+import { EXIT, ExitError } from '@isawatt/common';
+import type { Models } from '../workload/types.js';
+import { renderReport, type ReportSection } from '../report/render-report.js';
+import type { RunRecord } from '../results/run-record.js';
 import { barChartSvg, lineChartSvg, type ChartSeries } from './charts.js';
-
-const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export interface SimulationReportInput {
   readonly title: string;
@@ -13,6 +17,8 @@ export interface SimulationReportInput {
   readonly about: readonly string[];
   readonly outcomes: readonly CellOutcome[];
   readonly savings: ReadonlyMap<CellOutcome, number>;
+  /** The models the planner saw (the report's model figure). */
+  readonly models?: Models | undefined;
 }
 
 const pctLabel = (x: number): string => `${Math.round(x * 100)} %`;
@@ -88,52 +94,68 @@ function sweepCharts(os: readonly CellOutcome[], savings: ReadonlyMap<CellOutcom
   return out;
 }
 
-function csvOf(os: readonly CellOutcome[], savings: ReadonlyMap<CellOutcome, number>): string {
-  const rows = [['mix', 'load', 'arm_share', 'policy', 'plan_status', 'met_rates', 'energy_j_simulated', 'predicted_energy_j', 'saving_vs_rr_pct', 'record_id']];
-  for (const o of os) {
-    const r = o.record;
-    rows.push([
+function cellsTable(os: readonly CellOutcome[], savings: ReadonlyMap<CellOutcome, number>): ReportSection['tables'][number] {
+  return {
+    id: 'simulated-cells',
+    title: 'Simulated cells',
+    head: ['mix', 'load', 'ARM share', 'policy', 'plan', 'rates met', 'energy J (simulated)', 'predicted J', 'saving vs rr %', 'record'],
+    rows: os.map((o) => [
       shortMix(o.spec.mix),
-      String(o.spec.load ?? ''),
-      String(o.spec.armShare ?? ''),
+      o.spec.load ?? '',
+      o.spec.armShare ?? '',
       o.spec.policy,
       o.plan.status,
-      r ? String(r.metRates) : 'false',
-      r ? r.energyJ.toFixed(1) : '',
-      r ? r.predictedEnergyJ.toFixed(1) : '',
-      savings.has(o) ? (savings.get(o) as number).toFixed(3) : '',
-      r?.id ?? '',
-    ]);
-  }
-  return rows.map((r) => r.join(',')).join('\n');
+      o.record ? o.record.metRates : false,
+      o.record ? Math.round(o.record.energyJ * 10) / 10 : '',
+      o.record ? Math.round(o.record.predictedEnergyJ * 10) / 10 : '',
+      savings.has(o) ? Math.round((savings.get(o) as number) * 1000) / 1000 : '',
+      o.record?.id ?? '',
+    ]),
+  };
 }
 
-export function renderSimulationReport(input: SimulationReportInput): string {
+/** The simulation's own sections, placed before the standard report's. */
+export function simulationSections(input: SimulationReportInput): ReportSection[] {
   const { outcomes, savings } = input;
   const asWritten = outcomes.filter((o) => o.spec.armShare === undefined);
   const swept = outcomes.filter((o) => o.spec.armShare !== undefined);
   // Bars per load for a few loads; a load sweep is read from its curves instead.
   const loads = new Set(asWritten.map((o) => o.spec.load));
-  const charts = [
+  const svgs = [
     ...(asWritten.length && loads.size <= 3 ? matrixCharts(asWritten, savings) : []),
     ...(asWritten.length ? sweepCharts(asWritten, savings, 'load') : []),
     ...(swept.length ? sweepCharts(swept, savings, 'arm-share') : []),
   ];
-  const csv = csvOf(outcomes, savings);
-  const [head, ...body] = csv.split('\n').map((l) => l.split(','));
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${esc(input.title)}</title>
-<style>body{font-family:sans-serif;margin:1.5em;max-width:1100px}figure{margin:1em 0}table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}pre{font-size:11px;background:#f6f6f6;padding:.5em;overflow:auto}.sim{background:#fff3cd;padding:.4em .8em;border:1px solid #e0c060}</style>
-</head><body>
-<h1>${esc(input.title)}</h1>
-<p class="sim"><strong>Simulated</strong>: every energy figure on this page comes from <code>isawatt simulate</code>, not from a measurement.</p>
-<ul>${input.about.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>
-${charts.map((svg) => `<figure>${svg}</figure>`).join('\n')}
-<h2>Cells</h2>
-<table><thead><tr>${(head ?? []).map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead>
-<tbody>${body.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('\n')}</tbody></table>
-<h2>CSV</h2>
-<pre>${esc(csv)}</pre>
-</body></html>
-`;
+  return [
+    {
+      id: 'simulation',
+      title: 'Simulation: energy and saving vs round robin by load and ARM share (SIMULATED)',
+      note: `SIMULATED by isawatt simulate, not measured. ${input.about.join('; ')}.`,
+      charts: svgs.map((svg, k) => ({ title: `simulation chart ${k + 1}`, svg })),
+      tables: [cellsTable(outcomes, savings)],
+    },
+  ];
+}
+
+/**
+ * Records for the standard sections, which group runs by mix and policy: with several loads or ARM
+ * shares the mix is named with them ("general @ load 50 %"), so that cells are not averaged together.
+ */
+function recordsForReport(outcomes: readonly CellOutcome[]): RunRecord[] {
+  const loads = new Set(outcomes.map((o) => o.spec.load));
+  const shares = new Set(outcomes.map((o) => o.spec.armShare));
+  return outcomes.flatMap((o) => {
+    if (!o.record) return [];
+    const parts = [shortMix(o.spec.mix)];
+    if (loads.size > 1 && o.spec.load !== undefined) parts.push(`load ${pctLabel(o.spec.load)}`);
+    if (shares.size > 1 && o.spec.armShare !== undefined) parts.push(`ARM ${pctLabel(o.spec.armShare)}`);
+    return [parts.length > 1 ? { ...o.record, mix: parts.join(' @ ') } : o.record];
+  });
+}
+
+export function renderSimulationReport(input: SimulationReportInput): string {
+  const records = recordsForReport(input.outcomes);
+  const extraSections = simulationSections(input);
+  if (records.length === 0) throw new ExitError(EXIT.FAILURE, 'simulate --report: no cell had a plan, nothing to report');
+  return renderReport(records, { title: input.title, extraSections, models: input.models });
 }

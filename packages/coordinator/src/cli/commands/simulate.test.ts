@@ -66,9 +66,12 @@ describe('isawatt simulate', () => {
     assert.equal(rec.energyQuality, 'simulated');
     assert.ok(rec.hosts.every((h) => h.energySource === 'simulation'), "rec.hosts.every((h) => h.energySource === 'simulation')");
     const html = readFileSync(report, 'utf8');
-    assert.match(html, /<strong>Simulated<\/strong>/);
+    // The simulation's section first (labelled SIMULATED), then isawatt report's sections on the records.
+    assert.match(html, /<section id="simulation"><h2>[^<]*SIMULATED/);
+    assert.match(html, /Energy figures in this report are <b>SIMULATED<\/b>/);
     // Bars per load (energy, saving) and the load curve for each mix: 2 x 2 + 2.
-    assert.equal(html.match(/<svg /g)?.length, 6);
+    assert.equal(html.match(/data-chart="simulation chart \d+"/g)?.length, 6);
+    assert.ok((html.match(/<svg /g)?.length ?? 0) > 6, 'the standard report charts too');
     assert.doesNotMatch(html, /<script/);
   });
 

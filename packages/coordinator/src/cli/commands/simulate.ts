@@ -158,7 +158,7 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
       if (flags.report !== undefined) {
         // Loaded only when asked for: ECharts is most of the command's start-up otherwise.
         const { renderSimulationReport } = await import('../../simulation/report.js');
-        writeFileSync(flags.report, renderSimulationReport({ title: `isawatt simulate: ${cluster.name}`, about, outcomes, savings }));
+        writeFileSync(flags.report, renderSimulationReport({ title: `isawatt simulate: ${cluster.name}`, about, outcomes, savings, models }));
       }
       if (measured) {
         const comparison = compareRuns(measured, outcomes);
