@@ -1,12 +1,13 @@
 // `npm start`: isawatt's main job on one machine, on an embedded default.
 //   1. starts a real coordinator (temporary state directory) with its embedded MQTT broker;
-//   2. starts two real agents that EMULATE the seed's two servers, an Intel Xeon Gold 6130 (x86_64)
+//   2. starts two real agents that EMULATE the seed's two servers, 2 x Intel Xeon Gold 5318Y (x86_64)
 //      and an Ampere Altra Max M128-30 (aarch64): their hardware facts and energy counters are
 //      emulated from the real CPU time of the real function workers they run on this machine;
 //   3. plans the seed's workload (22 functions, general mix) on the seed's cluster with every
 //      policy, through the real MiniZinc solver, and prints the comparison (illustrative models);
-//   4. deploys a small workload of Node.js functions onto the two live agents with the energy-aware
-//      policy: the agents start cgroup-pinned workers and drive them at the planned rates;
+//   4. profiles the demo's functions in a short `isawatt profile` campaign (scripts/demo/profile-step.ts)
+//      and deploys a small workload of them onto the two live agents with the energy-aware policy,
+//      planned on the models just measured: the agents start cgroup-pinned workers at the planned rates;
 //   5. shows the live table (as `isawatt watch` does) with per-host and per-function power, and the
 //      MQTT feed the lab's PDU logger would consume, until Ctrl-C (or --duration S).
 // Every figure carries its quality: the emulated hosts' power is EMULATED, the models are
@@ -29,6 +30,7 @@ import type { wire } from '@isawatt/common';
 import { ControlClient } from '../packages/coordinator/src/cli/control-client.js';
 import { WatchModel } from '../packages/coordinator/src/cli/commands/watch.js';
 import { runExperimentStep } from './demo/experiment-step.js';
+import { profileStep } from './demo/profile-step.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const coordinatorEntry = 'packages/coordinator/src/cli/entry.ts';
@@ -36,7 +38,7 @@ const agentEntry = 'packages/agent/src/main.ts';
 
 /** The seed's two servers, emulated. `type` is the host type the models file knows them by. */
 const emulatedHosts = [
-  { id: 'xeon-1', profile: 'xeon-gold-6130-2s', type: 'xeon-gold-6130' },
+  { id: 'xeon-1', profile: 'xeon-gold-5318y-2s', type: 'xeon-gold-5318y' },
   { id: 'altra-1', profile: 'altra-max-m128', type: 'altra-max-m128-30' },
 ] as const;
 
@@ -285,12 +287,24 @@ async function main(): Promise<void> {
     }
 
     if (flags.deploy) {
-      const deploy = await runCli(
-        ['deploy', ...conn, '--models', 'examples/models.yaml', '--workload', 'examples/workload-demo.yaml', '--policy', 'energy-aware'],
-        'deploy --models examples/models.yaml --workload examples/workload-demo.yaml --policy energy-aware',
-      );
+      // The live hosts are emulated: an emulated CPU is a slice of one of this machine's CPUs. The
+      // deployment is planned on models profiled just now (scripts/demo/profile-step.ts); if that
+      // fails, or leaves no plan, on the emulated hosts' own ground truth (illustrative, from their
+      // profile files), never on examples/models.yaml.
+      const truth = join(dir, 'emulated-ground-truth.yaml');
+      process.stdout.write(`\n$ isawatt-agent emulation models --out ${truth}\n`);
+      const gen = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', join(root, agentEntry), 'emulation', 'models', '--out', truth], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+      const genCode = await new Promise<number>((resolve) => gen.on('close', (c) => resolve(c ?? 1)));
+      if (genCode !== 0) throw new Error(`demo: isawatt-agent emulation models failed (exit ${genCode})`);
+      const profiled = await profileStep({ client, runCli, address, dir, functions: ['jwt-node', 'html-node', 'matrix-node', 'zip-node'], write: (t) => process.stdout.write(t) });
+      const deployOn = (models: string, shown: string): Promise<{ code: number; output: string }> =>
+        runCli(['deploy', ...conn, '--models', models, '--workload', 'examples/workload-demo.yaml', '--policy', 'energy-aware'], `deploy --models ${shown} --workload examples/workload-demo.yaml --policy energy-aware`);
+      let deploy = profiled ? await deployOn(profiled, '<demo dir>/models-profiled.yaml') : { code: 1, output: '' };
+      if (profiled && deploy.code !== 0) process.stdout.write('demo: no deployment on the profiled models; planning on the emulated ground truth instead\n');
+      const usedProfiled = profiled !== undefined && deploy.code === 0;
+      if (deploy.code !== 0) deploy = await deployOn(truth, '<emulated ground truth>');
       const outcome = deploy.output.split('\n').findIndex((l) => l.startsWith('deployed to') || l.startsWith('deployment failed'));
-      summary.push('', 'examples/workload-demo.yaml deployed on the live (emulated) hosts with the energy-aware policy:');
+      summary.push('', `examples/workload-demo.yaml deployed on the live (emulated) hosts with the energy-aware policy, planned on ${usedProfiled ? 'the models profiled just now (EMULATED)' : 'the emulated ground truth (illustrative)'}:`);
       summary.push(outcome >= 0 ? deploy.output.split('\n').slice(outcome).join('\n').trimEnd() : `(deploy failed, exit ${deploy.code})`);
       if (deploy.code !== 0) {
         process.stderr.write(`demo: deploy failed (exit ${deploy.code}); the live table shows the hosts without functions. Logs: ${dir}\n`);

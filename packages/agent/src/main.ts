@@ -26,6 +26,7 @@ import { healthzRoute } from './http/healthz.js';
 import { AgentHttpServer } from './http/server.js';
 import { CoordinatorLink, routeGrpcLogs } from './link/coordinator-client.js';
 import type { HelloInfo } from './link/hello-info.js';
+import { ProfileExecutor } from './profiling/profile-executor.js';
 import { createInvokeHandler } from './runtime/invoke-handler.js';
 import { LocalFunctionRuntime } from './runtime/local-function-runtime.js';
 import { createMeter, DEFAULT_METERS, type EnergySourceRecord } from './sensors/create-meter.js';
@@ -229,6 +230,7 @@ export async function runDaemon(loaded: LoadedAgentConfig): Promise<number> {
     idlePowerW: 0,
   });
 
+  const profiler = runtime ? new ProfileExecutor({ runtime, telemetry: monitor, functionCpuCount: hardware.functionCpus.length, log }) : undefined;
   const linkLog = log.child({ component: 'coordinator-link' });
   const link = new CoordinatorLink({
     address: config.coordinator,
@@ -237,6 +239,7 @@ export async function runDaemon(loaded: LoadedAgentConfig): Promise<number> {
     hello,
     telemetry: monitor,
     runtime,
+    profiler,
     bufferMaxReports: config.bufferMaxReports,
     log: linkLog,
     onWelcome: (w) => {

@@ -9,6 +9,8 @@ import { MetricsService } from './metrics/metrics-service.js';
 import { createMqtt, type MqttWiring } from './mqtt/create-mqtt.js';
 import { registerMqttMetrics } from './mqtt/metrics.js';
 import { RegistryBridgeSource } from './mqtt/registry-source.js';
+import { CampaignStore } from './profiling/campaign-store.js';
+import { ProfileBroker } from './profiling/profile-broker.js';
 import { HostRegistry } from './registry/host-registry.js';
 import { AgentLinkService } from './server/agent-link-service.js';
 import { ControlService } from './server/control-service.js';
@@ -58,12 +60,17 @@ export function buildCoordinator(config: CoordinatorConfig, log: Logger): Coordi
   const registry = new HostRegistry({ store, hostDownAfterMs: config.hostDownAfterMs, flushIntervalMs: config.stateFlushIntervalMs, log });
   const assignments = new AssignmentService(registry, log);
   const mtls = config.tls.caFile !== undefined;
-  const agentLink = new AgentLinkService({ registry, cluster: config.cluster, mtls, tickIntervalMs: config.tickIntervalMs, log });
   const runs = new RunStore(join(config.stateDir, 'runs'), log.child({ component: 'runs' }));
+  const campaigns = new CampaignStore(config.stateDir);
+  const profiler = new ProfileBroker(registry, campaigns, log);
+  const agentLink = new AgentLinkService({ registry, cluster: config.cluster, mtls, tickIntervalMs: config.tickIntervalMs, onBagResult: (hostId, r) => profiler.onBagResult(hostId, r), log });
+  profiler.attachChannel(agentLink);
   const mqtt = createMqtt({ config: config.mqtt, cluster: config.cluster, stateDir: config.stateDir, source: new RegistryBridgeSource(registry), log });
   const control = new ControlService({
     registry,
     assignments,
+    profiler,
+    campaigns,
     cluster: config.cluster,
     version: COORDINATOR_VERSION,
     pduSource: mqtt.pduStore,

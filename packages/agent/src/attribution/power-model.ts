@@ -107,7 +107,10 @@ export class PowerModel {
       (this.fitted === undefined ||
         this.errorW() > this.opts.errorThresholdW ||
         idleChanged ||
-        (full && !this.fitted.withIntercept));
+        // and once more when the history fills, if the model was fitted on a partial one: an early
+        // fit on few samples may predict the total well (no error to trigger a refit) and still
+        // split it wrongly between the events.
+        (full && (!this.fitted.withIntercept || this.fitted.samples < this.opts.historySize)));
     return needs ? this.learn(idleW) : false;
   }
 

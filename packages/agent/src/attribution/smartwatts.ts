@@ -85,24 +85,24 @@ export class SmartWattsAttributor implements Attributor {
     return this.layers;
   }
 
-  /** Measured idle power per socket (mean of the no-function ticks kept), once there are enough. */
+  /** Measured idle power per socket (median of the no-function ticks kept), once there are enough. */
   idleW(socket: number): number | undefined {
     const xs = this.idleSamples.get(socket);
     if (xs === undefined || xs.length < IDLE_MIN_SAMPLES) return undefined;
-    return xs.reduce((a, b) => a + b, 0) / xs.length;
+    // The median: a stray busy tick (activity the source did not see) must not move it.
+    const sorted = [...xs].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
   }
 
   /** A tick in which no function (and no other monitored cgroup) did anything measures idle power. */
   private learnIdle(input: AttributionInput): void {
     const a = input.activity;
     // A sample whose source delivered no counts (intervalMs 0: e.g. no complete hwpc tick yet) says
-    // nothing about activity; it must not pass for an idle tick.
-    const idle =
-      a === undefined ||
-      a.targets.length === 0 ||
-      (a.intervalMs > 0 &&
-        a.targets.every((t) => t.cpuTimeUs === 0n && [...t.eventsBySocket.values()].every((m) => [...m.values()].every((c) => c === 0n))) &&
-        [...(a.otherEventsBySocket?.values() ?? [])].every((m) => [...m.values()].every((c) => c === 0n)));
+    // nothing about activity and must not pass for an idle tick; neither may a tick in which
+    // non-function cgroups were busy (a function whose workers are still starting is one of them).
+    const zero = (m: ReadonlyMap<number, ReadonlyMap<string, bigint>>): boolean => [...m.values()].every((c) => [...c.values()].every((n) => n === 0n));
+    const idle = a === undefined || (a.intervalMs > 0 && a.targets.every((t) => t.cpuTimeUs === 0n && zero(t.eventsBySocket)) && zero(a.otherEventsBySocket ?? new Map()));
     if (!idle || input.intervalMs <= 0) return;
     for (const [s, uj] of socketBudgets(input)) {
       let xs = this.idleSamples.get(s);

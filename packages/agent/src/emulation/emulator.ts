@@ -55,6 +55,8 @@ export class Emulator implements Service {
   lastBusyCpus: readonly number[] = [];
   /** The last tick's activity (tests, logs). */
   lastActivity: HostActivity | undefined;
+  /** With an hwpc stream: the interval whose energy is written at the next tick (see tick()). */
+  private pending: { act: HostActivity; intervalMs: number } | undefined;
 
   constructor(private readonly opts: EmulatorOptions) {
     this.tree = new EmulatedTree(opts.sysfsRoot, opts.profile);
@@ -105,8 +107,19 @@ export class Emulator implements Service {
     this.prevMs = nowMs;
     this.lastBusyCpus = act.busyCpus;
     this.lastActivity = act;
-    await this.tree.advance(act.busyCpus, intervalMs, act.powerWeightedBusyCpus);
-    if (this.opts.hwpc !== undefined) this.sendHwpc(act, intervalMs);
+    if (this.opts.hwpc === undefined) {
+      await this.tree.advance(act.busyCpus, intervalMs, act.powerWeightedBusyCpus);
+    } else {
+      // hwpc-sensor's reports of a tick become usable when the next tick's arrive (the agent cannot
+      // know a tick is complete before). So the energy of an interval is written one emulator tick
+      // late, together with the reports that release that interval's counts: the agent then pairs
+      // energy and counts of the same interval, as with a real sensor's own RAPL group.
+      const prev = this.pending;
+      this.pending = { act, intervalMs };
+      if (prev !== undefined) await this.tree.advance(prev.act.busyCpus, prev.intervalMs, prev.act.powerWeightedBusyCpus);
+      else await this.tree.advance([], intervalMs, []);
+      this.sendHwpc(act, intervalMs);
+    }
     this.log.debug({ busyCpus: act.busyCpus, powerWeightedBusyCpus: act.powerWeightedBusyCpus, intervalMs }, 'emulated host advanced');
   }
 

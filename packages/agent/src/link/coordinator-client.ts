@@ -11,6 +11,8 @@
 // counting the oldest.
 import * as grpc from '@grpc/grpc-js';
 import { Backoff, errorMessage, loadProtos, toBigInt, type BackoffOptions, type Logger, type Service, type wire } from '@isawatt/common';
+import { decodeProfileJob, safeJobId } from '../profiling/profile-job.js';
+import { failedBag, type ProfileExecutor } from '../profiling/profile-executor.js';
 import type { ApplyResult, FunctionRuntime } from '../runtime/function-runtime.js';
 import { delay } from '../telemetry/delay.js';
 import type { TelemetrySource, TickSnapshot } from '../telemetry/snapshot.js';
@@ -43,6 +45,8 @@ export interface CoordinatorLinkOptions {
   readonly telemetry: TelemetrySource;
   /** Applies assignments; undefined means this agent cannot run functions (acked as such). */
   readonly runtime: FunctionRuntime | undefined;
+  /** Runs profile jobs; undefined means this agent refuses them (answered as such). */
+  readonly profiler?: ProfileExecutor | undefined;
   readonly bufferMaxReports: number;
   /** Reports kept after sending until a Welcome confirms them (default 120). */
   readonly resendWindow?: number;
@@ -162,6 +166,7 @@ export class CoordinatorLink implements Service {
     } finally {
       this.opts.telemetry.off('snapshot', this.onSnapshot);
     }
+    await this.opts.profiler?.cancelAll('agent stopping');
     await this.assignmentChain;
   }
 
@@ -180,6 +185,9 @@ export class CoordinatorLink implements Service {
         if (done) return;
         done = true;
         clearTimeout(welcomeTimer);
+        // A job's result can only go to the coordinator that asked for it: stop the bag now, the
+        // coordinator counts the job as failed and retries it.
+        void this.opts.profiler?.cancelAll(`coordinator link ended: ${reason}`);
         signal.removeEventListener('abort', onAbort);
         this.detach();
         call.removeAllListeners('data');
@@ -211,7 +219,9 @@ export class CoordinatorLink implements Service {
         } else if (msg.body === 'assignment' && msg.assignment) {
           this.queueAssignment(msg.assignment);
         } else if (msg.body === 'profile_job' && msg.profile_job) {
-          this.log.warn({ jobId: msg.profile_job.job_id }, 'profile jobs are not supported by this agent yet; ignored');
+          this.startProfileJob(msg.profile_job);
+        } else if (msg.body === 'profile_cancel' && msg.profile_cancel) {
+          this.cancelProfileJob(msg.profile_cancel.job_id);
         } else {
           this.log.warn({ body: msg.body }, 'coordinator message without a known body; ignored');
         }
@@ -292,6 +302,45 @@ export class CoordinatorLink implements Service {
     }
   }
 
+  /** Runs a profile job in the background and sends its BagResult on the stream it is attached to. */
+  private startProfileJob(job: wire.ProfileJob__Output): void {
+    const jobId = safeJobId(job.job_id);
+    const profiler = this.opts.profiler;
+    let run: Promise<wire.BagResult>;
+    if (!profiler) run = Promise.resolve(failedBag(jobId, 'profiling unavailable: this agent was started without a function runtime'));
+    else {
+      try {
+        const spec = decodeProfileJob(job);
+        this.log.info({ jobId, functions: spec.functions, durationMs: spec.durationMs, warmupMs: spec.warmupMs, idleMs: spec.idleMs }, 'profile job received');
+        run = profiler.run(spec);
+      } catch (err) {
+        run = Promise.resolve(failedBag(jobId, oneLine(err)));
+      }
+    }
+    void run.then((result) => this.sendBagResult(result));
+  }
+
+  private cancelProfileJob(rawId: string): void {
+    const jobId = safeJobId(rawId);
+    const profiler = this.opts.profiler;
+    void (async () => {
+      const found = profiler ? await profiler.cancel(jobId) : false;
+      // Nothing of that job runs here: say so, so the coordinator's cancel wait ends at once (the
+      // cancelled job sends its own result when it was running).
+      if (!found) this.sendBagResult(failedBag(jobId, 'no such profile job running on this host', true));
+    })();
+  }
+
+  private sendBagResult(result: wire.BagResult): void {
+    const call = this.call;
+    if (call && this.connected) {
+      call.write({ bag_result: result });
+      this.log.info({ jobId: result.job_id, ok: result.ok, cancelled: result.cancelled, error: result.error }, 'profile job result sent');
+    } else {
+      this.log.warn({ jobId: result.job_id }, 'link down; profile job result not sent (the coordinator retries the job)');
+    }
+  }
+
   /** Assignments are applied one at a time, in arrival order. */
   private queueAssignment(a: wire.Assignment__Output): void {
     this.assignmentChain = this.assignmentChain.then(() => this.applyAssignment(a));
@@ -308,8 +357,11 @@ export class CoordinatorLink implements Service {
     const runtime = this.opts.runtime;
     try {
       const spec = decodeAssignment(a);
+      const profiling = this.opts.profiler?.busyWith();
       if (!runtime) {
         result = { ok: false, code: 'internal', error: 'runtime unavailable: this agent was started without a function runtime' };
+      } else if (profiling !== undefined) {
+        result = { ok: false, code: 'invalid', error: `host is running profile job ${profiling}; assign again once it has finished` };
       } else if (spec.version < runtime.runningVersion()) {
         result = { ok: false, code: 'invalid', error: `assignment v${spec.version} is older than the running v${runtime.runningVersion()}; ignored` };
       } else {

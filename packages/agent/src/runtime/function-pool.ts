@@ -276,6 +276,8 @@ export class FunctionPool {
     slot.state = 'draining';
     if (slot.restartTimer !== undefined) clearTimeout(slot.restartTimer);
     const worker = slot.worker;
+    // A bandwidth-limited worker (emulated CPU) would take seconds to exit at its slice: lift it.
+    if (this.opts.cpuShare !== undefined && !finishInFlight) await this.opts.pinning.setWorkerShare(this.name, cpu, undefined).catch(() => undefined);
     if (finishInFlight && worker?.busy === true) {
       // Let the in-flight invocation finish (bounded: it has a timeout of its own).
       await new Promise<void>((resolve) => slot.idleWaiters.push(resolve));

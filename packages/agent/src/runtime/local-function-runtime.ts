@@ -352,14 +352,18 @@ export class LocalFunctionRuntime implements FunctionRuntime {
   private async reconcile(target: readonly ExplicitPlacement[]): Promise<void> {
     const want = new Map(target.map((t) => [t.function, t]));
     // 1. Functions that go away.
-    for (const [name, r] of [...this.running]) {
-      if (!want.has(name)) {
-        await r.driver?.stop();
-        await r.pool.stop();
-        this.running.delete(name);
-        this.log.info({ function: name }, 'function stopped');
-      }
-    }
+    // In parallel: each stop may wait out a worker's grace period (seconds for a bandwidth-limited one).
+    await Promise.all(
+      [...this.running]
+        .filter(([name]) => !want.has(name))
+        .map(async ([name, r]) => {
+          // Together: the driver's stop waits for its in-flight requests, which the pool's stop drops
+          // (waiting for them first took minutes at an emulated CPU's slice).
+          await Promise.all([r.driver?.stop(), r.pool.stop()]);
+          this.running.delete(name);
+          this.log.info({ function: name }, 'function stopped');
+        }),
+    );
     // 2. Shrinks (free CPUs before anyone grows onto them).
     const sameSet = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((c) => b.includes(c));
     for (const t of target) {

@@ -87,6 +87,12 @@ export interface PinningOptions {
   readonly bandwidth?: boolean;
 }
 
+/**
+ * How long removing a cgroup waits for killed processes to leave it, ms: on a loaded machine a
+ * bandwidth-limited (emulated) worker takes seconds to exit, and a cgroup left behind outlives us.
+ */
+const REMOVE_WAIT_MS = 8000;
+
 /** CFS bandwidth: the shortest period (µs) in 100 ms..1 s whose quota stays above the kernel's 1 ms minimum. */
 export function cfsQuota(share: number): { quotaUs: number; periodUs: number } {
   const minQuotaUs = 1000;
@@ -361,13 +367,13 @@ class CgroupPinning implements Pinning {
 
   async releaseWorker(fn: string, cpu: number): Promise<void> {
     for (const top of [this.layout.cpusetTop, this.layout.memoryTop, this.layout.cpuTop]) {
-      if (top !== undefined) await removeTree(join(this.fnDir(top, fn), `w${cpu}`), { kill: this.opts.kill });
+      if (top !== undefined) await removeTree(join(this.fnDir(top, fn), `w${cpu}`), { kill: this.opts.kill, waitMs: REMOVE_WAIT_MS });
     }
   }
 
   async removeFunction(fn: string): Promise<void> {
     for (const top of [this.layout.cpusetTop, this.layout.cpuacctTop, this.layout.memoryTop, this.layout.unifiedTop, this.layout.cpuTop]) {
-      if (top !== undefined) await removeTree(this.fnDir(top, fn), { kill: this.opts.kill });
+      if (top !== undefined) await removeTree(this.fnDir(top, fn), { kill: this.opts.kill, waitMs: REMOVE_WAIT_MS });
     }
   }
 
@@ -393,7 +399,7 @@ class CgroupPinning implements Pinning {
     for (const dir of this.subtreeDirs()) {
       if (!(await exists(dir))) continue;
       try {
-        killed.push(...(await removeTree(dir, { kill: this.opts.kill })));
+        killed.push(...(await removeTree(dir, { kill: this.opts.kill, waitMs: REMOVE_WAIT_MS })));
         removed.push(dir);
       } catch (err) {
         errors.push(errorMessage(err));

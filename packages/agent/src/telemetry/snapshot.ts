@@ -12,6 +12,8 @@ export interface InvocationFigures {
   readonly latencyP95Ms: number;
   readonly latencyP99Ms: number;
   readonly achievedRps: number;
+  /** Mean latency of the completed invocations, ms (the runtime's windows have it; profiling uses it). */
+  readonly latencyMeanMs?: number;
 }
 
 export interface DomainFigure {

@@ -6,6 +6,9 @@ import type { AgentMessage as _isawatt_v1_AgentMessage, AgentMessage__Output as 
 import type { Assignment as _isawatt_v1_Assignment, Assignment__Output as _isawatt_v1_Assignment__Output } from './isawatt/v1/Assignment.js';
 import type { AssignmentAck as _isawatt_v1_AssignmentAck, AssignmentAck__Output as _isawatt_v1_AssignmentAck__Output } from './isawatt/v1/AssignmentAck.js';
 import type { BagResult as _isawatt_v1_BagResult, BagResult__Output as _isawatt_v1_BagResult__Output } from './isawatt/v1/BagResult.js';
+import type { BeginProfileCampaignRequest as _isawatt_v1_BeginProfileCampaignRequest, BeginProfileCampaignRequest__Output as _isawatt_v1_BeginProfileCampaignRequest__Output } from './isawatt/v1/BeginProfileCampaignRequest.js';
+import type { CancelProfileRequest as _isawatt_v1_CancelProfileRequest, CancelProfileRequest__Output as _isawatt_v1_CancelProfileRequest__Output } from './isawatt/v1/CancelProfileRequest.js';
+import type { CancelProfileResponse as _isawatt_v1_CancelProfileResponse, CancelProfileResponse__Output as _isawatt_v1_CancelProfileResponse__Output } from './isawatt/v1/CancelProfileResponse.js';
 import type { ControlClient as _isawatt_v1_ControlClient, ControlDefinition as _isawatt_v1_ControlDefinition } from './isawatt/v1/Control.js';
 import type { CoordinatorMessage as _isawatt_v1_CoordinatorMessage, CoordinatorMessage__Output as _isawatt_v1_CoordinatorMessage__Output } from './isawatt/v1/CoordinatorMessage.js';
 import type { DeployRequest as _isawatt_v1_DeployRequest, DeployRequest__Output as _isawatt_v1_DeployRequest__Output } from './isawatt/v1/DeployRequest.js';
@@ -37,12 +40,17 @@ import type { MarkRunRequest as _isawatt_v1_MarkRunRequest, MarkRunRequest__Outp
 import type { MarkRunResponse as _isawatt_v1_MarkRunResponse, MarkRunResponse__Output as _isawatt_v1_MarkRunResponse__Output } from './isawatt/v1/MarkRunResponse.js';
 import type { PduPoint as _isawatt_v1_PduPoint, PduPoint__Output as _isawatt_v1_PduPoint__Output } from './isawatt/v1/PduPoint.js';
 import type { PduSeries as _isawatt_v1_PduSeries, PduSeries__Output as _isawatt_v1_PduSeries__Output } from './isawatt/v1/PduSeries.js';
+import type { ProfileBagRequest as _isawatt_v1_ProfileBagRequest, ProfileBagRequest__Output as _isawatt_v1_ProfileBagRequest__Output } from './isawatt/v1/ProfileBagRequest.js';
+import type { ProfileBagResponse as _isawatt_v1_ProfileBagResponse, ProfileBagResponse__Output as _isawatt_v1_ProfileBagResponse__Output } from './isawatt/v1/ProfileBagResponse.js';
+import type { ProfileCampaignState as _isawatt_v1_ProfileCampaignState, ProfileCampaignState__Output as _isawatt_v1_ProfileCampaignState__Output } from './isawatt/v1/ProfileCampaignState.js';
+import type { ProfileCancel as _isawatt_v1_ProfileCancel, ProfileCancel__Output as _isawatt_v1_ProfileCancel__Output } from './isawatt/v1/ProfileCancel.js';
 import type { ProfileJob as _isawatt_v1_ProfileJob, ProfileJob__Output as _isawatt_v1_ProfileJob__Output } from './isawatt/v1/ProfileJob.js';
 import type { RunSummary as _isawatt_v1_RunSummary, RunSummary__Output as _isawatt_v1_RunSummary__Output } from './isawatt/v1/RunSummary.js';
 import type { SaveRunRequest as _isawatt_v1_SaveRunRequest, SaveRunRequest__Output as _isawatt_v1_SaveRunRequest__Output } from './isawatt/v1/SaveRunRequest.js';
 import type { SaveRunResponse as _isawatt_v1_SaveRunResponse, SaveRunResponse__Output as _isawatt_v1_SaveRunResponse__Output } from './isawatt/v1/SaveRunResponse.js';
 import type { SetAssignmentRequest as _isawatt_v1_SetAssignmentRequest, SetAssignmentRequest__Output as _isawatt_v1_SetAssignmentRequest__Output } from './isawatt/v1/SetAssignmentRequest.js';
 import type { SetAssignmentResponse as _isawatt_v1_SetAssignmentResponse, SetAssignmentResponse__Output as _isawatt_v1_SetAssignmentResponse__Output } from './isawatt/v1/SetAssignmentResponse.js';
+import type { StoredBagResult as _isawatt_v1_StoredBagResult, StoredBagResult__Output as _isawatt_v1_StoredBagResult__Output } from './isawatt/v1/StoredBagResult.js';
 import type { TelemetryEvent as _isawatt_v1_TelemetryEvent, TelemetryEvent__Output as _isawatt_v1_TelemetryEvent__Output } from './isawatt/v1/TelemetryEvent.js';
 import type { TelemetryReport as _isawatt_v1_TelemetryReport, TelemetryReport__Output as _isawatt_v1_TelemetryReport__Output } from './isawatt/v1/TelemetryReport.js';
 import type { WatchTelemetryRequest as _isawatt_v1_WatchTelemetryRequest, WatchTelemetryRequest__Output as _isawatt_v1_WatchTelemetryRequest__Output } from './isawatt/v1/WatchTelemetryRequest.js';
@@ -61,6 +69,9 @@ export interface ProtoGrpcType {
       Assignment: MessageTypeDefinition<_isawatt_v1_Assignment, _isawatt_v1_Assignment__Output>
       AssignmentAck: MessageTypeDefinition<_isawatt_v1_AssignmentAck, _isawatt_v1_AssignmentAck__Output>
       BagResult: MessageTypeDefinition<_isawatt_v1_BagResult, _isawatt_v1_BagResult__Output>
+      BeginProfileCampaignRequest: MessageTypeDefinition<_isawatt_v1_BeginProfileCampaignRequest, _isawatt_v1_BeginProfileCampaignRequest__Output>
+      CancelProfileRequest: MessageTypeDefinition<_isawatt_v1_CancelProfileRequest, _isawatt_v1_CancelProfileRequest__Output>
+      CancelProfileResponse: MessageTypeDefinition<_isawatt_v1_CancelProfileResponse, _isawatt_v1_CancelProfileResponse__Output>
       Control: SubtypeConstructor<typeof grpc.Client, _isawatt_v1_ControlClient> & { service: _isawatt_v1_ControlDefinition }
       CoordinatorMessage: MessageTypeDefinition<_isawatt_v1_CoordinatorMessage, _isawatt_v1_CoordinatorMessage__Output>
       DeployRequest: MessageTypeDefinition<_isawatt_v1_DeployRequest, _isawatt_v1_DeployRequest__Output>
@@ -93,6 +104,10 @@ export interface ProtoGrpcType {
       MarkRunResponse: MessageTypeDefinition<_isawatt_v1_MarkRunResponse, _isawatt_v1_MarkRunResponse__Output>
       PduPoint: MessageTypeDefinition<_isawatt_v1_PduPoint, _isawatt_v1_PduPoint__Output>
       PduSeries: MessageTypeDefinition<_isawatt_v1_PduSeries, _isawatt_v1_PduSeries__Output>
+      ProfileBagRequest: MessageTypeDefinition<_isawatt_v1_ProfileBagRequest, _isawatt_v1_ProfileBagRequest__Output>
+      ProfileBagResponse: MessageTypeDefinition<_isawatt_v1_ProfileBagResponse, _isawatt_v1_ProfileBagResponse__Output>
+      ProfileCampaignState: MessageTypeDefinition<_isawatt_v1_ProfileCampaignState, _isawatt_v1_ProfileCampaignState__Output>
+      ProfileCancel: MessageTypeDefinition<_isawatt_v1_ProfileCancel, _isawatt_v1_ProfileCancel__Output>
       ProfileJob: MessageTypeDefinition<_isawatt_v1_ProfileJob, _isawatt_v1_ProfileJob__Output>
       Quality: EnumTypeDefinition
       RunSummary: MessageTypeDefinition<_isawatt_v1_RunSummary, _isawatt_v1_RunSummary__Output>
@@ -100,6 +115,7 @@ export interface ProtoGrpcType {
       SaveRunResponse: MessageTypeDefinition<_isawatt_v1_SaveRunResponse, _isawatt_v1_SaveRunResponse__Output>
       SetAssignmentRequest: MessageTypeDefinition<_isawatt_v1_SetAssignmentRequest, _isawatt_v1_SetAssignmentRequest__Output>
       SetAssignmentResponse: MessageTypeDefinition<_isawatt_v1_SetAssignmentResponse, _isawatt_v1_SetAssignmentResponse__Output>
+      StoredBagResult: MessageTypeDefinition<_isawatt_v1_StoredBagResult, _isawatt_v1_StoredBagResult__Output>
       TelemetryEvent: MessageTypeDefinition<_isawatt_v1_TelemetryEvent, _isawatt_v1_TelemetryEvent__Output>
       TelemetryReport: MessageTypeDefinition<_isawatt_v1_TelemetryReport, _isawatt_v1_TelemetryReport__Output>
       WatchTelemetryRequest: MessageTypeDefinition<_isawatt_v1_WatchTelemetryRequest, _isawatt_v1_WatchTelemetryRequest__Output>

@@ -5,6 +5,9 @@ export type { Arch, Arch__Output } from './isawatt/v1/Arch.js';
 export type { Assignment, Assignment__Output } from './isawatt/v1/Assignment.js';
 export type { AssignmentAck, AssignmentAck__Output } from './isawatt/v1/AssignmentAck.js';
 export type { BagResult, BagResult__Output } from './isawatt/v1/BagResult.js';
+export type { BeginProfileCampaignRequest, BeginProfileCampaignRequest__Output } from './isawatt/v1/BeginProfileCampaignRequest.js';
+export type { CancelProfileRequest, CancelProfileRequest__Output } from './isawatt/v1/CancelProfileRequest.js';
+export type { CancelProfileResponse, CancelProfileResponse__Output } from './isawatt/v1/CancelProfileResponse.js';
 export type { ControlClient, ControlDefinition, ControlHandlers } from './isawatt/v1/Control.js';
 export type { CoordinatorMessage, CoordinatorMessage__Output } from './isawatt/v1/CoordinatorMessage.js';
 export type { DeployRequest, DeployRequest__Output } from './isawatt/v1/DeployRequest.js';
@@ -37,6 +40,10 @@ export type { MarkRunRequest, MarkRunRequest__Output } from './isawatt/v1/MarkRu
 export type { MarkRunResponse, MarkRunResponse__Output } from './isawatt/v1/MarkRunResponse.js';
 export type { PduPoint, PduPoint__Output } from './isawatt/v1/PduPoint.js';
 export type { PduSeries, PduSeries__Output } from './isawatt/v1/PduSeries.js';
+export type { ProfileBagRequest, ProfileBagRequest__Output } from './isawatt/v1/ProfileBagRequest.js';
+export type { ProfileBagResponse, ProfileBagResponse__Output } from './isawatt/v1/ProfileBagResponse.js';
+export type { ProfileCampaignState, ProfileCampaignState__Output } from './isawatt/v1/ProfileCampaignState.js';
+export type { ProfileCancel, ProfileCancel__Output } from './isawatt/v1/ProfileCancel.js';
 export type { ProfileJob, ProfileJob__Output } from './isawatt/v1/ProfileJob.js';
 export type { Quality, Quality__Output } from './isawatt/v1/Quality.js';
 export type { RunSummary, RunSummary__Output } from './isawatt/v1/RunSummary.js';
@@ -44,6 +51,7 @@ export type { SaveRunRequest, SaveRunRequest__Output } from './isawatt/v1/SaveRu
 export type { SaveRunResponse, SaveRunResponse__Output } from './isawatt/v1/SaveRunResponse.js';
 export type { SetAssignmentRequest, SetAssignmentRequest__Output } from './isawatt/v1/SetAssignmentRequest.js';
 export type { SetAssignmentResponse, SetAssignmentResponse__Output } from './isawatt/v1/SetAssignmentResponse.js';
+export type { StoredBagResult, StoredBagResult__Output } from './isawatt/v1/StoredBagResult.js';
 export type { TelemetryEvent, TelemetryEvent__Output } from './isawatt/v1/TelemetryEvent.js';
 export type { TelemetryReport, TelemetryReport__Output } from './isawatt/v1/TelemetryReport.js';
 export type { WatchTelemetryRequest, WatchTelemetryRequest__Output } from './isawatt/v1/WatchTelemetryRequest.js';

@@ -176,6 +176,29 @@ export class ControlClient {
     return this.unary('GetPduSeries', (r, o, cb) => this.client.GetPduSeries(r, o, cb), { host_id: hostId, from_ms: String(fromMs), to_ms: String(toMs) });
   }
 
+  /** Runs one profile job; aborting the signal cancels the call (the coordinator then cancels the job). */
+  profileBag(req: wire.ProfileBagRequest, deadlineMs: number, signal: AbortSignal): Promise<wire.ProfileBagResponse__Output> {
+    return new Promise((resolve, reject) => {
+      const call = this.client.ProfileBag(req, { deadline: Date.now() + deadlineMs }, (err: grpc.ServiceError | null, res?: wire.ProfileBagResponse__Output) => {
+        signal.removeEventListener('abort', onAbort);
+        if (err) reject(this.toError(err, 'ProfileBag'));
+        else if (res === undefined) reject(new ControlError(grpc.status.INTERNAL, EXIT.FAILURE, 'ProfileBag: empty response'));
+        else resolve(res);
+      });
+      const onAbort = (): void => call.cancel();
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  cancelProfile(req: wire.CancelProfileRequest): Promise<wire.CancelProfileResponse__Output> {
+    return this.unary('CancelProfile', (r, o, cb) => this.client.CancelProfile(r, o, cb), req, (req.timeout_ms || 15_000) + this.opts.deadlineMs);
+  }
+
+  beginProfileCampaign(req: wire.BeginProfileCampaignRequest): Promise<wire.ProfileCampaignState__Output> {
+    return this.unary('BeginProfileCampaign', (r, o, cb) => this.client.BeginProfileCampaign(r, o, cb), req);
+  }
+
   /** A live telemetry stream (no deadline); cancel it to stop. */
   watchTelemetry(hostId: string): grpc.ClientReadableStream<wire.TelemetryEvent__Output> {
     return this.client.WatchTelemetry({ host_id: hostId });

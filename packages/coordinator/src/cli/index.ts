@@ -19,11 +19,14 @@ import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerExperiment } from './commands/experiment.js';
 import { registerReport } from './commands/report.js';
+import { registerProfile } from './commands/profile.js';
+import { registerModels } from './commands/models.js';
+import { registerCalibrate } from './commands/calibrate.js';
 
 export type { CliContext, CommandRegistrar } from './context.js';
 
 /** Subcommands, in help order. To add one: write commands/<verb>.ts exporting a registrar, list it here. */
-const COMMANDS: readonly CommandRegistrar[] = [registerCoordinator, registerHosts, registerHost, registerWatch, registerAssign, registerHealth, registerPlan, registerDeploy, registerRun, registerExperiment, registerRuns, registerReport, registerSimulate];
+const COMMANDS: readonly CommandRegistrar[] = [registerCoordinator, registerHosts, registerHost, registerWatch, registerAssign, registerHealth, registerPlan, registerDeploy, registerRun, registerExperiment, registerRuns, registerReport, registerProfile, registerCalibrate, registerModels, registerSimulate];
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('isawatt')

@@ -60,6 +60,19 @@ export class AgentLinkService {
     return true;
   }
 
+  /** True while the host's Attach stream is open. */
+  isAttached(hostId: string): boolean {
+    return this.channels.has(hostId);
+  }
+
+  /** Asks an attached host to stop a profile job; false when it is not attached. */
+  sendProfileCancel(hostId: string, jobId: string): boolean {
+    const call = this.channels.get(hostId);
+    if (!call) return false;
+    call.write({ profile_cancel: { job_id: jobId } });
+    return true;
+  }
+
   private refuse(call: AttachCall, err: unknown): void {
     this.stats.streamsRefused++;
     const status = toStatus(err);

@@ -7,6 +7,9 @@ import * as grpc from '@grpc/grpc-js';
 import { placementToWire, telemetryToWire, UnavailableError, type Logger, type wire } from '@isawatt/common';
 import type { AssignmentService } from '../assignments/assignment-service.js';
 import { DEFAULT_ACK_TIMEOUT_MS } from '../assignments/assignment-service.js';
+import type { ProfileBroker } from '../profiling/profile-broker.js';
+import { checkProfileId } from '../profiling/campaign-store.js';
+import type { CampaignStore } from '../profiling/campaign-store.js';
 import type { HostRegistry } from '../registry/host-registry.js';
 import type { HostView, TelemetryTick } from '../registry/types.js';
 import { ackToWire, assignmentToWire, functionsFromWire, hostStateToWire, hostToWire, type PduReading } from './codec.js';
@@ -33,6 +36,9 @@ export const MAX_RUN_RECORD_BYTES = 32 * 1024 * 1024;
 export interface ControlServiceOptions {
   registry: HostRegistry;
   assignments: AssignmentService;
+  /** Profiling (ProfileBag, CancelProfile, BeginProfileCampaign); absent: those calls are UNIMPLEMENTED. */
+  profiler?: ProfileBroker | undefined;
+  campaigns?: CampaignStore | undefined;
   cluster: string;
   version: string;
   pduSource?: PduSource | undefined;
@@ -211,12 +217,63 @@ export class ControlService {
           covered_ms: String(e.coveredMs),
         };
       }),
+      ProfileBag: (call, callback) => this.profileBag(call, callback),
+      CancelProfile: unary<wire.CancelProfileRequest__Output, wire.CancelProfileResponse>(log, 'CancelProfile', async (req) => {
+        const profiler = this.requireProfiler();
+        if (req.campaign_id !== '') checkProfileId(req.campaign_id, 'campaign_id');
+        if (req.job_ids.length > 10_000) throw new InvalidRequestError(`job_ids: at most 10000, got ${req.job_ids.length}`);
+        req.job_ids.forEach((id, i) => checkProfileId(id, `job_ids[${i}]`));
+        if (req.timeout_ms > MAX_ACK_TIMEOUT_MS) throw new InvalidRequestError(`timeout_ms: at most ${MAX_ACK_TIMEOUT_MS} ms, got ${req.timeout_ms}`);
+        return profiler.cancel(req.campaign_id, req.job_ids, req.timeout_ms === 0 ? 15_000 : req.timeout_ms);
+      }),
+      BeginProfileCampaign: unary<wire.BeginProfileCampaignRequest__Output, wire.ProfileCampaignState>(log, 'BeginProfileCampaign', async (req) => {
+        const store = this.opts.campaigns;
+        if (!store) throw new InvalidRequestError('profiling is not enabled on this coordinator');
+        const id = checkProfileId(req.campaign_id, 'campaign_id');
+        if (!req.resume) {
+          await store.reset(id);
+          return { campaign_id: id, results: [] };
+        }
+        const stored = await store.load(id);
+        return {
+          campaign_id: id,
+          results: stored.map((r) => ({ host_id: r.hostId, host_type: r.hostType, result: r.result, stored_at_ms: String(r.storedAtMs) })),
+        };
+      }),
     };
   }
 
   private requireRuns(): RunStore {
     if (!this.opts.runs) throw new UnavailableError('runs', 'run records are not available');
     return this.opts.runs;
+  }
+
+  private requireProfiler(): ProfileBroker {
+    if (!this.opts.profiler) throw new InvalidRequestError('profiling is not enabled on this coordinator');
+    return this.opts.profiler;
+  }
+
+  /** Unary, but the call's cancellation matters: it cancels the job on the agent. */
+  private profileBag(call: grpc.ServerUnaryCall<wire.ProfileBagRequest__Output, wire.ProfileBagResponse>, callback: grpc.sendUnaryData<wire.ProfileBagResponse>): void {
+    const abort = new AbortController();
+    call.on('cancelled', () => abort.abort());
+    Promise.resolve()
+      .then(async () => {
+        const profiler = this.requireProfiler();
+        const req = call.request;
+        if (!req.job) throw new InvalidRequestError('job: required');
+        if (req.timeout_ms > 24 * 3_600_000) throw new InvalidRequestError(`timeout_ms: at most one day, got ${req.timeout_ms}`);
+        const out = await profiler.runBag(requireHostId(req.host_id), req.job, req.timeout_ms, abort.signal);
+        return { host_id: out.hostId, host_type: out.hostType, result: out.result };
+      })
+      .then(
+        (res) => callback(null, res),
+        (err: unknown) => {
+          const status = toStatus(err);
+          if (status.code === grpc.status.INTERNAL) this.log.error({ rpc: 'ProfileBag', err }, 'control request failed');
+          callback(status);
+        },
+      );
   }
 
   private watch(call: grpc.ServerWritableStream<wire.WatchTelemetryRequest__Output, wire.TelemetryEvent>): void {

@@ -5,6 +5,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { ConfigError, NotFoundError, UnavailableError, ValidationError, asError } from '@isawatt/common';
 import { HostNotAttachedError } from '../assignments/errors.js';
+import { ProfileJobLostError } from '../profiling/profile-broker.js';
 
 /** Raised by handlers for requests that break the Control API contract (missing field, ...). */
 export class InvalidRequestError extends Error {
@@ -31,6 +32,7 @@ export function toStatus(err: unknown): StatusObject {
   if (e instanceof NotFoundError) return { code: grpc.status.NOT_FOUND, details: e.message };
   if (e instanceof HostNotAttachedError) return { code: grpc.status.FAILED_PRECONDITION, details: e.message };
   if (e instanceof PermissionError) return { code: grpc.status.PERMISSION_DENIED, details: e.message };
+  if (e instanceof ProfileJobLostError) return { code: grpc.status.ABORTED, details: e.message };
   if (e instanceof UnavailableError) return { code: grpc.status.UNAVAILABLE, details: e.message };
   return { code: grpc.status.INTERNAL, details: `internal error: ${e.message}` };
 }

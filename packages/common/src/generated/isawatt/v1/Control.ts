@@ -2,6 +2,9 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { BeginProfileCampaignRequest as _isawatt_v1_BeginProfileCampaignRequest, BeginProfileCampaignRequest__Output as _isawatt_v1_BeginProfileCampaignRequest__Output } from '../../isawatt/v1/BeginProfileCampaignRequest.js';
+import type { CancelProfileRequest as _isawatt_v1_CancelProfileRequest, CancelProfileRequest__Output as _isawatt_v1_CancelProfileRequest__Output } from '../../isawatt/v1/CancelProfileRequest.js';
+import type { CancelProfileResponse as _isawatt_v1_CancelProfileResponse, CancelProfileResponse__Output as _isawatt_v1_CancelProfileResponse__Output } from '../../isawatt/v1/CancelProfileResponse.js';
 import type { DeployRequest as _isawatt_v1_DeployRequest, DeployRequest__Output as _isawatt_v1_DeployRequest__Output } from '../../isawatt/v1/DeployRequest.js';
 import type { DeployResponse as _isawatt_v1_DeployResponse, DeployResponse__Output as _isawatt_v1_DeployResponse__Output } from '../../isawatt/v1/DeployResponse.js';
 import type { GetAssignmentRequest as _isawatt_v1_GetAssignmentRequest, GetAssignmentRequest__Output as _isawatt_v1_GetAssignmentRequest__Output } from '../../isawatt/v1/GetAssignmentRequest.js';
@@ -20,6 +23,9 @@ import type { ListRunsResponse as _isawatt_v1_ListRunsResponse, ListRunsResponse
 import type { MarkRunRequest as _isawatt_v1_MarkRunRequest, MarkRunRequest__Output as _isawatt_v1_MarkRunRequest__Output } from '../../isawatt/v1/MarkRunRequest.js';
 import type { MarkRunResponse as _isawatt_v1_MarkRunResponse, MarkRunResponse__Output as _isawatt_v1_MarkRunResponse__Output } from '../../isawatt/v1/MarkRunResponse.js';
 import type { PduSeries as _isawatt_v1_PduSeries, PduSeries__Output as _isawatt_v1_PduSeries__Output } from '../../isawatt/v1/PduSeries.js';
+import type { ProfileBagRequest as _isawatt_v1_ProfileBagRequest, ProfileBagRequest__Output as _isawatt_v1_ProfileBagRequest__Output } from '../../isawatt/v1/ProfileBagRequest.js';
+import type { ProfileBagResponse as _isawatt_v1_ProfileBagResponse, ProfileBagResponse__Output as _isawatt_v1_ProfileBagResponse__Output } from '../../isawatt/v1/ProfileBagResponse.js';
+import type { ProfileCampaignState as _isawatt_v1_ProfileCampaignState, ProfileCampaignState__Output as _isawatt_v1_ProfileCampaignState__Output } from '../../isawatt/v1/ProfileCampaignState.js';
 import type { SaveRunRequest as _isawatt_v1_SaveRunRequest, SaveRunRequest__Output as _isawatt_v1_SaveRunRequest__Output } from '../../isawatt/v1/SaveRunRequest.js';
 import type { SaveRunResponse as _isawatt_v1_SaveRunResponse, SaveRunResponse__Output as _isawatt_v1_SaveRunResponse__Output } from '../../isawatt/v1/SaveRunResponse.js';
 import type { SetAssignmentRequest as _isawatt_v1_SetAssignmentRequest, SetAssignmentRequest__Output as _isawatt_v1_SetAssignmentRequest__Output } from '../../isawatt/v1/SetAssignmentRequest.js';
@@ -28,6 +34,38 @@ import type { TelemetryEvent as _isawatt_v1_TelemetryEvent, TelemetryEvent__Outp
 import type { WatchTelemetryRequest as _isawatt_v1_WatchTelemetryRequest, WatchTelemetryRequest__Output as _isawatt_v1_WatchTelemetryRequest__Output } from '../../isawatt/v1/WatchTelemetryRequest.js';
 
 export interface ControlClient extends grpc.Client {
+  /**
+   * Opens a profiling campaign: resume = false forgets its stored results; true returns them.
+   */
+  BeginProfileCampaign(argument: _isawatt_v1_BeginProfileCampaignRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_ProfileCampaignState__Output>): grpc.ClientUnaryCall;
+  BeginProfileCampaign(argument: _isawatt_v1_BeginProfileCampaignRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_isawatt_v1_ProfileCampaignState__Output>): grpc.ClientUnaryCall;
+  BeginProfileCampaign(argument: _isawatt_v1_BeginProfileCampaignRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_ProfileCampaignState__Output>): grpc.ClientUnaryCall;
+  BeginProfileCampaign(argument: _isawatt_v1_BeginProfileCampaignRequest, callback: grpc.requestCallback<_isawatt_v1_ProfileCampaignState__Output>): grpc.ClientUnaryCall;
+  /**
+   * Opens a profiling campaign: resume = false forgets its stored results; true returns them.
+   */
+  beginProfileCampaign(argument: _isawatt_v1_BeginProfileCampaignRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_ProfileCampaignState__Output>): grpc.ClientUnaryCall;
+  beginProfileCampaign(argument: _isawatt_v1_BeginProfileCampaignRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_isawatt_v1_ProfileCampaignState__Output>): grpc.ClientUnaryCall;
+  beginProfileCampaign(argument: _isawatt_v1_BeginProfileCampaignRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_ProfileCampaignState__Output>): grpc.ClientUnaryCall;
+  beginProfileCampaign(argument: _isawatt_v1_BeginProfileCampaignRequest, callback: grpc.requestCallback<_isawatt_v1_ProfileCampaignState__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Cancels running profile jobs (all of a campaign, or the listed ids) and waits until the agents
+   * confirm that their workers and cgroups are gone (or the timeout passes).
+   */
+  CancelProfile(argument: _isawatt_v1_CancelProfileRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_CancelProfileResponse__Output>): grpc.ClientUnaryCall;
+  CancelProfile(argument: _isawatt_v1_CancelProfileRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_isawatt_v1_CancelProfileResponse__Output>): grpc.ClientUnaryCall;
+  CancelProfile(argument: _isawatt_v1_CancelProfileRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_CancelProfileResponse__Output>): grpc.ClientUnaryCall;
+  CancelProfile(argument: _isawatt_v1_CancelProfileRequest, callback: grpc.requestCallback<_isawatt_v1_CancelProfileResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Cancels running profile jobs (all of a campaign, or the listed ids) and waits until the agents
+   * confirm that their workers and cgroups are gone (or the timeout passes).
+   */
+  cancelProfile(argument: _isawatt_v1_CancelProfileRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_CancelProfileResponse__Output>): grpc.ClientUnaryCall;
+  cancelProfile(argument: _isawatt_v1_CancelProfileRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_isawatt_v1_CancelProfileResponse__Output>): grpc.ClientUnaryCall;
+  cancelProfile(argument: _isawatt_v1_CancelProfileRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_CancelProfileResponse__Output>): grpc.ClientUnaryCall;
+  cancelProfile(argument: _isawatt_v1_CancelProfileRequest, callback: grpc.requestCallback<_isawatt_v1_CancelProfileResponse__Output>): grpc.ClientUnaryCall;
+  
   /**
    * Sets several hosts' assignments at once; if any host fails to ack, every host is rolled back
    * to the assignment it had before.
@@ -144,6 +182,25 @@ export interface ControlClient extends grpc.Client {
   markRun(argument: _isawatt_v1_MarkRunRequest, callback: grpc.requestCallback<_isawatt_v1_MarkRunResponse__Output>): grpc.ClientUnaryCall;
   
   /**
+   * Runs one profile job on one host and answers with its result once the agent sends it. A host
+   * that goes down mid-job fails the job (UNAVAILABLE); a cancelled call cancels the job on the
+   * agent. Every result is stored in the coordinator's state directory under its campaign.
+   */
+  ProfileBag(argument: _isawatt_v1_ProfileBagRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_ProfileBagResponse__Output>): grpc.ClientUnaryCall;
+  ProfileBag(argument: _isawatt_v1_ProfileBagRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_isawatt_v1_ProfileBagResponse__Output>): grpc.ClientUnaryCall;
+  ProfileBag(argument: _isawatt_v1_ProfileBagRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_ProfileBagResponse__Output>): grpc.ClientUnaryCall;
+  ProfileBag(argument: _isawatt_v1_ProfileBagRequest, callback: grpc.requestCallback<_isawatt_v1_ProfileBagResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Runs one profile job on one host and answers with its result once the agent sends it. A host
+   * that goes down mid-job fails the job (UNAVAILABLE); a cancelled call cancels the job on the
+   * agent. Every result is stored in the coordinator's state directory under its campaign.
+   */
+  profileBag(argument: _isawatt_v1_ProfileBagRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_ProfileBagResponse__Output>): grpc.ClientUnaryCall;
+  profileBag(argument: _isawatt_v1_ProfileBagRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_isawatt_v1_ProfileBagResponse__Output>): grpc.ClientUnaryCall;
+  profileBag(argument: _isawatt_v1_ProfileBagRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_ProfileBagResponse__Output>): grpc.ClientUnaryCall;
+  profileBag(argument: _isawatt_v1_ProfileBagRequest, callback: grpc.requestCallback<_isawatt_v1_ProfileBagResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * INVALID_ARGUMENT when the record does not follow the run-record schema (docs/file-formats.md).
    */
   SaveRun(argument: _isawatt_v1_SaveRunRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_SaveRunResponse__Output>): grpc.ClientUnaryCall;
@@ -188,6 +245,17 @@ export interface ControlClient extends grpc.Client {
 
 export interface ControlHandlers extends grpc.UntypedServiceImplementation {
   /**
+   * Opens a profiling campaign: resume = false forgets its stored results; true returns them.
+   */
+  BeginProfileCampaign: grpc.handleUnaryCall<_isawatt_v1_BeginProfileCampaignRequest__Output, _isawatt_v1_ProfileCampaignState>;
+  
+  /**
+   * Cancels running profile jobs (all of a campaign, or the listed ids) and waits until the agents
+   * confirm that their workers and cgroups are gone (or the timeout passes).
+   */
+  CancelProfile: grpc.handleUnaryCall<_isawatt_v1_CancelProfileRequest__Output, _isawatt_v1_CancelProfileResponse>;
+  
+  /**
    * Sets several hosts' assignments at once; if any host fails to ack, every host is rolled back
    * to the assignment it had before.
    */
@@ -223,6 +291,13 @@ export interface ControlHandlers extends grpc.UntypedServiceImplementation {
   MarkRun: grpc.handleUnaryCall<_isawatt_v1_MarkRunRequest__Output, _isawatt_v1_MarkRunResponse>;
   
   /**
+   * Runs one profile job on one host and answers with its result once the agent sends it. A host
+   * that goes down mid-job fails the job (UNAVAILABLE); a cancelled call cancels the job on the
+   * agent. Every result is stored in the coordinator's state directory under its campaign.
+   */
+  ProfileBag: grpc.handleUnaryCall<_isawatt_v1_ProfileBagRequest__Output, _isawatt_v1_ProfileBagResponse>;
+  
+  /**
    * INVALID_ARGUMENT when the record does not follow the run-record schema (docs/file-formats.md).
    */
   SaveRun: grpc.handleUnaryCall<_isawatt_v1_SaveRunRequest__Output, _isawatt_v1_SaveRunResponse>;
@@ -240,6 +315,8 @@ export interface ControlHandlers extends grpc.UntypedServiceImplementation {
 }
 
 export interface ControlDefinition extends grpc.ServiceDefinition {
+  BeginProfileCampaign: MethodDefinition<_isawatt_v1_BeginProfileCampaignRequest, _isawatt_v1_ProfileCampaignState, _isawatt_v1_BeginProfileCampaignRequest__Output, _isawatt_v1_ProfileCampaignState__Output>
+  CancelProfile: MethodDefinition<_isawatt_v1_CancelProfileRequest, _isawatt_v1_CancelProfileResponse, _isawatt_v1_CancelProfileRequest__Output, _isawatt_v1_CancelProfileResponse__Output>
   Deploy: MethodDefinition<_isawatt_v1_DeployRequest, _isawatt_v1_DeployResponse, _isawatt_v1_DeployRequest__Output, _isawatt_v1_DeployResponse__Output>
   GetAssignment: MethodDefinition<_isawatt_v1_GetAssignmentRequest, _isawatt_v1_HostAssignment, _isawatt_v1_GetAssignmentRequest__Output, _isawatt_v1_HostAssignment__Output>
   GetHost: MethodDefinition<_isawatt_v1_GetHostRequest, _isawatt_v1_Host, _isawatt_v1_GetHostRequest__Output, _isawatt_v1_Host__Output>
@@ -249,6 +326,7 @@ export interface ControlDefinition extends grpc.ServiceDefinition {
   ListHosts: MethodDefinition<_isawatt_v1_ListHostsRequest, _isawatt_v1_ListHostsResponse, _isawatt_v1_ListHostsRequest__Output, _isawatt_v1_ListHostsResponse__Output>
   ListRuns: MethodDefinition<_isawatt_v1_ListRunsRequest, _isawatt_v1_ListRunsResponse, _isawatt_v1_ListRunsRequest__Output, _isawatt_v1_ListRunsResponse__Output>
   MarkRun: MethodDefinition<_isawatt_v1_MarkRunRequest, _isawatt_v1_MarkRunResponse, _isawatt_v1_MarkRunRequest__Output, _isawatt_v1_MarkRunResponse__Output>
+  ProfileBag: MethodDefinition<_isawatt_v1_ProfileBagRequest, _isawatt_v1_ProfileBagResponse, _isawatt_v1_ProfileBagRequest__Output, _isawatt_v1_ProfileBagResponse__Output>
   SaveRun: MethodDefinition<_isawatt_v1_SaveRunRequest, _isawatt_v1_SaveRunResponse, _isawatt_v1_SaveRunRequest__Output, _isawatt_v1_SaveRunResponse__Output>
   SetAssignment: MethodDefinition<_isawatt_v1_SetAssignmentRequest, _isawatt_v1_SetAssignmentResponse, _isawatt_v1_SetAssignmentRequest__Output, _isawatt_v1_SetAssignmentResponse__Output>
   WatchTelemetry: MethodDefinition<_isawatt_v1_WatchTelemetryRequest, _isawatt_v1_TelemetryEvent, _isawatt_v1_WatchTelemetryRequest__Output, _isawatt_v1_TelemetryEvent__Output>

@@ -6,10 +6,14 @@ import type { Long } from '@grpc/proto-loader';
 
 export interface FunctionProfile {
   'function'?: (string);
+  /**
+   * Executions completed over the measured window.
+   */
   'completed'?: (number | string | Long);
   'errors'?: (number | string | Long);
   /**
-   * Executions per second per core over the measured window.
+   * Executions per second per core over the measured window. Saturated: 1 / mean latency of the
+   * completed invocations (Little's law, one request per worker); open loop: completed / window / cores.
    */
   'exec_per_sec_per_core'?: (number | string);
   /**
@@ -17,19 +21,39 @@ export interface FunctionProfile {
    */
   'energy_uj'?: (number | string | Long);
   /**
-   * Energy per execution, in joules.
+   * Energy per execution, in joules: attributed DYNAMIC energy / executions in the window
+   * (exec_per_sec_per_core x cores x window; 0 when none completed).
    */
   'energy_per_exec_j'?: (number | string);
+  /**
+   * Quality of the attributed energy (the weakest over the window).
+   */
   'quality'?: (_isawatt_v1_Quality);
   'invocations'?: (_isawatt_v1_InvocationStats | null);
+  /**
+   * Attributed dynamic energy over the window, in microjoules.
+   */
+  'dynamic_energy_uj'?: (number | string | Long);
+  /**
+   * CPUs the function ran on during the bag.
+   */
+  'cores'?: (number);
+  /**
+   * CPU time of the function's cgroup over the window, in microseconds.
+   */
+  'cpu_time_us'?: (number | string | Long);
 }
 
 export interface FunctionProfile__Output {
   'function': (string);
+  /**
+   * Executions completed over the measured window.
+   */
   'completed': (string);
   'errors': (string);
   /**
-   * Executions per second per core over the measured window.
+   * Executions per second per core over the measured window. Saturated: 1 / mean latency of the
+   * completed invocations (Little's law, one request per worker); open loop: completed / window / cores.
    */
   'exec_per_sec_per_core': (number);
   /**
@@ -37,9 +61,25 @@ export interface FunctionProfile__Output {
    */
   'energy_uj': (string);
   /**
-   * Energy per execution, in joules.
+   * Energy per execution, in joules: attributed DYNAMIC energy / executions in the window
+   * (exec_per_sec_per_core x cores x window; 0 when none completed).
    */
   'energy_per_exec_j': (number);
+  /**
+   * Quality of the attributed energy (the weakest over the window).
+   */
   'quality': (_isawatt_v1_Quality__Output);
   'invocations': (_isawatt_v1_InvocationStats__Output | null);
+  /**
+   * Attributed dynamic energy over the window, in microjoules.
+   */
+  'dynamic_energy_uj': (string);
+  /**
+   * CPUs the function ran on during the bag.
+   */
+  'cores': (number);
+  /**
+   * CPU time of the function's cgroup over the window, in microseconds.
+   */
+  'cpu_time_us': (string);
 }

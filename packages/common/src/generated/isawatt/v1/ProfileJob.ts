@@ -2,13 +2,20 @@
 
 
 /**
- * Profile a bag of co-located functions on one host.
+ * Profile a bag of co-located functions on one host. The agent refuses a job while it runs an
+ * assignment with functions, or another job. It measures idle power first (idle_ms > 0), then
+ * starts every function of the bag pinned on its own cores, drives them saturated (closed loop),
+ * waits warmup_ms, measures duration_ms, stops everything (workers and cgroups) and answers with a
+ * BagResult of the same job_id.
  */
 export interface ProfileJob {
   'job_id'?: (string);
+  /**
+   * Catalogue names, at most 64, each at most once.
+   */
   'functions'?: (string)[];
   /**
-   * CPUs given to each function of the bag.
+   * CPUs given to each function of the bag (0: the host's function CPUs split evenly).
    */
   'cores_per_function'?: (number);
   /**
@@ -24,16 +31,32 @@ export interface ProfileJob {
    */
   'saturate'?: (boolean);
   'rate_rps'?: (number | string);
+  /**
+   * Idle interval measured before the functions start (no function running), in milliseconds;
+   * 0: no idle measurement (BagResult.idle_power_w is then 0).
+   */
+  'idle_ms'?: (number);
+  /**
+   * Campaign the job belongs to (free text for logs, at most 128 characters).
+   */
+  'campaign_id'?: (string);
 }
 
 /**
- * Profile a bag of co-located functions on one host.
+ * Profile a bag of co-located functions on one host. The agent refuses a job while it runs an
+ * assignment with functions, or another job. It measures idle power first (idle_ms > 0), then
+ * starts every function of the bag pinned on its own cores, drives them saturated (closed loop),
+ * waits warmup_ms, measures duration_ms, stops everything (workers and cgroups) and answers with a
+ * BagResult of the same job_id.
  */
 export interface ProfileJob__Output {
   'job_id': (string);
+  /**
+   * Catalogue names, at most 64, each at most once.
+   */
   'functions': (string)[];
   /**
-   * CPUs given to each function of the bag.
+   * CPUs given to each function of the bag (0: the host's function CPUs split evenly).
    */
   'cores_per_function': (number);
   /**
@@ -49,4 +72,13 @@ export interface ProfileJob__Output {
    */
   'saturate': (boolean);
   'rate_rps': (number);
+  /**
+   * Idle interval measured before the functions start (no function running), in milliseconds;
+   * 0: no idle measurement (BagResult.idle_power_w is then 0).
+   */
+  'idle_ms': (number);
+  /**
+   * Campaign the job belongs to (free text for logs, at most 128 characters).
+   */
+  'campaign_id': (string);
 }

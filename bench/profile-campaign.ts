@@ -1,0 +1,191 @@
+// Profiling campaign on the emulated x86 + ARM pair, checked against the emulation's ground truth.
+// Starts a real coordinator and two real emulated agents, runs `isawatt profile` (the real CLI),
+// writes the ground truth with `isawatt-agent emulation models`, and prints:
+//   - the campaign's wall time and the profiled table (`isawatt models show`);
+//   - per function, the x86/ARM performance ratio and energy-per-execution ratio recovered vs the
+//     ground truth's, and their relative errors (target: within 10 %);
+//   - energy-aware plans on the profiled and on the ground-truth models for the same workload
+//     (rates of the general mix derived once from the ground truth): each objective under its own
+//     models, and the profiled plan's power evaluated on the ground truth vs the truth's optimum
+//     (target: within 3 %).
+// Figures are EMULATED (the hosts are); the ground truth is ILLUSTRATIVE. Asserts nothing.
+//   node --conditions=source --import tsx bench/profile-campaign.ts [--bags 20] [--bag-size 8] [--min-bags 2]
+//     [--duration 10] [--warmup 3] [--idle 10] [--cores-per-function K] [--functions a,b] [--seed 1]
+//     [--profiles xeon-gold-5318y-2s,altra-max-m128] [--load 0.5] [--keep DIR]
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ControlClient } from '../packages/coordinator/src/cli/control-client.js';
+import { shutdownMiniZinc } from '../packages/coordinator/src/placement/minizinc-solver.js';
+import { plan } from '../packages/coordinator/src/placement/planner.js';
+import { buildProblem } from '../packages/coordinator/src/placement/problem.js';
+import { deriveMixRates } from '../packages/coordinator/src/workload/mixes.js';
+import { loadModelsFile } from '../packages/coordinator/src/workload/parse.js';
+import type { Arch, HostSpec, Models } from '../packages/coordinator/src/workload/types.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const { values: v } = parseArgs({
+  options: {
+    bags: { type: 'string', default: '20' },
+    'bag-size': { type: 'string', default: '8' },
+    'min-bags': { type: 'string', default: '2' },
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '3' },
+    idle: { type: 'string', default: '10' },
+    'cores-per-function': { type: 'string' },
+    functions: { type: 'string' },
+    seed: { type: 'string', default: '1' },
+    profiles: { type: 'string', default: 'xeon-gold-5318y-2s,altra-max-m128' },
+    load: { type: 'string', default: '0.5' },
+    'tick-interval-ms': { type: 'string', default: '500' },
+    keep: { type: 'string' },
+  },
+});
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+function start(script: string, args: string[], log: (l: string) => void = () => undefined): ChildProcess {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', join(root, script), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.on('data', (c: Buffer) => log(c.toString()));
+  child.stderr?.on('data', (c: Buffer) => log(c.toString()));
+  return child;
+}
+
+async function run(script: string, args: string[], echo = false): Promise<{ code: number; out: string; err: string }> {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', join(root, script), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr.on('data', (c: Buffer) => {
+    err += c.toString();
+    if (echo) process.stderr.write(c);
+  });
+  const code = await new Promise<number>((r) => child.on('close', (c) => r(c ?? 1)));
+  return { code, out, err };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGTERM');
+  const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(t);
+}
+
+const typeOf = (m: Models, arch: Arch): string => Object.entries(m.hostTypes).filter(([, t]) => t.arch === arch).map(([n]) => n).sort()[0] ?? '';
+const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
+
+async function main(): Promise<void> {
+  const dir = v.keep ?? (await mkdtemp(join(tmpdir(), 'isawatt-bench-profile-')));
+  const port = await freePort();
+  const address = `127.0.0.1:${port}`;
+  const profiles = (v.profiles ?? '').split(',');
+  const children: ChildProcess[] = [];
+  const client = new ControlClient({ address, tls: {}, insecure: false, deadlineMs: 5000 });
+  try {
+    children.push(start('packages/coordinator/src/cli/entry.ts', ['coordinator', '--listen', address, '--state-dir', join(dir, 'state')]));
+    profiles.forEach((p, i) => {
+      children.push(start('packages/agent/src/main.ts', ['--coordinator', address, '--host-id', `bench-${i === 0 ? 'x' : 'a'}-${port}`, '--emulate', p, '--tick-interval-ms', v['tick-interval-ms'] ?? '500', '--http-listen', 'off']));
+    });
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const up = await client.listHosts().then((r) => r.hosts.filter((h) => h.state === 'HOST_STATE_UP').length).catch(() => 0);
+      if (up === profiles.length) break;
+      if (Date.now() > deadline) throw new Error('agents did not come up within 120 s');
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const hostsWire = (await client.listHosts()).hosts;
+
+    const truthFile = join(dir, 'ground-truth.yaml');
+    const truthRun = await run('packages/agent/src/main.ts', ['emulation', 'models', '--profiles', profiles.join(','), '--out', truthFile]);
+    const modelsFile = join(dir, 'models.yaml');
+    const args = ['profile', '--coordinator', address, '--bags', v.bags ?? '20', '--bag-size', v['bag-size'] ?? '8', '--min-bags', v['min-bags'] ?? '2', '--duration', v.duration ?? '10', '--warmup', v.warmup ?? '3', '--idle', v.idle ?? '10', '--seed', v.seed ?? '1', '--out', modelsFile];
+    if (v['cores-per-function']) args.push('--cores-per-function', v['cores-per-function']);
+    if (v.functions) args.push('--functions', v.functions);
+    const dry = await run('packages/coordinator/src/cli/entry.ts', [...args, '--dry-run']);
+    process.stdout.write(`$ isawatt ${args.join(' ').replace(address, 'HOST:PORT').replace(modelsFile, 'models.yaml')}\n`);
+    process.stdout.write(dry.out.split('\n').filter((l) => /^campaign|^  \S+ \(|^estimated/.test(l)).join('\n') + '\n');
+    const started = Date.now();
+    const prof = await run('packages/coordinator/src/cli/entry.ts', args, true);
+    const wallS = (Date.now() - started) / 1000;
+    process.stdout.write(prof.out);
+    process.stdout.write(`campaign wall time: ${wallS.toFixed(0)} s (exit ${prof.code})\n\n`);
+    if (prof.code !== 0) throw new Error(`profile failed (exit ${prof.code}): ${prof.err.slice(-2000)}`);
+    if (v.keep === undefined) await copyFile(modelsFile, join(root, 'bench/results/profile-campaign-models.yaml')).catch(() => undefined);
+    const show = await run('packages/coordinator/src/cli/entry.ts', ['models', 'show', modelsFile]);
+    process.stdout.write(`$ isawatt models show models.yaml\n${show.out}\n`);
+    if (truthRun.code !== 0) {
+      process.stdout.write(`no ground truth (isawatt-agent emulation models exited ${truthRun.code}: ${truthRun.err.trim().split('\n').slice(-1)[0] ?? ''}); comparison skipped\n`);
+      return;
+    }
+
+    const profiled = loadModelsFile(modelsFile);
+    const truth = loadModelsFile(truthFile);
+    const [px, pa, tx, ta] = [typeOf(profiled, 'x86_64'), typeOf(profiled, 'aarch64'), typeOf(truth, 'x86_64'), typeOf(truth, 'aarch64')];
+    process.stdout.write(`recovered vs ground truth: x86 ${px} (truth ${tx}) / ARM ${pa} (truth ${ta}); ratio = x86 / ARM\n`);
+    process.stdout.write('function              | perf ratio  truth   error | energy ratio  truth   error\n');
+    let worstPerf = 0;
+    let worstEnergy = 0;
+    const fns = Object.keys(profiled.hostTypes[px]?.functions ?? {}).filter((f) => profiled.hostTypes[pa]?.functions[f] && truth.hostTypes[tx]?.functions[f] && truth.hostTypes[ta]?.functions[f]).sort();
+    for (const f of fns) {
+      const P = (m: Models, t: string): { e: number; w: number } => ({ e: m.hostTypes[t]?.functions[f]?.execPerSecPerCore ?? NaN, w: m.hostTypes[t]?.functions[f]?.energyPerExecJ ?? NaN });
+      const perf = P(profiled, px).e / P(profiled, pa).e;
+      const perfT = P(truth, tx).e / P(truth, ta).e;
+      const en = P(profiled, px).w / P(profiled, pa).w;
+      const enT = P(truth, tx).w / P(truth, ta).w;
+      const ep = perf / perfT - 1;
+      const ee = en / enT - 1;
+      worstPerf = Math.max(worstPerf, Math.abs(ep));
+      worstEnergy = Math.max(worstEnergy, Math.abs(ee));
+      process.stdout.write(`${f.padEnd(21)} | ${perf.toFixed(3).padStart(10)} ${perfT.toFixed(3).padStart(6)} ${pct(ep).padStart(8)} | ${en.toFixed(3).padStart(12)} ${enT.toFixed(3).padStart(6)} ${pct(ee).padStart(8)}\n`);
+    }
+    process.stdout.write(`largest error: performance ratio ${pct(worstPerf)}, energy ratio ${pct(worstEnergy)} over ${fns.length} functions (target 10 %)\n\n`);
+    // The absolute figures against the truth: the ratios can only be right if the emulation enforces
+    // the truth's speed (the truth prices each invocation at the shipped CPU cost per invocation).
+    process.stdout.write('absolute figures, profiled / ground truth (exec/s per core, J per execution)\n');
+    for (const [p, t] of [[px, tx], [pa, ta]] as const) {
+      for (const f of fns) {
+        const a = profiled.hostTypes[p]?.functions[f];
+        const b = truth.hostTypes[t]?.functions[f];
+        if (a && b) process.stdout.write(`  ${p.padEnd(20)} ${f.padEnd(20)} E ${a.execPerSecPerCore.toPrecision(4).padStart(8)} / ${b.execPerSecPerCore.toPrecision(4).padStart(8)} = ${(a.execPerSecPerCore / b.execPerSecPerCore).toFixed(2)}   W ${a.energyPerExecJ.toPrecision(4).padStart(8)} / ${b.energyPerExecJ.toPrecision(4).padStart(8)} = ${(a.energyPerExecJ / b.energyPerExecJ).toFixed(2)}\n`);
+      }
+    }
+    process.stdout.write('\n');
+
+    // Plans: the live hosts (types as profiled), the same explicit rates for both model sets.
+    const hosts: HostSpec[] = hostsWire.map((h) => ({ id: h.host_id, type: h.hello?.host_type ?? '', arch: h.hello?.arch === 'ARCH_AARCH64' ? 'aarch64' : 'x86_64', cores: h.hello?.function_cpus.length ?? 0 }));
+    const rename: Record<string, string> = { [tx]: px, [ta]: pa };
+    const truthAsProfiled: Models = { ...truth, hostTypes: Object.fromEntries(Object.entries(truth.hostTypes).map(([k, t]) => [rename[k] ?? k, t])) };
+    const rates = deriveMixRates('general', Number(v.load), fns, hosts, truthAsProfiled);
+    const onTruth = await plan(buildProblem(hosts, truthAsProfiled, rates), 'energy-aware');
+    const onProfiled = await plan(buildProblem(hosts, profiled, rates), 'energy-aware');
+    const typeOfHost = new Map(hosts.map((h) => [h.id, h.type]));
+    const underTruth = onProfiled.assignments.reduce((s, a) => s + (truthAsProfiled.hostTypes[typeOfHost.get(a.host) ?? '']?.functions[a.function]?.energyPerExecJ ?? NaN) * a.rateRps, 0);
+    const same = onProfiled.assignments.filter((a) => onTruth.assignments.find((b) => b.function === a.function)?.host === a.host).length;
+    process.stdout.write(`energy-aware plans, general mix at load ${v.load} (rates from the ground truth), ${rates.length} functions on ${hosts.map((h) => `${h.id} (${h.cores} CPUs)`).join(', ')}\n`);
+    process.stdout.write(`  on the ground-truth models: ${onTruth.status}, objective ${onTruth.objective?.toFixed(2)} W\n`);
+    process.stdout.write(`  on the profiled models:     ${onProfiled.status}, objective ${onProfiled.objective?.toFixed(2)} W (${pct((onProfiled.objective ?? NaN) / (onTruth.objective ?? NaN) - 1)} vs the truth's)\n`);
+    process.stdout.write(`  the profiled plan evaluated on the ground truth: ${underTruth.toFixed(2)} W, ${pct(underTruth / (onTruth.objective ?? NaN) - 1)} above the truth's optimum (target 3 %); ${same} of ${rates.length} functions on the same host\n`);
+  } finally {
+    shutdownMiniZinc();
+    client.close();
+    for (const c of children.reverse()) await stop(c);
+    if (v.keep === undefined) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

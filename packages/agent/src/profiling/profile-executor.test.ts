@@ -1,0 +1,204 @@
+// The agent's profile jobs with a scripted runtime and telemetry: the bag starts saturated on its
+// CPUs, figures come from whole ticks after the warm-up (completions and dynamic energy of the
+// same ticks), idle power from the idle interval, everything is stopped at the end, after a
+// cancel and after a failure; busy hosts and bad jobs are refused with the reason.
+import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
+import { test } from 'node:test';
+import { silentLogger, type wire } from '@isawatt/common';
+import type { ApplyResult, AssignmentSpec, FunctionRuntime, PlacementInfo } from '../runtime/function-runtime.js';
+import type { TelemetrySource, TickSnapshot } from '../telemetry/snapshot.js';
+import { decodeProfileJob, type ProfileJobSpec } from './profile-job.js';
+import { ProfileExecutor, throughputPerCore } from './profile-executor.js';
+
+class FakeRuntime implements FunctionRuntime {
+  readonly pinning = 'cgroup-v1-cpuset' as const;
+  applied: AssignmentSpec[] = [];
+  running: PlacementInfo[] = [];
+  fail: string | undefined;
+  catalogue(): [] {
+    return [];
+  }
+  apply(a: AssignmentSpec): Promise<ApplyResult> {
+    this.applied.push(a);
+    if (this.fail !== undefined && a.functions.length > 0) return Promise.resolve({ ok: false, code: 'runtime-missing', error: this.fail });
+    let cpu = 0;
+    this.running = a.functions.map((f) => ({ function: f.function, cpus: Array.from({ length: f.cores }, () => cpu++), workerPids: [] }));
+    return Promise.resolve({ ok: true, placements: this.running });
+  }
+  runningVersion(): bigint {
+    return 0n;
+  }
+  placements(): PlacementInfo[] {
+    return this.running;
+  }
+  activityTargets(): [] {
+    return [];
+  }
+  takeInvocationFigures(): Map<string, never> {
+    return new Map<string, never>();
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+class FakeTelemetry extends EventEmitter<{ snapshot: [TickSnapshot] }> implements TelemetrySource {
+  snapshot(): undefined {
+    return undefined;
+  }
+}
+
+let seq = 0n;
+/** A tick of 1 s ending now: host energy, and per function completions and dynamic energy. */
+function tick(nowMs: number, hostUj: bigint, fns: Record<string, { completed: number; dynUj: bigint; meanMs?: number }>): TickSnapshot {
+  seq++;
+  const dyn = Object.values(fns).reduce((a, f) => a + f.dynUj, 0n);
+  return {
+    seq,
+    timestampMs: nowMs,
+    intervalMs: 1000,
+    cpuUtilization: 0.5,
+    cpuUtilizationPerCpu: [],
+    cpuFrequencyMhz: 0,
+    hostEnergyUj: hostUj,
+    hostPowerW: Number(hostUj) / 1e6,
+    hostQuality: 'emulated',
+    energySource: 'rapl',
+    domains: [],
+    attribution: 'smartwatts',
+    modelErrorW: 0.4,
+    idleEnergyUj: hostUj - dyn,
+    functions: Object.entries(fns).map(([name, f]) => ({
+      name,
+      dynamicEnergyUj: f.dynUj,
+      totalEnergyUj: f.dynUj,
+      powerW: 0,
+      cpuTimeUs: 900_000n,
+      cores: 2,
+      quality: 'emulated' as const,
+      invocations: { completed: f.completed, errors: 0, timeouts: 0, dropped: 0, latencyP50Ms: 2, latencyP95Ms: 4, latencyP99Ms: 5, achievedRps: f.completed, ...(f.meanMs !== undefined ? { latencyMeanMs: f.meanMs } : {}) },
+    })),
+    assignmentVersion: 0n,
+    agentCpuTimeUs: 0n,
+    agentRssBytes: 0,
+  };
+}
+
+const job = (over: Partial<ProfileJobSpec> = {}): ProfileJobSpec => ({
+  jobId: 'c1:b0:x:a1',
+  campaignId: 'c1',
+  functions: ['f', 'g'],
+  coresPerFunction: 0,
+  durationMs: 2000,
+  warmupMs: 0,
+  idleMs: 0,
+  saturate: true,
+  rateRps: 0,
+  ...over,
+});
+
+/** Emits a tick every few ms of real time, each claiming to end 1 s after the previous one. */
+function ticking(tel: FakeTelemetry, clock: { now: number }, make: (i: number) => TickSnapshot | undefined): () => void {
+  let i = 0;
+  const timer = setInterval(() => {
+    clock.now += 1000;
+    const s = make(i++);
+    if (s) tel.emit('snapshot', s);
+  }, 5);
+  return () => clearInterval(timer);
+}
+
+test('a bag: saturated on its CPUs, whole ticks after the start, idle power, stopped at the end', async () => {
+  const rt = new FakeRuntime();
+  const tel = new FakeTelemetry();
+  const clock = { now: 1_000_000 };
+  const ex = new ProfileExecutor({ runtime: rt, telemetry: tel, functionCpuCount: 8, log: silentLogger(), nowMs: () => clock.now });
+  let phase = 'idle';
+  const stopTicks = ticking(tel, clock, () => {
+    if (phase === 'idle') return tick(clock.now, 50_000_000n, {});
+    return tick(clock.now, 80_000_000n, { f: { completed: 100, dynUj: 20_000_000n }, g: { completed: 10, dynUj: 5_000_000n, meanMs: 500 } });
+  });
+  const origApply = rt.apply.bind(rt);
+  rt.apply = (a) => {
+    if (a.functions.length > 0) phase = 'bag';
+    return origApply(a);
+  };
+  const r = await ex.run(job({ idleMs: 2000 }));
+  stopTicks();
+  assert.equal(r.ok, true, r.error);
+  // Started with the host's 8 function CPUs split over the 2 functions, saturated; then stopped.
+  assert.deepEqual(rt.applied[0]?.functions.map((f) => [f.function, f.cores, f.saturate]), [['f', 4, true], ['g', 4, true]]);
+  assert.deepEqual(rt.applied.at(-1)?.functions, []);
+  assert.equal(r.idle_power_w, 50);
+  assert.equal(r.idle_duration_ms, 2000);
+  assert.equal(r.duration_ms, 2000);
+  assert.equal(r.ticks, 2);
+  assert.equal(r.host_power_w, 80);
+  const f = r.functions?.find((x) => x.function === 'f') as wire.FunctionProfile;
+  assert.equal(f.completed, '200');
+  assert.equal(f.exec_per_sec_per_core, 100 / 4);
+  assert.equal(f.dynamic_energy_uj, '40000000');
+  assert.equal(f.energy_per_exec_j, 0.2);
+  assert.equal(f.quality, 'QUALITY_EMULATED');
+  // g: saturated with a mean latency of 500 ms per invocation: 2 executions/s per core (Little's
+  // law), 2 x 4 cores x 2 s = 16 executions for its 10 J of dynamic energy.
+  const g = r.functions?.find((x) => x.function === 'g') as wire.FunctionProfile;
+  assert.equal(g.exec_per_sec_per_core, 2);
+  assert.equal(g.energy_per_exec_j, 10 / 16);
+  assert.equal(r.host_quality, 'QUALITY_EMULATED');
+  assert.equal(r.attribution, 'smartwatts');
+  assert.equal(ex.busyWith(), undefined);
+});
+
+test('a second job is refused while one runs; cancel stops the bag at once and removes it', async () => {
+  const rt = new FakeRuntime();
+  const tel = new FakeTelemetry();
+  const ex = new ProfileExecutor({ runtime: rt, telemetry: tel, functionCpuCount: 4, log: silentLogger() });
+  const running = ex.run(job({ warmupMs: 60_000 }));
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(ex.busyWith(), 'c1:b0:x:a1');
+  assert.match((await ex.run(job({ jobId: 'other' }))).error ?? '', /busy with profile job c1:b0:x:a1/);
+  assert.equal(await ex.cancel('c1:b0:x:a1'), true);
+  const r = await running;
+  assert.equal(r.ok, false);
+  assert.equal(r.cancelled, true);
+  assert.deepEqual(rt.applied.at(-1)?.functions, []);
+  assert.equal(await ex.cancel('nope'), false);
+});
+
+test('refusals: a host running an assignment, a bag that does not fit, a failed start', async () => {
+  const rt = new FakeRuntime();
+  const tel = new FakeTelemetry();
+  const ex = new ProfileExecutor({ runtime: rt, telemetry: tel, functionCpuCount: 1, log: silentLogger(), stallMs: 50 });
+  rt.running = [{ function: 'h', cpus: [0], workerPids: [1] }];
+  assert.match((await ex.run(job())).error ?? '', /runs assignment v0 with 1 function\(s\); clear it/);
+  rt.running = [];
+  assert.match((await ex.run(job())).error ?? '', /a bag of 2 functions does not fit on 1 function CPUs/);
+  rt.fail = 'python3 missing';
+  const failed = await ex.run(job({ coresPerFunction: 1 }));
+  assert.match(failed.error ?? '', /starting the bag failed: python3 missing/);
+  assert.deepEqual(rt.applied.at(-1)?.functions, [], 'stopped after a failed start');
+  rt.fail = undefined;
+  // No tick ever arrives: the phase fails instead of waiting for ever, and the bag is stopped.
+  const stalled = await ex.run(job({ coresPerFunction: 1, functions: ['f'] }));
+  assert.match(stalled.error ?? '', /no telemetry tick for 50 ms/);
+  assert.deepEqual(rt.applied.at(-1)?.functions, []);
+});
+
+test('job decoding names every problem and bounds what it echoes', () => {
+  const base: wire.ProfileJob__Output = { job_id: 'j1', campaign_id: '', functions: ['f'], cores_per_function: 0, duration_ms: 1000, warmup_ms: 0, saturate: true, rate_rps: 0, idle_ms: 0 };
+  assert.equal(decodeProfileJob(base).functions[0], 'f');
+  assert.throws(
+    () => decodeProfileJob({ ...base, job_id: 'bad id\n'.repeat(30), functions: ['f', 'f', 'Bad Name'], duration_ms: 0, saturate: false, rate_rps: 0 }),
+    (e: Error) => /job_id: expected/.test(e.message) && /"f" appears twice/.test(e.message) && /is not a function name/.test(e.message) && /duration_ms: expected 1/.test(e.message) && /rate_rps/.test(e.message) && !e.message.includes('\nbad id'),
+  );
+  assert.throws(() => decodeProfileJob({ ...base, functions: [] }), /functions: empty/);
+});
+
+test("throughput per core: Little's law when saturated, completions / window otherwise", () => {
+  assert.equal(throughputPerCore(3, 3 * 2000, 5, 1, true), 0.5);
+  assert.equal(throughputPerCore(3, 3 * 2000, 5, 1, false), 0.6);
+  assert.equal(throughputPerCore(3, Number.NaN, 5, 1, true), 0.6);
+  assert.equal(throughputPerCore(0, 0, 5, 1, true), 0);
+});

@@ -1,0 +1,226 @@
+// Runs profile jobs (the paper's bags) on this host, one at a time: an optional idle interval with
+// no function running, then every function of the bag on its own CPUs, driven saturated (the
+// runtime's closed-loop driver, as `isawatt-agent run --saturate`), a warm-up, and the measured
+// window; then everything is stopped (workers gone, cgroups removed) whatever happened. Figures
+// come from the monitor's telemetry ticks: completions and attributed dynamic energy per function
+// over the same whole ticks, host energy and its quality label.
+import { errorMessage, qualityToWire, toWireU64, type Logger, type wire } from '@isawatt/common';
+import type { FunctionAssignmentSpec, FunctionRuntime } from '../runtime/function-runtime.js';
+import type { TelemetrySource } from '../telemetry/snapshot.js';
+import type { ProfileJobSpec } from './profile-job.js';
+import { collectWindow, PhaseAbortedError, type WindowTotals } from './tick-window.js';
+
+export interface ProfileExecutorOptions {
+  readonly runtime: FunctionRuntime | undefined;
+  readonly telemetry: TelemetrySource;
+  /** Number of CPUs functions may use on this host (Hello.function_cpus). */
+  readonly functionCpuCount: number;
+  readonly log: Logger;
+  /** Wall clock, ms (tests). */
+  readonly nowMs?: () => number;
+  /** A phase fails when no telemetry tick arrives for this long (default 10 s). */
+  readonly stallMs?: number;
+}
+
+interface RunningJob {
+  readonly jobId: string;
+  readonly abort: AbortController;
+  readonly done: Promise<wire.BagResult>;
+}
+
+/** A failed BagResult. */
+export function failedBag(jobId: string, error: string, cancelled = false): wire.BagResult {
+  return { job_id: jobId, ok: false, error, cancelled, functions: [] };
+}
+
+function powerOf(energyUj: bigint, ms: number): number {
+  return ms > 0 ? Number(energyUj) / 1000 / ms : 0;
+}
+
+export class ProfileExecutor {
+  private current: RunningJob | undefined;
+  private readonly log: Logger;
+  private readonly now: () => number;
+
+  constructor(private readonly opts: ProfileExecutorOptions) {
+    this.log = opts.log.child({ component: 'profiler' });
+    this.now = opts.nowMs ?? Date.now;
+  }
+
+  /** Id of the job running now, if any. */
+  busyWith(): string | undefined {
+    return this.current?.jobId;
+  }
+
+  /** Runs a job; resolves with its BagResult (never rejects). */
+  run(job: ProfileJobSpec): Promise<wire.BagResult> {
+    if (this.current) return Promise.resolve(failedBag(job.jobId, `host is busy with profile job ${this.current.jobId}`));
+    const abort = new AbortController();
+    const done = this.execute(job, abort.signal).finally(() => {
+      if (this.current?.jobId === job.jobId) this.current = undefined;
+    });
+    this.current = { jobId: job.jobId, abort, done };
+    return done;
+  }
+
+  /** Cancels the job with that id; resolves once it has stopped (false: no such job running). */
+  async cancel(jobId: string, reason = 'cancelled by the coordinator'): Promise<boolean> {
+    const job = this.current;
+    if (job?.jobId !== jobId) return false;
+    this.log.warn({ jobId, reason }, 'cancelling profile job');
+    job.abort.abort(new Error(reason));
+    await job.done;
+    return true;
+  }
+
+  /** Cancels whatever runs (link lost, shutdown) and waits until it has stopped. */
+  async cancelAll(reason: string): Promise<void> {
+    const job = this.current;
+    if (job) await this.cancel(job.jobId, reason);
+  }
+
+  private coresPerFunction(job: ProfileJobSpec): number {
+    if (job.coresPerFunction > 0) return job.coresPerFunction;
+    return Math.floor(this.opts.functionCpuCount / job.functions.length);
+  }
+
+  private async execute(job: ProfileJobSpec, signal: AbortSignal): Promise<wire.BagResult> {
+    const runtime = this.opts.runtime;
+    const log = this.log.child({ jobId: job.jobId, campaign: job.campaignId });
+    if (!runtime) return failedBag(job.jobId, 'runtime unavailable: this agent was started without a function runtime');
+    const running = runtime.placements();
+    if (running.length > 0) {
+      return failedBag(job.jobId, `host runs assignment v${runtime.runningVersion()} with ${running.length} function(s); clear it (isawatt assign HOST --clear) before profiling`);
+    }
+    const cores = this.coresPerFunction(job);
+    if (cores < 1) {
+      return failedBag(job.jobId, `a bag of ${job.functions.length} functions does not fit on ${this.opts.functionCpuCount} function CPUs (at least one CPU each)`);
+    }
+    const version = runtime.runningVersion();
+    let started = false;
+    try {
+      // 1. Idle: nothing of ours runs; the host's power is its idle power.
+      let idle: WindowTotals | undefined;
+      if (job.idleMs > 0) {
+        log.info({ idleMs: job.idleMs }, 'profile job: measuring idle power');
+        idle = await collectWindow(this.opts.telemetry, this.now(), job.idleMs, signal, this.opts.stallMs);
+      }
+      // 2. Start the bag: each function on its own CPUs, closed loop (or open loop at rate_rps).
+      const functions: FunctionAssignmentSpec[] = job.functions.map((f) => ({
+        function: f,
+        cores,
+        rateRps: job.saturate ? 0 : job.rateRps,
+        arrival: 'constant',
+        saturate: job.saturate,
+      }));
+      started = true;
+      const applied = await runtime.apply({ version, functions });
+      if (!applied.ok) return failedBag(job.jobId, `starting the bag failed: ${applied.error}`);
+      if (signal.aborted) throw new PhaseAbortedError('cancelled');
+      log.info({ functions: job.functions, coresPerFunction: cores, placements: applied.placements.map((p) => ({ function: p.function, cpus: p.cpus })) }, 'profile job: bag started');
+      // 3. Warm-up, then the measured window (whole ticks after the warm-up).
+      const warmEnd = this.now() + job.warmupMs;
+      if (job.warmupMs > 0) await sleep(job.warmupMs, signal);
+      const w = await collectWindow(this.opts.telemetry, warmEnd, job.durationMs, signal, this.opts.stallMs);
+      return this.result(job, cores, w, idle);
+    } catch (err) {
+      if (err instanceof PhaseAbortedError || signal.aborted) {
+        const reason = signal.reason instanceof Error ? signal.reason.message : 'cancelled';
+        return failedBag(job.jobId, reason, true);
+      }
+      log.warn({ err: errorMessage(err) }, 'profile job failed');
+      return failedBag(job.jobId, errorMessage(err));
+    } finally {
+      // 4. Stop everything: workers, drivers, cgroups (apply of an empty set removes them all).
+      if (started) {
+        const stopped = await runtime.apply({ version, functions: [] });
+        if (!stopped.ok) log.error({ error: stopped.error }, 'profile job: stopping the bag failed');
+        else log.info('profile job: bag stopped, cgroups removed');
+      }
+    }
+  }
+
+  private result(job: ProfileJobSpec, cores: number, w: WindowTotals, idle: WindowTotals | undefined): wire.BagResult {
+    const seconds = w.intervalMs / 1000;
+    const methods = [...w.attributionMethods];
+    const functions: wire.FunctionProfile[] = job.functions.map((name) => {
+      const f = w.functions.get(name);
+      const completed = f?.completed ?? 0;
+      const dynamicUj = f?.dynamicEnergyUj ?? 0n;
+      const perCore = throughputPerCore(completed, f?.latencySum ?? Number.NaN, seconds, cores, job.saturate);
+      // Executions the window holds: whole completions counted, or (saturated) the work the
+      // workers did at their measured rate, which does not depend on where the window cut the
+      // invocations in flight.
+      const executions = perCore * cores * seconds;
+      return {
+        function: name,
+        completed: toWireU64(completed),
+        errors: toWireU64((f?.errors ?? 0) + (f?.timeouts ?? 0)),
+        exec_per_sec_per_core: perCore,
+        energy_uj: toWireU64(f?.totalEnergyUj ?? 0n),
+        dynamic_energy_uj: toWireU64(dynamicUj),
+        energy_per_exec_j: executions > 0 && completed > 0 ? Number(dynamicUj) / 1e6 / executions : 0,
+        quality: qualityToWire(f?.quality ?? w.hostQuality ?? 'estimated'),
+        cores,
+        cpu_time_us: toWireU64(f?.cpuTimeUs ?? 0n),
+        invocations: {
+          completed: toWireU64(completed),
+          errors: toWireU64(f?.errors ?? 0),
+          timeouts: toWireU64(f?.timeouts ?? 0),
+          dropped: toWireU64(f?.dropped ?? 0),
+          latency_p50_ms: completed > 0 ? (f?.p50Sum ?? 0) / completed : 0,
+          latency_p95_ms: completed > 0 ? (f?.p95Sum ?? 0) / completed : 0,
+          latency_p99_ms: completed > 0 ? (f?.p99Sum ?? 0) / completed : 0,
+          achieved_rps: seconds > 0 ? completed / seconds : 0,
+        },
+      };
+    });
+    return {
+      job_id: job.jobId,
+      ok: true,
+      error: '',
+      cancelled: false,
+      functions,
+      host_energy_uj: toWireU64(w.hostEnergyUj),
+      host_power_w: powerOf(w.hostEnergyUj, w.intervalMs),
+      duration_ms: w.intervalMs,
+      idle_power_w: idle ? powerOf(idle.hostEnergyUj, idle.intervalMs) : 0,
+      idle_duration_ms: idle?.intervalMs ?? 0,
+      host_quality: qualityToWire(w.hostQuality ?? 'estimated'),
+      energy_source: w.energySource,
+      attribution: methods.length === 1 ? (methods[0] ?? 'none') : methods.length === 0 ? 'none' : 'mixed',
+      model_error_w: w.modelErrorW,
+      idle_energy_uj: toWireU64(w.idleEnergyUj),
+      ticks: w.ticks,
+    };
+  }
+}
+
+/**
+ * Executions per second per core. Saturated (closed loop, one request outstanding per worker, one
+ * worker per core), Little's law gives it as 1 / mean latency of the completed invocations: exact in
+ * steady state and, unlike completions / window, not off by the invocations the window's edges cut
+ * (a worker that completes 3 slow invocations in the window is counted 3, whatever fraction of a
+ * fourth it did). Open loop, or when a tick lacked the mean: completions / window / cores.
+ */
+export function throughputPerCore(completed: number, latencySumMs: number, seconds: number, cores: number, saturate: boolean): number {
+  if (completed <= 0 || seconds <= 0 || cores <= 0) return 0;
+  const meanMs = latencySumMs / completed;
+  if (saturate && Number.isFinite(meanMs) && meanMs > 0) return 1000 / meanMs;
+  return completed / seconds / cores;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new PhaseAbortedError('cancelled'));
+    const t = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(t);
+      reject(new PhaseAbortedError('cancelled'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

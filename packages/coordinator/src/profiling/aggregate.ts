@@ -1,0 +1,113 @@
+// From bag results to models: per (host type, function) the per-bag figures, their median (the
+// model's figure), min, max and coefficient of variation; per host the idle power measured with no
+// function running; per figure the weakest quality label of the bags that produced it.
+import type { FigureSpread, FunctionSpread } from '../workload/types.js';
+
+export type QualityName = 'measured' | 'modelled' | 'estimated' | 'emulated';
+
+/** One function's figures from one bag on one host. */
+export interface BagSample {
+  readonly bag: number;
+  readonly hostId: string;
+  readonly hostType: string;
+  readonly function: string;
+  readonly execPerSecPerCore: number;
+  readonly energyPerExecJ: number;
+  readonly completed: number;
+  readonly quality: QualityName;
+}
+
+export interface IdleSample {
+  readonly hostId: string;
+  readonly hostType: string;
+  readonly idlePowerW: number;
+  readonly quality: QualityName;
+}
+
+export interface AggregatedFunction {
+  readonly execPerSecPerCore: number;
+  readonly energyPerExecJ: number;
+  readonly spread: FunctionSpread;
+  readonly quality: QualityName;
+}
+
+export interface AggregatedHostType {
+  readonly functions: Record<string, AggregatedFunction>;
+  /** Median idle power over the hosts of the type, W (undefined when none was measured). */
+  readonly idlePowerW: number | undefined;
+  readonly idlePowerByHostW: Record<string, number>;
+}
+
+const RANK: Record<QualityName, number> = { measured: 0, modelled: 1, estimated: 2, emulated: 3 };
+
+export function weakest(qs: readonly QualityName[]): QualityName {
+  return qs.reduce<QualityName>((a, b) => (RANK[b] > RANK[a] ? b : a), 'measured');
+}
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+/** Sample standard deviation / mean; 0 for fewer than two values or a zero mean. */
+export function coefficientOfVariation(values: readonly number[]): number {
+  if (values.length < 2) return 0;
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  if (mean === 0) return 0;
+  const variance = values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1);
+  return Math.sqrt(variance) / Math.abs(mean);
+}
+
+/** Rounded to 6 significant digits: the files stay readable and the figures do not pretend. */
+export function sig(x: number, digits = 6): number {
+  return Number.isFinite(x) && x !== 0 ? Number(x.toPrecision(digits)) : x;
+}
+
+export function spreadOf(values: readonly number[]): FigureSpread {
+  return {
+    median: sig(median(values)),
+    min: sig(Math.min(...values)),
+    max: sig(Math.max(...values)),
+    cv: sig(coefficientOfVariation(values), 4),
+    perBag: values.map((v) => sig(v)),
+  };
+}
+
+/** A sample that says something: completions, and positive figures. */
+export function usable(s: BagSample): boolean {
+  return s.completed > 0 && s.execPerSecPerCore > 0 && s.energyPerExecJ > 0 && Number.isFinite(s.energyPerExecJ);
+}
+
+/**
+ * Aggregates samples per host type. Samples without completions carry no energy per execution and
+ * are left out (a function that completed nothing in a bag says nothing about its cost).
+ */
+export function aggregate(samples: readonly BagSample[], idle: readonly IdleSample[]): Record<string, AggregatedHostType> {
+  const out: Record<string, AggregatedHostType> = {};
+  const types = [...new Set([...samples.map((s) => s.hostType), ...idle.map((i) => i.hostType)])].sort();
+  for (const type of types) {
+    const functions: Record<string, AggregatedFunction> = {};
+    const ofType = samples.filter((s) => s.hostType === type && usable(s));
+    for (const fn of [...new Set(ofType.map((s) => s.function))].sort()) {
+      const rows = ofType.filter((s) => s.function === fn).sort((a, b) => a.bag - b.bag || a.hostId.localeCompare(b.hostId));
+      const perf = spreadOf(rows.map((r) => r.execPerSecPerCore));
+      const energy = spreadOf(rows.map((r) => r.energyPerExecJ));
+      functions[fn] = {
+        execPerSecPerCore: perf.median,
+        energyPerExecJ: energy.median,
+        spread: { bags: rows.length, execPerSecPerCore: perf, energyPerExecJ: energy },
+        quality: weakest(rows.map((r) => r.quality)),
+      };
+    }
+    const idleOfType = idle.filter((i) => i.hostType === type && i.idlePowerW > 0);
+    const idlePowerByHostW: Record<string, number> = {};
+    for (const host of [...new Set(idleOfType.map((i) => i.hostId))].sort()) {
+      idlePowerByHostW[host] = sig(median(idleOfType.filter((i) => i.hostId === host).map((i) => i.idlePowerW)), 5);
+    }
+    const perHost = Object.values(idlePowerByHostW);
+    out[type] = { functions, idlePowerW: perHost.length > 0 ? sig(median(perHost), 5) : undefined, idlePowerByHostW };
+  }
+  return out;
+}

@@ -1,0 +1,123 @@
+// From the coordinator's live hosts and the command's parameters to a campaign plan: which host
+// types take part (every up host with a host type and function CPUs), which functions (the ones
+// runnable on every host type, or --functions, checked against each catalogue), the bags (seeded
+// design, or isolation), CPUs per function (the host's function CPUs split evenly over the bag:
+// the smallest host of a type decides, so every bag of a type gets the same), and the campaign id.
+import { ValidationError, type wire } from '@isawatt/common';
+import type { Arch } from '../workload/types.js';
+import { designBags, designIsolation } from './bag-design.js';
+import { campaignIdOf, type CampaignHost, type CampaignHostType, type CampaignPlan } from './campaign.js';
+
+export interface CampaignParams {
+  readonly bags: number;
+  readonly bagSize: number;
+  readonly minBags: number;
+  readonly seed: number;
+  readonly durationMs: number;
+  readonly warmupMs: number;
+  readonly idleMs: number;
+  readonly isolation: boolean;
+  /** CPUs per function (--cores-per-function); undefined: the host's function CPUs split evenly. */
+  readonly coresPerFunction?: number | undefined;
+  /** Explicit functions (--functions); undefined: every function runnable on every host type. */
+  readonly functions?: readonly string[] | undefined;
+}
+
+export interface CampaignSetup {
+  readonly plan: CampaignPlan;
+  readonly functions: readonly string[];
+  /** Category of each function from the catalogues. */
+  readonly categories: Record<string, string>;
+  /** Hosts that take part, for provenance. */
+  readonly hosts: readonly wire.Host__Output[];
+  /** Hosts left out and why. */
+  readonly skipped: readonly string[];
+}
+
+const ARCH: Record<string, Arch> = { ARCH_X86_64: 'x86_64', ARCH_AARCH64: 'aarch64' };
+
+export function setupCampaign(all: readonly wire.Host__Output[], params: CampaignParams): CampaignSetup {
+  const skipped: string[] = [];
+  const hosts: wire.Host__Output[] = [];
+  for (const h of [...all].sort((a, b) => a.host_id.localeCompare(b.host_id))) {
+    const hello = h.hello;
+    if (h.state !== 'HOST_STATE_UP' || !hello) skipped.push(`${h.host_id}: down`);
+    else if (hello.host_type === '' || !/^[A-Za-z0-9._-]{1,64}$/.test(hello.host_type)) skipped.push(`${h.host_id}: no usable host type ("${hello.host_type.slice(0, 64)}")`);
+    else if (ARCH[hello.arch] === undefined) skipped.push(`${h.host_id}: unknown arch`);
+    else if (hello.function_cpus.length === 0) skipped.push(`${h.host_id}: no function CPUs`);
+    else hosts.push(h);
+  }
+  if (hosts.length === 0) throw new ValidationError('profile', 'no live host with a host type and function CPUs', skipped);
+
+  const byType = new Map<string, wire.Host__Output[]>();
+  for (const h of hosts) byType.set(h.hello?.host_type ?? '', [...(byType.get(h.hello?.host_type ?? '') ?? []), h]);
+
+  // Functions: runnable on every host of every type (a bag must run everywhere).
+  const runnableEverywhere = (name: string): boolean => hosts.every((h) => h.hello?.catalogue.some((f) => f.name === name && f.runnable) === true);
+  const categories: Record<string, string> = {};
+  for (const h of hosts) for (const f of h.hello?.catalogue ?? []) categories[f.name] ??= f.category;
+  let functions: string[];
+  if (params.functions !== undefined) {
+    const problems = params.functions.filter((f) => !runnableEverywhere(f)).map((f) => {
+      const missing = hosts.filter((h) => !h.hello?.catalogue.some((c) => c.name === f && c.runnable)).map((h) => h.host_id);
+      return `${f}: not runnable on ${missing.join(', ')}`;
+    });
+    if (problems.length > 0) throw new ValidationError('--functions', 'every function must be runnable on every host', problems);
+    functions = [...new Set(params.functions)].sort();
+  } else {
+    const names = new Set(hosts.flatMap((h) => (h.hello?.catalogue ?? []).map((f) => f.name)));
+    functions = [...names].filter((n) => categories[n] !== 'test' && runnableEverywhere(n)).sort();
+  }
+  if (functions.length === 0) throw new ValidationError('profile', 'no function is runnable on every host type');
+
+  const bags = params.isolation
+    ? designIsolation(functions, params.minBags)
+    : designBags({ functions, bags: params.bags, bagSize: params.bagSize, minBags: params.minBags, seed: params.seed });
+  // Isolation keeps the bag's CPUs per function, so the two compare core for core.
+  const splitOver = params.isolation ? Math.min(params.bagSize, functions.length) : Math.max(...bags.map((b) => b.length));
+
+  const hostTypes: CampaignHostType[] = [...byType.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([type, hs]) => {
+      const members: CampaignHost[] = hs.map((h) => ({ hostId: h.host_id, hostType: type, arch: ARCH[h.hello?.arch ?? ''] as Arch, functionCpus: h.hello?.function_cpus.length ?? 0 }));
+      const cpus = Math.min(...members.map((m) => m.functionCpus));
+      const even = Math.floor(cpus / splitOver);
+      if (even < 1) {
+        throw new ValidationError('profile', `host type ${type} has ${cpus} function CPUs; a bag of ${splitOver} functions needs at least one CPU each (use a smaller --bag-size)`);
+      }
+      if (params.coresPerFunction !== undefined && params.coresPerFunction > even) {
+        throw new ValidationError('profile', `--cores-per-function ${params.coresPerFunction}: host type ${type} has ${cpus} function CPUs, at most ${even} per function for a bag of ${splitOver}`);
+      }
+      const coresPerFunction = params.coresPerFunction ?? even;
+      const arches = new Set(members.map((m) => m.arch));
+      if (arches.size > 1) throw new ValidationError('profile', `hosts of type ${type} report different arches`);
+      return { hostType: type, arch: members[0]?.arch ?? 'x86_64', hosts: members, coresPerFunction };
+    });
+
+  const campaignId = campaignIdOf({
+    v: 1,
+    bags,
+    durationMs: params.durationMs,
+    warmupMs: params.warmupMs,
+    idleMs: params.idleMs,
+    isolation: params.isolation,
+    hostTypes: hostTypes.map((t) => [t.hostType, t.coresPerFunction]),
+  });
+  return {
+    plan: { campaignId, bags, hostTypes, durationMs: params.durationMs, warmupMs: params.warmupMs, idleMs: params.idleMs },
+    functions,
+    categories,
+    hosts,
+    skipped,
+  };
+}
+
+/** Rough wall time: per host type, its bags shared by its hosts; host types run in parallel. */
+export function estimateMs(plan: CampaignPlan, perBagOverheadMs = 5000): number {
+  return Math.max(
+    ...plan.hostTypes.map((t) => {
+      const rounds = Math.ceil(plan.bags.length / t.hosts.length);
+      return plan.idleMs + rounds * (plan.warmupMs + plan.durationMs + perBagOverheadMs);
+    }),
+  );
+}

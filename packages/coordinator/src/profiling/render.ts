@@ -1,0 +1,65 @@
+// Text renderings for `isawatt profile`: the bag plan (--dry-run) and the campaign's figures.
+import Table from 'cli-table3';
+import type { Models } from '../workload/types.js';
+import type { CampaignPlan } from './campaign.js';
+
+const plain = {
+  style: { head: [] as string[], border: [] as string[] },
+  chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+};
+
+export function duration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 120) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 120) return `${m} min ${s % 60} s`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+export function renderPlan(plan: CampaignPlan, functions: readonly string[], estimateMs: number, isolation: boolean): string {
+  const lines = [
+    `campaign ${plan.campaignId}: ${plan.bags.length} ${isolation ? 'isolation runs (each function alone)' : 'bags'} of ${functions.length} functions, ` +
+      `warm-up ${plan.warmupMs / 1000} s, measurement ${plan.durationMs / 1000} s, idle ${plan.idleMs / 1000} s once per host`,
+  ];
+  for (const t of plan.hostTypes) lines.push(`  ${t.hostType} (${t.arch}): hosts ${t.hosts.map((h) => h.hostId).join(', ')}; ${t.coresPerFunction} CPU(s) per function`);
+  const table = new Table({ head: ['bag', 'functions'], colAligns: ['right', 'left'], ...plain });
+  plan.bags.forEach((b, i) => table.push([String(i + 1), b.join(', ')]));
+  lines.push(table.toString());
+  const counts = new Map(functions.map((f) => [f, plan.bags.filter((b) => b.includes(f)).length]));
+  lines.push(`bags per function: ${[...counts.entries()].map(([f, n]) => `${f} ${n}`).join(', ')}`);
+  lines.push(`estimated time: ${duration(estimateMs)} (host types in parallel; about 5 s per bag to start and stop the workers)`);
+  return lines.join('\n');
+}
+
+const fmt = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 1 ? x.toFixed(2) : x.toPrecision(3));
+const pct = (cv: number): string => `${(cv * 100).toFixed(1)} %`;
+
+/** Per host type and function: the medians with min-max and CV, and the quality label. */
+export function renderModels(models: Models): string {
+  const lines: string[] = [models.source ?? ''];
+  const quality = (models.provenance?.quality ?? {}) as Record<string, Record<string, string>>;
+  for (const [type, t] of Object.entries(models.hostTypes)) {
+    lines.push(`${type} (${t.arch})${t.idlePowerW !== undefined ? `, idle ${t.idlePowerW} W` : ''}`);
+    const table = new Table({
+      head: ['function', 'exec/s per core', 'min-max', 'CV', 'energy/exec (mJ)', 'min-max', 'CV', 'bags', 'quality'],
+      colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
+      ...plain,
+    });
+    for (const [fn, f] of Object.entries(t.functions)) {
+      const s = f.spread;
+      table.push([
+        fn,
+        fmt(f.execPerSecPerCore),
+        s ? `${fmt(s.execPerSecPerCore.min)}-${fmt(s.execPerSecPerCore.max)}` : '-',
+        s ? pct(s.execPerSecPerCore.cv) : '-',
+        fmt(f.energyPerExecJ * 1000),
+        s ? `${fmt(s.energyPerExecJ.min * 1000)}-${fmt(s.energyPerExecJ.max * 1000)}` : '-',
+        s ? pct(s.energyPerExecJ.cv) : '-',
+        String(s?.bags ?? f.samples ?? '-'),
+        (quality[type]?.[fn] ?? 'unknown').toUpperCase(),
+      ]);
+    }
+    lines.push(table.toString());
+  }
+  return lines.join('\n');
+}
