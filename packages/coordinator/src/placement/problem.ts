@@ -62,18 +62,22 @@ export function buildProblem(
   }
   if (issues.length) throw new ConfigError(issues, 'placement input');
 
-  const cores = hosts.map((h) =>
-    functions.map((f) => {
-      const m = models.hostTypes[h.type]?.functions[f.name];
-      return m ? coresNeeded(f.rateRps, m.execPerSecPerCore) : null;
-    }),
-  );
-  const powerW = hosts.map((h) =>
-    functions.map((f) => {
-      const m = models.hostTypes[h.type]?.functions[f.name];
-      return m ? m.energyPerExecJ * f.rateRps : null;
-    }),
-  );
+  // Both rows depend on the host type only: hosts of one type share one (read-only) row, which
+  // keeps a 1,000-host x 10,000-function problem to a few rows per type instead of 10^7 cells.
+  const rows = new Map<string, { cores: (number | null)[]; powerW: (number | null)[] }>();
+  for (const t of clusterTypes) {
+    const fm = models.hostTypes[t]?.functions ?? {};
+    const c: (number | null)[] = [];
+    const w: (number | null)[] = [];
+    for (const f of functions) {
+      const m = fm[f.name];
+      c.push(m ? coresNeeded(f.rateRps, m.execPerSecPerCore) : null);
+      w.push(m ? m.energyPerExecJ * f.rateRps : null);
+    }
+    rows.set(t, { cores: c, powerW: w });
+  }
+  const cores = hosts.map((h) => rows.get(h.type)?.cores ?? functions.map(() => null));
+  const powerW = hosts.map((h) => rows.get(h.type)?.powerW ?? functions.map(() => null));
   const idlePowerW = hosts.map((h) => h.idlePowerW ?? models.hostTypes[h.type]?.idlePowerW ?? 0);
   const model = hosts.map((h) => functions.map((f) => models.hostTypes[h.type]?.functions[f.name] ?? null));
   return { hosts, functions, cores, powerW, idlePowerW, model };

@@ -16,6 +16,8 @@ export interface ReportOptions {
   readonly title?: string | undefined;
   /** ISO time written in the header (default now). */
   readonly generatedAt?: string | undefined;
+  /** Sections placed before the standard ones (e.g. `isawatt simulate`'s load and ARM-share curves). */
+  readonly extraSections?: readonly ReportSection[] | undefined;
 }
 
 const POLICY_ORDER = ['rr', 'x86-first', 'arm-first', 'core-aware', 'energy-aware', 'energy-aware-whole'];
@@ -31,13 +33,15 @@ const POLICY_COLOURS: Record<string, string> = {
 };
 const colour = (p: string): string | undefined => POLICY_COLOURS[p];
 
-interface Section {
+/** A section of the report: charts (SVG strings) and tables. Callers may add their own (simulate's curves). */
+export interface ReportSection {
   readonly id: string;
   readonly title: string;
   readonly note?: string;
   readonly charts: readonly { title: string; svg: string }[];
   readonly tables: readonly DataTable[];
 }
+type Section = ReportSection;
 
 /** A record's free-form input as text (strings and numbers only; anything else is left out). */
 function str(v: unknown): string {
@@ -357,7 +361,7 @@ export function renderReport(records: readonly RunRecord[], opts: ReportOptions 
   const { models, from } = modelsOf(records, opts.models);
   const qualities = [...new Set(records.flatMap((r) => [r.energyQuality, ...r.hosts.map((h) => h.energyQuality)]))];
   const experiments = [...new Set(records.map((r) => r.experimentId).filter((x): x is string => x !== undefined))];
-  const sections = [...energySections(records), powerSection(records), modelSection(models, from), ratesSection(records)];
+  const sections = [...(opts.extraSections ?? []), ...energySections(records), powerSection(records), modelSection(models, from), ratesSection(records)];
   const labelNote = qualities.filter((q) => q !== 'measured');
   const banner = labelNote.length
     ? `<p class="banner">Energy figures in this report are ${labelNote.map((q) => `<b>${escapeHtml(q.toUpperCase())}</b>`).join(', ')}${qualities.includes('measured') ? ' and MEASURED' : ''}: ${labelNote.includes('simulated') ? 'simulated runs are computed, not run; ' : ''}${labelNote.includes('emulated') ? 'emulated hosts are not real machines; ' : ''}${labelNote.includes('estimated') ? 'estimated figures come from CPU utilisation and a power profile; ' : ''}see each table’s quality column.</p>`

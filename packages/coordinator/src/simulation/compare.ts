@@ -1,0 +1,213 @@
+// The simulator checked against real runs: measured RunRecords (from `isawatt run`/`experiment`)
+// are replayed — same functions and requested rates, same policy, same duration, planned by the
+// same planner on the given models — and each measured energy is set beside the simulated one;
+// per mix, the policies ranked by measured energy are compared with the simulated ranking.
+// The issue's targets: every cell within 5 %, the same ranking in every mix (docs/simulation.md).
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, formatIssues } from '@isawatt/common';
+import Table from 'cli-table3';
+import { z } from 'zod';
+import { POLICIES, type PolicyName } from '../placement/plan.js';
+import type { RunRecord } from '../results/run-record.js';
+import type { CellOutcome, CellSpec } from './cells.js';
+import { parseMix, shortMix } from './cells.js';
+import type { MixName } from '../workload/types.js';
+import type { ClusterHost } from './cluster.js';
+
+/** What the comparison needs of a measured record (the rest of RunRecord passes through unchecked). */
+const measuredSchema = z.looseObject({
+  id: z.string().min(1).max(200),
+  kind: z.enum(['measured', 'simulated']),
+  mix: z.string().max(64).optional(),
+  load: z.number().positive().optional(),
+  policy: z.enum(POLICIES as unknown as [string, ...string[]]),
+  durationS: z.number().positive(),
+  energyJ: z.number().nonnegative(),
+  energyQuality: z.string().max(32),
+  metRates: z.boolean(),
+  hosts: z.array(z.looseObject({ id: z.string(), type: z.string() })),
+  functions: z
+    .array(z.looseObject({ name: z.string().min(1).max(200), requestedRps: z.number().positive(), placement: z.array(z.looseObject({ hostId: z.string() })) }))
+    .min(1),
+});
+
+function collectFiles(path: string): string[] {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    throw new ConfigError([`--compare ${path}: no such file or directory`], 'measured runs');
+  }
+  if (!st.isDirectory()) return [path];
+  return readdirSync(path)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => join(path, f));
+}
+
+/**
+ * Measured runs from files or directories of JSON: one RunRecord per file, an array of them, or an
+ * object with `runs: [...]` (an experiment). Simulated records are skipped; every malformed one
+ * is reported (exit 2).
+ */
+export function loadMeasuredRuns(paths: readonly string[]): RunRecord[] {
+  const issues: string[] = [];
+  const out: RunRecord[] = [];
+  for (const file of paths.flatMap(collectFiles)) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (err) {
+      issues.push(`${file}: cannot read a JSON run record (${err instanceof SyntaxError ? 'not valid JSON' : ((err as NodeJS.ErrnoException).code ?? 'error')})`);
+      continue;
+    }
+    const list: unknown[] = Array.isArray(doc) ? doc : typeof doc === 'object' && doc !== null && Array.isArray((doc as { runs?: unknown }).runs) ? (doc as { runs: unknown[] }).runs : [doc];
+    list.forEach((rec, k) => {
+      const r = measuredSchema.safeParse(rec);
+      if (!r.success) issues.push(...formatIssues(r.error.issues, list.length > 1 ? `${file}[${k}]` : file));
+      else if (r.data.kind === 'measured') out.push(r.data as unknown as RunRecord);
+    });
+  }
+  if (issues.length) throw new ConfigError(issues, 'measured runs');
+  if (out.length === 0) throw new ConfigError([`--compare ${paths.join(', ')}: no measured runs (kind "measured") found`], 'measured runs');
+  return out;
+}
+
+/** A cell replaying a measured run: its functions and requested rates, its policy and duration. */
+export function replayCell(rec: RunRecord, hosts: readonly ClusterHost[]): CellSpec {
+  let mix: MixName | undefined;
+  try {
+    mix = rec.mix !== undefined ? parseMix(rec.mix) : undefined;
+  } catch {
+    mix = undefined; // a mix name this version does not know: the rates are replayed all the same
+  }
+  // The fixed rules (rr, x86-first, arm-first) depend on the order of the hosts: replay them in the
+  // run's order, matched by host type (the cluster file's ids need not be the live hosts' ids).
+  const typeRank = (t: string): number => {
+    const k = rec.hosts.findIndex((h) => h.type === t);
+    return k < 0 ? rec.hosts.length : k;
+  };
+  const ordered = hosts.map((h, k) => ({ h, k })).sort((a, b) => typeRank(a.h.type) - typeRank(b.h.type) || a.k - b.k).map((x) => x.h);
+  return {
+    mix,
+    load: rec.load,
+    rates: rec.functions.map((f) => ({ name: f.name, rateRps: f.requestedRps })),
+    policy: rec.policy as PolicyName,
+    hosts: ordered,
+    groupKey: `replay|${rec.id}`,
+    durationS: rec.durationS,
+  };
+}
+
+export interface ComparisonRow {
+  readonly measuredId: string;
+  readonly mix: string;
+  readonly load: number | undefined;
+  readonly policy: string;
+  readonly measuredJ: number;
+  readonly measuredQuality: string;
+  readonly measuredMetRates: boolean;
+  readonly simulatedJ: number | null;
+  readonly simulatedMetRates: boolean;
+  /** (simulated - measured) / measured, percent. */
+  readonly diffPct: number | null;
+  readonly within: boolean;
+  /** Functions the simulated plan put on another host type than the measured run did. */
+  readonly placedDifferently: number;
+}
+
+export interface MixRanking {
+  readonly mix: string;
+  readonly load: number | undefined;
+  readonly measured: readonly string[];
+  readonly simulated: readonly string[];
+  readonly same: boolean;
+}
+
+export interface Comparison {
+  readonly tolerancePct: number;
+  readonly rows: readonly ComparisonRow[];
+  readonly rankings: readonly MixRanking[];
+  readonly cellsWithin: number;
+  readonly mixesSameRanking: number;
+}
+
+function typeByFunction(rec: RunRecord): Map<string, string> {
+  const typeOf = new Map(rec.hosts.map((h) => [h.id, h.type]));
+  return new Map(rec.functions.map((f) => [f.name, f.placement.map((p) => typeOf.get(p.hostId) ?? '?').join('+')]));
+}
+
+export function compareRuns(measured: readonly RunRecord[], simulated: readonly CellOutcome[], tolerancePct = 5): Comparison {
+  const rows: ComparisonRow[] = measured.map((m, k) => {
+    const o = simulated[k];
+    const sim = o?.record;
+    const diffPct = sim && m.energyJ > 0 ? ((sim.energyJ - m.energyJ) / m.energyJ) * 100 : null;
+    let placedDifferently = 0;
+    if (sim) {
+      const a = typeByFunction(m);
+      const b = typeByFunction(sim);
+      for (const [f, t] of a) if (b.get(f) !== t) placedDifferently++;
+    }
+    return {
+      measuredId: m.id,
+      mix: shortMix(m.mix),
+      load: m.load,
+      policy: m.policy,
+      measuredJ: m.energyJ,
+      measuredQuality: m.energyQuality,
+      measuredMetRates: m.metRates,
+      simulatedJ: sim ? sim.energyJ : null,
+      simulatedMetRates: sim ? sim.metRates : false,
+      diffPct,
+      within: diffPct !== null && Math.abs(diffPct) <= tolerancePct,
+      placedDifferently,
+    };
+  });
+  // Rankings per (mix, load): policies by energy, lowest first; repeats of a policy are averaged.
+  const groups = new Map<string, ComparisonRow[]>();
+  for (const r of rows) groups.set(`${r.mix}|${r.load ?? ''}`, [...(groups.get(`${r.mix}|${r.load ?? ''}`) ?? []), r]);
+  const rankings: MixRanking[] = [];
+  for (const rs of groups.values()) {
+    const mean = (pick: (r: ComparisonRow) => number | null): string[] => {
+      const by = new Map<string, number[]>();
+      for (const r of rs) {
+        const v = pick(r);
+        if (v !== null) by.set(r.policy, [...(by.get(r.policy) ?? []), v]);
+      }
+      return [...by.entries()].map(([p, vs]) => [p, vs.reduce((a, b) => a + b, 0) / vs.length] as const).sort((a, b) => a[1] - b[1]).map(([p]) => p);
+    };
+    const m = mean((r) => r.measuredJ);
+    const s = mean((r) => r.simulatedJ);
+    rankings.push({ mix: rs[0]?.mix ?? '', load: rs[0]?.load, measured: m, simulated: s, same: m.length === s.length && m.every((p, k) => s[k] === p) });
+  }
+  return { tolerancePct, rows, rankings, cellsWithin: rows.filter((r) => r.within).length, mixesSameRanking: rankings.filter((r) => r.same).length };
+}
+
+const plain = { style: { head: [] as string[], border: [] as string[] }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } };
+
+export function renderComparisonReport(c: Comparison): string {
+  const t = new Table({
+    head: ['mix', 'policy', 'measured kJ', 'simulated kJ', 'diff', `within ${c.tolerancePct} %`, 'rates met (measured / simulated)', 'placed differently'],
+    colAligns: ['left', 'left', 'right', 'right', 'right', 'left', 'left', 'right'],
+    ...plain,
+  });
+  for (const r of c.rows) {
+    t.push([
+      r.mix,
+      r.policy,
+      `${(r.measuredJ / 1000).toFixed(2)} (${r.measuredQuality})`,
+      r.simulatedJ === null ? 'no plan' : (r.simulatedJ / 1000).toFixed(2),
+      r.diffPct === null ? '-' : `${r.diffPct >= 0 ? '+' : ''}${r.diffPct.toFixed(2)} %`,
+      r.within ? 'yes' : 'NO',
+      `${r.measuredMetRates ? 'yes' : 'no'} / ${r.simulatedMetRates ? 'yes' : 'no'}`,
+      String(r.placedDifferently),
+    ]);
+  }
+  const lines = [t.toString(), ''];
+  for (const k of c.rankings) {
+    lines.push(`${k.mix}${k.load !== undefined ? ` at load ${Math.round(k.load * 100)} %` : ''}: measured ${k.measured.join(' < ')}; simulated ${k.simulated.join(' < ')}: ${k.same ? 'same ranking' : 'DIFFERENT ranking'}`);
+  }
+  lines.push('', `${c.cellsWithin} of ${c.rows.length} runs within ${c.tolerancePct} % of the measured energy; ${c.mixesSameRanking} of ${c.rankings.length} mixes with the same policy ranking`);
+  return lines.join('\n');
+}
