@@ -14,7 +14,6 @@
 //     [--profiles xeon-gold-5318y-2s,altra-max-m128] [--load 0.5] [--keep DIR]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
