@@ -73,7 +73,14 @@ function withCounters(a: ActivitySample, tick: number): { sample: ActivitySample
   });
   const domains = power.map((p, s) => ({ domain: `package-${s}`, socket: s, inHostTotal: true, energyUj: BigInt(Math.round(p * 1e6)), powerW: p }));
   const layer = [2100, 2500, 2900][Math.floor(tick / 50) % 3] ?? 2100;
-  return { sample: { ...a, targets: targetsWithEvents, events: EVENTS }, domains, freq: new Map([[0, layer + 30], [1, layer + 60]]) };
+  return {
+    sample: { ...a, targets: targetsWithEvents, events: EVENTS },
+    domains,
+    freq: new Map([
+      [0, layer + 30],
+      [1, layer + 60],
+    ]),
+  };
 }
 
 async function phase(method: 'cputime-share' | 'smartwatts'): Promise<Record<string, number | string>> {
@@ -174,7 +181,9 @@ async function phase(method: 'cputime-share' | 'smartwatts'): Promise<Record<str
       global.gc?.();
       const m = process.memoryUsage();
       const every = Math.max(1, Math.floor(ticks / 10));
-      console.log(`[${method}] ${String(done).padStart(6)}   ${(windowUs / every / 1000).toFixed(3).padStart(8)}             ${mib(m.rss).padStart(7)}   ${mib(m.heapUsed).padStart(7)}`);
+      console.log(
+        `[${method}] ${String(done).padStart(6)}   ${(windowUs / every / 1000).toFixed(3).padStart(8)}             ${mib(m.rss).padStart(7)}   ${mib(m.heapUsed).padStart(7)}`,
+      );
       windowUs = 0;
     }
   }

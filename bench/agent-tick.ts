@@ -117,7 +117,7 @@ const result = {
   functions: nFunctions,
   logicalCpus: 128,
   cpuUsPerTick: Math.round(cpuUsPerTick),
-  shareOfOneCoreAt1sTickPct: Number((cpuUsPerTick / 1e6 * 100).toFixed(3)),
+  shareOfOneCoreAt1sTickPct: Number(((cpuUsPerTick / 1e6) * 100).toFixed(3)),
   wallMsPerTickP50: Number((perTickMs[Math.floor(ticks * 0.5)] ?? 0).toFixed(3)),
   wallMsPerTickP99: Number((perTickMs[Math.floor(ticks * 0.99)] ?? 0).toFixed(3)),
   reportBytes: bytes,

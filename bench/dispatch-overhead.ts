@@ -123,7 +123,15 @@ async function measure(rt: LocalFunctionRuntime, fn: string, calls: number, dura
 async function main(): Promise<void> {
   const opts = args();
   if (process.getuid?.() !== 0) throw new Error('run as root: workers are placed in cgroups and run as nobody');
-  const rt = await LocalFunctionRuntime.create({ functionsDir, log: silentLogger(), cgroupRoot: '/sys/fs/cgroup', sysfsRoot: '/sys', procRoot: '/proc', cgroupSubtree: `isawatt-bench-${process.pid}`, queuePerWorker: 4 });
+  const rt = await LocalFunctionRuntime.create({
+    functionsDir,
+    log: silentLogger(),
+    cgroupRoot: '/sys/fs/cgroup',
+    sysfsRoot: '/sys',
+    procRoot: '/proc',
+    cgroupSubtree: `isawatt-bench-${process.pid}`,
+    queuePerWorker: 4,
+  });
   try {
     const usable = rt.usableCpus();
     const cpu = usable[usable.length - 1];
@@ -147,11 +155,22 @@ async function main(): Promise<void> {
       head: ['runtime', 'round trip mean µs', 'p50 µs', 'p99 µs', 'in handler µs', 'overhead µs', 'vs direct µs', 'no-op/s per core'],
     });
     for (const r of rows) {
-      table.push([r.runtime, r.roundTripMeanUs.toFixed(1), r.roundTripP50Us.toFixed(0), r.roundTripP99Us.toFixed(0), r.handlerMeanUs.toFixed(1), r.overheadMeanUs.toFixed(1), r.vsDirectUs.toFixed(1), r.throughputPerCoreRps.toFixed(0)]);
+      table.push([
+        r.runtime,
+        r.roundTripMeanUs.toFixed(1),
+        r.roundTripP50Us.toFixed(0),
+        r.roundTripP99Us.toFixed(0),
+        r.handlerMeanUs.toFixed(1),
+        r.overheadMeanUs.toFixed(1),
+        r.vsDirectUs.toFixed(1),
+        r.throughputPerCoreRps.toFixed(0),
+      ]);
     }
     const cpuModel = cpus()[0]?.model ?? 'unknown CPU';
     process.stdout.write(`dispatch overhead, no-op function, one worker pinned to CPU ${cpu} (${rt.pinning}), agent process unpinned\n`);
-    process.stdout.write(`host ${hostname()}, ${cpuModel}, ${cpus().length} CPUs, load average ${loadavg()[0]?.toFixed(2)}; direct in-process call of the no-op: ${directUs.toFixed(2)} µs\n`);
+    process.stdout.write(
+      `host ${hostname()}, ${cpuModel}, ${cpus().length} CPUs, load average ${loadavg()[0]?.toFixed(2)}; direct in-process call of the no-op: ${directUs.toFixed(2)} µs\n`,
+    );
     process.stdout.write(table.toString() + '\n');
     if (opts.json !== undefined) writeFileSync(opts.json, JSON.stringify({ cpu, pinning: rt.pinning, directUs, rows }, null, 2) + '\n');
   } finally {

@@ -17,10 +17,20 @@ for (const m of [...new Set(cells.map((c) => c.mix))]) {
   const eaw = cells.find((c) => c.mix === m && c.policy === 'energy-aware-whole');
   if (ea?.savingVsRrPct !== undefined && ea.predictedSavingVsRrPct !== undefined) {
     const d = ea.savingVsRrPct - ea.predictedSavingVsRrPct;
-    process.stdout.write(`${m}: energy-aware saves ${pct(ea.savingVsRrPct)} vs rr, predicted ${pct(ea.predictedSavingVsRrPct)} (${d >= 0 ? '+' : ''}${d.toFixed(1)} points)\n`);
+    process.stdout.write(
+      `${m}: energy-aware saves ${pct(ea.savingVsRrPct)} vs rr, predicted ${pct(ea.predictedSavingVsRrPct)} (${d >= 0 ? '+' : ''}${d.toFixed(1)} points)\n`,
+    );
   }
-  if (ea && eaw) process.stdout.write(`${m}: energy-aware-whole ${eaw.energyMeanJ.toFixed(0)} J vs energy-aware ${ea.energyMeanJ.toFixed(0)} J (${eaw.energyMeanJ <= ea.energyMeanJ ? '<=' : '>'})\n`);
+  if (ea && eaw)
+    process.stdout.write(
+      `${m}: energy-aware-whole ${eaw.energyMeanJ.toFixed(0)} J vs energy-aware ${ea.energyMeanJ.toFixed(0)} J (${eaw.energyMeanJ <= ea.energyMeanJ ? '<=' : '>'})\n`,
+    );
 }
 for (const r of records.filter((x) => !x.metRates)) {
-  process.stdout.write(`${r.mix} x ${r.policy}: missed: ${r.functions.filter((f) => !f.metRate).map((f) => `${f.name} ${f.achievedRps.toFixed(2)}/${f.requestedRps.toFixed(2)} req/s (${f.reason ?? ''})`).join('; ')}\n`);
+  process.stdout.write(
+    `${r.mix} x ${r.policy}: missed: ${r.functions
+      .filter((f) => !f.metRate)
+      .map((f) => `${f.name} ${f.achievedRps.toFixed(2)}/${f.requestedRps.toFixed(2)} req/s (${f.reason ?? ''})`)
+      .join('; ')}\n`,
+  );
 }

@@ -94,7 +94,18 @@ async function main(): Promise<void> {
       return { id: `${i === 0 ? 'xeon' : 'altra'}-bench`, profile, hostType };
     });
     const agents: Proc[] = pair.map((h) =>
-      spawnTs(t, `agent:${h.id}`, AGENT, ['--coordinator', address, '--host-id', h.id, '--host-type', h.hostType, '--emulate', h.profile, '--http-listen', 'off']),
+      spawnTs(t, `agent:${h.id}`, AGENT, [
+        '--coordinator',
+        address,
+        '--host-id',
+        h.id,
+        '--host-type',
+        h.hostType,
+        '--emulate',
+        h.profile,
+        '--http-listen',
+        'off',
+      ]),
     );
     void agents;
     const modelsFile = flags.models ?? join(dir, 'ground-truth.yaml');
@@ -107,29 +118,84 @@ async function main(): Promise<void> {
       if (i > 120) throw new Error('the emulated hosts did not attach within 2 minutes');
       await new Promise((r) => setTimeout(r, 1000));
     }
-    process.stdout.write(`emulated pair: ${pair.map((h) => `${h.id} = ${h.profile} (${h.hostType})`).join(', ')}; models ${flags.models ?? 'ground truth of the emulation (ILLUSTRATIVE)'}\n`);
-    process.stdout.write(`experiment: mixes ${flags.mixes}; policies ${flags.policies}; load ${flags.load}; ${flags.duration} s per run after ${flags.warmup} s warm-up, ${flags.settle} s settling; functions ${flags.functions}\n\n`);
+    process.stdout.write(
+      `emulated pair: ${pair.map((h) => `${h.id} = ${h.profile} (${h.hostType})`).join(', ')}; models ${flags.models ?? 'ground truth of the emulation (ILLUSTRATIVE)'}\n`,
+    );
+    process.stdout.write(
+      `experiment: mixes ${flags.mixes}; policies ${flags.policies}; load ${flags.load}; ${flags.duration} s per run after ${flags.warmup} s warm-up, ${flags.settle} s settling; functions ${flags.functions}\n\n`,
+    );
     const started = Date.now();
-    const exp = await cli([
-      'experiment', '--coordinator', address, '--models', modelsFile, '--mixes', flags.mixes, '--policies', flags.policies, '--functions', flags.functions,
-      '--load', flags.load, '--duration', flags.duration, '--warmup', flags.warmup, '--settle', flags.settle, '--repeat', flags.repeat, '--seed', flags.seed,
-      '--ack-timeout-ms', flags['ack-timeout-ms'], '--json',
-    ], false);
+    const exp = await cli(
+      [
+        'experiment',
+        '--coordinator',
+        address,
+        '--models',
+        modelsFile,
+        '--mixes',
+        flags.mixes,
+        '--policies',
+        flags.policies,
+        '--functions',
+        flags.functions,
+        '--load',
+        flags.load,
+        '--duration',
+        flags.duration,
+        '--warmup',
+        flags.warmup,
+        '--settle',
+        flags.settle,
+        '--repeat',
+        flags.repeat,
+        '--seed',
+        flags.seed,
+        '--ack-timeout-ms',
+        flags['ack-timeout-ms'],
+        '--json',
+      ],
+      false,
+    );
     const minutes = ((Date.now() - started) / 60_000).toFixed(1);
     if ((exp.code !== 0 && exp.code !== 1) || !exp.out.trim()) throw new Error(`isawatt experiment exited ${exp.code}: ${exp.err}`);
     const res = JSON.parse(exp.out) as {
       experimentId: string;
-      runs: { mix: string; policy: string; metRates: boolean; energyJ: number; predictedEnergyJ: number; functionsMissingRate: { name: string; reason?: string }[] }[];
-      cells: { mix: string; policy: string; runs: number; metRates: number; energyMeanJ: number; energyMinJ: number; energyMaxJ: number; predictedMeanJ: number; savingVsRrPct?: number; predictedSavingVsRrPct?: number; quality: string }[];
+      runs: {
+        mix: string;
+        policy: string;
+        metRates: boolean;
+        energyJ: number;
+        predictedEnergyJ: number;
+        functionsMissingRate: { name: string; reason?: string }[];
+      }[];
+      cells: {
+        mix: string;
+        policy: string;
+        runs: number;
+        metRates: number;
+        energyMeanJ: number;
+        energyMinJ: number;
+        energyMaxJ: number;
+        predictedMeanJ: number;
+        savingVsRrPct?: number;
+        predictedSavingVsRrPct?: number;
+        quality: string;
+      }[];
       failures: string[];
     };
     const table = await cli(['runs', '--coordinator', address, '--experiment', res.experimentId], false);
     process.stdout.write(`${table.out}\n`);
     const pct = (x: number | undefined): string => (x === undefined ? '-' : `${x.toFixed(1)} %`);
-    process.stdout.write(`experiment ${res.experimentId}: ${res.runs.length} runs in ${minutes} min; ${res.runs.filter((r) => r.metRates).length}/${res.runs.length} met their rates\n\n`);
-    process.stdout.write('| mix | policy | met rates | energy J (mean, EMULATED) | min-max J | predicted J | saving vs rr | predicted saving |\n|---|---|---:|---:|---:|---:|---:|---:|\n');
+    process.stdout.write(
+      `experiment ${res.experimentId}: ${res.runs.length} runs in ${minutes} min; ${res.runs.filter((r) => r.metRates).length}/${res.runs.length} met their rates\n\n`,
+    );
+    process.stdout.write(
+      '| mix | policy | met rates | energy J (mean, EMULATED) | min-max J | predicted J | saving vs rr | predicted saving |\n|---|---|---:|---:|---:|---:|---:|---:|\n',
+    );
     for (const c of res.cells) {
-      process.stdout.write(`| ${c.mix} | ${c.policy} | ${c.metRates}/${c.runs} | ${c.energyMeanJ.toFixed(0)} | ${c.energyMinJ.toFixed(0)}-${c.energyMaxJ.toFixed(0)} | ${c.predictedMeanJ.toFixed(0)} | ${pct(c.savingVsRrPct)} | ${pct(c.predictedSavingVsRrPct)} |\n`);
+      process.stdout.write(
+        `| ${c.mix} | ${c.policy} | ${c.metRates}/${c.runs} | ${c.energyMeanJ.toFixed(0)} | ${c.energyMinJ.toFixed(0)}-${c.energyMaxJ.toFixed(0)} | ${c.predictedMeanJ.toFixed(0)} | ${pct(c.savingVsRrPct)} | ${pct(c.predictedSavingVsRrPct)} |\n`,
+      );
     }
     process.stdout.write('\nchecks (issue 12):\n');
     const mixes = [...new Set(res.cells.map((c) => c.mix))];
@@ -138,9 +204,14 @@ async function main(): Promise<void> {
       const eaw = res.cells.find((c) => c.mix === m && c.policy === 'energy-aware-whole');
       if (ea?.savingVsRrPct !== undefined && ea.predictedSavingVsRrPct !== undefined) {
         const diff = ea.savingVsRrPct - ea.predictedSavingVsRrPct;
-        process.stdout.write(`  ${m}: energy-aware saves ${pct(ea.savingVsRrPct)} vs rr (predicted ${pct(ea.predictedSavingVsRrPct)}, ${diff >= 0 ? '+' : ''}${diff.toFixed(1)} points): ${ea.savingVsRrPct > 0 && Math.abs(diff) <= 3 ? 'ok' : 'NOT MET'}\n`);
+        process.stdout.write(
+          `  ${m}: energy-aware saves ${pct(ea.savingVsRrPct)} vs rr (predicted ${pct(ea.predictedSavingVsRrPct)}, ${diff >= 0 ? '+' : ''}${diff.toFixed(1)} points): ${ea.savingVsRrPct > 0 && Math.abs(diff) <= 3 ? 'ok' : 'NOT MET'}\n`,
+        );
       }
-      if (ea && eaw) process.stdout.write(`  ${m}: energy-aware-whole ${eaw.energyMeanJ.toFixed(0)} J vs energy-aware ${ea.energyMeanJ.toFixed(0)} J: ${eaw.energyMeanJ <= ea.energyMeanJ ? 'ok (<=)' : 'NOT MET (>)'}\n`);
+      if (ea && eaw)
+        process.stdout.write(
+          `  ${m}: energy-aware-whole ${eaw.energyMeanJ.toFixed(0)} J vs energy-aware ${ea.energyMeanJ.toFixed(0)} J: ${eaw.energyMeanJ <= ea.energyMeanJ ? 'ok (<=)' : 'NOT MET (>)'}\n`,
+        );
     }
     for (const f of res.failures) process.stdout.write(`  failure: ${f}\n`);
 
@@ -156,14 +227,52 @@ async function main(): Promise<void> {
     const workload = join(dir, 'overload-workload.yaml');
     await writeFile(workload, `mix: general\nload: ${flags.load}\nfunctions: [${flags.functions}]\n`);
     process.stdout.write(`\noverloaded run: models overstating ${flags.overload} 4x, general mix, energy-aware\n`);
-    const over = await cli(['run', '--coordinator', address, '--workload', workload, '--models', optimistic, '--policy', 'energy-aware', '--duration', flags.duration, '--warmup', flags.warmup, '--ack-timeout-ms', flags['ack-timeout-ms'], '--json'], false);
+    const over = await cli(
+      [
+        'run',
+        '--coordinator',
+        address,
+        '--workload',
+        workload,
+        '--models',
+        optimistic,
+        '--policy',
+        'energy-aware',
+        '--duration',
+        flags.duration,
+        '--warmup',
+        flags.warmup,
+        '--ack-timeout-ms',
+        flags['ack-timeout-ms'],
+        '--json',
+      ],
+      false,
+    );
     if (!over.out.trim()) throw new Error(`the overloaded run printed nothing (exit ${over.code}): ${over.err}`);
-    const o = JSON.parse(over.out) as { id: string; metRates: boolean; functionsMissingRate: { name: string; achievedRps: number; requestedRps: number; reason?: string }[] };
+    const o = JSON.parse(over.out) as {
+      id: string;
+      metRates: boolean;
+      functionsMissingRate: { name: string; achievedRps: number; requestedRps: number; reason?: string }[];
+    };
     process.stdout.write(`  run ${o.id}: exit ${over.code}, meets its rates: ${o.metRates ? 'yes' : 'NO'}\n`);
-    for (const f of o.functionsMissingRate) process.stdout.write(`  - ${f.name}: ${f.achievedRps.toFixed(2)} of ${f.requestedRps.toFixed(2)} req/s: ${f.reason ?? ''}\n`);
+    for (const f of o.functionsMissingRate)
+      process.stdout.write(`  - ${f.name}: ${f.achievedRps.toFixed(2)} of ${f.requestedRps.toFixed(2)} req/s: ${f.reason ?? ''}\n`);
     process.stdout.write(`  names ${flags.overload}: ${o.functionsMissingRate.some((f) => f.name === flags.overload) ? 'ok' : 'NOT MET'}\n`);
 
-    const rep = await cli(['report', res.experimentId, o.id, '--coordinator', address, '--out', flags.report, '--title', `isawatt experiment on the emulated pair (${res.experimentId}), EMULATED energy`], false);
+    const rep = await cli(
+      [
+        'report',
+        res.experimentId,
+        o.id,
+        '--coordinator',
+        address,
+        '--out',
+        flags.report,
+        '--title',
+        `isawatt experiment on the emulated pair (${res.experimentId}), EMULATED energy`,
+      ],
+      false,
+    );
     process.stdout.write(`\n${rep.out}`);
   } finally {
     for (const c of closers.reverse()) await c();

@@ -123,10 +123,24 @@ async function main(): Promise<void> {
     rows.push(row);
     console.error(`  ${name}: ${row.handlerMeanMs.toFixed(3)} ms/invocation, ${row.perCoreRps.toFixed(1)} invocations/s per core`);
   }
-  const table = new Table({ style: { head: [], border: [] }, head: ['function', 'runtime', 'category', 'n', 'err', 'handler mean ms', 'handler p50 ms', 'wall ms/inv', 'CPU ms/inv', 'inv/s per core'] });
+  const table = new Table({
+    style: { head: [], border: [] },
+    head: ['function', 'runtime', 'category', 'n', 'err', 'handler mean ms', 'handler p50 ms', 'wall ms/inv', 'CPU ms/inv', 'inv/s per core'],
+  });
   const fmt = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toFixed(3));
   for (const r of rows) {
-    table.push([r.function, r.runtime, r.category, r.invocations, r.errors, fmt(r.handlerMeanMs), fmt(r.handlerP50Ms), fmt(r.wallPerInvocationMs), fmt(r.cpuPerInvocationMs), fmt(r.perCoreRps)]);
+    table.push([
+      r.function,
+      r.runtime,
+      r.category,
+      r.invocations,
+      r.errors,
+      fmt(r.handlerMeanMs),
+      fmt(r.handlerP50Ms),
+      fmt(r.wallPerInvocationMs),
+      fmt(r.cpuPerInvocationMs),
+      fmt(r.perCoreRps),
+    ]);
   }
   console.log(table.toString());
   if (json) {
@@ -135,11 +149,15 @@ async function main(): Promise<void> {
   }
   if (markdown) {
     const lines = [
-      `Measured by \`bench/functions.ts\` on ${hostname()} (${arch()}, ${cpus().length} CPUs, ${cpu}), node ${process.version}, ${new Date().toISOString().slice(0, 16)} UTC; load average during the run: ${loadavg().map((l) => l.toFixed(1)).join(' ')}.`,
+      `Measured by \`bench/functions.ts\` on ${hostname()} (${arch()}, ${cpus().length} CPUs, ${cpu}), node ${process.version}, ${new Date().toISOString().slice(0, 16)} UTC; load average during the run: ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}.`,
       '',
       '| function | runtime | handler mean ms | handler p50 ms | CPU ms/invocation | invocations/s per core |',
       '|---|---|---:|---:|---:|---:|',
-      ...rows.map((r) => `| ${r.function} | ${r.runtime} | ${fmt(r.handlerMeanMs)} | ${fmt(r.handlerP50Ms)} | ${fmt(r.cpuPerInvocationMs)} | ${fmt(r.perCoreRps)} |`),
+      ...rows.map(
+        (r) => `| ${r.function} | ${r.runtime} | ${fmt(r.handlerMeanMs)} | ${fmt(r.handlerP50Ms)} | ${fmt(r.cpuPerInvocationMs)} | ${fmt(r.perCoreRps)} |`,
+      ),
     ];
     writeFileSync(markdown, lines.join('\n') + '\n');
     console.log(`wrote ${markdown}`);

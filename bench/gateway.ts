@@ -66,10 +66,13 @@ const failures = new Map<string, number>();
 
 function call(port: number): Promise<number> {
   return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/invoke/fn-000', agent: pool, headers: { 'content-type': 'application/json', 'content-length': 2 } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, method: 'POST', path: '/invoke/fn-000', agent: pool, headers: { 'content-type': 'application/json', 'content-length': 2 } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', () => resolve(0));
     req.end('{}');
   });
@@ -93,8 +96,7 @@ async function phase(port: number, rate: number, seconds: number): Promise<{ lat
             if (status !== 200) {
               failed++;
               failures.set(String(status), (failures.get(String(status)) ?? 0) + 1);
-            }
-            else lat.push(performance.now() - at);
+            } else lat.push(performance.now() - at);
           }),
         );
       }
@@ -136,22 +138,38 @@ try {
   const endpoint = await startEndpoint();
   cleanups.push(() => endpoint.child.kill('SIGTERM'));
   const [port, gport] = [await freePort(), await freePort()];
-  const coord = await startCoordinator(cleanup, { port, stateDir: join(dir, 'state'), args: ['--host-down-after-ms', '600000', '--gateway-listen', `127.0.0.1:${gport}`] });
+  const coord = await startCoordinator(cleanup, {
+    port,
+    stateDir: join(dir, 'state'),
+    args: ['--host-down-after-ms', '600000', '--gateway-listen', `127.0.0.1:${gport}`],
+  });
   await eventually('gateway port open', () => call(gport).then((s) => (s !== 0 ? true : undefined)));
-  const agent = new FakeAgent({ address: `127.0.0.1:${port}`, hostId: 'bench-host', functionCpus: 4, functions: 1, invokeAddress: `127.0.0.1:${endpoint.port}` });
+  const agent = new FakeAgent({
+    address: `127.0.0.1:${port}`,
+    hostId: 'bench-host',
+    functionCpus: 4,
+    functions: 1,
+    invokeAddress: `127.0.0.1:${endpoint.port}`,
+  });
   cleanups.push(() => agent.close());
   await agent.attach();
   const client = new ControlClient({ address: `127.0.0.1:${port}`, tls: {}, insecure: false, deadlineMs: 5000 });
   cleanups.push(() => client.close());
   await eventually('host up', async () => ((await client.listHosts()).hosts.some((h) => h.state === 'HOST_STATE_UP') ? true : undefined));
   // FakeAgent's catalogue names its functions fn-000...; the endpoint answers any name.
-  const dep = await client.setAssignment({ host_id: 'bench-host', ack_timeout_ms: 5000, functions: [{ function: 'fn-000', cores: 1, rate_rps: 0, arrival: '' }] });
+  const dep = await client.setAssignment({
+    host_id: 'bench-host',
+    ack_timeout_ms: 5000,
+    functions: [{ function: 'fn-000', cores: 1, rate_rps: 0, arrival: '' }],
+  });
   if (!dep.ack?.ok) throw new Error(`assignment refused: ${dep.ack?.error}`);
   // Both paths send POST /invoke/fn-000 with the same body: the gateway routes it to the endpoint.
   const path = { direct: endpoint.port, gateway: gport };
   const coordPid = coord.child.pid as number;
 
-  console.log(`gateway bench: ${args.rate} req/s open loop, ${args.durationS} s per phase, ${args.phases} phases per path, load average ${loadavg()[0]?.toFixed(2)} on this machine`);
+  console.log(
+    `gateway bench: ${args.rate} req/s open loop, ${args.durationS} s per phase, ${args.phases} phases per path, load average ${loadavg()[0]?.toFixed(2)} on this machine`,
+  );
   // Warm-up both paths (connections, JIT).
   await phase(path.direct, args.rate, args.warmupS);
   await phase(path.gateway, args.rate, args.warmupS);
@@ -178,7 +196,12 @@ try {
   for (const which of ['direct', 'gateway'] as const) {
     const s = [...results[which]].sort((a, b) => a - b);
     stats[which] = [pct(s, 0.5), pct(s, 0.9), pct(s, 0.99), s[s.length - 1] ?? NaN];
-    rows.push(`${which.padEnd(8)} | ${String(s.length).padStart(7)} | ${String(failed[which]).padStart(6)} | ${(stats[which]).map(fmt).map((x) => x.padStart(8)).join(' | ')}`);
+    rows.push(
+      `${which.padEnd(8)} | ${String(s.length).padStart(7)} | ${String(failed[which]).padStart(6)} | ${stats[which]
+        .map(fmt)
+        .map((x) => x.padStart(8))
+        .join(' | ')}`,
+    );
   }
   const d = stats.direct as number[];
   const g = stats.gateway as number[];
@@ -192,10 +215,16 @@ try {
   }
   const sd = [...seq.direct].sort((a, b) => a - b);
   const sg = [...seq.gateway].sort((a, b) => a - b);
-  console.log(`one call at a time (2000 calls per path): direct p50 ${fmt(pct(sd, 0.5))} / p99 ${fmt(pct(sd, 0.99))} ms, gateway p50 ${fmt(pct(sg, 0.5))} / p99 ${fmt(pct(sg, 0.99))} ms, added p50 ${fmt(pct(sg, 0.5) - pct(sd, 0.5))} ms, p99 ${fmt(pct(sg, 0.99) - pct(sd, 0.99))} ms`);
-  console.log(`added by the gateway at ${args.rate} req/s (gateway - direct): p50 ${fmt((g[0] ?? 0) - (d[0] ?? 0))} ms, p90 ${fmt((g[1] ?? 0) - (d[1] ?? 0))} ms, p99 ${fmt((g[2] ?? 0) - (d[2] ?? 0))} ms`);
+  console.log(
+    `one call at a time (2000 calls per path): direct p50 ${fmt(pct(sd, 0.5))} / p99 ${fmt(pct(sd, 0.99))} ms, gateway p50 ${fmt(pct(sg, 0.5))} / p99 ${fmt(pct(sg, 0.99))} ms, added p50 ${fmt(pct(sg, 0.5) - pct(sd, 0.5))} ms, p99 ${fmt(pct(sg, 0.99) - pct(sd, 0.99))} ms`,
+  );
+  console.log(
+    `added by the gateway at ${args.rate} req/s (gateway - direct): p50 ${fmt((g[0] ?? 0) - (d[0] ?? 0))} ms, p90 ${fmt((g[1] ?? 0) - (d[1] ?? 0))} ms, p99 ${fmt((g[2] ?? 0) - (d[2] ?? 0))} ms`,
+  );
   if (failures.size) console.log(`failed calls by status (0: connection error): ${JSON.stringify(Object.fromEntries(failures))}`);
-  console.log(`coordinator CPU while routing: ${((gatewayCpuS / gatewayWallS) * 100).toFixed(1)} % of one core at ${args.rate} req/s; load average at the end ${loadavg()[0]?.toFixed(2)}`);
+  console.log(
+    `coordinator CPU while routing: ${((gatewayCpuS / gatewayWallS) * 100).toFixed(1)} % of one core at ${args.rate} req/s; load average at the end ${loadavg()[0]?.toFixed(2)}`,
+  );
 } finally {
   for (const fn of cleanups.reverse()) await fn();
   pool.destroy();

@@ -74,7 +74,11 @@ function cpuMsSelf(): number {
 }
 
 /** Runs ticks at 1 Hz for `seconds`; returns CPU ms used by this process and event-loop delay. */
-async function phase(source: FakeBridgeSource, functions: number, seconds: number): Promise<{ cpuMs: number; wallMs: number; loopP99Ms: number; loopMaxMs: number }> {
+async function phase(
+  source: FakeBridgeSource,
+  functions: number,
+  seconds: number,
+): Promise<{ cpuMs: number; wallMs: number; loopP99Ms: number; loopMaxMs: number }> {
   const h = monitorEventLoopDelay({ resolution: 10 });
   h.enable();
   const cpu0 = cpuMsSelf();
@@ -85,7 +89,11 @@ async function phase(source: FakeBridgeSource, functions: number, seconds: numbe
   for (let i = 0; i < seconds * slots; i++) {
     const due = t0 + (i + 1) * (1000 / slots);
     if (i % slots === 0) source.nextSeq();
-    source.reportFor(hosts.filter((_, k) => k % slots === i % slots), Date.now(), functions);
+    source.reportFor(
+      hosts.filter((_, k) => k % slots === i % slots),
+      Date.now(),
+      functions,
+    );
     await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now())));
   }
   h.disable();
@@ -94,7 +102,9 @@ async function phase(source: FakeBridgeSource, functions: number, seconds: numbe
 
 const args = parseArgs();
 const mosq = await Mosquitto.start();
-const sub = spawn('mosquitto_sub', ['-h', '127.0.0.1', '-p', String(mosq.port), '-t', 'isawatt/bench/hosts/#', '-F', '%t'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const sub = spawn('mosquitto_sub', ['-h', '127.0.0.1', '-p', String(mosq.port), '-t', 'isawatt/bench/hosts/#', '-F', '%t'], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 let delivered = 0;
 sub.stdout.on('data', (d: Buffer) => {
   for (let i = d.indexOf(10); i !== -1; i = d.indexOf(10, i + 1)) delivered++;

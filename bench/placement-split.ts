@@ -13,7 +13,13 @@ import { deriveMixRates } from '../packages/coordinator/src/workload/mixes.js';
 import { loadHostsFile, loadModelsFile } from '../packages/coordinator/src/workload/parse.js';
 import type { Category, FunctionModel, HostSpec, HostTypeModel, Models } from '../packages/coordinator/src/workload/types.js';
 
-const { values } = parseArgs({ options: { sizes: { type: 'string', default: '22x2,100x10,1000x100' }, loads: { type: 'string', default: '0.8,0.97' }, 'time-limit': { type: 'string', default: '10000' } } });
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '22x2,100x10,1000x100' },
+    loads: { type: 'string', default: '0.8,0.97' },
+    'time-limit': { type: 'string', default: '10000' },
+  },
+});
 const root = new URL('../examples/', import.meta.url).pathname;
 const baseModels = loadModelsFile(root + 'models.yaml');
 const baseHosts = loadHostsFile(root + 'hosts.yaml');
@@ -72,7 +78,18 @@ try {
         const r = await plan(p, 'energy-aware', { timeLimitMs, split, replicaCost: 1 });
         const ms = performance.now() - t0;
         console.log(
-          [size.padEnd(10), String(load).padEnd(4), (split ? 'split' : 'whole').padEnd(5), r.status.padEnd(10), r.solver.slice(0, 30).padEnd(30), fmt(ms, 0).padStart(7), fmt(r.objective).padStart(11), fmt(r.gapPct, 3).padStart(5), String(r.totalCores).padStart(5), split ? String(r.split?.extraReplicas ?? 0) : '-'].join(' | '),
+          [
+            size.padEnd(10),
+            String(load).padEnd(4),
+            (split ? 'split' : 'whole').padEnd(5),
+            r.status.padEnd(10),
+            r.solver.slice(0, 30).padEnd(30),
+            fmt(ms, 0).padStart(7),
+            fmt(r.objective).padStart(11),
+            fmt(r.gapPct, 3).padStart(5),
+            String(r.totalCores).padStart(5),
+            split ? String(r.split?.extraReplicas ?? 0) : '-',
+          ].join(' | '),
         );
       }
     }

@@ -11,7 +11,15 @@ import { lowerBound } from '../packages/coordinator/src/placement/bounds.js';
 import { solveHeuristic } from '../packages/coordinator/src/placement/heuristic.js';
 import { evaluate, toInstance, type OptPolicy } from '../packages/coordinator/src/placement/instance.js';
 import { fromMiniZincHosts, searchFor, toMiniZincData, type MiniZincSearch } from '../packages/coordinator/src/placement/minizinc-data.js';
-import { hasNativeMiniZinc, nativeSolvers, runMiniZinc, shutdownMiniZinc, WASM_SOLVERS, type MiniZincBackend, type MiniZincSolverName } from '../packages/coordinator/src/placement/minizinc-solver.js';
+import {
+  hasNativeMiniZinc,
+  nativeSolvers,
+  runMiniZinc,
+  shutdownMiniZinc,
+  WASM_SOLVERS,
+  type MiniZincBackend,
+  type MiniZincSolverName,
+} from '../packages/coordinator/src/placement/minizinc-solver.js';
 import { plan } from '../packages/coordinator/src/placement/planner.js';
 import { buildProblem, type PlacementProblem } from '../packages/coordinator/src/placement/problem.js';
 import { deriveMixRates } from '../packages/coordinator/src/workload/mixes.js';
@@ -102,7 +110,12 @@ async function benchSize(spec: string, withMiniZinc: boolean): Promise<void> {
   const heurMs = performance.now() - t0;
   let bound = Math.max(b1.bound, b2.bound);
   const results: { who: string; status: string; ms: number; objective: number | null }[] = [
-    { who: `in-process heuristic + bound (budget ${heurBudget} ms)`, status: h.hostOf ? 'feasible' : 'no plan', ms: heurMs, objective: h.hostOf ? h.objective : null },
+    {
+      who: `in-process heuristic + bound (budget ${heurBudget} ms)`,
+      status: h.hostOf ? 'feasible' : 'no plan',
+      ms: heurMs,
+      objective: h.hostOf ? h.objective : null,
+    },
   ];
   if (withMiniZinc) {
     // Baseline: the seed's setup, MiniZinc + Gecode (native) on the plain 0/1 model, Gecode's
@@ -129,7 +142,16 @@ async function benchSize(spec: string, withMiniZinc: boolean): Promise<void> {
         const slack = (inst.n + inst.m) / 2 / data.scalePerW;
         if (typeof ob === 'number' && Number.isFinite(ob)) bound = Math.max(bound, policy === 'core-aware' ? ob : ob / data.scalePerW - slack);
         if (r.status === 'OPTIMAL_SOLUTION' && objective !== null) bound = Math.max(bound, objective - slack);
-        let status = r.status === 'OPTIMAL_SOLUTION' ? 'optimal' : r.status === 'TIMEOUT' ? (objective === null ? 'timeout' : 'feasible (cut)') : r.status === 'SATISFIED' ? 'feasible' : r.status.toLowerCase();
+        let status =
+          r.status === 'OPTIMAL_SOLUTION'
+            ? 'optimal'
+            : r.status === 'TIMEOUT'
+              ? objective === null
+                ? 'timeout'
+                : 'feasible (cut)'
+              : r.status === 'SATISFIED'
+                ? 'feasible'
+                : r.status.toLowerCase();
         if (r.note?.includes('still flattening')) status += ' (still flattening)';
         results.push({ who, status, ms: r.elapsedMs, objective });
         if (r.note) notes.push(`${spec} ${who}: ${r.note}`);
@@ -188,7 +210,9 @@ const head = ['size (fn x hosts)', 'solver', 'status', 'time ms', `objective ${u
 const table = [head, ...rows.map((r) => [r.size, r.who, r.status, r.ms ? r.ms.toFixed(0) : '', fmt(r.objective), fmt(r.gapPct, 3), r.vsBaseline])];
 const widths = head.map((_, c) => Math.max(...table.map((row) => (row[c] ?? '').length)));
 const load = (await import('node:os')).loadavg()[0] ?? 0;
-process.stdout.write(`placement bench: policy ${policy}, time limit ${timeLimitMs} ms, ${hasNativeMiniZinc() ? 'native minizinc present' : 'no native minizinc'}, load average ${load.toFixed(1)} on ${(await import('node:os')).availableParallelism()} CPUs\n`);
+process.stdout.write(
+  `placement bench: policy ${policy}, time limit ${timeLimitMs} ms, ${hasNativeMiniZinc() ? 'native minizinc present' : 'no native minizinc'}, load average ${load.toFixed(1)} on ${(await import('node:os')).availableParallelism()} CPUs\n`,
+);
 process.stdout.write(`wasm worker cold start (first 22x2 solve, HiGHS, not in the table): ${coldMs.toFixed(0)} ms\n`);
 for (const row of table) process.stdout.write(row.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ') + '\n');
 for (const note of notes) process.stdout.write(`note: ${note}\n`);

@@ -48,7 +48,7 @@ function writeLargeInstance(dir: string, n: number, m: number): { hosts: string;
     const functions: Record<string, unknown> = {};
     for (let j = 0; j < n; j++) {
       const e = (x86 ? 400 : 250) * (0.05 + 2 * r());
-      const w = (x86 ? 4.5 : 1.6) / e * (0.8 + 0.4 * r());
+      const w = ((x86 ? 4.5 : 1.6) / e) * (0.8 + 0.4 * r());
       functions[`fn-${j}`] = { execPerSecPerCore: Number(e.toFixed(3)), energyPerExecJ: Number(w.toPrecision(5)), samples: 40 };
     }
     hostTypes[type] = { arch: x86 ? 'x86_64' : 'aarch64', idlePowerW: x86 ? 95 : 70, functions };
@@ -82,7 +82,13 @@ function runOnce(args: string[], bare = false): Run {
   const r = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 256 << 20, env: { ...process.env, NODE_OPTIONS: '' } });
   const wallMs = performance.now() - t0;
   const m = /@@rss (\d+) ([\d.]+) ([\d.]+)/.exec(r.stderr);
-  return { wallMs, cpuMs: m ? (Number(m[2]) + Number(m[3])) * 1000 : undefined, rssMb: m ? Number(m[1]) / 1024 : undefined, code: r.status ?? 1, stdout: r.stdout };
+  return {
+    wallMs,
+    cpuMs: m ? (Number(m[2]) + Number(m[3])) * 1000 : undefined,
+    rssMb: m ? Number(m[1]) / 1024 : undefined,
+    code: r.status ?? 1,
+    stdout: r.stdout,
+  };
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
@@ -95,7 +101,9 @@ function measure(label: string, args: string[], describe: (stdout: string) => st
   const rss = rs.every((x) => x.rssMb !== undefined) ? median(rs.map((x) => x.rssMb as number)) : undefined;
   const cpu = rs.every((x) => x.cpuMs !== undefined) ? median(rs.map((x) => x.cpuMs as number)) : undefined;
   const what = bad ? `exit ${bad.code}` : describe(rs[0]?.stdout ?? '');
-  console.log(`| ${label} | ${(wall / 1000).toFixed(3)} s | ${cpu === undefined ? 'n/a' : `${(cpu / 1000).toFixed(2)} s`} | ${rss === undefined ? 'n/a (no /usr/bin/time)' : `${rss.toFixed(0)} MB`} | ${what} |`);
+  console.log(
+    `| ${label} | ${(wall / 1000).toFixed(3)} s | ${cpu === undefined ? 'n/a' : `${(cpu / 1000).toFixed(2)} s`} | ${rss === undefined ? 'n/a (no /usr/bin/time)' : `${rss.toFixed(0)} MB`} | ${what} |`,
+  );
 }
 
 function planSummary(stdout: string): string {
@@ -127,9 +135,18 @@ function newestTsMs(dir: string): number {
 const pkg = join(root, 'packages/coordinator');
 const buildInfo = join(pkg, 'dist/.tsbuildinfo');
 const usesDist =
-  process.env.ISAWATT_FROM_SOURCE !== '1' && existsSync(join(pkg, 'dist/cli/entry.js')) && existsSync(buildInfo) && statSync(buildInfo).mtimeMs >= newestTsMs(join(pkg, 'src'));
-console.log(`# isawatt CLI process: wall (median of ${runs}) and peak RSS; the launcher runs ${usesDist ? 'the built dist/ (npx tsc -b)' : 'the TypeScript sources through tsx (dist/ absent or older than src/)'}`);
-console.log(`# load average at start: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  process.env.ISAWATT_FROM_SOURCE !== '1' &&
+  existsSync(join(pkg, 'dist/cli/entry.js')) &&
+  existsSync(buildInfo) &&
+  statSync(buildInfo).mtimeMs >= newestTsMs(join(pkg, 'src'));
+console.log(
+  `# isawatt CLI process: wall (median of ${runs}) and peak RSS; the launcher runs ${usesDist ? 'the built dist/ (npx tsc -b)' : 'the TypeScript sources through tsx (dist/ absent or older than src/)'}`,
+);
+console.log(
+  `# load average at start: ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`,
+);
 console.log('| command | wall | CPU (user+sys) | peak RSS | result |');
 console.log('|---|---:|---:|---:|---|');
 measure('baseline: `node -e 0` (Node start alone)', [], () => 'the floor of any CLI run', true);
@@ -140,12 +157,20 @@ try {
     const [n, m] = size.split('x').map(Number) as [number, number];
     if (n === 22 && m === 2) {
       const ex = (f: string): string => join(root, 'examples', f);
-      measure('plan 22×2 energy-aware (examples/*.yaml)', ['plan', '--hosts', ex('hosts.yaml'), '--models', ex('models.yaml'), '--workload', ex('workload-general.yaml'), '--policy', 'energy-aware', '--json'], planSummary);
+      measure(
+        'plan 22×2 energy-aware (examples/*.yaml)',
+        ['plan', '--hosts', ex('hosts.yaml'), '--models', ex('models.yaml'), '--workload', ex('workload-general.yaml'), '--policy', 'energy-aware', '--json'],
+        planSummary,
+      );
       continue;
     }
     const p = writeLargeInstance(dir, n, m);
     const mb = (statSync(p.models).size / 1e6).toFixed(1);
-    measure(`plan ${n}×${m} energy-aware (JSON, models ${mb} MB)`, ['plan', '--hosts', p.hosts, '--models', p.models, '--workload', p.workload, '--policy', 'energy-aware', '--json'], planSummary);
+    measure(
+      `plan ${n}×${m} energy-aware (JSON, models ${mb} MB)`,
+      ['plan', '--hosts', p.hosts, '--models', p.models, '--workload', p.workload, '--policy', 'energy-aware', '--json'],
+      planSummary,
+    );
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

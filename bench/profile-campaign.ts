@@ -47,14 +47,20 @@ const { values: v } = parseArgs({
 });
 
 function start(script: string, args: string[], log: (l: string) => void = () => undefined): ChildProcess {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', join(root, script), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', join(root, script), ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout?.on('data', (c: Buffer) => log(c.toString()));
   child.stderr?.on('data', (c: Buffer) => log(c.toString()));
   return child;
 }
 
 async function run(script: string, args: string[], echo = false): Promise<{ code: number; out: string; err: string }> {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', join(root, script), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', join(root, script), ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
@@ -75,7 +81,11 @@ async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(t);
 }
 
-const typeOf = (m: Models, arch: Arch): string => Object.entries(m.hostTypes).filter(([, t]) => t.arch === arch).map(([n]) => n).sort()[0] ?? '';
+const typeOf = (m: Models, arch: Arch): string =>
+  Object.entries(m.hostTypes)
+    .filter(([, t]) => t.arch === arch)
+    .map(([n]) => n)
+    .sort()[0] ?? '';
 const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
 
 async function main(): Promise<void> {
@@ -88,11 +98,27 @@ async function main(): Promise<void> {
   try {
     children.push(start('packages/coordinator/src/cli/entry.ts', ['coordinator', '--listen', address, '--insecure', '--state-dir', join(dir, 'state')]));
     profiles.forEach((p, i) => {
-      children.push(start('packages/agent/src/main.ts', ['--coordinator', address, '--host-id', `bench-${i === 0 ? 'x' : 'a'}-${port}`, '--emulate', p, '--tick-interval-ms', v['tick-interval-ms'] ?? '500', '--http-listen', 'off']));
+      children.push(
+        start('packages/agent/src/main.ts', [
+          '--coordinator',
+          address,
+          '--host-id',
+          `bench-${i === 0 ? 'x' : 'a'}-${port}`,
+          '--emulate',
+          p,
+          '--tick-interval-ms',
+          v['tick-interval-ms'] ?? '500',
+          '--http-listen',
+          'off',
+        ]),
+      );
     });
     const deadline = Date.now() + 120_000;
     for (;;) {
-      const up = await client.listHosts().then((r) => r.hosts.filter((h) => h.state === 'HOST_STATE_UP').length).catch(() => 0);
+      const up = await client
+        .listHosts()
+        .then((r) => r.hosts.filter((h) => h.state === 'HOST_STATE_UP').length)
+        .catch(() => 0);
       if (up === profiles.length) break;
       if (Date.now() > deadline) throw new Error('agents did not come up within 120 s');
       await new Promise((r) => setTimeout(r, 500));
@@ -102,12 +128,37 @@ async function main(): Promise<void> {
     const truthFile = join(dir, 'ground-truth.yaml');
     const truthRun = await run('packages/agent/src/main.ts', ['emulation', 'models', '--profiles', profiles.join(','), '--out', truthFile]);
     const modelsFile = join(dir, 'models.yaml');
-    const args = ['profile', '--coordinator', address, '--bags', v.bags ?? '20', '--bag-size', v['bag-size'] ?? '8', '--min-bags', v['min-bags'] ?? '2', '--duration', v.duration ?? '10', '--warmup', v.warmup ?? '3', '--idle', v.idle ?? '10', '--seed', v.seed ?? '1', '--out', modelsFile];
+    const args = [
+      'profile',
+      '--coordinator',
+      address,
+      '--bags',
+      v.bags ?? '20',
+      '--bag-size',
+      v['bag-size'] ?? '8',
+      '--min-bags',
+      v['min-bags'] ?? '2',
+      '--duration',
+      v.duration ?? '10',
+      '--warmup',
+      v.warmup ?? '3',
+      '--idle',
+      v.idle ?? '10',
+      '--seed',
+      v.seed ?? '1',
+      '--out',
+      modelsFile,
+    ];
     if (v['cores-per-function']) args.push('--cores-per-function', v['cores-per-function']);
     if (v.functions) args.push('--functions', v.functions);
     const dry = await run('packages/coordinator/src/cli/entry.ts', [...args, '--dry-run']);
     process.stdout.write(`$ isawatt ${args.join(' ').replace(address, 'HOST:PORT').replace(modelsFile, 'models.yaml')}\n`);
-    process.stdout.write(dry.out.split('\n').filter((l) => /^campaign|^  \S+ \(|^estimated/.test(l)).join('\n') + '\n');
+    process.stdout.write(
+      dry.out
+        .split('\n')
+        .filter((l) => /^campaign|^  \S+ \(|^estimated/.test(l))
+        .join('\n') + '\n',
+    );
     const started = Date.now();
     const prof = await run('packages/coordinator/src/cli/entry.ts', args, true);
     const wallS = (Date.now() - started) / 1000;
@@ -118,7 +169,9 @@ async function main(): Promise<void> {
     const show = await run('packages/coordinator/src/cli/entry.ts', ['models', 'show', modelsFile]);
     process.stdout.write(`$ isawatt models show models.yaml\n${show.out}\n`);
     if (truthRun.code !== 0) {
-      process.stdout.write(`no ground truth (isawatt-agent emulation models exited ${truthRun.code}: ${truthRun.err.trim().split('\n').slice(-1)[0] ?? ''}); comparison skipped\n`);
+      process.stdout.write(
+        `no ground truth (isawatt-agent emulation models exited ${truthRun.code}: ${truthRun.err.trim().split('\n').slice(-1)[0] ?? ''}); comparison skipped\n`,
+      );
       return;
     }
 
@@ -129,9 +182,14 @@ async function main(): Promise<void> {
     process.stdout.write('function              | perf ratio  truth   error | energy ratio  truth   error\n');
     let worstPerf = 0;
     let worstEnergy = 0;
-    const fns = Object.keys(profiled.hostTypes[px]?.functions ?? {}).filter((f) => profiled.hostTypes[pa]?.functions[f] && truth.hostTypes[tx]?.functions[f] && truth.hostTypes[ta]?.functions[f]).sort();
+    const fns = Object.keys(profiled.hostTypes[px]?.functions ?? {})
+      .filter((f) => profiled.hostTypes[pa]?.functions[f] && truth.hostTypes[tx]?.functions[f] && truth.hostTypes[ta]?.functions[f])
+      .sort();
     for (const f of fns) {
-      const P = (m: Models, t: string): { e: number; w: number } => ({ e: m.hostTypes[t]?.functions[f]?.execPerSecPerCore ?? NaN, w: m.hostTypes[t]?.functions[f]?.energyPerExecJ ?? NaN });
+      const P = (m: Models, t: string): { e: number; w: number } => ({
+        e: m.hostTypes[t]?.functions[f]?.execPerSecPerCore ?? NaN,
+        w: m.hostTypes[t]?.functions[f]?.energyPerExecJ ?? NaN,
+      });
       const perf = P(profiled, px).e / P(profiled, pa).e;
       const perfT = P(truth, tx).e / P(truth, ta).e;
       const en = P(profiled, px).w / P(profiled, pa).w;
@@ -140,35 +198,57 @@ async function main(): Promise<void> {
       const ee = en / enT - 1;
       worstPerf = Math.max(worstPerf, Math.abs(ep));
       worstEnergy = Math.max(worstEnergy, Math.abs(ee));
-      process.stdout.write(`${f.padEnd(21)} | ${perf.toFixed(3).padStart(10)} ${perfT.toFixed(3).padStart(6)} ${pct(ep).padStart(8)} | ${en.toFixed(3).padStart(12)} ${enT.toFixed(3).padStart(6)} ${pct(ee).padStart(8)}\n`);
+      process.stdout.write(
+        `${f.padEnd(21)} | ${perf.toFixed(3).padStart(10)} ${perfT.toFixed(3).padStart(6)} ${pct(ep).padStart(8)} | ${en.toFixed(3).padStart(12)} ${enT.toFixed(3).padStart(6)} ${pct(ee).padStart(8)}\n`,
+      );
     }
     process.stdout.write(`largest error: performance ratio ${pct(worstPerf)}, energy ratio ${pct(worstEnergy)} over ${fns.length} functions (target 10 %)\n\n`);
     // The absolute figures against the truth: the ratios can only be right if the emulation enforces
     // the truth's speed (the truth prices each invocation at the shipped CPU cost per invocation).
     process.stdout.write('absolute figures, profiled / ground truth (exec/s per core, J per execution)\n');
-    for (const [p, t] of [[px, tx], [pa, ta]] as const) {
+    for (const [p, t] of [
+      [px, tx],
+      [pa, ta],
+    ] as const) {
       for (const f of fns) {
         const a = profiled.hostTypes[p]?.functions[f];
         const b = truth.hostTypes[t]?.functions[f];
-        if (a && b) process.stdout.write(`  ${p.padEnd(20)} ${f.padEnd(20)} E ${a.execPerSecPerCore.toPrecision(4).padStart(8)} / ${b.execPerSecPerCore.toPrecision(4).padStart(8)} = ${(a.execPerSecPerCore / b.execPerSecPerCore).toFixed(2)}   W ${a.energyPerExecJ.toPrecision(4).padStart(8)} / ${b.energyPerExecJ.toPrecision(4).padStart(8)} = ${(a.energyPerExecJ / b.energyPerExecJ).toFixed(2)}\n`);
+        if (a && b)
+          process.stdout.write(
+            `  ${p.padEnd(20)} ${f.padEnd(20)} E ${a.execPerSecPerCore.toPrecision(4).padStart(8)} / ${b.execPerSecPerCore.toPrecision(4).padStart(8)} = ${(a.execPerSecPerCore / b.execPerSecPerCore).toFixed(2)}   W ${a.energyPerExecJ.toPrecision(4).padStart(8)} / ${b.energyPerExecJ.toPrecision(4).padStart(8)} = ${(a.energyPerExecJ / b.energyPerExecJ).toFixed(2)}\n`,
+          );
       }
     }
     process.stdout.write('\n');
 
     // Plans: the live hosts (types as profiled), the same explicit rates for both model sets.
-    const hosts: HostSpec[] = hostsWire.map((h) => ({ id: h.host_id, type: h.hello?.host_type ?? '', arch: h.hello?.arch === 'ARCH_AARCH64' ? 'aarch64' : 'x86_64', cores: h.hello?.function_cpus.length ?? 0 }));
+    const hosts: HostSpec[] = hostsWire.map((h) => ({
+      id: h.host_id,
+      type: h.hello?.host_type ?? '',
+      arch: h.hello?.arch === 'ARCH_AARCH64' ? 'aarch64' : 'x86_64',
+      cores: h.hello?.function_cpus.length ?? 0,
+    }));
     const rename: Record<string, string> = { [tx]: px, [ta]: pa };
     const truthAsProfiled: Models = { ...truth, hostTypes: Object.fromEntries(Object.entries(truth.hostTypes).map(([k, t]) => [rename[k] ?? k, t])) };
     const rates = deriveMixRates('general', Number(v.load), fns, hosts, truthAsProfiled);
     const onTruth = await plan(buildProblem(hosts, truthAsProfiled, rates), 'energy-aware');
     const onProfiled = await plan(buildProblem(hosts, profiled, rates), 'energy-aware');
     const typeOfHost = new Map(hosts.map((h) => [h.id, h.type]));
-    const underTruth = onProfiled.assignments.reduce((s, a) => s + (truthAsProfiled.hostTypes[typeOfHost.get(a.host) ?? '']?.functions[a.function]?.energyPerExecJ ?? NaN) * a.rateRps, 0);
+    const underTruth = onProfiled.assignments.reduce(
+      (s, a) => s + (truthAsProfiled.hostTypes[typeOfHost.get(a.host) ?? '']?.functions[a.function]?.energyPerExecJ ?? NaN) * a.rateRps,
+      0,
+    );
     const same = onProfiled.assignments.filter((a) => onTruth.assignments.find((b) => b.function === a.function)?.host === a.host).length;
-    process.stdout.write(`energy-aware plans, general mix at load ${v.load} (rates from the ground truth), ${rates.length} functions on ${hosts.map((h) => `${h.id} (${h.cores} CPUs)`).join(', ')}\n`);
+    process.stdout.write(
+      `energy-aware plans, general mix at load ${v.load} (rates from the ground truth), ${rates.length} functions on ${hosts.map((h) => `${h.id} (${h.cores} CPUs)`).join(', ')}\n`,
+    );
     process.stdout.write(`  on the ground-truth models: ${onTruth.status}, objective ${onTruth.objective?.toFixed(2)} W\n`);
-    process.stdout.write(`  on the profiled models:     ${onProfiled.status}, objective ${onProfiled.objective?.toFixed(2)} W (${pct((onProfiled.objective ?? NaN) / (onTruth.objective ?? NaN) - 1)} vs the truth's)\n`);
-    process.stdout.write(`  the profiled plan evaluated on the ground truth: ${underTruth.toFixed(2)} W, ${pct(underTruth / (onTruth.objective ?? NaN) - 1)} above the truth's optimum (target 3 %); ${same} of ${rates.length} functions on the same host\n`);
+    process.stdout.write(
+      `  on the profiled models:     ${onProfiled.status}, objective ${onProfiled.objective?.toFixed(2)} W (${pct((onProfiled.objective ?? NaN) / (onTruth.objective ?? NaN) - 1)} vs the truth's)\n`,
+    );
+    process.stdout.write(
+      `  the profiled plan evaluated on the ground truth: ${underTruth.toFixed(2)} W, ${pct(underTruth / (onTruth.objective ?? NaN) - 1)} above the truth's optimum (target 3 %); ${same} of ${rates.length} functions on the same host\n`,
+    );
   } finally {
     shutdownMiniZinc();
     client.close();

@@ -70,7 +70,9 @@ async function matrixInProcess(): Promise<void> {
     if (o.record) planned++;
   }
   const wall = performance.now() - t0;
-  console.log(`matrix in-process: ${cells.length} cells (${planned} planned), wall ${s(wall)} s (planner ${s(plan)} s, simulation ${s(sim)} s), CPU ${s(cpuMs() - c0)} s, peak RSS ${mb(process.resourceUsage().maxRSS)} MB`);
+  console.log(
+    `matrix in-process: ${cells.length} cells (${planned} planned), wall ${s(wall)} s (planner ${s(plan)} s, simulation ${s(sim)} s), CPU ${s(cpuMs() - c0)} s, peak RSS ${mb(process.resourceUsage().maxRSS)} MB`,
+  );
 }
 
 function matrixCli(): void {
@@ -79,8 +81,28 @@ function matrixCli(): void {
   const gnuTime = existsSync('/usr/bin/time');
   const cmd = gnuTime ? '/usr/bin/time' : process.execPath;
   const pre = gnuTime ? ['-f', 'cpu-s %U %S', process.execPath] : [];
-  const r = spawnSync(cmd, [...pre, `${root}packages/coordinator/bin/isawatt.mjs`, 'simulate', '--cluster', ex('cluster-paper-pair.yaml'), '-m', ex('models-simulation.yaml'),
-    '--mixes', 'general,crypto,media,scientific,web', '--policies', 'all', '--load', '0.2,0.5,0.8', '--duration', '60', '--json'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync(
+    cmd,
+    [
+      ...pre,
+      `${root}packages/coordinator/bin/isawatt.mjs`,
+      'simulate',
+      '--cluster',
+      ex('cluster-paper-pair.yaml'),
+      '-m',
+      ex('models-simulation.yaml'),
+      '--mixes',
+      'general,crypto,media,scientific,web',
+      '--policies',
+      'all',
+      '--load',
+      '0.2,0.5,0.8',
+      '--duration',
+      '60',
+      '--json',
+    ],
+    { encoding: 'utf8', maxBuffer: 64 << 20 },
+  );
   const wall = performance.now() - t0;
   if (r.status !== 0) {
     console.log(`matrix via CLI: FAILED (exit ${r.status}): ${r.stderr.slice(0, 500)}`);
@@ -89,7 +111,9 @@ function matrixCli(): void {
   const cells = (JSON.parse(r.stdout) as { cells: { metRates: boolean; energyJ: number | null }[] }).cells;
   const cpu = /cpu-s ([\d.]+) ([\d.]+)/.exec(r.stderr);
   const cpuText = cpu ? `, CPU ${(Number(cpu[1]) + Number(cpu[2])).toFixed(2)} s` : '';
-  console.log(`matrix via CLI (isawatt simulate ... --json, process start-up included): ${cells.length} cells, ${cells.filter((c) => c.metRates).length} met their rates, wall ${s(wall)} s${cpuText}`);
+  console.log(
+    `matrix via CLI (isawatt simulate ... --json, process start-up included): ${cells.length} cells, ${cells.filter((c) => c.metRates).length} met their rates, wall ${s(wall)} s${cpuText}`,
+  );
 }
 
 function jittered(base: Models, n: number): Models {
@@ -143,18 +167,30 @@ async function scale(): Promise<void> {
       `plan ${o.plan.status} by ${o.plan.solver} (gap ${o.plan.gapPct?.toFixed(2) ?? '-'} %)`,
   );
   console.log(`scale: CPU ${s(cpu)} s (whole process, start-up included)`);
-  console.log(`scale: wall ${s(wall)} s = models ${s(tb - t0)} s + problem ${s(buildMs)} s + planner ${s(o.planTimeMs)} s + simulation and record ${s(o.simTimeMs)} s`);
-  console.log(`scale: peak RSS ${mb(process.resourceUsage().maxRSS)} MB; ${r ? `${(r.energyJ / 3.6e6).toFixed(2)} kWh simulated, ${fnNotMet} of ${n} functions missed their rates` : `no plan: ${o.plan.reasons.join('; ')}`}`);
+  console.log(
+    `scale: wall ${s(wall)} s = models ${s(tb - t0)} s + problem ${s(buildMs)} s + planner ${s(o.planTimeMs)} s + simulation and record ${s(o.simTimeMs)} s`,
+  );
+  console.log(
+    `scale: peak RSS ${mb(process.resourceUsage().maxRSS)} MB; ${r ? `${(r.energyJ / 3.6e6).toFixed(2)} kWh simulated, ${fnNotMet} of ${n} functions missed their rates` : `no plan: ${o.plan.reasons.join('; ')}`}`,
+  );
 }
 
 const part = values.part;
 if (part === 'matrix') await matrixInProcess();
 else if (part === 'scale') await scale();
 else {
-  console.log(`simulate bench: load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `simulate bench: load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   await matrixInProcess();
   matrixCli();
   // Its own process: the peak RSS of the big run is not the matrix's.
-  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--part', 'scale', '--functions', values.functions, '--duration', values.duration], { encoding: 'utf8', stdio: 'inherit' });
+  const child = spawnSync(
+    process.execPath,
+    [...process.execArgv, fileURLToPath(import.meta.url), '--part', 'scale', '--functions', values.functions, '--duration', values.duration],
+    { encoding: 'utf8', stdio: 'inherit' },
+  );
   if (child.status !== 0) console.log(`scale: FAILED (exit ${child.status ?? child.signal})`);
 }

@@ -113,20 +113,29 @@ async function runOne(n: number, args: Args): Promise<Result> {
     const pid = coordinator.child.pid;
     if (pid === undefined) throw new Error('coordinator has no pid');
     for (let i = 0; i < n; i++) {
-      const a = new FakeAgent({ address: `127.0.0.1:${port}`, hostId: `sim-${String(i).padStart(4, '0')}`, functions: args.functions, functionCpus: 60, physicalCores: 64 });
+      const a = new FakeAgent({
+        address: `127.0.0.1:${port}`,
+        hostId: `sim-${String(i).padStart(4, '0')}`,
+        functions: args.functions,
+        functionCpus: 60,
+        physicalCores: 64,
+      });
       agents.push(a);
       await a.attach();
     }
     let sent = 0;
     // 1 Hz per agent, spread evenly over the second as real agents' clocks would be.
     agents.forEach((a, i) => {
-      const start = setTimeout(() => {
-        const t = setInterval(() => {
-          a.tick(1000);
-          sent++;
-        }, 1000);
-        timers.push(t);
-      }, Math.floor((i * 1000) / n));
+      const start = setTimeout(
+        () => {
+          const t = setInterval(() => {
+            a.tick(1000);
+            sent++;
+          }, 1000);
+          timers.push(t);
+        },
+        Math.floor((i * 1000) / n),
+      );
       timers.push(start);
     });
     await new Promise((r) => setTimeout(r, args.warmupS * 1000));

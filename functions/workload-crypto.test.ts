@@ -5,10 +5,22 @@ import assert from 'node:assert/strict';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Worker, expectOk } from './test-helpers/harness-client.js';
 
-interface JwtOut { token: string; verified: boolean; claims: Record<string, unknown> }
+interface JwtOut {
+  token: string;
+  verified: boolean;
+  claims: Record<string, unknown>;
+}
 
 const secret = 'test-secret-0123456789abcdef0123456789abcdef';
-const claims = { sub: 'user-000042', name: 'Ünïcode Üser', iss: 'isawatt', aud: 'isawatt-workload', iat: 1700000000, exp: 1700003600, roles: ['reader', 'admin'] };
+const claims = {
+  sub: 'user-000042',
+  name: 'Ünïcode Üser',
+  iss: 'isawatt',
+  aud: 'isawatt-workload',
+  iat: 1700000000,
+  exp: 1700003600,
+  roles: ['reader', 'admin'],
+};
 
 /** Verifies an HS256 JWT: header, signature (constant time) and payload. */
 function verifyHs256(token: string, key: string): { header: unknown; payload: unknown } {
@@ -67,8 +79,19 @@ test('the three runtimes make the same token for the same (ASCII) claims and key
   assert.equal(new Set(tokens.values()).size, 1);
 });
 
-interface ElPassoOut { requestValid: boolean; credentialValid: boolean; verified: boolean; pseudonym: string; proof: string; messages: number }
-interface ElPassoVerifyOut { verified: boolean; pseudonym: string; reason: string }
+interface ElPassoOut {
+  requestValid: boolean;
+  credentialValid: boolean;
+  verified: boolean;
+  pseudonym: string;
+  proof: string;
+  messages: number;
+}
+interface ElPassoVerifyOut {
+  verified: boolean;
+  pseudonym: string;
+  reason: string;
+}
 
 const credentialInput = {
   op: 'full',
@@ -100,7 +123,9 @@ for (const name of ['el-passo-native', 'el-passo-wasm']) {
     after(() => w.close());
 
     const verify = async (proof: string, over: Partial<{ issuerSeed: string; domain: string; nonce: string }> = {}): Promise<ElPassoVerifyOut> =>
-      (await expectOk(w.invokeJson({ op: 'verify', issuerSeed: credentialInput.issuerSeed, domain: credentialInput.domain, nonce: credentialInput.nonce, proof, ...over }))) as ElPassoVerifyOut;
+      (await expectOk(
+        w.invokeJson({ op: 'verify', issuerSeed: credentialInput.issuerSeed, domain: credentialInput.domain, nonce: credentialInput.nonce, proof, ...over }),
+      )) as ElPassoVerifyOut;
 
     test('blind issuance, show and verification succeed', () => {
       assert.equal(full.requestValid, true);

@@ -7,9 +7,21 @@ import sharp from 'sharp';
 import { Worker, expectOk } from './test-helpers/harness-client.js';
 import { decodeGif, makeTestVideo } from './test-helpers/media.js';
 
-interface ThumbOut { thumbnail: string; width: number; height: number; format: string; bytes: number }
-interface GifOut { gif: string; bytes: number }
-interface AlexOut { scores: number[]; top5: [number, number][] }
+interface ThumbOut {
+  thumbnail: string;
+  width: number;
+  height: number;
+  format: string;
+  bytes: number;
+}
+interface GifOut {
+  gif: string;
+  bytes: number;
+}
+interface AlexOut {
+  scores: number[];
+  top5: [number, number][];
+}
 
 /** A 640x480 PNG: left half red, right half blue (so the thumbnail's halves can be checked). */
 async function twoColourPng(): Promise<Buffer> {
@@ -23,7 +35,9 @@ async function twoColourPng(): Promise<Buffer> {
       else px[o + 2] = 220;
     }
   }
-  return sharp(px, { raw: { width: w, height: h, channels: 3 } }).png().toBuffer();
+  return sharp(px, { raw: { width: w, height: h, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 async function meanRgb(img: Buffer, left: number, width: number, height: number): Promise<number[]> {
@@ -136,7 +150,9 @@ describe('alexnet-python', () => {
   });
 
   test('an image of another size is resized to 224x224 first', async () => {
-    const png = await sharp({ create: { width: 300, height: 200, channels: 3, background: { r: 10, g: 200, b: 30 } } }).png().toBuffer();
+    const png = await sharp({ create: { width: 300, height: 200, channels: 3, background: { r: 10, g: 200, b: 30 } } })
+      .png()
+      .toBuffer();
     const out = (await expectOk(w.invokeJson({ image: png.toString('base64') }))) as AlexOut;
     assert.equal(out.scores.length, 1000);
   });

@@ -30,7 +30,7 @@ interface RunReport {
   energy: { quality: string } | null;
 }
 
-test('the workload has the seed\'s 22 functions', () => {
+test("the workload has the seed's 22 functions", () => {
   assert.equal(workload.length, 22, workload.join(', '));
 });
 

@@ -5,8 +5,16 @@ import assert from 'node:assert/strict';
 import { Worker, expectOk } from './test-helpers/harness-client.js';
 import { matmul, pagerank, randomMatrix, seeded } from './test-helpers/reference.js';
 
-interface MatrixOut { n: number; c: number[][] }
-interface PageRankOut { ranks: number[]; top: number; topRank: number; sum: number }
+interface MatrixOut {
+  n: number;
+  c: number[][];
+}
+interface PageRankOut {
+  ranks: number[];
+  top: number;
+  topRank: number;
+  sum: number;
+}
 
 function assertClose(actual: number[][], expected: number[][], tol: number): void {
   assert.equal(actual.length, expected.length);
@@ -38,10 +46,20 @@ for (const name of ['matrix-numpy-python', 'matrix-python', 'matrix-node', 'matr
     });
 
     test('a non-square product has the right shape and values', async () => {
-      const a = [[1, 2, 3], [4, 5, 6]];
-      const b = [[7, 8], [9, 10], [11, 12]];
+      const a = [
+        [1, 2, 3],
+        [4, 5, 6],
+      ];
+      const b = [
+        [7, 8],
+        [9, 10],
+        [11, 12],
+      ];
       const out = (await expectOk(w.invokeJson({ a, b }))) as MatrixOut;
-      assert.deepEqual(out.c, [[58, 64], [139, 154]]);
+      assert.deepEqual(out.c, [
+        [58, 64],
+        [139, 154],
+      ]);
     });
 
     test('seeded input gives a 30x30 product, the same every time', async () => {

@@ -4,8 +4,15 @@ import assert from 'node:assert/strict';
 import { Worker, expectOk } from './test-helpers/harness-client.js';
 import { readZip } from './test-helpers/reference.js';
 
-interface HtmlOut { html: string; bytes: number }
-interface ZipOut { zip: string; bytes: number; entries: string[] }
+interface HtmlOut {
+  html: string;
+  bytes: number;
+}
+interface ZipOut {
+  zip: string;
+  bytes: number;
+  entries: string[];
+}
 
 const page = {
   title: 'Order <script>alert("x")</script> & co',
@@ -72,7 +79,10 @@ for (const name of ['zip-python', 'zip-node', 'zip-java']) {
       const zip = Buffer.from(out.zip, 'base64');
       assert.equal(out.bytes, zip.length);
       const entries = readZip(zip);
-      assert.deepEqual(entries.map((e) => e.name), files.map((f) => f.name));
+      assert.deepEqual(
+        entries.map((e) => e.name),
+        files.map((f) => f.name),
+      );
       for (const [i, e] of entries.entries()) {
         assert.equal(e.method, 8, `${e.name} is deflated`);
         assert.equal(e.content.toString('utf8'), files[i]?.content);

@@ -231,7 +231,20 @@ async function main(): Promise<void> {
     );
     children.push(startDaemon('coordinator', coordinatorEntry, ['coordinator', '--config', coordinatorConfig], join(dir, 'coordinator.log')));
     for (const h of emulatedHosts) {
-      const args = ['--coordinator', address, '--host-id', h.id, '--host-type', h.type, '--emulate', h.profile, '--tick-interval-ms', String(flags.tickMs), '--http-listen', 'off'];
+      const args = [
+        '--coordinator',
+        address,
+        '--host-id',
+        h.id,
+        '--host-type',
+        h.type,
+        '--emulate',
+        h.profile,
+        '--tick-interval-ms',
+        String(flags.tickMs),
+        '--http-listen',
+        'off',
+      ];
       children.push(startDaemon(`agent ${h.id}`, agentEntry, args, join(dir, `agent-${h.id}.log`)));
     }
 
@@ -244,7 +257,10 @@ async function main(): Promise<void> {
     };
     await waitUntil('coordinator start', async () => (await client.health()).status === 'serving');
     feed = new FeedCounter(mqttUrl, topicPrefix);
-    await waitUntil('both agents attached', async () => (await client.listHosts()).hosts.filter((h) => h.state === 'HOST_STATE_UP').length === emulatedHosts.length);
+    await waitUntil(
+      'both agents attached',
+      async () => (await client.listHosts()).hosts.filter((h) => h.state === 'HOST_STATE_UP').length === emulatedHosts.length,
+    );
     const conn = ['--coordinator', address];
     await runCli(['hosts', ...conn], 'hosts');
 
@@ -266,7 +282,10 @@ async function main(): Promise<void> {
     const truth = join(dir, 'emulated-ground-truth.yaml');
     if (flags.deploy || flags.experiment) {
       process.stdout.write(`\n$ isawatt-agent emulation models --out ${truth}\n`);
-      const gen = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', join(root, agentEntry), 'emulation', 'models', '--out', truth], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+      const gen = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', join(root, agentEntry), 'emulation', 'models', '--out', truth], {
+        cwd: root,
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
       const genCode = await new Promise<number>((resolve) => gen.on('close', (c) => resolve(c ?? 1)));
       if (genCode !== 0) throw new Error(`demo: isawatt-agent emulation models failed (exit ${genCode})`);
     }
@@ -295,15 +314,28 @@ async function main(): Promise<void> {
     }
 
     if (flags.deploy) {
-      const profiled = await profileStep({ client, runCli, address, dir, functions: ['jwt-node', 'html-node', 'matrix-node', 'zip-node'], write: (t) => process.stdout.write(t) });
+      const profiled = await profileStep({
+        client,
+        runCli,
+        address,
+        dir,
+        functions: ['jwt-node', 'html-node', 'matrix-node', 'zip-node'],
+        write: (t) => process.stdout.write(t),
+      });
       const deployOn = (models: string, shown: string): Promise<{ code: number; output: string }> =>
-        runCli(['deploy', ...conn, '--models', models, '--workload', 'examples/workload-demo.yaml', '--policy', 'energy-aware'], `deploy --models ${shown} --workload examples/workload-demo.yaml --policy energy-aware`);
+        runCli(
+          ['deploy', ...conn, '--models', models, '--workload', 'examples/workload-demo.yaml', '--policy', 'energy-aware'],
+          `deploy --models ${shown} --workload examples/workload-demo.yaml --policy energy-aware`,
+        );
       let deploy = profiled ? await deployOn(profiled, '<demo dir>/models-profiled.yaml') : { code: 1, output: '' };
       if (profiled && deploy.code !== 0) process.stdout.write('demo: no deployment on the profiled models; planning on the emulated ground truth instead\n');
       const usedProfiled = profiled !== undefined && deploy.code === 0;
       if (deploy.code !== 0) deploy = await deployOn(truth, '<emulated ground truth>');
       const outcome = deploy.output.split('\n').findIndex((l) => l.startsWith('deployed to') || l.startsWith('deployment failed'));
-      summary.push('', `examples/workload-demo.yaml deployed on the live (emulated) hosts with the energy-aware policy, planned on ${usedProfiled ? 'the models profiled just now (EMULATED)' : 'the emulated ground truth (illustrative)'}:`);
+      summary.push(
+        '',
+        `examples/workload-demo.yaml deployed on the live (emulated) hosts with the energy-aware policy, planned on ${usedProfiled ? 'the models profiled just now (EMULATED)' : 'the emulated ground truth (illustrative)'}:`,
+      );
       summary.push(outcome >= 0 ? deploy.output.split('\n').slice(outcome).join('\n').trimEnd() : `(deploy failed, exit ${deploy.code})`);
       if (deploy.code !== 0) {
         process.stderr.write(`demo: deploy failed (exit ${deploy.code}); the live table shows the hosts without functions. Logs: ${dir}\n`);

@@ -63,8 +63,7 @@ if (mode !== 'demo') {
     } else {
       step(`installing Debian packages: ${missing.join(' ')}`);
       const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-      if (!sh('apt-get', ['update', '-qq'], { env }) ||
-          !sh('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env })) {
+      if (!sh('apt-get', ['update', '-qq'], { env }) || !sh('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env })) {
         step('apt-get failed');
         process.exit(1);
       }

@@ -16,7 +16,9 @@ const benchDir = join(root, 'bench');
 const resultsDir = join(benchDir, 'results');
 // Cheapest first, so a partial run still yields the quick figures.
 const order = ['agent-tick', 'agent-attribution', 'dispatch-overhead', 'placement', 'telemetry-ingest', 'mqtt-publish', 'functions'];
-const available = readdirSync(benchDir).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3));
+const available = readdirSync(benchDir)
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => f.slice(0, -3));
 const unknownOrder = available.filter((n) => !order.includes(n)).sort();
 const all = [...order.filter((n) => available.includes(n)), ...unknownOrder];
 
@@ -44,7 +46,9 @@ function runOne(name) {
     const header = [
       `# bench/${name}.ts`,
       `# date ${new Date().toISOString()}, commit ${headCommit}, node ${process.version}`,
-      `# machine: ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+      `# machine: ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
       '',
     ].join('\n');
     out.write(header + '\n');

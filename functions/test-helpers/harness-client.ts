@@ -49,7 +49,11 @@ export function workerCommand(fn: FunctionYaml): { cmd: string; args: string[]; 
       return { cmd: join(dir, fn.entry), args: [], cwd: dir };
     case 'java': {
       const lib = join(dir, 'build/lib');
-      const jars = existsSync(lib) ? readdirSync(lib).filter((f) => f.endsWith('.jar')).map((f) => join(lib, f)) : [];
+      const jars = existsSync(lib)
+        ? readdirSync(lib)
+            .filter((f) => f.endsWith('.jar'))
+            .map((f) => join(lib, f))
+        : [];
       const cp = [join(harness, 'java/build'), join(dir, 'build/classes'), ...jars, ...(fn.classpath ?? [])];
       return { cmd: 'java', args: ['-XX:+UseSerialGC', '-cp', cp.join(':'), 'IsawattHarness', fn.entry], cwd: dir };
     }

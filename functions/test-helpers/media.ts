@@ -43,8 +43,27 @@ export function makeTestVideo(durationS: number, rate: number): Buffer {
   const dir = mkdtempSync(join(tmpdir(), 'isawatt-video-test-'));
   try {
     const file = join(dir, 'in.mp4');
-    const r = spawnSync('/usr/bin/ffmpeg', ['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc=size=320x240:rate=${rate}:duration=${durationS}`,
-      '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', file], { encoding: 'utf8' });
+    const r = spawnSync(
+      '/usr/bin/ffmpeg',
+      [
+        '-nostdin',
+        '-v',
+        'error',
+        '-y',
+        '-f',
+        'lavfi',
+        '-i',
+        `testsrc=size=320x240:rate=${rate}:duration=${durationS}`,
+        '-c:v',
+        'libx264',
+        '-preset',
+        'veryfast',
+        '-pix_fmt',
+        'yuv420p',
+        file,
+      ],
+      { encoding: 'utf8' },
+    );
     if (r.status !== 0) throw new Error(`ffmpeg could not make the test video: ${r.stderr}`);
     return readFileSync(file);
   } finally {

@@ -46,7 +46,9 @@ export async function makeInput(seed) {
       }
     }
   }
-  const png = await sharp(px, { raw: { width: W, height: H, channels: 3 } }).png().toBuffer();
+  const png = await sharp(px, { raw: { width: W, height: H, channels: 3 } })
+    .png()
+    .toBuffer();
   return { image: png.toString('base64'), width: 128, height: 96 };
 }
 

@@ -31,8 +31,27 @@ export async function makeInput(seed) {
   const source = `life=size=80x60:rate=10:seed=${seed % 2 ** 32}:mold=10:ratio=0.3:life_color=#30e060:death_color=#602020,scale=320:240:flags=neighbor`;
   const video = await withTempDir('isawatt-video-', async (dir) => {
     const out = join(dir, 'input.mp4');
-    await ffmpeg(['-f', 'lavfi', '-i', source, '-t', '2', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '28',
-      '-pix_fmt', 'yuv420p', '-threads', '1', '-movflags', '+faststart', out]);
+    await ffmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      source,
+      '-t',
+      '2',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'veryfast',
+      '-crf',
+      '28',
+      '-pix_fmt',
+      'yuv420p',
+      '-threads',
+      '1',
+      '-movflags',
+      '+faststart',
+      out,
+    ]);
     return readFile(out);
   });
   return { video: video.toString('base64'), fps: 10, width: 160 };
@@ -50,8 +69,19 @@ export async function handler(input) {
     const dst = join(dir, 'out.gif');
     await writeFile(src, Buffer.from(input.video, 'base64'));
     // One worker is one CPU: single-threaded decode and filters.
-    await ffmpeg(['-threads', '1', '-i', src, '-filter_threads', '1',
-      '-vf', `fps=${fps},scale=${width}:-2:flags=lanczos,split[a][b];[a]palettegen[p];[b][p]paletteuse`, '-loop', '0', dst]);
+    await ffmpeg([
+      '-threads',
+      '1',
+      '-i',
+      src,
+      '-filter_threads',
+      '1',
+      '-vf',
+      `fps=${fps},scale=${width}:-2:flags=lanczos,split[a][b];[a]palettegen[p];[b][p]paletteuse`,
+      '-loop',
+      '0',
+      dst,
+    ]);
     return readFile(dst);
   });
   return { gif: gif.toString('base64'), bytes: gif.length };

@@ -4,7 +4,10 @@
 import { zipSync, strToU8 } from 'fflate';
 import { mulberry32 } from '../_lib/seeded-random.mjs';
 
-const WORDS = 'energy watt joule core socket cluster placement function worker cgroup arm x86 latency throughput power idle active profile model solver host agent'.split(' ');
+const WORDS =
+  'energy watt joule core socket cluster placement function worker cgroup arm x86 latency throughput power idle active profile model solver host agent'.split(
+    ' ',
+  );
 const FILE_BYTES = 32 * 1024;
 
 function text(next, kind) {

@@ -32,10 +32,26 @@ export async function profileStep(o: ProfileStepOptions): Promise<string | undef
   const bags = Math.ceil((o.functions.length * MIN_BAGS) / BAG_SIZE);
   const out = join(o.dir, 'models-profiled.yaml');
   const args = [
-    '--functions', o.functions.join(','), '--bags', String(bags), '--bag-size', String(BAG_SIZE), '--min-bags', String(MIN_BAGS),
-    '--duration', '3', '--warmup', '1', '--idle', '2', '--cores-per-function', String(cores), '--out', out,
+    '--functions',
+    o.functions.join(','),
+    '--bags',
+    String(bags),
+    '--bag-size',
+    String(BAG_SIZE),
+    '--min-bags',
+    String(MIN_BAGS),
+    '--duration',
+    '3',
+    '--warmup',
+    '1',
+    '--idle',
+    '2',
+    '--cores-per-function',
+    String(cores),
+    '--out',
+    out,
   ];
-  o.write('\nProfiling the demo functions on the emulated hosts (the paper\'s bags, small): the figures are EMULATED.\n');
+  o.write("\nProfiling the demo functions on the emulated hosts (the paper's bags, small): the figures are EMULATED.\n");
   const run = await o.runCli(['profile', '--coordinator', o.address, ...args], `profile ${args.join(' ').replace(out, '<demo dir>/models-profiled.yaml')}`);
   if (run.code !== 0) {
     o.write(`demo: profiling failed (exit ${run.code}); planning on the illustrative examples/models.yaml instead\n`);

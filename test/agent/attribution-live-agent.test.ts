@@ -50,7 +50,13 @@ async function busyCatalogue(dir: string): Promise<string> {
 
 function metricJ(text: string, fn: string, kind: 'dynamic' | 'total'): number {
   const m = new RegExp(`^isawatt_function_energy_joules_total\\{[^}]*function="${fn}"[^}]*kind="${kind}"[^}]*\\} (\\S+)$`, 'm').exec(text);
-  assert.ok(m, `isawatt_function_energy_joules_total for ${fn}/${kind} in /metrics:\n${text.split('\n').filter((l) => l.includes(fn)).join('\n')}`);
+  assert.ok(
+    m,
+    `isawatt_function_energy_joules_total for ${fn}/${kind} in /metrics:\n${text
+      .split('\n')
+      .filter((l) => l.includes(fn))
+      .join('\n')}`,
+  );
   return Number(m[1]);
 }
 
@@ -62,7 +68,12 @@ function metricCpuS(text: string, fn: string): number {
 
 interface WatchEvent {
   host_id: string;
-  report?: { host_quality: string; attribution: string; energy_source: string; functions: { function: string; dynamic_energy_uj: string; cpu_time_us: string; quality: string }[] };
+  report?: {
+    host_quality: string;
+    attribution: string;
+    energy_source: string;
+    functions: { function: string; dynamic_energy_uj: string; cpu_time_us: string; quality: string }[];
+  };
 }
 
 test('live agent: 3:1 CPU time gives 3:1 attributed energy (estimated) in isawatt watch and /metrics', { skip, timeout: 180_000 }, async (t) => {
@@ -74,15 +85,30 @@ test('live agent: 3:1 CPU time gives 3:1 attributed energy (estimated) in isawat
   const coordinator = `127.0.0.1:${port}`;
   await startCoordinator(t, { port, stateDir: join(dir, 'state') });
   const agent = spawnTs(t, 'agent:live-1', AGENT_MAIN, [
-    '--coordinator', coordinator, '--host-id', 'live-1', '--functions-dir', fnDir,
-    '--tick-interval-ms', '1000', '--http-listen', `127.0.0.1:${httpPort}`, '--log-level', 'info',
+    '--coordinator',
+    coordinator,
+    '--host-id',
+    'live-1',
+    '--functions-dir',
+    fnDir,
+    '--tick-interval-ms',
+    '1000',
+    '--http-listen',
+    `127.0.0.1:${httpPort}`,
+    '--log-level',
+    'info',
   ]);
-  await eventually('agent attached', async () => {
-    const r = await runCli(['hosts', '--coordinator', coordinator, '--json']);
-    const hosts = JSON.parse(r.stdout) as { hosts?: { host_id: string; state: string }[] } | { host_id: string; state: string }[];
-    const list = Array.isArray(hosts) ? hosts : (hosts.hosts ?? []);
-    return list.some((h) => h.host_id === 'live-1' && h.state === 'HOST_STATE_UP') ? true : undefined;
-  }, 60_000, 500);
+  await eventually(
+    'agent attached',
+    async () => {
+      const r = await runCli(['hosts', '--coordinator', coordinator, '--json']);
+      const hosts = JSON.parse(r.stdout) as { hosts?: { host_id: string; state: string }[] } | { host_id: string; state: string }[];
+      const list = Array.isArray(hosts) ? hosts : (hosts.hosts ?? []);
+      return list.some((h) => h.host_id === 'live-1' && h.state === 'HOST_STATE_UP') ? true : undefined;
+    },
+    60_000,
+    500,
+  );
 
   const assign = await runCli(['assign', 'live-1', 'busy-three=1@25', `busy-one=1@${(25 / 3).toFixed(3)}`, '--coordinator', coordinator]);
   assert.equal(assign.code, 0, `assign failed:\n${assign.stdout}\n${assign.stderr}\n${agent.tail()}`);
@@ -93,7 +119,10 @@ test('live agent: 3:1 CPU time gives 3:1 attributed energy (estimated) in isawat
   const before = await (await fetch(metricsUrl)).text();
   const watch = await runCli(['watch', '--coordinator', coordinator, '--host', 'live-1', '--json', '--count', '10'], {}, 60_000);
   assert.equal(watch.code, 0, watch.stderr);
-  const events = watch.stdout.trim().split('\n').map((l) => JSON.parse(l) as WatchEvent);
+  const events = watch.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as WatchEvent);
   const sum = new Map<string, number>();
   const cpu = new Map<string, number>();
   for (const ev of events) {
@@ -102,12 +131,16 @@ test('live agent: 3:1 CPU time gives 3:1 attributed energy (estimated) in isawat
     assert.equal(ev.report.attribution, 'cputime-share', 'attributionMethod auto: CPU-time share on estimated energy');
     for (const f of ev.report?.functions ?? []) sum.set(f.function, (sum.get(f.function) ?? 0) + Number(f.dynamic_energy_uj));
   }
-  t.diagnostic(`CPU time over the window: busy-three ${((cpu.get('busy-three') ?? 0) / 1e6).toFixed(2)} s, busy-one ${((cpu.get('busy-one') ?? 0) / 1e6).toFixed(2)} s`);
+  t.diagnostic(
+    `CPU time over the window: busy-three ${((cpu.get('busy-three') ?? 0) / 1e6).toFixed(2)} s, busy-one ${((cpu.get('busy-one') ?? 0) / 1e6).toFixed(2)} s`,
+  );
   const three = sum.get('busy-three') ?? 0;
   const one = sum.get('busy-one') ?? 0;
   assert.ok(one > 0, `busy-one got no energy in ${events.length} watch events`);
   const watchRatio = three / one;
-  t.diagnostic(`isawatt watch, 10 reports: busy-three ${(three / 1e6).toFixed(2)} J, busy-one ${(one / 1e6).toFixed(2)} J dynamic, ratio ${watchRatio.toFixed(3)}`);
+  t.diagnostic(
+    `isawatt watch, 10 reports: busy-three ${(three / 1e6).toFixed(2)} J, busy-one ${(one / 1e6).toFixed(2)} J dynamic, ratio ${watchRatio.toFixed(3)}`,
+  );
   assert.ok(Math.abs(watchRatio - 3) / 3 <= 0.1, `watch ratio ${watchRatio.toFixed(3)} (expected 3 ± 10 %)`);
 
   // /metrics: what the counters gained over the same window keeps the same split.

@@ -66,10 +66,18 @@ async function catalogue(dir: string): Promise<string> {
 }
 
 interface WatchEvent {
-  report?: { host_quality: string; attribution: string; host_energy_uj: string; idle_energy_uj: string; interval_ms: number; functions: { function: string; dynamic_energy_uj: string; cpu_time_us: string; quality: string }[] };
+  report?: {
+    host_quality: string;
+    attribution: string;
+    host_energy_uj: string;
+    idle_energy_uj: string;
+    interval_ms: number;
+    functions: { function: string; dynamic_energy_uj: string; cpu_time_us: string; quality: string }[];
+  };
 }
 
-const cgroupCpuNs = async (hostId: string, fn: string): Promise<bigint> => BigInt((await readFile(`/sys/fs/cgroup/cpuacct/isawatt-${hostId}/${fn}/cpuacct.usage`, 'utf8')).trim());
+const cgroupCpuNs = async (hostId: string, fn: string): Promise<bigint> =>
+  BigInt((await readFile(`/sys/fs/cgroup/cpuacct/isawatt-${hostId}/${fn}/cpuacct.usage`, 'utf8')).trim());
 
 /** Sum of the series of `name` whose labels include all of `labels` (comma-separated k="v"). */
 function metric(text: string, name: string, labels: string): number {
@@ -78,116 +86,181 @@ function metric(text: string, name: string, labels: string): number {
   return lines.reduce((a, l) => a + Number(l.split(' ').at(-1)), 0);
 }
 
-test('emulated Xeon: energy follows the ground truth, idle apart and equal to the profile after warm-up (per-function split printed)', { skip, timeout: 300_000 }, async (t) => {
-  const profile = getProfile(PROFILE);
-  const dir = await mkdtemp(join(tmpdir(), 'isawatt-emu-attr-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  const fnDir = await catalogue(dir);
-  const port = await freePort();
-  const httpPort = await freePort();
-  const coordinator = `127.0.0.1:${port}`;
-  const hostId = `emu-attr-${process.pid}`;
-  await startCoordinator(t, { port, stateDir: join(dir, 'state') });
-  const agent = spawnTs(t, `agent:${hostId}`, AGENT_MAIN, [
-    '--coordinator', coordinator, '--host-id', hostId, '--emulate', PROFILE, '--functions-dir', fnDir,
-    '--tick-interval-ms', '1000', '--http-listen', `127.0.0.1:${httpPort}`, '--log-level', 'info',
-  ]);
-  await eventually('agent attached', async () => {
-    const r = await runCli(['hosts', '--coordinator', coordinator, '--json']);
-    const hosts = JSON.parse(r.stdout) as { hosts?: { host_id: string; state: string }[] } | { host_id: string; state: string }[];
-    const list = Array.isArray(hosts) ? hosts : (hosts.hosts ?? []);
-    return list.some((h) => h.host_id === hostId && h.state === 'HOST_STATE_UP') ? true : undefined;
-  }, 60_000, 500);
-  // Idle first, so the models see the host without functions too.
-  await sleep(12_000);
-  // Warm-up with a varied load (as real hosts have): a counter model can only tell the functions'
-  // power apart from ticks in which their loads differ. 35 s with test-node busier, 35 s with
-  // test-python busier (the history of 60 ticks then holds both), then both at the same rate.
-  const assignRates = async (rates: Record<string, number>): Promise<void> => {
-    const r = await runCli(['assign', hostId, ...FUNCTIONS.map((f) => `${f.name}=${CORES}@${rates[f.name]}`), '--arrival', 'poisson', '--ack-timeout-ms', '60000', '--coordinator', coordinator]);
-    assert.equal(r.code, 0, `assign failed:\n${r.stdout}\n${r.stderr}\n${agent.tail()}`);
-  };
-  await assignRates({ 'test-node': 4, 'test-python': 1 });
-  await sleep(35_000);
-  await assignRates({ 'test-node': 1, 'test-python': 4 });
-  await sleep(35_000);
-  await assignRates({ 'test-node': RATE_RPS, 'test-python': RATE_RPS });
-  await sleep(5_000);
-  const placement = new Map(FUNCTIONS.map((f) => [f.name, CORES]));
-  const metricsUrl = `http://127.0.0.1:${httpPort}/metrics`;
-  const before = await (await fetch(metricsUrl)).text();
-  const treeRoot = (await readdir(tmpdir())).filter((n) => n.startsWith(`isawatt-emulated-${hostId}-`)).map((n) => join(tmpdir(), n, 'sys', 'class/powercap'));
-  const raplUj = async (): Promise<number> => {
-    let sum = 0;
-    for (const z of ['intel-rapl:0', 'intel-rapl:0:0', 'intel-rapl:1', 'intel-rapl:1:0']) sum += Number((await readFile(join(treeRoot[0] ?? '', z, 'energy_uj'), 'utf8')).trim());
-    return sum;
-  };
-  const rapl0 = await raplUj();
-  const cpu0 = new Map(await Promise.all(FUNCTIONS.map(async (f) => [f.name, await cgroupCpuNs(hostId, f.name)] as const)));
-  const t0 = performance.now();
-  const watch = await runCli(['watch', '--coordinator', coordinator, '--host', hostId, '--json', '--count', '30'], {}, 90_000);
-  const windowS = (performance.now() - t0) / 1000;
-  const rapl1 = await raplUj();
-  const cpu1 = new Map(await Promise.all(FUNCTIONS.map(async (f) => [f.name, await cgroupCpuNs(hostId, f.name)] as const)));
-  const after = await (await fetch(metricsUrl)).text();
-  assert.equal(watch.code, 0, watch.stderr);
-  const events = watch.stdout.trim().split('\n').map((l) => JSON.parse(l) as WatchEvent);
+test(
+  'emulated Xeon: energy follows the ground truth, idle apart and equal to the profile after warm-up (per-function split printed)',
+  { skip, timeout: 300_000 },
+  async (t) => {
+    const profile = getProfile(PROFILE);
+    const dir = await mkdtemp(join(tmpdir(), 'isawatt-emu-attr-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const fnDir = await catalogue(dir);
+    const port = await freePort();
+    const httpPort = await freePort();
+    const coordinator = `127.0.0.1:${port}`;
+    const hostId = `emu-attr-${process.pid}`;
+    await startCoordinator(t, { port, stateDir: join(dir, 'state') });
+    const agent = spawnTs(t, `agent:${hostId}`, AGENT_MAIN, [
+      '--coordinator',
+      coordinator,
+      '--host-id',
+      hostId,
+      '--emulate',
+      PROFILE,
+      '--functions-dir',
+      fnDir,
+      '--tick-interval-ms',
+      '1000',
+      '--http-listen',
+      `127.0.0.1:${httpPort}`,
+      '--log-level',
+      'info',
+    ]);
+    await eventually(
+      'agent attached',
+      async () => {
+        const r = await runCli(['hosts', '--coordinator', coordinator, '--json']);
+        const hosts = JSON.parse(r.stdout) as { hosts?: { host_id: string; state: string }[] } | { host_id: string; state: string }[];
+        const list = Array.isArray(hosts) ? hosts : (hosts.hosts ?? []);
+        return list.some((h) => h.host_id === hostId && h.state === 'HOST_STATE_UP') ? true : undefined;
+      },
+      60_000,
+      500,
+    );
+    // Idle first, so the models see the host without functions too.
+    await sleep(12_000);
+    // Warm-up with a varied load (as real hosts have): a counter model can only tell the functions'
+    // power apart from ticks in which their loads differ. 35 s with test-node busier, 35 s with
+    // test-python busier (the history of 60 ticks then holds both), then both at the same rate.
+    const assignRates = async (rates: Record<string, number>): Promise<void> => {
+      const r = await runCli([
+        'assign',
+        hostId,
+        ...FUNCTIONS.map((f) => `${f.name}=${CORES}@${rates[f.name]}`),
+        '--arrival',
+        'poisson',
+        '--ack-timeout-ms',
+        '60000',
+        '--coordinator',
+        coordinator,
+      ]);
+      assert.equal(r.code, 0, `assign failed:\n${r.stdout}\n${r.stderr}\n${agent.tail()}`);
+    };
+    await assignRates({ 'test-node': 4, 'test-python': 1 });
+    await sleep(35_000);
+    await assignRates({ 'test-node': 1, 'test-python': 4 });
+    await sleep(35_000);
+    await assignRates({ 'test-node': RATE_RPS, 'test-python': RATE_RPS });
+    await sleep(5_000);
+    const placement = new Map(FUNCTIONS.map((f) => [f.name, CORES]));
+    const metricsUrl = `http://127.0.0.1:${httpPort}/metrics`;
+    const before = await (await fetch(metricsUrl)).text();
+    const treeRoot = (await readdir(tmpdir()))
+      .filter((n) => n.startsWith(`isawatt-emulated-${hostId}-`))
+      .map((n) => join(tmpdir(), n, 'sys', 'class/powercap'));
+    const raplUj = async (): Promise<number> => {
+      let sum = 0;
+      for (const z of ['intel-rapl:0', 'intel-rapl:0:0', 'intel-rapl:1', 'intel-rapl:1:0'])
+        sum += Number((await readFile(join(treeRoot[0] ?? '', z, 'energy_uj'), 'utf8')).trim());
+      return sum;
+    };
+    const rapl0 = await raplUj();
+    const cpu0 = new Map(await Promise.all(FUNCTIONS.map(async (f) => [f.name, await cgroupCpuNs(hostId, f.name)] as const)));
+    const t0 = performance.now();
+    const watch = await runCli(['watch', '--coordinator', coordinator, '--host', hostId, '--json', '--count', '30'], {}, 90_000);
+    const windowS = (performance.now() - t0) / 1000;
+    const rapl1 = await raplUj();
+    const cpu1 = new Map(await Promise.all(FUNCTIONS.map(async (f) => [f.name, await cgroupCpuNs(hostId, f.name)] as const)));
+    const after = await (await fetch(metricsUrl)).text();
+    assert.equal(watch.code, 0, watch.stderr);
+    const events = watch.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as WatchEvent);
 
-  const dynJ = new Map<string, number>();
-  const busyS = new Map<string, number>();
-  let idleJ = 0;
-  let hostJ = 0;
-  let spanS = 0;
-  for (const ev of events) {
-    const r = ev.report;
-    assert.ok(r);
-    assert.equal(r.host_quality, 'QUALITY_EMULATED');
-    idleJ += Number(r.idle_energy_uj) / 1e6;
-    hostJ += Number(r.host_energy_uj) / 1e6;
-    spanS += r.interval_ms / 1000;
-    for (const f of r.functions) {
-      dynJ.set(f.function, (dynJ.get(f.function) ?? 0) + Number(f.dynamic_energy_uj) / 1e6);
-      busyS.set(f.function, (busyS.get(f.function) ?? 0) + Number(f.cpu_time_us) / 1e6);
+    const dynJ = new Map<string, number>();
+    const busyS = new Map<string, number>();
+    let idleJ = 0;
+    let hostJ = 0;
+    let spanS = 0;
+    for (const ev of events) {
+      const r = ev.report;
+      assert.ok(r);
+      assert.equal(r.host_quality, 'QUALITY_EMULATED');
+      idleJ += Number(r.idle_energy_uj) / 1e6;
+      hostJ += Number(r.host_energy_uj) / 1e6;
+      spanS += r.interval_ms / 1000;
+      for (const f of r.functions) {
+        dynJ.set(f.function, (dynJ.get(f.function) ?? 0) + Number(f.dynamic_energy_uj) / 1e6);
+        busyS.set(f.function, (busyS.get(f.function) ?? 0) + Number(f.cpu_time_us) / 1e6);
+      }
     }
-  }
-  t.diagnostic(`watch: ${events.length} reports over ${spanS.toFixed(1)} s, attribution ${events.at(-1)?.report?.attribution}; host ${(hostJ / spanS).toFixed(2)} W, idle ${(idleJ / spanS).toFixed(2)} W (profile idle ${idlePowerW(profile)} W)`);
-  const dynW = dynamicWPerBusyCpu(profile);
-  {
-    let truth = idlePowerW(profile);
-    for (const f of FUNCTIONS) truth += (Number((cpu1.get(f.name) ?? 0n) - (cpu0.get(f.name) ?? 0n)) / 1e9 / workerShare(profile, f.name, placement) / windowS) * dynW * (profile.functions.get(f.name)?.power ?? NaN);
-    const hostMetricJ = (text: string): number => text.split('\n').filter((l) => l.startsWith('isawatt_host_energy_joules_total{')).reduce((a, l) => a + Number(l.split(' ').at(-1)), 0);
-    const idleMetricJ = (text: string): number => metric(text, 'isawatt_host_idle_energy_joules_total', 'attribution=');
-    const treeW = (rapl1 - rapl0) / 1e6 / windowS;
-    t.diagnostic(`emulated RAPL tree over the window: ${treeW.toFixed(2)} W; idle + sum(real cgroup CPU / share x dynW x power) = ${truth.toFixed(2)} W; /metrics host ${((hostMetricJ(after) - hostMetricJ(before)) / windowS).toFixed(2)} W, idle ${((idleMetricJ(after) - idleMetricJ(before)) / windowS).toFixed(2)} W`);
-    assert.ok(Math.abs(treeW - truth) / truth <= 0.05, `emulated RAPL ${treeW.toFixed(2)} W vs ground truth ${truth.toFixed(2)} W (5 %)`);
-  }
-  const failures: string[] = [];
-  const check = (ok: boolean, what: string): void => {
-    if (!ok) failures.push(what);
-  };
-  for (const f of FUNCTIONS) {
-    // Emulated busy CPUs: from the real cgroup (real CPU s / the worker's share) and as the agent saw them.
-    const realS = Number((cpu1.get(f.name) ?? 0n) - (cpu0.get(f.name) ?? 0n)) / 1e9;
-    const busyFromCgroup = realS / workerShare(profile, f.name, placement) / windowS;
-    const busySeen = (busyS.get(f.name) ?? 0) / spanS;
-    // Ground truth of the dynamic power: busy CPUs x dynamic W per busy CPU x the function's power factor.
-    const truthW = busySeen * dynW * (profile.functions.get(f.name)?.power ?? NaN);
-    const watchW = (dynJ.get(f.name) ?? 0) / spanS;
-    const metricsW = (metric(after, 'isawatt_function_energy_joules_total', `function="${f.name}",kind="dynamic"`) - metric(before, 'isawatt_function_energy_joules_total', `function="${f.name}",kind="dynamic"`)) / windowS;
-    t.diagnostic(`${f.name}: busy emulated CPUs ${busySeen.toFixed(3)} seen by the agent, ${busyFromCgroup.toFixed(3)} from the real cgroup; truth ${truthW.toFixed(3)} W dynamic; watch ${watchW.toFixed(3)} W, /metrics ${metricsW.toFixed(3)} W`);
-    check(Math.abs(busySeen - busyFromCgroup) / busyFromCgroup <= 0.15, `${f.name}: busy CPUs seen ${busySeen.toFixed(3)} vs real cgroup ${busyFromCgroup.toFixed(3)} (15 %)`);
-    // Not asserted yet (see the header): the 5 % target is not met.
-    t.diagnostic(`${f.name}: attributed dynamic vs ground truth: watch ${(((watchW - truthW) / truthW) * 100).toFixed(1)} %, /metrics ${(((metricsW - truthW) / truthW) * 100).toFixed(1)} % (target 5 %)`);
-    check(watchW > 0 && metricsW > 0, `${f.name}: got no dynamic energy`);
-  }
-  assert.deepEqual(failures, []);
-  // Idle is reported apart and is the host's idle power, not handed to the functions.
-  const idleW = idleJ / spanS;
-  assert.ok(Math.abs(idleW - idlePowerW(profile)) / idlePowerW(profile) <= 0.05, `idle ${idleW.toFixed(2)} W vs profile idle ${idlePowerW(profile)} W`);
-  const metricsIdleW = (metric(after, 'isawatt_host_idle_energy_joules_total', 'attribution=') - metric(before, 'isawatt_host_idle_energy_joules_total', 'attribution=')) / windowS;
-  assert.ok(Math.abs(metricsIdleW - idlePowerW(profile)) / idlePowerW(profile) <= 0.05, `/metrics idle ${metricsIdleW.toFixed(2)} W vs ${idlePowerW(profile)} W`);
-  assert.match(after, /quality="emulated"/);
+    t.diagnostic(
+      `watch: ${events.length} reports over ${spanS.toFixed(1)} s, attribution ${events.at(-1)?.report?.attribution}; host ${(hostJ / spanS).toFixed(2)} W, idle ${(idleJ / spanS).toFixed(2)} W (profile idle ${idlePowerW(profile)} W)`,
+    );
+    const dynW = dynamicWPerBusyCpu(profile);
+    {
+      let truth = idlePowerW(profile);
+      for (const f of FUNCTIONS)
+        truth +=
+          (Number((cpu1.get(f.name) ?? 0n) - (cpu0.get(f.name) ?? 0n)) / 1e9 / workerShare(profile, f.name, placement) / windowS) *
+          dynW *
+          (profile.functions.get(f.name)?.power ?? NaN);
+      const hostMetricJ = (text: string): number =>
+        text
+          .split('\n')
+          .filter((l) => l.startsWith('isawatt_host_energy_joules_total{'))
+          .reduce((a, l) => a + Number(l.split(' ').at(-1)), 0);
+      const idleMetricJ = (text: string): number => metric(text, 'isawatt_host_idle_energy_joules_total', 'attribution=');
+      const treeW = (rapl1 - rapl0) / 1e6 / windowS;
+      t.diagnostic(
+        `emulated RAPL tree over the window: ${treeW.toFixed(2)} W; idle + sum(real cgroup CPU / share x dynW x power) = ${truth.toFixed(2)} W; /metrics host ${((hostMetricJ(after) - hostMetricJ(before)) / windowS).toFixed(2)} W, idle ${((idleMetricJ(after) - idleMetricJ(before)) / windowS).toFixed(2)} W`,
+      );
+      assert.ok(Math.abs(treeW - truth) / truth <= 0.05, `emulated RAPL ${treeW.toFixed(2)} W vs ground truth ${truth.toFixed(2)} W (5 %)`);
+    }
+    const failures: string[] = [];
+    const check = (ok: boolean, what: string): void => {
+      if (!ok) failures.push(what);
+    };
+    for (const f of FUNCTIONS) {
+      // Emulated busy CPUs: from the real cgroup (real CPU s / the worker's share) and as the agent saw them.
+      const realS = Number((cpu1.get(f.name) ?? 0n) - (cpu0.get(f.name) ?? 0n)) / 1e9;
+      const busyFromCgroup = realS / workerShare(profile, f.name, placement) / windowS;
+      const busySeen = (busyS.get(f.name) ?? 0) / spanS;
+      // Ground truth of the dynamic power: busy CPUs x dynamic W per busy CPU x the function's power factor.
+      const truthW = busySeen * dynW * (profile.functions.get(f.name)?.power ?? NaN);
+      const watchW = (dynJ.get(f.name) ?? 0) / spanS;
+      const metricsW =
+        (metric(after, 'isawatt_function_energy_joules_total', `function="${f.name}",kind="dynamic"`) -
+          metric(before, 'isawatt_function_energy_joules_total', `function="${f.name}",kind="dynamic"`)) /
+        windowS;
+      t.diagnostic(
+        `${f.name}: busy emulated CPUs ${busySeen.toFixed(3)} seen by the agent, ${busyFromCgroup.toFixed(3)} from the real cgroup; truth ${truthW.toFixed(3)} W dynamic; watch ${watchW.toFixed(3)} W, /metrics ${metricsW.toFixed(3)} W`,
+      );
+      check(
+        Math.abs(busySeen - busyFromCgroup) / busyFromCgroup <= 0.15,
+        `${f.name}: busy CPUs seen ${busySeen.toFixed(3)} vs real cgroup ${busyFromCgroup.toFixed(3)} (15 %)`,
+      );
+      // Not asserted yet (see the header): the 5 % target is not met.
+      t.diagnostic(
+        `${f.name}: attributed dynamic vs ground truth: watch ${(((watchW - truthW) / truthW) * 100).toFixed(1)} %, /metrics ${(((metricsW - truthW) / truthW) * 100).toFixed(1)} % (target 5 %)`,
+      );
+      check(watchW > 0 && metricsW > 0, `${f.name}: got no dynamic energy`);
+    }
+    assert.deepEqual(failures, []);
+    // Idle is reported apart and is the host's idle power, not handed to the functions.
+    const idleW = idleJ / spanS;
+    assert.ok(Math.abs(idleW - idlePowerW(profile)) / idlePowerW(profile) <= 0.05, `idle ${idleW.toFixed(2)} W vs profile idle ${idlePowerW(profile)} W`);
+    const metricsIdleW =
+      (metric(after, 'isawatt_host_idle_energy_joules_total', 'attribution=') - metric(before, 'isawatt_host_idle_energy_joules_total', 'attribution=')) /
+      windowS;
+    assert.ok(
+      Math.abs(metricsIdleW - idlePowerW(profile)) / idlePowerW(profile) <= 0.05,
+      `/metrics idle ${metricsIdleW.toFixed(2)} W vs ${idlePowerW(profile)} W`,
+    );
+    assert.match(after, /quality="emulated"/);
 
-  assert.deepEqual(await agent.stop('SIGTERM'), { code: 0, signal: null });
-  for (const controller of ['cpuset', 'cpuacct', 'cpu']) assert.equal(existsSync(join('/sys/fs/cgroup', controller, `isawatt-${hostId}`)), false, `${controller}/isawatt-${hostId} removed`);
-});
+    assert.deepEqual(await agent.stop('SIGTERM'), { code: 0, signal: null });
+    for (const controller of ['cpuset', 'cpuacct', 'cpu'])
+      assert.equal(existsSync(join('/sys/fs/cgroup', controller, `isawatt-${hostId}`)), false, `${controller}/isawatt-${hostId} removed`);
+  },
+);

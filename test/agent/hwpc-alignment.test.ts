@@ -53,7 +53,12 @@ class TruthMeter implements EnergyMeter {
   sample(nowMs: number): Promise<MeterSample> {
     const e = this.nextUj;
     this.nextUj = 0n;
-    return Promise.resolve({ timestampMs: nowMs, intervalMs: 1000, domains: [{ domain: 'package-0', socket: 0, inHostTotal: true, energyUj: e, powerW: Number(e) / 1e6 }], warnings: [] });
+    return Promise.resolve({
+      timestampMs: nowMs,
+      intervalMs: 1000,
+      domains: [{ domain: 'package-0', socket: 0, inHostTotal: true, energyUj: e, powerW: Number(e) / 1e6 }],
+      warnings: [],
+    });
   }
 }
 
@@ -76,7 +81,10 @@ class SpanRecorder implements ActivitySource {
 }
 
 function report(ts: number, target: string, groups: Record<string, Record<string, Record<string, Record<string, bigint>>>>): string {
-  return JSON.stringify({ timestamp: ts, sensor: 'truth-node', target, groups }, (_k, v: unknown) => (typeof v === 'bigint' ? `@@${v}@@` : v)).replace(/"@@(\d+)@@"/g, '$1');
+  return JSON.stringify({ timestamp: ts, sensor: 'truth-node', target, groups }, (_k, v: unknown) => (typeof v === 'bigint' ? `@@${v}@@` : v)).replace(
+    /"@@(\d+)@@"/g,
+    '$1',
+  );
 }
 
 /** One run; returns each function's relative error of dynamic energy after warm-up. */
@@ -103,7 +111,10 @@ async function run(t: { after(fn: () => unknown): void }, mode: 'sensor-rapl' | 
     procfsRoot: proc,
     intervalMs: 1000,
     log: silentLogger(),
-    socketOfCpu: new Map([[0, 0], [1, 0]]),
+    socketOfCpu: new Map([
+      [0, 0],
+      [1, 0],
+    ]),
     meter,
     activity,
     attributor: new SmartWattsAttributor(),
@@ -134,13 +145,20 @@ async function run(t: { after(fn: () => unknown): void }, mode: 'sensor-rapl' | 
       dyn.set(fn, w);
       hostW += w;
       const runNs = BigInt(Math.round((cycles / 2.9e9) * 1e9));
-      lines.push(report(ts, `/${fn}`, { core: { 0: { [i]: { time_enabled: runNs, time_running: runNs, CPU_CLK_THREAD_UNHALTED: BigInt(cycles), INSTRUCTIONS_RETIRED: BigInt(instructions) } } } }));
+      lines.push(
+        report(ts, `/${fn}`, {
+          core: {
+            0: { [i]: { time_enabled: runNs, time_running: runNs, CPU_CLK_THREAD_UNHALTED: BigInt(cycles), INSTRUCTIONS_RETIRED: BigInt(instructions) } },
+          },
+        }),
+      );
     });
     truthBySecond.set(ts, dyn);
     const all: Record<string, Record<string, Record<string, Record<string, bigint>>>> = {
       msr: { 0: { 0: { time_enabled: 1_000_000_000n, time_running: 1_000_000_000n, APERF: 2_800_000_000n, MPERF: 2_100_000_000n } } },
     };
-    if (mode === 'sensor-rapl') all.rapl = { 0: { 0: { time_enabled: 1_000_000_000n, time_running: 1_000_000_000n, RAPL_ENERGY_PKG: BigInt(Math.round(hostW * 2 ** 32)) } } };
+    if (mode === 'sensor-rapl')
+      all.rapl = { 0: { 0: { time_enabled: 1_000_000_000n, time_running: 1_000_000_000n, RAPL_ENERGY_PKG: BigInt(Math.round(hostW * 2 ** 32)) } } };
     lines.push(report(ts, 'all', all));
     meter.nextUj = BigInt(Math.round(hostW * 1e6));
     // hwpc-sensor hands tick k over 1 or 2 s later, in order.
@@ -166,7 +184,8 @@ for (const mode of ['sensor-rapl', 'meter-interpolated'] as const) {
   test(`hwpc counts 1-2 s late: energy lined up with the sensor's ticks (${mode}) is within 5 % of the truth; naive pairing is not`, async (t) => {
     const aligned = await run(t, mode, true);
     const naive = await run(t, mode, false);
-    for (const fn of FNS) t.diagnostic(`${mode} ${fn}: aligned ${(100 * (aligned.get(fn) ?? 1)).toFixed(2)} % off, naive ${(100 * (naive.get(fn) ?? 1)).toFixed(2)} % off`);
+    for (const fn of FNS)
+      t.diagnostic(`${mode} ${fn}: aligned ${(100 * (aligned.get(fn) ?? 1)).toFixed(2)} % off, naive ${(100 * (naive.get(fn) ?? 1)).toFixed(2)} % off`);
     for (const fn of FNS) assert.ok((aligned.get(fn) ?? 1) < 0.05, `${fn} aligned: ${(100 * (aligned.get(fn) ?? 1)).toFixed(2)} %`);
     const worstNaive = Math.max(...FNS.map((fn) => naive.get(fn) ?? 0));
     assert.ok(worstNaive > 0.1, `naive pairing should be off by > 10 % for some function, worst ${(100 * worstNaive).toFixed(2)} %`);

@@ -83,11 +83,23 @@ test('hwpc-sensor stream -> SmartWatts per-function energy within 5 % of the tru
     const msr: Record<string, Record<string, Record<string, bigint>>> = {};
     for (const s of [0, 1]) {
       const first = CPUS[s]?.[0] ?? 0;
-      rapl[s] = { [first]: { time_enabled: cum(`rapl${s}`, 1_000_000_000n), time_running: cum(`raplr${s}`, 1_000_000_000n), RAPL_ENERGY_PKG: BigInt(Math.round(((power[s] ?? 0) + (rnd() - 0.5)) * 2 ** 32)) } };
+      rapl[s] = {
+        [first]: {
+          time_enabled: cum(`rapl${s}`, 1_000_000_000n),
+          time_running: cum(`raplr${s}`, 1_000_000_000n),
+          RAPL_ENERGY_PKG: BigInt(Math.round(((power[s] ?? 0) + (rnd() - 0.5)) * 2 ** 32)),
+        },
+      };
       // APERF/MPERF: socket 0 at 2900 MHz, socket 1 at 2200 MHz (base 2100).
       msr[s] = {};
       for (const c of CPUS[s] ?? []) {
-        (msr[s] ?? {})[c] = { time_enabled: cum(`msr${c}`, 1_000_000_000n), time_running: cum(`msrr${c}`, 1_000_000_000n), TSC: 2_100_000_000n, APERF: s === 0 ? 2_950_000_000n : 2_230_000_000n, MPERF: 2_100_000_000n };
+        (msr[s] ?? {})[c] = {
+          time_enabled: cum(`msr${c}`, 1_000_000_000n),
+          time_running: cum(`msrr${c}`, 1_000_000_000n),
+          TSC: 2_100_000_000n,
+          APERF: s === 0 ? 2_950_000_000n : 2_230_000_000n,
+          MPERF: 2_100_000_000n,
+        };
       }
     }
     lines.push(report(ts, 'all', { rapl, msr }));

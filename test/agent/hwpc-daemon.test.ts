@@ -31,7 +31,10 @@ const FNS = { 'jwt-node': 3, 'html-node': 1 } as const; // activity weights: the
 
 function report(ts: number, target: string, groups: Record<string, Record<string, Record<string, Record<string, bigint>>>>): string {
   // hwpc-sensor writes uint64 JSON integers: never through a double.
-  return JSON.stringify({ timestamp: ts, sensor: 'xeon-node-07', target, groups }, (_k, v: unknown) => (typeof v === 'bigint' ? `@@${v}@@` : v)).replace(/"@@(\d+)@@"/g, '$1');
+  return JSON.stringify({ timestamp: ts, sensor: 'xeon-node-07', target, groups }, (_k, v: unknown) => (typeof v === 'bigint' ? `@@${v}@@` : v)).replace(
+    /"@@(\d+)@@"/g,
+    '$1',
+  );
 }
 
 /** One sensor tick: both functions (3:1), a cgroup that is no function, and the system target. */
@@ -42,9 +45,17 @@ function tick(ts: number): string {
     const cycles = BigInt(w) * 700_000_000n;
     dynW += Number(cycles) * 2e-8;
     const run = BigInt(w) * 200_000_000n;
-    lines.push(report(ts, `/${fn}`, { core: { 0: { [cpu]: { time_enabled: run, time_running: run, CPU_CLK_THREAD_UNHALTED: cycles, INSTRUCTIONS_RETIRED: cycles * 2n } } } }));
+    lines.push(
+      report(ts, `/${fn}`, {
+        core: { 0: { [cpu]: { time_enabled: run, time_running: run, CPU_CLK_THREAD_UNHALTED: cycles, INSTRUCTIONS_RETIRED: cycles * 2n } } },
+      }),
+    );
   });
-  lines.push(report(ts, '/system.slice/other.scope', { core: { 0: { 0: { time_enabled: 1000n, time_running: 1000n, CPU_CLK_THREAD_UNHALTED: 1000n, INSTRUCTIONS_RETIRED: 1000n } } } }));
+  lines.push(
+    report(ts, '/system.slice/other.scope', {
+      core: { 0: { 0: { time_enabled: 1000n, time_running: 1000n, CPU_CLK_THREAD_UNHALTED: 1000n, INSTRUCTIONS_RETIRED: 1000n } } },
+    }),
+  );
   const second = { time_enabled: 1_000_000_000n, time_running: 1_000_000_000n };
   lines.push(
     report(ts, 'all', {
@@ -72,97 +83,134 @@ interface WatchEvent {
   report?: { energy_source: string; functions: { function: string; dynamic_energy_uj: string }[] };
 }
 
-test('agent --activity-source hwpc-sensor: streamed counts split the energy 3:1 in watch and /metrics; silence -> fallback and back', { skip, timeout: 240_000 }, async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'isawatt-hwpc-daemon-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  const [port, httpPort, hwpcPort] = [await freePort(), await freePort(), await freePort()];
-  const coordinator = `127.0.0.1:${port}`;
-  await startCoordinator(t, { port, stateDir: join(dir, 'state') });
-  const agent = spawnTs(
-    t,
-    `agent:${HOST}`,
-    AGENT_MAIN,
-    ['--coordinator', coordinator, '--host-id', HOST, '--emulate', 'xeon-gold-5318y-2s', '--activity-source', 'hwpc-sensor', '--hwpc-listen', `127.0.0.1:${hwpcPort}`, '--http-listen', `127.0.0.1:${httpPort}`],
-    { ISAWATT_HWPC_STALE_AFTER_MS: '3000' },
-  );
-  await agent.waitForLine(/hwpc-sensor input ready/, 60_000);
-  await eventually('agent attached', async () => {
-    const r = await runCli(['hosts', '--coordinator', coordinator, '--json']);
-    return r.stdout.includes(HOST) && r.stdout.includes('HOST_STATE_UP') ? true : undefined;
-  }, 60_000, 500);
-  const assign = await runCli(['assign', HOST, 'jwt-node=1@0', 'html-node=1@0', '--coordinator', coordinator]);
-  assert.equal(assign.code, 0, `assign failed:\n${assign.stdout}\n${assign.stderr}\n${agent.tail()}`);
-  const health = async (): Promise<{ status: string; hwpc: { state: string; using: string; targets: Record<string, string | null> } }> =>
-    (await (await fetch(`http://127.0.0.1:${httpPort}/healthz`)).json()) as never;
-  assert.equal((await health()).status, 'degraded', 'no report yet: degraded, attributing on the fallback');
+test(
+  'agent --activity-source hwpc-sensor: streamed counts split the energy 3:1 in watch and /metrics; silence -> fallback and back',
+  { skip, timeout: 240_000 },
+  async (t) => {
+    const dir = await mkdtemp(join(tmpdir(), 'isawatt-hwpc-daemon-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const [port, httpPort, hwpcPort] = [await freePort(), await freePort(), await freePort()];
+    const coordinator = `127.0.0.1:${port}`;
+    await startCoordinator(t, { port, stateDir: join(dir, 'state') });
+    const agent = spawnTs(
+      t,
+      `agent:${HOST}`,
+      AGENT_MAIN,
+      [
+        '--coordinator',
+        coordinator,
+        '--host-id',
+        HOST,
+        '--emulate',
+        'xeon-gold-5318y-2s',
+        '--activity-source',
+        'hwpc-sensor',
+        '--hwpc-listen',
+        `127.0.0.1:${hwpcPort}`,
+        '--http-listen',
+        `127.0.0.1:${httpPort}`,
+      ],
+      { ISAWATT_HWPC_STALE_AFTER_MS: '3000' },
+    );
+    await agent.waitForLine(/hwpc-sensor input ready/, 60_000);
+    await eventually(
+      'agent attached',
+      async () => {
+        const r = await runCli(['hosts', '--coordinator', coordinator, '--json']);
+        return r.stdout.includes(HOST) && r.stdout.includes('HOST_STATE_UP') ? true : undefined;
+      },
+      60_000,
+      500,
+    );
+    const assign = await runCli(['assign', HOST, 'jwt-node=1@0', 'html-node=1@0', '--coordinator', coordinator]);
+    assert.equal(assign.code, 0, `assign failed:\n${assign.stdout}\n${assign.stderr}\n${agent.tail()}`);
+    const health = async (): Promise<{ status: string; hwpc: { state: string; using: string; targets: Record<string, string | null> } }> =>
+      (await (await fetch(`http://127.0.0.1:${httpPort}/healthz`)).json()) as never;
+    assert.equal((await health()).status, 'degraded', 'no report yet: degraded, attributing on the fallback');
 
-  // The fake sensor: one tick per 500 ms (sensor timestamps 1 s apart), one malformed line first.
-  const sock: Socket = connect(hwpcPort, '127.0.0.1');
-  await new Promise<void>((resolve, reject) => sock.once('connect', resolve).once('error', reject));
-  t.after(() => sock.destroy());
-  sock.write('this is not a report\n');
-  let ts = Date.now();
-  let streaming = true;
-  const streamer = (async () => {
-    while (streaming) {
-      sock.write(tick((ts += 1000)));
-      await sleep(500);
+    // The fake sensor: one tick per 500 ms (sensor timestamps 1 s apart), one malformed line first.
+    const sock: Socket = connect(hwpcPort, '127.0.0.1');
+    await new Promise<void>((resolve, reject) => sock.once('connect', resolve).once('error', reject));
+    t.after(() => sock.destroy());
+    sock.write('this is not a report\n');
+    let ts = Date.now();
+    let streaming = true;
+    const streamer = (async () => {
+      while (streaming) {
+        sock.write(tick((ts += 1000)));
+        await sleep(500);
+      }
+    })();
+    t.after(async () => {
+      streaming = false;
+      await streamer;
+    });
+    await eventually(
+      'hwpc fresh and the targets mapped',
+      async () => {
+        const h = await health();
+        return h.status === 'ok' && h.hwpc.state === 'fresh' && h.hwpc.targets['/jwt-node'] === 'jwt-node' ? h : undefined;
+      },
+      30_000,
+      500,
+    );
+    const h = await health();
+    assert.equal(h.hwpc.targets['/system.slice/other.scope'], null, 'a cgroup that is no function maps to none');
+
+    const metricsUrl = `http://127.0.0.1:${httpPort}/metrics`;
+    await sleep(2000);
+    const before = await (await fetch(metricsUrl)).text();
+    const watch = await runCli(['watch', '--coordinator', coordinator, '--host', HOST, '--json', '--count', '6'], {}, 60_000);
+    assert.equal(watch.code, 0, watch.stderr);
+    const sum = new Map<string, number>();
+    for (const ev of watch.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as WatchEvent)) {
+      assert.equal(ev.report?.energy_source, 'hwpc-sensor', "energy of the sensor's own ticks (its RAPL group)");
+      for (const f of ev.report.functions) sum.set(f.function, (sum.get(f.function) ?? 0) + Number(f.dynamic_energy_uj));
     }
-  })();
-  t.after(async () => {
+    const watchRatio = (sum.get('jwt-node') ?? 0) / (sum.get('html-node') ?? 1);
+    t.diagnostic(
+      `watch: jwt-node ${((sum.get('jwt-node') ?? 0) / 1e6).toFixed(2)} J, html-node ${((sum.get('html-node') ?? 0) / 1e6).toFixed(2)} J, ratio ${watchRatio.toFixed(3)}`,
+    );
+    assert.ok(Math.abs(watchRatio - 3) / 3 <= 0.05, `watch ratio ${watchRatio.toFixed(3)} (expected 3 ± 5 %)`);
+    const text = await (await fetch(metricsUrl)).text();
+    const metricsRatio = (fnEnergy(text, 'jwt-node') - fnEnergy(before, 'jwt-node')) / (fnEnergy(text, 'html-node') - fnEnergy(before, 'html-node'));
+    t.diagnostic(`/metrics ratio ${metricsRatio.toFixed(3)}`);
+    assert.ok(Math.abs(metricsRatio - 3) / 3 <= 0.05, `/metrics ratio ${metricsRatio.toFixed(3)} (expected 3 ± 5 %)`);
+    assert.ok(metric(text, /^isawatt_hwpc_reports_accepted_total (\S+)$/m, 'accepted reports') >= 20);
+    assert.equal(metric(text, /^isawatt_hwpc_reports_rejected_total\{reason="not_json"\} (\S+)$/m, 'rejected not_json'), 1);
+    assert.ok(metric(text, /^isawatt_hwpc_last_report_age_seconds (\S+)$/m, 'last report age') < 3);
+    assert.equal(metric(text, /^isawatt_hwpc_sensor_up\{fallback="none"\} (\S+)$/m, 'sensor up'), 1);
+
+    // The sensor stops: degraded, fallback source, metric; then it comes back.
     streaming = false;
     await streamer;
-  });
-  await eventually('hwpc fresh and the targets mapped', async () => {
-    const h = await health();
-    return h.status === 'ok' && h.hwpc.state === 'fresh' && h.hwpc.targets['/jwt-node'] === 'jwt-node' ? h : undefined;
-  }, 30_000, 500);
-  const h = await health();
-  assert.equal(h.hwpc.targets['/system.slice/other.scope'], null, 'a cgroup that is no function maps to none');
-
-  const metricsUrl = `http://127.0.0.1:${httpPort}/metrics`;
-  await sleep(2000);
-  const before = await (await fetch(metricsUrl)).text();
-  const watch = await runCli(['watch', '--coordinator', coordinator, '--host', HOST, '--json', '--count', '6'], {}, 60_000);
-  assert.equal(watch.code, 0, watch.stderr);
-  const sum = new Map<string, number>();
-  for (const ev of watch.stdout.trim().split('\n').map((l) => JSON.parse(l) as WatchEvent)) {
-    assert.equal(ev.report?.energy_source, 'hwpc-sensor', 'energy of the sensor\'s own ticks (its RAPL group)');
-    for (const f of ev.report.functions) sum.set(f.function, (sum.get(f.function) ?? 0) + Number(f.dynamic_energy_uj));
-  }
-  const watchRatio = (sum.get('jwt-node') ?? 0) / (sum.get('html-node') ?? 1);
-  t.diagnostic(`watch: jwt-node ${((sum.get('jwt-node') ?? 0) / 1e6).toFixed(2)} J, html-node ${((sum.get('html-node') ?? 0) / 1e6).toFixed(2)} J, ratio ${watchRatio.toFixed(3)}`);
-  assert.ok(Math.abs(watchRatio - 3) / 3 <= 0.05, `watch ratio ${watchRatio.toFixed(3)} (expected 3 ± 5 %)`);
-  const text = await (await fetch(metricsUrl)).text();
-  const metricsRatio = (fnEnergy(text, 'jwt-node') - fnEnergy(before, 'jwt-node')) / (fnEnergy(text, 'html-node') - fnEnergy(before, 'html-node'));
-  t.diagnostic(`/metrics ratio ${metricsRatio.toFixed(3)}`);
-  assert.ok(Math.abs(metricsRatio - 3) / 3 <= 0.05, `/metrics ratio ${metricsRatio.toFixed(3)} (expected 3 ± 5 %)`);
-  assert.ok(metric(text, /^isawatt_hwpc_reports_accepted_total (\S+)$/m, 'accepted reports') >= 20);
-  assert.equal(metric(text, /^isawatt_hwpc_reports_rejected_total\{reason="not_json"\} (\S+)$/m, 'rejected not_json'), 1);
-  assert.ok(metric(text, /^isawatt_hwpc_last_report_age_seconds (\S+)$/m, 'last report age') < 3);
-  assert.equal(metric(text, /^isawatt_hwpc_sensor_up\{fallback="none"\} (\S+)$/m, 'sensor up'), 1);
-
-  // The sensor stops: degraded, fallback source, metric; then it comes back.
-  streaming = false;
-  await streamer;
-  const stale = await eventually('hwpc stale', async () => {
-    const v = await health();
-    return v.hwpc.state === 'stale' ? v : undefined;
-  }, 20_000, 500);
-  assert.equal(stale.status, 'degraded');
-  assert.notEqual(stale.hwpc.using, 'hwpc-sensor');
-  assert.match(await (await fetch(metricsUrl)).text(), /^isawatt_hwpc_sensor_up\{fallback="(perf|cgroup-cputime)"\} 0$/m);
-  await agent.waitForLine(/hwpc-sensor stopped reporting: per-function activity from (perf|cgroup-cputime)/, 5000);
-  streaming = true;
-  const again = (async () => {
-    while (streaming) {
-      sock.write(tick((ts += 1000)));
-      await sleep(500);
-    }
-  })();
-  await eventually('hwpc fresh again', async () => ((await health()).hwpc.state === 'fresh' ? true : undefined), 20_000, 500);
-  await agent.waitForLine(/hwpc-sensor reports again/, 5000);
-  streaming = false;
-  await again;
-  assert.deepEqual(await agent.stop('SIGTERM'), { code: 0, signal: null });
-});
+    const stale = await eventually(
+      'hwpc stale',
+      async () => {
+        const v = await health();
+        return v.hwpc.state === 'stale' ? v : undefined;
+      },
+      20_000,
+      500,
+    );
+    assert.equal(stale.status, 'degraded');
+    assert.notEqual(stale.hwpc.using, 'hwpc-sensor');
+    assert.match(await (await fetch(metricsUrl)).text(), /^isawatt_hwpc_sensor_up\{fallback="(perf|cgroup-cputime)"\} 0$/m);
+    await agent.waitForLine(/hwpc-sensor stopped reporting: per-function activity from (perf|cgroup-cputime)/, 5000);
+    streaming = true;
+    const again = (async () => {
+      while (streaming) {
+        sock.write(tick((ts += 1000)));
+        await sleep(500);
+      }
+    })();
+    await eventually('hwpc fresh again', async () => ((await health()).hwpc.state === 'fresh' ? true : undefined), 20_000, 500);
+    await agent.waitForLine(/hwpc-sensor reports again/, 5000);
+    streaming = false;
+    await again;
+    assert.deepEqual(await agent.stop('SIGTERM'), { code: 0, signal: null });
+  },
+);

@@ -7,7 +7,8 @@ import { delimiter, join } from 'node:path';
 import type { Cleanup } from './processes.js';
 
 /** Programs a fresh machine does not have: C/C++ compilers and linkers, Java, native solver and broker. */
-const LEFT_OUT = /^(cc|c\+\+|c89|c99|cpp|gcc|g\+\+|clang|clang\+\+|clang-cpp|ld|ld\.bfd|ld\.gold|ld\.lld|lld|wasm-ld|as|javac|java|jar|jshell|jlink|minizinc|mosquitto)([-_.][\w.-]*|\d[\w.-]*)?$/;
+const LEFT_OUT =
+  /^(cc|c\+\+|c89|c99|cpp|gcc|g\+\+|clang|clang\+\+|clang-cpp|ld|ld\.bfd|ld\.gold|ld\.lld|lld|wasm-ld|as|javac|java|jar|jshell|jlink|minizinc|mosquitto)([-_.][\w.-]*|\d[\w.-]*)?$/;
 
 export function isLeftOut(name: string): boolean {
   return LEFT_OUT.test(name.replace(/^(x86_64|aarch64|i686)-linux-gnu-/, ''));

@@ -133,7 +133,15 @@ export async function startCoordinator(t: Cleanup, opts: CoordinatorProcOptions)
     t,
     `coordinator:${opts.port}`,
     CLI_ENTRY,
-    ['coordinator', '--listen', `127.0.0.1:${opts.port}`, '--state-dir', opts.stateDir, ...(opts.insecure === false ? [] : ['--insecure']), ...(opts.args ?? [])],
+    [
+      'coordinator',
+      '--listen',
+      `127.0.0.1:${opts.port}`,
+      '--state-dir',
+      opts.stateDir,
+      ...(opts.insecure === false ? [] : ['--insecure']),
+      ...(opts.args ?? []),
+    ],
     opts.env,
   );
   await Promise.race([

@@ -39,62 +39,69 @@ test('functions/build.sh --demo builds nothing that needs a compiler or a JDK', 
   assert.ok(list('--all').includes('_harness/java') && list('--all').includes('test-wasm'));
 });
 
-test('npm start on a PATH without compilers, JDK, native MiniZinc or mosquitto: plans, deploys onto two emulated hosts, shows live power and the MQTT feed, then cleans up', { timeout: 240_000 }, async (t) => {
-  assert.deepEqual(demoCgroups(), [], 'leftover demo cgroups from an earlier run');
-  const bare = barePath(t);
-  for (const missing of ['cc', 'gcc', 'g++', 'clang', 'ld', 'java', 'javac', 'minizinc', 'mosquitto']) {
-    assert.equal(existsSync(join(bare, missing)), false, `${missing} left out of the PATH`);
-  }
-  for (const present of ['node', 'npm', 'sh', 'bash']) assert.ok(existsSync(join(bare, present)), `${present} on the PATH`);
-  const demo = spawnCommand(t, 'npm start', join(bare, 'npm'), ['start', '--', '--duration', '12', '--no-experiment'], { PATH: bare });
-  const { code } = await demo.exited;
-  // 'exit' can come before the last output is read: wait for both pipes to end.
-  await Promise.all(
-    [demo.child.stdout, demo.child.stderr].map((s) => (s && !s.readableEnded ? new Promise((r) => s.once('end', r)) : Promise.resolve())),
-  );
-  const out = demo.lines.join('\n');
-  assert.equal(code, 0, `demo exited ${code}:\n${demo.tail(60)}`);
+test(
+  'npm start on a PATH without compilers, JDK, native MiniZinc or mosquitto: plans, deploys onto two emulated hosts, shows live power and the MQTT feed, then cleans up',
+  { timeout: 240_000 },
+  async (t) => {
+    assert.deepEqual(demoCgroups(), [], 'leftover demo cgroups from an earlier run');
+    const bare = barePath(t);
+    for (const missing of ['cc', 'gcc', 'g++', 'clang', 'ld', 'java', 'javac', 'minizinc', 'mosquitto']) {
+      assert.equal(existsSync(join(bare, missing)), false, `${missing} left out of the PATH`);
+    }
+    for (const present of ['node', 'npm', 'sh', 'bash']) assert.ok(existsSync(join(bare, present)), `${present} on the PATH`);
+    const demo = spawnCommand(t, 'npm start', join(bare, 'npm'), ['start', '--', '--duration', '12', '--no-experiment'], { PATH: bare });
+    const { code } = await demo.exited;
+    // 'exit' can come before the last output is read: wait for both pipes to end.
+    await Promise.all([demo.child.stdout, demo.child.stderr].map((s) => (s && !s.readableEnded ? new Promise((r) => s.once('end', r)) : Promise.resolve())));
+    const out = demo.lines.join('\n');
+    assert.equal(code, 0, `demo exited ${code}:\n${demo.tail(60)}`);
 
-  // Both emulated servers registered with their emulated identity.
-  assert.match(out, /altra-1 .*aarch64 .*Altra\(R\) Max .*\[emulated: altra-max-m128\]/);
-  assert.match(out, /xeon-1 .*x86_64 .*Xeon\(R\) Gold 5318Y .*\[emulated: xeon-gold-5318y-2s\]/);
-  // The policy comparison, with energy-aware proven optimal on the paper's instance.
-  assert.match(out, /policy energy-aware: optimal/);
-  for (const policy of ['rr', 'x86-first', 'arm-first', 'core-aware', 'energy-aware', 'energy-aware-whole']) {
-    assert.match(out, new RegExp(`│ ${policy} +│`), `comparison row for ${policy}`);
-  }
-  // The deployment: every function of the demo workload acked with concrete CPUs.
-  assert.match(out, /deployed to 2 hosts \(policy energy-aware\)/);
-  for (const fn of ['jwt-node', 'html-node', 'matrix-node', 'zip-node']) {
-    assert.match(out, new RegExp(`${fn} on CPUs \\d`), `${fn} placed`);
-  }
-  // The last live table: every deployed function reports a flowing rate, labelled emulated.
-  const lastLive = out.slice(out.lastIndexOf('live: coordinator'));
-  let served = 0;
-  for (const [fn, rate] of [['jwt-node', 30], ['html-node', 40], ['matrix-node', 40], ['zip-node', 4]] as const) {
-    const row = lastLive.split('\n').find((l) => l.includes(` ${fn} `));
-    assert.ok(row, `${fn} in the live table:\n${lastLive}`);
-    const cells = row.split('│').map((c) => c.trim());
-    const rps = Number(cells[6]);
-    // The emulated hosts' workers are 0.5 % slices of a real CPU: in the demo's short run they are
-    // still warming up (JIT at a slice's speed), so a rate is only checked not to exceed its target
-    // (and, below, that the functions serve requests at all), not yet to be near it.
-    assert.ok(rps >= 0 && rps <= rate * 1.2, `${fn} runs at ${rps} req/s, expected at most about ${rate}`);
-    served += rps;
-    assert.equal(cells[7], 'emulated');
-  }
-  assert.ok(served > 0, 'the deployed functions serve requests');
-  assert.match(lastLive, /emulated \[altra-max-m128\] +│ xgene-hwmon/);
-  assert.match(lastLive, /emulated \[xeon-gold-5318y-2s\] +│ rapl/);
-  // The MQTT feed: host power messages arrived on the embedded broker.
-  const feed = /(\d+) messages so far: (\d+) host power, (\d+) function power/.exec(lastLive);
-  assert.ok(feed, 'MQTT feed line');
-  assert.ok(Number(feed[2]) >= 10, `host power messages: ${feed[2]}`);
-  assert.ok(Number(feed[3]) >= 10, `function power messages: ${feed[3]}`);
+    // Both emulated servers registered with their emulated identity.
+    assert.match(out, /altra-1 .*aarch64 .*Altra\(R\) Max .*\[emulated: altra-max-m128\]/);
+    assert.match(out, /xeon-1 .*x86_64 .*Xeon\(R\) Gold 5318Y .*\[emulated: xeon-gold-5318y-2s\]/);
+    // The policy comparison, with energy-aware proven optimal on the paper's instance.
+    assert.match(out, /policy energy-aware: optimal/);
+    for (const policy of ['rr', 'x86-first', 'arm-first', 'core-aware', 'energy-aware', 'energy-aware-whole']) {
+      assert.match(out, new RegExp(`│ ${policy} +│`), `comparison row for ${policy}`);
+    }
+    // The deployment: every function of the demo workload acked with concrete CPUs.
+    assert.match(out, /deployed to 2 hosts \(policy energy-aware\)/);
+    for (const fn of ['jwt-node', 'html-node', 'matrix-node', 'zip-node']) {
+      assert.match(out, new RegExp(`${fn} on CPUs \\d`), `${fn} placed`);
+    }
+    // The last live table: every deployed function reports a flowing rate, labelled emulated.
+    const lastLive = out.slice(out.lastIndexOf('live: coordinator'));
+    let served = 0;
+    for (const [fn, rate] of [
+      ['jwt-node', 30],
+      ['html-node', 40],
+      ['matrix-node', 40],
+      ['zip-node', 4],
+    ] as const) {
+      const row = lastLive.split('\n').find((l) => l.includes(` ${fn} `));
+      assert.ok(row, `${fn} in the live table:\n${lastLive}`);
+      const cells = row.split('│').map((c) => c.trim());
+      const rps = Number(cells[6]);
+      // The emulated hosts' workers are 0.5 % slices of a real CPU: in the demo's short run they are
+      // still warming up (JIT at a slice's speed), so a rate is only checked not to exceed its target
+      // (and, below, that the functions serve requests at all), not yet to be near it.
+      assert.ok(rps >= 0 && rps <= rate * 1.2, `${fn} runs at ${rps} req/s, expected at most about ${rate}`);
+      served += rps;
+      assert.equal(cells[7], 'emulated');
+    }
+    assert.ok(served > 0, 'the deployed functions serve requests');
+    assert.match(lastLive, /emulated \[altra-max-m128\] +│ xgene-hwmon/);
+    assert.match(lastLive, /emulated \[xeon-gold-5318y-2s\] +│ rapl/);
+    // The MQTT feed: host power messages arrived on the embedded broker.
+    const feed = /(\d+) messages so far: (\d+) host power, (\d+) function power/.exec(lastLive);
+    assert.ok(feed, 'MQTT feed line');
+    assert.ok(Number(feed[2]) >= 10, `host power messages: ${feed[2]}`);
+    assert.ok(Number(feed[3]) >= 10, `function power messages: ${feed[3]}`);
 
-  // Clean exit: the temporary directory and the agents' cgroups are gone.
-  const dir = /State and logs: (\S+)/.exec(out)?.[1];
-  assert.ok(dir, 'state directory named');
-  assert.equal(existsSync(dir), false, `${dir} removed`);
-  assert.deepEqual(demoCgroups(), []);
-});
+    // Clean exit: the temporary directory and the agents' cgroups are gone.
+    const dir = /State and logs: (\S+)/.exec(out)?.[1];
+    assert.ok(dir, 'state directory named');
+    assert.equal(existsSync(dir), false, `${dir} removed`);
+    assert.deepEqual(demoCgroups(), []);
+  },
+);

@@ -53,10 +53,31 @@ test('experiment: every cell stored under the experiment id, totals per cell, re
   t.after(() => c.close());
   await eventually('both fake hosts up', async () => ((await c.listHosts()).hosts.filter((h) => h.state === 'HOST_STATE_UP').length === 2 ? true : undefined));
 
-  const common = ['--coordinator', `127.0.0.1:${port}`, '-m', models, '--mixes', 'web', '--load', '0.1', '--duration', '1.5', '--warmup', '0', '--settle', '0', '--seed', '3'];
+  const common = [
+    '--coordinator',
+    `127.0.0.1:${port}`,
+    '-m',
+    models,
+    '--mixes',
+    'web',
+    '--load',
+    '0.1',
+    '--duration',
+    '1.5',
+    '--warmup',
+    '0',
+    '--settle',
+    '0',
+    '--seed',
+    '3',
+  ];
   const first = await cli(['experiment', ...common, '--policies', 'rr,energy-aware', '--json']);
   assert.equal(first.code, EXIT.OK, first.err + first.out);
-  const res = JSON.parse(first.out) as { experimentId: string; runs: { policy: string; mix: string; metRates: boolean; energyJ: number; predictedEnergyJ: number }[]; cells: { policy: string; savingVsRrPct?: number }[] };
+  const res = JSON.parse(first.out) as {
+    experimentId: string;
+    runs: { policy: string; mix: string; metRates: boolean; energyJ: number; predictedEnergyJ: number }[];
+    cells: { policy: string; savingVsRrPct?: number }[];
+  };
   assert.match(res.experimentId, /^exp-/);
   assert.deepEqual(res.runs.map((r) => r.policy).sort(), ['energy-aware', 'rr']);
   for (const r of res.runs) {

@@ -53,10 +53,22 @@ test('SetAssignment: applied with placements; refused and timed-out ones keep th
   const a = agent(t, address, 'h1', { refuse: () => (refuseNext ? { code: 'not-enough-cores', error: 'not enough cores: 5 asked, 4 free' } : undefined) });
   await a.attach();
 
-  const ok = await cc.setAssignment({ host_id: 'h1', functions: [{ function: functionName(0), cores: 2, rate_rps: 50 }, { function: functionName(1), cores: 1 }] });
+  const ok = await cc.setAssignment({
+    host_id: 'h1',
+    functions: [
+      { function: functionName(0), cores: 2, rate_rps: 50 },
+      { function: functionName(1), cores: 1 },
+    ],
+  });
   assert.equal(ok.ack?.ok, true);
   assert.equal(ok.ack?.version, '1');
-  assert.deepEqual(ok.ack?.placements.map((p) => [p.function, p.cpus]), [[functionName(0), [2, 3]], [functionName(1), [4]]]);
+  assert.deepEqual(
+    ok.ack?.placements.map((p) => [p.function, p.cpus]),
+    [
+      [functionName(0), [2, 3]],
+      [functionName(1), [4]],
+    ],
+  );
   assert.equal(a.runningVersion, 1n);
   const after1 = await cc.getAssignment('h1');
   assert.equal(after1.assignment?.version, '1');
@@ -73,7 +85,14 @@ test('SetAssignment: applied with placements; refused and timed-out ones keep th
 
   // Validation happens before anything is sent: unknown function, too many cores, bad arrival.
   await assert.rejects(
-    cc.setAssignment({ host_id: 'h1', functions: [{ function: 'nope', cores: 1 }, { function: functionName(0), cores: 9 }, { function: functionName(1), cores: 1, arrival: 'bursty' }] }),
+    cc.setAssignment({
+      host_id: 'h1',
+      functions: [
+        { function: 'nope', cores: 1 },
+        { function: functionName(0), cores: 9 },
+        { function: functionName(1), cores: 1, arrival: 'bursty' },
+      ],
+    }),
     (err: Error & { exitCode: number }) => {
       assert.equal(err.exitCode, 2);
       assert.match(err.message, /nope: not in the catalogue of host "h1"/);
@@ -103,7 +122,8 @@ test('Deploy: all hosts ack, or every host is rolled back; the assignment surviv
   let refuseFn3 = true;
   const a2 = agent(t, first.address, 'arm-1', {
     arch: 'ARCH_AARCH64',
-    refuse: (asg) => (refuseFn3 && asg.functions.some((f) => f.function === functionName(3)) ? { code: 'runtime-missing', error: 'runtime java missing' } : undefined),
+    refuse: (asg) =>
+      refuseFn3 && asg.functions.some((f) => f.function === functionName(3)) ? { code: 'runtime-missing', error: 'runtime java missing' } : undefined,
   });
   await a1.attach();
   await a2.attach();
@@ -117,7 +137,13 @@ test('Deploy: all hosts ack, or every host is rolled back; the assignment surviv
   });
   assert.equal(good.ok, true, good.error);
   assert.equal(good.rolled_back, false);
-  assert.deepEqual(good.acks.map((x) => [x.host_id, x.ack?.ok]), [['x86-1', true], ['arm-1', true]]);
+  assert.deepEqual(
+    good.acks.map((x) => [x.host_id, x.ack?.ok]),
+    [
+      ['x86-1', true],
+      ['arm-1', true],
+    ],
+  );
 
   const bad = await cc.deploy({
     hosts: [
@@ -130,10 +156,17 @@ test('Deploy: all hosts ack, or every host is rolled back; the assignment surviv
   assert.match(bad.error, /arm-1: runtime java missing/);
   // x86-1 had applied the new one, so it was told to run its previous functions again.
   const x86Last = a1.assignments.at(-1);
-  assert.deepEqual(x86Last?.functions.map((f) => [f.function, f.cores]), [[functionName(0), 2]]);
+  assert.deepEqual(
+    x86Last?.functions.map((f) => [f.function, f.cores]),
+    [[functionName(0), 2]],
+  );
   for (const id of ['x86-1', 'arm-1']) {
     const asg = await cc.getAssignment(id);
-    assert.deepEqual(asg.assignment?.functions.map((f) => f.function), [functionName(id === 'x86-1' ? 0 : 1)], `${id} back on its previous functions`);
+    assert.deepEqual(
+      asg.assignment?.functions.map((f) => f.function),
+      [functionName(id === 'x86-1' ? 0 : 1)],
+      `${id} back on its previous functions`,
+    );
   }
   const x86Version = (await cc.getAssignment('x86-1')).assignment?.version;
 

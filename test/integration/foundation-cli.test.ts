@@ -20,7 +20,16 @@ test('CLI: config problems, unknown host, unreachable coordinator, malformed req
   const bad = join(dir, 'bad.yaml');
   await writeFile(
     bad,
-    ['listen: "no-port-here"', 'hostDownAfterMs: -5', 'cluster: "bad name!"', 'tls:', '  caFile: /etc/ca.pem', 'logLevel: loud', 'mqtt:', '  broker: "ftp://x"'].join('\n'),
+    [
+      'listen: "no-port-here"',
+      'hostDownAfterMs: -5',
+      'cluster: "bad name!"',
+      'tls:',
+      '  caFile: /etc/ca.pem',
+      'logLevel: loud',
+      'mqtt:',
+      '  broker: "ftp://x"',
+    ].join('\n'),
   );
   const withUnknown = join(dir, 'unknown-key.yaml');
   await writeFile(withUnknown, 'listen: 127.0.0.1:7000\ninsecure: true\nflavour: vanilla\n');
@@ -75,5 +84,8 @@ test('CLI: config problems, unknown host, unreachable coordinator, malformed req
   // Graceful stop on SIGTERM: exit 0 after the services shut down.
   const exit = await coordinator.stop('SIGTERM');
   assert.equal(exit.code, 0, coordinator.tail());
-  assert.ok(coordinator.lines.some((l) => l.includes('"msg":"coordinator stopped"')), coordinator.tail());
+  assert.ok(
+    coordinator.lines.some((l) => l.includes('"msg":"coordinator stopped"')),
+    coordinator.tail(),
+  );
 });

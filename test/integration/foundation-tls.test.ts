@@ -26,7 +26,23 @@ function makeCa(dir: string, name: string): void {
 async function makeCert(dir: string, ca: string, name: string, cn: string, ext: string): Promise<void> {
   await writeFile(join(dir, `${name}.ext`), ext);
   openssl(dir, ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`]);
-  openssl(dir, ['x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.crt`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-out', `${name}.crt`, '-days', '2', '-extfile', `${name}.ext`]);
+  openssl(dir, [
+    'x509',
+    '-req',
+    '-in',
+    `${name}.csr`,
+    '-CA',
+    `${ca}.crt`,
+    '-CAkey',
+    `${ca}.key`,
+    '-CAcreateserial',
+    '-out',
+    `${name}.crt`,
+    '-days',
+    '2',
+    '-extfile',
+    `${name}.ext`,
+  ]);
 }
 
 // Roles travel as a SAN URI (docs/security.md): agents attach, operators use Control.
@@ -52,7 +68,10 @@ test('mutual TLS: a valid client certificate attaches, anything else is refused'
     insecure: false,
     args: ['--tls-ca', f('ca.crt'), '--tls-cert', f('server.crt'), '--tls-key', f('server.key')],
   });
-  assert.ok(coordinator.lines.some((l) => l.includes('"transport":"mtls"')), 'coordinator says it runs mutual TLS');
+  assert.ok(
+    coordinator.lines.some((l) => l.includes('"transport":"mtls"')),
+    'coordinator says it runs mutual TLS',
+  );
 
   // A real agent with its client certificate, and a real agent with none.
   startAgent(t, { port, hostId: 'xeon-m', fixture: 'xeon-2s', args: ['--tls-ca', f('ca.crt'), '--tls-cert', f('xeon-m.crt'), '--tls-key', f('xeon-m.key')] });
@@ -66,10 +85,14 @@ test('mutual TLS: a valid client certificate attaches, anything else is refused'
     deadlineMs: 5000,
   });
   t.after(() => opClient.close());
-  const host = await eventually('xeon-m attached over mTLS', async () => {
-    const h = await opClient.getHost('xeon-m');
-    return h.state === 'HOST_STATE_UP' ? h : undefined;
-  }, 40_000);
+  const host = await eventually(
+    'xeon-m attached over mTLS',
+    async () => {
+      const h = await opClient.getHost('xeon-m');
+      return h.state === 'HOST_STATE_UP' ? h : undefined;
+    },
+    40_000,
+  );
   assert.equal(host.peer_cert_cn, 'xeon-m');
 
   // A certificate signed by another CA: the handshake fails.

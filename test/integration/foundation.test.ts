@@ -56,7 +56,10 @@ test('two real agents register with the right hardware; a killed agent goes down
     runCli(['watch', '--host', 'altra-1', '--count', '2', '--coordinator', `127.0.0.1:${port}`]),
   ]);
   assert.equal(watchJson.code, 0, watchJson.stderr);
-  const events = watchJson.stdout.trim().split('\n').map((l) => JSON.parse(l) as wire.TelemetryEvent__Output);
+  const events = watchJson.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as wire.TelemetryEvent__Output);
   assert.equal(events.length, 4);
   for (const ev of events) {
     assert.ok(['xeon-1', 'altra-1'].includes(ev.host_id));
@@ -64,7 +67,10 @@ test('two real agents register with the right hardware; a killed agent goes down
     assert.match(ev.report.host_quality, /^QUALITY_/);
   }
   assert.equal(watchLines.code, 0, watchLines.stderr);
-  const lines = watchLines.stdout.trim().split('\n').filter((l) => / seq=/.test(l));
+  const lines = watchLines.stdout
+    .trim()
+    .split('\n')
+    .filter((l) => / seq=/.test(l));
   assert.equal(lines.length, 2, watchLines.stdout);
   for (const l of lines) assert.match(l, / altra-1 seq=\d+ power=[\d.]+W\((measured|modelled|estimated|emulated|unknown),/);
   assert.equal(r.code, 0, r.stderr);
@@ -89,10 +95,15 @@ test('two real agents register with the right hardware; a killed agent goes down
   await eventually('xeon-2 up', async () => ((await hostState(c, 'xeon-2'))?.state === 'HOST_STATE_UP' ? true : undefined));
   const killedAt = performance.now(); // monotonic: Date.now() can step
   await xeonAgent.stop('SIGKILL');
-  const down = await eventually('xeon-2 down', async () => {
-    const h = await hostState(c, 'xeon-2');
-    return h?.state === 'HOST_STATE_DOWN' ? h : undefined;
-  }, 10_000, 50);
+  const down = await eventually(
+    'xeon-2 down',
+    async () => {
+      const h = await hostState(c, 'xeon-2');
+      return h?.state === 'HOST_STATE_DOWN' ? h : undefined;
+    },
+    10_000,
+    50,
+  );
   const tookMs = performance.now() - killedAt;
   // The stream closes with the process, so it is usually at once; never later than the limit
   // plus one liveness sweep (limit / 4) and the polling interval.
@@ -117,10 +128,15 @@ test('a silent agent (stream open, no messages) is marked down after hostDownAft
   const c = control(t, port);
   await eventually('quiet-1 up', async () => ((await hostState(c, 'quiet-1'))?.state === 'HOST_STATE_UP' ? true : undefined));
   const silentFrom = performance.now(); // monotonic: Date.now() can step
-  const h = await eventually('quiet-1 down', async () => {
-    const v = await hostState(c, 'quiet-1');
-    return v?.state === 'HOST_STATE_DOWN' ? v : undefined;
-  }, 10_000, 50);
+  const h = await eventually(
+    'quiet-1 down',
+    async () => {
+      const v = await hostState(c, 'quiet-1');
+      return v?.state === 'HOST_STATE_DOWN' ? v : undefined;
+    },
+    10_000,
+    50,
+  );
   const tookMs = performance.now() - silentFrom;
   assert.ok(tookMs >= HOST_DOWN_AFTER_MS - 300, `not before the limit (${tookMs} ms)`);
   assert.ok(tookMs <= HOST_DOWN_AFTER_MS * 2 + 500, `within the limit plus a sweep (${tookMs} ms)`);
@@ -160,10 +176,14 @@ test('coordinator SIGKILL + restart: registry restored, agents reconnect, no rep
     const lastSeqStored = BigInt((/"lastSeqStored":"(\d+)"/.exec(attached) ?? [])[1] ?? '0');
     assert.ok(lastSeqStored > 0n, `${id}: the restarted coordinator knew the stored watermark (${lastSeqStored})`);
     // Wait until the buffered reports have been replayed and a few live ones arrived.
-    const h = await eventually(`${id} caught up`, async () => {
-      const v = await c.getHost(id);
-      return v.state === 'HOST_STATE_UP' && Number(v.reports_received) >= 15 ? v : undefined;
-    }, 30_000);
+    const h = await eventually(
+      `${id} caught up`,
+      async () => {
+        const v = await c.getHost(id);
+        return v.state === 'HOST_STATE_UP' && Number(v.reports_received) >= 15 ? v : undefined;
+      },
+      30_000,
+    );
     const lastSeq = BigInt(h.last_report?.seq ?? '0');
     // Every seq above the watermark was stored exactly once: no gap, no double count.
     assert.equal(BigInt(h.reports_received), lastSeq - lastSeqStored, `${id}: received ${h.reports_received}, seqs ${lastSeqStored}..${lastSeq}`);
@@ -175,8 +195,7 @@ test('coordinator SIGKILL + restart: registry restored, agents reconnect, no rep
   // The watch said it lost the coordinator, reconnected by itself and streams again.
   await watch.waitForLine(/isawatt watch: coordinator at .* (unavailable|ended the telemetry stream).*reconnecting in/, 10_000);
   const reconnectAt = watch.lines.findIndex((l) => l.includes('reconnecting in'));
-  await eventually('watch streaming after the restart', () =>
-    watch.lines.slice(reconnectAt).some((l) => / altra-1 seq=/.test(l)) ? true : undefined, 30_000);
+  await eventually('watch streaming after the restart', () => (watch.lines.slice(reconnectAt).some((l) => / altra-1 seq=/.test(l)) ? true : undefined), 30_000);
   assert.equal(watch.child.exitCode, null, `the watch is still running:\n${watch.tail()}`);
   await watch.stop('SIGINT');
 });

@@ -49,13 +49,42 @@ async function refusedClearlyAsync(f: () => Promise<unknown>, allowed: readonly 
 
 // Hostile scalars: the values that break naive code.
 const nasty = fc.oneof(
-  fc.constantFrom(0, -1, 1.7e308, -1.7e308, Number.NaN, Infinity, -Infinity, 2 ** 53 + 1, 4_294_967_295, '', '__proto__', 'constructor', 'toString', '\u001b[2J', '../../etc/passwd', null, true, [], {}),
+  fc.constantFrom(
+    0,
+    -1,
+    1.7e308,
+    -1.7e308,
+    Number.NaN,
+    Infinity,
+    -Infinity,
+    2 ** 53 + 1,
+    4_294_967_295,
+    '',
+    '__proto__',
+    'constructor',
+    'toString',
+    '\u001b[2J',
+    '../../etc/passwd',
+    null,
+    true,
+    [],
+    {},
+  ),
   fc.double(),
   fc.integer(),
   fc.string({ maxLength: 40 }),
 );
 const jsonish = fc.letrec((tie) => ({
-  value: fc.oneof({ depthSize: 'small' }, nasty, fc.array(tie('value'), { maxLength: 4 }), fc.dictionary(fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('__proto__', 'constructor', 'hosts', 'functions', 'hostTypes', 'arch', 'cores')), tie('value'), { maxKeys: 5 })),
+  value: fc.oneof(
+    { depthSize: 'small' },
+    nasty,
+    fc.array(tie('value'), { maxLength: 4 }),
+    fc.dictionary(
+      fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('__proto__', 'constructor', 'hosts', 'functions', 'hostTypes', 'arch', 'cores')),
+      tie('value'),
+      { maxKeys: 5 },
+    ),
+  ),
 })).value;
 
 /** A valid document with one field replaced by something hostile, to get past the outer checks. */
@@ -77,27 +106,69 @@ function mutate<T extends object>(base: T): fc.Arbitrary<unknown> {
 
 test('workload, models and hosts files: accepted or a ConfigError, never a crash', () => {
   const hosts = { hosts: [{ id: 'xeon-1', type: 'xeon-gold-5318y', arch: 'x86_64', cores: 48, idlePowerW: 100 }] };
-  const models = { hostTypes: { 'xeon-gold-5318y': { arch: 'x86_64', idlePowerW: 100, functions: { 'jwt-node': { execPerSecPerCore: 100, energyPerExecJ: 0.01 } } } } };
+  const models = {
+    hostTypes: { 'xeon-gold-5318y': { arch: 'x86_64', idlePowerW: 100, functions: { 'jwt-node': { execPerSecPerCore: 100, energyPerExecJ: 0.01 } } } },
+  };
   const workload = { functions: [{ name: 'jwt-node', rate: 10 }] };
   for (const [doc, parse] of [
     [hosts, parseHosts],
     [models, parseModels],
     [workload, parseWorkload],
   ] as const) {
-    fc.assert(fc.property(fc.oneof(jsonish, mutate(doc)), (d) => refusedClearly(() => (parse as (x: unknown) => unknown)(d), [ConfigError])), { seed: SEED, numRuns: RUNS });
+    fc.assert(
+      fc.property(fc.oneof(jsonish, mutate(doc)), (d) => refusedClearly(() => (parse as (x: unknown) => unknown)(d), [ConfigError])),
+      { seed: SEED, numRuns: RUNS },
+    );
   }
 });
 
 test('agent and coordinator configs (flags and YAML files): accepted or a ConfigError', async (t) => {
-  const agentKeys = ['coordinator', 'hostId', 'hostType', 'tls.caFile', 'insecure', 'tickIntervalMs', 'bufferMaxReports', 'reservedCpus', 'http.listen', 'logLevel', 'activitySource', 'emulate', 'shutdownGraceMs'];
-  const coordKeys = ['listen', 'stateDir', 'cluster', 'tls.caFile', 'tls.certFile', 'insecure', 'hostDownAfterMs', 'metricsListen', 'controlSocket', 'controlSocketMode', 'mqtt.broker', 'logLevel'];
+  const agentKeys = [
+    'coordinator',
+    'hostId',
+    'hostType',
+    'tls.caFile',
+    'insecure',
+    'tickIntervalMs',
+    'bufferMaxReports',
+    'reservedCpus',
+    'http.listen',
+    'logLevel',
+    'activitySource',
+    'emulate',
+    'shutdownGraceMs',
+  ];
+  const coordKeys = [
+    'listen',
+    'stateDir',
+    'cluster',
+    'tls.caFile',
+    'tls.certFile',
+    'insecure',
+    'hostDownAfterMs',
+    'metricsListen',
+    'controlSocket',
+    'controlSocketMode',
+    'mqtt.broker',
+    'logLevel',
+  ];
   const flags = (keys: string[]) => fc.dictionary(fc.constantFrom(...keys), nasty, { maxKeys: 5 });
-  fc.assert(fc.property(flags(agentKeys), (f) => refusedClearly(() => loadAgentConfig({ hostname: 'h', env: {}, flags: f }), [ConfigError])), { seed: SEED, numRuns: RUNS });
-  fc.assert(fc.property(flags(coordKeys), (f) => refusedClearly(() => loadCoordinatorConfig({ env: {}, flags: f }), [ConfigError])), { seed: SEED, numRuns: RUNS });
+  fc.assert(
+    fc.property(flags(agentKeys), (f) => refusedClearly(() => loadAgentConfig({ hostname: 'h', env: {}, flags: f }), [ConfigError])),
+    { seed: SEED, numRuns: RUNS },
+  );
+  fc.assert(
+    fc.property(flags(coordKeys), (f) => refusedClearly(() => loadCoordinatorConfig({ env: {}, flags: f }), [ConfigError])),
+    { seed: SEED, numRuns: RUNS },
+  );
   const dir = await mkdtemp(join(tmpdir(), 'isawatt-fuzz-config-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const file = join(dir, 'c.yaml');
-  const text = fc.oneof(fc.string({ maxLength: 200 }), jsonish.map((v) => JSON.stringify(v) ?? 'null'), fc.constantFrom(': : :', '- [', 'a: &x [*x]', '"\\u0000"', 'listen: !!binary AAAA'));
+  const text = fc.oneof(
+    fc.string({ maxLength: 200 }),
+    jsonish.map((v) => JSON.stringify(v) ?? 'null'),
+    fc.constantFrom(': : :', '- [', 'a: &x [*x]', '"\\u0000"', 'listen: !!binary AAAA'),
+  );
   await fc.assert(
     fc.asyncProperty(text, async (body) => {
       await writeFile(file, body);
@@ -142,7 +213,11 @@ function wireMutations<T extends object>(base: T): fc.Arbitrary<T> {
           typeof v === 'number'
             ? fc.oneof(fc.double(), fc.integer(), fc.constantFrom(4_294_967_295, -1, 0))
             : typeof v === 'string'
-              ? fc.oneof(fc.string({ maxLength: 300 }), fc.constantFrom('18446744073709551615', '-1', '1e999', '', '\u001b]0;x\u0007'), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }).map(String))
+              ? fc.oneof(
+                  fc.string({ maxLength: 300 }),
+                  fc.constantFrom('18446744073709551615', '-1', '1e999', '', '\u001b]0;x\u0007'),
+                  fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }).map(String),
+                )
               : typeof v === 'boolean'
                 ? fc.boolean()
                 : Array.isArray(v) && v.length > 0
@@ -158,7 +233,10 @@ function wireMutations<T extends object>(base: T): fc.Arbitrary<T> {
 }
 
 test('Hello and telemetry messages: accepted or a ValidationError', () => {
-  fc.assert(fc.property(wireMutations(wireHello), (h) => refusedClearly(() => helloFromWire(h), [ValidationError])), { seed: SEED, numRuns: RUNS });
+  fc.assert(
+    fc.property(wireMutations(wireHello), (h) => refusedClearly(() => helloFromWire(h), [ValidationError])),
+    { seed: SEED, numRuns: RUNS },
+  );
   const report: wire.TelemetryReport__Output = {
     seq: '5',
     timestamp_ms: '1764200000000',
@@ -192,18 +270,36 @@ test('Hello and telemetry messages: accepted or a ValidationError', () => {
     agent_rss_bytes: '1',
   };
   const ctx = { nowMs: 1_764_200_000_000, maxPowerW: hostMaxPowerW(2), logicalCpus: 64 };
-  fc.assert(fc.property(wireMutations(report), (r) => refusedClearly(() => reportFromWire(r, ctx), [ValidationError])), { seed: SEED, numRuns: RUNS });
+  fc.assert(
+    fc.property(wireMutations(report), (r) => refusedClearly(() => reportFromWire(r, ctx), [ValidationError])),
+    { seed: SEED, numRuns: RUNS },
+  );
 });
 
 test('PDU payloads and topics: never throw; nothing reaches an unmapped host', () => {
   const store = new PduStore({ dir: undefined, maxPointsPerHost: 100, retentionMs: 1e12, flushIntervalMs: 1000, staleAfterMs: 1e12, log: silentLogger() });
   const sources = [
     pduSourceSchema.parse({ topicFilter: 'lab/pdu/+/power', outlet: { topicLevel: 2 }, hosts: { '1': 'xeon-1' } }),
-    pduSourceSchema.parse({ topicFilter: 'lab/json', outlet: { field: 'outlet' }, format: 'json', unit: 'kWh', valueField: 'e', timestampField: 'ts', hosts: { a: 'altra-1' } }),
+    pduSourceSchema.parse({
+      topicFilter: 'lab/json',
+      outlet: { field: 'outlet' },
+      format: 'json',
+      unit: 'kWh',
+      valueField: 'e',
+      timestampField: 'ts',
+      hosts: { a: 'altra-1' },
+    }),
   ];
   const ingest = new PduIngest({ sources, store, log: silentLogger() });
-  const topic = fc.oneof(fc.constantFrom('lab/json', 'lab/pdu/1/power', 'lab/pdu/__proto__/power', 'lab/pdu/constructor/power'), fc.string({ maxLength: 30 }).map((s) => `lab/pdu/${s}/power`));
-  const payload = fc.oneof(fc.string({ maxLength: 100 }), jsonish.map((v) => JSON.stringify(v) ?? ''), fc.record({ outlet: nasty, e: nasty, ts: nasty }).map((o) => JSON.stringify(o)));
+  const topic = fc.oneof(
+    fc.constantFrom('lab/json', 'lab/pdu/1/power', 'lab/pdu/__proto__/power', 'lab/pdu/constructor/power'),
+    fc.string({ maxLength: 30 }).map((s) => `lab/pdu/${s}/power`),
+  );
+  const payload = fc.oneof(
+    fc.string({ maxLength: 100 }),
+    jsonish.map((v) => JSON.stringify(v) ?? ''),
+    fc.record({ outlet: nasty, e: nasty, ts: nasty }).map((o) => JSON.stringify(o)),
+  );
   fc.assert(
     fc.property(topic, payload, fc.integer({ min: 0, max: 2 ** 45 }), (tp, body, now) => {
       ingest.handle(tp, body, now);
@@ -219,24 +315,39 @@ test('state files: loaded or a StateFileError naming the file', async (t) => {
   const good = JSON.parse(
     '{"kind":"isawatt.coordinator.host","schemaVersion":1,"host":{"hostId":"h1","hello":{"hostId":"h1","arch":"x86_64","cpuModel":"x","sockets":1,"physicalCores":1,"logicalCpus":1,"functionCpus":[],"hostType":"x","energySources":[],"counterSource":"x","pinning":"x","catalogue":[],"agentVersion":"x","sessionId":"s","emulated":false,"emulatedProfile":"","runningAssignmentVersion":"0","memoryBytes":"0","idlePowerW":0},"registeredAtMs":1,"lastSeenMs":1,"lastSeqBySession":{"s":"3"},"assignment":null,"lastIssuedVersion":"0","ackedAssignmentVersion":"0","placements":[]}}',
   ) as object;
-  fc.assert(fc.property(fc.oneof(fc.string({ maxLength: 200 }), mutate(good).map((d) => JSON.stringify(d))), (text) => refusedClearly(() => decodeHostFile(text, 'x.json'), [Error])), { seed: SEED, numRuns: RUNS });
+  fc.assert(
+    fc.property(
+      fc.oneof(
+        fc.string({ maxLength: 200 }),
+        mutate(good).map((d) => JSON.stringify(d)),
+      ),
+      (text) => refusedClearly(() => decodeHostFile(text, 'x.json'), [Error]),
+    ),
+    { seed: SEED, numRuns: RUNS },
+  );
   let n = 0;
   await fc.assert(
-    fc.asyncProperty(fc.oneof(fc.string({ maxLength: 200 }), mutate(good).map((d) => JSON.stringify(d))), async (text) => {
-      const stateDir = join(dir, `s${n++}`);
-      await mkdir(join(stateDir, 'hosts'), { recursive: true });
-      await writeFile(join(stateDir, 'hosts', 'h1.json'), text);
-      const store = new StateStore(stateDir, silentLogger());
-      await store.init('isawatt');
-      return refusedClearlyAsync(async () => {
-        try {
-          await store.loadHosts();
-        } catch (err) {
-          if (err instanceof StateFileError) assert.equal(err.path, join(stateDir, 'hosts', 'h1.json'));
-          throw err;
-        }
-      }, [StateFileError]);
-    }),
+    fc.asyncProperty(
+      fc.oneof(
+        fc.string({ maxLength: 200 }),
+        mutate(good).map((d) => JSON.stringify(d)),
+      ),
+      async (text) => {
+        const stateDir = join(dir, `s${n++}`);
+        await mkdir(join(stateDir, 'hosts'), { recursive: true });
+        await writeFile(join(stateDir, 'hosts', 'h1.json'), text);
+        const store = new StateStore(stateDir, silentLogger());
+        await store.init('isawatt');
+        return refusedClearlyAsync(async () => {
+          try {
+            await store.loadHosts();
+          } catch (err) {
+            if (err instanceof StateFileError) assert.equal(err.path, join(stateDir, 'hosts', 'h1.json'));
+            throw err;
+          }
+        }, [StateFileError]);
+      },
+    ),
     { seed: SEED, numRuns: 150 },
   );
 });

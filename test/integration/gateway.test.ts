@@ -82,18 +82,29 @@ test('gateway: weighted by rate shares, retries when a host dies mid-load, 503 o
   }
   const client = new ControlClient({ address: `127.0.0.1:${port}`, tls: {}, insecure: false, deadlineMs: 5000 });
   t.after(() => client.close());
-  await eventually('both fake hosts up', async () => ((await client.listHosts()).hosts.filter((h) => h.state === 'HOST_STATE_UP').length === 2 ? true : undefined));
+  await eventually('both fake hosts up', async () =>
+    (await client.listHosts()).hosts.filter((h) => h.state === 'HOST_STATE_UP').length === 2 ? true : undefined,
+  );
 
   // Nothing deployed yet: 503 with the reason.
   const none = await post(gport, '/invoke/fn-000', '{}');
   assert.equal(none.status, 503);
   assert.match(errorOf(none), /no host runs function "fn-000"/);
 
-  const fa = (rate: number): { function: string; cores: number; rate_rps: number; arrival: string } => ({ function: 'fn-000', cores: 2, rate_rps: rate, arrival: '' });
-  const dep = await client.deploy({ label: 'gateway test', ack_timeout_ms: 5000, hosts: [
-    { host_id: 'fake-a', ack_timeout_ms: 5000, functions: [fa(30)] },
-    { host_id: 'fake-b', ack_timeout_ms: 5000, functions: [fa(10)] },
-  ] });
+  const fa = (rate: number): { function: string; cores: number; rate_rps: number; arrival: string } => ({
+    function: 'fn-000',
+    cores: 2,
+    rate_rps: rate,
+    arrival: '',
+  });
+  const dep = await client.deploy({
+    label: 'gateway test',
+    ack_timeout_ms: 5000,
+    hosts: [
+      { host_id: 'fake-a', ack_timeout_ms: 5000, functions: [fa(30)] },
+      { host_id: 'fake-b', ack_timeout_ms: 5000, functions: [fa(10)] },
+    ],
+  });
   assert.ok(dep.ok, dep.error);
 
   // Both up: 200 sequential calls split 3:1 by rate share (smooth weighted round robin: exactly).
@@ -121,7 +132,10 @@ test('gateway: weighted by rate shares, retries when a host dies mid-load, 503 o
   assert.equal(results.length, 600);
   const bad = results.filter((r) => r.status !== 200);
   assert.deepEqual(bad, [], 'no call lost: the ones that hit the dead host were retried on the other');
-  assert.ok(results.slice(300).every((r) => r.host === 'fake-b'), 'after the kill every call goes to fake-b');
+  assert.ok(
+    results.slice(300).every((r) => r.host === 'fake-b'),
+    'after the kill every call goes to fake-b',
+  );
 
   // The last host's endpoint dies while the coordinator still sees it up: 503, every attempt named.
   await kill(servers.b.server);
@@ -142,7 +156,9 @@ test('gateway: weighted by rate shares, retries when a host dies mid-load, 503 o
       let text = '';
       res.on('data', (c: Buffer) => (text += c.toString()));
       res.on('end', () => resolve(text));
-    }).on('error', reject).end();
+    })
+      .on('error', reject)
+      .end();
   });
   const ok = /isawatt_gateway_requests_total\{function="fn-000",code="200"\} (\d+)/.exec(metrics);
   assert.equal(Number(ok?.[1]), 800);
@@ -160,7 +176,12 @@ test('gateway: weighted by rate shares, retries when a host dies mid-load, 503 o
 test('gateway listener rule: off loopback it needs TLS and a token; a configured token is enforced', async (t) => {
   const run = async (args: string[]): Promise<{ code: number; err: string }> => {
     let err = '';
-    const code = await runCli(['node', 'isawatt', 'coordinator', ...args, '--check-config'], { stdout: () => undefined, stderr: (s) => (err += s), env: {}, stdoutIsTty: false });
+    const code = await runCli(['node', 'isawatt', 'coordinator', ...args, '--check-config'], {
+      stdout: () => undefined,
+      stderr: (s) => (err += s),
+      env: {},
+      stdoutIsTty: false,
+    });
     return { code, err };
   };
   const refused = await run(['--gateway-listen', '0.0.0.0:8080']);
@@ -173,7 +194,11 @@ test('gateway listener rule: off loopback it needs TLS and a token; a configured
   const tokenFile = join(dir, 'token');
   await writeFile(tokenFile, 'a-test-token-of-some-length\n');
   const [port, gport] = [await freePort(), await freePort()];
-  const coord = await startCoordinator(t, { port, stateDir: join(dir, 'state'), args: ['--gateway-listen', `127.0.0.1:${gport}`, '--gateway-token-file', tokenFile] });
+  const coord = await startCoordinator(t, {
+    port,
+    stateDir: join(dir, 'state'),
+    args: ['--gateway-listen', `127.0.0.1:${gport}`, '--gateway-token-file', tokenFile],
+  });
   await coord.waitForLine(/"msg":"gateway listening"/, 30_000);
   assert.equal((await post(gport, '/invoke/fn-000', '{}')).status, 401);
   assert.equal((await post(gport, '/invoke/fn-000', '{}', { authorization: 'Bearer wrong-token-of-some-length' })).status, 401);

@@ -50,7 +50,9 @@ function metricNames(expr: string): string[] {
 }
 
 test('metric names are parsed out of PromQL', () => {
-  assert.deepEqual(metricNames('sum by (instance, function) (rate(isawatt_function_invocations_total{outcome="completed"}[1m]))'), ['isawatt_function_invocations_total']);
+  assert.deepEqual(metricNames('sum by (instance, function) (rate(isawatt_function_invocations_total{outcome="completed"}[1m]))'), [
+    'isawatt_function_invocations_total',
+  ]);
   assert.deepEqual(metricNames('a_w - on(host) group_left() sum by (host) (b_w)'), ['a_w', 'b_w']);
   assert.deepEqual(metricNames('increase(x_total{kind="total"}[$__range])'), ['x_total']);
 });
@@ -65,7 +67,10 @@ test('the dashboard is importable and provisionable', () => {
     assert.equal(p.datasource?.uid, '${datasource}', `${p.title} uses the datasource variable`);
     assert.ok((p.targets ?? []).length > 0, `${p.title} has queries`);
   }
-  const prov = parse(readFileSync(join(REPO_ROOT, 'grafana/provisioning/dashboards/isawatt.yaml'), 'utf8')) as { apiVersion: number; providers: { type: string; options: { path: string } }[] };
+  const prov = parse(readFileSync(join(REPO_ROOT, 'grafana/provisioning/dashboards/isawatt.yaml'), 'utf8')) as {
+    apiVersion: number;
+    providers: { type: string; options: { path: string } }[];
+  };
   assert.equal(prov.apiVersion, 1);
   assert.equal(prov.providers[0]?.type, 'file');
   const ds = parse(readFileSync(join(REPO_ROOT, 'grafana/provisioning/datasources/prometheus.yaml'), 'utf8')) as { datasources: { type: string }[] };
@@ -82,13 +87,21 @@ test('every metric the dashboard queries is exposed by a real agent or the real 
   t.after(() => rm(dir, { recursive: true, force: true }));
   const [port, coordMetrics, agentHttp] = [await freePort(), await freePort(), await freePort()];
   const config = join(dir, 'coordinator.yaml');
-  await writeFile(config, `cluster: graf\nmetricsListen: "127.0.0.1:${coordMetrics}"\nmqtt:\n  broker: embedded\n  embedded: { host: 127.0.0.1, port: ${await freePort()} }\n`);
+  await writeFile(
+    config,
+    `cluster: graf\nmetricsListen: "127.0.0.1:${coordMetrics}"\nmqtt:\n  broker: embedded\n  embedded: { host: 127.0.0.1, port: ${await freePort()} }\n`,
+  );
   await startCoordinator(t, { port, stateDir: join(dir, 'state'), args: ['--config', config] });
   startAgent(t, { port, hostId: 'xeon-graf', fixture: 'xeon-2s', args: ['--http-listen', `127.0.0.1:${agentHttp}`] });
-  const agent = await eventually('agent /metrics', async () => {
-    const names = await scrape(`http://127.0.0.1:${agentHttp}/metrics`).catch(() => undefined);
-    return names && names.has('isawatt_host_power_watts') ? names : undefined;
-  }, 60_000, 250);
+  const agent = await eventually(
+    'agent /metrics',
+    async () => {
+      const names = await scrape(`http://127.0.0.1:${agentHttp}/metrics`).catch(() => undefined);
+      return names && names.has('isawatt_host_power_watts') ? names : undefined;
+    },
+    60_000,
+    250,
+  );
   const coordinator = await scrape(`http://127.0.0.1:${coordMetrics}/metrics`);
   const exposed = new Set([...agent, ...coordinator]);
   const queried = new Set(dashboard.panels.flatMap((p) => (p.targets ?? []).flatMap((x) => metricNames(x.expr))));

@@ -18,7 +18,20 @@ test('busy and impossible listen addresses: one line, exit 2', async (t) => {
 
   const agent = (listen: string) => {
     const root = join(HOST_FIXTURES, 'xeon-2s');
-    return spawnTs(t, `agent:${listen}`, AGENT_MAIN, ['--coordinator', '127.0.0.1:1', '--host-id', 'bind-1', '--procfs-root', join(root, 'proc'), '--sysfs-root', join(root, 'sys'), '--http-listen', listen, '--log-level', 'silent']);
+    return spawnTs(t, `agent:${listen}`, AGENT_MAIN, [
+      '--coordinator',
+      '127.0.0.1:1',
+      '--host-id',
+      'bind-1',
+      '--procfs-root',
+      join(root, 'proc'),
+      '--sysfs-root',
+      join(root, 'sys'),
+      '--http-listen',
+      listen,
+      '--log-level',
+      'silent',
+    ]);
   };
   const [coord, agentBusy, agentBad] = await Promise.all([
     runCli(['coordinator', '--listen', `127.0.0.1:${port}`, '--insecure', '--state-dir', join(dir, 'state'), '--log-level', 'silent']),

@@ -50,15 +50,27 @@ test('models refined: telemetry 30 % off the profiled models is exported within 
     // fn-000 and fn-001 busy at 0.5 core with a little seeded jitter; fn-002 completes nothing.
     functionTick: (i, seq) => {
       const truth = TRUTH[i];
-      if (!truth) return { invocations: { completed: '0', errors: '0', timeouts: '0', dropped: '0', latency_p50_ms: 0, latency_p95_ms: 0, latency_p99_ms: 0, achieved_rps: 0 } };
-      const cpuS = 0.5 * (0.85 + 0.3 * ((Number(seq) * 7919 + i * 104729) % 1000) / 1000);
+      if (!truth)
+        return {
+          invocations: { completed: '0', errors: '0', timeouts: '0', dropped: '0', latency_p50_ms: 0, latency_p95_ms: 0, latency_p99_ms: 0, achieved_rps: 0 },
+        };
+      const cpuS = 0.5 * (0.85 + (0.3 * ((Number(seq) * 7919 + i * 104729) % 1000)) / 1000);
       const completed = Math.round(cpuS * truth.e);
       const energyUj = Math.round(completed * truth.w * 1e6);
       return {
         cpu_time_us: String(Math.round(cpuS * 1e6)),
         total_energy_uj: String(energyUj),
         dynamic_energy_uj: String(Math.round(energyUj * 0.8)),
-        invocations: { completed: String(completed), errors: '0', timeouts: '0', dropped: '0', latency_p50_ms: 1, latency_p95_ms: 2, latency_p99_ms: 3, achieved_rps: completed },
+        invocations: {
+          completed: String(completed),
+          errors: '0',
+          timeouts: '0',
+          dropped: '0',
+          latency_p50_ms: 1,
+          latency_p95_ms: 2,
+          latency_p99_ms: 3,
+          achieved_rps: completed,
+        },
       };
     },
   });

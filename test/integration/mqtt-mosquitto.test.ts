@@ -25,7 +25,12 @@ const skip = MOSQUITTO ? false : 'mosquitto is not installed';
 // shows the same behaviour of the bridge itself.
 const OUTAGE_MS = Math.min(Number(process.env.ISAWATT_MQTT_OUTAGE_MS ?? 30_000), 5000);
 
-async function startBridge(source: BridgeSource, broker: string, over: MqttConfigInput = {}, stateDir?: string): Promise<MqttWiring & { stop(): Promise<void> }> {
+async function startBridge(
+  source: BridgeSource,
+  broker: string,
+  over: MqttConfigInput = {},
+  stateDir?: string,
+): Promise<MqttWiring & { stop(): Promise<void> }> {
   const config = mqttConfigSchema.parse({ broker, reconnect: { initialMs: 200, maxMs: 2000 }, ...over });
   const wiring = createMqtt({ config, cluster: 'lab', stateDir, source, log: silentLogger() });
   for (const s of wiring.services) await s.init?.();
@@ -72,7 +77,10 @@ test('every host power each tick; retained placement after the subscriber reconn
   await waitFor('retained placement after reconnect', () => again.got.length === 1);
   const p = again.got[0];
   assert.equal(p?.retain, true);
-  assert.deepEqual((p?.json.hosts as { host_id: string }[]).map((h) => h.host_id), ['altra-2', 'xeon-1']);
+  assert.deepEqual(
+    (p?.json.hosts as { host_id: string }[]).map((h) => h.host_id),
+    ['altra-2', 'xeon-1'],
+  );
 });
 
 test('the last will says offline when the coordinator process is killed', { skip }, async (t) => {
@@ -111,7 +119,15 @@ test('PDU readings from another process: mapped to hosts, bad ones counted and n
   const pdu: MqttConfigInput['pdu'] = {
     sources: [
       { topicFilter: 'lab/pdu1/outlet/+/power', outlet: { topicLevel: 3 }, hosts: { '1': 'xeon-1', '2': 'altra-1' }, maxPowerW: 3000 },
-      { topicFilter: 'lab/pdu2/json', outlet: { field: 'outlet' }, format: 'json', valueField: 'energy_kwh', unit: 'kWh', timestampField: 'ts', hosts: { a: 'altra-1' } },
+      {
+        topicFilter: 'lab/pdu2/json',
+        outlet: { field: 'outlet' },
+        format: 'json',
+        valueField: 'energy_kwh',
+        unit: 'kWh',
+        timestampField: 'ts',
+        hosts: { a: 'altra-1' },
+      },
     ],
   };
   const bridge = await startBridge(source, mosq.url, { pdu }, stateDir);
@@ -149,71 +165,113 @@ test('PDU readings from another process: mapped to hosts, bad ones counted and n
 });
 
 const hello = (hostId: string): Hello => ({
-  hostId, arch: 'x86_64', cpuModel: 'test', sockets: 2, physicalCores: 32, logicalCpus: 64, functionCpus: [4, 5, 6, 7], hostType: 'xeon-gold-6130',
-  energySources: [], counterSource: 'cgroup-cputime', pinning: 'cgroup-v1-cpuset', catalogue: [], agentVersion: 'test', sessionId: `s-${hostId}`,
-  emulated: true, emulatedProfile: 'xeon-2s', runningAssignmentVersion: 0n, memoryBytes: 0n, idlePowerW: 0,
+  hostId,
+  arch: 'x86_64',
+  cpuModel: 'test',
+  sockets: 2,
+  physicalCores: 32,
+  logicalCpus: 64,
+  functionCpus: [4, 5, 6, 7],
+  hostType: 'xeon-gold-6130',
+  energySources: [],
+  counterSource: 'cgroup-cputime',
+  pinning: 'cgroup-v1-cpuset',
+  catalogue: [],
+  agentVersion: 'test',
+  sessionId: `s-${hostId}`,
+  emulated: true,
+  emulatedProfile: 'xeon-2s',
+  runningAssignmentVersion: 0n,
+  memoryBytes: 0n,
+  idlePowerW: 0,
 });
 
 const report = (hostId: string, seq: bigint): TelemetryTick => ({
-  seq, timestampMs: Date.now(), intervalMs: 100, sessionId: `s-${hostId}`, cpuUtilization: 0.1, cpuUtilizationPerCpu: [], cpuFrequencyMhz: 0,
-  hostEnergyUj: 12_000_000n, hostPowerW: 120, hostQuality: 'emulated', energySource: 'emulated', domains: [], attribution: 'none', modelErrorW: -1,
-  idleEnergyUj: 12_000_000n, functions: [], assignmentVersion: 0n, agentCpuTimeUs: 0n, agentRssBytes: 0n,
+  seq,
+  timestampMs: Date.now(),
+  intervalMs: 100,
+  sessionId: `s-${hostId}`,
+  cpuUtilization: 0.1,
+  cpuUtilizationPerCpu: [],
+  cpuFrequencyMhz: 0,
+  hostEnergyUj: 12_000_000n,
+  hostPowerW: 120,
+  hostQuality: 'emulated',
+  energySource: 'emulated',
+  domains: [],
+  attribution: 'none',
+  modelErrorW: -1,
+  idleEnergyUj: 12_000_000n,
+  functions: [],
+  assignmentVersion: 0n,
+  agentCpuTimeUs: 0n,
+  agentRssBytes: 0n,
 });
 
-test(`broker outage of ${OUTAGE_MS} ms: ingest goes on, the bridge reconnects by itself, retained topics are back`, { skip, timeout: OUTAGE_MS + 60_000 }, async (t) => {
-  const mosq = await Mosquitto.start();
-  t.after(() => mosq.stop());
-  const registry = new HostRegistry({ store: undefined, hostDownAfterMs: 60_000, flushIntervalMs: 60_000, log: silentLogger() });
-  await registry.start();
-  t.after(() => registry.stop());
-  const hosts = ['h1', 'h2', 'h3'];
-  const attachments = new Map<string, number>();
-  for (const h of hosts) {
-    const a = await registry.attach(hello(h), { sendAssignment: () => true, close: () => undefined }, '127.0.0.1:1', '');
-    attachments.set(h, a.attachmentId);
-  }
-  const { assignment } = await registry.issue('h1', [{ function: 'jwt-sign', cores: 2, rateRps: 10, arrival: '' }]);
-  await registry.ack('h1', attachments.get('h1') ?? 0, { version: assignment.version, ok: true, error: '', errorCode: '', placements: [] });
-  const bridge = await startBridge(new RegistryBridgeSource(registry), mosq.url, { queue: { maxMessages: 50 } });
-  t.after(() => bridge.stop());
-  await waitFor('bridge connected', () => bridge.status() === 'connected');
+test(
+  `broker outage of ${OUTAGE_MS} ms: ingest goes on, the bridge reconnects by itself, retained topics are back`,
+  { skip, timeout: OUTAGE_MS + 60_000 },
+  async (t) => {
+    const mosq = await Mosquitto.start();
+    t.after(() => mosq.stop());
+    const registry = new HostRegistry({ store: undefined, hostDownAfterMs: 60_000, flushIntervalMs: 60_000, log: silentLogger() });
+    await registry.start();
+    t.after(() => registry.stop());
+    const hosts = ['h1', 'h2', 'h3'];
+    const attachments = new Map<string, number>();
+    for (const h of hosts) {
+      const a = await registry.attach(hello(h), { sendAssignment: () => true, close: () => undefined }, '127.0.0.1:1', '');
+      attachments.set(h, a.attachmentId);
+    }
+    const { assignment } = await registry.issue('h1', [{ function: 'jwt-sign', cores: 2, rateRps: 10, arrival: '' }]);
+    await registry.ack('h1', attachments.get('h1') ?? 0, { version: assignment.version, ok: true, error: '', errorCode: '', placements: [] });
+    const bridge = await startBridge(new RegistryBridgeSource(registry), mosq.url, { queue: { maxMessages: 50 } });
+    t.after(() => bridge.stop());
+    await waitFor('bridge connected', () => bridge.status() === 'connected');
 
-  // Agents report every 100 ms throughout, as the gRPC ingest would.
-  let seq = 0n;
-  let stored = 0;
-  const ingestTimer = setInterval(() => {
-    seq++;
-    for (const h of hosts) if (registry.ingest(h, attachments.get(h) ?? 0, report(h, seq)) === 'stored') stored++;
-  }, 100);
-  t.after(() => clearInterval(ingestTimer));
+    // Agents report every 100 ms throughout, as the gRPC ingest would.
+    let seq = 0n;
+    let stored = 0;
+    const ingestTimer = setInterval(() => {
+      seq++;
+      for (const h of hosts) if (registry.ingest(h, attachments.get(h) ?? 0, report(h, seq)) === 'stored') stored++;
+    }, 100);
+    t.after(() => clearInterval(ingestTimer));
 
-  await new Promise((r) => setTimeout(r, 500));
-  await mosq.kill();
-  await waitFor('bridge sees the outage', () => bridge.status() === 'reconnecting');
-  const storedAtKill = stored;
-  await new Promise((r) => setTimeout(r, OUTAGE_MS));
-  const outageTicks = (stored - storedAtKill) / hosts.length;
-  // The interval timer runs every 100 ms: if the bridge blocked the event loop, far fewer would run.
-  assert.ok(outageTicks >= (OUTAGE_MS / 100) * 0.5, `only ${outageTicks} ticks ingested during a ${OUTAGE_MS} ms outage`);
-  assert.equal(registry.counts().reportsIngested, stored, 'every report was stored');
-  const reconnectsBefore = bridge.bridge?.stats().reconnects ?? 0;
-  await mosq.up();
-  await waitFor('bridge reconnected by itself', () => bridge.status() === 'connected' && (bridge.bridge?.stats().reconnects ?? 0) > reconnectsBefore, 15_000);
-  await waitFor('retained state re-published', () => bridge.bridge?.stats().retainedPending === 0);
+    await new Promise((r) => setTimeout(r, 500));
+    await mosq.kill();
+    await waitFor('bridge sees the outage', () => bridge.status() === 'reconnecting');
+    const storedAtKill = stored;
+    await new Promise((r) => setTimeout(r, OUTAGE_MS));
+    const outageTicks = (stored - storedAtKill) / hosts.length;
+    // The interval timer runs every 100 ms: if the bridge blocked the event loop, far fewer would run.
+    assert.ok(outageTicks >= (OUTAGE_MS / 100) * 0.5, `only ${outageTicks} ticks ingested during a ${OUTAGE_MS} ms outage`);
+    assert.equal(registry.counts().reportsIngested, stored, 'every report was stored');
+    const reconnectsBefore = bridge.bridge?.stats().reconnects ?? 0;
+    await mosq.up();
+    await waitFor('bridge reconnected by itself', () => bridge.status() === 'connected' && (bridge.bridge?.stats().reconnects ?? 0) > reconnectsBefore, 15_000);
+    await waitFor('retained state re-published', () => bridge.bridge?.stats().retainedPending === 0);
 
-  const sub = await subscribe(mosq.url, 'isawatt/lab/#');
-  t.after(() => sub.client.endAsync());
-  await waitFor('retained topics back', () => sub.got.filter((m) => m.retain).length >= 5);
-  const retained = new Set(sub.got.filter((m) => m.retain).map((m) => m.topic));
-  for (const topic of ['isawatt/lab/placement', 'isawatt/lab/coordinator/state', 'isawatt/lab/hosts/h1/state', 'isawatt/lab/hosts/h2/state', 'isawatt/lab/hosts/h3/state']) {
-    assert.ok(retained.has(topic), `${topic} is retained again`);
-  }
-  assert.equal(sub.got.find((m) => m.topic === 'isawatt/lab/coordinator/state')?.json.state, 'online');
-  // Live power flows again.
-  await waitFor('live power after the outage', () => sub.got.some((m) => !m.retain && m.topic === 'isawatt/lab/hosts/h2/power'));
-  const st = bridge.bridge?.stats();
-  assert.ok((st?.dropped ?? 0) > 0, 'the bounded queue dropped old ticks during the outage');
-  clearInterval(ingestTimer);
-  assert.equal(registry.counts().reportsIngested, stored);
-  assert.equal(registry.counts().reportsDuplicate, 0);
-});
+    const sub = await subscribe(mosq.url, 'isawatt/lab/#');
+    t.after(() => sub.client.endAsync());
+    await waitFor('retained topics back', () => sub.got.filter((m) => m.retain).length >= 5);
+    const retained = new Set(sub.got.filter((m) => m.retain).map((m) => m.topic));
+    for (const topic of [
+      'isawatt/lab/placement',
+      'isawatt/lab/coordinator/state',
+      'isawatt/lab/hosts/h1/state',
+      'isawatt/lab/hosts/h2/state',
+      'isawatt/lab/hosts/h3/state',
+    ]) {
+      assert.ok(retained.has(topic), `${topic} is retained again`);
+    }
+    assert.equal(sub.got.find((m) => m.topic === 'isawatt/lab/coordinator/state')?.json.state, 'online');
+    // Live power flows again.
+    await waitFor('live power after the outage', () => sub.got.some((m) => !m.retain && m.topic === 'isawatt/lab/hosts/h2/power'));
+    const st = bridge.bridge?.stats();
+    assert.ok((st?.dropped ?? 0) > 0, 'the bounded queue dropped old ticks during the outage');
+    clearInterval(ingestTimer);
+    assert.equal(registry.counts().reportsIngested, stored);
+    assert.equal(registry.counts().reportsDuplicate, 0);
+  },
+);

@@ -44,7 +44,10 @@ export class Mosquitto {
     const dir = await mkdtemp(join(tmpdir(), 'isawatt-mosq-'));
     await chmod(dir, 0o755);
     const m = new Mosquitto(dir, await freePort());
-    await writeFile(join(dir, 'mosquitto.conf'), [`listener ${m.port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'log_dest stdout', ''].join('\n'));
+    await writeFile(
+      join(dir, 'mosquitto.conf'),
+      [`listener ${m.port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'log_dest stdout', ''].join('\n'),
+    );
     await chmod(join(dir, 'mosquitto.conf'), 0o644);
     await m.up();
     return m;

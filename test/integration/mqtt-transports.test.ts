@@ -25,7 +25,15 @@ const skip = MOSQUITTO ? false : 'mosquitto is not installed';
 
 /** A logger writing JSON lines into `lines` (debug level: the most a user would turn on). */
 function captureLogger(lines: string[]) {
-  return pino({ level: 'debug' }, new Writable({ write(chunk: Buffer, _e, cb) { lines.push(chunk.toString()); cb(); } }));
+  return pino(
+    { level: 'debug' },
+    new Writable({
+      write(chunk: Buffer, _e, cb) {
+        lines.push(chunk.toString());
+        cb();
+      },
+    }),
+  );
 }
 
 async function tlsBroker(t: test.TestContext): Promise<{ port: number; mtlsPort: number; dir: string }> {
@@ -36,10 +44,42 @@ async function tlsBroker(t: test.TestContext): Promise<{ port: number; mtlsPort:
   ssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=isawatt-test-ca']);
   ssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost']);
   await writeFile(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
-  ssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '2', '-extfile', 'server.ext']);
+  ssl([
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'server.crt',
+    '-days',
+    '2',
+    '-extfile',
+    'server.ext',
+  ]);
   ssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'client.key', '-out', 'client.csr', '-subj', '/CN=isawatt-coordinator']);
   await writeFile(join(dir, 'client.ext'), 'extendedKeyUsage=clientAuth\n');
-  ssl(['x509', '-req', '-in', 'client.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'client.crt', '-days', '2', '-extfile', 'client.ext']);
+  ssl([
+    'x509',
+    '-req',
+    '-in',
+    'client.csr',
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'client.crt',
+    '-days',
+    '2',
+    '-extfile',
+    'client.ext',
+  ]);
   execFileSync('mosquitto_passwd', ['-b', '-c', join(dir, 'passwd'), 'isawatt', 'pa55-w0rd-xyz'], { stdio: 'ignore' });
   for (const f of ['ca.crt', 'server.crt', 'server.key', 'passwd']) await chmod(join(dir, f), 0o644);
   const port = await freePort();
@@ -98,7 +138,13 @@ test('mqtts:// with a CA file and username/password; a wrong password is retried
   const run = async (over: MqttConfigInput) => {
     const source = new FakeBridgeSource();
     source.addHost('h1');
-    const config = mqttConfigSchema.parse({ broker: `mqtts://localhost:${port}`, tls: { caFile: join(dir, 'ca.crt') }, username: 'isawatt', reconnect: { initialMs: 100, maxMs: 300 }, ...over });
+    const config = mqttConfigSchema.parse({
+      broker: `mqtts://localhost:${port}`,
+      tls: { caFile: join(dir, 'ca.crt') },
+      username: 'isawatt',
+      reconnect: { initialMs: 100, maxMs: 300 },
+      ...over,
+    });
     const wiring = createMqtt({ config, cluster: 'tls', stateDir: undefined, source, log: captureLogger(lines) });
     for (const s of wiring.services) await s.init?.();
     t.after(async () => {
@@ -109,7 +155,12 @@ test('mqtts:// with a CA file and username/password; a wrong password is retried
 
   const good = await run({ password: 'pa55-w0rd-xyz' });
   await waitFor('connected over TLS', () => good.wiring.status() === 'connected');
-  const sub = await mqtt.connectAsync(`mqtts://localhost:${port}`, { ca: readFileSync(join(dir, 'ca.crt')), username: 'isawatt', password: 'pa55-w0rd-xyz', reconnectPeriod: 0 });
+  const sub = await mqtt.connectAsync(`mqtts://localhost:${port}`, {
+    ca: readFileSync(join(dir, 'ca.crt')),
+    username: 'isawatt',
+    password: 'pa55-w0rd-xyz',
+    reconnectPeriod: 0,
+  });
   t.after(() => sub.endAsync());
   const got: string[] = [];
   sub.on('message', (topic) => got.push(topic));
@@ -175,6 +226,10 @@ test('mqtts:// with a client certificate (mutual TLS); without one the broker re
   const withCert = await start({ caFile: join(dir, 'ca.crt'), certFile: join(dir, 'client.crt'), keyFile: join(dir, 'client.key') });
   await waitFor('connected with a client certificate', () => withCert.status() === 'connected');
   const without = await start({ caFile: join(dir, 'ca.crt') });
-  await waitFor('refused without a certificate', () => (without.bridge?.stats().reconnects ?? 0) === 0 && (without.bridge?.stats().lastError ?? '') !== '', 10_000);
+  await waitFor(
+    'refused without a certificate',
+    () => (without.bridge?.stats().reconnects ?? 0) === 0 && (without.bridge?.stats().lastError ?? '') !== '',
+    10_000,
+  );
   assert.equal(without.status(), 'reconnecting');
 });

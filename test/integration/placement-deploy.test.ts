@@ -34,13 +34,31 @@ async function deploy(port: number, files: { workload: string; models: string },
   let out = '';
   let err = '';
   const code = await runInProcess(
-    ['node', 'isawatt', 'deploy', '-w', files.workload, '-m', files.models, '-p', 'energy-aware', '--coordinator', `127.0.0.1:${port}`, '--ack-timeout-ms', '5000', ...extra],
+    [
+      'node',
+      'isawatt',
+      'deploy',
+      '-w',
+      files.workload,
+      '-m',
+      files.models,
+      '-p',
+      'energy-aware',
+      '--coordinator',
+      `127.0.0.1:${port}`,
+      '--ack-timeout-ms',
+      '5000',
+      ...extra,
+    ],
     { stdout: (t) => (out += t), stderr: (t) => (err += t), env: {}, stdoutIsTty: false },
   );
   return { code, out, err };
 }
 
-async function setup(t: { after(fn: () => unknown): void }, refuseOn?: string): Promise<{ port: number; agents: FakeAgent[]; files: { workload: string; models: string } }> {
+async function setup(
+  t: { after(fn: () => unknown): void },
+  refuseOn?: string,
+): Promise<{ port: number; agents: FakeAgent[]; files: { workload: string; models: string } }> {
   const dir = await mkdtemp(join(tmpdir(), 'isawatt-deploy-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const files = { workload: join(dir, 'workload.yaml'), models: join(dir, 'models.yaml') };
@@ -82,7 +100,10 @@ test('deploy plans over the live hosts and every agent gets its part', async (t)
     const last = agent.assignments.at(-1);
     assert.ok(last, `${agent.opts.hostId} got an assignment`);
     const got = last.functions.map((f) => `${f.function}:${f.cores}`).sort();
-    const want = res.assignments.filter((a) => a.host === agent.opts.hostId).map((a) => `${a.function}:${a.cores}`).sort();
+    const want = res.assignments
+      .filter((a) => a.host === agent.opts.hostId)
+      .map((a) => `${a.function}:${a.cores}`)
+      .sort();
     assert.deepEqual(got, want, `${agent.opts.hostId} runs its part of the plan`);
     assert.ok(last.functions.reduce((s, f) => s + f.cores, 0) <= 6, 'within the host cores');
   }
@@ -97,7 +118,7 @@ test('a refused ack fails the deploy and reports the roll-back', async (t) => {
   assert.match(err, /deploy failed: .*\(every host was rolled back to its previous assignment\)/);
 });
 
-test('deploy with a models file lacking the live hosts\' type is bad input (exit 2)', async (t) => {
+test("deploy with a models file lacking the live hosts' type is bad input (exit 2)", async (t) => {
   const { port, files } = await setup(t);
   await writeFile(files.models, MODELS.replace('  fake:', '  other:'));
   const { code, err } = await deploy(port, files);
@@ -116,5 +137,9 @@ test('plan without --hosts plans over the live hosts of the registry', async (t)
   assert.equal(code, EXIT.OK, err);
   const res = JSON.parse(out) as { plans: { policy: string; assignments: { host: string }[] }[] };
   assert.equal(res.plans.length, 6);
-  for (const p of res.plans) assert.ok(p.assignments.every((a) => a.host === 'fake-a' || a.host === 'fake-b'), p.policy);
+  for (const p of res.plans)
+    assert.ok(
+      p.assignments.every((a) => a.host === 'fake-a' || a.host === 'fake-b'),
+      p.policy,
+    );
 });

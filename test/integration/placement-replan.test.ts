@@ -32,7 +32,9 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
   return { code, out, err };
 }
 
-async function setup(t: { after(fn: () => unknown): void }): Promise<{ port: number; agents: FakeAgent[]; dir: string; client: ControlClient; models: string }> {
+async function setup(t: {
+  after(fn: () => unknown): void;
+}): Promise<{ port: number; agents: FakeAgent[]; dir: string; client: ControlClient; models: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'isawatt-replan-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const models = join(dir, 'models.yaml');
@@ -54,15 +56,24 @@ async function setup(t: { after(fn: () => unknown): void }): Promise<{ port: num
   return { port, agents, dir, client, models };
 }
 
-const fa = (fn: string, cores: number, rate: number): { function: string; cores: number; rate_rps: number; arrival: string } => ({ function: fn, cores, rate_rps: rate, arrival: '' });
+const fa = (fn: string, cores: number, rate: number): { function: string; cores: number; rate_rps: number; arrival: string } => ({
+  function: fn,
+  cores,
+  rate_rps: rate,
+  arrival: '',
+});
 
 test('replan: diff from the live placement, then --apply starts the moved function before stopping it', async (t) => {
   const { port, agents, dir, client, models } = await setup(t);
   // Live: fake-a runs fn-000 (4 cores) and fn-002 (1), fake-b runs fn-001 (4).
-  const first = await client.deploy({ label: 'test', ack_timeout_ms: 5000, hosts: [
-    { host_id: 'fake-a', ack_timeout_ms: 5000, functions: [fa('fn-000', 4, 8), fa('fn-002', 1, 2)] },
-    { host_id: 'fake-b', ack_timeout_ms: 5000, functions: [fa('fn-001', 4, 8)] },
-  ] });
+  const first = await client.deploy({
+    label: 'test',
+    ack_timeout_ms: 5000,
+    hosts: [
+      { host_id: 'fake-a', ack_timeout_ms: 5000, functions: [fa('fn-000', 4, 8), fa('fn-002', 1, 2)] },
+      { host_id: 'fake-b', ack_timeout_ms: 5000, functions: [fa('fn-001', 4, 8)] },
+    ],
+  });
   assert.ok(first.ok, first.error);
   // New rates: fn-000 needs 5 cores and fn-002 2; fake-a cannot hold 7, so fn-002 moves to fake-b.
   const workload = join(dir, 'w2.yaml');
@@ -108,7 +119,10 @@ test('deploy --split: a function needing 8 cores runs on both 6-CPU hosts, each 
   const r = await cli(['deploy', '-w', workload, '-m', models, '--coordinator', `127.0.0.1:${port}`, '--split', '--json']);
   assert.equal(r.code, EXIT.OK, r.err);
   const shares = agents.map((a) => a.assignments.at(-1)?.functions.find((f) => f.function === 'fn-000'));
-  assert.ok(shares.every((s) => s && s.cores > 0), 'both agents run fn-000');
+  assert.ok(
+    shares.every((s) => s && s.cores > 0),
+    'both agents run fn-000',
+  );
   const total = shares.reduce((s, f) => s + (f?.rate_rps ?? 0), 0);
   assert.ok(Math.abs(total - 16) < 1e-9, `shares add up to 16 req/s, got ${total}`);
   for (const f of shares) assert.ok((f?.cores ?? 0) * 2 >= (f?.rate_rps ?? 0) - 1e-9, 'each share has the cores it needs');

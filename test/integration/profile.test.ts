@@ -52,23 +52,64 @@ async function cluster(t: Cleanup): Promise<{ port: number; dir: string; hostIds
   const hostIds = EMULATED.map((e) => `prof-${e.role}-${port}`);
   EMULATED.forEach((e, i) => {
     spawnTs(t, `agent:${hostIds[i]}`, AGENT_MAIN, [
-      '--coordinator', `127.0.0.1:${port}`, '--host-id', hostIds[i] as string, '--host-type', e.type, '--emulate', e.profile,
-      '--tick-interval-ms', '250', '--http-listen', 'off', '--log-level', 'info',
+      '--coordinator',
+      `127.0.0.1:${port}`,
+      '--host-id',
+      hostIds[i] as string,
+      '--host-type',
+      e.type,
+      '--emulate',
+      e.profile,
+      '--tick-interval-ms',
+      '250',
+      '--http-listen',
+      'off',
+      '--log-level',
+      'info',
       // The CPU-time share splits the emulated energy by the workers' real CPU time; the counter
       // models need a longer history than a test's bags give them.
-      '--activity-source', 'cgroup-cputime', '--attribution-method', 'cputime-share',
+      '--activity-source',
+      'cgroup-cputime',
+      '--attribution-method',
+      'cputime-share',
     ]);
   });
   const client = new ControlClient({ address: `127.0.0.1:${port}`, tls: {}, insecure: false, deadlineMs: 3000 });
   t.after(() => client.close());
-  await eventually('both emulated agents up', async () => ((await client.listHosts()).hosts.filter((h) => h.state === 'HOST_STATE_UP').length === 2 ? true : undefined), 60_000, 250);
+  await eventually(
+    'both emulated agents up',
+    async () => ((await client.listHosts()).hosts.filter((h) => h.state === 'HOST_STATE_UP').length === 2 ? true : undefined),
+    60_000,
+    250,
+  );
   return { port, dir, hostIds };
 }
 
 // One CPU per function: an emulated host has dozens of CPUs, and a test needs few workers.
 const small = (port: number, out: string): string[] => [
-  'profile', '--coordinator', `127.0.0.1:${port}`, '--functions', 'jwt-node,html-node', '--bags', '2', '--bag-size', '2', '--min-bags', '2',
-  '--duration', '3', '--warmup', '1', '--idle', '1', '--seed', '7', '--cores-per-function', '1', '--out', out,
+  'profile',
+  '--coordinator',
+  `127.0.0.1:${port}`,
+  '--functions',
+  'jwt-node,html-node',
+  '--bags',
+  '2',
+  '--bag-size',
+  '2',
+  '--min-bags',
+  '2',
+  '--duration',
+  '3',
+  '--warmup',
+  '1',
+  '--idle',
+  '1',
+  '--seed',
+  '7',
+  '--cores-per-function',
+  '1',
+  '--out',
+  out,
 ];
 
 describe('isawatt profile on an emulated x86 + ARM pair', { timeout: 300_000 }, () => {
@@ -84,72 +125,96 @@ describe('isawatt profile on an emulated x86 + ARM pair', { timeout: 300_000 }, 
     for (const fn of cleanups.reverse()) await fn();
   });
 
-test('a small campaign writes a models file plan can read; nothing is left behind', { timeout: 150_000 }, async () => {
-  const out = join(dir, 'models.yaml');
-  const dry = await runCli([...small(port, out), '--dry-run']);
-  assert.equal(dry.code, EXIT.OK, dry.stderr);
-  assert.match(dry.stdout, /2 bags of 2 functions/);
-  assert.match(dry.stdout, /estimated time: \d+ s/);
+  test('a small campaign writes a models file plan can read; nothing is left behind', { timeout: 150_000 }, async () => {
+    const out = join(dir, 'models.yaml');
+    const dry = await runCli([...small(port, out), '--dry-run']);
+    assert.equal(dry.code, EXIT.OK, dry.stderr);
+    assert.match(dry.stdout, /2 bags of 2 functions/);
+    assert.match(dry.stdout, /estimated time: \d+ s/);
 
-  const r = await runCli([...small(port, out), '--json'], {}, 150_000);
-  assert.equal(r.code, EXIT.OK, `${r.stderr}\n${r.stdout}`);
-  const res = JSON.parse(r.stdout) as { bagRuns: number; campaignId: string };
-  assert.equal(res.bagRuns, 4);
-  const models = loadModelsFile(out);
-  assert.match(models.source ?? '', /EMULATED/);
-  for (const e of EMULATED) {
-    const hostType = models.hostTypes[e.type];
-    assert.ok(hostType, `${e.type} in the models`);
-    assert.equal(hostType.arch, e.arch);
-    assert.ok((hostType.idlePowerW ?? 0) > 0, `${e.type} idle power measured`);
-    for (const fn of ['jwt-node', 'html-node']) {
-      // A function with no completion in a bag (an emulated core is a small slice of a real CPU)
-      // has no figure from it; the CLI says so, and a function with none at all is left out.
-      const f: FunctionModel | undefined = hostType.functions[fn];
-      if (f === undefined) {
-        assert.match(r.stderr, new RegExp(`no usable figure .*${fn} on ${e.type}`), `${fn} on ${e.type}: neither a figure nor a note`);
-        continue;
+    const r = await runCli([...small(port, out), '--json'], {}, 150_000);
+    assert.equal(r.code, EXIT.OK, `${r.stderr}\n${r.stdout}`);
+    const res = JSON.parse(r.stdout) as { bagRuns: number; campaignId: string };
+    assert.equal(res.bagRuns, 4);
+    const models = loadModelsFile(out);
+    assert.match(models.source ?? '', /EMULATED/);
+    for (const e of EMULATED) {
+      const hostType = models.hostTypes[e.type];
+      assert.ok(hostType, `${e.type} in the models`);
+      assert.equal(hostType.arch, e.arch);
+      assert.ok((hostType.idlePowerW ?? 0) > 0, `${e.type} idle power measured`);
+      for (const fn of ['jwt-node', 'html-node']) {
+        // A function with no completion in a bag (an emulated core is a small slice of a real CPU)
+        // has no figure from it; the CLI says so, and a function with none at all is left out.
+        const f: FunctionModel | undefined = hostType.functions[fn];
+        if (f === undefined) {
+          assert.match(r.stderr, new RegExp(`no usable figure .*${fn} on ${e.type}`), `${fn} on ${e.type}: neither a figure nor a note`);
+          continue;
+        }
+        assert.ok(f.execPerSecPerCore > 0 && f.energyPerExecJ > 0);
+        assert.ok(f.spread !== undefined && f.spread.bags >= 1 && f.spread.bags <= 2);
+        assert.equal(f.spread.execPerSecPerCore.median, f.execPerSecPerCore);
       }
-      assert.ok(f.execPerSecPerCore > 0 && f.energyPerExecJ > 0);
-      assert.ok(f.spread !== undefined && f.spread.bags >= 1 && f.spread.bags <= 2);
-      assert.equal(f.spread.execPerSecPerCore.median, f.execPerSecPerCore);
+      assert.ok(Object.keys(hostType.functions).length >= 1, `${e.type}: at least one function measured`);
     }
-    assert.ok(Object.keys(hostType.functions).length >= 1, `${e.type}: at least one function measured`);
-  }
-  assert.equal(models.categories['jwt-node'], 'crypto');
-  assert.equal(models.categories['html-node'], 'web');
-  const campaign = models.provenance?.campaign as { id: string; bags: number; seed: number };
-  assert.equal(campaign.id, res.campaignId);
-  assert.equal(campaign.seed, 7);
-  // Every bag stopped its workers and removed its cgroups when it ended.
-  for (const h of hostIds) assert.deepEqual(leftovers(h), [], `leftovers of ${h}`);
-});
+    assert.equal(models.categories['jwt-node'], 'crypto');
+    assert.equal(models.categories['html-node'], 'web');
+    const campaign = models.provenance?.campaign as { id: string; bags: number; seed: number };
+    assert.equal(campaign.id, res.campaignId);
+    assert.equal(campaign.seed, 7);
+    // Every bag stopped its workers and removed its cgroups when it ended.
+    for (const h of hostIds) assert.deepEqual(leftovers(h), [], `leftovers of ${h}`);
+  });
 
-test('Ctrl-C stops the running bags on the agents; --resume finishes the campaign', { timeout: 200_000 }, async (t) => {
-  const out = join(dir, 'models-resumed.yaml');
-  const args = ['profile', '--coordinator', `127.0.0.1:${port}`, '--functions', 'jwt-node,html-node,matrix-node', '--bags', '3', '--bag-size', '2', '--min-bags', '2', '--duration', '3', '--warmup', '1', '--idle', '1', '--seed', '3', '--cores-per-function', '1', '--out', out];
-  const cli = spawnTs(t, 'profile', CLI_ENTRY, args);
-  // Interrupt once the first bag is done somewhere and others are running.
-  await cli.waitForLine(/\[1\/6\] bag \d+ done/, 120_000);
-  cli.child.kill('SIGINT');
-  const { code } = await cli.exited;
-  assert.equal(code, EXIT.INTERRUPTED, cli.tail());
-  const text = cli.lines.join('\n');
-  assert.match(text, /agents confirmed \d+ running bag\(s\) stopped/);
-  assert.match(text, /continue with the same flags and --resume/);
-  assert.equal(existsSync(out), false, 'no models file from an interrupted campaign');
-  for (const h of hostIds) assert.deepEqual(leftovers(h), [], `leftovers of ${h} after Ctrl-C`);
+  test('Ctrl-C stops the running bags on the agents; --resume finishes the campaign', { timeout: 200_000 }, async (t) => {
+    const out = join(dir, 'models-resumed.yaml');
+    const args = [
+      'profile',
+      '--coordinator',
+      `127.0.0.1:${port}`,
+      '--functions',
+      'jwt-node,html-node,matrix-node',
+      '--bags',
+      '3',
+      '--bag-size',
+      '2',
+      '--min-bags',
+      '2',
+      '--duration',
+      '3',
+      '--warmup',
+      '1',
+      '--idle',
+      '1',
+      '--seed',
+      '3',
+      '--cores-per-function',
+      '1',
+      '--out',
+      out,
+    ];
+    const cli = spawnTs(t, 'profile', CLI_ENTRY, args);
+    // Interrupt once the first bag is done somewhere and others are running.
+    await cli.waitForLine(/\[1\/6\] bag \d+ done/, 120_000);
+    cli.child.kill('SIGINT');
+    const { code } = await cli.exited;
+    assert.equal(code, EXIT.INTERRUPTED, cli.tail());
+    const text = cli.lines.join('\n');
+    assert.match(text, /agents confirmed \d+ running bag\(s\) stopped/);
+    assert.match(text, /continue with the same flags and --resume/);
+    assert.equal(existsSync(out), false, 'no models file from an interrupted campaign');
+    for (const h of hostIds) assert.deepEqual(leftovers(h), [], `leftovers of ${h} after Ctrl-C`);
 
-  const r = await runCli([...args, '--json'].concat('--resume'), {}, 150_000);
-  assert.equal(r.code, EXIT.OK, `${r.stderr}\n${r.stdout}`);
-  const res = JSON.parse(r.stdout) as { bagRuns: number; resumed: number };
-  assert.equal(res.bagRuns, 6);
-  assert.ok(res.resumed >= 1 && res.resumed < 6, `resumed ${res.resumed}`);
-  const models = loadModelsFile(out);
-  for (const e of EMULATED) assert.ok(Object.keys(models.hostTypes[e.type]?.functions ?? {}).length >= 1, `${e.type} measured`);
-  const campaign = models.provenance?.campaign as { bagRuns: number; resumedBagRuns: number };
-  assert.equal(campaign.bagRuns, 6);
-  assert.equal(campaign.resumedBagRuns, res.resumed);
-  for (const h of hostIds) assert.deepEqual(leftovers(h), [], `leftovers of ${h}`);
-});
+    const r = await runCli([...args, '--json'].concat('--resume'), {}, 150_000);
+    assert.equal(r.code, EXIT.OK, `${r.stderr}\n${r.stdout}`);
+    const res = JSON.parse(r.stdout) as { bagRuns: number; resumed: number };
+    assert.equal(res.bagRuns, 6);
+    assert.ok(res.resumed >= 1 && res.resumed < 6, `resumed ${res.resumed}`);
+    const models = loadModelsFile(out);
+    for (const e of EMULATED) assert.ok(Object.keys(models.hostTypes[e.type]?.functions ?? {}).length >= 1, `${e.type} measured`);
+    const campaign = models.provenance?.campaign as { bagRuns: number; resumedBagRuns: number };
+    assert.equal(campaign.bagRuns, 6);
+    assert.equal(campaign.resumedBagRuns, res.resumed);
+    for (const h of hostIds) assert.deepEqual(leftovers(h), [], `leftovers of ${h}`);
+  });
 });

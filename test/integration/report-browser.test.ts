@@ -39,7 +39,9 @@ test('the report opens in headless chromium with no error and every chart drawn'
     });
     await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
     // Evaluated in the page (as source text: this test is compiled without the DOM's types).
-    const charts = await page.evaluate<{ title: string; marks: number; width: number; height: number }[]>(`[...document.querySelectorAll('div.chart')].map((d) => {
+    const charts = await page.evaluate<
+      { title: string; marks: number; width: number; height: number }[]
+    >(`[...document.querySelectorAll('div.chart')].map((d) => {
       const marks = [...d.querySelectorAll('svg [ecmeta_series_index]')].filter((el) => {
         const b = el.getBBox();
         return b.width > 0 || b.height > 0;

@@ -85,16 +85,37 @@ test('a run that misses a rate names the function; the record is stored, announc
   t.after(() => c.close());
   await eventually('both fake hosts up', async () => ((await c.listHosts()).hosts.filter((h) => h.state === 'HOST_STATE_UP').length === 2 ? true : undefined));
 
-  const run = await cli(['run', '--coordinator', `127.0.0.1:${port}`, '-w', files.workload, '-m', files.models, '-p', 'rr', '--duration', '3', '--warmup', '0.5', '--json']);
+  const run = await cli([
+    'run',
+    '--coordinator',
+    `127.0.0.1:${port}`,
+    '-w',
+    files.workload,
+    '-m',
+    files.models,
+    '-p',
+    'rr',
+    '--duration',
+    '3',
+    '--warmup',
+    '0.5',
+    '--json',
+  ]);
   assert.equal(run.code, EXIT.FAILURE, run.err);
   const res = JSON.parse(run.out) as {
     id: string;
     metRates: boolean;
     functionsMissingRate: { name: string; reason: string }[];
-    record: { functions: { name: string; achievedRps: number; metRate: boolean }[]; hosts: { id: string; energySource: string; energyQuality: string; agentEnergyJ?: number }[] };
+    record: {
+      functions: { name: string; achievedRps: number; metRate: boolean }[];
+      hosts: { id: string; energySource: string; energyQuality: string; agentEnergyJ?: number }[];
+    };
   };
   assert.equal(res.metRates, false);
-  assert.deepEqual(res.functionsMissingRate.map((f) => f.name), ['fn-001']);
+  assert.deepEqual(
+    res.functionsMissingRate.map((f) => f.name),
+    ['fn-001'],
+  );
   assert.match(res.functionsMissingRate[0]?.reason ?? '', /only 40\.\d\d req\/s were answered or dropped within the window/);
   const fn0 = res.record.functions.find((f) => f.name === 'fn-000');
   assert.ok(fn0 && fn0.metRate && Math.abs(fn0.achievedRps - 40) < 0.5, JSON.stringify(fn0));
@@ -112,7 +133,10 @@ test('a run that misses a rate names the function; the record is stored, announc
   const list = await cli(['runs', '--coordinator', `127.0.0.1:${port}`, '--json']);
   assert.equal(list.code, EXIT.OK, list.err);
   const runs = JSON.parse(list.out) as { run_id: string; met_rates: boolean }[];
-  assert.deepEqual(runs.map((r) => [r.run_id, r.met_rates]), [[res.id, false]]);
+  assert.deepEqual(
+    runs.map((r) => [r.run_id, r.met_rates]),
+    [[res.id, false]],
+  );
   const show = await cli(['runs', 'show', res.id, '--coordinator', `127.0.0.1:${port}`]);
   assert.equal(show.code, EXIT.OK, show.err);
   assert.match(show.out, /DOES NOT meet its rates/);
@@ -121,7 +145,9 @@ test('a run that misses a rate names the function; the record is stored, announc
   assert.equal(missing.code, EXIT.NOT_FOUND);
 
   // Announced on MQTT.
-  await eventually('run markers and result on MQTT', () => (['run-start', 'run-stop', 'run-result'].every((k) => sub.got.some((m) => m.topic.endsWith(`/events/${k}`))) ? true : undefined));
+  await eventually('run markers and result on MQTT', () =>
+    ['run-start', 'run-stop', 'run-result'].every((k) => sub.got.some((m) => m.topic.endsWith(`/events/${k}`))) ? true : undefined,
+  );
   const result = sub.got.find((m) => m.topic.endsWith('/events/run-result'));
   assert.equal(result?.json.run_id, res.id);
   assert.equal(result?.json.met_rates, false);

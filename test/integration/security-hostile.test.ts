@@ -57,7 +57,10 @@ test('hostile agents: no session theft, no poisoned seq or version, no impossibl
   // many times as it is tried; the attacker never sees the host's assignment.
   for (let i = 0; i < 3; i++) {
     const thief = agent(t, address, 'h1');
-    await assert.rejects(thief.attach(), (err: grpc.ServiceError) => err.code === grpc.status.ALREADY_EXISTS && /is attached on another stream/.test(err.details));
+    await assert.rejects(
+      thief.attach(),
+      (err: grpc.ServiceError) => err.code === grpc.status.ALREADY_EXISTS && /is attached on another stream/.test(err.details),
+    );
     assert.equal(thief.welcome, undefined);
   }
   assert.equal((await cc.getHost('h1')).state, 'HOST_STATE_UP');
@@ -85,11 +88,18 @@ test('hostile agents: no session theft, no poisoned seq or version, no impossibl
 
   // A fake host with impossible hardware never registers (plan cannot be fed with it).
   const giant = agent(t, address, 'giant', { helloOverrides: { physical_cores: 4_294_967_295, logical_cpus: 4_294_967_295, idle_power_w: 1e308 } });
-  await assert.rejects(giant.attach(), (err: grpc.ServiceError) => err.code === grpc.status.INVALID_ARGUMENT && /physical_cores: expected 1\.\.1024/.test(err.details) && /idle_power_w/.test(err.details));
+  await assert.rejects(
+    giant.attach(),
+    (err: grpc.ServiceError) =>
+      err.code === grpc.status.INVALID_ARGUMENT && /physical_cores: expected 1\.\.1024/.test(err.details) && /idle_power_w/.test(err.details),
+  );
   // A Hello claiming a running version far beyond anything issued cannot push numbering to wrap.
   const wrap = agent(t, address, 'wrap', { helloOverrides: { running_assignment_version: '18446744073709551615' } });
   await assert.rejects(wrap.attach(), (err: grpc.ServiceError) => err.code === grpc.status.OUT_OF_RANGE && /running_assignment_version/.test(err.details));
-  assert.deepEqual((await cc.listHosts()).hosts.map((h) => h.host_id), ['h1']);
+  assert.deepEqual(
+    (await cc.listHosts()).hosts.map((h) => h.host_id),
+    ['h1'],
+  );
 });
 
 test('state files: seq and versions beyond their bounds are refused at load, naming the file', async (t) => {

@@ -20,7 +20,9 @@ type HealthClient = grpc.Client & {
 /** A generic health client from the upstream proto (what grpc_health_probe and Kubernetes use). */
 function healthClient(address: string, creds: grpc.ChannelCredentials): HealthClient {
   const def = protoLoader.loadSync(join(REPO_ROOT, 'node_modules/grpc-health-check/proto/health/v1/health.proto'), { keepCase: true, enums: String });
-  const pkg = grpc.loadPackageDefinition(def) as unknown as { grpc: { health: { v1: { Health: new (a: string, c: grpc.ChannelCredentials) => HealthClient } } } };
+  const pkg = grpc.loadPackageDefinition(def) as unknown as {
+    grpc: { health: { v1: { Health: new (a: string, c: grpc.ChannelCredentials) => HealthClient } } };
+  };
   return new pkg.grpc.health.v1.Health(address, creds);
 }
 
@@ -56,7 +58,12 @@ test('roles: agents attach only as themselves, operators only use Control, the s
 
   const port = await freePort();
   const stateDir = join(dir, 'state');
-  await startCoordinator(t, { port, stateDir, insecure: false, args: ['--tls-ca', f('ca.pem'), '--tls-cert', f('coordinator.pem'), '--tls-key', f('coordinator-key.pem')] });
+  await startCoordinator(t, {
+    port,
+    stateDir,
+    insecure: false,
+    args: ['--tls-ca', f('ca.pem'), '--tls-cert', f('coordinator.pem'), '--tls-key', f('coordinator-key.pem')],
+  });
   const address = `127.0.0.1:${port}`;
 
   // An agent certificate attaches as its own host...
@@ -66,24 +73,56 @@ test('roles: agents attach only as themselves, operators only use Control, the s
   // ...not as another host...
   const other = new FakeAgent({ address, hostId: 'xeon-2', credentials: await creds('agent-xeon-1') });
   t.after(() => other.close());
-  await assert.rejects(other.attach(), (err: grpc.ServiceError) => err.code === grpc.status.PERMISSION_DENIED && /CN "xeon-1" does not match Hello host_id "xeon-2"/.test(err.details));
+  await assert.rejects(
+    other.attach(),
+    (err: grpc.ServiceError) => err.code === grpc.status.PERMISSION_DENIED && /CN "xeon-1" does not match Hello host_id "xeon-2"/.test(err.details),
+  );
   // ...and cannot use Control (no `isawatt assign` with an agent certificate).
   await assert.rejects(listHosts(address, await creds('agent-xeon-1')), (err: grpc.ServiceError) => {
     assert.equal(err.code, grpc.status.PERMISSION_DENIED);
     assert.match(err.details, /Control\.ListHosts needs role operator; the caller has role agent \(certificate CN "xeon-1"\)/);
     return true;
   });
-  const assign = await runCli(['assign', 'xeon-1', 'fn-000=1', '--coordinator', address, '--tls-ca', f('ca.pem'), '--tls-cert', f('agent-xeon-1.pem'), '--tls-key', f('agent-xeon-1-key.pem')]);
+  const assign = await runCli([
+    'assign',
+    'xeon-1',
+    'fn-000=1',
+    '--coordinator',
+    address,
+    '--tls-ca',
+    f('ca.pem'),
+    '--tls-cert',
+    f('agent-xeon-1.pem'),
+    '--tls-key',
+    f('agent-xeon-1-key.pem'),
+  ]);
   assert.equal(assign.code, 1, assign.stderr);
   assert.match(assign.stderr, /needs role operator/);
 
   // An operator certificate uses Control but cannot register as a host.
   const fakeHost = new FakeAgent({ address, hostId: 'alice', credentials: await creds('operator-alice') });
   t.after(() => fakeHost.close());
-  await assert.rejects(fakeHost.attach(), (err: grpc.ServiceError) => err.code === grpc.status.PERMISSION_DENIED && /AgentLink\.Attach needs role agent/.test(err.details));
-  const hosts = await runCli(['hosts', '--json', '--coordinator', address, '--tls-ca', f('ca.pem'), '--tls-cert', f('operator-alice.pem'), '--tls-key', f('operator-alice-key.pem')]);
+  await assert.rejects(
+    fakeHost.attach(),
+    (err: grpc.ServiceError) => err.code === grpc.status.PERMISSION_DENIED && /AgentLink\.Attach needs role agent/.test(err.details),
+  );
+  const hosts = await runCli([
+    'hosts',
+    '--json',
+    '--coordinator',
+    address,
+    '--tls-ca',
+    f('ca.pem'),
+    '--tls-cert',
+    f('operator-alice.pem'),
+    '--tls-key',
+    f('operator-alice-key.pem'),
+  ]);
   assert.equal(hosts.code, 0, hosts.stderr);
-  assert.deepEqual((JSON.parse(hosts.stdout) as { hosts: { host_id: string }[] }).hosts.map((h) => h.host_id), ['xeon-1']);
+  assert.deepEqual(
+    (JSON.parse(hosts.stdout) as { hosts: { host_id: string }[] }).hosts.map((h) => h.host_id),
+    ['xeon-1'],
+  );
 
   // The same agent reconnecting with its certificate (a new stream) replaces its old one.
   const again = new FakeAgent({ address, hostId: 'xeon-1', credentials: await creds('agent-xeon-1') });

@@ -18,11 +18,26 @@ const GOOD_STATE = JSON.stringify({ kind: 'isawatt.coordinator.state', schemaVer
 
 /** Each case: files to write in a fresh state directory, the path that must be named, and why. */
 const CASES: { name: string; files: Record<string, string | typeof DIR>; path: string; problem: RegExp }[] = [
-  { name: 'truncated host file', files: { 'state.json': GOOD_STATE, 'hosts/h1.json': '{"kind": "isawatt.coordinator.host", "sch' }, path: 'hosts/h1.json', problem: /not valid JSON/ },
+  {
+    name: 'truncated host file',
+    files: { 'state.json': GOOD_STATE, 'hosts/h1.json': '{"kind": "isawatt.coordinator.host", "sch' },
+    path: 'hosts/h1.json',
+    problem: /not valid JSON/,
+  },
   { name: 'empty host file', files: { 'state.json': GOOD_STATE, 'hosts/h1.json': '' }, path: 'hosts/h1.json', problem: /is empty/ },
-  { name: 'host file of the wrong type', files: { 'state.json': GOOD_STATE, 'hosts/h1.json': '[1, 2, 3]' }, path: 'hosts/h1.json', problem: /expected object, received array|kind/ },
+  {
+    name: 'host file of the wrong type',
+    files: { 'state.json': GOOD_STATE, 'hosts/h1.json': '[1, 2, 3]' },
+    path: 'hosts/h1.json',
+    problem: /expected object, received array|kind/,
+  },
   { name: 'bad state.json', files: { 'state.json': '"just a string"' }, path: 'state.json', problem: /expected a JSON object, got string/ },
-  { name: 'directory named like a host file', files: { 'state.json': GOOD_STATE, 'hosts/h1.json': DIR }, path: 'hosts/h1.json', problem: /is a directory, expected a regular file/ },
+  {
+    name: 'directory named like a host file',
+    files: { 'state.json': GOOD_STATE, 'hosts/h1.json': DIR },
+    path: 'hosts/h1.json',
+    problem: /is a directory, expected a regular file/,
+  },
 ];
 
 async function populate(stateDir: string, files: Record<string, string | typeof DIR>): Promise<void> {
@@ -68,9 +83,15 @@ test('a PDU history file whose name is not an encoded host id is a state-file er
   await mkdir(pduDir, { recursive: true });
   await writeFile(join(pduDir, '%ZZ.jsonl'), '{"timestamp_ms": 1, "power_w": 100}\n');
   const pdu = new PduStore({ dir: pduDir, maxPointsPerHost: 10, retentionMs: 1e12, flushIntervalMs: 1000, staleAfterMs: 1e9, log: silentLogger() });
-  await assert.rejects(pdu.init(), (err: unknown) => err instanceof StateFileError && err.path === join(pduDir, '%ZZ.jsonl') && /not a percent-encoded host id/.test(err.message));
+  await assert.rejects(
+    pdu.init(),
+    (err: unknown) => err instanceof StateFileError && err.path === join(pduDir, '%ZZ.jsonl') && /not a percent-encoded host id/.test(err.message),
+  );
   const store = new StateStore(dir, silentLogger());
   const moved = await store.repair('isawatt', pduDir);
-  assert.deepEqual(moved.map((m) => m.path), [join(pduDir, '%ZZ.jsonl')]);
+  assert.deepEqual(
+    moved.map((m) => m.path),
+    [join(pduDir, '%ZZ.jsonl')],
+  );
   assert.deepEqual(await readdir(pduDir), []);
 });

@@ -25,7 +25,14 @@ function hello(hostId: string): Hello {
     functionCpus: [1, 2, 3],
     hostType: 'test',
     // Padding so each host file is a few KiB and the tmpfs fills quickly.
-    energySources: Array.from({ length: 5 }, (_, i) => ({ kind: 'emulated', path: `/padding/${'x'.repeat(100)}/${i}`, quality: 'emulated', domains: [], primary: i === 0, detail: '' })),
+    energySources: Array.from({ length: 5 }, (_, i) => ({
+      kind: 'emulated',
+      path: `/padding/${'x'.repeat(100)}/${i}`,
+      quality: 'emulated',
+      domains: [],
+      primary: i === 0,
+      detail: '',
+    })),
     counterSource: 'none',
     pinning: 'none',
     catalogue: [],
@@ -53,7 +60,15 @@ test('full disk: serve from memory, no temp files, say which file and how much s
     await rm(mnt, { recursive: true, force: true });
   });
   const lines: string[] = [];
-  const log = pino({ level: 'info' }, new Writable({ write(chunk: Buffer, _e, cb) { lines.push(chunk.toString()); cb(); } }));
+  const log = pino(
+    { level: 'info' },
+    new Writable({
+      write(chunk: Buffer, _e, cb) {
+        lines.push(chunk.toString());
+        cb();
+      },
+    }),
+  );
   const store = new StateStore(join(mnt, 'state'), log);
   await store.init('isawatt');
   const registry = new HostRegistry({ store, hostDownAfterMs: 60_000, flushIntervalMs: 100, log });
@@ -75,7 +90,11 @@ test('full disk: serve from memory, no temp files, say which file and how much s
   assert.equal(registry.list().length, 40);
   assert.ok(store.unwritten > 0, 'some host files are waiting for space');
   const hostsDir = join(mnt, 'state', 'hosts');
-  assert.deepEqual((await readdir(hostsDir)).filter((n) => n.endsWith('.tmp')), [], 'no temp files left behind');
+  assert.deepEqual(
+    (await readdir(hostsDir)).filter((n) => n.endsWith('.tmp')),
+    [],
+    'no temp files left behind',
+  );
   const failure = lines.find((l) => l.includes('cannot write state file'));
   assert.ok(failure, 'the failure is logged');
   assert.match(failure, /"path":"[^"]*\/hosts\/h\d\d\.json"/);
@@ -83,7 +102,11 @@ test('full disk: serve from memory, no temp files, say which file and how much s
 
   // Space returns: every host reaches the disk (retries back off from 1 s).
   await rm(filler);
-  await eventually('every host written', async () => (store.unwritten === 0 && (await readdir(hostsDir)).filter((n) => n.endsWith('.json')).length === 40 ? true : undefined), 30_000);
+  await eventually(
+    'every host written',
+    async () => (store.unwritten === 0 && (await readdir(hostsDir)).filter((n) => n.endsWith('.json')).length === 40 ? true : undefined),
+    30_000,
+  );
   assert.ok(lines.some((l) => l.includes('every pending write caught up')));
   const reloaded = new StateStore(join(mnt, 'state'), log);
   await reloaded.init('isawatt');

@@ -40,7 +40,10 @@ test('only what differs is touched', { skip: skipReason }, async (t) => {
   r = await rt.apply(asg(3n, fa('test-native', 1), fa('test-python', 0)));
   assert.ok(r.ok);
   assert.deepEqual(pidsOf('test-native'), native1);
-  assert.deepEqual(rt.placements().map((p) => p.function), ['test-native']);
+  assert.deepEqual(
+    rt.placements().map((p) => p.function),
+    ['test-native'],
+  );
   for (const pid of python1) await waitFor(`python worker ${pid} to stop`, () => isDead(pid));
 
   // Grow native to 2 cores: its existing worker keeps its CPU and PID, one worker is added.
@@ -68,7 +71,11 @@ test('only what differs is touched', { skip: skipReason }, async (t) => {
 
 test('concurrent apply calls are serialised', { skip: skipReason }, async (t) => {
   const { rt } = await makeRuntime(t);
-  const results = await Promise.all([rt.apply(asg(1n, fa('test-native', 1))), rt.apply(asg(2n, fa('test-native', 2))), rt.apply(asg(3n, fa('test-native', 1)))]);
+  const results = await Promise.all([
+    rt.apply(asg(1n, fa('test-native', 1))),
+    rt.apply(asg(2n, fa('test-native', 2))),
+    rt.apply(asg(3n, fa('test-native', 1))),
+  ]);
   assert.ok(results.every((r) => r.ok));
   assert.equal(rt.runningVersion(), 3n);
   assert.equal(rt.placements()[0]?.workerPids.length, 1);

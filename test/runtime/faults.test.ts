@@ -64,10 +64,14 @@ test('a hung invocation times out, its worker is SIGKILLed and replaced', { skip
 
 async function startChild(subtree: string): Promise<{ child: ChildProcess; pids: number[] }> {
   buildTestFunctions();
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', join(repoRoot, 'test/runtime/fixtures/runtime-child.ts'), subtree, functionsDir], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', join(repoRoot, 'test/runtime/fixtures/runtime-child.ts'), subtree, functionsDir],
+    {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const rl = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   const [line] = (await once(rl, 'line')) as [string];
   rl.close();

@@ -13,7 +13,12 @@ export const CGROUP_ROOT = '/sys/fs/cgroup';
 export const RUNTIMES = ['node', 'python', 'java', 'native', 'wasm'] as const;
 
 /** Why these tests cannot run here ('' when they can). */
-export const skipReason: string | false = process.getuid?.() !== 0 ? 'needs root (real cgroups)' : !existsSync(join(CGROUP_ROOT, 'cpuset', 'cpuset.cpus')) && !existsSync(join(CGROUP_ROOT, 'cgroup.controllers')) ? 'no cgroup filesystem' : false;
+export const skipReason: string | false =
+  process.getuid?.() !== 0
+    ? 'needs root (real cgroups)'
+    : !existsSync(join(CGROUP_ROOT, 'cpuset', 'cpuset.cpus')) && !existsSync(join(CGROUP_ROOT, 'cgroup.controllers'))
+      ? 'no cgroup filesystem'
+      : false;
 
 let built = false;
 /** Builds the test functions and the harnesses once per process (skips what is up to date). */
@@ -36,7 +41,15 @@ export interface TestContextLike {
 export async function makeRuntime(t: TestContextLike, opts: Partial<LocalRuntimeOptions> = {}): Promise<{ rt: LocalFunctionRuntime; subtree: string }> {
   buildTestFunctions();
   const subtree = opts.cgroupSubtree ?? uniqueSubtree();
-  const rt = await LocalFunctionRuntime.create({ functionsDir, log: silentLogger(), cgroupRoot: CGROUP_ROOT, sysfsRoot: '/sys', procRoot: '/proc', cgroupSubtree: subtree, ...opts });
+  const rt = await LocalFunctionRuntime.create({
+    functionsDir,
+    log: silentLogger(),
+    cgroupRoot: CGROUP_ROOT,
+    sysfsRoot: '/sys',
+    procRoot: '/proc',
+    cgroupSubtree: subtree,
+    ...opts,
+  });
   t.after(() => rt.close());
   return { rt, subtree };
 }

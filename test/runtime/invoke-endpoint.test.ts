@@ -22,7 +22,8 @@ test('POST /invoke/<fn> reaches the pinned workers; 404, 413, 503, 504 as docume
   await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
   t.after(() => new Promise<void>((res) => server.close(() => res())));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/invoke/`;
-  const post = (fn: string, body: unknown): Promise<Response> => fetch(url + fn, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const post = (fn: string, body: unknown): Promise<Response> =>
+    fetch(url + fn, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) });
 
   const ok = await post('test-native', { op: 'echo', v: [1, 2, 3] });
   assert.equal(ok.status, 200);

@@ -62,7 +62,11 @@ test('forced sched-affinity: each worker is pinned by taskset, accounting cgroup
   assert.ok(placement);
   const allowed = placement.workerPids.map((pid) => procStatus(pid)?.cpusAllowed);
   assert.deepEqual([...allowed].sort(), placement.cpus.map(String).sort());
-  assert.equal(subtreeDirs(subtree).some((d) => d.includes('/cpuset/')), false, 'no cpuset cgroup in affinity mode');
+  assert.equal(
+    subtreeDirs(subtree).some((d) => d.includes('/cpuset/')),
+    false,
+    'no cpuset cgroup in affinity mode',
+  );
   await rt.close();
   for (const pid of placement.workerPids) await waitFor(`worker ${pid} to die`, () => isDead(pid));
   assert.deepEqual(subtreeDirs(subtree), []);

@@ -27,7 +27,9 @@ export function takeStdout() {
 
 /** Text on one line, without TABs, at most 4000 characters (error results). */
 export function oneLine(text) {
-  return String(text).replace(/[\t\r\n]+/g, ' ').slice(0, 4000);
+  return String(text)
+    .replace(/[\t\r\n]+/g, ' ')
+    .slice(0, 4000);
 }
 
 /** "id\tkind\tpayload" -> { id, kind, payload }; undefined (noted on stderr) when malformed. */

@@ -57,7 +57,10 @@ test('file < environment < flags', (t) => {
   assert.equal(config.hostId, 'from-env');
   assert.equal(config.tickIntervalMs, 200);
   assert.equal(config.host.sysfs, '/file/sys');
-  assert.equal(loadAgentConfig({ flags: { coordinator: '127.0.0.1:1', 'host.sysfs': 'fx/sys/' }, hostname: 'h' }).config.host.sysfs, join(process.cwd(), 'fx/sys'));
+  assert.equal(
+    loadAgentConfig({ flags: { coordinator: '127.0.0.1:1', 'host.sysfs': 'fx/sys/' }, hostname: 'h' }).config.host.sysfs,
+    join(process.cwd(), 'fx/sys'),
+  );
   assert.equal(config.host.procfs, '/env/proc');
   assert.deepEqual(config.reservedCpus, [0, 1]);
 });
@@ -155,13 +158,23 @@ test('the shipped example config (systemd/agent.example.yaml) is valid and has n
 
 test('listen addresses are validated; the HTTP endpoint stays on loopback unless insecure', () => {
   const base = { coordinator: '127.0.0.1:7000' };
-  assert.throws(() => loadAgentConfig({ hostname: 'h', flags: { ...base, 'http.listen': '999.1.1.1:80' } }), /http\.listen: expected HOST:PORT .* with an IP address or host name/);
-  assert.throws(() => loadAgentConfig({ hostname: 'h', flags: { ...base, 'http.listen': '0.0.0.0:9478' } }), /http\.listen: 0\.0\.0\.0:9478 is off loopback, but the HTTP endpoint \(\/invoke, \/metrics\) has no TLS or authentication/);
+  assert.throws(
+    () => loadAgentConfig({ hostname: 'h', flags: { ...base, 'http.listen': '999.1.1.1:80' } }),
+    /http\.listen: expected HOST:PORT .* with an IP address or host name/,
+  );
+  assert.throws(
+    () => loadAgentConfig({ hostname: 'h', flags: { ...base, 'http.listen': '0.0.0.0:9478' } }),
+    /http\.listen: 0\.0\.0\.0:9478 is off loopback, but the HTTP endpoint \(\/invoke, \/metrics\) has no TLS or authentication/,
+  );
   assert.equal(loadAgentConfig({ hostname: 'h', flags: { ...base, 'http.listen': '0.0.0.0:9478', insecure: true } }).config.http.listen, '0.0.0.0:9478');
 });
 
 test('hwpc-sensor: file, environment and flags; listen or csvDir required; loopback only', (t) => {
-  const file = tempFile(t, 'agent.yaml', 'coordinator: 127.0.0.1:7000\nactivitySource: hwpc-sensor\nhwpc:\n  csvDir: /var/lib/hwpc\n  timeSemantics: cumulative\n');
+  const file = tempFile(
+    t,
+    'agent.yaml',
+    'coordinator: 127.0.0.1:7000\nactivitySource: hwpc-sensor\nhwpc:\n  csvDir: /var/lib/hwpc\n  timeSemantics: cumulative\n',
+  );
   const { config } = loadAgentConfig({
     file,
     env: { ISAWATT_HWPC_STALE_AFTER_MS: '2500', ISAWATT_HWPC_CGROUP_BASE: '/sys/fs/cgroup/unified/isawatt' },
@@ -180,9 +193,13 @@ test('hwpc-sensor: file, environment and flags; listen or csvDir required; loopb
   });
   const missing = issuesOf(() => loadAgentConfig({ flags: { coordinator: '127.0.0.1:7000', activitySource: 'hwpc-sensor' }, hostname: 'h' }));
   assert.match(missing.join('\n'), /^hwpc: activitySource hwpc-sensor needs hwpc\.listen \(--hwpc-listen HOST:PORT/m);
-  const open = issuesOf(() => loadAgentConfig({ flags: { coordinator: '127.0.0.1:7000', activitySource: 'hwpc-sensor', 'hwpc.listen': '0.0.0.0:9080' }, hostname: 'h' }));
+  const open = issuesOf(() =>
+    loadAgentConfig({ flags: { coordinator: '127.0.0.1:7000', activitySource: 'hwpc-sensor', 'hwpc.listen': '0.0.0.0:9080' }, hostname: 'h' }),
+  );
   assert.match(open.join('\n'), /^hwpc\.listen: 0\.0\.0\.0:9080: hwpc-sensor's socket output is plaintext and unauthenticated; listen on a loopback address/m);
-  const bad = issuesOf(() => loadAgentConfig({ flags: { coordinator: '127.0.0.1:7000', activitySource: 'hwpc', 'hwpc.timeSemantics': 'sometimes' }, hostname: 'h' }));
+  const bad = issuesOf(() =>
+    loadAgentConfig({ flags: { coordinator: '127.0.0.1:7000', activitySource: 'hwpc', 'hwpc.timeSemantics': 'sometimes' }, hostname: 'h' }),
+  );
   assert.match(bad.join('\n'), /activitySource: .*hwpc-sensor/);
   assert.match(bad.join('\n'), /hwpc\.timeSemantics: /);
 });

@@ -24,18 +24,16 @@ export const DEFAULT_HTTP_PORT = 9478;
 
 const HOST_PORT = /^(\[[^\]]+\]|[^:\s]+):(\d{1,5})$/;
 
-const cpuListSchema = z
-  .union([z.string(), z.number().int().nonnegative(), z.array(z.number().int().nonnegative())])
-  .transform((v, ctx) => {
-    if (typeof v === 'number') return [v];
-    if (Array.isArray(v)) return [...new Set(v)].sort((a, b) => a - b);
-    try {
-      return parseCpuList(v);
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', message: (err as Error).message });
-      return z.NEVER;
-    }
-  });
+const cpuListSchema = z.union([z.string(), z.number().int().nonnegative(), z.array(z.number().int().nonnegative())]).transform((v, ctx) => {
+  if (typeof v === 'number') return [v];
+  if (Array.isArray(v)) return [...new Set(v)].sort((a, b) => a - b);
+  try {
+    return parseCpuList(v);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    return z.NEVER;
+  }
+});
 
 const hostPortSchema = (what: string): z.ZodString =>
   z.string().refine((s) => {
@@ -55,9 +53,18 @@ export const agentConfigSchema = z
     /** Coordinator AgentLink address, HOST:PORT. */
     coordinator: hostPortSchema('the coordinator').optional(),
     /** Stable host id (default: the hostname). With mTLS it must equal the certificate's CN. */
-    hostId: z.string().min(1, 'must not be empty').max(253).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, ".", "_", "-"').optional(),
+    hostId: z
+      .string()
+      .min(1, 'must not be empty')
+      .max(253)
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, ".", "_", "-"')
+      .optional(),
     /** Host type for the models, e.g. "xeon-gold-5318y" (default: derived from the CPU model). */
-    hostType: z.string().min(1).regex(/^[a-z0-9][a-z0-9._-]*$/, 'use lowercase letters, digits, ".", "_", "-"').optional(),
+    hostType: z
+      .string()
+      .min(1)
+      .regex(/^[a-z0-9][a-z0-9._-]*$/, 'use lowercase letters, digits, ".", "_", "-"')
+      .optional(),
     tls: z
       .strictObject({
         caFile: z.string().min(1).optional(),
@@ -142,7 +149,12 @@ export const agentConfigSchema = z
       }
       const hwpc: { listen?: unknown; csvDir?: unknown } = typeof c.hwpc === 'object' && c.hwpc !== null ? c.hwpc : {};
       if (c.activitySource === 'hwpc-sensor' && typeof hwpc.listen !== 'string' && typeof hwpc.csvDir !== 'string') {
-        ctx.addIssue({ code: 'custom', path: ['hwpc'], message: 'activitySource hwpc-sensor needs hwpc.listen (--hwpc-listen HOST:PORT, the sensor\'s socket output) and/or hwpc.csvDir (--hwpc-csv-dir DIR, its CSV output)' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['hwpc'],
+          message:
+            "activitySource hwpc-sensor needs hwpc.listen (--hwpc-listen HOST:PORT, the sensor's socket output) and/or hwpc.csvDir (--hwpc-csv-dir DIR, its CSV output)",
+        });
       }
       if (typeof hwpc.listen === 'string') {
         const m = HOST_PORT.exec(hwpc.listen.trim());
@@ -171,7 +183,11 @@ export const agentConfigSchema = z
         }
       }
       if (c.coordinator === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['coordinator'], message: 'required: the coordinator address HOST:PORT (--coordinator, ISAWATT_COORDINATOR or "coordinator:" in the file)' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['coordinator'],
+          message: 'required: the coordinator address HOST:PORT (--coordinator, ISAWATT_COORDINATOR or "coordinator:" in the file)',
+        });
       } else if (typeof c.coordinator === 'string') {
         const m = HOST_PORT.exec(c.coordinator.trim());
         const tlsOn = typeof tls.caFile === 'string';
@@ -278,7 +294,10 @@ export interface LoadedAgentConfig {
 
 /** Turns a hostname into a valid host id ("My Host.lan" -> "My-Host.lan"). */
 export function hostIdFromHostname(hostname: string): string {
-  const cleaned = hostname.trim().replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+  const cleaned = hostname
+    .trim()
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '');
   return cleaned === '' ? 'localhost' : cleaned.slice(0, 253);
 }
 

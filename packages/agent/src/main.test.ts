@@ -59,13 +59,20 @@ test('an agent on the Altra Max fixture says hello, streams ticks and stops clea
   t.after(() => Promise.resolve(coord.kill()));
   const root = join(hosts, 'altra-max-1s');
   const agent = startAgent(t, [
-    '--coordinator', `127.0.0.1:${port}`,
-    '--host-id', 'altra-1',
-    '--procfs-root', join(root, 'proc'),
-    '--sysfs-root', join(root, 'sys'),
-    '--tick-interval-ms', '100',
-    '--http-listen', '127.0.0.1:0',
-    '--log-level', 'info',
+    '--coordinator',
+    `127.0.0.1:${port}`,
+    '--host-id',
+    'altra-1',
+    '--procfs-root',
+    join(root, 'proc'),
+    '--sysfs-root',
+    join(root, 'sys'),
+    '--tick-interval-ms',
+    '100',
+    '--http-listen',
+    '127.0.0.1:0',
+    '--log-level',
+    'info',
   ]);
   await until('hello', () => coord.hellos.length === 1);
   const hello = coord.hellos[0];
@@ -96,7 +103,8 @@ test('a malformed config exits 2 listing every problem', async (t) => {
   assert.equal(await agent.exited, 2);
   const text = agent.stderr.join('');
   assert.match(text, /invalid agent config/);
-  for (const key of ['tickIntervalMs', 'bufferMaxReports', 'host.sysfs', 'coordinator']) assert.match(text, new RegExp(`^  - ${key.replace('.', '\\.')}: `, 'm'));
+  for (const key of ['tickIntervalMs', 'bufferMaxReports', 'host.sysfs', 'coordinator'])
+    assert.match(text, new RegExp(`^  - ${key.replace('.', '\\.')}: `, 'm'));
 });
 
 test('an unreachable coordinator is a one-line warning and the agent keeps retrying', async (t) => {
@@ -104,7 +112,16 @@ test('an unreachable coordinator is a one-line warning and the agent keeps retry
   const port = await coord.start();
   coord.kill(); // nobody listens there now
   const root = join(hosts, 'xeon-2s');
-  const agent = startAgent(t, ['--coordinator', `127.0.0.1:${port}`, '--procfs-root', join(root, 'proc'), '--sysfs-root', join(root, 'sys'), '--http-listen', 'off']);
+  const agent = startAgent(t, [
+    '--coordinator',
+    `127.0.0.1:${port}`,
+    '--procfs-root',
+    join(root, 'proc'),
+    '--sysfs-root',
+    join(root, 'sys'),
+    '--http-listen',
+    'off',
+  ]);
   await until('2 retries', () => agent.lines.filter((l) => l.msg === 'coordinator unreachable; retrying').length >= 2);
   const warn = agent.lines.find((l) => l.msg === 'coordinator unreachable; retrying');
   assert.match(String(warn?.reason), /^14 UNAVAILABLE: .*ECONNREFUSED 127\.0\.0\.1:\d+$/);
@@ -118,7 +135,18 @@ test('an emulated agent says so in Hello and in every report, and leaves no tree
   const port = await coord.start();
   t.after(() => Promise.resolve(coord.kill()));
   const hostId = `emu-test-${process.pid}`;
-  const agent = startAgent(t, ['--coordinator', `127.0.0.1:${port}`, '--host-id', hostId, '--emulate', 'altra-max-m128', '--tick-interval-ms', '100', '--http-listen', 'off']);
+  const agent = startAgent(t, [
+    '--coordinator',
+    `127.0.0.1:${port}`,
+    '--host-id',
+    hostId,
+    '--emulate',
+    'altra-max-m128',
+    '--tick-interval-ms',
+    '100',
+    '--http-listen',
+    'off',
+  ]);
   await until('hello', () => coord.hellos.length === 1);
   const hello = coord.hellos[0];
   assert.ok(hello);
@@ -141,7 +169,18 @@ test('the agent advertises its bound /invoke endpoint in Hello (the gateway dial
   const port = await coord.start();
   t.after(() => Promise.resolve(coord.kill()));
   const hostId = `invoke-addr-${process.pid}`;
-  const agent = startAgent(t, ['--coordinator', `127.0.0.1:${port}`, '--host-id', hostId, '--emulate', 'altra-max-m128', '--tick-interval-ms', '100', '--http-listen', '127.0.0.1:0']);
+  const agent = startAgent(t, [
+    '--coordinator',
+    `127.0.0.1:${port}`,
+    '--host-id',
+    hostId,
+    '--emulate',
+    'altra-max-m128',
+    '--tick-interval-ms',
+    '100',
+    '--http-listen',
+    '127.0.0.1:0',
+  ]);
   await until('hello', () => coord.hellos.length === 1);
   const address = coord.hellos[0]?.invoke_address ?? '';
   assert.match(address, /^127\.0\.0\.1:\d+$/);

@@ -64,7 +64,12 @@ function cgroupSubtree(config: ResolvedAgentConfig): string {
  * describe another machine) workers would land on this machine's CPUs under the fixture's CPU ids,
  * so the runtime stays off and assignments are acked "runtime unavailable".
  */
-async function createRuntime(config: ResolvedAgentConfig, hardware: HostHardware, log: Logger, emulated?: EmulatedHost): Promise<LocalFunctionRuntime | undefined> {
+async function createRuntime(
+  config: ResolvedAgentConfig,
+  hardware: HostHardware,
+  log: Logger,
+  emulated?: EmulatedHost,
+): Promise<LocalFunctionRuntime | undefined> {
   if (!isLiveHost(config) && config.emulate === undefined) {
     log.warn({ procfs: config.host.procfs, sysfs: config.host.sysfs }, 'function runtime off: the host roots describe another machine (fixture tree)');
     return undefined;
@@ -109,12 +114,17 @@ export function nominalMhzFromModel(model: string): number | undefined {
  * sensor is silent. A sensor input that cannot start (port taken, CSV directory unreadable) stops
  * the agent: the operator asked for it explicitly.
  */
-async function createHwpcActivity(config: ResolvedAgentConfig, hardware: HostHardware, log: Logger): Promise<{ source: StaleFallbackSource; metrics: HwpcMetricsSource }> {
+async function createHwpcActivity(
+  config: ResolvedAgentConfig,
+  hardware: HostHardware,
+  log: Logger,
+): Promise<{ source: StaleFallbackSource; metrics: HwpcMetricsSource }> {
   const h = config.hwpc;
   const cgroupBasePath = h.cgroupBase ?? defaultHwpcCgroupBase(config);
   const cpuBaseFreqMhz = h.cpuBaseFreqMhz ?? nominalMhzFromModel(hardware.cpuModel);
   const hwpcLog = log.child({ component: 'hwpc-sensor' });
-  if (cpuBaseFreqMhz === undefined) hwpcLog.warn({ cpuModel: hardware.cpuModel }, 'no nominal frequency in the CPU model; APERF/MPERF frequencies assume 2100 MHz (set hwpc.cpuBaseFreqMhz)');
+  if (cpuBaseFreqMhz === undefined)
+    hwpcLog.warn({ cpuModel: hardware.cpuModel }, 'no nominal frequency in the CPU model; APERF/MPERF frequencies assume 2100 MHz (set hwpc.cpuBaseFreqMhz)');
   const primary = new HwpcReportSource({
     ...(h.listen ? { listen: h.listen } : {}),
     ...(h.csvDir ? { csvDirectory: h.csvDir } : {}),
@@ -125,10 +135,17 @@ async function createHwpcActivity(config: ResolvedAgentConfig, hardware: HostHar
     log,
   });
   await primary.init();
-  hwpcLog.info({ listen: primary.stats().listening, csvDir: h.csvDir, cgroupBasePath, staleAfterMs: h.staleAfterMs }, 'hwpc-sensor input ready; point the sensor\'s cgroup_basepath here');
+  hwpcLog.info(
+    { listen: primary.stats().listening, csvDir: h.csvDir, cgroupBasePath, staleAfterMs: h.staleAfterMs },
+    "hwpc-sensor input ready; point the sensor's cgroup_basepath here",
+  );
   let fallback: ActivitySource | undefined;
   try {
-    fallback = await createActivitySource('auto', { perf: { intervalMs: config.tickIntervalMs, unifiedRoot: join(config.host.cgroupfs, 'unified'), socketOfCpu: hardware.socketOfCpu } }, log);
+    fallback = await createActivitySource(
+      'auto',
+      { perf: { intervalMs: config.tickIntervalMs, unifiedRoot: join(config.host.cgroupfs, 'unified'), socketOfCpu: hardware.socketOfCpu } },
+      log,
+    );
   } catch (err) {
     hwpcLog.warn({ err: errorMessage(err) }, 'no fallback activity source: while hwpc-sensor is silent, functions get no attributed energy');
   }
@@ -193,11 +210,31 @@ export async function runDaemon(loaded: LoadedAgentConfig): Promise<number> {
   let energySysfs = config.host.sysfs;
   let emulated: EmulatedHost | undefined;
   if (profile) {
-    const emu = await EmulatedHost.create({ profile, hostId: config.hostId, hostType: config.hostType, real: hardware, cgroupRoot: config.host.cgroupfs, cgroupSubtree: cgroupSubtree(config), tickMs: config.tickIntervalMs, log });
+    const emu = await EmulatedHost.create({
+      profile,
+      hostId: config.hostId,
+      hostType: config.hostType,
+      real: hardware,
+      cgroupRoot: config.host.cgroupfs,
+      cgroupSubtree: cgroupSubtree(config),
+      tickMs: config.tickIntervalMs,
+      log,
+    });
     emulated = emu;
     energySysfs = emu.sysfsRoot;
     hardware = emu.hardware;
-    log.child({ component: 'hardware' }).warn({ profile: profile.name, file: profile.file, cpuModel: hardware.cpuModel, sockets: hardware.sockets, physicalCores: hardware.physicalCores, functionCpus: hardware.functionCpus.length, realCpuSharePerCpu: profile.realCpuShare }, 'EMULATED host: hardware, speed and energy figures come from an illustrative profile, not from this machine');
+    log.child({ component: 'hardware' }).warn(
+      {
+        profile: profile.name,
+        file: profile.file,
+        cpuModel: hardware.cpuModel,
+        sockets: hardware.sockets,
+        physicalCores: hardware.physicalCores,
+        functionCpus: hardware.functionCpus.length,
+        realCpuSharePerCpu: profile.realCpuShare,
+      },
+      'EMULATED host: hardware, speed and energy figures come from an illustrative profile, not from this machine',
+    );
     services.push({ name: 'emulator', run: (signal) => emu.emulator.run(signal), shutdown: () => emu.close() });
   }
 
@@ -243,11 +280,14 @@ export async function runDaemon(loaded: LoadedAgentConfig): Promise<number> {
     try {
       // An emulated host's counters come from its emulated hwpc-sensor (unless a source is forced);
       // a real hwpc-sensor (activitySource hwpc-sensor) was set up above.
-      activity ??= emulated && config.activitySource === 'auto' ? await emulated.activitySource(log) : await createActivitySource(
-        config.activitySource,
-        { perf: { intervalMs: config.tickIntervalMs, unifiedRoot: join(config.host.cgroupfs, 'unified'), socketOfCpu: hardware.socketOfCpu } },
-        log, // the sources name their own component (perf-stat, cgroup-cputime)
-      );
+      activity ??=
+        emulated && config.activitySource === 'auto'
+          ? await emulated.activitySource(log)
+          : await createActivitySource(
+              config.activitySource,
+              { perf: { intervalMs: config.tickIntervalMs, unifiedRoot: join(config.host.cgroupfs, 'unified'), socketOfCpu: hardware.socketOfCpu } },
+              log, // the sources name their own component (perf-stat, cgroup-cputime)
+            );
     } catch (err) {
       log.warn({ component: 'activity', err: errorMessage(err) }, 'no activity source; functions get no attributed energy');
     }
@@ -351,7 +391,9 @@ export async function runDaemon(loaded: LoadedAgentConfig): Promise<number> {
           degraded: () => {
             const f = hwpcMetrics?.fallback();
             if (f === undefined || f.state === 'fresh') return [];
-            return [`hwpc-sensor ${f.state === 'waiting' ? 'has not reported yet' : `silent for ${((f.lastReportAgeMs ?? 0) / 1000).toFixed(1)} s`}: per-function activity from ${f.using}`];
+            return [
+              `hwpc-sensor ${f.state === 'waiting' ? 'has not reported yet' : `silent for ${((f.lastReportAgeMs ?? 0) / 1000).toFixed(1)} s`}: per-function activity from ${f.using}`,
+            ];
           },
         }),
         { method: 'GET', path: '/metrics', handle: (req, res) => metricsHandler(req, res) },

@@ -4,7 +4,10 @@ import { Backoff } from './backoff.js';
 
 test('backoff grows by the multiplier, caps, and resets', () => {
   const b = new Backoff({ initialMs: 100, multiplier: 2, maxMs: 500, jitter: 0, random: () => 0.5 });
-  assert.deepEqual([1, 2, 3, 4, 5].map(() => b.nextDelayMs()), [100, 200, 400, 500, 500]);
+  assert.deepEqual(
+    [1, 2, 3, 4, 5].map(() => b.nextDelayMs()),
+    [100, 200, 400, 500, 500],
+  );
   assert.equal(b.attempts, 5);
   b.reset();
   assert.equal(b.nextDelayMs(), 100);

@@ -73,11 +73,14 @@ test('readConfigFile: .json files are JSON (errors say so), JSON text in a .yaml
     return p;
   };
   assert.deepEqual(readConfigFile(write('a.json', '{"hosts": [{"id": "x", "cores": 4}]}')), { hosts: [{ id: 'x', cores: 4 }] });
-  assert.throws(() => readConfigFile(write('b.json', '{"hosts": [1, 2,]}'), 'hosts file'), (err: unknown) => {
-    assert.ok(err instanceof ConfigError);
-    assert.match(err.message, /b\.json: not valid JSON: Unexpected token/);
-    return true;
-  });
+  assert.throws(
+    () => readConfigFile(write('b.json', '{"hosts": [1, 2,]}'), 'hosts file'),
+    (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      assert.match(err.message, /b\.json: not valid JSON: Unexpected token/);
+      return true;
+    },
+  );
   assert.deepEqual(readConfigFile(write('c.yaml', '{"a": 1}')), { a: 1 });
   // Flow-style YAML that is not JSON (unquoted keys) falls through to the YAML parser.
   assert.deepEqual(readConfigFile(write('d.yaml', '{ a: 1, b: [x, y] }')), { a: 1, b: ['x', 'y'] });

@@ -47,19 +47,38 @@ test('plaintext on a non-loopback address needs insecure; TLS or insecure make i
 
 test('unauthenticated callers need --insecure even on loopback; the Control socket is never world-accessible', () => {
   // Plaintext and server-only TLS authenticate nobody: refused by default, named with the fix.
-  assert.throws(() => loadCoordinatorConfig({ env: {} }), /plaintext gRPC on 127\.0\.0\.1:7000 would let anyone who can connect attach as any host.*mutual TLS.*--insecure/);
+  assert.throws(
+    () => loadCoordinatorConfig({ env: {} }),
+    /plaintext gRPC on 127\.0\.0\.1:7000 would let anyone who can connect attach as any host.*mutual TLS.*--insecure/,
+  );
   assert.throws(
     () => loadCoordinatorConfig({ env: {}, flags: { 'tls.certFile': '/c.pem', 'tls.keyFile': '/k.pem' } }),
     /TLS without client certificates on 127\.0\.0\.1:7000 would let anyone/,
   );
-  const mtls = loadCoordinatorConfig({ env: {}, flags: { 'tls.certFile': '/c.pem', 'tls.keyFile': '/k.pem', 'tls.caFile': '/ca.pem', stateDir: '/var/lib/x' } }).config;
+  const mtls = loadCoordinatorConfig({
+    env: {},
+    flags: { 'tls.certFile': '/c.pem', 'tls.keyFile': '/k.pem', 'tls.caFile': '/ca.pem', stateDir: '/var/lib/x' },
+  }).config;
   assert.equal(mtls.controlSocket, undefined);
   assert.equal(mtls.controlSocketMode, '0660');
-  assert.throws(() => loadCoordinatorConfig({ env: {}, flags: { insecure: true, controlSocketMode: '0666' } }), /controlSocketMode: must not give access to others/);
+  assert.throws(
+    () => loadCoordinatorConfig({ env: {}, flags: { insecure: true, controlSocketMode: '0666' } }),
+    /controlSocketMode: must not give access to others/,
+  );
 });
 
 test('/metrics stays on loopback unless insecure; listen hosts must be addresses or names', () => {
-  assert.throws(() => loadCoordinatorConfig({ env: {}, flags: { insecure: false, 'tls.certFile': '/c', 'tls.keyFile': '/k', 'tls.caFile': '/ca', metricsListen: '0.0.0.0:9477' } }), /metricsListen: 0\.0\.0\.0:9477 is off loopback, but \/metrics has no TLS or authentication/);
+  assert.throws(
+    () =>
+      loadCoordinatorConfig({
+        env: {},
+        flags: { insecure: false, 'tls.certFile': '/c', 'tls.keyFile': '/k', 'tls.caFile': '/ca', metricsListen: '0.0.0.0:9477' },
+      }),
+    /metricsListen: 0\.0\.0\.0:9477 is off loopback, but \/metrics has no TLS or authentication/,
+  );
   assert.equal(loadCoordinatorConfig({ env: {}, flags: { insecure: true, metricsListen: '0.0.0.0:9477' } }).config.metricsListen, '0.0.0.0:9477');
-  assert.throws(() => loadCoordinatorConfig({ env: {}, flags: { insecure: true, listen: '999.1.1.1:7000' } }), /listen: expected HOST:PORT .* with an IP address or host name/);
+  assert.throws(
+    () => loadCoordinatorConfig({ env: {}, flags: { insecure: true, listen: '999.1.1.1:7000' } }),
+    /listen: expected HOST:PORT .* with an IP address or host name/,
+  );
 });

@@ -40,7 +40,11 @@ export const coordinatorConfigSchema = z
       .superRefine((tls, ctx) => {
         const hasCert = tls.certFile !== undefined;
         if (hasCert !== (tls.keyFile !== undefined)) {
-          ctx.addIssue({ code: 'custom', path: [hasCert ? 'keyFile' : 'certFile'], message: 'tls.certFile and tls.keyFile go together (the server certificate)' });
+          ctx.addIssue({
+            code: 'custom',
+            path: [hasCert ? 'keyFile' : 'certFile'],
+            message: 'tls.certFile and tls.keyFile go together (the server certificate)',
+          });
         }
         if (tls.caFile !== undefined && !hasCert) {
           ctx.addIssue({ code: 'custom', path: ['certFile'], message: 'required with tls.caFile: mutual TLS needs the server certificate and key too' });
@@ -183,7 +187,9 @@ export function describeConfig(c: CoordinatorConfig): Record<string, unknown> {
     metricsListen: c.metricsListen,
     mqtt: describeMqttConfig(c.mqtt),
     modelsFile: c.modelsFile,
-    gateway: c.gateway.listen ? { listen: c.gateway.listen, tokenFileSet: c.gateway.tokenFile !== undefined, tls: (c.gateway.tls.certFile ?? c.tls.certFile) !== undefined } : 'off',
+    gateway: c.gateway.listen
+      ? { listen: c.gateway.listen, tokenFileSet: c.gateway.tokenFile !== undefined, tls: (c.gateway.tls.certFile ?? c.tls.certFile) !== undefined }
+      : 'off',
   };
 }
 

@@ -67,7 +67,14 @@ export function buildCoordinator(config: CoordinatorConfig, log: Logger): Coordi
   const mtls = config.tls.caFile !== undefined;
   const campaigns = new CampaignStore(config.stateDir);
   const profiler = new ProfileBroker(registry, campaigns, log);
-  const agentLink = new AgentLinkService({ registry, cluster: config.cluster, mtls, tickIntervalMs: config.tickIntervalMs, onBagResult: (hostId, r) => profiler.onBagResult(hostId, r), log });
+  const agentLink = new AgentLinkService({
+    registry,
+    cluster: config.cluster,
+    mtls,
+    tickIntervalMs: config.tickIntervalMs,
+    onBagResult: (hostId, r) => profiler.onBagResult(hostId, r),
+    log,
+  });
   profiler.attachChannel(agentLink);
   const runs = new RunStore(join(config.stateDir, 'runs'), log.child({ component: 'runs' }));
   const mqtt = createMqtt({ config: config.mqtt, cluster: config.cluster, stateDir: config.stateDir, source: new RegistryBridgeSource(registry), log });
@@ -102,15 +109,29 @@ export function buildCoordinator(config: CoordinatorConfig, log: Logger): Coordi
     control,
     log,
   });
-  const metrics = config.metricsListen ? new MetricsService({ listen: config.metricsListen, registry, agentLinkStats: agentLink.stats, pdu: mqtt.pduStore, log }) : undefined;
+  const metrics = config.metricsListen
+    ? new MetricsService({ listen: config.metricsListen, registry, agentLinkStats: agentLink.stats, pdu: mqtt.pduStore, log })
+    : undefined;
   if (metrics) registerMqttMetrics(metrics.prom, mqtt);
   // Order: state first (the registry must be loaded before agents can attach), MQTT before the
   // server so the bridge sees the first host-up events, the server last.
   const gatewayListen = config.gateway.listen;
   const gateway = gatewayListen
-    ? new GatewayServer({ config: { ...config.gateway, listen: gatewayListen }, coordinatorTls: config.tls, registry, prom: metrics?.prom ?? new Registry(), log })
+    ? new GatewayServer({
+        config: { ...config.gateway, listen: gatewayListen },
+        coordinatorTls: config.tls,
+        registry,
+        prom: metrics?.prom ?? new Registry(),
+        log,
+      })
     : undefined;
-  const services: Service[] = [new RegistryService(store, registry, config.cluster, runs), ...mqtt.services, ...(metrics ? [metrics] : []), grpc, ...(gateway ? [gateway] : [])];
+  const services: Service[] = [
+    new RegistryService(store, registry, config.cluster, runs),
+    ...mqtt.services,
+    ...(metrics ? [metrics] : []),
+    grpc,
+    ...(gateway ? [gateway] : []),
+  ];
   return { services, registry, assignments, agentLink, control, grpc, metrics, mqtt, gateway };
 }
 

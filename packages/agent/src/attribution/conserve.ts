@@ -19,12 +19,7 @@ export interface ConservedSplit {
  * static part is also shared out by the same weights to form each function's total, SmartWatts-style
  * (target power = dynamic + intercept × dynamic ratio). With all weights 0 everything is idle.
  */
-export function conserveSplit(
-  budgetUj: bigint,
-  staticUj: bigint,
-  weights: readonly number[],
-  otherWeight = 0,
-): ConservedSplit {
+export function conserveSplit(budgetUj: bigint, staticUj: bigint, weights: readonly number[], otherWeight = 0): ConservedSplit {
   const budget = budgetUj > 0n ? budgetUj : 0n;
   const staticPart = staticUj < 0n ? 0n : staticUj > budget ? budget : staticUj;
   const all = [...weights, otherWeight];

@@ -15,7 +15,7 @@ test('parts add up to the total exactly and follow the weights', () => {
 
 test('random splits always conserve, including huge totals', () => {
   let seed = 7;
-  const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   for (let k = 0; k < 500; k++) {
     const total = BigInt(Math.floor(rnd() * 1e9)) * (k % 7 === 0 ? 10_000_000n : 1n);
     const weights = Array.from({ length: 1 + Math.floor(rnd() * 12) }, () => (rnd() < 0.2 ? 0 : rnd() * 1e6));

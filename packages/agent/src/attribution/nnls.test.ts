@@ -5,7 +5,7 @@ import { nnls } from './nnls.js';
 test('recovers a non-negative model exactly on noiseless data, across magnitudes', () => {
   const truth = [2e-9, 5e-10, 3e-6, 30];
   let seed = 1;
-  const rnd = (): number => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  const rnd = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
   const a: number[][] = [];
   const b: number[] = [];
   for (let i = 0; i < 40; i++) {
@@ -35,8 +35,24 @@ test('clamps coefficients that least squares would make negative', () => {
 });
 
 test('all-zero targets and zero columns give zero coefficients; ragged input is refused', () => {
-  assert.deepEqual(nnls([[1, 0], [2, 0]], [0, 0]).x, [0, 0]);
-  const r = nnls([[1, 0], [2, 0], [3, 0]], [2, 4, 6]);
+  assert.deepEqual(
+    nnls(
+      [
+        [1, 0],
+        [2, 0],
+      ],
+      [0, 0],
+    ).x,
+    [0, 0],
+  );
+  const r = nnls(
+    [
+      [1, 0],
+      [2, 0],
+      [3, 0],
+    ],
+    [2, 4, 6],
+  );
   assert.ok(Math.abs((r.x[0] ?? 0) - 2) < 1e-12);
   assert.equal(r.x[1], 0);
   assert.throws(() => nnls([[1, 2], [1]], [1, 2]), /ragged/);

@@ -101,7 +101,10 @@ export class PowerModel {
     // activity), it is the intercept and only the event coefficients are fitted. A fitted intercept
     // needs the load to vary; under a steady load it is not identifiable and static power leaks
     // into the functions (or dynamic power into idle). A new idle figure triggers a refit.
-    const idleChanged = idleW !== undefined && this.fitted !== undefined && (!this.fitted.measuredIdle || Math.abs(this.fitted.interceptW - idleW) > this.opts.errorThresholdW / 4);
+    const idleChanged =
+      idleW !== undefined &&
+      this.fitted !== undefined &&
+      (!this.fitted.measuredIdle || Math.abs(this.fitted.interceptW - idleW) > this.opts.errorThresholdW / 4);
     const needs =
       this.xs.length >= this.opts.minSamples &&
       (this.fitted === undefined ||
@@ -116,10 +119,20 @@ export class PowerModel {
 
   private learn(idleW?: number): boolean {
     if (idleW !== undefined && idleW >= 0 && idleW < this.opts.tdpW) {
-      const { x } = nnls(this.xs, this.ys.map((y) => y - idleW));
+      const { x } = nnls(
+        this.xs,
+        this.ys.map((y) => y - idleW),
+      );
       this.errors.length = 0;
       if (x.some((c) => !Number.isFinite(c))) return false;
-      this.fitted = { coefficients: x.slice(0, this.featureCount), interceptW: idleW, id: this.nextId++, samples: this.xs.length, withIntercept: true, measuredIdle: true };
+      this.fitted = {
+        coefficients: x.slice(0, this.featureCount),
+        interceptW: idleW,
+        id: this.nextId++,
+        samples: this.xs.length,
+        withIntercept: true,
+        measuredIdle: true,
+      };
       return true;
     }
     // SmartWatts fits the intercept only once the history is full; before that it is 0.

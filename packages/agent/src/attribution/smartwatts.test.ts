@@ -62,8 +62,7 @@ test('smartwatts: per-function energy within 5 % of the truth after warm-up; con
   await cp(XEON_2S, sysfs, { recursive: true, verbatimSymlinks: true });
   // Socket 0 starts 3 kJ below its range so it wraps within the first ~40 ticks.
   const counters = [MAX_ENERGY_UJ - 3_000_000_000n, 84_123_569_873n];
-  const writeCounters = (): Promise<void[]> =>
-    Promise.all(PKG_DIR.map((d, s) => writeFile(join(sysfs, d, 'energy_uj'), `${counters[s] ?? 0n}\n`)));
+  const writeCounters = (): Promise<void[]> => Promise.all(PKG_DIR.map((d, s) => writeFile(join(sysfs, d, 'energy_uj'), `${counters[s] ?? 0n}\n`)));
   await writeCounters();
   const meter = new RaplPowercapMeter({ sysfsRoot: sysfs });
   await meter.init();
@@ -142,8 +141,7 @@ test('smartwatts: per-function energy within 5 % of the truth after warm-up; con
 
     if (warmTick < 0) {
       const all = [...attributor.models().values()];
-      const ready =
-        all.length === 2 * layers.length && all.every((m) => m.model?.withIntercept === true) && r.method === 'smartwatts';
+      const ready = all.length === 2 * layers.length && all.every((m) => m.model?.withIntercept === true) && r.method === 'smartwatts';
       if (ready) warmTick = tick;
       if (tick <= 5) assert.equal(r.method, 'cputime-share', 'falls back before the model is usable');
       continue;

@@ -55,7 +55,10 @@ function socketBudgets(input: AttributionInput): Map<number, bigint> {
   // The meter's host total and its domains disagree (should not happen): keep the host total and
   // share it by the domains' proportions so the invariant still holds.
   const sockets = [...bySocket.keys()];
-  const parts = splitLargestRemainder(host, sockets.map((s) => Number(bySocket.get(s) ?? 0n)));
+  const parts = splitLargestRemainder(
+    host,
+    sockets.map((s) => Number(bySocket.get(s) ?? 0n)),
+  );
   return new Map(sockets.map((s, i) => [s, parts[i] ?? 0n]));
 }
 
@@ -73,9 +76,7 @@ export class SmartWattsAttributor implements Attributor {
   constructor(opts: Partial<SmartWattsOptions> = {}) {
     this.opts = { ...SMARTWATTS_DEFAULTS, ...opts };
     if (this.opts.minSamples < 1 || this.opts.historySize < this.opts.minSamples) {
-      throw new RangeError(
-        `smartwatts: need 1 <= minSamples (${this.opts.minSamples}) <= historySize (${this.opts.historySize})`,
-      );
+      throw new RangeError(`smartwatts: need 1 <= minSamples (${this.opts.minSamples}) <= historySize (${this.opts.historySize})`);
     }
     if (!(this.opts.layerStepMhz > 0)) throw new RangeError(`smartwatts: layerStepMhz must be > 0`);
   }
@@ -102,7 +103,8 @@ export class SmartWattsAttributor implements Attributor {
     // nothing about activity and must not pass for an idle tick; neither may a tick in which
     // non-function cgroups were busy (a function whose workers are still starting is one of them).
     const zero = (m: ReadonlyMap<number, ReadonlyMap<string, bigint>>): boolean => [...m.values()].every((c) => [...c.values()].every((n) => n === 0n));
-    const idle = a === undefined || (a.intervalMs > 0 && a.targets.every((t) => t.cpuTimeUs === 0n && zero(t.eventsBySocket)) && zero(a.otherEventsBySocket ?? new Map()));
+    const idle =
+      a === undefined || (a.intervalMs > 0 && a.targets.every((t) => t.cpuTimeUs === 0n && zero(t.eventsBySocket)) && zero(a.otherEventsBySocket ?? new Map()));
     if (!idle || input.intervalMs <= 0) return;
     for (const [s, uj] of socketBudgets(input)) {
       let xs = this.idleSamples.get(s);
@@ -138,7 +140,10 @@ export class SmartWattsAttributor implements Attributor {
     const fnFeatures = new Map<number, number[][]>();
     const otherFeatures = new Map<number, number[]>();
     for (const s of sockets) {
-      fnFeatures.set(s, activity.targets.map(() => new Array<number>(events.length).fill(0)));
+      fnFeatures.set(
+        s,
+        activity.targets.map(() => new Array<number>(events.length).fill(0)),
+      );
       otherFeatures.set(s, new Array<number>(events.length).fill(0));
     }
     const addCounts = (into: number[] | undefined, counts: ReadonlyMap<string, bigint>): void => {
@@ -174,9 +179,7 @@ export class SmartWattsAttributor implements Attributor {
       const why =
         intervalS <= 0
           ? 'baseline tick'
-          : notReady
-              .map((p) => `socket ${p.socket} layer ${layerName(p.layer)}: ${p.model.sampleCount}/${this.opts.minSamples} samples`)
-              .join('; ');
+          : notReady.map((p) => `socket ${p.socket} layer ${layerName(p.layer)}: ${p.model.sampleCount}/${this.opts.minSamples} samples`).join('; ');
       result = attributeByCpuTime(input, activity, this.opts, `model not ready (${why}): cpu-time share`);
     } else {
       result = this.split(input, activity, perSocket);

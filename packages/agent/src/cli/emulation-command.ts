@@ -33,7 +33,8 @@ export function readCostFile(file: string): Map<string, number> {
   const bad: string[] = [];
   const put = (fn: unknown, ms: unknown, where: string): void => {
     if (typeof fn !== 'string' || !/^[a-z0-9][a-z0-9._-]{0,63}$/.test(fn)) bad.push(`${file}: ${where}: expected a function name`);
-    else if (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0) bad.push(`${file}: ${where}: expected CPU ms per invocation > 0, got ${JSON.stringify(ms)}`);
+    else if (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0)
+      bad.push(`${file}: ${where}: expected CPU ms per invocation > 0, got ${JSON.stringify(ms)}`);
     else out.set(fn, ms);
   };
   const d = doc as { cpuMsPerInvocation?: unknown; rows?: unknown };
@@ -148,10 +149,14 @@ export const registerEmulation: CommandRegistrar = (program: Command) => {
     });
   emu
     .command('show')
-    .description('print a profile\'s ground truth: per function speed and power factors, idle and per-CPU power')
+    .description("print a profile's ground truth: per function speed and power factors, idle and per-CPU power")
     .argument('<id>', `profile (${PROFILE_NAMES.join(', ')})`)
     .option('--json', 'JSON output')
-    .addOption(new Option('--cost <file>', 'CPU ms per invocation measured on this machine (shipped file or bench/functions.ts --json output)').default(DEFAULT_COST_FILE))
+    .addOption(
+      new Option('--cost <file>', 'CPU ms per invocation measured on this machine (shipped file or bench/functions.ts --json output)').default(
+        DEFAULT_COST_FILE,
+      ),
+    )
     .action((id: string, flags: ShowFlags) => {
       const t = profileTruth(getProfile(id), readCostFile(resolve(flags.cost)));
       process.stdout.write(flags.json ? `${JSON.stringify(t, null, 2)}\n` : showText(t));
@@ -178,6 +183,8 @@ export const registerEmulation: CommandRegistrar = (program: Command) => {
       const out = resolve(flags.out);
       const header = '# Ground-truth models of emulated host types (ILLUSTRATIVE, not measured): isawatt-agent emulation models\n';
       writeFileSync(out, out.endsWith('.json') ? `${JSON.stringify(models, null, 2)}\n` : header + toYaml(models, { lineWidth: 0 }));
-      process.stdout.write(`wrote ${out}: ${profiles.map((p) => `${p.hostType} (${p.name})`).join(', ')}; ${Object.keys(models.categories as object).length} functions\n`);
+      process.stdout.write(
+        `wrote ${out}: ${profiles.map((p) => `${p.hostType} (${p.name})`).join(', ')}; ${Object.keys(models.categories as object).length} functions\n`,
+      );
     });
 };

@@ -19,7 +19,19 @@ test('the root command runs the daemon with flags over environment', async () =>
     return Promise.resolve(0);
   };
   const code = await runCli(
-    argv('--coordinator', '127.0.0.1:7000', '--host-id', 'X', '--tick-interval-ms', '200', '--buffer-max-reports', '50', '--procfs-root', '/fx/proc', '--insecure'),
+    argv(
+      '--coordinator',
+      '127.0.0.1:7000',
+      '--host-id',
+      'X',
+      '--tick-interval-ms',
+      '200',
+      '--buffer-max-reports',
+      '50',
+      '--procfs-root',
+      '/fx/proc',
+      '--insecure',
+    ),
     { daemon, version: '1.2.3' },
     io({ ISAWATT_HOST_ID: 'from-env', ISAWATT_SYSFS_ROOT: '/fx/sys' }),
   );

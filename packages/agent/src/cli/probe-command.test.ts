@@ -30,8 +30,14 @@ test('probe prints sources, readings and skip reasons like `sensors`', async () 
 
 test('probe --json gives the report as JSON', async () => {
   const { out } = await run(['--sysfs-root', fixture('xeon-2s'), '--interval-ms', '10', '--meters', 'rapl', '--json', '--no-counters']);
-  const r = JSON.parse(out) as { energy: { kind: string; domains: { domain: string }[] }[]; frequency: { kind: string; mhzBySocket: Record<string, number> }[] };
-  assert.deepEqual(r.energy[0]?.domains.map((d) => d.domain), ['package-0', 'dram-0', 'package-1', 'dram-1']);
+  const r = JSON.parse(out) as {
+    energy: { kind: string; domains: { domain: string }[] }[];
+    frequency: { kind: string; mhzBySocket: Record<string, number> }[];
+  };
+  assert.deepEqual(
+    r.energy[0]?.domains.map((d) => d.domain),
+    ['package-0', 'dram-0', 'package-1', 'dram-1'],
+  );
   assert.deepEqual(r.frequency[1]?.mhzBySocket, { '0': 2700, '1': 2000 });
 });
 
@@ -47,7 +53,10 @@ test('activity sources: perf is tried first, cgroup CPU time needs accounting un
   const dir = await mkdtemp(join(tmpdir(), 'isawatt-cg-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const none = await probeCounters(dir, silentLogger());
-  assert.deepEqual(none.map((c) => c.kind), ['perf', 'cgroup-cputime']);
+  assert.deepEqual(
+    none.map((c) => c.kind),
+    ['perf', 'cgroup-cputime'],
+  );
   assert.equal(none[1]?.detail, `skipped: no CPU accounting under ${dir}`);
   await mkdir(join(dir, 'cpuacct'));
   await writeFile(join(dir, 'cpuacct', 'cpuacct.usage'), '0\n');
@@ -65,17 +74,38 @@ test('probe --emulate: an emulated host tree, announced and labelled emulated, i
   assert.match(out, /cpu-0 {10}socket 0 {5}16\.28 W/);
   assert.match(out, /io-0 {11}socket 0 {5}31\.90 W/);
   assert.match(out, /cppc {9}USED {2}no figure \(all sampled CPUs idle\)/);
-  await assert.rejects(run(['--emulate', 'cray-1', '--no-counters']), /emulate: unknown profile "cray-1"; known: altra-max-m128, xeon-gold-5318y-2s, xeon-gold-6130-2s/);
+  await assert.rejects(
+    run(['--emulate', 'cray-1', '--no-counters']),
+    /emulate: unknown profile "cray-1"; known: altra-max-m128, xeon-gold-5318y-2s, xeon-gold-6130-2s/,
+  );
 });
 
-test('probe --meters estimated on host roots uses the CPU of <procfs>/cpuinfo (the daemon\'s detection), not this machine\'s', async () => {
+test("probe --meters estimated on host roots uses the CPU of <procfs>/cpuinfo (the daemon's detection), not this machine's", async () => {
   const hosts = fileURLToPath(new URL('../../testdata/hosts/', import.meta.url));
   for (const [tree, model, profile] of [
-    ['xeon-5318y-2s', 'Intel\\(R\\) Xeon\\(R\\) Gold 5318Y CPU @ 2\\.10GHz \\(x86_64\\), 2 sockets, 96 logical CPUs, host type xeon-gold-5318y', 'xeon-gold-5318y: 43\\.8 W idle per socket × 2 \\+ 5\\.47 W per busy core × 96 CPUs'],
-    ['altra-max-1s', 'Ampere\\(R\\) Altra\\(R\\) Max Processor M128-30 \\(aarch64\\), 1 socket, 128 logical CPUs, host type altra-max-m128-30', 'altra-max-m128: 48\\.2 W idle per socket × 1'],
+    [
+      'xeon-5318y-2s',
+      'Intel\\(R\\) Xeon\\(R\\) Gold 5318Y CPU @ 2\\.10GHz \\(x86_64\\), 2 sockets, 96 logical CPUs, host type xeon-gold-5318y',
+      'xeon-gold-5318y: 43\\.8 W idle per socket × 2 \\+ 5\\.47 W per busy core × 96 CPUs',
+    ],
+    [
+      'altra-max-1s',
+      'Ampere\\(R\\) Altra\\(R\\) Max Processor M128-30 \\(aarch64\\), 1 socket, 128 logical CPUs, host type altra-max-m128-30',
+      'altra-max-m128: 48\\.2 W idle per socket × 1',
+    ],
   ] as const) {
     const root = join(hosts, tree);
-    const { out } = await run(['--procfs-root', join(root, 'proc'), '--sysfs-root', join(root, 'sys'), '--meters', 'estimated', '--interval-ms', '10', '--no-counters']);
+    const { out } = await run([
+      '--procfs-root',
+      join(root, 'proc'),
+      '--sysfs-root',
+      join(root, 'sys'),
+      '--meters',
+      'estimated',
+      '--interval-ms',
+      '10',
+      '--no-counters',
+    ]);
     assert.match(out, new RegExp(`^Hardware: ${model} \\[detected from ${root}/proc/cpuinfo`, 'm'));
     assert.match(out, new RegExp(`note: profile ${profile}`));
   }
@@ -89,7 +119,19 @@ test('probe --hwpc-listen shows what a sensor sends: sensors, rejected lines, ta
       s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
     });
   });
-  const probe = run(['--hwpc-listen', `127.0.0.1:${port}`, '--hwpc-cgroup-base', '/sys/fs/cgroup/unified/isawatt', '--meters', 'estimated', '--cpu-model', 'x', '--interval-ms', '10', '--no-counters']);
+  const probe = run([
+    '--hwpc-listen',
+    `127.0.0.1:${port}`,
+    '--hwpc-cgroup-base',
+    '/sys/fs/cgroup/unified/isawatt',
+    '--meters',
+    'estimated',
+    '--cpu-model',
+    'x',
+    '--interval-ms',
+    '10',
+    '--no-counters',
+  ]);
   // Connect once the probe listens, then send three ticks (the last one completes the others).
   let sock: import('node:net').Socket | undefined;
   for (let i = 0; i < 100 && sock === undefined; i++) {

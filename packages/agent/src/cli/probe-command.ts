@@ -68,11 +68,23 @@ export async function probeHwpc(opts: { listen?: string; csvDir?: string; cgroup
     cgroupBasePath: opts.cgroupBase,
     log: opts.log,
   });
-  const base = { listening: opts.listen ?? null, csvDir: opts.csvDir ?? null, cgroupBase: opts.cgroupBase, listenedMs: 0, reports: 0, rejected: {}, sensors: [], targets: {} };
+  const base = {
+    listening: opts.listen ?? null,
+    csvDir: opts.csvDir ?? null,
+    cgroupBase: opts.cgroupBase,
+    listenedMs: 0,
+    reports: 0,
+    rejected: {},
+    sensors: [],
+    targets: {},
+  };
   try {
     await src.init();
   } catch (err) {
-    return { ...base, error: `${errorMessage(err)}${/EADDRINUSE|in use/i.test(errorMessage(err)) ? ' (is the agent already listening there? its /healthz has an hwpc section)' : ''}` };
+    return {
+      ...base,
+      error: `${errorMessage(err)}${/EADDRINUSE|in use/i.test(errorMessage(err)) ? ' (is the agent already listening there? its /healthz has an hwpc section)' : ''}`,
+    };
   }
   try {
     const started = performance.now();
@@ -82,7 +94,15 @@ export async function probeHwpc(opts: { listen?: string; csvDir?: string; cgroup
     const s = src.stats();
     const targets: Record<string, string | null> = {};
     for (const t of s.targets.keys()) targets[t] = /^\/[^/]+$/.test(t) ? t.slice(1) : null;
-    return { ...base, listening: s.listening ?? null, listenedMs: Math.round(performance.now() - started), reports: s.reports, rejected: Object.fromEntries(s.rejected), sensors: s.sensors, targets };
+    return {
+      ...base,
+      listening: s.listening ?? null,
+      listenedMs: Math.round(performance.now() - started),
+      reports: s.reports,
+      rejected: Object.fromEntries(s.rejected),
+      sensors: s.sensors,
+      targets,
+    };
   } finally {
     await src.close();
   }
@@ -91,7 +111,9 @@ export async function probeHwpc(opts: { listen?: string; csvDir?: string; cgroup
 function hwpcLines(h: ProbeHwpc): string[] {
   const where = [h.listening ? `listening on ${h.listening}` : '', h.csvDir ? `reading CSV from ${h.csvDir}` : ''].filter(Boolean).join(', ');
   if (h.error !== undefined) return [`  hwpc-sensor  skipped: ${h.error}`];
-  const out = [`  hwpc-sensor  ${where} for ${h.listenedMs} ms, cgroup base ${h.cgroupBase}: ${h.reports} report(s)${h.sensors.length ? ` from ${h.sensors.join(', ')}` : ''}`];
+  const out = [
+    `  hwpc-sensor  ${where} for ${h.listenedMs} ms, cgroup base ${h.cgroupBase}: ${h.reports} report(s)${h.sensors.length ? ` from ${h.sensors.join(', ')}` : ''}`,
+  ];
   const rejected = Object.entries(h.rejected).filter(([, n]) => n > 0);
   if (rejected.length > 0) out.push(`      rejected: ${rejected.map(([r, n]) => `${n} ${r}`).join(', ')}`);
   const targets = Object.entries(h.targets);
@@ -109,9 +131,13 @@ function intArg(min: number, max: number, what: string): (v: string) => number {
 }
 
 function meterList(v: string): MeterKind[] {
-  const kinds = v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const kinds = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   const bad = kinds.filter((k) => !isMeterKind(k));
-  if (bad.length > 0 || kinds.length === 0) throw new InvalidArgumentError(`unknown meter kind(s) ${bad.join(', ') || '(none)'}; expected a comma list of ${METER_KINDS.join(', ')}`);
+  if (bad.length > 0 || kinds.length === 0)
+    throw new InvalidArgumentError(`unknown meter kind(s) ${bad.join(', ') || '(none)'}; expected a comma list of ${METER_KINDS.join(', ')}`);
   return kinds as MeterKind[];
 }
 
@@ -147,11 +173,21 @@ export async function probeCounters(cgroupfsRoot: string, log: Logger): Promise<
     ['cgroup v2', 'unified/cgroup.controllers'],
     ['cgroup v2', 'cgroup.controllers'],
   ] as const) {
-    if (await access(join(cgroupfsRoot, rel)).then(() => true, () => false)) found.push(`${what} (${join(cgroupfsRoot, rel)})`);
+    if (
+      await access(join(cgroupfsRoot, rel)).then(
+        () => true,
+        () => false,
+      )
+    )
+      found.push(`${what} (${join(cgroupfsRoot, rel)})`);
   }
   await cputime.close();
   const status = found.length === 0 ? 'skipped' : out.some((o) => o.status === 'used') ? 'available' : 'used';
-  out.push({ kind: 'cgroup-cputime', status, detail: found.length === 0 ? `skipped: no CPU accounting under ${cgroupfsRoot}` : `CPU time per function cgroup from ${[...new Set(found)].join(', ')}` });
+  out.push({
+    kind: 'cgroup-cputime',
+    status,
+    detail: found.length === 0 ? `skipped: no CPU accounting under ${cgroupfsRoot}` : `CPU time per function cgroup from ${[...new Set(found)].join(', ')}`,
+  });
   return out;
 }
 
@@ -168,7 +204,9 @@ function energyLines(s: ProbeEnergySource, emulated: boolean): string[] {
   const shown = s.domains.length > 16 ? s.domains.slice(0, 16) : s.domains;
   for (const d of shown) {
     const instant = d.instantPowerW !== undefined ? `, now ${fmtW(d.instantPowerW)}` : '';
-    out.push(`      ${d.domain.padEnd(14)} socket ${d.socket}  ${fmtW(d.powerW).padStart(10)}  (${d.energyJ.toFixed(3)} J${instant})${d.inHostTotal ? '' : '  [overlaps, not in host total]'}`);
+    out.push(
+      `      ${d.domain.padEnd(14)} socket ${d.socket}  ${fmtW(d.powerW).padStart(10)}  (${d.energyJ.toFixed(3)} J${instant})${d.inHostTotal ? '' : '  [overlaps, not in host total]'}`,
+    );
   }
   if (s.domains.length > shown.length) out.push(`      … ${s.domains.length - shown.length} more domains (use --json)`);
   for (const n of s.notes) out.push(`      note: ${n}`);
@@ -212,7 +250,9 @@ export async function probeHardware(procfsRoot: string, sysfsRoot: string): Prom
 }
 
 /** Human-readable report, like `sensors`. */
-export function formatProbeReport(r: ProbeReport & { counters?: readonly ProbeCounterSource[]; hardware?: ProbeHardware | { error: string }; hwpc?: ProbeHwpc }): string {
+export function formatProbeReport(
+  r: ProbeReport & { counters?: readonly ProbeCounterSource[]; hardware?: ProbeHardware | { error: string }; hwpc?: ProbeHwpc },
+): string {
   const lines = [`isawatt-agent probe: sysfs ${r.sysfsRoot}, procfs ${r.procfsRoot}, samples ${r.measuredIntervalMs.toFixed(0)} ms apart`];
   if (r.emulated !== null) lines.push(`EMULATED host (profile ${r.emulated}): every figure below is emulated, not measured`);
   if (r.hardware !== undefined) {
@@ -253,11 +293,19 @@ export function registerProbe(program: Command): void {
     .option('--cpu-model <model>', "CPU model for the estimated meter's power profile (default: detected from the procfs/sysfs roots, as the daemon does)")
     .addOption(new Option('--cppc-cpus-per-socket <n>', 'CPPC cores read per socket').argParser(intArg(1, 4096, 'a CPU count')).default(8))
     .option('--emulate <profile>', `probe an emulated host (${PROFILE_NAMES.join(', ')}) driven by the CPU time of --emulate-cgroup; ignores --sysfs-root`)
-    .addOption(new Option('--emulate-cgroup <path>', 'cgroup subtree (relative to --cgroupfs-root) whose CPU time drives the emulated counters').default('cpuacct/isawatt'))
+    .addOption(
+      new Option('--emulate-cgroup <path>', 'cgroup subtree (relative to --cgroupfs-root) whose CPU time drives the emulated counters').default(
+        'cpuacct/isawatt',
+      ),
+    )
     .option('--verbose', 'log each source tried (JSON lines on stderr)')
     .option('--hwpc-listen <host:port>', "listen for hwpc-sensor's socket output and show what arrives (sensors, targets, the functions they map to)")
     .option('--hwpc-csv-dir <dir>', "read hwpc-sensor's CSV output directory likewise")
-    .addOption(new Option('--hwpc-cgroup-base <path>', "the sensor's cgroup_basepath (targets /<fn> below it map to functions)").default('/sys/fs/cgroup/unified/isawatt'))
+    .addOption(
+      new Option('--hwpc-cgroup-base <path>', "the sensor's cgroup_basepath (targets /<fn> below it map to functions)").default(
+        '/sys/fs/cgroup/unified/isawatt',
+      ),
+    )
     .action(async (flags: ProbeFlags) => {
       const log = flags.verbose ? createLogger({ name: 'isawatt-agent', level: 'debug' }) : silentLogger();
       const profile = flags.emulate === undefined ? undefined : getProfile(flags.emulate);
@@ -274,14 +322,28 @@ export function registerProbe(program: Command): void {
         let hardware: ProbeHardware | { error: string } | undefined;
         let detected: HostHardware | undefined;
         if (profile !== undefined) {
-          hardware = { cpuModel: profile.cpuModel, arch: profile.arch, sockets: profile.sockets, logicalCpus: emulator?.tree.logicalCpus ?? 1, hostType: flags.emulate ?? '', source: `emulated profile ${profile.name}` };
+          hardware = {
+            cpuModel: profile.cpuModel,
+            arch: profile.arch,
+            sockets: profile.sockets,
+            logicalCpus: emulator?.tree.logicalCpus ?? 1,
+            hostType: flags.emulate ?? '',
+            source: `emulated profile ${profile.name}`,
+          };
         } else if (flags.cpuModel === undefined) {
           const procfs = resolve(flags.procfsRoot);
           const sysfs = resolve(flags.sysfsRoot);
           const d = await probeHardware(procfs, sysfs);
           detected = d.hardware;
           hardware = detected
-            ? { cpuModel: detected.cpuModel, arch: detected.arch, sockets: detected.sockets, logicalCpus: detected.logicalCpus, hostType: detected.hostType, source: `detected from ${procfs}/cpuinfo and ${sysfs}` }
+            ? {
+                cpuModel: detected.cpuModel,
+                arch: detected.arch,
+                sockets: detected.sockets,
+                logicalCpus: detected.logicalCpus,
+                hostType: detected.hostType,
+                source: `detected from ${procfs}/cpuinfo and ${sysfs}`,
+              }
             : { error: d.error ?? 'unknown error' };
         }
         const report = await runProbe({
@@ -292,8 +354,18 @@ export function registerProbe(program: Command): void {
           log,
           ...(emulator ? { wait: async (ms: number) => (await sleep(ms), await emulator.tick()) } : {}),
           ...(flags.meters ? { meters: flags.meters } : {}),
-          ...(flags.cpuModel !== undefined ? { cpuModel: flags.cpuModel } : profile ? { cpuModel: profile.cpuModel } : detected ? { cpuModel: detected.cpuModel } : { cpuModel: '' }),
-          ...(profile ? { sockets: profile.sockets, logicalCpus: emulator?.tree.logicalCpus ?? 1 } : detected ? { sockets: detected.sockets, logicalCpus: detected.logicalCpus } : {}),
+          ...(flags.cpuModel !== undefined
+            ? { cpuModel: flags.cpuModel }
+            : profile
+              ? { cpuModel: profile.cpuModel }
+              : detected
+                ? { cpuModel: detected.cpuModel }
+                : { cpuModel: '' }),
+          ...(profile
+            ? { sockets: profile.sockets, logicalCpus: emulator?.tree.logicalCpus ?? 1 }
+            : detected
+              ? { sockets: detected.sockets, logicalCpus: detected.logicalCpus }
+              : {}),
         });
         const withHardware = hardware === undefined ? report : { ...report, hardware };
         const withCounters = flags.counters ? { ...withHardware, counters: await probeCounters(resolve(flags.cgroupfsRoot), log) } : withHardware;

@@ -136,7 +136,9 @@ export async function executeRun(opts: RunOptions): Promise<RunReport> {
     const target = rt.activityTargets().find((t) => t.name === opts.function);
     rt.resetTotals(opts.function);
     const cpu0 = target ? await functionCpuTimeUs(target) : undefined;
-    const tracker = target ? await RunEnergyTracker.start({ sysfsRoot: opts.sysfsRoot, procRoot: opts.procRoot, target, log: opts.log }) : 'no accounting cgroup for the function';
+    const tracker = target
+      ? await RunEnergyTracker.start({ sysfsRoot: opts.sysfsRoot, procRoot: opts.procRoot, target, log: opts.log })
+      : 'no accounting cgroup for the function';
     const host0 = await hostCpuTimeUs(opts.procRoot);
     const t0 = performance.now();
     await delay(opts.durationS * 1000, opts.signal);
@@ -185,7 +187,10 @@ const fmt = (x: number, digits = 2): string => x.toFixed(digits);
 export function formatRunReport(r: RunReport): string {
   const rows: [string, string][] = [
     ['function', `${r.function} (${r.runtime})`],
-    ['mode', `${r.mode === 'rate' ? `rate ${r.offeredRps} req/s, ${r.arrival} arrivals` : 'saturate (closed loop, one request per worker)'}, input seed ${r.seed}`],
+    [
+      'mode',
+      `${r.mode === 'rate' ? `rate ${r.offeredRps} req/s, ${r.arrival} arrivals` : 'saturate (closed loop, one request per worker)'}, input seed ${r.seed}`,
+    ],
     ['cpus', `${formatCpuList(r.cpus)} (${r.cpus.length} worker${r.cpus.length === 1 ? '' : 's'}, pids ${r.workerPids.join(' ')})`],
     ['pinning', `${r.pinning}: ${r.pinningDetail}`],
     ['duration', `${fmt(r.durationS)} s${r.interrupted ? ' (interrupted)' : ''}`],
@@ -194,7 +199,10 @@ export function formatRunReport(r: RunReport): string {
     ['timeouts', String(r.timeouts)],
     ['dropped', String(r.dropped)],
     ['achieved rate', `${fmt(r.achievedRps)} req/s (${fmt(r.throughputPerCoreRps)} per core)`],
-    ['latency p50/p95/p99', `${fmt(r.latencyMs.p50, 3)} / ${fmt(r.latencyMs.p95, 3)} / ${fmt(r.latencyMs.p99, 3)} ms (mean ${fmt(r.latencyMs.mean, 3)}, max ${fmt(r.latencyMs.max, 3)})`],
+    [
+      'latency p50/p95/p99',
+      `${fmt(r.latencyMs.p50, 3)} / ${fmt(r.latencyMs.p95, 3)} / ${fmt(r.latencyMs.p99, 3)} ms (mean ${fmt(r.latencyMs.mean, 3)}, max ${fmt(r.latencyMs.max, 3)})`,
+    ],
     ['time in handler', `${fmt(r.handlerMeanUs, 1)} µs mean`],
     ['worker restarts', String(r.workerRestarts)],
     ['function CPU time', r.functionCpuTimeS === null ? 'n/a (no accounting cgroup)' : `${fmt(r.functionCpuTimeS, 3)} s`],
@@ -263,18 +271,26 @@ export function runCommand(): Command {
     .addOption(new Option('--rate <rps>', 'open loop at this many requests/s').argParser(positiveNumber('--rate')).conflicts('saturate'))
     .addOption(new Option('--saturate', 'closed loop: one request outstanding per worker (throughput per core)'))
     .addOption(new Option('--arrival <kind>', 'arrivals for --rate').choices(['constant', 'poisson']).default('constant'))
-    .addOption(new Option('--cores <n>', 'number of CPUs (one worker each)').argParser((v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`--cores must be a whole number >= 1, got "${v}"`);
-      return n;
-    }).conflicts('cpus'))
+    .addOption(
+      new Option('--cores <n>', 'number of CPUs (one worker each)')
+        .argParser((v) => {
+          const n = Number(v);
+          if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`--cores must be a whole number >= 1, got "${v}"`);
+          return n;
+        })
+        .conflicts('cpus'),
+    )
     .addOption(new Option('--cpus <list>', 'exact CPUs, e.g. "0-1,4"').argParser(cpuListArg))
     .requiredOption('--duration <s>', 'seconds of measured load', positiveNumber('--duration'))
-    .addOption(new Option('--warmup <s>', 'seconds of load before measuring').argParser((v) => {
-      const n = Number(v);
-      if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`--warmup must be >= 0, got "${v}"`);
-      return n;
-    }).default(0))
+    .addOption(
+      new Option('--warmup <s>', 'seconds of load before measuring')
+        .argParser((v) => {
+          const n = Number(v);
+          if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`--warmup must be >= 0, got "${v}"`);
+          return n;
+        })
+        .default(0),
+    )
     .option('--seed <n>', "input seed of the generated requests (default: the function's input.seed)", (v) => {
       if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw new InvalidArgumentError(`--seed must be a whole number >= 0, got "${v}"`);
       return Number(v);

@@ -29,14 +29,20 @@ test('cgroup v1: cpuacct.usage deltas in µs; first sample counts from 0', async
   await src.init();
   const first = await src.sample(targets, 10_000);
   assert.equal(first.intervalMs, 0);
-  assert.deepEqual(first.targets.map((x) => x.cpuTimeUs), [1834412003n, 95310n]);
+  assert.deepEqual(
+    first.targets.map((x) => x.cpuTimeUs),
+    [1834412003n, 95310n],
+  );
   assert.deepEqual(first.events, []);
   // 750 ms and 250 ms of CPU in the next second (1834412003311 ns + 750e6 ns).
   await writeFile(join(jwt, 'cpuacct.usage'), '1835162003311\n');
   await writeFile(join(zip, 'cpuacct.usage'), '345310442\n');
   const second = await src.sample(targets, 11_000);
   assert.equal(second.intervalMs, 1000);
-  assert.deepEqual(second.targets.map((x) => x.cpuTimeUs), [750_000n, 250_000n]);
+  assert.deepEqual(
+    second.targets.map((x) => x.cpuTimeUs),
+    [750_000n, 250_000n],
+  );
   assert.deepEqual(second.warnings, []);
   await src.close();
 });
@@ -56,7 +62,10 @@ test('cgroup v2: cpu.stat usage_usec; unreadable and garbage files are warnings,
   await writeFile(join(jwt, 'cpu.stat'), 'usage_usec 1834912003\nuser_usec 1\nsystem_usec 2\n');
   await writeFile(join(zip, 'cpu.stat'), 'usage_usec banana\n');
   const s = await src.sample(targets, 1000);
-  assert.deepEqual(s.targets.map((x) => x.cpuTimeUs), [500_000n, 0n, 0n, 0n]);
+  assert.deepEqual(
+    s.targets.map((x) => x.cpuTimeUs),
+    [500_000n, 0n, 0n, 0n],
+  );
   assert.equal(s.warnings.length, 3);
   assert.match(s.warnings.join('\n'), /fn-zip-python\/cpu.stat: usage_usec is not an unsigned integer: "banana"/);
   assert.match(s.warnings.join('\n'), /gone: .*fn-gone\/cpu.stat: ENOENT/);

@@ -94,10 +94,13 @@ async function checkFixtureSample(s: ActivitySample, cumulative: boolean): Promi
   assert.equal(s.intervalMs, 3000);
   assert.deepEqual(s.events, ['CPU_CLK_THREAD_UNHALTED:REF_P', 'CPU_CLK_THREAD_UNHALTED:THREAD_P', 'INSTRUCTIONS_RETIRED', 'LLC_MISSES']);
   // 85 + 86 + 84 J and 62.5 + 63 + 62 J, from 2^-32 J RAPL units, exactly.
-  assert.deepEqual([...(s.hostEnergyUjBySocket ?? [])], [
-    [0, 255_000_000n],
-    [1, 187_500_000n],
-  ]);
+  assert.deepEqual(
+    [...(s.hostEnergyUjBySocket ?? [])],
+    [
+      [0, 255_000_000n],
+      [1, 187_500_000n],
+    ],
+  );
   const f0 = s.frequencyMhzBySocket?.get(0) ?? 0;
   assert.ok(Math.abs(f0 - (2100 * (1650433210 + 1612004432)) / (1188311902 + 1160643190)) < 1e-6, `socket 0 frequency ${f0}`);
   assert.equal(Math.floor(f0 / 100) * 100, 2900);
@@ -249,14 +252,18 @@ const hasPython = await access(python).then(
   () => true,
   () => false,
 );
-test('fixtures: regenerating them gives the checked-in files; tick 0 is the reference tick of docs/reference-readings.md', { skip: hasPython ? false : `${python} not installed` }, async (t) => {
-  const tmp = await mkdtemp(join(tmpdir(), 'isawatt-hwpc-gen-'));
-  t.after(() => rm(tmp, { recursive: true, force: true }));
-  await cp(join(FIXTURES, 'make-fixtures.py'), join(tmp, 'make-fixtures.py'));
-  await promisify(execFile)(python, ['make-fixtures.py'], { cwd: tmp });
-  const files = ['socket-v1.7.0-delta.ndjson', 'socket-v1.6.0-cumulative.ndjson', 'socket-malformed.ndjson'];
-  for (const d of ['csv-v1.7.0-delta', 'csv-v1.6.0-cumulative']) for (const f of ['core.csv', 'msr.csv', 'rapl.csv']) files.push(join(d, f));
-  for (const f of files) assert.equal(await readFile(join(tmp, f), 'utf8'), await readFile(join(FIXTURES, f), 'utf8'), f);
-  const csv = await readFile(join(FIXTURES, 'csv-v1.7.0-delta/core.csv'), 'utf8');
-  assert.ok(csv.includes('1767225600000,xeon-node-07,/fnpool.slice/fn-resize-7f3c.scope,0,0,8652069,1186250112,2101334870,1834412,412003311,412003311\n'));
-});
+test(
+  'fixtures: regenerating them gives the checked-in files; tick 0 is the reference tick of docs/reference-readings.md',
+  { skip: hasPython ? false : `${python} not installed` },
+  async (t) => {
+    const tmp = await mkdtemp(join(tmpdir(), 'isawatt-hwpc-gen-'));
+    t.after(() => rm(tmp, { recursive: true, force: true }));
+    await cp(join(FIXTURES, 'make-fixtures.py'), join(tmp, 'make-fixtures.py'));
+    await promisify(execFile)(python, ['make-fixtures.py'], { cwd: tmp });
+    const files = ['socket-v1.7.0-delta.ndjson', 'socket-v1.6.0-cumulative.ndjson', 'socket-malformed.ndjson'];
+    for (const d of ['csv-v1.7.0-delta', 'csv-v1.6.0-cumulative']) for (const f of ['core.csv', 'msr.csv', 'rapl.csv']) files.push(join(d, f));
+    for (const f of files) assert.equal(await readFile(join(tmp, f), 'utf8'), await readFile(join(FIXTURES, f), 'utf8'), f);
+    const csv = await readFile(join(FIXTURES, 'csv-v1.7.0-delta/core.csv'), 'utf8');
+    assert.ok(csv.includes('1767225600000,xeon-node-07,/fnpool.slice/fn-resize-7f3c.scope,0,0,8652069,1186250112,2101334870,1834412,412003311,412003311\n'));
+  },
+);

@@ -75,8 +75,10 @@ export function toHwpcReport(doc: unknown): HwpcReport {
     throw new HwpcFormatError(`timestamp: expected ms since epoch as an integer, got ${String(ts)}`);
   }
   // Strings from the wire are keyed and printed (logs, /healthz, probe): printable ASCII, bounded.
-  if (typeof doc.sensor !== 'string' || !/^[\x20-\x7e]{1,256}$/.test(doc.sensor)) throw new HwpcFormatError('sensor: expected a string of 1 to 256 printable ASCII characters');
-  if (typeof doc.target !== 'string' || !/^[\x20-\x7e]{1,4096}$/.test(doc.target)) throw new HwpcFormatError('target: expected a cgroup path of 1 to 4096 printable ASCII characters');
+  if (typeof doc.sensor !== 'string' || !/^[\x20-\x7e]{1,256}$/.test(doc.sensor))
+    throw new HwpcFormatError('sensor: expected a string of 1 to 256 printable ASCII characters');
+  if (typeof doc.target !== 'string' || !/^[\x20-\x7e]{1,4096}$/.test(doc.target))
+    throw new HwpcFormatError('target: expected a cgroup path of 1 to 4096 printable ASCII characters');
   if (!isRecord(doc.groups)) throw new HwpcFormatError('groups: expected an object');
   const groups = new Map<string, Map<number, Map<number, HwpcCpuReading>>>();
   for (const [g, sockets] of Object.entries(doc.groups)) {

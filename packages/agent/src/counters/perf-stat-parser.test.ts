@@ -48,5 +48,5 @@ test('probe lines', () => {
   assert.deepEqual(parsePerfProbeLine('<not supported>,,cycles,0,100.00,,'), { event: 'cycles', supported: false });
   assert.deepEqual(parsePerfProbeLine('4.72,msec,task-clock,4718048,100.00,1.967,CPUs utilized'), { event: 'task-clock', supported: true });
   assert.deepEqual(parsePerfProbeLine('9412920,,msr/tsc/,4716125,100.00,1.995,G/sec'), { event: 'msr/tsc/', supported: true });
-  assert.equal(parsePerfProbeLine('Run \'perf list\' for a list of valid events'), undefined);
+  assert.equal(parsePerfProbeLine("Run 'perf list' for a list of valid events"), undefined);
 });

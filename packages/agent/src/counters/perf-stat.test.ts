@@ -110,7 +110,13 @@ test('hardware counters where supported; per-CPU counts summed by socket and tas
 
 test('no PMU: falls back to software events and says so; an unknown PMU is probed event by event', async (t) => {
   const perfPath = await fakePerf(t, 'task-clock');
-  const src = new PerfStatSource({ unifiedRoot: '/sys/fs/cgroup/unified', perfPath, intervalMs: 50, softwareEvents: ['task-clock', 'bogus/tsc/'], log: silentLogger() });
+  const src = new PerfStatSource({
+    unifiedRoot: '/sys/fs/cgroup/unified',
+    perfPath,
+    intervalMs: 50,
+    softwareEvents: ['task-clock', 'bogus/tsc/'],
+    log: silentLogger(),
+  });
   await src.init();
   t.after(() => src.close());
   assert.equal(src.counterKind, 'software');
@@ -123,7 +129,13 @@ test('no PMU: falls back to software events and says so; an unknown PMU is probe
 
 test('unusable perf: clear errors', async (t) => {
   const none = await fakePerf(t, '');
-  await assert.rejects(new PerfStatSource({ unifiedRoot: '/sys/fs/cgroup/unified', perfPath: none, log: silentLogger() }).init(), /perf: none of the events cycles, .* is supported/);
-  await assert.rejects(new PerfStatSource({ unifiedRoot: '/sys/fs/cgroup/unified', perfPath: '/nonexistent/perf', log: silentLogger() }).init(), /perf: perf not installed/);
+  await assert.rejects(
+    new PerfStatSource({ unifiedRoot: '/sys/fs/cgroup/unified', perfPath: none, log: silentLogger() }).init(),
+    /perf: none of the events cycles, .* is supported/,
+  );
+  await assert.rejects(
+    new PerfStatSource({ unifiedRoot: '/sys/fs/cgroup/unified', perfPath: '/nonexistent/perf', log: silentLogger() }).init(),
+    /perf: perf not installed/,
+  );
   assert.throws(() => new PerfStatSource({ unifiedRoot: '/sys/fs/cgroup/unified', intervalMs: 5, log: silentLogger() }), /intervalMs must be >= 10/);
 });

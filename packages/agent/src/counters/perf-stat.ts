@@ -115,9 +115,14 @@ export class PerfStatSource implements ActivitySource {
         return await runPerf(this.perf, ['stat', '-x,', '-a', '-e', list.join(','), '--', 'true']);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
-        throw new SensorUnavailableError('perf', this.perf, code === 'ENOENT' ? 'perf not installed (linux-perf / linux-tools)' : `cannot run perf (${String(code)})`, {
-          cause: err,
-        });
+        throw new SensorUnavailableError(
+          'perf',
+          this.perf,
+          code === 'ENOENT' ? 'perf not installed (linux-perf / linux-tools)' : `cannot run perf (${String(code)})`,
+          {
+            cause: err,
+          },
+        );
       }
     };
     const read = (stderr: string): Map<string, boolean> => {
@@ -130,7 +135,11 @@ export class PerfStatSource implements ActivitySource {
     };
     const all = await once(events);
     if (/not allowed|limited|permission/i.test(all.stderr) && all.code !== 0) {
-      throw new SensorUnavailableError('perf', this.perf, `system-wide counting refused: ${all.stderr.trim().split('\n')[0] ?? ''} (run as root or with CAP_PERFMON)`);
+      throw new SensorUnavailableError(
+        'perf',
+        this.perf,
+        `system-wide counting refused: ${all.stderr.trim().split('\n')[0] ?? ''} (run as root or with CAP_PERFMON)`,
+      );
     }
     let result = read(all.stderr);
     if (all.code !== 0 || result.size === 0) {

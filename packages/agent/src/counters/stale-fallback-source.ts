@@ -56,7 +56,9 @@ export class StaleFallbackSource implements ActivitySource {
   async sample(targets: readonly ActivityTarget[], nowMs: number): Promise<ActivitySample> {
     const { primary, fallback, staleAfterMs, log } = this.opts;
     const fromPrimary = await primary.sample(targets, nowMs);
-    const fromFallback = fallback ? await fallback.sample(targets, nowMs).catch((err: unknown) => (log.warn({ err, source: fallback.kind }, 'fallback activity source failed'), undefined)) : undefined;
+    const fromFallback = fallback
+      ? await fallback.sample(targets, nowMs).catch((err: unknown) => (log.warn({ err, source: fallback.kind }, 'fallback activity source failed'), undefined))
+      : undefined;
     const age = primary.lastReportAgeMs();
     this.lastAgeMs = age;
     const next: FallbackState = age === undefined ? 'waiting' : age > staleAfterMs ? 'stale' : 'fresh';

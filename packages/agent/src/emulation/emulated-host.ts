@@ -107,7 +107,10 @@ export class EmulatedHost {
     });
     await src.init();
     this.source = src;
-    log.info({ component: 'hwpc-sensor', profile: this.opts.profile.name, address: src.address() }, 'activity: EMULATED hwpc-sensor stream of the emulated host (counts follow its ground truth, not a real PMU)');
+    log.info(
+      { component: 'hwpc-sensor', profile: this.opts.profile.name, address: src.address() },
+      'activity: EMULATED hwpc-sensor stream of the emulated host (counts follow its ground truth, not a real PMU)',
+    );
     return src;
   }
 

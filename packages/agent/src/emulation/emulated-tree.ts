@@ -133,7 +133,16 @@ export class EmulatedTree {
       await link(this.root, `class/hwmon/hwmon${s}`, chip);
     }
     await this.writeXgene(new Array<number>(this.profile.sockets).fill(0));
-    const caps = { highest_perf: 3000, nominal_perf: 3000, lowest_nonlinear_perf: 1000, lowest_perf: 1000, nominal_freq: 3000, lowest_freq: 1000, reference_perf: CPPC_REFERENCE_PERF, wraparound_time: '18446744073709551615' };
+    const caps = {
+      highest_perf: 3000,
+      nominal_perf: 3000,
+      lowest_nonlinear_perf: 1000,
+      lowest_perf: 1000,
+      nominal_freq: 3000,
+      lowest_freq: 1000,
+      reference_perf: CPPC_REFERENCE_PERF,
+      wraparound_time: '18446744073709551615',
+    };
     this.cppcRef = new Array<bigint>(this.logicalCpus).fill(0n);
     this.cppcDel = new Array<bigint>(this.logicalCpus).fill(0n);
     for (let c = 0; c < this.logicalCpus; c++) {
@@ -197,7 +206,8 @@ export class EmulatedTree {
     this.msSinceCppcWrite += intervalMs;
     if (this.msSinceCppcWrite < CPPC_WRITE_MS) return;
     this.msSinceCppcWrite = 0;
-    for (const c of this.cppcDirty) await put(join(this.root, `devices/system/cpu/cpu${c}/acpi_cppc/feedback_ctrs`), `ref:${this.cppcRef[c]} del:${this.cppcDel[c]}`);
+    for (const c of this.cppcDirty)
+      await put(join(this.root, `devices/system/cpu/cpu${c}/acpi_cppc/feedback_ctrs`), `ref:${this.cppcRef[c]} del:${this.cppcDel[c]}`);
     this.cppcDirty.clear();
   }
 }

@@ -36,7 +36,10 @@ async function writeUsage(cg: string, totalNs: bigint, perCpuNs: bigint[], child
 test('profiles: unknown name lists the known ones; host facts for Hello', () => {
   assert.throws(() => getProfile('pentium'), /emulate: unknown profile "pentium"; known: altra-max-m128, xeon-gold-5318y-2s, xeon-gold-6130-2s/);
   const paper = emulatedHostFacts('xeon-gold-5318y-2s');
-  assert.deepEqual([paper.arch, paper.cpuModel, paper.sockets, paper.physicalCores, paper.logicalCpus], ['x86_64', 'Intel(R) Xeon(R) Gold 5318Y CPU @ 2.10GHz', 2, 48, 96]);
+  assert.deepEqual(
+    [paper.arch, paper.cpuModel, paper.sockets, paper.physicalCores, paper.logicalCpus],
+    ['x86_64', 'Intel(R) Xeon(R) Gold 5318Y CPU @ 2.10GHz', 2, 48, 96],
+  );
   assert.equal(getProfile('xeon-gold-5318y-2s').hostType, 'xeon-gold-5318y');
   assert.equal(getProfile('altra-max-m128').hostType, 'altra-max-m128-30');
   const x = emulatedHostFacts('xeon-gold-6130-2s');
@@ -46,20 +49,47 @@ test('profiles: unknown name lists the known ones; host facts for Hello', () => 
   assert.deepEqual([a.arch, a.cpuModel, a.logicalCpus], ['aarch64', 'Ampere(R) Altra(R) Max Processor M128-30', 128]);
 });
 
-test('host activity: real CPU time / the worker\'s share = emulated busy CPUs, split by the function\'s sockets, weighted by power', () => {
+test("host activity: real CPU time / the worker's share = emulated busy CPUs, split by the function's sockets, weighted by power", () => {
   const p = getProfile('xeon-gold-5318y-2s');
   // test-python (speed 1, power 1.5) on emulated CPUs 0 and 24 (sockets 0 and 1); test-node (power 1) on CPU 1.
-  const placement = new Map<string, readonly number[]>([['test-python', [0, 24]], ['test-node', [1]]]);
-  const counts = new Map([['test-python', 2], ['test-node', 1]]);
+  const placement = new Map<string, readonly number[]>([
+    ['test-python', [0, 24]],
+    ['test-node', [1]],
+  ]);
+  const counts = new Map([
+    ['test-python', 2],
+    ['test-node', 1],
+  ]);
   const share = workerShare(p, 'test-python', counts);
   assert.equal(share, 0.005);
   // 10 ms of real CPU over 1 s for test-python = 2 emulated CPU-seconds; 5 ms for test-node = 1.
-  const act = hostActivity(p, new Map([['test-python', 10_000_000n], ['test-node', 5_000_000n]]), placement, 1000);
-  assert.deepEqual(act.busyCpus.map((b) => +b.toFixed(9)), [2, 1]);
-  assert.deepEqual(act.powerWeightedBusyCpus.map((b) => +b.toFixed(9)), [2.5, 1.5]);
+  const act = hostActivity(
+    p,
+    new Map([
+      ['test-python', 10_000_000n],
+      ['test-node', 5_000_000n],
+    ]),
+    placement,
+    1000,
+  );
+  assert.deepEqual(
+    act.busyCpus.map((b) => +b.toFixed(9)),
+    [2, 1],
+  );
+  assert.deepEqual(
+    act.powerWeightedBusyCpus.map((b) => +b.toFixed(9)),
+    [2.5, 1.5],
+  );
   // Co-location: memory-bound functions slow each other (pagerank 0.9, alexnet 0.7 on the Xeon).
   const alone = workerShare(p, 'pagerank-python', new Map([['pagerank-python', 48]]));
-  const bag = workerShare(p, 'pagerank-python', new Map([['pagerank-python', 48], ['alexnet-python', 48]]));
+  const bag = workerShare(
+    p,
+    'pagerank-python',
+    new Map([
+      ['pagerank-python', 48],
+      ['alexnet-python', 48],
+    ]),
+  );
   assert.equal(alone, 0.005);
   assert.ok(Math.abs(bag - 0.005 / (1 + 0.3 * 0.9 * 0.7 * 0.5)) < 1e-12, `bag share ${bag}`);
 });
@@ -72,14 +102,25 @@ test('emulated Xeon: RAPL counters follow cgroup CPU time, meters label them emu
   let now = 0;
   // Start package counters 10 J below the wrap.
   const placement = new Map([['test-node', [0]]]);
-  const emu = new Emulator({ profile, sysfsRoot: sys, cgroupRoot: join(dir, 'cgroup'), log, nowMs: () => now, initialEnergyUj: 262143328850n - 10_000_000n, placement: () => placement });
+  const emu = new Emulator({
+    profile,
+    sysfsRoot: sys,
+    cgroupRoot: join(dir, 'cgroup'),
+    log,
+    nowMs: () => now,
+    initialEnergyUj: 262143328850n - 10_000_000n,
+    placement: () => placement,
+  });
   await writeUsage(cg, 0n, [0n, 0n], { 'test-node': 0n });
   await emu.init();
   assert.equal(await readFile(join(sys, 'isawatt-emulated'), 'utf8'), 'xeon-gold-6130-2s\n');
   const meter = new RaplPowercapMeter({ sysfsRoot: sys });
   await meter.init();
   assert.equal(meter.quality, 'emulated');
-  assert.deepEqual(meter.domains().map((d) => d.domain), ['package-0', 'dram-0', 'package-1', 'dram-1']);
+  assert.deepEqual(
+    meter.domains().map((d) => d.domain),
+    ['package-0', 'dram-0', 'package-1', 'dram-1'],
+  );
   await meter.sample(0);
   // test-node on emulated CPU 0 (socket 0) with 4 ms of real CPU over 1 s: its share is 0.005 x 0.8
   // (speed on this profile) of a real CPU, so that is one emulated CPU busy for the whole second.
@@ -100,7 +141,14 @@ test('emulated Altra Max: xgene power and CPPC frequency follow the busy CPUs', 
   const cg = join(dir, 'cgroup', 'cpuacct', 'isawatt');
   let now = 0;
   let emuPlacement = new Map<string, number[]>();
-  const emu = new Emulator({ profile: getProfile('altra-max-m128'), sysfsRoot: sys, cgroupRoot: join(dir, 'cgroup'), log, nowMs: () => now, placement: () => emuPlacement });
+  const emu = new Emulator({
+    profile: getProfile('altra-max-m128'),
+    sysfsRoot: sys,
+    cgroupRoot: join(dir, 'cgroup'),
+    log,
+    nowMs: () => now,
+    placement: () => emuPlacement,
+  });
   await emu.init();
   const xg = new XgeneHwmonMeter({ sysfsRoot: sys });
   await xg.init();
@@ -113,7 +161,10 @@ test('emulated Altra Max: xgene power and CPPC frequency follow the busy CPUs', 
   now = 1000;
   await emu.tick();
   const idle = await xg.sample(1000);
-  assert.deepEqual(idle.domains.map((d) => d.energyUj), [16280000n, 31900000n]);
+  assert.deepEqual(
+    idle.domains.map((d) => d.energyUj),
+    [16280000n, 31900000n],
+  );
   assert.equal((await cppc.sample(1000)).mhzBySocket.size, 0);
   // test-node on 64 emulated CPUs, all busy for 0.5 s: 32 emulated CPU-seconds = 32 x 0.004 real
   // CPU-seconds (share 0.005 x speed 0.8): half the cores.
@@ -164,7 +215,7 @@ test('real processes in a real cgroup drive the emulated counters (root with cgr
   assert.ok(BigInt(pkg.trim()) > 0n);
 });
 
-test('the paper\'s pair shows the paper\'s finding: 21 of 22 functions better on ARM in performance or energy, one on x86 in both', () => {
+test("the paper's pair shows the paper's finding: 21 of 22 functions better on ARM in performance or energy, one on x86 in both", () => {
   const x = getProfile('xeon-gold-5318y-2s');
   const a = getProfile('altra-max-m128');
   const workload = [...x.functions.keys()].filter((n) => !n.startsWith('test-'));
@@ -187,12 +238,23 @@ test('the paper\'s pair shows the paper\'s finding: 21 of 22 functions better on
 });
 
 test('a bad profile file is a config error naming the file and every bad field', () => {
-  const bad = 'name: Bad Name\nillustrative: false\nbasis: x\nmachine: { arch: sparc, cpuModel: x, sockets: 0, coresPerSocket: 1, threadsPerCore: 1 }\nenergy: { kind: rapl }\nemulatedCore: { realCpuShare: 2 }\ninterference: { strength: 0 }\nfunctions: { f: { speed: -1, power: 1, memoryBound: 0 } }\n';
+  const bad =
+    'name: Bad Name\nillustrative: false\nbasis: x\nmachine: { arch: sparc, cpuModel: x, sockets: 0, coresPerSocket: 1, threadsPerCore: 1 }\nenergy: { kind: rapl }\nemulatedCore: { realCpuShare: 2 }\ninterference: { strength: 0 }\nfunctions: { f: { speed: -1, power: 1, memoryBound: 0 } }\n';
   assert.throws(
     () => parseProfile(bad, 'bad.yaml'),
     (err: Error) => {
       const m = err.message;
-      for (const field of ['name', 'illustrative', 'machine.arch', 'machine.sockets', 'energy.packageIdleW', 'emulatedCore.realCpuShare', 'functions.f.speed', 'functions']) assert.match(m, new RegExp(`bad\\.yaml: ${field.replace(/\./g, '\\.')}:`), `${field} in ${m}`);
+      for (const field of [
+        'name',
+        'illustrative',
+        'machine.arch',
+        'machine.sockets',
+        'energy.packageIdleW',
+        'emulatedCore.realCpuShare',
+        'functions.f.speed',
+        'functions',
+      ])
+        assert.match(m, new RegExp(`bad\\.yaml: ${field.replace(/\./g, '\\.')}:`), `${field} in ${m}`);
       return true;
     },
   );

@@ -75,7 +75,14 @@ export class Emulator implements Service {
     this.prevUsage = await this.readUsage();
     this.prevMs = this.now();
     this.log.info(
-      { profile: this.opts.profile.name, file: this.opts.profile.file, sysfsRoot: this.opts.sysfsRoot, cgroup: this.cgroupDir, tickMs: this.tickMs, hwpcStream: this.opts.hwpc !== undefined },
+      {
+        profile: this.opts.profile.name,
+        file: this.opts.profile.file,
+        sysfsRoot: this.opts.sysfsRoot,
+        cgroup: this.cgroupDir,
+        tickMs: this.tickMs,
+        hwpcStream: this.opts.hwpc !== undefined,
+      },
       'emulated host tree written; every figure from it is labelled emulated',
     );
   }
@@ -130,7 +137,8 @@ export class Emulator implements Service {
       const s = connect(target.port, target.host);
       s.on('error', (err) => {
         // One line per outage, not per tick.
-        if (this.socketFailures++ === 0) this.log.warn({ err: errorMessage(err), target }, 'emulated hwpc-sensor: cannot reach the agent\'s hwpc listener; retrying every tick');
+        if (this.socketFailures++ === 0)
+          this.log.warn({ err: errorMessage(err), target }, "emulated hwpc-sensor: cannot reach the agent's hwpc listener; retrying every tick");
         s.destroy();
       });
       s.on('connect', () => {

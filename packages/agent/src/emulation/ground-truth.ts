@@ -85,7 +85,8 @@ export function groundTruthModels(
       createdAt: new Date().toISOString(),
       profiles: profiles.map((p) => ({ name: p.name, file: p.file, hostType: p.hostType, realCpuShare: p.realCpuShare })),
       cpuCost: costSource,
-      definition: 'execPerSecPerCore = realCpuShare x speed / cpuSecondsPerInvocation; energyPerExecJ = dynamicWPerBusyCpu x power x cpuSecondsPerInvocation / (realCpuShare x speed) (dynamic energy only)',
+      definition:
+        'execPerSecPerCore = realCpuShare x speed / cpuSecondsPerInvocation; energyPerExecJ = dynamicWPerBusyCpu x power x cpuSecondsPerInvocation / (realCpuShare x speed) (dynamic energy only)',
     },
     hostTypes,
     categories: Object.fromEntries(names.map((n) => [n, categories.get(n)])),

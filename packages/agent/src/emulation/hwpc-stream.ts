@@ -21,7 +21,9 @@ export interface HwpcEventNames {
 
 /** The events hwpc-sensor would count per cgroup: Intel's on x86, the Ampere fork's generic ones on arm64. */
 export function hwpcEvents(p: EmulatedProfile): HwpcEventNames {
-  return p.arch === 'x86_64' ? { cycles: 'CPU_CLK_THREAD_UNHALTED:THREAD_P', misses: 'LLC_MISSES' } : { cycles: 'PERF_COUNT_HW_CPU_CYCLES', misses: 'PERF_COUNT_HW_CACHE_MISSES' };
+  return p.arch === 'x86_64'
+    ? { cycles: 'CPU_CLK_THREAD_UNHALTED:THREAD_P', misses: 'LLC_MISSES' }
+    : { cycles: 'PERF_COUNT_HW_CPU_CYCLES', misses: 'PERF_COUNT_HW_CACHE_MISSES' };
 }
 
 /** Nominal frequency of the emulated cores, MHz (the hwpc source's cpuBaseFreqMhz). */
@@ -78,7 +80,9 @@ export function hwpcTickLines(
       if (cpu === undefined) return;
       const cycles = busyS * hz;
       const ns = BigInt(Math.round(busyS * 1e9));
-      sockets.push(`"${s}":{"${cpu}":${reading({ [names.cycles]: BigInt(Math.round(cycles)), [names.misses]: BigInt(Math.round(cycles * MISSES_PER_CYCLE * extra)), time_enabled: ns, time_running: ns })}}`);
+      sockets.push(
+        `"${s}":{"${cpu}":${reading({ [names.cycles]: BigInt(Math.round(cycles)), [names.misses]: BigInt(Math.round(cycles * MISSES_PER_CYCLE * extra)), time_enabled: ns, time_running: ns })}}`,
+      );
     });
     if (sockets.length === 0) continue;
     lines.push(`{"timestamp":${ts},"sensor":${JSON.stringify(sensor)},"target":${JSON.stringify(targetOf(f.name))},"groups":{"core":{${sockets.join(',')}}}}`);

@@ -113,7 +113,9 @@ const fileSchema = z.strictObject({
   ]),
   emulatedCore: z.strictObject({ realCpuShare: positive.max(1) }),
   interference: z.strictObject({ strength: nonNegative.max(10) }),
-  functions: z.record(z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'expected a function name'), factorsSchema).refine((f) => f.default !== undefined, 'expected a "default" entry'),
+  functions: z
+    .record(z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'expected a function name'), factorsSchema)
+    .refine((f) => f.default !== undefined, 'expected a "default" entry'),
 });
 
 /** Parses and validates one profile file's text; ConfigError naming the file and every bad field. */
@@ -128,7 +130,9 @@ export function parseProfile(text: string, file: string): EmulatedProfile {
   if (!r.success) throw new ConfigError(r.error.issues.map((i) => `${file}: ${i.path.join('.') || '(top)'}: ${i.message}`));
   const d = r.data;
   const energy: RaplEmulation | XgeneEmulation =
-    d.energy.kind === 'rapl' ? { ...d.energy, packageMaxEnergyUj: BigInt(d.energy.packageMaxEnergyUj), dramMaxEnergyUj: BigInt(d.energy.dramMaxEnergyUj) } : d.energy;
+    d.energy.kind === 'rapl'
+      ? { ...d.energy, packageMaxEnergyUj: BigInt(d.energy.packageMaxEnergyUj), dramMaxEnergyUj: BigInt(d.energy.dramMaxEnergyUj) }
+      : d.energy;
   const { default: defaults, ...rest } = d.functions;
   return {
     name: d.name,

@@ -35,5 +35,8 @@ test('perf -> kHz: lowest_freq == nominal_freq is proportional; no frequencies -
 });
 
 test('malformed feedback_ctrs names the file and shows the text', () => {
-  assert.throws(() => parseFeedbackCtrs('ref:12 delx:5', '/sys/x/feedback_ctrs'), /\/sys\/x\/feedback_ctrs: expected "ref:<u64> del:<u64>", got "ref:12 delx:5"/);
+  assert.throws(
+    () => parseFeedbackCtrs('ref:12 delx:5', '/sys/x/feedback_ctrs'),
+    /\/sys\/x\/feedback_ctrs: expected "ref:<u64> del:<u64>", got "ref:12 delx:5"/,
+  );
 });

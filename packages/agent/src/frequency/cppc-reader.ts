@@ -87,7 +87,9 @@ export class CppcReader implements FrequencyReader {
       }
     }
     if (this.cores.length === 0) throw new SensorUnavailableError(this.kind, cpuDir, `no usable CPPC core: ${notes.join('; ')}`);
-    notes.unshift(`reading ${this.cores.length} of ${all.length} CPUs (${this.opts.cpus ? 'configured list' : `at most ${this.opts.maxCpusPerSocket ?? 8} per socket`}), at most every ${this.minIntervalMs} ms: each read is a firmware round trip on Altra`);
+    notes.unshift(
+      `reading ${this.cores.length} of ${all.length} CPUs (${this.opts.cpus ? 'configured list' : `at most ${this.opts.maxCpusPerSocket ?? 8} per socket`}), at most every ${this.minIntervalMs} ms: each read is a firmware round trip on Altra`,
+    );
     this.initNotes = notes;
     this.lastReadMs = undefined;
     this.last = undefined;
@@ -149,7 +151,8 @@ export class CppcReader implements FrequencyReader {
       cores.push({ cpu: core.cpu, socket: core.socket, mhz: khz === undefined ? null : Number(khz) / 1000 });
     }
     const idle = cores.filter((c) => c.mhz === null).length;
-    if (intervalMs > 0 && idle > 0 && idle === cores.length) warnings.push(`cppc: no sampled core's counters moved over ${Math.round(intervalMs)} ms: all reported idle`);
+    if (intervalMs > 0 && idle > 0 && idle === cores.length)
+      warnings.push(`cppc: no sampled core's counters moved over ${Math.round(intervalMs)} ms: all reported idle`);
     this.last = { timestampMs: nowMs, intervalMs, mhzBySocket: meanBySocket(cores), cores, cached: false, warnings };
     return this.last;
   }

@@ -26,7 +26,11 @@ export interface CreatedFrequencyReader {
   readonly sources: readonly FrequencySourceRecord[];
 }
 
-export async function createFrequencyReader(preferred: readonly FrequencyKind[], opts: CreateFrequencyReaderOptions, log: Logger): Promise<CreatedFrequencyReader> {
+export async function createFrequencyReader(
+  preferred: readonly FrequencyKind[],
+  opts: CreateFrequencyReaderOptions,
+  log: Logger,
+): Promise<CreatedFrequencyReader> {
   const sources: FrequencySourceRecord[] = [];
   let reader: FrequencyReader | undefined;
   for (const kind of preferred) {

@@ -11,7 +11,10 @@ const ctrs = (cpu: number): string => `devices/system/cpu/cpu${cpu}/acpi_cppc/fe
 test('CPPC on 2S Altra Max: a spread subset per socket, per-socket mean from the formula', async (t) => {
   // The first 8 CPUs of each socket (cpu0-7 on socket 0, cpu128-135 on socket 1) keep the copy small.
   const cpus = [0, 1, 2, 3, 4, 5, 6, 7, 128, 129, 130, 131, 132, 133, 134, 135];
-  const fx = await copyFixture('altra-max-2s', cpus.map((c) => `devices/system/cpu/cpu${c}`));
+  const fx = await copyFixture(
+    'altra-max-2s',
+    cpus.map((c) => `devices/system/cpu/cpu${c}`),
+  );
   t.after(() => fx.remove());
   const r = new CppcReader({ sysfsRoot: fx.root, maxCpusPerSocket: 4 });
   await r.init();
@@ -24,11 +27,17 @@ test('CPPC on 2S Altra Max: a spread subset per socket, per-socket mean from the
   for (const c of [128, 130, 132]) await fx.write(ctrs(c), 'ref:6000000000 del:16250000000');
   await fx.write(ctrs(134), 'ref:6000000000 del:14250000000');
   const s = await r.sample(1000);
-  assert.deepEqual([...s.mhzBySocket], [
-    [0, 2850],
-    [1, 2000],
-  ]);
-  assert.deepEqual(s.cores.find((c) => c.cpu === 134), { cpu: 134, socket: 1, mhz: null });
+  assert.deepEqual(
+    [...s.mhzBySocket],
+    [
+      [0, 2850],
+      [1, 2000],
+    ],
+  );
+  assert.deepEqual(
+    s.cores.find((c) => c.cpu === 134),
+    { cpu: 134, socket: 1, mhz: null },
+  );
 });
 
 test('CPPC reads no more often than the minimum interval (firmware round trips)', async (t) => {
@@ -71,10 +80,13 @@ test('cpufreq: scaling_cur_freq per CPU, mean per socket', async () => {
   const r = new CpufreqReader({ sysfsRoot: fixture('xeon-2s') });
   await r.init();
   const s = await r.sample(0);
-  assert.deepEqual([...s.mhzBySocket], [
-    [0, 2700],
-    [1, 2000],
-  ]);
+  assert.deepEqual(
+    [...s.mhzBySocket],
+    [
+      [0, 2700],
+      [1, 2000],
+    ],
+  );
 });
 
 test('createFrequencyReader: CPPC on Altra, cpufreq on the Xeon, none on an empty tree', async () => {

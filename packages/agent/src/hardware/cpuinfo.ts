@@ -3,7 +3,6 @@
 // and no model name. Blocks are separated by blank lines; keys and values by a colon.
 import type { Arch } from '@isawatt/common';
 
-
 export interface CpuinfoBlock {
   /** Logical CPU id ("processor" line), or undefined when the block has none (arm32 headers). */
   readonly processor: number | undefined;

@@ -60,7 +60,10 @@ test('128-core Ampere Altra Max fixture: model from SMBIOS, not cpuinfo', async 
 
 test('arm64 without SMBIOS is named from the MIDR fields', async (t) => {
   const cpuinfo = [0, 1, 2, 3]
-    .map((i) => `processor\t: ${i}\nBogoMIPS\t: 50.00\nFeatures\t: fp asimd\nCPU implementer\t: 0x41\nCPU architecture: 8\nCPU variant\t: 0x3\nCPU part\t: 0xd0c\nCPU revision\t: 1\n`)
+    .map(
+      (i) =>
+        `processor\t: ${i}\nBogoMIPS\t: 50.00\nFeatures\t: fp asimd\nCPU implementer\t: 0x41\nCPU architecture: 8\nCPU variant\t: 0x3\nCPU part\t: 0xd0c\nCPU revision\t: 1\n`,
+    )
     .join('\n');
   const dir = tree(t, { 'proc/cpuinfo': cpuinfo, 'sys/devices/system/cpu/online': '0-3\n' });
   const hw = await detectHardware({ procfsRoot: join(dir, 'proc'), sysfsRoot: join(dir, 'sys') });
@@ -115,7 +118,8 @@ test('an unknown architecture is a SensorUnavailableError naming the file', asyn
 
 test('x86 cpuinfo without the "lm" flag says 32-bit x86 is not supported', async (t) => {
   const dir = tree(t, {
-    'proc/cpuinfo': 'processor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: Intel(R) Atom(TM) CPU N270 @ 1.60GHz\nflags\t\t: fpu vme de pse tsc msr pae sse sse2\n',
+    'proc/cpuinfo':
+      'processor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: Intel(R) Atom(TM) CPU N270 @ 1.60GHz\nflags\t\t: fpu vme de pse tsc msr pae sse sse2\n',
     'sys/devices/system/cpu/online': '0\n',
   });
   await assert.rejects(detectHardware({ procfsRoot: join(dir, 'proc'), sysfsRoot: join(dir, 'sys') }), (err: unknown) => {
@@ -126,7 +130,7 @@ test('x86 cpuinfo without the "lm" flag says 32-bit x86 is not supported', async
   });
 });
 
-test('two-socket Xeon Gold 5318Y fixture (the paper\'s x86 server)', async () => {
+test("two-socket Xeon Gold 5318Y fixture (the paper's x86 server)", async () => {
   const hw = await detectHardware({ ...roots('xeon-5318y-2s'), reservedCpus: [0, 48] });
   assert.equal(hw.arch, 'x86_64');
   assert.equal(hw.cpuModel, 'Intel(R) Xeon(R) Gold 5318Y CPU @ 2.10GHz');
@@ -167,15 +171,19 @@ test('MIDR decoding and host type slugs', () => {
 
 test('an emulated machine has emulated function CPUs (reserved ids read as emulated ones) and says where each figure came from', async () => {
   const real = await detectHardware({ ...roots('xeon-2s'), reservedCpus: [0] });
-  const hw = emulatedHardware(real, {
-    profile: 'altra-max-m128',
-    arch: 'aarch64',
-    cpuModel: 'Ampere(R) Altra(R) Max Processor M128-30',
-    sockets: 1,
-    physicalCores: 128,
-    logicalCpus: 128,
-    socketOfCpu: new Map(Array.from({ length: 128 }, (_, i) => [i, 0])),
-  }, undefined);
+  const hw = emulatedHardware(
+    real,
+    {
+      profile: 'altra-max-m128',
+      arch: 'aarch64',
+      cpuModel: 'Ampere(R) Altra(R) Max Processor M128-30',
+      sockets: 1,
+      physicalCores: 128,
+      logicalCpus: 128,
+      socketOfCpu: new Map(Array.from({ length: 128 }, (_, i) => [i, 0])),
+    },
+    undefined,
+  );
   assert.deepEqual([hw.arch, hw.sockets, hw.physicalCores, hw.logicalCpus, hw.hostType], ['aarch64', 1, 128, 128, 'altra-max-m128-30']);
   assert.equal(hw.functionCpus.length, 127);
   assert.deepEqual(hw.reservedCpus, [0]);

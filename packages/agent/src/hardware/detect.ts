@@ -157,7 +157,11 @@ export async function detectHardware(opts: DetectOptions): Promise<HostHardware>
     );
   }
   if (arch === undefined) {
-    throw new SensorUnavailableError('hardware', cpuinfoPath, 'cannot tell the architecture (no x86 flags or arm64 MIDR fields, no proc/sys/kernel/arch); supported: x86_64, aarch64');
+    throw new SensorUnavailableError(
+      'hardware',
+      cpuinfoPath,
+      'cannot tell the architecture (no x86 flags or arm64 MIDR fields, no proc/sys/kernel/arch); supported: x86_64, aarch64',
+    );
   }
 
   const firstCpu = topology.onlineCpus[0] ?? 0;

@@ -16,7 +16,10 @@ export class SystemInformationProbe implements LiveProbe {
 
   async probe(): Promise<LiveFacts> {
     const [cpu, os, mem] = await Promise.all([si.cpu(), si.osInfo(), si.mem()]);
-    const model = [cpu.manufacturer, cpu.brand].filter((s) => s && s.trim() !== '').join(' ').trim();
+    const model = [cpu.manufacturer, cpu.brand]
+      .filter((s) => s && s.trim() !== '')
+      .join(' ')
+      .trim();
     return {
       arch: archOf(os.arch),
       cpuModel: model === '' ? undefined : model,

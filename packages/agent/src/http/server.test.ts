@@ -7,7 +7,11 @@ import type { TelemetrySource, TickSnapshot } from '../telemetry/snapshot.js';
 import { healthzRoute } from './healthz.js';
 import { AgentHttpServer, sendJson } from './server.js';
 
-async function started(t: { after(fn: () => Promise<void>): void }, listen = '127.0.0.1:0', fallback = false): Promise<{ server: AgentHttpServer; base: string }> {
+async function started(
+  t: { after(fn: () => Promise<void>): void },
+  listen = '127.0.0.1:0',
+  fallback = false,
+): Promise<{ server: AgentHttpServer; base: string }> {
   const server = new AgentHttpServer({ listen, fallbackToEphemeral: fallback, log: silentLogger() });
   await server.init();
   t.after(() => server.shutdown());
@@ -38,7 +42,11 @@ test('a taken default port falls back to an ephemeral one; a taken explicit port
   const { server: second } = await started(t, `127.0.0.1:${port}`, true);
   assert.notEqual(second.address()?.port, port);
   const third = new AgentHttpServer({ listen: `127.0.0.1:${port}`, fallbackToEphemeral: false, log: silentLogger() });
-  await assert.rejects(third.init(), (err: ExitError) => err instanceof ExitError && err.exitCode === 2 && new RegExp(`http\\.listen: cannot listen on 127\\.0\\.0\\.1:${port}: address in use`).test(err.message));
+  await assert.rejects(
+    third.init(),
+    (err: ExitError) =>
+      err instanceof ExitError && err.exitCode === 2 && new RegExp(`http\\.listen: cannot listen on 127\\.0\\.0\\.1:${port}: address in use`).test(err.message),
+  );
 });
 
 test('/healthz is 200 while ticks are fresh and 503 when the loop is stuck', async (t) => {
@@ -57,7 +65,12 @@ test('/healthz is 200 while ticks are fresh and 503 when the loop is stuck', asy
 });
 
 test('4,000 half-open connections: at most maxConnections are held, and every one is closed by the headers timeout', async (t) => {
-  const server = new AgentHttpServer({ listen: '127.0.0.1:0', fallbackToEphemeral: false, log: silentLogger(), limits: { headersTimeoutMs: 1000, checkIntervalMs: 200, maxConnections: 200 } });
+  const server = new AgentHttpServer({
+    listen: '127.0.0.1:0',
+    fallbackToEphemeral: false,
+    log: silentLogger(),
+    limits: { headersTimeoutMs: 1000, checkIntervalMs: 200, maxConnections: 200 },
+  });
   await server.init();
   t.after(() => server.shutdown());
   server.addRoute({ method: 'GET', path: '/ok', handle: (_q, res) => sendJson(res, 200, { ok: true }) });
@@ -70,26 +83,32 @@ test('4,000 half-open connections: at most maxConnections are held, and every on
   // In batches of 250, so the kernel's accept queue (not the server) never overflows.
   for (let batch = 0; batch < 16; batch++) {
     await Promise.all(
-      Array.from({ length: 250 }, (_, j) =>
-        new Promise<void>((resolve) => {
-          const i = batch * 250 + j;
-          const s = connect(port, '127.0.0.1');
-          sockets.push(s);
-          s.on('error', () => undefined);
-          s.once('close', () => closed++);
-          // Half of them start a request and never finish its headers; half send nothing at all.
-          s.once('connect', () => {
-            if (i % 2 === 0) s.write('GET /ok HTTP/1.1\r\nHost: x\r\n');
-            resolve();
-          });
-          s.once('close', () => resolve());
-        }),
+      Array.from(
+        { length: 250 },
+        (_, j) =>
+          new Promise<void>((resolve) => {
+            const i = batch * 250 + j;
+            const s = connect(port, '127.0.0.1');
+            sockets.push(s);
+            s.on('error', () => undefined);
+            s.once('close', () => closed++);
+            // Half of them start a request and never finish its headers; half send nothing at all.
+            s.once('connect', () => {
+              if (i % 2 === 0) s.write('GET /ok HTTP/1.1\r\nHost: x\r\n');
+              resolve();
+            });
+            s.once('close', () => resolve());
+          }),
       ),
     );
     await new Promise((r) => setTimeout(r, 20));
   }
   const connections = (): Promise<number> =>
-    new Promise<number>((resolve, reject) => (server as unknown as { server: { getConnections(cb: (e: Error | null, n: number) => void): void } }).server.getConnections((e, n) => (e ? reject(e) : resolve(n))));
+    new Promise<number>((resolve, reject) =>
+      (server as unknown as { server: { getConnections(cb: (e: Error | null, n: number) => void): void } }).server.getConnections((e, n) =>
+        e ? reject(e) : resolve(n),
+      ),
+    );
   assert.ok((await connections()) <= 200, 'at most maxConnections held');
   // The server closes what it holds: over the cap at once, the rest by the headers timeout. (The
   // client side may miss a few FINs for sockets the kernel never handed to the server.)

@@ -93,11 +93,21 @@ export class AgentHttpServer implements Service {
         await this.listen(bareHost, 0);
       } else {
         // One line and exit 2: a busy or foreign address is the operator's to fix, not a crash.
-        const why = code === 'EADDRINUSE' ? 'address in use (another process listens there)' : code === 'EADDRNOTAVAIL' ? 'address not available on this machine' : code === 'EACCES' ? 'permission denied (ports below 1024 need privileges)' : code ?? errorMessage(err);
+        const why =
+          code === 'EADDRINUSE'
+            ? 'address in use (another process listens there)'
+            : code === 'EADDRNOTAVAIL'
+              ? 'address not available on this machine'
+              : code === 'EACCES'
+                ? 'permission denied (ports below 1024 need privileges)'
+                : (code ?? errorMessage(err));
         throw new ExitError(EXIT.BAD_INPUT, `http.listen: cannot listen on ${this.opts.listen}: ${why}`);
       }
     }
-    this.opts.log.info({ address: `${this.bound?.address}:${this.bound?.port}`, routes: this.routes.map((r) => `${r.method} ${r.path}`) }, 'http endpoint listening');
+    this.opts.log.info(
+      { address: `${this.bound?.address}:${this.bound?.port}`, routes: this.routes.map((r) => `${r.method} ${r.path}`) },
+      'http endpoint listening',
+    );
   }
 
   private listen(host: string, port: number): Promise<void> {

@@ -69,7 +69,9 @@ test('Hello carries the detected hardware', async () => {
       sessionId: 's',
       agentVersion: '0.1.0',
       hardware,
-      energySources: [{ kind: 'xgene-hwmon', path: '/sys/class/hwmon/hwmon0', quality: 'measured', domains: ['cpu-0', 'io-0'], primary: true, detail: 'apm_xgene' }],
+      energySources: [
+        { kind: 'xgene-hwmon', path: '/sys/class/hwmon/hwmon0', quality: 'measured', domains: ['cpu-0', 'io-0'], primary: true, detail: 'apm_xgene' },
+      ],
       counterSource: 'cgroup-cputime',
       pinning: 'none',
       catalogue: [],

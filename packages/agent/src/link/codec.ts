@@ -3,16 +3,7 @@
 // coordinator (@isawatt/common wire-convert); this file adapts the agent's shapes to it. uint64
 // fields travel as decimal strings (proto-loader longs: String) and are bigint on the domain side;
 // enums travel as their names. Incoming messages are validated here and rejected with every problem named.
-import {
-  helloToWire,
-  placementToWire,
-  qualityFromWire,
-  telemetryToWire,
-  toBigInt,
-  toWireU64,
-  ValidationError,
-  type wire,
-} from '@isawatt/common';
+import { helloToWire, placementToWire, qualityFromWire, telemetryToWire, toBigInt, toWireU64, ValidationError, type wire } from '@isawatt/common';
 import type { ApplyResult, Arrival, AssignmentSpec } from '../runtime/function-runtime.js';
 import type { Quality } from '@isawatt/common';
 import type { DomainFigure, FunctionFigure, InvocationFigures, TickSnapshot } from '../telemetry/snapshot.js';

@@ -150,7 +150,10 @@ test('reconnects after the coordinator is killed and restarted on the same port;
   await coord.start(port);
   await until('reattach', () => link.stats().connected && coord.hellos.length === 2);
   await until('15 stored', () => coord.seqs('s1').length === 15);
-  assert.deepEqual(coord.seqs('s1'), Array.from({ length: 15 }, (_, i) => i + 1));
+  assert.deepEqual(
+    coord.seqs('s1'),
+    Array.from({ length: 15 }, (_, i) => i + 1),
+  );
   assert.equal(coord.duplicates, 0, 'Welcome.last_seq_stored stops resending what was stored');
   assert.equal(link.stats().attaches, 2);
   telemetry.tick();
@@ -260,7 +263,10 @@ test('mutual TLS: an agent with a client certificate attaches; one without is re
   });
   await until('2 attempts', () => noCert.stats().attempts >= 2);
   assert.equal(noCert.stats().attaches, 0);
-  assert.ok(lines.some((l) => l.msg === 'coordinator unreachable; retrying' && typeof l.reason === 'string' && /^14 UNAVAILABLE/.test(l.reason)), JSON.stringify(lines));
+  assert.ok(
+    lines.some((l) => l.msg === 'coordinator unreachable; retrying' && typeof l.reason === 'string' && /^14 UNAVAILABLE/.test(l.reason)),
+    JSON.stringify(lines),
+  );
   assert.equal(coord.hellos.filter((h) => h.session_id === 'tls-2').length, 0);
 });
 

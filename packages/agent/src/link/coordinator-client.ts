@@ -158,7 +158,10 @@ export class CoordinatorLink implements Service {
         } else if (welcomedAt !== undefined) {
           this.log.warn({ coordinator: this.opts.address, reason, retryInMs, buffered: this.buffer.size }, 'coordinator link lost; reconnecting');
         } else {
-          this.log.warn({ coordinator: this.opts.address, reason, attempt: this.backoff.attempts, retryInMs, buffered: this.buffer.size }, 'coordinator unreachable; retrying');
+          this.log.warn(
+            { coordinator: this.opts.address, reason, attempt: this.backoff.attempts, retryInMs, buffered: this.buffer.size },
+            'coordinator unreachable; retrying',
+          );
         }
         if (!(await delay(retryInMs, signal))) break;
       }
@@ -269,7 +272,10 @@ export class CoordinatorLink implements Service {
       } else {
         this.dropped++;
         if (this.dropped === 1 || this.dropped % 100 === 0) {
-          this.log.warn({ dropped: this.dropped, capacity: this.buffer.capacity, oldestSeq: evicted.seq.toString() }, 'telemetry buffer full; dropping the oldest reports');
+          this.log.warn(
+            { dropped: this.dropped, capacity: this.buffer.capacity, oldestSeq: evicted.seq.toString() },
+            'telemetry buffer full; dropping the oldest reports',
+          );
         }
       }
     }

@@ -20,7 +20,10 @@ test('shift, peek and dropWhile across the wrap point', () => {
   const b = new RingBuffer<number>(4);
   for (let i = 1; i <= 6; i++) b.push(i); // holds 3,4,5,6 with head wrapped
   assert.equal(b.peek(), 3);
-  assert.equal(b.dropWhile((x) => x <= 4), 2);
+  assert.equal(
+    b.dropWhile((x) => x <= 4),
+    2,
+  );
   assert.deepEqual(b.toArray(), [5, 6]);
   assert.equal(b.shift(), 5);
   assert.equal(b.shift(), 6);

@@ -77,7 +77,17 @@ function tick(nowMs: number, hostUj: bigint, fns: Record<string, { completed: nu
       cpuTimeUs: 900_000n,
       cores: 2,
       quality: 'emulated' as const,
-      invocations: { completed: f.completed, errors: 0, timeouts: 0, dropped: 0, latencyP50Ms: 2, latencyP95Ms: 4, latencyP99Ms: 5, achievedRps: f.completed, ...(f.meanMs !== undefined ? { latencyMeanMs: f.meanMs } : {}) },
+      invocations: {
+        completed: f.completed,
+        errors: 0,
+        timeouts: 0,
+        dropped: 0,
+        latencyP50Ms: 2,
+        latencyP95Ms: 4,
+        latencyP99Ms: 5,
+        achievedRps: f.completed,
+        ...(f.meanMs !== undefined ? { latencyMeanMs: f.meanMs } : {}),
+      },
     })),
     assignmentVersion: 0n,
     agentCpuTimeUs: 0n,
@@ -128,7 +138,13 @@ test('a bag: saturated on its CPUs, whole ticks after the start, idle power, sto
   stopTicks();
   assert.equal(r.ok, true, r.error);
   // Started with the host's 8 function CPUs split over the 2 functions, saturated; then stopped.
-  assert.deepEqual(rt.applied[0]?.functions.map((f) => [f.function, f.cores, f.saturate]), [['f', 4, true], ['g', 4, true]]);
+  assert.deepEqual(
+    rt.applied[0]?.functions.map((f) => [f.function, f.cores, f.saturate]),
+    [
+      ['f', 4, true],
+      ['g', 4, true],
+    ],
+  );
   assert.deepEqual(rt.applied.at(-1)?.functions, []);
   assert.equal(r.idle_power_w, 50);
   assert.equal(r.idle_duration_ms, 2000);
@@ -187,11 +203,27 @@ test('refusals: a host running an assignment, a bag that does not fit, a failed 
 });
 
 test('job decoding names every problem and bounds what it echoes', () => {
-  const base: wire.ProfileJob__Output = { job_id: 'j1', campaign_id: '', functions: ['f'], cores_per_function: 0, duration_ms: 1000, warmup_ms: 0, saturate: true, rate_rps: 0, idle_ms: 0 };
+  const base: wire.ProfileJob__Output = {
+    job_id: 'j1',
+    campaign_id: '',
+    functions: ['f'],
+    cores_per_function: 0,
+    duration_ms: 1000,
+    warmup_ms: 0,
+    saturate: true,
+    rate_rps: 0,
+    idle_ms: 0,
+  };
   assert.equal(decodeProfileJob(base).functions[0], 'f');
   assert.throws(
     () => decodeProfileJob({ ...base, job_id: 'bad id\n'.repeat(30), functions: ['f', 'f', 'Bad Name'], duration_ms: 0, saturate: false, rate_rps: 0 }),
-    (e: Error) => /job_id: expected/.test(e.message) && /"f" appears twice/.test(e.message) && /is not a function name/.test(e.message) && /duration_ms: expected 1/.test(e.message) && /rate_rps/.test(e.message) && !e.message.includes('\nbad id'),
+    (e: Error) =>
+      /job_id: expected/.test(e.message) &&
+      /"f" appears twice/.test(e.message) &&
+      /is not a function name/.test(e.message) &&
+      /duration_ms: expected 1/.test(e.message) &&
+      /rate_rps/.test(e.message) &&
+      !e.message.includes('\nbad id'),
   );
   assert.throws(() => decodeProfileJob({ ...base, functions: [] }), /functions: empty/);
 });

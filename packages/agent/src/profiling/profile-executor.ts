@@ -90,11 +90,17 @@ export class ProfileExecutor {
     if (!runtime) return failedBag(job.jobId, 'runtime unavailable: this agent was started without a function runtime');
     const running = runtime.placements();
     if (running.length > 0) {
-      return failedBag(job.jobId, `host runs assignment v${runtime.runningVersion()} with ${running.length} function(s); clear it (isawatt assign HOST --clear) before profiling`);
+      return failedBag(
+        job.jobId,
+        `host runs assignment v${runtime.runningVersion()} with ${running.length} function(s); clear it (isawatt assign HOST --clear) before profiling`,
+      );
     }
     const cores = this.coresPerFunction(job);
     if (cores < 1) {
-      return failedBag(job.jobId, `a bag of ${job.functions.length} functions does not fit on ${this.opts.functionCpuCount} function CPUs (at least one CPU each)`);
+      return failedBag(
+        job.jobId,
+        `a bag of ${job.functions.length} functions does not fit on ${this.opts.functionCpuCount} function CPUs (at least one CPU each)`,
+      );
     }
     const version = runtime.runningVersion();
     let started = false;
@@ -117,7 +123,10 @@ export class ProfileExecutor {
       const applied = await runtime.apply({ version, functions });
       if (!applied.ok) return failedBag(job.jobId, `starting the bag failed: ${applied.error}`);
       if (signal.aborted) throw new PhaseAbortedError('cancelled');
-      log.info({ functions: job.functions, coresPerFunction: cores, placements: applied.placements.map((p) => ({ function: p.function, cpus: p.cpus })) }, 'profile job: bag started');
+      log.info(
+        { functions: job.functions, coresPerFunction: cores, placements: applied.placements.map((p) => ({ function: p.function, cpus: p.cpus })) },
+        'profile job: bag started',
+      );
       // 3. Warm-up, then the measured window (whole ticks after the warm-up).
       const warmEnd = this.now() + job.warmupMs;
       if (job.warmupMs > 0) await sleep(job.warmupMs, signal);

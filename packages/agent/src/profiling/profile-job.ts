@@ -44,7 +44,8 @@ export function decodeProfileJob(j: wire.ProfileJob__Output): ProfileJobSpec {
   if (j.duration_ms < 1 || j.duration_ms > MAX_PHASE_MS) issues.push(`duration_ms: expected 1..${MAX_PHASE_MS}, got ${j.duration_ms}`);
   if (j.warmup_ms > MAX_PHASE_MS) issues.push(`warmup_ms: at most ${MAX_PHASE_MS}, got ${j.warmup_ms}`);
   if (j.idle_ms > MAX_PHASE_MS) issues.push(`idle_ms: at most ${MAX_PHASE_MS}, got ${j.idle_ms}`);
-  if (!j.saturate && !(Number.isFinite(j.rate_rps) && j.rate_rps > 0)) issues.push(`rate_rps: must be a positive number when saturate is false, got ${j.rate_rps}`);
+  if (!j.saturate && !(Number.isFinite(j.rate_rps) && j.rate_rps > 0))
+    issues.push(`rate_rps: must be a positive number when saturate is false, got ${j.rate_rps}`);
   if (issues.length > 0) throw new ValidationError(`profile job ${safeJobId(j.job_id)}`, 'rejected', issues);
   return {
     jobId: j.job_id,

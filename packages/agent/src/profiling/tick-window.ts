@@ -39,7 +39,20 @@ export class PhaseAbortedError extends Error {
 }
 
 function emptyFunction(): FunctionWindow {
-  return { completed: 0, errors: 0, timeouts: 0, dropped: 0, dynamicEnergyUj: 0n, totalEnergyUj: 0n, cpuTimeUs: 0n, quality: undefined, p50Sum: 0, p95Sum: 0, p99Sum: 0, latencySum: 0 };
+  return {
+    completed: 0,
+    errors: 0,
+    timeouts: 0,
+    dropped: 0,
+    dynamicEnergyUj: 0n,
+    totalEnergyUj: 0n,
+    cpuTimeUs: 0n,
+    quality: undefined,
+    p50Sum: 0,
+    p95Sum: 0,
+    p99Sum: 0,
+    latencySum: 0,
+  };
 }
 
 export function addTick(w: WindowTotals, s: TickSnapshot): void {
@@ -73,7 +86,17 @@ export function addTick(w: WindowTotals, s: TickSnapshot): void {
 }
 
 export function emptyWindow(): WindowTotals {
-  return { ticks: 0, intervalMs: 0, hostEnergyUj: 0n, idleEnergyUj: 0n, hostQuality: undefined, energySource: '', attributionMethods: new Set(), modelErrorW: -1, functions: new Map() };
+  return {
+    ticks: 0,
+    intervalMs: 0,
+    hostEnergyUj: 0n,
+    idleEnergyUj: 0n,
+    hostQuality: undefined,
+    energySource: '',
+    attributionMethods: new Set(),
+    modelErrorW: -1,
+    functions: new Map(),
+  };
 }
 
 /**

@@ -47,7 +47,9 @@ export class Catalogue {
   }
 
   all(): CatalogueEntry[] {
-    return this.names().map((n) => this.entries.get(n)).filter((e): e is CatalogueEntry => e !== undefined);
+    return this.names()
+      .map((n) => this.entries.get(n))
+      .filter((e): e is CatalogueEntry => e !== undefined);
   }
 
   /** What the agent reports in Hello: valid entries, then broken manifests as not runnable. */

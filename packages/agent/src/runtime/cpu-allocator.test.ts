@@ -12,7 +12,15 @@ test('never uses a reserved CPU', () => {
 });
 
 test('a function that fits on one socket stays on one socket', () => {
-  const plan = planCpus(topo, [], new Map([['a', [0, 1, 2]]]), new Map([['a', 3], ['b', 3]]));
+  const plan = planCpus(
+    topo,
+    [],
+    new Map([['a', [0, 1, 2]]]),
+    new Map([
+      ['a', 3],
+      ['b', 3],
+    ]),
+  );
   assert.deepEqual(plan.get('a'), [0, 1, 2]);
   assert.deepEqual(plan.get('b'), [4, 5, 6]);
 });
@@ -22,7 +30,16 @@ test('unchanged functions keep their CPUs; shrinking keeps a subset; growing ext
     ['a', [4, 5]],
     ['b', [0, 1, 2]],
   ]);
-  const plan = planCpus(topo, [], current, new Map([['a', 3], ['b', 1], ['c', 2]]));
+  const plan = planCpus(
+    topo,
+    [],
+    current,
+    new Map([
+      ['a', 3],
+      ['b', 1],
+      ['c', 2],
+    ]),
+  );
   assert.deepEqual(plan.get('b'), [0]);
   assert.deepEqual(plan.get('a'), [4, 5, 6]);
   const all = [...plan.values()].flat();
@@ -32,7 +49,16 @@ test('unchanged functions keep their CPUs; shrinking keeps a subset; growing ext
 
 test('too many cores is a precise error', () => {
   assert.throws(
-    () => planCpus(topo, [0], new Map(), new Map([['a', 5], ['b', 3]])),
+    () =>
+      planCpus(
+        topo,
+        [0],
+        new Map(),
+        new Map([
+          ['a', 5],
+          ['b', 3],
+        ]),
+      ),
     (err: unknown) => err instanceof NotEnoughCoresError && err.wanted === 8 && err.available === 7,
   );
 });

@@ -38,9 +38,7 @@ export function planCpus(
     const have = (current.get(name) ?? []).filter((c) => socketOf.has(c));
     const bySocket = new Map<number, number>();
     for (const c of have) bySocket.set(socketOf.get(c) ?? 0, (bySocket.get(socketOf.get(c) ?? 0) ?? 0) + 1);
-    const keep = [...have]
-      .sort((a, b) => (bySocket.get(socketOf.get(b) ?? 0) ?? 0) - (bySocket.get(socketOf.get(a) ?? 0) ?? 0) || a - b)
-      .slice(0, want);
+    const keep = [...have].sort((a, b) => (bySocket.get(socketOf.get(b) ?? 0) ?? 0) - (bySocket.get(socketOf.get(a) ?? 0) ?? 0) || a - b).slice(0, want);
     for (const c of keep) taken.add(c);
     plan.set(name, keep);
   }
@@ -72,7 +70,10 @@ export function planCpus(
       }
       if (missing === 0) break;
     }
-    plan.set(name, cpus.sort((a, b) => a - b));
+    plan.set(
+      name,
+      cpus.sort((a, b) => a - b),
+    );
   }
   return plan;
 }

@@ -227,7 +227,9 @@ export class FunctionPool {
     slot.state = 'ready';
     slot.startedAtMs = performance.now();
     if (this.opts.cpuShare !== undefined) {
-      this.opts.pinning.setWorkerShare(this.name, slot.cpu, this.opts.cpuShare()).catch((err: unknown) => this.log.error({ cpu: slot.cpu, err: errorMessage(err) }, 'cannot limit the worker\'s CPU bandwidth'));
+      this.opts.pinning
+        .setWorkerShare(this.name, slot.cpu, this.opts.cpuShare())
+        .catch((err: unknown) => this.log.error({ cpu: slot.cpu, err: errorMessage(err) }, "cannot limit the worker's CPU bandwidth"));
     }
     worker.once('exit', (code, signal) => this.onExit(slot, worker, code, signal));
     this.pump();

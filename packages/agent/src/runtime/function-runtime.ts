@@ -27,8 +27,7 @@ export type ApplyErrorCode = 'unknown-function' | 'runtime-missing' | 'not-enoug
 export type PlacementInfo = FunctionPlacement;
 
 export type ApplyResult =
-  | { readonly ok: true; readonly placements: readonly PlacementInfo[] }
-  | { readonly ok: false; readonly code: ApplyErrorCode; readonly error: string };
+  { readonly ok: true; readonly placements: readonly PlacementInfo[] } | { readonly ok: false; readonly code: ApplyErrorCode; readonly error: string };
 
 /** A catalogue entry as Hello reports it: exactly the fields the shared wire mapping takes. */
 export type CatalogueEntryInfo = CatalogueEntry;

@@ -30,8 +30,18 @@ const functionYamlSchema = z.strictObject({
   input: z.strictObject({ seed: z.number().int('expected an integer seed').min(0).max(Number.MAX_SAFE_INTEGER) }).default({ seed: 1 }),
   timeoutMs: z.number().int('expected whole milliseconds').min(1, 'must be at least 1 ms').max(3_600_000, 'must be at most 3600000 ms'),
   memoryLimitMb: z.number().int('expected whole MiB').min(8, 'must be at least 8 MiB').max(1_048_576),
-  maxInputBytes: z.number().int().min(2, 'must be at least 2 bytes').max(256 * 1024 * 1024).default(DEFAULT_MAX_INPUT_BYTES),
-  maxOutputBytes: z.number().int().min(2, 'must be at least 2 bytes').max(256 * 1024 * 1024).default(DEFAULT_MAX_OUTPUT_BYTES),
+  maxInputBytes: z
+    .number()
+    .int()
+    .min(2, 'must be at least 2 bytes')
+    .max(256 * 1024 * 1024)
+    .default(DEFAULT_MAX_INPUT_BYTES),
+  maxOutputBytes: z
+    .number()
+    .int()
+    .min(2, 'must be at least 2 bytes')
+    .max(256 * 1024 * 1024)
+    .default(DEFAULT_MAX_OUTPUT_BYTES),
   /** Java only: extra jars for the classpath (absolute, or relative to the function folder). */
   classpath: z.array(z.string().min(1)).default([]),
   /** Built and started by the demo (functions/build.sh --demo). */
@@ -70,7 +80,11 @@ export function parseFunctionSpec(text: string, file: string, folderName: string
     problems.push(`entry: "${parsed.data.entry}" must be a Java class name for runtime java`);
   }
   if (!parsed.success || problems.length > 0) {
-    throw new ValidationError(file, `invalid function manifest (${problems.length} problem${problems.length === 1 ? '' : 's'})`, problems.map((p) => `${file}: ${p}`));
+    throw new ValidationError(
+      file,
+      `invalid function manifest (${problems.length} problem${problems.length === 1 ? '' : 's'})`,
+      problems.map((p) => `${file}: ${p}`),
+    );
   }
   return parsed.data;
 }

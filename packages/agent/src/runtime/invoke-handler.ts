@@ -39,7 +39,11 @@ export const RETRY_AFTER_S = 1;
 export const MAX_INVOKES_IN_FLIGHT = 4096;
 
 /** Returns a handler that answers requests under /invoke/ and returns false for other paths. */
-export function createInvokeHandler(target: InvokeTarget, log: Logger, maxInFlight = MAX_INVOKES_IN_FLIGHT): (req: IncomingMessage, res: ServerResponse) => boolean {
+export function createInvokeHandler(
+  target: InvokeTarget,
+  log: Logger,
+  maxInFlight = MAX_INVOKES_IN_FLIGHT,
+): (req: IncomingMessage, res: ServerResponse) => boolean {
   const hlog = log.child({ component: 'invoke' });
   let inFlight = 0;
   return (req, res) => {

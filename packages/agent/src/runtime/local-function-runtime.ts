@@ -84,7 +84,8 @@ export interface ExplicitPlacement {
   readonly load: LoadSpec;
 }
 
-export type InvokeResult = SubmitOutcome | { readonly status: 'unknown-function'; readonly message: string } | { readonly status: 'too-large'; readonly message: string };
+export type InvokeResult =
+  SubmitOutcome | { readonly status: 'unknown-function'; readonly message: string } | { readonly status: 'too-large'; readonly message: string };
 
 interface Running {
   readonly pool: FunctionPool;
@@ -157,7 +158,8 @@ export class LocalFunctionRuntime implements FunctionRuntime {
       ...(opts.emulatedCpus !== undefined ? { bandwidth: true, cpuMap: (c: number) => opts.emulatedCpus?.realCpus(c) ?? [c] } : {}),
     });
     const cleanup = await pin.init();
-    if (cleanup.removedCgroups.length > 0) log.warn({ cgroups: cleanup.removedCgroups, killedPids: cleanup.killedPids }, 'removed stale cgroups of a previous run');
+    if (cleanup.removedCgroups.length > 0)
+      log.warn({ cgroups: cleanup.removedCgroups, killedPids: cleanup.killedPids }, 'removed stale cgroups of a previous run');
     log.info({ pinning: pin.mode, how: pin.description, runAsUid: runAs?.uid, functions: cat.names().length }, 'function runtime ready');
     const searchPath = process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin';
     const setprivPath = findOnPath('setpriv', searchPath);
@@ -189,7 +191,11 @@ export class LocalFunctionRuntime implements FunctionRuntime {
 
   /** Re-reads the catalogue (running functions keep running on their loaded spec). */
   async reloadCatalogue(): Promise<Catalogue> {
-    this.cat = await loadCatalogue({ functionsDir: this.cat.functionsDir, toolchain: this.toolchain, ...(this.runAs !== undefined ? { runAs: this.runAs } : {}) });
+    this.cat = await loadCatalogue({
+      functionsDir: this.cat.functionsDir,
+      toolchain: this.toolchain,
+      ...(this.runAs !== undefined ? { runAs: this.runAs } : {}),
+    });
     return this.cat;
   }
 
@@ -246,7 +252,8 @@ export class LocalFunctionRuntime implements FunctionRuntime {
       try {
         plan = planCpus(this.topology, this.reserved, current, counts);
       } catch (err) {
-        if (err instanceof NotEnoughCoresError) throw new ApplyError('not-enough-cores', `${err.message} (usable CPUs: ${formatCpuList(this.usableCpus()) || 'none'})`);
+        if (err instanceof NotEnoughCoresError)
+          throw new ApplyError('not-enough-cores', `${err.message} (usable CPUs: ${formatCpuList(this.usableCpus()) || 'none'})`);
         throw err;
       }
       const target = [...wanted.values()].map((f) => ({ function: f.function, cpus: plan.get(f.function) ?? [], load: loadOf(f) }));
@@ -259,14 +266,22 @@ export class LocalFunctionRuntime implements FunctionRuntime {
   /** Places functions on explicit CPUs (validated: online, not reserved, not shared). */
   applyPlacement(version: bigint, placements: readonly ExplicitPlacement[]): Promise<ApplyResult> {
     return this.serialised(async () => {
-      this.validate(placements.map((p) => ({ function: p.function, cores: p.cpus.length, rateRps: p.load.kind === 'rate' ? p.load.rateRps : 0, arrival: p.load.kind === 'rate' ? p.load.arrival : 'constant' })));
+      this.validate(
+        placements.map((p) => ({
+          function: p.function,
+          cores: p.cpus.length,
+          rateRps: p.load.kind === 'rate' ? p.load.rateRps : 0,
+          arrival: p.load.kind === 'rate' ? p.load.arrival : 'constant',
+        })),
+      );
       const usable = new Set(this.usableCpus());
       const online = new Set(this.topology.map((c) => c.cpu));
       const seen = new Map<number, string>();
       for (const p of placements) {
         for (const cpu of p.cpus) {
           if (!online.has(cpu)) throw new ApplyError('invalid', `${p.function}: CPU ${cpu} is not online (online: ${formatCpuList([...online])})`);
-          if (!usable.has(cpu)) throw new ApplyError('invalid', `${p.function}: CPU ${cpu} is reserved for the system (reserved: ${formatCpuList(this.reserved)})`);
+          if (!usable.has(cpu))
+            throw new ApplyError('invalid', `${p.function}: CPU ${cpu} is reserved for the system (reserved: ${formatCpuList(this.reserved)})`);
           const other = seen.get(cpu);
           if (other !== undefined) throw new ApplyError('invalid', `CPU ${cpu} given to both ${other} and ${p.function}`);
           seen.set(cpu, p.function);
@@ -333,15 +348,23 @@ export class LocalFunctionRuntime implements FunctionRuntime {
     for (const f of functions) {
       if (out.has(f.function)) throw new ApplyError('invalid', `function ${f.function} appears twice in the assignment`);
       if (!Number.isInteger(f.cores) || f.cores < 0) throw new ApplyError('invalid', `${f.function}: cores must be a whole number >= 0, got ${f.cores}`);
-      if (!Number.isFinite(f.rateRps) || f.rateRps < 0) throw new ApplyError('invalid', `${f.function}: rateRps must be a finite number >= 0, got ${f.rateRps}`);
-      if (f.arrival !== 'constant' && f.arrival !== 'poisson') throw new ApplyError('invalid', `${f.function}: arrival must be "constant" or "poisson", got "${String(f.arrival)}"`);
+      if (!Number.isFinite(f.rateRps) || f.rateRps < 0)
+        throw new ApplyError('invalid', `${f.function}: rateRps must be a finite number >= 0, got ${f.rateRps}`);
+      if (f.arrival !== 'constant' && f.arrival !== 'poisson')
+        throw new ApplyError('invalid', `${f.function}: arrival must be "constant" or "poisson", got "${String(f.arrival)}"`);
       if (f.cores === 0) continue; // 0 removes the function: no catalogue checks needed
       const entry = this.cat.get(f.function);
       if (entry === undefined) {
         const broken = this.cat.problems.find((p) => p.folder === f.function);
-        throw new ApplyError('unknown-function', broken ? `function ${f.function}: broken manifest: ${broken.issues.join('; ')}` : `unknown function "${f.function}" (not in the catalogue of this host)`);
+        throw new ApplyError(
+          'unknown-function',
+          broken
+            ? `function ${f.function}: broken manifest: ${broken.issues.join('; ')}`
+            : `unknown function "${f.function}" (not in the catalogue of this host)`,
+        );
       }
-      if (!entry.runnable) throw new ApplyError('runtime-missing', `function ${f.function} (${entry.spec.runtime}) cannot run here: ${entry.unavailableReason}`);
+      if (!entry.runnable)
+        throw new ApplyError('runtime-missing', `function ${f.function} (${entry.spec.runtime}) cannot run here: ${entry.unavailableReason}`);
       out.set(f.function, f);
     }
     return out;

@@ -154,7 +154,8 @@ export async function detectPinning(opts: PinningOptions): Promise<Pinning> {
       const base = join(v2Mount, opts.v2Base ?? (await ownV2Cgroup(opts.procRoot)) ?? '');
       const ctrls = ((await readText(join(base, 'cgroup.controllers'))) ?? '').trim().split(/\s+/).filter(Boolean);
       if (ctrls.includes('cpuset') && !(await writable(base))) reasons.push(`cgroup-v2-cpuset: ${base} is not writable by this user`);
-      else if (!ctrls.includes('cpuset')) reasons.push(`cgroup-v2-cpuset: ${join(base, 'cgroup.controllers')} does not offer cpuset (needs systemd Delegate=yes and cpuset not bound to v1)`);
+      else if (!ctrls.includes('cpuset'))
+        reasons.push(`cgroup-v2-cpuset: ${join(base, 'cgroup.controllers')} does not offer cpuset (needs systemd Delegate=yes and cpuset not bound to v1)`);
       else {
         const layout: Layout = {
           mode: 'cgroup-v2-cpuset',
@@ -162,8 +163,13 @@ export async function detectPinning(opts: PinningOptions): Promise<Pinning> {
           unifiedTop: base,
           v2Controllers: ['cpuset', 'cpu', 'memory'].filter((c) => ctrls.includes(c)),
         };
-        if (opts.bandwidth === true && !ctrls.includes('cpu')) throw new Error(`CPU bandwidth limits asked for but ${join(base, 'cgroup.controllers')} does not offer cpu`);
-        return new CgroupPinning(layout, opts, `cgroup v2 cpuset under ${join(base, opts.subtree)}${opts.bandwidth === true ? ' with cpu.max bandwidth per worker' : ''}`);
+        if (opts.bandwidth === true && !ctrls.includes('cpu'))
+          throw new Error(`CPU bandwidth limits asked for but ${join(base, 'cgroup.controllers')} does not offer cpu`);
+        return new CgroupPinning(
+          layout,
+          opts,
+          `cgroup v2 cpuset under ${join(base, opts.subtree)}${opts.bandwidth === true ? ' with cpu.max bandwidth per worker' : ''}`,
+        );
       }
     }
   }
@@ -178,10 +184,14 @@ export async function detectPinning(opts: PinningOptions): Promise<Pinning> {
         cpusetTop,
         ...(cpuTop !== undefined ? { cpuTop } : {}),
         ...((await exists(join(root, 'cpuacct'))) && (await writable(join(root, 'cpuacct'))) ? { cpuacctTop: join(root, 'cpuacct') } : {}),
-        ...((await readText(join(root, 'memory', 'memory.limit_in_bytes'))) !== undefined && (await writable(join(root, 'memory'))) ? { memoryTop: join(root, 'memory') } : {}),
+        ...((await readText(join(root, 'memory', 'memory.limit_in_bytes'))) !== undefined && (await writable(join(root, 'memory')))
+          ? { memoryTop: join(root, 'memory') }
+          : {}),
         ...(v2Mount !== undefined && v2Mount !== root && (await writable(v2Mount)) ? { unifiedTop: v2Mount } : {}),
       };
-      const extras = [layout.cpuacctTop && 'cpuacct', layout.memoryTop && 'memory', layout.unifiedTop && 'unified', layout.cpuTop && 'cpu bandwidth per worker'].filter(Boolean).join(', ');
+      const extras = [layout.cpuacctTop && 'cpuacct', layout.memoryTop && 'memory', layout.unifiedTop && 'unified', layout.cpuTop && 'cpu bandwidth per worker']
+        .filter(Boolean)
+        .join(', ');
       const skipped = reasons.length > 0 ? ` (${reasons.join('; ')})` : '';
       return new CgroupPinning(layout, opts, `cgroup v1 cpuset under ${join(cpusetTop, opts.subtree)}${extras ? ` with ${extras}` : ''}${skipped}`);
     }
@@ -199,7 +209,8 @@ export async function detectPinning(opts: PinningOptions): Promise<Pinning> {
 /** The v1 cpu hierarchy with CFS bandwidth control; throws when it is missing or not writable. */
 async function cpuBandwidthTop(root: string): Promise<string> {
   const top = join(root, 'cpu');
-  if ((await readText(join(top, 'cpu.cfs_quota_us'))) === undefined) throw new Error(`CPU bandwidth limits asked for but ${join(top, 'cpu.cfs_quota_us')} not found (cgroup v1 cpu controller)`);
+  if ((await readText(join(top, 'cpu.cfs_quota_us'))) === undefined)
+    throw new Error(`CPU bandwidth limits asked for but ${join(top, 'cpu.cfs_quota_us')} not found (cgroup v1 cpu controller)`);
   if (!(await writable(top))) throw new Error(`CPU bandwidth limits asked for but ${top} is not writable by this user (run the agent as root)`);
   return top;
 }
@@ -238,7 +249,8 @@ class CgroupPinning implements Pinning {
       // this machine must not eat into them, so the subtree gets the highest weight (the quotas
       // still cap what it takes).
       if (this.layout.cpuTop !== undefined) await writeControl(join(this.layout.cpuTop, this.opts.subtree, 'cpu.shares'), '262144');
-      else if (this.mode === 'cgroup-v2-cpuset' && cpusetTop !== undefined) await writeControl(join(cpusetTop, this.opts.subtree, 'cpu.weight'), '10000').catch(() => undefined);
+      else if (this.mode === 'cgroup-v2-cpuset' && cpusetTop !== undefined)
+        await writeControl(join(cpusetTop, this.opts.subtree, 'cpu.weight'), '10000').catch(() => undefined);
     }
     if (this.mode === 'cgroup-v1-cpuset' && cpusetTop !== undefined) {
       // v1 cpusets start empty (unless clone_children): copy the parent's CPUs and memory nodes.
@@ -271,7 +283,10 @@ class CgroupPinning implements Pinning {
     const top = this.layout.cpusetTop;
     if (top === undefined) return '0';
     const dir = join(top, this.opts.subtree);
-    const text = (await readText(join(dir, 'cpuset.mems.effective'))) ?? (await readText(join(dir, 'cpuset.effective_mems'))) ?? (await readText(join(dir, 'cpuset.mems')));
+    const text =
+      (await readText(join(dir, 'cpuset.mems.effective'))) ??
+      (await readText(join(dir, 'cpuset.effective_mems'))) ??
+      (await readText(join(dir, 'cpuset.mems')));
     return text?.trim() || '0';
   }
 

@@ -5,10 +5,25 @@ import { launchSpec } from './worker-launch.js';
 const cmd = { command: '/usr/bin/python3', args: ['h.py', '/f/x', 'x.py'], cwd: '/f/x', env: { PATH: '/usr/bin' } };
 
 test('cgroup pinning: the wrapper joins the cgroups, setpriv drops privileges and sets the death signal', () => {
-  const spec = launchSpec(cmd, { procsFiles: ['/cg/a/cgroup.procs', '/cg/b/cgroup.procs'] }, { runAs: { uid: 65534, gid: 65534 }, setprivPath: '/usr/bin/setpriv' });
+  const spec = launchSpec(
+    cmd,
+    { procsFiles: ['/cg/a/cgroup.procs', '/cg/b/cgroup.procs'] },
+    { runAs: { uid: 65534, gid: 65534 }, setprivPath: '/usr/bin/setpriv' },
+  );
   assert.equal(spec.command, '/bin/sh');
   assert.equal(spec.env.ISAWATT_CGROUP_PROCS, '/cg/a/cgroup.procs:/cg/b/cgroup.procs');
-  assert.deepEqual(spec.args.slice(3), ['/usr/bin/setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--pdeathsig=KILL', '--', '/usr/bin/python3', 'h.py', '/f/x', 'x.py']);
+  assert.deepEqual(spec.args.slice(3), [
+    '/usr/bin/setpriv',
+    '--reuid=65534',
+    '--regid=65534',
+    '--clear-groups',
+    '--pdeathsig=KILL',
+    '--',
+    '/usr/bin/python3',
+    'h.py',
+    '/f/x',
+    'x.py',
+  ]);
 });
 
 test('affinity pinning goes through taskset', () => {

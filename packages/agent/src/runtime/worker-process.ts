@@ -80,7 +80,8 @@ export class WorkerProcess extends EventEmitter<{ exit: [code: number | null, si
     this.exitPromise = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {
         this.exited = true;
-        this.exitInfo = code === JOIN_FAILED_EXIT ? `could not join its cgroup (exit ${code})` : signal !== null ? `killed by ${signal}` : `exited with code ${code}`;
+        this.exitInfo =
+          code === JOIN_FAILED_EXIT ? `could not join its cgroup (exit ${code})` : signal !== null ? `killed by ${signal}` : `exited with code ${code}`;
         const p = this.pending;
         if (p !== undefined) {
           this.pending = undefined;

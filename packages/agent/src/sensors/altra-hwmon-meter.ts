@@ -22,7 +22,11 @@ export class AltraHwmonMeter extends ChannelMeter {
     const scan = await scanHwmon(this.sysfsRoot, this.read);
     const found = scan.chips.filter((c) => c.name === ALTRA_CHIP_NAME);
     if (found.length === 0) {
-      throw new SensorUnavailableError(this.kind, join(this.sysfsRoot, 'class/hwmon'), `no hwmon chip named "${ALTRA_CHIP_NAME}" (Ampere's out-of-tree driver is not in this kernel)`);
+      throw new SensorUnavailableError(
+        this.kind,
+        join(this.sysfsRoot, 'class/hwmon'),
+        `no hwmon chip named "${ALTRA_CHIP_NAME}" (Ampere's out-of-tree driver is not in this kernel)`,
+      );
     }
     const { chips, by } = orderBySocket(found);
     const notes = [...scan.notes];
@@ -47,7 +51,11 @@ export class AltraHwmonMeter extends ChannelMeter {
           notes.push(`${chip.entry} core ${core} skipped: ${err instanceof SensorFileError ? err.message : String(err)}`);
           continue;
         }
-        channels.push({ mode: 'counter', permissionHint: ALTRA_PERMISSION_HINT, info: { domain: `core-${socket}-${core}`, socket, inHostTotal: false, maxEnergyUj: null, path } });
+        channels.push({
+          mode: 'counter',
+          permissionHint: ALTRA_PERMISSION_HINT,
+          info: { domain: `core-${socket}-${core}`, socket, inHostTotal: false, maxEnergyUj: null, path },
+        });
       }
     }
     return { channels, notes };

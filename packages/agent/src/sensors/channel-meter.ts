@@ -127,8 +127,14 @@ export abstract class ChannelMeter implements EnergyMeter {
       let energyUj: bigint;
       if (ch.mode === 'counter') {
         const d = counterDeltaUj(prev, value, ch.info.maxEnergyUj);
-        if (d.kind === 'wrapped') warnings.push(`${this.kind}: ${ch.info.path}: counter wrapped at max_energy_range ${ch.info.maxEnergyUj} µJ (${prev} -> ${value}); delta ${d.deltaUj} µJ`);
-        if (d.kind === 'reset') warnings.push(`${this.kind}: ${ch.info.path}: counter went backwards (${prev} -> ${value}) with no known range; treated as a reset, no energy this tick`);
+        if (d.kind === 'wrapped')
+          warnings.push(
+            `${this.kind}: ${ch.info.path}: counter wrapped at max_energy_range ${ch.info.maxEnergyUj} µJ (${prev} -> ${value}); delta ${d.deltaUj} µJ`,
+          );
+        if (d.kind === 'reset')
+          warnings.push(
+            `${this.kind}: ${ch.info.path}: counter went backwards (${prev} -> ${value}) with no known range; treated as a reset, no energy this tick`,
+          );
         energyUj = d.deltaUj;
       } else {
         energyUj = trapezoidEnergyUj(prev, value, spanMs);

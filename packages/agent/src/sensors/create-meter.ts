@@ -124,7 +124,16 @@ export async function createMeter(preferred: readonly MeterKind[], opts: CreateM
       log.warn({ meter: kind, err: errorMessage(err) }, 'energy meter unavailable, trying the next');
       errors.push(err instanceof Error ? err : new Error(String(err)));
       await meter.close?.().catch(() => undefined);
-      candidates.push({ record: { kind, path: '', quality: kind === 'estimated' ? 'estimated' : 'measured', domains: [], primary: false, detail: `skipped: ${errorMessage(err)}` } });
+      candidates.push({
+        record: {
+          kind,
+          path: '',
+          quality: kind === 'estimated' ? 'estimated' : 'measured',
+          domains: [],
+          primary: false,
+          detail: `skipped: ${errorMessage(err)}`,
+        },
+      });
       continue;
     }
     if (chosen === undefined) {

@@ -54,7 +54,9 @@ export class EstimatedMeter implements EnergyMeter {
 
   notes(): readonly string[] {
     const p = this.profile;
-    return [`profile ${p.id}: ${p.idleWPerSocket.toFixed(1)} W idle per socket × ${this.sockets} + ${p.activeWPerCore.toFixed(2)} W per busy core × ${this.logicalCpus} CPUs (${p.basis})`];
+    return [
+      `profile ${p.id}: ${p.idleWPerSocket.toFixed(1)} W idle per socket × ${this.sockets} + ${p.activeWPerCore.toFixed(2)} W per busy core × ${this.logicalCpus} CPUs (${p.basis})`,
+    ];
   }
 
   private async busyShare(): Promise<number> {

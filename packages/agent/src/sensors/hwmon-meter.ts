@@ -18,7 +18,10 @@ export interface HwmonMeterOptions extends ChannelMeterOptions {
 
 /** "CPU power" -> "cpu_power" (Kepler's zone naming). */
 export function hwmonZoneName(label: string): string {
-  return label.toLowerCase().replace(/[^a-z0-9:_]+/g, '_').replace(/^_+|_+$/g, '');
+  return label
+    .toLowerCase()
+    .replace(/[^a-z0-9:_]+/g, '_')
+    .replace(/^_+|_+$/g, '');
 }
 
 export class HwmonMeter extends ChannelMeter {

@@ -27,7 +27,11 @@ test('no power PMU: unavailable, naming the directory', async () => {
 });
 
 test('perf -x, --per-socket interval lines', () => {
-  assert.deepEqual(parsePerfIntervalLine('     0.100192,S1,1,8.50,Joules,power/energy-pkg/,100123456,100.00,,'), { socket: 1, event: 'energy-pkg', joules: 8.5 });
+  assert.deepEqual(parsePerfIntervalLine('     0.100192,S1,1,8.50,Joules,power/energy-pkg/,100123456,100.00,,'), {
+    socket: 1,
+    event: 'energy-pkg',
+    joules: 8.5,
+  });
   assert.equal(parsePerfIntervalLine('# started on Fri'), undefined);
   assert.throws(() => parsePerfIntervalLine('0.1,S0,1,<not supported>,Joules,power/energy-pkg/,0,100.00,,'), /<not supported> for power\/energy-pkg\//);
 });
@@ -61,7 +65,10 @@ while :; do sleep 0.05; done
   const m = new PerfPowerMeter({ sysfsRoot: fixture('xeon-2s'), perfPath: fake });
   t.after(() => m.close());
   await m.init();
-  assert.deepEqual(m.domains().map((d) => d.domain), ['package-0', 'dram-0', 'package-1', 'dram-1']);
+  assert.deepEqual(
+    m.domains().map((d) => d.domain),
+    ['package-0', 'dram-0', 'package-1', 'dram-1'],
+  );
   await m.sample(0);
   await writeFile(go, '');
   while (!existsSync(done)) await new Promise((r) => setTimeout(r, 20));
@@ -86,6 +93,9 @@ test('perf that cannot open the PMU: init fails with perf stderr and the permiss
   await writeFile(fake, '#!/bin/sh\necho "Error: No permission to enable power/energy-pkg/ event." >&2\nexit 1\n');
   await chmod(fake, 0o755);
   const m = new PerfPowerMeter({ sysfsRoot: fixture('xeon-2s'), perfPath: fake });
-  await assert.rejects(m.init(), /perf-power: perf exited \(code 1\): Error: No permission to enable power\/energy-pkg\/ event\.; opening the power PMU needs root, CAP_PERFMON/);
+  await assert.rejects(
+    m.init(),
+    /perf-power: perf exited \(code 1\): Error: No permission to enable power\/energy-pkg\/ event\.; opening the power PMU needs root, CAP_PERFMON/,
+  );
   await m.close();
 });

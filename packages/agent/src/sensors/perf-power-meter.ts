@@ -160,7 +160,13 @@ export class PerfPowerMeter implements EnergyMeter {
       for (const e of events) {
         const d = EVENT_DOMAINS[e.event] as { prefix: string; inHostTotal: boolean };
         if (d.prefix === 'psys' && socket > 0) continue;
-        this.infos.push({ domain: d.prefix === 'psys' ? 'psys' : `${d.prefix}-${socket}`, socket, inHostTotal: d.inHostTotal, maxEnergyUj: null, path: `perf:power/${e.event}/` });
+        this.infos.push({
+          domain: d.prefix === 'psys' ? 'psys' : `${d.prefix}-${socket}`,
+          socket,
+          inHostTotal: d.inHostTotal,
+          maxEnergyUj: null,
+          path: `perf:power/${e.event}/`,
+        });
       }
     }
     await this.startPerf(events);
@@ -229,7 +235,9 @@ export class PerfPowerMeter implements EnergyMeter {
   notes(): readonly string[] {
     const pmu = this.pmu;
     if (pmu === undefined) return [];
-    return [`power PMU type ${pmu.type}, cpumask ${pmu.cpumask.join(',')}; events ${pmu.events.map((e) => `${e.event} (event=0x${e.config.toString(16)}, scale ${e.scale} ${e.unit})`).join(', ')}; perf interval ${this.opts.perfIntervalMs} ms`];
+    return [
+      `power PMU type ${pmu.type}, cpumask ${pmu.cpumask.join(',')}; events ${pmu.events.map((e) => `${e.event} (event=0x${e.config.toString(16)}, scale ${e.scale} ${e.unit})`).join(', ')}; perf interval ${this.opts.perfIntervalMs} ms`,
+    ];
   }
 
   sample(nowMs: number): Promise<MeterSample> {

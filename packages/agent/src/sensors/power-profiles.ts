@@ -18,7 +18,13 @@ export interface PowerProfile {
 
 /** Idle = 25 % of TDP; the other 75 % over the cores at full load. */
 export function profileFromTdp(id: string, match: RegExp, tdpW: number, cores: number, basis: string): PowerProfile {
-  return { id, match, idleWPerSocket: 0.25 * tdpW, activeWPerCore: (0.75 * tdpW) / cores, basis: `${basis}, rule: idle 25 % of TDP, 75 % of TDP / ${cores} cores per busy core` };
+  return {
+    id,
+    match,
+    idleWPerSocket: 0.25 * tdpW,
+    activeWPerCore: (0.75 * tdpW) / cores,
+    basis: `${basis}, rule: idle 25 % of TDP, 75 % of TDP / ${cores} cores per busy core`,
+  };
 }
 
 export const POWER_PROFILES: readonly PowerProfile[] = [

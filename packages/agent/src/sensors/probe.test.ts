@@ -41,10 +41,13 @@ test('xeon-2s: RAPL package+dram per socket in watts from two counter reads; cpu
   assert.deepEqual(watts(r, 'rapl'), { 'package-0': 85, 'dram-0': 12, 'package-1': 62.5, 'dram-1': 10 });
   assert.equal(r.energy[0]?.hostPowerW, 169.5);
   assert.equal(r.energy.find((s) => s.kind === 'estimated')?.status, 'available');
-  assert.deepEqual(r.frequency.map((f) => [f.kind, f.status]), [
-    ['cppc', 'skipped'],
-    ['cpufreq', 'used'],
-  ]);
+  assert.deepEqual(
+    r.frequency.map((f) => [f.kind, f.status]),
+    [
+      ['cppc', 'skipped'],
+      ['cpufreq', 'used'],
+    ],
+  );
   assert.deepEqual(r.frequency[1]?.mhzBySocket, { '0': 2700, '1': 2000 });
   assert.equal(r.emulated, null);
 });
@@ -102,13 +105,20 @@ test('client, AMD, TPMI and hex fixtures name the right RAPL domains', async () 
   for (const [name, domains] of cases) {
     const r = await probe(fixture(name));
     assert.deepEqual(used(r), ['rapl'], name);
-    assert.deepEqual(r.energy[0]?.domains.map((d) => d.domain), domains, name);
+    assert.deepEqual(
+      r.energy[0]?.domains.map((d) => d.domain),
+      domains,
+      name,
+    );
   }
 });
 
 test('broken trees: every problem names its file; working sources keep going', async () => {
   const unreadable = await probe(fixture('broken-unreadable'));
-  assert.deepEqual(unreadable.energy[0]?.domains.map((d) => d.domain), ['dram-0', 'dram-1']);
+  assert.deepEqual(
+    unreadable.energy[0]?.domains.map((d) => d.domain),
+    ['dram-0', 'dram-1'],
+  );
   assert.match(unreadable.energy[0]?.notes.join('\n') ?? '', /intel-rapl:0\/energy_uj: is a directory, expected a file/);
 
   const garbage = await probe(fixture('broken-garbage'));

@@ -136,7 +136,15 @@ export async function runProbe(opts: ProbeOptions): Promise<ProbeReport> {
   });
   const meters = created.candidates.flatMap((c) => (c.meter ? [c.meter] : []));
   const freqReaders: { kind: string; reader: FrequencyReader; error?: string }[] = [
-    { kind: 'cppc', reader: new CppcReader({ sysfsRoot: opts.sysfsRoot, minIntervalMs: 0, maxCpusPerSocket: opts.cppcCpusPerSocket ?? 8, ...(opts.readFile ? { readFile: opts.readFile } : {}) }) },
+    {
+      kind: 'cppc',
+      reader: new CppcReader({
+        sysfsRoot: opts.sysfsRoot,
+        minIntervalMs: 0,
+        maxCpusPerSocket: opts.cppcCpusPerSocket ?? 8,
+        ...(opts.readFile ? { readFile: opts.readFile } : {}),
+      }),
+    },
     { kind: 'cpufreq', reader: new CpufreqReader({ sysfsRoot: opts.sysfsRoot, ...(opts.readFile ? { readFile: opts.readFile } : {}) }) },
   ];
   for (const f of freqReaders) {
@@ -201,7 +209,8 @@ export async function runProbe(opts: ProbeOptions): Promise<ProbeReport> {
     let freqUsed = false;
     const frequency: ProbeFrequency[] = freqReaders.map((f) => {
       const s = freqSamples.get(f.kind);
-      if (f.error !== undefined || s === undefined) return { kind: f.kind, status: 'skipped', detail: `skipped: ${f.error ?? 'no sample'}`, cpus: [], mhzBySocket: {}, idleCpus: [], warnings: [] };
+      if (f.error !== undefined || s === undefined)
+        return { kind: f.kind, status: 'skipped', detail: `skipped: ${f.error ?? 'no sample'}`, cpus: [], mhzBySocket: {}, idleCpus: [], warnings: [] };
       const status = freqUsed ? 'available' : 'used';
       freqUsed = true;
       return {
@@ -214,7 +223,15 @@ export async function runProbe(opts: ProbeOptions): Promise<ProbeReport> {
         warnings: s.warnings,
       };
     });
-    return { sysfsRoot: opts.sysfsRoot, procfsRoot: opts.procfsRoot, emulated: (await emulatedProfileOf(opts.sysfsRoot)) ?? null, intervalMs, measuredIntervalMs: Math.round((t1 - t0) * 1000) / 1000, energy, frequency };
+    return {
+      sysfsRoot: opts.sysfsRoot,
+      procfsRoot: opts.procfsRoot,
+      emulated: (await emulatedProfileOf(opts.sysfsRoot)) ?? null,
+      intervalMs,
+      measuredIntervalMs: Math.round((t1 - t0) * 1000) / 1000,
+      energy,
+      frequency,
+    };
   } finally {
     for (const m of meters) await m.close?.().catch(() => undefined);
   }

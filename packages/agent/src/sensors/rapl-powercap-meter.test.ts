@@ -67,7 +67,10 @@ test('client part: core/uncore/psys never count toward the host total; the MMIO 
 test('AMD: package and core from the same intel-rapl tree', async () => {
   const m = new RaplPowercapMeter({ sysfsRoot: fixture('amd') });
   await m.init();
-  assert.deepEqual(m.domains().map((d) => d.domain), ['package-0', 'core-0']);
+  assert.deepEqual(
+    m.domains().map((d) => d.domain),
+    ['package-0', 'core-0'],
+  );
 });
 
 test('TPMI: packages read once (intel-rapl preferred), dram from the TPMI tree', async () => {
@@ -102,7 +105,10 @@ test('hexadecimal zone index intel-rapl:a is package-10 (socket from its name)',
 test('unreadable energy_uj (a directory, a dangling symlink): named, and the dram zones still work', async () => {
   const m = new RaplPowercapMeter({ sysfsRoot: fixture('broken-unreadable') });
   await m.init();
-  assert.deepEqual(m.domains().map((d) => d.domain), ['dram-0', 'dram-1']);
+  assert.deepEqual(
+    m.domains().map((d) => d.domain),
+    ['dram-0', 'dram-1'],
+  );
   const notes = m.notes().join('\n');
   assert.match(notes, /intel-rapl:0 \(package-0\) skipped: .*intel-rapl:0\/energy_uj: is a directory, expected a file/);
   assert.match(notes, /intel-rapl:1 \(package-1\) skipped: .*intel-rapl:1\/energy_uj: missing \(no such file, or a dangling symlink\)/);
@@ -127,7 +133,10 @@ test('EACCES (non-root agent): every zone refused -> init fails with how to gran
 test('garbage values: the zone is skipped naming the value; a bad range disables wrap correction only', async () => {
   const m = new RaplPowercapMeter({ sysfsRoot: fixture('broken-garbage') });
   await m.init();
-  assert.deepEqual(m.domains().map((d) => [d.domain, d.maxEnergyUj]), [['package-1', null]]);
+  assert.deepEqual(
+    m.domains().map((d) => [d.domain, d.maxEnergyUj]),
+    [['package-1', null]],
+  );
   const notes = m.notes().join('\n');
   assert.match(notes, /intel-rapl:0\/energy_uj: expected an unsigned decimal integer in µJ, got "not-a-number"/);
   assert.match(notes, /intel-rapl:1\/max_energy_range_uj: expected an unsigned decimal integer in µJ, got "-5"; a wrap cannot be corrected/);
@@ -141,8 +150,14 @@ test('a zone that turns bad mid-run is skipped with a warning, then re-baselined
   await m.sample(0);
   await fx.write(PKG0, 'garbage');
   const s1 = await m.sample(1000);
-  assert.deepEqual(s1.domains.map((d) => d.domain), ['dram-0', 'package-1', 'dram-1']);
-  assert.match(s1.warnings[0] as string, /intel-rapl:0\/energy_uj: expected an unsigned decimal integer in µJ, got "garbage"; domain package-0 skipped this tick/);
+  assert.deepEqual(
+    s1.domains.map((d) => d.domain),
+    ['dram-0', 'package-1', 'dram-1'],
+  );
+  assert.match(
+    s1.warnings[0] as string,
+    /intel-rapl:0\/energy_uj: expected an unsigned decimal integer in µJ, got "garbage"; domain package-0 skipped this tick/,
+  );
   await fx.write(PKG0, '84200000000');
   const s2 = await m.sample(2000);
   assert.match(s2.warnings[0] as string, /re-baselined/);

@@ -64,7 +64,9 @@ export class RaplPowercapMeter extends ChannelMeter {
     try {
       entries = await readdir(classDir);
     } catch (err) {
-      throw new SensorUnavailableError(this.kind, classDir, 'no powercap class (not x86, or the intel_rapl_msr / intel_rapl_common modules are not loaded)', { cause: err });
+      throw new SensorUnavailableError(this.kind, classDir, 'no powercap class (not x86, or the intel_rapl_msr / intel_rapl_common modules are not loaded)', {
+        cause: err,
+      });
     }
     const notes: string[] = [];
     const zones: ZoneFound[] = [];
@@ -86,7 +88,13 @@ export class RaplPowercapMeter extends ChannelMeter {
     const channels: Channel[] = [];
     const keptBy = new Map<string, string>();
     for (const z of zones) {
-      const parentEntry = z.zone.indices.length > 1 ? `${z.zone.controlType}:${z.zone.indices.slice(0, -1).map((i) => i.toString(16)).join(':')}` : undefined;
+      const parentEntry =
+        z.zone.indices.length > 1
+          ? `${z.zone.controlType}:${z.zone.indices
+              .slice(0, -1)
+              .map((i) => i.toString(16))
+              .join(':')}`
+          : undefined;
       const mapped = raplDomainOf(z.name, parentEntry === undefined ? undefined : nameOf.get(parentEntry));
       if (mapped === undefined) {
         notes.push(`${z.entry} skipped: unknown zone name "${z.name}"${parentEntry && !nameOf.has(parentEntry) ? ` (parent ${parentEntry} unreadable)` : ''}`);

@@ -36,21 +36,30 @@ test('trapezoid integration: 16.28 W then 18.00 W over 1 s -> 17.14 J; IO consta
 test('two sockets: one apm_xgene chip each, ordered by ACPI instance', async () => {
   const m = new XgeneHwmonMeter({ sysfsRoot: fixture('altra-max-2s') });
   await m.init();
-  assert.deepEqual(m.domains().map((d) => `${d.domain}@${d.socket}`), ['cpu-0@0', 'io-0@0', 'cpu-1@1', 'io-1@1']);
+  assert.deepEqual(
+    m.domains().map((d) => `${d.domain}@${d.socket}`),
+    ['cpu-0@0', 'io-0@0', 'cpu-1@1', 'io-1@1'],
+  );
   assert.match(m.notes().join('\n'), /sockets assigned by ACPI device instance: hwmon2=socket 0, hwmon3=socket 1/);
 });
 
 test('no labels: the driver fixed channels are used and said so', async () => {
   const m = new XgeneHwmonMeter({ sysfsRoot: fixture('broken-nolabels') });
   await m.init();
-  assert.deepEqual(m.domains().map((d) => d.domain), ['cpu-0', 'io-0']);
+  assert.deepEqual(
+    m.domains().map((d) => d.domain),
+    ['cpu-0', 'io-0'],
+  );
   assert.match(m.notes().join('\n'), /hwmon0\/power1_label missing; using the driver's fixed meaning of power1 \(CPU power\)/);
 });
 
 test('garbage CPU power: skipped naming the file; IO power still read', async () => {
   const m = new XgeneHwmonMeter({ sysfsRoot: fixture('broken-garbage') });
   await m.init();
-  assert.deepEqual(m.domains().map((d) => d.domain), ['io-0']);
+  assert.deepEqual(
+    m.domains().map((d) => d.domain),
+    ['io-0'],
+  );
   assert.match(m.notes().join('\n'), /hwmon0 cpu power skipped: .*hwmon0\/power1_input: expected an unsigned decimal integer in µW, got "garbage"/);
 });
 

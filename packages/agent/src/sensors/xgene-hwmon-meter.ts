@@ -26,11 +26,16 @@ export class XgeneHwmonMeter extends ChannelMeter {
     const scan = await scanHwmon(this.sysfsRoot, this.read);
     const found = scan.chips.filter((c) => c.name === XGENE_CHIP_NAME);
     if (found.length === 0) {
-      throw new SensorUnavailableError(this.kind, join(this.sysfsRoot, 'class/hwmon'), `no hwmon chip named "${XGENE_CHIP_NAME}" (not an Ampere Altra host, or the xgene-hwmon driver is not loaded)`);
+      throw new SensorUnavailableError(
+        this.kind,
+        join(this.sysfsRoot, 'class/hwmon'),
+        `no hwmon chip named "${XGENE_CHIP_NAME}" (not an Ampere Altra host, or the xgene-hwmon driver is not loaded)`,
+      );
     }
     const { chips, by } = orderBySocket(found);
     const notes = [...scan.notes];
-    if (chips.length > 1) notes.push(`${chips.length} ${XGENE_CHIP_NAME} chips, sockets assigned by ${by}: ${chips.map((c, s) => `${c.entry}=socket ${s}`).join(', ')}`);
+    if (chips.length > 1)
+      notes.push(`${chips.length} ${XGENE_CHIP_NAME} chips, sockets assigned by ${by}: ${chips.map((c, s) => `${c.entry}=socket ${s}`).join(', ')}`);
     const channels: Channel[] = [];
     for (const [socket, chip] of chips.entries()) {
       for (const ch of inputChannels(chip, 'power')) {
@@ -38,7 +43,8 @@ export class XgeneHwmonMeter extends ChannelMeter {
         let role = label === undefined ? undefined : LABELS[label.toLowerCase()];
         if (label === undefined) {
           role = FIXED[ch];
-          if (role !== undefined) notes.push(`${chip.entry}/${ch}_label missing; using the driver's fixed meaning of ${ch} (${role === 'cpu' ? 'CPU' : 'IO'} power)`);
+          if (role !== undefined)
+            notes.push(`${chip.entry}/${ch}_label missing; using the driver's fixed meaning of ${ch} (${role === 'cpu' ? 'CPU' : 'IO'} power)`);
         }
         if (role === undefined) {
           notes.push(`${chip.entry}/${ch} skipped: label "${label ?? ''}" is neither "CPU power" nor "IO power"`);
@@ -52,7 +58,11 @@ export class XgeneHwmonMeter extends ChannelMeter {
           continue;
         }
         // CPU (PMD rail) and IO (rest of the SoC) are disjoint: both count toward the host total.
-        channels.push({ mode: 'power', permissionHint: XGENE_PERMISSION_HINT, info: { domain: `${role}-${socket}`, socket, inHostTotal: true, maxEnergyUj: null, path } });
+        channels.push({
+          mode: 'power',
+          permissionHint: XGENE_PERMISSION_HINT,
+          info: { domain: `${role}-${socket}`, socket, inHostTotal: true, maxEnergyUj: null, path },
+        });
       }
     }
     return { channels, notes };

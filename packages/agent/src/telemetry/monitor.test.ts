@@ -34,7 +34,13 @@ class StepClock implements Clock {
   }
 }
 
-const proc: ProcessFigures = { cpuTimeUs: (() => { let n = 0n; return () => (n += 1500n); })(), rssBytes: () => 50_000_000 };
+const proc: ProcessFigures = {
+  cpuTimeUs: (() => {
+    let n = 0n;
+    return () => (n += 1500n);
+  })(),
+  rssBytes: () => 50_000_000,
+};
 
 /** A meter whose energy per sample the test sets: package-0 counts, core-0 overlaps (not in total). */
 class ScriptedMeter implements EnergyMeter {
@@ -108,7 +114,10 @@ test('without a meter: host energy 0, quality estimated, source none; utilisatio
   assert.equal(s2.seq, 2n);
   assert.equal(s2.intervalMs, 500);
   assert.equal(s2.cpuUtilization, 0, 'no jiffies passed');
-  assert.deepEqual(seen.map((s) => s.seq), [1n, 2n]);
+  assert.deepEqual(
+    seen.map((s) => s.seq),
+    [1n, 2n],
+  );
   assert.equal(m.snapshot(), s2);
 });
 
@@ -126,7 +135,13 @@ test('with a meter: only in-host-total domains are summed; a failing meter degra
   assert.equal(s.hostPowerW, 45);
   assert.equal(s.hostQuality, 'measured');
   assert.equal(s.energySource, 'rapl');
-  assert.deepEqual(s.domains.map((d) => [d.domain, d.inHostTotal, d.quality]), [['package-0', true, 'measured'], ['core-0', false, 'measured']]);
+  assert.deepEqual(
+    s.domains.map((d) => [d.domain, d.inHostTotal, d.quality]),
+    [
+      ['package-0', true, 'measured'],
+      ['core-0', false, 'measured'],
+    ],
+  );
   assert.equal(s.idleEnergyUj, 45_000_000n, 'nothing attributed without an attributor');
   meter.fail = true;
   clock.advance(1000);
@@ -143,7 +158,13 @@ test('functions: placements, attribution and invocation figures are merged by na
   const figures = new Map<string, InvocationFigures>([
     ['jwt-node', { completed: 40, errors: 1, timeouts: 0, dropped: 0, latencyP50Ms: 2, latencyP95Ms: 3, latencyP99Ms: 4, achievedRps: 40 }],
   ]);
-  const runtime = runtimeWith([{ function: 'jwt-node', cpus: [2, 3], workerPids: [10, 11] }, { function: 'zip-py', cpus: [4], workerPids: [12] }], figures);
+  const runtime = runtimeWith(
+    [
+      { function: 'jwt-node', cpus: [2, 3], workerPids: [10, 11] },
+      { function: 'zip-py', cpus: [4], workerPids: [12] },
+    ],
+    figures,
+  );
   const attributor: Attributor = {
     method: 'cputime-share',
     attribute: (input) => ({
@@ -153,7 +174,17 @@ test('functions: placements, attribution and invocation figures are merged by na
       functions: [{ name: 'jwt-node', dynamicEnergyUj: 10_000_000n, totalEnergyUj: 20_000_000n, quality: 'modelled' }],
     }),
   };
-  const m = new TelemetryMonitor({ procfsRoot: root, intervalMs: 1000, log: silentLogger(), socketOfCpu: new Map([[2, 0]]), clock, processFigures: proc, meter, runtime, attributor });
+  const m = new TelemetryMonitor({
+    procfsRoot: root,
+    intervalMs: 1000,
+    log: silentLogger(),
+    socketOfCpu: new Map([[2, 0]]),
+    clock,
+    processFigures: proc,
+    meter,
+    runtime,
+    attributor,
+  });
   await m.init();
   meter.nextUj = 30_000_000n;
   clock.advance(1000);
@@ -202,7 +233,10 @@ test('frequency: mean over the function CPUs with a figure; per-socket means go 
       Promise.resolve({
         timestampMs: nowMs,
         intervalMs: 1000,
-        mhzBySocket: new Map([[0, 2000], [1, 3000]]),
+        mhzBySocket: new Map([
+          [0, 2000],
+          [1, 3000],
+        ]),
         cores: [
           { cpu: 0, socket: 0, mhz: 2000 },
           { cpu: 1, socket: 0, mhz: null },
@@ -220,10 +254,26 @@ test('frequency: mean over the function CPUs with a figure; per-socket means go 
       return { method: 'cputime-share', modelErrorW: -1, idleEnergyUj: input.hostEnergyUj, functions: [] };
     },
   };
-  const m = new TelemetryMonitor({ procfsRoot: root, intervalMs: 1000, log: silentLogger(), socketOfCpu: new Map(), clock, processFigures: proc, frequency, functionCpus: [1, 2], attributor });
+  const m = new TelemetryMonitor({
+    procfsRoot: root,
+    intervalMs: 1000,
+    log: silentLogger(),
+    socketOfCpu: new Map(),
+    clock,
+    processFigures: proc,
+    frequency,
+    functionCpus: [1, 2],
+    attributor,
+  });
   await m.init();
   clock.advance(1000);
   const s = await m.tick();
   assert.equal(s.cpuFrequencyMhz, 3000, 'cpu 1 is idle (no figure), cpu 0 is not a function CPU');
-  assert.deepEqual([...(seenBySocket ?? new Map())], [[0, 2000], [1, 3000]]);
+  assert.deepEqual(
+    [...(seenBySocket ?? new Map())],
+    [
+      [0, 2000],
+      [1, 3000],
+    ],
+  );
 });

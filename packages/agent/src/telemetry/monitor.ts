@@ -323,20 +323,31 @@ export class TelemetryMonitor extends EventEmitter<{ snapshot: [TickSnapshot] }>
    * own per-socket energy (hwpc-sensor's RAPL group, measured over exactly its ticks), else the
    * meter's energy interpolated between the span's ends. Undefined = use the tick's own energy.
    */
-  private alignEnergy(activity: ActivitySample | undefined, meterSample: MeterSample | undefined, meterQuality: Quality, meterKind: string): AlignedEnergy | undefined {
+  private alignEnergy(
+    activity: ActivitySample | undefined,
+    meterSample: MeterSample | undefined,
+    meterQuality: Quality,
+    meterKind: string,
+  ): AlignedEnergy | undefined {
     const span = activity?.spanMs;
     if (activity === undefined || span === undefined || activity.intervalMs <= 0) return undefined;
     const intervalMs = activity.intervalMs;
     const own = activity.hostEnergyUjBySocket;
     if (own !== undefined && own.size > 0) {
-      const domains = [...own].map(([socket, energyUj]) => ({ domain: `package-${socket}`, socket, inHostTotal: true, energyUj, powerW: powerOf(energyUj, intervalMs) }));
+      const domains = [...own].map(([socket, energyUj]) => ({
+        domain: `package-${socket}`,
+        socket,
+        inHostTotal: true,
+        energyUj,
+        powerW: powerOf(energyUj, intervalMs),
+      }));
       return { intervalMs, hostEnergyUj: domains.reduce((a, d) => a + d.energyUj, 0n), quality: 'measured', source: 'hwpc-sensor', domains };
     }
     const energies = meterSample ? this.history.between(span.startMs, span.endMs) : undefined;
     if (energies === undefined) {
       if (!this.alignWarned && meterSample) {
         const r = this.history.range();
-        this.log.warn({ spanMs: span, historyMs: r }, 'activity counts cover a span outside the recorded host energy; attributing this tick\'s energy instead');
+        this.log.warn({ spanMs: span, historyMs: r }, "activity counts cover a span outside the recorded host energy; attributing this tick's energy instead");
         this.alignWarned = true;
       }
       return undefined;

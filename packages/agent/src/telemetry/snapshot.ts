@@ -3,13 +3,7 @@
 // is the shared TelemetryReport (@isawatt/common domain.ts) without the session id, which the link
 // adds; qualities are always known on the agent and counters are numbers.
 import type { EventEmitter } from 'node:events';
-import type {
-  DomainEnergy,
-  FunctionEnergy,
-  InvocationFigures as CommonInvocationFigures,
-  Quality,
-  TelemetryReport,
-} from '@isawatt/common';
+import type { DomainEnergy, FunctionEnergy, InvocationFigures as CommonInvocationFigures, Quality, TelemetryReport } from '@isawatt/common';
 
 export type InvocationFigures = CommonInvocationFigures<number>;
 export type DomainFigure = DomainEnergy<Quality>;

@@ -125,7 +125,12 @@ export class AssignmentService {
    * registry changes. 'push': re-issue the old functions under a new version without waiting.
    * 'push-and-wait': re-issue and wait for the ack (logged when it does not come).
    */
-  private async restore(hostId: string, previous: Assignment | undefined, mode: 'record' | 'push' | 'push-and-wait', ackTimeoutMs = DEFAULT_ACK_TIMEOUT_MS): Promise<void> {
+  private async restore(
+    hostId: string,
+    previous: Assignment | undefined,
+    mode: 'record' | 'push' | 'push-and-wait',
+    ackTimeoutMs = DEFAULT_ACK_TIMEOUT_MS,
+  ): Promise<void> {
     if (mode === 'record') {
       await this.registry.restoreDesired(hostId, previous);
       return;

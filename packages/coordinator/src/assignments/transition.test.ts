@@ -30,7 +30,12 @@ function capacity(state: Map<string, Entry[]>, fn: string, sp: TransitionInput['
 }
 
 function norm(a: HostAssignments): string {
-  return JSON.stringify([...a].filter(([, es]) => es.length).map(([h, es]) => [h, [...es].sort((x, y) => x.function.localeCompare(y.function))]).sort());
+  return JSON.stringify(
+    [...a]
+      .filter(([, es]) => es.length)
+      .map(([h, es]) => [h, [...es].sort((x, y) => x.function.localeCompare(y.function))])
+      .sort(),
+  );
 }
 
 function checkInvariants(input: TransitionInput, label: string): { dips: readonly string[]; waves: number } {
@@ -42,7 +47,9 @@ function checkInvariants(input: TransitionInput, label: string): { dips: readonl
   for (const [fn, need] of targetRate) {
     if (dips.includes(fn)) continue;
     const floor = Math.min(capacity(states[0] as Map<string, Entry[]>, fn, input.speed), need);
-    states.forEach((s, k) => assert.ok(capacity(s, fn, input.speed) >= floor - 1e-9, `${label}: ${fn} dropped to ${capacity(s, fn, input.speed)} < ${floor} after wave ${k}`));
+    states.forEach((s, k) =>
+      assert.ok(capacity(s, fn, input.speed) >= floor - 1e-9, `${label}: ${fn} dropped to ${capacity(s, fn, input.speed)} < ${floor} after wave ${k}`),
+    );
   }
   return { dips, waves };
 }
@@ -50,9 +57,18 @@ function checkInvariants(input: TransitionInput, label: string): { dips: readonl
 describe('planTransition (start before stop)', () => {
   test('a move with room: start on the new host, then stop on the old one', () => {
     const input: TransitionInput = {
-      current: new Map([['a', [e('f', 4, 40)]], ['b', []]]),
-      target: new Map([['a', []], ['b', [e('f', 4, 40)]]]),
-      capacity: new Map([['a', 8], ['b', 8]]),
+      current: new Map([
+        ['a', [e('f', 4, 40)]],
+        ['b', []],
+      ]),
+      target: new Map([
+        ['a', []],
+        ['b', [e('f', 4, 40)]],
+      ]),
+      capacity: new Map([
+        ['a', 8],
+        ['b', 8],
+      ]),
       speed,
     };
     const t = planTransition(input);
@@ -77,9 +93,18 @@ describe('planTransition (start before stop)', () => {
 
   test('two full hosts swapping functions: the last wave is forced and names the dips', () => {
     const input: TransitionInput = {
-      current: new Map([['a', [e('f', 4, 40)]], ['b', [e('g', 4, 40)]]]),
-      target: new Map([['a', [e('g', 4, 40)]], ['b', [e('f', 4, 40)]]]),
-      capacity: new Map([['a', 4], ['b', 4]]),
+      current: new Map([
+        ['a', [e('f', 4, 40)]],
+        ['b', [e('g', 4, 40)]],
+      ]),
+      target: new Map([
+        ['a', [e('g', 4, 40)]],
+        ['b', [e('f', 4, 40)]],
+      ]),
+      capacity: new Map([
+        ['a', 4],
+        ['b', 4],
+      ]),
       speed,
     };
     const r = checkInvariants(input, 'swap');
@@ -88,7 +113,7 @@ describe('planTransition (start before stop)', () => {
 
   test('seeded random transitions keep every capacity (200 cases)', () => {
     let seed = 7;
-    const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const int = (lo: number, hi: number): number => lo + Math.floor(rnd() * (hi - lo + 1));
     let forced = 0;
     for (let c = 0; c < 200; c++) {

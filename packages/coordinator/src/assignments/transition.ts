@@ -63,11 +63,12 @@ export function planTransition(input: TransitionInput): Transition {
   const snapshot = (changed: Set<string>): void => {
     if (changed.size) waves.push(new Map([...changed].map((h) => [h, [...(state.get(h) ?? new Map<string, Entry>()).values()]])));
   };
-  const done = (): boolean => [...hosts].every((h) => {
-    const a = state.get(h) ?? new Map<string, Entry>();
-    const b = target.get(h) ?? new Map<string, Entry>();
-    return a.size === b.size && [...b.values()].every((e) => same(a.get(e.function), e));
-  });
+  const done = (): boolean =>
+    [...hosts].every((h) => {
+      const a = state.get(h) ?? new Map<string, Entry>();
+      const b = target.get(h) ?? new Map<string, Entry>();
+      return a.size === b.size && [...b.values()].every((e) => same(a.get(e.function), e));
+    });
 
   for (let round = 0; round < 2 * hosts.size + 4 && !done(); round++) {
     let progress = false;

@@ -44,7 +44,10 @@ export interface ConnectionFlags {
 
 export function addConnectionOptions(cmd: Command): Command {
   return cmd
-    .option('--coordinator <host:port>', `coordinator Control address: HOST:PORT or unix:PATH of its Control socket (env ISAWATT_COORDINATOR, default unix:$ISAWATT_STATE_DIR/control.sock, else ${DEFAULT_COORDINATOR})`)
+    .option(
+      '--coordinator <host:port>',
+      `coordinator Control address: HOST:PORT or unix:PATH of its Control socket (env ISAWATT_COORDINATOR, default unix:$ISAWATT_STATE_DIR/control.sock, else ${DEFAULT_COORDINATOR})`,
+    )
     .option('--tls-ca <file>', 'CA certificate to verify the coordinator (turns TLS on; env ISAWATT_TLS_CA_FILE)')
     .option('--tls-cert <file>', 'client certificate for mutual TLS (env ISAWATT_TLS_CERT_FILE)')
     .option('--tls-key <file>', 'client key for mutual TLS (env ISAWATT_TLS_KEY_FILE)')
@@ -64,7 +67,8 @@ export function connectionFromFlags(flags: ConnectionFlags, env: NodeJS.ProcessE
   let deadlineMs = DEFAULT_DEADLINE_MS;
   if (flags.timeoutMs !== undefined) {
     deadlineMs = Number(flags.timeoutMs);
-    if (!Number.isInteger(deadlineMs) || deadlineMs <= 0) throw new ExitError(EXIT.BAD_INPUT, `--timeout-ms: expected a positive whole number of ms, got "${flags.timeoutMs}"`);
+    if (!Number.isInteger(deadlineMs) || deadlineMs <= 0)
+      throw new ExitError(EXIT.BAD_INPUT, `--timeout-ms: expected a positive whole number of ms, got "${flags.timeoutMs}"`);
   }
   if (Boolean(tls.certFile) !== Boolean(tls.keyFile)) throw new ExitError(EXIT.BAD_INPUT, '--tls-cert and --tls-key go together');
   if (tls.certFile && !tls.caFile) throw new ExitError(EXIT.BAD_INPUT, '--tls-cert needs --tls-ca (the CA of the coordinator certificate)');

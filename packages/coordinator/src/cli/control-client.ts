@@ -56,7 +56,10 @@ export class ControlClient {
     // ECONNREFUSED ... Resolution note: "; keep the part that says what went wrong.
     const raw = err.details || err.message;
     const last = /Last error: (?:Error: )?(.*?)(?:\.?\s*Resolution note:.*)?$/s.exec(raw);
-    let details = (last?.[1] ?? raw).replace(/\s*\(\d{4}-\d\d-\d\dT[^)]*\)\s*/g, ' ').replace(/\s+/g, ' ').trim();
+    let details = (last?.[1] ?? raw)
+      .replace(/\s*\(\d{4}-\d\d-\d\dT[^)]*\)\s*/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
     // OpenSSL errors are long colon-separated records; the reason is the field after the function.
     const ssl = /SSL routines:[^:]*:([^:]+):/.exec(details);
     if (ssl?.[1]) details = `TLS handshake failed: ${ssl[1]}`;
@@ -68,7 +71,12 @@ export class ControlClient {
     return new ControlError(err.code, EXIT_BY_CODE[err.code] ?? EXIT.FAILURE, message);
   }
 
-  private unary<Req, Res>(what: string, call: (req: Req, options: grpc.CallOptions, cb: grpc.requestCallback<Res>) => unknown, req: Req, deadlineMs = this.opts.deadlineMs): Promise<Res> {
+  private unary<Req, Res>(
+    what: string,
+    call: (req: Req, options: grpc.CallOptions, cb: grpc.requestCallback<Res>) => unknown,
+    req: Req,
+    deadlineMs = this.opts.deadlineMs,
+  ): Promise<Res> {
     return new Promise((resolve, reject) => {
       call(req, { deadline: Date.now() + deadlineMs }, (err: grpc.ServiceError | null, res?: Res) => {
         if (err) reject(this.toError(err, what));
@@ -121,12 +129,16 @@ export class ControlClient {
   /** Runs one profile job; aborting the signal cancels the call (the coordinator then cancels the job). */
   profileBag(req: wire.ProfileBagRequest, deadlineMs: number, signal: AbortSignal): Promise<wire.ProfileBagResponse__Output> {
     return new Promise((resolve, reject) => {
-      const call = this.client.ProfileBag(req, { deadline: Date.now() + deadlineMs }, (err: grpc.ServiceError | null, res?: wire.ProfileBagResponse__Output) => {
-        signal.removeEventListener('abort', onAbort);
-        if (err) reject(this.toError(err, 'ProfileBag'));
-        else if (res === undefined) reject(new ControlError(grpc.status.INTERNAL, EXIT.FAILURE, 'ProfileBag: empty response'));
-        else resolve(res);
-      });
+      const call = this.client.ProfileBag(
+        req,
+        { deadline: Date.now() + deadlineMs },
+        (err: grpc.ServiceError | null, res?: wire.ProfileBagResponse__Output) => {
+          signal.removeEventListener('abort', onAbort);
+          if (err) reject(this.toError(err, 'ProfileBag'));
+          else if (res === undefined) reject(new ControlError(grpc.status.INTERNAL, EXIT.FAILURE, 'ProfileBag: empty response'));
+          else resolve(res);
+        },
+      );
       const onAbort = (): void => call.cancel();
       if (signal.aborted) onAbort();
       else signal.addEventListener('abort', onAbort, { once: true });

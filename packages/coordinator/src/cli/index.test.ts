@@ -37,7 +37,7 @@ test('requestedCommand finds the subcommand after options, and after "help"', ()
   assert.equal(requestedCommand(['node', 'isawatt', 'help', 'deploy']), 'deploy');
 });
 
-test('a subcommand\'s own help still shows its options, and an unknown command is exit 2', async () => {
+test("a subcommand's own help still shows its options, and an unknown command is exit 2", async () => {
   const c = ctx();
   assert.equal(await runCli(['node', 'isawatt', 'plan', '--help'], c.io), 0);
   assert.match(c.out(), /--workload <file>/);

@@ -5,7 +5,7 @@
 // escape sequences, and only ones the CLI made itself.
 
 // C0 controls except newline and tab, DEL and C1 controls.
- 
+
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
 export function terminalSafe(text: string): string {

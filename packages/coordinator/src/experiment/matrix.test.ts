@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import { cellKey, experimentOrder, parseMixes, parsePolicyList } from './matrix.js';
 
 test('mix names: short and full forms, unknown is bad input', () => {
-  assert.deepEqual(parseMixes('general,crypto,media,scientific,web'), ['general', 'crypto-dominated', 'media-dominated', 'scientific-dominated', 'web-dominated']);
+  assert.deepEqual(parseMixes('general,crypto,media,scientific,web'), [
+    'general',
+    'crypto-dominated',
+    'media-dominated',
+    'scientific-dominated',
+    'web-dominated',
+  ]);
   assert.deepEqual(parseMixes('web-dominated,web'), ['web-dominated']);
   assert.throws(() => parseMixes('general,video'), /unknown mix "video"/);
   assert.throws(() => parsePolicyList('rr,fastest'), /fastest/);

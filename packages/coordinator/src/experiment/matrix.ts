@@ -19,7 +19,10 @@ export function cellKey(c: { mix?: string | undefined; policy: string; repeat?: 
 /** `--mixes`: general, crypto, media, scientific, web (or the full names, e.g. web-dominated). */
 export function parseMixes(value: string): MixName[] {
   const out: MixName[] = [];
-  for (const raw of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const raw of value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const name = (raw === 'general' || raw.endsWith('-dominated') ? raw : `${raw}-dominated`) as MixName;
     if (!MIXES.includes(name)) throw new ExitError(EXIT.BAD_INPUT, `--mixes: unknown mix "${raw}"; expected general, crypto, media, scientific or web`);
     if (!out.includes(name)) out.push(name);

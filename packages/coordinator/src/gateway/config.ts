@@ -27,7 +27,12 @@ export const gatewayConfigSchema = z.strictObject({
   /** Hosts tried per call (the first by weight, then the others) before answering 503. */
   maxAttempts: z.number().int().min(1).max(16).default(3),
   /** Largest request body accepted, in bytes (the agent applies each function's own limit too). */
-  maxBodyBytes: z.number().int().min(1).max(256 * 1024 * 1024).default(1024 * 1024),
+  maxBodyBytes: z
+    .number()
+    .int()
+    .min(1)
+    .max(256 * 1024 * 1024)
+    .default(1024 * 1024),
 });
 
 export type GatewayConfig = Readonly<z.output<typeof gatewayConfigSchema>>;

@@ -80,7 +80,9 @@ function once(pool: Agent, address: string, fn: string, body: Buffer, timeoutMs:
       done({ kind: 'timeout', detail: `no answer within ${timeoutMs} ms` });
       req.destroy();
     });
-    req.on('error', (err: NodeJS.ErrnoException) => done(req.reusedSocket && err.code === 'ECONNRESET' ? { kind: 'stale' } : { kind: 'unreachable', detail: err.code ?? err.message }));
+    req.on('error', (err: NodeJS.ErrnoException) =>
+      done(req.reusedSocket && err.code === 'ECONNRESET' ? { kind: 'stale' } : { kind: 'unreachable', detail: err.code ?? err.message }),
+    );
     req.end(body);
   });
 }

@@ -12,7 +12,12 @@ export class GatewayMetrics {
 
   constructor(register: Registry) {
     const registers = [register];
-    this.requests = new Counter({ name: 'isawatt_gateway_requests_total', help: 'Gateway calls by function and the HTTP status returned to the caller', labelNames: ['function', 'code'], registers });
+    this.requests = new Counter({
+      name: 'isawatt_gateway_requests_total',
+      help: 'Gateway calls by function and the HTTP status returned to the caller',
+      labelNames: ['function', 'code'],
+      registers,
+    });
     this.duration = new Histogram({
       name: 'isawatt_gateway_request_duration_seconds',
       help: 'Gateway call latency as the caller sees it (retries included), by function',
@@ -20,7 +25,12 @@ export class GatewayMetrics {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     });
-    this.retries = new Counter({ name: 'isawatt_gateway_retries_total', help: 'Calls sent again to another host after a host was down or refused', labelNames: ['function'], registers });
+    this.retries = new Counter({
+      name: 'isawatt_gateway_retries_total',
+      help: 'Calls sent again to another host after a host was down or refused',
+      labelNames: ['function'],
+      registers,
+    });
     this.attemptFailures = new Counter({
       name: 'isawatt_gateway_attempt_failures_total',
       help: 'Attempts that failed on a host: unreachable (down), refused (503 or 404 from the agent), timeout',

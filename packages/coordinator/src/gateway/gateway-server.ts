@@ -66,7 +66,8 @@ export class GatewayServer implements Service {
       } catch (err) {
         throw new ConfigError([`gateway.tokenFile: cannot read ${c.tokenFile}: ${(err as Error).message}`], 'gateway');
       }
-      if (text.length < 16 || /\s/.test(text)) throw new ConfigError([`gateway.tokenFile: ${c.tokenFile} must hold one token of at least 16 characters without spaces`], 'gateway');
+      if (text.length < 16 || /\s/.test(text))
+        throw new ConfigError([`gateway.tokenFile: ${c.tokenFile} must hold one token of at least 16 characters without spaces`], 'gateway');
       this.token = Buffer.from(text);
     }
     const certFile = c.tls.certFile ?? this.opts.coordinatorTls.certFile;

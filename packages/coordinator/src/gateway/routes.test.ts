@@ -27,8 +27,22 @@ describe('gateway routes', () => {
 
   test('only up hosts with an endpoint and the function with cores; weights from rate shares, else cores', () => {
     const routes = buildRoutes([
-      host('a', { invoke: '127.0.0.1:1', fns: [['f', 2, 30], ['g', 1, 0], ['gone', 0, 5]] }),
-      host('b', { invoke: '0.0.0.0:2', peer: '10.1.1.1:999', fns: [['f', 1, 10], ['g', 3, 0]] }),
+      host('a', {
+        invoke: '127.0.0.1:1',
+        fns: [
+          ['f', 2, 30],
+          ['g', 1, 0],
+          ['gone', 0, 5],
+        ],
+      }),
+      host('b', {
+        invoke: '0.0.0.0:2',
+        peer: '10.1.1.1:999',
+        fns: [
+          ['f', 1, 10],
+          ['g', 3, 0],
+        ],
+      }),
       host('c', { state: 'down', invoke: '127.0.0.1:3', fns: [['f', 4, 40]] }),
       host('d', { fns: [['f', 4, 40]] }),
     ]);
@@ -36,7 +50,10 @@ describe('gateway routes', () => {
       { hostId: 'a', address: '127.0.0.1:1', weight: 30 },
       { hostId: 'b', address: '10.1.1.1:2', weight: 10 },
     ]);
-    assert.deepEqual(routes.get('g')?.map((r) => r.weight), [1, 3]);
+    assert.deepEqual(
+      routes.get('g')?.map((r) => r.weight),
+      [1, 3],
+    );
     assert.equal(routes.has('gone'), false);
   });
 

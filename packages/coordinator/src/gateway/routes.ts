@@ -42,7 +42,10 @@ export function buildRoutes(hosts: readonly HostView[]): Map<string, Replica[]> 
   const out = new Map<string, Replica[]>();
   for (const [fn, list] of found) {
     const byRate = list.some((r) => r.rateRps > 0);
-    out.set(fn, list.map((r) => ({ hostId: r.hostId, address: r.address, weight: byRate ? r.rateRps : r.cores })));
+    out.set(
+      fn,
+      list.map((r) => ({ hostId: r.hostId, address: r.address, weight: byRate ? r.rateRps : r.cores })),
+    );
   }
   return out;
 }

@@ -28,13 +28,30 @@ function tick(r: () => number, truthE: number, truthW: number, cores: number, bu
     powerW: energyJ,
     cpuTimeUs: BigInt(Math.round(cpuS * 1e6)),
     cores,
-    invocations: { completed: BigInt(completed), errors: 0n, timeouts: 0n, dropped: 0n, latencyP50Ms: 1, latencyP95Ms: 2, latencyP99Ms: 3, achievedRps: completed },
+    invocations: {
+      completed: BigInt(completed),
+      errors: 0n,
+      timeouts: 0n,
+      dropped: 0n,
+      latencyP50Ms: 1,
+      latencyP95Ms: 2,
+      latencyP99Ms: 3,
+      achievedRps: completed,
+    },
     quality: 'emulated',
   };
 }
 
 /** Seconds of 1 Hz ticks until the estimate stays within 5 % of the truth (both figures) to the end. */
-function run(learner: ModelLearner, truthE: number, truthW: number, seconds: number, cores: number, busy: number, seed: number): { within5At: number; confidenceAt: number[] } {
+function run(
+  learner: ModelLearner,
+  truthE: number,
+  truthW: number,
+  seconds: number,
+  cores: number,
+  busy: number,
+  seed: number,
+): { within5At: number; confidenceAt: number[] } {
   const r = rng(seed);
   let within5At = -1;
   const confidenceAt: number[] = [];
@@ -51,7 +68,10 @@ function run(learner: ModelLearner, truthE: number, truthW: number, seconds: num
 }
 
 describe('online model refinement', () => {
-  for (const [label, factor] of [['30 % faster and dearer', 1.3], ['30 % slower and cheaper', 0.7]] as const) {
+  for (const [label, factor] of [
+    ['30 % faster and dearer', 1.3],
+    ['30 % slower and cheaper', 0.7],
+  ] as const) {
     test(`truth ${label} than the profiled model: within 5 % after minutes, drift flagged`, (t) => {
       const truthE = PROFILED.execPerSecPerCore * factor;
       const truthW = PROFILED.energyPerExecJ * factor;
@@ -68,12 +88,17 @@ describe('online model refinement', () => {
       assert.ok(Math.abs(est.execPerSecPerCore - truthE) / truthE < 0.05);
       assert.ok(Math.abs(est.energyPerExecJ - truthW) / truthW < 0.05);
       // Confidence grows with samples, and drift is flagged.
-      assert.ok(r.confidenceAt.every((c, k) => k === 0 || c >= (r.confidenceAt[k - 1] ?? 0) - 0.02), 'confidence grows');
+      assert.ok(
+        r.confidenceAt.every((c, k) => k === 0 || c >= (r.confidenceAt[k - 1] ?? 0) - 0.02),
+        'confidence grows',
+      );
       assert.ok(est.confidence > 0.8);
       assert.equal(est.drift, true);
       assert.equal(est.energyQuality, 'emulated');
       assert.ok(Math.abs((est.execDriftPct ?? 0) - (factor - 1) * 100) < 5);
-      t.diagnostic(`${label}: within 5 % of the truth from ${r.within5At} s of 1 Hz telemetry (0.5 busy core); after 10 min E ${est.execPerSecPerCore.toFixed(1)} (truth ${truthE.toFixed(1)}), W ${est.energyPerExecJ.toFixed(4)} (truth ${truthW.toFixed(4)}), confidence ${est.confidence.toFixed(3)}`);
+      t.diagnostic(
+        `${label}: within 5 % of the truth from ${r.within5At} s of 1 Hz telemetry (0.5 busy core); after 10 min E ${est.execPerSecPerCore.toFixed(1)} (truth ${truthE.toFixed(1)}), W ${est.energyPerExecJ.toFixed(4)} (truth ${truthW.toFixed(4)}), confidence ${est.confidence.toFixed(3)}`,
+      );
     });
   }
 

@@ -126,7 +126,10 @@ export class ModelLearner {
     const confidence = cell.t / (cell.t + this.priorCpuS);
     const execDriftPct = p ? ((e - p.e) / p.e) * 100 : undefined;
     const energyDriftPct = p ? ((w - p.w) / p.w) * 100 : undefined;
-    const drift = p !== undefined && confidence >= this.driftMinConfidence && (Math.abs(execDriftPct ?? 0) > this.driftPct || Math.abs(energyDriftPct ?? 0) > this.driftPct);
+    const drift =
+      p !== undefined &&
+      confidence >= this.driftMinConfidence &&
+      (Math.abs(execDriftPct ?? 0) > this.driftPct || Math.abs(energyDriftPct ?? 0) > this.driftPct);
     return {
       hostType,
       function: fn,
@@ -149,7 +152,16 @@ export class ModelLearner {
     const est = this.estimate(hostType, fn, cell);
     if (est.drift === cell.drifting) return;
     cell.drifting = est.drift;
-    const fields = { hostType, function: fn, execPerSecPerCore: est.execPerSecPerCore, profiled: est.profiledExecPerSecPerCore, execDriftPct: est.execDriftPct, energyPerExecJ: est.energyPerExecJ, energyDriftPct: est.energyDriftPct, confidence: est.confidence };
+    const fields = {
+      hostType,
+      function: fn,
+      execPerSecPerCore: est.execPerSecPerCore,
+      profiled: est.profiledExecPerSecPerCore,
+      execDriftPct: est.execDriftPct,
+      energyPerExecJ: est.energyPerExecJ,
+      energyDriftPct: est.energyDriftPct,
+      confidence: est.confidence,
+    };
     if (est.drift) this.opts.log?.warn(fields, 'model drift: production differs from the profiled model');
     else this.opts.log?.info(fields, 'model drift ended');
   }

@@ -11,12 +11,48 @@ export interface PduLatest {
 }
 
 export function registerClusterMetrics(prom: Registry, registry: HostRegistry, pdu: PduLatest | undefined): void {
-  const hostPower = new Gauge({ name: 'isawatt_coordinator_host_power_watts', help: 'Latest host power reported by its agent, W', labelNames: ['host', 'source', 'quality'], registers: [prom], collect: () => fill() });
-  const pduPower = new Gauge({ name: 'isawatt_coordinator_pdu_power_watts', help: "Latest PDU (wall) power of the host's outlet, W (measured)", labelNames: ['host'], registers: [prom], collect: () => fill() });
-  const rate = new Gauge({ name: 'isawatt_coordinator_function_rate_rps', help: 'Assigned open-loop rate of a function on a host, requests/s', labelNames: ['host', 'function'], registers: [prom], collect: () => fill() });
-  const cores = new Gauge({ name: 'isawatt_coordinator_function_cores', help: 'Cores assigned to a function on a host', labelNames: ['host', 'function'], registers: [prom], collect: () => fill() });
-  const achieved = new Gauge({ name: 'isawatt_coordinator_function_achieved_rps', help: 'Completions/s of a function on a host over its last tick', labelNames: ['host', 'function'], registers: [prom], collect: () => fill() });
-  const fnPower = new Gauge({ name: 'isawatt_coordinator_function_power_watts', help: 'Attributed power of a function on a host over its last tick, W', labelNames: ['host', 'function', 'quality'], registers: [prom], collect: () => fill() });
+  const hostPower = new Gauge({
+    name: 'isawatt_coordinator_host_power_watts',
+    help: 'Latest host power reported by its agent, W',
+    labelNames: ['host', 'source', 'quality'],
+    registers: [prom],
+    collect: () => fill(),
+  });
+  const pduPower = new Gauge({
+    name: 'isawatt_coordinator_pdu_power_watts',
+    help: "Latest PDU (wall) power of the host's outlet, W (measured)",
+    labelNames: ['host'],
+    registers: [prom],
+    collect: () => fill(),
+  });
+  const rate = new Gauge({
+    name: 'isawatt_coordinator_function_rate_rps',
+    help: 'Assigned open-loop rate of a function on a host, requests/s',
+    labelNames: ['host', 'function'],
+    registers: [prom],
+    collect: () => fill(),
+  });
+  const cores = new Gauge({
+    name: 'isawatt_coordinator_function_cores',
+    help: 'Cores assigned to a function on a host',
+    labelNames: ['host', 'function'],
+    registers: [prom],
+    collect: () => fill(),
+  });
+  const achieved = new Gauge({
+    name: 'isawatt_coordinator_function_achieved_rps',
+    help: 'Completions/s of a function on a host over its last tick',
+    labelNames: ['host', 'function'],
+    registers: [prom],
+    collect: () => fill(),
+  });
+  const fnPower = new Gauge({
+    name: 'isawatt_coordinator_function_power_watts',
+    help: 'Attributed power of a function on a host over its last tick, W',
+    labelNames: ['host', 'function', 'quality'],
+    registers: [prom],
+    collect: () => fill(),
+  });
   // One fill serves them all: prom-client calls each gauge's collect in one scrape; the first does the work.
   let filledAt = -1;
   function fill(): void {

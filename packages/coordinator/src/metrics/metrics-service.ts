@@ -56,7 +56,11 @@ export class MetricsService implements Service {
     mirror('isawatt_coordinator_reports_ingested_total', 'Telemetry reports stored (deduplicated)', () => reg.counts().reportsIngested);
     mirror('isawatt_coordinator_reports_duplicate_total', 'Telemetry reports received again and dropped', () => reg.counts().reportsDuplicate);
     mirror('isawatt_coordinator_reports_rejected_total', 'Malformed telemetry reports rejected', () => opts.agentLinkStats.reportsRejected);
-    mirror('isawatt_coordinator_agent_streams_refused_total', 'Agent streams refused (bad Hello, certificate mismatch)', () => opts.agentLinkStats.streamsRefused);
+    mirror(
+      'isawatt_coordinator_agent_streams_refused_total',
+      'Agent streams refused (bad Hello, certificate mismatch)',
+      () => opts.agentLinkStats.streamsRefused,
+    );
     registerClusterMetrics(this.prom, reg, opts.pdu);
   }
 

@@ -35,7 +35,13 @@ async function waitFor(what: string, pred: () => boolean, timeoutMs = 5000): Pro
 
 async function startBridge(source: FakeBridgeSource, over: MqttConfigInput, stateDir?: string) {
   const config = mqttConfigSchema.parse({ broker: 'embedded', embedded: { port: 0 }, reconnect: { initialMs: 50, maxMs: 200 }, ...over });
-  const wiring = createMqtt({ config, cluster: 'test', stateDir, source, log: process.env.DBG ? createLogger({ name: 'dbg', level: 'debug' }) : silentLogger() });
+  const wiring = createMqtt({
+    config,
+    cluster: 'test',
+    stateDir,
+    source,
+    log: process.env.DBG ? createLogger({ name: 'dbg', level: 'debug' }) : silentLogger(),
+  });
   for (const s of wiring.services) await s.init?.();
   const stop = async (): Promise<void> => {
     for (const s of [...wiring.services].reverse()) await s.shutdown?.();
@@ -61,7 +67,10 @@ test('publishes host power per tick, function power, retained state, events, and
   await waitFor('retained placement', () => sub.got.some((m) => m.topic === 'isawatt/test/placement'));
   const placement = sub.got.find((m) => m.topic === 'isawatt/test/placement');
   assert.equal(placement?.retain, true);
-  assert.deepEqual((placement?.json.hosts as { host_id: string; cores_total: number }[]).map((h) => [h.host_id, h.cores_total]), [['xeon-1', 2]]);
+  assert.deepEqual(
+    (placement?.json.hosts as { host_id: string; cores_total: number }[]).map((h) => [h.host_id, h.cores_total]),
+    [['xeon-1', 2]],
+  );
   const state = sub.got.find((m) => m.topic === 'isawatt/test/hosts/altra-1/state');
   assert.equal(state?.json.arch, 'aarch64');
   assert.equal(state?.json.state, 'up');
@@ -88,7 +97,9 @@ test('publishes host power per tick, function power, retained state, events, and
   t.after(() => pub.endAsync());
   await pub.publishAsync('lab/pdu/1/power', '100');
   await pub.publishAsync('lab/pdu/9/power', '100'); // unmapped
-  await waitFor('pdu reading', () => bridge.stats().pduMessages === 2).catch((e: Error) => { throw new Error(`${e.message}: ${JSON.stringify(bridge.stats())}`); });
+  await waitFor('pdu reading', () => bridge.stats().pduMessages === 2).catch((e: Error) => {
+    throw new Error(`${e.message}: ${JSON.stringify(bridge.stats())}`);
+  });
   source.tick(3_000, 0);
   await waitFor('tick 3', () => power().length === 6);
   const withPdu = power().find((m) => m.topic === 'isawatt/test/hosts/xeon-1/power' && m.json.timestamp_ms === 3000);

@@ -9,14 +9,7 @@ import type { BridgeEvent, BridgeSource, BridgeTelemetry } from './bridge-source
 import { describeMqttConfig, type MqttConfig } from './config.js';
 import { BrokerConnection, type ConnectionState } from './connection.js';
 import { Outbox, type OutMessage } from './outbox.js';
-import {
-  coordinatorStatePayload,
-  functionPowerPayload,
-  hostPowerPayload,
-  hostStatePayload,
-  placementPayload,
-  type PduBeside,
-} from './payloads.js';
+import { coordinatorStatePayload, functionPowerPayload, hostPowerPayload, hostStatePayload, placementPayload, type PduBeside } from './payloads.js';
 import { Topics, type EventKind } from './topics.js';
 
 /** The PDU side the bridge needs: where to hand incoming messages, and the latest reading per host. */
@@ -99,7 +92,9 @@ export class MqttBridge implements Service {
       config: this.cfg,
       will: () => ({
         topic: this.topics.coordinatorState(),
-        payload: JSON.stringify(coordinatorStatePayload('offline', { cluster: this.opts.cluster, startedAtMs: this.startedAtMs }, this.now(), 'connection lost')),
+        payload: JSON.stringify(
+          coordinatorStatePayload('offline', { cluster: this.opts.cluster, startedAtMs: this.startedAtMs }, this.now(), 'connection lost'),
+        ),
         qos: this.cfg.stateQos,
         retain: true,
       }),
@@ -235,11 +230,19 @@ export class MqttBridge implements Service {
   }
 
   private pushCoordinatorState(state: 'online'): void {
-    this.pushRetained(this.topics.coordinatorState(), coordinatorStatePayload(state, { cluster: this.opts.cluster, startedAtMs: this.startedAtMs }, this.now()));
+    this.pushRetained(
+      this.topics.coordinatorState(),
+      coordinatorStatePayload(state, { cluster: this.opts.cluster, startedAtMs: this.startedAtMs }, this.now()),
+    );
   }
 
   private pushEvent(kind: EventKind, fields: Record<string, unknown>): void {
-    this.outbox.push({ topic: this.topics.event(kind), payload: JSON.stringify({ event: kind, timestamp_ms: this.now(), ...fields }), qos: this.cfg.stateQos, retain: false });
+    this.outbox.push({
+      topic: this.topics.event(kind),
+      payload: JSON.stringify({ event: kind, timestamp_ms: this.now(), ...fields }),
+      qos: this.cfg.stateQos,
+      retain: false,
+    });
     this.schedulePump();
   }
 
@@ -259,7 +262,10 @@ export class MqttBridge implements Service {
     this.inflight = 0;
     const dropped = this.outbox.stats().dropped;
     if (dropped > this.droppedReported) {
-      this.log.warn({ dropped: dropped - this.droppedReported, droppedTotal: dropped, queueMax: this.cfg.queue.maxMessages }, 'mqtt: oldest per-tick messages were dropped while the broker was unreachable');
+      this.log.warn(
+        { dropped: dropped - this.droppedReported, droppedTotal: dropped, queueMax: this.cfg.queue.maxMessages },
+        'mqtt: oldest per-tick messages were dropped while the broker was unreachable',
+      );
       this.droppedReported = dropped;
     }
     this.pushCoordinatorState('online');

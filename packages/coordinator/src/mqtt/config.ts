@@ -67,7 +67,10 @@ export const mqttConfigSchema = z.strictObject({
   topicPrefix: z
     .string()
     .min(1)
-    .refine((p) => validTopicFilter(p) && !p.includes('+') && !p.includes('#') && !p.endsWith('/'), 'expected a topic prefix without wildcards or a trailing "/"')
+    .refine(
+      (p) => validTopicFilter(p) && !p.includes('+') && !p.includes('#') && !p.endsWith('/'),
+      'expected a topic prefix without wildcards or a trailing "/"',
+    )
     .optional(),
   protocolVersion: z.union([z.literal(4), z.literal(5)], { error: 'expected MQTT protocol version 4 (3.1.1) or 5' }).default(4),
   keepaliveS: z.number().int().min(0).max(65535).default(30),

@@ -46,7 +46,9 @@ export function createMqtt(opts: CreateMqttOptions): MqttWiring {
   const loops = cfg.pdu.sources.filter((s) => topicMatches(s.topicFilter, `${prefix}/hosts/h/power`) || topicMatches(s.topicFilter, `${prefix}/placement`));
   if (loops.length > 0) {
     throw new ConfigError(
-      loops.map((s) => `mqtt.pdu.sources: topicFilter "${s.topicFilter}" matches the coordinator's own topics under "${prefix}"; narrow it to the PDU's topics`),
+      loops.map(
+        (s) => `mqtt.pdu.sources: topicFilter "${s.topicFilter}" matches the coordinator's own topics under "${prefix}"; narrow it to the PDU's topics`,
+      ),
       'coordinator config',
     );
   }

@@ -112,9 +112,7 @@ export class FakeBridgeSource implements BridgeSource {
         quality: 'emulated',
         energySource: 'emulated',
         cpuUtilization: 0.5,
-        domains: [
-          { domain: 'package-0', socket: 0, energyUj: hostEnergyUj, powerW: hostPowerW, quality: 'emulated', source: 'emulated', inHostTotal: true },
-        ],
+        domains: [{ domain: 'package-0', socket: 0, energyUj: hostEnergyUj, powerW: hostPowerW, quality: 'emulated', source: 'emulated', inHostTotal: true }],
         functions,
         assignmentVersion: this.placements.get(h.hostId)?.assignmentVersion ?? 0n,
       };

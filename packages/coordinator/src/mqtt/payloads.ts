@@ -49,11 +49,7 @@ export interface HostPowerPayload {
   pdu_diff_pct?: number;
 }
 
-export function hostPowerPayload(
-  r: BridgeTelemetry,
-  counter: { energyJ: number; sinceMs: number },
-  pdu: PduBeside | undefined,
-): HostPowerPayload {
+export function hostPowerPayload(r: BridgeTelemetry, counter: { energyJ: number; sinceMs: number }, pdu: PduBeside | undefined): HostPowerPayload {
   const p: HostPowerPayload = {
     host_id: r.hostId,
     timestamp_ms: r.timestampMs,
@@ -101,11 +97,7 @@ export interface FunctionPowerPayload {
   source: string;
 }
 
-export function functionPowerPayload(
-  r: BridgeTelemetry,
-  f: BridgeFunctionTick,
-  counter: { energyJ: number; sinceMs: number },
-): FunctionPowerPayload {
+export function functionPowerPayload(r: BridgeTelemetry, f: BridgeFunctionTick, counter: { energyJ: number; sinceMs: number }): FunctionPowerPayload {
   return {
     host_id: r.hostId,
     function: f.function,

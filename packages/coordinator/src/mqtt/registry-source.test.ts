@@ -59,15 +59,32 @@ test('registry events and views become bridge events, hosts and placement', asyn
   const events: BridgeEvent[] = [];
   const unsubscribe = source.subscribe((e) => events.push(e));
   const sent: bigint[] = [];
-  const { attachmentId } = await registry.attach(hello('altra-1'), { sendAssignment: (a) => (sent.push(a.version), true), close: () => undefined }, '127.0.0.1:1', '');
+  const { attachmentId } = await registry.attach(
+    hello('altra-1'),
+    { sendAssignment: (a) => (sent.push(a.version), true), close: () => undefined },
+    '127.0.0.1:1',
+    '',
+  );
   registry.ingest('altra-1', attachmentId, tick(1n));
   registry.ingest('altra-1', attachmentId, tick(1n)); // duplicate: not emitted
-  const { assignment } = await registry.issue('altra-1', [{ function: 'jwt-sign', cores: 2, rateRps: 50, arrival: '' }, { function: 'gone', cores: 0, rateRps: 0, arrival: '' }]);
-  await registry.ack('altra-1', attachmentId, { version: assignment.version, ok: true, error: '', errorCode: '', placements: [{ function: 'jwt-sign', cpus: [2, 3], workerPids: [] }] });
+  const { assignment } = await registry.issue('altra-1', [
+    { function: 'jwt-sign', cores: 2, rateRps: 50, arrival: '' },
+    { function: 'gone', cores: 0, rateRps: 0, arrival: '' },
+  ]);
+  await registry.ack('altra-1', attachmentId, {
+    version: assignment.version,
+    ok: true,
+    error: '',
+    errorCode: '',
+    placements: [{ function: 'jwt-sign', cpus: [2, 3], workerPids: [] }],
+  });
   registry.reportFailure('altra-1', assignment, 'not enough cores: 12 asked, 8 free', 'not-enough-cores');
   registry.detach('altra-1', attachmentId, 'stream closed');
 
-  assert.deepEqual(events.map((e) => e.type), ['host-up', 'telemetry', 'assignment-applied', 'assignment-failed', 'host-down']);
+  assert.deepEqual(
+    events.map((e) => e.type),
+    ['host-up', 'telemetry', 'assignment-applied', 'assignment-failed', 'host-down'],
+  );
   const up = events[0];
   assert.equal(up?.type === 'host-up' && up.host.functionCpus, 4);
   const tel = events[1];
@@ -75,7 +92,10 @@ test('registry events and views become bridge events, hosts and placement', asyn
   assert.equal(tel?.type === 'telemetry' && tel.report.quality, 'emulated');
   const applied = events[2];
   assert.deepEqual(applied?.type === 'assignment-applied' && applied.placement.functions, [{ function: 'jwt-sign', cores: 2, rateRps: 50, cpus: [2, 3] }]);
-  assert.deepEqual(source.placement().map((p) => [p.hostId, p.assignmentVersion, p.ackedVersion, p.functions.length]), [['altra-1', assignment.version, assignment.version, 1]]);
+  assert.deepEqual(
+    source.placement().map((p) => [p.hostId, p.assignmentVersion, p.ackedVersion, p.functions.length]),
+    [['altra-1', assignment.version, assignment.version, 1]],
+  );
   assert.equal(source.hosts()[0]?.state, 'down');
   unsubscribe();
   assert.equal(registry.listenerCount('telemetry'), 0);

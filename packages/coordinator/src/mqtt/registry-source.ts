@@ -49,7 +49,12 @@ export function placementOf(hostId: string, assignment: Assignment, ackedVersion
     ackedVersion,
     functions: assignment.functions
       .filter((f) => f.cores > 0)
-      .map((f) => ({ function: f.function, cores: f.cores, rateRps: f.rateRps, cpus: ackedVersion === assignment.version ? (cpus.get(f.function) ?? []) : [] })),
+      .map((f) => ({
+        function: f.function,
+        cores: f.cores,
+        rateRps: f.rateRps,
+        cpus: ackedVersion === assignment.version ? (cpus.get(f.function) ?? []) : [],
+      })),
   };
 }
 

@@ -39,7 +39,7 @@ test('credentials never appear in the loggable view of the config', () => {
   assert.equal(redactUrl('mqtt://a:b@h:1883'), 'mqtt://h:1883');
 });
 
-test('a PDU filter that would swallow the coordinator\'s own feed is refused', () => {
+test("a PDU filter that would swallow the coordinator's own feed is refused", () => {
   const config = mqttConfigSchema.parse({ broker: 'embedded', pdu: { sources: [{ topicFilter: 'isawatt/#', outlet: { topicLevel: 1 }, hosts: { a: 'h' } }] } });
   assert.throws(
     () => createMqtt({ config, cluster: 'lab', stateDir: undefined, source: new FakeBridgeSource(), log: silentLogger() }),

@@ -36,9 +36,7 @@ export const pduSourceSchema = z.strictObject({
     .refine((f) => validTopicFilter(f), 'not a valid MQTT topic filter ("#" only last, "+" and "#" only as whole levels)'),
   outlet: outletSchema,
   /** Outlet id -> host id. Readings of outlets not listed are counted as unmapped and dropped. */
-  hosts: z
-    .record(z.string().min(1), z.string().min(1, 'expected a host id'))
-    .refine((m) => Object.keys(m).length > 0, 'map at least one outlet to a host'),
+  hosts: z.record(z.string().min(1), z.string().min(1, 'expected a host id')).refine((m) => Object.keys(m).length > 0, 'map at least one outlet to a host'),
   /** "number": the payload is the value; "json": the value is `valueField`; "auto": either. */
   format: z.enum(['auto', 'number', 'json']).default('auto'),
   valueField: fieldPath.default('power'),
@@ -58,7 +56,11 @@ export const pduConfigSchema = z.strictObject({
   /** Readings kept per host (memory and the state directory file); older ones are compacted away. */
   maxPointsPerHost: z.number().int().min(10, 'keep at least 10 readings per host').default(86_400),
   /** Readings older than this are dropped at compaction, in ms (default 7 days). */
-  retentionMs: z.number().int().min(1000, 'must be at least 1000 ms').default(7 * 24 * 3600 * 1000),
+  retentionMs: z
+    .number()
+    .int()
+    .min(1000, 'must be at least 1000 ms')
+    .default(7 * 24 * 3600 * 1000),
   /** How often buffered readings are appended to the state directory, in ms. */
   flushIntervalMs: z.number().int().min(50).max(60_000).default(1000),
   /** A reading older than this no longer counts as the host's current PDU power, in ms. */

@@ -8,8 +8,22 @@ import { PduIngest } from './ingest.js';
 import { PduStore } from './store.js';
 
 function setup(over: Record<string, unknown> = {}, log = silentLogger()) {
-  const store = new PduStore({ dir: undefined, maxPointsPerHost: 100, retentionMs: 3600_000, flushIntervalMs: 1000, staleAfterMs: 1e9, log, now: () => 5_000_000 });
-  const source = pduSourceSchema.parse({ topicFilter: 'lab/pdu/+/power', outlet: { topicLevel: 2 }, hosts: { '1': 'xeon-1', '2': 'altra-1' }, maxPowerW: 2000, ...over });
+  const store = new PduStore({
+    dir: undefined,
+    maxPointsPerHost: 100,
+    retentionMs: 3600_000,
+    flushIntervalMs: 1000,
+    staleAfterMs: 1e9,
+    log,
+    now: () => 5_000_000,
+  });
+  const source = pduSourceSchema.parse({
+    topicFilter: 'lab/pdu/+/power',
+    outlet: { topicLevel: 2 },
+    hosts: { '1': 'xeon-1', '2': 'altra-1' },
+    maxPowerW: 2000,
+    ...over,
+  });
   const ingest = new PduIngest({ sources: [source], store, log });
   return { store, ingest };
 }
@@ -30,7 +44,15 @@ test('readings land on the host their outlet is mapped to, never another', () =>
 
 test('malformed and out-of-range readings are counted, logged and dropped', () => {
   const lines: string[] = [];
-  const log = pino({ level: 'warn' }, new Writable({ write(chunk: Buffer, _e, cb) { lines.push(chunk.toString()); cb(); } }));
+  const log = pino(
+    { level: 'warn' },
+    new Writable({
+      write(chunk: Buffer, _e, cb) {
+        lines.push(chunk.toString());
+        cb();
+      },
+    }),
+  );
   const { store, ingest } = setup({}, log);
   ingest.handle('lab/pdu/1/power', Buffer.from('hello'), 1000);
   ingest.handle('lab/pdu/1/power', Buffer.from('-5'), 1000);

@@ -74,7 +74,12 @@ export class PduIngest {
     const { outlet, value, timestampMs } = parsed;
     // A reading from the future would make every later one "out of order": refuse it instead.
     if (timestampMs > receivedMs + MAX_FUTURE_MS) {
-      return this.reject('malformed', outlet, topic, `timestamp ${timestampMs} ms is more than ${MAX_FUTURE_MS / 1000} s ahead of the coordinator clock (${receivedMs} ms); check the PDU's clock`);
+      return this.reject(
+        'malformed',
+        outlet,
+        topic,
+        `timestamp ${timestampMs} ms is more than ${MAX_FUTURE_MS / 1000} s ahead of the coordinator clock (${receivedMs} ms); check the PDU's clock`,
+      );
     }
     // Outlet ids come from the wire: look them up as own keys only (no "__proto__", "toString").
     const hostId = Object.hasOwn(src.hosts, outlet) ? src.hosts[outlet] : undefined;
@@ -86,20 +91,27 @@ export class PduIngest {
       const energyWh = toWattHours(value, src.unit as 'Wh' | 'kWh');
       if (energyWh < 0) return this.reject('malformed', outlet, topic, `energy counter is negative (${value} ${src.unit})`);
       const prev = this.counterState.get(key);
-      if (prev && timestampMs <= prev.timestampMs) return this.reject('out-of-order', outlet, topic, `reading at ${timestampMs} ms is not after the previous one (${prev.timestampMs} ms)`);
+      if (prev && timestampMs <= prev.timestampMs)
+        return this.reject('out-of-order', outlet, topic, `reading at ${timestampMs} ms is not after the previous one (${prev.timestampMs} ms)`);
       this.counterState.set(key, { energyWh, timestampMs });
       if (!prev) {
         this.counts.baseline++;
         return false;
       }
       if (energyWh < prev.energyWh) {
-        return this.reject('counter-reset', outlet, topic, `energy counter went down from ${prev.energyWh} Wh to ${energyWh} Wh; starting again from this reading`);
+        return this.reject(
+          'counter-reset',
+          outlet,
+          topic,
+          `energy counter went down from ${prev.energyWh} Wh to ${energyWh} Wh; starting again from this reading`,
+        );
       }
       powerW = ((energyWh - prev.energyWh) * 3600) / ((timestampMs - prev.timestampMs) / 1000);
     } else {
       powerW = toWatts(value, src.unit as 'W' | 'mW' | 'kW');
       const prevTs = this.lastPowerTs.get(key);
-      if (prevTs !== undefined && timestampMs < prevTs) return this.reject('out-of-order', outlet, topic, `reading at ${timestampMs} ms is older than the previous one (${prevTs} ms)`);
+      if (prevTs !== undefined && timestampMs < prevTs)
+        return this.reject('out-of-order', outlet, topic, `reading at ${timestampMs} ms is older than the previous one (${prevTs} ms)`);
       this.lastPowerTs.set(key, timestampMs);
     }
     if (!(powerW >= src.minPowerW && powerW <= src.maxPowerW)) {

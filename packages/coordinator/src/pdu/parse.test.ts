@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { pduSourceSchema } from './config.js';
 import { parsePduMessage, toWattHours, toWatts, topicMatches } from './parse.js';
 
-const src = (over: Record<string, unknown>) => pduSourceSchema.parse({ topicFilter: 'lab/pdu/+/power', outlet: { topicLevel: 2 }, hosts: { '1': 'h1' }, ...over });
+const src = (over: Record<string, unknown>) =>
+  pduSourceSchema.parse({ topicFilter: 'lab/pdu/+/power', outlet: { topicLevel: 2 }, hosts: { '1': 'h1' }, ...over });
 
 test('topicMatches follows MQTT wildcard rules', () => {
   assert.equal(topicMatches('lab/pdu/+/power', 'lab/pdu/3/power'), true);

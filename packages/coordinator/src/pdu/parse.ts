@@ -18,8 +18,7 @@ export function topicMatches(filter: string, topic: string): boolean {
 }
 
 export type PduParseResult =
-  | { ok: true; outlet: string; value: number; timestampMs: number }
-  | { ok: false; reason: 'malformed'; detail: string; outlet?: string };
+  { ok: true; outlet: string; value: number; timestampMs: number } | { ok: false; reason: 'malformed'; detail: string; outlet?: string };
 
 /** Value at a dotted path of a JSON object ("data.power"). */
 function at(obj: unknown, path: string): unknown {
@@ -43,7 +42,6 @@ function numberOf(v: unknown): number | undefined {
 
 /** Outlet ids: a non-empty printable string of at most 64 characters, or a whole number. */
 function outletOf(v: unknown): string | undefined {
-   
   if (typeof v === 'string' && v.trim() !== '' && v.length <= 64 && !/[\u0000-\u001f\u007f-\u009f]/.test(v)) return v.trim();
   if (typeof v === 'number' && Number.isInteger(v)) return String(v);
   return undefined;
@@ -81,7 +79,11 @@ export function parsePduMessage(src: PduSourceConfig, topic: string, payload: Bu
 
   if (value === undefined) {
     const expected =
-      src.format === 'number' ? 'a plain number' : src.format === 'json' ? `JSON with a numeric "${src.valueField}"` : `a plain number or JSON with a numeric "${src.valueField}"`;
+      src.format === 'number'
+        ? 'a plain number'
+        : src.format === 'json'
+          ? `JSON with a numeric "${src.valueField}"`
+          : `a plain number or JSON with a numeric "${src.valueField}"`;
     return { ok: false, reason: 'malformed', detail: `expected ${expected}, got ${JSON.stringify(text.slice(0, 80))}`, outlet };
   }
 

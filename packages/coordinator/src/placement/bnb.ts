@@ -95,8 +95,8 @@ export function solveBnb(
       moves += mv;
       dfs(d + 1, acc + add);
       moves -= mv;
-      count[i] = (count[i]) - 1;
-      free[i] = (free[i]) + a;
+      count[i] = count[i] - 1;
+      free[i] = free[i] + a;
       hostOf[j] = -1;
       if (aborted) return;
     }

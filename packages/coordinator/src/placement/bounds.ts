@@ -65,10 +65,7 @@ function coverBound(inst: OptInstance): number {
  * Best lower bound found within `budgetMs` (and at most `maxIterations` subgradient steps).
  * `upperBound` (an incumbent's objective) sets the step size; without one an estimate is used.
  */
-export function lowerBound(
-  inst: OptInstance,
-  opts: { upperBound?: number | undefined; budgetMs?: number; maxIterations?: number } = {},
-): BoundResult {
+export function lowerBound(inst: OptInstance, opts: { upperBound?: number | undefined; budgetMs?: number; maxIterations?: number } = {}): BoundResult {
   const started = performance.now();
   const budgetMs = opts.budgetMs ?? 500;
   const maxIt = opts.maxIterations ?? 300;

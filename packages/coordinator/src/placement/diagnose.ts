@@ -32,7 +32,10 @@ export function diagnoseInfeasibility(p: PlacementProblem): string[] {
 
   // Host sets to check: the cluster, each arch, each host type (a set is only checked once).
   const sets = new Map<string, number[]>();
-  sets.set('the cluster', p.hosts.map((_, i) => i));
+  sets.set(
+    'the cluster',
+    p.hosts.map((_, i) => i),
+  );
   for (const key of ['arch', 'type'] as const) {
     for (const v of new Set(p.hosts.map((h) => h[key]))) {
       const members = p.hosts.flatMap((h, i) => (h[key] === v ? [i] : []));
@@ -109,12 +112,17 @@ export function diagnoseSplitInfeasibility(p: PlacementProblem): string[] {
     for (let i = 0; i < m; i++) most += speed(i, j) * (p.hosts[i]?.cores ?? 0);
     const f = p.functions[j];
     if (f && most < f.rateRps * (1 - 1e-9)) {
-      reasons.push(`function "${f.name}" needs ${f.rateRps} req/s; every core of the hosts it has a model for serves ${Number(most.toFixed(3))} req/s even split across them`);
+      reasons.push(
+        `function "${f.name}" needs ${f.rateRps} req/s; every core of the hosts it has a model for serves ${Number(most.toFixed(3))} req/s even split across them`,
+      );
     }
   }
   if (reasons.length) return reasons;
   const sets = new Map<string, number[]>();
-  sets.set('the cluster', p.hosts.map((_, i) => i));
+  sets.set(
+    'the cluster',
+    p.hosts.map((_, i) => i),
+  );
   for (const key of ['arch', 'type'] as const) {
     for (const v of new Set(p.hosts.map((h) => h[key]))) {
       const members = p.hosts.flatMap((h, i) => (h[key] === v ? [i] : []));

@@ -71,7 +71,14 @@ describe(`golden placement cases (minizinc/cases, MiniZinc ${backend})`, () => {
         status: p.status,
         objective: p.objective === null ? null : Math.round(p.objective * 1e6) / 1e6,
         ...(p.assignments.length
-          ? { assignments: p.assignments.map((a) => ({ function: a.function, host: a.host, cores: a.cores, ...(c.split ? { rateRps: Math.round(a.rateRps * 1e6) / 1e6 } : {}) })) }
+          ? {
+              assignments: p.assignments.map((a) => ({
+                function: a.function,
+                host: a.host,
+                cores: a.cores,
+                ...(c.split ? { rateRps: Math.round(a.rateRps * 1e6) / 1e6 } : {}),
+              })),
+            }
           : {}),
         ...(p.reasons.length ? { reasons: [...p.reasons] } : {}),
       };

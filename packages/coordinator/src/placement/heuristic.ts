@@ -124,10 +124,11 @@ function repair(s: State, deadline: number): void {
         }
       }
       if (s.fits(i, j)) s.place(i, j);
-      else for (const [k, from] of moved.reverse()) {
-        s.remove(k);
-        s.place(from, k);
-      }
+      else
+        for (const [k, from] of moved.reverse()) {
+          s.remove(k);
+          s.place(from, k);
+        }
     }
   }
 }
@@ -202,10 +203,11 @@ function localSearch(s: State, deadline: number): void {
           moves.push([j, best]);
         }
         if (d < -1e-9) improved = true;
-        else for (const [j] of moves.reverse()) {
-          s.remove(j);
-          s.place(i, j);
-        }
+        else
+          for (const [j] of moves.reverse()) {
+            s.remove(j);
+            s.place(i, j);
+          }
       }
     }
   }
@@ -218,8 +220,7 @@ function localSearch(s: State, deadline: number): void {
 export function solveHeuristic(inst: OptInstance, opts: { budgetMs: number; lambda?: Float64Array | undefined }): HeuristicResult {
   const deadline = performance.now() + opts.budgetMs;
   const lambda = opts.lambda ?? new Float64Array(inst.m);
-  const priced = (i: number, j: number): number =>
-    (inst.cost[i * inst.n + j] as number) + (lambda[i] as number) * (inst.size[i * inst.n + j] as number);
+  const priced = (i: number, j: number): number => (inst.cost[i * inst.n + j] as number) + (lambda[i] as number) * (inst.size[i * inst.n + j] as number);
   const plain = (i: number, j: number): number => inst.cost[i * inst.n + j] as number;
   let best: State | null = null;
   let fewestUnplaced: number[] = [];

@@ -73,13 +73,15 @@ export function parseTimeLimitMs(value: string): number {
 /** `--replica-cost`: a number >= 0 in the objective's unit (W, or cores under core-aware). */
 export function parseReplicaCost(value: string): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new ExitError(EXIT.BAD_INPUT, `--replica-cost: expected a number >= 0 (watts, or cores under core-aware), got "${value}"`);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0)
+    throw new ExitError(EXIT.BAD_INPUT, `--replica-cost: expected a number >= 0 (watts, or cores under core-aware), got "${value}"`);
   return n;
 }
 
 /** `--robust-quantile`: a probability strictly between 0 and 1 (e.g. 0.1). */
 export function parseRobustQuantile(value: string): number {
   const n = Number(value);
-  if (value.trim() === '' || !(n > 0 && n < 1)) throw new ExitError(EXIT.BAD_INPUT, `--robust-quantile: expected a number between 0 and 1 (e.g. 0.1), got "${value}"`);
+  if (value.trim() === '' || !(n > 0 && n < 1))
+    throw new ExitError(EXIT.BAD_INPUT, `--robust-quantile: expected a number between 0 and 1 (e.g. 0.1), got "${value}"`);
   return n;
 }

@@ -56,7 +56,13 @@ export interface MiniZincHints {
   readonly plan?: ArrayLike<number> | null | undefined;
 }
 
-export function toMiniZincData(p: PlacementProblem, policy: OptPolicy, search: MiniZincSearch = 'cp', hints: MiniZincHints = {}, terms?: MoveTerms): MiniZincData {
+export function toMiniZincData(
+  p: PlacementProblem,
+  policy: OptPolicy,
+  search: MiniZincSearch = 'cp',
+  hints: MiniZincHints = {},
+  terms?: MoveTerms,
+): MiniZincData {
   const n = p.functions.length;
   const m = p.hosts.length;
   const open = (i: number, j: number): number => (policy === 'core-aware' ? 0 : (terms?.openPrice[i * n + j] ?? 0));
@@ -82,8 +88,7 @@ export function toMiniZincData(p: PlacementProblem, policy: OptPolicy, search: M
   // Preference order per function (the known plan's host, then cheapest allowed host first) as
   // each host's place in it, and branching order (largest regret, i.e. most to lose by not getting
   // the best host, first). 1-based for MiniZinc.
-  const key = (i: number, j: number): number =>
-    allowed(p, i, j) ? (policy === 'core-aware' ? (cores[i]?.[j] ?? 0) : (cost[i]?.[j] ?? 0)) : Infinity;
+  const key = (i: number, j: number): number => (allowed(p, i, j) ? (policy === 'core-aware' ? (cores[i]?.[j] ?? 0) : (cost[i]?.[j] ?? 0)) : Infinity);
   const pos: number[][] = [];
   const regret: number[] = [];
   for (let j = 0; j < n; j++) {
@@ -158,7 +163,9 @@ export function toSplitMiniZincData(si: SplitInstance, policy: OptPolicy, terms?
     allowed: grid(ok),
     speed: grid((k) => si.speed[k] as number),
     rate: Array.from(si.rate),
-    max_cores: grid((k) => (ok(k) ? Math.min(si.cap[Math.floor(k / n)] as number, Math.max(1, Math.ceil((si.rate[k % n] as number) / (si.speed[k] as number) - 1e-9))) : 0)),
+    max_cores: grid((k) =>
+      ok(k) ? Math.min(si.cap[Math.floor(k / n)] as number, Math.max(1, Math.ceil((si.rate[k % n] as number) / (si.speed[k] as number) - 1e-9))) : 0,
+    ),
     rate_price: grid((k) => si.ratePrice[k] as number),
     core_price: si.corePrice,
     open_price: grid((k) => si.openPrice[k] as number),

@@ -52,7 +52,8 @@ const NOISE = /overrides a global constraint/;
 function noPlanNote(status: string, host: unknown, statistics: Record<string, unknown>, timeLimitMs: number): string | undefined {
   if ((status !== 'UNKNOWN' && status !== 'TIMEOUT') || host !== null) return undefined;
   const flat = statistics.flatTime;
-  if (typeof flat !== 'number') return `the ${timeLimitMs} ms limit ran out while MiniZinc was still flattening (compiling) the model; the solver never started`;
+  if (typeof flat !== 'number')
+    return `the ${timeLimitMs} ms limit ran out while MiniZinc was still flattening (compiling) the model; the solver never started`;
   return `MiniZinc took ${flat.toFixed(1)} s of the ${timeLimitMs} ms limit to flatten the model; the solver found no plan in the rest`;
 }
 
@@ -151,15 +152,30 @@ async function runNative(data: Record<string, unknown>, opts: MiniZincRunOptions
     statistics = { ...statistics, ...(e as { statistics?: Record<string, unknown> }).statistics };
   });
   progress.on('solution', (e) => {
-    output = (e.output.json) ?? null;
+    output = e.output.json ?? null;
     host = output?.host ?? null;
   });
   try {
     const r = await progress;
     const status = cut ? 'TIMEOUT' : r.status;
-    return { status, host, output, statistics: r.statistics, elapsedMs: performance.now() - started, note: noPlanNote(status, host ?? output, statistics, opts.timeLimitMs) };
+    return {
+      status,
+      host,
+      output,
+      statistics: r.statistics,
+      elapsedMs: performance.now() - started,
+      note: noPlanNote(status, host ?? output, statistics, opts.timeLimitMs),
+    };
   } catch (err: unknown) {
-    if (cut) return { status: 'TIMEOUT', host, output, statistics, elapsedMs: performance.now() - started, note: noPlanNote('TIMEOUT', host ?? output, statistics, opts.timeLimitMs) };
+    if (cut)
+      return {
+        status: 'TIMEOUT',
+        host,
+        output,
+        statistics,
+        elapsedMs: performance.now() - started,
+        note: noPlanNote('TIMEOUT', host ?? output, statistics, opts.timeLimitMs),
+      };
     // The package rejects with its exit event ({type: 'exit', code}), plus the first error's message.
     const e = (typeof err === 'object' && err !== null ? err : {}) as { code?: unknown; message?: unknown };
     const how = typeof e.code === 'number' ? `exited with code ${e.code}` : 'failed';
@@ -187,7 +203,9 @@ let wasmDist: { dir: string; worker: string } | undefined;
 function wasmFiles(): { dir: string; worker: string } {
   if (!wasmDist) {
     // The package does not export './package.json'; resolve a file it does export.
-    const dir = createRequire(import.meta.url).resolve('minizinc/minizinc.wasm').replace(/minizinc\.wasm$/, '');
+    const dir = createRequire(import.meta.url)
+      .resolve('minizinc/minizinc.wasm')
+      .replace(/minizinc\.wasm$/, '');
     wasmDist = { dir, worker: SHIM + readFileSync(dir + 'minizinc-worker.js', 'utf8') };
   }
   return wasmDist;
@@ -350,7 +368,19 @@ async function runWasm(data: Record<string, unknown>, opts: MiniZincRunOptions):
       w.postMessage({
         jsonStream: true,
         files,
-        args: ['--solver', opts.solver, ...wasmSolverFlags(opts.solver), '--time-limit', String(opts.timeLimitMs), '-s', '-i', '--output-mode', 'json', 'placement.mzn', 'data.json'],
+        args: [
+          '--solver',
+          opts.solver,
+          ...wasmSolverFlags(opts.solver),
+          '--time-limit',
+          String(opts.timeLimitMs),
+          '-s',
+          '-i',
+          '--output-mode',
+          'json',
+          'placement.mzn',
+          'data.json',
+        ],
       });
     });
     const failed = outcome === 'exit' && (exitCode !== 0 || errors.length > 0);

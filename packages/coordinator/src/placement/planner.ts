@@ -30,7 +30,11 @@ export async function plan(problem: PlacementProblem, policy: PolicyName, opts: 
 
 async function planPolicy(p: PlacementProblem, policy: PolicyName, opts: PlanOptions): Promise<Plan> {
   if (policy === 'rr' || policy === 'x86-first' || policy === 'arm-first') {
-    if (opts.moves) throw new ConfigError([`policy ${policy}: a fixed rule cannot re-plan with few moves (use core-aware, energy-aware or energy-aware-whole)`], 'solver options');
+    if (opts.moves)
+      throw new ConfigError(
+        [`policy ${policy}: a fixed rule cannot re-plan with few moves (use core-aware, energy-aware or energy-aware-whole)`],
+        'solver options',
+      );
     return solveRule(p, policy, opts.split ? { replicaCost: opts.replicaCost } : undefined);
   }
   if (opts.split) return planSplit(p, policy, opts);
@@ -105,11 +109,17 @@ async function planOptimal(p: PlacementProblem, policy: OptPolicy, opts: PlanOpt
     const mzn = resolveMiniZinc(opts.backend ?? 'auto', solver as MiniZincSolverName | 'auto');
     checkNativeSolver(mzn);
     // Hints: the bounds prune; the best plan so far is the CP search's first choice (warm start).
-    const data = toMiniZincData(p, policy, searchFor(mzn.solver, mzn.backend, n, inst.m), {
-      lowerBound: bound,
-      upperBound: best ? evaluate(inst, best) : undefined,
-      plan: best,
-    }, terms);
+    const data = toMiniZincData(
+      p,
+      policy,
+      searchFor(mzn.solver, mzn.backend, n, inst.m),
+      {
+        lowerBound: bound,
+        upperBound: best ? evaluate(inst, best) : undefined,
+        plan: best,
+      },
+      terms,
+    );
     const tag = `minizinc-${mzn.backend}/${mzn.solver}`;
     let r: Awaited<ReturnType<typeof runMiniZinc>>;
     try {
@@ -153,11 +163,14 @@ async function planOptimal(p: PlacementProblem, policy: OptPolicy, opts: PlanOpt
       ...unplacedReasons(p, heur.unplaced),
     ]);
   }
-  return emptyPlan(policy, 'timeout', solver, solveTimeMs, [
-    `no plan found within ${timeLimitMs} ms (not proven infeasible)`,
-    ...notes,
-    ...unplacedReasons(p, heur.unplaced),
-  ], bound);
+  return emptyPlan(
+    policy,
+    'timeout',
+    solver,
+    solveTimeMs,
+    [`no plan found within ${timeLimitMs} ms (not proven infeasible)`, ...notes, ...unplacedReasons(p, heur.unplaced)],
+    bound,
+  );
 }
 
 function unplacedReasons(p: PlacementProblem, unplaced: readonly number[]): string[] {

@@ -42,11 +42,7 @@ export function hostTypeIssues(hosts: readonly HostSpec[], models: Models): stri
 }
 
 /** Builds the problem; throws ConfigError listing every input mismatch (exit code 2 in the CLI). */
-export function buildProblem(
-  hosts: readonly HostSpec[],
-  models: Models,
-  functions: readonly FunctionDemand[],
-): PlacementProblem {
+export function buildProblem(hosts: readonly HostSpec[], models: Models, functions: readonly FunctionDemand[]): PlacementProblem {
   const issues = hostTypeIssues(hosts, models);
   const known = new Set(Object.values(models.hostTypes).flatMap((t) => Object.keys(t.functions)));
   const clusterTypes = [...new Set(hosts.map((h) => h.type))];

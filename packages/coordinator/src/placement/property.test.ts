@@ -91,22 +91,26 @@ describe('placement properties on random small instances', () => {
     }
   });
 
-  test(`native MiniZinc (Gecode) equals brute force on ${MINIZINC_SUBSET} instances`, { skip: hasNativeMiniZinc() ? false : 'no minizinc binary on PATH' }, async () => {
-    let checked = 0;
-    for (let seed = 1000; checked < MINIZINC_SUBSET; seed++) {
-      const inst = randomInstance(seed, 4, 8);
-      const bf = bruteForce(inst.problem);
-      // Only instances that need a solver count (static analysis answers the rest without MiniZinc).
-      if (bf.minCores === Infinity) continue;
-      const expected = { 'core-aware': bf.minCores, 'energy-aware': bf.minPowerW, 'energy-aware-whole': bf.minWholeW };
-      for (const policy of ['core-aware', 'energy-aware', 'energy-aware-whole'] as const) {
-        const p = await plan(inst.problem, policy, { solver: 'gecode', backend: 'native', timeLimitMs: 20_000 });
-        checkPlan(inst, p, `seed ${seed} ${policy} (minizinc)`);
-        // Energy is scaled to integers for MiniZinc: equal within n/scale watts (µW here).
-        expectOptimum(p, expected[policy], `seed ${seed} ${policy} (minizinc)`, 1e-5);
-        assert.match(p.solver, /minizinc-native\/gecode|heuristic \(better/, `seed ${seed} ${policy}: MiniZinc ran`);
+  test(
+    `native MiniZinc (Gecode) equals brute force on ${MINIZINC_SUBSET} instances`,
+    { skip: hasNativeMiniZinc() ? false : 'no minizinc binary on PATH' },
+    async () => {
+      let checked = 0;
+      for (let seed = 1000; checked < MINIZINC_SUBSET; seed++) {
+        const inst = randomInstance(seed, 4, 8);
+        const bf = bruteForce(inst.problem);
+        // Only instances that need a solver count (static analysis answers the rest without MiniZinc).
+        if (bf.minCores === Infinity) continue;
+        const expected = { 'core-aware': bf.minCores, 'energy-aware': bf.minPowerW, 'energy-aware-whole': bf.minWholeW };
+        for (const policy of ['core-aware', 'energy-aware', 'energy-aware-whole'] as const) {
+          const p = await plan(inst.problem, policy, { solver: 'gecode', backend: 'native', timeLimitMs: 20_000 });
+          checkPlan(inst, p, `seed ${seed} ${policy} (minizinc)`);
+          // Energy is scaled to integers for MiniZinc: equal within n/scale watts (µW here).
+          expectOptimum(p, expected[policy], `seed ${seed} ${policy} (minizinc)`, 1e-5);
+          assert.match(p.solver, /minizinc-native\/gecode|heuristic \(better/, `seed ${seed} ${policy}: MiniZinc ran`);
+        }
+        checked++;
       }
-      checked++;
-    }
-  });
+    },
+  );
 });

@@ -18,11 +18,16 @@ function statusLine(plan: Plan): string {
   if (plan.objective !== null) parts.push(`objective ${plan.objective.toFixed(plan.objectiveUnit === 'W' ? 2 : 0)} ${plan.objectiveUnit}`);
   if (plan.bound !== null) parts.push(`bound ${plan.bound.toFixed(plan.objectiveUnit === 'W' ? 2 : 0)} ${plan.objectiveUnit}`);
   if (plan.gapPct !== null) parts.push(`gap ${plan.gapPct.toFixed(2)} %`);
-  if (plan.split) parts.push(`split: ${plan.split.extraReplicas} extra replica${plan.split.extraReplicas === 1 ? '' : 's'} at ${plan.split.replicaCost} ${plan.objectiveUnit} each`);
+  if (plan.split)
+    parts.push(
+      `split: ${plan.split.extraReplicas} extra replica${plan.split.extraReplicas === 1 ? '' : 's'} at ${plan.split.replicaCost} ${plan.objectiveUnit} each`,
+    );
   if (plan.moves !== undefined) parts.push(`${plan.moves} move${plan.moves === 1 ? '' : 's'}`);
   if (plan.robust) {
     const extra = plan.robust.extraCores;
-    parts.push(`robust q=${plan.robust.quantile}${extra !== undefined ? ` (${extra >= 0 ? '+' : ''}${extra} cores vs ${plan.robust.plainCores} planned on the point figures)` : ''}`);
+    parts.push(
+      `robust q=${plan.robust.quantile}${extra !== undefined ? ` (${extra >= 0 ? '+' : ''}${extra} cores vs ${plan.robust.plainCores} planned on the point figures)` : ''}`,
+    );
   }
   return parts.join(', ');
 }
@@ -44,17 +49,26 @@ export function renderPlan(problem: PlacementProblem, plan: Plan, maxRows = MAX_
     // Split plans: one row per replica, with its share of the function's rate.
     const total = new Map<string, number>();
     for (const a of plan.assignments) total.set(a.function, (total.get(a.function) ?? 0) + a.rateRps);
-    const t = new Table({ head: ['function', 'host', 'cores', 'rate share (req/s)', 'share %', 'predicted power (W)'], colAligns: ['left', 'left', 'right', 'right', 'right', 'right'], ...plain });
+    const t = new Table({
+      head: ['function', 'host', 'cores', 'rate share (req/s)', 'share %', 'predicted power (W)'],
+      colAligns: ['left', 'left', 'right', 'right', 'right', 'right'],
+      ...plain,
+    });
     for (const a of shown) {
       t.push([a.function, a.host, String(a.cores), rate(a.rateRps), ((a.rateRps / (total.get(a.function) ?? a.rateRps)) * 100).toFixed(1), w(a.powerW)]);
     }
     lines.push(t.toString());
   } else {
-    const t = new Table({ head: ['function', 'host', 'cores', 'rate (req/s)', 'predicted power (W)'], colAligns: ['left', 'left', 'right', 'right', 'right'], ...plain });
+    const t = new Table({
+      head: ['function', 'host', 'cores', 'rate (req/s)', 'predicted power (W)'],
+      colAligns: ['left', 'left', 'right', 'right', 'right'],
+      ...plain,
+    });
     for (const a of shown) t.push([a.function, a.host, String(a.cores), String(a.rateRps), w(a.powerW)]);
     lines.push(t.toString());
   }
-  if (shown.length < plan.assignments.length) lines.push(`(${shown.length} of ${plan.assignments.length} assignments shown, those with the most power; --json prints all)`);
+  if (shown.length < plan.assignments.length)
+    lines.push(`(${shown.length} of ${plan.assignments.length} assignments shown, those with the most power; --json prints all)`);
   // Per-host totals in one pass over the assignments (not one filter per host); with split, a
   // function may appear on several hosts: each host counts its replica.
   const byHost = new Map<string, { functions: number; cores: number; powerW: number }>();
@@ -67,7 +81,11 @@ export function renderPlan(problem: PlacementProblem, plan: Plan, maxRows = MAX_
   }
   const rows = problem.hosts.map((host, i) => ({ host, idle: problem.idlePowerW[i] ?? 0, use: byHost.get(host.id) ?? { functions: 0, cores: 0, powerW: 0 } }));
   const hostRows = rows.length > maxRows ? [...rows].sort((a, b) => b.use.powerW - a.use.powerW).slice(0, maxRows) : rows;
-  const h = new Table({ head: ['host', 'arch', 'functions', 'cores used', 'predicted power (W)', 'idle power (W)'], colAligns: ['left', 'left', 'right', 'right', 'right', 'right'], ...plain });
+  const h = new Table({
+    head: ['host', 'arch', 'functions', 'cores used', 'predicted power (W)', 'idle power (W)'],
+    colAligns: ['left', 'left', 'right', 'right', 'right', 'right'],
+    ...plain,
+  });
   for (const { host, idle, use } of hostRows) {
     h.push([host.id, host.arch, String(use.functions), `${use.cores} / ${host.cores}`, w(use.powerW), use.functions ? w(idle) : `${w(idle)} (parkable)`]);
   }
@@ -76,9 +94,18 @@ export function renderPlan(problem: PlacementProblem, plan: Plan, maxRows = MAX_
     const parkable = rows.filter((r) => r.use.functions === 0).length;
     h.push([`(${rest} more hosts)`, '', '', '', '', `${parkable} parkable in all`]);
   }
-  h.push(['total', '', String(new Set(plan.assignments.map((a) => a.function)).size), `${plan.totalCores} / ${problem.hosts.reduce((s, x) => s + x.cores, 0)}`, w(plan.predictedPowerW), w(plan.idlePowerOnW)]);
+  h.push([
+    'total',
+    '',
+    String(new Set(plan.assignments.map((a) => a.function)).size),
+    `${plan.totalCores} / ${problem.hosts.reduce((s, x) => s + x.cores, 0)}`,
+    w(plan.predictedPowerW),
+    w(plan.idlePowerOnW),
+  ]);
   lines.push(h.toString());
-  lines.push(`predicted power: ${w(plan.predictedPowerW)} W for the functions, ${w(plan.predictedPowerW + plan.idlePowerOnW)} W with the idle power of the hosts in use`);
+  lines.push(
+    `predicted power: ${w(plan.predictedPowerW)} W for the functions, ${w(plan.predictedPowerW + plan.idlePowerOnW)} W with the idle power of the hosts in use`,
+  );
   return lines.join('\n');
 }
 

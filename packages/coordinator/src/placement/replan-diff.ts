@@ -49,7 +49,8 @@ export function placementDiff(live: LivePlacement, planned: LivePlacement): Diff
     let change: Change;
     if (from.length === 0) change = 'added';
     else if (to.some((t) => !from.some((f) => f.host === t.host))) change = 'moved';
-    else if (to.length === from.length && to.every((t) => from.some((f) => f.host === t.host && f.cores === t.cores && sameRate(f.rateRps, t.rateRps)))) change = 'kept';
+    else if (to.length === from.length && to.every((t) => from.some((f) => f.host === t.host && f.cores === t.cores && sameRate(f.rateRps, t.rateRps))))
+      change = 'kept';
     else change = 'resized';
     rows.push({ function: fn, change, from, to });
   }

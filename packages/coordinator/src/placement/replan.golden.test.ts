@@ -25,7 +25,11 @@ describe('re-plan with few moves (22 x 2, +30 % on 5 functions)', () => {
   const demands = resolveWorkload(loadWorkloadFile(`${EX}/workload-general.yaml`), hosts, models);
   const before = buildProblem(hosts, models, demands);
   const raised = new Set([0, 4, 8, 12, 16].map((k) => demands[k]?.name));
-  const after30 = buildProblem(hosts, models, demands.map((d) => (raised.has(d.name) ? { ...d, rateRps: d.rateRps * 1.3 } : d)));
+  const after30 = buildProblem(
+    hosts,
+    models,
+    demands.map((d) => (raised.has(d.name) ? { ...d, rateRps: d.rateRps * 1.3 } : d)),
+  );
 
   test('--max-moves 3: feasible, at most 3 moved, objective within 2 % of the unconstrained re-plan', async (t) => {
     assert.equal(before.functions.length, 22);
@@ -52,8 +56,10 @@ describe('re-plan with few moves (22 x 2, +30 % on 5 functions)', () => {
     const fresh = await plan(after30, 'energy-aware', { timeLimitMs: 30_000 });
     const freshDiff = diffCounts(placementDiff(live, plannedPlacement(fresh)));
     t.diagnostic(`fresh plan ignoring the live placement: ${fresh.objective?.toFixed(3)} W, ${freshDiff.moved} moved`);
-    t.diagnostic(`live ${live0.objective?.toFixed(2)} W; capped (3 moves): ${c.toFixed(3)} W, ${capped.moves} moves, ${capped.status} by ${capped.solver}; ` +
-      `unconstrained: ${f.toFixed(3)} W, ${free.moves} moves, ${free.status}; +${(((c - f) / f) * 100).toFixed(3)} %; diff ${JSON.stringify(diff)}`);
+    t.diagnostic(
+      `live ${live0.objective?.toFixed(2)} W; capped (3 moves): ${c.toFixed(3)} W, ${capped.moves} moves, ${capped.status} by ${capped.solver}; ` +
+        `unconstrained: ${f.toFixed(3)} W, ${free.moves} moves, ${free.status}; +${(((c - f) / f) * 100).toFixed(3)} %; diff ${JSON.stringify(diff)}`,
+    );
   });
 
   test('with --split too: at most 3 new replicas, every rate covered', async () => {
@@ -78,7 +84,11 @@ describe('re-plan with few moves (22 x 2, +30 % on 5 functions)', () => {
     const stuck = await plan(after30, 'core-aware', { solver: 'bnb', timeLimitMs: 30_000, moves: moveTerms(after30, currentHosts(live), 0, 0) });
     assert.equal(stuck.status, 'infeasible');
     // Every rate down 30 %: everything stays, the functions shrink in place.
-    const lower = buildProblem(hosts, models, demands.map((d) => ({ ...d, rateRps: d.rateRps * 0.7 })));
+    const lower = buildProblem(
+      hosts,
+      models,
+      demands.map((d) => ({ ...d, rateRps: d.rateRps * 0.7 })),
+    );
     const none = await plan(lower, 'core-aware', { solver: 'bnb', timeLimitMs: 30_000, moves: moveTerms(lower, currentHosts(live), 0, 0) });
     assert.ok(none.assignments.length === 22, none.reasons.join('; '));
     assert.equal(none.moves, 0);

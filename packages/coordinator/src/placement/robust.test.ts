@@ -39,7 +39,10 @@ describe('robust planning (--robust-quantile)', () => {
     assert.equal(cv.from, 'median-cv');
     assert.ok(near(cv.speed, 100 * (1 - 1.2815516 * 0.1), 1e-4));
     // A wide cv would go below the slowest bag: the slowest bag is the floor.
-    assert.equal(robustSpeed({ ...base, spread: { ...spread(), execPerSecPerCore: { median: 100, min: 80, max: 110, cv: 0.5 } } as FunctionModel['spread'] }, 0.1).speed, 80);
+    assert.equal(
+      robustSpeed({ ...base, spread: { ...spread(), execPerSecPerCore: { median: 100, min: 80, max: 110, cv: 0.5 } } as FunctionModel['spread'] }, 0.1).speed,
+      80,
+    );
     const std = robustSpeed({ ...base, execPerSecPerCoreStd: 10 }, 0.1);
     assert.equal(std.from, 'std');
     assert.ok(near(std.speed, 100 - 12.815516, 1e-4));
@@ -53,7 +56,15 @@ describe('robust planning (--robust-quantile)', () => {
       t: {
         arch: 'x86_64',
         functions: {
-          noisy: { execPerSecPerCore: 10, energyPerExecJ: 1, spread: { bags: 5, execPerSecPerCore: { median: 10, min: 7, max: 11, cv: 0.15, perBag: [7, 9, 10, 10.5, 11] }, energyPerExecJ: { median: 1, min: 0.9, max: 1.1, cv: 0.05 } } },
+          noisy: {
+            execPerSecPerCore: 10,
+            energyPerExecJ: 1,
+            spread: {
+              bags: 5,
+              execPerSecPerCore: { median: 10, min: 7, max: 11, cv: 0.15, perBag: [7, 9, 10, 10.5, 11] },
+              energyPerExecJ: { median: 1, min: 0.9, max: 1.1, cv: 0.05 },
+            },
+          },
           quiet: { execPerSecPerCore: 10, energyPerExecJ: 1 },
         },
       },
@@ -61,7 +72,10 @@ describe('robust planning (--robust-quantile)', () => {
     categories: {},
   };
   const hosts = [{ id: 'h1', type: 't', arch: 'x86_64' as const, cores: 32 }];
-  const demands = [{ name: 'noisy', rateRps: 100 }, { name: 'quiet', rateRps: 100 }];
+  const demands = [
+    { name: 'noisy', rateRps: 100 },
+    { name: 'quiet', rateRps: 100 },
+  ];
 
   test('a robust plan reserves cores for the slow bags and names the pairs without spread', async () => {
     const p = buildProblem(hosts, models, demands);
@@ -85,14 +99,31 @@ describe('robust planning (--robust-quantile)', () => {
       writeFileSync(join(dir, name), JSON.stringify(doc));
       return join(dir, name);
     };
-    const args = ['-w', write('w.json', { functions: demands.map((d) => ({ name: d.name, rate: d.rateRps })) }), '-m', write('m.json', models), '-H', write('h.json', { hosts })];
+    const args = [
+      '-w',
+      write('w.json', { functions: demands.map((d) => ({ name: d.name, rate: d.rateRps })) }),
+      '-m',
+      write('m.json', models),
+      '-H',
+      write('h.json', { hosts }),
+    ];
     let out = '';
-    const code = await runCli(['node', 'isawatt', 'plan', ...args, '--robust-quantile', '0.1', '--json'], { stdout: (t) => (out += t), stderr: () => undefined, env: {}, stdoutIsTty: false });
+    const code = await runCli(['node', 'isawatt', 'plan', ...args, '--robust-quantile', '0.1', '--json'], {
+      stdout: (t) => (out += t),
+      stderr: () => undefined,
+      env: {},
+      stdoutIsTty: false,
+    });
     assert.equal(code, EXIT.OK);
     const j = JSON.parse(out) as { totalCores: number; robust: { quantile: number; plainCores: number; extraCores: number } };
     assert.deepEqual(j.robust, { quantile: 0.1, plainCores: 20, extraCores: 3 });
     let table = '';
-    await runCli(['node', 'isawatt', 'plan', ...args, '--robust-quantile', '0.1'], { stdout: (t) => (table += t), stderr: () => undefined, env: {}, stdoutIsTty: false });
+    await runCli(['node', 'isawatt', 'plan', ...args, '--robust-quantile', '0.1'], {
+      stdout: (t) => (table += t),
+      stderr: () => undefined,
+      env: {},
+      stdoutIsTty: false,
+    });
     assert.match(table, /robust q=0\.1 \(\+3 cores vs 20 planned on the point figures\)/);
   });
 });

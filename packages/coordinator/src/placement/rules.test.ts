@@ -33,14 +33,20 @@ test('rr cycles over hosts in file order, skipping hosts without room', () => {
   // a->x1, b->r1, c->x2; then x1 and r1 have 2 cores free, x2 none: d (3 cores) fits nowhere.
   const p = solveRule(buildProblem(hosts, models, demands), 'rr');
   assert.equal(p.status, 'infeasible');
-  assert.match(p.reasons[0] ?? '', /^rr: function "d" found no host with room: x1 short by 1 \(needs 3, 2 free\); r1 short by 1 \(needs 3, 2 free\); x2 short by 3 \(needs 3, 0 free\)/);
+  assert.match(
+    p.reasons[0] ?? '',
+    /^rr: function "d" found no host with room: x1 short by 1 \(needs 3, 2 free\); r1 short by 1 \(needs 3, 2 free\); x2 short by 3 \(needs 3, 0 free\)/,
+  );
 });
 
 test('rr continues after the host it used last', () => {
   const small = demands.filter((d) => d.name !== 'd');
   const p = solveRule(buildProblem(hosts, models, small), 'rr');
   // a->x1, b->r1, c->x2, e->x1 (next after x2 wraps to x1).
-  assert.deepEqual(p.assignments.map((a) => a.host), ['x1', 'r1', 'x2', 'x1']);
+  assert.deepEqual(
+    p.assignments.map((a) => a.host),
+    ['x1', 'r1', 'x2', 'x1'],
+  );
 });
 
 test('x86-first fills x86 hosts in file order, then ARM', () => {
@@ -52,6 +58,16 @@ test('arm-first fills ARM hosts, then x86 in file order', () => {
   // a->r1, b->r1 (full), c->x1; d (3 cores) finds 2 free on x1 and x2: no room.
   const p = solveRule(buildProblem(hosts, models, demands), 'arm-first');
   assert.equal(p.status, 'infeasible');
-  const q = solveRule(buildProblem(hosts, models, demands.filter((d) => d.name !== 'd')), 'arm-first');
-  assert.deepEqual(q.assignments.map((a) => a.host), ['r1', 'r1', 'x1', 'x1']);
+  const q = solveRule(
+    buildProblem(
+      hosts,
+      models,
+      demands.filter((d) => d.name !== 'd'),
+    ),
+    'arm-first',
+  );
+  assert.deepEqual(
+    q.assignments.map((a) => a.host),
+    ['r1', 'r1', 'x1', 'x1'],
+  );
 });

@@ -40,7 +40,12 @@ export function solveRule(p: PlacementProblem, rule: RulePolicy, split?: { repli
       }
     }
     if (chosen < 0 && split) {
-      const got = splitInOrder(p, j, order.map((_, k) => order[(rule === 'rr' ? next + k : k) % m] ?? 0), free);
+      const got = splitInOrder(
+        p,
+        j,
+        order.map((_, k) => order[(rule === 'rr' ? next + k : k) % m] ?? 0),
+        free,
+      );
       if (got) {
         parts.push(...got);
         if (rule === 'rr') next = (order.indexOf(got[got.length - 1]?.i ?? 0) + 1) % m;

@@ -56,6 +56,9 @@ export function checkNativeSolver(mzn: { backend: MiniZincBackend; solver: MiniZ
   if (mzn.backend !== 'native') return;
   if (!hasNativeMiniZinc()) throw new ConfigError(['--backend native: no minizinc binary on PATH (use --backend wasm)'], 'solver options');
   if (!nativeSolvers().includes(mzn.solver)) {
-    throw new ConfigError([`--solver ${mzn.solver}: not available in the native minizinc (it has: ${nativeSolvers().join(', ') || 'none'}); use --backend wasm`], 'solver options');
+    throw new ConfigError(
+      [`--solver ${mzn.solver}: not available in the native minizinc (it has: ${nativeSolvers().join(', ') || 'none'}); use --backend wasm`],
+      'solver options',
+    );
   }
 }

@@ -206,7 +206,9 @@ function regretOrder(si: SplitInstance): number[] {
     key[j] = b2 === Infinity ? Number.MAX_VALUE : b2 - b1;
   }
   // Functions larger than every host go first: they must split and need the free cores most.
-  return [...Array(n).keys()].sort((a, b) => Number((need[b] as number) > 1) - Number((need[a] as number) > 1) || (key[b] as number) - (key[a] as number) || a - b);
+  return [...Array(n).keys()].sort(
+    (a, b) => Number((need[b] as number) > 1) - Number((need[a] as number) > 1) || (key[b] as number) - (key[a] as number) || a - b,
+  );
 }
 
 function sizeOrder(si: SplitInstance): number[] {
@@ -226,7 +228,10 @@ function sizeOrder(si: SplitInstance): number[] {
  * the same costs) seeds the search with the whole-function heuristic's plan; `lambda` (capacity
  * prices from the bound) steers the construction.
  */
-export function solveSplitHeuristic(si: SplitInstance, opts: { budgetMs: number; whole?: OptInstance | undefined; lambda?: Float64Array | undefined }): SplitHeuristicResult {
+export function solveSplitHeuristic(
+  si: SplitInstance,
+  opts: { budgetMs: number; whole?: OptInstance | undefined; lambda?: Float64Array | undefined },
+): SplitHeuristicResult {
   const deadline = performance.now() + opts.budgetMs;
   const starts: SplitState[] = [];
   let fewestUnplaced: number[] | null = null;

@@ -21,7 +21,8 @@ export function makeSplitPlan(
     const f = p.functions[q.j];
     const md = p.model[q.i]?.[q.j];
     if (!h || !f || !md) throw new Error(`placement: function ${q.j} placed on host ${q.i} without a model`);
-    if (q.cores < coresFor(q.rateRps, md.execPerSecPerCore)) throw new Error(`placement: ${f.name} on ${h.id}: ${q.cores} cores cannot serve ${q.rateRps} req/s`);
+    if (q.cores < coresFor(q.rateRps, md.execPerSecPerCore))
+      throw new Error(`placement: ${f.name} on ${h.id}: ${q.cores} cores cannot serve ${q.rateRps} req/s`);
     used.set(q.i, (used.get(q.i) ?? 0) + q.cores);
     served[q.j] = (served[q.j] as number) + q.rateRps;
     return { function: f.name, host: h.id, cores: q.cores, powerW: md.energyPerExecJ * q.rateRps, rateRps: q.rateRps };

@@ -24,20 +24,31 @@ function movesOf(terms: MoveTerms | undefined, n: number, parts: readonly Part[]
 }
 
 /** The split heuristic under a cap on moves: moves are priced higher (doubling) until the plan keeps to the cap. */
-function heuristicWithinMoves(si: SplitInstance, p: PlacementProblem, policy: OptPolicy, terms: MoveTerms | undefined, budgetMs: number, lambda: Float64Array): SplitHeuristicResult {
+function heuristicWithinMoves(
+  si: SplitInstance,
+  p: PlacementProblem,
+  policy: OptPolicy,
+  terms: MoveTerms | undefined,
+  budgetMs: number,
+  lambda: Float64Array,
+): SplitHeuristicResult {
   const whole = toInstance(p, policy, policy === 'core-aware' ? undefined : si.openPrice);
   const first = solveSplitHeuristic(si, { budgetMs, whole, lambda });
   if (!terms || terms.maxMoves === undefined || !first.parts || movesOf(terms, si.n, first.parts) <= terms.maxMoves) return first;
   let scale = 1e-3;
   for (let k = 0; k < si.n; k++) {
-    for (let i = 0; i < si.m; i++) scale = Math.max(scale, si.corePrice * (si.cap[i] as number) + (si.ratePrice[i * si.n + k] as number) * (si.rate[k] as number));
+    for (let i = 0; i < si.m; i++)
+      scale = Math.max(scale, si.corePrice * (si.cap[i] as number) + (si.ratePrice[i * si.n + k] as number) * (si.rate[k] as number));
   }
   const deadline = performance.now() + budgetMs;
   for (let penalty = scale / 8, k = 0; k < 30 && performance.now() < deadline; k++, penalty *= 2) {
     const openPrice = si.openPrice.slice();
     for (let c = 0; c < openPrice.length; c++) if (terms.isMove[c]) openPrice[c] = (openPrice[c] as number) + penalty;
     const sp = { ...si, openPrice };
-    const r = solveSplitHeuristic(sp, { budgetMs: Math.max(1, (deadline - performance.now()) / 4), whole: toInstance(p, policy, policy === 'core-aware' ? undefined : openPrice) });
+    const r = solveSplitHeuristic(sp, {
+      budgetMs: Math.max(1, (deadline - performance.now()) / 4),
+      whole: toInstance(p, policy, policy === 'core-aware' ? undefined : openPrice),
+    });
     if (r.parts && movesOf(terms, si.n, r.parts) <= terms.maxMoves) return { ...r, objective: splitObjective(si, r.parts) };
   }
   return { parts: null, objective: Infinity, unplaced: [] };
@@ -48,10 +59,13 @@ export async function planSplit(p: PlacementProblem, policy: OptPolicy, opts: Pl
   const elapsed = (): number => performance.now() - started;
   const timeLimitMs = opts.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
   const solver = opts.solver ?? 'auto';
-  if (solver === 'bnb') throw new ConfigError(['--split: the in-process branch and bound has no split form; use --solver auto, heuristic, highs or cbc'], 'solver options');
-  if (solver === 'chuffed') throw new ConfigError(['--split: the split model has continuous rate shares, which Chuffed does not support; use highs or cbc'], 'solver options');
+  if (solver === 'bnb')
+    throw new ConfigError(['--split: the in-process branch and bound has no split form; use --solver auto, heuristic, highs or cbc'], 'solver options');
+  if (solver === 'chuffed')
+    throw new ConfigError(['--split: the split model has continuous rate shares, which Chuffed does not support; use highs or cbc'], 'solver options');
   const replicaCost = opts.replicaCost ?? DEFAULT_REPLICA_COST;
-  if (!(replicaCost >= 0) || !Number.isFinite(replicaCost)) throw new ConfigError([`--replica-cost: expected a number >= 0, got ${replicaCost}`], 'solver options');
+  if (!(replicaCost >= 0) || !Number.isFinite(replicaCost))
+    throw new ConfigError([`--replica-cost: expected a number >= 0, got ${replicaCost}`], 'solver options');
   const reasons = diagnoseSplitInfeasibility(p);
   if (reasons.length) return emptyPlan(policy, 'infeasible', 'analysis', elapsed(), reasons);
 

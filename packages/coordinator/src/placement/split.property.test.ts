@@ -32,7 +32,10 @@ function checkSplitPlan(inst: RandomInstance, p: Plan, label: string): void {
       const model = host && inst.models.hostTypes[host.type]?.functions[a.function];
       assert.ok(model, `${label}: ${a.function} on ${a.host} without a model`);
       assert.ok(a.rateRps > 0, `${label}: empty share`);
-      assert.ok(a.cores >= Math.ceil(a.rateRps / model.execPerSecPerCore - 1e-9), `${label}: ${a.function} on ${a.host}: ${a.cores} cores for ${a.rateRps} req/s`);
+      assert.ok(
+        a.cores >= Math.ceil(a.rateRps / model.execPerSecPerCore - 1e-9),
+        `${label}: ${a.function} on ${a.host}: ${a.cores} cores for ${a.rateRps} req/s`,
+      );
       used.set(a.host, (used.get(a.host) ?? 0) + a.cores);
     }
   }
@@ -56,7 +59,8 @@ describe('split placement properties on random small instances', () => {
         checkSplitPlan(inst, p, label);
         const isRule = policy === 'rr' || policy === 'x86-first' || policy === 'arm-first';
         if (p.status === 'infeasible' || p.status === 'timeout') assert.ok(p.reasons.length > 0, `${label}: reasons given`);
-        if (!isRule && bf.minCores !== Infinity) assert.ok(p.assignments.length > 0, `${label}: whole plan exists but split found none (${p.reasons.join('; ')})`);
+        if (!isRule && bf.minCores !== Infinity)
+          assert.ok(p.assignments.length > 0, `${label}: whole plan exists but split found none (${p.reasons.join('; ')})`);
         if (!isRule && bf.minCores === Infinity && p.assignments.length > 0) splitOnly++;
         if (!isRule) {
           const opt = wholeOptimum(bf, policy);

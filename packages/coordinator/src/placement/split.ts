@@ -95,7 +95,10 @@ export function splitObjective(si: SplitInstance, parts: readonly Part[]): numbe
 export function allocateShares(si: SplitInstance, j: number, coresByHost: ReadonlyMap<number, number>): Part[] | null {
   const { n } = si;
   const hosts = [...coresByHost.entries()].filter(([i, c]) => c > 0 && (si.speed[i * n + j] as number) > 0);
-  hosts.sort(([a], [b]) => (si.ratePrice[a * n + j] as number) - (si.ratePrice[b * n + j] as number) || (si.speed[b * n + j] as number) - (si.speed[a * n + j] as number) || a - b);
+  hosts.sort(
+    ([a], [b]) =>
+      (si.ratePrice[a * n + j] as number) - (si.ratePrice[b * n + j] as number) || (si.speed[b * n + j] as number) - (si.speed[a * n + j] as number) || a - b,
+  );
   let rest = si.rate[j] as number;
   const parts: Part[] = [];
   for (const [i, c] of hosts) {

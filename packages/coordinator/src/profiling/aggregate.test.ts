@@ -47,12 +47,15 @@ test('bags where a function completed nothing (or got no energy) are left out', 
 });
 
 test('idle power: median per host, then median over the hosts of a type', () => {
-  const out = aggregate([], [
-    { hostId: 'h1', hostType: 'x', idlePowerW: 70, quality: 'emulated' },
-    { hostId: 'h1', hostType: 'x', idlePowerW: 72, quality: 'emulated' },
-    { hostId: 'h2', hostType: 'x', idlePowerW: 80, quality: 'emulated' },
-    { hostId: 'h3', hostType: 'y', idlePowerW: 0, quality: 'emulated' },
-  ]);
+  const out = aggregate(
+    [],
+    [
+      { hostId: 'h1', hostType: 'x', idlePowerW: 70, quality: 'emulated' },
+      { hostId: 'h1', hostType: 'x', idlePowerW: 72, quality: 'emulated' },
+      { hostId: 'h2', hostType: 'x', idlePowerW: 80, quality: 'emulated' },
+      { hostId: 'h3', hostType: 'y', idlePowerW: 0, quality: 'emulated' },
+    ],
+  );
   assert.deepEqual(out.x?.idlePowerByHostW, { h1: 71, h2: 80 });
   assert.equal(out.x?.idlePowerW, 75.5);
   assert.equal(out.y?.idlePowerW, undefined);

@@ -45,7 +45,10 @@ test("the paper's campaign: 22 functions, G = 20 bags of N = 8, G_min = 2; seeds
 
 test('impossible designs are refused naming the reason', () => {
   const functions = fns(5);
-  assert.throws(() => designBags({ functions, bags: 2, bagSize: 2, minBags: 2, seed: 1 }), (e: unknown) => e instanceof BagDesignError && /hold 4 places; 5 functions in 2 bags each need 10/.test(e.message));
+  assert.throws(
+    () => designBags({ functions, bags: 2, bagSize: 2, minBags: 2, seed: 1 }),
+    (e: unknown) => e instanceof BagDesignError && /hold 4 places; 5 functions in 2 bags each need 10/.test(e.message),
+  );
   assert.throws(() => designBags({ functions, bags: 4, bagSize: 6, minBags: 1, seed: 1 }), /bag size 6 is larger than the 5 functions/);
   assert.throws(() => designBags({ functions, bags: 1, bagSize: 5, minBags: 2, seed: 1 }), /needs at least 2 bags/);
   assert.throws(() => designBags({ functions: [], bags: 1, bagSize: 1, minBags: 1, seed: 1 }), /none to profile/);

@@ -56,7 +56,9 @@ export function checkDesign(input: BagDesignInput): void {
     if (input.bagSize > f) problems.push(`bag size ${input.bagSize} is larger than the ${f} functions to profile`);
     if (input.minBags > input.bags) problems.push(`every function in ${input.minBags} bags needs at least ${input.minBags} bags, got ${input.bags}`);
     if (input.bags * input.bagSize < f * input.minBags) {
-      problems.push(`${input.bags} bags of ${input.bagSize} hold ${input.bags * input.bagSize} places; ${f} functions in ${input.minBags} bags each need ${f * input.minBags}`);
+      problems.push(
+        `${input.bags} bags of ${input.bagSize} hold ${input.bags * input.bagSize} places; ${f} functions in ${input.minBags} bags each need ${f * input.minBags}`,
+      );
     }
   }
   if (problems.length > 0) throw new BagDesignError(problems.join('; '));

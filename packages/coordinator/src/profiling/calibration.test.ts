@@ -6,7 +6,10 @@ import type { wire } from '@isawatt/common';
 import { calibrationRow, coresAtStep } from './calibration.js';
 
 test('steps: 1/K .. K/K of the function CPUs, at least one', () => {
-  assert.deepEqual([1, 2, 3, 4].map((i) => coresAtStep(i, 4, 128)), [32, 64, 96, 128]);
+  assert.deepEqual(
+    [1, 2, 3, 4].map((i) => coresAtStep(i, 4, 128)),
+    [32, 64, 96, 128],
+  );
   assert.equal(coresAtStep(1, 10, 2), 1);
 });
 

@@ -27,7 +27,12 @@ export function coresAtStep(i: number, k: number, cpus: number): number {
   return Math.max(1, Math.round((i / k) * cpus));
 }
 
-const QUALITY: Record<string, string> = { QUALITY_MEASURED: 'measured', QUALITY_MODELLED: 'modelled', QUALITY_ESTIMATED: 'estimated', QUALITY_EMULATED: 'emulated' };
+const QUALITY: Record<string, string> = {
+  QUALITY_MEASURED: 'measured',
+  QUALITY_MODELLED: 'modelled',
+  QUALITY_ESTIMATED: 'estimated',
+  QUALITY_EMULATED: 'emulated',
+};
 
 /** One row per step; `idleW` is the first step's idle measurement. */
 export function calibrationRow(r: wire.BagResult__Output, load: number, cores: number, idleW: number): CalibrationStep {

@@ -42,7 +42,8 @@ export function setupCampaign(all: readonly wire.Host__Output[], params: Campaig
   for (const h of [...all].sort((a, b) => a.host_id.localeCompare(b.host_id))) {
     const hello = h.hello;
     if (h.state !== 'HOST_STATE_UP' || !hello) skipped.push(`${h.host_id}: down`);
-    else if (hello.host_type === '' || !/^[A-Za-z0-9._-]{1,64}$/.test(hello.host_type)) skipped.push(`${h.host_id}: no usable host type ("${hello.host_type.slice(0, 64)}")`);
+    else if (hello.host_type === '' || !/^[A-Za-z0-9._-]{1,64}$/.test(hello.host_type))
+      skipped.push(`${h.host_id}: no usable host type ("${hello.host_type.slice(0, 64)}")`);
     else if (ARCH[hello.arch] === undefined) skipped.push(`${h.host_id}: unknown arch`);
     else if (hello.function_cpus.length === 0) skipped.push(`${h.host_id}: no function CPUs`);
     else hosts.push(h);
@@ -58,10 +59,12 @@ export function setupCampaign(all: readonly wire.Host__Output[], params: Campaig
   for (const h of hosts) for (const f of h.hello?.catalogue ?? []) categories[f.name] ??= f.category;
   let functions: string[];
   if (params.functions !== undefined) {
-    const problems = params.functions.filter((f) => !runnableEverywhere(f)).map((f) => {
-      const missing = hosts.filter((h) => !h.hello?.catalogue.some((c) => c.name === f && c.runnable)).map((h) => h.host_id);
-      return `${f}: not runnable on ${missing.join(', ')}`;
-    });
+    const problems = params.functions
+      .filter((f) => !runnableEverywhere(f))
+      .map((f) => {
+        const missing = hosts.filter((h) => !h.hello?.catalogue.some((c) => c.name === f && c.runnable)).map((h) => h.host_id);
+        return `${f}: not runnable on ${missing.join(', ')}`;
+      });
     if (problems.length > 0) throw new ValidationError('--functions', 'every function must be runnable on every host', problems);
     functions = [...new Set(params.functions)].sort();
   } else {
@@ -79,14 +82,25 @@ export function setupCampaign(all: readonly wire.Host__Output[], params: Campaig
   const hostTypes: CampaignHostType[] = [...byType.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([type, hs]) => {
-      const members: CampaignHost[] = hs.map((h) => ({ hostId: h.host_id, hostType: type, arch: ARCH[h.hello?.arch ?? ''] as Arch, functionCpus: h.hello?.function_cpus.length ?? 0 }));
+      const members: CampaignHost[] = hs.map((h) => ({
+        hostId: h.host_id,
+        hostType: type,
+        arch: ARCH[h.hello?.arch ?? ''] as Arch,
+        functionCpus: h.hello?.function_cpus.length ?? 0,
+      }));
       const cpus = Math.min(...members.map((m) => m.functionCpus));
       const even = Math.floor(cpus / splitOver);
       if (even < 1) {
-        throw new ValidationError('profile', `host type ${type} has ${cpus} function CPUs; a bag of ${splitOver} functions needs at least one CPU each (use a smaller --bag-size)`);
+        throw new ValidationError(
+          'profile',
+          `host type ${type} has ${cpus} function CPUs; a bag of ${splitOver} functions needs at least one CPU each (use a smaller --bag-size)`,
+        );
       }
       if (params.coresPerFunction !== undefined && params.coresPerFunction > even) {
-        throw new ValidationError('profile', `--cores-per-function ${params.coresPerFunction}: host type ${type} has ${cpus} function CPUs, at most ${even} per function for a bag of ${splitOver}`);
+        throw new ValidationError(
+          'profile',
+          `--cores-per-function ${params.coresPerFunction}: host type ${type} has ${cpus} function CPUs, at most ${even} per function for a bag of ${splitOver}`,
+        );
       }
       const coresPerFunction = params.coresPerFunction ?? even;
       const arches = new Set(members.map((m) => m.arch));

@@ -11,14 +11,22 @@ import { CampaignStore } from './campaign-store.js';
 const dir = mkdtempSync(join(tmpdir(), 'isawatt-campaigns-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const result = (jobId: string): wire.BagResult => ({ job_id: jobId, ok: true, error: '', functions: [{ function: 'f', completed: '10', exec_per_sec_per_core: 5 }] });
+const result = (jobId: string): wire.BagResult => ({
+  job_id: jobId,
+  ok: true,
+  error: '',
+  functions: [{ function: 'f', completed: '10', exec_per_sec_per_core: 5 }],
+});
 
 test('save, load, reset', async () => {
   const store = new CampaignStore(dir);
   await store.save('c1', { hostId: 'h1', hostType: 't', storedAtMs: 1, result: result('c1:b1:t:a1') });
   await store.save('c1', { hostId: 'h1', hostType: 't', storedAtMs: 2, result: result('c1:b0:t:a2') });
   const loaded = await store.load('c1');
-  assert.deepEqual(loaded.map((r) => r.result.job_id), ['c1:b0:t:a2', 'c1:b1:t:a1']);
+  assert.deepEqual(
+    loaded.map((r) => r.result.job_id),
+    ['c1:b0:t:a2', 'c1:b1:t:a1'],
+  );
   assert.equal(loaded[0]?.result.functions?.[0]?.completed, '10');
   assert.deepEqual(await store.load('other'), []);
   await store.reset('c1');

@@ -17,7 +17,8 @@ export interface StoredResult {
 }
 
 export function checkProfileId(id: string, field: string): string {
-  if (!PROFILE_ID.test(id) || id === '.' || id === '..') throw new ValidationError(field, `expected 1-128 letters, digits or . _ - :, got "${id.slice(0, 40).replace(/[^\x20-\x7e]/g, '?')}"`);
+  if (!PROFILE_ID.test(id) || id === '.' || id === '..')
+    throw new ValidationError(field, `expected 1-128 letters, digits or . _ - :, got "${id.slice(0, 40).replace(/[^\x20-\x7e]/g, '?')}"`);
   return id;
 }
 
@@ -68,7 +69,13 @@ export class CampaignStore {
       if (!name.endsWith('.json')) continue;
       const path = join(dir, name);
       const doc = JSON.parse(await readFile(path, 'utf8')) as Partial<StoredResult> & { kind?: unknown };
-      if (doc.kind !== 'isawatt-bag-result' || typeof doc.hostId !== 'string' || typeof doc.hostType !== 'string' || typeof doc.result !== 'object' || doc.result === null) {
+      if (
+        doc.kind !== 'isawatt-bag-result' ||
+        typeof doc.hostId !== 'string' ||
+        typeof doc.hostType !== 'string' ||
+        typeof doc.result !== 'object' ||
+        doc.result === null
+      ) {
         throw new Error(`${path}: not a stored bag result (kind, hostId, hostType and result expected)`);
       }
       out.push({ hostId: doc.hostId, hostType: doc.hostType, storedAtMs: Number(doc.storedAtMs ?? 0), result: doc.result });

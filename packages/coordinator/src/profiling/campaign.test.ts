@@ -9,7 +9,12 @@ import { runCampaign, samplesOf, type CampaignPlan, type ProfileApi } from './ca
 
 const plan: CampaignPlan = {
   campaignId: 'ctest',
-  bags: [['a', 'b'], ['b', 'c'], ['a', 'c'], ['a', 'b']],
+  bags: [
+    ['a', 'b'],
+    ['b', 'c'],
+    ['a', 'c'],
+    ['a', 'b'],
+  ],
   hostTypes: [
     { hostType: 'x', arch: 'x86_64', hosts: [{ hostId: 'x1', hostType: 'x', arch: 'x86_64', functionCpus: 4 }], coresPerFunction: 2 },
     { hostType: 'y', arch: 'aarch64', hosts: [{ hostId: 'y1', hostType: 'y', arch: 'aarch64', functionCpus: 4 }], coresPerFunction: 2 },
@@ -52,7 +57,16 @@ function fakeApi(opts: FakeOptions = {}): ProfileApi & { stored: wire.StoredBagR
       }
       if ((opts.busyFirst ?? 0) > 0) {
         opts.busyFirst = (opts.busyFirst ?? 0) - 1;
-        return { hostType: type ?? '', result: { job_id: job.job_id ?? '', ok: false, error: 'host is busy with profile job old', cancelled: false, functions: [] } as unknown as wire.BagResult__Output };
+        return {
+          hostType: type ?? '',
+          result: {
+            job_id: job.job_id ?? '',
+            ok: false,
+            error: 'host is busy with profile job old',
+            cancelled: false,
+            functions: [],
+          } as unknown as wire.BagResult__Output,
+        };
       }
       const failing = opts.alwaysFail?.has(`${bag}/${type}`) === true;
       const result = {
@@ -108,7 +122,10 @@ test('an uninterrupted campaign runs every bag once on each host type, idle once
   assert.equal(out.retries, 0);
   assert.equal(out.interrupted, false);
   assert.equal(api.calls.length, 8);
-  const idle = out.done.filter((d) => d.result.idle_duration_ms > 0).map((d) => d.hostId).sort();
+  const idle = out.done
+    .filter((d) => d.result.idle_duration_ms > 0)
+    .map((d) => d.hostId)
+    .sort();
   assert.deepEqual(idle, ['x1', 'y1']);
   const m = modelsOf(out.done) as Record<string, { functions: Record<string, { spread: { bags: number } }>; idlePowerW: number }>;
   assert.equal(m.x?.functions.a?.spread.bags, 3);

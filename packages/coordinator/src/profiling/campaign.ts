@@ -243,7 +243,8 @@ export async function runCampaign(plan: CampaignPlan, api: ProfileApi, opts: Run
     };
     await Promise.all(t.hosts.map((h) => worker(h)));
     if (!opts.signal.aborted) {
-      for (const q of queue.splice(0)) failed.push({ bag: q.bag, hostType: t.hostType, error: `no host of type ${t.hostType} left to run it (${lastError || 'all hosts gave up'})` });
+      for (const q of queue.splice(0))
+        failed.push({ bag: q.bag, hostType: t.hostType, error: `no host of type ${t.hostType} left to run it (${lastError || 'all hosts gave up'})` });
     }
   };
 
@@ -289,7 +290,8 @@ export function samplesOf(done: readonly DoneBag[]): { samples: BagSample[]; idl
         quality: qualityName(f.quality),
       });
     }
-    if (d.result.idle_duration_ms > 0) idle.push({ hostId: d.hostId, hostType: d.hostType, idlePowerW: d.result.idle_power_w, quality: qualityName(d.result.host_quality) });
+    if (d.result.idle_duration_ms > 0)
+      idle.push({ hostId: d.hostId, hostType: d.hostType, idlePowerW: d.result.idle_power_w, quality: qualityName(d.result.host_quality) });
   }
   return { samples, idle };
 }

@@ -111,7 +111,11 @@ export function compareIsa(models: Models, opts: { x86Type?: string | undefined;
     betterOnArmInPerformanceOrEnergy: functions.filter((f) => f.betterOnArm.performance || f.betterOnArm.energy).length,
     betterOnX86InBoth: functions.filter((f) => !f.betterOnArm.performance && !f.betterOnArm.energy).map((f) => f.function),
     total: functions.length,
-    onlyX86: Object.keys(xf).filter((f) => af[f] === undefined).sort(),
-    onlyArm: Object.keys(af).filter((f) => xf[f] === undefined).sort(),
+    onlyX86: Object.keys(xf)
+      .filter((f) => af[f] === undefined)
+      .sort(),
+    onlyArm: Object.keys(af)
+      .filter((f) => xf[f] === undefined)
+      .sort(),
   };
 }

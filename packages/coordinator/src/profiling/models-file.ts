@@ -40,7 +40,7 @@ export function buildModels(input: ModelsDocInput): Models {
     for (const [fn, f] of Object.entries(t.aggregated.functions)) {
       functions[fn] = { execPerSecPerCore: f.execPerSecPerCore, energyPerExecJ: f.energyPerExecJ, samples: f.spread.bags, spread: f.spread };
       qualities.push(f.quality);
-      (qualityByType[type])[fn] = f.quality;
+      qualityByType[type][fn] = f.quality;
     }
     hostTypes[type] = { arch: t.arch, ...(t.aggregated.idlePowerW !== undefined ? { idlePowerW: t.aggregated.idlePowerW } : {}), functions };
   }

@@ -21,7 +21,8 @@ export function renderPlan(plan: CampaignPlan, functions: readonly string[], est
     `campaign ${plan.campaignId}: ${plan.bags.length} ${isolation ? 'isolation runs (each function alone)' : 'bags'} of ${functions.length} functions, ` +
       `warm-up ${plan.warmupMs / 1000} s, measurement ${plan.durationMs / 1000} s, idle ${plan.idleMs / 1000} s once per host`,
   ];
-  for (const t of plan.hostTypes) lines.push(`  ${t.hostType} (${t.arch}): hosts ${t.hosts.map((h) => h.hostId).join(', ')}; ${t.coresPerFunction} CPU(s) per function`);
+  for (const t of plan.hostTypes)
+    lines.push(`  ${t.hostType} (${t.arch}): hosts ${t.hosts.map((h) => h.hostId).join(', ')}; ${t.coresPerFunction} CPU(s) per function`);
   const table = new Table({ head: ['bag', 'functions'], colAligns: ['right', 'left'], ...plain });
   plan.bags.forEach((b, i) => table.push([String(i + 1), b.join(', ')]));
   lines.push(table.toString());

@@ -272,7 +272,10 @@ export class HostRegistry extends EventEmitter<RegistryEvents> {
     const p = e.persisted;
     if (ack.version !== p.assignment?.version && !e.ackWaiters.has(ack.version)) {
       this.totalRejected++;
-      this.log.warn({ hostId, version: ack.version.toString(), current: p.assignment?.version.toString() }, 'ack ignored: the coordinator did not send that assignment version (or no longer waits for it)');
+      this.log.warn(
+        { hostId, version: ack.version.toString(), current: p.assignment?.version.toString() },
+        'ack ignored: the coordinator did not send that assignment version (or no longer waits for it)',
+      );
       return;
     }
     if (ack.ok) {
@@ -382,7 +385,13 @@ export class HostRegistry extends EventEmitter<RegistryEvents> {
   counts(): { up: number; down: number; reportsIngested: number; reportsDuplicate: number; messagesRejected: number } {
     let up = 0;
     for (const e of this.hosts.values()) if (e.state === 'up') up++;
-    return { up, down: this.hosts.size - up, reportsIngested: this.totalIngested, reportsDuplicate: this.totalDuplicates, messagesRejected: this.totalRejected };
+    return {
+      up,
+      down: this.hosts.size - up,
+      reportsIngested: this.totalIngested,
+      reportsDuplicate: this.totalDuplicates,
+      messagesRejected: this.totalRejected,
+    };
   }
 
   // ---- internals ----

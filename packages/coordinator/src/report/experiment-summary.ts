@@ -65,7 +65,9 @@ export function summariseCells(records: readonly RunRecord[]): CellSummary[] {
       durationS: mean(rs.map((r) => r.durationS)),
     });
   }
-  const sorted = [...base.values()].sort((a, b) => rank(MIX_ORDER, a.mix) - rank(MIX_ORDER, b.mix) || a.mix.localeCompare(b.mix) || rank(POLICY_ORDER, a.policy) - rank(POLICY_ORDER, b.policy));
+  const sorted = [...base.values()].sort(
+    (a, b) => rank(MIX_ORDER, a.mix) - rank(MIX_ORDER, b.mix) || a.mix.localeCompare(b.mix) || rank(POLICY_ORDER, a.policy) - rank(POLICY_ORDER, b.policy),
+  );
   return sorted.map((c) => {
     const rr = base.get(`${c.mix}|rr`);
     return {

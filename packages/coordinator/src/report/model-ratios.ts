@@ -47,7 +47,17 @@ export function modelRatios(models: Models): ModelRatios | undefined {
     const [el, eh] = bounds(xm, am, 'energyPerExecJ');
     const perfRatio = xm.execPerSecPerCore / am.execPerSecPerCore;
     const energyRatio = xm.energyPerExecJ / am.energyPerExecJ;
-    out.push({ function: name, category: models.categories[name] ?? 'other', perfRatio, perfLow: pl, perfHigh: ph, energyRatio, energyLow: el, energyHigh: eh, armBetter: perfRatio < 1 || energyRatio > 1 });
+    out.push({
+      function: name,
+      category: models.categories[name] ?? 'other',
+      perfRatio,
+      perfLow: pl,
+      perfHigh: ph,
+      energyRatio,
+      energyLow: el,
+      energyHigh: eh,
+      armBetter: perfRatio < 1 || energyRatio > 1,
+    });
   }
   const rank = (c: string): number => (CAT_ORDER.includes(c) ? CAT_ORDER.indexOf(c) : CAT_ORDER.length);
   out.sort((a, b) => rank(a.category) - rank(b.category) || a.function.localeCompare(b.function));

@@ -38,7 +38,18 @@ test('the figures and labels reach the page: saving vs rr, emulated banner, ARM 
 });
 
 test('CSV quotes fields with commas and quotes', () => {
-  assert.equal(toCsv({ id: 't', title: 't', head: ['a', 'b'], rows: [['x,y', 'say "hi"'], [1.5, undefined]] }), 'a,b\r\n"x,y","say ""hi"""\r\n1.5,\r\n');
+  assert.equal(
+    toCsv({
+      id: 't',
+      title: 't',
+      head: ['a', 'b'],
+      rows: [
+        ['x,y', 'say "hi"'],
+        [1.5, undefined],
+      ],
+    }),
+    'a,b\r\n"x,y","say ""hi"""\r\n1.5,\r\n',
+  );
 });
 
 test('strings from records are escaped', () => {

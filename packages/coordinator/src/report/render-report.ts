@@ -53,7 +53,10 @@ function modelsOf(records: readonly RunRecord[], given: Models | undefined): { m
   for (const r of records) {
     if (r.inputs.models !== undefined) {
       try {
-        return { models: parseModels(r.inputs.models, `models of run ${r.id}`), from: `stored with run ${r.id} (${str(r.inputs.modelsFile) || 'models file'})` };
+        return {
+          models: parseModels(r.inputs.models, `models of run ${r.id}`),
+          from: `stored with run ${r.id} (${str(r.inputs.modelsFile) || 'models file'})`,
+        };
       } catch {
         // A record with unreadable models: try the next one.
       }
@@ -69,7 +72,9 @@ function runLabel(r: RunRecord, i: number): string {
 function energySections(records: readonly RunRecord[]): Section[] {
   const cells = summariseCells(records);
   const mixes = [...new Set(cells.map((c) => c.mix))];
-  const policies = POLICY_ORDER.filter((p) => cells.some((c) => c.policy === p)).concat([...new Set(cells.map((c) => c.policy))].filter((p) => !POLICY_ORDER.includes(p)));
+  const policies = POLICY_ORDER.filter((p) => cells.some((c) => c.policy === p)).concat(
+    [...new Set(cells.map((c) => c.policy))].filter((p) => !POLICY_ORDER.includes(p)),
+  );
   const cell = (m: string, p: string) => cells.find((c) => c.mix === m && c.policy === p);
   const kj = (j: number | undefined): number | null => (j === undefined ? null : j / 1000);
   const energyChart: ChartOption = {
@@ -116,7 +121,20 @@ function energySections(records: readonly RunRecord[]): Section[] {
     id: 'energy-per-cell',
     title: 'Energy per mix and policy',
     head: ['mix', 'policy', 'runs', 'met rates', 'energy mean J', 'min J', 'max J', 'std J', 'predicted J', 'saving vs rr %', 'predicted saving %', 'quality'],
-    rows: cells.map((c) => [c.mix, c.policy, c.runs, `${c.metRates}/${c.runs}`, c.energyMeanJ, c.energyMinJ, c.energyMaxJ, c.energyStdJ, c.predictedMeanJ, c.savingVsRrPct, c.predictedSavingVsRrPct, c.quality.toUpperCase()]),
+    rows: cells.map((c) => [
+      c.mix,
+      c.policy,
+      c.runs,
+      `${c.metRates}/${c.runs}`,
+      c.energyMeanJ,
+      c.energyMinJ,
+      c.energyMaxJ,
+      c.energyStdJ,
+      c.predictedMeanJ,
+      c.savingVsRrPct,
+      c.predictedSavingVsRrPct,
+      c.quality.toUpperCase(),
+    ]),
   };
   const predicted: ChartOption = {
     title: { text: 'Predicted vs measured energy per run (kJ); line: measured = predicted', left: 'center', textStyle: { fontSize: 14 } },
@@ -136,14 +154,37 @@ function energySections(records: readonly RunRecord[]): Section[] {
         const all = records.flatMap((r) => [r.predictedEnergyJ, r.energyJ]).map((j) => j / 1000);
         const lo = Math.min(...all);
         const hi = Math.max(...all);
-        return { type: 'line' as const, name: 'measured = predicted', showSymbol: false, lineStyle: { type: 'dashed' as const, color: '#888' }, data: [[lo, lo], [hi, hi]] };
+        return {
+          type: 'line' as const,
+          name: 'measured = predicted',
+          showSymbol: false,
+          lineStyle: { type: 'dashed' as const, color: '#888' },
+          data: [
+            [lo, lo],
+            [hi, hi],
+          ],
+        };
       })(),
     ],
   };
   const perRun: DataTable = {
     id: 'predicted-vs-measured',
     title: 'Predicted vs measured energy per run',
-    head: ['run', 'kind', 'experiment', 'mix', 'policy', 'repeat', 'duration s', 'met rates', 'energy J', 'quality', 'predicted J', 'measured/predicted - 1 %', 'hosts (source, quality, J, parked)'],
+    head: [
+      'run',
+      'kind',
+      'experiment',
+      'mix',
+      'policy',
+      'repeat',
+      'duration s',
+      'met rates',
+      'energy J',
+      'quality',
+      'predicted J',
+      'measured/predicted - 1 %',
+      'hosts (source, quality, J, parked)',
+    ],
     rows: records.map((r) => [
       r.id,
       r.kind,
@@ -161,9 +202,20 @@ function energySections(records: readonly RunRecord[]): Section[] {
     ]),
   };
   return [
-    { id: 'energy', title: 'Energy per policy per mix', note: 'Mean energy of the runs of each cell over the measured window; parked hosts (energy-aware-whole) are left out of a run’s total.', charts: [{ title: 'energy per policy per mix', svg: svgChart(energyChart) }], tables: [cellTable] },
+    {
+      id: 'energy',
+      title: 'Energy per policy per mix',
+      note: 'Mean energy of the runs of each cell over the measured window; parked hosts (energy-aware-whole) are left out of a run’s total.',
+      charts: [{ title: 'energy per policy per mix', svg: svgChart(energyChart) }],
+      tables: [cellTable],
+    },
     { id: 'saving', title: 'Saving vs round-robin', charts: [{ title: 'saving vs round-robin', svg: svgChart(savingChart) }], tables: [] },
-    { id: 'predicted', title: 'Predicted vs measured energy', charts: [{ title: 'predicted vs measured', svg: svgChart(predicted, 900, 460) }], tables: [perRun] },
+    {
+      id: 'predicted',
+      title: 'Predicted vs measured energy',
+      charts: [{ title: 'predicted vs measured', svg: svgChart(predicted, 900, 460) }],
+      tables: [perRun],
+    },
   ];
 }
 
@@ -177,9 +229,22 @@ function powerSection(records: readonly RunRecord[]): Section {
       const pts = (r.series ?? []).filter((s) => s.hostId === h);
       for (const s of pts) rows.push([r.id, h, s.tS, s.powerW, s.pduPowerW]);
       const src = r.hosts.find((x) => x.id === h);
-      const agent = { type: 'line' as const, name: `${h} agent (${src?.energySource.startsWith('pdu:') ? 'agent' : (src?.energyQuality ?? '')})`, showSymbol: pts.length < 3, data: pts.map((s) => [s.tS, s.powerW]) };
+      const agent = {
+        type: 'line' as const,
+        name: `${h} agent (${src?.energySource.startsWith('pdu:') ? 'agent' : (src?.energyQuality ?? '')})`,
+        showSymbol: pts.length < 3,
+        data: pts.map((s) => [s.tS, s.powerW]),
+      };
       const pdu = pts.some((s) => s.pduPowerW !== undefined)
-        ? [{ type: 'line' as const, name: `${h} PDU (measured)`, showSymbol: pts.length < 3, lineStyle: { type: 'dashed' as const }, data: pts.map((s) => [s.tS, s.pduPowerW ?? null]) }]
+        ? [
+            {
+              type: 'line' as const,
+              name: `${h} PDU (measured)`,
+              showSymbol: pts.length < 3,
+              lineStyle: { type: 'dashed' as const },
+              data: pts.map((s) => [s.tS, s.pduPowerW ?? null]),
+            },
+          ]
         : [];
       return [agent, ...pdu];
     });
@@ -189,7 +254,11 @@ function powerSection(records: readonly RunRecord[]): Section {
         title: r.id,
         svg: svgChart(
           {
-            title: { text: `${runLabel(r, i)}: host power (W)${noPdu ? ' — no PDU outlet mapped: agent only' : ''}`, left: 'center', textStyle: { fontSize: 13 } },
+            title: {
+              text: `${runLabel(r, i)}: host power (W)${noPdu ? ' — no PDU outlet mapped: agent only' : ''}`,
+              left: 'center',
+              textStyle: { fontSize: 13 },
+            },
             legend: { top: 26 },
             grid: { top: 60, left: 60, right: 20, bottom: 40 },
             xAxis: { type: 'value', name: 's', min: 0 },
@@ -205,7 +274,10 @@ function powerSection(records: readonly RunRecord[]): Section {
   return {
     id: 'power',
     title: 'PDU vs agent power per host over time',
-    note: withSeries.length > MAX_POWER_CHARTS ? `The first ${MAX_POWER_CHARTS} runs are drawn; the table has every run.` : 'Agent power is the host’s energy source (its quality in the legend); PDU power is the lab’s wall meter where an outlet is mapped.',
+    note:
+      withSeries.length > MAX_POWER_CHARTS
+        ? `The first ${MAX_POWER_CHARTS} runs are drawn; the table has every run.`
+        : 'Agent power is the host’s energy source (its quality in the legend); PDU power is the lab’s wall meter where an outlet is mapped.',
     charts,
     tables: [{ id: 'power-series', title: 'Host power per second', head: ['run', 'host', 't s', 'agent W', 'PDU W'], rows }],
   };
@@ -220,7 +292,11 @@ function modelSection(models: Models | undefined, from: string): Section {
   const better = ratios.functions.filter((f) => f.armBetter).length;
   const hasSpread = ratios.functions.some((f) => f.perfLow !== undefined);
   const option: ChartOption = {
-    title: { text: `x86 (${ratios.x86Type}) normalised to ARM (${ratios.armType}) = 1${hasSpread ? '; bars: spread across bags' : ''}`, left: 'center', textStyle: { fontSize: 14 } },
+    title: {
+      text: `x86 (${ratios.x86Type}) normalised to ARM (${ratios.armType}) = 1${hasSpread ? '; bars: spread across bags' : ''}`,
+      left: 'center',
+      textStyle: { fontSize: 14 },
+    },
     legend: { top: 30, data: ['performance (exec/s per core)', 'energy per execution', 'ARM = 1'] },
     grid: { top: 80, left: 60, right: 20, bottom: 130 },
     xAxis: { type: 'category', data: names, axisLabel: { rotate: 60, fontSize: 10 } },
@@ -228,8 +304,18 @@ function modelSection(models: Models | undefined, from: string): Section {
     series: [
       { type: 'bar', name: 'performance (exec/s per core)', data: ratios.functions.map((f) => f.perfRatio) },
       { type: 'bar', name: 'energy per execution', data: ratios.functions.map((f) => f.energyRatio) },
-      errorBars('performance spread', ratios.functions.flatMap((f, i) => (f.perfLow !== undefined && f.perfHigh !== undefined ? [[i, f.perfLow, f.perfHigh] as const] : [])), 0, 2),
-      errorBars('energy spread', ratios.functions.flatMap((f, i) => (f.energyLow !== undefined && f.energyHigh !== undefined ? [[i, f.energyLow, f.energyHigh] as const] : [])), 1, 2),
+      errorBars(
+        'performance spread',
+        ratios.functions.flatMap((f, i) => (f.perfLow !== undefined && f.perfHigh !== undefined ? [[i, f.perfLow, f.perfHigh] as const] : [])),
+        0,
+        2,
+      ),
+      errorBars(
+        'energy spread',
+        ratios.functions.flatMap((f, i) => (f.energyLow !== undefined && f.energyHigh !== undefined ? [[i, f.energyLow, f.energyHigh] as const] : [])),
+        1,
+        2,
+      ),
       { type: 'line', name: 'ARM = 1', showSymbol: false, lineStyle: { type: 'dashed', color: '#888' }, data: names.map(() => 1) },
     ],
   };
@@ -254,7 +340,11 @@ function ratesSection(records: readonly RunRecord[]): Section {
   const fnNames = [...new Set(records.flatMap((r) => r.functions.map((f) => f.name)))];
   const tol = records[0]?.rateTolerance ?? 0.02;
   const ratio: ChartOption = {
-    title: { text: `Achieved / requested rate per function, each run (dashed: 1 - tolerance = ${(1 - tol).toFixed(2)})`, left: 'center', textStyle: { fontSize: 14 } },
+    title: {
+      text: `Achieved / requested rate per function, each run (dashed: 1 - tolerance = ${(1 - tol).toFixed(2)})`,
+      left: 'center',
+      textStyle: { fontSize: 14 },
+    },
     grid: { top: 50, left: 60, right: 20, bottom: 120 },
     xAxis: { type: 'category', data: labels, axisLabel: { rotate: 60, fontSize: 10 } },
     yAxis: { type: 'value', name: 'achieved / requested', scale: true },
@@ -263,7 +353,12 @@ function ratesSection(records: readonly RunRecord[]): Section {
         type: 'scatter',
         name: 'functions',
         symbolSize: 6,
-        data: records.flatMap((r, i) => r.functions.map((f) => ({ value: [i, f.requestedRps > 0 ? f.achievedRps / f.requestedRps : 0], itemStyle: { color: f.metRate ? '#3b7dd8' : '#d62728' } }))),
+        data: records.flatMap((r, i) =>
+          r.functions.map((f) => ({
+            value: [i, f.requestedRps > 0 ? f.achievedRps / f.requestedRps : 0],
+            itemStyle: { color: f.metRate ? '#3b7dd8' : '#d62728' },
+          })),
+        ),
       },
       { type: 'line', name: 'threshold', showSymbol: false, lineStyle: { type: 'dashed', color: '#d62728' }, data: labels.map(() => 1 - tol) },
     ],
@@ -324,14 +419,47 @@ function ratesSection(records: readonly RunRecord[]): Section {
       {
         id: 'functions-per-run',
         title: 'Per function per run',
-        head: ['run', 'mix', 'policy', 'function', 'host (cores)', 'requested/s', 'offered/s', 'achieved/s', 'met', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'drops', 'energy J', 'predicted J', 'why not met'],
+        head: [
+          'run',
+          'mix',
+          'policy',
+          'function',
+          'host (cores)',
+          'requested/s',
+          'offered/s',
+          'achieved/s',
+          'met',
+          'p50 ms',
+          'p95 ms',
+          'p99 ms',
+          'errors',
+          'drops',
+          'energy J',
+          'predicted J',
+          'why not met',
+        ],
         rows,
       },
       {
         id: 'hosts-per-run',
         title: 'Per host per run',
         head: ['run', 'mix', 'policy', 'host', 'type', 'cores used', 'energy J', 'quality', 'source', 'agent J', 'predicted J', 'parked'],
-        rows: records.flatMap((r) => r.hosts.map((h) => [r.id, r.mix, r.policy, h.id, h.type, h.coresUsed, h.energyJ, h.energyQuality.toUpperCase(), h.energySource, h.agentEnergyJ, h.predictedEnergyJ, h.parked])),
+        rows: records.flatMap((r) =>
+          r.hosts.map((h) => [
+            r.id,
+            r.mix,
+            r.policy,
+            h.id,
+            h.type,
+            h.coresUsed,
+            h.energyJ,
+            h.energyQuality.toUpperCase(),
+            h.energySource,
+            h.agentEnergyJ,
+            h.predictedEnergyJ,
+            h.parked,
+          ]),
+        ),
       },
     ],
   };
@@ -344,7 +472,17 @@ function provenanceTable(records: readonly RunRecord[]): DataTable {
     head: ['run', 'started', 'kind', 'models file', 'models source', 'solver', 'commit', 'isawatt', 'node'],
     rows: records.map((r) => {
       const v = (r.inputs.versions ?? {}) as Record<string, unknown>;
-      return [r.id, r.startedAt, r.kind, str(r.inputs.modelsFile), str(r.inputs.modelsSource), str(r.inputs.solver), str(v.commit), str(v.isawatt), str(v.node)];
+      return [
+        r.id,
+        r.startedAt,
+        r.kind,
+        str(r.inputs.modelsFile),
+        str(r.inputs.modelsSource),
+        str(r.inputs.solver),
+        str(v.commit),
+        str(v.isawatt),
+        str(v.node),
+      ];
     }),
   };
 }
@@ -373,7 +511,9 @@ ${s.charts.map((c) => `<div class="chart" data-chart="${escapeHtml(c.title)}">${
 ${s.tables.map(tableHtml).join('\n')}</section>`,
     )
     .join('\n');
-  const title = opts.title ?? (experiments.length ? `isawatt report: ${experiments.join(', ')}` : `isawatt report: ${records.length} run${records.length === 1 ? '' : 's'}`);
+  const title =
+    opts.title ??
+    (experiments.length ? `isawatt report: ${experiments.join(', ')}` : `isawatt report: ${records.length} run${records.length === 1 ? '' : 's'}`);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title><style>${STYLE}</style></head>

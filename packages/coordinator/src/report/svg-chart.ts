@@ -18,7 +18,13 @@ export function svgChart(option: ChartOption, width = 900, height = 420): string
  * A custom series that draws vertical error bars [x index, low, high] on a category axis; with
  * several bar series per category, `offsetPx` moves the bar onto its own bar of the group.
  */
-export function errorBars(name: string, data: readonly (readonly [number, number, number])[], barIndex = 0, barCount = 1, xAxisIndex = 0): echarts.CustomSeriesOption {
+export function errorBars(
+  name: string,
+  data: readonly (readonly [number, number, number])[],
+  barIndex = 0,
+  barCount = 1,
+  xAxisIndex = 0,
+): echarts.CustomSeriesOption {
   return {
     type: 'custom',
     name,

@@ -6,9 +6,7 @@ import { z } from 'zod';
 import type { RunRecord } from './run-record.js';
 
 const name = z.string().min(1).max(200);
-const id = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'expected 1-128 letters, digits, ".", "_" or "-", starting with a letter or digit');
+const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'expected 1-128 letters, digits, ".", "_" or "-", starting with a letter or digit');
 const num = z.number().finite();
 const nonNeg = num.min(0);
 const quality = z.enum(['measured', 'modelled', 'estimated', 'emulated', 'simulated']);

@@ -25,7 +25,12 @@ const problem = buildProblem(hosts, models, [
   { name: 'b', rateRps: 20 },
 ]);
 
-function tick(host: string, endMs: number, fns: { name: string; completed: number; dropped?: number; uj?: number }[], hostUj = 150_000_000): wire.TelemetryEvent__Output {
+function tick(
+  host: string,
+  endMs: number,
+  fns: { name: string; completed: number; dropped?: number; uj?: number }[],
+  hostUj = 150_000_000,
+): wire.TelemetryEvent__Output {
   return {
     host_id: host,
     state: 'HOST_STATE_UP',
@@ -40,7 +45,16 @@ function tick(host: string, endMs: number, fns: { name: string; completed: numbe
         function: f.name,
         dynamic_energy_uj: String(f.uj ?? 1_000_000),
         cores: 2,
-        invocations: { completed: String(f.completed), errors: '0', timeouts: '0', dropped: String(f.dropped ?? 0), latency_p50_ms: 1, latency_p95_ms: 2, latency_p99_ms: 4, achieved_rps: f.completed },
+        invocations: {
+          completed: String(f.completed),
+          errors: '0',
+          timeouts: '0',
+          dropped: String(f.dropped ?? 0),
+          latency_p50_ms: 1,
+          latency_p95_ms: 2,
+          latency_p99_ms: 4,
+          achieved_rps: f.completed,
+        },
       })),
     } as unknown as wire.TelemetryReport__Output,
   };
@@ -95,7 +109,10 @@ test('a function meets its rate at >= (1 - tolerance) R_j; one that drops is nam
 
 test('with a tolerance of 10 % the same run meets its rates', () => {
   const plan = makePlan(problem, 'rr', [0, 1], { status: 'feasible', solver: 'rule', bound: null, solveTimeMs: 0 });
-  const events = [2000, 3000, 4000].flatMap((end) => [tick('h-x', end, [{ name: 'a', completed: 10 }]), tick('h-y', end, [{ name: 'b', completed: 18, dropped: 2 }])]);
+  const events = [2000, 3000, 4000].flatMap((end) => [
+    tick('h-x', end, [{ name: 'a', completed: 10 }]),
+    tick('h-y', end, [{ name: 'b', completed: 18, dropped: 2 }]),
+  ]);
   const r = buildRecord(problem, plan, collect(events), new Map(), { ...meta, rateTolerance: 0.1 });
   assert.equal(r.metRates, true);
 });
@@ -123,7 +140,18 @@ test('the PDU replaces the agent figure when it covers the window, labelled meas
 
 test('energy-aware-whole parks an unused host: shown, not counted', () => {
   const plan = makePlan(problem, 'energy-aware-whole', [1, 1], { status: 'optimal', solver: 'test', bound: null, solveTimeMs: 0 });
-  const events = [2000, 3000, 4000].flatMap((end) => [tick('h-x', end, []), tick('h-y', end, [{ name: 'a', completed: 10 }, { name: 'b', completed: 20 }], 60_000_000)]);
+  const events = [2000, 3000, 4000].flatMap((end) => [
+    tick('h-x', end, []),
+    tick(
+      'h-y',
+      end,
+      [
+        { name: 'a', completed: 10 },
+        { name: 'b', completed: 20 },
+      ],
+      60_000_000,
+    ),
+  ]);
   const r = buildRecord(problem, plan, collect(events), new Map(), meta);
   const hx = r.hosts.find((h) => h.id === 'h-x');
   assert.equal(hx?.parked, true);

@@ -39,23 +39,46 @@ function pct(x: number): string {
 }
 
 /** Why a function missed its rate, from what the agents counted. */
-export function missReason(f: { requestedRps: number; offeredRps: number; achievedRps: number; drops: number; errors: number; timeouts: number; arrivals: number; cores: number; hosts: number }): string {
+export function missReason(f: {
+  requestedRps: number;
+  offeredRps: number;
+  achievedRps: number;
+  drops: number;
+  errors: number;
+  timeouts: number;
+  arrivals: number;
+  cores: number;
+  hosts: number;
+}): string {
   const parts: string[] = [];
   if (f.hosts === 0) return 'no telemetry from its host during the window';
-  if (f.arrivals === 0) return `no invocation finished or was dropped in the window: every arrival was still queued or running on its ${f.cores} core${f.cores === 1 ? '' : 's'}`;
-  if (f.drops > 0) parts.push(`${f.drops} arrivals (${pct(f.drops / f.arrivals)}) dropped at a full queue: ${f.cores} core${f.cores === 1 ? '' : 's'} could not keep up`);
+  if (f.arrivals === 0)
+    return `no invocation finished or was dropped in the window: every arrival was still queued or running on its ${f.cores} core${f.cores === 1 ? '' : 's'}`;
+  if (f.drops > 0)
+    parts.push(`${f.drops} arrivals (${pct(f.drops / f.arrivals)}) dropped at a full queue: ${f.cores} core${f.cores === 1 ? '' : 's'} could not keep up`);
   if (f.errors > 0) parts.push(`${f.errors} invocations failed`);
   if (f.timeouts > 0) parts.push(`${f.timeouts} timed out`);
   // The agents' drivers submit every arrival at its due time, so arrivals missing from the window's
   // counts are still waiting in the queue (or in flight) when the window closes.
   if (parts.length === 0 && f.offeredRps < f.requestedRps * 0.98) {
-    parts.push(`only ${f.offeredRps.toFixed(2)} req/s were answered or dropped within the window: the rest were still queued (${f.cores} core${f.cores === 1 ? '' : 's'} fell behind) or the load driver did not offer them`);
+    parts.push(
+      `only ${f.offeredRps.toFixed(2)} req/s were answered or dropped within the window: the rest were still queued (${f.cores} core${f.cores === 1 ? '' : 's'} fell behind) or the load driver did not offer them`,
+    );
   }
-  if (parts.length === 0) parts.push(`served ${f.achievedRps.toFixed(2)} of ${f.requestedRps.toFixed(2)} req/s: requests queued faster than ${f.cores} core${f.cores === 1 ? '' : 's'} served them`);
+  if (parts.length === 0)
+    parts.push(
+      `served ${f.achievedRps.toFixed(2)} of ${f.requestedRps.toFixed(2)} req/s: requests queued faster than ${f.cores} core${f.cores === 1 ? '' : 's'} served them`,
+    );
   return parts.join('; ');
 }
 
-export function buildRecord(problem: PlacementProblem, plan: Plan, totals: ReadonlyMap<string, HostTotals>, pdu: ReadonlyMap<string, PduWindow>, meta: RecordMeta): RunRecord {
+export function buildRecord(
+  problem: PlacementProblem,
+  plan: Plan,
+  totals: ReadonlyMap<string, HostTotals>,
+  pdu: ReadonlyMap<string, PduWindow>,
+  meta: RecordMeta,
+): RunRecord {
   const parkedAllowed = plan.policy === 'energy-aware-whole';
   const usedHosts = new Set(plan.assignments.map((a) => a.host));
   const hosts: HostResult[] = [];
@@ -83,7 +106,10 @@ export function buildRecord(problem: PlacementProblem, plan: Plan, totals: Reado
     });
     for (const s of t?.series ?? []) {
       const atMs = meta.fromMs + s.tS * 1000;
-      const near = p?.points.reduce<{ timestampMs: number; powerW: number } | undefined>((best, q) => (!best || Math.abs(q.timestampMs - atMs) < Math.abs(best.timestampMs - atMs) ? q : best), undefined);
+      const near = p?.points.reduce<{ timestampMs: number; powerW: number } | undefined>(
+        (best, q) => (!best || Math.abs(q.timestampMs - atMs) < Math.abs(best.timestampMs - atMs) ? q : best),
+        undefined,
+      );
       const pduPowerW = near && Math.abs(near.timestampMs - atMs) <= 2000 ? near.powerW : undefined;
       series.push({ tS: s.tS, hostId: h.id, powerW: s.powerW, pduPowerW });
     }
@@ -129,7 +155,9 @@ export function buildRecord(problem: PlacementProblem, plan: Plan, totals: Reado
       offeredRps,
       achievedRps,
       metRate,
-      reason: metRate ? undefined : missReason({ requestedRps: f.rateRps, offeredRps, achievedRps, drops, errors: errors, timeouts, arrivals, cores, hosts: hostsSeen }),
+      reason: metRate
+        ? undefined
+        : missReason({ requestedRps: f.rateRps, offeredRps, achievedRps, drops, errors: errors, timeouts, arrivals, cores, hosts: hostsSeen }),
       latencyMs: completed > 0 ? { p50: w50 / completed, p95: w95 / completed, p99: w99 / completed } : undefined,
       errors: errors + timeouts,
       drops,

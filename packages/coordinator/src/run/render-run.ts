@@ -11,10 +11,28 @@ const f2 = (x: number): string => x.toFixed(2);
 
 export function renderRun(r: RunRecord): string {
   const lines: string[] = [];
-  const what = [r.mix ? `mix ${r.mix}` : undefined, `policy ${r.policy}`, r.repeat !== undefined ? `repeat ${r.repeat + 1}` : undefined].filter(Boolean).join(', ');
-  lines.push(`run ${r.id} (${r.kind}${r.experimentId ? `, experiment ${r.experimentId}` : ''}): ${what}, ${r.durationS} s measured after ${r.warmupS} s warm-up`);
+  const what = [r.mix ? `mix ${r.mix}` : undefined, `policy ${r.policy}`, r.repeat !== undefined ? `repeat ${r.repeat + 1}` : undefined]
+    .filter(Boolean)
+    .join(', ');
+  lines.push(
+    `run ${r.id} (${r.kind}${r.experimentId ? `, experiment ${r.experimentId}` : ''}): ${what}, ${r.durationS} s measured after ${r.warmupS} s warm-up`,
+  );
   const ft = new Table({
-    head: ['function', 'host (cores)', 'requested/s', 'offered/s', 'achieved/s', 'met', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'drops', 'energy J', 'predicted J'],
+    head: [
+      'function',
+      'host (cores)',
+      'requested/s',
+      'offered/s',
+      'achieved/s',
+      'met',
+      'p50 ms',
+      'p95 ms',
+      'p99 ms',
+      'errors',
+      'drops',
+      'energy J',
+      'predicted J',
+    ],
     colAligns: ['left', 'left', 'right', 'right', 'right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
     ...plain,
   });
@@ -42,14 +60,25 @@ export function renderRun(r: RunRecord): string {
     ...plain,
   });
   for (const h of r.hosts) {
-    ht.push([h.id, h.type, String(h.coresUsed), f1(h.energyJ), h.energyQuality.toUpperCase(), h.energySource, h.agentEnergyJ === undefined ? '-' : f1(h.agentEnergyJ), f1(h.predictedEnergyJ), h.parked ? 'yes (not counted)' : 'no']);
+    ht.push([
+      h.id,
+      h.type,
+      String(h.coresUsed),
+      f1(h.energyJ),
+      h.energyQuality.toUpperCase(),
+      h.energySource,
+      h.agentEnergyJ === undefined ? '-' : f1(h.agentEnergyJ),
+      f1(h.predictedEnergyJ),
+      h.parked ? 'yes (not counted)' : 'no',
+    ]);
   }
   lines.push(ht.toString());
   const dev = r.predictedEnergyJ > 0 ? ` (${(((r.energyJ - r.predictedEnergyJ) / r.predictedEnergyJ) * 100).toFixed(1)} % vs the model)` : '';
   lines.push(`energy: ${f1(r.energyJ)} J ${r.energyQuality.toUpperCase()}, predicted ${f1(r.predictedEnergyJ)} J${dev}`);
   const missed = r.functions.filter((f) => !f.metRate);
   const tol = `${(r.rateTolerance * 100).toFixed(1)} %`;
-  if (missed.length === 0) lines.push(`meets its rates: every function achieved at least ${(100 - r.rateTolerance * 100).toFixed(1)} % of its requested rate (tolerance ${tol})`);
+  if (missed.length === 0)
+    lines.push(`meets its rates: every function achieved at least ${(100 - r.rateTolerance * 100).toFixed(1)} % of its requested rate (tolerance ${tol})`);
   else {
     lines.push(`DOES NOT meet its rates (tolerance ${tol}):`);
     for (const f of missed) lines.push(`  - ${f.name}: achieved ${f2(f.achievedRps)} of ${f2(f.requestedRps)} req/s: ${f.reason ?? 'unknown'}`);
@@ -66,7 +95,9 @@ export function runJsonSummary(r: RunRecord): Record<string, unknown> {
     policy: r.policy,
     repeat: r.repeat,
     metRates: r.metRates,
-    functionsMissingRate: r.functions.filter((f) => !f.metRate).map((f) => ({ name: f.name, achievedRps: f.achievedRps, requestedRps: f.requestedRps, reason: f.reason })),
+    functionsMissingRate: r.functions
+      .filter((f) => !f.metRate)
+      .map((f) => ({ name: f.name, achievedRps: f.achievedRps, requestedRps: f.requestedRps, reason: f.reason })),
     energyJ: r.energyJ,
     energyQuality: r.energyQuality,
     predictedEnergyJ: r.predictedEnergyJ,

@@ -37,7 +37,10 @@ export interface RunSpec {
 }
 
 export function newRunId(now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `run-${stamp}-${Math.random().toString(36).slice(2, 6)}`;
 }
 
@@ -93,13 +96,21 @@ export async function executeRun(client: ControlClient, spec: RunSpec): Promise<
   try {
     spec.onProgress?.('deploy', 0, 1);
     const res = await client.deploy(toDeployRequest(plan, problem.hosts, label, spec.ackTimeoutMs));
-    if (!res.ok) throw new ExitError(EXIT.FAILURE, `deploy failed${res.rolled_back ? ' (every host rolled back)' : ''}: ${res.error}; ${ackFailures(res).join('; ')}`);
+    if (!res.ok)
+      throw new ExitError(EXIT.FAILURE, `deploy failed${res.rolled_back ? ' (every host rolled back)' : ''}: ${res.error}; ${ackFailures(res).join('; ')}`);
     deployed = true;
     await phase(spec, 'warmup', spec.warmupS);
     fromMs = Date.now();
     toMs = fromMs + spec.durationS * 1000;
     collector.setWindow(fromMs, toMs);
-    await client.markRun({ run_id: id, phase: 'start', experiment_id: spec.experimentId ?? '', policy: plan.policy, mix: spec.mix ?? '', at_ms: String(fromMs) });
+    await client.markRun({
+      run_id: id,
+      phase: 'start',
+      experiment_id: spec.experimentId ?? '',
+      policy: plan.policy,
+      mix: spec.mix ?? '',
+      at_ms: String(fromMs),
+    });
     await phase(spec, 'measure', spec.durationS);
     await client.markRun({ run_id: id, phase: 'stop', experiment_id: spec.experimentId ?? '', policy: plan.policy, mix: spec.mix ?? '', at_ms: String(toMs) });
     // The tick that ends just after toMs has not arrived yet; wait (bounded) for every host's.
@@ -150,7 +161,14 @@ export async function executeRun(client: ControlClient, spec: RunSpec): Promise<
     inputs: {
       ...spec.inputs,
       window: { fromMs, toMs },
-      plan: { policy: plan.policy, status: plan.status, solver: plan.solver, objective: plan.objective, objectiveUnit: plan.objectiveUnit, assignments: plan.assignments },
+      plan: {
+        policy: plan.policy,
+        status: plan.status,
+        solver: plan.solver,
+        objective: plan.objective,
+        objectiveUnit: plan.objectiveUnit,
+        assignments: plan.assignments,
+      },
       versions: versions(),
     },
   });

@@ -81,7 +81,16 @@ export class WindowCollector {
     if (!(endMs > this.fromMs && endMs <= this.toMs)) return;
     let h = this.hosts.get(ev.host_id);
     if (!h) {
-      h = { hostId: ev.host_id, ticks: 0, windowMs: 0, energyJ: 0, quality: qualityFromWire(r.host_quality), source: r.energy_source, series: [], functions: new Map() };
+      h = {
+        hostId: ev.host_id,
+        ticks: 0,
+        windowMs: 0,
+        energyJ: 0,
+        quality: qualityFromWire(r.host_quality),
+        source: r.energy_source,
+        series: [],
+        functions: new Map(),
+      };
       this.hosts.set(ev.host_id, h);
     }
     h.ticks++;

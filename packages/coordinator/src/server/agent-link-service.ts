@@ -87,7 +87,10 @@ export class AgentLinkService {
     let hostId: string | undefined;
     let attachmentId = 0;
     let ended = false;
-    const helloTimer = setTimeout(() => this.refuse(call, new ValidationError('attach', `no Hello within ${this.opts.helloTimeoutMs ?? 10_000} ms`)), this.opts.helloTimeoutMs ?? 10_000);
+    const helloTimer = setTimeout(
+      () => this.refuse(call, new ValidationError('attach', `no Hello within ${this.opts.helloTimeoutMs ?? 10_000} ms`)),
+      this.opts.helloTimeoutMs ?? 10_000,
+    );
     helloTimer.unref();
 
     const finish = (reason: string): void => {
@@ -177,7 +180,11 @@ export class AgentLinkService {
       case 'telemetry':
         if (msg.telemetry) {
           const hello = reg.hello(hostId);
-          reg.ingest(hostId, attachmentId, reportFromWire(msg.telemetry, { nowMs: Date.now(), maxPowerW: hostMaxPowerW(hello.sockets), logicalCpus: hello.logicalCpus }));
+          reg.ingest(
+            hostId,
+            attachmentId,
+            reportFromWire(msg.telemetry, { nowMs: Date.now(), maxPowerW: hostMaxPowerW(hello.sockets), logicalCpus: hello.logicalCpus }),
+          );
         }
         return;
       case 'assignment_ack':

@@ -99,7 +99,11 @@ test('a report survives wire -> domain -> wire, with 64-bit values exact', () =>
 
 test('a malformed report names each bad field', () => {
   assert.throws(
-    () => reportFromWire({ ...wireReport, seq: '0', cpu_utilization: 1.7, host_power_w: Number.NaN, interval_ms: 0, domains: [{ ...wireReport.domains[0]!, energy_uj: '-1' }] }, ctx),
+    () =>
+      reportFromWire(
+        { ...wireReport, seq: '0', cpu_utilization: 1.7, host_power_w: Number.NaN, interval_ms: 0, domains: [{ ...wireReport.domains[0]!, energy_uj: '-1' }] },
+        ctx,
+      ),
     (err: ValidationError) => {
       assert.match(err.message, /^telemetry report seq 0: malformed/);
       const fields = err.issues.map((i) => i.split(':')[0]);
@@ -113,7 +117,14 @@ test('Hello figures outside physical bounds and text with escape sequences are r
   assert.throws(
     () =>
       helloFromWire(
-        wireHello({ sockets: 1, physical_cores: 4_294_967_295, logical_cpus: 4_294_967_295, idle_power_w: 1e308, cpu_model: 'Xeon\u001b[2J\u001b]0;pwned\u0007', host_type: 'x'.repeat(300) }),
+        wireHello({
+          sockets: 1,
+          physical_cores: 4_294_967_295,
+          logical_cpus: 4_294_967_295,
+          idle_power_w: 1e308,
+          cpu_model: 'Xeon\u001b[2J\u001b]0;pwned\u0007',
+          host_type: 'x'.repeat(300),
+        }),
       ),
     (err: ValidationError) => {
       const fields = err.issues.map((i) => i.split(':')[0]);
@@ -130,12 +141,18 @@ test('a report is bounded: utilisation in [0, 1], timestamps near the coordinato
     assert.throws(() => reportFromWire({ ...wireReport, ...over }, ctx), re);
   };
   // A fake 9,999 W reading on a host whose sockets cannot draw it.
-  bad({ host_power_w: 9999, host_energy_uj: String(9999 * 1000 * 1000) }, /host_energy_uj: .* exceeds .*maximum 3000 W over 1000 ms.*host_power_w: expected a finite number in \[0, 3000\]/s);
+  bad(
+    { host_power_w: 9999, host_energy_uj: String(9999 * 1000 * 1000) },
+    /host_energy_uj: .* exceeds .*maximum 3000 W over 1000 ms.*host_power_w: expected a finite number in \[0, 3000\]/s,
+  );
   bad({ cpu_utilization_per_cpu: [0.5, 1.5] }, /cpu_utilization_per_cpu\[1\]: expected 0\.\.1, got 1\.5/);
   bad({ cpu_utilization_per_cpu: new Array<number>(65).fill(0) }, /cpu_utilization_per_cpu: 65 entries, at most 64/);
   bad({ timestamp_ms: String(ctx.nowMs + 3_600_000) }, /timestamp_ms: .* outside the window of the coordinator clock/);
   bad({ timestamp_ms: String(ctx.nowMs - 40 * 86_400_000) }, /timestamp_ms: .* outside the window/);
-  bad({ functions: new Array(4097).fill(wireReport.functions[0]) as wire.TelemetryReport__Output['functions'] }, /functions: 4097 entries, at most 4096 allowed/);
+  bad(
+    { functions: new Array(4097).fill(wireReport.functions[0]) as wire.TelemetryReport__Output['functions'] },
+    /functions: 4097 entries, at most 4096 allowed/,
+  );
   bad({ energy_source: 'rapl\u001b[2J' }, /energy_source: expected at most 64 printable characters/);
   // Inside the bounds it is accepted.
   assert.equal(reportFromWire({ ...wireReport, cpu_utilization_per_cpu: [1, 0] }, ctx).cpuUtilizationPerCpu[0], 1);

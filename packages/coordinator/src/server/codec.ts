@@ -3,17 +3,7 @@
 // messages are built from registry views; the mapping of Hello, TelemetryReport and
 // FunctionPlacement onto the wire is shared with the agent (@isawatt/common wire-convert). uint64
 // travels as decimal strings (proto-loader longs: String) and is bigint inside.
-import {
-  archFromWire,
-  helloToWire,
-  placementToWire,
-  qualityFromWire,
-  telemetryToWire,
-  toBigInt,
-  toWireU64,
-  ValidationError,
-  type wire,
-} from '@isawatt/common';
+import { archFromWire, helloToWire, placementToWire, qualityFromWire, telemetryToWire, toBigInt, toWireU64, ValidationError, type wire } from '@isawatt/common';
 import { HOST_ID_PATTERN } from '../store/state-store.js';
 import type {
   Assignment,
@@ -69,7 +59,6 @@ export function hostMaxPowerW(sockets: number): number {
 
 /** Printable text of at most `max` characters: no control characters (C0, DEL, C1) or ANSI escapes. */
 export function isCleanText(v: string, max: number = HELLO_BOUNDS.maxText): boolean {
-   
   return v.length <= max && !/[\u0000-\u001f\u007f-\u009f]/.test(v);
 }
 
@@ -126,7 +115,10 @@ export function helloFromWire(h: wire.Hello__Output): Hello {
   const B = HELLO_BOUNDS;
   p.check(h.sockets >= 1 && h.sockets <= B.maxSockets, `sockets: expected 1..${B.maxSockets}, got ${h.sockets}`);
   const maxCores = Math.max(1, h.sockets) * B.maxCoresPerSocket;
-  p.check(h.physical_cores >= 1 && h.physical_cores <= maxCores, `physical_cores: expected 1..${maxCores} (${B.maxCoresPerSocket} per socket), got ${h.physical_cores}`);
+  p.check(
+    h.physical_cores >= 1 && h.physical_cores <= maxCores,
+    `physical_cores: expected 1..${maxCores} (${B.maxCoresPerSocket} per socket), got ${h.physical_cores}`,
+  );
   const maxLogical = Math.min(h.physical_cores, maxCores) * B.maxLogicalPerCore;
   p.check(
     h.logical_cpus >= h.physical_cores && h.logical_cpus <= maxLogical,
@@ -167,7 +159,10 @@ export function helloFromWire(h: wire.Hello__Output): Hello {
   const idlePowerW = p.finite(h.idle_power_w, 'idle_power_w', 0, B.maxIdlePowerPerSocketW * Math.max(1, h.sockets) + 1000);
   // Bounded and shaped before it is stored or dialled: HOST:PORT, a bracketed IPv6 host allowed.
   p.check(
-    h.invoke_address === '' || (h.invoke_address.length <= 262 && /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(h.invoke_address) && Number(h.invoke_address.split(':').pop()) <= 65535),
+    h.invoke_address === '' ||
+      (h.invoke_address.length <= 262 &&
+        /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(h.invoke_address) &&
+        Number(h.invoke_address.split(':').pop()) <= 65535),
     `invoke_address: expected empty or HOST:PORT, got "${h.invoke_address.slice(0, 80)}"`,
   );
   p.throwIfAny('hello');
@@ -234,7 +229,10 @@ export interface ReportContext {
 
 const UTIL_MAX = 1.0001;
 
-export function reportFromWire(r: wire.TelemetryReport__Output, ctx: ReportContext = { nowMs: Date.now(), maxPowerW: hostMaxPowerW(HELLO_BOUNDS.maxSockets), logicalCpus: 65536 }): TelemetryTick {
+export function reportFromWire(
+  r: wire.TelemetryReport__Output,
+  ctx: ReportContext = { nowMs: Date.now(), maxPowerW: hostMaxPowerW(HELLO_BOUNDS.maxSockets), logicalCpus: 65536 },
+): TelemetryTick {
   const p = new Problems();
   const B = REPORT_BOUNDS;
   const seq = p.u64(r.seq, 'seq');
@@ -247,7 +245,10 @@ export function reportFromWire(r: wire.TelemetryReport__Output, ctx: ReportConte
   );
   p.check(r.interval_ms > 0 && r.interval_ms <= B.maxIntervalMs, `interval_ms: expected 1..${B.maxIntervalMs}, got ${r.interval_ms}`);
   p.check(r.session_id.length > 0 && isCleanText(r.session_id, 128), 'session_id: expected the Hello session_id');
-  p.check(Number.isFinite(r.cpu_utilization) && r.cpu_utilization >= 0 && r.cpu_utilization <= UTIL_MAX, `cpu_utilization: expected 0..1, got ${r.cpu_utilization}`);
+  p.check(
+    Number.isFinite(r.cpu_utilization) && r.cpu_utilization >= 0 && r.cpu_utilization <= UTIL_MAX,
+    `cpu_utilization: expected 0..1, got ${r.cpu_utilization}`,
+  );
   if (p.count(r.cpu_utilization_per_cpu.length, ctx.logicalCpus, 'cpu_utilization_per_cpu')) {
     const bad = r.cpu_utilization_per_cpu.findIndex((u) => !(Number.isFinite(u) && u >= 0 && u <= UTIL_MAX));
     p.check(bad < 0, `cpu_utilization_per_cpu[${bad}]: expected 0..1, got ${r.cpu_utilization_per_cpu[bad]}`);

@@ -191,7 +191,8 @@ export class ControlService {
       MarkRun: unary<wire.MarkRunRequest__Output, wire.MarkRunResponse>(log, 'MarkRun', (req) => {
         if (!isRunId(req.run_id)) throw new InvalidRequestError(`run_id: expected 1-128 letters, digits, ".", "_" or "-", got "${req.run_id.slice(0, 64)}"`);
         if (req.phase !== 'start' && req.phase !== 'stop') throw new InvalidRequestError(`phase: expected "start" or "stop", got "${req.phase.slice(0, 32)}"`);
-        if (req.experiment_id !== '' && !isRunId(req.experiment_id)) throw new InvalidRequestError('experiment_id: expected 1-128 letters, digits, ".", "_" or "-"');
+        if (req.experiment_id !== '' && !isRunId(req.experiment_id))
+          throw new InvalidRequestError('experiment_id: expected 1-128 letters, digits, ".", "_" or "-"');
         const bounded = (v: string, field: string): string => {
           if (v.length > 200) throw new InvalidRequestError(`${field}: at most 200 characters`);
           return v;
@@ -274,7 +275,10 @@ export class ControlService {
   }
 
   /** Unary, but the call's cancellation matters: it cancels the job on the agent. */
-  private profileBag(call: grpc.ServerUnaryCall<wire.ProfileBagRequest__Output, wire.ProfileBagResponse>, callback: grpc.sendUnaryData<wire.ProfileBagResponse>): void {
+  private profileBag(
+    call: grpc.ServerUnaryCall<wire.ProfileBagRequest__Output, wire.ProfileBagResponse>,
+    callback: grpc.sendUnaryData<wire.ProfileBagResponse>,
+  ): void {
     const abort = new AbortController();
     call.on('cancelled', () => abort.abort());
     Promise.resolve()

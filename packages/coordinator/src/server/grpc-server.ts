@@ -81,16 +81,33 @@ export class GrpcServer implements Service {
   private build(kind: ListenerKind, withAgentLink: boolean, options: grpc.ServerOptions): grpc.Server {
     const server = new grpc.Server(options);
     const protos = loadProtos().isawatt.v1;
-    const refused = (service: string) => (peer: string, details: string) => this.log.warn({ listener: kind, service, peer, details }, 'call refused: caller lacks the role');
+    const refused = (service: string) => (peer: string, details: string) =>
+      this.log.warn({ listener: kind, service, peer, details }, 'call refused: caller lacks the role');
     if (withAgentLink) {
-      server.addService(protos.AgentLink.service, guardService(protos.AgentLink.service, this.opts.agentLink.handlers(), kind, 'agent', 'AgentLink', refused('AgentLink')));
+      server.addService(
+        protos.AgentLink.service,
+        guardService(protos.AgentLink.service, this.opts.agentLink.handlers(), kind, 'agent', 'AgentLink', refused('AgentLink')),
+      );
     }
-    server.addService(protos.Control.service, guardService(protos.Control.service, this.opts.control.handlers(), kind, 'operator', 'Control', refused('Control')));
+    server.addService(
+      protos.Control.service,
+      guardService(protos.Control.service, this.opts.control.handlers(), kind, 'operator', 'Control', refused('Control')),
+    );
     // The standard health service (grpc_health_probe, Kubernetes, load balancers) answers any
     // authenticated caller: the package registers it through this shim, which adds the guard.
     this.health.addToServer({
       addService: (definition, implementation) =>
-        server.addService(definition, guardService(definition as grpc.ServiceDefinition, implementation as grpc.UntypedServiceImplementation, kind, undefined, 'grpc.health.v1.Health', refused('Health'))),
+        server.addService(
+          definition,
+          guardService(
+            definition as grpc.ServiceDefinition,
+            implementation as grpc.UntypedServiceImplementation,
+            kind,
+            undefined,
+            'grpc.health.v1.Health',
+            refused('Health'),
+          ),
+        ),
     });
     return server;
   }
@@ -104,7 +121,11 @@ export class GrpcServer implements Service {
     const creds = serverCredentials(this.opts.tls);
     this.boundPort = await bind(this.tcp, this.opts.listen, creds);
     const mode = this.opts.tls.certFile ? (this.opts.tls.caFile ? 'mtls' : 'tls (insecure: no client authentication)') : 'plaintext (insecure)';
-    if (this.tcpKind === 'insecure') this.log.warn({ listen: this.opts.listen }, 'insecure: callers on this address are not authenticated; anyone who can connect may attach as any host and operate the cluster');
+    if (this.tcpKind === 'insecure')
+      this.log.warn(
+        { listen: this.opts.listen },
+        'insecure: callers on this address are not authenticated; anyone who can connect may attach as any host and operate the cluster',
+      );
     if (this.unix && this.opts.controlSocket) await this.bindSocket(this.unix, this.opts.controlSocket);
     for (const s of ['', 'isawatt.v1.AgentLink', 'isawatt.v1.Control']) this.health.setStatus(s, 'SERVING');
     this.log.info({ listen: this.opts.listen, port: this.boundPort, transport: mode, controlSocket: this.opts.controlSocket ?? 'off' }, 'listening');
@@ -116,7 +137,8 @@ export class GrpcServer implements Service {
     const existing = await lstat(path).catch(() => undefined);
     if (existing) {
       if (!existing.isSocket()) throw new ExitError(EXIT.BAD_INPUT, `controlSocket: ${path} exists and is not a socket; remove it or choose another path`);
-      if (await socketAnswers(path)) throw new ExitError(EXIT.BAD_INPUT, `controlSocket: ${path} is in use (another coordinator?); stop it or choose another path`);
+      if (await socketAnswers(path))
+        throw new ExitError(EXIT.BAD_INPUT, `controlSocket: ${path} is in use (another coordinator?); stop it or choose another path`);
       await rm(path, { force: true });
     }
     await bind(server, `unix:${path}`, grpc.ServerCredentials.createInsecure());

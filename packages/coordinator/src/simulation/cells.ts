@@ -88,9 +88,7 @@ export class CellRunner {
     if (!p) {
       const active: HostSpec[] = spec.hosts.filter((h) => !h.parked);
       const models = this.setup.models;
-      const demands = spec.rates
-        ? [...spec.rates]
-        : deriveMixRates(spec.mix ?? 'general', spec.load ?? 0.5, undefined, active, models);
+      const demands = spec.rates ? [...spec.rates] : deriveMixRates(spec.mix ?? 'general', spec.load ?? 0.5, undefined, active, models);
       const r = replicate(demands, active, models, this.setup.maxReplicaCores ?? defaultMaxReplicaCores(active));
       p = { problem: buildProblem(active, r.models, r.demands), models: r.models };
       // Only the current group is kept: cells are run group by group, and big problems are big.

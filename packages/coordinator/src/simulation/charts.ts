@@ -64,7 +64,15 @@ export function lineChartSvg(spec: ChartSpec): string {
   return render(
     {
       ...base(spec),
-      series: spec.series.map((s) => ({ type: 'line', name: s.name, itemStyle: colourOf(s.name), lineStyle: colourOf(s.name), data: [...s.values], connectNulls: false, symbolSize: 6 })),
+      series: spec.series.map((s) => ({
+        type: 'line',
+        name: s.name,
+        itemStyle: colourOf(s.name),
+        lineStyle: colourOf(s.name),
+        data: [...s.values],
+        connectNulls: false,
+        symbolSize: 6,
+      })),
     },
     spec.width ?? 820,
     spec.height ?? 380,

@@ -25,12 +25,15 @@ test('groups expand to numbered hosts with parked hosts last and consecutive PDU
       { id: 'solo', type: 'u', arch: 'x86_64', cores: 4, idlePowerW: 50, parked: true },
     ],
   });
-  assert.deepEqual(c.hosts.map((h) => [h.id, h.parked, h.pduOutlet ?? null, h.idlePowerW ?? null]), [
-    ['a-1', false, 'p:4', null],
-    ['a-2', false, 'p:5', null],
-    ['a-3', true, 'p:6', null],
-    ['solo', true, null, 50],
-  ]);
+  assert.deepEqual(
+    c.hosts.map((h) => [h.id, h.parked, h.pduOutlet ?? null, h.idlePowerW ?? null]),
+    [
+      ['a-1', false, 'p:4', null],
+      ['a-2', false, 'p:5', null],
+      ['a-3', true, 'p:6', null],
+      ['solo', true, null, 50],
+    ],
+  );
 });
 
 test('a bad cluster file: one line per problem, each with its path', () => {
@@ -41,10 +44,22 @@ test('a bad cluster file: one line per problem, each with its path', () => {
       { count: 2, type: 't', arch: 'x86_64', cores: 4, parked: 3, extra: 1 },
     ],
   });
-  assert.ok(issues.some((i) => i.startsWith('c.yaml.hosts.0') && i.includes('either id (one host) or count')), issues.join('\n'));
-  assert.ok(issues.some((i) => i.startsWith('c.yaml.hosts.1.arch') && i.includes('x86_64, aarch64')), issues.join('\n'));
-  assert.ok(issues.some((i) => i.startsWith('c.yaml.hosts.1.cores')), issues.join('\n'));
-  assert.ok(issues.some((i) => i.startsWith('c.yaml.hosts.2') && i.includes('extra')), issues.join('\n'));
+  assert.ok(
+    issues.some((i) => i.startsWith('c.yaml.hosts.0') && i.includes('either id (one host) or count')),
+    issues.join('\n'),
+  );
+  assert.ok(
+    issues.some((i) => i.startsWith('c.yaml.hosts.1.arch') && i.includes('x86_64, aarch64')),
+    issues.join('\n'),
+  );
+  assert.ok(
+    issues.some((i) => i.startsWith('c.yaml.hosts.1.cores')),
+    issues.join('\n'),
+  );
+  assert.ok(
+    issues.some((i) => i.startsWith('c.yaml.hosts.2') && i.includes('extra')),
+    issues.join('\n'),
+  );
   // zod stops at the object-level problems of an entry with unknown keys; the refinements of entry 2
   // (parked > count) are reported once its keys are fixed.
   assert.ok(issues.length >= 4, issues.join('\n'));
@@ -69,7 +84,12 @@ test('duplicate ids, doubly mapped outlets, a fully parked cluster', () => {
 });
 
 test('host types missing from the models or of the wrong arch: one line per host type', () => {
-  const c = parseCluster({ hosts: [{ count: 5, type: 'ghost', arch: 'x86_64', cores: 4 }, { count: 2, type: 'arm', arch: 'x86_64', cores: 4 }] });
+  const c = parseCluster({
+    hosts: [
+      { count: 5, type: 'ghost', arch: 'x86_64', cores: 4 },
+      { count: 2, type: 'arm', arch: 'x86_64', cores: 4 },
+    ],
+  });
   const models: Models = { hostTypes: { arm: { arch: 'aarch64', functions: {} } }, categories: {} };
   assert.deepEqual(clusterModelIssues(c, models, 'c.yaml'), [
     'c.yaml: host type "ghost" (host "ghost-1"): not in the models file (it has: arm)',
@@ -85,7 +105,16 @@ test('ARM share variants keep the number of active hosts and cycle each arch', (
       { id: 'off', type: 'ta', arch: 'aarch64', cores: 8, parked: true },
     ],
   });
-  assert.deepEqual(armShareVariant(c, 0).map((h) => h.id), ['x-1', 'x-2', 'x-1-copy1', 'x-2-copy1']);
-  assert.deepEqual(armShareVariant(c, 0.5).map((h) => h.id), ['x-1', 'x-2', 'a-1', 'a-2']);
-  assert.deepEqual(armShareVariant(c, 0.75).map((h) => h.arch), ['x86_64', 'aarch64', 'aarch64', 'aarch64']);
+  assert.deepEqual(
+    armShareVariant(c, 0).map((h) => h.id),
+    ['x-1', 'x-2', 'x-1-copy1', 'x-2-copy1'],
+  );
+  assert.deepEqual(
+    armShareVariant(c, 0.5).map((h) => h.id),
+    ['x-1', 'x-2', 'a-1', 'a-2'],
+  );
+  assert.deepEqual(
+    armShareVariant(c, 0.75).map((h) => h.arch),
+    ['x86_64', 'aarch64', 'aarch64', 'aarch64'],
+  );
 });

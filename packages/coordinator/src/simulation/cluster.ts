@@ -7,7 +7,11 @@ import { ConfigError, formatIssues, readConfigFile } from '@isawatt/common';
 import { z } from 'zod';
 import { ARCHES, type HostSpec, type Models } from '../workload/types.js';
 
-const name = z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected letters, digits, ".", "_" or "-"');
+const name = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected letters, digits, ".", "_" or "-"');
 const arch = z.enum(ARCHES as [string, ...string[]], { message: `expected one of ${ARCHES.join(', ')}` });
 
 const pduSchema = z.strictObject({
@@ -31,9 +35,12 @@ const entrySchema = z
   .superRefine((e, ctx) => {
     if (e.id !== undefined && e.count !== undefined) ctx.addIssue({ code: 'custom', message: 'give either id (one host) or count (a group), not both' });
     if (e.id === undefined && e.count === undefined) ctx.addIssue({ code: 'custom', message: 'expected id (one host) or count (a group of hosts)' });
-    if (e.id !== undefined && e.idPrefix !== undefined) ctx.addIssue({ code: 'custom', path: ['idPrefix'], message: 'idPrefix is for groups (count), not single hosts' });
-    if (typeof e.parked === 'number' && e.count === undefined) ctx.addIssue({ code: 'custom', path: ['parked'], message: 'a number of parked hosts needs a group (count); a single host takes true or false' });
-    if (typeof e.parked === 'number' && e.count !== undefined && e.parked > e.count) ctx.addIssue({ code: 'custom', path: ['parked'], message: `${e.parked} parked hosts but the group has only ${e.count}` });
+    if (e.id !== undefined && e.idPrefix !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['idPrefix'], message: 'idPrefix is for groups (count), not single hosts' });
+    if (typeof e.parked === 'number' && e.count === undefined)
+      ctx.addIssue({ code: 'custom', path: ['parked'], message: 'a number of parked hosts needs a group (count); a single host takes true or false' });
+    if (typeof e.parked === 'number' && e.count !== undefined && e.parked > e.count)
+      ctx.addIssue({ code: 'custom', path: ['parked'], message: `${e.parked} parked hosts but the group has only ${e.count}` });
   });
 
 const clusterSchema = z.strictObject({

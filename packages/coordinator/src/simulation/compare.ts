@@ -59,10 +59,16 @@ export function loadMeasuredRuns(paths: readonly string[]): RunRecord[] {
     try {
       doc = JSON.parse(readFileSync(file, 'utf8'));
     } catch (err) {
-      issues.push(`${file}: cannot read a JSON run record (${err instanceof SyntaxError ? 'not valid JSON' : ((err as NodeJS.ErrnoException).code ?? 'error')})`);
+      issues.push(
+        `${file}: cannot read a JSON run record (${err instanceof SyntaxError ? 'not valid JSON' : ((err as NodeJS.ErrnoException).code ?? 'error')})`,
+      );
       continue;
     }
-    const list: unknown[] = Array.isArray(doc) ? doc : typeof doc === 'object' && doc !== null && Array.isArray((doc as { runs?: unknown }).runs) ? (doc as { runs: unknown[] }).runs : [doc];
+    const list: unknown[] = Array.isArray(doc)
+      ? doc
+      : typeof doc === 'object' && doc !== null && Array.isArray((doc as { runs?: unknown }).runs)
+        ? (doc as { runs: unknown[] }).runs
+        : [doc];
     list.forEach((rec, k) => {
       const r = measuredSchema.safeParse(rec);
       if (!r.success) issues.push(...formatIssues(r.error.issues, list.length > 1 ? `${file}[${k}]` : file));
@@ -88,7 +94,10 @@ export function replayCell(rec: RunRecord, hosts: readonly ClusterHost[]): CellS
     const k = rec.hosts.findIndex((h) => h.type === t);
     return k < 0 ? rec.hosts.length : k;
   };
-  const ordered = hosts.map((h, k) => ({ h, k })).sort((a, b) => typeRank(a.h.type) - typeRank(b.h.type) || a.k - b.k).map((x) => x.h);
+  const ordered = hosts
+    .map((h, k) => ({ h, k }))
+    .sort((a, b) => typeRank(a.h.type) - typeRank(b.h.type) || a.k - b.k)
+    .map((x) => x.h);
   return {
     mix,
     load: rec.load,
@@ -175,7 +184,10 @@ export function compareRuns(measured: readonly RunRecord[], simulated: readonly 
         const v = pick(r);
         if (v !== null) by.set(r.policy, [...(by.get(r.policy) ?? []), v]);
       }
-      return [...by.entries()].map(([p, vs]) => [p, vs.reduce((a, b) => a + b, 0) / vs.length] as const).sort((a, b) => a[1] - b[1]).map(([p]) => p);
+      return [...by.entries()]
+        .map(([p, vs]) => [p, vs.reduce((a, b) => a + b, 0) / vs.length] as const)
+        .sort((a, b) => a[1] - b[1])
+        .map(([p]) => p);
     };
     const m = mean((r) => r.measuredJ);
     const s = mean((r) => r.simulatedJ);
@@ -206,8 +218,13 @@ export function renderComparisonReport(c: Comparison): string {
   }
   const lines = [t.toString(), ''];
   for (const k of c.rankings) {
-    lines.push(`${k.mix}${k.load !== undefined ? ` at load ${Math.round(k.load * 100)} %` : ''}: measured ${k.measured.join(' < ')}; simulated ${k.simulated.join(' < ')}: ${k.same ? 'same ranking' : 'DIFFERENT ranking'}`);
+    lines.push(
+      `${k.mix}${k.load !== undefined ? ` at load ${Math.round(k.load * 100)} %` : ''}: measured ${k.measured.join(' < ')}; simulated ${k.simulated.join(' < ')}: ${k.same ? 'same ranking' : 'DIFFERENT ranking'}`,
+    );
   }
-  lines.push('', `${c.cellsWithin} of ${c.rows.length} runs within ${c.tolerancePct} % of the measured energy; ${c.mixesSameRanking} of ${c.rankings.length} mixes with the same policy ranking`);
+  lines.push(
+    '',
+    `${c.cellsWithin} of ${c.rows.length} runs within ${c.tolerancePct} % of the measured energy; ${c.mixesSameRanking} of ${c.rankings.length} mixes with the same policy ranking`,
+  );
   return lines.join('\n');
 }

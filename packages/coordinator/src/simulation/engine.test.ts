@@ -22,7 +22,10 @@ const root = resolve(fileURLToPath(import.meta.url), '../../../../../');
 const pair = loadClusterFile(resolve(root, 'examples/cluster-paper-pair.yaml'));
 const models = loadModelsFile(resolve(root, 'examples/models-simulation.yaml'));
 
-function setup(over: Partial<SimulationSetup> & { seed?: number; durationS?: number; arrivals?: 'poisson' | 'constant' } = {}, m: Models = models): SimulationSetup {
+function setup(
+  over: Partial<SimulationSetup> & { seed?: number; durationS?: number; arrivals?: 'poisson' | 'constant' } = {},
+  m: Models = models,
+): SimulationSetup {
   const seed = over.seed ?? 7;
   return {
     models: m,
@@ -162,7 +165,10 @@ describe('replicas', () => {
     const [cell] = buildCells({ cluster: twenty, mixes: ['crypto-dominated'], policies: ['energy-aware'], loads: [0.6] });
     const { problem } = runner.problemFor(cell as CellSpec);
     const rates = deriveMixRates('crypto-dominated', 0.6, undefined, twenty.hosts, models);
-    assert.ok(problem.functions.some((f) => f.name.includes('#')), 'something was split');
+    assert.ok(
+      problem.functions.some((f) => f.name.includes('#')),
+      'something was split',
+    );
     // With --max-replica-cores 46 every replica fits the smallest host on every host type.
     for (let i = 0; i < problem.hosts.length; i++) for (const a of problem.cores[i] ?? []) assert.ok(a === null || a <= 46, `replica of ${a} cores`);
     const o = await runner.run(cell as CellSpec);
@@ -173,7 +179,10 @@ describe('replicas', () => {
       const want = rates.find((x) => x.name === f.name)?.rateRps ?? 0;
       assert.ok(Math.abs(f.requestedRps - want) < 0.01, `${f.name}: ${f.requestedRps} vs ${want}`);
     }
-    assert.ok(r.functions.some((f) => f.placement.length > 1), 'a function on several hosts');
+    assert.ok(
+      r.functions.some((f) => f.placement.length > 1),
+      'a function on several hosts',
+    );
     // xeon-10 has its own idle power in the cluster file (120 W, not its type's 95 W).
     const idleOf = (id: string, type: string): number => twenty.hosts.find((h) => h.id === id)?.idlePowerW ?? models.hostTypes[type]?.idlePowerW ?? 0;
     const idleW = r.hosts.filter((h) => !h.parked).reduce((s, h) => s + idleOf(h.id, h.type), 0);

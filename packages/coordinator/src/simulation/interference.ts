@@ -42,7 +42,8 @@ export function parseInterference(value: string): InterferenceModel {
     if (catsText !== undefined) {
       const cats = catsText.split('+');
       const unknown = cats.filter((c) => !(CATEGORIES as readonly string[]).includes(c));
-      if (unknown.length || cats.length === 0) bad(`unknown categor${unknown.length === 1 ? 'y' : 'ies'} ${unknown.join(', ')} (known: ${CATEGORIES.join(', ')})`);
+      if (unknown.length || cats.length === 0)
+        bad(`unknown categor${unknown.length === 1 ? 'y' : 'ies'} ${unknown.join(', ')} (known: ${CATEGORIES.join(', ')})`);
       categories = cats as Category[];
     }
     return { kind: 'memory-bound', pct: pct ?? DEFAULT_MEMORY_BOUND_PCT, categories };

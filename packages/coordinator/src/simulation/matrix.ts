@@ -46,7 +46,10 @@ export function buildCells(req: MatrixRequest): CellSpec[] {
   if (req.armShares) {
     const arches = new Set(req.cluster.hosts.filter((h) => !h.parked).map((h) => h.arch));
     if (arches.size < 2) {
-      throw new ConfigError([`--sweep arm-share: the cluster needs active hosts of both arches to draw variants from (it has only ${[...arches].join(', ')})`], 'simulate options');
+      throw new ConfigError(
+        [`--sweep arm-share: the cluster needs active hosts of both arches to draw variants from (it has only ${[...arches].join(', ')})`],
+        'simulate options',
+      );
     }
   }
   const variants: { share?: number | undefined; hosts: readonly ClusterHost[] }[] = req.armShares

@@ -32,14 +32,22 @@ export function loadSimulationInputs(clusterFile: string, modelsFile: string): {
 
 /** A comma list of numbers, each checked by `ok`. */
 export function parseNumberList(flag: string, value: string, ok: (x: number) => boolean, expected: string): number[] {
-  const parts = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const parts = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   const bad = parts.filter((s) => !ok(Number(s)));
   if (parts.length === 0 || bad.length) throw new ConfigError([`${flag} "${value}": expected ${expected}`], what);
   return [...new Set(parts.map(Number))];
 }
 
 export function parseLoads(value: string): number[] {
-  return parseNumberList('--load', value, (x) => Number.isFinite(x) && x > 0 && x <= 2, 'a comma list of loads in (0, 2] (shares of the cluster function cores, e.g. 0.2,0.5,0.8)');
+  return parseNumberList(
+    '--load',
+    value,
+    (x) => Number.isFinite(x) && x > 0 && x <= 2,
+    'a comma list of loads in (0, 2] (shares of the cluster function cores, e.g. 0.2,0.5,0.8)',
+  );
 }
 
 export function parseArmShares(value: string): number[] {

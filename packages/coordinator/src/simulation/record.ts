@@ -128,7 +128,14 @@ export function toRunRecord(
     series,
     inputs: {
       ...ctx.inputs,
-      planner: { solver: plan.solver, status: plan.status, objective: plan.objective, objectiveUnit: plan.objectiveUnit, gapPct: plan.gapPct, solveTimeMs: plan.solveTimeMs },
+      planner: {
+        solver: plan.solver,
+        status: plan.status,
+        objective: plan.objective,
+        objectiveUnit: plan.objectiveUnit,
+        gapPct: plan.gapPct,
+        solveTimeMs: plan.solveTimeMs,
+      },
       simulation: {
         peakPowerW: r.peakPowerW,
         secondsAllKeptUp: r.secondsAllKeptUp,

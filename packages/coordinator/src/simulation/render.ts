@@ -18,7 +18,19 @@ function notMet(o: CellOutcome): string[] {
 /** One row per cell: plan status, rates, simulated and predicted energy, saving vs rr. */
 export function renderCells(outcomes: readonly CellOutcome[], savings: ReadonlyMap<CellOutcome, number>): string {
   const withShare = outcomes.some((o) => o.spec.armShare !== undefined);
-  const head = ['mix', 'load', ...(withShare ? ['ARM share'] : []), 'policy', 'plan', 'rates met', 'energy kJ (simulated)', 'mean W', 'predicted kJ', 'sim vs predicted', 'saving vs rr'];
+  const head = [
+    'mix',
+    'load',
+    ...(withShare ? ['ARM share'] : []),
+    'policy',
+    'plan',
+    'rates met',
+    'energy kJ (simulated)',
+    'mean W',
+    'predicted kJ',
+    'sim vs predicted',
+    'saving vs rr',
+  ];
   const t = new Table({ head, colAligns: head.map((_, k) => (k < 2 + (withShare ? 1 : 0) + 2 ? 'left' : 'right')), ...plain });
   for (const o of outcomes) {
     const r = o.record;

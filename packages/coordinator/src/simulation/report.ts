@@ -42,7 +42,15 @@ function matrixCharts(os: readonly CellOutcome[], savings: ReadonlyMap<CellOutco
         return r ? Math.round(r.energyJ / 10) / 100 : null;
       }),
     }));
-    out.push(barChartSvg({ title: `Energy per policy per mix, load ${pctLabel(load)} (simulated)`, categories: mixes, xName: 'mix', yName: 'energy (kJ, simulated)', series: energy }));
+    out.push(
+      barChartSvg({
+        title: `Energy per policy per mix, load ${pctLabel(load)} (simulated)`,
+        categories: mixes,
+        xName: 'mix',
+        yName: 'energy (kJ, simulated)',
+        series: energy,
+      }),
+    );
     const saving: ChartSeries[] = policiesOf(at)
       .filter((p) => p !== 'rr')
       .map((p) => ({
@@ -53,7 +61,15 @@ function matrixCharts(os: readonly CellOutcome[], savings: ReadonlyMap<CellOutco
           return v === undefined ? null : Math.round(v * 100) / 100;
         }),
       }));
-    out.push(barChartSvg({ title: `Energy saving vs round robin, load ${pctLabel(load)} (simulated)`, categories: mixes, xName: 'mix', yName: 'saving vs rr (%)', series: saving }));
+    out.push(
+      barChartSvg({
+        title: `Energy saving vs round robin, load ${pctLabel(load)} (simulated)`,
+        categories: mixes,
+        xName: 'mix',
+        yName: 'saving vs rr (%)',
+        series: saving,
+      }),
+    );
   }
   return out;
 }

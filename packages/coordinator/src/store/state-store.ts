@@ -51,9 +51,11 @@ function checkStateDoc(path: string, text: string, cluster: string, log: Logger)
   } catch (err) {
     throw new StateFileError(path, `is not valid JSON (${(err as Error).message})`);
   }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new StateFileError(path, `expected a JSON object, got ${Array.isArray(doc) ? 'an array' : typeof doc}`);
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+    throw new StateFileError(path, `expected a JSON object, got ${Array.isArray(doc) ? 'an array' : typeof doc}`);
   const d = doc as { kind?: unknown; schemaVersion?: unknown; cluster?: unknown };
-  if (d.kind !== STATE_KIND) throw new StateFileError(path, `not an isawatt coordinator state directory (kind ${JSON.stringify(d.kind)}, expected "${STATE_KIND}")`);
+  if (d.kind !== STATE_KIND)
+    throw new StateFileError(path, `not an isawatt coordinator state directory (kind ${JSON.stringify(d.kind)}, expected "${STATE_KIND}")`);
   if (d.schemaVersion !== STATE_VERSION) {
     throw new StateFileError(path, `schemaVersion ${JSON.stringify(d.schemaVersion)} not supported (this coordinator reads ${STATE_VERSION})`);
   }
@@ -238,7 +240,10 @@ export class StateStore {
           } catch (err) {
             // Keep the content (unless newer arrived) and retry later; the caller goes on from memory.
             if (!this.failed.has(path)) {
-              this.log.error({ path, problem: await describeWriteError(err, path), pendingFiles: this.failed.size + 1 }, 'cannot write state file; serving from memory and retrying');
+              this.log.error(
+                { path, problem: await describeWriteError(err, path), pendingFiles: this.failed.size + 1 },
+                'cannot write state file; serving from memory and retrying',
+              );
             }
             this.failed.add(path);
             this.scheduleRetry();

@@ -9,8 +9,22 @@ import type { HostSpec } from './types.js';
 
 const models = parseModels({
   hostTypes: {
-    x: { arch: 'x86_64', functions: { c1: { execPerSecPerCore: 10, energyPerExecJ: 1 }, c2: { execPerSecPerCore: 20, energyPerExecJ: 1 }, w1: { execPerSecPerCore: 4, energyPerExecJ: 1 } } },
-    a: { arch: 'aarch64', functions: { c1: { execPerSecPerCore: 4, energyPerExecJ: 1 }, c2: { execPerSecPerCore: 8, energyPerExecJ: 1 }, w1: { execPerSecPerCore: 1, energyPerExecJ: 1 } } },
+    x: {
+      arch: 'x86_64',
+      functions: {
+        c1: { execPerSecPerCore: 10, energyPerExecJ: 1 },
+        c2: { execPerSecPerCore: 20, energyPerExecJ: 1 },
+        w1: { execPerSecPerCore: 4, energyPerExecJ: 1 },
+      },
+    },
+    a: {
+      arch: 'aarch64',
+      functions: {
+        c1: { execPerSecPerCore: 4, energyPerExecJ: 1 },
+        c2: { execPerSecPerCore: 8, energyPerExecJ: 1 },
+        w1: { execPerSecPerCore: 1, energyPerExecJ: 1 },
+      },
+    },
   },
   categories: { c1: 'crypto', c2: 'crypto', w1: 'web' },
 });
@@ -64,6 +78,15 @@ test('workload parsing: both forms, every problem listed', () => {
       e.issues[0] === 'w.yaml.functions.0.rate: rate must be > 0 requests/s' &&
       e.issues[2]?.startsWith('w.yaml.functions.2.rate:') === true,
   );
-  assert.throws(() => parseWorkload({ functions: [{ name: 'a', rate: 1 }, { name: 'a', rate: 2 }] }), /listed twice/);
+  assert.throws(
+    () =>
+      parseWorkload({
+        functions: [
+          { name: 'a', rate: 1 },
+          { name: 'a', rate: 2 },
+        ],
+      }),
+    /listed twice/,
+  );
   assert.throws(() => parseWorkload({ mix: 'general', load: 0 }), /load must be > 0/);
 });

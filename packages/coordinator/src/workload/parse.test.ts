@@ -24,7 +24,9 @@ test('models: a spread whose median lies outside [min, max] is rejected, naming 
   const bad = { bags: 2, execPerSecPerCore: { ...figure, median: 200 }, energyPerExecJ: figure };
   assert.throws(
     () => parseModels(modelsWith({ execPerSecPerCore: 100, energyPerExecJ: 0.01, spread: bad }), 'm.yaml'),
-    (e: unknown) => e instanceof ConfigError && e.issues.some((i) => i.startsWith("m.yaml.hostTypes.xeon-gold-5318y.functions.jwt-node.spread.execPerSecPerCore") && i.includes("min <= median <= max")),
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      e.issues.some((i) => i.startsWith('m.yaml.hostTypes.xeon-gold-5318y.functions.jwt-node.spread.execPerSecPerCore') && i.includes('min <= median <= max')),
   );
 });
 
@@ -36,7 +38,9 @@ test('models: figures outside physical bounds are rejected (1.7e308 J once gave 
   ] as const) {
     assert.throws(
       () => parseModels(modelsWith(fn), 'm.yaml'),
-      (e: unknown) => e instanceof ConfigError && e.issues.some((i) => i.startsWith(`m.yaml.hostTypes.xeon-gold-5318y.functions.jwt-node.${field}`) && /expected at (most|least)/.test(i)),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.issues.some((i) => i.startsWith(`m.yaml.hostTypes.xeon-gold-5318y.functions.jwt-node.${field}`) && /expected at (most|least)/.test(i)),
       field,
     );
   }

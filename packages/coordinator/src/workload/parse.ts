@@ -2,15 +2,7 @@
 // is reported at once as `path: message` in one ConfigError (exit code 2 in the CLI).
 import { ConfigError, formatIssues, readConfigFile } from '@isawatt/common';
 import { z } from 'zod';
-import {
-  ARCHES,
-  CATEGORIES,
-  MIXES,
-  type HostSpec,
-  type MixName,
-  type Models,
-  type WorkloadSpec,
-} from './types.js';
+import { ARCHES, CATEGORIES, MIXES, type HostSpec, type MixName, type Models, type WorkloadSpec } from './types.js';
 
 const positive = z.number().finite().positive();
 /**
@@ -41,7 +33,11 @@ const energyJ = bounded(FIGURE_BOUNDS.energyPerExecJ, 'J');
 const execRate = bounded(FIGURE_BOUNDS.execPerSecPerCore, 'executions/s per core');
 const idlePowerW = z.number().finite().nonnegative().max(FIGURE_BOUNDS.idlePowerW, `expected at most ${FIGURE_BOUNDS.idlePowerW} W`);
 const arch = z.enum(ARCHES as [string, ...string[]], { message: `expected one of ${ARCHES.join(', ')}` });
-const name = z.string().min(1).max(128, 'expected at most 128 characters').regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected letters, digits, ".", "_" or "-"');
+const name = z
+  .string()
+  .min(1)
+  .max(128, 'expected at most 128 characters')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected letters, digits, ".", "_" or "-"');
 
 const hostsSchema = z.strictObject({
   hosts: z
@@ -97,15 +93,20 @@ const modelsSchema = z.strictObject({
 });
 
 const ratesWorkloadSchema = z.strictObject({
-    functions: z
-      .array(z.strictObject({ name, rate: z.number().finite().positive('rate must be > 0 requests/s').max(FIGURE_BOUNDS.rate, `rate must be at most ${FIGURE_BOUNDS.rate} requests/s`) }))
-      .min(1, 'expected at least one function'),
+  functions: z
+    .array(
+      z.strictObject({
+        name,
+        rate: z.number().finite().positive('rate must be > 0 requests/s').max(FIGURE_BOUNDS.rate, `rate must be at most ${FIGURE_BOUNDS.rate} requests/s`),
+      }),
+    )
+    .min(1, 'expected at least one function'),
 });
 
 const mixWorkloadSchema = z.strictObject({
-    mix: z.enum(MIXES as [string, ...string[]], { message: `expected one of ${MIXES.join(', ')}` }),
-    load: z.number().finite().positive('load must be > 0 (share of the cluster cores)'),
-    functions: z.array(name).min(1).optional(),
+  mix: z.enum(MIXES as [string, ...string[]], { message: `expected one of ${MIXES.join(', ')}` }),
+  load: z.number().finite().positive('load must be > 0 (share of the cluster cores)'),
+  functions: z.array(name).min(1).optional(),
 });
 
 function check<T>(schema: z.ZodType<T>, doc: unknown, what: string, path: string): T {
@@ -125,7 +126,11 @@ function duplicates(xs: readonly string[]): string[] {
 export function parseHosts(doc: unknown, source = 'hosts'): HostSpec[] {
   const d = check(hostsSchema, doc, 'hosts file', source);
   const dup = duplicates(d.hosts.map((h) => h.id));
-  if (dup.length) throw new ConfigError(dup.map((id) => `${source}.hosts: duplicate host id "${id}"`), 'hosts file');
+  if (dup.length)
+    throw new ConfigError(
+      dup.map((id) => `${source}.hosts: duplicate host id "${id}"`),
+      'hosts file',
+    );
   return d.hosts.map((h) => ({ ...h, arch: h.arch as HostSpec['arch'] }));
 }
 
@@ -143,7 +148,10 @@ export function parseWorkload(doc: unknown, source = 'workload'): WorkloadSpec {
     if (m.functions) {
       const dupMix = duplicates(m.functions);
       if (dupMix.length) {
-        throw new ConfigError(dupMix.map((n) => `${source}.functions: function "${n}" listed twice`), 'workload file');
+        throw new ConfigError(
+          dupMix.map((n) => `${source}.functions: function "${n}" listed twice`),
+          'workload file',
+        );
       }
     }
     return { kind: 'mix', mix: m.mix as MixName, load: m.load, functions: m.functions };
@@ -151,7 +159,10 @@ export function parseWorkload(doc: unknown, source = 'workload'): WorkloadSpec {
   const d = check(ratesWorkloadSchema, doc, 'workload file', source);
   const dup = duplicates(d.functions.map((f) => f.name));
   if (dup.length) {
-    throw new ConfigError(dup.map((n) => `${source}.functions: function "${n}" listed twice`), 'workload file');
+    throw new ConfigError(
+      dup.map((n) => `${source}.functions: function "${n}" listed twice`),
+      'workload file',
+    );
   }
   return { kind: 'rates', functions: d.functions.map((f) => ({ name: f.name, rateRps: f.rate })) };
 }

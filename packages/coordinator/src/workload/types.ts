@@ -81,13 +81,7 @@ export interface FunctionDemand {
 }
 
 export type MixName = 'general' | 'crypto-dominated' | 'media-dominated' | 'scientific-dominated' | 'web-dominated';
-export const MIXES: readonly MixName[] = [
-  'general',
-  'crypto-dominated',
-  'media-dominated',
-  'scientific-dominated',
-  'web-dominated',
-];
+export const MIXES: readonly MixName[] = ['general', 'crypto-dominated', 'media-dominated', 'scientific-dominated', 'web-dominated'];
 
 /** A workload as written: explicit rates, or a mix from which rates are derived. */
 export type WorkloadSpec =

@@ -43,9 +43,11 @@ export function registerAssign(program: Command, ctx: CliContext): void {
       .option('--ack-timeout-ms <ms>', 'how long to wait for the agent to apply it', '10000')
       .option('--json', 'print the Control API response as JSON'),
   ).action(async (hostId: string, specs: string[], flags: ConnectionFlags & { json?: boolean; clear?: boolean; arrival: string; ackTimeoutMs: string }) => {
-    if (flags.arrival !== 'constant' && flags.arrival !== 'poisson') throw new ExitError(EXIT.BAD_INPUT, `--arrival: expected constant or poisson, got "${flags.arrival}"`);
+    if (flags.arrival !== 'constant' && flags.arrival !== 'poisson')
+      throw new ExitError(EXIT.BAD_INPUT, `--arrival: expected constant or poisson, got "${flags.arrival}"`);
     const ackTimeoutMs = Number(flags.ackTimeoutMs);
-    if (!Number.isInteger(ackTimeoutMs) || ackTimeoutMs <= 0) throw new ExitError(EXIT.BAD_INPUT, `--ack-timeout-ms: expected a positive whole number, got "${flags.ackTimeoutMs}"`);
+    if (!Number.isInteger(ackTimeoutMs) || ackTimeoutMs <= 0)
+      throw new ExitError(EXIT.BAD_INPUT, `--ack-timeout-ms: expected a positive whole number, got "${flags.ackTimeoutMs}"`);
     if (specs.length === 0 && !flags.clear) throw new ExitError(EXIT.BAD_INPUT, 'assign: give at least one FUNCTION=CORES[@RATE], or --clear');
     if (specs.length > 0 && flags.clear) throw new ExitError(EXIT.BAD_INPUT, 'assign: --clear takes no FUNCTION=CORES arguments');
     const functions = parseAssignSpecs(specs, flags.arrival);

@@ -51,13 +51,18 @@ export function renderCalibration(hostId: string, fn: string, rows: readonly Cal
     ]);
   }
   const worst = rows.slice(1).reduce((a, r) => Math.max(a, Math.abs(r.error)), 0);
-  return [`calibration of ${hostId} with ${fn} (saturated, one worker per stressed CPU)`, t.toString(), `largest |error| over the loaded steps: ${(worst * 100).toFixed(2)} %`].join('\n');
+  return [
+    `calibration of ${hostId} with ${fn} (saturated, one worker per stressed CPU)`,
+    t.toString(),
+    `largest |error| over the loaded steps: ${(worst * 100).toFixed(2)} %`,
+  ].join('\n');
 }
 
 function positive(flag: string, max: number, integer: boolean): (v: string) => number {
   return (v) => {
     const n = Number(v);
-    if (v.trim() === '' || !Number.isFinite(n) || n <= 0 || n > max || (integer && !Number.isInteger(n))) throw new InvalidArgumentError(`${flag} must be a ${integer ? 'whole ' : ''}number in (0, ${max}], got "${v}"`);
+    if (v.trim() === '' || !Number.isFinite(n) || n <= 0 || n > max || (integer && !Number.isInteger(n)))
+      throw new InvalidArgumentError(`${flag} must be a ${integer ? 'whole ' : ''}number in (0, ${max}], got "${v}"`);
     return n;
   };
 }
@@ -71,7 +76,9 @@ export function registerCalibrate(program: Command, ctx: CliContext): void {
     .addOption(new Option('--step-duration <s>', 'measured seconds per step').argParser(positive('--step-duration', 3600, false)).default(30))
     .addOption(new Option('--warmup <s>', 'seconds of load before each step is measured').argParser(positive('--warmup', 3600, false)).default(5))
     .option('--function <name>', 'CPU-bound catalogue function used as the stress', DEFAULT_FUNCTION)
-    .addOption(new Option('--cpus <n>', "stress this many of the host's function CPUs at 100 % (default: all of them)").argParser(positive('--cpus', 65_536, true)))
+    .addOption(
+      new Option('--cpus <n>', "stress this many of the host's function CPUs at 100 % (default: all of them)").argParser(positive('--cpus', 65_536, true)),
+    )
     .option('--json', 'print the steps as JSON');
   addConnectionOptions(cmd).action(async (flags: CalibrateFlags) => {
     const client = new ControlClient(connectionFromFlags(flags, ctx.io.env));
@@ -83,10 +90,15 @@ export function registerCalibrate(program: Command, ctx: CliContext): void {
       const hello = host.hello;
       if (host.state !== 'HOST_STATE_UP' || !hello) throw new ExitError(EXIT.FAILURE, `host ${flags.host} is down`);
       const entry = hello.catalogue.find((f) => f.name === flags.function);
-      if (!entry?.runnable) throw new ExitError(EXIT.BAD_INPUT, `--function ${flags.function}: ${entry ? `not runnable on ${flags.host} (${entry.unavailable_reason})` : `not in the catalogue of ${flags.host}`}`);
+      if (!entry?.runnable)
+        throw new ExitError(
+          EXIT.BAD_INPUT,
+          `--function ${flags.function}: ${entry ? `not runnable on ${flags.host} (${entry.unavailable_reason})` : `not in the catalogue of ${flags.host}`}`,
+        );
       const hostCpus = hello.function_cpus.length;
       if (hostCpus === 0) throw new ExitError(EXIT.FAILURE, `host ${flags.host} has no function CPUs`);
-      if (flags.cpus !== undefined && flags.cpus > hostCpus) throw new ExitError(EXIT.BAD_INPUT, `--cpus ${flags.cpus}: host ${flags.host} has ${hostCpus} function CPUs`);
+      if (flags.cpus !== undefined && flags.cpus > hostCpus)
+        throw new ExitError(EXIT.BAD_INPUT, `--cpus ${flags.cpus}: host ${flags.host} has ${hostCpus} function CPUs`);
       const cpus = flags.cpus ?? hostCpus;
       const durationMs = Math.round(flags.stepDuration * 1000);
       const warmupMs = Math.round(flags.warmup * 1000);
@@ -97,10 +109,28 @@ export function registerCalibrate(program: Command, ctx: CliContext): void {
       for (let i = 1; i <= flags.steps && !abort.signal.aborted; i++) {
         const cores = coresAtStep(i, flags.steps, cpus);
         const idleMs = i === 1 ? durationMs : 0;
-        if (flags.json !== true) ctx.io.stderr(`isawatt calibrate: step ${i}/${flags.steps}: ${cores} of ${cpus} CPUs (${warmupMs / 1000 + durationMs / 1000 + idleMs / 1000} s)\n`);
+        if (flags.json !== true)
+          ctx.io.stderr(`isawatt calibrate: step ${i}/${flags.steps}: ${cores} of ${cpus} CPUs (${warmupMs / 1000 + durationMs / 1000 + idleMs / 1000} s)\n`);
         const timeoutMs = idleMs + warmupMs + durationMs + 120_000;
         const res = await client
-          .profileBag({ host_id: flags.host, job: { job_id: `${campaignId}:step${i}`, campaign_id: campaignId, functions: [flags.function], cores_per_function: cores, duration_ms: durationMs, warmup_ms: warmupMs, idle_ms: idleMs, saturate: true }, timeout_ms: timeoutMs }, timeoutMs + 30_000, abort.signal)
+          .profileBag(
+            {
+              host_id: flags.host,
+              job: {
+                job_id: `${campaignId}:step${i}`,
+                campaign_id: campaignId,
+                functions: [flags.function],
+                cores_per_function: cores,
+                duration_ms: durationMs,
+                warmup_ms: warmupMs,
+                idle_ms: idleMs,
+                saturate: true,
+              },
+              timeout_ms: timeoutMs,
+            },
+            timeoutMs + 30_000,
+            abort.signal,
+          )
           .catch((err: unknown) => {
             if (abort.signal.aborted) return undefined;
             throw err;
@@ -118,7 +148,11 @@ export function registerCalibrate(program: Command, ctx: CliContext): void {
         await client.cancelProfile({ campaign_id: campaignId, job_ids: [], timeout_ms: 15_000 }).catch(() => undefined);
         throw new ExitError(EXIT.INTERRUPTED, 'interrupted (the running step was cancelled on the agent)');
       }
-      ctx.io.stdout(flags.json === true ? JSON.stringify({ host: flags.host, function: flags.function, functionCpus: cpus, steps: rows }, null, 2) + '\n' : renderCalibration(flags.host, flags.function, rows) + '\n');
+      ctx.io.stdout(
+        flags.json === true
+          ? JSON.stringify({ host: flags.host, function: flags.function, functionCpus: cpus, steps: rows }, null, 2) + '\n'
+          : renderCalibration(flags.host, flags.function, rows) + '\n',
+      );
     } finally {
       process.off('SIGINT', onSigint);
       client.close();

@@ -26,7 +26,13 @@ interface CertsFlags {
 }
 
 function collect(value: string, previous: string[]): string[] {
-  return [...previous, ...value.split(',').map((v) => v.trim()).filter((v) => v !== '')];
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((v) => v.trim())
+      .filter((v) => v !== ''),
+  ];
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -49,9 +55,38 @@ async function openssl(dir: string, args: string[]): Promise<void> {
 /** One key + certificate signed by the CA; `ext` is the x509v3 extension text. */
 async function issue(dir: string, name: string, subject: string, ext: string, days: number): Promise<boolean> {
   if (await exists(join(dir, `${name}.pem`))) return false;
-  await openssl(dir, ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}-key.pem`, '-out', `${name}.csr`, '-subj', subject]);
+  await openssl(dir, [
+    'req',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    `${name}-key.pem`,
+    '-out',
+    `${name}.csr`,
+    '-subj',
+    subject,
+  ]);
   await writeFile(join(dir, `${name}.ext`), ext);
-  await openssl(dir, ['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca-key.pem', '-CAcreateserial', '-out', `${name}.pem`, '-days', String(days), '-extfile', `${name}.ext`]);
+  await openssl(dir, [
+    'x509',
+    '-req',
+    '-in',
+    `${name}.csr`,
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca-key.pem',
+    '-CAcreateserial',
+    '-out',
+    `${name}.pem`,
+    '-days',
+    String(days),
+    '-extfile',
+    `${name}.ext`,
+  ]);
   await chmod(join(dir, `${name}-key.pem`), 0o600);
   await rm(join(dir, `${name}.csr`), { force: true });
   await rm(join(dir, `${name}.ext`), { force: true });
@@ -86,15 +121,49 @@ export function registerCerts(program: Command, ctx: CliContext): void {
       await mkdir(dir, { recursive: true, mode: 0o700 });
       const made: string[] = [];
       if (!(await exists(join(dir, 'ca.pem')))) {
-        await openssl(dir, ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ca-key.pem', '-out', 'ca.pem', '-days', String(days), '-subj', '/CN=isawatt-lab-ca', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+        await openssl(dir, [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:P-256',
+          '-nodes',
+          '-keyout',
+          'ca-key.pem',
+          '-out',
+          'ca.pem',
+          '-days',
+          String(days),
+          '-subj',
+          '/CN=isawatt-lab-ca',
+          '-addext',
+          'basicConstraints=critical,CA:TRUE',
+          '-addext',
+          'keyUsage=critical,keyCertSign,cRLSign',
+        ]);
         await chmod(join(dir, 'ca-key.pem'), 0o600);
         made.push('ca.pem');
       }
       const names = flags.coordinatorName.length > 0 ? flags.coordinatorName : ['localhost', '127.0.0.1'];
       const san = names.map((n) => (isIP(n) ? `IP:${n}` : `DNS:${n}`)).join(',');
-      if (await issue(dir, 'coordinator', '/CN=isawatt-coordinator', `basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=${san}\n`, days)) made.push('coordinator.pem');
+      if (
+        await issue(
+          dir,
+          'coordinator',
+          '/CN=isawatt-coordinator',
+          `basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=${san}\n`,
+          days,
+        )
+      )
+        made.push('coordinator.pem');
       for (const id of flags.agent) if (await issue(dir, `agent-${id}`, `/OU=agent/CN=${id}`, clientExt('agent'), days)) made.push(`agent-${id}.pem`);
-      for (const id of flags.operator) if (await issue(dir, `operator-${id}`, `/OU=operator/CN=${id}`, clientExt('operator'), days)) made.push(`operator-${id}.pem`);
-      ctx.io.stdout(made.length > 0 ? `made in ${dir}: ${made.join(', ')} (keys: *-key.pem, mode 0600; keep ca-key.pem offline)\n` : `nothing to do: every file already exists in ${dir}\n`);
+      for (const id of flags.operator)
+        if (await issue(dir, `operator-${id}`, `/OU=operator/CN=${id}`, clientExt('operator'), days)) made.push(`operator-${id}.pem`);
+      ctx.io.stdout(
+        made.length > 0
+          ? `made in ${dir}: ${made.join(', ')} (keys: *-key.pem, mode 0600; keep ca-key.pem offline)\n`
+          : `nothing to do: every file already exists in ${dir}\n`,
+      );
     });
 }

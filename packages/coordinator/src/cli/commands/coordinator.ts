@@ -102,7 +102,11 @@ export function registerCoordinator(program: Command, ctx: CliContext): void {
         const store = new StateStore(config.stateDir, silentLogger());
         const moved = await store.repair(config.cluster, join(config.stateDir, 'pdu'));
         for (const m of moved) ctx.io.stdout(`quarantined ${m.path} -> ${m.movedTo}: ${m.problem}\n`);
-        ctx.io.stdout(moved.length === 0 ? `state directory ${config.stateDir} is readable; nothing moved\n` : `${moved.length} file(s) moved; the coordinator starts without them\n`);
+        ctx.io.stdout(
+          moved.length === 0
+            ? `state directory ${config.stateDir} is readable; nothing moved\n`
+            : `${moved.length} file(s) moved; the coordinator starts without them\n`,
+        );
         return;
       }
       const log = coordinatorLogger(config);

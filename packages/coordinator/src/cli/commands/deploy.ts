@@ -23,9 +23,7 @@ export function toDeployRequest(plan: Plan, hosts: readonly HostSpec[], label: s
     hosts: hosts.map((h) => ({
       host_id: h.id,
       ack_timeout_ms: ackTimeoutMs,
-      functions: plan.assignments
-        .filter((a) => a.host === h.id)
-        .map((a) => ({ function: a.function, cores: a.cores, rate_rps: a.rateRps, arrival: '' })),
+      functions: plan.assignments.filter((a) => a.host === h.id).map((a) => ({ function: a.function, cores: a.cores, rate_rps: a.rateRps, arrival: '' })),
     })),
   };
 }
@@ -50,7 +48,8 @@ export function registerDeploy(program: Command, ctx: CliContext): void {
     const policies = parsePolicies(flags.policy);
     if (policies.length !== 1) throw new ExitError(EXIT.BAD_INPUT, `deploy takes one policy, got "${flags.policy}"`);
     const ackTimeoutMs = Number(flags.ackTimeoutMs);
-    if (!Number.isInteger(ackTimeoutMs) || ackTimeoutMs <= 0) throw new ExitError(EXIT.BAD_INPUT, `--ack-timeout-ms: expected a positive number of ms, got "${flags.ackTimeoutMs}"`);
+    if (!Number.isInteger(ackTimeoutMs) || ackTimeoutMs <= 0)
+      throw new ExitError(EXIT.BAD_INPUT, `--ack-timeout-ms: expected a positive number of ms, got "${flags.ackTimeoutMs}"`);
     const client = new ControlClient(connectionFromFlags(flags, ctx.io.env));
     try {
       const hosts = liveHostSpecs((await client.listHosts()).hosts, ctx.io.stderr);
@@ -61,7 +60,8 @@ export function registerDeploy(program: Command, ctx: CliContext): void {
       if (!flags.json) ctx.io.stdout(renderPlan(problem, plan) + '\n\n');
       failOnMissingPlans([plan]);
       const res = await client.deploy(toDeployRequest(plan, hosts, `policy=${plan.policy} workload=${flags.workload}`, ackTimeoutMs));
-      if (flags.json) ctx.io.stdout(JSON.stringify({ ...planToJson(plan), deployed: res.ok, rolledBack: res.rolled_back, error: res.error, acks: res.acks }, null, 2) + '\n');
+      if (flags.json)
+        ctx.io.stdout(JSON.stringify({ ...planToJson(plan), deployed: res.ok, rolledBack: res.rolled_back, error: res.error, acks: res.acks }, null, 2) + '\n');
       if (!res.ok) {
         if (!flags.json) ctx.io.stdout(['deployment failed:', ...ackLines(res)].join('\n') + '\n');
         throw new ExitError(EXIT.FAILURE, `deploy failed: ${res.error}${res.rolled_back ? ' (every host was rolled back to its previous assignment)' : ''}`);

@@ -75,7 +75,10 @@ function wholeNumber(value: string, flag: string): number {
 }
 
 function newExperimentId(): string {
-  return `exp-${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${Math.random().toString(36).slice(2, 6)}`;
+  return `exp-${new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-${Math.random().toString(36).slice(2, 6)}`;
 }
 
 function problemFor(cell: Cell, spec: ExperimentSpec, hosts: readonly HostSpec[], models: Models) {
@@ -99,13 +102,27 @@ export function renderCells(cells: readonly CellSummary[]): string {
   });
   const pct = (x: number | undefined): string => (x === undefined ? '-' : `${x.toFixed(1)} %`);
   for (const c of cells) {
-    t.push([c.mix, c.policy, String(c.runs), `${c.metRates}/${c.runs}`, c.energyMeanJ.toFixed(1), `${c.energyMinJ.toFixed(1)}-${c.energyMaxJ.toFixed(1)}`, c.energyStdJ.toFixed(1), c.predictedMeanJ.toFixed(1), pct(c.savingVsRrPct), pct(c.predictedSavingVsRrPct), c.quality.toUpperCase()]);
+    t.push([
+      c.mix,
+      c.policy,
+      String(c.runs),
+      `${c.metRates}/${c.runs}`,
+      c.energyMeanJ.toFixed(1),
+      `${c.energyMinJ.toFixed(1)}-${c.energyMaxJ.toFixed(1)}`,
+      c.energyStdJ.toFixed(1),
+      c.predictedMeanJ.toFixed(1),
+      pct(c.savingVsRrPct),
+      pct(c.predictedSavingVsRrPct),
+      c.quality.toUpperCase(),
+    ]);
   }
   return t.toString();
 }
 
 export function registerExperiment(program: Command, ctx: CliContext): void {
-  const cmd = program.command('experiment').description("the paper's experiment: mixes x policies x repeats on the live hosts, energy per cell and saving vs round-robin");
+  const cmd = program
+    .command('experiment')
+    .description("the paper's experiment: mixes x policies x repeats on the live hosts, energy per cell and saving vs round-robin");
   addConnectionOptions(
     cmd
       .requiredOption('-m, --models <file>', 'models file (YAML or JSON): rates of each mix are derived from it')
@@ -134,7 +151,12 @@ export function registerExperiment(program: Command, ctx: CliContext): void {
       load: Number(flags.load),
       durationS: parseSeconds(flags.duration, '--duration'),
       warmupS: parseSeconds(flags.warmup, '--warmup', true),
-      functions: flags.functions ? flags.functions.split(',').map((s) => s.trim()).filter(Boolean) : null,
+      functions: flags.functions
+        ? flags.functions
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : null,
       modelsFile: flags.models,
     };
     if (!(spec.load > 0 && spec.load <= 1)) throw new ExitError(EXIT.BAD_INPUT, `--load: expected a fraction in (0, 1], got "${flags.load}"`);
@@ -142,7 +164,8 @@ export function registerExperiment(program: Command, ctx: CliContext): void {
     const rateTolerance = parseTolerance(flags.tolerance);
     const ackTimeoutMs = parseAckTimeout(flags.ackTimeoutMs);
     const planOpts = { solver: parseSolver(flags.solver), backend: parseBackend(flags.backend), timeLimitMs: parseTimeLimitMs(flags.timeLimit) };
-    if (flags.resume !== undefined && !isRunId(flags.resume)) throw new ExitError(EXIT.BAD_INPUT, `--resume: not an experiment id: "${flags.resume.slice(0, 64)}"`);
+    if (flags.resume !== undefined && !isRunId(flags.resume))
+      throw new ExitError(EXIT.BAD_INPUT, `--resume: not an experiment id: "${flags.resume.slice(0, 64)}"`);
     let models: Models;
     try {
       models = loadModelsFile(flags.models);
@@ -165,7 +188,10 @@ export function registerExperiment(program: Command, ctx: CliContext): void {
           const stored = r.inputs.experiment as Partial<ExperimentSpec> | undefined;
           for (const k of ['mixes', 'policies', 'repeat', 'seed', 'load', 'durationS', 'warmupS', 'functions'] as const) {
             if (stored && JSON.stringify(stored[k]) !== JSON.stringify(spec[k])) {
-              throw new ExitError(EXIT.BAD_INPUT, `--resume ${experimentId}: ${k} was ${JSON.stringify(stored[k])} in the stored runs, ${JSON.stringify(spec[k])} now; give the same flags`);
+              throw new ExitError(
+                EXIT.BAD_INPUT,
+                `--resume ${experimentId}: ${k} was ${JSON.stringify(stored[k])} in the stored runs, ${JSON.stringify(spec[k])} now; give the same flags`,
+              );
             }
           }
           done.add(cellKey(r));
@@ -175,7 +201,9 @@ export function registerExperiment(program: Command, ctx: CliContext): void {
       const order = experimentOrder(spec.mixes, spec.policies, spec.repeat, spec.seed);
       const todo = order.filter((c) => !done.has(cellKey(c)));
       const perRunS = settleS + spec.warmupS + spec.durationS + 4;
-      ctx.io.stderr(`experiment ${experimentId}: ${order.length} runs (${todo.length} to do), about ${Math.ceil((todo.length * perRunS) / 60)} min; resume with --resume ${experimentId}\n`);
+      ctx.io.stderr(
+        `experiment ${experimentId}: ${order.length} runs (${todo.length} to do), about ${Math.ceil((todo.length * perRunS) / 60)} min; resume with --resume ${experimentId}\n`,
+      );
       const bar = progressBar(todo.length * perRunS, !flags.json && ctx.io.stdoutIsTty);
       try {
         for (const [n, cell] of todo.entries()) {
@@ -212,16 +240,38 @@ export function registerExperiment(program: Command, ctx: CliContext): void {
               load: spec.load,
               repeat: cell.repeat,
               seed: spec.seed,
-              inputs: { modelsFile: flags.models, modelsSource: models.source, modelsProvenance: models.provenance, models, solver: flags.solver, hosts, experiment: spec },
+              inputs: {
+                modelsFile: flags.models,
+                modelsSource: models.source,
+                modelsProvenance: models.provenance,
+                models,
+                solver: flags.solver,
+                hosts,
+                experiment: spec,
+              },
               signal: interrupt.signal,
-              onProgress: (phase, d) => bar.update(base + settleS + (phase === 'measure' ? spec.warmupS + d : phase === 'warmup' ? d : phase === 'undeploy' ? spec.warmupS + spec.durationS : 0), `${label}: ${phase}`),
+              onProgress: (phase, d) =>
+                bar.update(
+                  base + settleS + (phase === 'measure' ? spec.warmupS + d : phase === 'warmup' ? d : phase === 'undeploy' ? spec.warmupS + spec.durationS : 0),
+                  `${label}: ${phase}`,
+                ),
             });
             records.push(record);
-            if (!record.metRates) failures.push(`${cell.mix} x ${cell.policy} (repeat ${cell.repeat + 1}): run ${record.id} missed its rates: ${record.functions.filter((f) => !f.metRate).map((f) => `${f.name} (${f.reason ?? ''})`).join('; ')}`);
-            if (!flags.json && !ctx.io.stdoutIsTty) ctx.io.stdout(`${label}: run ${record.id}, ${record.energyJ.toFixed(1)} J ${record.energyQuality}, predicted ${record.predictedEnergyJ.toFixed(1)} J, ${record.metRates ? 'meets its rates' : 'MISSES its rates'}\n`);
+            if (!record.metRates)
+              failures.push(
+                `${cell.mix} x ${cell.policy} (repeat ${cell.repeat + 1}): run ${record.id} missed its rates: ${record.functions
+                  .filter((f) => !f.metRate)
+                  .map((f) => `${f.name} (${f.reason ?? ''})`)
+                  .join('; ')}`,
+              );
+            if (!flags.json && !ctx.io.stdoutIsTty)
+              ctx.io.stdout(
+                `${label}: run ${record.id}, ${record.energyJ.toFixed(1)} J ${record.energyQuality}, predicted ${record.predictedEnergyJ.toFixed(1)} J, ${record.metRates ? 'meets its rates' : 'MISSES its rates'}\n`,
+              );
           } catch (err) {
             if (err instanceof ExitError && err.exitCode === 130) throw new ExitError(130, `interrupted; resume with --resume ${experimentId}`);
-            if (err instanceof ExitError && err.exitCode === EXIT.FAILURE) failures.push(`${cell.mix} x ${cell.policy} (repeat ${cell.repeat + 1}): ${err.message}`);
+            if (err instanceof ExitError && err.exitCode === EXIT.FAILURE)
+              failures.push(`${cell.mix} x ${cell.policy} (repeat ${cell.repeat + 1}): ${err.message}`);
             else throw err;
           }
         }

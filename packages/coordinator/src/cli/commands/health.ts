@@ -6,10 +6,7 @@ import { json } from '../format.js';
 
 export function registerHealth(program: Command, ctx: CliContext): void {
   addConnectionOptions(
-    program
-      .command('health')
-      .description('check the coordinator (exit 0 serving, 3 unreachable)')
-      .option('--json', 'print the Control API response as JSON'),
+    program.command('health').description('check the coordinator (exit 0 serving, 3 unreachable)').option('--json', 'print the Control API response as JSON'),
   ).action(async (flags: ConnectionFlags & { json?: boolean }) => {
     const client = new ControlClient(connectionFromFlags(flags, ctx.io.env));
     try {

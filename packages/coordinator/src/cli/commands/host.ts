@@ -39,11 +39,20 @@ export function hostDetails(h: wire.Host__Output, nowMs: number): string {
   const r = h.last_report;
   if (h.has_last_report && r) {
     kv('last report', `seq ${r.seq}, ${r.interval_ms} ms, CPU ${percent(r.cpu_utilization)}, attribution ${r.attribution}`);
-    for (const d of r.domains) kv(`  domain ${d.domain}`, `${watts(d.power_w)} W (${qualityLabel(d.quality)}, ${d.source})${d.in_host_total ? '' : ' not in total'}`);
+    for (const d of r.domains)
+      kv(`  domain ${d.domain}`, `${watts(d.power_w)} W (${qualityLabel(d.quality)}, ${d.source})${d.in_host_total ? '' : ' not in total'}`);
     if (r.functions.length > 0) {
       const t = new Table({ head: ['FUNCTION', 'CORES', 'POWER W', 'ENERGY J (tick)', 'RPS', 'P95 MS', 'QUALITY'], style: { head: [], border: [] } });
       for (const f of r.functions) {
-        t.push([f.function, String(f.cores), watts(f.power_w), (Number(f.total_energy_uj) / 1e6).toFixed(3), (f.invocations?.achieved_rps ?? 0).toFixed(1), (f.invocations?.latency_p95_ms ?? 0).toFixed(1), qualityLabel(f.quality)]);
+        t.push([
+          f.function,
+          String(f.cores),
+          watts(f.power_w),
+          (Number(f.total_energy_uj) / 1e6).toFixed(3),
+          (f.invocations?.achieved_rps ?? 0).toFixed(1),
+          (f.invocations?.latency_p95_ms ?? 0).toFixed(1),
+          qualityLabel(f.quality),
+        ]);
       }
       lines.push(t.toString());
     }
@@ -58,7 +67,7 @@ export function hostDetails(h: wire.Host__Output, nowMs: number): string {
 function compactList(ids: readonly number[]): string {
   const sorted = [...ids].sort((a, b) => a - b);
   const parts: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j + 1 < sorted.length && (sorted[j + 1] as number) === (sorted[j] as number) + 1) j++;
     parts.push(i === j ? String(sorted[i]) : `${sorted[i]}-${sorted[j]}`);

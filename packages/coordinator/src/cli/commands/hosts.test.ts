@@ -30,10 +30,7 @@ function host(over: Partial<wire.Host__Output>): wire.Host__Output {
 test('hosts table: power with its quality and source, PDU power and the agent difference in %', () => {
   const report = { host_power_w: 150, host_quality: 'QUALITY_MEASURED', energy_source: 'rapl', cpu_utilization: 0.42 } as wire.TelemetryReport__Output;
   const text = hostsTable(
-    [
-      host({ last_report: report, has_last_report: true, has_pdu_power: true, pdu_power_w: 200 }),
-      host({ host_id: 'altra-01', state: 'HOST_STATE_DOWN' }),
-    ],
+    [host({ last_report: report, has_last_report: true, has_pdu_power: true, pdu_power_w: 200 }), host({ host_id: 'altra-01', state: 'HOST_STATE_DOWN' })],
     10_000,
   );
   const xeon = text.split('\n').find((l) => l.includes('xeon-01')) ?? '';

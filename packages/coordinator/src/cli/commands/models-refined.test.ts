@@ -8,7 +8,14 @@ import { parseModels } from '../../workload/parse.js';
 import type { Models } from '../../workload/types.js';
 import { refinedModels } from './models-refined.js';
 
-const est = (hostType: string, fn: string, e: number, w: number, confidence: number, quality: wire.Quality__Output = 'QUALITY_ESTIMATED'): wire.ModelEstimate__Output => ({
+const est = (
+  hostType: string,
+  fn: string,
+  e: number,
+  w: number,
+  confidence: number,
+  quality: wire.Quality__Output = 'QUALITY_ESTIMATED',
+): wire.ModelEstimate__Output => ({
   host_type: hostType,
   function: fn,
   exec_per_sec_per_core: e,
@@ -26,7 +33,13 @@ const est = (hostType: string, fn: string, e: number, w: number, confidence: num
 
 test('confident estimates replace the base; the rest keep it; no base needs a live host for the arch', () => {
   const spread = { bags: 3, execPerSecPerCore: { median: 10, min: 9, max: 11, cv: 0.1 }, energyPerExecJ: { median: 1, min: 0.9, max: 1.1, cv: 0.1 } };
-  const base: Models = { source: 'profiled', hostTypes: { xeon: { arch: 'x86_64', functions: { f: { execPerSecPerCore: 10, energyPerExecJ: 1, spread }, g: { execPerSecPerCore: 5, energyPerExecJ: 2 } } } }, categories: { f: 'web' } };
+  const base: Models = {
+    source: 'profiled',
+    hostTypes: {
+      xeon: { arch: 'x86_64', functions: { f: { execPerSecPerCore: 10, energyPerExecJ: 1, spread }, g: { execPerSecPerCore: 5, energyPerExecJ: 2 } } },
+    },
+    categories: { f: 'web' },
+  };
   const res: wire.GetModelEstimatesResponse__Output = {
     prior_source: 'profiled.yaml',
     tau_s: 300,

@@ -22,7 +22,12 @@ interface RefinedFlags extends ConnectionFlags {
   json?: boolean;
 }
 
-const QUALITY: Record<string, string> = { QUALITY_MEASURED: 'measured', QUALITY_MODELLED: 'modelled', QUALITY_ESTIMATED: 'estimated', QUALITY_EMULATED: 'emulated' };
+const QUALITY: Record<string, string> = {
+  QUALITY_MEASURED: 'measured',
+  QUALITY_MODELLED: 'modelled',
+  QUALITY_ESTIMATED: 'estimated',
+  QUALITY_EMULATED: 'emulated',
+};
 
 /** Builds the refined models: the base with every confident estimate in place of its figures. */
 export function refinedModels(
@@ -51,7 +56,12 @@ export function refinedModels(
     }
     const prev = t.functions[e.function];
     // The profiled spread describes the bags, not production: kept as it was (still the robust option's input).
-    t.functions[e.function] = { ...(prev?.spread ? { spread: prev.spread } : {}), execPerSecPerCore: e.exec_per_sec_per_core, energyPerExecJ: e.energy_per_exec_j, samples: Number(e.samples) };
+    t.functions[e.function] = {
+      ...(prev?.spread ? { spread: prev.spread } : {}),
+      execPerSecPerCore: e.exec_per_sec_per_core,
+      energyPerExecJ: e.energy_per_exec_j,
+      samples: Number(e.samples),
+    };
     used.push(e);
   }
   const qualities = [...new Set(used.map((e) => QUALITY[e.energy_quality] ?? 'unknown'))].sort();
@@ -139,16 +149,30 @@ export function registerModelsRefined(models: Command, ctx: CliContext): void {
         if (a && h.hello?.host_type) archOf.set(h.hello.host_type, a);
       }
       const out = refinedModels(res, base, archOf, minConfidence, { coordinator: conn.address, nowIso: new Date().toISOString() });
-      if (flags.json) ctx.io.stdout(JSON.stringify({ priorSource: res.prior_source, tauS: res.tau_s, estimates: res.estimates, exported: out.used.length, skipped: out.skipped }, null, 2) + '\n');
+      if (flags.json)
+        ctx.io.stdout(
+          JSON.stringify(
+            { priorSource: res.prior_source, tauS: res.tau_s, estimates: res.estimates, exported: out.used.length, skipped: out.skipped },
+            null,
+            2,
+          ) + '\n',
+        );
       else {
         ctx.io.stdout(res.estimates.length ? table(res, minConfidence) + '\n' : 'no estimates yet (no telemetry with completions)\n');
         for (const s of out.skipped) ctx.io.stderr(`isawatt: skipped ${s}\n`);
       }
-      if (Object.keys(out.models.hostTypes).length === 0) throw new ExitError(EXIT.FAILURE, 'nothing to write: no estimate reached --min-confidence and no base models (--models)');
+      if (Object.keys(out.models.hostTypes).length === 0)
+        throw new ExitError(EXIT.FAILURE, 'nothing to write: no estimate reached --min-confidence and no base models (--models)');
       // The file must read back as a valid models file before it replaces anything.
       parseModels(JSON.parse(JSON.stringify(out.models)), flags.out);
-      writeFileSync(flags.out, `# Models refined online by isawatt (see source and provenance). Plan on them with: isawatt plan --models ${flags.out}\n${stringify(out.models)}`);
-      if (!flags.json) ctx.io.stdout(`wrote ${flags.out}: ${out.used.length} refined pair${out.used.length === 1 ? '' : 's'}${base ? `, the rest from ${flags.models}` : ''}\n`);
+      writeFileSync(
+        flags.out,
+        `# Models refined online by isawatt (see source and provenance). Plan on them with: isawatt plan --models ${flags.out}\n${stringify(out.models)}`,
+      );
+      if (!flags.json)
+        ctx.io.stdout(
+          `wrote ${flags.out}: ${out.used.length} refined pair${out.used.length === 1 ? '' : 's'}${base ? `, the rest from ${flags.models}` : ''}\n`,
+        );
     } finally {
       client.close();
     }

@@ -16,7 +16,12 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 async function run(args: string[]): Promise<{ out: string; err: string; code: number }> {
   let out = '';
   let err = '';
-  const code = await runCli(['node', 'isawatt', 'models', 'show', ...args], { stdout: (t) => (out += t), stderr: (t) => (err += t), env: {}, stdoutIsTty: false });
+  const code = await runCli(['node', 'isawatt', 'models', 'show', ...args], {
+    stdout: (t) => (out += t),
+    stderr: (t) => (err += t),
+    env: {},
+    stdoutIsTty: false,
+  });
   return { out, err, code };
 }
 
@@ -24,7 +29,10 @@ test('table: sorted by category, ratios with their ranges, the count', async () 
   const { out, code } = await run([fixture]);
   assert.equal(code, EXIT.OK);
   const rows = out.split('\n').filter((l) => l.startsWith('│') && !l.includes('category'));
-  assert.deepEqual(rows.map((r) => r.split('│')[2]?.trim()), ['arm-wins', 'fast-on-x86', 'energy-only']);
+  assert.deepEqual(
+    rows.map((r) => r.split('│')[2]?.trim()),
+    ['arm-wins', 'fast-on-x86', 'energy-only'],
+  );
   // fast-on-x86: 300/100 = 3.00, range 280/110 .. 320/90; energy 0.01/0.02 = 0.50.
   assert.match(out, /fast-on-x86 +│ +3\.00 \(2\.55-3\.56\) │ +17 % │ +0\.50 \(0\.41-0\.61\) │/);
   assert.match(out, /arm-wins +│ +0\.50 │ +- │ +5\.00 │ +- │ perf \+ energy +│ EMULATED/);
@@ -36,7 +44,13 @@ test('table: sorted by category, ratios with their ranges, the count', async () 
 test('--json gives the data the report charts need', async () => {
   const { out, code } = await run([fixture, '--json']);
   assert.equal(code, EXIT.OK);
-  const c = JSON.parse(out) as { x86Type: string; armType: string; total: number; betterOnArmInPerformanceOrEnergy: number; functions: { function: string; performance: { ratio: number }; energy: { ratio: number }; betterOnArm: { performance: boolean; energy: boolean } }[] };
+  const c = JSON.parse(out) as {
+    x86Type: string;
+    armType: string;
+    total: number;
+    betterOnArmInPerformanceOrEnergy: number;
+    functions: { function: string; performance: { ratio: number }; energy: { ratio: number }; betterOnArm: { performance: boolean; energy: boolean } }[];
+  };
   assert.equal(c.x86Type, 'x86');
   assert.equal(c.armType, 'arm');
   assert.equal(c.total, 3);

@@ -25,7 +25,7 @@ const cvText = (r: RatioFigure): string => (r.cv === null ? '-' : `${(r.cv * 100
 export function renderComparison(c: IsaComparison): string {
   const lines = [
     `x86 (${c.x86Type}) normalised to ARM (${c.armType}); performance = executions/s per core, energy = joules per execution.`,
-    'perf < 1: the ARM core is faster; energy > 1: the ARM host spends less energy per execution. Ranges: over the bags\' min and max.',
+    "perf < 1: the ARM core is faster; energy > 1: the ARM host spends less energy per execution. Ranges: over the bags' min and max.",
   ];
   if (c.source) lines.push(`models: ${c.source}`);
   const t = new Table({
@@ -38,7 +38,10 @@ export function renderComparison(c: IsaComparison): string {
     t.push([f.category, f.function, ratioText(f.performance), cvText(f.performance), ratioText(f.energy), cvText(f.energy), better, f.quality.toUpperCase()]);
   }
   lines.push(t.toString());
-  lines.push(`${c.betterOnArmInPerformanceOrEnergy} of ${c.total} functions better on ARM in performance or energy` + (c.betterOnX86InBoth.length > 0 ? `; better on x86 in both: ${c.betterOnX86InBoth.join(', ')}` : ''));
+  lines.push(
+    `${c.betterOnArmInPerformanceOrEnergy} of ${c.total} functions better on ARM in performance or energy` +
+      (c.betterOnX86InBoth.length > 0 ? `; better on x86 in both: ${c.betterOnX86InBoth.join(', ')}` : ''),
+  );
   if (c.onlyX86.length > 0) lines.push(`only on ${c.x86Type}: ${c.onlyX86.join(', ')}`);
   if (c.onlyArm.length > 0) lines.push(`only on ${c.armType}: ${c.onlyArm.join(', ')}`);
   return lines.join('\n');
@@ -48,7 +51,7 @@ export function registerModels(program: Command, ctx: CliContext): void {
   const models = program.command('models').description('inspect models files');
   models
     .command('show')
-    .description('per function, x86 performance and energy normalised to ARM (the paper\'s figure as a table)')
+    .description("per function, x86 performance and energy normalised to ARM (the paper's figure as a table)")
     .argument('<file>', 'models file (YAML or JSON, docs/file-formats.md)')
     .option('--x86 <type>', 'x86_64 host type to compare (default: the first in the file)')
     .option('--arm <type>', 'aarch64 host type to compare (default: the first in the file)')

@@ -60,15 +60,27 @@ describe('isawatt plan', () => {
     ['unknown function', () => ['-w', file('w1.yaml', 'functions: [{name: no-such-fn, rate: 5}]\n'), ...base], /no-such-fn.*unknown function/],
     ['zero rate', () => ['-w', file('w2.yaml', 'functions: [{name: jwt-node, rate: 0}]\n'), ...base], /functions\.0\.rate: rate must be > 0/],
     ['negative rate', () => ['-w', file('w3.yaml', 'functions: [{name: jwt-node, rate: -3}]\n'), ...base], /rate must be > 0/],
-    ['missing model for a host type', () => ['-w', ex('workload-general.yaml'), '-m', ex('models.yaml'), '-H', file('h.yaml', 'hosts: [{id: e1, type: epyc-9554, arch: x86_64, cores: 64}]\n')], /host "e1": no model for host type "epyc-9554"/],
+    [
+      'missing model for a host type',
+      () => ['-w', ex('workload-general.yaml'), '-m', ex('models.yaml'), '-H', file('h.yaml', 'hosts: [{id: e1, type: epyc-9554, arch: x86_64, cores: 64}]\n')],
+      /host "e1": no model for host type "epyc-9554"/,
+    ],
     ['unknown policy', () => ['-w', ex('workload-general.yaml'), ...base, '-p', 'greenest'], /unknown policy "greenest"/],
     ['unknown mix', () => ['-w', file('w4.yaml', 'mix: gaming\nload: 0.5\n'), ...base], /mix: expected one of general/],
     ['missing file', () => ['-w', join(dir, 'nope.yaml'), ...base], /nope\.yaml: cannot read/],
     ['unknown solver', () => ['-w', ex('workload-general.yaml'), ...base, '--solver', 'cplex'], /unknown solver "cplex"/],
     ['bad time limit', () => ['-w', ex('workload-general.yaml'), ...base, '--time-limit', 'soon'], /--time-limit/],
     ['negative replica cost', () => ['-w', ex('workload-general.yaml'), ...base, '--split', '--replica-cost', '-1'], /--replica-cost: expected a number >= 0/],
-    ['split with bnb', () => ['-w', ex('workload-general.yaml'), ...base, '--split', '--solver', 'bnb'], /--split: the in-process branch and bound has no split form/],
-    ['robust quantile out of range', () => ['-w', ex('workload-general.yaml'), ...base, '--robust-quantile', '1.5'], /--robust-quantile: expected a number between 0 and 1/],
+    [
+      'split with bnb',
+      () => ['-w', ex('workload-general.yaml'), ...base, '--split', '--solver', 'bnb'],
+      /--split: the in-process branch and bound has no split form/,
+    ],
+    [
+      'robust quantile out of range',
+      () => ['-w', ex('workload-general.yaml'), ...base, '--robust-quantile', '1.5'],
+      /--robust-quantile: expected a number between 0 and 1/,
+    ],
   ];
   for (const [name, args, message] of bad) {
     test(`bad input: ${name} -> exit 2`, async () => {

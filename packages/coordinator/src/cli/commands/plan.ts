@@ -47,12 +47,26 @@ export function liveHostSpecs(hosts: readonly wire.Host__Output[], warn: (line: 
     if (h.state !== 'HOST_STATE_UP') continue;
     const hello = h.hello;
     const arch = hello?.arch === 'ARCH_X86_64' ? 'x86_64' : hello?.arch === 'ARCH_AARCH64' ? 'aarch64' : null;
-    const why = !hello ? 'no Hello' : !hello.host_type ? 'no host type in Hello' : !arch ? 'unknown arch' : hello.function_cpus.length === 0 ? 'no function CPUs' : null;
+    const why = !hello
+      ? 'no Hello'
+      : !hello.host_type
+        ? 'no host type in Hello'
+        : !arch
+          ? 'unknown arch'
+          : hello.function_cpus.length === 0
+            ? 'no function CPUs'
+            : null;
     if (why || !hello || !arch) {
       warn(`isawatt: skipping host "${h.host_id}": ${why ?? 'unusable'}\n`);
       continue;
     }
-    out.push({ id: h.host_id, type: hello.host_type, arch, cores: hello.function_cpus.length, idlePowerW: hello.idle_power_w > 0 ? hello.idle_power_w : undefined });
+    out.push({
+      id: h.host_id,
+      type: hello.host_type,
+      arch,
+      cores: hello.function_cpus.length,
+      idlePowerW: hello.idle_power_w > 0 ? hello.idle_power_w : undefined,
+    });
   }
   return out;
 }
@@ -95,8 +109,11 @@ export function addPlanOptions(cmd: Command): Command {
     .option('--backend <name>', 'MiniZinc backend: auto (native if its minizinc has the solver, else wasm) | native | wasm', 'auto')
     .option('--time-limit <ms>', 'time limit of the exact solver, in milliseconds', String(DEFAULT_TIME_LIMIT_MS))
     .option('--split', 'allow a function to run on several hosts, each serving a share of its rate')
-    .option('--replica-cost <n>', 'with --split: objective cost of each replica beyond a function\'s first (W, or cores under core-aware)', '1')
-    .option('--robust-quantile <q>', 'plan on this quantile of each function\'s executions/s per core across profiling bags (e.g. 0.1), and report the extra cores')
+    .option('--replica-cost <n>', "with --split: objective cost of each replica beyond a function's first (W, or cores under core-aware)", '1')
+    .option(
+      '--robust-quantile <q>',
+      "plan on this quantile of each function's executions/s per core across profiling bags (e.g. 0.1), and report the extra cores",
+    )
     .option('--json', 'print JSON instead of tables');
 }
 

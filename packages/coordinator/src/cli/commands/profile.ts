@@ -48,22 +48,31 @@ function wholeNumber(flag: string, min: number): (v: string) => number {
 function seconds(flag: string, min: number): (v: string) => number {
   return (v) => {
     const n = Number(v);
-    if (v.trim() === '' || !Number.isFinite(n) || n < min || n > 3600) throw new InvalidArgumentError(`${flag} must be a number of seconds in [${min}, 3600], got "${v}"`);
+    if (v.trim() === '' || !Number.isFinite(n) || n < min || n > 3600)
+      throw new InvalidArgumentError(`${flag} must be a number of seconds in [${min}, 3600], got "${v}"`);
     return n;
   };
 }
 
 function functionList(v: string): string[] {
-  const names = v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const names = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   const bad = names.filter((n) => !/^[a-z0-9][a-z0-9._-]{0,127}$/.test(n));
-  if (names.length === 0 || bad.length > 0) throw new InvalidArgumentError(`--functions: expected a comma-separated list of function names${bad.length ? `, got ${bad.map((b) => `"${b.slice(0, 40)}"`).join(', ')}` : ''}`);
+  if (names.length === 0 || bad.length > 0)
+    throw new InvalidArgumentError(
+      `--functions: expected a comma-separated list of function names${bad.length ? `, got ${bad.map((b) => `"${b.slice(0, 40)}"`).join(', ')}` : ''}`,
+    );
   return names;
 }
 
 /** The repository commit the CLI runs from ("unknown" outside a git checkout). */
 function commitOf(): string {
   try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: dirname(fileURLToPath(import.meta.url)), timeout: 2000, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: dirname(fileURLToPath(import.meta.url)), timeout: 2000, stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
   } catch {
     return 'unknown';
   }
@@ -125,7 +134,9 @@ function provenanceOf(setup: CampaignSetup, params: CampaignParams, outcome: Cam
 }
 
 function summaryLines(outcome: CampaignOutcome, total: number): string[] {
-  const lines = [`bag runs: ${outcome.done.length} of ${total}${outcome.resumed > 0 ? ` (${outcome.resumed} from the stored campaign)` : ''}, retries ${outcome.retries}`];
+  const lines = [
+    `bag runs: ${outcome.done.length} of ${total}${outcome.resumed > 0 ? ` (${outcome.resumed} from the stored campaign)` : ''}, retries ${outcome.retries}`,
+  ];
   for (const f of outcome.failed) lines.push(`  FAILED bag ${f.bag + 1} on ${f.hostType}: ${f.error}`);
   return lines;
 }
@@ -140,7 +151,11 @@ export function registerProfile(program: Command, ctx: CliContext): void {
     .addOption(new Option('--duration <s>', 'measured seconds per bag').argParser(seconds('--duration', 1)).makeOptionMandatory())
     .addOption(new Option('--warmup <s>', 'seconds of load before measuring').argParser(seconds('--warmup', 0)).default(5))
     .addOption(new Option('--idle <s>', 'idle-power interval per host, seconds (default: --duration)').argParser(seconds('--idle', 0)))
-    .addOption(new Option('--cores-per-function <k>', "CPUs per function in a bag (default: the host's function CPUs split evenly over the bag)").argParser(wholeNumber('--cores-per-function', 1)))
+    .addOption(
+      new Option('--cores-per-function <k>', "CPUs per function in a bag (default: the host's function CPUs split evenly over the bag)").argParser(
+        wholeNumber('--cores-per-function', 1),
+      ),
+    )
     .addOption(new Option('--functions <a,b,...>', 'functions to profile (default: every function runnable on every host type)').argParser(functionList))
     .addOption(new Option('--seed <n>', 'seed of the bag design').argParser(wholeNumber('--seed', 0)).default(1))
     .option('--isolation', 'run each function alone (G_min times) instead of in bags, to compare with co-location')
@@ -176,7 +191,19 @@ export function registerProfile(program: Command, ctx: CliContext): void {
       const estimate = estimateMs(setup.plan);
       if (flags.dryRun === true) {
         if (flags.json === true) {
-          ctx.io.stdout(JSON.stringify({ campaignId: setup.plan.campaignId, functions: setup.functions, bags: setup.plan.bags, hostTypes: setup.plan.hostTypes, estimateS: Math.round(estimate / 1000) }, null, 2) + '\n');
+          ctx.io.stdout(
+            JSON.stringify(
+              {
+                campaignId: setup.plan.campaignId,
+                functions: setup.functions,
+                bags: setup.plan.bags,
+                hostTypes: setup.plan.hostTypes,
+                estimateS: Math.round(estimate / 1000),
+              },
+              null,
+              2,
+            ) + '\n',
+          );
         } else ctx.io.stdout(renderPlan(setup.plan, setup.functions, estimate, params.isolation) + '\n');
         return;
       }
@@ -206,7 +233,9 @@ export function registerProfile(program: Command, ctx: CliContext): void {
         ctx.io.stderr(
           [
             ...summaryLines(outcome, total),
-            c ? `agents confirmed ${c.confirmed.length} running bag(s) stopped (workers and cgroups removed)${c.unconfirmed.length > 0 ? `; ${c.unconfirmed.length} did not confirm: ${c.unconfirmed.join(', ')}` : ''}` : 'could not ask the coordinator to cancel the running bags',
+            c
+              ? `agents confirmed ${c.confirmed.length} running bag(s) stopped (workers and cgroups removed)${c.unconfirmed.length > 0 ? `; ${c.unconfirmed.length} did not confirm: ${c.unconfirmed.join(', ')}` : ''}`
+              : 'could not ask the coordinator to cancel the running bags',
             `campaign ${setup.plan.campaignId} kept by the coordinator; continue with the same flags and --resume`,
           ].join('\n') + '\n',
         );
@@ -214,30 +243,59 @@ export function registerProfile(program: Command, ctx: CliContext): void {
       }
       if (outcome.failed.length > 0) {
         ctx.io.stderr(summaryLines(outcome, total).join('\n') + '\n');
-        throw new ExitError(EXIT.FAILURE, `${outcome.failed.length} bag run(s) failed every retry; no models written (the successful ones are stored: --resume runs only the rest)`);
+        throw new ExitError(
+          EXIT.FAILURE,
+          `${outcome.failed.length} bag run(s) failed every retry; no models written (the successful ones are stored: --resume runs only the rest)`,
+        );
       }
       const { samples, idle } = samplesOf(outcome.done);
       const agg = aggregate(samples, idle);
-      const missing = setup.plan.hostTypes.flatMap((t) => setup.functions.filter((f) => agg[t.hostType]?.functions[f] === undefined).map((f) => `${f} on ${t.hostType}`));
-      if (missing.length > 0) ctx.io.stderr(`isawatt profile: no usable figure (no completed execution with energy) for ${missing.join(', ')}; left out of the models\n`);
+      const missing = setup.plan.hostTypes.flatMap((t) =>
+        setup.functions.filter((f) => agg[t.hostType]?.functions[f] === undefined).map((f) => `${f} on ${t.hostType}`),
+      );
+      if (missing.length > 0)
+        ctx.io.stderr(`isawatt profile: no usable figure (no completed execution with energy) for ${missing.join(', ')}; left out of the models\n`);
       const createdAt = new Date().toISOString();
       const models: Models = buildModels({
-        hostTypes: Object.fromEntries(setup.plan.hostTypes.map((t) => [t.hostType, { arch: t.arch, aggregated: agg[t.hostType] ?? { functions: {}, idlePowerW: undefined, idlePowerByHostW: {} } }])),
+        hostTypes: Object.fromEntries(
+          setup.plan.hostTypes.map((t) => [
+            t.hostType,
+            { arch: t.arch, aggregated: agg[t.hostType] ?? { functions: {}, idlePowerW: undefined, idlePowerByHostW: {} } },
+          ]),
+        ),
         categories: Object.fromEntries(setup.functions.map((f) => [f, setup.categories[f] ?? ''])),
-        provenance: { ...provenanceOf(setup, params, outcome, conn.address, wallMs), idlePowerByHostW: Object.fromEntries(Object.values(agg).flatMap((a) => Object.entries(a.idlePowerByHostW))) },
+        provenance: {
+          ...provenanceOf(setup, params, outcome, conn.address, wallMs),
+          idlePowerByHostW: Object.fromEntries(Object.values(agg).flatMap((a) => Object.entries(a.idlePowerByHostW))),
+        },
         createdAt,
       });
       await writeModelsFile(flags.out as string, models).catch((err: unknown) => {
         throw new ExitError(EXIT.FAILURE, `cannot write ${flags.out}: ${errorMessage(err)}`);
       });
       if (flags.json === true) {
-        ctx.io.stdout(JSON.stringify({ campaignId: setup.plan.campaignId, out: flags.out, wallTimeS: wallMs / 1000, bagRuns: outcome.done.length, resumed: outcome.resumed, retries: outcome.retries, models }, null, 2) + '\n');
+        ctx.io.stdout(
+          JSON.stringify(
+            {
+              campaignId: setup.plan.campaignId,
+              out: flags.out,
+              wallTimeS: wallMs / 1000,
+              bagRuns: outcome.done.length,
+              resumed: outcome.resumed,
+              retries: outcome.retries,
+              models,
+            },
+            null,
+            2,
+          ) + '\n',
+        );
       } else {
-        ctx.io.stdout([renderModels(models), ...summaryLines(outcome, total), `wall time ${duration(wallMs)}; models written to ${flags.out}`].join('\n') + '\n');
+        ctx.io.stdout(
+          [renderModels(models), ...summaryLines(outcome, total), `wall time ${duration(wallMs)}; models written to ${flags.out}`].join('\n') + '\n',
+        );
       }
     } finally {
       client.close();
     }
   });
 }
-

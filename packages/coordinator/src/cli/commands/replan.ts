@@ -84,7 +84,9 @@ function speedOf(problem: PlacementProblem): (host: string, fn: string) => numbe
 }
 
 export function registerReplan(program: Command, ctx: CliContext): void {
-  const cmd = program.command('replan').description('re-plan a new workload from the live placement with few moves; show the diff; --apply rolls it out (start before stop)');
+  const cmd = program
+    .command('replan')
+    .description('re-plan a new workload from the live placement with few moves; show the diff; --apply rolls it out (start before stop)');
   addConnectionOptions(
     addPlanOptions(cmd)
       .option('-p, --policy <name>', 'core-aware | energy-aware | energy-aware-whole', 'energy-aware')
@@ -102,7 +104,8 @@ export function registerReplan(program: Command, ctx: CliContext): void {
     const horizonS = nonNegative(flags.horizonS, '--horizon-s');
     if (horizonS === 0) throw new ExitError(EXIT.BAD_INPUT, '--horizon-s: expected a number of seconds > 0, got "0"');
     const ackTimeoutMs = Number(flags.ackTimeoutMs);
-    if (!Number.isInteger(ackTimeoutMs) || ackTimeoutMs <= 0) throw new ExitError(EXIT.BAD_INPUT, `--ack-timeout-ms: expected a positive number of ms, got "${flags.ackTimeoutMs}"`);
+    if (!Number.isInteger(ackTimeoutMs) || ackTimeoutMs <= 0)
+      throw new ExitError(EXIT.BAD_INPUT, `--ack-timeout-ms: expected a positive number of ms, got "${flags.ackTimeoutMs}"`);
 
     const client = new ControlClient(connectionFromFlags(flags, ctx.io.env));
     try {
@@ -119,7 +122,9 @@ export function registerReplan(program: Command, ctx: CliContext): void {
       if (!flags.json) {
         ctx.io.stdout(renderPlan(problem, plan) + '\n\n');
         if (rows.length) ctx.io.stdout(renderDiff(rows) + '\n');
-        ctx.io.stdout(`move price: ${moveCostJ} J per move over ${horizonS} s = ${movePrice.toFixed(6)} W${maxMoves !== undefined ? `, at most ${maxMoves} moves` : ''}\n`);
+        ctx.io.stdout(
+          `move price: ${moveCostJ} J per move over ${horizonS} s = ${movePrice.toFixed(6)} W${maxMoves !== undefined ? `, at most ${maxMoves} moves` : ''}\n`,
+        );
       }
       if (plan.assignments.length === 0) {
         if (flags.json) ctx.io.stdout(JSON.stringify({ ...planToJson(plan), diff: [], applied: false }, null, 2) + '\n');
@@ -140,7 +145,9 @@ export function registerReplan(program: Command, ctx: CliContext): void {
         applied: false,
       };
       if (transition.dips.length && !flags.json) {
-        ctx.io.stdout(`warning: no start-before-stop order exists for ${transition.dips.join(', ')} (full hosts swapping functions): their capacity dips during the last wave\n`);
+        ctx.io.stdout(
+          `warning: no start-before-stop order exists for ${transition.dips.join(', ')} (full hosts swapping functions): their capacity dips during the last wave\n`,
+        );
       }
       if (flags.apply) {
         for (const [k, wave] of transition.waves.entries()) {
@@ -155,14 +162,19 @@ export function registerReplan(program: Command, ctx: CliContext): void {
           });
           if (!res.ok) {
             if (flags.json) ctx.io.stdout(JSON.stringify({ ...result, applied: false, failedWave: k + 1, error: res.error }, null, 2) + '\n');
-            throw new ExitError(EXIT.FAILURE, `replan wave ${k + 1} of ${transition.waves.length} failed: ${res.error}${res.rolled_back ? ' (that wave was rolled back; earlier waves stay applied)' : ''}`);
+            throw new ExitError(
+              EXIT.FAILURE,
+              `replan wave ${k + 1} of ${transition.waves.length} failed: ${res.error}${res.rolled_back ? ' (that wave was rolled back; earlier waves stay applied)' : ''}`,
+            );
           }
           if (!flags.json) ctx.io.stdout(`wave ${k + 1}/${transition.waves.length}: ${[...wave.keys()].join(', ')} ok\n`);
         }
         result.applied = true;
         if (!flags.json) ctx.io.stdout(`applied in ${transition.waves.length} wave${transition.waves.length === 1 ? '' : 's'}\n`);
       } else if (!flags.json) {
-        ctx.io.stdout(`not applied (add --apply to roll it out in ${transition.waves.length} wave${transition.waves.length === 1 ? '' : 's'}, start before stop)\n`);
+        ctx.io.stdout(
+          `not applied (add --apply to roll it out in ${transition.waves.length} wave${transition.waves.length === 1 ? '' : 's'}, start before stop)\n`,
+        );
       }
       if (flags.json) ctx.io.stdout(JSON.stringify(result, null, 2) + '\n');
     } finally {

@@ -30,7 +30,11 @@ function recordsFromFile(path: string): RunRecord[] {
   } catch (err) {
     throw new ExitError(EXIT.BAD_INPUT, `${path}: not a JSON file of run records (${(err as Error).message})`);
   }
-  const list = Array.isArray(doc) ? doc : doc && typeof doc === 'object' && Array.isArray((doc as { runs?: unknown }).runs) ? (doc as { runs: unknown[] }).runs : [doc];
+  const list = Array.isArray(doc)
+    ? doc
+    : doc && typeof doc === 'object' && Array.isArray((doc as { runs?: unknown }).runs)
+      ? (doc as { runs: unknown[] }).runs
+      : [doc];
   try {
     return list.map((r, i) => parseRunRecord(r, `${path}: record ${i + 1}`));
   } catch (err) {

@@ -65,7 +65,8 @@ export function registerRun(program: Command, ctx: CliContext): void {
           ackTimeoutMs,
           inputs: { workloadFile: flags.workload, modelsFile: flags.models, models: loadModelsFile(flags.models), solver: flags.solver, hosts },
           signal: interrupt.signal,
-          onProgress: (phase, done) => bar.update(phase === 'measure' ? warmupS + done : phase === 'warmup' ? done : phase === 'undeploy' ? warmupS + durationS : 0, phase),
+          onProgress: (phase, done) =>
+            bar.update(phase === 'measure' ? warmupS + done : phase === 'warmup' ? done : phase === 'undeploy' ? warmupS + durationS : 0, phase),
         });
       } finally {
         bar.stop();

@@ -25,7 +25,19 @@ export function registerRuns(program: Command, ctx: CliContext): void {
           chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
         });
         for (const r of res.runs) {
-          t.push([r.run_id, r.kind, r.experiment_id || '-', r.started_at, r.mix || '-', r.policy, r.experiment_id ? String(r.repeat + 1) : '-', r.met_rates ? 'yes' : 'NO', r.energy_j.toFixed(1), r.energy_quality.toUpperCase(), r.predicted_energy_j.toFixed(1)]);
+          t.push([
+            r.run_id,
+            r.kind,
+            r.experiment_id || '-',
+            r.started_at,
+            r.mix || '-',
+            r.policy,
+            r.experiment_id ? String(r.repeat + 1) : '-',
+            r.met_rates ? 'yes' : 'NO',
+            r.energy_j.toFixed(1),
+            r.energy_quality.toUpperCase(),
+            r.predicted_energy_j.toFixed(1),
+          ]);
         }
         ctx.io.stdout(res.runs.length ? t.toString() + '\n' : 'no runs stored yet\n');
       } finally {
@@ -33,15 +45,19 @@ export function registerRuns(program: Command, ctx: CliContext): void {
       }
     },
   );
-  addConnectionOptions(runs.command('show').description('one run record: rates, latency, energy per host and function').argument('<id>', 'run id').option('--json', 'print the whole record as JSON')).action(
-    async (id: string, flags: ConnectionFlags & { json?: boolean }) => {
-      const client = new ControlClient(connectionFromFlags(flags, ctx.io.env));
-      try {
-        const record = parseRunRecord(JSON.parse((await client.getRun(id)).record_json), `run ${id}`);
-        ctx.io.stdout(flags.json ? JSON.stringify(record, null, 2) + '\n' : renderRun(record) + '\n');
-      } finally {
-        client.close();
-      }
-    },
-  );
+  addConnectionOptions(
+    runs
+      .command('show')
+      .description('one run record: rates, latency, energy per host and function')
+      .argument('<id>', 'run id')
+      .option('--json', 'print the whole record as JSON'),
+  ).action(async (id: string, flags: ConnectionFlags & { json?: boolean }) => {
+    const client = new ControlClient(connectionFromFlags(flags, ctx.io.env));
+    try {
+      const record = parseRunRecord(JSON.parse((await client.getRun(id)).record_json), `run ${id}`);
+      ctx.io.stdout(flags.json ? JSON.stringify(record, null, 2) + '\n' : renderRun(record) + '\n');
+    } finally {
+      client.close();
+    }
+  });
 }

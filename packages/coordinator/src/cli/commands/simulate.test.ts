@@ -46,7 +46,22 @@ describe('isawatt simulate', () => {
   test('--json lists every cell (mix, policy, load, rates met, energy in J); --save writes the records; --report the HTML', async () => {
     const records = join(dir, 'records');
     const report = join(dir, 'report.html');
-    const { out, err, code } = await run([...pair, '--mixes', 'general,web', '--policies', 'all', '--load', '0.3,0.7', '--duration', '30', '--json', '--save', records, '--report', report]);
+    const { out, err, code } = await run([
+      ...pair,
+      '--mixes',
+      'general,web',
+      '--policies',
+      'all',
+      '--load',
+      '0.3,0.7',
+      '--duration',
+      '30',
+      '--json',
+      '--save',
+      records,
+      '--report',
+      report,
+    ]);
     assert.equal(code, EXIT.OK, err);
     const j = JSON.parse(out) as { simulation: { energyQuality: string }; cells: JsonCell[] };
     assert.equal(j.simulation.energyQuality, 'simulated');
@@ -58,13 +73,19 @@ describe('isawatt simulate', () => {
       assert.equal(c.energyQuality, 'simulated');
       if (c.recordId) assert.ok((c.energyJ ?? 0) > 0, '(c.energyJ ?? 0) > 0');
     }
-    assert.ok(j.cells.filter((c) => c.policy === 'rr').every((c) => c.savingVsRrPct === 0), "j.cells.filter((c) => c.policy === 'rr').every((c) => c.savingVsRrPct === 0)");
+    assert.ok(
+      j.cells.filter((c) => c.policy === 'rr').every((c) => c.savingVsRrPct === 0),
+      "j.cells.filter((c) => c.policy === 'rr').every((c) => c.savingVsRrPct === 0)",
+    );
     const files = readdirSync(records);
     assert.equal(files.length, j.cells.filter((c) => c.recordId).length);
     const rec = JSON.parse(readFileSync(join(records, files[0] as string), 'utf8')) as RunRecord;
     assert.equal(rec.kind, 'simulated');
     assert.equal(rec.energyQuality, 'simulated');
-    assert.ok(rec.hosts.every((h) => h.energySource === 'simulation'), "rec.hosts.every((h) => h.energySource === 'simulation')");
+    assert.ok(
+      rec.hosts.every((h) => h.energySource === 'simulation'),
+      "rec.hosts.every((h) => h.energySource === 'simulation')",
+    );
     const html = readFileSync(report, 'utf8');
     // The simulation's section first (labelled SIMULATED), then isawatt report's sections on the records.
     assert.match(html, /<section id="simulation"><h2>[^<]*SIMULATED/);
@@ -76,7 +97,22 @@ describe('isawatt simulate', () => {
   });
 
   test('--sweep arm-share: cells on variants of the cluster, a pivot of savings by ARM share', async () => {
-    const { out, err, code } = await run(['--cluster', ex('cluster-20.yaml'), '-m', ex('models-simulation.yaml'), '--policies', 'rr,energy-aware', '--load', '0.5', '--sweep', 'arm-share', '--arm-shares', '0,0.5,1', '--duration', '10']);
+    const { out, err, code } = await run([
+      '--cluster',
+      ex('cluster-20.yaml'),
+      '-m',
+      ex('models-simulation.yaml'),
+      '--policies',
+      'rr,energy-aware',
+      '--load',
+      '0.5',
+      '--sweep',
+      'arm-share',
+      '--arm-shares',
+      '0,0.5,1',
+      '--duration',
+      '10',
+    ]);
     assert.equal(code, EXIT.OK, err);
     assert.match(out, /SIMULATED \(not measured\)/);
     assert.match(out, /saving vs rr \(simulated\), general at load 50 %, by ARM share of the hosts/);
@@ -84,7 +120,10 @@ describe('isawatt simulate', () => {
   });
 
   test('bad cluster and models files: exit 2, one line per problem, from both files', async () => {
-    const cluster = file('bad-cluster.yaml', 'hosts:\n  - { id: a, count: 2, type: t, arch: x86_64, cores: 4 }\n  - { id: b, type: t, arch: mips, cores: -1 }\n');
+    const cluster = file(
+      'bad-cluster.yaml',
+      'hosts:\n  - { id: a, count: 2, type: t, arch: x86_64, cores: 4 }\n  - { id: b, type: t, arch: mips, cores: -1 }\n',
+    );
     const models = file('bad-models.yaml', 'hostTypes:\n  t: { arch: x86_64, functions: { f: { execPerSecPerCore: 0, energyPerExecJ: 1 } } }\n');
     const { err, code } = await run(['--cluster', cluster, '-m', models]);
     assert.equal(code, EXIT.BAD_INPUT, err);
@@ -98,7 +137,10 @@ describe('isawatt simulate', () => {
   });
 
   test('a cluster whose host types the models lack: exit 2 naming each type once', async () => {
-    const cluster = file('unknown-type.yaml', 'hosts:\n  - { count: 50, type: epyc-7003, arch: x86_64, cores: 60 }\n  - { id: a1, type: altra-max-m128-30, arch: x86_64, cores: 126 }\n');
+    const cluster = file(
+      'unknown-type.yaml',
+      'hosts:\n  - { count: 50, type: epyc-7003, arch: x86_64, cores: 60 }\n  - { id: a1, type: altra-max-m128-30, arch: x86_64, cores: 126 }\n',
+    );
     const { err, code } = await run(['--cluster', cluster, '-m', ex('models-simulation.yaml')]);
     assert.equal(code, EXIT.BAD_INPUT, err);
     assert.match(err, /host type "epyc-7003" \(host "epyc-7003-1"\): not in the models file/);
@@ -111,13 +153,27 @@ describe('isawatt simulate', () => {
     // the comparison, not the simulator against hardware): relabelled "measured", one energy x 1.10,
     // and in the crypto mix the energies of two policies swapped so that the ranking differs.
     const saved = join(dir, 'to-replay');
-    const { code: c0, err: e0 } = await run([...pair, '--mixes', 'general,crypto', '--policies', 'rr,core-aware,energy-aware', '--load', '0.5', '--duration', '20', '--save', saved, '--json']);
+    const { code: c0, err: e0 } = await run([
+      ...pair,
+      '--mixes',
+      'general,crypto',
+      '--policies',
+      'rr,core-aware,energy-aware',
+      '--load',
+      '0.5',
+      '--duration',
+      '20',
+      '--save',
+      saved,
+      '--json',
+    ]);
     assert.equal(c0, EXIT.OK, e0);
     const recs = readdirSync(saved).map((f) => JSON.parse(readFileSync(join(saved, f), 'utf8')) as RunRecord & { kind: string; energyJ: number });
     const measuredDir = join(dir, 'measured');
     rmSync(measuredDir, { recursive: true, force: true });
     mkdirSync(measuredDir);
-    const find = (mix: string, policy: string): RunRecord & { energyJ: number } => recs.find((r) => r.mix === mix && r.policy === policy) as RunRecord & { energyJ: number };
+    const find = (mix: string, policy: string): RunRecord & { energyJ: number } =>
+      recs.find((r) => r.mix === mix && r.policy === policy) as RunRecord & { energyJ: number };
     const general = find('general', 'core-aware');
     const cryptoRr = find('crypto-dominated', 'rr');
     const cryptoEa = find('crypto-dominated', 'energy-aware');
@@ -131,7 +187,14 @@ describe('isawatt simulate', () => {
     }
     const { out, err, code } = await run([...pair, '--compare', measuredDir, '--json']);
     assert.equal(code, EXIT.OK, err);
-    const c = (JSON.parse(out) as { comparison: { rows: { mix: string; policy: string; diffPct: number; within: boolean; placedDifferently: number }[]; rankings: { mix: string; same: boolean }[] } }).comparison;
+    const c = (
+      JSON.parse(out) as {
+        comparison: {
+          rows: { mix: string; policy: string; diffPct: number; within: boolean; placedDifferently: number }[];
+          rankings: { mix: string; same: boolean }[];
+        };
+      }
+    ).comparison;
     assert.equal(c.rows.length, 6);
     for (const r of c.rows) {
       assert.equal(r.placedDifferently, 0, `${r.mix} ${r.policy}`);
@@ -139,8 +202,27 @@ describe('isawatt simulate', () => {
       else if (r.mix === 'crypto' && (r.policy === 'rr' || r.policy === 'energy-aware')) assert.equal(r.within, false);
       else assert.ok(Math.abs(r.diffPct) < 1e-9, `${r.mix} ${r.policy} ${r.diffPct}`);
     }
-    assert.deepEqual(c.rankings.map((k) => [k.mix, k.same]), [['general', true], ['crypto', false]]);
-    const bad = file('bad-run.json', JSON.stringify({ id: 'x', kind: 'measured', policy: 'rr', durationS: -1, energyJ: 1, energyQuality: 'measured', metRates: true, hosts: [], functions: [] }));
+    assert.deepEqual(
+      c.rankings.map((k) => [k.mix, k.same]),
+      [
+        ['general', true],
+        ['crypto', false],
+      ],
+    );
+    const bad = file(
+      'bad-run.json',
+      JSON.stringify({
+        id: 'x',
+        kind: 'measured',
+        policy: 'rr',
+        durationS: -1,
+        energyJ: 1,
+        energyQuality: 'measured',
+        metRates: true,
+        hosts: [],
+        functions: [],
+      }),
+    );
     const b = await run([...pair, '--compare', bad]);
     assert.equal(b.code, EXIT.BAD_INPUT);
     assert.match(b.err, /bad-run\.json\.durationS/);

@@ -80,10 +80,17 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
     .option('--no-spread', "ignore the models' spread: the truth is the models (plus --model-error)")
     .option('--rate-tolerance <pct>', 'a function meets its rate when it serves >= (100 - PCT) % of what was offered', '2')
     .option('--queue-limit <s>', 'queue bound per function, in seconds of its rate (beyond: dropped)', '10')
-    .option('--max-replica-cores <n>', 'split a function into replicas of at most N cores on every host type (default: on 1-2 hosts the largest host, else half the smallest)')
+    .option(
+      '--max-replica-cores <n>',
+      'split a function into replicas of at most N cores on every host type (default: on 1-2 hosts the largest host, else half the smallest)',
+    )
     .option('--sweep <what>', 'load (loads 0.1..1.0 unless --load) | arm-share (cluster variants, --arm-shares)')
     .option('--arm-shares <list>', 'ARM shares of the hosts for --sweep arm-share (default 0,0.1,...,1)')
-    .option('--solver <name>', 'planner solver: fast (in-process exact up to 500 cells, heuristic above) | auto (as isawatt plan: MiniZinc) | heuristic | bnb | gecode | highs | chuffed | cbc', 'fast')
+    .option(
+      '--solver <name>',
+      'planner solver: fast (in-process exact up to 500 cells, heuristic above) | auto (as isawatt plan: MiniZinc) | heuristic | bnb | gecode | highs | chuffed | cbc',
+      'fast',
+    )
     .option('--backend <name>', 'MiniZinc backend: auto | native | wasm', 'auto')
     .option('--time-limit <ms>', "the planner's time limit per plan, in milliseconds", String(DEFAULT_TIME_LIMIT_MS))
     .option('--save <dir>', 'write every cell as a RunRecord (kind simulated) to DIR/<id>.json')
@@ -106,7 +113,11 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
       const rateTolerance = parsePercent('--rate-tolerance', flags.rateTolerance, 50) / 100;
       const queueLimitS = parsePositiveInt('--queue-limit', flags.queueLimit, 3600);
       const maxReplicaCores = flags.maxReplicaCores !== undefined ? parsePositiveInt('--max-replica-cores', flags.maxReplicaCores, 100_000) : undefined;
-      const planOptions = { solver: flags.solver === 'fast' ? ('fast' as const) : parseSolver(flags.solver), backend: parseBackend(flags.backend), timeLimitMs: parseTimeLimitMs(flags.timeLimit) };
+      const planOptions = {
+        solver: flags.solver === 'fast' ? ('fast' as const) : parseSolver(flags.solver),
+        backend: parseBackend(flags.backend),
+        timeLimitMs: parseTimeLimitMs(flags.timeLimit),
+      };
       const { cluster, models } = loadSimulationInputs(flags.cluster, flags.models);
 
       const startedAt = new Date().toISOString();
@@ -162,13 +173,42 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
       }
       if (measured) {
         const comparison = compareRuns(measured, outcomes);
-        if (flags.json) ctx.io.stdout(JSON.stringify({ simulation: { id: simulationId, seed, durationS: 'per measured run', interference: describeInterference(interference), modelErrorPct, energyQuality: 'simulated' }, comparison }, null, 2) + '\n');
+        if (flags.json)
+          ctx.io.stdout(
+            JSON.stringify(
+              {
+                simulation: {
+                  id: simulationId,
+                  seed,
+                  durationS: 'per measured run',
+                  interference: describeInterference(interference),
+                  modelErrorPct,
+                  energyQuality: 'simulated',
+                },
+                comparison,
+              },
+              null,
+              2,
+            ) + '\n',
+          );
         else ctx.io.stdout(`SIMULATED vs MEASURED: ${about.join('; ')}\n\n${renderComparisonReport(comparison)}\n`);
         return;
       }
       if (flags.json) {
         const body = {
-          simulation: { id: simulationId, startedAt, cluster: cluster.name, hosts: cluster.hosts.length, durationS, seed, arrivals, modelErrorPct, interference: describeInterference(interference), truthFromSpread: spreadUsed, energyQuality: 'simulated' },
+          simulation: {
+            id: simulationId,
+            startedAt,
+            cluster: cluster.name,
+            hosts: cluster.hosts.length,
+            durationS,
+            seed,
+            arrivals,
+            modelErrorPct,
+            interference: describeInterference(interference),
+            truthFromSpread: spreadUsed,
+            energyQuality: 'simulated',
+          },
           cells: cellsToJson(outcomes, savings),
         };
         ctx.io.stdout(JSON.stringify(body, null, 2) + '\n');
@@ -181,7 +221,10 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
       const noPlan = outcomes.filter((o) => !o.record);
       // Reasons name every host; on a big cluster a line per cell is kept short (--json has them all).
       const brief = (t: string): string => (t.length > 240 ? `${t.slice(0, 240)}… (--json for all)` : t);
-      for (const o of noPlan) ctx.io.stdout(`no plan: ${o.spec.mix ?? ''} ${o.spec.policy} load ${o.spec.load ?? '-'}${o.spec.armShare !== undefined ? ` ARM share ${o.spec.armShare}` : ''}: ${brief(o.plan.reasons.join('; '))}\n`);
+      for (const o of noPlan)
+        ctx.io.stdout(
+          `no plan: ${o.spec.mix ?? ''} ${o.spec.policy} load ${o.spec.load ?? '-'}${o.spec.armShare !== undefined ? ` ARM share ${o.spec.armShare}` : ''}: ${brief(o.plan.reasons.join('; '))}\n`,
+        );
       if (flags.save !== undefined) ctx.io.stdout(`records: ${outcomes.filter((o) => o.record).length} written to ${flags.save}\n`);
       if (flags.report !== undefined) ctx.io.stdout(`report: ${flags.report}\n`);
     });

@@ -108,7 +108,15 @@ export class WatchModel {
     const shown = fns.slice(0, topFunctions);
     const functions = new Table({ head: ['HOST', 'FUNCTION', 'CORES', 'POWER W', 'ENERGY J (watch)', 'RPS', 'QUALITY'], style: { head: [], border: [] } });
     for (const { host, name, f } of shown) {
-      functions.push([host, name, String(f.last.cores), watts(f.last.power_w), f.energyJ.toFixed(2), (f.last.invocations?.achieved_rps ?? 0).toFixed(1), qualityLabel(f.last.quality)]);
+      functions.push([
+        host,
+        name,
+        String(f.last.cores),
+        watts(f.last.power_w),
+        f.energyJ.toFixed(2),
+        (f.last.invocations?.achieved_rps ?? 0).toFixed(1),
+        qualityLabel(f.last.quality),
+      ]);
     }
     const legend =
       'quality: measured = hardware sensor; modelled = fitted to a measured figure; estimated = CPU utilisation x power profile (no sensor); emulated = emulated host profile, not real hardware';
@@ -166,8 +174,7 @@ export function registerWatch(program: Command, ctx: CliContext): void {
       // Known hosts first (checks the address and the host id before streaming).
       if (flags.host) model.addHost(await client.getHost(flags.host));
       else for (const h of (await client.listHosts()).hosts) model.addHost(h);
-      const title = (): string =>
-        `isawatt watch - coordinator ${conn.address} - ${new Date().toISOString()} - ${model.events} events (Ctrl-C to stop)`;
+      const title = (): string => `isawatt watch - coordinator ${conn.address} - ${new Date().toISOString()} - ${model.events} events (Ctrl-C to stop)`;
       const draw = (): void => {
         ctx.io.control?.('\x1b[H\x1b[2J');
         ctx.io.stdout(model.render(title(), top));
