@@ -120,7 +120,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'runs',
-    term: 'runs [options] [command]',
+    term: 'runs [options]',
     summary: 'list the stored run records, or show one (runs show ID)',
     load: async () => (await import('./commands/runs.js')).registerRuns,
   },
