@@ -50,7 +50,8 @@ test('a run that misses a rate names the function; the record is stored, announc
       'cluster: runs',
       'mqtt:',
       '  broker: embedded',
-      `  embedded: { host: 127.0.0.1, port: ${mqttPort} }`,
+      // The embedded broker takes PDU readings only from the PDU's own account (docs/mqtt.md).
+      `  embedded: { host: 127.0.0.1, port: ${mqttPort}, users: [{ username: pdu, password: pdu-secret, publish: ["lab/pdu/#"] }, { username: watcher, password: watcher-secret }] }`,
       '  pdu:',
       '    sources:',
       '      - topicFilter: lab/pdu/+/power',
@@ -65,10 +66,9 @@ test('a run that misses a rate names the function; the record is stored, announc
   await writeFile(files.models, MODELS);
   const coordinator = await startCoordinator(t, { port, stateDir: join(dir, 'state'), args: ['--config', config] });
   await coordinator.waitForLine(/"msg":"mqtt connected"/);
-  const url = `mqtt://127.0.0.1:${mqttPort}`;
-  const sub = await subscribe(url, 'isawatt/runs/events/#');
+  const sub = await subscribe(`mqtt://watcher:watcher-secret@127.0.0.1:${mqttPort}`, 'isawatt/runs/events/#');
   t.after(() => sub.client.endAsync());
-  const pdu = await mqtt.connectAsync(url, { reconnectPeriod: 0 });
+  const pdu = await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { reconnectPeriod: 0, username: 'pdu', password: 'pdu-secret' });
   t.after(() => pdu.endAsync());
 
   const agents = ['fake-a', 'fake-b'].map((hostId) => new FakeAgent({ address: `127.0.0.1:${port}`, hostId, functions: 2, functionCpus: 6 }));
