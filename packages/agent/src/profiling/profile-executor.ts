@@ -4,7 +4,7 @@
 // window; then everything is stopped (workers gone, cgroups removed) whatever happened. Figures
 // come from the monitor's telemetry ticks: completions and attributed dynamic energy per function
 // over the same whole ticks, host energy and its quality label.
-import { errorMessage, qualityToWire, toWireU64, type Logger, type wire } from '@isawatt/common';
+import { delay, errorMessage, qualityToWire, toWireU64, type Logger, type wire } from '@isawatt/common';
 import type { FunctionAssignmentSpec, FunctionRuntime } from '../runtime/function-runtime.js';
 import type { TelemetrySource } from '../telemetry/snapshot.js';
 import type { ProfileJobSpec } from './profile-job.js';
@@ -129,7 +129,7 @@ export class ProfileExecutor {
       );
       // 3. Warm-up, then the measured window (whole ticks after the warm-up).
       const warmEnd = this.now() + job.warmupMs;
-      if (job.warmupMs > 0) await sleep(job.warmupMs, signal);
+      if (job.warmupMs > 0 && !(await delay(job.warmupMs, signal))) throw new PhaseAbortedError('cancelled');
       const w = await collectWindow(this.opts.telemetry, warmEnd, job.durationMs, signal, this.opts.stallMs);
       return this.result(job, cores, w, idle);
     } catch (err) {
@@ -217,19 +217,4 @@ export function throughputPerCore(completed: number, latencySumMs: number, secon
   const meanMs = latencySumMs / completed;
   if (saturate && Number.isFinite(meanMs) && meanMs > 0) return 1000 / meanMs;
   return completed / seconds / cores;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new PhaseAbortedError('cancelled'));
-    const t = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(t);
-      reject(new PhaseAbortedError('cancelled'));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -4,7 +4,7 @@
 // successful result is stored by the coordinator, so a campaign interrupted (Ctrl-C, crash) is
 // continued with resume = true: only the missing (bag, host type) pairs run again.
 import { createHash } from 'node:crypto';
-import type { wire } from '@isawatt/common';
+import { delay, type wire } from '@isawatt/common';
 import type { Arch } from '../workload/types.js';
 import type { BagSample, IdleSample, QualityName } from './aggregate.js';
 
@@ -110,19 +110,6 @@ export function bagTimeoutMs(plan: Pick<CampaignPlan, 'durationMs' | 'warmupMs' 
   return plan.idleMs + plan.warmupMs + plan.durationMs + 60_000 + 3000 * workers;
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -202,7 +189,7 @@ export async function runCampaign(plan: CampaignPlan, api: ProfileApi, opts: Run
             queue.unshift(task);
             lastEvent = `${host.hostId} still busy with an earlier job; bag ${task.bag + 1} waits`;
             progress();
-            await sleep(opts.busyWaitMs ?? BUSY_WAIT_MS, opts.signal);
+            await delay(opts.busyWaitMs ?? BUSY_WAIT_MS, opts.signal);
             continue;
           }
         } catch (err) {
@@ -223,13 +210,13 @@ export async function runCampaign(plan: CampaignPlan, api: ProfileApi, opts: Run
         }
         progress();
         // Give a cancelled or timed-out job time to stop on the agent before the next one arrives.
-        await sleep(pollMs, opts.signal);
+        await delay(pollMs, opts.signal);
         if (hostProblem) {
           // Wait for the host to come back before it takes another bag; give up on it after hostWaitMs.
           const until = Date.now() + hostWaitMs;
           let up = false;
           while (!opts.signal.aborted && Date.now() < until) {
-            await sleep(pollMs, opts.signal);
+            await delay(pollMs, opts.signal);
             up = await api.hostUp(host.hostId).catch(() => false);
             if (up) break;
           }
