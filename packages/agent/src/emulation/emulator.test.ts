@@ -203,7 +203,13 @@ test('real processes in a real cgroup drive the emulated counters (root with cgr
     await rmdir(join(cpuacct, rel)).catch(() => undefined);
   });
   await writeFile(join(fn, 'cgroup.procs'), String(child.pid));
-  const emu = new Emulator({ profile: getProfile('xeon-gold-6130-2s'), sysfsRoot: join(dir, 'sys'), cgroupPath: `cpuacct/${rel}`, log });
+  const emu = new Emulator({
+    profile: getProfile('xeon-gold-6130-2s'),
+    sysfsRoot: join(dir, 'sys'),
+    cgroupRoot: '/sys/fs/cgroup',
+    cgroupPath: `cpuacct/${rel}`,
+    log,
+  });
   await emu.init();
   await new Promise((r) => setTimeout(r, 1000));
   await emu.tick();

@@ -20,8 +20,8 @@ export interface EmulatorOptions {
   readonly profile: EmulatedProfile;
   /** Directory the emulated sysfs tree is written to (the agent's meters use it as sysfs root). */
   readonly sysfsRoot: string;
-  /** cgroup filesystem root (default "/sys/fs/cgroup"). */
-  readonly cgroupRoot?: string;
+  /** cgroup filesystem root (required: a forgotten root must not silently read the live machine). */
+  readonly cgroupRoot: string;
   /** Subtree whose CPU time drives the counters, relative to cgroupRoot (default "cpuacct/isawatt"). */
   readonly cgroupPath?: string;
   /** Update period, ms (default 500). */
@@ -60,7 +60,7 @@ export class Emulator implements Service {
 
   constructor(private readonly opts: EmulatorOptions) {
     this.tree = new EmulatedTree(opts.sysfsRoot, opts.profile);
-    this.cgroupDir = join(opts.cgroupRoot ?? '/sys/fs/cgroup', opts.cgroupPath ?? 'cpuacct/isawatt');
+    this.cgroupDir = join(opts.cgroupRoot, opts.cgroupPath ?? 'cpuacct/isawatt');
     this.tickMs = opts.tickMs ?? 500;
     this.log = opts.log.child({ component: this.name });
     this.now = opts.nowMs ?? (() => performance.now());
