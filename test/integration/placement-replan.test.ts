@@ -32,9 +32,15 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
   return { code, out, err };
 }
 
-async function setup(t: {
-  after(fn: () => unknown): void;
-}): Promise<{ port: number; agents: FakeAgent[]; dir: string; client: ControlClient; models: string }> {
+/** Every assignment either agent received, in the order they arrived (one process: one order). */
+type Received = { host: string; functions: { function: string; cores: number; rate_rps: number }[] }[];
+
+async function setup(
+  t: {
+    after(fn: () => unknown): void;
+  },
+  received: Received = [],
+): Promise<{ port: number; agents: FakeAgent[]; dir: string; client: ControlClient; models: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'isawatt-replan-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const models = join(dir, 'models.yaml');
@@ -42,7 +48,16 @@ async function setup(t: {
   const port = await freePort();
   // FakeAgents only report when told: a long liveness timeout keeps them up through slow solves.
   await startCoordinator(t, { port, stateDir: join(dir, 'state'), args: ['--host-down-after-ms', '600000'] });
-  const agents = ['fake-a', 'fake-b'].map((hostId) => new FakeAgent({ address: `127.0.0.1:${port}`, hostId, functionCpus: 6 }));
+  const agents = ['fake-a', 'fake-b'].map(
+    (hostId) =>
+      new FakeAgent({
+        address: `127.0.0.1:${port}`,
+        hostId,
+        functionCpus: 6,
+        // Not a refusal: the hook records the order in which the agents got their assignments.
+        refuse: (a) => void received.push({ host: hostId, functions: a.functions }),
+      }),
+  );
   for (const a of agents) {
     t.after(() => a.close());
     await a.attach();
@@ -126,4 +141,43 @@ test('deploy --split: a function needing 8 cores runs on both 6-CPU hosts, each 
   const total = shares.reduce((s, f) => s + (f?.rate_rps ?? 0), 0);
   assert.ok(Math.abs(total - 16) < 1e-9, `shares add up to 16 req/s, got ${total}`);
   for (const f of shares) assert.ok((f?.cores ?? 0) * 2 >= (f?.rate_rps ?? 0) - 1e-9, 'each share has the cores it needs');
+});
+
+test('deploy over a live placement: start before stop, no function below its rate on the way', async (t) => {
+  const received: Received = [];
+  const { port, dir, client, models } = await setup(t, received);
+  const first = await client.deploy({
+    label: 'test',
+    ack_timeout_ms: 5000,
+    hosts: [
+      { host_id: 'fake-a', ack_timeout_ms: 5000, functions: [fa('fn-000', 4, 8), fa('fn-002', 1, 2)] },
+      { host_id: 'fake-b', ack_timeout_ms: 5000, functions: [fa('fn-001', 4, 8)] },
+    ],
+  });
+  assert.ok(first.ok, first.error);
+  const before = received.length;
+  // fn-000 needs 5 cores, fn-001 4, fn-002 2 (2 req/s per core): fake-a (6 CPUs) cannot keep
+  // both fn-000 and fn-002, so the new placement changes where something runs.
+  const workload = join(dir, 'w2.yaml');
+  await writeFile(workload, 'functions:\n  - { name: fn-000, rate: 10 }\n  - { name: fn-001, rate: 8 }\n  - { name: fn-002, rate: 4 }\n');
+  const r = await cli(['deploy', '-w', workload, '-m', models, '--coordinator', `127.0.0.1:${port}`, '--json']);
+  assert.equal(r.code, EXIT.OK, r.err);
+  const res = JSON.parse(r.out) as { deployed: boolean; waves: number; capacityDips: string[] };
+  assert.equal(res.deployed, true);
+  assert.deepEqual(res.capacityDips, []);
+  assert.ok(res.waves >= 2, `a live placement changes in several waves, got ${res.waves}`);
+  // Replay what the agents got, in order: a function's capacity (cores x 2 req/s) never falls
+  // below the lower of what it had and its new rate, and ends at or above its new rate.
+  const rate: Record<string, number> = { 'fn-000': 10, 'fn-001': 8, 'fn-002': 4 };
+  const hostState = new Map<string, Map<string, number>>();
+  const capacity = (fn: string): number => [...hostState.values()].reduce((s, m) => s + (m.get(fn) ?? 0) * 2, 0);
+  const apply = (e: Received[number]): void => void hostState.set(e.host, new Map(e.functions.map((f) => [f.function, f.cores])));
+  for (const e of received.slice(0, before)) apply(e);
+  const floor = Object.fromEntries(Object.keys(rate).map((fn) => [fn, Math.min(capacity(fn), rate[fn] as number)]));
+  assert.ok(received.length > before + 1, 'more than one assignment was sent');
+  for (const e of received.slice(before)) {
+    apply(e);
+    for (const fn of Object.keys(rate)) assert.ok(capacity(fn) >= (floor[fn] as number) - 1e-9, `${fn} fell to ${capacity(fn)} req/s after ${e.host} changed`);
+  }
+  for (const fn of Object.keys(rate)) assert.ok(capacity(fn) >= (rate[fn] as number) - 1e-9, `${fn} ends with the capacity of its rate`);
 });

@@ -1,19 +1,24 @@
 // `isawatt deploy`: plans a workload over the coordinator's registered, live hosts (type from
 // Hello.host_type, cores = number of Hello.function_cpus, idle power from Hello.idle_power_w),
-// then pushes every host's assignment in one Control.Deploy call. The coordinator sends each agent
-// its assignment, waits for every ack and rolls the whole deployment back to the previous
-// assignment when one fails; this command prints what runs where, or the failed acks.
-// Hosts that get no function receive an empty assignment (the new workload replaces the old one).
+// then rolls the plan out over what runs now in the same start-before-stop waves as `replan
+// --apply` (assignments/rollout.ts): a function's new replicas start before its old ones stop, so
+// its capacity never drops below its rate while a live placement changes (on an empty cluster
+// there is one wave). Each wave is one Control.Deploy call: the coordinator sends each agent its
+// assignment, waits for every ack and rolls that wave back when one fails (earlier waves stay).
+// Hosts the plan leaves idle are emptied (the new workload replaces the old one).
 // Exit codes: 0 deployed; 1 no plan or a failed ack (rolled back); 2 bad input; 3 unreachable.
 import { EXIT, ExitError, type wire } from '@isawatt/common';
 import type { Command } from 'commander';
+import { rollOut, transitionFor } from '../../assignments/rollout.js';
 import { loadPlanProblem, parsePolicies } from '../../placement/inputs.js';
+import { plannedPlacement } from '../../placement/replan-diff.js';
 import type { Plan } from '../../placement/plan.js';
 import { planToJson, renderPlan } from '../../placement/render.js';
 import type { HostSpec } from '../../workload/types.js';
 import type { CliContext } from '../context.js';
 import { addConnectionOptions, connectionFromFlags, ControlClient } from '../control-client.js';
 import { addPlanOptions, failOnMissingPlans, liveHostSpecs, planPolicies, type PlanFlags } from './plan.js';
+import { livePlacement } from './replan.js';
 
 /** One SetAssignmentRequest per live host, empty for hosts the plan leaves idle. */
 export function toDeployRequest(plan: Plan, hosts: readonly HostSpec[], label: string, ackTimeoutMs: number): wire.DeployRequest {
@@ -52,21 +57,70 @@ export function registerDeploy(program: Command, ctx: CliContext): void {
       throw new ExitError(EXIT.BAD_INPUT, `--ack-timeout-ms: expected a positive number of ms, got "${flags.ackTimeoutMs}"`);
     const client = new ControlClient(connectionFromFlags(flags, ctx.io.env));
     try {
-      const hosts = liveHostSpecs((await client.listHosts()).hosts, ctx.io.stderr);
+      const listed = (await client.listHosts()).hosts;
+      const hosts = liveHostSpecs(listed, ctx.io.stderr);
       if (hosts.length === 0) throw new ExitError(EXIT.FAILURE, 'no live hosts registered with the coordinator');
       const problem = loadPlanProblem({ workload: flags.workload, models: flags.models, hosts });
       const [plan] = await planPolicies(problem, flags);
       if (!plan) throw new ExitError(EXIT.FAILURE, 'no plan');
       if (!flags.json) ctx.io.stdout(renderPlan(problem, plan) + '\n\n');
       failOnMissingPlans([plan]);
-      const res = await client.deploy(toDeployRequest(plan, hosts, `policy=${plan.policy} workload=${flags.workload}`, ackTimeoutMs));
+      const transition = transitionFor(problem, livePlacement(listed), plannedPlacement(plan));
+      const acks: wire.HostAck__Output[] = [];
+      let last: wire.DeployResponse__Output | undefined;
+      const label = `policy=${plan.policy} workload=${flags.workload}`;
+      const out = await rollOut(transition, async (wave, k, n) => {
+        const res = await client.deploy({
+          label: n > 1 ? `${label} wave ${k + 1}/${n}` : label,
+          ack_timeout_ms: ackTimeoutMs,
+          hosts: [...wave].map(([hostId, es]) => ({
+            host_id: hostId,
+            ack_timeout_ms: ackTimeoutMs,
+            functions: es.map((e) => ({ function: e.function, cores: e.cores, rate_rps: e.rateRps, arrival: '' })),
+          })),
+        });
+        last = res;
+        if (res.ok) acks.push(...res.acks);
+        return { ok: res.ok, error: res.error, rolledBack: res.rolled_back };
+      });
+      const waves = transition.waves.length;
       if (flags.json)
-        ctx.io.stdout(JSON.stringify({ ...planToJson(plan), deployed: res.ok, rolledBack: res.rolled_back, error: res.error, acks: res.acks }, null, 2) + '\n');
-      if (!res.ok) {
-        if (!flags.json) ctx.io.stdout(['deployment failed:', ...ackLines(res)].join('\n') + '\n');
-        throw new ExitError(EXIT.FAILURE, `deploy failed: ${res.error}${res.rolled_back ? ' (every host was rolled back to its previous assignment)' : ''}`);
+        ctx.io.stdout(
+          JSON.stringify(
+            {
+              ...planToJson(plan),
+              deployed: out.applied,
+              waves,
+              wavesApplied: out.wavesApplied,
+              capacityDips: transition.dips,
+              rolledBack: out.rolledBack ?? false,
+              error: out.error ?? '',
+              acks: out.applied ? acks : (last?.acks ?? []),
+            },
+            null,
+            2,
+          ) + '\n',
+        );
+      if (!out.applied) {
+        if (!flags.json && last) ctx.io.stdout([`deployment failed in wave ${out.failedWave} of ${waves}:`, ...ackLines(last)].join('\n') + '\n');
+        throw new ExitError(
+          EXIT.FAILURE,
+          `deploy failed: ${out.error}${out.rolledBack ? (out.wavesApplied > 0 ? ` (wave ${out.failedWave} was rolled back; the ${out.wavesApplied} wave(s) before it stay applied)` : ' (every host was rolled back to its previous assignment)') : ''}`,
+        );
       }
-      if (!flags.json) ctx.io.stdout([`deployed to ${hosts.length} hosts (policy ${plan.policy}):`, ...ackLines(res)].join('\n') + '\n');
+      if (!flags.json) {
+        if (transition.dips.length)
+          ctx.io.stdout(`warning: no start-before-stop order exists for ${transition.dips.join(', ')}: their capacity dipped during the last wave\n`);
+        ctx.io.stdout(
+          (waves === 0
+            ? [`already deployed: the live placement is the plan (policy ${plan.policy})`]
+            : [
+                `deployed to ${hosts.length} hosts (policy ${plan.policy}) in ${waves} wave${waves === 1 ? '' : 's'}, start before stop:`,
+                ...ackLines({ ok: true, error: '', acks, rolled_back: false }),
+              ]
+          ).join('\n') + '\n',
+        );
+      }
     } finally {
       client.close();
     }

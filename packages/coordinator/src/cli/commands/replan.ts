@@ -10,13 +10,12 @@
 import { EXIT, ExitError, type wire } from '@isawatt/common';
 import type { Command } from 'commander';
 import Table from 'cli-table3';
-import { planTransition, type Entry } from '../../assignments/transition.js';
+import { rollOut, transitionFor, type DeployWave } from '../../assignments/rollout.js';
+import type { Entry } from '../../assignments/transition.js';
 import { loadPlanProblem, parsePolicies } from '../../placement/inputs.js';
 import { moveTerms } from '../../placement/moves.js';
-import type { PlacementProblem } from '../../placement/problem.js';
 import { planToJson, renderPlan } from '../../placement/render.js';
 import { currentHosts, diffCounts, placementDiff, plannedPlacement, type DiffRow, type LivePlacement, type PlacedEntry } from '../../placement/replan-diff.js';
-import type { HostSpec } from '../../workload/types.js';
 import type { CliContext } from '../context.js';
 import { addConnectionOptions, connectionFromFlags, ControlClient } from '../control-client.js';
 import { addPlanOptions, failOnMissingPlans, liveHostSpecs, planPolicies, type PlanFlags } from './plan.js';
@@ -70,17 +69,21 @@ export function renderDiff(rows: readonly DiffRow[]): string {
   return `${t.toString()}\n${c.kept} kept, ${c.resized} resized, ${c.moved} moved, ${c.added} added, ${c.removed} removed`;
 }
 
-/** Per-host entries of the live placement and of a plan (every live host, empty ones included). */
-function byHost(placement: LivePlacement, hosts: readonly HostSpec[]): Map<string, Entry[]> {
-  const out = new Map<string, Entry[]>(hosts.map((h) => [h.id, []]));
-  for (const [fn, es] of placement) for (const e of es) out.get(e.host)?.push({ function: fn, cores: e.cores, rateRps: e.rateRps });
-  return out;
-}
-
-function speedOf(problem: PlacementProblem): (host: string, fn: string) => number {
-  const hi = new Map(problem.hosts.map((h, i) => [h.id, i]));
-  const fj = new Map(problem.functions.map((f, j) => [f.name, j]));
-  return (host, fn) => problem.model[hi.get(host) ?? -1]?.[fj.get(fn) ?? -1]?.execPerSecPerCore ?? 0;
+/** One wave as one Control.Deploy call (all or nothing); `progress` gets a line per wave applied. */
+export function cliDeployWave(client: ControlClient, ackTimeoutMs: number, label: string, progress: (line: string) => void): DeployWave {
+  return async (wave, k, n) => {
+    const res = await client.deploy({
+      label: `${label} wave ${k + 1}/${n}`,
+      ack_timeout_ms: ackTimeoutMs,
+      hosts: [...wave].map(([hostId, es]: [string, readonly Entry[]]) => ({
+        host_id: hostId,
+        ack_timeout_ms: ackTimeoutMs,
+        functions: es.map((e) => ({ function: e.function, cores: e.cores, rate_rps: e.rateRps, arrival: '' })),
+      })),
+    });
+    if (res.ok) progress(`wave ${k + 1}/${n}: ${[...wave.keys()].join(', ')} ok\n`);
+    return { ok: res.ok, error: res.error, rolledBack: res.rolled_back };
+  };
 }
 
 export function registerReplan(program: Command, ctx: CliContext): void {
@@ -130,12 +133,7 @@ export function registerReplan(program: Command, ctx: CliContext): void {
         if (flags.json) ctx.io.stdout(JSON.stringify({ ...planToJson(plan), diff: [], applied: false }, null, 2) + '\n');
         failOnMissingPlans([plan]);
       }
-      const transition = planTransition({
-        current: byHost(live, hosts),
-        target: byHost(plannedPlacement(plan), hosts),
-        capacity: new Map(hosts.map((h) => [h.id, h.cores])),
-        speed: speedOf(problem),
-      });
+      const transition = transitionFor(problem, live, plannedPlacement(plan));
       const result: Record<string, unknown> = {
         ...planToJson(plan),
         diff: rows,
@@ -150,24 +148,18 @@ export function registerReplan(program: Command, ctx: CliContext): void {
         );
       }
       if (flags.apply) {
-        for (const [k, wave] of transition.waves.entries()) {
-          const res = await client.deploy({
-            label: `replan wave ${k + 1}/${transition.waves.length} policy=${plan.policy} workload=${flags.workload}`,
-            ack_timeout_ms: ackTimeoutMs,
-            hosts: [...wave].map(([hostId, es]) => ({
-              host_id: hostId,
-              ack_timeout_ms: ackTimeoutMs,
-              functions: es.map((e) => ({ function: e.function, cores: e.cores, rate_rps: e.rateRps, arrival: '' })),
-            })),
-          });
-          if (!res.ok) {
-            if (flags.json) ctx.io.stdout(JSON.stringify({ ...result, applied: false, failedWave: k + 1, error: res.error }, null, 2) + '\n');
-            throw new ExitError(
-              EXIT.FAILURE,
-              `replan wave ${k + 1} of ${transition.waves.length} failed: ${res.error}${res.rolled_back ? ' (that wave was rolled back; earlier waves stay applied)' : ''}`,
-            );
-          }
-          if (!flags.json) ctx.io.stdout(`wave ${k + 1}/${transition.waves.length}: ${[...wave.keys()].join(', ')} ok\n`);
+        const out = await rollOut(
+          transition,
+          cliDeployWave(client, ackTimeoutMs, `replan policy=${plan.policy} workload=${flags.workload}`, (line) => {
+            if (!flags.json) ctx.io.stdout(line);
+          }),
+        );
+        if (!out.applied) {
+          if (flags.json) ctx.io.stdout(JSON.stringify({ ...result, applied: false, failedWave: out.failedWave, error: out.error }, null, 2) + '\n');
+          throw new ExitError(
+            EXIT.FAILURE,
+            `replan wave ${out.failedWave} of ${transition.waves.length} failed: ${out.error}${out.rolledBack ? ' (that wave was rolled back; earlier waves stay applied)' : ''}`,
+          );
         }
         result.applied = true;
         if (!flags.json) ctx.io.stdout(`applied in ${transition.waves.length} wave${transition.waves.length === 1 ? '' : 's'}\n`);
