@@ -4,6 +4,7 @@
 // `insecure` is set.
 import { isLoopbackHost, isValidHost, loadConfig, type LoadedConfig } from '@isawatt/common';
 import { z } from 'zod';
+import { autoReplanConfigSchema } from './autoreplan/config.js';
 import { gatewayConfigSchema, gatewayListenerIssues } from './gateway/config.js';
 import { mqttConfigSchema, describeMqttConfig } from './mqtt/config.js';
 
@@ -85,6 +86,8 @@ export const coordinatorConfigSchema = z
     modelsFile: z.string().min(1).optional(),
     /** HTTP gateway routing POST /invoke/<function> by the placement (docs/gateway.md). */
     gateway: gatewayConfigSchema.default(gatewayConfigSchema.parse({})),
+    /** Re-plan when observed rates leave their planned band (docs/placement.md, "Auto-replan"). */
+    autoReplan: autoReplanConfigSchema.default(autoReplanConfigSchema.parse({})),
   })
   .superRefine((c, ctx) => {
     // /metrics has no TLS or authentication: off loopback only with --insecure (or a TLS proxy).
@@ -125,6 +128,13 @@ export const coordinatorConfigSchema = z
           'configure mutual TLS (tls.caFile, tls.certFile, tls.keyFile; `isawatt certs` makes a lab PKI) or pass --insecure (demo and tests only)',
       });
     }
+    if (c.autoReplan.enabled && c.modelsFile === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['autoReplan', 'enabled'],
+        message: 'auto-replan plans with the profiled models: set modelsFile (--models FILE) too',
+      });
+    }
     for (const message of gatewayListenerIssues(c.gateway, c.tls)) ctx.addIssue({ code: 'custom', path: ['gateway', 'listen'], message });
   });
 
@@ -149,6 +159,7 @@ export const COORDINATOR_ENV: Readonly<Record<string, string>> = {
   ISAWATT_MODELS_FILE: 'modelsFile',
   ISAWATT_GATEWAY_LISTEN: 'gateway.listen',
   ISAWATT_GATEWAY_TOKEN_FILE: 'gateway.tokenFile',
+  ISAWATT_AUTO_REPLAN: 'autoReplan.enabled',
 };
 
 export interface LoadCoordinatorConfigOptions {
@@ -190,6 +201,7 @@ export function describeConfig(c: CoordinatorConfig): Record<string, unknown> {
     gateway: c.gateway.listen
       ? { listen: c.gateway.listen, tokenFileSet: c.gateway.tokenFile !== undefined, tls: (c.gateway.tls.certFile ?? c.tls.certFile) !== undefined }
       : 'off',
+    autoReplan: c.autoReplan.enabled ? c.autoReplan : 'off',
   };
 }
 

@@ -4,6 +4,8 @@
 // To add a component, build it in `buildCoordinator` and push its Service(s) onto `services`.
 import { createLogger, runServices, type Logger, type Service } from '@isawatt/common';
 import { AssignmentService } from './assignments/assignment-service.js';
+import { AutoReplanner } from './autoreplan/auto-replanner.js';
+import { EventLog } from './autoreplan/event-log.js';
 import { controlSocketPath, describeConfig, type CoordinatorConfig } from './config.js';
 import { Registry } from 'prom-client';
 import { GatewayServer } from './gateway/gateway-server.js';
@@ -58,6 +60,7 @@ export interface Coordinator {
   metrics: MetricsService | undefined;
   mqtt: MqttWiring;
   gateway: GatewayServer | undefined;
+  autoReplan: AutoReplanner | undefined;
 }
 
 export function buildCoordinator(config: CoordinatorConfig, log: Logger): Coordinator {
@@ -125,14 +128,28 @@ export function buildCoordinator(config: CoordinatorConfig, log: Logger): Coordi
         log,
       })
     : undefined;
+  // Auto-replan needs the profiled models (the config refuses it without modelsFile).
+  const autoReplan =
+    config.autoReplan.enabled && prior
+      ? new AutoReplanner({
+          config: config.autoReplan,
+          models: prior,
+          registry,
+          assignments,
+          events: new EventLog(config.stateDir, config.autoReplan.eventsMax),
+          publish: mqtt.bridge ? (fields) => mqtt.bridge?.publishReplanEvent(fields) : undefined,
+          log,
+        })
+      : undefined;
   const services: Service[] = [
     new RegistryService(store, registry, config.cluster, runs),
     ...mqtt.services,
     ...(metrics ? [metrics] : []),
     grpc,
     ...(gateway ? [gateway] : []),
+    ...(autoReplan ? [autoReplan] : []),
   ];
-  return { services, registry, assignments, agentLink, control, grpc, metrics, mqtt, gateway };
+  return { services, registry, assignments, agentLink, control, grpc, metrics, mqtt, gateway, autoReplan };
 }
 
 /** Builds the root logger for the daemon (pino JSON to stdout). */

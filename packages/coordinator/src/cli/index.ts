@@ -78,7 +78,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'deploy',
     term: 'deploy [options]',
-    summary: 'plan over the live hosts and push the assignments to their agents (all or nothing)',
+    summary: 'plan over the live hosts and roll the assignments out to their agents (start before stop)',
     load: async () => (await import('./commands/deploy.js')).registerDeploy,
   },
   {
@@ -123,6 +123,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     term: 'runs [options]',
     summary: 'list the stored run records, or show one (runs show ID)',
     load: async () => (await import('./commands/runs.js')).registerRuns,
+  },
+  {
+    name: 'events',
+    term: 'events [options]',
+    summary: "the coordinator's auto-replan decisions (triggered, planned, applied, skipped), from <state-dir>/events.jsonl",
+    load: async () => (await import('./commands/events.js')).registerEvents,
   },
   {
     name: 'report',

@@ -156,6 +156,11 @@ export class MqttBridge implements Service {
     this.pushEvent(kind, fields);
   }
 
+  /** Auto-replan decisions (triggered, planned, applied, skipped, failed), as in `isawatt events`. */
+  publishReplanEvent(fields: Record<string, unknown>): void {
+    this.pushEvent('replan', fields);
+  }
+
   private onEvent(ev: BridgeEvent): void {
     try {
       switch (ev.type) {

@@ -7,7 +7,7 @@ export function topicLevel(name: string): string {
   return name.replace(/[%/+#\u0000]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'));
 }
 
-export type EventKind = 'host-up' | 'host-down' | 'assignment-applied' | 'assignment-failed' | 'run-start' | 'run-stop' | 'run-result';
+export type EventKind = 'host-up' | 'host-down' | 'assignment-applied' | 'assignment-failed' | 'run-start' | 'run-stop' | 'run-result' | 'replan';
 
 export class Topics {
   constructor(readonly prefix: string) {}

@@ -31,6 +31,12 @@ interface CoordinatorFlags {
   gatewayListen?: string;
   models?: string;
   gatewayTokenFile?: string;
+  autoReplan?: boolean;
+  autoReplanBandPct?: string;
+  autoReplanHoldMs?: string;
+  autoReplanCooldownMs?: string;
+  autoReplanSmoothMs?: string;
+  autoReplanMaxMoves?: string;
   checkConfig?: boolean;
   repairState?: boolean;
 }
@@ -62,6 +68,12 @@ export function flagsToConfig(f: CoordinatorFlags): Record<string, unknown> {
     modelsFile: f.models,
     'gateway.listen': f.gatewayListen,
     'gateway.tokenFile': f.gatewayTokenFile,
+    'autoReplan.enabled': f.autoReplan,
+    'autoReplan.bandPct': num(f.autoReplanBandPct),
+    'autoReplan.holdMs': num(f.autoReplanHoldMs),
+    'autoReplan.cooldownMs': num(f.autoReplanCooldownMs),
+    'autoReplan.smoothMs': num(f.autoReplanSmoothMs),
+    'autoReplan.maxMoves': num(f.autoReplanMaxMoves),
   };
 }
 
@@ -89,6 +101,12 @@ export function registerCoordinator(program: Command, ctx: CliContext): void {
     .option('--models <file>', 'profiled models: the starting point and drift reference of the models refined online')
     .option('--gateway-listen <host:port>', 'HTTP gateway: POST /invoke/<function> routed by the placement (off loopback: needs TLS and --gateway-token-file)')
     .option('--gateway-token-file <file>', 'API token callers of the gateway must send as Authorization: Bearer <token>')
+    .option('--auto-replan', "re-plan with the move budget when a function's observed rate stays out of its planned band (needs --models)")
+    .option('--auto-replan-band-pct <pct>', 'half-width of the planned band, percent of the planned rate (default 20)')
+    .option('--auto-replan-hold-ms <ms>', 'how long a rate must stay out of its band before a re-plan (default 60000)')
+    .option('--auto-replan-cooldown-ms <ms>', 'least time between two re-plans (default 300000)')
+    .option('--auto-replan-smooth-ms <ms>', 'time constant of the smoothing of observed rates (default 10000)')
+    .option('--auto-replan-max-moves <k>', 'at most this many moves per re-plan (default: no cap, moves priced)')
     .option('--check-config', 'validate the configuration, print it and exit')
     .option('--repair-state', 'move unreadable files of the state directory to <state-dir>/quarantine/, then exit')
     .action(async (flags: CoordinatorFlags) => {

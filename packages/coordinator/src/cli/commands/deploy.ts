@@ -44,7 +44,7 @@ function ackLines(res: wire.DeployResponse__Output): string[] {
 }
 
 export function registerDeploy(program: Command, ctx: CliContext): void {
-  const cmd = program.command('deploy').description('plan over the live hosts and push the assignments to their agents (all or nothing)');
+  const cmd = program.command('deploy').description('plan over the live hosts and roll the assignments out to their agents (start before stop)');
   addConnectionOptions(
     addPlanOptions(cmd)
       .option('-p, --policy <name>', 'rr | x86-first | arm-first | core-aware | energy-aware | energy-aware-whole', 'energy-aware')
