@@ -56,6 +56,14 @@ export interface CellOutcome {
   readonly record?: RunRecord | undefined;
   readonly planTimeMs: number;
   readonly simTimeMs: number;
+  /** Planned on this quantile of each function's speed (`--robust-quantile`); undefined: the point figures. */
+  readonly robustQuantile?: number | undefined;
+  /**
+   * Rates met second by second (absent without a plan): `allPct`, seconds in which every function
+   * kept up; `functionPct`, function-seconds in which the function kept up (a function keeps up in
+   * a second when it ends it with no more backlog than it serves in one second).
+   */
+  readonly secondsAtRate?: { readonly allPct: number; readonly functionPct: number } | undefined;
 }
 
 export type SimSolver = SolverName | 'fast';
@@ -112,13 +120,14 @@ export class CellRunner {
     return t;
   }
 
-  async run(spec: CellSpec): Promise<CellOutcome> {
+  /** Plans and simulates one cell; `robustQuantile` plans it on that quantile of each speed (same truth). */
+  async run(spec: CellSpec, robustQuantile?: number): Promise<CellOutcome> {
     const s = this.setup;
     const { problem, models } = this.problemFor(spec);
     const t0 = performance.now();
-    const plan = await runPlanner(problem, spec.policy, { ...s.planOptions, solver: plannerSolver(s.planOptions.solver, problem) });
+    const plan = await runPlanner(problem, spec.policy, { ...s.planOptions, solver: plannerSolver(s.planOptions.solver, problem), robustQuantile });
     const planTimeMs = performance.now() - t0;
-    if (plan.assignments.length === 0) return { spec, plan, planTimeMs, simTimeMs: 0 };
+    if (plan.assignments.length === 0) return { spec, plan, planTimeMs, simTimeMs: 0, robustQuantile };
 
     const t1 = performance.now();
     const hostIndex = new Map(spec.hosts.map((h, i) => [h.id, i]));
@@ -181,7 +190,13 @@ export class CellRunner {
     const engine = spec.durationS !== undefined ? { ...s.engine, durationS: spec.durationS } : s.engine;
     const result = simulate(hosts, fns, engine);
     const n = ++this.count;
-    const tag = [spec.mix ?? 'rates', spec.policy, spec.load !== undefined ? `l${spec.load}` : '', spec.armShare !== undefined ? `arm${spec.armShare}` : '']
+    const tag = [
+      spec.mix ?? 'rates',
+      spec.policy,
+      spec.load !== undefined ? `l${spec.load}` : '',
+      spec.armShare !== undefined ? `arm${spec.armShare}` : '',
+      robustQuantile !== undefined ? `robust${robustQuantile}` : '',
+    ]
       .filter(Boolean)
       .join('-');
     const record = toRunRecord(
@@ -195,7 +210,11 @@ export class CellRunner {
         seed: s.truth.seed,
         durationS: engine.durationS,
         rateTolerance: s.rateTolerance,
-        inputs: { ...s.inputs, ...(spec.armShare !== undefined ? { armShare: spec.armShare } : {}) },
+        inputs: {
+          ...s.inputs,
+          ...(spec.armShare !== undefined ? { armShare: spec.armShare } : {}),
+          ...(robustQuantile !== undefined ? { robustQuantile } : {}),
+        },
       },
       plan,
       hosts,
@@ -204,7 +223,13 @@ export class CellRunner {
       details,
       result,
     );
-    return { spec, plan, record, planTimeMs, simTimeMs: performance.now() - t1 };
+    const D = engine.durationS;
+    const behind = result.functions.reduce((sum, f) => sum + f.secondsBehind, 0);
+    const secondsAtRate = {
+      allPct: (result.secondsAllKeptUp / D) * 100,
+      functionPct: fns.length ? (1 - behind / (fns.length * D)) * 100 : 100,
+    };
+    return { spec, plan, record, planTimeMs, simTimeMs: performance.now() - t1, robustQuantile, secondsAtRate };
   }
 }
 

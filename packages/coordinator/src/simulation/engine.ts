@@ -38,6 +38,12 @@ export interface EngineOptions {
   readonly queueLimitS: number;
   /** Keep the per-second host power series only up to this many samples (hosts × seconds). */
   readonly seriesLimit: number;
+  /**
+   * Per-second co-location noise (`--colocation-noise`): each second, each function's speed is
+   * multiplied by its own log-normal factor of median 1 and this coefficient of variation (0.15 =
+   * 15 %), seeded by the function's name (the same noise under every policy and plan). 0: none.
+   */
+  readonly speedNoiseCv?: number | undefined;
 }
 
 export interface EngineFunctionResult {
@@ -80,6 +86,9 @@ export function simulate(hosts: readonly EngineHost[], fns: readonly EngineFunct
   const qMax = Float64Array.from(fns, (f) => Math.max(1, f.rateRps * opts.queueLimitS));
   // Arrival streams are keyed by the function's name: the same arrivals under every policy.
   const rngs = opts.arrivals === 'poisson' ? fns.map((f) => new Rng(opts.seed, `arrivals\u0000${f.name}`)) : [];
+  const noiseCv = opts.speedNoiseCv ?? 0;
+  const noiseSigma = noiseCv > 0 ? Math.sqrt(Math.log(1 + noiseCv * noiseCv)) : 0;
+  const noise = noiseSigma > 0 ? fns.map((f) => new Rng(opts.seed, `speed-noise\u0000${f.name}`)) : [];
 
   const queue = new Float64Array(n);
   const offered = new Float64Array(n);
@@ -112,16 +121,19 @@ export function simulate(hosts: readonly EngineHost[], fns: readonly EngineFunct
         drops[j] = (drops[j] as number) + (q - limit);
         q = limit;
       }
-      const c = cap[j] as number;
+      // This second's capacity: the planned cores at the true speed, times this second's noise.
+      const c = noiseSigma > 0 ? (cap[j] as number) * Math.exp(noiseSigma * (noise[j] as Rng).normal()) : (cap[j] as number);
       const served = q < c ? q : c;
       q -= served;
       queue[j] = q;
       achieved[j] = (achieved[j] as number) + served;
-      const e = served * (ePerExec[j] as number);
+      // A slower second costs more per execution (same power per busy core, fewer executions).
+      const slowdown = c > 0 ? (cap[j] as number) / c : 1;
+      const e = served * (ePerExec[j] as number) * slowdown;
       fnEnergy[j] = (fnEnergy[j] as number) + e;
       const h = hostOf[j] as number;
       hostDyn[h] = (hostDyn[h] as number) + e;
-      hostBusy[h] = (hostBusy[h] as number) + served * (csPerExec[j] as number);
+      hostBusy[h] = (hostBusy[h] as number) + served * (csPerExec[j] as number) * slowdown;
       if (q > c) {
         behind[j] = (behind[j] as number) + 1;
         anyBehind = true;

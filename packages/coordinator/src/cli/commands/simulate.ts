@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '@isawatt/common';
 import type { Command } from 'commander';
-import { parseBackend, parseSolver, parseTimeLimitMs } from '../../placement/inputs.js';
+import { parseBackend, parseRobustQuantile, parseSolver, parseTimeLimitMs } from '../../placement/inputs.js';
 import { shutdownMiniZinc } from '../../placement/minizinc-solver.js';
 import { DEFAULT_TIME_LIMIT_MS } from '../../placement/planner.js';
 import { COORDINATOR_VERSION } from '../../version.js';
@@ -31,6 +31,7 @@ import {
   SWEEP_LOADS,
 } from '../../simulation/options.js';
 import { cellsToJson, renderCells, renderSweep } from '../../simulation/render.js';
+import { renderRobustComparison, robustComparisonToJson, type RobustPair } from '../../simulation/robust-compare.js';
 import { modelsHaveSpread } from '../../simulation/truth.js';
 import type { CliContext } from '../context.js';
 
@@ -58,6 +59,8 @@ export interface SimulateFlags {
   maxReplicaCores?: string;
   report?: string;
   json?: boolean;
+  robustQuantile?: string;
+  colocationNoise: string;
 }
 
 /** Rows of host-seconds kept as a per-second power series in each record (beyond: none). */
@@ -75,6 +78,7 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
     .option('--duration <s>', 'simulated seconds per cell', '60')
     .option('--model-error <pct>', 'extra error of the truth against the models: coefficient of variation in % (0..100)', '0')
     .option('--interference <model>', 'none | memory-bound[:PCT[:CAT+CAT]] | colocation[:PCT] (docs/simulation.md)', 'none')
+    .option('--colocation-noise <pct>', "per-second co-location noise: each second each function's speed times a log-normal factor, cv in % (0..100)", '0')
     .option('--seed <n>', 'seed of the truth draws and the arrivals', '1')
     .option('--arrivals <process>', 'poisson (seeded) | constant (exactly the rate, every second)', 'poisson')
     .option('--no-spread', "ignore the models' spread: the truth is the models (plus --model-error)")
@@ -96,6 +100,10 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
     .option('--save <dir>', 'write every cell as a RunRecord (kind simulated) to DIR/<id>.json')
     .option('--report <file>', 'write an HTML report (charts, tables, CSV) to FILE')
     .option('--compare <path...>', 'replay measured runs (RunRecord JSON files, experiment files or directories of them) and compare energy and policy ranking')
+    .option(
+      '--robust-quantile <q>',
+      "also plan every cell on this quantile of each function's speed across profiling bags (e.g. 0.1) and show robust and plain side by side",
+    )
     .option('--json', 'print JSON instead of tables')
     .action(async (flags: SimulateFlags) => {
       // Flags first (cheap, exit 2), then files.
@@ -107,6 +115,7 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
       if (flags.armShares !== undefined && sweep !== 'arm-share') throw new ConfigError(['--arm-shares: only with --sweep arm-share'], 'simulate options');
       const durationS = parsePositiveInt('--duration', flags.duration, 7 * 24 * 3600);
       const modelErrorPct = parsePercent('--model-error', flags.modelError, 100);
+      const colocationNoisePct = parsePercent('--colocation-noise', flags.colocationNoise, 100);
       const interference = parseInterference(flags.interference);
       const seed = parseSeed(flags.seed);
       const arrivals = parseChoice<ArrivalProcess>('--arrivals', flags.arrivals, ['poisson', 'constant']);
@@ -118,6 +127,8 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
         backend: parseBackend(flags.backend),
         timeLimitMs: parseTimeLimitMs(flags.timeLimit),
       };
+      const robustQuantile = flags.robustQuantile === undefined ? undefined : parseRobustQuantile(flags.robustQuantile);
+      if (robustQuantile !== undefined && flags.compare) throw new ConfigError(['--robust-quantile: not with --compare'], 'simulate options');
       const { cluster, models } = loadSimulationInputs(flags.cluster, flags.models);
 
       const startedAt = new Date().toISOString();
@@ -126,14 +137,14 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
       const about = [
         `cluster ${cluster.name} (${flags.cluster}): ${cluster.hosts.length} hosts, ${cluster.hosts.filter((h) => h.parked).length} parked`,
         `models ${flags.models}${models.source ? ` (${models.source})` : ''}: the planner's belief`,
-        `truth: ${spreadUsed ? "drawn from the models' spread across bags" : flags.spread ? 'the models (they carry no spread)' : 'the models (--no-spread)'}${modelErrorPct > 0 ? ` × log-normal error, cv ${modelErrorPct} %` : ''}; interference ${describeInterference(interference)}`,
+        `truth: ${spreadUsed ? "drawn from the models' spread across bags" : flags.spread ? 'the models (they carry no spread)' : 'the models (--no-spread)'}${modelErrorPct > 0 ? ` × log-normal error, cv ${modelErrorPct} %` : ''}; interference ${describeInterference(interference)}${colocationNoisePct > 0 ? `; per-second co-location noise cv ${colocationNoisePct} %` : ''}`,
         `arrivals ${arrivals}, ${durationS} s per cell, seed ${seed}, rate tolerance ${rateTolerance * 100} %, planner solver ${planOptions.solver}`,
       ];
       const runner = new CellRunner({
         models,
         truth: { seed, useSpread: flags.spread, modelErrorCv: modelErrorPct / 100 },
         interference,
-        engine: { durationS, seed, arrivals, queueLimitS, seriesLimit: SERIES_LIMIT },
+        engine: { durationS, seed, arrivals, queueLimitS, seriesLimit: SERIES_LIMIT, speedNoiseCv: colocationNoisePct / 100 },
         rateTolerance,
         planOptions,
         maxReplicaCores,
@@ -147,6 +158,7 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
           modelsProvenance: models.provenance,
           truth: { useSpread: spreadUsed, modelErrorPct },
           interference: describeInterference(interference),
+          colocationNoisePct,
           arrivals,
           queueLimitS,
           isawattVersion: COORDINATOR_VERSION,
@@ -155,8 +167,13 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
       const measured = flags.compare ? loadMeasuredRuns(flags.compare) : undefined;
       const cells = measured ? measured.map((m) => replayCell(m, cluster.hosts)) : buildCells({ cluster, mixes, policies, loads, armShares });
       const outcomes: CellOutcome[] = [];
+      const pairs: RobustPair[] = [];
       try {
-        for (const c of cells) outcomes.push(await runner.run(c));
+        for (const c of cells) {
+          const plainOutcome = await runner.run(c);
+          outcomes.push(plainOutcome);
+          if (robustQuantile !== undefined) pairs.push({ plain: plainOutcome, robust: await runner.run(c, robustQuantile) });
+        }
       } finally {
         shutdownMiniZinc();
       }
@@ -206,10 +223,12 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
             arrivals,
             modelErrorPct,
             interference: describeInterference(interference),
+            colocationNoisePct,
             truthFromSpread: spreadUsed,
             energyQuality: 'simulated',
           },
           cells: cellsToJson(outcomes, savings),
+          ...(robustQuantile !== undefined ? { robustVsPlain: robustComparisonToJson(pairs, robustQuantile) } : {}),
         };
         ctx.io.stdout(JSON.stringify(body, null, 2) + '\n');
         return;
@@ -218,6 +237,8 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
       ctx.io.stdout(renderCells(outcomes, savings) + '\n');
       const pivot = renderSweep(outcomes, savings, sweep === 'arm-share' ? 'arm-share' : 'load');
       if (pivot) ctx.io.stdout(`\n${pivot}\n`);
+      if (robustQuantile !== undefined)
+        ctx.io.stdout(`\nROBUST (q ${robustQuantile}) vs PLAIN, same truth and arrivals (simulated):\n${renderRobustComparison(pairs, robustQuantile)}\n`);
       const noPlan = outcomes.filter((o) => !o.record);
       // Reasons name every host; on a big cluster a line per cell is kept short (--json has them all).
       const brief = (t: string): string => (t.length > 240 ? `${t.slice(0, 240)}… (--json for all)` : t);
