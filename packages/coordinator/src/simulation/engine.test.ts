@@ -216,3 +216,16 @@ describe('random', () => {
     assert.notEqual(new Rng(1, 'a').next(), new Rng(2, 'a').next());
   });
 });
+
+test('per-second co-location noise: a function planned without headroom falls behind, one with headroom keeps up', () => {
+  const hosts = [{ id: 'h', idlePowerW: 0, on: true }];
+  const fn = (name: string, capacityRps: number) => ({ name, host: 0, rateRps: 100, capacityRps, energyPerExecJ: 1, coreSecondsPerExec: 0.01 });
+  const opts = { durationS: 600, seed: 3, arrivals: 'constant' as const, queueLimitS: 10, seriesLimit: 0 };
+  const quiet = simulate(hosts, [fn('tight', 100)], opts);
+  assert.equal(quiet.functions[0]?.secondsBehind, 0, 'no noise: capacity = rate keeps up');
+  const noisy = simulate(hosts, [fn('tight', 100), fn('roomy', 140)], { ...opts, speedNoiseCv: 0.15 });
+  assert.ok((noisy.functions[0]?.secondsBehind ?? 0) > 60, `no headroom: behind in many seconds (${noisy.functions[0]?.secondsBehind})`);
+  assert.equal(noisy.functions[1]?.secondsBehind, 0, '40 % headroom absorbs 15 % noise');
+  // The same seed, the same noise (robust and plain plans are compared on it).
+  assert.deepEqual(simulate(hosts, [fn('tight', 100)], { ...opts, speedNoiseCv: 0.15 }).functions[0], noisy.functions[0]);
+});
