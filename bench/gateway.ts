@@ -1,17 +1,20 @@
 // Benchmark of the coordinator's HTTP gateway: latency it adds to a call at a fixed open-loop rate.
-// A real `isawatt coordinator` process with --gateway-listen; an /invoke endpoint standing in for
-// an agent's (a child process answering at once, so that the figures are the gateway's own cost,
-// not a function's); a FakeAgent (real AgentLink client) advertising that endpoint with one
-// function placed on it. The load generator (this process) sends POST /invoke/fn-000 at --rate
-// requests/s, open loop (arrivals on a fixed schedule, whatever the answers do), over keep-alive
-// connections, in alternating phases: directly to the endpoint (the baseline, same run) and
+// A real `isawatt coordinator` process with --gateway-listen; two /invoke endpoints standing in
+// for two agents' (child processes answering at once, so that the figures are the gateway's own
+// cost, not a function's); two FakeAgents (real AgentLink clients), each advertising one endpoint,
+// with fn-000 placed on both at equal rate shares: 2 replicas. The load generator (this process)
+// sends POST /invoke/fn-000 at --rate requests/s, open loop (arrivals on a fixed schedule, whatever
+// the answers do), over keep-alive connections, in alternating phases: directly to the endpoints
+// (the baseline, same run; calls alternate between the two as the gateway's round robin does) and
 // through the gateway. Latency is measured from the scheduled send time, so a backlog counts.
 // It prints p50/p90/p99/max per path and the added latency (gateway minus direct, per
 // percentile), with the coordinator's CPU and the load average (2-core shared machine: a high
 // load inflates both paths), then the same one call at a time (closed loop), which shows the hop's
-// own latency when nothing queues.
+// own latency when nothing queues. Because the machine is shared, each pair of phases (direct, then
+// gateway) also records how many cores OTHER work took meanwhile (/proc/stat busy time minus this
+// bench's own processes) and its own added p99; the quietest pair is reported apart.
 //
-//   node --conditions=source --import tsx bench/gateway.ts [--rate 1000] [--duration 10] [--phases 2] [--warmup 2]
+//   node --conditions=source --import tsx bench/gateway.ts [--rate 1000] [--duration 5] [--phases 6] [--warmup 2]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -23,7 +26,7 @@ import { FakeAgent } from '../test/helpers/fake-agent.js';
 import { eventually, freePort, startCoordinator } from '../test/helpers/processes.js';
 
 function parseArgs(argv: string[]): { rate: number; durationS: number; phases: number; warmupS: number } {
-  const a = { rate: 1000, durationS: 10, phases: 2, warmupS: 2 };
+  const a = { rate: 1000, durationS: 5, phases: 6, warmupS: 2 };
   for (let i = 0; i < argv.length; i += 2) {
     const v = Number(argv[i + 1]);
     if (!Number.isFinite(v) || v <= 0) throw new Error(`${argv[i]}: expected a positive number, got "${argv[i + 1]}"`);
@@ -64,7 +67,10 @@ const pool = new Agent({ keepAlive: true, maxSockets: 256 });
 /** Failed calls by status (0: a connection error), to tell what failed. */
 const failures = new Map<string, number>();
 
-function call(port: number): Promise<number> {
+/** The direct path alternates between the replicas' endpoints, as the gateway's round robin does. */
+let turn = 0;
+function call(port: number | readonly number[]): Promise<number> {
+  if (typeof port !== 'number') port = port[turn++ % port.length] as number;
   return new Promise((resolve) => {
     const req = request(
       { host: '127.0.0.1', port, method: 'POST', path: '/invoke/fn-000', agent: pool, headers: { 'content-type': 'application/json', 'content-length': 2 } },
@@ -79,7 +85,7 @@ function call(port: number): Promise<number> {
 }
 
 /** Open loop at `rate` for `seconds`: latencies (ms) from each call's scheduled time, and failures. */
-async function phase(port: number, rate: number, seconds: number): Promise<{ lat: number[]; failed: number }> {
+async function phase(port: number | readonly number[], rate: number, seconds: number): Promise<{ lat: number[]; failed: number }> {
   const lat: number[] = [];
   let failed = 0;
   const total = Math.round(rate * seconds);
@@ -110,13 +116,20 @@ async function phase(port: number, rate: number, seconds: number): Promise<{ lat
 }
 
 /** Closed loop, one call at a time: latencies (ms). Less sensitive to a busy machine than the open loop. */
-async function sequential(port: number, calls: number): Promise<number[]> {
+async function sequential(port: number | readonly number[], calls: number): Promise<number[]> {
   const lat: number[] = [];
   for (let k = 0; k < calls; k++) {
     const t = performance.now();
     if ((await call(port)) === 200) lat.push(performance.now() - t);
   }
   return lat;
+}
+
+/** Busy and total jiffies of the whole machine (/proc/stat), to tell how much other work ran. */
+function machineJiffies(): { busy: number; total: number } {
+  const f = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+  const total = f.slice(0, 8).reduce((x, y) => x + y, 0);
+  return { busy: total - (f[3] ?? 0) - (f[4] ?? 0), total };
 }
 
 function pct(sorted: number[], q: number): number {
@@ -135,8 +148,8 @@ const cleanup = { after: (fn: () => unknown) => void cleanups.push(fn) };
 try {
   const dir = await mkdtemp(join(tmpdir(), 'isawatt-bench-gateway-'));
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  const endpoint = await startEndpoint();
-  cleanups.push(() => endpoint.child.kill('SIGTERM'));
+  const endpoints = [await startEndpoint(), await startEndpoint()];
+  for (const e of endpoints) cleanups.push(() => e.child.kill('SIGTERM'));
   const [port, gport] = [await freePort(), await freePort()];
   const coord = await startCoordinator(cleanup, {
     port,
@@ -144,31 +157,35 @@ try {
     args: ['--host-down-after-ms', '600000', '--gateway-listen', `127.0.0.1:${gport}`],
   });
   await eventually('gateway port open', () => call(gport).then((s) => (s !== 0 ? true : undefined)));
-  const agent = new FakeAgent({
-    address: `127.0.0.1:${port}`,
-    hostId: 'bench-host',
-    functionCpus: 4,
-    functions: 1,
-    invokeAddress: `127.0.0.1:${endpoint.port}`,
-  });
-  cleanups.push(() => agent.close());
-  await agent.attach();
   const client = new ControlClient({ address: `127.0.0.1:${port}`, tls: {}, insecure: false, deadlineMs: 5000 });
   cleanups.push(() => client.close());
-  await eventually('host up', async () => ((await client.listHosts()).hosts.some((h) => h.state === 'HOST_STATE_UP') ? true : undefined));
-  // FakeAgent's catalogue names its functions fn-000...; the endpoint answers any name.
-  const dep = await client.setAssignment({
-    host_id: 'bench-host',
+  const hostIds = endpoints.map((_, k) => `bench-host-${k}`);
+  for (const [k, e] of endpoints.entries()) {
+    const agent = new FakeAgent({
+      address: `127.0.0.1:${port}`,
+      hostId: hostIds[k] as string,
+      functionCpus: 4,
+      functions: 1,
+      invokeAddress: `127.0.0.1:${e.port}`,
+    });
+    cleanups.push(() => agent.close());
+    await agent.attach();
+  }
+  await eventually('hosts up', async () => ((await client.listHosts()).hosts.filter((h) => h.state === 'HOST_STATE_UP').length === 2 ? true : undefined));
+  // FakeAgent's catalogue names its functions fn-000...; the endpoints answer any name. Two
+  // replicas, equal rate shares: the gateway alternates between them.
+  const dep = await client.deploy({
+    label: 'bench',
     ack_timeout_ms: 5000,
-    functions: [{ function: 'fn-000', cores: 1, rate_rps: 0, arrival: '' }],
+    hosts: hostIds.map((host_id) => ({ host_id, ack_timeout_ms: 5000, functions: [{ function: 'fn-000', cores: 1, rate_rps: args.rate / 2, arrival: '' }] })),
   });
-  if (!dep.ack?.ok) throw new Error(`assignment refused: ${dep.ack?.error}`);
+  if (!dep.ok) throw new Error(`deploy refused: ${dep.error}`);
   // Both paths send POST /invoke/fn-000 with the same body: the gateway routes it to the endpoint.
-  const path = { direct: endpoint.port, gateway: gport };
+  const path = { direct: endpoints.map((e) => e.port), gateway: gport };
   const coordPid = coord.child.pid as number;
 
   console.log(
-    `gateway bench: ${args.rate} req/s open loop, ${args.durationS} s per phase, ${args.phases} phases per path, load average ${loadavg()[0]?.toFixed(2)} on this machine`,
+    `gateway bench: 2 replicas, ${args.rate} req/s open loop, ${args.durationS} s per phase, ${args.phases} phases per path, load average ${loadavg()[0]?.toFixed(2)} on this machine`,
   );
   // Warm-up both paths (connections, JIT).
   await phase(path.direct, args.rate, args.warmupS);
@@ -177,7 +194,14 @@ try {
   const failed = { direct: 0, gateway: 0 };
   let gatewayCpuS = 0;
   let gatewayWallS = 0;
+  const ours = [process.pid, coordPid, ...endpoints.map((e) => e.child.pid as number)];
+  const ourCpuS = (): number => ours.reduce((sum, pid) => sum + procCpuS(pid), 0);
+  const pairs: { others: number; load: number; d: number[]; g: number[] }[] = [];
   for (let k = 0; k < args.phases; k++) {
+    const m0 = machineJiffies();
+    const o0 = ourCpuS();
+    const w0 = performance.now();
+    const lat = { direct: [] as number[], gateway: [] as number[] };
     for (const which of ['direct', 'gateway'] as const) {
       const cpu0 = procCpuS(coordPid);
       const t0 = performance.now();
@@ -187,9 +211,27 @@ try {
         gatewayWallS += (performance.now() - t0) / 1000;
       }
       results[which].push(...r.lat);
+      lat[which] = r.lat.sort((a, b) => a - b);
       failed[which] += r.failed;
     }
+    const m1 = machineJiffies();
+    const wallS = (performance.now() - w0) / 1000;
+    // Jiffies are 1/100 s (USER_HZ): cores busy with work other than this bench's processes.
+    const others = Math.max(0, ((m1.busy - m0.busy) / 100 - (ourCpuS() - o0)) / wallS);
+    pairs.push({ others, load: loadavg()[0] ?? NaN, d: lat.direct, g: lat.gateway });
   }
+  console.log('pair | other work (cores of 2) | load avg | direct p50 / p99 ms | gateway p50 / p99 ms | added p50 / p99 ms');
+  for (const [k, p] of pairs.entries()) {
+    const f = (x: number): string => x.toFixed(3);
+    console.log(
+      `${String(k + 1).padStart(4)} | ${p.others.toFixed(2).padStart(23)} | ${p.load.toFixed(2).padStart(8)} | ${f(pct(p.d, 0.5))} / ${f(pct(p.d, 0.99))} | ${f(pct(p.g, 0.5))} / ${f(pct(p.g, 0.99))} | ${f(pct(p.g, 0.5) - pct(p.d, 0.5))} / ${f(pct(p.g, 0.99) - pct(p.d, 0.99))}`,
+    );
+  }
+  const quiet = [...pairs].sort((a, b) => a.others - b.others)[0];
+  if (quiet)
+    console.log(
+      `quietest pair (other work ${quiet.others.toFixed(2)} cores, load average ${quiet.load.toFixed(2)}): added by the gateway p50 ${(pct(quiet.g, 0.5) - pct(quiet.d, 0.5)).toFixed(3)} ms, p99 ${(pct(quiet.g, 0.99) - pct(quiet.d, 0.99)).toFixed(3)} ms (direct p99 ${pct(quiet.d, 0.99).toFixed(3)}, gateway p99 ${pct(quiet.g, 0.99).toFixed(3)})`,
+    );
   const rows: string[] = [];
   const fmt = (x: number): string => x.toFixed(3);
   const stats: Record<string, number[]> = {};

@@ -16,22 +16,25 @@ export type AttemptResult =
 const REFUSALS = new Set([404, 503]);
 const DETAIL_MAX_BYTES = 2048;
 
-export async function attempt(pool: Agent, address: string, fn: string, body: Buffer, timeoutMs: number): Promise<AttemptResult> {
-  const first = await once(pool, address, fn, body, timeoutMs);
+/** Where to send: the replica's address, split once when the routes were built. */
+export interface Target {
+  readonly host: string;
+  readonly port: number;
+}
+
+export async function attempt(pool: Agent, target: Target, path: string, body: Buffer, timeoutMs: number): Promise<AttemptResult> {
+  const first = await once(pool, target, path, body, timeoutMs);
   // A kept-alive connection the agent closed while idle fails at once with ECONNRESET: the call
   // never reached it, so it goes again on a fresh connection to the same host (Node's documented
   // pattern for reused sockets), before the host counts as unreachable.
   if (first.kind !== 'stale') return first;
-  const again = await once(pool, address, fn, body, timeoutMs);
+  const again = await once(pool, target, path, body, timeoutMs);
   return again.kind === 'stale' ? { kind: 'unreachable', detail: 'ECONNRESET' } : again;
 }
 
 type OnceResult = AttemptResult | { readonly kind: 'stale' };
 
-function once(pool: Agent, address: string, fn: string, body: Buffer, timeoutMs: number): Promise<OnceResult> {
-  const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(address);
-  const host = (m?.[1] ?? '').replace(/^\[|\]$/g, '');
-  const port = Number(m?.[2] ?? 0);
+function once(pool: Agent, target: Target, path: string, body: Buffer, timeoutMs: number): Promise<OnceResult> {
   return new Promise((resolve) => {
     let settled = false;
     const done = (r: OnceResult): void => {
@@ -41,10 +44,10 @@ function once(pool: Agent, address: string, fn: string, body: Buffer, timeoutMs:
     };
     const req = request(
       {
-        host,
-        port,
+        host: target.host,
+        port: target.port,
         method: 'POST',
-        path: `/invoke/${encodeURIComponent(fn)}`,
+        path,
         agent: pool,
         headers: { 'content-type': 'application/json', 'content-length': body.length },
       },
@@ -74,8 +77,6 @@ function once(pool: Agent, address: string, fn: string, body: Buffer, timeoutMs:
         res.on('error', (err) => done({ kind: 'unreachable', detail: err.message }));
       },
     );
-    // Small calls: no Nagle delay waiting for the ACK of the previous segment.
-    req.setNoDelay(true);
     req.setTimeout(timeoutMs, () => {
       done({ kind: 'timeout', detail: `no answer within ${timeoutMs} ms` });
       req.destroy();

@@ -15,7 +15,7 @@ import type { HostRegistry } from '../registry/host-registry.js';
 import type { GatewayConfig } from './config.js';
 import { attempt } from './forward.js';
 import { GatewayMetrics } from './gateway-metrics.js';
-import { buildRoutes, WeightedPicker, type Replica } from './routes.js';
+import { buildRoutes, fallbacks, WeightedPicker, type Replica } from './routes.js';
 
 export interface GatewayOptions {
   readonly config: GatewayConfig & { readonly listen: string };
@@ -31,6 +31,11 @@ const PREFIX = '/invoke/';
 const FUNCTION_NAME = /^[a-z0-9][a-z0-9._-]{0,127}$/;
 /** The route table is rebuilt on registry events, and at least this often. */
 const ROUTES_MAX_AGE_MS = 1000;
+/**
+ * Agent answers up to this size (by their content-length) are read whole and sent on in one write;
+ * larger or unsized ones are streamed (piped) so that memory stays bounded.
+ */
+const BUFFER_RESPONSE_MAX_BYTES = 64 * 1024;
 
 export class GatewayServer implements Service {
   readonly name = 'gateway';
@@ -175,24 +180,23 @@ export class GatewayServer implements Service {
       picker = new WeightedPicker();
       this.pickers.set(fn, picker);
     }
-    const tries = picker.order(replicas).slice(0, this.opts.config.maxAttempts);
+    const first = picker.pick(replicas) as Replica;
+    // The other replicas, by weight, are only worked out when the first one fails.
+    let tries: Replica[] | undefined;
     const failures: string[] = [];
-    for (const [k, r] of tries.entries()) {
-      if (k > 0) this.metrics.retries.inc({ function: label });
-      const out = await attempt(this.pool, r.address, fn, body, this.opts.config.attemptTimeoutMs);
+    const upstreamPath = `${PREFIX}${encodeURIComponent(fn)}`;
+    for (let k = 0; k < this.opts.config.maxAttempts; k++) {
+      let r = first;
+      if (k > 0) {
+        tries ??= fallbacks(replicas, first);
+        const next = tries[k - 1];
+        if (!next) break;
+        r = next;
+        this.metrics.retries.inc({ function: label });
+      }
+      const out = await attempt(this.pool, r, upstreamPath, body, this.opts.config.attemptTimeoutMs);
       if (out.kind === 'response') {
-        const up = out.res;
-        res.writeHead(up.statusCode ?? 502, {
-          'content-type': up.headers['content-type'] ?? 'application/json',
-          ...(up.headers['content-length'] ? { 'content-length': up.headers['content-length'] } : {}),
-          'x-isawatt-host': r.hostId,
-        });
-        up.on('error', () => res.destroy());
-        up.pipe(res);
-        res.once('finish', () => this.count(label, up.statusCode ?? 502, started));
-        res.once('close', () => {
-          if (!res.writableFinished) up.destroy();
-        });
+        this.relay(out.res, res, r.hostId, label, started);
         return;
       }
       const reason = out.kind === 'refused' ? 'refused' : out.kind === 'unreachable' ? 'unreachable' : 'timeout';
@@ -206,6 +210,37 @@ export class GatewayServer implements Service {
     }
     this.log.warn({ function: fn, failures }, 'no host answered');
     return finish(503, { error: `no host running "${fn}" answered: ${failures.join('; ')}` }, { 'retry-after': '1' });
+  }
+
+  /**
+   * Sends the agent's answer on: small sized answers read whole and written at once (one write, no
+   * stream plumbing per call); others piped.
+   */
+  private relay(up: IncomingMessage, res: ServerResponse, hostId: string, label: string, started: number): void {
+    const status = up.statusCode ?? 502;
+    const length = up.headers['content-length'];
+    const headers: Record<string, string> = { 'content-type': up.headers['content-type'] ?? 'application/json', 'x-isawatt-host': hostId };
+    const size = length === undefined ? NaN : Number(length);
+    res.once('close', () => {
+      if (!res.writableFinished) up.destroy();
+    });
+    up.on('error', () => res.destroy());
+    if (Number.isInteger(size) && size >= 0 && size <= BUFFER_RESPONSE_MAX_BYTES) {
+      const chunks: Buffer[] = [];
+      up.on('data', (c: Buffer) => chunks.push(c));
+      up.on('end', () => {
+        const whole = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+        headers['content-length'] = String(whole.length);
+        res.writeHead(status, headers);
+        res.end(whole);
+        this.count(label, status, started);
+      });
+      return;
+    }
+    if (length !== undefined) headers['content-length'] = length;
+    res.writeHead(status, headers);
+    up.pipe(res);
+    res.once('finish', () => this.count(label, status, started));
   }
 
   /** The body, or null when it exceeds maxBodyBytes (the rest is drained). */

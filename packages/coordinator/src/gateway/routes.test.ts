@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { HostView } from '../registry/types.js';
-import { buildRoutes, dialAddress, WeightedPicker } from './routes.js';
+import { buildRoutes, dialAddress, splitAddress, WeightedPicker } from './routes.js';
 
 function host(id: string, over: { state?: 'up' | 'down'; invoke?: string; peer?: string; fns: [string, number, number][] }): HostView {
   return {
@@ -47,21 +47,22 @@ describe('gateway routes', () => {
       host('d', { fns: [['f', 4, 40]] }),
     ]);
     assert.deepEqual(routes.get('f'), [
-      { hostId: 'a', address: '127.0.0.1:1', weight: 30 },
-      { hostId: 'b', address: '10.1.1.1:2', weight: 10 },
+      { hostId: 'a', address: '127.0.0.1:1', host: '127.0.0.1', port: 1, weight: 30 },
+      { hostId: 'b', address: '10.1.1.1:2', host: '10.1.1.1', port: 2, weight: 10 },
     ]);
     assert.deepEqual(
       routes.get('g')?.map((r) => r.weight),
       [1, 3],
     );
     assert.equal(routes.has('gone'), false);
+    assert.deepEqual(splitAddress('[::1]:7'), { host: '::1', port: 7 });
   });
 
   test('smooth weighted round robin: exact proportions in every window, the others follow by weight', () => {
     const replicas = [
-      { hostId: 'a', address: 'x:1', weight: 5 },
-      { hostId: 'b', address: 'x:2', weight: 1 },
-      { hostId: 'c', address: 'x:3', weight: 1 },
+      { hostId: 'a', address: 'x:1', host: 'x', port: 1, weight: 5 },
+      { hostId: 'b', address: 'x:2', host: 'x', port: 2, weight: 1 },
+      { hostId: 'c', address: 'x:3', host: 'x', port: 3, weight: 1 },
     ];
     const p = new WeightedPicker();
     for (let w = 0; w < 10; w++) {

@@ -9,7 +9,16 @@ export interface Replica {
   readonly hostId: string;
   /** HOST:PORT to dial. */
   readonly address: string;
+  /** The address split once when the routes are built, not on every call. */
+  readonly host: string;
+  readonly port: number;
   readonly weight: number;
+}
+
+/** HOST:PORT (IPv6 in brackets) split into what http.request takes. */
+export function splitAddress(address: string): { host: string; port: number } {
+  const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(address);
+  return { host: (m?.[1] ?? '').replace(/^\[|\]$/g, ''), port: Number(m?.[2] ?? 0) };
 }
 
 const WILDCARD = new Set(['0.0.0.0', '[::]', '::', '']);
@@ -44,7 +53,7 @@ export function buildRoutes(hosts: readonly HostView[]): Map<string, Replica[]> 
     const byRate = list.some((r) => r.rateRps > 0);
     out.set(
       fn,
-      list.map((r) => ({ hostId: r.hostId, address: r.address, weight: byRate ? r.rateRps : r.cores })),
+      list.map((r) => ({ hostId: r.hostId, address: r.address, ...splitAddress(r.address), weight: byRate ? r.rateRps : r.cores })),
     );
   }
   return out;
@@ -54,13 +63,14 @@ export function buildRoutes(hosts: readonly HostView[]): Map<string, Replica[]> 
 export class WeightedPicker {
   private readonly current = new Map<string, number>();
 
-  /** Hosts in the order to try: the round robin's pick first, then the rest by weight. */
-  order(replicas: readonly Replica[]): Replica[] {
-    if (replicas.length <= 1) return [...replicas];
-    const total = replicas.reduce((s, r) => s + r.weight, 0);
+  /** The round robin's pick (undefined when there is no replica). */
+  pick(replicas: readonly Replica[]): Replica | undefined {
+    if (replicas.length <= 1) return replicas[0];
+    let total = 0;
     let best: Replica | undefined;
     let bestV = -Infinity;
     for (const r of replicas) {
+      total += r.weight;
       const v = (this.current.get(r.hostId) ?? 0) + r.weight;
       this.current.set(r.hostId, v);
       if (v > bestV) {
@@ -68,11 +78,21 @@ export class WeightedPicker {
         best = r;
       }
     }
-    if (!best) return [...replicas];
+    if (!best) return replicas[0];
     this.current.set(best.hostId, bestV - total);
     // Forget hosts that left the placement so the map stays bounded.
     if (this.current.size > replicas.length * 2) for (const k of [...this.current.keys()]) if (!replicas.some((r) => r.hostId === k)) this.current.delete(k);
-    const chosen = best;
-    return [chosen, ...replicas.filter((r) => r !== chosen).sort((a, b) => b.weight - a.weight || a.hostId.localeCompare(b.hostId))];
+    return best;
   }
+
+  /** Hosts in the order to try: the round robin's pick first, then the rest by weight. */
+  order(replicas: readonly Replica[]): Replica[] {
+    const chosen = this.pick(replicas);
+    return chosen ? [chosen, ...fallbacks(replicas, chosen)] : [];
+  }
+}
+
+/** The replicas to retry on after `first`, by weight (heaviest first). Built only when a retry is needed. */
+export function fallbacks(replicas: readonly Replica[], first: Replica): Replica[] {
+  return replicas.filter((r) => r !== first).sort((a, b) => b.weight - a.weight || a.hostId.localeCompare(b.hostId));
 }
