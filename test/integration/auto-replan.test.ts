@@ -7,8 +7,7 @@
 // `isawatt events` (state directory) and on MQTT (<prefix>/events/replan). The models are
 // hand-made figures (FakeAgent's host type "fake"), not measurements.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { EXIT } from '@isawatt/common';
@@ -17,6 +16,7 @@ import { ControlClient } from '../../packages/coordinator/src/cli/control-client
 import { FakeAgent } from '../helpers/fake-agent.js';
 import { subscribe } from '../helpers/mqtt-subscriber.js';
 import { eventually, freePort, startCoordinator } from '../helpers/processes.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const MODELS = `source: test figures (not measured)
 hostTypes:
@@ -39,8 +39,7 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 test('auto-replan: one re-plan for a lasting change, none for oscillation inside the band', { timeout: 180_000 }, async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'isawatt-autoreplan-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'isawatt-autoreplan-');
   const [port, mqttPort] = [await freePort(), await freePort()];
   const models = join(dir, 'models.yaml');
   await writeFile(models, MODELS);
