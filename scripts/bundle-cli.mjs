@@ -30,7 +30,7 @@ const outfile = join(outdir, 'isawatt.cjs');
 const helpOutfile = join(outdir, 'isawatt-help.cjs');
 
 /** Libraries inlined into the bundle (pure JS, no files of their own read at run time). */
-const BUNDLED = new Set(['@isawatt/common', 'commander', 'zod', 'yaml', 'cli-table3', 'cli-progress']);
+const BUNDLED = new Set(['@isawatt/common', 'commander', 'zod', 'yaml', 'js-yaml', 'cli-table3', 'cli-progress']);
 
 const packageName = (spec) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
 const toPosix = (p) => p.split(sep).join('/');
