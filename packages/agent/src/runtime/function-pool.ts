@@ -67,6 +67,17 @@ interface Queued {
 /** A healthy period after which the crash backoff starts again from its first delay. */
 const HEALTHY_MS = 30_000;
 
+/**
+ * Emulated hosts: invocations a new worker runs at full speed, before its CPU bandwidth limit, so
+ * V8's (or any runtime's) JIT has compiled the function's hot paths. A real core warms a worker up
+ * in milliseconds; an emulated core is ~0.5 % of a real CPU, so the same warm-up under the limit
+ * takes minutes (thumbnail-node finished nothing in 40 s after deployment), and cold code costs
+ * several times the CPU per invocation that the emulation's cost figures assume. Bounded in count
+ * and time: deploying 100 workers must not keep a 2-CPU machine busy for long. Not counted as
+ * invocations (they are not load): their CPU shows in the host's emulated energy during the warm-up.
+ */
+export const EMULATED_WARMUP = { maxInvocations: 30, budgetMs: 150 } as const;
+
 export class FunctionPool {
   readonly name: string;
   /** Figures since the monitor last took them (one tick). */
@@ -210,11 +221,25 @@ export class FunctionPool {
     this.slots.set(cpu, slot);
     try {
       const worker = await this.spawnWorker(cpu);
+      if (this.opts.cpuShare !== undefined) await this.warmUp(worker);
       this.attach(slot, worker);
     } catch (err) {
       this.slots.delete(cpu);
       await this.opts.pinning.releaseWorker(this.name, cpu).catch(() => undefined);
       throw new Error(`function ${this.name}: worker on CPU ${cpu} failed to start: ${errorMessage(err)}`, { cause: err });
+    }
+  }
+
+  /** Full-speed warm-up of an emulated worker (EMULATED_WARMUP); a failing invocation ends it early. */
+  private async warmUp(worker: WorkerProcess): Promise<void> {
+    const seed = String(this.opts.entry.spec.input.seed);
+    const end = performance.now() + EMULATED_WARMUP.budgetMs;
+    for (let k = 0; k < EMULATED_WARMUP.maxInvocations && performance.now() < end && worker.alive; k++) {
+      const outcome = await worker.invoke('seed', seed, this.opts.entry.spec.timeoutMs);
+      if (outcome.status !== 'ok') {
+        this.log.warn({ pid: worker.pid, status: outcome.status }, 'warm-up invocation failed; the worker starts cold');
+        return;
+      }
     }
   }
 
