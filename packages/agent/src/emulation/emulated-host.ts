@@ -28,6 +28,8 @@ export interface EmulatedHostOptions {
   readonly cgroupSubtree: string;
   readonly tickMs: number;
   readonly log: Logger;
+  /** One worker per emulated CPU (the old layout) instead of one carrier worker per function. */
+  readonly workerPerCpu?: boolean;
 }
 
 export class EmulatedHost {
@@ -89,6 +91,7 @@ export class EmulatedHost {
     return {
       realCpus: () => real,
       shareOf: (fn, placement) => workerShare(this.opts.profile, fn, placement),
+      carrier: this.opts.workerPerCpu !== true,
     };
   }
 

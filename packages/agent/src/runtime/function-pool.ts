@@ -1,5 +1,6 @@
 // The workers of one function: one single-threaded worker per CPU, each in its own <fn>/w<cpu>
-// cgroup, a bounded FIFO of waiting requests (what does not fit is dropped and counted, never
+// cgroup (on an emulated host, optionally one carrier worker for all of the function's emulated
+// CPUs, see `carrier`), a bounded FIFO of waiting requests (what does not fit is dropped and counted, never
 // queued forever), crash restarts with backoff, timeout kills with immediate replacement, and the
 // invocation figures. The load driver and the invoke endpoint both submit here.
 import { performance } from 'node:perf_hooks';
@@ -42,6 +43,14 @@ export interface FunctionPoolOptions {
    * a function's timeout is meant for a whole CPU.
    */
   readonly cpuShare?: () => number | undefined;
+  /**
+   * Emulated hosts: one worker (on the lowest assigned CPU, in that CPU's cgroup) carries all the
+   * function's emulated CPUs, with their summed share (cpuShare x CPU count). Emulated CPUs are
+   * slices of a real CPU; a slice of 0.5 % per worker is too small to run a managed runtime
+   * faithfully (docs/emulation.md, "Slice geometry"), and 96 + 128 workers per bag do not start in
+   * time on a small machine. The assignment still names every CPU; only the process count differs.
+   */
+  readonly carrier?: boolean;
 }
 
 type SlotState = 'starting' | 'ready' | 'restarting' | 'draining' | 'stopped';
@@ -85,6 +94,8 @@ export class FunctionPool {
   /** Figures since `resetTotals` (the `run` command reads these). */
   readonly totalWindow: InvocationWindow;
   private readonly slots = new Map<number, Slot>();
+  /** The CPUs assigned (with a carrier worker, more than the slots). */
+  private assigned: number[] = [];
   private readonly queue: Queued[] = [];
   private sweepTimer: NodeJS.Timeout | undefined;
   private stopping = false;
@@ -98,13 +109,32 @@ export class FunctionPool {
     this.totalWindow = new InvocationWindow(now);
   }
 
+  /** The CPUs assigned to the function. */
   cpus(): number[] {
+    return [...this.assigned];
+  }
+
+  /** CPUs that hold a worker slot (all assigned CPUs, or the carrier's). */
+  private slotCpus(): number[] {
     return [...this.slots.keys()].sort((a, b) => a - b);
+  }
+
+  /** The CPUs that get a worker for an assignment. */
+  private workerCpus(cpus: readonly number[]): number[] {
+    const sorted = [...cpus].sort((a, b) => a - b);
+    return this.opts.carrier === true ? sorted.slice(0, 1) : sorted;
+  }
+
+  /** The share of a real CPU one worker gets: per emulated CPU, times the CPUs a carrier holds. */
+  private workerShare(): number | undefined {
+    const share = this.opts.cpuShare?.();
+    if (share === undefined) return undefined;
+    return this.opts.carrier === true ? share * Math.max(1, this.assigned.length) : share;
   }
 
   /** PIDs of the live workers, in CPU order. */
   pids(): number[] {
-    return this.cpus()
+    return this.slotCpus()
       .map((c) => this.slots.get(c)?.worker)
       .filter((w): w is WorkerProcess => w?.alive === true)
       .map((w) => w.pid);
@@ -117,8 +147,9 @@ export class FunctionPool {
   /** Creates the function cgroup and starts one worker per CPU; on failure nothing is left behind. */
   async start(cpus: readonly number[]): Promise<void> {
     await this.opts.pinning.ensureFunction(this.name, cpus);
+    this.assigned = [...cpus].sort((a, b) => a - b);
     try {
-      await Promise.all(cpus.map((cpu) => this.addSlot(cpu)));
+      await Promise.all(this.workerCpus(cpus).map((cpu) => this.addSlot(cpu)));
     } catch (err) {
       await this.stop();
       throw err;
@@ -127,11 +158,15 @@ export class FunctionPool {
 
   /** Moves to exactly `cpus`: removed workers finish their invocation and stop, new ones start. */
   async resize(cpus: readonly number[]): Promise<void> {
-    const want = new Set(cpus);
-    const removed = this.cpus().filter((c) => !want.has(c));
-    const added = cpus.filter((c) => !this.slots.has(c));
+    const workers = this.workerCpus(cpus);
+    const want = new Set(workers);
+    const removed = this.slotCpus().filter((c) => !want.has(c));
+    const added = workers.filter((c) => !this.slots.has(c));
     await Promise.all(removed.map((cpu) => this.removeSlot(cpu)));
     await this.opts.pinning.ensureFunction(this.name, cpus);
+    this.assigned = [...cpus].sort((a, b) => a - b);
+    // A carrier that stays gets the share of its new CPU count.
+    if (this.opts.carrier === true) await this.applyCpuShare();
     const results = await Promise.allSettled(added.map((cpu) => this.addSlot(cpu)));
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed.length > 0) throw failed[0]?.reason instanceof Error ? failed[0].reason : new Error(String(failed[0]?.reason));
@@ -142,7 +177,8 @@ export class FunctionPool {
     if (this.stopping || this.slots.size === 0) {
       return Promise.resolve({ status: 'unavailable', message: `function ${this.name} is not running` });
     }
-    const limit = this.opts.queuePerWorker * this.slots.size;
+    // Per assigned CPU: a carrier queues the requests its emulated CPUs would run side by side.
+    const limit = this.opts.queuePerWorker * Math.max(this.slots.size, this.assigned.length);
     if (this.queue.length >= limit && !this.hasIdleWorker()) {
       this.record('dropped', 0);
       return Promise.resolve({ status: 'dropped', message: `function ${this.name}: queue full (${limit} waiting)` });
@@ -164,7 +200,8 @@ export class FunctionPool {
     if (this.sweepTimer !== undefined) clearTimeout(this.sweepTimer);
     // Stopping the function does not wait for in-flight invocations (a long timeout would hold up
     // the agent's shutdown): stdin EOF, then SIGKILL after stopGraceMs.
-    await Promise.all(this.cpus().map((cpu) => this.removeSlot(cpu, false)));
+    await Promise.all(this.slotCpus().map((cpu) => this.removeSlot(cpu, false)));
+    this.assigned = [];
     await this.opts.pinning.removeFunction(this.name);
     this.tickWindow.close();
     this.totalWindow.close();
@@ -183,13 +220,13 @@ export class FunctionPool {
   /** Re-applies the current CPU share to every ready worker (the placement changed). */
   async applyCpuShare(): Promise<void> {
     if (this.opts.cpuShare === undefined) return;
-    const share = this.opts.cpuShare();
+    const share = this.workerShare();
     for (const slot of this.slots.values()) if (slot.state === 'ready') await this.opts.pinning.setWorkerShare(this.name, slot.cpu, share);
   }
 
   /** The function's timeout, stretched for a worker that gets only a share of a CPU. */
   private timeoutMs(): number {
-    const share = this.opts.cpuShare?.();
+    const share = this.workerShare();
     const t = this.opts.entry.spec.timeoutMs;
     return share !== undefined && share > 0 && share < 1 ? Math.round(t / share) : t;
   }
@@ -253,7 +290,7 @@ export class FunctionPool {
     slot.startedAtMs = performance.now();
     if (this.opts.cpuShare !== undefined) {
       this.opts.pinning
-        .setWorkerShare(this.name, slot.cpu, this.opts.cpuShare())
+        .setWorkerShare(this.name, slot.cpu, this.workerShare())
         .catch((err: unknown) => this.log.error({ cpu: slot.cpu, err: errorMessage(err) }, "cannot limit the worker's CPU bandwidth"));
     }
     worker.once('exit', (code, signal) => this.onExit(slot, worker, code, signal));
