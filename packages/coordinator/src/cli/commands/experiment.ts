@@ -192,10 +192,12 @@ export function registerExperiment(program: Command, ctx: CliContext): void {
           const r = parseRunRecord(JSON.parse((await client.getRun(s.run_id)).record_json), `run ${s.run_id}`);
           const stored = r.inputs.experiment as Partial<ExperimentSpec> | undefined;
           for (const k of ['mixes', 'policies', 'repeat', 'seed', 'load', 'durationS', 'warmupS', 'functions', 'headroom'] as const) {
-            if (stored && JSON.stringify(stored[k] ?? (k === 'headroom' ? 0 : undefined)) !== JSON.stringify(spec[k])) {
+            // Runs stored before --headroom existed were planned without spare capacity.
+            const was = k === 'headroom' ? (stored?.headroom ?? 0) : stored?.[k];
+            if (stored && JSON.stringify(was) !== JSON.stringify(spec[k])) {
               throw new ExitError(
                 EXIT.BAD_INPUT,
-                `--resume ${experimentId}: ${k} was ${JSON.stringify(stored[k])} in the stored runs, ${JSON.stringify(spec[k])} now; give the same flags`,
+                `--resume ${experimentId}: ${k} was ${JSON.stringify(was)} in the stored runs, ${JSON.stringify(spec[k])} now; give the same flags`,
               );
             }
           }
