@@ -241,7 +241,15 @@ async function main(): Promise<void> {
 
     // Issue 13's check: the simulator replays every run of the experiment on the pair's cluster
     // file, planned on the models the runs stored, and sets its energy beside the measured one.
-    const compareArgs = ['simulate', '--cluster', join(REPO_ROOT, 'examples/cluster-emulated-pair.yaml'), '--compare', res.experimentId, '--coordinator', address];
+    const compareArgs = [
+      'simulate',
+      '--cluster',
+      join(REPO_ROOT, 'examples/cluster-emulated-pair.yaml'),
+      '--compare',
+      res.experimentId,
+      '--coordinator',
+      address,
+    ];
     compareArgs.push('--arrivals', 'constant', '--no-spread');
     const cmp = await cli(compareArgs, false);
     const cmpText = `$ isawatt simulate --cluster examples/cluster-emulated-pair.yaml --compare ${res.experimentId} --coordinator HOST:PORT --arrivals constant --no-spread\n(exit ${cmp.code})\n${cmp.out}${cmp.err}`;

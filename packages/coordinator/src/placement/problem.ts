@@ -56,12 +56,7 @@ export interface ProblemOptions {
 export const MAX_HEADROOM = 1;
 
 /** Builds the problem; throws ConfigError listing every input mismatch (exit code 2 in the CLI). */
-export function buildProblem(
-  hosts: readonly HostSpec[],
-  models: Models,
-  functions: readonly FunctionDemand[],
-  opts: ProblemOptions = {},
-): PlacementProblem {
+export function buildProblem(hosts: readonly HostSpec[], models: Models, functions: readonly FunctionDemand[], opts: ProblemOptions = {}): PlacementProblem {
   const headroom = opts.headroom ?? 0;
   const issues = hostTypeIssues(hosts, models);
   if (!(headroom >= 0 && headroom <= MAX_HEADROOM)) issues.push(`headroom: expected a fraction from 0 to ${MAX_HEADROOM}, got ${headroom}`);

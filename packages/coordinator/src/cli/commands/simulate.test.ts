@@ -232,7 +232,21 @@ describe('isawatt simulate', () => {
   test('--compare without --models replays on the models and the headroom stored with the runs', async () => {
     const saved = join(dir, 'to-replay-headroom');
     rmSync(saved, { recursive: true, force: true });
-    const { code: c0, err: e0 } = await run([...pair, '--mixes', 'web', '--policies', 'rr,energy-aware', '--load', '0.5', '--duration', '20', '--headroom', '0.5', '--save', saved]);
+    const { code: c0, err: e0 } = await run([
+      ...pair,
+      '--mixes',
+      'web',
+      '--policies',
+      'rr,energy-aware',
+      '--load',
+      '0.5',
+      '--duration',
+      '20',
+      '--headroom',
+      '0.5',
+      '--save',
+      saved,
+    ]);
     assert.equal(c0, EXIT.OK, e0);
     const measuredDir = join(dir, 'measured-headroom');
     rmSync(measuredDir, { recursive: true, force: true });

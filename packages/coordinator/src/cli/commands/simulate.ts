@@ -129,150 +129,150 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
     .option('--report <file>', 'write an HTML report (charts, tables, CSV) to FILE')
     .option(
       '--compare <path-or-id...>',
-      "replay measured runs and compare energy and policy ranking: RunRecord JSON files, experiment files, directories of them, or experiment/run ids on the coordinator (--coordinator)",
+      'replay measured runs and compare energy and policy ranking: RunRecord JSON files, experiment files, directories of them, or experiment/run ids on the coordinator (--coordinator)',
     )
     .option('--json', 'print JSON instead of tables');
   addConnectionOptions(cmd).action(async (flags: SimulateFlags) => {
-      // Flags first (cheap, exit 2), then files.
-      const mixes = [...new Set(flags.mixes.split(',').map(parseMix))];
-      const policies = parsePolicyList(flags.policies);
-      const sweep = flags.sweep === undefined ? undefined : parseChoice('--sweep', flags.sweep, ['load', 'arm-share'] as const);
-      const loads = flags.load !== undefined ? parseLoads(flags.load) : sweep === 'load' ? [...SWEEP_LOADS] : [0.2, 0.5, 0.8];
-      const armShares = sweep === 'arm-share' ? (flags.armShares !== undefined ? parseArmShares(flags.armShares) : [...SWEEP_ARM_SHARES]) : undefined;
-      if (flags.armShares !== undefined && sweep !== 'arm-share') throw new ConfigError(['--arm-shares: only with --sweep arm-share'], 'simulate options');
-      const durationS = parsePositiveInt('--duration', flags.duration, 7 * 24 * 3600);
-      const modelErrorPct = parsePercent('--model-error', flags.modelError, 100);
-      const interference = parseInterference(flags.interference);
-      const seed = parseSeed(flags.seed);
-      const arrivals = parseChoice<ArrivalProcess>('--arrivals', flags.arrivals, ['poisson', 'constant']);
-      const rateTolerance = parsePercent('--rate-tolerance', flags.rateTolerance, 50) / 100;
-      const queueLimitS = parsePositiveInt('--queue-limit', flags.queueLimit, 3600);
-      const headroom = parseHeadroom(flags.headroom);
-      const maxReplicaCores = flags.maxReplicaCores !== undefined ? parsePositiveInt('--max-replica-cores', flags.maxReplicaCores, 100_000) : undefined;
-      const planOptions = {
-        solver: flags.solver === 'fast' ? ('fast' as const) : parseSolver(flags.solver),
-        backend: parseBackend(flags.backend),
-        timeLimitMs: parseTimeLimitMs(flags.timeLimit),
-      };
-      // Measured runs first: with --compare and no --models, the replay plans on the runs' own models.
-      const measured = flags.compare ? await measuredFrom(flags.compare, flags, ctx) : undefined;
-      const stored = measured && flags.models === undefined ? modelsOfRuns(measured) : undefined;
-      if (flags.models === undefined && !stored)
-        throw new ConfigError(
-          [measured ? '--models: the measured runs do not all carry the same stored models; give the models file' : '--models: required (a models file)'],
-          'simulate options',
-        );
-      const modelsLabel = flags.models ?? `${stored?.file ?? ''} (stored with the measured runs)`;
-      const { cluster, models } = loadSimulationInputs(flags.cluster, flags.models ?? { doc: stored?.models, label: modelsLabel });
+    // Flags first (cheap, exit 2), then files.
+    const mixes = [...new Set(flags.mixes.split(',').map(parseMix))];
+    const policies = parsePolicyList(flags.policies);
+    const sweep = flags.sweep === undefined ? undefined : parseChoice('--sweep', flags.sweep, ['load', 'arm-share'] as const);
+    const loads = flags.load !== undefined ? parseLoads(flags.load) : sweep === 'load' ? [...SWEEP_LOADS] : [0.2, 0.5, 0.8];
+    const armShares = sweep === 'arm-share' ? (flags.armShares !== undefined ? parseArmShares(flags.armShares) : [...SWEEP_ARM_SHARES]) : undefined;
+    if (flags.armShares !== undefined && sweep !== 'arm-share') throw new ConfigError(['--arm-shares: only with --sweep arm-share'], 'simulate options');
+    const durationS = parsePositiveInt('--duration', flags.duration, 7 * 24 * 3600);
+    const modelErrorPct = parsePercent('--model-error', flags.modelError, 100);
+    const interference = parseInterference(flags.interference);
+    const seed = parseSeed(flags.seed);
+    const arrivals = parseChoice<ArrivalProcess>('--arrivals', flags.arrivals, ['poisson', 'constant']);
+    const rateTolerance = parsePercent('--rate-tolerance', flags.rateTolerance, 50) / 100;
+    const queueLimitS = parsePositiveInt('--queue-limit', flags.queueLimit, 3600);
+    const headroom = parseHeadroom(flags.headroom);
+    const maxReplicaCores = flags.maxReplicaCores !== undefined ? parsePositiveInt('--max-replica-cores', flags.maxReplicaCores, 100_000) : undefined;
+    const planOptions = {
+      solver: flags.solver === 'fast' ? ('fast' as const) : parseSolver(flags.solver),
+      backend: parseBackend(flags.backend),
+      timeLimitMs: parseTimeLimitMs(flags.timeLimit),
+    };
+    // Measured runs first: with --compare and no --models, the replay plans on the runs' own models.
+    const measured = flags.compare ? await measuredFrom(flags.compare, flags, ctx) : undefined;
+    const stored = measured && flags.models === undefined ? modelsOfRuns(measured) : undefined;
+    if (flags.models === undefined && !stored)
+      throw new ConfigError(
+        [measured ? '--models: the measured runs do not all carry the same stored models; give the models file' : '--models: required (a models file)'],
+        'simulate options',
+      );
+    const modelsLabel = flags.models ?? `${stored?.file ?? ''} (stored with the measured runs)`;
+    const { cluster, models } = loadSimulationInputs(flags.cluster, flags.models ?? { doc: stored?.models, label: modelsLabel });
 
-      const startedAt = new Date().toISOString();
-      const simulationId = `sim-${startedAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-s${seed}`;
-      const spreadUsed = flags.spread && modelsHaveSpread(models);
-      const about = [
-        `cluster ${cluster.name} (${flags.cluster}): ${cluster.hosts.length} hosts, ${cluster.hosts.filter((h) => h.parked).length} parked`,
-        `models ${modelsLabel}${models.source ? ` (${models.source})` : ''}: the planner's belief`,
-        `truth: ${spreadUsed ? "drawn from the models' spread across bags" : flags.spread ? 'the models (they carry no spread)' : 'the models (--no-spread)'}${modelErrorPct > 0 ? ` × log-normal error, cv ${modelErrorPct} %` : ''}; interference ${describeInterference(interference)}`,
-        `arrivals ${arrivals}, ${durationS} s per cell, seed ${seed}, rate tolerance ${rateTolerance * 100} %, planner solver ${planOptions.solver}`,
-      ];
-      const runner = new CellRunner({
-        models,
-        truth: { seed, useSpread: flags.spread, modelErrorCv: modelErrorPct / 100 },
-        interference,
-        engine: { durationS, seed, arrivals, queueLimitS, seriesLimit: SERIES_LIMIT },
-        rateTolerance,
-        planOptions,
-        maxReplicaCores,
-        simulationId,
-        startedAt,
-        inputs: {
-          cluster: resolve(flags.cluster),
-          clusterName: cluster.name,
-          models: flags.models !== undefined ? resolve(flags.models) : modelsLabel,
-          modelsSource: models.source,
-          modelsProvenance: models.provenance,
-          truth: { useSpread: spreadUsed, modelErrorPct },
-          interference: describeInterference(interference),
-          arrivals,
-          queueLimitS,
-          headroom,
-          isawattVersion: COORDINATOR_VERSION,
-        },
-      });
-      const cells = measured
-        ? measured.map((m) => replayCell(m, cluster.hosts))
-        : buildCells({ cluster, mixes, policies, loads, armShares }).map((c) => ({ ...c, headroom }));
-      const outcomes: CellOutcome[] = [];
-      try {
-        for (const c of cells) outcomes.push(await runner.run(c));
-      } finally {
-        shutdownMiniZinc();
-      }
-      const savings = savingsVsRr(outcomes);
-
-      if (flags.save !== undefined) {
-        mkdirSync(flags.save, { recursive: true });
-        for (const o of outcomes) if (o.record) writeFileSync(join(flags.save, `${o.record.id}.json`), JSON.stringify(o.record) + '\n');
-      }
-      if (flags.report !== undefined) {
-        // Loaded only when asked for: ECharts is most of the command's start-up otherwise.
-        const { renderSimulationReport } = await import('../../simulation/report.js');
-        writeFileSync(flags.report, renderSimulationReport({ title: `isawatt simulate: ${cluster.name}`, about, outcomes, savings, models }));
-      }
-      if (measured) {
-        const comparison = compareRuns(measured, outcomes);
-        if (flags.json)
-          ctx.io.stdout(
-            JSON.stringify(
-              {
-                simulation: {
-                  id: simulationId,
-                  seed,
-                  durationS: 'per measured run',
-                  interference: describeInterference(interference),
-                  modelErrorPct,
-                  energyQuality: 'simulated',
-                },
-                comparison,
-              },
-              null,
-              2,
-            ) + '\n',
-          );
-        else ctx.io.stdout(`SIMULATED vs MEASURED: ${about.join('; ')}\n\n${renderComparisonReport(comparison)}\n`);
-        return;
-      }
-      if (flags.json) {
-        const body = {
-          simulation: {
-            id: simulationId,
-            startedAt,
-            cluster: cluster.name,
-            hosts: cluster.hosts.length,
-            durationS,
-            seed,
-            arrivals,
-            modelErrorPct,
-            interference: describeInterference(interference),
-            truthFromSpread: spreadUsed,
-            energyQuality: 'simulated',
-          },
-          cells: cellsToJson(outcomes, savings),
-        };
-        ctx.io.stdout(JSON.stringify(body, null, 2) + '\n');
-        return;
-      }
-      ctx.io.stdout(`SIMULATED (not measured): ${about.join('; ')}\n\n`);
-      ctx.io.stdout(renderCells(outcomes, savings) + '\n');
-      const pivot = renderSweep(outcomes, savings, sweep === 'arm-share' ? 'arm-share' : 'load');
-      if (pivot) ctx.io.stdout(`\n${pivot}\n`);
-      const noPlan = outcomes.filter((o) => !o.record);
-      // Reasons name every host; on a big cluster a line per cell is kept short (--json has them all).
-      const brief = (t: string): string => (t.length > 240 ? `${t.slice(0, 240)}… (--json for all)` : t);
-      for (const o of noPlan)
-        ctx.io.stdout(
-          `no plan: ${o.spec.mix ?? ''} ${o.spec.policy} load ${o.spec.load ?? '-'}${o.spec.armShare !== undefined ? ` ARM share ${o.spec.armShare}` : ''}: ${brief(o.plan.reasons.join('; '))}\n`,
-        );
-      if (flags.save !== undefined) ctx.io.stdout(`records: ${outcomes.filter((o) => o.record).length} written to ${flags.save}\n`);
-      if (flags.report !== undefined) ctx.io.stdout(`report: ${flags.report}\n`);
+    const startedAt = new Date().toISOString();
+    const simulationId = `sim-${startedAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-s${seed}`;
+    const spreadUsed = flags.spread && modelsHaveSpread(models);
+    const about = [
+      `cluster ${cluster.name} (${flags.cluster}): ${cluster.hosts.length} hosts, ${cluster.hosts.filter((h) => h.parked).length} parked`,
+      `models ${modelsLabel}${models.source ? ` (${models.source})` : ''}: the planner's belief`,
+      `truth: ${spreadUsed ? "drawn from the models' spread across bags" : flags.spread ? 'the models (they carry no spread)' : 'the models (--no-spread)'}${modelErrorPct > 0 ? ` × log-normal error, cv ${modelErrorPct} %` : ''}; interference ${describeInterference(interference)}`,
+      `arrivals ${arrivals}, ${durationS} s per cell, seed ${seed}, rate tolerance ${rateTolerance * 100} %, planner solver ${planOptions.solver}`,
+    ];
+    const runner = new CellRunner({
+      models,
+      truth: { seed, useSpread: flags.spread, modelErrorCv: modelErrorPct / 100 },
+      interference,
+      engine: { durationS, seed, arrivals, queueLimitS, seriesLimit: SERIES_LIMIT },
+      rateTolerance,
+      planOptions,
+      maxReplicaCores,
+      simulationId,
+      startedAt,
+      inputs: {
+        cluster: resolve(flags.cluster),
+        clusterName: cluster.name,
+        models: flags.models !== undefined ? resolve(flags.models) : modelsLabel,
+        modelsSource: models.source,
+        modelsProvenance: models.provenance,
+        truth: { useSpread: spreadUsed, modelErrorPct },
+        interference: describeInterference(interference),
+        arrivals,
+        queueLimitS,
+        headroom,
+        isawattVersion: COORDINATOR_VERSION,
+      },
     });
+    const cells = measured
+      ? measured.map((m) => replayCell(m, cluster.hosts))
+      : buildCells({ cluster, mixes, policies, loads, armShares }).map((c) => ({ ...c, headroom }));
+    const outcomes: CellOutcome[] = [];
+    try {
+      for (const c of cells) outcomes.push(await runner.run(c));
+    } finally {
+      shutdownMiniZinc();
+    }
+    const savings = savingsVsRr(outcomes);
+
+    if (flags.save !== undefined) {
+      mkdirSync(flags.save, { recursive: true });
+      for (const o of outcomes) if (o.record) writeFileSync(join(flags.save, `${o.record.id}.json`), JSON.stringify(o.record) + '\n');
+    }
+    if (flags.report !== undefined) {
+      // Loaded only when asked for: ECharts is most of the command's start-up otherwise.
+      const { renderSimulationReport } = await import('../../simulation/report.js');
+      writeFileSync(flags.report, renderSimulationReport({ title: `isawatt simulate: ${cluster.name}`, about, outcomes, savings, models }));
+    }
+    if (measured) {
+      const comparison = compareRuns(measured, outcomes);
+      if (flags.json)
+        ctx.io.stdout(
+          JSON.stringify(
+            {
+              simulation: {
+                id: simulationId,
+                seed,
+                durationS: 'per measured run',
+                interference: describeInterference(interference),
+                modelErrorPct,
+                energyQuality: 'simulated',
+              },
+              comparison,
+            },
+            null,
+            2,
+          ) + '\n',
+        );
+      else ctx.io.stdout(`SIMULATED vs MEASURED: ${about.join('; ')}\n\n${renderComparisonReport(comparison)}\n`);
+      return;
+    }
+    if (flags.json) {
+      const body = {
+        simulation: {
+          id: simulationId,
+          startedAt,
+          cluster: cluster.name,
+          hosts: cluster.hosts.length,
+          durationS,
+          seed,
+          arrivals,
+          modelErrorPct,
+          interference: describeInterference(interference),
+          truthFromSpread: spreadUsed,
+          energyQuality: 'simulated',
+        },
+        cells: cellsToJson(outcomes, savings),
+      };
+      ctx.io.stdout(JSON.stringify(body, null, 2) + '\n');
+      return;
+    }
+    ctx.io.stdout(`SIMULATED (not measured): ${about.join('; ')}\n\n`);
+    ctx.io.stdout(renderCells(outcomes, savings) + '\n');
+    const pivot = renderSweep(outcomes, savings, sweep === 'arm-share' ? 'arm-share' : 'load');
+    if (pivot) ctx.io.stdout(`\n${pivot}\n`);
+    const noPlan = outcomes.filter((o) => !o.record);
+    // Reasons name every host; on a big cluster a line per cell is kept short (--json has them all).
+    const brief = (t: string): string => (t.length > 240 ? `${t.slice(0, 240)}… (--json for all)` : t);
+    for (const o of noPlan)
+      ctx.io.stdout(
+        `no plan: ${o.spec.mix ?? ''} ${o.spec.policy} load ${o.spec.load ?? '-'}${o.spec.armShare !== undefined ? ` ARM share ${o.spec.armShare}` : ''}: ${brief(o.plan.reasons.join('; '))}\n`,
+      );
+    if (flags.save !== undefined) ctx.io.stdout(`records: ${outcomes.filter((o) => o.record).length} written to ${flags.save}\n`);
+    if (flags.report !== undefined) ctx.io.stdout(`report: ${flags.report}\n`);
+  });
 }
