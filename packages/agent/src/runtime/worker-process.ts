@@ -1,6 +1,7 @@
 // One warm worker process and its side of the line protocol (docs/design/worker-protocol.md): it
-// waits for `ready`, sends one invocation at a time, enforces the timeout (SIGKILL) and the output
-// size limit, and reports the process's exit. Restart policy lives in the pool, not here.
+// waits for `ready`, sends invocations (one at a time, or several queued in its stdin for an
+// emulated carrier worker: the harness answers them in order), enforces the timeout (SIGKILL) and
+// the output size limit, and reports the process's exit. Restart policy lives in the pool.
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
@@ -47,7 +48,8 @@ export class WorkerProcess extends EventEmitter<{ exit: [code: number | null, si
   private readonly stderrTail: string[] = [];
   private stdoutBuf = '';
   private stderrBuf = '';
-  private pending: Pending | undefined;
+  /** Invocations sent and not answered yet, oldest first (the harness answers in order). */
+  private readonly pending = new Map<string, Pending>();
   private nextId = 1;
   private exited = false;
   /** Set by kill(): the process may still be running, but it takes no more work. */
@@ -82,12 +84,11 @@ export class WorkerProcess extends EventEmitter<{ exit: [code: number | null, si
         this.exited = true;
         this.exitInfo =
           code === JOIN_FAILED_EXIT ? `could not join its cgroup (exit ${code})` : signal !== null ? `killed by ${signal}` : `exited with code ${code}`;
-        const p = this.pending;
-        if (p !== undefined) {
-          this.pending = undefined;
+        for (const p of this.pending.values()) {
           clearTimeout(p.timer);
           p.resolve({ status: 'crash', message: `worker ${this.exitInfo}${this.tailText()}` });
         }
+        this.pending.clear();
         this.emit('exit', code, signal);
         resolve();
       });
@@ -129,7 +130,12 @@ export class WorkerProcess extends EventEmitter<{ exit: [code: number | null, si
   }
 
   get busy(): boolean {
-    return this.pending !== undefined;
+    return this.pending.size > 0;
+  }
+
+  /** Invocations sent and not answered yet. */
+  get inFlight(): number {
+    return this.pending.size;
   }
 
   /** Last stderr lines, for error messages. */
@@ -137,19 +143,21 @@ export class WorkerProcess extends EventEmitter<{ exit: [code: number | null, si
     return this.stderrTail;
   }
 
-  /** Sends one invocation; the caller never overlaps two on the same worker. */
-  invoke(kind: RequestKind, payload: string, timeoutMs: number): Promise<InvokeOutcome> {
+  /**
+   * Sends one invocation. The harness runs them one after another in the order sent; only the
+   * pool's emulated carrier workers send the next before the last is answered (`maxInFlight`).
+   */
+  invoke(kind: RequestKind, payload: string, timeoutMs: number, maxInFlight = 1): Promise<InvokeOutcome> {
     if (this.exited || this.killed) return Promise.resolve({ status: 'crash', message: `worker ${this.exited ? this.exitInfo : 'was killed'}` });
-    if (this.pending !== undefined) throw new Error('worker is busy (one invocation at a time)');
+    if (this.pending.size >= maxInFlight) throw new Error(`worker is busy (${this.pending.size} invocations in flight, at most ${maxInFlight})`);
     const id = String(this.nextId++);
     return new Promise<InvokeOutcome>((resolve) => {
       const timer = setTimeout(() => {
-        if (this.pending?.id !== id) return;
-        this.pending = undefined;
+        if (!this.pending.delete(id)) return;
         resolve({ status: 'timeout', message: `no answer within ${timeoutMs} ms; worker killed` });
         this.kill();
       }, timeoutMs);
-      this.pending = { id, resolve, timer };
+      this.pending.set(id, { id, resolve, timer });
       this.child.stdin.write(`${id}\t${kind}\t${payload}\n`);
     });
   }
@@ -195,8 +203,9 @@ export class WorkerProcess extends EventEmitter<{ exit: [code: number | null, si
     }
     // Envelope (id, status, duration) plus the output: past the limit the worker is killed.
     if (this.stdoutBuf.length > this.opts.maxOutputBytes + 256) {
-      const p = this.pending;
-      this.pending = undefined;
+      // The line being written answers the oldest invocation; the others end with the worker.
+      const p = this.pending.values().next().value;
+      if (p !== undefined) this.pending.delete(p.id);
       this.stdoutBuf = '';
       if (p !== undefined) {
         clearTimeout(p.timer);
@@ -212,16 +221,16 @@ export class WorkerProcess extends EventEmitter<{ exit: [code: number | null, si
       this.onReady?.(Number(parts[2]));
       return;
     }
-    const p = this.pending;
     const [id, status, duration] = parts;
-    if (p === undefined || id !== p.id || (status !== 'ok' && status !== 'err') || duration === undefined) {
+    const p = id === undefined ? undefined : this.pending.get(id);
+    if (p === undefined || (status !== 'ok' && status !== 'err') || duration === undefined) {
       this.opts.log.warn({ pid: this.pid, line: line.slice(0, 200) }, 'unexpected line from worker, ignored');
       return;
     }
     // The payload is everything after the third TAB (JSON never holds a raw TAB, but be exact).
     const payload = parts.slice(3).join('\t');
     const durationUs = Number(duration);
-    this.pending = undefined;
+    this.pending.delete(p.id);
     clearTimeout(p.timer);
     if (status === 'ok' && payload.length > this.opts.maxOutputBytes) {
       p.resolve({ status: 'crash', message: `output larger than maxOutputBytes (${this.opts.maxOutputBytes}); worker killed` });
