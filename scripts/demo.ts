@@ -361,7 +361,8 @@ async function main(): Promise<void> {
         functions: ['jwt-node', 'html-node', 'matrix-node', 'zip-node'],
         mixes: ['general', 'web'],
         policies: ['rr', 'core-aware', 'energy-aware'],
-        load: 0.05,
+        // Enough emulated CPUs per function that a carrier worker runs often (docs/experiments.md, "On this machine").
+        load: 0.2,
         durationS: 10,
         warmupS: 8,
         settleS: 1,
