@@ -10,7 +10,7 @@ import type { Toolchain } from './harness-command.js';
 import { InvocationWindow, type InvocationResult } from './invocation-stats.js';
 import type { Pinning } from './pinning.js';
 import { launchSpec, type LaunchOptions } from './worker-launch.js';
-import { WorkerProcess, type InvokeOutcome, type RequestKind } from './worker-process.js';
+import { WorkerProcess, WorkerStartError, type InvokeOutcome, type RequestKind } from './worker-process.js';
 
 export interface PoolRequest {
   readonly kind: RequestKind;
@@ -51,6 +51,13 @@ export interface FunctionPoolOptions {
    * time on a small machine. The assignment still names every CPU; only the process count differs.
    */
   readonly carrier?: boolean;
+  /**
+   * Emulated hosts: before its CPU share applies, a new worker runs its function's catalogue input
+   * back to back for this long at full speed, so that the runtime's JIT compilers and caches warm at
+   * a real CPU's speed, not at a slice's (a JVM warming at 5 % of a CPU still compiles a minute
+   * later). Default 0: no warm-up.
+   */
+  readonly warmupMs?: number;
 }
 
 type SlotState = 'starting' | 'ready' | 'restarting' | 'draining' | 'stopped';
@@ -196,8 +203,21 @@ export class FunctionPool {
     this.totalWindow.close();
   }
 
+  /**
+   * Requests a worker may have in flight: 1, or for a carrier up to 4 (never more than its CPUs), so
+   * that its next request waits in its pipe instead of the worker idling for the agent's round trip
+   * (a fast function at a carrier's share needs thousands of round trips a second).
+   */
+  private depth(): number {
+    return this.opts.carrier === true ? Math.max(1, Math.min(4, this.assigned.length)) : 1;
+  }
+
+  private canTake(worker: WorkerProcess | undefined): worker is WorkerProcess {
+    return worker !== undefined && worker.alive && worker.inFlight < this.depth();
+  }
+
   private hasIdleWorker(): boolean {
-    for (const s of this.slots.values()) if (s.state === 'ready' && s.worker?.busy === false) return true;
+    for (const s of this.slots.values()) if (s.state === 'ready' && this.canTake(s.worker)) return true;
     return false;
   }
 
@@ -247,12 +267,29 @@ export class FunctionPool {
     this.slots.set(cpu, slot);
     try {
       const worker = await this.spawnWorker(cpu);
+      await this.warm(worker);
       this.attach(slot, worker);
     } catch (err) {
       this.slots.delete(cpu);
       await this.opts.pinning.releaseWorker(this.name, cpu).catch(() => undefined);
       throw new Error(`function ${this.name}: worker on CPU ${cpu} failed to start: ${errorMessage(err)}`, { cause: err });
     }
+  }
+
+  /** Runs the catalogue input back to back for warmupMs, unthrottled (see FunctionPoolOptions.warmupMs). */
+  private async warm(worker: WorkerProcess): Promise<void> {
+    const ms = this.opts.warmupMs ?? 0;
+    if (ms <= 0) return;
+    const { spec } = this.opts.entry;
+    const end = performance.now() + ms;
+    let n = 0;
+    while (performance.now() < end && worker.alive && !this.stopping) {
+      const o = await worker.invoke('seed', String(spec.input.seed), spec.timeoutMs);
+      n++;
+      if (o.status === 'timeout' || o.status === 'crash') break;
+    }
+    if (!worker.alive) throw new WorkerStartError(`worker ${worker.pid} exited during its warm-up`);
+    this.log.debug({ pid: worker.pid, invocations: n, warmupMs: ms }, 'worker warmed at full speed');
   }
 
   private attach(slot: Slot, worker: WorkerProcess): void {
@@ -293,18 +330,26 @@ export class FunctionPool {
     slot.restartTimer = setTimeout(() => {
       slot.restartTimer = undefined;
       if (slot.state !== 'restarting' || this.stopping) return;
-      this.spawnWorker(slot.cpu).then(
-        (worker) => {
-          slot.restarts++;
-          this.attach(slot, worker);
-        },
-        (err: unknown) => {
-          if (slot.state !== 'restarting' || this.stopping) return;
-          const next = slot.backoff.nextDelayMs();
-          this.log.warn({ cpu: slot.cpu, err: errorMessage(err), delayMs: next }, 'worker restart failed, retrying');
-          this.scheduleRestart(slot, next);
-        },
-      );
+      this.spawnWorker(slot.cpu)
+        .then(async (worker) => {
+          await this.warm(worker).catch(async (err: unknown) => {
+            await worker.stop(this.opts.stopGraceMs);
+            throw err;
+          });
+          return worker;
+        })
+        .then(
+          (worker) => {
+            slot.restarts++;
+            this.attach(slot, worker);
+          },
+          (err: unknown) => {
+            if (slot.state !== 'restarting' || this.stopping) return;
+            const next = slot.backoff.nextDelayMs();
+            this.log.warn({ cpu: slot.cpu, err: errorMessage(err), delayMs: next }, 'worker restart failed, retrying');
+            this.scheduleRestart(slot, next);
+          },
+        );
     }, delayMs);
     slot.restartTimer.unref();
   }
@@ -332,14 +377,15 @@ export class FunctionPool {
     for (const slot of this.slots.values()) {
       if (this.queue.length === 0) return;
       const worker = slot.worker;
-      if (slot.state !== 'ready' || worker === undefined || worker.busy || !worker.alive) continue;
-      const next = this.queue.shift();
-      if (next !== undefined) void this.run(slot, worker, next);
+      while (this.queue.length > 0 && slot.state === 'ready' && this.canTake(worker)) {
+        const next = this.queue.shift();
+        if (next !== undefined) void this.run(slot, worker, next);
+      }
     }
   }
 
   private async run(slot: Slot, worker: WorkerProcess, q: Queued): Promise<void> {
-    const outcome = await worker.invoke(q.req.kind, q.req.payload, this.timeoutMs());
+    const outcome = await worker.invoke(q.req.kind, q.req.payload, this.timeoutMs(), this.depth() > 1);
     const latencyUs = (performance.now() - q.req.dueMs) * 1000;
     switch (outcome.status) {
       case 'ok':
@@ -357,7 +403,7 @@ export class FunctionPool {
         break;
     }
     q.resolve(outcome);
-    if (slot.state === 'draining') for (const w of slot.idleWaiters.splice(0)) w();
+    if (slot.state === 'draining' && !worker.busy) for (const w of slot.idleWaiters.splice(0)) w();
     this.pump();
   }
 
