@@ -34,7 +34,7 @@ test('carrier: one worker holds 4 emulated CPUs with their summed CFS quota; pip
   assert.equal(readCgroupFile('cpu', subtree, fn, `w${carrierCpu}`, 'cpu.cfs_period_us'), String(want.periodUs));
   assert.equal(want.quotaUs, 20_000, 'a 20 ms run per period');
 
-  // 12 requests at once: at most 4 in flight in the carrier's pipe, every one answered with its own input.
+  // 12 requests at once: at most 4 in flight (its CPU count) in the carrier's pipe, every one answered with its own input.
   const outs = await Promise.all(Array.from({ length: 12 }, (_, i) => rt.invoke(fn, JSON.stringify({ op: 'echo', i }))));
   outs.forEach((o, i) => {
     assert.equal(o.status, 'ok');

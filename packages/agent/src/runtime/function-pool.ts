@@ -80,6 +80,9 @@ interface Queued {
   readonly resolve: (o: SubmitOutcome) => void;
 }
 
+/** Most requests a carrier worker has in flight (see depth()). */
+const PIPELINE_DEPTH = 16;
+
 /** A healthy period after which the crash backoff starts again from its first delay. */
 const HEALTHY_MS = 30_000;
 
@@ -204,12 +207,13 @@ export class FunctionPool {
   }
 
   /**
-   * Requests a worker may have in flight: 1, or for a carrier up to 4 (never more than its CPUs), so
-   * that its next request waits in its pipe instead of the worker idling for the agent's round trip
-   * (a fast function at a carrier's share needs thousands of round trips a second).
+   * Requests a worker may have in flight: 1, or for a carrier up to PIPELINE_DEPTH (never more than
+   * its CPUs), so that its next requests wait in its pipe instead of the worker idling for the
+   * agent's round trip (a fast function at a carrier's share needs thousands of round trips a
+   * second, and on a loaded machine one round trip takes milliseconds).
    */
   private depth(): number {
-    return this.opts.carrier === true ? Math.max(1, Math.min(4, this.assigned.length)) : 1;
+    return this.opts.carrier === true ? Math.max(1, Math.min(PIPELINE_DEPTH, this.assigned.length)) : 1;
   }
 
   private canTake(worker: WorkerProcess | undefined): worker is WorkerProcess {
