@@ -11,7 +11,10 @@
 // Figures are EMULATED (the hosts are); the ground truth is ILLUSTRATIVE. Asserts nothing.
 //   node --conditions=source --import tsx bench/profile-campaign.ts [--bags 20] [--bag-size 8] [--min-bags 2]
 //     [--duration 10] [--warmup 3] [--idle 10] [--cores-per-function K] [--functions a,b] [--seed 1]
-//     [--profiles xeon-gold-5318y-2s,altra-max-m128] [--load 0.5] [--keep DIR]
+//     [--profiles xeon-gold-5318y-2s,altra-max-m128] [--load 0.5] [--cost FILE] [--keep DIR]
+// --cost FILE: the CPU cost per invocation the ground truth prices executions at (default: the
+// shipped table). Measure it at an emulated worker's slice, on this machine, now:
+//   node --conditions=source --import tsx bench/functions.ts --share 0.05 --json FILE
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -43,6 +46,7 @@ const { values: v } = parseArgs({
     load: { type: 'string', default: '0.5' },
     'tick-interval-ms': { type: 'string', default: '500' },
     keep: { type: 'string' },
+    cost: { type: 'string' },
   },
 });
 
@@ -126,7 +130,15 @@ async function main(): Promise<void> {
     const hostsWire = (await client.listHosts()).hosts;
 
     const truthFile = join(dir, 'ground-truth.yaml');
-    const truthRun = await run('packages/agent/src/main.ts', ['emulation', 'models', '--profiles', profiles.join(','), '--out', truthFile]);
+    const truthRun = await run('packages/agent/src/main.ts', [
+      'emulation',
+      'models',
+      '--profiles',
+      profiles.join(','),
+      '--out',
+      truthFile,
+      ...(v.cost !== undefined ? ['--cost', v.cost] : []),
+    ]);
     const modelsFile = join(dir, 'models.yaml');
     const args = [
       'profile',

@@ -32,6 +32,9 @@ export interface EmulatedHostOptions {
   readonly workerPerCpu?: boolean;
 }
 
+/** Full-speed warm-up of each worker before its slice applies, ms (function-pool.ts, warmupMs). */
+export const WORKER_WARMUP_MS = 2000;
+
 export class EmulatedHost {
   readonly hardware: HostHardware;
   readonly emulator: Emulator;
@@ -92,6 +95,8 @@ export class EmulatedHost {
       realCpus: () => real,
       shareOf: (fn, placement) => workerShare(this.opts.profile, fn, placement),
       carrier: this.opts.workerPerCpu !== true,
+      // The JVM needs about 2 s at full speed to compile its hot paths (bench/functions.ts).
+      warmupMs: WORKER_WARMUP_MS,
     };
   }
 

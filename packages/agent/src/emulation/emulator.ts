@@ -11,7 +11,7 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { childDeltasNs, readCgroupUsage, type CgroupUsage } from './cgroup-usage.js';
-import { EmulatedTree } from './emulated-tree.js';
+import { EmulatedTree, emulatedPowerW } from './emulated-tree.js';
 import { hostActivity, type HostActivity } from './host-activity.js';
 import { hwpcTickLines } from './hwpc-stream.js';
 import type { EmulatedProfile } from './profiles.js';
@@ -147,7 +147,16 @@ export class Emulator implements Service {
       });
       this.socket = s;
     }
-    const lines = hwpcTickLines(this.opts.profile, act.functions, (this.opts.wallMs ?? Date.now)(), intervalMs, (fn) => `/${fn}`);
+    const p = this.opts.profile;
+    // The energy of this very interval (the tree advances by it one tick later, see tick()).
+    const energy =
+      p.energy.kind === 'rapl'
+        ? emulatedPowerW(p, act.powerWeightedBusyCpus).bySocket.map((w) => ({
+            pkg: ((w.package ?? 0) * intervalMs) / 1000,
+            dram: ((w.dram ?? 0) * intervalMs) / 1000,
+          }))
+        : undefined;
+    const lines = hwpcTickLines(p, act.functions, (this.opts.wallMs ?? Date.now)(), intervalMs, (fn) => `/${fn}`, energy);
     this.socket.write(`${lines.join('\n')}\n`);
   }
 

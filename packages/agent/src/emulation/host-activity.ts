@@ -66,13 +66,21 @@ export function hostActivity(
   const cap = p.coresPerSocket * p.threadsPerCore;
   const busyCpus: number[] = [];
   const powerWeighted: number[] = [];
+  const scale: number[] = [];
   for (let s = 0; s < p.sockets; s++) {
     const b = intervalS > 0 ? (busy[s] ?? 0) / intervalS : 0;
     const w = intervalS > 0 ? (weighted[s] ?? 0) / intervalS : 0;
-    // More busy CPUs than the socket has (a runtime starting at full real speed): scale both down.
+    // More busy CPUs than the socket has (a runtime starting or warming at full real speed): scale
+    // both down, and the functions' busy time with them, so that the hardware counters the host
+    // reports stay consistent with its energy (a counter model fitted on them must not learn from
+    // ticks where they disagree).
     const k = b > cap ? cap / b : 1;
+    scale.push(k);
     busyCpus.push(b * k);
     powerWeighted.push(w * k);
   }
-  return { functions, busyCpus, powerWeightedBusyCpus: powerWeighted };
+  const scaled = scale.every((k) => k === 1)
+    ? functions
+    : functions.map((f) => ({ ...f, busyCpuSBySocket: f.busyCpuSBySocket.map((b, s) => b * (scale[s] ?? 1)) }));
+  return { functions: scaled, busyCpus, powerWeightedBusyCpus: powerWeighted };
 }

@@ -10,7 +10,7 @@ import type { Toolchain } from './harness-command.js';
 import { InvocationWindow, type InvocationResult } from './invocation-stats.js';
 import type { Pinning } from './pinning.js';
 import { launchSpec, type LaunchOptions } from './worker-launch.js';
-import { WorkerProcess, type InvokeOutcome, type RequestKind } from './worker-process.js';
+import { WorkerProcess, WorkerStartError, type InvokeOutcome, type RequestKind } from './worker-process.js';
 
 export interface PoolRequest {
   readonly kind: RequestKind;
@@ -51,6 +51,13 @@ export interface FunctionPoolOptions {
    * time on a small machine. The assignment still names every CPU; only the process count differs.
    */
   readonly carrier?: boolean;
+  /**
+   * Emulated hosts: before its CPU share applies, a new worker runs its function's catalogue input
+   * back to back for this long at full speed, so that the runtime's JIT compilers and caches warm at
+   * a real CPU's speed, not at a slice's (a JVM warming at 5 % of a CPU still compiles a minute
+   * later). Default 0: no warm-up.
+   */
+  readonly warmupMs?: number;
 }
 
 type SlotState = 'starting' | 'ready' | 'restarting' | 'draining' | 'stopped';
@@ -73,19 +80,11 @@ interface Queued {
   readonly resolve: (o: SubmitOutcome) => void;
 }
 
+/** Most requests a carrier worker has in flight (see depth()). */
+const PIPELINE_DEPTH = 16;
+
 /** A healthy period after which the crash backoff starts again from its first delay. */
 const HEALTHY_MS = 30_000;
-
-/**
- * Emulated hosts: invocations a new worker runs at full speed, before its CPU bandwidth limit, so
- * V8's (or any runtime's) JIT has compiled the function's hot paths. A real core warms a worker up
- * in milliseconds; an emulated core is ~0.5 % of a real CPU, so the same warm-up under the limit
- * takes minutes (thumbnail-node finished nothing in 40 s after deployment), and cold code costs
- * several times the CPU per invocation that the emulation's cost figures assume. Bounded in count
- * and time: deploying 100 workers must not keep a 2-CPU machine busy for long. Not counted as
- * invocations (they are not load): their CPU shows in the host's emulated energy during the warm-up.
- */
-export const EMULATED_WARMUP = { maxInvocations: 30, budgetMs: 150 } as const;
 
 export class FunctionPool {
   readonly name: string;
@@ -207,19 +206,23 @@ export class FunctionPool {
     this.totalWindow.close();
   }
 
-  private hasIdleWorker(): boolean {
-    for (const s of this.slots.values()) if (s.state === 'ready' && s.worker !== undefined && s.worker.inFlight < this.depth()) return true;
-    return false;
-  }
-
   /**
-   * Invocations a worker holds at once. A carrier worker stands for all the function's emulated CPUs
-   * and gets one per CPU, queued in its stdin: under its CPU limit it runs for 20 ms per period, and
-   * if each next invocation waited for the agent's round trip (on a busy machine, milliseconds) it
-   * would idle away most of that run (jwt-node on 2 emulated CPUs: 40 % of its rate dropped).
+   * Requests a worker may have in flight: 1, or for a carrier up to PIPELINE_DEPTH (never more than
+   * its CPUs), so that its next requests wait in its pipe instead of the worker idling for the
+   * agent's round trip (a fast function at a carrier's share needs thousands of round trips a
+   * second, and on a loaded machine one round trip takes milliseconds).
    */
   private depth(): number {
-    return this.opts.carrier === true ? Math.max(1, this.assigned.length) : 1;
+    return this.opts.carrier === true ? Math.max(1, Math.min(PIPELINE_DEPTH, this.assigned.length)) : 1;
+  }
+
+  private canTake(worker: WorkerProcess | undefined): worker is WorkerProcess {
+    return worker !== undefined && worker.alive && worker.inFlight < this.depth();
+  }
+
+  private hasIdleWorker(): boolean {
+    for (const s of this.slots.values()) if (s.state === 'ready' && this.canTake(s.worker)) return true;
+    return false;
   }
 
   private record(result: InvocationResult, latencyUs: number, handlerUs = 0): void {
@@ -268,7 +271,7 @@ export class FunctionPool {
     this.slots.set(cpu, slot);
     try {
       const worker = await this.spawnWorker(cpu);
-      if (this.opts.cpuShare !== undefined) await this.warmUp(worker);
+      await this.warm(worker);
       this.attach(slot, worker);
     } catch (err) {
       this.slots.delete(cpu);
@@ -277,17 +280,20 @@ export class FunctionPool {
     }
   }
 
-  /** Full-speed warm-up of an emulated worker (EMULATED_WARMUP); a failing invocation ends it early. */
-  private async warmUp(worker: WorkerProcess): Promise<void> {
-    const seed = String(this.opts.entry.spec.input.seed);
-    const end = performance.now() + EMULATED_WARMUP.budgetMs;
-    for (let k = 0; k < EMULATED_WARMUP.maxInvocations && performance.now() < end && worker.alive; k++) {
-      const outcome = await worker.invoke('seed', seed, this.opts.entry.spec.timeoutMs);
-      if (outcome.status !== 'ok') {
-        this.log.warn({ pid: worker.pid, status: outcome.status }, 'warm-up invocation failed; the worker starts cold');
-        return;
-      }
+  /** Runs the catalogue input back to back for warmupMs, unthrottled (see FunctionPoolOptions.warmupMs). */
+  private async warm(worker: WorkerProcess): Promise<void> {
+    const ms = this.opts.warmupMs ?? 0;
+    if (ms <= 0) return;
+    const { spec } = this.opts.entry;
+    const end = performance.now() + ms;
+    let n = 0;
+    while (performance.now() < end && worker.alive && !this.stopping) {
+      const o = await worker.invoke('seed', String(spec.input.seed), spec.timeoutMs);
+      n++;
+      if (o.status === 'timeout' || o.status === 'crash') break;
     }
+    if (!worker.alive) throw new WorkerStartError(`worker ${worker.pid} exited during its warm-up`);
+    this.log.debug({ pid: worker.pid, invocations: n, warmupMs: ms }, 'worker warmed at full speed');
   }
 
   private attach(slot: Slot, worker: WorkerProcess): void {
@@ -328,18 +334,26 @@ export class FunctionPool {
     slot.restartTimer = setTimeout(() => {
       slot.restartTimer = undefined;
       if (slot.state !== 'restarting' || this.stopping) return;
-      this.spawnWorker(slot.cpu).then(
-        (worker) => {
-          slot.restarts++;
-          this.attach(slot, worker);
-        },
-        (err: unknown) => {
-          if (slot.state !== 'restarting' || this.stopping) return;
-          const next = slot.backoff.nextDelayMs();
-          this.log.warn({ cpu: slot.cpu, err: errorMessage(err), delayMs: next }, 'worker restart failed, retrying');
-          this.scheduleRestart(slot, next);
-        },
-      );
+      this.spawnWorker(slot.cpu)
+        .then(async (worker) => {
+          await this.warm(worker).catch(async (err: unknown) => {
+            await worker.stop(this.opts.stopGraceMs);
+            throw err;
+          });
+          return worker;
+        })
+        .then(
+          (worker) => {
+            slot.restarts++;
+            this.attach(slot, worker);
+          },
+          (err: unknown) => {
+            if (slot.state !== 'restarting' || this.stopping) return;
+            const next = slot.backoff.nextDelayMs();
+            this.log.warn({ cpu: slot.cpu, err: errorMessage(err), delayMs: next }, 'worker restart failed, retrying');
+            this.scheduleRestart(slot, next);
+          },
+        );
     }, delayMs);
     slot.restartTimer.unref();
   }
@@ -367,8 +381,7 @@ export class FunctionPool {
     for (const slot of this.slots.values()) {
       if (this.queue.length === 0) return;
       const worker = slot.worker;
-      if (slot.state !== 'ready' || worker === undefined || !worker.alive) continue;
-      while (this.queue.length > 0 && worker.inFlight < this.depth()) {
+      while (this.queue.length > 0 && slot.state === 'ready' && this.canTake(worker)) {
         const next = this.queue.shift();
         if (next !== undefined) void this.run(slot, worker, next);
       }
@@ -376,7 +389,7 @@ export class FunctionPool {
   }
 
   private async run(slot: Slot, worker: WorkerProcess, q: Queued): Promise<void> {
-    const outcome = await worker.invoke(q.req.kind, q.req.payload, this.timeoutMs(), this.depth());
+    const outcome = await worker.invoke(q.req.kind, q.req.payload, this.timeoutMs(), this.depth() > 1);
     const latencyUs = (performance.now() - q.req.dueMs) * 1000;
     switch (outcome.status) {
       case 'ok':

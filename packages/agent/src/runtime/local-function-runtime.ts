@@ -73,6 +73,8 @@ export interface EmulatedCpuPolicy {
    * worker per emulated CPU (function-pool.ts, `carrier`).
    */
   readonly carrier?: boolean;
+  /** Full-speed warm-up of every new worker before its share applies, ms (function-pool.ts). */
+  readonly warmupMs?: number;
 }
 
 /** Load a running function gets. */
@@ -440,7 +442,11 @@ export class LocalFunctionRuntime implements FunctionRuntime {
       startTimeoutMs: this.opts.startTimeoutMs ?? 60_000,
       stopGraceMs: this.opts.stopGraceMs ?? 2000,
       ...(this.opts.emulatedCpus !== undefined
-        ? { cpuShare: () => this.opts.emulatedCpus?.shareOf(t.function, this.coreCounts()), carrier: this.opts.emulatedCpus.carrier === true }
+        ? {
+            cpuShare: () => this.opts.emulatedCpus?.shareOf(t.function, this.coreCounts()),
+            carrier: this.opts.emulatedCpus.carrier === true,
+            warmupMs: this.opts.emulatedCpus.warmupMs ?? 0,
+          }
         : {}),
     });
     await pool.start(t.cpus);

@@ -1,7 +1,6 @@
 // One warm worker process and its side of the line protocol (docs/design/worker-protocol.md): it
-// waits for `ready`, sends invocations (one at a time, or several queued in its stdin for an
-// emulated carrier worker: the harness answers them in order), enforces the timeout (SIGKILL) and
-// the output size limit, and reports the process's exit. Restart policy lives in the pool.
+// waits for `ready`, sends one invocation at a time, enforces the timeout (SIGKILL) and the output
+// size limit, and reports the process's exit. Restart policy lives in the pool, not here.
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
@@ -39,7 +38,9 @@ export class WorkerStartError extends Error {
 interface Pending {
   readonly id: string;
   readonly resolve: (o: InvokeOutcome) => void;
-  readonly timer: NodeJS.Timeout;
+  readonly timeoutMs: number;
+  /** Armed when the invocation reaches the head of the line (the worker runs one at a time). */
+  timer: NodeJS.Timeout | undefined;
 }
 
 export class WorkerProcess extends EventEmitter<{ exit: [code: number | null, signal: NodeJS.Signals | null] }> {
@@ -48,8 +49,8 @@ export class WorkerProcess extends EventEmitter<{ exit: [code: number | null, si
   private readonly stderrTail: string[] = [];
   private stdoutBuf = '';
   private stderrBuf = '';
-  /** Invocations sent and not answered yet, oldest first (the harness answers in order). */
-  private readonly pending = new Map<string, Pending>();
+  /** Invocations sent and not answered, oldest first (more than one only when pipelined). */
+  private readonly inflight: Pending[] = [];
   private nextId = 1;
   private exited = false;
   /** Set by kill(): the process may still be running, but it takes no more work. */
@@ -84,11 +85,10 @@ export class WorkerProcess extends EventEmitter<{ exit: [code: number | null, si
         this.exited = true;
         this.exitInfo =
           code === JOIN_FAILED_EXIT ? `could not join its cgroup (exit ${code})` : signal !== null ? `killed by ${signal}` : `exited with code ${code}`;
-        for (const p of this.pending.values()) {
+        for (const p of this.inflight.splice(0)) {
           clearTimeout(p.timer);
           p.resolve({ status: 'crash', message: `worker ${this.exitInfo}${this.tailText()}` });
         }
-        this.pending.clear();
         this.emit('exit', code, signal);
         resolve();
       });
@@ -129,13 +129,14 @@ export class WorkerProcess extends EventEmitter<{ exit: [code: number | null, si
     return !this.exited && !this.killed;
   }
 
+  /** At least one invocation in flight. */
   get busy(): boolean {
-    return this.pending.size > 0;
+    return this.inflight.length > 0;
   }
 
-  /** Invocations sent and not answered yet. */
+  /** Invocations sent and not yet answered. */
   get inFlight(): number {
-    return this.pending.size;
+    return this.inflight.length;
   }
 
   /** Last stderr lines, for error messages. */
@@ -144,22 +145,34 @@ export class WorkerProcess extends EventEmitter<{ exit: [code: number | null, si
   }
 
   /**
-   * Sends one invocation. The harness runs them one after another in the order sent; only the
-   * pool's emulated carrier workers send the next before the last is answered (`maxInFlight`).
+   * Sends one invocation. Without `pipeline` the caller never overlaps two on the same worker; with
+   * it, the request may be written while earlier ones are still in flight (the harnesses read stdin
+   * one line at a time and answer in order): an emulated carrier worker keeps its next request
+   * waiting in its pipe so that it does not idle for the agent's round trip. Each invocation's
+   * timeout runs from when the worker starts it (when the one before it is answered).
    */
-  invoke(kind: RequestKind, payload: string, timeoutMs: number, maxInFlight = 1): Promise<InvokeOutcome> {
+  invoke(kind: RequestKind, payload: string, timeoutMs: number, pipeline = false): Promise<InvokeOutcome> {
     if (this.exited || this.killed) return Promise.resolve({ status: 'crash', message: `worker ${this.exited ? this.exitInfo : 'was killed'}` });
-    if (this.pending.size >= maxInFlight) throw new Error(`worker is busy (${this.pending.size} invocations in flight, at most ${maxInFlight})`);
+    if (this.inflight.length > 0 && !pipeline) throw new Error('worker is busy (one invocation at a time)');
     const id = String(this.nextId++);
     return new Promise<InvokeOutcome>((resolve) => {
-      const timer = setTimeout(() => {
-        if (!this.pending.delete(id)) return;
-        resolve({ status: 'timeout', message: `no answer within ${timeoutMs} ms; worker killed` });
-        this.kill();
-      }, timeoutMs);
-      this.pending.set(id, { id, resolve, timer });
+      this.inflight.push({ id, resolve, timeoutMs, timer: undefined });
+      if (this.inflight.length === 1) this.armHead();
       this.child.stdin.write(`${id}\t${kind}\t${payload}\n`);
     });
+  }
+
+  /** Starts the timeout of the invocation the worker is running now. */
+  private armHead(): void {
+    const p = this.inflight[0];
+    if (p === undefined || p.timer !== undefined) return;
+    p.timer = setTimeout(() => {
+      if (this.inflight[0] !== p) return;
+      this.inflight.shift();
+      p.resolve({ status: 'timeout', message: `no answer within ${p.timeoutMs} ms; worker killed` });
+      // The rest die with the worker (reported as crashes by the exit handler).
+      this.kill();
+    }, p.timeoutMs);
   }
 
   kill(): void {
@@ -203,9 +216,7 @@ export class WorkerProcess extends EventEmitter<{ exit: [code: number | null, si
     }
     // Envelope (id, status, duration) plus the output: past the limit the worker is killed.
     if (this.stdoutBuf.length > this.opts.maxOutputBytes + 256) {
-      // The line being written answers the oldest invocation; the others end with the worker.
-      const p = this.pending.values().next().value;
-      if (p !== undefined) this.pending.delete(p.id);
+      const p = this.inflight.shift();
       this.stdoutBuf = '';
       if (p !== undefined) {
         clearTimeout(p.timer);
@@ -221,17 +232,18 @@ export class WorkerProcess extends EventEmitter<{ exit: [code: number | null, si
       this.onReady?.(Number(parts[2]));
       return;
     }
+    const p = this.inflight[0];
     const [id, status, duration] = parts;
-    const p = id === undefined ? undefined : this.pending.get(id);
-    if (p === undefined || (status !== 'ok' && status !== 'err') || duration === undefined) {
+    if (p === undefined || id !== p.id || (status !== 'ok' && status !== 'err') || duration === undefined) {
       this.opts.log.warn({ pid: this.pid, line: line.slice(0, 200) }, 'unexpected line from worker, ignored');
       return;
     }
     // The payload is everything after the third TAB (JSON never holds a raw TAB, but be exact).
     const payload = parts.slice(3).join('\t');
     const durationUs = Number(duration);
-    this.pending.delete(p.id);
+    this.inflight.shift();
     clearTimeout(p.timer);
+    this.armHead();
     if (status === 'ok' && payload.length > this.opts.maxOutputBytes) {
       p.resolve({ status: 'crash', message: `output larger than maxOutputBytes (${this.opts.maxOutputBytes}); worker killed` });
       this.kill();
