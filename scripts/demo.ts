@@ -363,8 +363,8 @@ async function main(): Promise<void> {
         policies: ['rr', 'core-aware', 'energy-aware'],
         // Enough emulated CPUs per function that a carrier worker runs often (docs/experiments.md, "On this machine").
         load: 0.2,
-        durationS: 10,
-        warmupS: 8,
+        durationS: 8,
+        warmupS: 6,
         settleS: 1,
         reportFile: join(tmpdir(), `isawatt-demo-report-${new Date().toISOString().replace(/[-:.]/g, '')}.html`),
         runCli,
