@@ -138,12 +138,15 @@ async function benchOne(name: string, durationS: number, warmupS: number, share:
     const first = await w.invokeSeed(seed); // generates and caches the input
     if (!first.ok) throw new Error(`${name}: ${first.error}`);
     const warmEnd = Date.now() + warmupS * 1000;
-    while (Date.now() < warmEnd) await w.invokeSeed(seed);
+    const warmStart = Date.now();
+    let warmN = 0;
+    for (; Date.now() < warmEnd; warmN++) await w.invokeSeed(seed);
+    const fullSpeedMs = (Date.now() - warmStart) / Math.max(1, warmN);
     if (share !== undefined) {
       // Warm up again under the slice: at least two periods and two invocations.
       slice = new Slice(cgroupRoot, w.pid, share);
       const sliceWarmEnd = Date.now() + Math.max(2 * (cfsQuota(share).periodUs / 1000), warmupS * 1000);
-      for (let i = 0; Date.now() < sliceWarmEnd || i < 2; i++) await w.invokeSeed(seed);
+      for (let i = 0; Date.now() < sliceWarmEnd || i < 2; i++) await w.invokeSeed(seed, 600_000);
     }
     const cpuOf = (): number => (slice !== undefined ? slice.cpuSeconds() : cpuSeconds(w.pid));
 
@@ -154,11 +157,14 @@ async function benchOne(name: string, durationS: number, warmupS: number, share:
     const end = Date.now() + durationS * 1000;
     // Under a slice, requests are pipelined as the agent feeds a carrier worker (up to 16 waiting in
     // its pipe): the worker never idles for the bench's round trip, so its quota binds.
-    const lanes = slice !== undefined ? 16 : 1;
+    // Enough to cover about half a second of the slice's work (at least 2, at most 16): a slow
+    // function at 5 % takes seconds per invocation, and 16 of them would outlast the window.
+    const lanes = slice !== undefined && share !== undefined ? Math.max(2, Math.min(16, Math.floor((500 * share) / Math.max(fullSpeedMs, 1e-3)))) : 1;
+    const timeoutMs = slice !== undefined ? 600_000 : 60_000;
     await Promise.all(
       Array.from({ length: lanes }, async () => {
         while (Date.now() < end || handlerUs.length < 3) {
-          const r = await w.invokeSeed(seed);
+          const r = await w.invokeSeed(seed, timeoutMs);
           if (!r.ok) errors++;
           handlerUs.push(r.durationUs);
         }
