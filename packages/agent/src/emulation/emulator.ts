@@ -57,6 +57,8 @@ export class Emulator implements Service {
   lastActivity: HostActivity | undefined;
   /** With an hwpc stream: the interval whose energy is written at the next tick (see tick()). */
   private pending: { act: HostActivity; intervalMs: number } | undefined;
+  /** Busy time that did not fit in its tick, carried into the next (host-activity.ts). */
+  private carryNs: ReadonlyMap<string, bigint> = new Map();
 
   constructor(private readonly opts: EmulatorOptions) {
     this.tree = new EmulatedTree(opts.sysfsRoot, opts.profile);
@@ -108,7 +110,8 @@ export class Emulator implements Service {
     const intervalMs = nowMs - this.prevMs;
     const usage = await this.readUsage();
     const placement = this.opts.placement?.() ?? new Map<string, readonly number[]>();
-    const act = hostActivity(this.opts.profile, childDeltasNs(this.prevUsage, usage), placement, intervalMs);
+    const act = hostActivity(this.opts.profile, childDeltasNs(this.prevUsage, usage), placement, intervalMs, this.carryNs);
+    this.carryNs = act.carryNs;
     // A cgroup that appears (or comes back) counts its CPU time from its creation.
     this.prevUsage = usage;
     this.prevMs = nowMs;

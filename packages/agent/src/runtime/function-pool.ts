@@ -80,6 +80,9 @@ interface Queued {
   readonly resolve: (o: SubmitOutcome) => void;
 }
 
+/** Most invocations of a worker's full-speed warm-up (see FunctionPoolOptions.warmupMs). */
+const WARMUP_MAX_INVOCATIONS = 300;
+
 /** Most requests a carrier worker has in flight (see depth()). */
 const PIPELINE_DEPTH = 16;
 
@@ -287,7 +290,9 @@ export class FunctionPool {
     const { spec } = this.opts.entry;
     const end = performance.now() + ms;
     let n = 0;
-    while (performance.now() < end && worker.alive && !this.stopping) {
+    // Bounded in invocations too: a fast function would otherwise keep the agent's event loop busy
+    // with thousands of round trips (its monitor must keep ticking while a bag starts).
+    while (performance.now() < end && n < WARMUP_MAX_INVOCATIONS && worker.alive && !this.stopping) {
       const o = await worker.invoke('seed', String(spec.input.seed), spec.timeoutMs);
       n++;
       if (o.status === 'timeout' || o.status === 'crash') break;
