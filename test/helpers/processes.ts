@@ -31,8 +31,15 @@ export interface Proc {
 }
 
 /** Runs a .ts file with node --conditions=source --import tsx. */
-export function spawnTs(t: Cleanup, name: string, script: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Proc {
-  return spawnCommand(t, name, process.execPath, ['--conditions=source', '--import', 'tsx', script, ...args], env);
+export function spawnTs(
+  t: Cleanup,
+  name: string,
+  script: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+  nodeArgs: readonly string[] = [],
+): Proc {
+  return spawnCommand(t, name, process.execPath, [...nodeArgs, '--conditions=source', '--import', 'tsx', script, ...args], env);
 }
 
 /** Runs any command from the repository root (env added to this process's), with the same cleanup. */
@@ -110,6 +117,8 @@ export interface CoordinatorProcOptions {
   stateDir: string;
   args?: readonly string[];
   env?: NodeJS.ProcessEnv;
+  /** Options for node itself (e.g. --cpu-prof, which NODE_OPTIONS refuses). */
+  nodeArgs?: readonly string[];
   /**
    * Pass --insecure (default true): the TCP listener then serves unauthenticated callers, so
    * `--coordinator 127.0.0.1:PORT` works from any test. False for tests of the secure defaults
@@ -143,6 +152,7 @@ export async function startCoordinator(t: Cleanup, opts: CoordinatorProcOptions)
       ...(opts.args ?? []),
     ],
     opts.env,
+    opts.nodeArgs,
   );
   await Promise.race([
     p.waitForLine(/"msg":"listening"/, 30_000),

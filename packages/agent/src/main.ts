@@ -371,6 +371,7 @@ export async function runDaemon(loaded: LoadedAgentConfig): Promise<number> {
     const startedAtMs = systemClock.nowMs();
     const http = new AgentHttpServer({
       listen: config.http.listen,
+      security: config.http.security,
       fallbackToEphemeral: !config.http.explicit,
       log: log.child({ component: 'http' }),
       routes: [
