@@ -102,13 +102,14 @@ export const coordinatorConfigSchema = z
       token: 'metricsTokenFile',
     }))
       ctx.addIssue({ code: 'custom', path: ['metricsListen'], message });
-    // The embedded broker has no TLS: off loopback only with accounts and --insecure.
+    // The embedded broker off loopback: accounts, and mqtts (or --insecure for plain MQTT).
     if (c.mqtt.broker === 'embedded' && !isLoopbackHost(c.mqtt.embedded.host)) {
-      if (c.mqtt.embedded.users.length === 0 || !c.insecure) {
+      const tls = c.mqtt.embedded.tls !== undefined;
+      if (c.mqtt.embedded.users.length === 0 || (!tls && !c.insecure)) {
         ctx.addIssue({
           code: 'custom',
           path: ['mqtt', 'embedded', 'host'],
-          message: `${c.mqtt.embedded.host} is off loopback, but the embedded broker has no TLS${c.mqtt.embedded.users.length === 0 ? ' and no users (mqtt.embedded.users)' : ''}; keep it on 127.0.0.1, run mosquitto with TLS, or configure users and pass --insecure`,
+          message: `${c.mqtt.embedded.host} is off loopback: the embedded broker needs ${c.mqtt.embedded.users.length === 0 ? 'accounts (mqtt.embedded.users)' : ''}${c.mqtt.embedded.users.length === 0 && !tls ? ' and ' : ''}${!tls ? 'TLS (mqtt.embedded.tls.certFile, keyFile; or --insecure for plain MQTT)' : ''}; or keep it on 127.0.0.1`,
         });
       }
     }
