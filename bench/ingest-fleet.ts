@@ -264,8 +264,9 @@ async function runOne(n: number, args: Args): Promise<Result> {
     }
     await new Promise((r) => setTimeout(r, args.warmupS * 1000));
     const downLines0 = coordinator.lines.filter((l) => l.includes('"msg":"host down"')).length;
+    const m0 = await scrape(metricsPort).catch(() => ({ ingested: NaN, up: n }));
+    // Sent is counted from here, with the CPU: the opening scrape is outside the window.
     const sent0 = agents.reduce((s, a) => s + a.sent, 0);
-    const m0 = await scrape(metricsPort);
     const cpu0 = procCpuS(pid);
     const self0 = process.cpuUsage();
     const t0 = performance.now();
