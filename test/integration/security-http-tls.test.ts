@@ -6,10 +6,9 @@
 // HTTP off loopback is still refused at config time, and a token file others can read is refused.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { request as httpsRequest } from 'node:https';
 import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '@isawatt/common';
 import { AgentHttpServer } from '../../packages/agent/src/http/server.js';
@@ -17,6 +16,7 @@ import { loadAgentConfig } from '../../packages/agent/src/config.js';
 import { loadCoordinatorConfig } from '../../packages/coordinator/src/config.js';
 import { buildCoordinator } from '../../packages/coordinator/src/main.js';
 import { runCli } from '../helpers/processes.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 interface Answer {
   status: number;
@@ -50,8 +50,7 @@ function get(url: string, opts: { ca?: Buffer; cert?: Buffer; key?: Buffer; toke
 }
 
 test('/metrics and the agent endpoint: HTTPS with a client certificate or a bearer token', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'isawatt-http-tls-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'isawatt-http-tls-');
   const pki = join(dir, 'pki');
   const made = await runCli(['certs', '--out', pki, '--coordinator-name', '127.0.0.1,localhost', '--agent', 'xeon-1', '--operator', 'prometheus']);
   assert.equal(made.code, 0, made.stderr);

@@ -7,8 +7,7 @@
 // diagnostics, never asserted (bench/ measures speed).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { silentLogger } from '@isawatt/common';
@@ -19,12 +18,12 @@ import { MAX_PAGE_FUNCTIONS, MAX_PAGE_SIZE } from '../../packages/coordinator/sr
 import { REPORT_BOUNDS } from '../../packages/coordinator/src/server/codec.js';
 import { FakeAgent, functionName } from '../helpers/fake-agent.js';
 import { eventually } from '../helpers/processes.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const HEAVY = REPORT_BOUNDS.maxFunctions;
 
 test('ListHosts pages bounded state; oversized reports are refused; real hosts stay up', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'isawatt-listhosts-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'isawatt-listhosts-');
   const { config } = loadCoordinatorConfig({ env: {}, flags: { listen: '127.0.0.1:0', stateDir: join(dir, 'state'), hostDownAfterMs: 3000, insecure: true } });
   const c = buildCoordinator(config, silentLogger());
   for (const s of c.services) await s.init?.();

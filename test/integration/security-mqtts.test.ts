@@ -6,18 +6,17 @@
 // get nothing. Off loopback, the broker without TLS is refused unless --insecure.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { connect as mqttConnect, connectAsync, type MqttClient } from 'mqtt';
 import { silentLogger } from '@isawatt/common';
 import { loadCoordinatorConfig } from '../../packages/coordinator/src/config.js';
 import { buildCoordinator } from '../../packages/coordinator/src/main.js';
 import { eventually, runCli } from '../helpers/processes.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 test('embedded broker over mqtts: accounts and ACLs hold; plain MQTT and untrusted clients get nothing', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'isawatt-mqtts-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'isawatt-mqtts-');
   const pki = join(dir, 'pki');
   const made = await runCli(['certs', '--out', pki, '--coordinator-name', '127.0.0.1,localhost', '--agent', 'xeon-1', '--operator', 'alice']);
   assert.equal(made.code, 0, made.stderr);
