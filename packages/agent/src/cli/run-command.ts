@@ -137,7 +137,7 @@ export async function executeRun(opts: RunOptions): Promise<RunReport> {
     rt.resetTotals(opts.function);
     const cpu0 = target ? await functionCpuTimeUs(target) : undefined;
     const tracker = target
-      ? await RunEnergyTracker.start({ sysfsRoot: opts.sysfsRoot, procRoot: opts.procRoot, target, log: opts.log })
+      ? await RunEnergyTracker.start({ sysfsRoot: opts.sysfsRoot, procRoot: opts.procRoot, runtime: rt, function: opts.function, log: opts.log })
       : 'no accounting cgroup for the function';
     const host0 = await hostCpuTimeUs(opts.procRoot);
     const t0 = performance.now();

@@ -56,6 +56,12 @@ export interface MonitorOptions {
    * pairing them naively costs (tests).
    */
   readonly alignEnergyToActivity?: boolean;
+  /**
+   * When run() is aborted, take one last tick covering the time since the previous one, so that a
+   * measurement window (the one-shot `isawatt-agent run`) keeps its final partial interval. Off
+   * for the daemon: at shutdown nobody reads that tick. Default false.
+   */
+  readonly finalTickOnStop?: boolean;
 }
 
 /** The energy attributed in a tick when it is not the tick's own (see alignEnergy). */
@@ -135,12 +141,13 @@ export class TelemetryMonitor extends EventEmitter<{ snapshot: [TickSnapshot] }>
     this.baselined = true;
   }
 
+  /** Ticks until `signal` aborts (then the final partial tick, with finalTickOnStop). */
   async run(signal: AbortSignal): Promise<void> {
     if (!this.baselined) await this.baseline();
     // Ticks are scheduled on a fixed grid so a slow tick does not shift every later one.
     let next = this.clock.monotonicMs() + this.intervalMs;
     while (!signal.aborted) {
-      if (!(await delay(Math.max(0, next - this.clock.monotonicMs()), signal))) return;
+      if (!(await delay(Math.max(0, next - this.clock.monotonicMs()), signal))) break;
       await this.tick();
       next += this.intervalMs;
       const now = this.clock.monotonicMs();
@@ -149,6 +156,8 @@ export class TelemetryMonitor extends EventEmitter<{ snapshot: [TickSnapshot] }>
         next = now + this.intervalMs;
       }
     }
+    // A tick in flight when the abort came has finished above; this one covers the rest.
+    if (this.opts.finalTickOnStop === true) await this.tick();
   }
 
   async shutdown(): Promise<void> {
