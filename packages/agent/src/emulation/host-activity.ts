@@ -4,6 +4,7 @@
 // CPUs sit on, and the dynamic power that draws (x its power factor). Pure; the emulator feeds it.
 import { workerShare } from './ground-truth.js';
 import { emulatedSocketOf, factorsOf, type EmulatedProfile } from './profiles.js';
+import { msToS, nsToS } from '@isawatt/common';
 
 export interface FunctionActivity {
   readonly name: string;
@@ -53,7 +54,7 @@ export function hostActivity(
         first.set(s, s * p.coresPerSocket);
       }
     }
-    const busyS = Number(ns) / 1e9 / workerShare(p, name, counts);
+    const busyS = nsToS(ns) / workerShare(p, name, counts);
     const powerFactor = factorsOf(p, name).power;
     const bySocket = perSocket.map((n) => (busyS * n) / total);
     functions.push({ name, busyCpuSBySocket: bySocket, powerFactor, firstCpuBySocket: first });
@@ -62,7 +63,7 @@ export function hostActivity(
       weighted[s] = (weighted[s] ?? 0) + b * powerFactor;
     });
   }
-  const intervalS = intervalMs / 1000;
+  const intervalS = msToS(intervalMs);
   const cap = p.coresPerSocket * p.threadsPerCore;
   const busyCpus: number[] = [];
   const powerWeighted: number[] = [];

@@ -5,7 +5,7 @@
 //
 // Without a meter the host energy is 0 µJ with quality "estimated" and source "none": honest about
 // knowing nothing, never a made-up figure.
-import { deepFreeze, delay, type Logger, type Quality, type Service } from '@isawatt/common';
+import { deepFreeze, delay, type Logger, type Quality, type Service, powerW } from '@isawatt/common';
 import { EventEmitter } from 'node:events';
 import type { AttributionResult, Attributor } from '../attribution/attributor.js';
 import type { ActivitySample, ActivitySource } from '../counters/activity-source.js';
@@ -72,10 +72,6 @@ interface AlignedEnergy {
   /** Where the energy comes from: "hwpc-sensor" (its RAPL group) or the meter's kind. */
   readonly source: string;
   readonly domains: readonly DomainSample[];
-}
-
-function powerOf(energyUj: bigint, intervalMs: number): number {
-  return intervalMs > 0 ? Number(energyUj) / 1000 / intervalMs : 0;
 }
 
 export class TelemetryMonitor extends EventEmitter<{ snapshot: [TickSnapshot] }> implements Service, TelemetrySource {
@@ -310,7 +306,7 @@ export class TelemetryMonitor extends EventEmitter<{ snapshot: [TickSnapshot] }>
       cpuUtilizationPerCpu: util.perCpu,
       cpuFrequencyMhz: this.meanFrequencyMhz(freq),
       hostEnergyUj,
-      hostPowerW: powerOf(hostEnergyUj, attributedIntervalMs),
+      hostPowerW: powerW(hostEnergyUj, attributedIntervalMs),
       hostQuality,
       energySource,
       domains,
@@ -348,7 +344,7 @@ export class TelemetryMonitor extends EventEmitter<{ snapshot: [TickSnapshot] }>
         socket,
         inHostTotal: true,
         energyUj,
-        powerW: powerOf(energyUj, intervalMs),
+        powerW: powerW(energyUj, intervalMs),
       }));
       return { intervalMs, hostEnergyUj: domains.reduce((a, d) => a + d.energyUj, 0n), quality: 'measured', source: 'hwpc-sensor', domains };
     }
@@ -367,7 +363,7 @@ export class TelemetryMonitor extends EventEmitter<{ snapshot: [TickSnapshot] }>
       socket: info.get(e.domain)?.socket ?? 0,
       inHostTotal: info.get(e.domain)?.inHostTotal ?? true,
       energyUj: e.energyUj,
-      powerW: powerOf(e.energyUj, intervalMs),
+      powerW: powerW(e.energyUj, intervalMs),
     }));
     return { intervalMs, hostEnergyUj: domains.reduce((a, d) => (d.inHostTotal ? a + d.energyUj : a), 0n), quality: meterQuality, source: meterKind, domains };
   }
@@ -395,7 +391,7 @@ export class TelemetryMonitor extends EventEmitter<{ snapshot: [TickSnapshot] }>
         function: name,
         dynamicEnergyUj: a?.dynamicEnergyUj ?? 0n,
         totalEnergyUj: total,
-        powerW: powerOf(total, intervalMs),
+        powerW: powerW(total, intervalMs),
         cpuTimeUs: cpu.get(name) ?? 0n,
         cores: cores.get(name) ?? 0,
         quality: a?.quality ?? hostQuality,

@@ -9,6 +9,7 @@ import { summariseCells } from './experiment-summary.js';
 import { modelRatios } from './model-ratios.js';
 import { errorBars, svgChart, type ChartOption } from './svg-chart.js';
 import { escapeHtml, tableHtml, type DataTable } from './tables.js';
+import { jToKj } from '@isawatt/common';
 
 export interface ReportOptions {
   /** The models the runs were planned on; default: the models stored in the first record that has them. */
@@ -76,7 +77,7 @@ function energySections(records: readonly RunRecord[]): Section[] {
     [...new Set(cells.map((c) => c.policy))].filter((p) => !POLICY_ORDER.includes(p)),
   );
   const cell = (m: string, p: string) => cells.find((c) => c.mix === m && c.policy === p);
-  const kj = (j: number | undefined): number | null => (j === undefined ? null : j / 1000);
+  const kj = (j: number | undefined): number | null => (j === undefined ? null : jToKj(j));
   const energyChart: ChartOption = {
     title: { text: 'Energy per policy per mix (kJ, mean over repeats; bars: min-max)', left: 'center', textStyle: { fontSize: 14 } },
     legend: { top: 30, data: policies },
@@ -90,7 +91,7 @@ function energySections(records: readonly RunRecord[]): Section[] {
           `${p} spread`,
           mixes.flatMap((m, mi) => {
             const c = cell(m, p);
-            return c ? [[mi, c.energyMinJ / 1000, c.energyMaxJ / 1000] as const] : [];
+            return c ? [[mi, jToKj(c.energyMinJ), jToKj(c.energyMaxJ)] as const] : [];
           }),
           pi,
           policies.length,
@@ -148,10 +149,10 @@ function energySections(records: readonly RunRecord[]): Section[] {
         name: p,
         itemStyle: { color: colour(p) },
         symbolSize: 9,
-        data: records.filter((r) => r.policy === p).map((r) => [r.predictedEnergyJ / 1000, r.energyJ / 1000]),
+        data: records.filter((r) => r.policy === p).map((r) => [jToKj(r.predictedEnergyJ), jToKj(r.energyJ)]),
       })),
       (() => {
-        const all = records.flatMap((r) => [r.predictedEnergyJ, r.energyJ]).map((j) => j / 1000);
+        const all = records.flatMap((r) => [r.predictedEnergyJ, r.energyJ]).map(jToKj);
         const lo = Math.min(...all);
         const hi = Math.max(...all);
         return {
