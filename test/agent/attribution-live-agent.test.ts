@@ -6,12 +6,13 @@
 // (what the coordinator streams) and in the agent's `/metrics` (what Prometheus scrapes).
 import { strict as assert } from 'node:assert';
 import { existsSync } from 'node:fs';
-import { chmod, copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { chmod, copyFile, mkdir, symlink, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import { REPO_ROOT, runCli, startLiveAgent } from '../helpers/processes.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const skip =
   process.getuid?.() !== 0
@@ -77,8 +78,7 @@ interface WatchEvent {
 }
 
 test('live agent: 3:1 CPU time gives 3:1 attributed energy (estimated) in isawatt watch and /metrics', { skip, timeout: 180_000 }, async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'isawatt-live-attr-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'isawatt-live-attr-');
   const fnDir = await busyCatalogue(dir);
   const { coordinator, httpPort, agent } = await startLiveAgent(t, {
     hostId: 'live-1',

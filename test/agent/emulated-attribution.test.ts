@@ -21,7 +21,7 @@
 //    so this test prints those figures (t.diagnostic) and does not assert them yet.
 import { strict as assert } from 'node:assert';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -29,6 +29,7 @@ import { test } from 'node:test';
 import { dynamicWPerBusyCpu, idlePowerW, workerShare } from '../../packages/agent/src/emulation/ground-truth.js';
 import { getProfile } from '../../packages/agent/src/emulation/profiles.js';
 import { REPO_ROOT, runCli, startLiveAgent } from '../helpers/processes.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const skip =
   process.getuid?.() !== 0
@@ -91,8 +92,7 @@ test(
   { skip, timeout: 300_000 },
   async (t) => {
     const profile = getProfile(PROFILE);
-    const dir = await mkdtemp(join(tmpdir(), 'isawatt-emu-attr-'));
-    t.after(() => rm(dir, { recursive: true, force: true }));
+    const dir = await tempDir(t, 'isawatt-emu-attr-');
     const fnDir = await catalogue(dir);
     const hostId = `emu-attr-${process.pid}`;
     const { coordinator, httpPort, agent } = await startLiveAgent(t, {

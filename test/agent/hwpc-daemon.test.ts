@@ -9,13 +9,14 @@
 // attributes on its fallback source, and when it resumes it uses the sensor again.
 import { strict as assert } from 'node:assert';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+
 import { connect, type Socket } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import { AGENT_MAIN, eventually, freePort, runCli, spawnTs, startCoordinator } from '../helpers/processes.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const skip =
   process.getuid?.() !== 0
@@ -87,8 +88,7 @@ test(
   'agent --activity-source hwpc-sensor: streamed counts split the energy 3:1 in watch and /metrics; silence -> fallback and back',
   { skip, timeout: 240_000 },
   async (t) => {
-    const dir = await mkdtemp(join(tmpdir(), 'isawatt-hwpc-daemon-'));
-    t.after(() => rm(dir, { recursive: true, force: true }));
+    const dir = await tempDir(t, 'isawatt-hwpc-daemon-');
     const [port, httpPort, hwpcPort] = [await freePort(), await freePort(), await freePort()];
     const coordinator = `127.0.0.1:${port}`;
     await startCoordinator(t, { port, stateDir: join(dir, 'state') });

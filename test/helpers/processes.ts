@@ -9,6 +9,19 @@ import { join } from 'node:path';
 import { freePort } from './free-port.js';
 export { freePort } from './free-port.js';
 
+/** Every process spawned here that has not exited yet, so a temp dir's cleanup can wait for them. */
+const running = new Set<() => Promise<unknown>>();
+
+/**
+ * Stops every process spawned through these helpers that is still running (SIGTERM, then SIGKILL
+ * after 5 s). A temp dir's cleanup calls it first: t.after hooks run in the order they were
+ * registered, so a dir created before its processes would otherwise be removed while they still
+ * write into it (ENOTEMPTY).
+ */
+export async function stopSpawned(): Promise<void> {
+  await Promise.all([...running].map((stop) => stop()));
+}
+
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI_ENTRY = join(REPO_ROOT, 'packages/coordinator/src/cli/entry.ts');
 export const AGENT_MAIN = join(REPO_ROOT, 'packages/agent/src/main.ts');
@@ -96,13 +109,16 @@ export function spawnCommand(t: Cleanup, name: string, command: string, args: re
     },
   };
   // Teardown asks first (SIGTERM: an agent removes its workers and cgroups), then insists.
-  t.after(async () => {
+  const teardown = async (): Promise<void> => {
     if (done) return;
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
     await exited;
     clearTimeout(timer);
-  });
+  };
+  running.add(teardown);
+  void exited.then(() => running.delete(teardown));
+  t.after(teardown);
   return proc;
 }
 

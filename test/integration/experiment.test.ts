@@ -3,8 +3,8 @@
 // every cell, stores each run with the experiment id, prints per-cell totals with the saving vs rr,
 // and `--resume` skips what is stored and refuses changed flags.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
+
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { EXIT } from '@isawatt/common';
@@ -12,6 +12,7 @@ import { runCli as runInProcess } from '../../packages/coordinator/src/cli/index
 import { ControlClient } from '../../packages/coordinator/src/cli/control-client.js';
 import { FakeAgent } from '../helpers/fake-agent.js';
 import { eventually, freePort, startCoordinator } from '../helpers/processes.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 // Rates of the web mix at load 0.1 on 12 cores: 1.2 cores, all to fn-000 (the only web function),
 // x mean E 30/s = 36 req/s; FakeAgents serve 40/s.
@@ -34,8 +35,7 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
 }
 
 test('experiment: every cell stored under the experiment id, totals per cell, resume skips done cells', { timeout: 180_000 }, async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'isawatt-exp-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'isawatt-exp-');
   const models = join(dir, 'models.yaml');
   await writeFile(models, MODELS);
   const port = await freePort();

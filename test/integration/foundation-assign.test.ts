@@ -4,8 +4,7 @@
 // back when one fails; the assignment survives a coordinator restart and is sent in Welcome.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+
 import { join } from 'node:path';
 import { silentLogger } from '@isawatt/common';
 import { loadCoordinatorConfig } from '../../packages/coordinator/src/config.js';
@@ -13,6 +12,7 @@ import { buildCoordinator, type Coordinator } from '../../packages/coordinator/s
 import { ControlClient } from '../../packages/coordinator/src/cli/control-client.js';
 import { FakeAgent, functionName } from '../helpers/fake-agent.js';
 import { eventually } from '../helpers/processes.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 interface Cleanup {
   after(fn: () => unknown): void;
@@ -45,8 +45,7 @@ function agent(t: Cleanup, address: string, hostId: string, extra: Partial<Const
 }
 
 test('SetAssignment: applied with placements; refused and timed-out ones keep the previous assignment', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'isawatt-assign-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'isawatt-assign-');
   const { address } = await startInProcess(t, join(dir, 'state'));
   const cc = client(t, address);
   let refuseNext = false;
@@ -113,8 +112,7 @@ test('SetAssignment: applied with placements; refused and timed-out ones keep th
 });
 
 test('Deploy: all hosts ack, or every host is rolled back; the assignment survives a restart', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'isawatt-deploy-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'isawatt-deploy-');
   const stateDir = join(dir, 'state');
   const first = await startInProcess(t, stateDir);
   const cc = client(t, first.address);

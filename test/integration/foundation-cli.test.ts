@@ -3,10 +3,11 @@
 // exit 3 and a request the coordinator rejects as malformed exit 2, each as one line on stderr.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
+
 import { join } from 'node:path';
 import { freePort, runCli, startCoordinator } from '../helpers/processes.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 function oneLine(stderr: string): string {
   const lines = stderr.trim().split('\n');
@@ -15,8 +16,7 @@ function oneLine(stderr: string): string {
 }
 
 test('CLI: config problems, unknown host, unreachable coordinator, malformed request', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'isawatt-cli-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'isawatt-cli-');
   const bad = join(dir, 'bad.yaml');
   await writeFile(
     bad,

@@ -6,14 +6,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
+
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import type { wire } from '@isawatt/common';
 import { ControlClient } from '../../packages/coordinator/src/cli/control-client.js';
 import { FakeAgent } from '../helpers/fake-agent.js';
 import { eventually, freePort, runCli, startAgent, startCoordinator } from '../helpers/processes.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 function openssl(dir: string, args: string[]): void {
   execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
@@ -50,8 +51,7 @@ const AGENT_EXT = 'extendedKeyUsage=clientAuth\nsubjectAltName=URI:urn:isawatt:r
 const OPERATOR_EXT = 'extendedKeyUsage=clientAuth\nsubjectAltName=URI:urn:isawatt:role:operator\n';
 
 test('mutual TLS: a valid client certificate attaches, anything else is refused', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'isawatt-mtls-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'isawatt-mtls-');
   makeCa(dir, 'ca');
   makeCa(dir, 'other-ca');
   await makeCert(dir, 'ca', 'server', 'coordinator', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');

@@ -8,20 +8,14 @@
 //       down is ingested exactly once (the coordinator tells each agent last_seq_stored).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+
 import { join } from 'node:path';
 import type { wire } from '@isawatt/common';
 import { ControlClient } from '../../packages/coordinator/src/cli/control-client.js';
 import { CLI_ENTRY, eventually, freePort, runCli, spawnTs, startAgent, startCoordinator } from '../helpers/processes.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const HOST_DOWN_AFTER_MS = 1000;
-
-async function tempDir(t: { after(fn: () => unknown): void }): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'isawatt-foundation-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 function control(t: { after(fn: () => unknown): void }, port: number): ControlClient {
   const c = new ControlClient({ address: `127.0.0.1:${port}`, tls: {}, insecure: false, deadlineMs: 5000 });
@@ -38,7 +32,7 @@ async function hostState(c: ControlClient, id: string): Promise<wire.Host__Outpu
 }
 
 test('two real agents register with the right hardware; a killed agent goes down and comes back', async (t) => {
-  const dir = await tempDir(t);
+  const dir = await tempDir(t, 'isawatt-foundation-');
   const port = await freePort();
   await startCoordinator(t, { port, stateDir: join(dir, 'state'), args: ['--host-down-after-ms', String(HOST_DOWN_AFTER_MS)] });
   startAgent(t, { port, hostId: 'xeon-1', fixture: 'xeon-2s' });
@@ -117,7 +111,7 @@ test('two real agents register with the right hardware; a killed agent goes down
 });
 
 test('a silent agent (stream open, no messages) is marked down after hostDownAfterMs', async (t) => {
-  const dir = await tempDir(t);
+  const dir = await tempDir(t, 'isawatt-foundation-');
   const port = await freePort();
   await startCoordinator(t, { port, stateDir: join(dir, 'state'), args: ['--host-down-after-ms', String(HOST_DOWN_AFTER_MS)] });
   const { FakeAgent } = await import('../helpers/fake-agent.js');
@@ -147,7 +141,7 @@ test('a silent agent (stream open, no messages) is marked down after hostDownAft
 });
 
 test('coordinator SIGKILL + restart: registry restored, agents reconnect, no report lost or doubled', async (t) => {
-  const dir = await tempDir(t);
+  const dir = await tempDir(t, 'isawatt-foundation-');
   const port = await freePort();
   const stateDir = join(dir, 'state');
   const args = ['--host-down-after-ms', String(HOST_DOWN_AFTER_MS), '--state-flush-interval-ms', '100'];

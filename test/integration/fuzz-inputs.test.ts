@@ -6,8 +6,8 @@
 // seed is fixed so a failure reproduces; fast-check prints the shrunk counterexample.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
+
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { ConfigError, silentLogger, ValidationError, type wire } from '@isawatt/common';
@@ -21,6 +21,7 @@ import { decodeHostFile } from '../../packages/coordinator/src/store/host-file.j
 import { StateFileError } from '../../packages/coordinator/src/store/state-file-error.js';
 import { StateStore } from '../../packages/coordinator/src/store/state-store.js';
 import { parseHosts, parseModels, parseWorkload } from '../../packages/coordinator/src/workload/parse.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const SEED = 20261206;
 const RUNS = 400;
@@ -161,8 +162,7 @@ test('agent and coordinator configs (flags and YAML files): accepted or a Config
     fc.property(flags(coordKeys), (f) => refusedClearly(() => loadCoordinatorConfig({ env: {}, flags: f }), [ConfigError])),
     { seed: SEED, numRuns: RUNS },
   );
-  const dir = await mkdtemp(join(tmpdir(), 'isawatt-fuzz-config-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'isawatt-fuzz-config-');
   const file = join(dir, 'c.yaml');
   const text = fc.oneof(
     fc.string({ maxLength: 200 }),
@@ -310,8 +310,7 @@ test('PDU payloads and topics: never throw; nothing reaches an unmapped host', (
 });
 
 test('state files: loaded or a StateFileError naming the file', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'isawatt-fuzz-state-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'isawatt-fuzz-state-');
   const good = JSON.parse(
     '{"kind":"isawatt.coordinator.host","schemaVersion":1,"host":{"hostId":"h1","hello":{"hostId":"h1","arch":"x86_64","cpuModel":"x","sockets":1,"physicalCores":1,"logicalCpus":1,"functionCpus":[],"hostType":"x","energySources":[],"counterSource":"x","pinning":"x","catalogue":[],"agentVersion":"x","sessionId":"s","emulated":false,"emulatedProfile":"","runningAssignmentVersion":"0","memoryBytes":"0","idlePowerW":0},"registeredAtMs":1,"lastSeenMs":1,"lastSeqBySession":{"s":"3"},"assignment":null,"lastIssuedVersion":"0","ackedAssignmentVersion":"0","placements":[]}}',
   ) as object;

@@ -6,9 +6,9 @@
 // when no host is left, with the reason; per-function metrics appear in /metrics. Also: the
 // listener rule (off loopback without TLS and a token is refused) and the API token.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { createServer, request, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
+
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { EXIT } from '@isawatt/common';
@@ -16,6 +16,7 @@ import { runCli } from '../../packages/coordinator/src/cli/index.js';
 import { ControlClient } from '../../packages/coordinator/src/cli/control-client.js';
 import { FakeAgent } from '../helpers/fake-agent.js';
 import { eventually, freePort, startCoordinator } from '../helpers/processes.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 interface Reply {
   status: number;
@@ -61,8 +62,7 @@ function kill(server: Server): Promise<void> {
 }
 
 test('gateway: weighted by rate shares, retries when a host dies mid-load, 503 only with no host left', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'isawatt-gateway-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'isawatt-gateway-');
   const [port, gport, mport] = [await freePort(), await freePort(), await freePort()];
   const coord = await startCoordinator(t, {
     port,
@@ -189,8 +189,7 @@ test('gateway listener rule: off loopback it needs TLS and a token; a configured
   assert.match(refused.err, /gateway on non-loopback address 0\.0\.0\.0:8080 needs TLS/);
   assert.match(refused.err, /needs an API token: set gateway\.tokenFile/);
 
-  const dir = await mkdtemp(join(tmpdir(), 'isawatt-gateway-token-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'isawatt-gateway-token-');
   const tokenFile = join(dir, 'token');
   await writeFile(tokenFile, 'a-test-token-of-some-length\n');
   const [port, gport] = [await freePort(), await freePort()];

@@ -4,12 +4,13 @@
 // variable, unique panel ids) and the provisioning files point Grafana at it.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
+
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import { eventually, freePort, REPO_ROOT, startAgent, startCoordinator } from '../helpers/processes.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 interface Target {
   expr: string;
@@ -83,8 +84,7 @@ async function scrape(url: string): Promise<Set<string>> {
 }
 
 test('every metric the dashboard queries is exposed by a real agent or the real coordinator', { timeout: 120_000 }, async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'isawatt-grafana-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'isawatt-grafana-');
   const [port, coordMetrics, agentHttp] = [await freePort(), await freePort(), await freePort()];
   const config = join(dir, 'coordinator.yaml');
   await writeFile(

@@ -2,15 +2,15 @@
 // the coordinator and for the agent's HTTP endpoint, and an address that is not an address.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+
 import { join } from 'node:path';
 import { AGENT_MAIN, HOST_FIXTURES, runCli, spawnTs } from '../helpers/processes.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 test('busy and impossible listen addresses: one line, exit 2', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'isawatt-bind-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'isawatt-bind-');
   const busy = createServer();
   await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', () => resolve()));
   t.after(() => new Promise<void>((resolve) => busy.close(() => resolve())));

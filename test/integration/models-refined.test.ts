@@ -5,8 +5,8 @@
 // (refined online, emulated energy), is within 5 % of the truth for both figures, keeps the base
 // for pairs without telemetry, and `plan` reads it.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
+
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { EXIT } from '@isawatt/common';
@@ -15,6 +15,7 @@ import { ControlClient } from '../../packages/coordinator/src/cli/control-client
 import { loadModelsFile } from '../../packages/coordinator/src/workload/parse.js';
 import { FakeAgent } from '../helpers/fake-agent.js';
 import { eventually, freePort, startCoordinator } from '../helpers/processes.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const PROFILED = `source: test figures (not measured)
 hostTypes:
@@ -35,8 +36,7 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
 }
 
 test('models refined: telemetry 30 % off the profiled models is exported within 5 % of the truth', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'isawatt-refined-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'isawatt-refined-');
   const base = join(dir, 'profiled.yaml');
   await writeFile(base, PROFILED);
   const port = await freePort();

@@ -6,13 +6,14 @@
 // the retained topics are back.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
+
 import { join } from 'node:path';
 import type { wire } from '@isawatt/common';
 import { eventually, freePort, runCli, startAgent, startCoordinator, type Proc } from '../helpers/processes.js';
 import { subscribe, type ReceivedMessage } from '../helpers/mqtt-subscriber.js';
 import { MOSQUITTO, Mosquitto, mosquittoPub, waitFor } from './mqtt-mosquitto.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const skip = MOSQUITTO ? false : 'mosquitto is not installed';
 const OUTAGE_MS = Number(process.env.ISAWATT_MQTT_OUTAGE_MS ?? 30_000);
@@ -33,8 +34,7 @@ interface Cluster {
 async function startCluster(t: test.TestContext): Promise<Cluster> {
   const mosq = await Mosquitto.start();
   t.after(() => mosq.stop());
-  const stateDir = await mkdtemp(join(tmpdir(), 'isawatt-mqtt-e2e-'));
-  t.after(() => rm(stateDir, { recursive: true, force: true }));
+  const stateDir = await tempDir(t, 'isawatt-mqtt-e2e-');
   const config = join(stateDir, 'coordinator.yaml');
   await writeFile(
     config,

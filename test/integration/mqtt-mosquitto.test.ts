@@ -6,8 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+
 import { join } from 'node:path';
 import { silentLogger } from '@isawatt/common';
 import { mqttConfigSchema, type MqttConfigInput } from '../../packages/coordinator/src/mqtt/config.js';
@@ -19,6 +18,7 @@ import { HostRegistry } from '../../packages/coordinator/src/registry/host-regis
 import type { Hello, TelemetryTick } from '../../packages/coordinator/src/registry/types.js';
 import { subscribe } from '../helpers/mqtt-subscriber.js';
 import { MOSQUITTO, Mosquitto, mosquittoPub, waitFor } from './mqtt-mosquitto.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const skip = MOSQUITTO ? false : 'mosquitto is not installed';
 // The 30 s outage of the acceptance runs end to end in mqtt-e2e.test.ts; in process a shorter one
@@ -111,8 +111,7 @@ test('the last will says offline when the coordinator process is killed', { skip
 test('PDU readings from another process: mapped to hosts, bad ones counted and never attributed', { skip }, async (t) => {
   const mosq = await Mosquitto.start();
   t.after(() => mosq.stop());
-  const stateDir = await mkdtemp(join(tmpdir(), 'isawatt-mqtt-state-'));
-  t.after(() => rm(stateDir, { recursive: true, force: true }));
+  const stateDir = await tempDir(t, 'isawatt-mqtt-state-');
   const source = new FakeBridgeSource();
   source.addHost('xeon-1');
   source.addHost('altra-1', 'aarch64');

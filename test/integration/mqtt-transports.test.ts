@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, writeFile } from 'node:fs/promises';
+
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { Aedes } from 'aedes';
@@ -20,6 +20,7 @@ import { createMqtt } from '../../packages/coordinator/src/mqtt/create-mqtt.js';
 import { FakeBridgeSource } from '../../packages/coordinator/src/mqtt/fake-bridge-source.test-support.js';
 import { freePort } from '../helpers/processes.js';
 import { MOSQUITTO, waitFor, waitForPort } from './mqtt-mosquitto.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const skip = MOSQUITTO ? false : 'mosquitto is not installed';
 
@@ -37,8 +38,7 @@ function captureLogger(lines: string[]) {
 }
 
 async function tlsBroker(t: test.TestContext): Promise<{ port: number; mtlsPort: number; dir: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'isawatt-mqtts-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'isawatt-mqtts-');
   await chmod(dir, 0o755);
   const ssl = (args: string[]): void => void execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
   ssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=isawatt-test-ca']);

@@ -4,8 +4,8 @@
 // the coordinator's roll-back reported. (FakeAgent's host type is "fake"; the models file below
 // gives that type hand-made figures, not measurements.)
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
+
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { EXIT } from '@isawatt/common';
@@ -13,6 +13,7 @@ import { runCli as runInProcess } from '../../packages/coordinator/src/cli/index
 import { FakeAgent } from '../helpers/fake-agent.js';
 import { eventually, freePort, startCoordinator } from '../helpers/processes.js';
 import { ControlClient } from '../../packages/coordinator/src/cli/control-client.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const MODELS = `source: test figures (not measured)
 hostTypes:
@@ -59,8 +60,7 @@ async function setup(
   t: { after(fn: () => unknown): void },
   refuseOn?: string,
 ): Promise<{ port: number; agents: FakeAgent[]; files: { workload: string; models: string } }> {
-  const dir = await mkdtemp(join(tmpdir(), 'isawatt-deploy-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'isawatt-deploy-');
   const files = { workload: join(dir, 'workload.yaml'), models: join(dir, 'models.yaml') };
   await writeFile(files.workload, WORKLOAD);
   await writeFile(files.models, MODELS);

@@ -5,8 +5,8 @@
 // host is deployed to both, each agent getting its rate share. (FakeAgent's host type is "fake";
 // the models below are hand-made figures, not measurements.)
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
+
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { EXIT } from '@isawatt/common';
@@ -14,6 +14,7 @@ import { runCli } from '../../packages/coordinator/src/cli/index.js';
 import { ControlClient } from '../../packages/coordinator/src/cli/control-client.js';
 import { FakeAgent } from '../helpers/fake-agent.js';
 import { eventually, freePort, startCoordinator } from '../helpers/processes.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const MODELS = `source: test figures (not measured)
 hostTypes:
@@ -35,8 +36,7 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
 async function setup(t: {
   after(fn: () => unknown): void;
 }): Promise<{ port: number; agents: FakeAgent[]; dir: string; client: ControlClient; models: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'isawatt-replan-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'isawatt-replan-');
   const models = join(dir, 'models.yaml');
   await writeFile(models, MODELS);
   const port = await freePort();

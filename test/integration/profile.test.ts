@@ -6,8 +6,7 @@
 // (other agents on a shared machine clean their own isawatt-<host id> subtrees only).
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { EXIT } from '@isawatt/common';
@@ -15,6 +14,7 @@ import { ControlClient } from '../../packages/coordinator/src/cli/control-client
 import { loadModelsFile } from '../../packages/coordinator/src/workload/parse.js';
 import type { FunctionModel } from '../../packages/coordinator/src/workload/types.js';
 import { AGENT_MAIN, CLI_ENTRY, eventually, freePort, runCli, spawnTs, startCoordinator, type Cleanup } from '../helpers/processes.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const CGROUP_ROOTS = ['/sys/fs/cgroup/cpuset', '/sys/fs/cgroup/cpuacct', '/sys/fs/cgroup/memory'];
 const EMULATED = [
@@ -45,8 +45,7 @@ function leftovers(hostId: string): string[] {
 }
 
 async function cluster(t: Cleanup): Promise<{ port: number; dir: string; hostIds: string[] }> {
-  const dir = await mkdtemp(join(tmpdir(), 'isawatt-profile-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'isawatt-profile-');
   const port = await freePort();
   await startCoordinator(t, { port, stateDir: join(dir, 'state') });
   const hostIds = EMULATED.map((e) => `prof-${e.role}-${port}`);

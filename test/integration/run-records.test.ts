@@ -5,8 +5,8 @@
 // naming fn-001; the record is stored (runs, runs show), announced on MQTT (run-start, run-stop,
 // run-result), and fake-a's energy comes from the PDU, labelled measured.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
+
 import { join } from 'node:path';
 import { test } from 'node:test';
 import mqtt from 'mqtt';
@@ -16,6 +16,7 @@ import { ControlClient } from '../../packages/coordinator/src/cli/control-client
 import { FakeAgent } from '../helpers/fake-agent.js';
 import { subscribe } from '../helpers/mqtt-subscriber.js';
 import { eventually, freePort, startCoordinator } from '../helpers/processes.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const MODELS = `source: test figures (not measured)
 hostTypes:
@@ -40,8 +41,7 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
 }
 
 test('a run that misses a rate names the function; the record is stored, announced and uses the PDU', { timeout: 120_000 }, async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'isawatt-run-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'isawatt-run-');
   const [port, mqttPort] = [await freePort(), await freePort()];
   const config = join(dir, 'coordinator.yaml');
   await writeFile(

@@ -4,8 +4,8 @@
 // hostile figures are refused, the state directory's values are validated when loaded.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
+
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { silentLogger } from '@isawatt/common';
@@ -15,6 +15,7 @@ import { buildCoordinator, type Coordinator } from '../../packages/coordinator/s
 import { StateStore } from '../../packages/coordinator/src/store/state-store.js';
 import { FakeAgent, functionName } from '../helpers/fake-agent.js';
 import { eventually } from '../helpers/processes.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 interface Cleanup {
   after(fn: () => unknown): void;
@@ -41,8 +42,7 @@ function agent(t: Cleanup, address: string, hostId: string, extra: Partial<Const
 }
 
 test('hostile agents: no session theft, no poisoned seq or version, no impossible hosts', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'isawatt-hostile-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'isawatt-hostile-');
   const stateDir = join(dir, 'state');
   const { c, address } = await startInProcess(t, stateDir);
   const cc = new ControlClient({ address, tls: {}, insecure: false, deadlineMs: 5000 });
@@ -103,8 +103,7 @@ test('hostile agents: no session theft, no poisoned seq or version, no impossibl
 });
 
 test('state files: seq and versions beyond their bounds are refused at load, naming the file', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'isawatt-hostile-state-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'isawatt-hostile-state-');
   const stateDir = join(dir, 'state');
   const { address, stop } = await startInProcess(t, stateDir);
   const a = agent(t, address, 'h1');

@@ -4,14 +4,15 @@
 // grpc.health.v1.Health answers a generic client built from the upstream health.proto.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat } from 'node:fs/promises';
+
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { loadProtos, type wire } from '@isawatt/common';
 import { FakeAgent } from '../helpers/fake-agent.js';
 import { controlSocketOf, freePort, REPO_ROOT, runCli, startCoordinator } from '../helpers/processes.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 type HealthClient = grpc.Client & {
   Check(req: { service: string }, md: grpc.Metadata, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res?: { status: string }) => void): void;
@@ -45,8 +46,7 @@ function listHosts(address: string, creds: grpc.ChannelCredentials): Promise<wir
 }
 
 test('roles: agents attach only as themselves, operators only use Control, the socket serves the local CLI', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'isawatt-roles-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'isawatt-roles-');
   const pki = join(dir, 'pki');
   const made = await runCli(['certs', '--out', pki, '--coordinator-name', '127.0.0.1,localhost', '--agent', 'xeon-1,xeon-2', '--operator', 'alice']);
   assert.equal(made.code, 0, made.stderr);

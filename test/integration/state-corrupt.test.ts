@@ -3,14 +3,15 @@
 // and what to do; `--repair-state` quarantines them and the coordinator then starts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+
 import { join } from 'node:path';
 import { silentLogger } from '@isawatt/common';
 import { PduStore } from '../../packages/coordinator/src/pdu/store.js';
 import { StateStore } from '../../packages/coordinator/src/store/state-store.js';
 import { StateFileError } from '../../packages/coordinator/src/store/state-file-error.js';
 import { freePort, runCli } from '../helpers/processes.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 /** Marks an entry to create as a directory. */
 const DIR = Symbol('directory');
@@ -49,8 +50,7 @@ async function populate(stateDir: string, files: Record<string, string | typeof 
 }
 
 test('corrupt state files: exit 2 naming the file and the fix; --repair-state quarantines them', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'isawatt-corrupt-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'isawatt-corrupt-');
   await Promise.all(
     CASES.map(async (c, i) => {
       const stateDir = join(dir, `s${i}`);
@@ -77,8 +77,7 @@ test('corrupt state files: exit 2 naming the file and the fix; --repair-state qu
 });
 
 test('a PDU history file whose name is not an encoded host id is a state-file error, and repair moves it', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'isawatt-corrupt-pdu-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'isawatt-corrupt-pdu-');
   const pduDir = join(dir, 'pdu');
   await mkdir(pduDir, { recursive: true });
   await writeFile(join(pduDir, '%ZZ.jsonl'), '{"timestamp_ms": 1, "power_w": 100}\n');

@@ -243,7 +243,7 @@ export async function runDaemon(loaded: LoadedAgentConfig): Promise<number> {
   try {
     const created = await createMeter(
       DEFAULT_METERS,
-      { sysfsRoot: energySysfs, procfsRoot: config.host.procfs, cpuModel: hardware.cpuModel, sockets: hardware.sockets, logicalCpus: hardware.logicalCpus },
+      { sysfsRoot: energySysfs, procfsRoot: config.host.procfs, cpuModel: hardware.cpuModel, sockets: hardware.sockets, logicalCpus: hardware.logicalCpus, physicalCores: hardware.physicalCores },
       energyLog,
     );
     meter = created.meter;

@@ -362,9 +362,9 @@ export function registerProbe(program: Command): void {
                 ? { cpuModel: detected.cpuModel }
                 : { cpuModel: '' }),
           ...(profile
-            ? { sockets: profile.sockets, logicalCpus: emulator?.tree.logicalCpus ?? 1 }
+            ? { sockets: profile.sockets, logicalCpus: emulator?.tree.logicalCpus ?? 1, physicalCores: profile.sockets * profile.coresPerSocket }
             : detected
-              ? { sockets: detected.sockets, logicalCpus: detected.logicalCpus }
+              ? { sockets: detected.sockets, logicalCpus: detected.logicalCpus, physicalCores: detected.physicalCores }
               : {}),
         });
         const withHardware = hardware === undefined ? report : { ...report, hardware };

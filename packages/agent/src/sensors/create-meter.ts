@@ -29,6 +29,7 @@ export interface CreateMeterOptions {
   readonly cpuModel?: string;
   readonly sockets?: number;
   readonly logicalCpus?: number;
+  readonly physicalCores?: number;
   readonly utilization?: () => Promise<number>;
   readonly hwmonChips?: readonly string[];
   readonly perfPath?: string;
@@ -75,6 +76,7 @@ export function buildMeter(kind: MeterKind, opts: CreateMeterOptions): EnergyMet
         ...(opts.cpuModel !== undefined ? { cpuModel: opts.cpuModel } : {}),
         ...(opts.sockets !== undefined ? { sockets: opts.sockets } : {}),
         ...(opts.logicalCpus !== undefined ? { logicalCpus: opts.logicalCpus } : {}),
+        ...(opts.physicalCores !== undefined ? { physicalCores: opts.physicalCores } : {}),
         ...(opts.utilization ? { utilization: opts.utilization } : {}),
       });
   }

@@ -14,6 +14,13 @@ export interface EstimatedMeterOptions {
   readonly cpuModel?: string;
   readonly sockets?: number;
   readonly logicalCpus?: number;
+  /**
+   * Physical cores over all sockets. A profile's "W per busy core" is 75 % of TDP spread over the
+   * physical cores, so a fully busy host is all physical cores busy, not all logical CPUs: with
+   * SMT, logical CPUs would count each core twice and put a busy 2 × 5318Y at ~610 W, far above
+   * its 350 W TDP. Default: the logical CPUs (right without SMT).
+   */
+  readonly physicalCores?: number;
   /** Overrides the profile lookup. */
   readonly profile?: PowerProfile;
   /**
@@ -29,6 +36,7 @@ export class EstimatedMeter implements EnergyMeter {
   readonly profile: PowerProfile;
   private readonly sockets: number;
   private readonly logicalCpus: number;
+  private readonly physicalCores: number;
   private readonly procfsRoot: string;
   private readonly utilizationFn: (() => Promise<number>) | undefined;
   private prevTimes: CpuTimes | undefined;
@@ -39,6 +47,7 @@ export class EstimatedMeter implements EnergyMeter {
     this.profile = opts.profile ?? findPowerProfile(opts.cpuModel ?? cpus()[0]?.model);
     this.sockets = Math.max(1, opts.sockets ?? 1);
     this.logicalCpus = Math.max(1, opts.logicalCpus ?? cpus().length);
+    this.physicalCores = Math.max(1, Math.min(this.logicalCpus, opts.physicalCores ?? this.logicalCpus));
     this.utilizationFn = opts.utilization;
   }
 
@@ -55,7 +64,7 @@ export class EstimatedMeter implements EnergyMeter {
   notes(): readonly string[] {
     const p = this.profile;
     return [
-      `profile ${p.id}: ${p.idleWPerSocket.toFixed(1)} W idle per socket × ${this.sockets} + ${p.activeWPerCore.toFixed(2)} W per busy core × ${this.logicalCpus} CPUs (${p.basis})`,
+      `profile ${p.id}: ${p.idleWPerSocket.toFixed(1)} W idle per socket × ${this.sockets} + ${p.activeWPerCore.toFixed(2)} W per busy core × ${this.physicalCores} cores (${this.logicalCpus} CPUs) (${p.basis})`,
     ];
   }
 
@@ -71,7 +80,7 @@ export class EstimatedMeter implements EnergyMeter {
     const share = await this.busyShare();
     const intervalMs = this.lastMs === undefined ? 0 : nowMs - this.lastMs;
     this.lastMs = nowMs;
-    const modelW = estimatedPowerW(this.profile, this.sockets, share * this.logicalCpus);
+    const modelW = estimatedPowerW(this.profile, this.sockets, share * this.physicalCores);
     const energyUj = energyUjOf(modelW, intervalMs);
     return {
       timestampMs: nowMs,

@@ -56,6 +56,29 @@ test('estimated meter: profile power from utilisation, labelled estimated', asyn
   assert.match(m.notes()[0] as string, /profile xeon-gold-6130: 31\.3 W idle per socket × 2/);
 });
 
+test('estimated meter: a fully busy SMT host is its physical cores busy, never above TDP', async () => {
+  // 2 × Xeon Gold 5318Y: 48 physical cores, 96 logical CPUs, TDP 2 × 175 W.
+  const profile = findPowerProfile('Intel(R) Xeon(R) Gold 5318Y CPU @ 2.10GHz');
+  const meter = (physicalCores?: number) =>
+    new EstimatedMeter({
+      procfsRoot: '/proc',
+      profile,
+      sockets: 2,
+      logicalCpus: 96,
+      ...(physicalCores ? { physicalCores } : {}),
+      utilization: () => Promise.resolve(1),
+    });
+  const powerAtFullLoad = async (m: EstimatedMeter) => {
+    await m.init();
+    await m.sample(0);
+    return (await m.sample(1000)).domains[0]?.powerW;
+  };
+  assert.equal(await powerAtFullLoad(meter(48)), 350);
+  // Without the physical core count every logical CPU is a core: the old ~612 W.
+  assert.ok(((await powerAtFullLoad(meter())) ?? 0) > 600);
+  assert.match(meter(48).notes()[0] as string, /× 48 cores \(96 CPUs\)/);
+});
+
 test('estimated meter reads /proc/stat under the procfs root', async (t) => {
   const fx = await copyFixture('amd');
   t.after(() => fx.remove());

@@ -23,6 +23,7 @@ export interface ProbeOptions {
   readonly cpuModel?: string;
   readonly sockets?: number;
   readonly logicalCpus?: number;
+  readonly physicalCores?: number;
   readonly perfPath?: string;
   /** CPPC subset per socket (default 8). */
   readonly cppcCpusPerSocket?: number;
@@ -118,6 +119,7 @@ export async function runProbe(opts: ProbeOptions): Promise<ProbeReport> {
       ...(opts.cpuModel !== undefined ? { cpuModel: opts.cpuModel } : {}),
       ...(opts.sockets !== undefined ? { sockets: opts.sockets } : {}),
       ...(opts.logicalCpus !== undefined ? { logicalCpus: opts.logicalCpus } : {}),
+      ...(opts.physicalCores !== undefined ? { physicalCores: opts.physicalCores } : {}),
       ...(opts.perfPath !== undefined ? { perfPath: opts.perfPath } : {}),
       ...(opts.readFile ? { readFile: opts.readFile } : {}),
     },
