@@ -36,6 +36,16 @@ const { values: flags } = parseArgs({
     'ack-timeout-ms': { type: 'string', default: '180000' },
     profiles: { type: 'string', default: 'xeon-gold-5318y-2s:xeon-gold-5318y,altra-max-m128:altra-max-m128-30' },
     models: { type: 'string' },
+    // Models the plans are made on when --models is not given: 'profile' measures them on the pair
+    // first (isawatt profile, what the emulator really delivers per core, worker overhead included),
+    // 'truth' is the emulation's ground truth (isawatt-agent emulation models).
+    'models-from': { type: 'string', default: 'profile' },
+    'profile-cores': { type: 'string', default: '8' },
+    'profile-duration': { type: 'string', default: '30' },
+    headroom: { type: 'string', default: '0.2' },
+    // Where to copy the experiment's run records (for `isawatt simulate --compare FILE` later).
+    'records-out': { type: 'string' },
+    'compare-out': { type: 'string' },
     overload: { type: 'string', default: 'html-node' },
     report: { type: 'string', default: join(REPO_ROOT, 'bench/results/experiment-report.html') },
   },
@@ -108,8 +118,10 @@ async function main(): Promise<void> {
       ]),
     );
     void agents;
-    const modelsFile = flags.models ?? join(dir, 'ground-truth.yaml');
-    if (!flags.models) await agentTool(['emulation', 'models', '--profiles', pair.map((h) => h.profile).join(','), '--out', modelsFile]);
+    if (!['profile', 'truth'].includes(flags['models-from'])) throw new Error(`--models-from: expected profile or truth, got "${flags['models-from']}"`);
+    const profiling = !flags.models && flags['models-from'] === 'profile';
+    const modelsFile = flags.models ?? join(dir, profiling ? 'profiled.yaml' : 'ground-truth.yaml');
+    if (!flags.models && !profiling) await agentTool(['emulation', 'models', '--profiles', pair.map((h) => h.profile).join(','), '--out', modelsFile]);
     // Wait for both hosts.
     for (let i = 0; ; i++) {
       const h = await cli(['hosts', '--coordinator', address, '--json'], false);
@@ -118,8 +130,18 @@ async function main(): Promise<void> {
       if (i > 120) throw new Error('the emulated hosts did not attach within 2 minutes');
       await new Promise((r) => setTimeout(r, 1000));
     }
+    if (profiling) {
+      // Every function of the experiment in one bag (all co-located, as in the runs), twice.
+      const n = flags.functions.split(',').length;
+      const args = ['profile', '--coordinator', address, '--functions', flags.functions, '--bags', '2', '--bag-size', String(n), '--min-bags', '2'];
+      args.push('--cores-per-function', flags['profile-cores'], '--duration', flags['profile-duration'], '--warmup', '10', '--idle', '10', '--out', modelsFile);
+      process.stdout.write(`$ isawatt ${args.join(' ').replace(address, 'HOST:PORT').replace(modelsFile, 'profiled.yaml')}\n`);
+      const prof = await cli(args);
+      if (prof.code !== 0) throw new Error(`isawatt profile exited ${prof.code}: ${prof.err}`);
+      if (flags['records-out']) await writeFile(flags['records-out'].replace(/\.json$/, '') + '-models.yaml', await readFile(modelsFile, 'utf8'));
+    }
     process.stdout.write(
-      `emulated pair: ${pair.map((h) => `${h.id} = ${h.profile} (${h.hostType})`).join(', ')}; models ${flags.models ?? 'ground truth of the emulation (ILLUSTRATIVE)'}\n`,
+      `emulated pair: ${pair.map((h) => `${h.id} = ${h.profile} (${h.hostType})`).join(', ')}; models ${flags.models ?? (profiling ? 'profiled on the pair just now (EMULATED)' : 'ground truth of the emulation (ILLUSTRATIVE)')}; headroom ${flags.headroom}\n`,
     );
     process.stdout.write(
       `experiment: mixes ${flags.mixes}; policies ${flags.policies}; load ${flags.load}; ${flags.duration} s per run after ${flags.warmup} s warm-up, ${flags.settle} s settling; functions ${flags.functions}\n\n`,
@@ -150,6 +172,8 @@ async function main(): Promise<void> {
         flags.repeat,
         '--seed',
         flags.seed,
+        '--headroom',
+        flags.headroom,
         '--ack-timeout-ms',
         flags['ack-timeout-ms'],
         '--json',
@@ -215,6 +239,32 @@ async function main(): Promise<void> {
     }
     for (const f of res.failures) process.stdout.write(`  failure: ${f}\n`);
 
+    // Issue 13's check: the simulator replays every run of the experiment on the pair's cluster
+    // file, planned on the models the runs stored, and sets its energy beside the measured one.
+    const compareArgs = [
+      'simulate',
+      '--cluster',
+      join(REPO_ROOT, 'examples/cluster-emulated-pair.yaml'),
+      '--compare',
+      res.experimentId,
+      '--coordinator',
+      address,
+    ];
+    compareArgs.push('--arrivals', 'constant', '--no-spread');
+    const cmp = await cli(compareArgs, false);
+    const cmpText = `$ isawatt simulate --cluster examples/cluster-emulated-pair.yaml --compare ${res.experimentId} --coordinator HOST:PORT --arrivals constant --no-spread\n(exit ${cmp.code})\n${cmp.out}${cmp.err}`;
+    process.stdout.write(`\n${cmpText}\n`);
+    if (flags['compare-out']) await writeFile(flags['compare-out'], cmpText);
+    if (flags['records-out']) {
+      const records = [];
+      for (const r of res.runs as unknown as { id: string }[]) {
+        const shown = await cli(['runs', 'show', r.id, '--coordinator', address, '--json'], false);
+        records.push(JSON.parse(shown.out) as unknown);
+      }
+      await writeFile(flags['records-out'], JSON.stringify({ experimentId: res.experimentId, runs: records }) + '\n');
+      process.stdout.write(`run records: ${flags['records-out']}\n`);
+    }
+
     // A deliberately overloaded run: the models overstate one function's throughput 4x, so the plan
     // gives it a quarter of the cores it needs at its rate.
     const models = parse(await readFile(modelsFile, 'utf8')) as { hostTypes: Record<string, { functions: Record<string, { execPerSecPerCore: number }> }> };
@@ -242,6 +292,8 @@ async function main(): Promise<void> {
         flags.duration,
         '--warmup',
         flags.warmup,
+        '--headroom',
+        flags.headroom,
         '--ack-timeout-ms',
         flags['ack-timeout-ms'],
         '--json',

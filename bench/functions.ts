@@ -4,13 +4,23 @@
 // own threads plus the child processes it waited for, e.g. ffmpeg, from /proc/<pid>/stat), and
 // from that the invocations per second one core sustains.
 //
-//   node --conditions=source --import tsx bench/functions.ts [--duration S] [--warmup S] [--json FILE] [--markdown FILE] [NAME...]
+//   node --conditions=source --import tsx bench/functions.ts [--duration S] [--warmup S] [--json FILE] [--markdown FILE]
+//     [--share S [--cgroup-root DIR]] [NAME...]
 // Defaults: 3 s measured after a 2 s warm-up (the JVM needs about that to compile the hot paths).
+// --share S: after the warm-up, the worker runs under the CFS bandwidth an emulated host gives a
+// worker of that share of a real CPU (runtime/pinning.ts cfsQuota: same run length, period = run /
+// share), for another warm-up and the measurement (16 requests pipelined, as the agent feeds a
+// carrier worker); its CPU time is then read from its own cpuacct
+// cgroup (ns, children included). This is the cost the emulator enforces speed factors against
+// (docs/emulation.md, "Ground truth"): pass the JSON to `isawatt-agent emulation models --cost`.
 import { readFileSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
 import { arch, cpus, hostname, loadavg } from 'node:os';
 import { join } from 'node:path';
 import Table from 'cli-table3';
+import { mkdirSync, rmdirSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker, functionsDir, readFunctionYaml } from '../functions/test-helpers/harness-client.js';
+import { cfsQuota } from '../packages/agent/src/runtime/pinning.js';
 
 interface Row {
   function: string;
@@ -25,12 +35,24 @@ interface Row {
   perCoreRps: number;
 }
 
-function args(): { durationS: number; warmupS: number; json?: string; markdown?: string; names: string[] } {
+interface Args {
+  durationS: number;
+  warmupS: number;
+  json?: string;
+  markdown?: string;
+  share?: number;
+  cgroupRoot: string;
+  names: string[];
+}
+
+function args(): Args {
   const argv = process.argv.slice(2);
   let durationS = 3;
   let warmupS = 2;
   let json: string | undefined;
   let markdown: string | undefined;
+  let share: number | undefined;
+  let cgroupRoot = '/sys/fs/cgroup';
   const names: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -43,11 +65,15 @@ function args(): { durationS: number; warmupS: number; json?: string; markdown?:
     else if (a === '--warmup') warmupS = Number(value());
     else if (a === '--json') json = value();
     else if (a === '--markdown') markdown = value();
-    else if (a.startsWith('-')) throw new Error(`unknown option ${a} (expected --duration S, --warmup S, --json FILE, --markdown FILE)`);
+    else if (a === '--share') share = Number(value());
+    else if (a === '--cgroup-root') cgroupRoot = value();
+    else if (a.startsWith('-'))
+      throw new Error(`unknown option ${a} (expected --duration S, --warmup S, --json FILE, --markdown FILE, --share S, --cgroup-root DIR)`);
     else names.push(a);
   }
   if (!(durationS > 0) || !(warmupS >= 0)) throw new Error('--duration must be > 0 and --warmup >= 0 seconds');
-  return { durationS, warmupS, json, markdown, names };
+  if (share !== undefined && !(share > 0 && share <= 1)) throw new Error('--share must be in (0, 1] (a share of one real CPU)');
+  return { durationS, warmupS, json, markdown, ...(share !== undefined ? { share } : {}), cgroupRoot, names };
 }
 
 const CLK_TCK = 100; // USER_HZ on Linux: /proc/<pid>/stat times are in 1/100 s
@@ -67,28 +93,85 @@ function allFunctions(): string[] {
     .sort();
 }
 
-async function benchOne(name: string, durationS: number, warmupS: number): Promise<Row> {
+/** A worker's own cpu + cpuacct cgroups (cgroup v1) under a CFS quota: an emulated worker's slice. */
+class Slice {
+  private readonly dirs: string[];
+  constructor(root: string, pid: number, share: number) {
+    const name = `isawatt-bench-cost-${process.pid}`;
+    this.dirs = [join(root, 'cpu', name), join(root, 'cpuacct', name)];
+    for (const d of this.dirs) {
+      mkdirSync(d, { recursive: true });
+      writeFileSync(join(d, 'cgroup.procs'), String(pid));
+    }
+    const q = cfsQuota(share);
+    writeFileSync(join(this.dirs[0]!, 'cpu.cfs_period_us'), String(q.periodUs));
+    writeFileSync(join(this.dirs[0]!, 'cpu.cfs_quota_us'), String(q.quotaUs));
+  }
+  /** CPU seconds of everything in the slice (ns counter: no 10 ms ticks). */
+  cpuSeconds(): number {
+    return Number(readFileSync(join(this.dirs[1]!, 'cpuacct.usage'), 'utf8').trim()) / 1e9;
+  }
+  /** Lifts the quota (the worker then exits at full speed); removes the cgroups once it is gone. */
+  liftQuota(): void {
+    writeFileSync(join(this.dirs[0]!, 'cpu.cfs_quota_us'), '-1');
+  }
+  async remove(): Promise<void> {
+    for (const d of this.dirs) {
+      for (let i = 0; i < 50; i++) {
+        try {
+          rmdirSync(d);
+          break;
+        } catch {
+          await sleep(100);
+        }
+      }
+    }
+  }
+}
+
+async function benchOne(name: string, durationS: number, warmupS: number, share: number | undefined, cgroupRoot: string): Promise<Row> {
   const fn = readFunctionYaml(name);
   const seed = fn.input?.seed ?? 1;
   const w = await Worker.start(name, 120_000);
+  let slice: Slice | undefined;
   try {
     const first = await w.invokeSeed(seed); // generates and caches the input
     if (!first.ok) throw new Error(`${name}: ${first.error}`);
     const warmEnd = Date.now() + warmupS * 1000;
-    while (Date.now() < warmEnd) await w.invokeSeed(seed);
+    const warmStart = Date.now();
+    let warmN = 0;
+    for (; Date.now() < warmEnd; warmN++) await w.invokeSeed(seed);
+    const fullSpeedMs = (Date.now() - warmStart) / Math.max(1, warmN);
+    if (share !== undefined) {
+      // Warm up again under the slice: at least two periods and two invocations.
+      slice = new Slice(cgroupRoot, w.pid, share);
+      const sliceWarmEnd = Date.now() + Math.max(2 * (cfsQuota(share).periodUs / 1000), warmupS * 1000);
+      for (let i = 0; Date.now() < sliceWarmEnd || i < 2; i++) await w.invokeSeed(seed, 600_000);
+    }
+    const cpuOf = (): number => (slice !== undefined ? slice.cpuSeconds() : cpuSeconds(w.pid));
 
     const handlerUs: number[] = [];
     let errors = 0;
-    const cpu0 = cpuSeconds(w.pid);
+    const cpu0 = cpuOf();
     const t0 = process.hrtime.bigint();
     const end = Date.now() + durationS * 1000;
-    while (Date.now() < end || handlerUs.length < 3) {
-      const r = await w.invokeSeed(seed);
-      if (!r.ok) errors++;
-      handlerUs.push(r.durationUs);
-    }
+    // Under a slice, requests are pipelined as the agent feeds a carrier worker (up to 16 waiting in
+    // its pipe): the worker never idles for the bench's round trip, so its quota binds.
+    // Enough to cover about half a second of the slice's work (at least 2, at most 16): a slow
+    // function at 5 % takes seconds per invocation, and 16 of them would outlast the window.
+    const lanes = slice !== undefined && share !== undefined ? Math.max(2, Math.min(16, Math.floor((500 * share) / Math.max(fullSpeedMs, 1e-3)))) : 1;
+    const timeoutMs = slice !== undefined ? 600_000 : 60_000;
+    await Promise.all(
+      Array.from({ length: lanes }, async () => {
+        while (Date.now() < end || handlerUs.length < 3) {
+          const r = await w.invokeSeed(seed, timeoutMs);
+          if (!r.ok) errors++;
+          handlerUs.push(r.durationUs);
+        }
+      }),
+    );
     const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
-    const cpuS = cpuSeconds(w.pid) - cpu0;
+    const cpuS = cpuOf() - cpu0;
     const n = handlerUs.length;
     const sorted = [...handlerUs].sort((a, b) => a - b);
     const cpuPerInvocationMs = (cpuS * 1000) / n;
@@ -104,22 +187,29 @@ async function benchOne(name: string, durationS: number, warmupS: number): Promi
       cpuPerInvocationMs,
       // CPU time is counted in 10 ms ticks: below a few ticks over the run, fall back to wall time
       // (one worker is single-threaded, so wall time bounds its CPU time from above).
-      perCoreRps: cpuS >= 0.2 ? n / cpuS : n / wallS,
+      perCoreRps: cpuS >= 0.2 || slice !== undefined ? n / cpuS : n / wallS,
     };
   } finally {
+    slice?.liftQuota();
     await w.close();
+    await slice?.remove();
   }
 }
 
 async function main(): Promise<void> {
-  const { durationS, warmupS, json, markdown, names } = args();
+  const { durationS, warmupS, json, markdown, share, cgroupRoot, names } = args();
   const list = names.length > 0 ? names : allFunctions();
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   console.log(`workload benchmark on ${hostname()} (${arch()}, ${cpus().length} CPUs, ${cpu}), node ${process.version}`);
-  console.log(`one warm worker per function, seeded input, ${warmupS} s warm-up, ${durationS} s measured\n`);
+  console.log(`one warm worker per function, seeded input, ${warmupS} s warm-up, ${durationS} s measured`);
+  if (share !== undefined) {
+    const q = cfsQuota(share);
+    console.log(`under an emulated worker's slice: ${share} of a real CPU (CFS quota ${q.quotaUs} us per ${q.periodUs} us), CPU time from its cpuacct cgroup`);
+  }
+  console.log('');
   const rows: Row[] = [];
   for (const name of list) {
-    const row = await benchOne(name, durationS, warmupS);
+    const row = await benchOne(name, durationS, warmupS, share, cgroupRoot);
     rows.push(row);
     console.error(`  ${name}: ${row.handlerMeanMs.toFixed(3)} ms/invocation, ${row.perCoreRps.toFixed(1)} invocations/s per core`);
   }
@@ -144,7 +234,10 @@ async function main(): Promise<void> {
   }
   console.log(table.toString());
   if (json) {
-    writeFileSync(json, JSON.stringify({ host: hostname(), arch: arch(), cpu, node: process.version, durationS, warmupS, rows }, null, 2) + '\n');
+    writeFileSync(
+      json,
+      JSON.stringify({ host: hostname(), arch: arch(), cpu, node: process.version, durationS, warmupS, share: share ?? null, rows }, null, 2) + '\n',
+    );
     console.log(`wrote ${json}`);
   }
   if (markdown) {

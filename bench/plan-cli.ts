@@ -1,14 +1,18 @@
-// End-to-end cost of the `isawatt` CLI process, as a user runs it: wall time and peak RSS of
-// `isawatt --help`, and of `isawatt plan` on the seed's instance (22 functions × 2 hosts, the example
-// files) and on a large one (1,000 functions × 100 hosts, JSON files written here: every host its own
-// type, so the models file holds 100 × 1,000 figures, ~6.5 MB). Runs the launcher
-// (packages/coordinator/bin/isawatt.mjs), which uses dist/ when it is built and current (`npx tsc
-// -b`) and the TypeScript sources through tsx otherwise; the mode is printed. Prints figures, asserts
-// nothing. Peak RSS comes from GNU time (`/usr/bin/time -f %M`: the largest process of the tree).
+// End-to-end cost of the `isawatt` CLI process, as a user runs it: wall time, CPU time and peak RSS
+// of `isawatt --help`, and of `isawatt plan` on the seed's instance (22 functions × 2 hosts, the
+// example files) and on a large one (1,000 functions × 100 hosts, JSON files written here: every
+// host its own type, so the models file holds 100 × 1,000 figures, ~7.8 MB). Runs the launcher
+// (packages/coordinator/bin/isawatt.mjs) as the `isawatt` bin does: the bundle with its code cache
+// when `npm run build` made it, else tsc's dist/, else the sources through tsx (the mode is
+// printed). Baselines in the same run: Node's own start (`node -e 0`, the floor no Node CLI can go
+// below; every row also says how far above it it is, so the figures carry to another machine) and,
+// when dist/ is built, the same commands from tsc's dist/ (what the launcher ran before the bundle).
+// Prints figures, asserts nothing. Peak RSS comes from GNU time (`/usr/bin/time -f %M`: the largest
+// process of the tree). The load average is printed before and after: the machine may be shared.
 //   node --conditions=source --import tsx bench/plan-cli.ts [--runs 5] [--sizes 22x2,1000x100] [--write-instance DIR]
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -72,11 +76,11 @@ interface Run {
   stdout: string;
 }
 
-/** Runs the launcher with `args`; with `bare`, `node -e 0` instead (Node's own start, the floor). */
-function runOnce(args: string[], bare = false): Run {
+/** Runs `node <script> args` (the launcher unless `script` says otherwise); script 'floor': `node -e 0`. */
+function runOnce(args: string[], script: string = launcher): Run {
   const hasTime = existsSync(GNU_TIME);
   const cmd = hasTime ? GNU_TIME : process.execPath;
-  const nodeArgs = bare ? ['-e', '0'] : [launcher, ...args];
+  const nodeArgs = script === 'floor' ? ['-e', '0'] : [script, ...args];
   const argv = hasTime ? ['-f', '@@rss %M %U %S', process.execPath, ...nodeArgs] : nodeArgs;
   const t0 = performance.now();
   const r = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 256 << 20, env: { ...process.env, NODE_OPTIONS: '' } });
@@ -93,24 +97,33 @@ function runOnce(args: string[], bare = false): Run {
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
-function measure(label: string, args: string[], describe: (stdout: string) => string, bare = false): void {
-  runOnce(args, bare); // warm the page cache and tsx's transform cache
-  const rs = Array.from({ length: runs }, () => runOnce(args, bare));
+let floor: { wallMs: number; cpuMs: number | undefined } | undefined;
+
+function measure(label: string, args: string[], describe: (stdout: string) => string, script: string = launcher): void {
+  runOnce(args, script); // warm the page cache (and tsx's transform cache)
+  const rs = Array.from({ length: runs }, () => runOnce(args, script));
   const bad = rs.find((x) => x.code !== 0);
   const wall = median(rs.map((x) => x.wallMs));
   const rss = rs.every((x) => x.rssMb !== undefined) ? median(rs.map((x) => x.rssMb as number)) : undefined;
   const cpu = rs.every((x) => x.cpuMs !== undefined) ? median(rs.map((x) => x.cpuMs as number)) : undefined;
   const what = bad ? `exit ${bad.code}` : describe(rs[0]?.stdout ?? '');
+  if (script === 'floor') floor = { wallMs: wall, cpuMs: cpu };
+  const signed = (ms: number): string => `${ms < 0 ? '−' : '+'}${Math.abs(Math.round(ms))} ms`;
+  const above =
+    script === 'floor' || !floor
+      ? '–'
+      : `${signed(wall - floor.wallMs)}${cpu !== undefined && floor.cpuMs !== undefined ? ` / ${signed(cpu - floor.cpuMs)}` : ''}`;
   console.log(
-    `| ${label} | ${(wall / 1000).toFixed(3)} s | ${cpu === undefined ? 'n/a' : `${(cpu / 1000).toFixed(2)} s`} | ${rss === undefined ? 'n/a (no /usr/bin/time)' : `${rss.toFixed(0)} MB`} | ${what} |`,
+    `| ${label} | ${(wall / 1000).toFixed(3)} s | ${cpu === undefined ? 'n/a' : `${(cpu / 1000).toFixed(2)} s`} | ${above} | ${rss === undefined ? 'n/a (no /usr/bin/time)' : `${rss.toFixed(0)} MB`} | ${what} |`,
   );
 }
 
 function planSummary(stdout: string): string {
   try {
-    const p = JSON.parse(stdout) as { status?: string; gap?: number; gapPct?: number; solver?: string; lowerBound?: unknown };
-    const gap = p.gapPct ?? p.gap;
-    return `${p.status ?? '?'}${gap !== undefined ? `, gap ${Number(gap).toFixed(2)} %` : ''}${p.solver ? ` (${p.solver})` : ''}`;
+    const p = JSON.parse(stdout) as { status?: string; gapPct?: number; solver?: string };
+    // How optimality was shown: a heuristic plan whose objective meets the lower bound needs no solver.
+    const how = p.status === 'optimal' && p.solver === 'heuristic' ? ': heuristic plan = lower bound, no solver run' : p.solver ? ` (${p.solver})` : '';
+    return `${p.status ?? '?'}${p.gapPct !== undefined ? `, gap ${p.gapPct.toFixed(2)} %` : ''}${how}`;
   } catch {
     return 'output not JSON';
   }
@@ -122,7 +135,8 @@ if (values['write-instance'] !== undefined) {
   process.exit(0);
 }
 
-// The launcher's own rule (bin/isawatt.mjs): dist/ when its build info is newer than every source.
+// The launcher's own rule (bin/isawatt.mjs): the bundle when no source it was built from is newer;
+// else dist/ when its build info is newer than every source; else tsx.
 function newestTsMs(dir: string): number {
   let newest = 0;
   for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -133,45 +147,69 @@ function newestTsMs(dir: string): number {
   return newest;
 }
 const pkg = join(root, 'packages/coordinator');
-const buildInfo = join(pkg, 'dist/.tsbuildinfo');
-const usesDist =
-  process.env.ISAWATT_FROM_SOURCE !== '1' &&
-  existsSync(join(pkg, 'dist/cli/entry.js')) &&
-  existsSync(buildInfo) &&
-  statSync(buildInfo).mtimeMs >= newestTsMs(join(pkg, 'src'));
-console.log(
-  `# isawatt CLI process: wall (median of ${runs}) and peak RSS; the launcher runs ${usesDist ? 'the built dist/ (npx tsc -b)' : 'the TypeScript sources through tsx (dist/ absent or older than src/)'}`,
-);
-console.log(
-  `# load average at start: ${loadavg()
+const mtime = (p: string): number => (existsSync(p) ? statSync(p).mtimeMs : NaN);
+const fromSource = process.env.ISAWATT_FROM_SOURCE === '1';
+const manifestFile = join(pkg, 'dist/bundle/manifest.json');
+const usesBundle =
+  !fromSource &&
+  existsSync(manifestFile) &&
+  (JSON.parse(readFileSync(manifestFile, 'utf8')) as { inputs: string[] }).inputs.every(
+    (rel) => mtime(join(pkg, rel)) <= Math.min(mtime(join(pkg, 'dist/bundle/isawatt.cjs')), mtime(join(pkg, 'dist/bundle/isawatt-help.cjs'))),
+  );
+const distEntry = join(pkg, 'dist/cli/entry.js');
+const distCurrent = existsSync(distEntry) && mtime(join(pkg, 'dist/.tsbuildinfo')) >= newestTsMs(join(pkg, 'src'));
+const usesDist = !fromSource && !usesBundle && distCurrent;
+const load = (): string =>
+  loadavg()
     .map((x) => x.toFixed(2))
-    .join(' ')}`,
+    .join(' ');
+console.log(
+  `# isawatt CLI process: median of ${runs} runs; the launcher runs ${
+    usesBundle
+      ? 'the bundle with its code cache (npm run build)'
+      : usesDist
+        ? "tsc's dist/ (no current bundle: npm run build makes it)"
+        : 'the TypeScript sources through tsx (dist/ and the bundle absent or older than src/)'
+  }`,
 );
-console.log('| command | wall | CPU (user+sys) | peak RSS | result |');
-console.log('|---|---:|---:|---:|---|');
-measure('baseline: `node -e 0` (Node start alone)', [], () => 'the floor of any CLI run', true);
+console.log(`# load average at start: ${load()} (${cpus().length} CPUs)`);
+console.log('# "above floor": wall / CPU time beyond `node -e 0` measured in this run');
+console.log('| command | wall | CPU (user+sys) | above floor (wall / CPU) | peak RSS | result |');
+console.log('|---|---:|---:|---:|---:|---|');
+measure('baseline: `node -e 0` (Node start alone)', [], () => 'the floor of any Node CLI run', 'floor');
 measure('isawatt --help', ['--help'], () => 'help printed');
+// Before the bundle: the same commands from tsc's dist/ (the launcher's second choice).
+const compareDist = usesBundle && distCurrent;
+if (compareDist) measure('baseline: isawatt --help from dist/ (tsc, no bundle)', ['--help'], () => 'help printed', distEntry);
 const dir = mkdtempSync(join(tmpdir(), 'isawatt-bench-plan-'));
 try {
   for (const size of values.sizes.split(',')) {
     const [n, m] = size.split('x').map(Number) as [number, number];
     if (n === 22 && m === 2) {
       const ex = (f: string): string => join(root, 'examples', f);
-      measure(
-        'plan 22×2 energy-aware (examples/*.yaml)',
-        ['plan', '--hosts', ex('hosts.yaml'), '--models', ex('models.yaml'), '--workload', ex('workload-general.yaml'), '--policy', 'energy-aware', '--json'],
-        planSummary,
-      );
+      const args = [
+        'plan',
+        '--hosts',
+        ex('hosts.yaml'),
+        '--models',
+        ex('models.yaml'),
+        '--workload',
+        ex('workload-general.yaml'),
+        '--policy',
+        'energy-aware',
+        '--json',
+      ];
+      measure('plan 22×2 energy-aware (examples/*.yaml)', args, planSummary);
+      if (compareDist) measure('baseline: plan 22×2 from dist/ (tsc, no bundle)', args, planSummary, distEntry);
       continue;
     }
     const p = writeLargeInstance(dir, n, m);
     const mb = (statSync(p.models).size / 1e6).toFixed(1);
-    measure(
-      `plan ${n}×${m} energy-aware (JSON, models ${mb} MB)`,
-      ['plan', '--hosts', p.hosts, '--models', p.models, '--workload', p.workload, '--policy', 'energy-aware', '--json'],
-      planSummary,
-    );
+    const args = ['plan', '--hosts', p.hosts, '--models', p.models, '--workload', p.workload, '--policy', 'energy-aware', '--json'];
+    measure(`plan ${n}×${m} energy-aware (JSON, models ${mb} MB)`, args, planSummary);
+    if (compareDist) measure(`baseline: plan ${n}×${m} from dist/ (tsc, no bundle)`, args, planSummary, distEntry);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
+console.log(`# load average at end: ${load()}`);

@@ -11,7 +11,12 @@
 // Figures are EMULATED (the hosts are); the ground truth is ILLUSTRATIVE. Asserts nothing.
 //   node --conditions=source --import tsx bench/profile-campaign.ts [--bags 20] [--bag-size 8] [--min-bags 2]
 //     [--duration 10] [--warmup 3] [--idle 10] [--cores-per-function K] [--functions a,b] [--seed 1]
-//     [--profiles xeon-gold-5318y-2s,altra-max-m128] [--load 0.5] [--keep DIR]
+//     [--profiles xeon-gold-5318y-2s,altra-max-m128] [--load 0.5] [--cost FILE] [--keep DIR]
+//   ... bench/profile-campaign.ts --models FILE [--cost FILE] [--profiles ...] [--load 0.5]
+//     compares a models file an earlier campaign wrote (no campaign; hosts from the profiles).
+// --cost FILE: the CPU cost per invocation the ground truth prices executions at (default: the
+// shipped table). Measure it at an emulated worker's slice, on this machine, now:
+//   node --conditions=source --import tsx bench/functions.ts --share 0.05 --json FILE
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -25,6 +30,7 @@ import { buildProblem } from '../packages/coordinator/src/placement/problem.js';
 import { deriveMixRates } from '../packages/coordinator/src/workload/mixes.js';
 import { loadModelsFile } from '../packages/coordinator/src/workload/parse.js';
 import type { Arch, HostSpec, Models } from '../packages/coordinator/src/workload/types.js';
+import { emulatedHostFacts } from '../packages/agent/src/emulation/profiles.js';
 import { freePort } from '../test/helpers/free-port.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -43,6 +49,8 @@ const { values: v } = parseArgs({
     load: { type: 'string', default: '0.5' },
     'tick-interval-ms': { type: 'string', default: '500' },
     keep: { type: 'string' },
+    cost: { type: 'string' },
+    models: { type: 'string' },
   },
 });
 
@@ -88,7 +96,37 @@ const typeOf = (m: Models, arch: Arch): string =>
     .sort()[0] ?? '';
 const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
 
+async function compareOnly(modelsFile: string): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'isawatt-bench-profile-'));
+  try {
+    const profiles = (v.profiles ?? '').split(',');
+    const truthFile = join(dir, 'ground-truth.yaml');
+    const truthRun = await run('packages/agent/src/main.ts', [
+      'emulation',
+      'models',
+      '--profiles',
+      profiles.join(','),
+      '--out',
+      truthFile,
+      ...(v.cost !== undefined ? ['--cost', v.cost] : []),
+    ]);
+    if (truthRun.code !== 0) throw new Error(`isawatt-agent emulation models exited ${truthRun.code}: ${truthRun.err.slice(-500)}`);
+    const profiled = loadModelsFile(modelsFile);
+    const hosts: HostSpec[] = profiles.map((name, i) => {
+      const f = emulatedHostFacts(name);
+      const arch: Arch = f.arch === 'aarch64' ? 'aarch64' : 'x86_64';
+      return { id: `${i === 0 ? 'x' : 'a'}-${name}`, type: typeOf(profiled, arch), arch, cores: f.logicalCpus };
+    });
+    process.stdout.write(`models ${modelsFile} vs the ground truth (cost per invocation: ${v.cost ?? 'the shipped table'})\n`);
+    await compare(modelsFile, truthFile, hosts);
+  } finally {
+    shutdownMiniZinc();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
+  if (v.models !== undefined) return compareOnly(v.models);
   const dir = v.keep ?? (await mkdtemp(join(tmpdir(), 'isawatt-bench-profile-')));
   const port = await freePort();
   const address = `127.0.0.1:${port}`;
@@ -126,7 +164,15 @@ async function main(): Promise<void> {
     const hostsWire = (await client.listHosts()).hosts;
 
     const truthFile = join(dir, 'ground-truth.yaml');
-    const truthRun = await run('packages/agent/src/main.ts', ['emulation', 'models', '--profiles', profiles.join(','), '--out', truthFile]);
+    const truthRun = await run('packages/agent/src/main.ts', [
+      'emulation',
+      'models',
+      '--profiles',
+      profiles.join(','),
+      '--out',
+      truthFile,
+      ...(v.cost !== undefined ? ['--cost', v.cost] : []),
+    ]);
     const modelsFile = join(dir, 'models.yaml');
     const args = [
       'profile',
@@ -175,6 +221,24 @@ async function main(): Promise<void> {
       return;
     }
 
+    const hosts: HostSpec[] = hostsWire.map((h) => ({
+      id: h.host_id,
+      type: h.hello?.host_type ?? '',
+      arch: h.hello?.arch === 'ARCH_AARCH64' ? 'aarch64' : 'x86_64',
+      cores: h.hello?.function_cpus.length ?? 0,
+    }));
+    await compare(modelsFile, truthFile, hosts);
+  } finally {
+    shutdownMiniZinc();
+    client.close();
+    for (const c of children.reverse()) await stop(c);
+    if (v.keep === undefined) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Per-function ratio errors, absolute figures and energy-aware plans: profiled vs ground truth. */
+async function compare(modelsFile: string, truthFile: string, hosts: HostSpec[]): Promise<void> {
+  {
     const profiled = loadModelsFile(modelsFile);
     const truth = loadModelsFile(truthFile);
     const [px, pa, tx, ta] = [typeOf(profiled, 'x86_64'), typeOf(profiled, 'aarch64'), typeOf(truth, 'x86_64'), typeOf(truth, 'aarch64')];
@@ -221,13 +285,7 @@ async function main(): Promise<void> {
     }
     process.stdout.write('\n');
 
-    // Plans: the live hosts (types as profiled), the same explicit rates for both model sets.
-    const hosts: HostSpec[] = hostsWire.map((h) => ({
-      id: h.host_id,
-      type: h.hello?.host_type ?? '',
-      arch: h.hello?.arch === 'ARCH_AARCH64' ? 'aarch64' : 'x86_64',
-      cores: h.hello?.function_cpus.length ?? 0,
-    }));
+    // Plans: the hosts (types as profiled), the same explicit rates for both model sets.
     const rename: Record<string, string> = { [tx]: px, [ta]: pa };
     const truthAsProfiled: Models = { ...truth, hostTypes: Object.fromEntries(Object.entries(truth.hostTypes).map(([k, t]) => [rename[k] ?? k, t])) };
     const rates = deriveMixRates('general', Number(v.load), fns, hosts, truthAsProfiled);
@@ -249,11 +307,6 @@ async function main(): Promise<void> {
     process.stdout.write(
       `  the profiled plan evaluated on the ground truth: ${underTruth.toFixed(2)} W, ${pct(underTruth / (onTruth.objective ?? NaN) - 1)} above the truth's optimum (target 3 %); ${same} of ${rates.length} functions on the same host\n`,
     );
-  } finally {
-    shutdownMiniZinc();
-    client.close();
-    for (const c of children.reverse()) await stop(c);
-    if (v.keep === undefined) await rm(dir, { recursive: true, force: true });
   }
 }
 

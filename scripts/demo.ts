@@ -10,12 +10,12 @@
 //      and deploys a small workload of them onto the two live agents with the energy-aware policy,
 //      planned on the models just measured: the agents start cgroup-pinned workers at the planned rates;
 //   5. shows the live table (as `isawatt watch` does) with per-host and per-function power, and the
-//      MQTT feed the lab's PDU logger would consume, until Ctrl-C (or --duration S).
+//      MQTT feed the lab's PDU logger would consume, until Ctrl-C (or --duration S);
+//   6. ends with a short experiment on the emulated pair, two mixes × rr, core-aware and
+//      energy-aware, planned on the models profiled in step 4, and writes its HTML report, printing
+//      its path last (scripts/demo/experiment-step.ts; a second Ctrl-C skips it, --no-experiment too).
 // Every figure carries its quality: the emulated hosts' power is EMULATED, the models are
 // ILLUSTRATIVE; neither is a measurement. Then everything is stopped and the temp files removed.
-//
-//   6. with --experiment (before the live table): a short experiment, two mixes × rr, core-aware and
-//      energy-aware, and its HTML report (scripts/demo/experiment-step.ts).
 //
 //   npm start [-- --duration S] [--no-deploy] [--no-experiment] [--tick-interval-ms MS]
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -58,11 +58,11 @@ function parseFlags(): { durationS: number | undefined; deploy: boolean; experim
       strict: true,
     }));
   } catch (err) {
-    process.stderr.write(`demo: ${(err as Error).message}\nusage: npm start [-- --duration S] [--no-deploy] [--experiment] [--tick-interval-ms MS]\n`);
+    process.stderr.write(`demo: ${(err as Error).message}\nusage: npm start [-- --duration S] [--no-deploy] [--no-experiment] [--tick-interval-ms MS]\n`);
     process.exit(2);
   }
   if (values.help) {
-    process.stdout.write('usage: npm start [-- --duration S] [--no-deploy] [--experiment] [--tick-interval-ms MS]\n');
+    process.stdout.write('usage: npm start [-- --duration S] [--no-deploy] [--no-experiment] [--tick-interval-ms MS]\n');
     process.exit(0);
   }
   const positive = (v: string | undefined, flag: string): number | undefined => {
@@ -77,9 +77,8 @@ function parseFlags(): { durationS: number | undefined; deploy: boolean; experim
   return {
     durationS: positive(values.duration, '--duration'),
     deploy: !values['no-deploy'],
-    // Opt-in for now: on the emulated pair an undeploy can leave an agent unable to ack the next
-    // assignment (seen on this branch after merging i11), which would break the demo's own deploy.
-    experiment: values.experiment && !values['no-experiment'],
+    // On by default: the demo ends with it. --experiment is accepted for scripts written when it was opt-in.
+    experiment: !values['no-experiment'],
     tickMs: positive(values['tick-interval-ms'], '--tick-interval-ms') ?? 1000,
   };
 }
@@ -197,6 +196,7 @@ async function main(): Promise<void> {
   let stream: ReturnType<ControlClient['watchTelemetry']> | undefined;
   let redraw: NodeJS.Timeout | undefined;
   let exitCode = 0;
+  let reportFile: string | undefined;
 
   try {
     process.stdout.write(
@@ -290,31 +290,9 @@ async function main(): Promise<void> {
       if (genCode !== 0) throw new Error(`demo: isawatt-agent emulation models failed (exit ${genCode})`);
     }
 
-    if (flags.experiment) {
-      const step = await runExperimentStep({
-        address,
-        modelsFile: truth,
-        functions: ['jwt-node', 'html-node', 'matrix-node', 'zip-node'],
-        mixes: ['general', 'web'],
-        policies: ['rr', 'core-aware', 'energy-aware'],
-        load: 0.03,
-        durationS: 5,
-        warmupS: 5,
-        settleS: 1,
-        reportFile: join(tmpdir(), `isawatt-demo-report-${new Date().toISOString().replace(/[-:.]/g, '')}.html`),
-        runCli,
-      });
-      summary.push('', 'A short experiment on the live (emulated) hosts, two mixes x rr, core-aware, energy-aware (energy EMULATED):');
-      summary.push(step.table || '(experiment failed; see above)');
-      if (step.reportFile) {
-        summary.push(`report written to ${step.reportFile}`);
-        process.stdout.write(`\nreport written to ${step.reportFile}\n`);
-      }
-      if (!step.ok) process.stderr.write('demo: the experiment step did not complete cleanly (a run missed its rates or failed); see above\n');
-    }
-
+    let profiled: string | undefined;
     if (flags.deploy) {
-      const profiled = await profileStep({
+      profiled = await profileStep({
         client,
         runCli,
         address,
@@ -362,6 +340,41 @@ async function main(): Promise<void> {
     await finished;
     if (timer) clearTimeout(timer);
     draw();
+    clearInterval(redraw);
+    redraw = undefined;
+    stream.cancel();
+    stream = undefined;
+
+    if (flags.experiment) {
+      // A second Ctrl-C reaches the experiment's CLI too (same process group): it undeploys and
+      // exits 130, and the demo goes on to clean up instead of dying with its daemons left running.
+      const skip = (): void => void process.stderr.write('\ndemo: stopping the experiment...\n');
+      process.once('SIGINT', skip);
+      process.once('SIGTERM', skip);
+      process.stdout.write(
+        '\nThe demo ends with a short experiment on the live (emulated) hosts: two mixes x rr, core-aware, energy-aware (Ctrl-C skips it).\n',
+      );
+      const step = await runExperimentStep({
+        address,
+        // What the emulated cores really deliver (step 4), else the emulation's ground truth.
+        modelsFile: profiled ?? truth,
+        functions: ['jwt-node', 'html-node', 'matrix-node', 'zip-node'],
+        mixes: ['general', 'web'],
+        policies: ['rr', 'core-aware', 'energy-aware'],
+        // Enough emulated CPUs per function that a carrier worker runs often (docs/experiments.md, "On this machine").
+        load: 0.2,
+        durationS: 8,
+        warmupS: 6,
+        settleS: 1,
+        reportFile: join(tmpdir(), `isawatt-demo-report-${new Date().toISOString().replace(/[-:.]/g, '')}.html`),
+        runCli,
+      });
+      process.off('SIGINT', skip);
+      process.off('SIGTERM', skip);
+      if (step.table) process.stdout.write(`\nexperiment ${step.experimentId ?? ''} (energy EMULATED):\n${step.table}\n`);
+      if (!step.ok) process.stderr.write('demo: the experiment did not complete cleanly (a run missed its rates, failed or was stopped); see above\n');
+      reportFile = step.reportFile;
+    }
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`);
     exitCode = 1;
@@ -374,6 +387,8 @@ async function main(): Promise<void> {
     process.stderr.write('\ndemo: stopping the agents (their workers and cgroups go with them) and the coordinator...\n');
     await cleanup();
     process.stderr.write('demo: stopped, temporary files removed\n');
+    // Last line of the demo: where the experiment's report is (it outlives the temporary directory).
+    if (reportFile) process.stdout.write(`report: ${reportFile}\n`);
   }
   process.exitCode = exitCode;
 }

@@ -86,3 +86,26 @@ test('readConfigFile: .json files are JSON (errors say so), JSON text in a .yaml
   assert.deepEqual(readConfigFile(write('d.yaml', '{ a: 1, b: [x, y] }')), { a: 1, b: ['x', 'y'] });
   assert.throws(() => readConfigFile(write('e.yaml', 'a: [1, 2\n')), /e\.yaml: not valid YAML\/JSON/);
 });
+
+test('readConfigFile: YAML 1.2 core schema (dates stay text, no merge keys), duplicate keys and several documents are errors with a line', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'isawatt-yaml-core-'));
+  try {
+    const write = (name: string, text: string): string => {
+      const p = join(dir, name);
+      writeFileSync(p, text);
+      return p;
+    };
+    assert.deepEqual(readConfigFile(write('a.yaml', 'since: 2026-01-01\non: yes\nn: 0x10\nf: 1e3\nz: ~\n')), {
+      since: '2026-01-01',
+      on: 'yes',
+      n: 16,
+      f: 1000,
+      z: null,
+    });
+    assert.deepEqual(readConfigFile(write('b.yaml', 'base: &b { x: 1 }\nc:\n  <<: *b\n')), { base: { x: 1 }, c: { '<<': { x: 1 } } });
+    assert.throws(() => readConfigFile(write('c.yaml', 'a: 1\na: 2\n')), /c\.yaml: not valid YAML\/JSON: duplicated mapping key \(2:1\)$/);
+    assert.throws(() => readConfigFile(write('d.yaml', 'a: 1\n---\nb: 2\n')), /d\.yaml: not valid YAML\/JSON: expected a single document/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -2,13 +2,24 @@
 // problem is listed at once (`path: message`) in one ConfigError. Unknown keys are warnings, not
 // failures (Kepler config/unknown.go), so that a newer config file still starts an older daemon.
 import { readFileSync } from 'node:fs';
-import type * as Yaml from 'yaml';
+import type * as JsYaml from 'js-yaml';
 import type { z } from 'zod';
 import { ConfigError } from './errors.js';
 import { lazyRequire } from './lazy-require.js';
 
-/** The YAML parser, loaded for the first YAML document (JSON files and flags-only runs skip it). */
-const yamlLib = lazyRequire<typeof Yaml>('yaml');
+/**
+ * The YAML parser, loaded for the first YAML document (JSON files and flags-only runs skip it).
+ * js-yaml, not the `yaml` package the rest of the code writes YAML with: on a CLI's cold start it
+ * loads and parses a small file in ~40 ms of CPU where `yaml` takes ~130 ms (its composer builds
+ * a node tree first); bench/plan-cli.ts. Read with the YAML 1.2 core schema, as `yaml` reads by
+ * default: no timestamps, no merge keys; duplicate keys are an error in both.
+ */
+const yamlLib = lazyRequire<typeof JsYaml>('js-yaml');
+
+function parseYaml(text: string): unknown {
+  const lib = yamlLib();
+  return lib.load(text, { schema: lib.CORE_SCHEMA });
+}
 
 export interface LoadConfigOptions<S extends z.ZodType> {
   /** A zod schema built from z.strictObject (so that unknown keys are found) with defaults. */
@@ -46,11 +57,11 @@ function parseConfigText(text: string, path: string, what: string): unknown {
       // YAML flow style also starts with "{" or "[": let the YAML parser decide (and explain).
     }
   }
-  const { parse: parseYaml, YAMLParseError } = yamlLib();
   try {
-    return parseYaml(text, { prettyErrors: true }) as unknown;
+    return parseYaml(text);
   } catch (err) {
-    const msg = err instanceof YAMLParseError ? err.message.split('\n')[0] : String(err);
+    // js-yaml's message is "reason (line:column)" and then an excerpt of the file: keep the first line.
+    const msg = err instanceof yamlLib().YAMLException ? (err.message.split('\n')[0] ?? err.message) : String(err);
     throw new ConfigError([`${path}: not valid YAML/JSON: ${msg}`], what);
   }
 }
@@ -87,7 +98,7 @@ export function setPath(obj: Record<string, unknown>, path: string, value: unkno
 /** Environment strings are parsed as YAML scalars: "1000" -> 1000, "true" -> true, "a,b" stays text. */
 function envValue(raw: string): unknown {
   try {
-    const v: unknown = yamlLib().parse(raw);
+    const v: unknown = parseYaml(raw);
     return v === null ? raw : v;
   } catch {
     return raw;

@@ -18,6 +18,11 @@ export interface HwpcAggregateOptions {
   /** System group with the RAPL energy event (SmartWatts: "rapl", event RAPL_ENERGY_PKG). */
   readonly raplGroup: string;
   readonly raplEvent: string;
+  /**
+   * The DRAM domain's event in the same group (SmartWatts: RAPL_ENERGY_DRAM). When the sensor counts
+   * it, a socket's energy is package + DRAM, as the host total of the agent's own RAPL meter.
+   */
+  readonly raplDramEvent: string;
   /** System group with APERF/MPERF (SmartWatts: "msr"). */
   readonly msrGroup: string;
   /** Nominal frequency for APERF/MPERF, MHz (SmartWatts cpu-base-freq). */
@@ -31,6 +36,7 @@ export const HWPC_DEFAULTS: HwpcAggregateOptions = {
   coreGroup: 'core',
   raplGroup: 'rapl',
   raplEvent: 'RAPL_ENERGY_PKG',
+  raplDramEvent: 'RAPL_ENERGY_DRAM',
   msrGroup: 'msr',
   cpuBaseFreqMhz: 2100,
   sensorFrequencyMs: 1000,
@@ -261,8 +267,9 @@ export class HwpcAggregator {
     for (const [s, cpus] of groups.get(this.opts.raplGroup) ?? []) {
       // RAPL is per package: SmartWatts reads the first CPU of the socket (one CPU per socket mode).
       const first = [...cpus.keys()].sort((a, b) => a - b)[0];
-      const v = first === undefined ? undefined : cpus.get(first)?.events.get(this.opts.raplEvent);
-      if (v !== undefined) rapl.set(s, (rapl.get(s) ?? 0n) + v);
+      const events = first === undefined ? undefined : cpus.get(first)?.events;
+      const v = events?.get(this.opts.raplEvent);
+      if (v !== undefined) rapl.set(s, (rapl.get(s) ?? 0n) + v + (events?.get(this.opts.raplDramEvent) ?? 0n));
     }
     for (const [s, cpus] of groups.get(this.opts.msrGroup) ?? []) {
       for (const r of cpus.values()) {

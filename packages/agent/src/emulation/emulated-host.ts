@@ -28,7 +28,12 @@ export interface EmulatedHostOptions {
   readonly cgroupSubtree: string;
   readonly tickMs: number;
   readonly log: Logger;
+  /** One worker per emulated CPU (the old layout) instead of one carrier worker per function. */
+  readonly workerPerCpu?: boolean;
 }
+
+/** Full-speed warm-up of each worker before its slice applies, ms (function-pool.ts, warmupMs). */
+export const WORKER_WARMUP_MS = 2000;
 
 export class EmulatedHost {
   readonly hardware: HostHardware;
@@ -89,6 +94,9 @@ export class EmulatedHost {
     return {
       realCpus: () => real,
       shareOf: (fn, placement) => workerShare(this.opts.profile, fn, placement),
+      carrier: this.opts.workerPerCpu !== true,
+      // The JVM needs about 2 s at full speed to compile its hot paths (bench/functions.ts).
+      warmupMs: WORKER_WARMUP_MS,
     };
   }
 

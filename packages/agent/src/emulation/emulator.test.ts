@@ -94,6 +94,23 @@ test("host activity: real CPU time / the worker's share = emulated busy CPUs, sp
   assert.ok(Math.abs(bag - 0.005 / (1 + 0.3 * 0.9 * 0.7 * 0.5)) < 1e-12, `bag share ${bag}`);
 });
 
+test("host activity: a burst busier than the function's CPUs is carried into the next ticks, bounded", () => {
+  const p = getProfile('xeon-gold-5318y-2s');
+  const placement = new Map<string, readonly number[]>([['test-node', [0, 1]]]);
+  // A carrier of 2 emulated CPUs (0.5 % each) ran its 20 ms run in one 100 ms tick: 4 emulated
+  // CPU-seconds in 0.1 s, 20x what 2 CPUs can do. The tick shows 2 busy CPUs, the rest follows.
+  let act = hostActivity(p, new Map([['test-node', 20_000_000n]]), placement, 100);
+  assert.deepEqual(act.busyCpus, [2, 0]);
+  let total = act.busyCpus[0]! * 0.1;
+  for (let i = 0; i < 30 && act.carryNs.size > 0; i++) {
+    act = hostActivity(p, new Map([['test-node', 0n]]), placement, 100, act.carryNs);
+    total += act.busyCpus[0]! * 0.1;
+  }
+  // Bounded backlog: at most 1 s of both CPUs carried, so 0.2 + 2 emulated CPU-seconds in all.
+  assert.ok(Math.abs(total - 2.2) < 1e-6, `busy CPU-seconds ${total}`);
+  assert.equal(act.carryNs.size, 0);
+});
+
 test('emulated Xeon: RAPL counters follow cgroup CPU time, meters label them emulated, wrap included', async (t) => {
   const dir = await tempDir(t);
   const sys = join(dir, 'sys');

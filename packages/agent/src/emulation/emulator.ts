@@ -6,12 +6,12 @@
 // The agent's meters read the tree like a real one and, finding the marker file, label every figure
 // "emulated"; the hwpc sensor name says "emulated-<profile>".
 import type { Logger, Service } from '@isawatt/common';
-import { errorMessage } from '@isawatt/common';
+import { errorMessage, msToS } from '@isawatt/common';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { childDeltasNs, readCgroupUsage, type CgroupUsage } from './cgroup-usage.js';
-import { EmulatedTree } from './emulated-tree.js';
+import { EmulatedTree, emulatedPowerW } from './emulated-tree.js';
 import { hostActivity, type HostActivity } from './host-activity.js';
 import { hwpcTickLines } from './hwpc-stream.js';
 import type { EmulatedProfile } from './profiles.js';
@@ -57,6 +57,8 @@ export class Emulator implements Service {
   lastActivity: HostActivity | undefined;
   /** With an hwpc stream: the interval whose energy is written at the next tick (see tick()). */
   private pending: { act: HostActivity; intervalMs: number } | undefined;
+  /** Busy time that did not fit in its tick, carried into the next (host-activity.ts). */
+  private carryNs: ReadonlyMap<string, bigint> = new Map();
 
   constructor(private readonly opts: EmulatorOptions) {
     this.tree = new EmulatedTree(opts.sysfsRoot, opts.profile);
@@ -108,7 +110,8 @@ export class Emulator implements Service {
     const intervalMs = nowMs - this.prevMs;
     const usage = await this.readUsage();
     const placement = this.opts.placement?.() ?? new Map<string, readonly number[]>();
-    const act = hostActivity(this.opts.profile, childDeltasNs(this.prevUsage, usage), placement, intervalMs);
+    const act = hostActivity(this.opts.profile, childDeltasNs(this.prevUsage, usage), placement, intervalMs, this.carryNs);
+    this.carryNs = act.carryNs;
     // A cgroup that appears (or comes back) counts its CPU time from its creation.
     this.prevUsage = usage;
     this.prevMs = nowMs;
@@ -147,7 +150,16 @@ export class Emulator implements Service {
       });
       this.socket = s;
     }
-    const lines = hwpcTickLines(this.opts.profile, act.functions, (this.opts.wallMs ?? Date.now)(), intervalMs, (fn) => `/${fn}`);
+    const p = this.opts.profile;
+    // The energy of this very interval (the tree advances by it one tick later, see tick()).
+    const energy =
+      p.energy.kind === 'rapl'
+        ? emulatedPowerW(p, act.powerWeightedBusyCpus).bySocket.map((w) => ({
+            pkg: (w.package ?? 0) * msToS(intervalMs),
+            dram: (w.dram ?? 0) * msToS(intervalMs),
+          }))
+        : undefined;
+    const lines = hwpcTickLines(p, act.functions, (this.opts.wallMs ?? Date.now)(), intervalMs, (fn) => `/${fn}`, energy);
     this.socket.write(`${lines.join('\n')}\n`);
   }
 

@@ -44,9 +44,15 @@ function reading(events: Record<string, bigint>): string {
     .join(',')}}`;
 }
 
+/** RAPL energy units of hwpc-sensor's rapl group: 2^-32 J. */
+const RAPL_UNITS_PER_J = 2 ** 32;
+
 /**
  * The NDJSON lines of one sensor tick: the system target "all" (msr group: TSC, APERF, MPERF per
- * socket, at the nominal frequency) and one report per function (`core` group, per socket on the
+ * socket, at the nominal frequency; on a RAPL host also the rapl group, RAPL_ENERGY_PKG and
+ * RAPL_ENERGY_DRAM per socket: the energy the emulated counters advance by over this same interval,
+ * so that the agent pairs each interval's counts with that interval's energy exactly, as it does with
+ * a real sensor's rapl group) and one report per function (`core` group, per socket on the
  * function's first emulated CPU of that socket). `targetOf` maps a function to its hwpc target (its
  * cgroup path relative to the sensor's base path, leading "/").
  */
@@ -56,6 +62,7 @@ export function hwpcTickLines(
   timestampMs: number,
   intervalMs: number,
   targetOf: (fn: string) => string,
+  energyJBySocket?: readonly { readonly pkg: number; readonly dram: number }[],
 ): string[] {
   const sensor = `emulated-${p.name}`;
   const hz = mhzToHz(nominalMhz(p));
@@ -72,7 +79,16 @@ export function hwpcTickLines(
     const tsc = BigInt(Math.round(msToS(intervalMs) * hz * perSocket));
     msr.push(`"${s}":{"${s * p.coresPerSocket}":${reading({ TSC: tsc, APERF: cycles, MPERF: cycles, time_enabled: intervalNs, time_running: intervalNs })}}`);
   }
-  lines.push(`{"timestamp":${ts},"sensor":${JSON.stringify(sensor)},"target":"all","groups":{"msr":{${msr.join(',')}}}}`);
+  const rapl =
+    energyJBySocket === undefined
+      ? ''
+      : `,"rapl":{${energyJBySocket
+          .map(
+            (e, s) =>
+              `"${s}":{"${s * p.coresPerSocket}":${reading({ RAPL_ENERGY_PKG: BigInt(Math.round(e.pkg * RAPL_UNITS_PER_J)), RAPL_ENERGY_DRAM: BigInt(Math.round(e.dram * RAPL_UNITS_PER_J)), time_enabled: intervalNs, time_running: intervalNs })}}`,
+          )
+          .join(',')}}`;
+  lines.push(`{"timestamp":${ts},"sensor":${JSON.stringify(sensor)},"target":"all","groups":{"msr":{${msr.join(',')}}${rapl}}}`);
   for (const f of functions) {
     const extra = Math.max(0, factorsOf(p, f.name).power - base);
     const sockets: string[] = [];

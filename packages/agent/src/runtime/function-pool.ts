@@ -1,5 +1,6 @@
 // The workers of one function: one single-threaded worker per CPU, each in its own <fn>/w<cpu>
-// cgroup, a bounded FIFO of waiting requests (what does not fit is dropped and counted, never
+// cgroup (on an emulated host, optionally one carrier worker for all of the function's emulated
+// CPUs, see `carrier`), a bounded FIFO of waiting requests (what does not fit is dropped and counted, never
 // queued forever), crash restarts with backoff, timeout kills with immediate replacement, and the
 // invocation figures. The load driver and the invoke endpoint both submit here.
 import { performance } from 'node:perf_hooks';
@@ -9,7 +10,7 @@ import type { Toolchain } from './harness-command.js';
 import { InvocationWindow, type InvocationResult } from './invocation-stats.js';
 import type { Pinning } from './pinning.js';
 import { launchSpec, type LaunchOptions } from './worker-launch.js';
-import { WorkerProcess, type InvokeOutcome, type RequestKind } from './worker-process.js';
+import { WorkerProcess, WorkerStartError, type InvokeOutcome, type RequestKind } from './worker-process.js';
 
 export interface PoolRequest {
   readonly kind: RequestKind;
@@ -42,6 +43,21 @@ export interface FunctionPoolOptions {
    * a function's timeout is meant for a whole CPU.
    */
   readonly cpuShare?: () => number | undefined;
+  /**
+   * Emulated hosts: one worker (on the lowest assigned CPU, in that CPU's cgroup) carries all the
+   * function's emulated CPUs, with their summed share (cpuShare x CPU count). Emulated CPUs are
+   * slices of a real CPU; a slice of 0.5 % per worker is too small to run a managed runtime
+   * faithfully (docs/emulation.md, "Slice geometry"), and 96 + 128 workers per bag do not start in
+   * time on a small machine. The assignment still names every CPU; only the process count differs.
+   */
+  readonly carrier?: boolean;
+  /**
+   * Emulated hosts: before its CPU share applies, a new worker runs its function's catalogue input
+   * back to back for this long at full speed, so that the runtime's JIT compilers and caches warm at
+   * a real CPU's speed, not at a slice's (a JVM warming at 5 % of a CPU still compiles a minute
+   * later). Default 0: no warm-up.
+   */
+  readonly warmupMs?: number;
 }
 
 type SlotState = 'starting' | 'ready' | 'restarting' | 'draining' | 'stopped';
@@ -64,6 +80,12 @@ interface Queued {
   readonly resolve: (o: SubmitOutcome) => void;
 }
 
+/** Most invocations of a worker's full-speed warm-up (see FunctionPoolOptions.warmupMs). */
+const WARMUP_MAX_INVOCATIONS = 300;
+
+/** Most requests a carrier worker has in flight (see depth()). */
+const PIPELINE_DEPTH = 16;
+
 /** A healthy period after which the crash backoff starts again from its first delay. */
 const HEALTHY_MS = 30_000;
 
@@ -74,6 +96,8 @@ export class FunctionPool {
   /** Figures since `resetTotals` (the `run` command reads these). */
   readonly totalWindow: InvocationWindow;
   private readonly slots = new Map<number, Slot>();
+  /** The CPUs assigned (with a carrier worker, more than the slots). */
+  private assigned: number[] = [];
   private readonly queue: Queued[] = [];
   private sweepTimer: NodeJS.Timeout | undefined;
   private stopping = false;
@@ -87,13 +111,32 @@ export class FunctionPool {
     this.totalWindow = new InvocationWindow(now);
   }
 
+  /** The CPUs assigned to the function. */
   cpus(): number[] {
+    return [...this.assigned];
+  }
+
+  /** CPUs that hold a worker slot (all assigned CPUs, or the carrier's). */
+  private slotCpus(): number[] {
     return [...this.slots.keys()].sort((a, b) => a - b);
+  }
+
+  /** The CPUs that get a worker for an assignment. */
+  private workerCpus(cpus: readonly number[]): number[] {
+    const sorted = [...cpus].sort((a, b) => a - b);
+    return this.opts.carrier === true ? sorted.slice(0, 1) : sorted;
+  }
+
+  /** The share of a real CPU one worker gets: per emulated CPU, times the CPUs a carrier holds. */
+  private workerShare(): number | undefined {
+    const share = this.opts.cpuShare?.();
+    if (share === undefined) return undefined;
+    return this.opts.carrier === true ? share * Math.max(1, this.assigned.length) : share;
   }
 
   /** PIDs of the live workers, in CPU order. */
   pids(): number[] {
-    return this.cpus()
+    return this.slotCpus()
       .map((c) => this.slots.get(c)?.worker)
       .filter((w): w is WorkerProcess => w?.alive === true)
       .map((w) => w.pid);
@@ -106,8 +149,9 @@ export class FunctionPool {
   /** Creates the function cgroup and starts one worker per CPU; on failure nothing is left behind. */
   async start(cpus: readonly number[]): Promise<void> {
     await this.opts.pinning.ensureFunction(this.name, cpus);
+    this.assigned = [...cpus].sort((a, b) => a - b);
     try {
-      await Promise.all(cpus.map((cpu) => this.addSlot(cpu)));
+      await Promise.all(this.workerCpus(cpus).map((cpu) => this.addSlot(cpu)));
     } catch (err) {
       await this.stop();
       throw err;
@@ -116,11 +160,15 @@ export class FunctionPool {
 
   /** Moves to exactly `cpus`: removed workers finish their invocation and stop, new ones start. */
   async resize(cpus: readonly number[]): Promise<void> {
-    const want = new Set(cpus);
-    const removed = this.cpus().filter((c) => !want.has(c));
-    const added = cpus.filter((c) => !this.slots.has(c));
+    const workers = this.workerCpus(cpus);
+    const want = new Set(workers);
+    const removed = this.slotCpus().filter((c) => !want.has(c));
+    const added = workers.filter((c) => !this.slots.has(c));
     await Promise.all(removed.map((cpu) => this.removeSlot(cpu)));
     await this.opts.pinning.ensureFunction(this.name, cpus);
+    this.assigned = [...cpus].sort((a, b) => a - b);
+    // A carrier that stays gets the share of its new CPU count.
+    if (this.opts.carrier === true) await this.applyCpuShare();
     const results = await Promise.allSettled(added.map((cpu) => this.addSlot(cpu)));
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed.length > 0) throw failed[0]?.reason instanceof Error ? failed[0].reason : new Error(String(failed[0]?.reason));
@@ -131,7 +179,8 @@ export class FunctionPool {
     if (this.stopping || this.slots.size === 0) {
       return Promise.resolve({ status: 'unavailable', message: `function ${this.name} is not running` });
     }
-    const limit = this.opts.queuePerWorker * this.slots.size;
+    // Per assigned CPU: a carrier queues the requests its emulated CPUs would run side by side.
+    const limit = this.opts.queuePerWorker * Math.max(this.slots.size, this.assigned.length);
     if (this.queue.length >= limit && !this.hasIdleWorker()) {
       this.record('dropped', 0);
       return Promise.resolve({ status: 'dropped', message: `function ${this.name}: queue full (${limit} waiting)` });
@@ -153,14 +202,29 @@ export class FunctionPool {
     if (this.sweepTimer !== undefined) clearTimeout(this.sweepTimer);
     // Stopping the function does not wait for in-flight invocations (a long timeout would hold up
     // the agent's shutdown): stdin EOF, then SIGKILL after stopGraceMs.
-    await Promise.all(this.cpus().map((cpu) => this.removeSlot(cpu, false)));
+    await Promise.all(this.slotCpus().map((cpu) => this.removeSlot(cpu, false)));
+    this.assigned = [];
     await this.opts.pinning.removeFunction(this.name);
     this.tickWindow.close();
     this.totalWindow.close();
   }
 
+  /**
+   * Requests a worker may have in flight: 1, or for a carrier up to PIPELINE_DEPTH (never more than
+   * its CPUs), so that its next requests wait in its pipe instead of the worker idling for the
+   * agent's round trip (a fast function at a carrier's share needs thousands of round trips a
+   * second, and on a loaded machine one round trip takes milliseconds).
+   */
+  private depth(): number {
+    return this.opts.carrier === true ? Math.max(1, Math.min(PIPELINE_DEPTH, this.assigned.length)) : 1;
+  }
+
+  private canTake(worker: WorkerProcess | undefined): worker is WorkerProcess {
+    return worker !== undefined && worker.alive && worker.inFlight < this.depth();
+  }
+
   private hasIdleWorker(): boolean {
-    for (const s of this.slots.values()) if (s.state === 'ready' && s.worker?.busy === false) return true;
+    for (const s of this.slots.values()) if (s.state === 'ready' && this.canTake(s.worker)) return true;
     return false;
   }
 
@@ -172,13 +236,13 @@ export class FunctionPool {
   /** Re-applies the current CPU share to every ready worker (the placement changed). */
   async applyCpuShare(): Promise<void> {
     if (this.opts.cpuShare === undefined) return;
-    const share = this.opts.cpuShare();
+    const share = this.workerShare();
     for (const slot of this.slots.values()) if (slot.state === 'ready') await this.opts.pinning.setWorkerShare(this.name, slot.cpu, share);
   }
 
   /** The function's timeout, stretched for a worker that gets only a share of a CPU. */
   private timeoutMs(): number {
-    const share = this.opts.cpuShare?.();
+    const share = this.workerShare();
     const t = this.opts.entry.spec.timeoutMs;
     return share !== undefined && share > 0 && share < 1 ? Math.round(t / share) : t;
   }
@@ -210,12 +274,31 @@ export class FunctionPool {
     this.slots.set(cpu, slot);
     try {
       const worker = await this.spawnWorker(cpu);
+      await this.warm(worker);
       this.attach(slot, worker);
     } catch (err) {
       this.slots.delete(cpu);
       await this.opts.pinning.releaseWorker(this.name, cpu).catch(() => undefined);
       throw new Error(`function ${this.name}: worker on CPU ${cpu} failed to start: ${errorMessage(err)}`, { cause: err });
     }
+  }
+
+  /** Runs the catalogue input back to back for warmupMs, unthrottled (see FunctionPoolOptions.warmupMs). */
+  private async warm(worker: WorkerProcess): Promise<void> {
+    const ms = this.opts.warmupMs ?? 0;
+    if (ms <= 0) return;
+    const { spec } = this.opts.entry;
+    const end = performance.now() + ms;
+    let n = 0;
+    // Bounded in invocations too: a fast function would otherwise keep the agent's event loop busy
+    // with thousands of round trips (its monitor must keep ticking while a bag starts).
+    while (performance.now() < end && n < WARMUP_MAX_INVOCATIONS && worker.alive && !this.stopping) {
+      const o = await worker.invoke('seed', String(spec.input.seed), spec.timeoutMs);
+      n++;
+      if (o.status === 'timeout' || o.status === 'crash') break;
+    }
+    if (!worker.alive) throw new WorkerStartError(`worker ${worker.pid} exited during its warm-up`);
+    this.log.debug({ pid: worker.pid, invocations: n, warmupMs: ms }, 'worker warmed at full speed');
   }
 
   private attach(slot: Slot, worker: WorkerProcess): void {
@@ -228,7 +311,7 @@ export class FunctionPool {
     slot.startedAtMs = performance.now();
     if (this.opts.cpuShare !== undefined) {
       this.opts.pinning
-        .setWorkerShare(this.name, slot.cpu, this.opts.cpuShare())
+        .setWorkerShare(this.name, slot.cpu, this.workerShare())
         .catch((err: unknown) => this.log.error({ cpu: slot.cpu, err: errorMessage(err) }, "cannot limit the worker's CPU bandwidth"));
     }
     worker.once('exit', (code, signal) => this.onExit(slot, worker, code, signal));
@@ -256,18 +339,26 @@ export class FunctionPool {
     slot.restartTimer = setTimeout(() => {
       slot.restartTimer = undefined;
       if (slot.state !== 'restarting' || this.stopping) return;
-      this.spawnWorker(slot.cpu).then(
-        (worker) => {
-          slot.restarts++;
-          this.attach(slot, worker);
-        },
-        (err: unknown) => {
-          if (slot.state !== 'restarting' || this.stopping) return;
-          const next = slot.backoff.nextDelayMs();
-          this.log.warn({ cpu: slot.cpu, err: errorMessage(err), delayMs: next }, 'worker restart failed, retrying');
-          this.scheduleRestart(slot, next);
-        },
-      );
+      this.spawnWorker(slot.cpu)
+        .then(async (worker) => {
+          await this.warm(worker).catch(async (err: unknown) => {
+            await worker.stop(this.opts.stopGraceMs);
+            throw err;
+          });
+          return worker;
+        })
+        .then(
+          (worker) => {
+            slot.restarts++;
+            this.attach(slot, worker);
+          },
+          (err: unknown) => {
+            if (slot.state !== 'restarting' || this.stopping) return;
+            const next = slot.backoff.nextDelayMs();
+            this.log.warn({ cpu: slot.cpu, err: errorMessage(err), delayMs: next }, 'worker restart failed, retrying');
+            this.scheduleRestart(slot, next);
+          },
+        );
     }, delayMs);
     slot.restartTimer.unref();
   }
@@ -295,14 +386,15 @@ export class FunctionPool {
     for (const slot of this.slots.values()) {
       if (this.queue.length === 0) return;
       const worker = slot.worker;
-      if (slot.state !== 'ready' || worker === undefined || worker.busy || !worker.alive) continue;
-      const next = this.queue.shift();
-      if (next !== undefined) void this.run(slot, worker, next);
+      while (this.queue.length > 0 && slot.state === 'ready' && this.canTake(worker)) {
+        const next = this.queue.shift();
+        if (next !== undefined) void this.run(slot, worker, next);
+      }
     }
   }
 
   private async run(slot: Slot, worker: WorkerProcess, q: Queued): Promise<void> {
-    const outcome = await worker.invoke(q.req.kind, q.req.payload, this.timeoutMs());
+    const outcome = await worker.invoke(q.req.kind, q.req.payload, this.timeoutMs(), this.depth() > 1);
     const latencyUs = msToUs(performance.now() - q.req.dueMs);
     switch (outcome.status) {
       case 'ok':
@@ -320,7 +412,7 @@ export class FunctionPool {
         break;
     }
     q.resolve(outcome);
-    if (slot.state === 'draining') for (const w of slot.idleWaiters.splice(0)) w();
+    if (slot.state === 'draining' && !worker.busy) for (const w of slot.idleWaiters.splice(0)) w();
     this.pump();
   }
 

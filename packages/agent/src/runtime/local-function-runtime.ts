@@ -66,8 +66,15 @@ export interface LocalRuntimeOptions {
 export interface EmulatedCpuPolicy {
   /** Real CPUs the worker of emulated CPU `cpu` may run on. */
   realCpus(cpu: number): readonly number[];
-  /** Share of one real CPU per worker of `fn`, given every running function's CPU count. */
+  /** Share of one real CPU per emulated CPU of `fn`, given every running function's CPU count. */
   shareOf(fn: string, placement: ReadonlyMap<string, number>): number;
+  /**
+   * One carrier worker per function holds all its emulated CPUs (their summed share) instead of one
+   * worker per emulated CPU (function-pool.ts, `carrier`).
+   */
+  readonly carrier?: boolean;
+  /** Full-speed warm-up of every new worker before its share applies, ms (function-pool.ts). */
+  readonly warmupMs?: number;
 }
 
 /** Load a running function gets. */
@@ -434,7 +441,13 @@ export class LocalFunctionRuntime implements FunctionRuntime {
       queuePerWorker: this.opts.queuePerWorker ?? 32,
       startTimeoutMs: this.opts.startTimeoutMs ?? 60_000,
       stopGraceMs: this.opts.stopGraceMs ?? 2000,
-      ...(this.opts.emulatedCpus !== undefined ? { cpuShare: () => this.opts.emulatedCpus?.shareOf(t.function, this.coreCounts()) } : {}),
+      ...(this.opts.emulatedCpus !== undefined
+        ? {
+            cpuShare: () => this.opts.emulatedCpus?.shareOf(t.function, this.coreCounts()),
+            carrier: this.opts.emulatedCpus.carrier === true,
+            warmupMs: this.opts.emulatedCpus.warmupMs ?? 0,
+          }
+        : {}),
     });
     await pool.start(t.cpus);
     const r: Running = { pool, cpus: [...t.cpus].sort((a, b) => a - b), load: { kind: 'none' }, driver: undefined };

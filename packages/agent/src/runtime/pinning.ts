@@ -93,10 +93,23 @@ export interface PinningOptions {
  */
 const REMOVE_WAIT_MS = 8000;
 
-/** CFS bandwidth: the shortest period (µs) in 100 ms..1 s whose quota stays above the kernel's 1 ms minimum. */
+/**
+ * How long a bandwidth-limited worker runs at a stretch, µs: the quota of one CFS period. Measured
+ * (docs/emulation.md, "Slice geometry"): with a 1 ms quota per 200 ms period a Node worker spends
+ * 5-15x its quiet CPU per invocation (every run starts with cold caches and is cut mid-invocation),
+ * while runs of 20-30 ms cost what a quiet CPU costs. Every worker gets the same run length and its
+ * share sets how often it runs, so the overhead of a run is the same fraction on every emulated host.
+ */
+export const CFS_RUN_US = 20_000;
+
+/**
+ * CFS bandwidth for `share` of one real CPU: a quota of CFS_RUN_US and the period that gives the
+ * share, kept within the kernel's 1 ms..1 s period; a share too small for a full run at 1 s gets a
+ * shorter run (never below the kernel's 1 ms minimum quota).
+ */
 export function cfsQuota(share: number): { quotaUs: number; periodUs: number } {
   const minQuotaUs = 1000;
-  const periodUs = Math.min(1_000_000, Math.max(100_000, Math.ceil(minQuotaUs / share)));
+  const periodUs = Math.min(1_000_000, Math.max(1000, Math.round(CFS_RUN_US / share)));
   return { quotaUs: Math.max(minQuotaUs, Math.round(share * periodUs)), periodUs };
 }
 

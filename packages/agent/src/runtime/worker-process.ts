@@ -38,7 +38,9 @@ export class WorkerStartError extends Error {
 interface Pending {
   readonly id: string;
   readonly resolve: (o: InvokeOutcome) => void;
-  readonly timer: NodeJS.Timeout;
+  readonly timeoutMs: number;
+  /** Armed when the invocation reaches the head of the line (the worker runs one at a time). */
+  timer: NodeJS.Timeout | undefined;
 }
 
 export class WorkerProcess extends EventEmitter<{ exit: [code: number | null, signal: NodeJS.Signals | null] }> {
@@ -47,7 +49,8 @@ export class WorkerProcess extends EventEmitter<{ exit: [code: number | null, si
   private readonly stderrTail: string[] = [];
   private stdoutBuf = '';
   private stderrBuf = '';
-  private pending: Pending | undefined;
+  /** Invocations sent and not answered, oldest first (more than one only when pipelined). */
+  private readonly inflight: Pending[] = [];
   private nextId = 1;
   private exited = false;
   /** Set by kill(): the process may still be running, but it takes no more work. */
@@ -82,9 +85,7 @@ export class WorkerProcess extends EventEmitter<{ exit: [code: number | null, si
         this.exited = true;
         this.exitInfo =
           code === JOIN_FAILED_EXIT ? `could not join its cgroup (exit ${code})` : signal !== null ? `killed by ${signal}` : `exited with code ${code}`;
-        const p = this.pending;
-        if (p !== undefined) {
-          this.pending = undefined;
+        for (const p of this.inflight.splice(0)) {
           clearTimeout(p.timer);
           p.resolve({ status: 'crash', message: `worker ${this.exitInfo}${this.tailText()}` });
         }
@@ -128,8 +129,14 @@ export class WorkerProcess extends EventEmitter<{ exit: [code: number | null, si
     return !this.exited && !this.killed;
   }
 
+  /** At least one invocation in flight. */
   get busy(): boolean {
-    return this.pending !== undefined;
+    return this.inflight.length > 0;
+  }
+
+  /** Invocations sent and not yet answered. */
+  get inFlight(): number {
+    return this.inflight.length;
   }
 
   /** Last stderr lines, for error messages. */
@@ -137,21 +144,35 @@ export class WorkerProcess extends EventEmitter<{ exit: [code: number | null, si
     return this.stderrTail;
   }
 
-  /** Sends one invocation; the caller never overlaps two on the same worker. */
-  invoke(kind: RequestKind, payload: string, timeoutMs: number): Promise<InvokeOutcome> {
+  /**
+   * Sends one invocation. Without `pipeline` the caller never overlaps two on the same worker; with
+   * it, the request may be written while earlier ones are still in flight (the harnesses read stdin
+   * one line at a time and answer in order): an emulated carrier worker keeps its next request
+   * waiting in its pipe so that it does not idle for the agent's round trip. Each invocation's
+   * timeout runs from when the worker starts it (when the one before it is answered).
+   */
+  invoke(kind: RequestKind, payload: string, timeoutMs: number, pipeline = false): Promise<InvokeOutcome> {
     if (this.exited || this.killed) return Promise.resolve({ status: 'crash', message: `worker ${this.exited ? this.exitInfo : 'was killed'}` });
-    if (this.pending !== undefined) throw new Error('worker is busy (one invocation at a time)');
+    if (this.inflight.length > 0 && !pipeline) throw new Error('worker is busy (one invocation at a time)');
     const id = String(this.nextId++);
     return new Promise<InvokeOutcome>((resolve) => {
-      const timer = setTimeout(() => {
-        if (this.pending?.id !== id) return;
-        this.pending = undefined;
-        resolve({ status: 'timeout', message: `no answer within ${timeoutMs} ms; worker killed` });
-        this.kill();
-      }, timeoutMs);
-      this.pending = { id, resolve, timer };
+      this.inflight.push({ id, resolve, timeoutMs, timer: undefined });
+      if (this.inflight.length === 1) this.armHead();
       this.child.stdin.write(`${id}\t${kind}\t${payload}\n`);
     });
+  }
+
+  /** Starts the timeout of the invocation the worker is running now. */
+  private armHead(): void {
+    const p = this.inflight[0];
+    if (p === undefined || p.timer !== undefined) return;
+    p.timer = setTimeout(() => {
+      if (this.inflight[0] !== p) return;
+      this.inflight.shift();
+      p.resolve({ status: 'timeout', message: `no answer within ${p.timeoutMs} ms; worker killed` });
+      // The rest die with the worker (reported as crashes by the exit handler).
+      this.kill();
+    }, p.timeoutMs);
   }
 
   kill(): void {
@@ -195,8 +216,7 @@ export class WorkerProcess extends EventEmitter<{ exit: [code: number | null, si
     }
     // Envelope (id, status, duration) plus the output: past the limit the worker is killed.
     if (this.stdoutBuf.length > this.opts.maxOutputBytes + 256) {
-      const p = this.pending;
-      this.pending = undefined;
+      const p = this.inflight.shift();
       this.stdoutBuf = '';
       if (p !== undefined) {
         clearTimeout(p.timer);
@@ -212,7 +232,7 @@ export class WorkerProcess extends EventEmitter<{ exit: [code: number | null, si
       this.onReady?.(Number(parts[2]));
       return;
     }
-    const p = this.pending;
+    const p = this.inflight[0];
     const [id, status, duration] = parts;
     if (p === undefined || id !== p.id || (status !== 'ok' && status !== 'err') || duration === undefined) {
       this.opts.log.warn({ pid: this.pid, line: line.slice(0, 200) }, 'unexpected line from worker, ignored');
@@ -221,8 +241,9 @@ export class WorkerProcess extends EventEmitter<{ exit: [code: number | null, si
     // The payload is everything after the third TAB (JSON never holds a raw TAB, but be exact).
     const payload = parts.slice(3).join('\t');
     const durationUs = Number(duration);
-    this.pending = undefined;
+    this.inflight.shift();
     clearTimeout(p.timer);
+    this.armHead();
     if (status === 'ok' && payload.length > this.opts.maxOutputBytes) {
       p.resolve({ status: 'crash', message: `output larger than maxOutputBytes (${this.opts.maxOutputBytes}); worker killed` });
       this.kill();

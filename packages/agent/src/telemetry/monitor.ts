@@ -346,7 +346,9 @@ export class TelemetryMonitor extends EventEmitter<{ snapshot: [TickSnapshot] }>
         energyUj,
         powerW: powerW(energyUj, intervalMs),
       }));
-      return { intervalMs, hostEnergyUj: domains.reduce((a, d) => a + d.energyUj, 0n), quality: 'measured', source: 'hwpc-sensor', domains };
+      // An emulated host's sensor stream carries emulated energy: it keeps the meter's label.
+      const quality: Quality = meterQuality === 'emulated' ? 'emulated' : 'measured';
+      return { intervalMs, hostEnergyUj: domains.reduce((a, d) => a + d.energyUj, 0n), quality, source: 'hwpc-sensor', domains };
     }
     const energies = meterSample ? this.history.between(span.startMs, span.endMs) : undefined;
     if (energies === undefined) {

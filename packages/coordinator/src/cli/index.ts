@@ -215,6 +215,12 @@ const processIo: CliContext['io'] = {
 
 /** Entry point of the `isawatt` binary: runs and exits with the code. */
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
+  // A reader that stops early (`isawatt --help | head -3`) closes the pipe: stop quietly, as other
+  // command-line tools do, instead of dying on the unhandled EPIPE with a stack trace.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(EXIT.OK);
+    throw err;
+  });
   const code = await runCli(argv, processIo);
   // Let stdout drain (piped output) before exiting.
   await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));

@@ -15,6 +15,8 @@ export interface PlanInputFiles {
   /** Hosts file; when undefined, `hosts` must be given (e.g. from the registry). */
   readonly hostsFile?: string | undefined;
   readonly hosts?: readonly HostSpec[] | undefined;
+  /** Spare capacity planned above each rate (problem.ts); 0 when absent. */
+  readonly headroom?: number | undefined;
 }
 
 function badInput(err: unknown): never {
@@ -31,7 +33,7 @@ export function loadPlanProblem(files: PlanInputFiles): PlacementProblem {
     // Host types first: a mix cannot derive rates for a cluster the models do not describe.
     const hostIssues = hostTypeIssues(hosts, models);
     if (hostIssues.length) throw new ConfigError(hostIssues, 'placement input');
-    return buildProblem(hosts, models, resolveWorkload(spec, hosts, models));
+    return buildProblem(hosts, models, resolveWorkload(spec, hosts, models), { headroom: files.headroom ?? 0 });
   } catch (err) {
     badInput(err);
   }

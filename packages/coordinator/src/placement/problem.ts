@@ -41,9 +41,25 @@ export function hostTypeIssues(hosts: readonly HostSpec[], models: Models): stri
   return issues;
 }
 
+export interface ProblemOptions {
+  /**
+   * Spare capacity planned on top of each rate: A_j = ceil(R_j (1 + headroom) / E_ij). 0 is the
+   * seed's plan. A run offers R_j and checks >= (1 - tolerance) R_j: at headroom 0 a function whose
+   * cores come out exactly at R_j runs them at 100 % utilisation, where an open-loop queue grows
+   * with every slow invocation and drops arrivals (docs/experiments.md, "Headroom"). Power and
+   * energy predictions stay at R_j: spare cores are idle, not busy.
+   */
+  readonly headroom?: number;
+}
+
+/** Largest headroom accepted: planning twice the rate is a different workload, not spare capacity. */
+export const MAX_HEADROOM = 1;
+
 /** Builds the problem; throws ConfigError listing every input mismatch (exit code 2 in the CLI). */
-export function buildProblem(hosts: readonly HostSpec[], models: Models, functions: readonly FunctionDemand[]): PlacementProblem {
+export function buildProblem(hosts: readonly HostSpec[], models: Models, functions: readonly FunctionDemand[], opts: ProblemOptions = {}): PlacementProblem {
+  const headroom = opts.headroom ?? 0;
   const issues = hostTypeIssues(hosts, models);
+  if (!(headroom >= 0 && headroom <= MAX_HEADROOM)) issues.push(`headroom: expected a fraction from 0 to ${MAX_HEADROOM}, got ${headroom}`);
   const known = new Set(Object.values(models.hostTypes).flatMap((t) => Object.keys(t.functions)));
   const clusterTypes = [...new Set(hosts.map((h) => h.type))];
   for (const f of functions) {
@@ -67,7 +83,7 @@ export function buildProblem(hosts: readonly HostSpec[], models: Models, functio
     const w: (number | null)[] = [];
     for (const f of functions) {
       const m = fm[f.name];
-      c.push(m ? coresNeeded(f.rateRps, m.execPerSecPerCore) : null);
+      c.push(m ? coresNeeded(f.rateRps * (1 + headroom), m.execPerSecPerCore) : null);
       w.push(m ? m.energyPerExecJ * f.rateRps : null);
     }
     rows.set(t, { cores: c, powerW: w });

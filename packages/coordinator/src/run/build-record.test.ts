@@ -30,13 +30,14 @@ function tick(
   endMs: number,
   fns: { name: string; completed: number; dropped?: number; uj?: number }[],
   hostUj = 150_000_000,
+  intervalMs = 1000,
 ): wire.TelemetryEvent__Output {
   return {
     host_id: host,
     state: 'HOST_STATE_UP',
     report: {
       timestamp_ms: String(endMs),
-      interval_ms: 1000,
+      interval_ms: intervalMs,
       host_energy_uj: String(hostUj),
       host_power_w: hostUj / 1e6,
       host_quality: 'QUALITY_EMULATED',
@@ -105,6 +106,27 @@ test('a function meets its rate at >= (1 - tolerance) R_j; one that drops is nam
   assert.equal(hx?.energySource, 'agent:rapl');
   assert.equal(hx?.predictedEnergyJ, (100 + 10) * 3);
   assert.equal(r.energyJ, 450 + 180);
+});
+
+test("rates and energy cover the window's wall-clock time even when the ticks' intervals add up to more", () => {
+  // An emulated host whose energy spans overlap: ticks one second apart, each claiming 1.5 s and
+  // the energy of 1.5 s at 100 W. Over the 3 s window: 10 req/s and 300 J, not 6.7 req/s and 450 J.
+  const plan = makePlan(problem, 'rr', [0, 1], { status: 'feasible', solver: 'rule', bound: null, solveTimeMs: 0 });
+  const events: wire.TelemetryEvent__Output[] = [];
+  for (const end of [1000, 2000, 3000, 4000]) {
+    events.push(tick('h-x', end, [{ name: 'a', completed: 10, uj: 1_500_000 }], 150_000_000, 1500));
+    events.push(tick('h-y', end, [{ name: 'b', completed: 20 }], 50_000_000));
+  }
+  const totals = collect(events);
+  assert.equal(totals.get('h-x')?.windowMs, 3000);
+  assert.equal(totals.get('h-x')?.intervalSumMs, 4500);
+  const r = buildRecord(problem, plan, totals, new Map(), meta);
+  const a = r.functions.find((f) => f.name === 'a');
+  assert.equal(a?.achievedRps, 10);
+  assert.equal(a?.metRate, true);
+  assert.equal(a?.energyJ, 3);
+  assert.equal(r.hosts.find((h) => h.id === 'h-x')?.energyJ, 300);
+  assert.equal(r.hosts.find((h) => h.id === 'h-x')?.predictedEnergyJ, (100 + 10) * 3);
 });
 
 test('with a tolerance of 10 % the same run meets its rates', () => {

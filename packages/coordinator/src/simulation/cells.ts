@@ -47,6 +47,8 @@ export interface CellSpec {
   readonly durationS?: number | undefined;
   /** Key of the (cluster, workload) group: cells with the same key share rates and problem. */
   readonly groupKey: string;
+  /** Spare capacity the plan gives each rate (placement/problem.ts); a replayed run's own, else 0. */
+  readonly headroom?: number | undefined;
 }
 
 export interface CellOutcome {
@@ -90,7 +92,7 @@ export class CellRunner {
       const models = this.setup.models;
       const demands = spec.rates ? [...spec.rates] : deriveMixRates(spec.mix ?? 'general', spec.load ?? 0.5, undefined, active, models);
       const r = replicate(demands, active, models, this.setup.maxReplicaCores ?? defaultMaxReplicaCores(active));
-      p = { problem: buildProblem(active, r.models, r.demands), models: r.models };
+      p = { problem: buildProblem(active, r.models, r.demands, { headroom: spec.headroom ?? 0 }), models: r.models };
       // Only the current group is kept: cells are run group by group, and big problems are big.
       this.problems.clear();
       this.problems.set(spec.groupKey, p);

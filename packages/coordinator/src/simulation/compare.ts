@@ -46,6 +46,12 @@ function collectFiles(path: string): string[] {
     .map((f) => join(path, f));
 }
 
+/** A JSON document holding run records, and where it came from (for messages). */
+export interface MeasuredSource {
+  readonly label: string;
+  readonly doc: unknown;
+}
+
 /**
  * Measured runs from files or directories of JSON: one RunRecord per file, an array of them, or an
  * object with `runs: [...]` (an experiment). Simulated records are skipped; every malformed one
@@ -53,17 +59,25 @@ function collectFiles(path: string): string[] {
  */
 export function loadMeasuredRuns(paths: readonly string[]): RunRecord[] {
   const issues: string[] = [];
-  const out: RunRecord[] = [];
+  const sources: MeasuredSource[] = [];
   for (const file of paths.flatMap(collectFiles)) {
-    let doc: unknown;
     try {
-      doc = JSON.parse(readFileSync(file, 'utf8'));
+      sources.push({ label: file, doc: JSON.parse(readFileSync(file, 'utf8')) });
     } catch (err) {
       issues.push(
         `${file}: cannot read a JSON run record (${err instanceof SyntaxError ? 'not valid JSON' : ((err as NodeJS.ErrnoException).code ?? 'error')})`,
       );
-      continue;
     }
+  }
+  if (issues.length) throw new ConfigError(issues, 'measured runs');
+  return measuredRuns(sources, paths.join(', '));
+}
+
+/** Measured runs from parsed documents (files, or records fetched from a coordinator). */
+export function measuredRuns(sources: readonly MeasuredSource[], what: string): RunRecord[] {
+  const issues: string[] = [];
+  const out: RunRecord[] = [];
+  for (const { label, doc } of sources) {
     const list: unknown[] = Array.isArray(doc)
       ? doc
       : typeof doc === 'object' && doc !== null && Array.isArray((doc as { runs?: unknown }).runs)
@@ -71,13 +85,27 @@ export function loadMeasuredRuns(paths: readonly string[]): RunRecord[] {
         : [doc];
     list.forEach((rec, k) => {
       const r = measuredSchema.safeParse(rec);
-      if (!r.success) issues.push(...formatIssues(r.error.issues, list.length > 1 ? `${file}[${k}]` : file));
+      if (!r.success) issues.push(...formatIssues(r.error.issues, list.length > 1 ? `${label}[${k}]` : label));
       else if (r.data.kind === 'measured') out.push(r.data as unknown as RunRecord);
     });
   }
   if (issues.length) throw new ConfigError(issues, 'measured runs');
-  if (out.length === 0) throw new ConfigError([`--compare ${paths.join(', ')}: no measured runs (kind "measured") found`], 'measured runs');
+  if (out.length === 0) throw new ConfigError([`--compare ${what}: no measured runs (kind "measured") found`], 'measured runs');
   return out;
+}
+
+/**
+ * The models the measured runs were planned on (stored in each record's inputs), when every run
+ * used the same: what the replay must plan on to reproduce their placements. Undefined otherwise.
+ */
+export function modelsOfRuns(runs: readonly RunRecord[]): { models: unknown; file: string } | undefined {
+  const first = runs[0]?.inputs.models;
+  // A simulated record stores the models file's path, a measured one the models themselves.
+  if (typeof first !== 'object' || first === null) return undefined;
+  const key = JSON.stringify(first);
+  if (!runs.every((r) => JSON.stringify(r.inputs.models) === key)) return undefined;
+  const file = runs[0]?.inputs.modelsFile;
+  return { models: first, file: typeof file === 'string' ? file : '(stored with the runs)' };
 }
 
 /** A cell replaying a measured run: its functions and requested rates, its policy and duration. */
@@ -106,6 +134,8 @@ export function replayCell(rec: RunRecord, hosts: readonly ClusterHost[]): CellS
     hosts: ordered,
     groupKey: `replay|${rec.id}`,
     durationS: rec.durationS,
+    // The run's plan had this spare capacity: the replay plans the same cores (placement can differ without it).
+    headroom: typeof rec.inputs?.headroom === 'number' ? rec.inputs.headroom : 0,
   };
 }
 

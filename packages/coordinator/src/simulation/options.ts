@@ -3,13 +3,16 @@
 // the cluster and models files are both read before failing, so all their problems come at once.
 import { ConfigError } from '@isawatt/common';
 import { parsePolicies } from '../placement/inputs.js';
-import { loadModelsFile } from '../workload/parse.js';
+import { loadModelsFile, parseModels } from '../workload/parse.js';
 import type { Models } from '../workload/types.js';
 import { clusterModelIssues, loadClusterFile, type Cluster } from './cluster.js';
 
 const what = 'simulate options';
 
-export function loadSimulationInputs(clusterFile: string, modelsFile: string): { cluster: Cluster; models: Models } {
+/** Models from a file, or a document already read (the models stored with measured runs). */
+export type ModelsInput = string | { readonly doc: unknown; readonly label: string };
+
+export function loadSimulationInputs(clusterFile: string, modelsFile: ModelsInput): { cluster: Cluster; models: Models } {
   const issues: string[] = [];
   let cluster: Cluster | undefined;
   let models: Models | undefined;
@@ -20,7 +23,7 @@ export function loadSimulationInputs(clusterFile: string, modelsFile: string): {
     issues.push(...err.issues);
   }
   try {
-    models = loadModelsFile(modelsFile);
+    models = typeof modelsFile === 'string' ? loadModelsFile(modelsFile) : parseModels(modelsFile.doc, modelsFile.label);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     issues.push(...err.issues);

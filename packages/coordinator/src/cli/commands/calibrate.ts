@@ -52,7 +52,7 @@ export function renderCalibration(hostId: string, fn: string, rows: readonly Cal
   }
   const worst = rows.slice(1).reduce((a, r) => Math.max(a, Math.abs(r.error)), 0);
   return [
-    `calibration of ${hostId} with ${fn} (saturated, one worker per stressed CPU)`,
+    `calibration of ${hostId} with ${fn} (saturated, every stressed CPU kept busy)`,
     t.toString(),
     `largest |error| over the loaded steps: ${(worst * 100).toFixed(2)} %`,
   ].join('\n');

@@ -27,7 +27,7 @@ import type { CliContext } from '../context.js';
 import { addConnectionOptions, connectionFromFlags, ControlClient, type ConnectionFlags } from '../control-client.js';
 import { progressBar } from '../progress.js';
 import { liveHostSpecs } from './plan.js';
-import { interruptSignal, parseAckTimeout, parseSeconds, parseTolerance } from './run-options.js';
+import { DEFAULT_RUN_HEADROOM, interruptSignal, parseAckTimeout, parseHeadroom, parseSeconds, parseTolerance } from './run-options.js';
 
 interface ExperimentFlags extends ConnectionFlags {
   models: string;
@@ -42,6 +42,7 @@ interface ExperimentFlags extends ConnectionFlags {
   resume?: string;
   functions?: string;
   tolerance: string;
+  headroom: string;
   ackTimeoutMs: string;
   solver: string;
   backend: string;
@@ -60,6 +61,8 @@ interface ExperimentSpec {
   warmupS: number;
   functions: string[] | null;
   modelsFile: string;
+  /** Spare capacity planned above each rate (problem.ts); absent in records before it existed (0). */
+  headroom: number;
 }
 
 function positiveInt(value: string, flag: string): number {
@@ -86,7 +89,7 @@ function problemFor(cell: Cell, spec: ExperimentSpec, hosts: readonly HostSpec[]
     const issues = hostTypeIssues(hosts, models);
     if (issues.length) throw new ConfigError(issues, 'experiment');
     const functions = resolveWorkload({ kind: 'mix', mix: cell.mix, load: spec.load, functions: spec.functions ?? undefined }, hosts, models);
-    return buildProblem(hosts, models, functions);
+    return buildProblem(hosts, models, functions, { headroom: spec.headroom });
   } catch (err) {
     if (err instanceof ConfigError) throw new ExitError(EXIT.BAD_INPUT, err.message);
     throw err;
@@ -137,6 +140,7 @@ export function registerExperiment(program: Command, ctx: CliContext): void {
       .option('--functions <list>', 'functions the mixes draw from (comma list; default every function with a category)')
       .option('--resume <id>', 'continue this experiment: skip the cells it already stored')
       .option('--tolerance <fraction>', 'a function meets its rate at >= (1 - tolerance) x R_j', '0.02')
+      .option('--headroom <fraction>', 'spare capacity planned above each rate: cores = ceil(R_j x (1 + headroom) / E_ij)', String(DEFAULT_RUN_HEADROOM))
       .option('--ack-timeout-ms <ms>', 'how long the coordinator waits for each agent ack', '30000')
       .option('--solver <name>', 'auto | heuristic | bnb | gecode | highs | chuffed | cbc', 'auto')
       .option('--backend <name>', 'MiniZinc backend: auto | native | wasm', 'auto')
@@ -158,6 +162,7 @@ export function registerExperiment(program: Command, ctx: CliContext): void {
             .filter(Boolean)
         : null,
       modelsFile: flags.models,
+      headroom: parseHeadroom(flags.headroom),
     };
     if (!(spec.load > 0 && spec.load <= 1)) throw new ExitError(EXIT.BAD_INPUT, `--load: expected a fraction in (0, 1], got "${flags.load}"`);
     const settleS = parseSeconds(flags.settle, '--settle', true);
@@ -186,11 +191,13 @@ export function registerExperiment(program: Command, ctx: CliContext): void {
         for (const s of (await client.listRuns(experimentId)).runs) {
           const r = parseRunRecord(JSON.parse((await client.getRun(s.run_id)).record_json), `run ${s.run_id}`);
           const stored = r.inputs.experiment as Partial<ExperimentSpec> | undefined;
-          for (const k of ['mixes', 'policies', 'repeat', 'seed', 'load', 'durationS', 'warmupS', 'functions'] as const) {
-            if (stored && JSON.stringify(stored[k]) !== JSON.stringify(spec[k])) {
+          for (const k of ['mixes', 'policies', 'repeat', 'seed', 'load', 'durationS', 'warmupS', 'functions', 'headroom'] as const) {
+            // Runs stored before --headroom existed were planned without spare capacity.
+            const was = k === 'headroom' ? (stored?.headroom ?? 0) : stored?.[k];
+            if (stored && JSON.stringify(was) !== JSON.stringify(spec[k])) {
               throw new ExitError(
                 EXIT.BAD_INPUT,
-                `--resume ${experimentId}: ${k} was ${JSON.stringify(stored[k])} in the stored runs, ${JSON.stringify(spec[k])} now; give the same flags`,
+                `--resume ${experimentId}: ${k} was ${JSON.stringify(was)} in the stored runs, ${JSON.stringify(spec[k])} now; give the same flags`,
               );
             }
           }
@@ -246,6 +253,7 @@ export function registerExperiment(program: Command, ctx: CliContext): void {
                 modelsProvenance: models.provenance,
                 models,
                 solver: flags.solver,
+                headroom: spec.headroom,
                 hosts,
                 experiment: spec,
               },

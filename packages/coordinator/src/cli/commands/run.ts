@@ -18,12 +18,13 @@ import type { CliContext } from '../context.js';
 import { addConnectionOptions, connectionFromFlags, ControlClient } from '../control-client.js';
 import { progressBar } from '../progress.js';
 import { addPlanOptions, failOnMissingPlans, liveHostSpecs, planPolicies, type PlanFlags } from './plan.js';
-import { interruptSignal, parseAckTimeout, parseSeconds, parseTolerance } from './run-options.js';
+import { DEFAULT_RUN_HEADROOM, interruptSignal, parseAckTimeout, parseHeadroom, parseSeconds, parseTolerance } from './run-options.js';
 
 interface RunFlags extends PlanFlags {
   duration: string;
   warmup: string;
   tolerance: string;
+  headroom: string;
   ackTimeoutMs: string;
 }
 
@@ -35,6 +36,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
       .requiredOption('-d, --duration <s>', 'measured window, seconds')
       .option('--warmup <s>', 'seconds between deployment and the measured window', '5')
       .option('--tolerance <fraction>', 'a function meets its rate when it achieves at least (1 - tolerance) x R_j', '0.02')
+      .option('--headroom <fraction>', 'spare capacity planned above each rate: cores = ceil(R_j x (1 + headroom) / E_ij)', String(DEFAULT_RUN_HEADROOM))
       .option('--ack-timeout-ms <ms>', 'how long the coordinator waits for each agent ack', '30000'),
   ).action(async (flags: RunFlags) => {
     const policies = parsePolicies(flags.policy);
@@ -42,13 +44,14 @@ export function registerRun(program: Command, ctx: CliContext): void {
     const durationS = parseSeconds(flags.duration, '--duration');
     const warmupS = parseSeconds(flags.warmup, '--warmup', true);
     const rateTolerance = parseTolerance(flags.tolerance);
+    const headroom = parseHeadroom(flags.headroom);
     const ackTimeoutMs = parseAckTimeout(flags.ackTimeoutMs);
     const client = new ControlClient(connectionFromFlags(flags, ctx.io.env));
     const interrupt = interruptSignal();
     try {
       const hosts = liveHostSpecs((await client.listHosts()).hosts, ctx.io.stderr);
       if (hosts.length === 0) throw new ExitError(EXIT.FAILURE, 'no live hosts registered with the coordinator');
-      const problem = loadPlanProblem({ workload: flags.workload, models: flags.models, hosts });
+      const problem = loadPlanProblem({ workload: flags.workload, models: flags.models, hosts, headroom });
       const [plan] = await planPolicies(problem, flags);
       if (!plan) throw new ExitError(EXIT.FAILURE, 'no plan');
       failOnMissingPlans([plan]);
@@ -63,7 +66,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
           warmupS,
           rateTolerance,
           ackTimeoutMs,
-          inputs: { workloadFile: flags.workload, modelsFile: flags.models, models: loadModelsFile(flags.models), solver: flags.solver, hosts },
+          inputs: { workloadFile: flags.workload, modelsFile: flags.models, models: loadModelsFile(flags.models), solver: flags.solver, headroom, hosts },
           signal: interrupt.signal,
           onProgress: (phase, done) =>
             bar.update(phase === 'measure' ? warmupS + done : phase === 'warmup' ? done : phase === 'undeploy' ? warmupS + durationS : 0, phase),

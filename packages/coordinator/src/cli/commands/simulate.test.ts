@@ -229,6 +229,53 @@ describe('isawatt simulate', () => {
     assert.match(b.err, /bad-run\.json\.functions/);
   });
 
+  test('--compare without --models replays on the models and the headroom stored with the runs', async () => {
+    const saved = join(dir, 'to-replay-headroom');
+    rmSync(saved, { recursive: true, force: true });
+    const { code: c0, err: e0 } = await run([
+      ...pair,
+      '--mixes',
+      'web',
+      '--policies',
+      'rr,energy-aware',
+      '--load',
+      '0.5',
+      '--duration',
+      '20',
+      '--headroom',
+      '0.5',
+      '--save',
+      saved,
+    ]);
+    assert.equal(c0, EXIT.OK, e0);
+    const measuredDir = join(dir, 'measured-headroom');
+    rmSync(measuredDir, { recursive: true, force: true });
+    mkdirSync(measuredDir);
+    const models = JSON.parse(JSON.stringify((await import('../../workload/parse.js')).loadModelsFile(ex('models-simulation.yaml')))) as unknown;
+    for (const f of readdirSync(saved)) {
+      const r = JSON.parse(readFileSync(join(saved, f), 'utf8')) as RunRecord & { inputs: Record<string, unknown> };
+      assert.equal(r.inputs.headroom, 0.5);
+      // What `isawatt run` stores: the models themselves and the file they came from.
+      writeFileSync(join(measuredDir, f), JSON.stringify({ ...r, kind: 'measured', inputs: { ...r.inputs, models, modelsFile: 'models-simulation.yaml' } }));
+    }
+    const { out, err, code } = await run(['--cluster', ex('cluster-paper-pair.yaml'), '--compare', measuredDir, '--json']);
+    assert.equal(code, EXIT.OK, err);
+    const rows = (JSON.parse(out) as { comparison: { rows: { policy: string; diffPct: number; placedDifferently: number }[] } }).comparison.rows;
+    assert.equal(rows.length, 2);
+    for (const r of rows) {
+      assert.equal(r.placedDifferently, 0, r.policy);
+      assert.ok(Math.abs(r.diffPct) < 1e-9, `${r.policy} ${r.diffPct}`);
+    }
+    // Records that carry no models, and no --models: one clear error, exit 2.
+    const bare = join(dir, 'measured-bare');
+    rmSync(bare, { recursive: true, force: true });
+    mkdirSync(bare);
+    for (const f of readdirSync(saved)) writeFileSync(join(bare, f), readFileSync(join(saved, f), 'utf8').replace('"kind":"simulated"', '"kind":"measured"'));
+    const b = await run(['--cluster', ex('cluster-paper-pair.yaml'), '--compare', bare]);
+    assert.equal(b.code, EXIT.BAD_INPUT, b.err);
+    assert.match(b.err, /--models: the measured runs do not all carry the same stored models/);
+  });
+
   const badFlags: [string, string[], RegExp][] = [
     ['unknown mix', ['--mixes', 'gaming'], /unknown mix "gaming"/],
     ['bad load', ['--load', '0,0.5'], /--load "0,0.5": expected a comma list of loads/],
@@ -238,6 +285,7 @@ describe('isawatt simulate', () => {
     ['bad sweep', ['--sweep', 'power'], /--sweep "power": expected one of load, arm-share/],
     ['arm shares without the sweep', ['--arm-shares', '0.5'], /--arm-shares: only with --sweep arm-share/],
     ['bad duration', ['--duration', '1.5'], /--duration "1.5": expected a whole number/],
+    ['bad headroom', ['--headroom', '-0.1'], /--headroom: expected a fraction from 0 to 1/],
   ];
   for (const [name, args, message] of badFlags) {
     test(`bad flag: ${name} -> exit 2`, async () => {

@@ -5,7 +5,7 @@
 // 'simulated'), --report an HTML report with the charts. docs/cli.md, docs/simulation.md.
 // Exit codes: 0 simulated (cells without a plan or missing rates are results, not failures);
 // 2 bad input (flags, cluster/models files: one line per problem).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '@isawatt/common';
 import type { Command } from 'commander';
@@ -17,7 +17,10 @@ import { CellRunner, parseMix, type CellOutcome } from '../../simulation/cells.j
 import type { ArrivalProcess } from '../../simulation/engine.js';
 import { describeInterference, parseInterference } from '../../simulation/interference.js';
 import { buildCells, savingsVsRr } from '../../simulation/matrix.js';
-import { compareRuns, loadMeasuredRuns, renderComparisonReport, replayCell } from '../../simulation/compare.js';
+import { compareRuns, loadMeasuredRuns, measuredRuns, modelsOfRuns, renderComparisonReport, replayCell } from '../../simulation/compare.js';
+import type { RunRecord } from '../../results/run-record.js';
+import { isRunId } from '../../results/run-record-schema.js';
+import { addConnectionOptions, connectionFromFlags, ControlClient, type ConnectionFlags } from '../control-client.js';
 import {
   loadSimulationInputs,
   parseArmShares,
@@ -33,10 +36,11 @@ import {
 import { cellsToJson, renderCells, renderSweep } from '../../simulation/render.js';
 import { modelsHaveSpread } from '../../simulation/truth.js';
 import type { CliContext } from '../context.js';
+import { parseHeadroom } from './run-options.js';
 
-export interface SimulateFlags {
+export interface SimulateFlags extends ConnectionFlags {
   cluster: string;
-  models: string;
+  models?: string;
   mixes: string;
   policies: string;
   load?: string;
@@ -55,20 +59,47 @@ export interface SimulateFlags {
   timeLimit: string;
   save?: string;
   compare?: string[];
+  headroom: string;
   maxReplicaCores?: string;
   report?: string;
   json?: boolean;
+}
+
+/**
+ * `--compare` items: files and directories are read as they are; anything else that looks like an
+ * experiment or run id is fetched from the coordinator (every run of an experiment, or the run).
+ */
+async function measuredFrom(items: readonly string[], flags: SimulateFlags, ctx: CliContext): Promise<RunRecord[]> {
+  const paths = items.filter((i) => existsSync(i) || !isRunId(i));
+  const ids = items.filter((i) => !paths.includes(i));
+  const out = paths.length ? loadMeasuredRuns(paths) : [];
+  if (ids.length === 0) return out;
+  const client = new ControlClient(connectionFromFlags(flags, ctx.io.env));
+  try {
+    const sources = [];
+    for (const id of ids) {
+      const inExperiment = (await client.listRuns(id)).runs;
+      const runIds = inExperiment.length > 0 ? inExperiment.map((r) => r.run_id) : [id];
+      for (const r of runIds) sources.push({ label: `run ${r}`, doc: JSON.parse((await client.getRun(r)).record_json) as unknown });
+    }
+    return [...out, ...measuredRuns(sources, ids.join(', '))];
+  } finally {
+    client.close();
+  }
 }
 
 /** Rows of host-seconds kept as a per-second power series in each record (beyond: none). */
 const SERIES_LIMIT = 20_000;
 
 export function registerSimulate(program: Command, ctx: CliContext): void {
-  program
+  const cmd = program
     .command('simulate')
     .description('simulate mixes x policies x loads on a cluster of any size: real planner, simulated truth (tables, --json, --report)')
     .requiredOption('--cluster <file>', 'cluster file (YAML or JSON): host types and counts, parked hosts, PDU outlets')
-    .requiredOption('-m, --models <file>', 'models file (YAML or JSON): what the planner believes; the truth is drawn from its spread')
+    .option(
+      '-m, --models <file>',
+      'models file (YAML or JSON): what the planner believes; the truth is drawn from its spread (with --compare, default: the models stored with the runs)',
+    )
     .option('--mixes <list>', 'comma list of mixes: general, crypto, media, scientific, web (or X-dominated)', 'general')
     .option('--policies <list>', 'comma list of policies, or all', 'all')
     .option('--load <list>', 'comma list of loads (share of the cluster function cores); default 0.2,0.5,0.8, or 0.1..1.0 with --sweep load')
@@ -80,6 +111,7 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
     .option('--no-spread', "ignore the models' spread: the truth is the models (plus --model-error)")
     .option('--rate-tolerance <pct>', 'a function meets its rate when it serves >= (100 - PCT) % of what was offered', '2')
     .option('--queue-limit <s>', 'queue bound per function, in seconds of its rate (beyond: dropped)', '10')
+    .option('--headroom <fraction>', 'spare capacity planned above each rate, as isawatt run --headroom (replayed runs: their own)', '0')
     .option(
       '--max-replica-cores <n>',
       'split a function into replicas of at most N cores on every host type (default: on 1-2 hosts the largest host, else half the smallest)',
@@ -95,137 +127,152 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
     .option('--time-limit <ms>', "the planner's time limit per plan, in milliseconds", String(DEFAULT_TIME_LIMIT_MS))
     .option('--save <dir>', 'write every cell as a RunRecord (kind simulated) to DIR/<id>.json')
     .option('--report <file>', 'write an HTML report (charts, tables, CSV) to FILE')
-    .option('--compare <path...>', 'replay measured runs (RunRecord JSON files, experiment files or directories of them) and compare energy and policy ranking')
-    .option('--json', 'print JSON instead of tables')
-    .action(async (flags: SimulateFlags) => {
-      // Flags first (cheap, exit 2), then files.
-      const mixes = [...new Set(flags.mixes.split(',').map(parseMix))];
-      const policies = parsePolicyList(flags.policies);
-      const sweep = flags.sweep === undefined ? undefined : parseChoice('--sweep', flags.sweep, ['load', 'arm-share'] as const);
-      const loads = flags.load !== undefined ? parseLoads(flags.load) : sweep === 'load' ? [...SWEEP_LOADS] : [0.2, 0.5, 0.8];
-      const armShares = sweep === 'arm-share' ? (flags.armShares !== undefined ? parseArmShares(flags.armShares) : [...SWEEP_ARM_SHARES]) : undefined;
-      if (flags.armShares !== undefined && sweep !== 'arm-share') throw new ConfigError(['--arm-shares: only with --sweep arm-share'], 'simulate options');
-      const durationS = parsePositiveInt('--duration', flags.duration, 7 * 24 * 3600);
-      const modelErrorPct = parsePercent('--model-error', flags.modelError, 100);
-      const interference = parseInterference(flags.interference);
-      const seed = parseSeed(flags.seed);
-      const arrivals = parseChoice<ArrivalProcess>('--arrivals', flags.arrivals, ['poisson', 'constant']);
-      const rateTolerance = parsePercent('--rate-tolerance', flags.rateTolerance, 50) / 100;
-      const queueLimitS = parsePositiveInt('--queue-limit', flags.queueLimit, 3600);
-      const maxReplicaCores = flags.maxReplicaCores !== undefined ? parsePositiveInt('--max-replica-cores', flags.maxReplicaCores, 100_000) : undefined;
-      const planOptions = {
-        solver: flags.solver === 'fast' ? ('fast' as const) : parseSolver(flags.solver),
-        backend: parseBackend(flags.backend),
-        timeLimitMs: parseTimeLimitMs(flags.timeLimit),
-      };
-      const { cluster, models } = loadSimulationInputs(flags.cluster, flags.models);
+    .option(
+      '--compare <path-or-id...>',
+      'replay measured runs and compare energy and policy ranking: RunRecord JSON files, experiment files, directories of them, or experiment/run ids on the coordinator (--coordinator)',
+    )
+    .option('--json', 'print JSON instead of tables');
+  addConnectionOptions(cmd).action(async (flags: SimulateFlags) => {
+    // Flags first (cheap, exit 2), then files.
+    const mixes = [...new Set(flags.mixes.split(',').map(parseMix))];
+    const policies = parsePolicyList(flags.policies);
+    const sweep = flags.sweep === undefined ? undefined : parseChoice('--sweep', flags.sweep, ['load', 'arm-share'] as const);
+    const loads = flags.load !== undefined ? parseLoads(flags.load) : sweep === 'load' ? [...SWEEP_LOADS] : [0.2, 0.5, 0.8];
+    const armShares = sweep === 'arm-share' ? (flags.armShares !== undefined ? parseArmShares(flags.armShares) : [...SWEEP_ARM_SHARES]) : undefined;
+    if (flags.armShares !== undefined && sweep !== 'arm-share') throw new ConfigError(['--arm-shares: only with --sweep arm-share'], 'simulate options');
+    const durationS = parsePositiveInt('--duration', flags.duration, 7 * 24 * 3600);
+    const modelErrorPct = parsePercent('--model-error', flags.modelError, 100);
+    const interference = parseInterference(flags.interference);
+    const seed = parseSeed(flags.seed);
+    const arrivals = parseChoice<ArrivalProcess>('--arrivals', flags.arrivals, ['poisson', 'constant']);
+    const rateTolerance = parsePercent('--rate-tolerance', flags.rateTolerance, 50) / 100;
+    const queueLimitS = parsePositiveInt('--queue-limit', flags.queueLimit, 3600);
+    const headroom = parseHeadroom(flags.headroom);
+    const maxReplicaCores = flags.maxReplicaCores !== undefined ? parsePositiveInt('--max-replica-cores', flags.maxReplicaCores, 100_000) : undefined;
+    const planOptions = {
+      solver: flags.solver === 'fast' ? ('fast' as const) : parseSolver(flags.solver),
+      backend: parseBackend(flags.backend),
+      timeLimitMs: parseTimeLimitMs(flags.timeLimit),
+    };
+    // Measured runs first: with --compare and no --models, the replay plans on the runs' own models.
+    const measured = flags.compare ? await measuredFrom(flags.compare, flags, ctx) : undefined;
+    const stored = measured && flags.models === undefined ? modelsOfRuns(measured) : undefined;
+    if (flags.models === undefined && !stored)
+      throw new ConfigError(
+        [measured ? '--models: the measured runs do not all carry the same stored models; give the models file' : '--models: required (a models file)'],
+        'simulate options',
+      );
+    const modelsLabel = flags.models ?? `${stored?.file ?? ''} (stored with the measured runs)`;
+    const { cluster, models } = loadSimulationInputs(flags.cluster, flags.models ?? { doc: stored?.models, label: modelsLabel });
 
-      const startedAt = new Date().toISOString();
-      const simulationId = `sim-${startedAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-s${seed}`;
-      const spreadUsed = flags.spread && modelsHaveSpread(models);
-      const about = [
-        `cluster ${cluster.name} (${flags.cluster}): ${cluster.hosts.length} hosts, ${cluster.hosts.filter((h) => h.parked).length} parked`,
-        `models ${flags.models}${models.source ? ` (${models.source})` : ''}: the planner's belief`,
-        `truth: ${spreadUsed ? "drawn from the models' spread across bags" : flags.spread ? 'the models (they carry no spread)' : 'the models (--no-spread)'}${modelErrorPct > 0 ? ` × log-normal error, cv ${modelErrorPct} %` : ''}; interference ${describeInterference(interference)}`,
-        `arrivals ${arrivals}, ${durationS} s per cell, seed ${seed}, rate tolerance ${rateTolerance * 100} %, planner solver ${planOptions.solver}`,
-      ];
-      const runner = new CellRunner({
-        models,
-        truth: { seed, useSpread: flags.spread, modelErrorCv: modelErrorPct / 100 },
-        interference,
-        engine: { durationS, seed, arrivals, queueLimitS, seriesLimit: SERIES_LIMIT },
-        rateTolerance,
-        planOptions,
-        maxReplicaCores,
-        simulationId,
-        startedAt,
-        inputs: {
-          cluster: resolve(flags.cluster),
-          clusterName: cluster.name,
-          models: resolve(flags.models),
-          modelsSource: models.source,
-          modelsProvenance: models.provenance,
-          truth: { useSpread: spreadUsed, modelErrorPct },
-          interference: describeInterference(interference),
-          arrivals,
-          queueLimitS,
-          isawattVersion: COORDINATOR_VERSION,
-        },
-      });
-      const measured = flags.compare ? loadMeasuredRuns(flags.compare) : undefined;
-      const cells = measured ? measured.map((m) => replayCell(m, cluster.hosts)) : buildCells({ cluster, mixes, policies, loads, armShares });
-      const outcomes: CellOutcome[] = [];
-      try {
-        for (const c of cells) outcomes.push(await runner.run(c));
-      } finally {
-        shutdownMiniZinc();
-      }
-      const savings = savingsVsRr(outcomes);
-
-      if (flags.save !== undefined) {
-        mkdirSync(flags.save, { recursive: true });
-        for (const o of outcomes) if (o.record) writeFileSync(join(flags.save, `${o.record.id}.json`), JSON.stringify(o.record) + '\n');
-      }
-      if (flags.report !== undefined) {
-        // Loaded only when asked for: ECharts is most of the command's start-up otherwise.
-        const { renderSimulationReport } = await import('../../simulation/report.js');
-        writeFileSync(flags.report, renderSimulationReport({ title: `isawatt simulate: ${cluster.name}`, about, outcomes, savings, models }));
-      }
-      if (measured) {
-        const comparison = compareRuns(measured, outcomes);
-        if (flags.json)
-          ctx.io.stdout(
-            JSON.stringify(
-              {
-                simulation: {
-                  id: simulationId,
-                  seed,
-                  durationS: 'per measured run',
-                  interference: describeInterference(interference),
-                  modelErrorPct,
-                  energyQuality: 'simulated',
-                },
-                comparison,
-              },
-              null,
-              2,
-            ) + '\n',
-          );
-        else ctx.io.stdout(`SIMULATED vs MEASURED: ${about.join('; ')}\n\n${renderComparisonReport(comparison)}\n`);
-        return;
-      }
-      if (flags.json) {
-        const body = {
-          simulation: {
-            id: simulationId,
-            startedAt,
-            cluster: cluster.name,
-            hosts: cluster.hosts.length,
-            durationS,
-            seed,
-            arrivals,
-            modelErrorPct,
-            interference: describeInterference(interference),
-            truthFromSpread: spreadUsed,
-            energyQuality: 'simulated',
-          },
-          cells: cellsToJson(outcomes, savings),
-        };
-        ctx.io.stdout(JSON.stringify(body, null, 2) + '\n');
-        return;
-      }
-      ctx.io.stdout(`SIMULATED (not measured): ${about.join('; ')}\n\n`);
-      ctx.io.stdout(renderCells(outcomes, savings) + '\n');
-      const pivot = renderSweep(outcomes, savings, sweep === 'arm-share' ? 'arm-share' : 'load');
-      if (pivot) ctx.io.stdout(`\n${pivot}\n`);
-      const noPlan = outcomes.filter((o) => !o.record);
-      // Reasons name every host; on a big cluster a line per cell is kept short (--json has them all).
-      const brief = (t: string): string => (t.length > 240 ? `${t.slice(0, 240)}… (--json for all)` : t);
-      for (const o of noPlan)
-        ctx.io.stdout(
-          `no plan: ${o.spec.mix ?? ''} ${o.spec.policy} load ${o.spec.load ?? '-'}${o.spec.armShare !== undefined ? ` ARM share ${o.spec.armShare}` : ''}: ${brief(o.plan.reasons.join('; '))}\n`,
-        );
-      if (flags.save !== undefined) ctx.io.stdout(`records: ${outcomes.filter((o) => o.record).length} written to ${flags.save}\n`);
-      if (flags.report !== undefined) ctx.io.stdout(`report: ${flags.report}\n`);
+    const startedAt = new Date().toISOString();
+    const simulationId = `sim-${startedAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-s${seed}`;
+    const spreadUsed = flags.spread && modelsHaveSpread(models);
+    const about = [
+      `cluster ${cluster.name} (${flags.cluster}): ${cluster.hosts.length} hosts, ${cluster.hosts.filter((h) => h.parked).length} parked`,
+      `models ${modelsLabel}${models.source ? ` (${models.source})` : ''}: the planner's belief`,
+      `truth: ${spreadUsed ? "drawn from the models' spread across bags" : flags.spread ? 'the models (they carry no spread)' : 'the models (--no-spread)'}${modelErrorPct > 0 ? ` × log-normal error, cv ${modelErrorPct} %` : ''}; interference ${describeInterference(interference)}`,
+      `arrivals ${arrivals}, ${durationS} s per cell, seed ${seed}, rate tolerance ${rateTolerance * 100} %, planner solver ${planOptions.solver}`,
+    ];
+    const runner = new CellRunner({
+      models,
+      truth: { seed, useSpread: flags.spread, modelErrorCv: modelErrorPct / 100 },
+      interference,
+      engine: { durationS, seed, arrivals, queueLimitS, seriesLimit: SERIES_LIMIT },
+      rateTolerance,
+      planOptions,
+      maxReplicaCores,
+      simulationId,
+      startedAt,
+      inputs: {
+        cluster: resolve(flags.cluster),
+        clusterName: cluster.name,
+        models: flags.models !== undefined ? resolve(flags.models) : modelsLabel,
+        modelsSource: models.source,
+        modelsProvenance: models.provenance,
+        truth: { useSpread: spreadUsed, modelErrorPct },
+        interference: describeInterference(interference),
+        arrivals,
+        queueLimitS,
+        headroom,
+        isawattVersion: COORDINATOR_VERSION,
+      },
     });
+    const cells = measured
+      ? measured.map((m) => replayCell(m, cluster.hosts))
+      : buildCells({ cluster, mixes, policies, loads, armShares }).map((c) => ({ ...c, headroom }));
+    const outcomes: CellOutcome[] = [];
+    try {
+      for (const c of cells) outcomes.push(await runner.run(c));
+    } finally {
+      shutdownMiniZinc();
+    }
+    const savings = savingsVsRr(outcomes);
+
+    if (flags.save !== undefined) {
+      mkdirSync(flags.save, { recursive: true });
+      for (const o of outcomes) if (o.record) writeFileSync(join(flags.save, `${o.record.id}.json`), JSON.stringify(o.record) + '\n');
+    }
+    if (flags.report !== undefined) {
+      // Loaded only when asked for: ECharts is most of the command's start-up otherwise.
+      const { renderSimulationReport } = await import('../../simulation/report.js');
+      writeFileSync(flags.report, renderSimulationReport({ title: `isawatt simulate: ${cluster.name}`, about, outcomes, savings, models }));
+    }
+    if (measured) {
+      const comparison = compareRuns(measured, outcomes);
+      if (flags.json)
+        ctx.io.stdout(
+          JSON.stringify(
+            {
+              simulation: {
+                id: simulationId,
+                seed,
+                durationS: 'per measured run',
+                interference: describeInterference(interference),
+                modelErrorPct,
+                energyQuality: 'simulated',
+              },
+              comparison,
+            },
+            null,
+            2,
+          ) + '\n',
+        );
+      else ctx.io.stdout(`SIMULATED vs MEASURED: ${about.join('; ')}\n\n${renderComparisonReport(comparison)}\n`);
+      return;
+    }
+    if (flags.json) {
+      const body = {
+        simulation: {
+          id: simulationId,
+          startedAt,
+          cluster: cluster.name,
+          hosts: cluster.hosts.length,
+          durationS,
+          seed,
+          arrivals,
+          modelErrorPct,
+          interference: describeInterference(interference),
+          truthFromSpread: spreadUsed,
+          energyQuality: 'simulated',
+        },
+        cells: cellsToJson(outcomes, savings),
+      };
+      ctx.io.stdout(JSON.stringify(body, null, 2) + '\n');
+      return;
+    }
+    ctx.io.stdout(`SIMULATED (not measured): ${about.join('; ')}\n\n`);
+    ctx.io.stdout(renderCells(outcomes, savings) + '\n');
+    const pivot = renderSweep(outcomes, savings, sweep === 'arm-share' ? 'arm-share' : 'load');
+    if (pivot) ctx.io.stdout(`\n${pivot}\n`);
+    const noPlan = outcomes.filter((o) => !o.record);
+    // Reasons name every host; on a big cluster a line per cell is kept short (--json has them all).
+    const brief = (t: string): string => (t.length > 240 ? `${t.slice(0, 240)}… (--json for all)` : t);
+    for (const o of noPlan)
+      ctx.io.stdout(
+        `no plan: ${o.spec.mix ?? ''} ${o.spec.policy} load ${o.spec.load ?? '-'}${o.spec.armShare !== undefined ? ` ARM share ${o.spec.armShare}` : ''}: ${brief(o.plan.reasons.join('; '))}\n`,
+      );
+    if (flags.save !== undefined) ctx.io.stdout(`records: ${outcomes.filter((o) => o.record).length} written to ${flags.save}\n`);
+    if (flags.report !== undefined) ctx.io.stdout(`report: ${flags.report}\n`);
+  });
 }
