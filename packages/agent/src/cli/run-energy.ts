@@ -9,7 +9,7 @@
 import { errorMessage, ujToJ, weakerQuality, type Logger, type Quality } from '@isawatt/common';
 import { createAttributor, resolveAttributionMethod } from '../attribution/create-attributor.js';
 import { CgroupCpuTimeSource } from '../counters/cgroup-cputime.js';
-import { readCpuTopology } from '../runtime/cpu-topology.js';
+import { readTopology } from '../hardware/topology.js';
 import type { FunctionRuntime } from '../runtime/function-runtime.js';
 import { createMeter, DEFAULT_METERS } from '../sensors/create-meter.js';
 import type { EnergyMeter } from '../sensors/energy-meter.js';
@@ -64,19 +64,21 @@ export class RunEnergyTracker {
 
   static async start(opts: RunEnergyOptions): Promise<RunEnergyTracker | string> {
     let meter: EnergyMeter;
+    // The topology also sizes the estimated meter (sockets, physical cores), as in the daemon.
+    const topology = await readTopology(opts.sysfsRoot, []);
     try {
       // Sources missing on this host are expected: their reasons only at debug level.
       const quiet = opts.log.isLevelEnabled('debug') ? opts.log : opts.log.child({ component: 'run-energy' }, { level: 'error' });
-      meter = (await createMeter(DEFAULT_METERS, { sysfsRoot: opts.sysfsRoot, procfsRoot: opts.procRoot }, quiet)).meter;
+      const size = { sockets: topology.sockets, logicalCpus: topology.onlineCpus.length, physicalCores: topology.physicalCores };
+      meter = (await createMeter(DEFAULT_METERS, { sysfsRoot: opts.sysfsRoot, procfsRoot: opts.procRoot, ...size }, quiet)).meter;
     } catch (err) {
       return `no energy source: ${errorMessage(err)}`;
     }
-    const topology = await readCpuTopology(opts.sysfsRoot);
     const monitor = new TelemetryMonitor({
       procfsRoot: opts.procRoot,
       intervalMs: opts.intervalMs ?? 1000,
       log: opts.log.child({ component: 'run-energy' }),
-      socketOfCpu: new Map(topology.map((c) => [c.cpu, c.socket])),
+      socketOfCpu: new Map(topology.cpus.map((c) => [c.id, c.socket])),
       meter,
       activity: new CgroupCpuTimeSource({ log: opts.log }),
       attributor: createAttributor({ method: resolveAttributionMethod('auto', meter.quality) }),
