@@ -192,6 +192,13 @@ export class FakeAgent {
     this.call.write(msg);
   }
 
+  /** Resolves with the error that ends the open stream (e.g. the coordinator refusing a message). */
+  streamError(): Promise<grpc.ServiceError> {
+    const call = this.call;
+    if (!call) throw new Error('FakeAgent.streamError: not attached');
+    return new Promise((resolve) => call.on('error', (err: grpc.ServiceError) => resolve(err)));
+  }
+
   get lastSeq(): bigint {
     return this.seq;
   }

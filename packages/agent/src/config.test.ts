@@ -164,8 +164,13 @@ test('listen addresses are validated; the HTTP endpoint stays on loopback unless
   );
   assert.throws(
     () => loadAgentConfig({ hostname: 'h', flags: { ...base, 'http.listen': '0.0.0.0:9478' } }),
-    /http\.listen: 0\.0\.0\.0:9478 is off loopback, but the HTTP endpoint \(\/invoke, \/metrics\) has no TLS or authentication/,
+    /http\.listen: http\.listen 0\.0\.0\.0:9478 is off loopback: it needs TLS \(http\.tls\.certFile, http\.tls\.keyFile\) and authentication \(http\.tls\.caFile for client certificates and\/or http\.tokenFile/,
   );
+  const secured = loadAgentConfig({
+    hostname: 'h',
+    flags: { ...base, 'http.listen': '0.0.0.0:9478', 'http.tls.certFile': '/c', 'http.tls.keyFile': '/k', 'http.tokenFile': '/t' },
+  }).config.http;
+  assert.deepEqual(secured.security, { tls: { certFile: '/c', keyFile: '/k' }, tokenFile: '/t' });
   assert.equal(loadAgentConfig({ hostname: 'h', flags: { ...base, 'http.listen': '0.0.0.0:9478', insecure: true } }).config.http.listen, '0.0.0.0:9478');
 });
 

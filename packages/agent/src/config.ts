@@ -3,7 +3,7 @@
 // then normalised into a deep-readonly ResolvedAgentConfig. Cross-field rules (TLS pairs, plaintext
 // on a non-loopback address) run even when other fields are wrong, so the operator sees everything
 // in one go.
-import { ConfigError, deepFreeze, isLoopbackHost, isValidHost, loadConfig, type LoadedConfig } from '@isawatt/common';
+import { ConfigError, deepFreeze, httpListenerIssues, isLoopbackHost, isValidHost, loadConfig, type HttpSecurity, type LoadedConfig } from '@isawatt/common';
 import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -94,8 +94,14 @@ export const agentConfigSchema = z
       .strictObject({
         /** HOST:PORT of /healthz, /metrics, /invoke; "off" disables the endpoint. */
         listen: z.union([z.literal('off'), hostPortSchema('the HTTP endpoint')]).optional(),
+        /** HTTPS (certFile, keyFile); caFile: client certificates from this CA are callers. */
+        tls: z
+          .strictObject({ certFile: z.string().min(1).optional(), keyFile: z.string().min(1).optional(), caFile: z.string().min(1).optional() })
+          .default({}),
+        /** File holding the bearer token callers send (mode 0600). */
+        tokenFile: z.string().min(1).optional(),
       })
-      .default({}),
+      .default({ tls: {} }),
     logLevel: z.enum(LOG_LEVELS).default('info'),
     /** Function catalogue directory (default: functions/ of the installation). */
     functionsDir: z.string().min(1).optional(),
@@ -169,17 +175,15 @@ export const agentConfigSchema = z
       if (hasCert && typeof tls.caFile !== 'string') {
         ctx.addIssue({ code: 'custom', path: ['tls', 'caFile'], message: 'required with tls.certFile (the CA that signed the coordinator certificate)' });
       }
-      // /invoke runs functions as this root process's workers and nothing authenticates HTTP callers:
-      // off loopback only when the operator says so (behind a TLS proxy or a trusted network).
-      const http = typeof c.http === 'object' && c.http !== null ? c.http : {};
-      if (typeof http.listen === 'string' && http.listen !== 'off' && c.insecure !== true) {
-        const m = HOST_PORT.exec(http.listen.trim());
-        if (m && !isLoopbackHost(m[1] as string)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['http', 'listen'],
-            message: `${http.listen} is off loopback, but the HTTP endpoint (/invoke, /metrics) has no TLS or authentication; listen on 127.0.0.1 (and put a TLS proxy in front) or pass --insecure`,
-          });
+      // /invoke runs functions as this root process's workers: off loopback the endpoint needs
+      // HTTPS and a client certificate or bearer token (or the operator's --insecure).
+      const http: { listen?: unknown; tls?: unknown; tokenFile?: unknown } = typeof c.http === 'object' && c.http !== null ? c.http : {};
+      if (typeof http.listen === 'string' && http.listen !== 'off') {
+        const t = (typeof http.tls === 'object' && http.tls !== null ? http.tls : {}) as Record<string, unknown>;
+        const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+        const sec = { tls: { certFile: str(t.certFile), keyFile: str(t.keyFile), caFile: str(t.caFile) }, tokenFile: str(http.tokenFile) };
+        for (const message of httpListenerIssues('http.listen', http.listen, sec, c.insecure === true, { tls: 'http.tls', token: 'http.tokenFile' })) {
+          ctx.addIssue({ code: 'custom', path: ['http', 'listen'], message });
         }
       }
       if (c.coordinator === undefined) {
@@ -222,6 +226,8 @@ export interface ResolvedAgentConfig {
     readonly listen: string;
     /** False when the default address is used (a busy default port falls back to an ephemeral one). */
     readonly explicit: boolean;
+    /** HTTPS, client certificates and/or a bearer token (absent: plain HTTP, loopback only). */
+    readonly security?: HttpSecurity;
   };
   readonly logLevel: LogLevel;
   readonly functionsDir: string | undefined;
@@ -258,6 +264,10 @@ export const AGENT_ENV_MAP: Readonly<Record<string, string>> = {
   ISAWATT_CGROUPFS_ROOT: 'host.cgroupfs',
   ISAWATT_RESERVED_CPUS: 'reservedCpus',
   ISAWATT_HTTP_LISTEN: 'http.listen',
+  ISAWATT_HTTP_TLS_CERT_FILE: 'http.tls.certFile',
+  ISAWATT_HTTP_TLS_KEY_FILE: 'http.tls.keyFile',
+  ISAWATT_HTTP_TLS_CA_FILE: 'http.tls.caFile',
+  ISAWATT_HTTP_TOKEN_FILE: 'http.tokenFile',
   ISAWATT_LOG_LEVEL: 'logLevel',
   ISAWATT_FUNCTIONS_DIR: 'functionsDir',
   ISAWATT_EMULATE: 'emulate',
@@ -322,6 +332,9 @@ function resolve(parsed: ParsedAgentConfig, hostname: string): ResolvedAgentConf
     http: {
       listen: parsed.http.listen ?? `127.0.0.1:${DEFAULT_HTTP_PORT}`,
       explicit: parsed.http.listen !== undefined,
+      ...(parsed.http.tls.certFile !== undefined || parsed.http.tokenFile !== undefined
+        ? { security: { tls: { ...parsed.http.tls }, tokenFile: parsed.http.tokenFile } }
+        : {}),
     },
     logLevel: parsed.logLevel,
     functionsDir: parsed.functionsDir,

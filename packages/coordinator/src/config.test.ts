@@ -67,15 +67,28 @@ test('unauthenticated callers need --insecure even on loopback; the Control sock
   );
 });
 
-test('/metrics stays on loopback unless insecure; listen hosts must be addresses or names', () => {
+test('/metrics off loopback needs HTTPS and a client CA or token, or insecure; listen hosts must be addresses or names', () => {
+  const mtls = { insecure: false, 'tls.certFile': '/c', 'tls.keyFile': '/k', 'tls.caFile': '/ca' };
   assert.throws(
-    () =>
-      loadCoordinatorConfig({
-        env: {},
-        flags: { insecure: false, 'tls.certFile': '/c', 'tls.keyFile': '/k', 'tls.caFile': '/ca', metricsListen: '0.0.0.0:9477' },
-      }),
-    /metricsListen: 0\.0\.0\.0:9477 is off loopback, but \/metrics has no TLS or authentication/,
+    () => loadCoordinatorConfig({ env: {}, flags: { ...mtls, metricsListen: '0.0.0.0:9477' } }),
+    /metricsListen: metricsListen 0\.0\.0\.0:9477 is off loopback: it needs TLS \(metricsTls\.certFile, metricsTls\.keyFile\) and authentication/,
   );
+  // HTTPS alone is not enough (anyone could scrape); plain HTTP with a token neither (it can be read).
+  assert.throws(
+    () => loadCoordinatorConfig({ env: {}, flags: { ...mtls, metricsListen: '0.0.0.0:9477', 'metricsTls.certFile': '/c', 'metricsTls.keyFile': '/k' } }),
+    /is off loopback: it needs TLS/,
+  );
+  assert.throws(
+    () => loadCoordinatorConfig({ env: {}, flags: { ...mtls, metricsListen: '0.0.0.0:9477', metricsTokenFile: '/t' } }),
+    /metricsTokenFile off loopback needs metricsTls\.certFile\/keyFile/,
+  );
+  for (const auth of [{ 'metricsTls.caFile': '/ca' }, { metricsTokenFile: '/t' }]) {
+    const ok = loadCoordinatorConfig({
+      env: {},
+      flags: { ...mtls, metricsListen: '0.0.0.0:9477', 'metricsTls.certFile': '/c', 'metricsTls.keyFile': '/k', ...auth },
+    });
+    assert.equal(ok.config.metricsListen, '0.0.0.0:9477');
+  }
   assert.equal(loadCoordinatorConfig({ env: {}, flags: { insecure: true, metricsListen: '0.0.0.0:9477' } }).config.metricsListen, '0.0.0.0:9477');
   assert.throws(
     () => loadCoordinatorConfig({ env: {}, flags: { insecure: true, listen: '999.1.1.1:7000' } }),

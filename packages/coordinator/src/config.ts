@@ -2,7 +2,7 @@
 // at once with every problem listed (ConfigError). Transport rules: TLS cert and key go together,
 // a CA turns on mutual TLS, and plaintext on a non-loopback listen address is refused unless
 // `insecure` is set.
-import { isLoopbackHost, isValidHost, loadConfig, type LoadedConfig } from '@isawatt/common';
+import { httpListenerIssues, isLoopbackHost, isValidHost, loadConfig, type LoadedConfig } from '@isawatt/common';
 import { z } from 'zod';
 import { autoReplanConfigSchema } from './autoreplan/config.js';
 import { gatewayConfigSchema, gatewayListenerIssues } from './gateway/config.js';
@@ -81,6 +81,15 @@ export const coordinatorConfigSchema = z
     logLevel: z.enum(LOG_LEVELS).default('info'),
     /** Prometheus /metrics address (HOST:PORT); absent: no metrics endpoint. */
     metricsListen: hostPort('metricsListen').optional(),
+    /**
+     * HTTPS for /metrics (certFile, keyFile) and client certificates from caFile; required with
+     * an authentication (caFile and/or metricsTokenFile) off loopback (docs/security.md).
+     */
+    metricsTls: z
+      .strictObject({ certFile: z.string().min(1).optional(), keyFile: z.string().min(1).optional(), caFile: z.string().min(1).optional() })
+      .default({}),
+    /** File holding the bearer token scrapers send (mode 0600). */
+    metricsTokenFile: z.string().min(1).optional(),
     mqtt: mqttConfigSchema.default(mqttConfigSchema.parse({})),
     /** Profiled models file: the prior and drift reference of online model refinement (docs/placement.md). */
     modelsFile: z.string().min(1).optional(),
@@ -90,22 +99,20 @@ export const coordinatorConfigSchema = z
     autoReplan: autoReplanConfigSchema.default(autoReplanConfigSchema.parse({})),
   })
   .superRefine((c, ctx) => {
-    // /metrics has no TLS or authentication: off loopback only with --insecure (or a TLS proxy).
-    const mm = c.metricsListen !== undefined ? HOST_PORT.exec(c.metricsListen.trim()) : null;
-    if (mm && !c.insecure && !isLoopbackHost(mm[1] as string)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['metricsListen'],
-        message: `${c.metricsListen} is off loopback, but /metrics has no TLS or authentication; listen on 127.0.0.1 (scrape through a TLS proxy) or pass --insecure`,
-      });
-    }
-    // The embedded broker has no TLS: off loopback only with accounts and --insecure.
+    // /metrics off loopback: HTTPS and a client certificate or bearer token, or --insecure.
+    for (const message of httpListenerIssues('metricsListen', c.metricsListen, { tls: c.metricsTls, tokenFile: c.metricsTokenFile }, c.insecure, {
+      tls: 'metricsTls',
+      token: 'metricsTokenFile',
+    }))
+      ctx.addIssue({ code: 'custom', path: ['metricsListen'], message });
+    // The embedded broker off loopback: accounts, and mqtts (or --insecure for plain MQTT).
     if (c.mqtt.broker === 'embedded' && !isLoopbackHost(c.mqtt.embedded.host)) {
-      if (c.mqtt.embedded.users.length === 0 || !c.insecure) {
+      const tls = c.mqtt.embedded.tls !== undefined;
+      if (c.mqtt.embedded.users.length === 0 || (!tls && !c.insecure)) {
         ctx.addIssue({
           code: 'custom',
           path: ['mqtt', 'embedded', 'host'],
-          message: `${c.mqtt.embedded.host} is off loopback, but the embedded broker has no TLS${c.mqtt.embedded.users.length === 0 ? ' and no users (mqtt.embedded.users)' : ''}; keep it on 127.0.0.1, run mosquitto with TLS, or configure users and pass --insecure`,
+          message: `${c.mqtt.embedded.host} is off loopback: the embedded broker needs ${c.mqtt.embedded.users.length === 0 ? 'accounts (mqtt.embedded.users)' : ''}${c.mqtt.embedded.users.length === 0 && !tls ? ' and ' : ''}${!tls ? 'TLS (mqtt.embedded.tls.certFile, keyFile; or --insecure for plain MQTT)' : ''}; or keep it on 127.0.0.1`,
         });
       }
     }
@@ -153,6 +160,10 @@ export const COORDINATOR_ENV: Readonly<Record<string, string>> = {
   ISAWATT_STATE_FLUSH_INTERVAL_MS: 'stateFlushIntervalMs',
   ISAWATT_LOG_LEVEL: 'logLevel',
   ISAWATT_METRICS_LISTEN: 'metricsListen',
+  ISAWATT_METRICS_TLS_CERT_FILE: 'metricsTls.certFile',
+  ISAWATT_METRICS_TLS_KEY_FILE: 'metricsTls.keyFile',
+  ISAWATT_METRICS_TLS_CA_FILE: 'metricsTls.caFile',
+  ISAWATT_METRICS_TOKEN_FILE: 'metricsTokenFile',
   ISAWATT_MQTT_BROKER: 'mqtt.broker',
   ISAWATT_MQTT_USERNAME: 'mqtt.username',
   ISAWATT_MQTT_PASSWORD: 'mqtt.password',
@@ -196,6 +207,7 @@ export function describeConfig(c: CoordinatorConfig): Record<string, unknown> {
     shutdownGraceMs: c.shutdownGraceMs,
     logLevel: c.logLevel,
     metricsListen: c.metricsListen,
+    metricsAuth: { tls: c.metricsTls.certFile !== undefined, clientCa: c.metricsTls.caFile, tokenFileSet: c.metricsTokenFile !== undefined },
     mqtt: describeMqttConfig(c.mqtt),
     modelsFile: c.modelsFile,
     gateway: c.gateway.listen

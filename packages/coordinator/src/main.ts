@@ -113,7 +113,14 @@ export function buildCoordinator(config: CoordinatorConfig, log: Logger): Coordi
     log,
   });
   const metrics = config.metricsListen
-    ? new MetricsService({ listen: config.metricsListen, registry, agentLinkStats: agentLink.stats, pdu: mqtt.pduStore, log })
+    ? new MetricsService({
+        listen: config.metricsListen,
+        security: { tls: config.metricsTls, tokenFile: config.metricsTokenFile },
+        registry,
+        agentLinkStats: agentLink.stats,
+        pdu: mqtt.pduStore,
+        log,
+      })
     : undefined;
   if (metrics) registerMqttMetrics(metrics.prom, mqtt);
   // Order: state first (the registry must be loaded before agents can attach), MQTT before the

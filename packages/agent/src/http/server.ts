@@ -2,8 +2,8 @@
 // /healthz here, /metrics (Prometheus exporter) and POST /invoke/<function> (runtime) registered by
 // main.ts. Routes match by method and exact path, or by prefix for paths ending in "/".
 import type { Logger, Service } from '@isawatt/common';
-import { errorMessage, EXIT, ExitError, splitHostPort } from '@isawatt/common';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createGuardedServer, errorMessage, EXIT, ExitError, splitHostPort, type HttpSecurity } from '@isawatt/common';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD';
@@ -42,6 +42,8 @@ export const HTTP_LIMITS: Readonly<HttpLimits> = {
 export interface AgentHttpServerOptions {
   /** HOST:PORT. */
   readonly listen: string;
+  /** HTTPS, client certificates and/or a bearer token for every route (config http.tls, http.tokenFile). */
+  readonly security?: HttpSecurity | undefined;
   /** Overrides of HTTP_LIMITS (tests). */
   readonly limits?: Partial<HttpLimits>;
   /** When the port is taken, listen on an ephemeral port instead of failing (default address only). */
@@ -62,6 +64,9 @@ export class AgentHttpServer implements Service {
   private readonly routes: Route[] = [];
   private server: Server | undefined;
   private bound: AddressInfo | undefined;
+  /** "https" when http.tls is set. */
+  scheme: 'http' | 'https' = 'http';
+  private auth = 'none';
 
   constructor(private readonly opts: AgentHttpServerOptions) {
     for (const r of opts.routes ?? []) this.addRoute(r);
@@ -105,22 +110,22 @@ export class AgentHttpServer implements Service {
       }
     }
     this.opts.log.info(
-      { address: `${this.bound?.address}:${this.bound?.port}`, routes: this.routes.map((r) => `${r.method} ${r.path}`) },
+      { address: `${this.bound?.address}:${this.bound?.port}`, scheme: this.scheme, auth: this.auth, routes: this.routes.map((r) => `${r.method} ${r.path}`) },
       'http endpoint listening',
     );
   }
 
   private listen(host: string, port: number): Promise<void> {
     const limits = { ...HTTP_LIMITS, ...this.opts.limits };
-    const server = createServer(
-      {
-        headersTimeout: limits.headersTimeoutMs,
-        requestTimeout: limits.requestTimeoutMs,
-        keepAliveTimeout: limits.keepAliveTimeoutMs,
-        connectionsCheckingInterval: limits.checkIntervalMs,
-      },
-      (req, res) => void this.dispatch(req, res),
-    );
+    const guarded = createGuardedServer(this.opts.security ?? {}, { tls: 'http.tls', token: 'http.tokenFile' }, (req, res) => void this.dispatch(req, res), {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      connectionsCheckingInterval: limits.checkIntervalMs,
+    });
+    this.scheme = guarded.scheme;
+    this.auth = guarded.auth;
+    const server = guarded.server;
     server.maxConnections = limits.maxConnections;
     // A half-open client that sends nothing: node:http only times out requests it has started
     // parsing, so idle sockets get their own timeout (the headers timeout).

@@ -86,8 +86,30 @@ export class ControlClient {
     });
   }
 
-  listHosts(): Promise<wire.ListHostsResponse__Output> {
-    return this.unary('ListHosts', (r, o, cb) => this.client.ListHosts(r, o, cb), {});
+  /** One page of ListHosts (see listHosts for all of them). */
+  listHostsPage(pageToken = '', pageSize = 0): Promise<wire.ListHostsResponse__Output> {
+    return this.unary('ListHosts', (r, o, cb) => this.client.ListHosts(r, o, cb), { page_token: pageToken, page_size: pageSize });
+  }
+
+  /**
+   * Every host, following ListHosts pages (each page is one bounded call with its own deadline).
+   * A coordinator older than paging answers everything on the first page, with no token.
+   */
+  async listHosts(): Promise<{ hosts: wire.Host__Output[]; total_hosts: number }> {
+    const hosts: wire.Host__Output[] = [];
+    let token = '';
+    let total = 0;
+    for (let pages = 0; ; pages++) {
+      const page = await this.listHostsPage(token);
+      hosts.push(...page.hosts);
+      total = page.total_hosts;
+      if (page.next_page_token === '') break;
+      if (page.next_page_token === token || pages > 1_000_000) {
+        throw new ControlError(grpc.status.INTERNAL, EXIT.FAILURE, `ListHosts: the coordinator repeated page token "${token}"`);
+      }
+      token = page.next_page_token;
+    }
+    return { hosts, total_hosts: Math.max(total, hosts.length) };
   }
 
   getHost(hostId: string): Promise<wire.Host__Output> {

@@ -1,15 +1,17 @@
 // Prometheus /metrics of the coordinator itself (prom-client): hosts up/down, reports ingested,
 // duplicates and rejected, plus the default process metrics. Values are read from their owners at
 // scrape time (collect), so nothing is double-counted here.
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import { splitHostPort, type Logger, type Service } from '@isawatt/common';
+import { createGuardedServer, splitHostPort, type HttpSecurity, type Logger, type Service } from '@isawatt/common';
 import type { HostRegistry } from '../registry/host-registry.js';
 import type { AgentLinkStats } from '../server/agent-link-service.js';
 import { registerClusterMetrics, type PduLatest } from './cluster-metrics.js';
 
 export interface MetricsServiceOptions {
   listen: string;
+  /** HTTPS, client certificates and/or a bearer token (config metricsTls, metricsTokenFile). */
+  security?: HttpSecurity;
   registry: HostRegistry;
   agentLinkStats: AgentLinkStats;
   /** Latest PDU readings (cluster metrics); absent without MQTT. */
@@ -70,7 +72,7 @@ export class MetricsService implements Service {
 
   async init(): Promise<void> {
     const { host, port } = splitHostPort(this.opts.listen, 'metricsListen');
-    const server = createServer((req, res) => {
+    const guarded = createGuardedServer(this.opts.security ?? {}, { tls: 'metricsTls', token: 'metricsTokenFile' }, (req, res) => {
       if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try GET /metrics\n');
         return;
@@ -83,6 +85,7 @@ export class MetricsService implements Service {
         },
       );
     });
+    const server = guarded.server;
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err) => reject(new Error(`metrics ${this.opts.listen}: cannot listen: ${err.message}`, { cause: err })));
@@ -90,7 +93,7 @@ export class MetricsService implements Service {
     });
     const addr = server.address();
     this.boundPort = typeof addr === 'object' && addr ? addr.port : port;
-    this.log.info({ listen: this.opts.listen, port: this.boundPort }, 'metrics listening');
+    this.log.info({ listen: this.opts.listen, port: this.boundPort, scheme: guarded.scheme, auth: guarded.auth }, 'metrics listening');
   }
 
   async run(signal: AbortSignal): Promise<void> {

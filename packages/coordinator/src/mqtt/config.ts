@@ -44,6 +44,12 @@ export const mqttConfigSchema = z.strictObject({
           }),
         )
         .default([]),
+      /**
+       * mqtts: the broker's certificate and key (its names must include the listen address, or
+       * 127.0.0.1 for 0.0.0.0: the coordinator's bridge connects there and checks them), and the
+       * CA the bridge verifies it with (default: certFile itself, for a self-signed certificate).
+       */
+      tls: z.strictObject({ certFile: z.string().min(1), keyFile: z.string().min(1), caFile: z.string().min(1).optional() }).optional(),
     })
     .default({ host: '127.0.0.1', port: 1883, users: [] }),
   /** MQTT client id (default "isawatt-coordinator-<cluster>"). */

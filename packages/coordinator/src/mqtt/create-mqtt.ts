@@ -58,7 +58,9 @@ export function createMqtt(opts: CreateMqttOptions): MqttWiring {
   if (cfg.broker === 'embedded') {
     // The bridge's account on the embedded broker: made fresh at every start, never written down.
     const account = { username: 'isawatt-coordinator', password: randomBytes(24).toString('base64url') };
-    bridgeConfig = { ...cfg, ...account };
+    const tls = cfg.embedded.tls;
+    // Over mqtts the bridge verifies the broker's certificate like any client would.
+    bridgeConfig = { ...cfg, ...account, ...(tls ? { tls: { caFile: tls.caFile ?? tls.certFile, rejectUnauthorized: true } } : {}) };
     broker = new EmbeddedBroker({
       host: cfg.embedded.host,
       port: cfg.embedded.port,
@@ -67,6 +69,7 @@ export function createMqtt(opts: CreateMqttOptions): MqttWiring {
       prefix,
       users: cfg.embedded.users,
       protectedFilters: cfg.pdu.sources.map((s) => s.topicFilter),
+      tls: cfg.embedded.tls,
     });
     services.push(broker);
   }

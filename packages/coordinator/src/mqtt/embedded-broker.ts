@@ -8,11 +8,13 @@
 // users) may read, and may not publish to the prefix or to any PDU source's topics.
 import { Aedes, type Client } from 'aedes';
 import { timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { topicMatches } from '../pdu/parse.js';
 import type { Logger } from '@isawatt/common';
 import type { Service } from '@isawatt/common';
-import { UnavailableError } from '@isawatt/common';
+import { ConfigError, UnavailableError } from '@isawatt/common';
 
 export interface BrokerUser {
   username: string;
@@ -33,6 +35,8 @@ export interface EmbeddedBrokerOptions {
   users?: readonly BrokerUser[];
   /** PDU source topic filters: never writable anonymously. */
   protectedFilters?: readonly string[];
+  /** Serve MQTT over TLS (mqtts) with this certificate and key (config mqtt.embedded.tls). */
+  tls?: { certFile: string; keyFile: string } | undefined;
 }
 
 function sameSecret(a: string, b: string): boolean {
@@ -91,7 +95,11 @@ export class EmbeddedBroker implements Service {
       },
     });
     this.broker = broker;
-    const server = createServer((socket) => broker.handle(socket));
+    const server = o.tls
+      ? createTlsServer({ cert: readPem(o.tls.certFile, 'certFile'), key: readPem(o.tls.keyFile, 'keyFile') }, (socket) => broker.handle(socket))
+      : createServer((socket) => broker.handle(socket));
+    // A client that fails the TLS handshake is logged, not fatal.
+    server.on('tlsClientError', (err: Error) => this.log.warn({ err: err.message }, 'mqtt client refused: TLS handshake failed'));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       const onError = (err: Error): void => {
@@ -106,12 +114,16 @@ export class EmbeddedBroker implements Service {
     this.log.info({ url: this.url() }, 'embedded mqtt broker listening');
   }
 
-  /** mqtt://host:port of the listening broker (valid after init). */
+  /**
+   * mqtt://host:port (mqtts:// with TLS) of the listening broker, for the coordinator's own bridge
+   * (valid after init). A wildcard listen address is reached through loopback.
+   */
   url(): string {
     const addr = this.server?.address() as AddressInfo | null | undefined;
     if (!addr) throw new Error('mqtt embedded broker: not listening');
-    const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-    return `mqtt://${host}:${addr.port}`;
+    const address = addr.address === '0.0.0.0' ? '127.0.0.1' : addr.address === '::' ? '::1' : addr.address;
+    const host = address.includes(':') ? `[${address}]` : address;
+    return `${this.opts.tls ? 'mqtts' : 'mqtt'}://${host}:${addr.port}`;
   }
 
   async run(signal: AbortSignal): Promise<void> {
@@ -127,5 +139,13 @@ export class EmbeddedBroker implements Service {
     // Close the broker first: it disconnects its clients, so server.close() can complete.
     if (broker) await new Promise<void>((resolve) => broker.close(() => resolve()));
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+function readPem(path: string, key: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new ConfigError([`mqtt.embedded.tls.${key}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)})`], 'coordinator config');
   }
 }

@@ -176,5 +176,19 @@ test('liveness is independent of a stalled event loop: a late sweep marks nobody
     reg.checkLiveness();
   }
   assert.equal(reg.get('h1').state, 'down');
+  // A host that really died during a stall is marked down hostDownAfterMs after the stall ended.
+  await reg.attach(hello('h2'), channel(), 'peer', '');
+  reg.checkLiveness();
+  now += 20_000;
+  reg.checkLiveness();
+  assert.equal(reg.get('h2').state, 'up');
+  for (let i = 0; i < 4; i++) {
+    now += 1000;
+    reg.checkLiveness();
+  }
+  assert.equal(reg.get('h2').state, 'up', '4 s after the stall: within the 5 s limit');
+  now += 2000;
+  reg.checkLiveness();
+  assert.equal(reg.get('h2').state, 'down');
   await reg.stop();
 });

@@ -103,11 +103,18 @@ export class HostRegistry extends EventEmitter<RegistryEvents> {
   private totalDuplicates = 0;
   private totalRejected = 0;
   private lastSweepMs: number | undefined;
+  /** End of the last event-loop stall seen by checkLiveness: silence is counted from here at most. */
+  private listeningSinceMs = -Infinity;
+  /** Period of the liveness sweep, ms. */
+  private readonly sweepMs: number;
+  /** Host ids sorted for listPage; hosts are never removed, so a size change means "stale". */
+  private sortedIdCache: string[] | undefined;
 
   constructor(private readonly opts: HostRegistryOptions) {
     super();
     this.log = opts.log.child({ component: 'registry' });
     this.now = opts.now ?? Date.now;
+    this.sweepMs = Math.max(50, Math.min(1000, Math.floor(opts.hostDownAfterMs / 4)));
     // One listener per WatchTelemetry client plus the bridge and metrics: no fixed limit.
     this.setMaxListeners(0);
   }
@@ -118,8 +125,9 @@ export class HostRegistry extends EventEmitter<RegistryEvents> {
     const now = this.now();
     for (const p of restored) this.hosts.set(p.hostId, this.newEntry(p, 'down', now));
     if (restored.length > 0) this.log.info({ hosts: restored.map((h) => h.hostId) }, 'hosts restored from state directory');
-    const sweepMs = Math.max(50, Math.min(1000, Math.floor(this.opts.hostDownAfterMs / 4)));
-    this.sweepTimer = setInterval(() => this.checkLiveness(), sweepMs);
+    // The first sweep measures its delay from here: a stall before it is a stall too.
+    this.lastSweepMs = now;
+    this.sweepTimer = setInterval(() => this.checkLiveness(), this.sweepMs);
     this.sweepTimer.unref();
     this.flushTimer = setInterval(() => void this.flushDirty(), this.opts.flushIntervalMs);
     this.flushTimer.unref();
@@ -382,6 +390,45 @@ export class HostRegistry extends EventEmitter<RegistryEvents> {
     return [...this.hosts.values()].map((e) => this.view(e)).sort((a, b) => a.hostId.localeCompare(b.hostId));
   }
 
+  /**
+   * One page of hosts in host id order (code-unit order), after `afterHostId` (exclusive; '' for
+   * the first page): at most `limit` hosts, fewer once their hosts' weight (weightOf, e.g. the
+   * function entries each would put on the wire) reaches `budget`, but always at least one. Only
+   * the page's hosts are viewed, so a call costs the page, not the registry (ListHosts paging).
+   */
+  listPage(afterHostId: string, limit: number, budget: number, weightOf: (h: HostView) => number): { hosts: HostView[]; more: boolean; total: number } {
+    const ids = this.sortedIds();
+    // First id strictly greater than afterHostId (binary search).
+    let lo = 0;
+    let hi = ids.length;
+    if (afterHostId !== '') {
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if ((ids[mid] as string) <= afterHostId) lo = mid + 1;
+        else hi = mid;
+      }
+    }
+    const hosts: HostView[] = [];
+    let weight = 0;
+    let i = lo;
+    for (; i < ids.length && hosts.length < limit; i++) {
+      const v = this.view(this.hosts.get(ids[i] as string) as HostEntry);
+      const w = weightOf(v);
+      if (hosts.length > 0 && weight + w > budget) break;
+      hosts.push(v);
+      weight += w;
+    }
+    return { hosts, more: i < ids.length, total: ids.length };
+  }
+
+  /** Host ids in code-unit order, rebuilt only after a host was added. */
+  private sortedIds(): string[] {
+    if (this.sortedIdCache === undefined || this.sortedIdCache.length !== this.hosts.size) {
+      this.sortedIdCache = [...this.hosts.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    }
+    return this.sortedIdCache;
+  }
+
   counts(): { up: number; down: number; reportsIngested: number; reportsDuplicate: number; messagesRejected: number } {
     let up = 0;
     for (const e of this.hosts.values()) if (e.state === 'up') up++;
@@ -445,20 +492,22 @@ export class HostRegistry extends EventEmitter<RegistryEvents> {
 
   /**
    * Marks hosts silent for longer than hostDownAfterMs down (run by a timer; public for tests).
-   * A sweep that runs more than half of hostDownAfterMs after the previous one means the event loop
-   * was stalled (a slow Control call, a GC pause): the agents' messages are waiting in their
-   * sockets, not missing, so that round marks nobody down and the next one judges afresh.
+   * Silence is counted only while the coordinator could listen: a sweep that runs more than two
+   * sweep periods after the previous one means the event loop was stalled (a slow call, a GC
+   * pause, a huge message being refused), and the agents' messages are waiting in their sockets,
+   * not missing. Such a stall restarts every host's silence clock at its end, so a host is marked
+   * down only after hostDownAfterMs of real silence after the coordinator could hear it again.
    */
   checkLiveness(): void {
     const now = this.now();
     const last = this.lastSweepMs;
     this.lastSweepMs = now;
-    if (last !== undefined && now - last > this.opts.hostDownAfterMs / 2) {
-      this.log.warn({ stalledMs: now - last }, 'event loop stalled; liveness check skipped this round (no host marked down for it)');
-      return;
+    if (last !== undefined && now - last > 2 * this.sweepMs) {
+      this.listeningSinceMs = now;
+      this.log.warn({ stalledMs: now - last }, 'event loop stalled; host silence is counted from now (no host marked down for the stall)');
     }
     for (const e of this.hosts.values()) {
-      const silentMs = now - e.persisted.lastSeenMs;
+      const silentMs = now - Math.max(e.persisted.lastSeenMs, this.listeningSinceMs);
       if (e.state === 'up' && silentMs > this.opts.hostDownAfterMs) {
         this.setState(e, 'down', `silent for ${silentMs} ms (limit ${this.opts.hostDownAfterMs} ms)`);
       }

@@ -18,6 +18,7 @@ import { InvalidRequestError, toStatus } from './to-status.js';
 import type { RunStore } from '../runs/run-store.js';
 import { isRunId } from '../results/run-record-schema.js';
 import type { PduPoint } from '../pdu/store.js';
+import { HOST_ID_PATTERN } from '../store/state-store.js';
 
 /** Latest PDU (wall) power per host, from the MQTT PDU ingest, and its history (run energy). */
 export interface PduSource {
@@ -52,6 +53,36 @@ export interface ControlServiceOptions {
   learner?: { readonly learner: ModelLearner; readonly priorSource: string; readonly tauS: number } | undefined;
   log: Logger;
   now?: () => number;
+}
+
+/** ListHosts page size when the request says 0, and the largest one a request may ask for. */
+export const DEFAULT_PAGE_SIZE = 100;
+export const MAX_PAGE_SIZE = 1000;
+/**
+ * A ListHosts page stops once its hosts carry this many function entries (catalogue, last report
+ * and placements): a host at the Hello and report caps (4,096 each) is ~1 MB on the wire, so a
+ * page stays under the client's 4 MiB receive limit and costs the coordinator milliseconds,
+ * however many such hosts there are (issue: 110,000-function hosts stalled ListHosts for 12 s).
+ */
+export const MAX_PAGE_FUNCTIONS = 10_000;
+
+function hostWeight(h: HostView): number {
+  return 1 + h.hello.catalogue.length + (h.lastReport?.functions.length ?? 0) + h.placements.length;
+}
+
+/** Page tokens are "h:" + the last host id of the previous page (host ids are [A-Za-z0-9._-]). */
+function pageToken(hostId: string): string {
+  return `h:${hostId}`;
+}
+
+function pageRequest(req: wire.ListHostsRequest__Output): { pageSize: number; after: string } {
+  if (req.page_size > MAX_PAGE_SIZE) throw new InvalidRequestError(`page_size: at most ${MAX_PAGE_SIZE}, got ${req.page_size}`);
+  const pageSize = req.page_size === 0 ? DEFAULT_PAGE_SIZE : req.page_size;
+  if (req.page_token === '') return { pageSize, after: '' };
+  const after = req.page_token.startsWith('h:') ? req.page_token.slice(2) : '';
+  if (!HOST_ID_PATTERN.test(after))
+    throw new InvalidRequestError('page_token: not a token this coordinator issued (pass next_page_token of the previous page, or empty)');
+  return { pageSize, after };
 }
 
 /** Longest ack wait a client may ask for, in ms. */
@@ -105,9 +136,16 @@ export class ControlService {
     const { registry, assignments } = this.opts;
     const log = this.log;
     return {
-      ListHosts: unary<wire.ListHostsRequest__Output, wire.ListHostsResponse>(log, 'ListHosts', () => ({
-        hosts: registry.list().map((h) => this.hostWire(h)),
-      })),
+      ListHosts: unary<wire.ListHostsRequest__Output, wire.ListHostsResponse>(log, 'ListHosts', (req) => {
+        const { pageSize, after } = pageRequest(req);
+        const page = registry.listPage(after, pageSize, MAX_PAGE_FUNCTIONS, hostWeight);
+        const last = page.hosts.at(-1);
+        return {
+          hosts: page.hosts.map((h) => this.hostWire(h)),
+          next_page_token: page.more && last ? pageToken(last.hostId) : '',
+          total_hosts: page.total,
+        };
+      }),
       GetHost: unary<wire.GetHostRequest__Output, wire.Host>(log, 'GetHost', (req) => this.hostWire(registry.get(requireHostId(req.host_id)))),
       GetAssignment: unary<wire.GetAssignmentRequest__Output, wire.HostAssignment>(log, 'GetAssignment', (req) => {
         const h = registry.get(requireHostId(req.host_id));

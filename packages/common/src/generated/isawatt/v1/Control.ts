@@ -163,10 +163,22 @@ export interface ControlClient extends grpc.Client {
   health(argument: _isawatt_v1_HealthRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_HealthResponse__Output>): grpc.ClientUnaryCall;
   health(argument: _isawatt_v1_HealthRequest, callback: grpc.requestCallback<_isawatt_v1_HealthResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * Hosts in host id order, one page at a time: a page holds at most page_size hosts and stops
+   * early once its hosts carry MAX_PAGE_FUNCTIONS function entries (catalogue plus last report),
+   * so one call stays small however much state each host carries. Follow next_page_token until
+   * it is empty. INVALID_ARGUMENT for a page_size above 1000 or a malformed page_token.
+   */
   ListHosts(argument: _isawatt_v1_ListHostsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_ListHostsResponse__Output>): grpc.ClientUnaryCall;
   ListHosts(argument: _isawatt_v1_ListHostsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_isawatt_v1_ListHostsResponse__Output>): grpc.ClientUnaryCall;
   ListHosts(argument: _isawatt_v1_ListHostsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_ListHostsResponse__Output>): grpc.ClientUnaryCall;
   ListHosts(argument: _isawatt_v1_ListHostsRequest, callback: grpc.requestCallback<_isawatt_v1_ListHostsResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Hosts in host id order, one page at a time: a page holds at most page_size hosts and stops
+   * early once its hosts carry MAX_PAGE_FUNCTIONS function entries (catalogue plus last report),
+   * so one call stays small however much state each host carries. Follow next_page_token until
+   * it is empty. INVALID_ARGUMENT for a page_size above 1000 or a malformed page_token.
+   */
   listHosts(argument: _isawatt_v1_ListHostsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_ListHostsResponse__Output>): grpc.ClientUnaryCall;
   listHosts(argument: _isawatt_v1_ListHostsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_isawatt_v1_ListHostsResponse__Output>): grpc.ClientUnaryCall;
   listHosts(argument: _isawatt_v1_ListHostsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_isawatt_v1_ListHostsResponse__Output>): grpc.ClientUnaryCall;
@@ -302,6 +314,12 @@ export interface ControlHandlers extends grpc.UntypedServiceImplementation {
   
   Health: grpc.handleUnaryCall<_isawatt_v1_HealthRequest__Output, _isawatt_v1_HealthResponse>;
   
+  /**
+   * Hosts in host id order, one page at a time: a page holds at most page_size hosts and stops
+   * early once its hosts carry MAX_PAGE_FUNCTIONS function entries (catalogue plus last report),
+   * so one call stays small however much state each host carries. Follow next_page_token until
+   * it is empty. INVALID_ARGUMENT for a page_size above 1000 or a malformed page_token.
+   */
   ListHosts: grpc.handleUnaryCall<_isawatt_v1_ListHostsRequest__Output, _isawatt_v1_ListHostsResponse>;
   
   ListRuns: grpc.handleUnaryCall<_isawatt_v1_ListRunsRequest__Output, _isawatt_v1_ListRunsResponse>;

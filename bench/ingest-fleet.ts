@@ -1,0 +1,362 @@
+// Benchmark: can one coordinator take a fleet of 1,000 agents x 200 functions at 1 Hz in one core,
+// with liveness intact? A real `isawatt coordinator` process on 127.0.0.1 and N simulated agents,
+// each a real AgentLink gRPC stream on its own TCP connection. Each agent attaches with a real
+// Hello, then sends one report per second (timestamps and seqs live, the 200 function figures fixed
+// per agent), spread evenly over the second. Several fleet sizes run one after the other in the same
+// run (default 100, then 1,000: the smaller is the baseline).
+//
+// Measured on the coordinator process alone, over the measuring window:
+//   - CPU as a fraction of one core: utime+stime from /proc/<pid>/stat;
+//   - RSS at the end and its peak (VmRSS, VmHWM);
+//   - reports ingested/s (its /metrics) against the reports sent;
+//   - report latency: for a sample of hosts, a WatchTelemetry stream per host; latency = when the
+//     event arrives here minus the report's timestamp (taken just before it was sent). It includes
+//     the watch stream's own delivery, so it is an upper bound on ingest latency;
+//   - liveness: hosts up from the Control Health call, sampled every second (min over the window) and hosts marked
+//     down (the coordinator's "host down" log lines): intact = never below N, none marked down.
+// The simulated agents cost CPU too (this process: printed) and the machine may be shared: the
+// 1-minute load average is printed; a high one means the figures are pessimistic.
+// The agents' load is cheap on purpose: each agent encodes its report body once and per tick only
+// prepends the varint-encoded seq and timestamp fields (protobuf fields may come in any order), so
+// the bench process does not need a core of its own to keep 1,000 agents at 1 Hz.
+//
+//   node --conditions=source --import tsx bench/ingest-fleet.ts [--agents 100,1000]
+//        [--functions 200] [--duration 30] [--warmup 10] [--sample 20] [--cpu-prof DIR] [--json FILE]
+import * as grpc from '@grpc/grpc-js';
+import { randomUUID } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadProtos, type wire } from '@isawatt/common';
+import { ControlClient } from '../packages/coordinator/src/cli/control-client.js';
+import { FakeAgent } from '../test/helpers/fake-agent.js';
+import { freePort, startCoordinator, type Proc } from '../test/helpers/processes.js';
+
+interface Args {
+  agents: number[];
+  functions: number;
+  durationS: number;
+  warmupS: number;
+  sample: number;
+  cpuProf?: string;
+  json?: string;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { agents: [100, 1000], functions: 200, durationS: 30, warmupS: 10, sample: 20 };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = argv[i + 1];
+    const num = (what: string): number => {
+      const n = Number(value);
+      if (value === undefined || !Number.isFinite(n) || n <= 0) throw new Error(`${what}: expected a positive number, got "${value}"`);
+      i++;
+      return n;
+    };
+    if (flag === '--agents') {
+      args.agents = (value ?? '').split(',').map((s) => Number(s));
+      if (args.agents.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error(`--agents: expected e.g. 100,1000, got "${value}"`);
+      i++;
+    } else if (flag === '--functions') args.functions = num('--functions');
+    else if (flag === '--duration') args.durationS = num('--duration');
+    else if (flag === '--warmup') args.warmupS = num('--warmup');
+    else if (flag === '--sample') args.sample = num('--sample');
+    else if (flag === '--cpu-prof' || flag === '--json') {
+      if (value === undefined) throw new Error(`${flag}: expected a path`);
+      if (flag === '--cpu-prof') args.cpuProf = value;
+      else args.json = value;
+      i++;
+    } else throw new Error(`unknown flag ${flag}; see the header of bench/ingest-fleet.ts`);
+  }
+  return args;
+}
+
+/** Clock ticks per second for /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
+const CLK_TCK = 100;
+
+function procCpuS(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the ")" closing the command name: state is field 3, utime 14, stime 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+function procMemMb(pid: number): { rssMb: number; hwmMb: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string): number => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024 };
+}
+
+/** Reports ingested and hosts up from /metrics (twice per run: a scrape costs the coordinator ~N x F series). */
+async function scrape(metricsPort: number): Promise<{ ingested: number; up: number }> {
+  const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`, { signal: AbortSignal.timeout(60_000) })).text();
+  const ingested = /^isawatt_coordinator_reports_ingested_total (\d+)/m.exec(text);
+  const up = /^isawatt_coordinator_hosts\{state="up"\} (\d+)/m.exec(text);
+  if (!ingested || !up) throw new Error('metrics: isawatt_coordinator_reports_ingested_total or isawatt_coordinator_hosts not found');
+  return { ingested: Number(ingested[1]), up: Number(up[1]) };
+}
+
+// ---- protobuf by hand, for the per-tick fields only ----
+
+function varint(v: bigint): number[] {
+  const out: number[] = [];
+  while (v >= 0x80n) {
+    out.push(Number(v & 0x7fn) | 0x80);
+    v >>= 7n;
+  }
+  out.push(Number(v));
+  return out;
+}
+
+/** AgentMessage{telemetry = 2} around a TelemetryReport body of seq (1), timestamp_ms (2) + `rest`. */
+function telemetryMessage(seq: bigint, timestampMs: number, rest: Buffer): Buffer {
+  const head = Buffer.from([0x08, ...varint(seq), 0x10, ...varint(BigInt(timestampMs))]);
+  const len = head.length + rest.length;
+  return Buffer.concat([Buffer.from([0x12, ...varint(BigInt(len))]), head, rest]);
+}
+
+/** One simulated agent: a raw AgentLink stream that writes pre-encoded bytes. */
+class FleetAgent {
+  private readonly client: grpc.Client;
+  private call: grpc.ClientDuplexStream<Buffer, wire.CoordinatorMessage__Output> | undefined;
+  private seq = 0n;
+  private body: Buffer = Buffer.alloc(0);
+  sent = 0;
+
+  constructor(
+    private readonly address: string,
+    private readonly template: FakeAgent,
+  ) {
+    // Its own TCP connection, as an agent on its own machine has.
+    this.client = new grpc.Client(address, grpc.credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 });
+  }
+
+  async attach(): Promise<void> {
+    const method = loadProtos().isawatt.v1.AgentLink.service.Attach;
+    const serializeAgent = method.requestSerialize as (m: wire.AgentMessage) => Buffer;
+    // The report body without seq and timestamp, encoded once.
+    const report = this.template.tick(1000, false);
+    const { seq: _seq, timestamp_ms: _ts, ...rest } = report;
+    void _seq;
+    void _ts;
+    const encoded = serializeAgent({ telemetry: rest });
+    // Strip the AgentMessage tag and length: what remains is the TelemetryReport body.
+    let i = 1;
+    while ((encoded[i] as number) & 0x80) i++;
+    this.body = encoded.subarray(i + 1);
+    const call = this.client.makeBidiStreamRequest(method.path, (b: Buffer) => b, method.responseDeserialize as (b: Buffer) => wire.CoordinatorMessage__Output);
+    this.call = call;
+    await new Promise<void>((resolve, reject) => {
+      call.on('data', (m: wire.CoordinatorMessage__Output) => {
+        if (m.welcome) resolve();
+      });
+      call.on('error', reject);
+      call.write(serializeAgent({ hello: this.template.hello() }));
+    });
+  }
+
+  tick(): void {
+    this.seq++;
+    this.call?.write(telemetryMessage(this.seq, Date.now(), this.body));
+    this.sent++;
+  }
+
+  close(): void {
+    this.call?.cancel();
+    this.client.close();
+  }
+}
+
+interface Result {
+  agents: number;
+  functions: number;
+  durationS: number;
+  sent: number;
+  ingested: number;
+  reportsPerS: number;
+  coordinatorCoresUsed: number;
+  agentsCoresUsed: number;
+  rssMbEnd: number;
+  peakRssMb: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  latencyMaxMs: number;
+  latencySamples: number;
+  minHostsUp: number;
+  hostsMarkedDown: number;
+  /** Health calls of the liveness sampling that got no answer within 5 s. */
+  healthUnanswered: number;
+  livenessIntact: boolean;
+  loadAvg1: number;
+}
+
+const cleanups: (() => unknown)[] = [];
+const cleanup = { after: (fn: () => unknown) => void cleanups.push(fn) };
+
+function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
+}
+
+async function runOne(n: number, args: Args): Promise<Result> {
+  const dir = await mkdtemp(join(tmpdir(), 'isawatt-bench-fleet-'));
+  const port = await freePort();
+  const metricsPort = await freePort();
+  let coordinator: Proc | undefined;
+  const agents: FleetAgent[] = [];
+  const timers: NodeJS.Timeout[] = [];
+  const watches: grpc.ClientReadableStream<wire.TelemetryEvent__Output>[] = [];
+  let cc: ControlClient | undefined;
+  try {
+    coordinator = await startCoordinator(cleanup, {
+      port,
+      stateDir: join(dir, 'state'),
+      args: ['--log-level', 'info', '--metrics-listen', `127.0.0.1:${metricsPort}`],
+      nodeArgs: args.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${join(args.cpuProf, `coordinator-${n}`)}`] : [],
+    });
+    const pid = coordinator.child.pid;
+    if (pid === undefined) throw new Error('coordinator has no pid');
+    const session = randomUUID().slice(0, 8);
+    for (let i = 0; i < n; i++) {
+      const template = new FakeAgent({
+        address: '127.0.0.1:1',
+        hostId: `sim-${session}-${String(i).padStart(4, '0')}`,
+        functions: args.functions,
+        functionCpus: 60,
+        physicalCores: 64,
+      });
+      template.client.close();
+      agents.push(new FleetAgent(`127.0.0.1:${port}`, template));
+    }
+    // Attach in batches (a fleet's agents start together; one by one takes minutes on a busy machine).
+    for (let i = 0; i < n; i += 50) await Promise.all(agents.slice(i, i + 50).map((a) => a.attach()));
+    process.stderr.write(`ingest-fleet: ${n} agents attached\n`);
+    // 1 Hz per agent, spread evenly over the second as real agents' clocks would be. One 20 ms
+    // ticker sends what is due; an agent that fell more than a second behind (this process was
+    // starved) skips ahead instead of bursting, as a real agent's 1 s timer would.
+    const startMs = Date.now();
+    const due = agents.map((_, i) => startMs + Math.floor((i * 1000) / n));
+    timers.push(
+      setInterval(() => {
+        const now = Date.now();
+        for (let i = 0; i < n; i++) {
+          const d = due[i] as number;
+          if (d > now) continue;
+          (agents[i] as FleetAgent).tick();
+          due[i] = now - d > 1000 ? now + 1000 : d + 1000;
+        }
+      }, 20),
+    );
+    // Latency sample: one WatchTelemetry stream per sampled host.
+    cc = new ControlClient({ address: `127.0.0.1:${port}`, tls: {}, insecure: true, deadlineMs: 5_000 });
+    const latencies: number[] = [];
+    let measuring = false;
+    const step = Math.max(1, Math.floor(n / args.sample));
+    for (let i = 0; i < n; i += step) {
+      const hostId = `sim-${session}-${String(i).padStart(4, '0')}`;
+      const w = cc.watchTelemetry(hostId);
+      w.on('data', (e: wire.TelemetryEvent__Output) => {
+        if (measuring && e.report) latencies.push(Date.now() - Number(e.report.timestamp_ms));
+      });
+      w.on('error', () => undefined);
+      watches.push(w);
+    }
+    await new Promise((r) => setTimeout(r, args.warmupS * 1000));
+    const downLines0 = coordinator.lines.filter((l) => l.includes('"msg":"host down"')).length;
+    const m0 = await scrape(metricsPort).catch(() => ({ ingested: NaN, up: n }));
+    // Sent is counted from here, with the CPU: the opening scrape is outside the window.
+    const sent0 = agents.reduce((s, a) => s + a.sent, 0);
+    const cpu0 = procCpuS(pid);
+    const self0 = process.cpuUsage();
+    const t0 = performance.now();
+    measuring = true;
+    let minUp = m0.up;
+    let healthUnanswered = 0;
+    const end = t0 + args.durationS * 1000;
+    while (performance.now() < end) {
+      await new Promise((r) => setTimeout(r, 1000));
+      // Health is cheap to answer (a scrape renders N x F series): liveness is sampled through it.
+      // An unanswered Health (deadline 5 s) is a liveness failure, counted, not a crash.
+      try {
+        minUp = Math.min(minUp, (await cc.health()).hosts_up);
+      } catch {
+        healthUnanswered++;
+      }
+    }
+    measuring = false;
+    // CPU before the closing scrape: rendering N x F series is the scrape's cost, not ingest's.
+    const elapsedS = (performance.now() - t0) / 1000;
+    const cpu1 = procCpuS(pid);
+    const self1 = process.cpuUsage(self0);
+    const mem = procMemMb(pid);
+    const sent1 = agents.reduce((s, a) => s + a.sent, 0);
+    // A swamped coordinator may not render its metrics in time: then the ingest rate is unknown.
+    const m1 = await scrape(metricsPort).catch(() => ({ ingested: NaN, up: NaN }));
+    const ingestWindowS = (performance.now() - t0) / 1000;
+    const hostsMarkedDown = coordinator.lines.filter((l) => l.includes('"msg":"host down"')).length - downLines0;
+    const sorted = latencies.sort((a, b) => a - b);
+    return {
+      agents: n,
+      functions: args.functions,
+      durationS: Number(elapsedS.toFixed(1)),
+      sent: sent1 - sent0,
+      ingested: m1.ingested - m0.ingested,
+      reportsPerS: Number(((m1.ingested - m0.ingested) / ingestWindowS).toFixed(1)),
+      coordinatorCoresUsed: Number(((cpu1 - cpu0) / elapsedS).toFixed(3)),
+      agentsCoresUsed: Number(((self1.user + self1.system) / 1e6 / elapsedS).toFixed(3)),
+      rssMbEnd: Number(mem.rssMb.toFixed(0)),
+      peakRssMb: Number(mem.hwmMb.toFixed(0)),
+      latencyP50Ms: quantile(sorted, 0.5),
+      latencyP99Ms: quantile(sorted, 0.99),
+      latencyMaxMs: sorted.at(-1) ?? NaN,
+      latencySamples: sorted.length,
+      minHostsUp: minUp,
+      hostsMarkedDown,
+      healthUnanswered,
+      livenessIntact: minUp >= n && hostsMarkedDown === 0 && healthUnanswered === 0,
+      loadAvg1: Number((loadavg()[0] ?? 0).toFixed(2)),
+    };
+  } finally {
+    for (const t of timers) clearInterval(t);
+    for (const w of watches) w.cancel();
+    cc?.close();
+    for (const a of agents) a.close();
+    if (coordinator) await coordinator.stop('SIGTERM');
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const results: Result[] = [];
+  for (const n of args.agents) {
+    process.stderr.write(`ingest-fleet: ${n} agents x ${args.functions} functions at 1 Hz, warm-up ${args.warmupS} s, measuring ${args.durationS} s...\n`);
+    const r = await runOne(n, args);
+    process.stderr.write(`ingest-fleet: ${JSON.stringify(r)}\n`);
+    results.push(r);
+  }
+  console.log('\ningest-fleet (coordinator process alone; agents are raw gRPC streams in the bench process, one TCP connection each)');
+  console.table(
+    results.map((r) => ({
+      agents: r.agents,
+      'reports/s in (sent)': `${r.reportsPerS} (${(r.sent / r.durationS).toFixed(1)})`,
+      'coordinator cores': r.coordinatorCoresUsed,
+      'bench cores': r.agentsCoresUsed,
+      'RSS MB (peak)': `${r.rssMbEnd} (${r.peakRssMb})`,
+      'latency p50/p99/max ms': `${r.latencyP50Ms}/${r.latencyP99Ms}/${r.latencyMaxMs}`,
+      'min hosts up': r.minHostsUp,
+      'marked down': r.hostsMarkedDown,
+      'Health unanswered': r.healthUnanswered,
+      'liveness intact': r.livenessIntact,
+      'load avg 1m': r.loadAvg1,
+    })),
+  );
+  if (args.json) writeFileSync(args.json, JSON.stringify(results, null, 2) + '\n');
+}
+
+try {
+  await main();
+} finally {
+  for (const fn of cleanups.reverse()) await fn();
+}
