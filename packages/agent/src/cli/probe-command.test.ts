@@ -86,7 +86,7 @@ test("probe --meters estimated on host roots uses the CPU of <procfs>/cpuinfo (t
     [
       'xeon-5318y-2s',
       'Intel\\(R\\) Xeon\\(R\\) Gold 5318Y CPU @ 2\\.10GHz \\(x86_64\\), 2 sockets, 96 logical CPUs, host type xeon-gold-5318y',
-      'xeon-gold-5318y: 43\\.8 W idle per socket × 2 \\+ 5\\.47 W per busy core × 96 CPUs',
+      'xeon-gold-5318y: 43\\.8 W idle per socket × 2 \\+ 5\\.47 W per busy core × 48 cores \\(96 CPUs\\)',
     ],
     [
       'altra-max-1s',
