@@ -1,11 +1,13 @@
 // Type-aware lint for the whole monorepo (after Temporal's eslint.config.mjs): no floating promises,
 // no import cycles (resolved as TypeScript resolves them: `./x.js` is ./x.ts, @isawatt/* is its
 // src/ through the "source" condition), no deep or relative imports across packages, gRPC and MQTT
-// kept to their transport folders. test/lint/lint-guards.test.ts proves the cycle and gRPC rules fire.
+// kept to their transport folders, unit conversions kept to common's units.ts.
+// test/lint/lint-guards.test.ts proves the cycle, gRPC and scale-factor rules fire.
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 import globals from 'globals';
+import noBareScaleFactor from './eslint-rules/no-bare-scale-factor.js';
 
 /** Where @grpc/* may be imported: the wire stubs and loaders, the agent's link, the coordinator's server and Control client. */
 export const GRPC_FOLDERS = [
@@ -79,12 +81,20 @@ export default tseslint.config(
       'no-restricted-imports': restrictImports(...PACKAGE_BOUNDARIES, GRPC, MQTT),
     },
   },
+  {
+    // Unit conversions in the packages' sources go through units.ts (tests, benchmarks and
+    // scripts compute their expected figures by hand, on purpose).
+    files: ['packages/*/src/**/*.ts'],
+    ignores: ['packages/common/src/units.ts', '**/*.test.ts', '**/*.test-support.ts'],
+    plugins: { isawatt: { rules: { 'no-bare-scale-factor': noBareScaleFactor } } },
+    rules: { 'isawatt/no-bare-scale-factor': 'error' },
+  },
   { files: GRPC_FOLDERS, rules: { 'no-restricted-imports': restrictImports(...PACKAGE_BOUNDARIES, MQTT) } },
   { files: MQTT_FOLDERS, rules: { 'no-restricted-imports': restrictImports(...PACKAGE_BOUNDARIES, GRPC) } },
   {
     // Tests, scripts and benchmarks: relaxed boundary typing, still no floating promises. They
     // drive whole daemons, so they may reach into any package and any transport.
-    files: ['**/*.test.ts', '**/*.test-support.ts', 'test/**', 'bench/**', 'scripts/**'],
+    files: ['**/*.test.ts', '**/*.test-support.ts', 'test/**', 'bench/**', 'scripts/**', 'eslint-rules/**'],
     rules: {
       '@typescript-eslint/explicit-module-boundary-types': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',

@@ -7,6 +7,7 @@
 // copied with a seeded +-20 % jitter per (function copy, host type); half the hosts of each type;
 // rates by the general mix at load 0.8. Energy objective (energy-aware) unless --policy says.
 import { parseArgs } from 'node:util';
+import { syntheticProblem } from './placement-instances.js';
 import { lowerBound } from '../packages/coordinator/src/placement/bounds.js';
 import { solveHeuristic } from '../packages/coordinator/src/placement/heuristic.js';
 import { evaluate, toInstance, type OptPolicy } from '../packages/coordinator/src/placement/instance.js';
@@ -21,10 +22,6 @@ import {
   type MiniZincSolverName,
 } from '../packages/coordinator/src/placement/minizinc-solver.js';
 import { plan } from '../packages/coordinator/src/placement/planner.js';
-import { buildProblem, type PlacementProblem } from '../packages/coordinator/src/placement/problem.js';
-import { deriveMixRates } from '../packages/coordinator/src/workload/mixes.js';
-import { loadHostsFile, loadModelsFile } from '../packages/coordinator/src/workload/parse.js';
-import type { Category, FunctionModel, HostSpec, HostTypeModel, Models } from '../packages/coordinator/src/workload/types.js';
 
 const { values } = parseArgs({
   options: {
@@ -37,51 +34,6 @@ const { values } = parseArgs({
 });
 const timeLimitMs = Number(values['time-limit']);
 const policy = values.policy as OptPolicy;
-const root = new URL('../examples/', import.meta.url).pathname;
-const baseModels = loadModelsFile(root + 'models.yaml');
-const baseHosts = loadHostsFile(root + 'hosts.yaml');
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function instance(n: number, m: number): PlacementProblem {
-  if (n === 22 && m === 2) {
-    return buildProblem(baseHosts, baseModels, deriveMixRates('general', 0.8, undefined, baseHosts, baseModels));
-  }
-  const r = rng(n * 7919 + m);
-  const names = Object.keys(baseModels.categories);
-  const categories: Record<string, Category> = {};
-  const hostTypes: Record<string, HostTypeModel> = {};
-  const fnNames: string[] = [];
-  for (let j = 0; j < n; j++) {
-    const b = names[j % names.length] as string;
-    const name = `${b}.${Math.floor(j / names.length)}`;
-    fnNames.push(name);
-    categories[name] = baseModels.categories[b] as Category;
-  }
-  for (const [t, tm] of Object.entries(baseModels.hostTypes)) {
-    const functions: Record<string, FunctionModel> = {};
-    fnNames.forEach((name, j) => {
-      const b = tm.functions[names[j % names.length] as string] as FunctionModel;
-      functions[name] = { execPerSecPerCore: b.execPerSecPerCore * (0.8 + 0.4 * r()), energyPerExecJ: b.energyPerExecJ * (0.8 + 0.4 * r()) };
-    });
-    hostTypes[t] = { ...tm, functions };
-  }
-  const models: Models = { hostTypes, categories };
-  const hosts: HostSpec[] = [];
-  for (let i = 0; i < m; i++) {
-    const b = baseHosts[i % baseHosts.length] as HostSpec;
-    hosts.push({ ...b, id: `${b.id.replace(/-\d+$/, '')}-${i}`, idlePowerW: (b.idlePowerW ?? 0) * (0.9 + 0.2 * r()) });
-  }
-  return buildProblem(hosts, models, deriveMixRates('general', 0.8, undefined, hosts, models));
-}
 
 interface Row {
   size: string;
@@ -100,7 +52,7 @@ const fmt = (x: number | null, d = 2): string => (x === null || !Number.isFinite
 
 async function benchSize(spec: string, withMiniZinc: boolean): Promise<void> {
   const [n, m] = spec.split('x').map(Number) as [number, number];
-  const p = instance(n, m);
+  const p = syntheticProblem(n, m, 0.8);
   const inst = toInstance(p, policy);
   const t0 = performance.now();
   const b1 = lowerBound(inst, { budgetMs: 2000 });
@@ -196,7 +148,7 @@ async function benchSize(spec: string, withMiniZinc: boolean): Promise<void> {
 // WebAssembly, flattening on unoptimised code) is timed separately and not in the table.
 let coldMs = 0;
 {
-  const seed = instance(22, 2);
+  const seed = syntheticProblem(22, 2, 0.8);
   const t = performance.now();
   await runMiniZinc(toMiniZincData(seed, policy, 'mip').json, { backend: 'wasm', solver: 'highs', timeLimitMs });
   coldMs = performance.now() - t;

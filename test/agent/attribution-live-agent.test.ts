@@ -11,7 +11,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
-import { AGENT_MAIN, eventually, freePort, REPO_ROOT, runCli, spawnTs, startCoordinator } from '../helpers/processes.js';
+import { REPO_ROOT, runCli, startLiveAgent } from '../helpers/processes.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const skip =
@@ -80,35 +80,11 @@ interface WatchEvent {
 test('live agent: 3:1 CPU time gives 3:1 attributed energy (estimated) in isawatt watch and /metrics', { skip, timeout: 180_000 }, async (t) => {
   const dir = await tempDir(t, 'isawatt-live-attr-');
   const fnDir = await busyCatalogue(dir);
-  const port = await freePort();
-  const httpPort = await freePort();
-  const coordinator = `127.0.0.1:${port}`;
-  await startCoordinator(t, { port, stateDir: join(dir, 'state') });
-  const agent = spawnTs(t, 'agent:live-1', AGENT_MAIN, [
-    '--coordinator',
-    coordinator,
-    '--host-id',
-    'live-1',
-    '--functions-dir',
-    fnDir,
-    '--tick-interval-ms',
-    '1000',
-    '--http-listen',
-    `127.0.0.1:${httpPort}`,
-    '--log-level',
-    'info',
-  ]);
-  await eventually(
-    'agent attached',
-    async () => {
-      const r = await runCli(['hosts', '--coordinator', coordinator, '--json']);
-      const hosts = JSON.parse(r.stdout) as { hosts?: { host_id: string; state: string }[] } | { host_id: string; state: string }[];
-      const list = Array.isArray(hosts) ? hosts : (hosts.hosts ?? []);
-      return list.some((h) => h.host_id === 'live-1' && h.state === 'HOST_STATE_UP') ? true : undefined;
-    },
-    60_000,
-    500,
-  );
+  const { coordinator, httpPort, agent } = await startLiveAgent(t, {
+    hostId: 'live-1',
+    functionsDir: fnDir,
+    stateDir: join(dir, 'state'),
+  });
 
   const assign = await runCli(['assign', 'live-1', 'busy-three=1@25', `busy-one=1@${(25 / 3).toFixed(3)}`, '--coordinator', coordinator]);
   assert.equal(assign.code, 0, `assign failed:\n${assign.stdout}\n${assign.stderr}\n${agent.tail()}`);

@@ -31,7 +31,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import { dynamicWPerBusyCpu, idlePowerW, workerShare } from '../../packages/agent/src/emulation/ground-truth.js';
 import { getProfile } from '../../packages/agent/src/emulation/profiles.js';
-import { AGENT_MAIN, eventually, freePort, REPO_ROOT, runCli, spawnTs, startCoordinator } from '../helpers/processes.js';
+import { REPO_ROOT, runCli, startLiveAgent } from '../helpers/processes.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const skip =
@@ -97,38 +97,13 @@ test(
     const profile = getProfile(PROFILE);
     const dir = await tempDir(t, 'isawatt-emu-attr-');
     const fnDir = await catalogue(dir);
-    const port = await freePort();
-    const httpPort = await freePort();
-    const coordinator = `127.0.0.1:${port}`;
     const hostId = `emu-attr-${process.pid}`;
-    await startCoordinator(t, { port, stateDir: join(dir, 'state') });
-    const agent = spawnTs(t, `agent:${hostId}`, AGENT_MAIN, [
-      '--coordinator',
-      coordinator,
-      '--host-id',
+    const { coordinator, httpPort, agent } = await startLiveAgent(t, {
       hostId,
-      '--emulate',
-      PROFILE,
-      '--functions-dir',
-      fnDir,
-      '--tick-interval-ms',
-      '1000',
-      '--http-listen',
-      `127.0.0.1:${httpPort}`,
-      '--log-level',
-      'info',
-    ]);
-    await eventually(
-      'agent attached',
-      async () => {
-        const r = await runCli(['hosts', '--coordinator', coordinator, '--json']);
-        const hosts = JSON.parse(r.stdout) as { hosts?: { host_id: string; state: string }[] } | { host_id: string; state: string }[];
-        const list = Array.isArray(hosts) ? hosts : (hosts.hosts ?? []);
-        return list.some((h) => h.host_id === hostId && h.state === 'HOST_STATE_UP') ? true : undefined;
-      },
-      60_000,
-      500,
-    );
+      functionsDir: fnDir,
+      stateDir: join(dir, 'state'),
+      args: ['--emulate', PROFILE],
+    });
     // Idle first, so the models see the host without functions too.
     await sleep(12_000);
     // Warm-up with a varied load (as real hosts have): a counter model can only tell the functions'

@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
+import { freePort } from './free-port.js';
 export { freePort } from './free-port.js';
 
 /** Every process spawned here that has not exited yet, so a temp dir's cleanup can wait for them. */
@@ -247,4 +248,64 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastErr instanceof Error ? `: ${lastErr.message}` : ''}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/** Waits until the coordinator lists `hostId` as up (asked through the CLI, as a user would). */
+export async function waitForHostUp(coordinator: string, hostId: string, timeoutMs = 60_000): Promise<void> {
+  await eventually(
+    `${hostId} attached`,
+    async () => {
+      const r = await runCli(['hosts', '--coordinator', coordinator, '--json']);
+      const hosts = JSON.parse(r.stdout) as { hosts?: { host_id: string; state: string }[] } | { host_id: string; state: string }[];
+      const list = Array.isArray(hosts) ? hosts : (hosts.hosts ?? []);
+      return list.some((h) => h.host_id === hostId && h.state === 'HOST_STATE_UP') ? true : undefined;
+    },
+    timeoutMs,
+    500,
+  );
+}
+
+export interface LiveAgentOptions {
+  readonly hostId: string;
+  readonly functionsDir: string;
+  /** The coordinator's state directory. */
+  readonly stateDir: string;
+  /** More agent flags (e.g. --emulate PROFILE). */
+  readonly args?: readonly string[];
+}
+
+export interface LiveAgent {
+  /** host:port of the coordinator's agent listener. */
+  readonly coordinator: string;
+  /** The agent's /metrics and /healthz port on 127.0.0.1. */
+  readonly httpPort: number;
+  readonly agent: Proc;
+}
+
+/**
+ * A coordinator on a free port and an agent on this machine's own /proc, /sys and cgroups (ticks of
+ * 1 s, HTTP on a free loopback port), returned once the agent is attached. Both stop with `t`.
+ */
+export async function startLiveAgent(t: Cleanup, opts: LiveAgentOptions): Promise<LiveAgent> {
+  const port = await freePort();
+  const httpPort = await freePort();
+  const coordinator = `127.0.0.1:${port}`;
+  await startCoordinator(t, { port, stateDir: opts.stateDir });
+  const agent = spawnTs(t, `agent:${opts.hostId}`, AGENT_MAIN, [
+    '--coordinator',
+    coordinator,
+    '--host-id',
+    opts.hostId,
+    ...(opts.args ?? []),
+    '--functions-dir',
+    opts.functionsDir,
+    '--tick-interval-ms',
+    '1000',
+    '--http-listen',
+    `127.0.0.1:${httpPort}`,
+    '--log-level',
+    'info',
+  ]);
+  await waitForHostUp(coordinator, opts.hostId);
+  return { coordinator, httpPort, agent };
 }

@@ -5,13 +5,16 @@
 // does its whole job: both emulated hosts attach, the policy comparison is printed, the deployment
 // is acked by both agents, the live table shows the deployed functions with emulated figures and
 // non-zero rates, the MQTT feed carries host power, and on exit nothing is left behind (processes,
-// agent cgroups, temporary directory). The experiment step is skipped (--no-experiment): isawatt
-// experiment and report have their own tests. The function build the demo asks for selects nothing that
+// agent cgroups, temporary directory). It ends, as the README promises, with the short experiment
+// and its report: the experiment's table is printed and the report's path is the last line, a
+// self-contained HTML file with charts (isawatt experiment and report have their own tests for the
+// figures; whether each short run met its rates is not asserted here). The function build the demo asks for selects nothing that
 // needs a toolchain (`functions/build.sh --demo --list` is empty; the build's own skip-if-built
 // would otherwise hide a compiler the demo needs on this machine, where the artefacts exist).
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { barePath } from '../helpers/bare-path.js';
@@ -40,8 +43,8 @@ test('functions/build.sh --demo builds nothing that needs a compiler or a JDK', 
 });
 
 test(
-  'npm start on a PATH without compilers, JDK, native MiniZinc or mosquitto: plans, deploys onto two emulated hosts, shows live power and the MQTT feed, then cleans up',
-  { timeout: 240_000 },
+  'npm start on a PATH without compilers, JDK, native MiniZinc or mosquitto: plans, deploys onto two emulated hosts, shows live power and the MQTT feed, ends with an experiment and its report, then cleans up',
+  { timeout: 600_000 },
   async (t) => {
     assert.deepEqual(demoCgroups(), [], 'leftover demo cgroups from an earlier run');
     const bare = barePath(t);
@@ -49,7 +52,7 @@ test(
       assert.equal(existsSync(join(bare, missing)), false, `${missing} left out of the PATH`);
     }
     for (const present of ['node', 'npm', 'sh', 'bash']) assert.ok(existsSync(join(bare, present)), `${present} on the PATH`);
-    const demo = spawnCommand(t, 'npm start', join(bare, 'npm'), ['start', '--', '--duration', '12', '--no-experiment'], { PATH: bare });
+    const demo = spawnCommand(t, 'npm start', join(bare, 'npm'), ['start', '--', '--duration', '12'], { PATH: bare });
     const { code } = await demo.exited;
     // 'exit' can come before the last output is read: wait for both pipes to end.
     await Promise.all([demo.child.stdout, demo.child.stderr].map((s) => (s && !s.readableEnded ? new Promise((r) => s.once('end', r)) : Promise.resolve())));
@@ -102,6 +105,16 @@ test(
     assert.ok(feed, 'MQTT feed line');
     assert.ok(Number(feed[2]) >= 10, `host power messages: ${feed[2]}`);
     assert.ok(Number(feed[3]) >= 10, `function power messages: ${feed[3]}`);
+
+    // The ending: the experiment's table (energy labelled emulated), then the report's path last.
+    assert.match(out, /experiment \S+ \(energy EMULATED\):/);
+    const report = /^report: (\S+\.html)$/m.exec(out)?.[1];
+    assert.ok(report, `report path printed:\n${demo.tail(20)}`);
+    t.after(() => rm(report, { force: true }));
+    assert.equal(out.trimEnd().split('\n').at(-1), `report: ${report}`, 'the report path is the last line');
+    const html = await readFile(report, 'utf8');
+    assert.ok((html.match(/<svg/g) ?? []).length >= 2, 'the report has server-rendered charts');
+    assert.doesNotMatch(html, /<script[^>]+src=|<link[^>]+href="https?:/, 'the report loads nothing from the network');
 
     // Clean exit: the temporary directory and the agents' cgroups are gone.
     const dir = /State and logs: (\S+)/.exec(out)?.[1];

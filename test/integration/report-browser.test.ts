@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
-import { exampleModelsWithSpread, fixtureRecords } from '../../packages/coordinator/src/report/fixture-records.test-util.js';
+import { exampleModelsWithSpread, fixtureRecords } from '../../packages/coordinator/src/report/fixture-records.test-support.js';
 import { renderReport } from '../../packages/coordinator/src/report/render-report.js';
 
 const CHROMIUM = process.env.ISAWATT_CHROMIUM ?? '/usr/bin/chromium';

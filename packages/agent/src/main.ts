@@ -4,7 +4,7 @@
 //
 //   node --conditions=source --import tsx packages/agent/src/main.ts --coordinator 127.0.0.1:7000 ...
 //   isawatt-agent --coordinator 127.0.0.1:7000 ...   (bin/isawatt-agent.mjs)
-import { clientCredentials, createLogger, errorMessage, EXIT, runServices, type Logger, type Service } from '@isawatt/common';
+import { clientCredentials, createLogger, errorMessage, EXIT, runServices, type Logger, type Service, msToS } from '@isawatt/common';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
@@ -400,7 +400,7 @@ export async function runDaemon(loaded: LoadedAgentConfig): Promise<number> {
             const f = hwpcMetrics?.fallback();
             if (f === undefined || f.state === 'fresh') return [];
             return [
-              `hwpc-sensor ${f.state === 'waiting' ? 'has not reported yet' : `silent for ${((f.lastReportAgeMs ?? 0) / 1000).toFixed(1)} s`}: per-function activity from ${f.using}`,
+              `hwpc-sensor ${f.state === 'waiting' ? 'has not reported yet' : `silent for ${msToS(f.lastReportAgeMs ?? 0).toFixed(1)} s`}: per-function activity from ${f.using}`,
             ];
           },
         }),

@@ -1,5 +1,8 @@
 // Unit helpers. Energy counters are bigint microjoules (they exceed 2^53 on real hosts); power is a
-// number in watts. Conversions live here so that no other file multiplies by 1e6 by hand.
+// number in watts. Conversions live here so that no other file multiplies by 1e6 by hand: the lint
+// rule isawatt/no-bare-scale-factor (eslint-rules/) flags a bare 1e3/1e6/1e9 next to an energy,
+// power, time or frequency name in the packages' sources. Each conversion is named `<from>To<to>`
+// and does no rounding (callers round where their figure must be whole).
 
 /** A 64-bit integer as protobufjs decodes it when no `longs` conversion is asked for (long.js). */
 export interface WireLong {
@@ -66,4 +69,76 @@ export function powerW(energyUj: bigint | number, intervalMs: number): number {
 /** Energy in µJ of a constant power over an interval. */
 export function energyUjOf(powerW_: number, intervalMs: number): bigint {
   return BigInt(Math.round(powerW_ * intervalMs * 1000));
+}
+
+// Time. Durations are numbers (ms, s, µs, ns); CPU-time counters are bigint µs or ns.
+export const MS_PER_S = 1000;
+export const US_PER_MS = 1000;
+export const NS_PER_US = 1000;
+
+export function msToS(ms: number): number {
+  return ms / MS_PER_S;
+}
+
+export function sToMs(s: number): number {
+  return s * MS_PER_S;
+}
+
+export function msToUs(ms: number): number {
+  return ms * US_PER_MS;
+}
+
+export function usToMs(us: bigint | number): number {
+  return Number(us) / US_PER_MS;
+}
+
+export function usToS(us: bigint | number): number {
+  return Number(us) / (US_PER_MS * MS_PER_S);
+}
+
+export function msToNs(ms: number): number {
+  return ms * US_PER_MS * NS_PER_US;
+}
+
+export function sToNs(s: number): number {
+  return s * MS_PER_S * US_PER_MS * NS_PER_US;
+}
+
+export function nsToS(ns: bigint | number): number {
+  return Number(ns) / (MS_PER_S * US_PER_MS * NS_PER_US);
+}
+
+/** Whole microseconds of a nanosecond counter (truncated, as the kernel's own µs figures are). */
+export function nsToUs(ns: bigint): bigint {
+  return ns / BigInt(NS_PER_US);
+}
+
+// Energy and power beyond µJ/J/W.
+export function jToKj(energyJ: number): number {
+  return energyJ / 1000;
+}
+
+/** Millijoules (figures per invocation). */
+export function jToMj(energyJ: number): number {
+  return energyJ * 1000;
+}
+
+/** Microwatts (hwmon power*_input) to watts. */
+export function uwToW(powerUw: bigint | number): number {
+  return Number(powerUw) / 1e6;
+}
+
+// Frequency: cpufreq and CPPC speak kHz, the agent's figures are MHz.
+export function khzToMhz(khz: bigint | number): number {
+  return Number(khz) / 1000;
+}
+
+export function mhzToKhz(mhz: number): number;
+export function mhzToKhz(mhz: bigint): bigint;
+export function mhzToKhz(mhz: number | bigint): number | bigint {
+  return typeof mhz === 'bigint' ? mhz * 1000n : mhz * 1000;
+}
+
+export function mhzToHz(mhz: number): number {
+  return mhz * 1e6;
 }

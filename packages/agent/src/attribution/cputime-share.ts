@@ -3,7 +3,7 @@
 // belongs to no function (other processes) keeps its part of the active energy unattributed, so it
 // lands in the idle/unattributed figure rather than inflating the functions.
 import type { ActivitySample } from '../counters/activity-source.js';
-import { weakerQuality } from '@isawatt/common';
+import { weakerQuality, msToUs } from '@isawatt/common';
 import type { AttributionInput, AttributionResult, Attributor } from './attributor.js';
 import { conserveSplit } from './conserve.js';
 
@@ -29,7 +29,7 @@ export function attributeByCpuTime(
   const cpuCount = opts.cpuCount ?? (input.socketOfCpu.size > 0 ? input.socketOfCpu.size : 1);
   const cpuUs = activity.targets.map((t) => (t.cpuTimeUs > 0n ? Number(t.cpuTimeUs) : 0));
   const fnBusyUs = cpuUs.reduce((a, b) => a + b, 0);
-  const intervalUs = Math.max(0, input.intervalMs) * 1000;
+  const intervalUs = msToUs(Math.max(0, input.intervalMs));
   const util = Number.isFinite(input.cpuUtilization) ? Math.min(1, Math.max(0, input.cpuUtilization)) : 0;
   // /proc/stat and cgroup accounting are read at slightly different instants; never let the host's
   // busy time fall below what the functions alone used.

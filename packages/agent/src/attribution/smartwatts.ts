@@ -9,7 +9,7 @@
 //  - Until every socket's current layer has a model (10 samples by default), the whole tick falls
 //    back to the CPU-time share and says so in `method`/`detail`; learning continues meanwhile.
 import type { ActivitySample } from '../counters/activity-source.js';
-import { weakerQuality } from '@isawatt/common';
+import { weakerQuality, energyUjOf, msToS, powerW, ujToJ } from '@isawatt/common';
 import type { AttributionInput, AttributionResult, Attributor, FunctionAttribution } from './attributor.js';
 import { conserveSplit } from './conserve.js';
 import { attributeByCpuTime, type CpuTimeShareOptions } from './cputime-share.js';
@@ -109,7 +109,7 @@ export class SmartWattsAttributor implements Attributor {
     for (const [s, uj] of socketBudgets(input)) {
       let xs = this.idleSamples.get(s);
       if (xs === undefined) this.idleSamples.set(s, (xs = []));
-      xs.push(Number(uj) / 1e3 / input.intervalMs);
+      xs.push(powerW(uj, input.intervalMs));
       if (xs.length > this.opts.historySize) xs.shift();
     }
   }
@@ -130,10 +130,10 @@ export class SmartWattsAttributor implements Attributor {
     const budgets = socketBudgets(input);
     const sockets = [...budgets.keys()];
     const firstSocket = sockets[0] ?? 0;
-    const intervalS = input.intervalMs / 1000;
+    const intervalS = msToS(input.intervalMs);
     // Rates use the span the counts cover (perf and hwpc deliver whole sensor intervals, which need
     // not line up with the energy tick); the host tick when the source does not say.
-    const countSpanS = activity.intervalMs > 0 ? activity.intervalMs / 1000 : intervalS;
+    const countSpanS = activity.intervalMs > 0 ? msToS(activity.intervalMs) : intervalS;
     const fold = (s: number): number => (budgets.has(s) ? s : firstSocket);
 
     // Feature vectors (event/s) per socket: one per function, plus "other" and the global sum.
@@ -187,7 +187,7 @@ export class SmartWattsAttributor implements Attributor {
 
     // Learn from this tick after using the model that was in force at its start (as SmartWatts).
     if (intervalS > 0) {
-      for (const p of perSocket) p.model.observe(p.global, Number(p.budgetUj) / 1e6 / intervalS, this.idleW(p.socket));
+      for (const p of perSocket) p.model.observe(p.global, ujToJ(p.budgetUj) / intervalS, this.idleW(p.socket));
     }
     const errors = perSocket.map((p) => p.model.errorW()).filter((e) => e >= 0);
     return { ...result, modelErrorW: errors.length > 0 ? Math.max(...errors) : -1 };
@@ -213,7 +213,7 @@ export class SmartWattsAttributor implements Attributor {
     for (const p of perSocket) {
       const m = p.model.model;
       const interceptW = m?.interceptW ?? 0;
-      const staticUj = BigInt(Math.round(interceptW * input.intervalMs * 1000));
+      const staticUj = energyUjOf(interceptW, input.intervalMs);
       const weights = p.fns.map((f) => p.model.dynamicPowerW(f));
       const split = conserveSplit(p.budgetUj, staticUj, weights, p.model.dynamicPowerW(p.other));
       split.dynamicUj.forEach((d, i) => (dyn[i] = (dyn[i] ?? 0n) + d));

@@ -3,7 +3,7 @@
 // real CPU), and `isawatt-agent emulation models --out FILE` writes the ground-truth models of
 // emulated host types in the models-file schema (docs/file-formats.md), so that a profiling
 // campaign on the emulated pair can be checked against them. Everything printed says ILLUSTRATIVE.
-import { ConfigError } from '@isawatt/common';
+import { ConfigError, msToS } from '@isawatt/common';
 import { Option, type Command } from 'commander';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -98,7 +98,7 @@ export function profileTruth(p: EmulatedProfile, cost: ReadonlyMap<string, numbe
       names.map((fn) => {
         const f = factorsOf(p, fn);
         const ms = cost.get(fn);
-        return [fn, { ...f, listed: p.functions.has(fn), ...(ms !== undefined ? { cpuMsPerInvocationHere: ms, ...truthOf(p, fn, ms / 1000) } : {}) }];
+        return [fn, { ...f, listed: p.functions.has(fn), ...(ms !== undefined ? { cpuMsPerInvocationHere: ms, ...truthOf(p, fn, msToS(ms)) } : {}) }];
       }),
     ),
   };

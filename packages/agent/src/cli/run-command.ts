@@ -6,7 +6,7 @@ import { readdir } from 'node:fs/promises';
 import { defaultFunctionsDir } from '../config.js';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { EXIT, ExitError, createLogger, delay, errorMessage, type Logger } from '@isawatt/common';
+import { EXIT, ExitError, createLogger, delay, errorMessage, type Logger, jToMj, msToS, sToMs, usToS } from '@isawatt/common';
 import { killPid } from '../runtime/cgroup-fs.js';
 import { functionCpuTimeUs, hostCpuTimeUs } from '../runtime/cpu-time.js';
 import { formatCpuList, parseCpuList } from '../hardware/cpu-list.js';
@@ -132,21 +132,21 @@ export async function executeRun(opts: RunOptions): Promise<RunReport> {
     const load: LoadSpec = opts.saturate ? { kind: 'saturate', ...seed } : { kind: 'rate', rateRps: opts.rateRps ?? 0, arrival: opts.arrival, ...seed };
     const loaded = await rt.applyPlacement(2n, [{ function: opts.function, cpus, load }]);
     if (!loaded.ok) throw new ExitError(EXIT.FAILURE, loaded.error);
-    if (opts.warmupS > 0) await delay(opts.warmupS * 1000, opts.signal);
+    if (opts.warmupS > 0) await delay(sToMs(opts.warmupS), opts.signal);
     const target = rt.activityTargets().find((t) => t.name === opts.function);
     rt.resetTotals(opts.function);
     const cpu0 = target ? await functionCpuTimeUs(target) : undefined;
     const tracker = target
-      ? await RunEnergyTracker.start({ sysfsRoot: opts.sysfsRoot, procRoot: opts.procRoot, target, log: opts.log })
+      ? await RunEnergyTracker.start({ sysfsRoot: opts.sysfsRoot, procRoot: opts.procRoot, runtime: rt, function: opts.function, log: opts.log })
       : 'no accounting cgroup for the function';
     const host0 = await hostCpuTimeUs(opts.procRoot);
     const t0 = performance.now();
-    await delay(opts.durationS * 1000, opts.signal);
+    await delay(sToMs(opts.durationS), opts.signal);
     const figures = rt.totals(opts.function) as WindowFigures;
     const energy = typeof tracker === 'string' ? null : await tracker.stop();
     const cpu1 = target ? await functionCpuTimeUs(target) : undefined;
     const host1 = await hostCpuTimeUs(opts.procRoot);
-    const elapsedS = (performance.now() - t0) / 1000;
+    const elapsedS = msToS(performance.now() - t0);
     const placement = rt.placements().find((p) => p.function === opts.function);
     const report: RunReport = {
       function: opts.function,
@@ -170,8 +170,8 @@ export async function executeRun(opts: RunOptions): Promise<RunReport> {
       latencyMs: { p50: figures.latencyP50Ms, p95: figures.latencyP95Ms, p99: figures.latencyP99Ms, mean: figures.latencyMeanMs, max: figures.latencyMaxMs },
       handlerMeanUs: figures.handlerMeanUs,
       workerRestarts: rt.restarts(opts.function),
-      functionCpuTimeS: cpu0 !== undefined && cpu1 !== undefined ? Number(cpu1 - cpu0) / 1e6 : null,
-      hostCpuTimeS: Number(host1 - host0) / 1e6,
+      functionCpuTimeS: cpu0 !== undefined && cpu1 !== undefined ? usToS(cpu1 - cpu0) : null,
+      hostCpuTimeS: usToS(host1 - host0),
       energy,
       energyNote: typeof tracker === 'string' ? tracker : '',
     };
@@ -212,7 +212,7 @@ export function formatRunReport(r: RunReport): string {
       r.energy === null
         ? `n/a (${r.energyNote})`
         : `${fmt(r.energy.functionTotalEnergyJ, 3)} J for the function (${fmt(r.energy.functionDynamicEnergyJ, 3)} J dynamic` +
-          `${r.completed > 0 ? `, ${fmt((r.energy.functionTotalEnergyJ * 1000) / r.completed, 3)} mJ per invocation` : ''}), host ${fmt(r.energy.hostEnergyJ, 2)} J — ${r.energy.quality.toUpperCase()} (${r.energy.source}, ${r.energy.method})`,
+          `${r.completed > 0 ? `, ${fmt(jToMj(r.energy.functionTotalEnergyJ) / r.completed, 3)} mJ per invocation` : ''}), host ${fmt(r.energy.hostEnergyJ, 2)} J — ${r.energy.quality.toUpperCase()} (${r.energy.source}, ${r.energy.method})`,
     ],
   ];
   const w = Math.max(...rows.map(([k]) => k.length));

@@ -6,6 +6,7 @@
 //    cumulative since the event was enabled.
 //  - v1.7.0: everything is a delta; a target's first report holds totals since enable.
 import type { HwpcCpuReading, HwpcReport } from './hwpc-report.js';
+import { nsToUs } from '@isawatt/common';
 
 export type HwpcTimeSemantics = 'delta' | 'cumulative' | 'auto';
 
@@ -169,7 +170,7 @@ export class HwpcAggregator {
             }
           }
         }
-        cpuTimeUsByTarget.set(target, (cpuTimeUsByTarget.get(target) ?? 0n) + cpuNs / 1000n);
+        cpuTimeUsByTarget.set(target, (cpuTimeUsByTarget.get(target) ?? 0n) + nsToUs(cpuNs));
       }
     }
 

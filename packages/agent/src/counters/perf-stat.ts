@@ -8,7 +8,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { relative, isAbsolute } from 'node:path';
 import { createInterface } from 'node:readline';
-import { SensorUnavailableError, type Logger } from '@isawatt/common';
+import { SensorUnavailableError, type Logger, nsToUs, sToMs } from '@isawatt/common';
 import type { ActivitySample, ActivitySource, ActivityTarget, TargetActivity } from './activity-source.js';
 import { parsePerfIntervalLine, parsePerfProbeLine } from './perf-stat-parser.js';
 
@@ -243,7 +243,7 @@ export class PerfStatSource implements ActivitySource {
       if (k === newest && b.lines < want) break;
       this.batches.delete(k);
       this.lastBatchLines = b.lines;
-      spanMs += this.lastIntervalS === undefined ? this.intervalMs : Math.round((k - this.lastIntervalS) * 1000);
+      spanMs += this.lastIntervalS === undefined ? this.intervalMs : Math.round(sToMs(k - this.lastIntervalS));
       this.lastIntervalS = k;
       out.push(b);
     }
@@ -281,7 +281,7 @@ export class PerfStatSource implements ActivitySource {
       const counts = byFn.get(t.name) ?? new Map<number, Map<string, bigint>>();
       let cpuNs = 0n;
       for (const ev of counts.values()) cpuNs += ev.get(CPU_TIME_EVENT) ?? 0n;
-      return { name: t.name, cpuTimeUs: cpuNs / 1000n, eventsBySocket: counts };
+      return { name: t.name, cpuTimeUs: nsToUs(cpuNs), eventsBySocket: counts };
     });
     return { timestampMs: nowMs, intervalMs: batches.length > 0 ? spanMs : 0, targets: activity, events: this.eventList, warnings };
   }

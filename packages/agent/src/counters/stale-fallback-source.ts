@@ -7,6 +7,7 @@
 // cover exactly one tick when it takes over.
 import type { Logger } from '@isawatt/common';
 import type { ActivitySample, ActivitySource, ActivityTarget } from './activity-source.js';
+import { msToS } from '@isawatt/common';
 
 /** The part of HwpcReportSource this needs (tests pass a stand-in). */
 export interface ReportAgeSource extends ActivitySource {
@@ -78,7 +79,7 @@ export class StaleFallbackSource implements ActivitySource {
       return fromPrimary;
     }
     this.using = fromFallback ? (fallback?.kind ?? 'none') : 'none';
-    const why = next === 'waiting' ? `no ${primary.kind} report yet` : `no ${primary.kind} report for ${((age ?? 0) / 1000).toFixed(1)} s`;
+    const why = next === 'waiting' ? `no ${primary.kind} report yet` : `no ${primary.kind} report for ${msToS(age ?? 0).toFixed(1)} s`;
     const warning = `${why}: activity from ${this.using} instead`;
     if (fromFallback) return { ...fromFallback, warnings: [...fromFallback.warnings, ...fromPrimary.warnings, warning] };
     return { timestampMs: nowMs, intervalMs: 0, targets: [], events: [], warnings: [...fromPrimary.warnings, warning] };

@@ -7,6 +7,7 @@ import { mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { EMULATED_MARKER } from '../sensors/emulated-marker.js';
 import { emulatedSocketOf, type EmulatedProfile, type RaplEmulation } from './profiles.js';
+import { energyUjOf, mhzToKhz, msToS } from '@isawatt/common';
 
 /** CPPC reference counter rate of the emulated cores, counts per second while busy. */
 const CPPC_REF_HZ = 100_000_000;
@@ -117,7 +118,7 @@ export class EmulatedTree {
       await put(dram.path, String(dram.valueUj));
       this.counters.push({ pkg, dram });
     }
-    for (let c = 0; c < this.logicalCpus; c++) await file(this.root, `devices/system/cpu/cpu${c}/cpufreq/scaling_cur_freq`, e.curFreqMhz * 1000);
+    for (let c = 0; c < this.logicalCpus; c++) await file(this.root, `devices/system/cpu/cpu${c}/cpufreq/scaling_cur_freq`, mhzToKhz(e.curFreqMhz));
   }
 
   private async createXgene(): Promise<void> {
@@ -176,7 +177,7 @@ export class EmulatedTree {
           [c.pkg, d.package ?? 0],
           [c.dram, d.dram ?? 0],
         ] as const) {
-          let v = counter.valueUj + BigInt(Math.round(watts * intervalMs * 1000));
+          let v = counter.valueUj + energyUjOf(watts, intervalMs);
           // Like the hardware: past max_energy_range_uj the counter starts again from 0.
           while (v > counter.maxUj) {
             v -= counter.maxUj;
@@ -194,7 +195,7 @@ export class EmulatedTree {
     for (let c = 0; c < this.logicalCpus; c++) {
       const s = emulatedSocketOf(p, c);
       const frac = Math.min(1, Math.max(0, (busyCpus[s] ?? 0) / perSocket));
-      const dRef = BigInt(Math.round((CPPC_REF_HZ * frac * intervalMs) / 1000));
+      const dRef = BigInt(Math.round(CPPC_REF_HZ * frac * msToS(intervalMs)));
       if (dRef === 0n) continue;
       // Delivered perf = busy frequency in these caps (1 perf unit = 1 MHz, see cppc-formula.ts).
       this.cppcRef[c] = (this.cppcRef[c] ?? 0n) + dRef;

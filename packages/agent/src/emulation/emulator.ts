@@ -6,7 +6,7 @@
 // The agent's meters read the tree like a real one and, finding the marker file, label every figure
 // "emulated"; the hwpc sensor name says "emulated-<profile>".
 import type { Logger, Service } from '@isawatt/common';
-import { errorMessage } from '@isawatt/common';
+import { errorMessage, msToS } from '@isawatt/common';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -155,8 +155,8 @@ export class Emulator implements Service {
     const energy =
       p.energy.kind === 'rapl'
         ? emulatedPowerW(p, act.powerWeightedBusyCpus).bySocket.map((w) => ({
-            pkg: ((w.package ?? 0) * intervalMs) / 1000,
-            dram: ((w.dram ?? 0) * intervalMs) / 1000,
+            pkg: (w.package ?? 0) * msToS(intervalMs),
+            dram: (w.dram ?? 0) * msToS(intervalMs),
           }))
         : undefined;
     const lines = hwpcTickLines(p, act.functions, (this.opts.wallMs ?? Date.now)(), intervalMs, (fn) => `/${fn}`, energy);

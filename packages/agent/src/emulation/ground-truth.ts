@@ -13,6 +13,7 @@
 //   energyPerExecJ_f    = dynamicWPerBusyCpu_h x power_f x c_f / (realCpuShare_h x speed_f)
 // (energy per execution counts the dynamic energy only, as `isawatt profile` attributes it).
 import { factorsOf, type EmulatedProfile } from './profiles.js';
+import { msToS } from '@isawatt/common';
 
 /** Dynamic power of one fully busy emulated CPU at power factor 1, W (all domains). */
 export function dynamicWPerBusyCpu(p: EmulatedProfile): number {
@@ -73,7 +74,7 @@ export function groundTruthModels(
   for (const p of profiles) {
     const functions: Record<string, TruthFigures> = {};
     for (const fn of names) {
-      const t = truthOf(p, fn, (costMs.get(fn) ?? 0) / 1000);
+      const t = truthOf(p, fn, msToS(costMs.get(fn) ?? 0));
       functions[fn] = { execPerSecPerCore: sig(t.execPerSecPerCore), energyPerExecJ: sig(t.energyPerExecJ) };
     }
     hostTypes[p.hostType] = { arch: p.arch, idlePowerW: sig(idlePowerW(p)), functions };

@@ -4,6 +4,7 @@
 // CPUs sit on, and the dynamic power that draws (x its power factor). Pure; the emulator feeds it.
 import { workerShare } from './ground-truth.js';
 import { emulatedSocketOf, factorsOf, type EmulatedProfile } from './profiles.js';
+import { msToS, nsToS, sToNs } from '@isawatt/common';
 
 export interface FunctionActivity {
   readonly name: string;
@@ -53,7 +54,7 @@ export function hostActivity(
   const weighted = new Array<number>(p.sockets).fill(0);
   const functions: FunctionActivity[] = [];
   const nextCarry = new Map<string, bigint>();
-  const intervalS0 = intervalMs / 1000;
+  const intervalS0 = msToS(intervalMs);
   const names = new Set([...cpuDeltaNs.keys(), ...[...carryNs.keys()].filter((n) => placement.has(n))]);
   for (const name of names) {
     const ns = (cpuDeltaNs.get(name) ?? 0n) + (carryNs.get(name) ?? 0n);
@@ -74,10 +75,10 @@ export function hostActivity(
       }
     }
     const share = workerShare(p, name, counts);
-    let busyS = Number(ns) / 1e9 / share;
+    let busyS = nsToS(ns) / share;
     if (cpus.length > 0 && intervalS0 > 0 && busyS > cpus.length * intervalS0) {
       const excessS = Math.min(busyS - cpus.length * intervalS0, cpus.length * MAX_CARRY_S);
-      nextCarry.set(name, BigInt(Math.round(excessS * share * 1e9)));
+      nextCarry.set(name, BigInt(Math.round(sToNs(excessS * share))));
       busyS = cpus.length * intervalS0;
     }
     const powerFactor = factorsOf(p, name).power;
@@ -88,7 +89,7 @@ export function hostActivity(
       weighted[s] = (weighted[s] ?? 0) + b * powerFactor;
     });
   }
-  const intervalS = intervalMs / 1000;
+  const intervalS = msToS(intervalMs);
   const cap = p.coresPerSocket * p.threadsPerCore;
   const busyCpus: number[] = [];
   const powerWeighted: number[] = [];

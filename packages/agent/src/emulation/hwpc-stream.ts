@@ -11,6 +11,7 @@
 // here is to check the attribution against a known truth.)
 import type { FunctionActivity } from './host-activity.js';
 import { factorsOf, type EmulatedProfile } from './profiles.js';
+import { mhzToHz, msToNs, msToS, sToNs } from '@isawatt/common';
 
 const MISSES_PER_CYCLE = 0.01;
 
@@ -64,18 +65,18 @@ export function hwpcTickLines(
   energyJBySocket?: readonly { readonly pkg: number; readonly dram: number }[],
 ): string[] {
   const sensor = `emulated-${p.name}`;
-  const hz = nominalMhz(p) * 1e6;
+  const hz = mhzToHz(nominalMhz(p));
   const names = hwpcEvents(p);
   const base = basePowerFactor(p);
   const ts = Math.round(timestampMs);
   const lines: string[] = [];
-  const intervalNs = BigInt(Math.max(0, Math.round(intervalMs * 1e6)));
+  const intervalNs = BigInt(Math.max(0, Math.round(msToNs(intervalMs))));
   const msr: string[] = [];
   const perSocket = p.coresPerSocket * p.threadsPerCore;
   for (let s = 0; s < p.sockets; s++) {
     const busyS = functions.reduce((a, f) => a + (f.busyCpuSBySocket[s] ?? 0), 0);
     const cycles = BigInt(Math.max(1, Math.round(busyS * hz)));
-    const tsc = BigInt(Math.round((intervalMs / 1000) * hz * perSocket));
+    const tsc = BigInt(Math.round(msToS(intervalMs) * hz * perSocket));
     msr.push(`"${s}":{"${s * p.coresPerSocket}":${reading({ TSC: tsc, APERF: cycles, MPERF: cycles, time_enabled: intervalNs, time_running: intervalNs })}}`);
   }
   const rapl =
@@ -95,7 +96,7 @@ export function hwpcTickLines(
       const cpu = f.firstCpuBySocket.get(s);
       if (cpu === undefined) return;
       const cycles = busyS * hz;
-      const ns = BigInt(Math.round(busyS * 1e9));
+      const ns = BigInt(Math.round(sToNs(busyS)));
       sockets.push(
         `"${s}":{"${cpu}":${reading({ [names.cycles]: BigInt(Math.round(cycles)), [names.misses]: BigInt(Math.round(cycles * MISSES_PER_CYCLE * extra)), time_enabled: ns, time_running: ns })}}`,
       );

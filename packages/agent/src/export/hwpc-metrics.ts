@@ -5,6 +5,7 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { HwpcRejectReason, HwpcSourceStats } from '../counters/hwpc-report-source.js';
 import type { StaleFallbackState } from '../counters/stale-fallback-source.js';
+import { msToS } from '@isawatt/common';
 
 export interface HwpcMetricsSource {
   stats(): HwpcSourceStats;
@@ -41,7 +42,7 @@ export function registerHwpcMetrics(registry: Registry, src: HwpcMetricsSource):
     registers: [registry],
     collect() {
       const age = src.lastReportAgeMs();
-      this.set(age === undefined ? -1 : age / 1000);
+      this.set(age === undefined ? -1 : msToS(age));
     },
   });
   new Gauge({

@@ -4,7 +4,7 @@
 // attribution method). A private Registry per exporter: no process-global state.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import { ujToJ, type Logger } from '@isawatt/common';
+import { ujToJ, type Logger, msToS, usToS } from '@isawatt/common';
 import type { TelemetrySource, TickSnapshot } from '../telemetry/snapshot.js';
 
 export interface PrometheusExporterOptions {
@@ -160,7 +160,7 @@ export class PrometheusExporter {
       if (f.dynamicEnergyUj > 0n) fs.dynamic.inc(ujToJ(f.dynamicEnergyUj));
       if (f.totalEnergyUj > 0n) fs.total.inc(ujToJ(f.totalEnergyUj));
       fs.power.set(f.powerW);
-      if (f.cpuTimeUs > 0n) fs.cpu.inc(Number(f.cpuTimeUs) / 1e6);
+      if (f.cpuTimeUs > 0n) fs.cpu.inc(usToS(f.cpuTimeUs));
       fs.cores.set(f.cores);
       const inv = f.invocations;
       if (inv !== undefined) {
@@ -197,7 +197,7 @@ export class PrometheusExporter {
     this.utilization.set(s.cpuUtilization);
     this.frequency.set(s.cpuFrequencyMhz);
     this.tickSeq.set(Number(s.seq));
-    this.tickTime.set(s.timestampMs / 1000);
+    this.tickTime.set(msToS(s.timestampMs));
   }
 
   private seriesOf(name: string, quality: string): FunctionSeries {

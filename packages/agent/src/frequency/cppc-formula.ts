@@ -2,6 +2,7 @@
 // match what cpufreq would report: the feedback-counter delta with its 32-bit wrap rule, delivered
 // performance from the reference/delivered counters, and the affine perf -> kHz map.
 import { SensorFileError } from '../hostfs/sysfs-file.js';
+import { mhzToKhz } from '@isawatt/common';
 
 const U32_MAX = 0xffff_ffffn;
 
@@ -63,12 +64,12 @@ export function cppcPerfToKhz(caps: CppcCaps, perf: bigint, dmiMaxMhz?: number):
       mul = caps.nominalFreqMhz - caps.lowestFreqMhz;
       div = caps.nominalPerf - caps.lowestPerf;
     }
-    mul *= 1000n;
+    mul = mhzToKhz(mul);
     if (div <= 0n) return undefined;
-    offset = caps.nominalFreqMhz * 1000n - (caps.nominalPerf * mul) / div;
+    offset = mhzToKhz(caps.nominalFreqMhz) - (caps.nominalPerf * mul) / div;
   } else {
     if (dmiMaxMhz === undefined || dmiMaxMhz <= 0 || caps.highestPerf === 0n) return undefined;
-    mul = BigInt(Math.round(dmiMaxMhz * 1000));
+    mul = BigInt(Math.round(mhzToKhz(dmiMaxMhz)));
     div = caps.highestPerf;
   }
   return offset + (perf * mul) / div;

@@ -3,7 +3,7 @@
 // mapped to kHz with the kernel's formula. On Altra every read is a PCC mailbox round trip to the
 // SMpro, so only a subset of cores is read (default 8 per socket, spread over the socket) and no
 // more often than `minIntervalMs` (default 1000 ms).
-import { SensorUnavailableError } from '@isawatt/common';
+import { SensorUnavailableError, khzToMhz } from '@isawatt/common';
 import { join } from 'node:path';
 import { readTextFile, readTrimmed, readU64, SensorFileError, type TextFileReader } from '../hostfs/sysfs-file.js';
 import { cpusWith, socketOfCpu, spreadSubset } from './cpu-dirs.js';
@@ -148,7 +148,7 @@ export class CppcReader implements FrequencyReader {
       if (prev === undefined) continue;
       const perf = deliveredPerf(core.caps.referencePerf, prev, cur);
       const khz = perf === undefined ? undefined : cppcPerfToKhz(core.caps, perf, this.opts.dmiMaxMhz);
-      cores.push({ cpu: core.cpu, socket: core.socket, mhz: khz === undefined ? null : Number(khz) / 1000 });
+      cores.push({ cpu: core.cpu, socket: core.socket, mhz: khz === undefined ? null : khzToMhz(khz) });
     }
     const idle = cores.filter((c) => c.mhz === null).length;
     if (intervalMs > 0 && idle > 0 && idle === cores.length)

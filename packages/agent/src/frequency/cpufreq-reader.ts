@@ -1,6 +1,6 @@
 // Current frequency from cpufreq (<sysfs>/devices/system/cpu/cpuN/cpufreq/scaling_cur_freq, kHz).
 // An instantaneous figure per CPU, cheap to read; used where CPPC is absent (x86, VMs with cpufreq).
-import { SensorUnavailableError } from '@isawatt/common';
+import { SensorUnavailableError, khzToMhz } from '@isawatt/common';
 import { join } from 'node:path';
 import { readTextFile, readU64, SensorFileError, type TextFileReader } from '../hostfs/sysfs-file.js';
 import { cpusWith, socketOfCpu } from './cpu-dirs.js';
@@ -57,7 +57,7 @@ export class CpufreqReader implements FrequencyReader {
     for (const c of this.cores) {
       try {
         const khz = await readU64(c.path, 'kHz', this.read);
-        cores.push({ cpu: c.cpu, socket: c.socket, mhz: Number(khz) / 1000 });
+        cores.push({ cpu: c.cpu, socket: c.socket, mhz: khzToMhz(khz) });
       } catch (err) {
         warnings.push(`cpufreq: ${err instanceof SensorFileError ? err.message : String(err)}; cpu${c.cpu} skipped`);
       }

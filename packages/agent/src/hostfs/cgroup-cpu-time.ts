@@ -3,6 +3,7 @@
 // (counters/cgroup-cputime.ts), the `run` command's one-shot reads and the emulator use it.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { nsToUs } from '@isawatt/common';
 
 /** Where a cgroup lives: its cgroup2 directory and/or its v1 directories by controller. */
 export interface CgroupPaths {
@@ -19,7 +20,7 @@ export function parseCpuacctUsageNs(text: string, file: string): bigint {
 
 /** Parses `cpuacct.usage` text (ns) into µs. Throws naming the file on anything but a uint64. */
 export function parseCpuacctUsageUs(text: string, file: string): bigint {
-  return parseCpuacctUsageNs(text, file) / 1000n;
+  return nsToUs(parseCpuacctUsageNs(text, file));
 }
 
 /** Parses cgroup v2 `cpu.stat` and returns `usage_usec`. Throws naming the file when absent or bad. */

@@ -4,7 +4,7 @@
 // window; then everything is stopped (workers gone, cgroups removed) whatever happened. Figures
 // come from the monitor's telemetry ticks: completions and attributed dynamic energy per function
 // over the same whole ticks, host energy and its quality label.
-import { delay, errorMessage, qualityToWire, toWireU64, type Logger, type wire } from '@isawatt/common';
+import { delay, errorMessage, qualityToWire, toWireU64, type Logger, type wire, msToS, powerW, ujToJ } from '@isawatt/common';
 import type { FunctionAssignmentSpec, FunctionRuntime } from '../runtime/function-runtime.js';
 import type { TelemetrySource } from '../telemetry/snapshot.js';
 import type { ProfileJobSpec } from './profile-job.js';
@@ -34,7 +34,7 @@ export function failedBag(jobId: string, error: string, cancelled = false): wire
 }
 
 function powerOf(energyUj: bigint, ms: number): number {
-  return ms > 0 ? Number(energyUj) / 1000 / ms : 0;
+  return powerW(energyUj, ms);
 }
 
 export class ProfileExecutor {
@@ -150,7 +150,7 @@ export class ProfileExecutor {
   }
 
   private result(job: ProfileJobSpec, cores: number, w: WindowTotals, idle: WindowTotals | undefined): wire.BagResult {
-    const seconds = w.intervalMs / 1000;
+    const seconds = msToS(w.intervalMs);
     const methods = [...w.attributionMethods];
     const functions: wire.FunctionProfile[] = job.functions.map((name) => {
       const f = w.functions.get(name);
@@ -168,7 +168,7 @@ export class ProfileExecutor {
         exec_per_sec_per_core: perCore,
         energy_uj: toWireU64(f?.totalEnergyUj ?? 0n),
         dynamic_energy_uj: toWireU64(dynamicUj),
-        energy_per_exec_j: executions > 0 && completed > 0 ? Number(dynamicUj) / 1e6 / executions : 0,
+        energy_per_exec_j: executions > 0 && completed > 0 ? ujToJ(dynamicUj) / executions : 0,
         quality: qualityToWire(f?.quality ?? w.hostQuality ?? 'estimated'),
         cores,
         cpu_time_us: toWireU64(f?.cpuTimeUs ?? 0n),
@@ -215,6 +215,6 @@ export class ProfileExecutor {
 export function throughputPerCore(completed: number, latencySumMs: number, seconds: number, cores: number, saturate: boolean): number {
   if (completed <= 0 || seconds <= 0 || cores <= 0) return 0;
   const meanMs = latencySumMs / completed;
-  if (saturate && Number.isFinite(meanMs) && meanMs > 0) return 1000 / meanMs;
+  if (saturate && Number.isFinite(meanMs) && meanMs > 0) return 1 / msToS(meanMs);
   return completed / seconds / cores;
 }

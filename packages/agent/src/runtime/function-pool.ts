@@ -4,7 +4,7 @@
 // queued forever), crash restarts with backoff, timeout kills with immediate replacement, and the
 // invocation figures. The load driver and the invoke endpoint both submit here.
 import { performance } from 'node:perf_hooks';
-import { Backoff, errorMessage, type BackoffOptions, type Logger } from '@isawatt/common';
+import { Backoff, errorMessage, type BackoffOptions, type Logger, msToUs } from '@isawatt/common';
 import type { CatalogueEntry } from './catalogue.js';
 import type { Toolchain } from './harness-command.js';
 import { InvocationWindow, type InvocationResult } from './invocation-stats.js';
@@ -395,7 +395,7 @@ export class FunctionPool {
 
   private async run(slot: Slot, worker: WorkerProcess, q: Queued): Promise<void> {
     const outcome = await worker.invoke(q.req.kind, q.req.payload, this.timeoutMs(), this.depth() > 1);
-    const latencyUs = (performance.now() - q.req.dueMs) * 1000;
+    const latencyUs = msToUs(performance.now() - q.req.dueMs);
     switch (outcome.status) {
       case 'ok':
         this.record('completed', latencyUs, outcome.durationUs);

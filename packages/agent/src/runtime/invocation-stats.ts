@@ -2,7 +2,7 @@
 // 3 significant digits). Latency is measured from the moment a request was due (its scheduled
 // arrival for the load driver, its arrival for the invoke endpoint) to its answer, so queueing
 // delay counts: no coordinated omission.
-import type { InvocationFigures } from '@isawatt/common';
+import { msToS, usToMs, type InvocationFigures } from '@isawatt/common';
 import * as hdr from 'hdr-histogram-js';
 
 export type InvocationResult = 'completed' | 'error' | 'timeout' | 'dropped';
@@ -56,7 +56,7 @@ export class InvocationWindow {
   figures(nowMs: number): WindowFigures {
     const windowMs = Math.max(0, nowMs - this.startedMs);
     const has = this.completed > 0;
-    const pct = (p: number): number => (has ? this.histogram.getValueAtPercentile(p) / 1000 : 0);
+    const pct = (p: number): number => (has ? usToMs(this.histogram.getValueAtPercentile(p)) : 0);
     return {
       completed: this.completed,
       errors: this.errors,
@@ -65,10 +65,10 @@ export class InvocationWindow {
       latencyP50Ms: pct(50),
       latencyP95Ms: pct(95),
       latencyP99Ms: pct(99),
-      achievedRps: windowMs > 0 ? (this.completed * 1000) / windowMs : 0,
+      achievedRps: windowMs > 0 ? this.completed / msToS(windowMs) : 0,
       windowMs,
-      latencyMeanMs: has ? this.histogram.mean / 1000 : 0,
-      latencyMaxMs: has ? this.histogram.maxValue / 1000 : 0,
+      latencyMeanMs: has ? usToMs(this.histogram.mean) : 0,
+      latencyMaxMs: has ? usToMs(this.histogram.maxValue) : 0,
       handlerMeanUs: has ? this.handlerUsSum / this.completed : 0,
     };
   }

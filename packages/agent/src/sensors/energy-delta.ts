@@ -2,6 +2,7 @@
 // altra_hwmon energyN_input, hwmon energy) and the integral of instantaneous power samples
 // (xgene-hwmon power1/power2, hwmon power). Pure functions, kept in one place so wrap handling
 // exists exactly once (as Kepler's energy_zone.go).
+import { msToS } from '@isawatt/common';
 
 export interface CounterDelta {
   /** Energy since the previous reading, µJ (0 when the counter was reset). */
@@ -29,5 +30,5 @@ export function counterDeltaUj(prevUj: bigint, curUj: bigint, maxUj: bigint | nu
 export function trapezoidEnergyUj(prevPowerUw: bigint, curPowerUw: bigint, intervalMs: number): bigint {
   if (!(intervalMs > 0)) return 0n;
   const meanUw = Number(prevPowerUw + curPowerUw) / 2;
-  return BigInt(Math.round((meanUw * intervalMs) / 1000));
+  return BigInt(Math.round(meanUw * msToS(intervalMs)));
 }

@@ -4,7 +4,7 @@
 // count, so there is no wrap to handle; perf applies the 2^-32 J scale and prints joules. Energy of
 // a tick is the sum of the perf intervals received since the previous sample, so a tick boundary is
 // resolved to one perf interval (default 100 ms).
-import { SensorUnavailableError } from '@isawatt/common';
+import { SensorUnavailableError, jToUj, msToS } from '@isawatt/common';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -250,8 +250,8 @@ export class PerfPowerMeter implements EnergyMeter {
     const domains: DomainSample[] = this.infos.map((info) => {
       const event = info.path.slice('perf:power/'.length, -1);
       const joules = baseline ? 0 : (taken.get(`${event}@${info.socket}`) ?? 0);
-      const energyUj = BigInt(Math.round(joules * 1e6));
-      return { domain: info.domain, socket: info.socket, inHostTotal: info.inHostTotal, energyUj, powerW: intervalMs > 0 ? joules / (intervalMs / 1000) : 0 };
+      const energyUj = jToUj(joules);
+      return { domain: info.domain, socket: info.socket, inHostTotal: info.inHostTotal, energyUj, powerW: intervalMs > 0 ? joules / msToS(intervalMs) : 0 };
     });
     return Promise.resolve({ timestampMs: nowMs, intervalMs, domains, warnings: [] });
   }

@@ -2,7 +2,7 @@
 // source tried, in preference order, with why it is used or skipped and one reading of each working
 // one (two samples `intervalMs` apart give watts; power-file sources also show the instantaneous
 // reading), and the same for the frequency readers. Presentation lives in cli/probe-command.ts.
-import { errorMessage, ujToJ, type Logger } from '@isawatt/common';
+import { errorMessage, ujToJ, type Logger, uwToW } from '@isawatt/common';
 import { readFile } from 'node:fs/promises';
 import { CppcReader } from '../frequency/cppc-reader.js';
 import { CpufreqReader } from '../frequency/cpufreq-reader.js';
@@ -100,7 +100,7 @@ function statusOf(detail: string, primary: boolean): SourceStatus {
 async function instantPowerW(path: string, read: TextFileReader | undefined): Promise<number | undefined> {
   if (!/\/power\d+_(input|average)$/.test(path)) return undefined;
   try {
-    return Number(parseU64((await (read ?? ((p: string) => readFile(p, 'utf8')))(path)).trim(), path, 'µW')) / 1e6;
+    return uwToW(parseU64((await (read ?? ((p: string) => readFile(p, 'utf8')))(path)).trim(), path, 'µW'));
   } catch {
     return undefined;
   }

@@ -61,6 +61,7 @@ export class EnergyHistory {
     const out = new Map<string, bigint>();
     const span = hi.atMs - lo.atMs;
     // Fraction in 1/1e6 steps: bigint arithmetic keeps 64-bit counters exact.
+    // eslint-disable-next-line isawatt/no-bare-scale-factor -- a fixed-point fraction, not a unit
     const f = span <= 0 ? 1_000_000n : BigInt(Math.round(((t - lo.atMs) / span) * 1_000_000));
     for (const [domain, uh] of hi.cumulativeUj) {
       const ul = lo.cumulativeUj.get(domain) ?? 0n;

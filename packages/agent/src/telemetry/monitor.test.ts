@@ -221,6 +221,42 @@ test('run() ticks on its own and stops when aborted', async (t) => {
   assert.throws(() => m.setIntervalMs(2), /expected an integer >= 10 ms/);
 });
 
+test('finalTickOnStop: an aborted run() publishes one last tick over the partial interval', async (t) => {
+  const { root } = procDir(t);
+  for (const finalTickOnStop of [true, false]) {
+    const clock = new StepClock();
+    const meter = new ScriptedMeter();
+    // The interval is far longer than the test: only the abort ends the wait.
+    const m = new TelemetryMonitor({
+      procfsRoot: root,
+      intervalMs: 60_000,
+      log: silentLogger(),
+      socketOfCpu: new Map(),
+      clock,
+      processFigures: proc,
+      meter,
+      finalTickOnStop,
+    });
+    await m.init();
+    const seen: TickSnapshot[] = [];
+    m.on('snapshot', (s) => seen.push(s));
+    const ac = new AbortController();
+    const running = m.run(ac.signal);
+    clock.advance(400);
+    meter.nextUj = 4_000n;
+    ac.abort();
+    await running;
+    if (!finalTickOnStop) {
+      assert.deepEqual(seen, [], 'off: no tick after the abort');
+      continue;
+    }
+    assert.equal(seen.length, 1);
+    assert.equal(seen[0]?.intervalMs, 400, 'the tick covers the time since the baseline, not a full interval');
+    assert.equal(seen[0]?.hostEnergyUj, 4_000n);
+    assert.equal(seen[0]?.hostPowerW, 0.01);
+  }
+});
+
 test('frequency: mean over the function CPUs with a figure; per-socket means go to the attributor', async (t) => {
   const { root } = procDir(t);
   const clock = new StepClock();

@@ -5,7 +5,7 @@
 //
 // Without a meter the host energy is 0 µJ with quality "estimated" and source "none": honest about
 // knowing nothing, never a made-up figure.
-import { deepFreeze, delay, type Logger, type Quality, type Service } from '@isawatt/common';
+import { deepFreeze, delay, type Logger, type Quality, type Service, powerW } from '@isawatt/common';
 import { EventEmitter } from 'node:events';
 import type { AttributionResult, Attributor } from '../attribution/attributor.js';
 import type { ActivitySample, ActivitySource } from '../counters/activity-source.js';
@@ -56,6 +56,12 @@ export interface MonitorOptions {
    * pairing them naively costs (tests).
    */
   readonly alignEnergyToActivity?: boolean;
+  /**
+   * When run() is aborted, take one last tick covering the time since the previous one, so that a
+   * measurement window (the one-shot `isawatt-agent run`) keeps its final partial interval. Off
+   * for the daemon: at shutdown nobody reads that tick. Default false.
+   */
+  readonly finalTickOnStop?: boolean;
 }
 
 /** The energy attributed in a tick when it is not the tick's own (see alignEnergy). */
@@ -66,10 +72,6 @@ interface AlignedEnergy {
   /** Where the energy comes from: "hwpc-sensor" (its RAPL group) or the meter's kind. */
   readonly source: string;
   readonly domains: readonly DomainSample[];
-}
-
-function powerOf(energyUj: bigint, intervalMs: number): number {
-  return intervalMs > 0 ? Number(energyUj) / 1000 / intervalMs : 0;
 }
 
 export class TelemetryMonitor extends EventEmitter<{ snapshot: [TickSnapshot] }> implements Service, TelemetrySource {
@@ -135,12 +137,13 @@ export class TelemetryMonitor extends EventEmitter<{ snapshot: [TickSnapshot] }>
     this.baselined = true;
   }
 
+  /** Ticks until `signal` aborts (then the final partial tick, with finalTickOnStop). */
   async run(signal: AbortSignal): Promise<void> {
     if (!this.baselined) await this.baseline();
     // Ticks are scheduled on a fixed grid so a slow tick does not shift every later one.
     let next = this.clock.monotonicMs() + this.intervalMs;
     while (!signal.aborted) {
-      if (!(await delay(Math.max(0, next - this.clock.monotonicMs()), signal))) return;
+      if (!(await delay(Math.max(0, next - this.clock.monotonicMs()), signal))) break;
       await this.tick();
       next += this.intervalMs;
       const now = this.clock.monotonicMs();
@@ -149,6 +152,8 @@ export class TelemetryMonitor extends EventEmitter<{ snapshot: [TickSnapshot] }>
         next = now + this.intervalMs;
       }
     }
+    // A tick in flight when the abort came has finished above; this one covers the rest.
+    if (this.opts.finalTickOnStop === true) await this.tick();
   }
 
   async shutdown(): Promise<void> {
@@ -301,7 +306,7 @@ export class TelemetryMonitor extends EventEmitter<{ snapshot: [TickSnapshot] }>
       cpuUtilizationPerCpu: util.perCpu,
       cpuFrequencyMhz: this.meanFrequencyMhz(freq),
       hostEnergyUj,
-      hostPowerW: powerOf(hostEnergyUj, attributedIntervalMs),
+      hostPowerW: powerW(hostEnergyUj, attributedIntervalMs),
       hostQuality,
       energySource,
       domains,
@@ -339,7 +344,7 @@ export class TelemetryMonitor extends EventEmitter<{ snapshot: [TickSnapshot] }>
         socket,
         inHostTotal: true,
         energyUj,
-        powerW: powerOf(energyUj, intervalMs),
+        powerW: powerW(energyUj, intervalMs),
       }));
       // An emulated host's sensor stream carries emulated energy: it keeps the meter's label.
       const quality: Quality = meterQuality === 'emulated' ? 'emulated' : 'measured';
@@ -360,7 +365,7 @@ export class TelemetryMonitor extends EventEmitter<{ snapshot: [TickSnapshot] }>
       socket: info.get(e.domain)?.socket ?? 0,
       inHostTotal: info.get(e.domain)?.inHostTotal ?? true,
       energyUj: e.energyUj,
-      powerW: powerOf(e.energyUj, intervalMs),
+      powerW: powerW(e.energyUj, intervalMs),
     }));
     return { intervalMs, hostEnergyUj: domains.reduce((a, d) => (d.inHostTotal ? a + d.energyUj : a), 0n), quality: meterQuality, source: meterKind, domains };
   }
@@ -388,7 +393,7 @@ export class TelemetryMonitor extends EventEmitter<{ snapshot: [TickSnapshot] }>
         function: name,
         dynamicEnergyUj: a?.dynamicEnergyUj ?? 0n,
         totalEnergyUj: total,
-        powerW: powerOf(total, intervalMs),
+        powerW: powerW(total, intervalMs),
         cpuTimeUs: cpu.get(name) ?? 0n,
         cores: cores.get(name) ?? 0,
         quality: a?.quality ?? hostQuality,

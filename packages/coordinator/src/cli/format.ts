@@ -1,6 +1,7 @@
 // Text formatting shared by the CLI commands: quality labels (every figure says whether it is
 // measured, modelled, estimated or emulated), watts, percentages and ages.
 import type { wire } from '@isawatt/common';
+import { msToS } from '@isawatt/common';
 
 const QUALITY: Record<string, string> = {
   QUALITY_MEASURED: 'measured',
@@ -31,7 +32,7 @@ export function percent(fraction: number): string {
 
 export function ago(ms: number, nowMs: number): string {
   if (ms <= 0) return 'never';
-  const s = Math.max(0, Math.round((nowMs - ms) / 1000));
+  const s = Math.max(0, Math.round(msToS(nowMs - ms)));
   if (s < 120) return `${s}s ago`;
   if (s < 7200) return `${Math.round(s / 60)}m ago`;
   return `${Math.round(s / 3600)}h ago`;

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { Agent, createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Registry } from 'prom-client';
-import { ConfigError, splitHostPort, type Logger, type Service } from '@isawatt/common';
+import { ConfigError, splitHostPort, type Logger, type Service, msToS } from '@isawatt/common';
 import type { HostRegistry } from '../registry/host-registry.js';
 import type { GatewayConfig } from './config.js';
 import { attempt } from './forward.js';
@@ -232,6 +232,6 @@ export class GatewayServer implements Service {
 
   private count(label: string, status: number, started: number): void {
     this.metrics.requests.inc({ function: label, code: String(status) });
-    this.metrics.duration.observe({ function: label }, (performance.now() - started) / 1000);
+    this.metrics.duration.observe({ function: label }, msToS(performance.now() - started));
   }
 }

@@ -17,6 +17,7 @@ import type { Logger } from '@isawatt/common';
 import type { ReportedQuality as Quality } from '@isawatt/common';
 import type { FunctionTick } from '../registry/types.js';
 import type { Models } from '../workload/types.js';
+import { msToS, ujToJ, usToS } from '@isawatt/common';
 
 export interface LearnerOptions {
   /** The profiled models (prior and drift reference); undefined: estimates from telemetry alone. */
@@ -92,7 +93,7 @@ export class ModelLearner {
   /** One tick of one function on a host of `hostType`, ending at `atMs` and lasting `intervalMs`. */
   observe(hostType: string, f: FunctionTick, intervalMs: number, atMs: number): void {
     const completed = Number(f.invocations.completed);
-    const cpuS = Number(f.cpuTimeUs) / 1e6;
+    const cpuS = usToS(f.cpuTimeUs);
     if (!(completed > 0) || !(cpuS > 0) || !(intervalMs > 0)) return;
     const key = `${hostType}\u0000${f.function}`;
     let cell = this.cells.get(key);
@@ -101,10 +102,10 @@ export class ModelLearner {
       cell = { c: 0, t: 0, j: 0, d: 1, samples: 0, lastMs: atMs, quality: f.quality, drifting: false };
       this.cells.set(key, cell);
     }
-    const decay = Math.exp(-Math.max(0, atMs - cell.lastMs) / 1000 / this.tauS);
+    const decay = Math.exp(-msToS(Math.max(0, atMs - cell.lastMs)) / this.tauS);
     cell.c = cell.c * decay + completed;
     cell.t = cell.t * decay + cpuS;
-    cell.j = cell.j * decay + Number(f.totalEnergyUj) / 1e6;
+    cell.j = cell.j * decay + ujToJ(f.totalEnergyUj);
     cell.d *= decay;
     cell.samples++;
     cell.lastMs = Math.max(cell.lastMs, atMs);

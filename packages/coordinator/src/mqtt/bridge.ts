@@ -4,7 +4,7 @@
 // online with a retained message whose last will says offline, and hands PDU messages to the PDU
 // ingest. A broker outage only fills (and, past its bound, trims) the Outbox.
 import type { MqttClient } from 'mqtt';
-import { errorMessage, type Logger, type Service } from '@isawatt/common';
+import { errorMessage, type Logger, type Service, ujToJ } from '@isawatt/common';
 import type { BridgeEvent, BridgeSource, BridgeTelemetry } from './bridge-source.js';
 import { describeMqttConfig, type MqttConfig } from './config.js';
 import { BrokerConnection, type ConnectionState } from './connection.js';
@@ -188,7 +188,7 @@ export class MqttBridge implements Service {
   private onTelemetry(r: BridgeTelemetry): void {
     // Counters advance now (in ingest order); payloads are built when the pump sends them.
     const hc = this.counter(this.hostCounters, r.hostId);
-    hc.energyJ += Number(r.hostEnergyUj) / 1e6;
+    hc.energyJ += ujToJ(r.hostEnergyUj);
     const hostCounter = { ...hc };
     const pdu = this.opts.pdu?.latest(r.hostId);
     this.push(this.topics.hostPower(r.hostId), () => JSON.stringify(hostPowerPayload(r, hostCounter, pdu)));
@@ -196,7 +196,7 @@ export class MqttBridge implements Service {
     if (mode === 'off') return;
     const counters = r.functions.map((f) => {
       const fc = this.counter(this.fnCounters, `${r.hostId}\u0000${f.function}`);
-      fc.energyJ += Number(f.totalEnergyUj) / 1e6;
+      fc.energyJ += ujToJ(f.totalEnergyUj);
       return { ...fc };
     });
     if (mode === 'per-function') {

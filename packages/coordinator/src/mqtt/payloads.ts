@@ -1,7 +1,7 @@
 // JSON payloads of the MQTT feed. Pure functions: snake_case keys with the unit in the name
 // (power_w, energy_tick_j, timestamp_ms), energies in joules as numbers (a µJ counter would pass
 // 2^53 within months), one timestamp_ms on every message. docs/mqtt.md shows one of each.
-import { ujToJ } from '@isawatt/common';
+import { ujToJ, usToMs } from '@isawatt/common';
 import type { BridgeFunctionTick, BridgeHostInfo, BridgePlacementHost, BridgeTelemetry } from './bridge-source.js';
 
 /** A PDU reading shown beside the agent's own figure. */
@@ -108,7 +108,7 @@ export function functionPowerPayload(r: BridgeTelemetry, f: BridgeFunctionTick, 
     dynamic_energy_tick_j: ujToJ(f.dynamicEnergyUj),
     energy_counter_j: counter.energyJ,
     energy_counter_since_ms: counter.sinceMs,
-    cpu_time_tick_ms: Number(f.cpuTimeUs) / 1000,
+    cpu_time_tick_ms: usToMs(f.cpuTimeUs),
     cores: f.cores,
     source: f.quality,
   };

@@ -7,6 +7,7 @@ import type { Logger } from '@isawatt/common';
 import { isEnergyUnit, type PduSourceConfig } from './config.js';
 import { parsePduMessage, toWattHours, toWatts, topicMatches } from './parse.js';
 import type { PduStore } from './store.js';
+import { msToS } from '@isawatt/common';
 
 /** How far ahead of the coordinator clock a PDU timestamp may be, in ms. */
 export const MAX_FUTURE_MS = 5 * 60_000;
@@ -78,7 +79,7 @@ export class PduIngest {
         'malformed',
         outlet,
         topic,
-        `timestamp ${timestampMs} ms is more than ${MAX_FUTURE_MS / 1000} s ahead of the coordinator clock (${receivedMs} ms); check the PDU's clock`,
+        `timestamp ${timestampMs} ms is more than ${msToS(MAX_FUTURE_MS)} s ahead of the coordinator clock (${receivedMs} ms); check the PDU's clock`,
       );
     }
     // Outlet ids come from the wire: look them up as own keys only (no "__proto__", "toString").
@@ -106,7 +107,7 @@ export class PduIngest {
           `energy counter went down from ${prev.energyWh} Wh to ${energyWh} Wh; starting again from this reading`,
         );
       }
-      powerW = ((energyWh - prev.energyWh) * 3600) / ((timestampMs - prev.timestampMs) / 1000);
+      powerW = ((energyWh - prev.energyWh) * 3600) / msToS(timestampMs - prev.timestampMs);
     } else {
       powerW = toWatts(value, src.unit as 'W' | 'mW' | 'kW');
       const prevTs = this.lastPowerTs.get(key);
@@ -136,5 +137,6 @@ export class PduIngest {
 }
 
 function roundW(w: number): number {
+  // eslint-disable-next-line isawatt/no-bare-scale-factor -- rounding to mW for display, not a unit
   return Math.round(w * 1000) / 1000;
 }

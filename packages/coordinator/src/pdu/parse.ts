@@ -2,6 +2,7 @@
 // when was it taken. No state, no I/O; the ingest (ingest.ts) maps outlets to hosts, differentiates
 // energy counters and counts what it rejects.
 import type { PduSourceConfig } from './config.js';
+import { sToMs } from '@isawatt/common';
 
 /** MQTT topic filter matching ("+" one level, "#" the rest; "$"-topics never match wildcards at the root). */
 export function topicMatches(filter: string, topic: string): boolean {
@@ -94,7 +95,7 @@ export function parsePduMessage(src: PduSourceConfig, topic: string, payload: Bu
     if (ts === undefined || ts <= 0) {
       return { ok: false, reason: 'malformed', detail: `payload has no numeric timestamp field "${src.timestampField}"`, outlet };
     }
-    timestampMs = src.timestampUnit === 's' ? Math.round(ts * 1000) : Math.round(ts);
+    timestampMs = src.timestampUnit === 's' ? Math.round(sToMs(ts)) : Math.round(ts);
   }
   return { ok: true, outlet, value, timestampMs };
 }

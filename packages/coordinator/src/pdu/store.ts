@@ -4,7 +4,7 @@
 // compacted (rewritten with the newest maxPointsPerHost readings inside the retention window).
 import { appendFile, mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errorMessage, type Logger } from '@isawatt/common';
+import { errorMessage, type Logger, msToS } from '@isawatt/common';
 import { STATE_DIR_MODE, STATE_FILE_MODE, StateFileError } from '../store/state-file-error.js';
 import { MAX_FUTURE_MS } from './ingest.js';
 
@@ -152,7 +152,7 @@ export class PduStore implements PduLatestSource {
       const b = pts[i] as PduPoint;
       const dt = b.timestampMs - a.timestampMs;
       if (dt <= 0 || dt > maxGapMs) continue;
-      energyJ += ((a.powerW + b.powerW) / 2) * (dt / 1000);
+      energyJ += ((a.powerW + b.powerW) / 2) * msToS(dt);
       coveredMs += dt;
     }
     return { energyJ, coveredMs, points: pts.length };

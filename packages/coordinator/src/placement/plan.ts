@@ -99,13 +99,28 @@ export function makePlan(
     used.set(i, (used.get(i) ?? 0) + cores);
     return { function: f.name, host: h.id, cores, powerW, rateRps: f.rateRps };
   });
+  const n = p.functions.length;
+  const open = fields.openPrice;
+  const objective = objectiveOf(p, policy, hostOf) + (open ? hostOf.reduce((s, i, j) => s + (open[i * n + j] ?? 0), 0) : 0);
+  return solvedPlan(p, policy, assignments, used, objective, fields);
+}
+
+/**
+ * The Plan of checked assignments (whole or split): refuses an over-committed host (a solver bug,
+ * not a plan) and derives the totals every plan reports. `used` is the cores taken on each host.
+ */
+export function solvedPlan(
+  p: PlacementProblem,
+  policy: PolicyName,
+  assignments: readonly PlacedFunction[],
+  used: ReadonlyMap<number, number>,
+  objective: number,
+  fields: { status: 'optimal' | 'feasible'; solver: string; bound: number | null; solveTimeMs: number },
+): Plan {
   for (const [i, c] of used) {
     const h = p.hosts[i];
     if (h && c > h.cores) throw new Error(`placement: host "${h.id}" over capacity (${c} > ${h.cores})`);
   }
-  const n = p.functions.length;
-  const open = fields.openPrice;
-  const objective = objectiveOf(p, policy, hostOf) + (open ? hostOf.reduce((s, i, j) => s + (open[i * n + j] ?? 0), 0) : 0);
   const bound = fields.status === 'optimal' ? objective : fields.bound;
   return {
     policy,

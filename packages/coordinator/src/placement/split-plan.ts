@@ -1,7 +1,7 @@
 // Turns split parts (host, cores, rate share per replica) into a Plan, checking what must hold:
 // every function's shares add up to its rate, every share has the cores it needs, no host is over
 // capacity. A violation is a bug in a solver, not a plan.
-import { gapPct, objectiveUnit, type Plan, type PolicyName } from './plan.js';
+import { solvedPlan, type Plan, type PolicyName } from './plan.js';
 import type { PlacementProblem } from './problem.js';
 import { coresFor, splitObjective, type Part, type SplitInstance } from './split.js';
 
@@ -27,31 +27,13 @@ export function makeSplitPlan(
     served[q.j] = (served[q.j] as number) + q.rateRps;
     return { function: f.name, host: h.id, cores: q.cores, powerW: md.energyPerExecJ * q.rateRps, rateRps: q.rateRps };
   });
-  for (const [i, c] of used) {
-    const h = p.hosts[i];
-    if (h && c > h.cores) throw new Error(`placement: host "${h.id}" over capacity (${c} > ${h.cores})`);
-  }
   p.functions.forEach((f, j) => {
     if (Math.abs((served[j] as number) - f.rateRps) > 1e-6 * Math.max(1, f.rateRps)) {
       throw new Error(`placement: shares of ${f.name} add up to ${served[j]} req/s, not its rate ${f.rateRps}`);
     }
   });
-  const objective = splitObjective(si, sorted);
-  const bound = fields.status === 'optimal' ? objective : fields.bound;
   return {
-    policy,
-    status: fields.status,
-    solver: fields.solver,
-    assignments,
-    objective,
-    objectiveUnit: objectiveUnit(policy),
-    bound,
-    gapPct: gapPct(objective, bound),
-    predictedPowerW: assignments.reduce((s, a) => s + a.powerW, 0),
-    idlePowerOnW: [...used.keys()].reduce((s, i) => s + (p.idlePowerW[i] ?? 0), 0),
-    totalCores: assignments.reduce((s, a) => s + a.cores, 0),
-    solveTimeMs: fields.solveTimeMs,
-    reasons: [],
+    ...solvedPlan(p, policy, assignments, used, splitObjective(si, sorted), fields),
     split: { replicaCost: si.replicaCost, extraReplicas: Math.max(0, parts.length - n) },
     ...(fields.isMove ? { moves: sorted.filter((q) => fields.isMove?.[q.i * n + q.j] === 1).length } : {}),
   };

@@ -2,6 +2,7 @@
 // stressed from 0 % to 100 % in steps; per step the measured host power is compared with the sum
 // of the power attributed to the functions (dynamic) plus the idle power measured at 0 %.
 import type { wire } from '@isawatt/common';
+import { msToS, ujToJ } from '@isawatt/common';
 
 export interface CalibrationStep {
   /** Share of the host's function CPUs stressed, 0..1. */
@@ -36,9 +37,9 @@ const QUALITY: Record<string, string> = {
 
 /** One row per step; `idleW` is the first step's idle measurement. */
 export function calibrationRow(r: wire.BagResult__Output, load: number, cores: number, idleW: number): CalibrationStep {
-  const seconds = r.duration_ms / 1000;
+  const seconds = msToS(r.duration_ms);
   const dynamicUj = r.functions.reduce((a, f) => a + Number(f.dynamic_energy_uj), 0);
-  const attributedW = seconds > 0 ? dynamicUj / 1e6 / seconds : 0;
+  const attributedW = seconds > 0 ? ujToJ(dynamicUj) / seconds : 0;
   const hostPowerW = r.host_power_w;
   return {
     load,

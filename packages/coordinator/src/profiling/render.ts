@@ -2,6 +2,7 @@
 import Table from 'cli-table3';
 import type { Models } from '../workload/types.js';
 import type { CampaignPlan } from './campaign.js';
+import { jToMj, msToS } from '@isawatt/common';
 
 const plain = {
   style: { head: [] as string[], border: [] as string[] },
@@ -9,7 +10,7 @@ const plain = {
 };
 
 export function duration(ms: number): string {
-  const s = Math.round(ms / 1000);
+  const s = Math.round(msToS(ms));
   if (s < 120) return `${s} s`;
   const m = Math.floor(s / 60);
   if (m < 120) return `${m} min ${s % 60} s`;
@@ -19,7 +20,7 @@ export function duration(ms: number): string {
 export function renderPlan(plan: CampaignPlan, functions: readonly string[], estimateMs: number, isolation: boolean): string {
   const lines = [
     `campaign ${plan.campaignId}: ${plan.bags.length} ${isolation ? 'isolation runs (each function alone)' : 'bags'} of ${functions.length} functions, ` +
-      `warm-up ${plan.warmupMs / 1000} s, measurement ${plan.durationMs / 1000} s, idle ${plan.idleMs / 1000} s once per host`,
+      `warm-up ${msToS(plan.warmupMs)} s, measurement ${msToS(plan.durationMs)} s, idle ${msToS(plan.idleMs)} s once per host`,
   ];
   for (const t of plan.hostTypes)
     lines.push(`  ${t.hostType} (${t.arch}): hosts ${t.hosts.map((h) => h.hostId).join(', ')}; ${t.coresPerFunction} CPU(s) per function`);
@@ -53,8 +54,8 @@ export function renderModels(models: Models): string {
         fmt(f.execPerSecPerCore),
         s ? `${fmt(s.execPerSecPerCore.min)}-${fmt(s.execPerSecPerCore.max)}` : '-',
         s ? pct(s.execPerSecPerCore.cv) : '-',
-        fmt(f.energyPerExecJ * 1000),
-        s ? `${fmt(s.energyPerExecJ.min * 1000)}-${fmt(s.energyPerExecJ.max * 1000)}` : '-',
+        fmt(jToMj(f.energyPerExecJ)),
+        s ? `${fmt(jToMj(s.energyPerExecJ.min))}-${fmt(jToMj(s.energyPerExecJ.max))}` : '-',
         s ? pct(s.energyPerExecJ.cv) : '-',
         String(s?.bags ?? f.samples ?? '-'),
         (quality[type]?.[fn] ?? 'unknown').toUpperCase(),

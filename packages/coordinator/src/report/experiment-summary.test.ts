@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { summariseCells } from './experiment-summary.js';
-import { fixtureRecords } from './fixture-records.test-util.js';
+import { fixtureRecords } from './fixture-records.test-support.js';
 
 test('cells: mean and spread over repeats, met count, saving vs rr measured and predicted', () => {
   const cells = summariseCells(fixtureRecords());

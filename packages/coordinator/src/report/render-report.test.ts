@@ -2,7 +2,7 @@
 // ECharts SVG per chart with drawn series marks, every table with a CSV link, labels kept.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { exampleModelsWithSpread, fixtureRecords } from './fixture-records.test-util.js';
+import { exampleModelsWithSpread, fixtureRecords } from './fixture-records.test-support.js';
 import { renderReport } from './render-report.js';
 import { toCsv } from './tables.js';
 

@@ -2,6 +2,7 @@
 // `experiment`, or simulated by `isawatt simulate`): charts drawn by Apache ECharts in SSR mode as
 // inline SVG (no script, no network), and every chart's data again as a table with a CSV link.
 // Entry point: renderReport(records, { models }) -> HTML string.
+import { FUNCTION_COLUMNS, HOST_COLUMNS } from '../results/run-columns.js';
 import type { RunRecord } from '../results/run-record.js';
 import { parseModels } from '../workload/parse.js';
 import type { Models } from '../workload/types.js';
@@ -9,6 +10,7 @@ import { summariseCells } from './experiment-summary.js';
 import { modelRatios } from './model-ratios.js';
 import { errorBars, svgChart, type ChartOption } from './svg-chart.js';
 import { escapeHtml, tableHtml, type DataTable } from './tables.js';
+import { jToKj } from '@isawatt/common';
 
 export interface ReportOptions {
   /** The models the runs were planned on; default: the models stored in the first record that has them. */
@@ -76,7 +78,7 @@ function energySections(records: readonly RunRecord[]): Section[] {
     [...new Set(cells.map((c) => c.policy))].filter((p) => !POLICY_ORDER.includes(p)),
   );
   const cell = (m: string, p: string) => cells.find((c) => c.mix === m && c.policy === p);
-  const kj = (j: number | undefined): number | null => (j === undefined ? null : j / 1000);
+  const kj = (j: number | undefined): number | null => (j === undefined ? null : jToKj(j));
   const energyChart: ChartOption = {
     title: { text: 'Energy per policy per mix (kJ, mean over repeats; bars: min-max)', left: 'center', textStyle: { fontSize: 14 } },
     legend: { top: 30, data: policies },
@@ -90,7 +92,7 @@ function energySections(records: readonly RunRecord[]): Section[] {
           `${p} spread`,
           mixes.flatMap((m, mi) => {
             const c = cell(m, p);
-            return c ? [[mi, c.energyMinJ / 1000, c.energyMaxJ / 1000] as const] : [];
+            return c ? [[mi, jToKj(c.energyMinJ), jToKj(c.energyMaxJ)] as const] : [];
           }),
           pi,
           policies.length,
@@ -148,10 +150,10 @@ function energySections(records: readonly RunRecord[]): Section[] {
         name: p,
         itemStyle: { color: colour(p) },
         symbolSize: 9,
-        data: records.filter((r) => r.policy === p).map((r) => [r.predictedEnergyJ / 1000, r.energyJ / 1000]),
+        data: records.filter((r) => r.policy === p).map((r) => [jToKj(r.predictedEnergyJ), jToKj(r.energyJ)]),
       })),
       (() => {
-        const all = records.flatMap((r) => [r.predictedEnergyJ, r.energyJ]).map((j) => j / 1000);
+        const all = records.flatMap((r) => [r.predictedEnergyJ, r.energyJ]).map(jToKj);
         const lo = Math.min(...all);
         const hi = Math.max(...all);
         return {
@@ -385,27 +387,7 @@ function ratesSection(records: readonly RunRecord[]): Section {
     yAxis: { type: 'value', name: 'cores' },
     series: hostIds.map((h) => ({ type: 'bar' as const, name: h, stack: 'cores', data: records.map((r) => r.hosts.find((x) => x.id === h)?.coresUsed ?? 0) })),
   };
-  const rows = records.flatMap((r) =>
-    r.functions.map((f) => [
-      r.id,
-      r.mix,
-      r.policy,
-      f.name,
-      f.placement.map((p) => `${p.hostId} (${p.cores})`).join(', '),
-      f.requestedRps,
-      f.offeredRps,
-      f.achievedRps,
-      f.metRate,
-      f.latencyMs?.p50,
-      f.latencyMs?.p95,
-      f.latencyMs?.p99,
-      f.errors,
-      f.drops,
-      f.energyJ,
-      f.predictedEnergyJ,
-      f.reason,
-    ]),
-  );
+  const rows = records.flatMap((r) => r.functions.map((f) => [r.id, r.mix, r.policy, ...FUNCTION_COLUMNS.map((c) => c.value(f)), f.reason]));
   return {
     id: 'rates',
     title: 'Rates, latency and cores per run',
@@ -419,47 +401,14 @@ function ratesSection(records: readonly RunRecord[]): Section {
       {
         id: 'functions-per-run',
         title: 'Per function per run',
-        head: [
-          'run',
-          'mix',
-          'policy',
-          'function',
-          'host (cores)',
-          'requested/s',
-          'offered/s',
-          'achieved/s',
-          'met',
-          'p50 ms',
-          'p95 ms',
-          'p99 ms',
-          'errors',
-          'drops',
-          'energy J',
-          'predicted J',
-          'why not met',
-        ],
+        head: ['run', 'mix', 'policy', ...FUNCTION_COLUMNS.map((c) => c.head), 'why not met'],
         rows,
       },
       {
         id: 'hosts-per-run',
         title: 'Per host per run',
-        head: ['run', 'mix', 'policy', 'host', 'type', 'cores used', 'energy J', 'quality', 'source', 'agent J', 'predicted J', 'parked'],
-        rows: records.flatMap((r) =>
-          r.hosts.map((h) => [
-            r.id,
-            r.mix,
-            r.policy,
-            h.id,
-            h.type,
-            h.coresUsed,
-            h.energyJ,
-            h.energyQuality.toUpperCase(),
-            h.energySource,
-            h.agentEnergyJ,
-            h.predictedEnergyJ,
-            h.parked,
-          ]),
-        ),
+        head: ['run', 'mix', 'policy', ...HOST_COLUMNS.map((c) => c.head)],
+        rows: records.flatMap((r) => r.hosts.map((h) => [r.id, r.mix, r.policy, ...HOST_COLUMNS.map((c) => c.value(h))])),
       },
     ],
   };

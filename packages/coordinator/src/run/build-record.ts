@@ -6,6 +6,7 @@ import type { Plan } from '../placement/plan.js';
 import type { PlacementProblem } from '../placement/problem.js';
 import type { FunctionResult, HostResult, PowerSample, RunRecord } from '../results/run-record.js';
 import { worstQuality, type HostTotals } from './window-collector.js';
+import { msToS, sToMs } from '@isawatt/common';
 
 /** A PDU's account of one host over the window (from the coordinator's PDU store). */
 export interface PduWindow {
@@ -85,7 +86,7 @@ export function buildRecord(
   const series: PowerSample[] = [];
   for (const [i, h] of problem.hosts.entries()) {
     const t = totals.get(h.id);
-    const windowS = (t?.windowMs ?? meta.durationS * 1000) / 1000;
+    const windowS = msToS(t?.windowMs ?? sToMs(meta.durationS));
     const parked = parkedAllowed && !usedHosts.has(h.id);
     const fnPowerW = plan.assignments.filter((a) => a.host === h.id).reduce((s, a) => s + a.powerW, 0);
     const predicted = ((parked ? 0 : (problem.idlePowerW[i] ?? 0)) + fnPowerW) * windowS;
@@ -105,7 +106,7 @@ export function buildRecord(
       coresUsed: plan.assignments.filter((a) => a.host === h.id).reduce((s, a) => s + a.cores, 0),
     });
     for (const s of t?.series ?? []) {
-      const atMs = meta.fromMs + s.tS * 1000;
+      const atMs = meta.fromMs + sToMs(s.tS);
       const near = p?.points.reduce<{ timestampMs: number; powerW: number } | undefined>(
         (best, q) => (!best || Math.abs(q.timestampMs - atMs) < Math.abs(best.timestampMs - atMs) ? q : best),
         undefined,
@@ -132,7 +133,7 @@ export function buildRecord(
       const ft = t?.functions.get(f.name);
       if (!t) continue;
       hostsSeen++;
-      windowS = Math.max(windowS, t.windowMs / 1000);
+      windowS = Math.max(windowS, msToS(t.windowMs));
       if (!ft) continue;
       completed += ft.completed;
       errors += ft.errors;

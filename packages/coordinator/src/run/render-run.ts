@@ -1,5 +1,6 @@
 // Text tables of a run record for `isawatt run` and `isawatt runs show` (plain, no colour).
 import Table from 'cli-table3';
+import { FUNCTION_COLUMNS, HOST_COLUMNS } from '../results/run-columns.js';
 import type { RunRecord } from '../results/run-record.js';
 
 const plain = {
@@ -17,61 +18,11 @@ export function renderRun(r: RunRecord): string {
   lines.push(
     `run ${r.id} (${r.kind}${r.experimentId ? `, experiment ${r.experimentId}` : ''}): ${what}, ${r.durationS} s measured after ${r.warmupS} s warm-up`,
   );
-  const ft = new Table({
-    head: [
-      'function',
-      'host (cores)',
-      'requested/s',
-      'offered/s',
-      'achieved/s',
-      'met',
-      'p50 ms',
-      'p95 ms',
-      'p99 ms',
-      'errors',
-      'drops',
-      'energy J',
-      'predicted J',
-    ],
-    colAligns: ['left', 'left', 'right', 'right', 'right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
-    ...plain,
-  });
-  for (const f of r.functions) {
-    ft.push([
-      f.name,
-      f.placement.map((p) => `${p.hostId} (${p.cores})`).join(', '),
-      f2(f.requestedRps),
-      f2(f.offeredRps),
-      f2(f.achievedRps),
-      f.metRate ? 'yes' : 'NO',
-      f.latencyMs ? f1(f.latencyMs.p50) : '-',
-      f.latencyMs ? f1(f.latencyMs.p95) : '-',
-      f.latencyMs ? f1(f.latencyMs.p99) : '-',
-      String(f.errors),
-      String(f.drops),
-      f.energyJ === undefined ? '-' : f1(f.energyJ),
-      f1(f.predictedEnergyJ),
-    ]);
-  }
+  const ft = new Table({ head: FUNCTION_COLUMNS.map((c) => c.head), colAligns: FUNCTION_COLUMNS.map((c) => c.align), ...plain });
+  for (const f of r.functions) ft.push(FUNCTION_COLUMNS.map((c) => c.text(f)));
   lines.push(ft.toString());
-  const ht = new Table({
-    head: ['host', 'type', 'cores used', 'energy J', 'quality', 'source', 'agent J', 'predicted J', 'parked'],
-    colAligns: ['left', 'left', 'right', 'right', 'left', 'left', 'right', 'right', 'left'],
-    ...plain,
-  });
-  for (const h of r.hosts) {
-    ht.push([
-      h.id,
-      h.type,
-      String(h.coresUsed),
-      f1(h.energyJ),
-      h.energyQuality.toUpperCase(),
-      h.energySource,
-      h.agentEnergyJ === undefined ? '-' : f1(h.agentEnergyJ),
-      f1(h.predictedEnergyJ),
-      h.parked ? 'yes (not counted)' : 'no',
-    ]);
-  }
+  const ht = new Table({ head: HOST_COLUMNS.map((c) => c.head), colAligns: HOST_COLUMNS.map((c) => c.align), ...plain });
+  for (const h of r.hosts) ht.push(HOST_COLUMNS.map((c) => c.text(h)));
   lines.push(ht.toString());
   const dev = r.predictedEnergyJ > 0 ? ` (${(((r.energyJ - r.predictedEnergyJ) / r.predictedEnergyJ) * 100).toFixed(1)} % vs the model)` : '';
   lines.push(`energy: ${f1(r.energyJ)} J ${r.energyQuality.toUpperCase()}, predicted ${f1(r.predictedEnergyJ)} J${dev}`);

@@ -7,7 +7,7 @@
 // arrivals are generated on the host, next to its workers, at their scheduled times, so the rate
 // offered is exact whatever the network or this CLI is doing; a CLI-side generator through the
 // invoke endpoints would put an HTTP hop and one more busy process on the measured machines.
-import { EXIT, ExitError, type wire } from '@isawatt/common';
+import { EXIT, ExitError, type wire, sToMs } from '@isawatt/common';
 import type { Plan } from '../placement/plan.js';
 import type { PlacementProblem } from '../placement/problem.js';
 import type { RunRecord } from '../results/run-record.js';
@@ -67,7 +67,7 @@ async function sleep(ms: number, signal: AbortSignal | undefined): Promise<void>
 
 /** Sleeps totalS seconds in steps, reporting progress. */
 async function phase(spec: RunSpec, name: 'warmup' | 'measure', totalS: number): Promise<void> {
-  const end = Date.now() + totalS * 1000;
+  const end = Date.now() + sToMs(totalS);
   for (;;) {
     const left = end - Date.now();
     spec.onProgress?.(name, Math.min(totalS, totalS - left / 1000), totalS);
@@ -101,7 +101,7 @@ export async function executeRun(client: ControlClient, spec: RunSpec): Promise<
     deployed = true;
     await phase(spec, 'warmup', spec.warmupS);
     fromMs = Date.now();
-    toMs = fromMs + spec.durationS * 1000;
+    toMs = fromMs + sToMs(spec.durationS);
     collector.setWindow(fromMs, toMs);
     await client.markRun({
       run_id: id,

@@ -6,6 +6,7 @@
 // percentiles per tick, not histograms): an approximation, labelled so in docs/experiments.md.
 import type { wire } from '@isawatt/common';
 import type { EnergyQuality } from '../results/run-record.js';
+import { msToS, ujToJ } from '@isawatt/common';
 
 export interface FunctionTotals {
   completed: number;
@@ -109,9 +110,9 @@ export class WindowCollector {
     }
     h.ticks++;
     h.intervalSumMs += r.interval_ms;
-    h.energyJ += Number(r.host_energy_uj) / 1e6;
+    h.energyJ += ujToJ(Number(r.host_energy_uj));
     h.quality = worstQuality([h.quality, qualityFromWire(r.host_quality)]);
-    h.series.push({ tS: (endMs - this.fromMs) / 1000, powerW: r.host_power_w });
+    h.series.push({ tS: msToS(endMs - this.fromMs), powerW: r.host_power_w });
     for (const f of r.functions) {
       let t = h.functions.get(f.function);
       if (!t) {
@@ -124,7 +125,7 @@ export class WindowCollector {
       t.errors += Number(inv?.errors ?? 0);
       t.timeouts += Number(inv?.timeouts ?? 0);
       t.dropped += Number(inv?.dropped ?? 0);
-      t.dynamicEnergyJ += Number(f.dynamic_energy_uj) / 1e6;
+      t.dynamicEnergyJ += ujToJ(Number(f.dynamic_energy_uj));
       t.p50Weighted += completed * (inv?.latency_p50_ms ?? 0);
       t.p95Weighted += completed * (inv?.latency_p95_ms ?? 0);
       t.p99Weighted += completed * (inv?.latency_p99_ms ?? 0);

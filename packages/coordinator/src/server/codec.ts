@@ -15,6 +15,7 @@ import {
   wireLongToBigInt,
   type wire,
   type WireLong,
+  msToUs,
 } from '@isawatt/common';
 import { HOST_ID_PATTERN } from '../store/state-store.js';
 import type {
@@ -274,9 +275,9 @@ export function reportFromWire(
   const fnOk = p.count(r.functions.length, B.maxFunctions, 'functions');
   p.text(r.energy_source, 'energy_source', 64);
   p.text(r.attribution, 'attribution', 64);
-  // Energy of one interval cannot exceed what the host's maximum power delivers in it (uJ = W x ms x 1000).
+  // Energy of one interval cannot exceed what the host's maximum power delivers in it (µJ = W × µs).
   const intervalMs = r.interval_ms > 0 && r.interval_ms <= B.maxIntervalMs ? r.interval_ms : B.maxIntervalMs;
-  const maxEnergyUj = BigInt(Math.ceil(ctx.maxPowerW * intervalMs * 1000));
+  const maxEnergyUj = BigInt(Math.ceil(ctx.maxPowerW * msToUs(intervalMs)));
   const powerWhy = `the host's maximum ${ctx.maxPowerW} W over ${intervalMs} ms`;
   const maxW = ctx.maxPowerW;
   const tick: TelemetryTick = {

@@ -5,7 +5,7 @@
 // The issue's targets: every cell within 5 %, the same ranking in every mix (docs/simulation.md).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, formatIssues } from '@isawatt/common';
+import { ConfigError, formatIssues, jToKj } from '@isawatt/common';
 import Table from 'cli-table3';
 import { z } from 'zod';
 import { POLICIES, type PolicyName } from '../placement/plan.js';
@@ -238,8 +238,8 @@ export function renderComparisonReport(c: Comparison): string {
     t.push([
       r.mix,
       r.policy,
-      `${(r.measuredJ / 1000).toFixed(2)} (${r.measuredQuality})`,
-      r.simulatedJ === null ? 'no plan' : (r.simulatedJ / 1000).toFixed(2),
+      `${jToKj(r.measuredJ).toFixed(2)} (${r.measuredQuality})`,
+      r.simulatedJ === null ? 'no plan' : jToKj(r.simulatedJ).toFixed(2),
       r.diffPct === null ? '-' : `${r.diffPct >= 0 ? '+' : ''}${r.diffPct.toFixed(2)} %`,
       r.within ? 'yes' : 'NO',
       `${r.measuredMetRates ? 'yes' : 'no'} / ${r.simulatedMetRates ? 'yes' : 'no'}`,

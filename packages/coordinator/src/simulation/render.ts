@@ -3,6 +3,7 @@
 import Table from 'cli-table3';
 import type { CellOutcome } from './cells.js';
 import { shortMix } from './cells.js';
+import { jToKj } from '@isawatt/common';
 
 const plain = {
   style: { head: [] as string[], border: [] as string[] },
@@ -42,9 +43,9 @@ export function renderCells(outcomes: readonly CellOutcome[], savings: ReadonlyM
       o.spec.policy,
       o.plan.status,
       !r ? 'no plan' : r.metRates ? 'yes' : `no (${missing.length}: ${missing.slice(0, 2).join(', ')}${missing.length > 2 ? ', ...' : ''})`,
-      r ? (r.energyJ / 1000).toFixed(2) : '-',
+      r ? jToKj(r.energyJ).toFixed(2) : '-',
       r ? (r.energyJ / r.durationS).toFixed(1) : '-',
-      r ? (r.predictedEnergyJ / 1000).toFixed(2) : '-',
+      r ? jToKj(r.predictedEnergyJ).toFixed(2) : '-',
       r && r.predictedEnergyJ > 0 ? pct(((r.energyJ - r.predictedEnergyJ) / r.predictedEnergyJ) * 100) : '-',
       pct(savings.get(o)),
     ]);

@@ -5,7 +5,7 @@
 // The attribution keeps learning during the steps (SmartWatts refits when its error passes its
 // threshold, in the agent's log); its own model error is shown per step. Table or --json.
 import Table from 'cli-table3';
-import { EXIT, ExitError } from '@isawatt/common';
+import { EXIT, ExitError, msToS, sToMs } from '@isawatt/common';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { calibrationRow, coresAtStep, idleRow, type CalibrationStep } from '../../profiling/calibration.js';
 import { campaignIdOf } from '../../profiling/campaign.js';
@@ -100,8 +100,8 @@ export function registerCalibrate(program: Command, ctx: CliContext): void {
       if (flags.cpus !== undefined && flags.cpus > hostCpus)
         throw new ExitError(EXIT.BAD_INPUT, `--cpus ${flags.cpus}: host ${flags.host} has ${hostCpus} function CPUs`);
       const cpus = flags.cpus ?? hostCpus;
-      const durationMs = Math.round(flags.stepDuration * 1000);
-      const warmupMs = Math.round(flags.warmup * 1000);
+      const durationMs = Math.round(sToMs(flags.stepDuration));
+      const warmupMs = Math.round(sToMs(flags.warmup));
       const campaignId = campaignIdOf({ calibrate: flags.host, steps: flags.steps, durationMs, fn: flags.function, at: Date.now() });
       await client.beginProfileCampaign({ campaign_id: campaignId, resume: false });
       const rows: CalibrationStep[] = [];
@@ -110,7 +110,7 @@ export function registerCalibrate(program: Command, ctx: CliContext): void {
         const cores = coresAtStep(i, flags.steps, cpus);
         const idleMs = i === 1 ? durationMs : 0;
         if (flags.json !== true)
-          ctx.io.stderr(`isawatt calibrate: step ${i}/${flags.steps}: ${cores} of ${cpus} CPUs (${warmupMs / 1000 + durationMs / 1000 + idleMs / 1000} s)\n`);
+          ctx.io.stderr(`isawatt calibrate: step ${i}/${flags.steps}: ${cores} of ${cpus} CPUs (${msToS(warmupMs + durationMs + idleMs)} s)\n`);
         const timeoutMs = idleMs + warmupMs + durationMs + 120_000;
         const res = await client
           .profileBag(

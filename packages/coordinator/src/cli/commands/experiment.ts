@@ -6,7 +6,7 @@
 // met their rates, and each policy's saving against round-robin in the same mix, measured and
 // predicted. Exit codes: 0 every run met its rates; 1 some run missed its rates or failed;
 // 2 bad input; 3 coordinator unreachable; 130 interrupted (resumable).
-import { ConfigError, EXIT, ExitError } from '@isawatt/common';
+import { ConfigError, EXIT, ExitError, msToS, sToMs } from '@isawatt/common';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { cellKey, experimentOrder, parseMixes, parsePolicyList, type Cell } from '../../experiment/matrix.js';
@@ -216,10 +216,10 @@ export function registerExperiment(program: Command, ctx: CliContext): void {
         for (const [n, cell] of todo.entries()) {
           const label = `${n + 1}/${todo.length} ${cell.mix} x ${cell.policy} (repeat ${cell.repeat + 1})`;
           const base = n * perRunS;
-          const settleEnd = Date.now() + settleS * 1000;
+          const settleEnd = Date.now() + sToMs(settleS);
           while (Date.now() < settleEnd) {
             if (interrupt.signal.aborted) throw new ExitError(130, `interrupted; resume with --resume ${experimentId}`);
-            bar.update(base + settleS - (settleEnd - Date.now()) / 1000, `${label}: settling`);
+            bar.update(base + settleS - msToS(settleEnd - Date.now()), `${label}: settling`);
             await new Promise((r) => setTimeout(r, Math.min(500, Math.max(0, settleEnd - Date.now()))));
           }
           const problem = problemFor(cell, spec, hosts, models);

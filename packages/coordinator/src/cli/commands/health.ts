@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { addConnectionOptions, connectionFromFlags, ControlClient, type ConnectionFlags } from '../control-client.js';
 import { json } from '../format.js';
+import { msToS } from '@isawatt/common';
 
 export function registerHealth(program: Command, ctx: CliContext): void {
   addConnectionOptions(
@@ -14,7 +15,7 @@ export function registerHealth(program: Command, ctx: CliContext): void {
       ctx.io.stdout(
         flags.json
           ? json(h)
-          : `${h.status}: cluster ${h.cluster}, version ${h.version}, up ${Math.round(Number(h.uptime_ms) / 1000)} s, hosts ${h.hosts_up} up / ${h.hosts_down} down, mqtt ${h.mqtt}\n`,
+          : `${h.status}: cluster ${h.cluster}, version ${h.version}, up ${Math.round(msToS(Number(h.uptime_ms)))} s, hosts ${h.hosts_up} up / ${h.hosts_down} down, mqtt ${h.mqtt}\n`,
       );
     } finally {
       client.close();

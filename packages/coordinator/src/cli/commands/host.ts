@@ -6,6 +6,7 @@ import type { wire } from '@isawatt/common';
 import type { CliContext } from '../context.js';
 import { addConnectionOptions, connectionFromFlags, ControlClient, type ConnectionFlags } from '../control-client.js';
 import { ago, archLabel, hostPower, json, pduColumns, percent, qualityLabel, stateLabel, watts } from '../format.js';
+import { ujToJ } from '@isawatt/common';
 
 export function hostDetails(h: wire.Host__Output, nowMs: number): string {
   const hello = h.hello;
@@ -48,7 +49,7 @@ export function hostDetails(h: wire.Host__Output, nowMs: number): string {
           f.function,
           String(f.cores),
           watts(f.power_w),
-          (Number(f.total_energy_uj) / 1e6).toFixed(3),
+          ujToJ(Number(f.total_energy_uj)).toFixed(3),
           (f.invocations?.achieved_rps ?? 0).toFixed(1),
           (f.invocations?.latency_p95_ms ?? 0).toFixed(1),
           qualityLabel(f.quality),

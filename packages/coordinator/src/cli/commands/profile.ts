@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EXIT, ExitError, errorMessage } from '@isawatt/common';
+import { EXIT, ExitError, errorMessage, msToS, sToMs } from '@isawatt/common';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { BagDesignError } from '../../profiling/bag-design.js';
 import { aggregate } from '../../profiling/aggregate.js';
@@ -105,15 +105,15 @@ function provenanceOf(setup: CampaignSetup, params: CampaignParams, outcome: Cam
       bagSize: params.isolation ? 1 : params.bagSize,
       minBags: params.minBags,
       seed: params.seed,
-      durationS: params.durationMs / 1000,
-      warmupS: params.warmupMs / 1000,
-      idleS: params.idleMs / 1000,
+      durationS: msToS(params.durationMs),
+      warmupS: msToS(params.warmupMs),
+      idleS: msToS(params.idleMs),
       functions: setup.functions,
       coresPerFunction: Object.fromEntries(setup.plan.hostTypes.map((t) => [t.hostType, t.coresPerFunction])),
       bagRuns: outcome.done.length,
       resumedBagRuns: outcome.resumed,
       retries: outcome.retries,
-      wallTimeS: Math.round(wallMs / 1000),
+      wallTimeS: Math.round(msToS(wallMs)),
     },
     hosts: setup.hosts
       .filter((h) => used.has(h.host_id))
@@ -170,9 +170,9 @@ export function registerProfile(program: Command, ctx: CliContext): void {
       bagSize: flags.bagSize,
       minBags: flags.minBags,
       seed: flags.seed,
-      durationMs: Math.round(flags.duration * 1000),
-      warmupMs: Math.round(flags.warmup * 1000),
-      idleMs: Math.round((flags.idle ?? flags.duration) * 1000),
+      durationMs: Math.round(sToMs(flags.duration)),
+      warmupMs: Math.round(sToMs(flags.warmup)),
+      idleMs: Math.round(sToMs(flags.idle ?? flags.duration)),
       isolation: flags.isolation === true,
       coresPerFunction: flags.coresPerFunction,
       functions: flags.functions,
@@ -198,7 +198,7 @@ export function registerProfile(program: Command, ctx: CliContext): void {
                 functions: setup.functions,
                 bags: setup.plan.bags,
                 hostTypes: setup.plan.hostTypes,
-                estimateS: Math.round(estimate / 1000),
+                estimateS: Math.round(msToS(estimate)),
               },
               null,
               2,
@@ -279,7 +279,7 @@ export function registerProfile(program: Command, ctx: CliContext): void {
             {
               campaignId: setup.plan.campaignId,
               out: flags.out,
-              wallTimeS: wallMs / 1000,
+              wallTimeS: msToS(wallMs),
               bagRuns: outcome.done.length,
               resumed: outcome.resumed,
               retries: outcome.retries,

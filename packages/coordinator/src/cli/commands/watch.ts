@@ -5,7 +5,7 @@
 // Ctrl-C, --count events, or --duration-ms; a lost stream (coordinator restarting) is reopened.
 import Table from 'cli-table3';
 import type { Command } from 'commander';
-import { Backoff, EXIT, ExitError, type wire } from '@isawatt/common';
+import { Backoff, EXIT, ExitError, type wire, msToS, ujToJ } from '@isawatt/common';
 import type { CliContext } from '../context.js';
 import { addConnectionOptions, connectionFromFlags, ControlClient, type ConnectionFlags } from '../control-client.js';
 import { archLabel, percent, qualityLabel, stateLabel, watts } from '../format.js';
@@ -61,10 +61,10 @@ export class WatchModel {
     if (!r) return;
     acc.reports++;
     acc.last = r;
-    acc.energyJ += Number(r.host_energy_uj) / 1e6;
+    acc.energyJ += ujToJ(Number(r.host_energy_uj));
     for (const f of r.functions) {
       const fa = acc.functions.get(f.function);
-      const j = Number(f.total_energy_uj) / 1e6;
+      const j = ujToJ(Number(f.total_energy_uj));
       if (fa) {
         fa.energyJ += j;
         fa.last = f;
@@ -225,7 +225,7 @@ export function registerWatch(program: Command, ctx: CliContext): void {
           const outcome = await streamOnce();
           if (outcome === 'stopped' || stoppedByUs) break;
           const delayMs = backoff.nextDelayMs();
-          ctx.io.stderr(`isawatt watch: ${outcome.lost}; reconnecting in ${(delayMs / 1000).toFixed(1)} s\n`);
+          ctx.io.stderr(`isawatt watch: ${outcome.lost}; reconnecting in ${msToS(delayMs).toFixed(1)} s\n`);
           // A referenced timer (the watch must not exit while it waits), cut short by Ctrl-C.
           await new Promise<void>((resolve) => {
             const t = setTimeout(resolve, delayMs);
