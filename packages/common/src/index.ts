@@ -14,7 +14,7 @@ export * from './config-loader.js';
 export * from './tls.js';
 export * from './http-auth.js';
 export * from './wire-convert.js';
-export { loadProtos, protoRoot, PROTO_LOADER_OPTIONS } from './proto/load.js';
+export { agentMessageDeserializer, loadProtos, protoRoot, PROTO_LOADER_OPTIONS } from './proto/load.js';
 export type * as wire from './generated/wire.js';
 export type { ProtoGrpcType as AgentLinkProto } from './generated/agent_link.js';
 export type { ProtoGrpcType as ControlProto } from './generated/control.js';

@@ -4,10 +4,31 @@
 // power, time or frequency name in the packages' sources. Each conversion is named `<from>To<to>`
 // and does no rounding (callers round where their figure must be whole).
 
-/** Parses a uint64 that arrived as a decimal string (proto longs: String), a number or a bigint. */
-export function toBigInt(value: string | number | bigint | null | undefined, what = 'value'): bigint {
+/** A 64-bit integer as protobufjs decodes it when no `longs` conversion is asked for (long.js). */
+export interface WireLong {
+  low: number;
+  high: number;
+  unsigned: boolean;
+}
+
+function isWireLong(value: unknown): value is WireLong {
+  return typeof value === 'object' && value !== null && typeof (value as WireLong).low === 'number' && typeof (value as WireLong).high === 'number';
+}
+
+/** Exact bigint of a decoded long: no decimal string in between (the telemetry ingest path). */
+export function wireLongToBigInt(v: WireLong): bigint {
+  const u = v.high === 0 ? BigInt(v.low >>> 0) : (BigInt(v.high >>> 0) << 32n) | BigInt(v.low >>> 0);
+  return v.unsigned ? u : BigInt.asIntN(64, u);
+}
+
+/**
+ * Parses a uint64 that arrived as a decimal string (proto longs: String), a number, a bigint or a
+ * decoded long object (the coordinator's AgentLink telemetry path, see proto/load.ts).
+ */
+export function toBigInt(value: string | number | bigint | WireLong | null | undefined, what = 'value'): bigint {
   if (value === null || value === undefined || value === '') return 0n;
   if (typeof value === 'bigint') return value;
+  if (isWireLong(value)) return wireLongToBigInt(value);
   if (typeof value === 'number') {
     if (!Number.isFinite(value) || !Number.isInteger(value)) {
       throw new RangeError(`${what}: expected an integer, got ${value}`);

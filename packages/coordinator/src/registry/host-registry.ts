@@ -247,9 +247,16 @@ export class HostRegistry extends EventEmitter<RegistryEvents> {
     if (report.seq > last + 1n && last > 0n) {
       this.log.warn({ hostId, sessionId: report.sessionId, afterSeq: last.toString(), nextSeq: report.seq.toString() }, 'telemetry gap: reports missing');
     }
-    const sessions = report.sessionId in p.lastSeqBySession ? { ...p.lastSeqBySession } : trimSessions(p.lastSeqBySession, report.sessionId);
-    sessions[report.sessionId] = report.seq;
-    p.lastSeqBySession = sessions;
+    // A known session advances in place (no copy per report: saves take their own snapshot, see
+    // snapshotPersisted); a new one goes through the trim that bounds sessions per host.
+    if (Object.hasOwn(p.lastSeqBySession, report.sessionId)) {
+      (p.lastSeqBySession as Record<string, bigint>)[report.sessionId] = report.seq;
+    } else {
+      const trimmed = trimSessions(p.lastSeqBySession, report.sessionId);
+      trimmed[report.sessionId] = report.seq;
+      p.lastSeqBySession = trimmed;
+    }
+    const sessions = p.lastSeqBySession;
     e.watermarkAtMs.set(report.sessionId, this.now());
     if (e.watermarkAtMs.size > MAX_SESSIONS_PER_HOST) {
       for (const s of e.watermarkAtMs.keys()) if (!(s in sessions)) e.watermarkAtMs.delete(s);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { telemetryToWire, ValidationError, type wire } from '@isawatt/common';
+import { agentMessageDeserializer, loadProtos, telemetryToWire, ValidationError, type wire } from '@isawatt/common';
 import { helloFromWire, hostMaxPowerW, reportFromWire, type ReportContext } from './codec.js';
 
 function wireHello(over: Partial<wire.Hello__Output> = {}): wire.Hello__Output {
@@ -95,6 +95,27 @@ test('a report survives wire -> domain -> wire, with 64-bit values exact', () =>
   assert.equal(back.seq, '9007199254740993');
   assert.equal(back.functions?.[0]?.invocations?.completed, '100');
   assert.equal(back.host_quality, 'QUALITY_MEASURED');
+});
+
+test('the ingest deserializer (decoded once, longs kept as long objects) gives the same report as the usual decoder', () => {
+  const attach = loadProtos().isawatt.v1.AgentLink.service.Attach;
+  const fast = agentMessageDeserializer();
+  const bytes = attach.requestSerialize({ telemetry: { ...wireReport, agent_rss_bytes: '18446744073709551615' } });
+  const viaFast = fast(bytes) as wire.AgentMessage__Output;
+  const viaUsual = attach.requestDeserialize(bytes);
+  assert.equal(viaFast.body, 'telemetry');
+  assert.ok(viaFast.telemetry && viaUsual.telemetry);
+  const tick = reportFromWire(viaFast.telemetry, ctx);
+  assert.deepEqual(tick, reportFromWire(viaUsual.telemetry, ctx));
+  assert.equal(tick.seq, 9_007_199_254_740_993n);
+  assert.equal(tick.agentRssBytes, 18_446_744_073_709_551_615n);
+  assert.equal(tick.functions[0]?.quality, 'modelled');
+  // A bad value is still named with its exact decimal figure.
+  const bad = fast(attach.requestSerialize({ telemetry: { ...wireReport, seq: '0' } })) as wire.AgentMessage__Output;
+  assert.throws(() => reportFromWire(bad.telemetry!, ctx), /seq: expected >= 1/);
+  // Other bodies come with the usual options (uint64 as decimal strings).
+  const ack = fast(attach.requestSerialize({ assignment_ack: { version: '18446744073709551615', ok: true } })) as wire.AgentMessage__Output;
+  assert.equal(ack.assignment_ack?.version, '18446744073709551615');
 });
 
 test('a malformed report names each bad field', () => {

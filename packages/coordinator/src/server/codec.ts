@@ -12,7 +12,9 @@ import {
   toBigInt,
   toWireU64,
   ValidationError,
+  wireLongToBigInt,
   type wire,
+  type WireLong,
   msToUs,
 } from '@isawatt/common';
 import { HOST_ID_PATTERN } from '../store/state-store.js';
@@ -80,13 +82,13 @@ class Problems {
   check(ok: boolean, msg: string): void {
     if (!ok) this.list.push(msg);
   }
-  u64(value: string, field: string): bigint {
+  u64(value: string | WireLong, field: string): bigint {
     try {
       const v = toBigInt(value, field);
       if (v < 0n) throw new RangeError('negative');
       return v;
     } catch {
-      this.list.push(`${field}: expected an unsigned integer, got "${value}"`);
+      this.list.push(`${field}: expected an unsigned integer, got "${typeof value === 'string' ? value : wireLongToBigInt(value).toString()}"`);
       return 0n;
     }
   }
@@ -95,7 +97,7 @@ class Problems {
     return value;
   }
   /** A u64 that must not exceed `max`. */
-  u64Max(value: string, field: string, max: bigint, why: string): bigint {
+  u64Max(value: string | WireLong, field: string, max: bigint, why: string): bigint {
     const v = this.u64(value, field);
     if (v > max) this.list.push(`${field}: ${v} exceeds ${max} (${why})`);
     return v;
@@ -240,6 +242,11 @@ export interface ReportContext {
 
 const UTIL_MAX = 1.0001;
 
+/** An int64 as the AgentLink ingest path decodes it (long object) or as a decimal string. */
+function int64ToNumber(v: string | WireLong): number {
+  return typeof v === 'string' ? Number(v) : Number(wireLongToBigInt(v));
+}
+
 export function reportFromWire(
   r: wire.TelemetryReport__Output,
   ctx: ReportContext = { nowMs: Date.now(), maxPowerW: hostMaxPowerW(HELLO_BOUNDS.maxSockets), logicalCpus: 65536 },
@@ -248,7 +255,7 @@ export function reportFromWire(
   const B = REPORT_BOUNDS;
   const seq = p.u64(r.seq, 'seq');
   p.check(seq >= 1n, 'seq: expected >= 1');
-  const timestampMs = Number(r.timestamp_ms);
+  const timestampMs = int64ToNumber(r.timestamp_ms);
   p.check(Number.isSafeInteger(timestampMs) && timestampMs > 0, `timestamp_ms: expected ms since the Unix epoch, got "${r.timestamp_ms}"`);
   p.check(
     !Number.isSafeInteger(timestampMs) || (timestampMs >= ctx.nowMs - B.maxAgeMs && timestampMs <= ctx.nowMs + B.maxFutureMs),
@@ -279,7 +286,8 @@ export function reportFromWire(
     intervalMs: r.interval_ms,
     sessionId: r.session_id,
     cpuUtilization: r.cpu_utilization,
-    cpuUtilizationPerCpu: [...r.cpu_utilization_per_cpu],
+    // Already a fresh array from the decoder: kept, not copied.
+    cpuUtilizationPerCpu: r.cpu_utilization_per_cpu,
     cpuFrequencyMhz: p.finite(r.cpu_frequency_mhz, 'cpu_frequency_mhz', 0, 100_000),
     hostEnergyUj: p.u64Max(r.host_energy_uj, 'host_energy_uj', maxEnergyUj, powerWhy),
     hostPowerW: p.finite(r.host_power_w, 'host_power_w', 0, maxW),

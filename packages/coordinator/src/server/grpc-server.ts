@@ -13,7 +13,7 @@ import { chmod, chown, lstat, mkdir, readFile, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { dirname } from 'node:path';
 import { format } from 'node:util';
-import { EXIT, ExitError, loadProtos, serverCredentials, type Logger, type Service, type TlsFiles } from '@isawatt/common';
+import { agentMessageDeserializer, EXIT, ExitError, loadProtos, serverCredentials, type Logger, type Service, type TlsFiles } from '@isawatt/common';
 import type { AgentLinkService } from './agent-link-service.js';
 import { guardService, type ListenerKind } from './auth.js';
 import type { ControlService } from './control-service.js';
@@ -84,10 +84,13 @@ export class GrpcServer implements Service {
     const refused = (service: string) => (peer: string, details: string) =>
       this.log.warn({ listener: kind, service, peer, details }, 'call refused: caller lacks the role');
     if (withAgentLink) {
-      server.addService(
-        protos.AgentLink.service,
-        guardService(protos.AgentLink.service, this.opts.agentLink.handlers(), kind, 'agent', 'AgentLink', refused('AgentLink')),
-      );
+      // Attach's client messages go through the ingest deserializer (longs decoded straight to
+      // bigint, see agentMessageDeserializer); the rest of the definition is unchanged.
+      const agentLink = {
+        ...protos.AgentLink.service,
+        Attach: { ...protos.AgentLink.service.Attach, requestDeserialize: agentMessageDeserializer() },
+      } as typeof protos.AgentLink.service;
+      server.addService(agentLink, guardService(agentLink, this.opts.agentLink.handlers(), kind, 'agent', 'AgentLink', refused('AgentLink')));
     }
     server.addService(
       protos.Control.service,
