@@ -14,6 +14,7 @@
 // cgroup (ns, children included). This is the cost the emulator enforces speed factors against
 // (docs/emulation.md, "Ground truth"): pass the JSON to `isawatt-agent emulation models --cost`.
 import { readFileSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
+import { procCpuS } from './proc-usage.js';
 import { arch, cpus, hostname, loadavg } from 'node:os';
 import { join } from 'node:path';
 import Table from 'cli-table3';
@@ -74,17 +75,6 @@ function args(): Args {
   if (!(durationS > 0) || !(warmupS >= 0)) throw new Error('--duration must be > 0 and --warmup >= 0 seconds');
   if (share !== undefined && !(share > 0 && share <= 1)) throw new Error('--share must be in (0, 1] (a share of one real CPU)');
   return { durationS, warmupS, json, markdown, ...(share !== undefined ? { share } : {}), cgroupRoot, names };
-}
-
-const CLK_TCK = 100; // USER_HZ on Linux: /proc/<pid>/stat times are in 1/100 s
-
-/** CPU seconds of a process and its waited-for children (utime + stime + cutime + cstime). */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // fields[0] is field 3 (state): utime is field 14, stime 15, cutime 16, cstime 17.
-  const ticks = [11, 12, 13, 14].reduce((s, i) => s + Number(fields[i]), 0);
-  return ticks / CLK_TCK;
 }
 
 function allFunctions(): string[] {
@@ -148,7 +138,7 @@ async function benchOne(name: string, durationS: number, warmupS: number, share:
       const sliceWarmEnd = Date.now() + Math.max(2 * (cfsQuota(share).periodUs / 1000), warmupS * 1000);
       for (let i = 0; Date.now() < sliceWarmEnd || i < 2; i++) await w.invokeSeed(seed, 600_000);
     }
-    const cpuOf = (): number => (slice !== undefined ? slice.cpuSeconds() : cpuSeconds(w.pid));
+    const cpuOf = (): number => (slice !== undefined ? slice.cpuSeconds() : procCpuS(w.pid, true));
 
     const handlerUs: number[] = [];
     let errors = 0;

@@ -16,6 +16,7 @@
 //
 //   node --conditions=source --import tsx bench/gateway.ts [--rate 1000] [--duration 5] [--phases 6] [--warmup 2]
 import { spawn, type ChildProcess } from 'node:child_process';
+import { procCpuS } from './proc-usage.js';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
@@ -134,12 +135,6 @@ function machineJiffies(): { busy: number; total: number } {
 
 function pct(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-}
-
-function procCpuS(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100;
 }
 
 const args = parseArgs(process.argv.slice(2));

@@ -23,8 +23,9 @@
 //   node --conditions=source --import tsx bench/ingest-fleet.ts [--agents 100,1000]
 //        [--functions 200] [--duration 30] [--warmup 10] [--sample 20] [--cpu-prof DIR] [--json FILE]
 import * as grpc from '@grpc/grpc-js';
+import { procCpuS, procMemMb } from './proc-usage.js';
 import { randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,22 +71,6 @@ function parseArgs(argv: string[]): Args {
     } else throw new Error(`unknown flag ${flag}; see the header of bench/ingest-fleet.ts`);
   }
   return args;
-}
-
-/** Clock ticks per second for /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
-const CLK_TCK = 100;
-
-function procCpuS(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the ")" closing the command name: state is field 3, utime 14, stime 15.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-}
-
-function procMemMb(pid: number): { rssMb: number; hwmMb: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (key: string): number => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-  return { rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024 };
 }
 
 /** Reports ingested and hosts up from /metrics (twice per run: a scrape costs the coordinator ~N x F series). */

@@ -10,7 +10,8 @@
 //
 //   node --conditions=source --import tsx bench/telemetry-ingest.ts [--agents 10,50,100]
 //        [--functions 200] [--duration 20] [--warmup 5] [--json FILE]
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { procCpuS, procMemMb } from './proc-usage.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,22 +50,6 @@ function parseArgs(argv: string[]): Args {
     } else throw new Error(`unknown flag ${flag}; see the header of bench/telemetry-ingest.ts`);
   }
   return args;
-}
-
-/** Clock ticks per second for /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
-const CLK_TCK = 100;
-
-function procCpuS(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the ")" closing the command name: state is field 3, utime 14, stime 15.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-}
-
-function procMemMb(pid: number): { rssMb: number; hwmMb: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (key: string): number => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-  return { rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024 };
 }
 
 async function ingestedTotal(metricsPort: number): Promise<number> {
