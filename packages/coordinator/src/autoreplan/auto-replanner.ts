@@ -7,7 +7,7 @@
 // afresh around the new rates. Every decision (triggered, planned, applied, skipped and why,
 // failed) is logged, appended to <stateDir>/events.jsonl (`isawatt events`) and published on MQTT
 // (<prefix>/events/replan).
-import { errorMessage, type Logger, type Service } from '@isawatt/common';
+import { errorMessage, msToS, type Logger, type Service } from '@isawatt/common';
 import type { AssignmentService } from '../assignments/assignment-service.js';
 import { rollOut, transitionFor } from '../assignments/rollout.js';
 import { shutdownMiniZinc } from '../placement/minizinc-solver.js';
@@ -104,7 +104,7 @@ export class AutoReplanner implements Service {
       for (const h of held) this.bands.rearm(h.function, Math.max(now, this.cooldownUntilMs - this.opts.config.holdMs));
       void this.record({
         kind: 'skipped',
-        reason: `cooldown: the last re-plan ended ${Math.round((now - (this.cooldownUntilMs - this.opts.config.cooldownMs)) / 1000)} s ago; next possible in ${Math.ceil((this.cooldownUntilMs - now) / 1000)} s`,
+        reason: `cooldown: the last re-plan ended ${Math.round(msToS(now - (this.cooldownUntilMs - this.opts.config.cooldownMs)))} s ago; next possible in ${Math.ceil(msToS(this.cooldownUntilMs - now))} s`,
         attempt: this.attempts,
         functions,
       });
@@ -130,7 +130,7 @@ export class AutoReplanner implements Service {
     const out = held.map(
       (h) => `${h.function} ${fmtRate(h.plannedRps)} -> ${fmtRate(h.observedRps)} req/s (${h.deviationPct >= 0 ? '+' : ''}${h.deviationPct.toFixed(0)} %)`,
     );
-    await this.record({ kind: 'triggered', reason: `out of the ±${c.bandPct} % band for ${c.holdMs / 1000} s: ${out.join(', ')}`, attempt, functions });
+    await this.record({ kind: 'triggered', reason: `out of the ±${c.bandPct} % band for ${msToS(c.holdMs)} s: ${out.join(', ')}`, attempt, functions });
 
     const views = this.opts.registry.list();
     const live = livePlacementOf(views);

@@ -3,6 +3,7 @@
 // over the tick's interval (dropped ones count: they are demand the placement did not serve).
 // Each (host, function) rate is smoothed with an exponential weight of time constant smoothMs; a
 // function's rate is the sum over the hosts that reported it within staleMs.
+import { msToS } from '@isawatt/common';
 import type { FunctionTick } from '../registry/types.js';
 
 interface Smoothed {
@@ -27,7 +28,7 @@ export class ObservedRates {
     const inv = f.invocations;
     const arrived = Number(inv.completed) + Number(inv.errors) + Number(inv.timeouts) + Number(inv.dropped);
     if (!Number.isFinite(arrived) || arrived < 0) return;
-    const rps = arrived / (intervalMs / 1000);
+    const rps = arrived / msToS(intervalMs);
     let host = this.pairs.get(hostId);
     if (!host) {
       if (this.size() >= MAX_PAIRS) return;

@@ -3,6 +3,7 @@
 // the same truth and arrivals; shown side by side: the cores each plan takes, the share of
 // simulated seconds in which every function kept up with its rate (and of function-seconds), and
 // the simulated energy. Every figure is simulated.
+import { jToKj } from '@isawatt/common';
 import Table from 'cli-table3';
 import type { CellOutcome } from './cells.js';
 import { shortMix } from './cells.js';
@@ -21,7 +22,7 @@ function side(o: CellOutcome): { cores: number | undefined; allPct: number | und
     cores: o.record ? o.plan.totalCores : undefined,
     allPct: o.secondsAtRate?.allPct,
     functionPct: o.secondsAtRate?.functionPct,
-    energyKj: o.record ? o.record.energyJ / 1000 : undefined,
+    energyKj: o.record ? jToKj(o.record.energyJ) : undefined,
   };
 }
 
