@@ -77,33 +77,45 @@ export function isCleanText(v: string, max: number = HELLO_BOUNDS.maxText): bool
 
 // ---- validation helpers ----
 
+/** Raw 64-bit field as it reaches the codec: a decimal string, a decoded long, or bigint (the ingest reader). */
+type RawU64 = string | WireLong | bigint;
+
+/**
+ * Collects every problem of one message. Field names of per-entry fields come as parts
+ * (`list`, `index`, `sub`) and are joined only when a problem is reported: a valid report of 200
+ * functions then builds no strings at all.
+ */
 class Problems {
   readonly list: string[] = [];
   check(ok: boolean, msg: string): void {
     if (!ok) this.list.push(msg);
   }
-  u64(value: string | WireLong, field: string): bigint {
+  u64(value: RawU64, field: string, index = -1, sub = ''): bigint {
+    if (typeof value === 'bigint' && value >= 0n) return value;
     try {
       const v = toBigInt(value, field);
       if (v < 0n) throw new RangeError('negative');
       return v;
     } catch {
-      this.list.push(`${field}: expected an unsigned integer, got "${typeof value === 'string' ? value : wireLongToBigInt(value).toString()}"`);
+      const shown = typeof value === 'string' ? value : typeof value === 'bigint' ? value.toString() : wireLongToBigInt(value).toString();
+      this.list.push(`${fieldName(field, index, sub)}: expected an unsigned integer, got "${shown}"`);
       return 0n;
     }
   }
-  finite(value: number, field: string, min = 0, max = Number.MAX_VALUE): number {
-    if (!Number.isFinite(value) || value < min || value > max) this.list.push(`${field}: expected a finite number in [${min}, ${max}], got ${value}`);
+  finite(value: number, field: string, min = 0, max = Number.MAX_VALUE, index = -1, sub = ''): number {
+    if (!Number.isFinite(value) || value < min || value > max)
+      this.list.push(`${fieldName(field, index, sub)}: expected a finite number in [${min}, ${max}], got ${value}`);
     return value;
   }
   /** A u64 that must not exceed `max`. */
-  u64Max(value: string | WireLong, field: string, max: bigint, why: string): bigint {
-    const v = this.u64(value, field);
-    if (v > max) this.list.push(`${field}: ${v} exceeds ${max} (${why})`);
+  u64Max(value: RawU64, field: string, max: bigint, why: string, index = -1, sub = ''): bigint {
+    const v = this.u64(value, field, index, sub);
+    if (v > max) this.list.push(`${fieldName(field, index, sub)}: ${v} exceeds ${max} (${why})`);
     return v;
   }
-  text(value: string, field: string, max: number = HELLO_BOUNDS.maxText): string {
-    if (!isCleanText(value, max)) this.list.push(`${field}: expected at most ${max} printable characters (no control characters or escape sequences)`);
+  text(value: string, field: string, max: number = HELLO_BOUNDS.maxText, index = -1, sub = ''): string {
+    if (!isCleanText(value, max))
+      this.list.push(`${fieldName(field, index, sub)}: expected at most ${max} printable characters (no control characters or escape sequences)`);
     return value;
   }
   count(n: number, max: number, field: string): boolean {
@@ -116,6 +128,11 @@ class Problems {
   throwIfAny(what: string): void {
     if (this.list.length > 0) throw new ValidationError(what, 'malformed', this.list);
   }
+}
+
+/** `field`, or `field[index].sub` for an entry of a repeated field. */
+function fieldName(field: string, index: number, sub: string): string {
+  return index < 0 ? field : `${field}[${index}].${sub}`;
 }
 
 // ---- agent -> coordinator ----
@@ -217,17 +234,29 @@ export function helloFromWire(h: wire.Hello__Output): Hello {
   };
 }
 
-function invocationsFromWire(i: wire.InvocationStats__Output | null, p: Problems, field: string): InvocationFigures {
-  if (!i) return { completed: 0n, errors: 0n, timeouts: 0n, dropped: 0n, latencyP50Ms: 0, latencyP95Ms: 0, latencyP99Ms: 0, achievedRps: 0 };
+const NO_INVOCATIONS: InvocationFigures = Object.freeze({
+  completed: 0n,
+  errors: 0n,
+  timeouts: 0n,
+  dropped: 0n,
+  latencyP50Ms: 0,
+  latencyP95Ms: 0,
+  latencyP99Ms: 0,
+  achievedRps: 0,
+});
+
+/** Invocation figures of functions[i] (field names built only for a problem, see Problems). */
+function invocationsFromWire(inv: wire.InvocationStats__Output | null, p: Problems, i: number): InvocationFigures {
+  if (!inv) return NO_INVOCATIONS;
   return {
-    completed: p.u64(i.completed, `${field}.completed`),
-    errors: p.u64(i.errors, `${field}.errors`),
-    timeouts: p.u64(i.timeouts, `${field}.timeouts`),
-    dropped: p.u64(i.dropped, `${field}.dropped`),
-    latencyP50Ms: p.finite(i.latency_p50_ms, `${field}.latency_p50_ms`),
-    latencyP95Ms: p.finite(i.latency_p95_ms, `${field}.latency_p95_ms`),
-    latencyP99Ms: p.finite(i.latency_p99_ms, `${field}.latency_p99_ms`),
-    achievedRps: p.finite(i.achieved_rps, `${field}.achieved_rps`),
+    completed: p.u64(inv.completed, 'functions', i, 'invocations.completed'),
+    errors: p.u64(inv.errors, 'functions', i, 'invocations.errors'),
+    timeouts: p.u64(inv.timeouts, 'functions', i, 'invocations.timeouts'),
+    dropped: p.u64(inv.dropped, 'functions', i, 'invocations.dropped'),
+    latencyP50Ms: p.finite(inv.latency_p50_ms, 'functions', 0, Number.MAX_VALUE, i, 'invocations.latency_p50_ms'),
+    latencyP95Ms: p.finite(inv.latency_p95_ms, 'functions', 0, Number.MAX_VALUE, i, 'invocations.latency_p95_ms'),
+    latencyP99Ms: p.finite(inv.latency_p99_ms, 'functions', 0, Number.MAX_VALUE, i, 'invocations.latency_p99_ms'),
+    achievedRps: p.finite(inv.achieved_rps, 'functions', 0, Number.MAX_VALUE, i, 'invocations.achieved_rps'),
   };
 }
 
@@ -242,9 +271,9 @@ export interface ReportContext {
 
 const UTIL_MAX = 1.0001;
 
-/** An int64 as the AgentLink ingest path decodes it (long object) or as a decimal string. */
-function int64ToNumber(v: string | WireLong): number {
-  return typeof v === 'string' ? Number(v) : Number(wireLongToBigInt(v));
+/** An int64 as the AgentLink ingest path decodes it (bigint, or a long object when unset) or as a decimal string. */
+function int64ToNumber(v: RawU64): number {
+  return typeof v === 'string' || typeof v === 'bigint' ? Number(v) : Number(wireLongToBigInt(v));
 }
 
 export function reportFromWire(
@@ -278,6 +307,7 @@ export function reportFromWire(
   // Energy of one interval cannot exceed what the host's maximum power delivers in it (µJ = W × µs).
   const intervalMs = r.interval_ms > 0 && r.interval_ms <= B.maxIntervalMs ? r.interval_ms : B.maxIntervalMs;
   const maxEnergyUj = BigInt(Math.ceil(ctx.maxPowerW * msToUs(intervalMs)));
+  // Built once per report (not per field); only printed with a problem.
   const powerWhy = `the host's maximum ${ctx.maxPowerW} W over ${intervalMs} ms`;
   const maxW = ctx.maxPowerW;
   const tick: TelemetryTick = {
@@ -307,13 +337,13 @@ export function reportFromWire(
     idleEnergyUj: p.u64Max(r.idle_energy_uj, 'idle_energy_uj', maxEnergyUj, powerWhy),
     // Over the cap, nothing is decoded: the report is refused as a whole.
     functions: (fnOk ? r.functions : []).map((f, i) => ({
-      function: p.text(f.function, `functions[${i}].function`, 128),
-      dynamicEnergyUj: p.u64Max(f.dynamic_energy_uj, `functions[${i}].dynamic_energy_uj`, maxEnergyUj, powerWhy),
-      totalEnergyUj: p.u64Max(f.total_energy_uj, `functions[${i}].total_energy_uj`, maxEnergyUj, powerWhy),
-      powerW: p.finite(f.power_w, `functions[${i}].power_w`, 0, maxW),
-      cpuTimeUs: p.u64(f.cpu_time_us, `functions[${i}].cpu_time_us`),
+      function: p.text(f.function, 'functions', 128, i, 'function'),
+      dynamicEnergyUj: p.u64Max(f.dynamic_energy_uj, 'functions', maxEnergyUj, powerWhy, i, 'dynamic_energy_uj'),
+      totalEnergyUj: p.u64Max(f.total_energy_uj, 'functions', maxEnergyUj, powerWhy, i, 'total_energy_uj'),
+      powerW: p.finite(f.power_w, 'functions', 0, maxW, i, 'power_w'),
+      cpuTimeUs: p.u64(f.cpu_time_us, 'functions', i, 'cpu_time_us'),
       cores: f.cores,
-      invocations: invocationsFromWire(f.invocations, p, `functions[${i}].invocations`),
+      invocations: invocationsFromWire(f.invocations, p, i),
       quality: qualityOf(f.quality),
     })),
     assignmentVersion: p.u64(r.assignment_version, 'assignment_version'),

@@ -89,18 +89,50 @@ const hostFileSchema = z.object({
   }),
 });
 
-/** JSON.stringify replacer: bigint -> decimal string. */
-function bigintToString(_key: string, value: unknown): unknown {
-  return typeof value === 'bigint' ? value.toString() : value;
+/** Where the Hello's text goes in the document (no host id or fixed key can contain a quote). */
+const HELLO_SLOT = '"@@hello@@"';
+
+/** A Hello's JSON text, indented for its place in the host file, made once per Hello object. */
+const helloTextCache = new WeakMap<PersistedHost['hello'], string>();
+
+function helloText(hello: PersistedHost['hello']): string {
+  let text = helloTextCache.get(hello);
+  if (text === undefined) {
+    const plain = { ...hello, runningAssignmentVersion: hello.runningAssignmentVersion.toString(), memoryBytes: hello.memoryBytes.toString() };
+    // Nested under "host": every line after the first moves 4 spaces right.
+    text = JSON.stringify(plain, null, 2).replaceAll('\n', '\n    ');
+    helloTextCache.set(hello, text);
+  }
+  return text;
 }
 
+/**
+ * The host file's text. The registry saves every host each flush interval (its telemetry
+ * watermark moves with every report), so this is on the ingest path: bigints are converted up
+ * front (no replacer, which JSON.stringify would call for every key) and the Hello, which changes
+ * only on attach and holds the catalogue, is serialised once per Hello and spliced in.
+ */
 export function encodeHostFile(host: PersistedHost): string {
+  const a = host.assignment;
+  const sessions: Record<string, string> = {};
+  for (const [s, seq] of Object.entries(host.lastSeqBySession)) sessions[s] = seq.toString();
   const doc = {
     kind: HOST_FILE_KIND,
     schemaVersion: HOST_FILE_VERSION,
-    host: { ...host, assignment: host.assignment ?? null },
+    host: {
+      hostId: host.hostId,
+      hello: HELLO_SLOT.slice(1, -1),
+      registeredAtMs: host.registeredAtMs,
+      lastSeenMs: host.lastSeenMs,
+      lastSeqBySession: sessions,
+      assignment: a ? { version: a.version.toString(), functions: a.functions, issuedAtMs: a.issuedAtMs } : null,
+      lastIssuedVersion: host.lastIssuedVersion.toString(),
+      ackedAssignmentVersion: host.ackedAssignmentVersion.toString(),
+      placements: host.placements,
+    },
   };
-  return JSON.stringify(doc, bigintToString, 2) + '\n';
+  // A function replacement: the Hello's text is inserted as is ("$" patterns are not expanded).
+  return JSON.stringify(doc, null, 2).replace(HELLO_SLOT, () => helloText(host.hello)) + '\n';
 }
 
 /** Parses a host file; throws an Error listing every problem, prefixed with `what` (the path). */
