@@ -16,16 +16,23 @@
 //     down (the coordinator's "host down" log lines): intact = never below N, none marked down.
 // The simulated agents cost CPU too (this process: printed) and the machine may be shared: the
 // 1-minute load average is printed; a high one means the figures are pessimistic.
+// Verdict (one line per fleet size, "ingest-fleet verdict"): PASS when the coordinator used less
+// than one core, ingested at least 97 % of what was offered over the same interval, its report
+// latency p99 stayed under hostDownAfterMs (5 s: no backlog grows), and liveness was intact (every
+// Health sample answered within its 5 s deadline, hosts up never below N, no host marked down).
+// --baseline DIR runs another checkout's coordinator (bench/baseline-checkout.sh main DIR) on the
+// same fleet just before this one, for each fleet size: before/after in the same run.
 // The agents' load is cheap on purpose: each agent encodes its report body once and per tick only
 // prepends the varint-encoded seq and timestamp fields (protobuf fields may come in any order), so
 // the bench process does not need a core of its own to keep 1,000 agents at 1 Hz.
 //
 //   node --conditions=source --import tsx bench/ingest-fleet.ts [--agents 100,1000]
 //        [--functions 200] [--duration 30] [--warmup 10] [--sample 20] [--cpu-prof DIR] [--json FILE]
+//        [--baseline DIR]
 import * as grpc from '@grpc/grpc-js';
 import { procCpuS, procMemMb } from './proc-usage.js';
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +49,7 @@ interface Args {
   sample: number;
   cpuProf?: string;
   json?: string;
+  baseline?: string;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -63,10 +71,15 @@ function parseArgs(argv: string[]): Args {
     else if (flag === '--duration') args.durationS = num('--duration');
     else if (flag === '--warmup') args.warmupS = num('--warmup');
     else if (flag === '--sample') args.sample = num('--sample');
-    else if (flag === '--cpu-prof' || flag === '--json') {
+    else if (flag === '--cpu-prof' || flag === '--json' || flag === '--baseline') {
       if (value === undefined) throw new Error(`${flag}: expected a path`);
       if (flag === '--cpu-prof') args.cpuProf = value;
-      else args.json = value;
+      else if (flag === '--json') args.json = value;
+      else {
+        if (!existsSync(join(value, 'packages/coordinator/src/cli/entry.ts')))
+          throw new Error(`--baseline: ${value} is not an isawatt checkout; make one with bench/baseline-checkout.sh main ${value}`);
+        args.baseline = value;
+      }
       i++;
     } else throw new Error(`unknown flag ${flag}; see the header of bench/ingest-fleet.ts`);
   }
@@ -154,6 +167,8 @@ class FleetAgent {
 }
 
 interface Result {
+  /** "this" checkout, or "baseline" (--baseline DIR). */
+  build: string;
   agents: number;
   functions: number;
   durationS: number;
@@ -173,8 +188,14 @@ interface Result {
   /** Health calls of the liveness sampling that got no answer within 5 s. */
   healthUnanswered: number;
   livenessIntact: boolean;
+  /** Reports sent over the interval between the two scrapes, per second (compare with reportsPerS). */
+  offeredPerS: number;
+  pass: { cores: boolean; ingest: boolean; latency: boolean; liveness: boolean; all: boolean };
   loadAvg1: number;
 }
+
+/** Report latency above this means a backlog (the coordinator's default hostDownAfterMs). */
+const LATENCY_BOUND_MS = 5000;
 
 const cleanups: (() => unknown)[] = [];
 const cleanup = { after: (fn: () => unknown) => void cleanups.push(fn) };
@@ -184,7 +205,7 @@ function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
 }
 
-async function runOne(n: number, args: Args): Promise<Result> {
+async function runOne(n: number, args: Args, build: string, repoRoot: string | undefined): Promise<Result> {
   const dir = await mkdtemp(join(tmpdir(), 'isawatt-bench-fleet-'));
   const port = await freePort();
   const metricsPort = await freePort();
@@ -198,7 +219,8 @@ async function runOne(n: number, args: Args): Promise<Result> {
       port,
       stateDir: join(dir, 'state'),
       args: ['--log-level', 'info', '--metrics-listen', `127.0.0.1:${metricsPort}`],
-      nodeArgs: args.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${join(args.cpuProf, `coordinator-${n}`)}`] : [],
+      nodeArgs: args.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${join(args.cpuProf, `coordinator-${build}-${n}`)}`] : [],
+      ...(repoRoot === undefined ? {} : { repoRoot }),
     });
     const pid = coordinator.child.pid;
     if (pid === undefined) throw new Error('coordinator has no pid');
@@ -252,6 +274,7 @@ async function runOne(n: number, args: Args): Promise<Result> {
     const m0 = await scrape(metricsPort).catch(() => ({ ingested: NaN, up: n }));
     // Sent is counted from here, with the CPU: the opening scrape is outside the window.
     const sent0 = agents.reduce((s, a) => s + a.sent, 0);
+    const m0AtMs = performance.now();
     const cpu0 = procCpuS(pid);
     const self0 = process.cpuUsage();
     const t0 = performance.now();
@@ -278,28 +301,46 @@ async function runOne(n: number, args: Args): Promise<Result> {
     const sent1 = agents.reduce((s, a) => s + a.sent, 0);
     // A swamped coordinator may not render its metrics in time: then the ingest rate is unknown.
     const m1 = await scrape(metricsPort).catch(() => ({ ingested: NaN, up: NaN }));
-    const ingestWindowS = (performance.now() - t0) / 1000;
+    const ingestWindowS = (performance.now() - m0AtMs) / 1000;
+    // Offered over the same interval as ingested: between the two scrapes' answers.
+    const sentAtM1 = agents.reduce((s, a) => s + a.sent, 0);
     const hostsMarkedDown = coordinator.lines.filter((l) => l.includes('"msg":"host down"')).length - downLines0;
     const sorted = latencies.sort((a, b) => a - b);
+    const coordinatorCoresUsed = Number(((cpu1 - cpu0) / elapsedS).toFixed(3));
+    const reportsPerS = Number(((m1.ingested - m0.ingested) / ingestWindowS).toFixed(1));
+    const offeredPerS = Number(((sentAtM1 - sent0) / ingestWindowS).toFixed(1));
+    const livenessIntact = minUp >= n && hostsMarkedDown === 0 && healthUnanswered === 0;
+    const latencyP99Ms = quantile(sorted, 0.99);
+    const pass = {
+      cores: coordinatorCoresUsed < 1,
+      ingest: reportsPerS >= 0.97 * offeredPerS,
+      latency: sorted.length > 0 && latencyP99Ms < LATENCY_BOUND_MS,
+      liveness: livenessIntact,
+      all: false,
+    };
+    pass.all = pass.cores && pass.ingest && pass.latency && pass.liveness;
     return {
+      build,
       agents: n,
       functions: args.functions,
       durationS: Number(elapsedS.toFixed(1)),
       sent: sent1 - sent0,
       ingested: m1.ingested - m0.ingested,
-      reportsPerS: Number(((m1.ingested - m0.ingested) / ingestWindowS).toFixed(1)),
-      coordinatorCoresUsed: Number(((cpu1 - cpu0) / elapsedS).toFixed(3)),
+      reportsPerS,
+      coordinatorCoresUsed,
       agentsCoresUsed: Number(((self1.user + self1.system) / 1e6 / elapsedS).toFixed(3)),
       rssMbEnd: Number(mem.rssMb.toFixed(0)),
       peakRssMb: Number(mem.hwmMb.toFixed(0)),
       latencyP50Ms: quantile(sorted, 0.5),
-      latencyP99Ms: quantile(sorted, 0.99),
+      latencyP99Ms,
       latencyMaxMs: sorted.at(-1) ?? NaN,
       latencySamples: sorted.length,
       minHostsUp: minUp,
       hostsMarkedDown,
       healthUnanswered,
-      livenessIntact: minUp >= n && hostsMarkedDown === 0 && healthUnanswered === 0,
+      livenessIntact,
+      offeredPerS,
+      pass,
       loadAvg1: Number((loadavg()[0] ?? 0).toFixed(2)),
     };
   } finally {
@@ -312,20 +353,43 @@ async function runOne(n: number, args: Args): Promise<Result> {
   }
 }
 
+function verdict(r: Result): string {
+  const ok = (b: boolean): string => (b ? 'PASS' : 'FAIL');
+  return (
+    `ingest-fleet verdict (${r.build}, ${r.agents} agents x ${r.functions} functions at 1 Hz): ${ok(r.pass.all)}: ` +
+    `coordinator ${r.coordinatorCoresUsed} cores (< 1: ${ok(r.pass.cores)}), ` +
+    `ingested ${r.reportsPerS}/s of ${r.offeredPerS}/s offered (>= 97 %: ${ok(r.pass.ingest)}), ` +
+    `latency p99 ${r.latencyP99Ms} ms (< ${LATENCY_BOUND_MS} ms: ${ok(r.pass.latency)}), ` +
+    `liveness ${r.livenessIntact ? 'intact' : 'broken'} (${r.healthUnanswered} Health unanswered, min up ${r.minHostsUp}/${r.agents}, ${r.hostsMarkedDown} marked down: ${ok(r.pass.liveness)}), ` +
+    `load avg ${r.loadAvg1}`
+  );
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const results: Result[] = [];
+  const builds: [string, string | undefined][] = args.baseline
+    ? [
+        ['baseline', args.baseline],
+        ['this', undefined],
+      ]
+    : [['this', undefined]];
   for (const n of args.agents) {
-    process.stderr.write(`ingest-fleet: ${n} agents x ${args.functions} functions at 1 Hz, warm-up ${args.warmupS} s, measuring ${args.durationS} s...\n`);
-    const r = await runOne(n, args);
-    process.stderr.write(`ingest-fleet: ${JSON.stringify(r)}\n`);
-    results.push(r);
+    for (const [build, root] of builds) {
+      process.stderr.write(
+        `ingest-fleet: ${build}: ${n} agents x ${args.functions} functions at 1 Hz, warm-up ${args.warmupS} s, measuring ${args.durationS} s...\n`,
+      );
+      const r = await runOne(n, args, build, root);
+      process.stderr.write(`ingest-fleet: ${JSON.stringify(r)}\n`);
+      results.push(r);
+    }
   }
   console.log('\ningest-fleet (coordinator process alone; agents are raw gRPC streams in the bench process, one TCP connection each)');
   console.table(
     results.map((r) => ({
+      build: r.build,
       agents: r.agents,
-      'reports/s in (sent)': `${r.reportsPerS} (${(r.sent / r.durationS).toFixed(1)})`,
+      'reports/s in (offered)': `${r.reportsPerS} (${r.offeredPerS})`,
       'coordinator cores': r.coordinatorCoresUsed,
       'bench cores': r.agentsCoresUsed,
       'RSS MB (peak)': `${r.rssMbEnd} (${r.peakRssMb})`,
@@ -337,6 +401,7 @@ async function main(): Promise<void> {
       'load avg 1m': r.loadAvg1,
     })),
   );
+  for (const r of results) console.log(verdict(r));
   if (args.json) writeFileSync(args.json, JSON.stringify(results, null, 2) + '\n');
 }
 

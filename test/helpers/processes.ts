@@ -52,14 +52,15 @@ export function spawnTs(
   args: readonly string[],
   env: NodeJS.ProcessEnv = {},
   nodeArgs: readonly string[] = [],
+  cwd: string = REPO_ROOT,
 ): Proc {
-  return spawnCommand(t, name, process.execPath, [...nodeArgs, '--conditions=source', '--import', 'tsx', script, ...args], env);
+  return spawnCommand(t, name, process.execPath, [...nodeArgs, '--conditions=source', '--import', 'tsx', script, ...args], env, cwd);
 }
 
 /** Runs any command from the repository root (env added to this process's), with the same cleanup. */
-export function spawnCommand(t: Cleanup, name: string, command: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Proc {
+export function spawnCommand(t: Cleanup, name: string, command: string, args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd: string = REPO_ROOT): Proc {
   const child = spawn(command, args, {
-    cwd: REPO_ROOT,
+    cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -142,6 +143,8 @@ export interface CoordinatorProcOptions {
    * (mutual TLS, or the Control socket only).
    */
   insecure?: boolean;
+  /** Run the coordinator of another checkout (a bench's baseline, bench/baseline-checkout.sh); default this one. */
+  repoRoot?: string;
 }
 
 /** The Control socket of a coordinator started with this state directory (its default). */
@@ -155,10 +158,11 @@ export function controlSocketOf(stateDir: string): string {
  * the default here) or `--coordinator unix:<stateDir>/control.sock` (always).
  */
 export async function startCoordinator(t: Cleanup, opts: CoordinatorProcOptions): Promise<Proc> {
+  const root = opts.repoRoot ?? REPO_ROOT;
   const p = spawnTs(
     t,
     `coordinator:${opts.port}`,
-    CLI_ENTRY,
+    opts.repoRoot === undefined ? CLI_ENTRY : join(root, 'packages/coordinator/src/cli/entry.ts'),
     [
       'coordinator',
       '--listen',
@@ -170,6 +174,7 @@ export async function startCoordinator(t: Cleanup, opts: CoordinatorProcOptions)
     ],
     opts.env,
     opts.nodeArgs,
+    root,
   );
   await Promise.race([
     p.waitForLine(/"msg":"listening"/, 30_000),

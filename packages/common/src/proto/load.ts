@@ -64,7 +64,8 @@ interface RawTelemetry {
  * read their defaults from the message prototypes (a shared long.js zero, which `toBigInt` also
  * takes). Only the Quality enums are rewritten in place from numbers to names, so the shape matches
  * the typed stubs. Every other body (Hello, ack, bag result: rare) is decoded again with the usual
- * options, so its consumers see decimal strings as everywhere else.
+ * options, so its consumers see decimal strings as everywhere else. A telemetry message also
+ * carries its bytes as `raw` (see IngestMessage).
  */
 export function agentMessageDeserializer(): (buf: Buffer) => unknown {
   if (fastAttach) return fastAttach;
@@ -91,7 +92,9 @@ export function agentMessageDeserializer(): (buf: Buffer) => unknown {
     t.host_quality = name(t.host_quality);
     for (const d of t.domains) d.quality = name(d.quality);
     for (const f of t.functions) f.quality = name(f.quality);
-    return { body: 'telemetry', telemetry: t };
+    // The message's bytes ride along (not copied): the coordinator may keep a copy as the
+    // compact form of a host's latest report and decode it again when it is read.
+    return { body: 'telemetry', telemetry: t, raw: buf };
   };
   return fastAttach;
 }

@@ -77,6 +77,42 @@ test('reports are stored once per (host, session, seq); duplicates are counted a
   await reg.stop();
 });
 
+test('a report kept in compact form is rebuilt only when a view reads it; the event gets it decoded', async () => {
+  const reg = new HostRegistry({ store: undefined, hostDownAfterMs: 60_000, flushIntervalMs: 60_000, log: silentLogger() });
+  const { attachmentId } = await reg.attach(hello('h1'), channel(), 'peer', '');
+  let replays = 0;
+  const seen: TelemetryTick[] = [];
+  reg.on('telemetry', (_h, r, view) => {
+    seen.push(r);
+    assert.equal(view.lastReport, r, 'the view of the event has the report itself, nothing rebuilt');
+  });
+  const r2 = tick(2n);
+  assert.equal(
+    reg.ingest('h1', attachmentId, r2, () => (replays++, tick(2n))),
+    'stored',
+  );
+  assert.equal(replays, 0);
+  assert.equal(seen[0], r2);
+  const view = reg.get('h1');
+  assert.equal(replays, 0, 'a view rebuilds nothing until its lastReport is read');
+  assert.deepEqual(view.lastReport, r2);
+  assert.deepEqual(view.lastReport, r2);
+  assert.equal(replays, 1, 'rebuilt once per view');
+  // Each newer report replaces the compact form.
+  assert.equal(
+    reg.ingest('h1', attachmentId, tick(3n), () => tick(3n)),
+    'stored',
+  );
+  assert.equal(
+    reg.ingest('h1', attachmentId, tick(5n), () => tick(5n)),
+    'stored',
+  );
+  assert.equal(reg.get('h1').lastReport?.seq, 5n);
+  // Without a compact form the decoded report is kept as before.
+  assert.equal(reg.ingest('h1', attachmentId, tick(6n)), 'stored');
+  assert.equal(reg.get('h1').lastReport?.seq, 6n);
+});
+
 test('liveness: silent hosts go down after hostDownAfterMs, a message brings them back; events fire once', async () => {
   let now = 1000;
   const reg = new HostRegistry({ store: undefined, hostDownAfterMs: 5000, flushIntervalMs: 1000, log: silentLogger(), now: () => now });

@@ -4,13 +4,23 @@
 // then ingests telemetry and acks into the registry. A malformed report is logged and counted,
 // not fatal: one bad tick must not cut a host off.
 import type * as grpc from '@grpc/grpc-js';
-import { errorMessage, toWireU64, ValidationError, type Logger, type wire } from '@isawatt/common';
+import { agentMessageDeserializer, errorMessage, toWireU64, ValidationError, type Logger, type wire } from '@isawatt/common';
 import type { AgentChannel, HostRegistry } from '../registry/host-registry.js';
-import type { Assignment } from '../registry/types.js';
-import { ackFromWire, assignmentToWire, helloFromWire, hostMaxPowerW, reportFromWire } from './codec.js';
+import type { Assignment, TelemetryTick } from '../registry/types.js';
+import { ackFromWire, assignmentToWire, helloFromWire, hostMaxPowerW, reportFromWire, type ReportContext } from './codec.js';
 import { PermissionError, toStatus } from './to-status.js';
 
 type AttachCall = grpc.ServerDuplexStream<wire.AgentMessage__Output, wire.CoordinatorMessage>;
+
+/** A telemetry message from agentMessageDeserializer: its bytes ride along. */
+type IngestMessage = wire.AgentMessage__Output & { raw?: Uint8Array };
+
+/** The report a telemetry message's bytes decode to, validated with the context it was ingested with. */
+function replayReport(bytes: Buffer, ctx: ReportContext): TelemetryTick {
+  const msg = agentMessageDeserializer()(bytes) as wire.AgentMessage__Output;
+  if (!msg.telemetry) throw new Error('stored telemetry bytes no longer decode to a report');
+  return reportFromWire(msg.telemetry, ctx);
+}
 
 export interface AgentLinkServiceOptions {
   registry: HostRegistry;
@@ -180,11 +190,13 @@ export class AgentLinkService {
       case 'telemetry':
         if (msg.telemetry) {
           const hello = reg.hello(hostId);
-          reg.ingest(
-            hostId,
-            attachmentId,
-            reportFromWire(msg.telemetry, { nowMs: Date.now(), maxPowerW: hostMaxPowerW(hello.sockets), logicalCpus: hello.logicalCpus }),
-          );
+          const ctx: ReportContext = { nowMs: Date.now(), maxPowerW: hostMaxPowerW(hello.sockets), logicalCpus: hello.logicalCpus };
+          const report = reportFromWire(msg.telemetry, ctx);
+          // The registry keeps the latest report as a copy of its bytes, decoded again (with the
+          // same context, so to the same report) only when read: see HostRegistry.ingest.
+          const raw = (msg as IngestMessage).raw;
+          const bytes = raw instanceof Uint8Array ? Buffer.from(raw) : undefined;
+          reg.ingest(hostId, attachmentId, report, bytes ? () => replayReport(bytes, ctx) : undefined);
         }
         return;
       case 'assignment_ack':

@@ -97,7 +97,7 @@ test('a report survives wire -> domain -> wire, with 64-bit values exact', () =>
   assert.equal(back.host_quality, 'QUALITY_MEASURED');
 });
 
-test('the ingest deserializer (decoded once, longs kept as long objects) gives the same report as the usual decoder', () => {
+test('the ingest deserializer (decoded once, 64-bit fields straight to bigint) gives the same report as the usual decoder', () => {
   const attach = loadProtos().isawatt.v1.AgentLink.service.Attach;
   const fast = agentMessageDeserializer();
   const bytes = attach.requestSerialize({ telemetry: { ...wireReport, agent_rss_bytes: '18446744073709551615' } });
@@ -116,6 +116,21 @@ test('the ingest deserializer (decoded once, longs kept as long objects) gives t
   // Other bodies come with the usual options (uint64 as decimal strings).
   const ack = fast(attach.requestSerialize({ assignment_ack: { version: '18446744073709551615', ok: true } })) as wire.AgentMessage__Output;
   assert.equal(ack.assignment_ack?.version, '18446744073709551615');
+});
+
+test('the ingest deserializer reads every varint length exactly, and refuses a cut message', () => {
+  const attach = loadProtos().isawatt.v1.AgentLink.service.Attach;
+  const fast = agentMessageDeserializer();
+  const values = [0n, 1n, 127n, 128n, 1023n, 1024n, 2n ** 28n - 1n, 2n ** 28n, 2n ** 32n - 1n, 2n ** 32n, 2n ** 35n, 2n ** 53n + 1n, 2n ** 63n, 2n ** 64n - 1n];
+  for (const v of values) {
+    const bytes = attach.requestSerialize({ telemetry: { ...wireReport, host_energy_uj: v.toString(), timestamp_ms: (-v / 2n).toString() } });
+    const t = (fast(bytes) as { telemetry: { host_energy_uj: unknown; timestamp_ms: unknown; raw?: unknown } }).telemetry;
+    assert.equal(t.host_energy_uj, v, `uint64 ${v}`);
+    assert.equal(t.timestamp_ms, -v / 2n, `int64 ${-v / 2n}`);
+  }
+  const whole = attach.requestSerialize({ telemetry: wireReport });
+  assert.equal((fast(whole) as { raw?: unknown }).raw, whole);
+  assert.throws(() => fast(whole.subarray(0, whole.length - 3)), /index out of range|invalid/);
 });
 
 test('a malformed report names each bad field', () => {

@@ -45,14 +45,14 @@ test('host files round-trip, including uint64 values above 2^53', () => {
 });
 
 test('host files are the plain indented JSON of the host, the cached Hello spliced in exactly', () => {
-  const plain = JSON.stringify(
-    { kind: 'isawatt.coordinator.host', schemaVersion: 1, host },
+  const plain = JSON.stringify({ kind: 'isawatt.coordinator.host', schemaVersion: 1, host }, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2);
+  // Twice: the second encoding takes the Hello's text from the cache. A "$&" in a string must stay as is.
+  const odd = { ...host, hello: { ...host.hello, cpuModel: 'Xeon $& "quoted" $1' } };
+  const oddPlain = JSON.stringify(
+    { kind: 'isawatt.coordinator.host', schemaVersion: 1, host: odd },
     (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v),
     2,
   );
-  // Twice: the second encoding takes the Hello's text from the cache. A "$&" in a string must stay as is.
-  const odd = { ...host, hello: { ...host.hello, cpuModel: 'Xeon $& "quoted" $1' } };
-  const oddPlain = JSON.stringify({ kind: 'isawatt.coordinator.host', schemaVersion: 1, host: odd }, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2);
   for (let i = 0; i < 2; i++) {
     assert.equal(encodeHostFile(host), plain + '\n');
     assert.equal(encodeHostFile(odd), oddPlain + '\n');
