@@ -11,7 +11,7 @@ import { runCli } from '../cli/index.js';
 import type { FunctionModel, Models } from '../workload/types.js';
 import { plan } from './planner.js';
 import { buildProblem } from './problem.js';
-import { empiricalQuantile, normalQuantile, robustProblem, robustSpeed } from './robust.js';
+import { empiricalQuantile, jointQuantile, normalQuantile, robustProblem, robustSpeed } from './robust.js';
 
 const near = (a: number, b: number, tol = 1e-6): boolean => Math.abs(a - b) <= tol;
 
@@ -125,5 +125,60 @@ describe('robust planning (--robust-quantile)', () => {
       stdoutIsTty: false,
     });
     assert.match(table, /robust q=0\.1 \(\+3 cores vs 20 planned on the point figures\)/);
+  });
+
+  test('--robust-joint: each of n functions on 1 - (1 - q)^(1/n), so all n meet theirs with probability 1 - q', async () => {
+    assert.equal(jointQuantile(0.1, 1), 0.1);
+    assert.ok(Math.abs(1 - (1 - jointQuantile(0.01, 22)) ** 22 - 0.01) < 1e-12);
+    // Šidák's quantile is never below the union bound's q / n (and close to it for small q).
+    assert.ok(jointQuantile(0.01, 22) >= 0.01 / 22 && jointQuantile(0.01, 22) < 0.0101 / 22);
+    const p = buildProblem(hosts, models, demands);
+    const r = robustProblem(p, 0.1, true);
+    // 2 functions: q_f = 1 - 0.9^(1/2) = 0.0513; of [7, 9, 10, 10.5, 11]: 7 + 0.205 * 2 = 7.41 /s: 14 cores.
+    assert.ok(Math.abs(r.functionQuantile - 0.05131670194948623) < 1e-12);
+    assert.equal(r.cores[0]?.[0], 14);
+    assert.match(r.robustNotes.join(), /over the whole plan: each of its 2 functions planned on its 0\.05132-quantile/);
+    const robust = await plan(p, 'energy-aware', { solver: 'heuristic', robustQuantile: 0.1, robustJoint: true });
+    assert.equal(robust.totalCores, 24);
+    assert.equal(robust.robust?.joint, true);
+  });
+
+  test('isawatt plan --robust-joint: JSON and table say so; without --robust-quantile it is bad input', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'isawatt-robust-joint-'));
+    after(() => rmSync(dir, { recursive: true, force: true }));
+    const write = (name: string, doc: unknown): string => {
+      writeFileSync(join(dir, name), JSON.stringify(doc));
+      return join(dir, name);
+    };
+    const args = [
+      '-w',
+      write('w.json', { functions: demands.map((d) => ({ name: d.name, rate: d.rateRps })) }),
+      '-m',
+      write('m.json', models),
+      '-H',
+      write('h.json', { hosts }),
+    ];
+    const run = async (extra: string[]): Promise<{ code: number; out: string; err: string }> => {
+      let out = '';
+      let err = '';
+      const code = await runCli(['node', 'isawatt', 'plan', ...args, ...extra], {
+        stdout: (t) => (out += t),
+        stderr: (t) => (err += t),
+        env: {},
+        stdoutIsTty: false,
+      });
+      return { code, out, err };
+    };
+    const j = await run(['--robust-quantile', '0.1', '--robust-joint', '--json']);
+    assert.equal(j.code, EXIT.OK);
+    const robust = (JSON.parse(j.out) as { robust: Record<string, unknown> }).robust;
+    assert.equal(robust.joint, true);
+    assert.equal(robust.plainCores, 20);
+    assert.equal(robust.extraCores, 4);
+    const t = await run(['--robust-quantile', '0.1', '--robust-joint']);
+    assert.match(t.out, /robust q=0\.1 over the plan \(each function on its 0\.0513-quantile\) \(\+4 cores vs 20/);
+    const bad = await run(['--robust-joint']);
+    assert.equal(bad.code, EXIT.BAD_INPUT);
+    assert.match(bad.err, /--robust-joint: only with --robust-quantile/);
   });
 });
