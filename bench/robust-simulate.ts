@@ -16,7 +16,9 @@
 // the mean share of seconds with every rate met and of function-seconds met, and the cores, for the
 // plain plan and the robust plans side by side: q = 0.1 and q = 0.01 per function, and q = 0.01
 // over the whole plan (--robust-joint: each of a cell's n functions on its 1-(1-q)^(1/n)-quantile,
-// so that all n at once meet their rates with probability >= 1 - q). Asserts nothing.
+// so that all n at once meet their rates with probability >= 1 - q), and q = 0.1 per function and
+// q = 0.01 over the plan with --robust-arrivals poisson ("+ bursts": each function also sized for
+// one-second Poisson bursts, half of its risk each). Asserts nothing.
 //   node --conditions=source --import tsx bench/robust-simulate.ts [--seeds 5] [--duration 600] [--loads 0.4,0.6]
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -35,6 +37,15 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const NOISE_CV = 0.15;
 const WORLDS = ['per-second', 'per-second, constant arrivals', 'static'] as const;
 type World = (typeof WORLDS)[number];
+/** The robust plans compared with the plain one; "+ bursts": --robust-arrivals poisson. */
+const VARIANTS = [
+  { q: 0.1, joint: false, arrivals: false },
+  { q: 0.01, joint: false, arrivals: false },
+  { q: 0.01, joint: true, arrivals: false },
+  { q: 0.1, joint: false, arrivals: true },
+  { q: 0.01, joint: true, arrivals: true },
+] as const;
+type Variant = (typeof VARIANTS)[number];
 
 interface Side {
   cores: number | null;
@@ -87,7 +98,7 @@ async function noisyModels(dir: string): Promise<string> {
   return file;
 }
 
-async function simulate(models: string, seed: number, q: number, joint: boolean, world: World): Promise<Pair[]> {
+async function simulate(models: string, seed: number, v: Variant, world: World): Promise<Pair[]> {
   let out = '';
   let err = '';
   const args = [
@@ -107,8 +118,9 @@ async function simulate(models: string, seed: number, q: number, joint: boolean,
     '--seed',
     String(seed),
     '--robust-quantile',
-    String(q),
-    ...(joint ? ['--robust-joint'] : []),
+    String(v.q),
+    ...(v.joint ? ['--robust-joint'] : []),
+    ...(v.arrivals ? ['--robust-arrivals', 'poisson'] : []),
     '--json',
     ...(world !== 'static' ? ['--no-spread', '--colocation-noise', String(NOISE_CV * 100)] : []),
     ...(world === 'per-second, constant arrivals' ? ['--arrivals', 'constant'] : []),
@@ -144,27 +156,23 @@ try {
   const models = await noisyModels(dir);
   for (const world of WORLDS) {
     console.log(`\n${world} noise (plain: the point figures; robust: planned on a quantile of each speed):`);
-    const variants = [
-      { q: 0.1, joint: false },
-      { q: 0.01, joint: false },
-      { q: 0.01, joint: true },
-    ] as const;
     const runs: Pair[][] = [];
-    for (const v of variants) {
+    for (const v of VARIANTS) {
       const all: Pair[] = [];
-      for (let seed = 1; seed <= seeds; seed++) all.push(...(await simulate(models, seed, v.q, v.joint, world)));
+      for (let seed = 1; seed <= seeds; seed++) all.push(...(await simulate(models, seed, v, world)));
       runs.push(all);
     }
-    const label = (v: (typeof variants)[number]): string => `robust q ${v.q} ${v.joint ? 'over the plan' : 'per function'}`.padEnd(27);
+    const variants = VARIANTS;
+    const label = (v: Variant): string => `robust q ${v.q} ${v.joint ? 'over the plan' : 'per function'}${v.arrivals ? ' + bursts' : ''}`.padEnd(37);
     // The plain plan is the same in every run (same seeds, truth and arrivals): shown once.
-    console.log(`  ${'plain'.padEnd(27)} | ${summary(runs[0] ?? [], 'plain')}`);
+    console.log(`  ${'plain'.padEnd(37)} | ${summary(runs[0] ?? [], 'plain')}`);
     for (const [k, v] of variants.entries()) console.log(`  ${label(v)} | ${summary(runs[k] ?? [], 'robust')}`);
     // Like for like: only the cells the plan-wide plan could plan (it needs the most cores).
-    const last = runs[runs.length - 1] ?? [];
-    const keep = last.map((p) => p.robust.allPct !== undefined && p.robust.allPct !== null);
+    const ref = runs[VARIANTS.findIndex((v) => v.joint && !v.arrivals)] ?? [];
+    const keep = ref.map((p) => p.robust.allPct !== undefined && p.robust.allPct !== null);
     const only = (ps: readonly Pair[]): Pair[] => ps.filter((_, k) => keep[k]);
     console.log(`  the ${keep.filter(Boolean).length} cells the plan-wide plan fits (cell by cell, same cells):`);
-    console.log(`  ${'plain'.padEnd(27)} | ${summary(only(runs[0] ?? []), 'plain')}`);
+    console.log(`  ${'plain'.padEnd(37)} | ${summary(only(runs[0] ?? []), 'plain')}`);
     for (const [k, v] of variants.entries()) console.log(`  ${label(v)} | ${summary(only(runs[k] ?? []), 'robust')}`);
   }
 } finally {

@@ -58,6 +58,8 @@ export interface Plan {
         /** --robust-joint: quantile is the plan's risk; each function was planned on functionQuantile. */
         readonly joint?: boolean | undefined;
         readonly functionQuantile?: number | undefined;
+        /** --robust-arrivals: also sized for one-second bursts of these arrivals. */
+        readonly arrivals?: 'poisson' | undefined;
         readonly plainCores?: number | undefined;
         readonly extraCores?: number | undefined;
       }

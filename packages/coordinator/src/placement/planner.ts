@@ -24,9 +24,13 @@ export type { BackendName, PlanOptions, SolverName } from './solver-choice.js';
 export async function plan(problem: PlacementProblem, policy: PolicyName, opts: PlanOptions = {}): Promise<Plan> {
   if (opts.robustQuantile === undefined) return planPolicy(problem, policy, opts);
   const joint = opts.robustJoint === true;
-  const p = robustProblem(problem, opts.robustQuantile, joint);
+  const p = robustProblem(problem, opts.robustQuantile, joint, opts.robustArrivals);
   const out = await planPolicy(p, policy, opts);
-  const robust = joint ? { quantile: opts.robustQuantile, joint, functionQuantile: p.functionQuantile } : { quantile: opts.robustQuantile };
+  const robust = {
+    quantile: opts.robustQuantile,
+    ...(joint ? { joint, functionQuantile: p.functionQuantile } : {}),
+    ...(opts.robustArrivals ? { arrivals: opts.robustArrivals } : {}),
+  };
   return { ...out, robust, reasons: [...out.reasons, ...p.robustNotes] };
 }
 

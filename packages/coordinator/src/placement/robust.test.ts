@@ -11,7 +11,7 @@ import { runCli } from '../cli/index.js';
 import type { FunctionModel, Models } from '../workload/types.js';
 import { plan } from './planner.js';
 import { buildProblem } from './problem.js';
-import { empiricalQuantile, jointQuantile, normalQuantile, robustProblem, robustSpeed } from './robust.js';
+import { burstCapacityRps, empiricalQuantile, jointQuantile, normalQuantile, robustProblem, robustSpeed } from './robust.js';
 
 const near = (a: number, b: number, tol = 1e-6): boolean => Math.abs(a - b) <= tol;
 
@@ -180,5 +180,48 @@ describe('robust planning (--robust-quantile)', () => {
     const bad = await run(['--robust-joint']);
     assert.equal(bad.code, EXIT.BAD_INPUT);
     assert.match(bad.err, /--robust-joint: only with --robust-quantile/);
+  });
+
+  test('--robust-arrivals poisson: capacity for one-second bursts, L / ln(1 + L / R)', async () => {
+    const q = 0.01;
+    const l = Math.log(1 / q);
+    // At 1 req/s a burst needs several times the rate; at 10,000 req/s about L / 2 more.
+    assert.ok(Math.abs(burstCapacityRps(1, q) - l / Math.log(1 + l)) < 1e-12);
+    assert.ok(burstCapacityRps(1, q) > 2.5 && burstCapacityRps(1, q) < 3);
+    assert.ok(Math.abs(burstCapacityRps(10_000, q) - 10_000 - l / 2) < 0.01);
+    const p = buildProblem(hosts, models, demands);
+    const r = robustProblem(p, 0.1, false, 'poisson');
+    // noisy: speed on its 0.05-quantile of the bags (7 + 0.2 * 2 = 7.4), capacity for bursts at q 0.05:
+    // c = ln 20 / ln(1 + ln 20 / 100) = 101.51 execs/s: ceil(101.51 / 7.4) = 14 cores. quiet (no
+    // spread): 101.51 / 10: 11 cores. The rate itself stays 100.
+    assert.equal(r.cores[0]?.[0], 14);
+    assert.equal(r.cores[0]?.[1], 11);
+    assert.equal(r.functions[0]?.rateRps, 100);
+    assert.match(r.robustNotes.join(), /robust arrivals poisson/);
+    const out = await plan(p, 'energy-aware', { solver: 'heuristic', robustQuantile: 0.1, robustArrivals: 'poisson' });
+    assert.equal(out.robust?.arrivals, 'poisson');
+    const dir = mkdtempSync(join(tmpdir(), 'isawatt-robust-arrivals-'));
+    after(() => rmSync(dir, { recursive: true, force: true }));
+    const write = (name: string, doc: unknown): string => {
+      writeFileSync(join(dir, name), JSON.stringify(doc));
+      return join(dir, name);
+    };
+    const files = [
+      '-w',
+      write('w.json', { functions: demands.map((d) => ({ name: d.name, rate: d.rateRps })) }),
+      '-m',
+      write('m.json', models),
+      '-H',
+      write('h.json', { hosts }),
+    ];
+    let err = '';
+    const code = await runCli(['node', 'isawatt', 'plan', ...files, '--robust-arrivals', 'poisson'], {
+      stdout: () => undefined,
+      stderr: (t) => (err += t),
+      env: {},
+      stdoutIsTty: false,
+    });
+    assert.equal(code, EXIT.BAD_INPUT);
+    assert.match(err, /--robust-arrivals: only with --robust-quantile/);
   });
 });

@@ -28,6 +28,8 @@ export interface PlanOptions {
    * speed), not each function's: each is planned on 1 - (1 - q)^(1/n) (Šidák), docs/placement.md.
    */
   readonly robustJoint?: boolean | undefined;
+  /** `--robust-arrivals poisson`: also size each function for one-second Poisson bursts (robust.ts). */
+  readonly robustArrivals?: 'poisson' | undefined;
   /** Re-planning: the price and cap of moves away from the live placement. */
   readonly moves?: MoveTerms | undefined;
 }

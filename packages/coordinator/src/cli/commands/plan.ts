@@ -12,6 +12,7 @@ import {
   parseRobustQuantile,
   parseSolver,
   robustJointFlag,
+  robustArrivalsFlag,
   parseTimeLimitMs,
 } from '../../placement/inputs.js';
 import { shutdownMiniZinc } from '../../placement/minizinc-solver.js';
@@ -36,6 +37,7 @@ export interface PlanFlags extends ConnectionFlags {
   replicaCost: string;
   robustQuantile?: string;
   robustJoint?: boolean;
+  robustArrivals?: string;
 }
 
 /** Planner options from the flags shared by plan, deploy and replan (bad values: exit 2). */
@@ -48,6 +50,7 @@ export function planOptionsFromFlags(flags: PlanFlags): PlanOptions {
     replicaCost: parseReplicaCost(flags.replicaCost),
     robustQuantile: flags.robustQuantile === undefined ? undefined : parseRobustQuantile(flags.robustQuantile),
     robustJoint: robustJointFlag(flags.robustJoint, flags.robustQuantile),
+    robustArrivals: robustArrivalsFlag(flags.robustArrivals, flags.robustQuantile),
   };
 }
 
@@ -128,6 +131,10 @@ export function addPlanOptions(cmd: Command): Command {
     .option(
       '--robust-joint',
       'with --robust-quantile Q: Q is the risk that any function of the plan falls below its rate; each of the n functions is planned on its 1-(1-Q)^(1/n) quantile',
+    )
+    .option(
+      '--robust-arrivals <poisson>',
+      'with --robust-quantile: also size each function for one-second bursts of Poisson arrivals (half the risk each to speed and bursts)',
     )
     .option('--json', 'print JSON instead of tables');
 }

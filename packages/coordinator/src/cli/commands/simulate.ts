@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '@isawatt/common';
 import type { Command } from 'commander';
-import { parseBackend, parseRobustQuantile, parseSolver, robustJointFlag, parseTimeLimitMs } from '../../placement/inputs.js';
+import { parseBackend, parseRobustQuantile, parseSolver, robustJointFlag, robustArrivalsFlag, parseTimeLimitMs } from '../../placement/inputs.js';
 import { shutdownMiniZinc } from '../../placement/minizinc-solver.js';
 import { DEFAULT_TIME_LIMIT_MS } from '../../placement/planner.js';
 import { COORDINATOR_VERSION } from '../../version.js';
@@ -66,6 +66,7 @@ export interface SimulateFlags extends ConnectionFlags {
   json?: boolean;
   robustQuantile?: string;
   robustJoint?: boolean;
+  robustArrivals?: string;
   colocationNoise: string;
 }
 
@@ -141,6 +142,7 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
       "also plan every cell on this quantile of each function's speed across profiling bags (e.g. 0.1) and show robust and plain side by side",
     )
     .option('--robust-joint', "with --robust-quantile Q: Q is the plan's risk (any function below its rate); each of n functions planned on 1-(1-Q)^(1/n)")
+    .option('--robust-arrivals <poisson>', 'with --robust-quantile: also size each function for one-second Poisson bursts (as plan --robust-arrivals)')
     .option('--json', 'print JSON instead of tables');
   addConnectionOptions(cmd).action(async (flags: SimulateFlags) => {
     // Flags first (cheap, exit 2), then files.
@@ -165,6 +167,7 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
       backend: parseBackend(flags.backend),
       timeLimitMs: parseTimeLimitMs(flags.timeLimit),
       robustJoint: robustJointFlag(flags.robustJoint, flags.robustQuantile),
+      robustArrivals: robustArrivalsFlag(flags.robustArrivals, flags.robustQuantile),
     };
     const robustQuantile = flags.robustQuantile === undefined ? undefined : parseRobustQuantile(flags.robustQuantile);
     if (robustQuantile !== undefined && flags.compare) throw new ConfigError(['--robust-quantile: not with --compare'], 'simulate options');
