@@ -60,6 +60,7 @@ export interface SimulateFlags extends ConnectionFlags {
   timeLimit: string;
   save?: string;
   compare?: string[];
+  rankTie: string;
   headroom: string;
   maxReplicaCores?: string;
   report?: string;
@@ -135,7 +136,11 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
       '--compare <path-or-id...>',
       'replay measured runs and compare energy and policy ranking: RunRecord JSON files, experiment files, directories of them, or experiment/run ids on the coordinator (--coordinator)',
     )
-    .option('--rank-tie <pct>', 'with --compare: policies whose energies differ by at most PCT % rank as a tie (the measurement noise)', String(DEFAULT_TIE_PCT))
+    .option(
+      '--rank-tie <pct>',
+      'with --compare: policies whose energies differ by at most PCT % rank as a tie (the measurement noise)',
+      String(DEFAULT_TIE_PCT),
+    )
     .option(
       '--robust-quantile <q>',
       "also plan every cell on this quantile of each function's speed across profiling bags (e.g. 0.1) and show robust and plain side by side",
