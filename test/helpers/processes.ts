@@ -145,7 +145,15 @@ export interface CoordinatorProcOptions {
   insecure?: boolean;
   /** Run the coordinator of another checkout (a bench's baseline, bench/baseline-checkout.sh); default this one. */
   repoRoot?: string;
+  /**
+   * Run the compiled CLI (packages/coordinator/dist, from `tsc -b`) instead of the sources through
+   * tsx: what ships, without the loader's hooks and name wrappers (benchmarks).
+   */
+  fromDist?: boolean;
 }
+
+/** The compiled coordinator CLI entry (`tsc -b` output). */
+export const CLI_DIST_ENTRY = join(REPO_ROOT, 'packages/coordinator/dist/cli/entry.js');
 
 /** The Control socket of a coordinator started with this state directory (its default). */
 export function controlSocketOf(stateDir: string): string {
@@ -159,23 +167,25 @@ export function controlSocketOf(stateDir: string): string {
  */
 export async function startCoordinator(t: Cleanup, opts: CoordinatorProcOptions): Promise<Proc> {
   const root = opts.repoRoot ?? REPO_ROOT;
-  const p = spawnTs(
-    t,
-    `coordinator:${opts.port}`,
-    opts.repoRoot === undefined ? CLI_ENTRY : join(root, 'packages/coordinator/src/cli/entry.ts'),
-    [
-      'coordinator',
-      '--listen',
-      `127.0.0.1:${opts.port}`,
-      '--state-dir',
-      opts.stateDir,
-      ...(opts.insecure === false ? [] : ['--insecure']),
-      ...(opts.args ?? []),
-    ],
-    opts.env,
-    opts.nodeArgs,
-    root,
-  );
+  const cliArgs = [
+    'coordinator',
+    '--listen',
+    `127.0.0.1:${opts.port}`,
+    '--state-dir',
+    opts.stateDir,
+    ...(opts.insecure === false ? [] : ['--insecure']),
+    ...(opts.args ?? []),
+  ];
+  const p = opts.fromDist
+    ? spawnCommand(
+        t,
+        `coordinator:${opts.port}`,
+        process.execPath,
+        [...(opts.nodeArgs ?? []), join(root, 'packages/coordinator/dist/cli/entry.js'), ...cliArgs],
+        opts.env,
+        root,
+      )
+    : spawnTs(t, `coordinator:${opts.port}`, join(root, 'packages/coordinator/src/cli/entry.ts'), cliArgs, opts.env, opts.nodeArgs, root);
   await Promise.race([
     p.waitForLine(/"msg":"listening"/, 30_000),
     p.exited.then((e) => {

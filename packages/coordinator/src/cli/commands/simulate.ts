@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '@isawatt/common';
 import type { Command } from 'commander';
-import { parseBackend, parseRobustQuantile, parseSolver, parseTimeLimitMs } from '../../placement/inputs.js';
+import { parseBackend, parseRobustQuantile, parseSolver, robustJointFlag, robustArrivalsFlag, parseTimeLimitMs } from '../../placement/inputs.js';
 import { shutdownMiniZinc } from '../../placement/minizinc-solver.js';
 import { DEFAULT_TIME_LIMIT_MS } from '../../placement/planner.js';
 import { COORDINATOR_VERSION } from '../../version.js';
@@ -17,7 +17,7 @@ import { CellRunner, parseMix, type CellOutcome } from '../../simulation/cells.j
 import type { ArrivalProcess } from '../../simulation/engine.js';
 import { describeInterference, parseInterference } from '../../simulation/interference.js';
 import { buildCells, savingsVsRr } from '../../simulation/matrix.js';
-import { compareRuns, loadMeasuredRuns, measuredRuns, modelsOfRuns, renderComparisonReport, replayCell } from '../../simulation/compare.js';
+import { compareRuns, DEFAULT_TIE_PCT, loadMeasuredRuns, measuredRuns, modelsOfRuns, renderComparisonReport, replayCell } from '../../simulation/compare.js';
 import type { RunRecord } from '../../results/run-record.js';
 import { isRunId } from '../../results/run-record-schema.js';
 import { addConnectionOptions, connectionFromFlags, ControlClient, type ConnectionFlags } from '../control-client.js';
@@ -60,11 +60,14 @@ export interface SimulateFlags extends ConnectionFlags {
   timeLimit: string;
   save?: string;
   compare?: string[];
+  rankTie: string;
   headroom: string;
   maxReplicaCores?: string;
   report?: string;
   json?: boolean;
   robustQuantile?: string;
+  robustJoint?: boolean;
+  robustArrivals?: string;
   colocationNoise: string;
 }
 
@@ -136,9 +139,16 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
       'replay measured runs and compare energy and policy ranking: RunRecord JSON files, experiment files, directories of them, or experiment/run ids on the coordinator (--coordinator)',
     )
     .option(
+      '--rank-tie <pct>',
+      'with --compare: policies whose energies differ by at most PCT % rank as a tie (the measurement noise)',
+      String(DEFAULT_TIE_PCT),
+    )
+    .option(
       '--robust-quantile <q>',
       "also plan every cell on this quantile of each function's speed across profiling bags (e.g. 0.1) and show robust and plain side by side",
     )
+    .option('--robust-joint', "with --robust-quantile Q: Q is the plan's risk (any function below its rate); each of n functions planned on 1-(1-Q)^(1/n)")
+    .option('--robust-arrivals <poisson>', 'with --robust-quantile: also size each function for one-second Poisson bursts (as plan --robust-arrivals)')
     .option('--json', 'print JSON instead of tables');
   addConnectionOptions(cmd).action(async (flags: SimulateFlags) => {
     // Flags first (cheap, exit 2), then files.
@@ -155,6 +165,7 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
     const seed = parseSeed(flags.seed);
     const arrivals = parseChoice<ArrivalProcess>('--arrivals', flags.arrivals, ['poisson', 'constant']);
     const rateTolerance = parsePercent('--rate-tolerance', flags.rateTolerance, 50) / 100;
+    const rankTiePct = parsePercent('--rank-tie', flags.rankTie, 50);
     const queueLimitS = parsePositiveInt('--queue-limit', flags.queueLimit, 3600);
     const headroom = parseHeadroom(flags.headroom);
     const maxReplicaCores = flags.maxReplicaCores !== undefined ? parsePositiveInt('--max-replica-cores', flags.maxReplicaCores, 100_000) : undefined;
@@ -162,6 +173,8 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
       solver: flags.solver === 'fast' ? ('fast' as const) : parseSolver(flags.solver),
       backend: parseBackend(flags.backend),
       timeLimitMs: parseTimeLimitMs(flags.timeLimit),
+      robustJoint: robustJointFlag(flags.robustJoint, flags.robustQuantile),
+      robustArrivals: robustArrivalsFlag(flags.robustArrivals, flags.robustQuantile),
     };
     const robustQuantile = flags.robustQuantile === undefined ? undefined : parseRobustQuantile(flags.robustQuantile);
     if (robustQuantile !== undefined && flags.compare) throw new ConfigError(['--robust-quantile: not with --compare'], 'simulate options');
@@ -236,7 +249,7 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
       writeFileSync(flags.report, renderSimulationReport({ title: `isawatt simulate: ${cluster.name}`, about, outcomes, savings, models }));
     }
     if (measured) {
-      const comparison = compareRuns(measured, outcomes);
+      const comparison = compareRuns(measured, outcomes, 5, rankTiePct);
       if (flags.json)
         ctx.io.stdout(
           JSON.stringify(
@@ -275,7 +288,7 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
           energyQuality: 'simulated',
         },
         cells: cellsToJson(outcomes, savings),
-        ...(robustQuantile !== undefined ? { robustVsPlain: robustComparisonToJson(pairs, robustQuantile) } : {}),
+        ...(robustQuantile !== undefined ? { robustVsPlain: robustComparisonToJson(pairs, robustQuantile, planOptions.robustJoint === true) } : {}),
       };
       ctx.io.stdout(JSON.stringify(body, null, 2) + '\n');
       return;
@@ -285,7 +298,9 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
     const pivot = renderSweep(outcomes, savings, sweep === 'arm-share' ? 'arm-share' : 'load');
     if (pivot) ctx.io.stdout(`\n${pivot}\n`);
     if (robustQuantile !== undefined)
-      ctx.io.stdout(`\nROBUST (q ${robustQuantile}) vs PLAIN, same truth and arrivals (simulated):\n${renderRobustComparison(pairs, robustQuantile)}\n`);
+      ctx.io.stdout(
+        `\nROBUST (q ${robustQuantile}${planOptions.robustJoint ? ' over each plan' : ''}) vs PLAIN, same truth and arrivals (simulated):\n${renderRobustComparison(pairs, robustQuantile)}\n`,
+      );
     const noPlan = outcomes.filter((o) => !o.record);
     // Reasons name every host; on a big cluster a line per cell is kept short (--json has them all).
     const brief = (t: string): string => (t.length > 240 ? `${t.slice(0, 240)}… (--json for all)` : t);
