@@ -305,10 +305,10 @@ async function runOne(n: number, args: Args, build: string, repoRoot: string | u
     const mem = procMemMb(pid);
     const sent1 = agents.reduce((s, a) => s + a.sent, 0);
     // A swamped coordinator may not render its metrics in time: then the ingest rate is unknown.
-    const m1 = await scrape(metricsPort).catch(() => ({ ingested: NaN, up: NaN }));
-    const ingestWindowS = (performance.now() - ticksFromMs) / 1000;
-    // Offered over the same interval as ingested: from the first tick to the closing scrape's answer.
+    // Offered and the interval end when the scrape starts (what is sent while it renders is not offered yet).
     const sentAtM1 = agents.reduce((s, a) => s + a.sent, 0);
+    const ingestWindowS = (performance.now() - ticksFromMs) / 1000;
+    const m1 = await scrape(metricsPort).catch(() => ({ ingested: NaN, up: NaN }));
     const hostsMarkedDown = coordinator.lines.filter((l) => l.includes('"msg":"host down"')).length - downLines0;
     const sorted = latencies.sort((a, b) => a - b);
     const coordinatorCoresUsed = Number(((cpu1 - cpu0) / elapsedS).toFixed(3));
