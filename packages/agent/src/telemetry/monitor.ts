@@ -163,7 +163,7 @@ export class TelemetryMonitor extends EventEmitter<{ snapshot: [TickSnapshot] }>
       }
     }
     // A tick in flight when the abort came has finished above; this one covers the rest.
-    if (this.opts.finalTickOnStop === true) await this.tick();
+    if (this.opts.finalTickOnStop === true) await this.tick(true);
   }
 
   async shutdown(): Promise<void> {
@@ -237,8 +237,9 @@ export class TelemetryMonitor extends EventEmitter<{ snapshot: [TickSnapshot] }>
   /**
    * One tick: read everything, build and publish the snapshot. Public so tests drive it by hand.
    * Undefined: the tick was held (see holdForSpan); its time is published with the next snapshot.
+   * `final`: the last tick before stopping, never held (nothing would publish its figures).
    */
-  async tick(): Promise<TickSnapshot | undefined> {
+  async tick(final = false): Promise<TickSnapshot | undefined> {
     const nowMs = this.clock.nowMs();
     const mono = this.clock.monotonicMs();
     const intervalMs = Math.max(0, Math.round(mono - this.prevMonoMs));
@@ -269,7 +270,7 @@ export class TelemetryMonitor extends EventEmitter<{ snapshot: [TickSnapshot] }>
 
     const freq = await this.sampleFrequency(nowMs);
     const activity = await this.sampleActivity(nowMs);
-    if (this.holdForSpan(activity, meterSample, nowMs)) return undefined;
+    if (!final && this.holdForSpan(activity, meterSample, nowMs)) return undefined;
     this.prevMonoMs = mono;
     const util = stat && this.prevStat ? utilizationBetween(this.prevStat, stat) : { host: 0, perCpu: [] };
     if (stat) this.prevStat = stat;
