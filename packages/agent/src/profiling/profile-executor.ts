@@ -18,7 +18,7 @@ export interface ProfileExecutorOptions {
   readonly log: Logger;
   /** Wall clock, ms (tests). */
   readonly nowMs?: () => number;
-  /** A phase fails when no telemetry tick arrives for this long (default 10 s). */
+  /** A phase fails when no telemetry tick arrives for this long (default DEFAULT_STALL_MS, 20 s). */
   readonly stallMs?: number;
 }
 
