@@ -57,7 +57,13 @@ const AGENT = join(REPO_ROOT, 'packages/agent/src/main.ts');
 
 /** The CLI command running now: Ctrl-C / SIGTERM of the bench is passed on to it (a run undeploys). */
 let current: ReturnType<typeof spawn> | undefined;
-for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => current?.kill('SIGINT'));
+/** Stops the coordinator and agents (set by main): a signal between CLI commands stops the bench. */
+let shutdown: (() => Promise<void>) | undefined;
+for (const sig of ['SIGINT', 'SIGTERM'] as const)
+  process.on(sig, () => {
+    if (current) current.kill('SIGINT');
+    else void (shutdown ?? (() => Promise.resolve()))().finally(() => process.exit(130));
+  });
 
 function cli(args: string[], echo = true): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {
@@ -95,6 +101,10 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'isawatt-bench-experiment-'));
   const closers: (() => unknown)[] = [];
   const t: Cleanup = { after: (fn) => closers.push(fn) };
+  shutdown = async () => {
+    for (const c of closers.splice(0).reverse()) await c();
+    await rm(dir, { recursive: true, force: true });
+  };
   try {
     const port = await freePort();
     const address = `127.0.0.1:${port}`;
@@ -327,8 +337,7 @@ async function main(): Promise<void> {
     );
     process.stdout.write(`\n${rep.out}`);
   } finally {
-    for (const c of closers.reverse()) await c();
-    await rm(dir, { recursive: true, force: true });
+    await shutdown();
   }
 }
 

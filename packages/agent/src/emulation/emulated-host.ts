@@ -56,6 +56,8 @@ export class EmulatedHost {
       // Short against the agent's tick: the hwpc counts reach the agent a sensor tick late, and the
       // shorter that tick, the better counts and energy cover the same interval.
       tickMs: Math.max(50, Math.min(100, Math.round(opts.tickMs / 5))),
+      // The agent reads the Altra's power files once per tick: each reading is that tick's mean.
+      powerWindowMs: opts.tickMs,
       placement: () => this.placement(),
       hwpc: () => {
         const a = this.source?.address();

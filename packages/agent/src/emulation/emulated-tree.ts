@@ -69,10 +69,22 @@ export class EmulatedTree {
   /** CPPC counters not yet written, and the time since the last write (they are written every CPPC_WRITE_MS). */
   private readonly cppcDirty = new Set<number>();
   private msSinceCppcWrite = 0;
+  /** xgene: the last intervals (ms, power-weighted busy CPUs per socket) within powerWindowMs. */
+  private readonly recent: { intervalMs: number; busy: readonly number[] }[] = [];
 
+  /**
+   * @param powerWindowMs xgene profiles: the power files hold the mean power over this trailing
+   * window (0: over the last interval only). The emulated load comes in CFS bursts (20 ms runs,
+   * periods up to 1 s) while a meter reads the files once per agent tick and integrates the
+   * readings: a reading of the last 50-100 ms interval samples a tenth of the time and aliases with
+   * the bursts (profiled energy per execution on the Altra changed 2-3x with the core count). A mean
+   * over one agent tick makes the tick's readings add up to the tick's energy, as the counters do on
+   * RAPL profiles.
+   */
   constructor(
     readonly root: string,
     readonly profile: EmulatedProfile,
+    private readonly powerWindowMs = 0,
   ) {}
 
   get logicalCpus(): number {
@@ -152,6 +164,15 @@ export class EmulatedTree {
     }
   }
 
+  /** Power-weighted busy CPUs per socket, time-weighted over the trailing powerWindowMs. */
+  private windowMean(busy: readonly number[], intervalMs: number): readonly number[] {
+    if (this.powerWindowMs <= 0 || intervalMs <= 0) return busy;
+    this.recent.push({ intervalMs, busy });
+    let spanMs = this.recent.reduce((t, r) => t + r.intervalMs, 0);
+    while (this.recent.length > 1 && spanMs - (this.recent[0]?.intervalMs ?? 0) >= this.powerWindowMs) spanMs -= this.recent.shift()?.intervalMs ?? 0;
+    return busy.map((_, s) => this.recent.reduce((t, r) => t + (r.busy[s] ?? 0) * r.intervalMs, 0) / spanMs);
+  }
+
   private async writeXgene(busy: readonly number[]): Promise<void> {
     const w = emulatedPowerW(this.profile, busy);
     for (let s = 0; s < this.profile.sockets; s++) {
@@ -189,7 +210,7 @@ export class EmulatedTree {
       }
       return;
     }
-    await this.writeXgene(powerWeighted);
+    await this.writeXgene(this.windowMean(powerWeighted, intervalMs));
     const e = p.energy;
     const perSocket = p.coresPerSocket * p.threadsPerCore;
     for (let c = 0; c < this.logicalCpus; c++) {

@@ -12,6 +12,7 @@ import { XgeneHwmonMeter } from '../sensors/xgene-hwmon-meter.js';
 import { dynamicWPerBusyCpu, workerShare } from './ground-truth.js';
 import { hostActivity } from './host-activity.js';
 import { Emulator } from './emulator.js';
+import { EmulatedTree, emulatedPowerW } from './emulated-tree.js';
 import { emulatedHostFacts, factorsOf, getProfile, parseProfile } from './profiles.js';
 
 const log = silentLogger();
@@ -282,4 +283,26 @@ test('a bad profile file is a config error naming the file and every bad field',
     },
   );
   assert.throws(() => parseProfile('{', 'broken.yaml'), /broken\.yaml: not valid YAML/);
+});
+
+test('emulated Altra Max: the power files hold the mean over the agent tick, not the last burst', async (t) => {
+  const dir = await tempDir(t);
+  const p = getProfile('altra-max-m128');
+  const read = async (tree: EmulatedTree): Promise<number> =>
+    Number(await readFile(join(tree.root, 'devices/platform/APMC0D29:00/hwmon/hwmon0/power1_input'), 'utf8'));
+  const burst = new EmulatedTree(join(dir, 'window'), p, 1000);
+  const last = new EmulatedTree(join(dir, 'last'), p);
+  for (const tree of [burst, last]) {
+    await tree.create();
+    // A CFS burst: 64 busy CPUs for one 100 ms interval of ten, then idle.
+    for (let k = 0; k < 10; k++) await tree.advance([k === 3 ? 64 : 0], 100);
+  }
+  const cpuW = (busy: number): number => emulatedPowerW(p, [busy]).bySocket[0]?.cpu ?? 0;
+  // Mean over the last second: 6.4 busy CPUs (1 mW resolution, in µW).
+  assert.equal(await read(burst), Math.round(cpuW(6.4) * 1000) * 1000);
+  // Without the window the reading is the last interval's: idle, the burst unseen.
+  assert.equal(await read(last), Math.round(cpuW(0) * 1000) * 1000);
+  // Older intervals leave the window.
+  for (let k = 0; k < 10; k++) await burst.advance([2], 100);
+  assert.equal(await read(burst), Math.round(cpuW(2) * 1000) * 1000);
 });

@@ -26,6 +26,8 @@ export interface EmulatorOptions {
   readonly cgroupPath?: string;
   /** Update period, ms (default 500). */
   readonly tickMs?: number;
+  /** xgene profiles: power files hold the mean over this trailing window, ms (EmulatedTree; default 0). */
+  readonly powerWindowMs?: number;
   /** Start the energy counters here (tests of the wrap); default 0. */
   readonly initialEnergyUj?: bigint;
   /** The emulated CPUs each running function holds (the runtime's placements); default: none known. */
@@ -61,7 +63,7 @@ export class Emulator implements Service {
   private carryNs: ReadonlyMap<string, bigint> = new Map();
 
   constructor(private readonly opts: EmulatorOptions) {
-    this.tree = new EmulatedTree(opts.sysfsRoot, opts.profile);
+    this.tree = new EmulatedTree(opts.sysfsRoot, opts.profile, opts.powerWindowMs ?? 0);
     this.cgroupDir = join(opts.cgroupRoot, opts.cgroupPath ?? 'cpuacct/isawatt');
     this.tickMs = opts.tickMs ?? 500;
     this.log = opts.log.child({ component: this.name });

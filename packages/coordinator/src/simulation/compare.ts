@@ -14,6 +14,7 @@ import type { CellOutcome, CellSpec } from './cells.js';
 import { parseMix, shortMix } from './cells.js';
 import type { MixName } from '../workload/types.js';
 import type { ClusterHost } from './cluster.js';
+import { conflictingPairs, describeRanking } from './ranking.js';
 
 /** What the comparison needs of a measured record (the rest of RunRecord passes through unchecked). */
 const measuredSchema = z.looseObject({
@@ -161,15 +162,26 @@ export interface MixRanking {
   readonly load: number | undefined;
   readonly measured: readonly string[];
   readonly simulated: readonly string[];
+  /** The strict orders are the same. */
   readonly same: boolean;
+  /** Lowest first, "≈" between policies within tiePct of each other, "<" otherwise. */
+  readonly measuredWithTies: string;
+  readonly simulatedWithTies: string;
+  /** Pairs ordered one way measured and the other way simulated, both beyond tiePct. */
+  readonly conflicts: readonly (readonly [string, string])[];
+  /** No conflicting pair: the same ranking once ties within tiePct are allowed. */
+  readonly sameWithinTies: boolean;
 }
 
 export interface Comparison {
   readonly tolerancePct: number;
+  /** Energies within this share (%) of each other rank as a tie (see ranking.ts). */
+  readonly tiePct: number;
   readonly rows: readonly ComparisonRow[];
   readonly rankings: readonly MixRanking[];
   readonly cellsWithin: number;
   readonly mixesSameRanking: number;
+  readonly mixesSameRankingWithinTies: number;
 }
 
 function typeByFunction(rec: RunRecord): Map<string, string> {
@@ -177,7 +189,10 @@ function typeByFunction(rec: RunRecord): Map<string, string> {
   return new Map(rec.functions.map((f) => [f.name, f.placement.map((p) => typeOf.get(p.hostId) ?? '?').join('+')]));
 }
 
-export function compareRuns(measured: readonly RunRecord[], simulated: readonly CellOutcome[], tolerancePct = 5): Comparison {
+/** Default tie band of a ranking, %: the run-to-run spread of a measured cell on the emulated pair (docs/simulation.md). */
+export const DEFAULT_TIE_PCT = 2;
+
+export function compareRuns(measured: readonly RunRecord[], simulated: readonly CellOutcome[], tolerancePct = 5, tiePct = DEFAULT_TIE_PCT): Comparison {
   const rows: ComparisonRow[] = measured.map((m, k) => {
     const o = simulated[k];
     const sim = o?.record;
@@ -208,22 +223,41 @@ export function compareRuns(measured: readonly RunRecord[], simulated: readonly 
   for (const r of rows) groups.set(`${r.mix}|${r.load ?? ''}`, [...(groups.get(`${r.mix}|${r.load ?? ''}`) ?? []), r]);
   const rankings: MixRanking[] = [];
   for (const rs of groups.values()) {
-    const mean = (pick: (r: ComparisonRow) => number | null): string[] => {
+    const mean = (pick: (r: ComparisonRow) => number | null): Map<string, number> => {
       const by = new Map<string, number[]>();
       for (const r of rs) {
         const v = pick(r);
         if (v !== null) by.set(r.policy, [...(by.get(r.policy) ?? []), v]);
       }
-      return [...by.entries()]
-        .map(([p, vs]) => [p, vs.reduce((a, b) => a + b, 0) / vs.length] as const)
-        .sort((a, b) => a[1] - b[1])
-        .map(([p]) => p);
+      return new Map([...by.entries()].map(([p, vs]) => [p, vs.reduce((a, b) => a + b, 0) / vs.length] as const));
     };
-    const m = mean((r) => r.measuredJ);
-    const s = mean((r) => r.simulatedJ);
-    rankings.push({ mix: rs[0]?.mix ?? '', load: rs[0]?.load, measured: m, simulated: s, same: m.length === s.length && m.every((p, k) => s[k] === p) });
+    const byEnergy = (e: Map<string, number>): string[] => [...e.entries()].sort((a, b) => a[1] - b[1]).map(([p]) => p);
+    const me = mean((r) => r.measuredJ);
+    const se = mean((r) => r.simulatedJ);
+    const m = byEnergy(me);
+    const s = byEnergy(se);
+    const conflicts = conflictingPairs(me, se, tiePct);
+    rankings.push({
+      mix: rs[0]?.mix ?? '',
+      load: rs[0]?.load,
+      measured: m,
+      simulated: s,
+      same: m.length === s.length && m.every((p, k) => s[k] === p),
+      measuredWithTies: describeRanking(me, tiePct),
+      simulatedWithTies: describeRanking(se, tiePct),
+      conflicts,
+      sameWithinTies: m.length === s.length && conflicts.length === 0,
+    });
   }
-  return { tolerancePct, rows, rankings, cellsWithin: rows.filter((r) => r.within).length, mixesSameRanking: rankings.filter((r) => r.same).length };
+  return {
+    tolerancePct,
+    tiePct,
+    rows,
+    rankings,
+    cellsWithin: rows.filter((r) => r.within).length,
+    mixesSameRanking: rankings.filter((r) => r.same).length,
+    mixesSameRankingWithinTies: rankings.filter((r) => r.sameWithinTies).length,
+  };
 }
 
 const plain = { style: { head: [] as string[], border: [] as string[] }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } };
@@ -248,13 +282,17 @@ export function renderComparisonReport(c: Comparison): string {
   }
   const lines = [t.toString(), ''];
   for (const k of c.rankings) {
+    const at = `${k.mix}${k.load !== undefined ? ` at load ${Math.round(k.load * 100)} %` : ''}`;
+    lines.push(`${at}: measured ${k.measured.join(' < ')}; simulated ${k.simulated.join(' < ')}: ${k.same ? 'same ranking' : 'DIFFERENT ranking'}`);
     lines.push(
-      `${k.mix}${k.load !== undefined ? ` at load ${Math.round(k.load * 100)} %` : ''}: measured ${k.measured.join(' < ')}; simulated ${k.simulated.join(' < ')}: ${k.same ? 'same ranking' : 'DIFFERENT ranking'}`,
+      `${at}, ties within ${c.tiePct} %: measured ${k.measuredWithTies}; simulated ${k.simulatedWithTies}: ${
+        k.sameWithinTies ? 'same ranking' : `DIFFERENT ranking (${k.conflicts.map(([p, q]) => `${p} vs ${q}`).join(', ')})`
+      }`,
     );
   }
   lines.push(
     '',
-    `${c.cellsWithin} of ${c.rows.length} runs within ${c.tolerancePct} % of the measured energy; ${c.mixesSameRanking} of ${c.rankings.length} mixes with the same policy ranking`,
+    `${c.cellsWithin} of ${c.rows.length} runs within ${c.tolerancePct} % of the measured energy; ${c.mixesSameRanking} of ${c.rankings.length} mixes with the same policy ranking (strict), ${c.mixesSameRankingWithinTies} of ${c.rankings.length} with ties within ${c.tiePct} %`,
   );
   return lines.join('\n');
 }

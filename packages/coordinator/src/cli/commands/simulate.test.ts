@@ -191,7 +191,8 @@ describe('isawatt simulate', () => {
       JSON.parse(out) as {
         comparison: {
           rows: { mix: string; policy: string; diffPct: number; within: boolean; placedDifferently: number }[];
-          rankings: { mix: string; same: boolean }[];
+          rankings: { mix: string; same: boolean; sameWithinTies: boolean; measuredWithTies: string }[];
+          tiePct: number;
         };
       }
     ).comparison;
@@ -209,6 +210,9 @@ describe('isawatt simulate', () => {
         ['crypto', false],
       ],
     );
+    // The tie band: 2 % by default; the general mix agrees with or without ties.
+    assert.equal(c.tiePct, 2);
+    assert.equal(c.rankings.find((k) => k.mix === 'general')?.sameWithinTies, true);
     const bad = file(
       'bad-run.json',
       JSON.stringify({

@@ -17,7 +17,7 @@ import { CellRunner, parseMix, type CellOutcome } from '../../simulation/cells.j
 import type { ArrivalProcess } from '../../simulation/engine.js';
 import { describeInterference, parseInterference } from '../../simulation/interference.js';
 import { buildCells, savingsVsRr } from '../../simulation/matrix.js';
-import { compareRuns, loadMeasuredRuns, measuredRuns, modelsOfRuns, renderComparisonReport, replayCell } from '../../simulation/compare.js';
+import { compareRuns, DEFAULT_TIE_PCT, loadMeasuredRuns, measuredRuns, modelsOfRuns, renderComparisonReport, replayCell } from '../../simulation/compare.js';
 import type { RunRecord } from '../../results/run-record.js';
 import { isRunId } from '../../results/run-record-schema.js';
 import { addConnectionOptions, connectionFromFlags, ControlClient, type ConnectionFlags } from '../control-client.js';
@@ -60,6 +60,7 @@ export interface SimulateFlags extends ConnectionFlags {
   timeLimit: string;
   save?: string;
   compare?: string[];
+  rankTie: string;
   headroom: string;
   maxReplicaCores?: string;
   report?: string;
@@ -136,6 +137,11 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
       'replay measured runs and compare energy and policy ranking: RunRecord JSON files, experiment files, directories of them, or experiment/run ids on the coordinator (--coordinator)',
     )
     .option(
+      '--rank-tie <pct>',
+      'with --compare: policies whose energies differ by at most PCT % rank as a tie (the measurement noise)',
+      String(DEFAULT_TIE_PCT),
+    )
+    .option(
       '--robust-quantile <q>',
       "also plan every cell on this quantile of each function's speed across profiling bags (e.g. 0.1) and show robust and plain side by side",
     )
@@ -155,6 +161,7 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
     const seed = parseSeed(flags.seed);
     const arrivals = parseChoice<ArrivalProcess>('--arrivals', flags.arrivals, ['poisson', 'constant']);
     const rateTolerance = parsePercent('--rate-tolerance', flags.rateTolerance, 50) / 100;
+    const rankTiePct = parsePercent('--rank-tie', flags.rankTie, 50);
     const queueLimitS = parsePositiveInt('--queue-limit', flags.queueLimit, 3600);
     const headroom = parseHeadroom(flags.headroom);
     const maxReplicaCores = flags.maxReplicaCores !== undefined ? parsePositiveInt('--max-replica-cores', flags.maxReplicaCores, 100_000) : undefined;
@@ -236,7 +243,7 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
       writeFileSync(flags.report, renderSimulationReport({ title: `isawatt simulate: ${cluster.name}`, about, outcomes, savings, models }));
     }
     if (measured) {
-      const comparison = compareRuns(measured, outcomes);
+      const comparison = compareRuns(measured, outcomes, 5, rankTiePct);
       if (flags.json)
         ctx.io.stdout(
           JSON.stringify(
