@@ -3,19 +3,26 @@
 // for two agents' (child processes answering at once, so that the figures are the gateway's own
 // cost, not a function's); two FakeAgents (real AgentLink clients), each advertising one endpoint,
 // with fn-000 placed on both at equal rate shares: 2 replicas. The load generator (this process)
-// sends POST /invoke/fn-000 at --rate requests/s, open loop (arrivals on a fixed schedule, whatever
-// the answers do), over keep-alive connections, in alternating phases: directly to the endpoints
-// (the baseline, same run; calls alternate between the two as the gateway's round robin does) and
-// through the gateway. Latency is measured from the scheduled send time, so a backlog counts.
-// It prints p50/p90/p99/max per path and the added latency (gateway minus direct, per
-// percentile), with the coordinator's CPU and the load average (2-core shared machine: a high
-// load inflates both paths), then the same one call at a time (closed loop), which shows the hop's
-// own latency when nothing queues. Because the machine is shared, each pair of phases (direct, then
-// gateway) also records how many cores OTHER work took meanwhile (/proc/stat busy time minus this
-// bench's own processes) and its own added p99; the quietest pair is reported apart.
+// sends POST /invoke/fn-000 through the gateway at --rate requests/s, open loop (arrivals on a
+// fixed schedule, whatever the answers do), over keep-alive connections, and at every
+// --direct-every'th arrival (default 4: 250 req/s at 1,000) the same call directly to an endpoint
+// as well (alternating between the two, as the gateway's round robin does; which of the pair goes
+// first alternates too). The direct calls are the baseline probe: same moments, same machine load,
+// same request, so the difference is the gateway's own cost and not a quieter or busier phase; a
+// probe at a quarter of the rate adds little load of its own to the 2 shared cores. Latency is measured from the scheduled send
+// time (a backlog counts), recorded into preallocated arrays through callbacks (no promise or
+// closure array per call), so a pause of the client itself, GC included, delays both paths alike.
+// It prints, per phase, how many cores OTHER work took (/proc/stat busy time minus this bench's
+// own processes: the machine is shared), p50/p99 per path and the added latency (gateway minus
+// direct, per percentile); then all phases together, with the coordinator's CPU; then the same
+// one call at a time (closed loop): the hop's own latency when nothing queues.
+//   --cpu-prof DIR  writes the coordinator's CPU profile (node --cpu-prof) into DIR.
+//   --from dist     (default) runs the compiled coordinator (packages/coordinator/dist, brought up
+//                   to date by an incremental `tsc -b` first), what ships; --from source runs the sources through tsx, whose loader
+//                   wraps every closure created per call in a naming helper (~3 % of the gateway's CPU).
 //
-//   node --conditions=source --import tsx bench/gateway.ts [--rate 1000] [--duration 5] [--phases 6] [--warmup 2]
-import { spawn, type ChildProcess } from 'node:child_process';
+//   node --conditions=source --import tsx bench/gateway.ts [--rate 1000] [--duration 5] [--phases 6] [--warmup 2] [--direct-every 4] [--from dist|source] [--cpu-prof DIR]
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { procCpuS } from './proc-usage.js';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -24,17 +31,35 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ControlClient } from '../packages/coordinator/src/cli/control-client.js';
 import { FakeAgent } from '../test/helpers/fake-agent.js';
-import { eventually, freePort, startCoordinator } from '../test/helpers/processes.js';
+import { eventually, freePort, REPO_ROOT, startCoordinator } from '../test/helpers/processes.js';
 
-function parseArgs(argv: string[]): { rate: number; durationS: number; phases: number; warmupS: number } {
-  const a = { rate: 1000, durationS: 5, phases: 6, warmupS: 2 };
+function parseArgs(argv: string[]): {
+  rate: number;
+  durationS: number;
+  phases: number;
+  warmupS: number;
+  directEvery: number;
+  cpuProfDir: string | undefined;
+  from: 'dist' | 'source';
+} {
+  const a = { rate: 1000, durationS: 5, phases: 6, warmupS: 2, directEvery: 4, cpuProfDir: undefined as string | undefined, from: 'dist' as 'dist' | 'source' };
   for (let i = 0; i < argv.length; i += 2) {
+    if (argv[i] === '--cpu-prof') {
+      a.cpuProfDir = argv[i + 1];
+      continue;
+    }
+    if (argv[i] === '--from') {
+      if (argv[i + 1] !== 'dist' && argv[i + 1] !== 'source') throw new Error(`--from: expected dist or source, got "${argv[i + 1]}"`);
+      a.from = argv[i + 1] as 'dist' | 'source';
+      continue;
+    }
     const v = Number(argv[i + 1]);
     if (!Number.isFinite(v) || v <= 0) throw new Error(`${argv[i]}: expected a positive number, got "${argv[i + 1]}"`);
     if (argv[i] === '--rate') a.rate = v;
     else if (argv[i] === '--duration') a.durationS = v;
     else if (argv[i] === '--phases') a.phases = Math.round(v);
     else if (argv[i] === '--warmup') a.warmupS = v;
+    else if (argv[i] === '--direct-every') a.directEvery = Math.max(1, Math.round(v));
     else throw new Error(`unknown flag ${argv[i]}; see the header of bench/gateway.ts`);
   }
   return a;
@@ -64,56 +89,89 @@ function startEndpoint(): Promise<{ child: ChildProcess; port: number }> {
   });
 }
 
-const pool = new Agent({ keepAlive: true, maxSockets: 256 });
+// Sized like the gateway's own pool (gateway.maxConnectionsPerHost, default 64): a burst queues on
+// warm sockets on both paths instead of opening new ones.
+const pool = new Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 64, scheduling: 'lifo' });
 /** Failed calls by status (0: a connection error), to tell what failed. */
 const failures = new Map<string, number>();
 
 /** The direct path alternates between the replicas' endpoints, as the gateway's round robin does. */
 let turn = 0;
-function call(port: number | readonly number[]): Promise<number> {
+const HEADERS = { 'content-type': 'application/json', 'content-length': 2 };
+function send(port: number | readonly number[], done: (status: number) => void): void {
   if (typeof port !== 'number') port = port[turn++ % port.length] as number;
-  return new Promise((resolve) => {
-    const req = request(
-      { host: '127.0.0.1', port, method: 'POST', path: '/invoke/fn-000', agent: pool, headers: { 'content-type': 'application/json', 'content-length': 2 } },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', () => resolve(0));
-    req.end('{}');
+  const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/invoke/fn-000', agent: pool, headers: HEADERS }, (res) => {
+    res.resume();
+    res.on('end', () => done(res.statusCode ?? 0));
   });
+  req.on('error', () => done(0));
+  req.end('{}');
+}
+function call(port: number | readonly number[]): Promise<number> {
+  return new Promise((resolve) => send(port, resolve));
 }
 
-/** Open loop at `rate` for `seconds`: latencies (ms) from each call's scheduled time, and failures. */
-async function phase(port: number | readonly number[], rate: number, seconds: number): Promise<{ lat: number[]; failed: number }> {
-  const lat: number[] = [];
-  let failed = 0;
+/** One path's latencies (ms) of a phase, in a preallocated array, and its failures. */
+class Latencies {
+  readonly lat: Float64Array;
+  n = 0;
+  failed = 0;
+  constructor(size: number) {
+    this.lat = new Float64Array(size);
+  }
+  sorted(): Float64Array {
+    return this.lat.slice(0, this.n).sort();
+  }
+}
+
+/**
+ * Open loop at `rate` through the gateway for `seconds`; every `directEvery`'th arrival also goes
+ * directly (which of the two first alternates). Latency from the scheduled time.
+ */
+function phase(
+  paths: { direct: readonly number[]; gateway: number },
+  rate: number,
+  seconds: number,
+  directEvery: number,
+): Promise<{ direct: Latencies; gateway: Latencies }> {
   const total = Math.round(rate * seconds);
+  const out = { direct: new Latencies(Math.ceil(total / directEvery) + 1), gateway: new Latencies(total) };
   const start = performance.now();
-  const pending: Promise<void>[] = [];
   let sent = 0;
-  await new Promise<void>((resolve) => {
+  let open = 0;
+  return new Promise((resolve) => {
+    let ticking = true;
+    const finish = (): void => {
+      if (!ticking && open === 0) resolve(out);
+    };
+    const fire = (which: 'direct' | 'gateway', at: number): void => {
+      open++;
+      const r = out[which];
+      send(paths[which], (status) => {
+        open--;
+        if (status !== 200) {
+          r.failed++;
+          failures.set(`${which} ${status}`, (failures.get(`${which} ${status}`) ?? 0) + 1);
+        } else r.lat[r.n++] = performance.now() - at;
+        finish();
+      });
+    };
     const tick = (): void => {
       const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate) + 1);
       for (; sent < due; sent++) {
         const at = start + (sent / rate) * 1000;
-        pending.push(
-          call(port).then((status) => {
-            if (status !== 200) {
-              failed++;
-              failures.set(String(status), (failures.get(String(status)) ?? 0) + 1);
-            } else lat.push(performance.now() - at);
-          }),
-        );
+        const k = sent % (2 * directEvery);
+        if (k === 0) fire('direct', at);
+        fire('gateway', at);
+        if (k === directEvery) fire('direct', at);
       }
-      if (sent >= total) resolve();
-      else setTimeout(tick, 1);
+      if (sent >= total) {
+        ticking = false;
+        finish();
+      } else setTimeout(tick, 1);
     };
     tick();
   });
-  await Promise.all(pending);
-  return { lat, failed };
 }
 
 /** Closed loop, one call at a time: latencies (ms). Less sensitive to a busy machine than the open loop. */
@@ -133,11 +191,17 @@ function machineJiffies(): { busy: number; total: number } {
   return { busy: total - (f[3] ?? 0) - (f[4] ?? 0), total };
 }
 
-function pct(sorted: number[], q: number): number {
+function pct(sorted: ArrayLike<number>, q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 }
 
 const args = parseArgs(process.argv.slice(2));
+if (args.from === 'dist') {
+  // The compiled coordinator must be the current source, or the figures are an old version's:
+  // tsc -b is incremental (seconds when dist is current).
+  const tsc = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-b'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  if (tsc.status !== 0) throw new Error(`tsc -b failed (exit ${tsc.status}): the compiled coordinator would be stale; fix it or pass --from source`);
+}
 const cleanups: (() => unknown)[] = [];
 const cleanup = { after: (fn: () => unknown) => void cleanups.push(fn) };
 try {
@@ -150,6 +214,8 @@ try {
     port,
     stateDir: join(dir, 'state'),
     args: ['--host-down-after-ms', '600000', '--gateway-listen', `127.0.0.1:${gport}`],
+    nodeArgs: args.cpuProfDir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${args.cpuProfDir}`] : [],
+    fromDist: args.from === 'dist',
   });
   await eventually('gateway port open', () => call(gport).then((s) => (s !== 0 ? true : undefined)));
   const client = new ControlClient({ address: `127.0.0.1:${port}`, tls: {}, insecure: false, deadlineMs: 5000 });
@@ -180,70 +246,60 @@ try {
   const coordPid = coord.child.pid as number;
 
   console.log(
-    `gateway bench: 2 replicas, ${args.rate} req/s open loop, ${args.durationS} s per phase, ${args.phases} phases per path, load average ${loadavg()[0]?.toFixed(2)} on this machine`,
+    `gateway bench: 2 replicas, ${args.rate} req/s open loop through the gateway, ${args.rate / args.directEvery} req/s direct at the same moments, ${args.durationS} s per phase, ${args.phases} phases, coordinator from ${args.from}, load average ${loadavg()[0]?.toFixed(2)} on this machine`,
   );
-  // Warm-up both paths (connections, JIT).
-  await phase(path.direct, args.rate, args.warmupS);
-  await phase(path.gateway, args.rate, args.warmupS);
-  const results = { direct: [] as number[], gateway: [] as number[] };
+  // Warm-up (connections, JIT).
+  await phase(path, args.rate, args.warmupS, args.directEvery);
+  const all = { direct: [] as Float64Array[], gateway: [] as Float64Array[] };
   const failed = { direct: 0, gateway: 0 };
-  let gatewayCpuS = 0;
-  let gatewayWallS = 0;
+  let coordCpuS = 0;
+  let wallTotalS = 0;
   const ours = [process.pid, coordPid, ...endpoints.map((e) => e.child.pid as number)];
   const ourCpuS = (): number => ours.reduce((sum, pid) => sum + procCpuS(pid), 0);
-  const pairs: { others: number; load: number; d: number[]; g: number[] }[] = [];
+  const f = (x: number): string => x.toFixed(3);
+  console.log('phase | other work (cores of 2) | load avg | direct p50 / p99 ms | gateway p50 / p99 ms | added p50 / p99 ms');
   for (let k = 0; k < args.phases; k++) {
     const m0 = machineJiffies();
     const o0 = ourCpuS();
+    const c0 = procCpuS(coordPid);
     const w0 = performance.now();
-    const lat = { direct: [] as number[], gateway: [] as number[] };
-    for (const which of ['direct', 'gateway'] as const) {
-      const cpu0 = procCpuS(coordPid);
-      const t0 = performance.now();
-      const r = await phase(path[which], args.rate, args.durationS);
-      if (which === 'gateway') {
-        gatewayCpuS += procCpuS(coordPid) - cpu0;
-        gatewayWallS += (performance.now() - t0) / 1000;
-      }
-      results[which].push(...r.lat);
-      lat[which] = r.lat.sort((a, b) => a - b);
-      failed[which] += r.failed;
-    }
-    const m1 = machineJiffies();
+    const r = await phase(path, args.rate, args.durationS, args.directEvery);
     const wallS = (performance.now() - w0) / 1000;
+    coordCpuS += procCpuS(coordPid) - c0;
+    wallTotalS += wallS;
+    const m1 = machineJiffies();
     // Jiffies are 1/100 s (USER_HZ): cores busy with work other than this bench's processes.
     const others = Math.max(0, ((m1.busy - m0.busy) / 100 - (ourCpuS() - o0)) / wallS);
-    pairs.push({ others, load: loadavg()[0] ?? NaN, d: lat.direct, g: lat.gateway });
-  }
-  console.log('pair | other work (cores of 2) | load avg | direct p50 / p99 ms | gateway p50 / p99 ms | added p50 / p99 ms');
-  for (const [k, p] of pairs.entries()) {
-    const f = (x: number): string => x.toFixed(3);
+    const d = r.direct.sorted();
+    const g = r.gateway.sorted();
+    all.direct.push(d);
+    all.gateway.push(g);
+    failed.direct += r.direct.failed;
+    failed.gateway += r.gateway.failed;
     console.log(
-      `${String(k + 1).padStart(4)} | ${p.others.toFixed(2).padStart(23)} | ${p.load.toFixed(2).padStart(8)} | ${f(pct(p.d, 0.5))} / ${f(pct(p.d, 0.99))} | ${f(pct(p.g, 0.5))} / ${f(pct(p.g, 0.99))} | ${f(pct(p.g, 0.5) - pct(p.d, 0.5))} / ${f(pct(p.g, 0.99) - pct(p.d, 0.99))}`,
+      `${String(k + 1).padStart(5)} | ${others.toFixed(2).padStart(23)} | ${(loadavg()[0] ?? NaN).toFixed(2).padStart(8)} | ${f(pct(d, 0.5))} / ${f(pct(d, 0.99))} | ${f(pct(g, 0.5))} / ${f(pct(g, 0.99))} | ${f(pct(g, 0.5) - pct(d, 0.5))} / ${f(pct(g, 0.99) - pct(d, 0.99))}`,
     );
   }
-  const quiet = [...pairs].sort((a, b) => a.others - b.others)[0];
-  if (quiet)
-    console.log(
-      `quietest pair (other work ${quiet.others.toFixed(2)} cores, load average ${quiet.load.toFixed(2)}): added by the gateway p50 ${(pct(quiet.g, 0.5) - pct(quiet.d, 0.5)).toFixed(3)} ms, p99 ${(pct(quiet.g, 0.99) - pct(quiet.d, 0.99)).toFixed(3)} ms (direct p99 ${pct(quiet.d, 0.99).toFixed(3)}, gateway p99 ${pct(quiet.g, 0.99).toFixed(3)})`,
-    );
-  const rows: string[] = [];
-  const fmt = (x: number): string => x.toFixed(3);
-  const stats: Record<string, number[]> = {};
-  for (const which of ['direct', 'gateway'] as const) {
-    const s = [...results[which]].sort((a, b) => a - b);
-    stats[which] = [pct(s, 0.5), pct(s, 0.9), pct(s, 0.99), s[s.length - 1] ?? NaN];
-    rows.push(
-      `${which.padEnd(8)} | ${String(s.length).padStart(7)} | ${String(failed[which]).padStart(6)} | ${stats[which]
-        .map(fmt)
-        .map((x) => x.padStart(8))
-        .join(' | ')}`,
-    );
-  }
-  const d = stats.direct as number[];
-  const g = stats.gateway as number[];
+  const joined = (parts: Float64Array[]): Float64Array => {
+    const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out.sort();
+  };
+  const stats = { direct: [] as number[], gateway: [] as number[] };
   console.log('path     |   calls | failed |  p50 ms  |  p90 ms  |  p99 ms  |  max ms');
-  for (const r of rows) console.log(r);
+  for (const which of ['direct', 'gateway'] as const) {
+    const s = joined(all[which]);
+    stats[which] = [pct(s, 0.5), pct(s, 0.9), pct(s, 0.99), s[s.length - 1] ?? NaN];
+    console.log(
+      `${which.padEnd(8)} | ${String(s.length).padStart(7)} | ${String(failed[which]).padStart(6)} | ${stats[which].map((x) => f(x).padStart(8)).join(' | ')}`,
+    );
+  }
+  const d = stats.direct;
+  const g = stats.gateway;
   // One call at a time, alternating paths in blocks: the latency the hop adds when nothing queues.
   const seq = { direct: [] as number[], gateway: [] as number[] };
   for (let k = 0; k < 4; k++) {
@@ -253,14 +309,14 @@ try {
   const sd = [...seq.direct].sort((a, b) => a - b);
   const sg = [...seq.gateway].sort((a, b) => a - b);
   console.log(
-    `one call at a time (2000 calls per path): direct p50 ${fmt(pct(sd, 0.5))} / p99 ${fmt(pct(sd, 0.99))} ms, gateway p50 ${fmt(pct(sg, 0.5))} / p99 ${fmt(pct(sg, 0.99))} ms, added p50 ${fmt(pct(sg, 0.5) - pct(sd, 0.5))} ms, p99 ${fmt(pct(sg, 0.99) - pct(sd, 0.99))} ms`,
+    `one call at a time (2000 calls per path): direct p50 ${f(pct(sd, 0.5))} / p99 ${f(pct(sd, 0.99))} ms, gateway p50 ${f(pct(sg, 0.5))} / p99 ${f(pct(sg, 0.99))} ms, added p50 ${f(pct(sg, 0.5) - pct(sd, 0.5))} ms, p99 ${f(pct(sg, 0.99) - pct(sd, 0.99))} ms`,
   );
   console.log(
-    `added by the gateway at ${args.rate} req/s (gateway - direct): p50 ${fmt((g[0] ?? 0) - (d[0] ?? 0))} ms, p90 ${fmt((g[1] ?? 0) - (d[1] ?? 0))} ms, p99 ${fmt((g[2] ?? 0) - (d[2] ?? 0))} ms`,
+    `added by the gateway at ${args.rate} req/s (gateway - direct, same moments, all phases): p50 ${f((g[0] ?? 0) - (d[0] ?? 0))} ms, p90 ${f((g[1] ?? 0) - (d[1] ?? 0))} ms, p99 ${f((g[2] ?? 0) - (d[2] ?? 0))} ms`,
   );
-  if (failures.size) console.log(`failed calls by status (0: connection error): ${JSON.stringify(Object.fromEntries(failures))}`);
+  if (failures.size) console.log(`failed calls by path and status (0: connection error): ${JSON.stringify(Object.fromEntries(failures))}`);
   console.log(
-    `coordinator CPU while routing: ${((gatewayCpuS / gatewayWallS) * 100).toFixed(1)} % of one core at ${args.rate} req/s; load average at the end ${loadavg()[0]?.toFixed(2)}`,
+    `coordinator CPU while routing: ${((coordCpuS / wallTotalS) * 100).toFixed(1)} % of one core at ${args.rate} req/s; load average at the end ${loadavg()[0]?.toFixed(2)}`,
   );
 } finally {
   for (const fn of cleanups.reverse()) await fn();

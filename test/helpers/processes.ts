@@ -142,7 +142,15 @@ export interface CoordinatorProcOptions {
    * (mutual TLS, or the Control socket only).
    */
   insecure?: boolean;
+  /**
+   * Run the compiled CLI (packages/coordinator/dist, from `tsc -b`) instead of the sources through
+   * tsx: what ships, without the loader's hooks and name wrappers (benchmarks).
+   */
+  fromDist?: boolean;
 }
+
+/** The compiled coordinator CLI entry (`tsc -b` output). */
+export const CLI_DIST_ENTRY = join(REPO_ROOT, 'packages/coordinator/dist/cli/entry.js');
 
 /** The Control socket of a coordinator started with this state directory (its default). */
 export function controlSocketOf(stateDir: string): string {
@@ -155,22 +163,18 @@ export function controlSocketOf(stateDir: string): string {
  * the default here) or `--coordinator unix:<stateDir>/control.sock` (always).
  */
 export async function startCoordinator(t: Cleanup, opts: CoordinatorProcOptions): Promise<Proc> {
-  const p = spawnTs(
-    t,
-    `coordinator:${opts.port}`,
-    CLI_ENTRY,
-    [
-      'coordinator',
-      '--listen',
-      `127.0.0.1:${opts.port}`,
-      '--state-dir',
-      opts.stateDir,
-      ...(opts.insecure === false ? [] : ['--insecure']),
-      ...(opts.args ?? []),
-    ],
-    opts.env,
-    opts.nodeArgs,
-  );
+  const cliArgs = [
+    'coordinator',
+    '--listen',
+    `127.0.0.1:${opts.port}`,
+    '--state-dir',
+    opts.stateDir,
+    ...(opts.insecure === false ? [] : ['--insecure']),
+    ...(opts.args ?? []),
+  ];
+  const p = opts.fromDist
+    ? spawnCommand(t, `coordinator:${opts.port}`, process.execPath, [...(opts.nodeArgs ?? []), CLI_DIST_ENTRY, ...cliArgs], opts.env)
+    : spawnTs(t, `coordinator:${opts.port}`, CLI_ENTRY, cliArgs, opts.env, opts.nodeArgs);
   await Promise.race([
     p.waitForLine(/"msg":"listening"/, 30_000),
     p.exited.then((e) => {

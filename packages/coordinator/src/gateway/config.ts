@@ -26,6 +26,12 @@ export const gatewayConfigSchema = z.strictObject({
   attemptTimeoutMs: z.number().int().min(10).max(600_000).default(30_000),
   /** Hosts tried per call (the first by weight, then the others) before answering 503. */
   maxAttempts: z.number().int().min(1).max(16).default(3),
+  /**
+   * Kept-alive connections to one agent (more calls wait in the gateway for a free one). An agent
+   * runs a bounded number of calls at once anyway; a pool sized near that keeps connections warm
+   * and stops the churn of opening and closing sockets when an open-loop burst arrives.
+   */
+  maxConnectionsPerHost: z.number().int().min(1).max(4096).default(64),
   /** Largest request body accepted, in bytes (the agent applies each function's own limit too). */
   maxBodyBytes: z
     .number()

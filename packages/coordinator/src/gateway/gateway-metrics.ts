@@ -10,6 +10,26 @@ export class GatewayMetrics {
   readonly retries: Counter<'function'>;
   readonly attemptFailures: Counter<'function' | 'host' | 'reason'>;
 
+  /** Label objects per function and status, made once: no objects or strings built per call. */
+  private readonly labels = new Map<string, { fn: { function: string }; byCode: Map<number, { function: string; code: string }> }>();
+
+  /** One finished call: its status and the latency the caller saw. */
+  callDone(fn: string, status: number, seconds: number): void {
+    let l = this.labels.get(fn);
+    if (!l) {
+      // Bounded: fn is a routed function name or "_unrouted" (see the header).
+      l = { fn: { function: fn }, byCode: new Map() };
+      this.labels.set(fn, l);
+    }
+    let c = l.byCode.get(status);
+    if (!c) {
+      c = { function: fn, code: String(status) };
+      l.byCode.set(status, c);
+    }
+    this.requests.inc(c);
+    this.duration.observe(l.fn, seconds);
+  }
+
   constructor(register: Registry) {
     const registers = [register];
     this.requests = new Counter({

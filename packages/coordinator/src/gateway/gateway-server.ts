@@ -13,7 +13,7 @@ import type { Registry } from 'prom-client';
 import { ConfigError, splitHostPort, type Logger, type Service, msToS } from '@isawatt/common';
 import type { HostRegistry } from '../registry/host-registry.js';
 import type { GatewayConfig } from './config.js';
-import { attempt } from './forward.js';
+import { attempt, Deadlines } from './forward.js';
 import { GatewayMetrics } from './gateway-metrics.js';
 import { buildRoutes, fallbacks, WeightedPicker, type Replica } from './routes.js';
 
@@ -41,7 +41,8 @@ export class GatewayServer implements Service {
   readonly name = 'gateway';
   private readonly log: Logger;
   private readonly metrics: GatewayMetrics;
-  private readonly pool = new Agent({ keepAlive: true, maxSockets: 512, keepAliveMsecs: 1000 });
+  private readonly pool: Agent;
+  private readonly deadlines = new Deadlines();
   private readonly pickers = new Map<string, WeightedPicker>();
   private server: Server | undefined;
   private token: Buffer | undefined;
@@ -55,6 +56,10 @@ export class GatewayServer implements Service {
   constructor(private readonly opts: GatewayOptions) {
     this.log = opts.log.child({ component: this.name });
     this.metrics = new GatewayMetrics(opts.prom);
+    const perHost = opts.config.maxConnectionsPerHost;
+    // Sized, kept-alive, most recently used first: a burst reuses warm sockets instead of opening
+    // new ones (each a handshake and, above maxFreeSockets, a close afterwards).
+    this.pool = new Agent({ keepAlive: true, keepAliveMsecs: 1000, maxSockets: perHost, maxFreeSockets: perHost, scheduling: 'lifo' });
   }
 
   get port(): number {
@@ -111,6 +116,7 @@ export class GatewayServer implements Service {
     for (const e of ['host-up', 'host-down', 'assignment-applied'] as const) this.opts.registry.off(e, this.invalidate);
     const s = this.server;
     this.pool.destroy();
+    this.deadlines.close();
     if (!s) return;
     s.closeAllConnections();
     await new Promise<void>((resolve) => s.close(() => resolve()));
@@ -136,7 +142,9 @@ export class GatewayServer implements Service {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
-    const path = (req.url ?? '').split('?')[0] ?? '';
+    const url = req.url ?? '';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
     let label = '_unrouted';
     const finish = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
       if (!res.headersSent) {
@@ -158,12 +166,13 @@ export class GatewayServer implements Service {
       req.resume();
       return finish(401, { error: 'missing or wrong API token (Authorization: Bearer <token>)' }, { 'www-authenticate': 'Bearer' });
     }
-    let fn = '';
-    try {
-      fn = decodeURIComponent(path.slice(PREFIX.length));
-    } catch {
-      // malformed escape: rejected below
-    }
+    let fn = path.slice(PREFIX.length);
+    if (fn.includes('%'))
+      try {
+        fn = decodeURIComponent(fn);
+      } catch {
+        fn = ''; // malformed escape: rejected below
+      }
     if (!FUNCTION_NAME.test(fn)) {
       req.resume();
       return finish(400, { error: `bad function name in the path (expected [a-z0-9][a-z0-9._-]*, at most 128 characters)` });
@@ -184,7 +193,8 @@ export class GatewayServer implements Service {
     // The other replicas, by weight, are only worked out when the first one fails.
     let tries: Replica[] | undefined;
     const failures: string[] = [];
-    const upstreamPath = `${PREFIX}${encodeURIComponent(fn)}`;
+    // A valid name ([a-z0-9._-]) needs no escaping: the upstream path is the prefix and the name.
+    const upstreamPath = PREFIX + fn;
     for (let k = 0; k < this.opts.config.maxAttempts; k++) {
       let r = first;
       if (k > 0) {
@@ -194,7 +204,7 @@ export class GatewayServer implements Service {
         r = next;
         this.metrics.retries.inc({ function: label });
       }
-      const out = await attempt(this.pool, r, upstreamPath, body, this.opts.config.attemptTimeoutMs);
+      const out = await attempt(this.pool, r, upstreamPath, body, this.opts.config.attemptTimeoutMs, this.deadlines);
       if (out.kind === 'response') {
         this.relay(out.res, res, r.hostId, label, started);
         return;
@@ -266,7 +276,6 @@ export class GatewayServer implements Service {
   }
 
   private count(label: string, status: number, started: number): void {
-    this.metrics.requests.inc({ function: label, code: String(status) });
-    this.metrics.duration.observe({ function: label }, msToS(performance.now() - started));
+    this.metrics.callDone(label, status, msToS(performance.now() - started));
   }
 }

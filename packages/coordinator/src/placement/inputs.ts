@@ -80,6 +80,21 @@ export function parseReplicaCost(value: string): number {
   return n;
 }
 
+/** `--robust-joint`: only meaningful with `--robust-quantile` (alone: exit 2). */
+export function robustJointFlag(joint: boolean | undefined, quantile: string | undefined): boolean | undefined {
+  if (joint !== true) return undefined;
+  if (quantile === undefined) throw new ExitError(EXIT.BAD_INPUT, '--robust-joint: only with --robust-quantile Q');
+  return true;
+}
+
+/** `--robust-arrivals poisson`: only with `--robust-quantile` (else, or another value: exit 2). */
+export function robustArrivalsFlag(value: string | undefined, quantile: string | undefined): 'poisson' | undefined {
+  if (value === undefined) return undefined;
+  if (value !== 'poisson') throw new ExitError(EXIT.BAD_INPUT, `--robust-arrivals: expected "poisson", got "${value}"`);
+  if (quantile === undefined) throw new ExitError(EXIT.BAD_INPUT, '--robust-arrivals: only with --robust-quantile Q');
+  return 'poisson';
+}
+
 /** `--robust-quantile`: a probability strictly between 0 and 1 (e.g. 0.1). */
 export function parseRobustQuantile(value: string): number {
   const n = Number(value);

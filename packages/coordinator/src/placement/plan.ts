@@ -52,7 +52,18 @@ export interface Plan {
    * and (filled by the CLI, which also plans on the point figures) the cores the plain plan of the
    * same policy uses and the extra cores robustness costs.
    */
-  readonly robust?: { readonly quantile: number; readonly plainCores?: number | undefined; readonly extraCores?: number | undefined } | undefined;
+  readonly robust?:
+    | {
+        readonly quantile: number;
+        /** --robust-joint: quantile is the plan's risk; each function was planned on functionQuantile. */
+        readonly joint?: boolean | undefined;
+        readonly functionQuantile?: number | undefined;
+        /** --robust-arrivals: also sized for one-second bursts of these arrivals. */
+        readonly arrivals?: 'poisson' | undefined;
+        readonly plainCores?: number | undefined;
+        readonly extraCores?: number | undefined;
+      }
+    | undefined;
 }
 
 /** hostOf[j] = index of the host of function j. */

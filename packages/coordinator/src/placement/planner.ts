@@ -23,9 +23,15 @@ export type { BackendName, PlanOptions, SolverName } from './solver-choice.js';
 
 export async function plan(problem: PlacementProblem, policy: PolicyName, opts: PlanOptions = {}): Promise<Plan> {
   if (opts.robustQuantile === undefined) return planPolicy(problem, policy, opts);
-  const p = robustProblem(problem, opts.robustQuantile);
+  const joint = opts.robustJoint === true;
+  const p = robustProblem(problem, opts.robustQuantile, joint, opts.robustArrivals);
   const out = await planPolicy(p, policy, opts);
-  return { ...out, robust: { quantile: opts.robustQuantile }, reasons: [...out.reasons, ...p.robustNotes] };
+  const robust = {
+    quantile: opts.robustQuantile,
+    ...(joint ? { joint, functionQuantile: p.functionQuantile } : {}),
+    ...(opts.robustArrivals ? { arrivals: opts.robustArrivals } : {}),
+  };
+  return { ...out, robust, reasons: [...out.reasons, ...p.robustNotes] };
 }
 
 async function planPolicy(p: PlacementProblem, policy: PolicyName, opts: PlanOptions): Promise<Plan> {

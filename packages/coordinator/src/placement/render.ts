@@ -26,7 +26,7 @@ function statusLine(plan: Plan): string {
   if (plan.robust) {
     const extra = plan.robust.extraCores;
     parts.push(
-      `robust q=${plan.robust.quantile}${extra !== undefined ? ` (${extra >= 0 ? '+' : ''}${extra} cores vs ${plan.robust.plainCores} planned on the point figures)` : ''}`,
+      `robust q=${plan.robust.quantile}${plan.robust.joint ? ` over the plan (each function on its ${Number((plan.robust.functionQuantile ?? 0).toPrecision(3))}-quantile)` : ''}${plan.robust.arrivals ? `, sized for ${plan.robust.arrivals} bursts` : ''}${extra !== undefined ? ` (${extra >= 0 ? '+' : ''}${extra} cores vs ${plan.robust.plainCores} planned on the point figures)` : ''}`,
     );
   }
   return parts.join(', ');

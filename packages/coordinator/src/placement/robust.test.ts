@@ -11,7 +11,7 @@ import { runCli } from '../cli/index.js';
 import type { FunctionModel, Models } from '../workload/types.js';
 import { plan } from './planner.js';
 import { buildProblem } from './problem.js';
-import { empiricalQuantile, normalQuantile, robustProblem, robustSpeed } from './robust.js';
+import { burstCapacityRps, empiricalQuantile, jointQuantile, normalQuantile, robustProblem, robustSpeed } from './robust.js';
 
 const near = (a: number, b: number, tol = 1e-6): boolean => Math.abs(a - b) <= tol;
 
@@ -125,5 +125,103 @@ describe('robust planning (--robust-quantile)', () => {
       stdoutIsTty: false,
     });
     assert.match(table, /robust q=0\.1 \(\+3 cores vs 20 planned on the point figures\)/);
+  });
+
+  test('--robust-joint: each of n functions on 1 - (1 - q)^(1/n), so all n meet theirs with probability 1 - q', async () => {
+    assert.equal(jointQuantile(0.1, 1), 0.1);
+    assert.ok(Math.abs(1 - (1 - jointQuantile(0.01, 22)) ** 22 - 0.01) < 1e-12);
+    // Šidák's quantile is never below the union bound's q / n (and close to it for small q).
+    assert.ok(jointQuantile(0.01, 22) >= 0.01 / 22 && jointQuantile(0.01, 22) < 0.0101 / 22);
+    const p = buildProblem(hosts, models, demands);
+    const r = robustProblem(p, 0.1, true);
+    // 2 functions: q_f = 1 - 0.9^(1/2) = 0.0513; of [7, 9, 10, 10.5, 11]: 7 + 0.205 * 2 = 7.41 /s: 14 cores.
+    assert.ok(Math.abs(r.functionQuantile - 0.05131670194948623) < 1e-12);
+    assert.equal(r.cores[0]?.[0], 14);
+    assert.match(r.robustNotes.join(), /over the whole plan: each of its 2 functions planned on its 0\.05132-quantile/);
+    const robust = await plan(p, 'energy-aware', { solver: 'heuristic', robustQuantile: 0.1, robustJoint: true });
+    assert.equal(robust.totalCores, 24);
+    assert.equal(robust.robust?.joint, true);
+  });
+
+  test('isawatt plan --robust-joint: JSON and table say so; without --robust-quantile it is bad input', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'isawatt-robust-joint-'));
+    after(() => rmSync(dir, { recursive: true, force: true }));
+    const write = (name: string, doc: unknown): string => {
+      writeFileSync(join(dir, name), JSON.stringify(doc));
+      return join(dir, name);
+    };
+    const args = [
+      '-w',
+      write('w.json', { functions: demands.map((d) => ({ name: d.name, rate: d.rateRps })) }),
+      '-m',
+      write('m.json', models),
+      '-H',
+      write('h.json', { hosts }),
+    ];
+    const run = async (extra: string[]): Promise<{ code: number; out: string; err: string }> => {
+      let out = '';
+      let err = '';
+      const code = await runCli(['node', 'isawatt', 'plan', ...args, ...extra], {
+        stdout: (t) => (out += t),
+        stderr: (t) => (err += t),
+        env: {},
+        stdoutIsTty: false,
+      });
+      return { code, out, err };
+    };
+    const j = await run(['--robust-quantile', '0.1', '--robust-joint', '--json']);
+    assert.equal(j.code, EXIT.OK);
+    const robust = (JSON.parse(j.out) as { robust: Record<string, unknown> }).robust;
+    assert.equal(robust.joint, true);
+    assert.equal(robust.plainCores, 20);
+    assert.equal(robust.extraCores, 4);
+    const t = await run(['--robust-quantile', '0.1', '--robust-joint']);
+    assert.match(t.out, /robust q=0\.1 over the plan \(each function on its 0\.0513-quantile\) \(\+4 cores vs 20/);
+    const bad = await run(['--robust-joint']);
+    assert.equal(bad.code, EXIT.BAD_INPUT);
+    assert.match(bad.err, /--robust-joint: only with --robust-quantile/);
+  });
+
+  test('--robust-arrivals poisson: capacity for one-second bursts, L / ln(1 + L / R)', async () => {
+    const q = 0.01;
+    const l = Math.log(1 / q);
+    // At 1 req/s a burst needs several times the rate; at 10,000 req/s about L / 2 more.
+    assert.ok(Math.abs(burstCapacityRps(1, q) - l / Math.log(1 + l)) < 1e-12);
+    assert.ok(burstCapacityRps(1, q) > 2.5 && burstCapacityRps(1, q) < 3);
+    assert.ok(Math.abs(burstCapacityRps(10_000, q) - 10_000 - l / 2) < 0.01);
+    const p = buildProblem(hosts, models, demands);
+    const r = robustProblem(p, 0.1, false, 'poisson');
+    // noisy: speed on its 0.05-quantile of the bags (7 + 0.2 * 2 = 7.4), capacity for bursts at q 0.05:
+    // c = ln 20 / ln(1 + ln 20 / 100) = 101.51 execs/s: ceil(101.51 / 7.4) = 14 cores. quiet (no
+    // spread): 101.51 / 10: 11 cores. The rate itself stays 100.
+    assert.equal(r.cores[0]?.[0], 14);
+    assert.equal(r.cores[0]?.[1], 11);
+    assert.equal(r.functions[0]?.rateRps, 100);
+    assert.match(r.robustNotes.join(), /robust arrivals poisson/);
+    const out = await plan(p, 'energy-aware', { solver: 'heuristic', robustQuantile: 0.1, robustArrivals: 'poisson' });
+    assert.equal(out.robust?.arrivals, 'poisson');
+    const dir = mkdtempSync(join(tmpdir(), 'isawatt-robust-arrivals-'));
+    after(() => rmSync(dir, { recursive: true, force: true }));
+    const write = (name: string, doc: unknown): string => {
+      writeFileSync(join(dir, name), JSON.stringify(doc));
+      return join(dir, name);
+    };
+    const files = [
+      '-w',
+      write('w.json', { functions: demands.map((d) => ({ name: d.name, rate: d.rateRps })) }),
+      '-m',
+      write('m.json', models),
+      '-H',
+      write('h.json', { hosts }),
+    ];
+    let err = '';
+    const code = await runCli(['node', 'isawatt', 'plan', ...files, '--robust-arrivals', 'poisson'], {
+      stdout: () => undefined,
+      stderr: (t) => (err += t),
+      env: {},
+      stdoutIsTty: false,
+    });
+    assert.equal(code, EXIT.BAD_INPUT);
+    assert.match(err, /--robust-arrivals: only with --robust-quantile/);
   });
 });

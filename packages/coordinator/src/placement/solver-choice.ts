@@ -23,6 +23,13 @@ export interface PlanOptions {
   readonly replicaCost?: number | undefined;
   /** Plan on this quantile of each function's speed across profiling bags (0 < q <= 0.5), not the point figure. */
   readonly robustQuantile?: number | undefined;
+  /**
+   * `--robust-joint`: robustQuantile is the plan's risk (that any of its n functions falls below its
+   * speed), not each function's: each is planned on 1 - (1 - q)^(1/n) (Šidák), docs/placement.md.
+   */
+  readonly robustJoint?: boolean | undefined;
+  /** `--robust-arrivals poisson`: also size each function for one-second Poisson bursts (robust.ts). */
+  readonly robustArrivals?: 'poisson' | undefined;
   /** Re-planning: the price and cap of moves away from the live placement. */
   readonly moves?: MoveTerms | undefined;
 }

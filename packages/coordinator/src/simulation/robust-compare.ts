@@ -71,15 +71,22 @@ export function renderRobustComparison(pairs: readonly RobustPair[], quantile: n
   return `${t.toString()}\n${summary}`;
 }
 
-export function robustComparisonToJson(pairs: readonly RobustPair[], quantile: number): Record<string, unknown> {
+/** `joint`: the quantile is the plan's risk (--robust-joint), each function planned on a smaller one. */
+export function robustComparisonToJson(pairs: readonly RobustPair[], quantile: number, joint = false): Record<string, unknown> {
   return {
     quantile,
+    joint,
     cells: pairs.map(({ plain, robust }) => ({
       mix: plain.spec.mix ?? null,
       load: plain.spec.load ?? null,
       policy: plain.spec.policy,
       plain: { status: plain.plan.status, ...side(plain), recordId: plain.record?.id ?? null },
-      robust: { status: robust.plan.status, ...side(robust), recordId: robust.record?.id ?? null },
+      robust: {
+        status: robust.plan.status,
+        ...side(robust),
+        ...(robust.plan.robust?.functionQuantile !== undefined ? { functionQuantile: robust.plan.robust.functionQuantile } : {}),
+        recordId: robust.record?.id ?? null,
+      },
     })),
   };
 }

@@ -4,7 +4,17 @@
 // 3 coordinator unreachable (only without --hosts).
 import { ConfigError, EXIT, ExitError, type wire } from '@isawatt/common';
 import type { Command } from 'commander';
-import { loadPlanProblem, parseBackend, parsePolicies, parseReplicaCost, parseRobustQuantile, parseSolver, parseTimeLimitMs } from '../../placement/inputs.js';
+import {
+  loadPlanProblem,
+  parseBackend,
+  parsePolicies,
+  parseReplicaCost,
+  parseRobustQuantile,
+  parseSolver,
+  robustJointFlag,
+  robustArrivalsFlag,
+  parseTimeLimitMs,
+} from '../../placement/inputs.js';
 import { shutdownMiniZinc } from '../../placement/minizinc-solver.js';
 import type { Plan } from '../../placement/plan.js';
 import { DEFAULT_TIME_LIMIT_MS, plan, type PlanOptions } from '../../placement/planner.js';
@@ -26,6 +36,8 @@ export interface PlanFlags extends ConnectionFlags {
   split?: boolean;
   replicaCost: string;
   robustQuantile?: string;
+  robustJoint?: boolean;
+  robustArrivals?: string;
 }
 
 /** Planner options from the flags shared by plan, deploy and replan (bad values: exit 2). */
@@ -37,6 +49,8 @@ export function planOptionsFromFlags(flags: PlanFlags): PlanOptions {
     split: flags.split === true,
     replicaCost: parseReplicaCost(flags.replicaCost),
     robustQuantile: flags.robustQuantile === undefined ? undefined : parseRobustQuantile(flags.robustQuantile),
+    robustJoint: robustJointFlag(flags.robustJoint, flags.robustQuantile),
+    robustArrivals: robustArrivalsFlag(flags.robustArrivals, flags.robustQuantile),
   };
 }
 
@@ -113,6 +127,14 @@ export function addPlanOptions(cmd: Command): Command {
     .option(
       '--robust-quantile <q>',
       "plan on this quantile of each function's executions/s per core across profiling bags (e.g. 0.1), and report the extra cores",
+    )
+    .option(
+      '--robust-joint',
+      'with --robust-quantile Q: Q is the risk that any function of the plan falls below its rate; each of the n functions is planned on its 1-(1-Q)^(1/n) quantile',
+    )
+    .option(
+      '--robust-arrivals <poisson>',
+      'with --robust-quantile: also size each function for one-second bursts of Poisson arrivals (half the risk each to speed and bursts)',
     )
     .option('--json', 'print JSON instead of tables');
 }

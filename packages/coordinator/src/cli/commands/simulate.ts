@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '@isawatt/common';
 import type { Command } from 'commander';
-import { parseBackend, parseRobustQuantile, parseSolver, parseTimeLimitMs } from '../../placement/inputs.js';
+import { parseBackend, parseRobustQuantile, parseSolver, robustJointFlag, robustArrivalsFlag, parseTimeLimitMs } from '../../placement/inputs.js';
 import { shutdownMiniZinc } from '../../placement/minizinc-solver.js';
 import { DEFAULT_TIME_LIMIT_MS } from '../../placement/planner.js';
 import { COORDINATOR_VERSION } from '../../version.js';
@@ -66,6 +66,8 @@ export interface SimulateFlags extends ConnectionFlags {
   report?: string;
   json?: boolean;
   robustQuantile?: string;
+  robustJoint?: boolean;
+  robustArrivals?: string;
   colocationNoise: string;
 }
 
@@ -145,6 +147,8 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
       '--robust-quantile <q>',
       "also plan every cell on this quantile of each function's speed across profiling bags (e.g. 0.1) and show robust and plain side by side",
     )
+    .option('--robust-joint', "with --robust-quantile Q: Q is the plan's risk (any function below its rate); each of n functions planned on 1-(1-Q)^(1/n)")
+    .option('--robust-arrivals <poisson>', 'with --robust-quantile: also size each function for one-second Poisson bursts (as plan --robust-arrivals)')
     .option('--json', 'print JSON instead of tables');
   addConnectionOptions(cmd).action(async (flags: SimulateFlags) => {
     // Flags first (cheap, exit 2), then files.
@@ -169,6 +173,8 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
       solver: flags.solver === 'fast' ? ('fast' as const) : parseSolver(flags.solver),
       backend: parseBackend(flags.backend),
       timeLimitMs: parseTimeLimitMs(flags.timeLimit),
+      robustJoint: robustJointFlag(flags.robustJoint, flags.robustQuantile),
+      robustArrivals: robustArrivalsFlag(flags.robustArrivals, flags.robustQuantile),
     };
     const robustQuantile = flags.robustQuantile === undefined ? undefined : parseRobustQuantile(flags.robustQuantile);
     if (robustQuantile !== undefined && flags.compare) throw new ConfigError(['--robust-quantile: not with --compare'], 'simulate options');
@@ -282,7 +288,7 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
           energyQuality: 'simulated',
         },
         cells: cellsToJson(outcomes, savings),
-        ...(robustQuantile !== undefined ? { robustVsPlain: robustComparisonToJson(pairs, robustQuantile) } : {}),
+        ...(robustQuantile !== undefined ? { robustVsPlain: robustComparisonToJson(pairs, robustQuantile, planOptions.robustJoint === true) } : {}),
       };
       ctx.io.stdout(JSON.stringify(body, null, 2) + '\n');
       return;
@@ -292,7 +298,9 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
     const pivot = renderSweep(outcomes, savings, sweep === 'arm-share' ? 'arm-share' : 'load');
     if (pivot) ctx.io.stdout(`\n${pivot}\n`);
     if (robustQuantile !== undefined)
-      ctx.io.stdout(`\nROBUST (q ${robustQuantile}) vs PLAIN, same truth and arrivals (simulated):\n${renderRobustComparison(pairs, robustQuantile)}\n`);
+      ctx.io.stdout(
+        `\nROBUST (q ${robustQuantile}${planOptions.robustJoint ? ' over each plan' : ''}) vs PLAIN, same truth and arrivals (simulated):\n${renderRobustComparison(pairs, robustQuantile)}\n`,
+      );
     const noPlan = outcomes.filter((o) => !o.record);
     // Reasons name every host; on a big cluster a line per cell is kept short (--json has them all).
     const brief = (t: string): string => (t.length > 240 ? `${t.slice(0, 240)}… (--json for all)` : t);
