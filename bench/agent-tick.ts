@@ -86,6 +86,7 @@ async function oneTick(): Promise<number> {
   mono += 1000;
   const c0 = process.cpuUsage();
   const s = await monitor.tick();
+  if (s === undefined) throw new Error('tick held: the bench source always releases counts');
   bytes = attach.requestSerialize({ telemetry: encodeTelemetry(s, 'bench') }).length;
   const c = process.cpuUsage(c0);
   return c.user + c.system;

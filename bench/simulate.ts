@@ -85,7 +85,7 @@ function matrixCli(): void {
     cmd,
     [
       ...pre,
-      `${root}packages/coordinator/bin/isawatt.mjs`,
+      `${root}packages/coordinator/bin/isawatt.cjs`,
       'simulate',
       '--cluster',
       ex('cluster-paper-pair.yaml'),

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Bundles the `isawatt` CLI (packages/coordinator/src/cli + @isawatt/common, from the TypeScript
 // sources) into one CommonJS file, packages/coordinator/dist/bundle/isawatt.cjs, which the launcher
-// (packages/coordinator/bin/isawatt.mjs) runs with a V8 code cache. Why: `tsc -b`'s dist/ is ~250
+// (packages/coordinator/bin/isawatt.cjs) runs with a V8 code cache. Why: `tsc -b`'s dist/ is ~250
 // ES modules for `isawatt plan`, and Node 20 resolves, reads and compiles each of them on every run
 // (~0.1 s of a 0.35 s plan on a quiet machine, bench/plan-cli.ts); one file whose compiled code is
 // cached skips the resolution and most of the compilation. Dynamic imports of commands are inlined
@@ -14,13 +14,13 @@
 // bundling them would grow the one file every command parses, and some of them find files next
 // to their own code. `import.meta.url` in our sources keeps meaning the source file's location
 // (rewritten relative to the bundle), so files found from it (package.json, minizinc/*.mzn, proto/)
-// are found as before. manifest.json lists the source files, so the launcher can tell a stale bundle,
-// and the command names (one code cache each).
+// are found as before. manifest.json lists the source files and the inlined packages' versions, so
+// the launcher can tell a stale bundle, and the command names (one code cache each).
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -140,11 +140,24 @@ const withoutCommands = {
       /[\\/]src[\\/]cli$/.test(args.resolveDir) ? { path: args.path, namespace: 'no-command' } : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'no-command' }, (args) => ({
-      contents: `throw new Error(${JSON.stringify(`isawatt help bundle: ${args.path} is not in it (bin/isawatt.mjs runs the full bundle for commands)`)});`,
+      contents: `throw new Error(${JSON.stringify(`isawatt help bundle: ${args.path} is not in it (bin/isawatt.cjs runs the full bundle for commands)`)});`,
       loader: 'js',
     }));
   },
 };
+
+/**
+ * import() of a package left in node_modules (MiniZinc is an ES module) is renamed
+ * __isawattImport(), a function the launcher passes in: code the launcher compiles with a V8 code
+ * cache has no dynamic-import callback of its own (bin/isawatt.cjs).
+ */
+function routeDynamicImports(file) {
+  const text = readFileSync(file, 'utf8');
+  let count = 0;
+  const routed = text.replace(/\bimport\((?=["'])/g, () => (count++, '__isawattImport('));
+  writeFileSync(file, routed);
+  return count;
+}
 
 /** Builds one bundle of the CLI; returns esbuild's metafile. */
 async function bundleCli(file, { helpOnly }) {
@@ -175,10 +188,12 @@ async function bundleCli(file, { helpOnly }) {
 rmSync(outdir, { recursive: true, force: true });
 mkdirSync(outdir, { recursive: true });
 const metafile = await bundleCli(outfile, { helpOnly: false });
+if (routeDynamicImports(outfile) === 0) throw new Error('bundle-cli: no import() of MiniZinc found in the bundle (the planner loads it so)');
 // `isawatt`, `isawatt --help`, `--version`: a bundle of the root program alone (~10 % of the full
 // one), because every run reads and compiles the whole file it starts from. The YAML parser is
 // left to node_modules there (no command, no file to read).
 await bundleCli(helpOutfile, { helpOnly: true });
+routeDynamicImports(helpOutfile);
 
 // Every workspace source file in the bundle, relative to the package: the launcher compares their
 // modification times with the bundle's.
@@ -189,11 +204,22 @@ const inputs = Object.keys(metafile.inputs)
 // The command names (cli/index.ts COMMANDS): the launcher keeps one code cache per command.
 const commands = [...readFileSync(join(pkg, 'src/cli/index.ts'), 'utf8').matchAll(/^\s*(?:\{ )?name: '([a-z-]+)',/gm)].map((m) => m[1]);
 if (commands.length < 10) throw new Error(`bundle-cli: found only ${commands.length} commands in src/cli/index.ts COMMANDS`);
-writeFileSync(join(outdir, 'manifest.json'), JSON.stringify({ commands, inputs }, null, 1) + '\n');
+// The packages inlined from node_modules, with their versions: an upgraded one makes the bundle
+// stale too (npm writes installed files with a fixed modification time, so only the version
+// tells). Paths relative to the package, as `inputs`.
+const packages = {};
+for (const input of Object.keys(metafile.inputs).sort()) {
+  const m = /^(?:[a-z-]+:)?(.*node_modules[\\/](?:@[^\\/]+[\\/])?[^\\/]+)[\\/]/.exec(input); // zod-en: namespace, absolute path
+  if (m === null) continue;
+  const file = resolve(root, m[1], 'package.json');
+  packages[toPosix(relative(pkg, file))] ??= JSON.parse(readFileSync(file, 'utf8')).version;
+}
+if (Object.keys(packages).length < 3) throw new Error(`bundle-cli: found only ${Object.keys(packages).length} inlined packages in the metafile`);
+writeFileSync(join(outdir, 'manifest.json'), JSON.stringify({ commands, inputs, packages }, null, 1) + '\n');
 
-// Warm the code caches (one per command, bin/isawatt.mjs) of the two commonest paths, help and a
+// Warm the code caches (one per command, bin/isawatt.cjs) of the two commonest paths, help and a
 // plan, so the first user run is fast too; the launcher writes the others on their first run.
-const launcher = join(pkg, 'bin/isawatt.mjs');
+const launcher = join(pkg, 'bin/isawatt.cjs');
 const ex = (f) => join(root, 'examples', f);
 const warm = [['--help'], ['plan', '--hosts', ex('hosts.yaml'), '--models', ex('models.yaml'), '--workload', ex('workload-general.yaml'), '--json']];
 for (const args of warm) {

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { buildTestFunctions, functionsDir, isDead, makeRuntime, procStatus, repoRoot, skipReason, subtreeDirs, uniqueSubtree, waitFor } from './helpers.js';
@@ -60,6 +61,36 @@ test('a hung invocation times out, its worker is SIGKILLed and replaced', { skip
   await rt.close();
   for (const pid of pids) await waitFor('workers to die', () => isDead(pid));
   assert.deepEqual(subtreeDirs(subtree), []);
+});
+
+/** The TMPDIR a worker process was started with. */
+function tmpdirOf(pid: number): string | undefined {
+  const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+  return env.find((e) => e.startsWith('TMPDIR='))?.slice('TMPDIR='.length);
+}
+
+test('a worker killed mid-invocation leaves no temp files: its own TMPDIR goes when it exits', { skip: skipReason }, async (t) => {
+  const { rt } = await makeRuntime(t);
+  const r = await rt.apply({ version: 1n, functions: [{ function: 'test-native', cores: 1, rateRps: 0, arrival: 'constant' }] });
+  assert.ok(r.ok);
+  const [pid] = r.placements[0]?.workerPids ?? [];
+  assert.ok(pid !== undefined);
+  const dir = tmpdirOf(pid);
+  assert.ok(dir !== undefined && existsSync(dir), `worker ${pid} has its own TMPDIR (${dir})`);
+  // Owned by the worker's user, as the files a function makes in it (video-gif's ffmpeg scratch).
+  assert.equal(statSync(dir).uid, procStatus(pid)?.uid);
+  writeFileSync(join(dir, 'left-behind.gif'), 'x');
+  // A hung invocation: the agent SIGKILLs the worker, whose own cleanup never runs.
+  assert.equal((await rt.invoke('test-native', '{"op":"hang"}')).status, 'timeout');
+  await waitFor('the killed worker to die', () => isDead(pid));
+  await waitFor('its TMPDIR to be removed', () => !existsSync(dir));
+  await waitFor('a replacement worker', () => (rt.placements()[0]?.workerPids ?? []).some((p) => p !== pid));
+  const [next] = (rt.placements()[0]?.workerPids ?? []).filter((p) => p !== pid);
+  assert.ok(next !== undefined);
+  const nextDir = tmpdirOf(next);
+  assert.ok(nextDir !== undefined && nextDir !== dir && existsSync(nextDir));
+  await rt.close();
+  await waitFor('the last TMPDIR to be removed', () => !existsSync(nextDir));
 });
 
 async function startChild(subtree: string): Promise<{ child: ChildProcess; pids: number[] }> {

@@ -17,6 +17,7 @@ import { createActivitySource } from './counters/create-activity-source.js';
 import { HwpcReportSource } from './counters/hwpc-report-source.js';
 import { StaleFallbackSource } from './counters/stale-fallback-source.js';
 import { hwpcHealth, registerHwpcMetrics, type HwpcMetricsSource } from './export/hwpc-metrics.js';
+import { raiseAgentCpuWeight } from './emulation/agent-weight.js';
 import { EmulatedHost } from './emulation/emulated-host.js';
 import { getProfile } from './emulation/profiles.js';
 import { PrometheusExporter } from './export/prometheus.js';
@@ -235,7 +236,22 @@ export async function runDaemon(loaded: LoadedAgentConfig): Promise<number> {
       },
       'EMULATED host: hardware, speed and energy figures come from an illustrative profile, not from this machine',
     );
-    services.push({ name: 'emulator', run: (signal) => emu.emulator.run(signal), shutdown: () => emu.close() });
+    // The agent gets its workers' CPU weight: on a shared machine its drivers must not starve.
+    const restoreWeight = await raiseAgentCpuWeight({
+      cgroupRoot: config.host.cgroupfs,
+      subtree: cgroupSubtree(config),
+      procRoot: config.host.procfs,
+      pid: process.pid,
+      log: log.child({ component: 'emulator' }),
+    });
+    services.push({
+      name: 'emulator',
+      run: (signal) => emu.emulator.run(signal),
+      shutdown: async () => {
+        await emu.close();
+        await restoreWeight();
+      },
+    });
   }
 
   let meter: EnergyMeter | undefined;

@@ -228,8 +228,11 @@ export class EmulatedTree {
     this.msSinceCppcWrite += intervalMs;
     if (this.msSinceCppcWrite < CPPC_WRITE_MS) return;
     this.msSinceCppcWrite = 0;
-    for (const c of this.cppcDirty)
-      await put(join(this.root, `devices/system/cpu/cpu${c}/acpi_cppc/feedback_ctrs`), `ref:${this.cppcRef[c]} del:${this.cppcDel[c]}`);
+    // Concurrently: one after the other, 128 writes took up to 360 ms under load.
+    const dirty = [...this.cppcDirty];
     this.cppcDirty.clear();
+    await Promise.all(
+      dirty.map((c) => put(join(this.root, `devices/system/cpu/cpu${c}/acpi_cppc/feedback_ctrs`), `ref:${this.cppcRef[c]} del:${this.cppcDel[c]}`)),
+    );
   }
 }

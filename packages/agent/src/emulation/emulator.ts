@@ -126,11 +126,14 @@ export class Emulator implements Service {
       // know a tick is complete before). So the energy of an interval is written one emulator tick
       // late, together with the reports that release that interval's counts: the agent then pairs
       // energy and counts of the same interval, as with a real sensor's own RAPL group.
+      // The reports go out first: writing the tree can take a while (the Altra's 128 CPPC files,
+      // under load up to a few hundred ms), and every ms the stream waits is a ms the agent's ticks
+      // have no counts for.
       const prev = this.pending;
       this.pending = { act, intervalMs };
+      this.sendHwpc(act, intervalMs);
       if (prev !== undefined) await this.tree.advance(prev.act.busyCpus, prev.intervalMs, prev.act.powerWeightedBusyCpus);
       else await this.tree.advance([], intervalMs, []);
-      this.sendHwpc(act, intervalMs);
     }
     this.log.debug({ busyCpus: act.busyCpus, powerWeightedBusyCpus: act.powerWeightedBusyCpus, intervalMs }, 'emulated host advanced');
   }

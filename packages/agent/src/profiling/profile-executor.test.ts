@@ -9,7 +9,7 @@ import { silentLogger, type wire } from '@isawatt/common';
 import type { ApplyResult, AssignmentSpec, FunctionRuntime, PlacementInfo } from '../runtime/function-runtime.js';
 import type { TelemetrySource, TickSnapshot } from '../telemetry/snapshot.js';
 import { decodeProfileJob, type ProfileJobSpec } from './profile-job.js';
-import { ProfileExecutor, throughputPerCore } from './profile-executor.js';
+import { perBusyCore, ProfileExecutor, throughputPerCore } from './profile-executor.js';
 
 class FakeRuntime implements FunctionRuntime {
   readonly pinning = 'cgroup-v1-cpuset' as const;
@@ -74,7 +74,8 @@ function tick(nowMs: number, hostUj: bigint, fns: Record<string, { completed: nu
       dynamicEnergyUj: f.dynUj,
       totalEnergyUj: f.dynUj,
       powerW: 0,
-      cpuTimeUs: 900_000n,
+      // Saturated: each function keeps the 4 cores a bag of 2 gets on 8 function CPUs busy.
+      cpuTimeUs: 4_000_000n,
       cores: 2,
       quality: 'emulated' as const,
       invocations: {
@@ -233,4 +234,16 @@ test("throughput per core: Little's law when saturated, completions / window oth
   assert.equal(throughputPerCore(3, 3 * 2000, 5, 1, false), 0.6);
   assert.equal(throughputPerCore(3, Number.NaN, 5, 1, true), 0.6);
   assert.equal(throughputPerCore(0, 0, 5, 1, true), 0);
+});
+
+test('per busy core: a saturated function that kept its cores only partly busy counts executions per busy core-second', () => {
+  // 4 cores, 10 s, 200 executions, cores busy 60 % (24 core-s): 200 / 24 per core, not 200 / 40.
+  const r = perBusyCore(200, 24, 4, 10, true);
+  assert.equal(r.unsaturated, true);
+  assert.equal(r.busyFraction, 0.6);
+  assert.equal(r.perCore, 200 / 24);
+  // Busy enough, open loop, or no CPU time known: the rate stands as measured.
+  assert.equal(perBusyCore(200, 39, 4, 10, true).unsaturated, false);
+  assert.equal(perBusyCore(200, 24, 4, 10, false).unsaturated, false);
+  assert.equal(perBusyCore(200, 0, 4, 10, true).unsaturated, false);
 });

@@ -4,7 +4,7 @@
 // window; then everything is stopped (workers gone, cgroups removed) whatever happened. Figures
 // come from the monitor's telemetry ticks: completions and attributed dynamic energy per function
 // over the same whole ticks, host energy and its quality label.
-import { delay, errorMessage, qualityToWire, toWireU64, type Logger, type wire, msToS, powerW, ujToJ } from '@isawatt/common';
+import { delay, errorMessage, qualityToWire, toWireU64, type Logger, type wire, msToS, powerW, ujToJ, usToS } from '@isawatt/common';
 import type { FunctionAssignmentSpec, FunctionRuntime } from '../runtime/function-runtime.js';
 import type { TelemetrySource } from '../telemetry/snapshot.js';
 import type { ProfileJobSpec } from './profile-job.js';
@@ -18,7 +18,7 @@ export interface ProfileExecutorOptions {
   readonly log: Logger;
   /** Wall clock, ms (tests). */
   readonly nowMs?: () => number;
-  /** A phase fails when no telemetry tick arrives for this long (default 10 s). */
+  /** A phase fails when no telemetry tick arrives for this long (default DEFAULT_STALL_MS, 20 s). */
   readonly stallMs?: number;
 }
 
@@ -156,11 +156,18 @@ export class ProfileExecutor {
       const f = w.functions.get(name);
       const completed = f?.completed ?? 0;
       const dynamicUj = f?.dynamicEnergyUj ?? 0n;
-      const perCore = throughputPerCore(completed, f?.latencySum ?? Number.NaN, seconds, cores, job.saturate);
+      const rate = throughputPerCore(completed, f?.latencySum ?? Number.NaN, seconds, cores, job.saturate);
       // Executions the window holds: whole completions counted, or (saturated) the work the
       // workers did at their measured rate, which does not depend on where the window cut the
       // invocations in flight.
-      const executions = perCore * cores * seconds;
+      const executions = rate * cores * seconds;
+      const busy = perBusyCore(executions, usToS(f?.cpuTimeUs ?? 0n), cores, seconds, job.saturate);
+      if (busy.unsaturated)
+        this.log.warn(
+          { jobId: job.jobId, function: name, busyFraction: Number(busy.busyFraction.toFixed(3)) },
+          "profile job: the load did not keep the function's cores busy (the agent could not feed its workers fast enough); executions/s per core counted per busy core-second",
+        );
+      const perCore = busy.unsaturated ? busy.perCore : rate;
       return {
         function: name,
         completed: toWireU64(completed),
@@ -203,6 +210,29 @@ export class ProfileExecutor {
       ticks: w.ticks,
     };
   }
+}
+
+/** Below this fraction of its cores kept busy, a saturated function is counted per busy core-second. */
+export const SATURATED_BUSY_FRACTION = 0.95;
+
+/**
+ * A saturated bag must keep every core of a function busy; a fast function can outrun its load
+ * generator (each invocation is a round trip through the agent, which shares the machine), and
+ * then completions per wall second measure the agent, not the core: on the emulated pair, fast
+ * Node functions kept 50-75 % of their cores busy, differently per host, and their x86/ARM ratio
+ * came out 20-60 % off. A core's throughput is then executions per busy core-second (the CPU time
+ * the function's cgroup, or its emulated cores, actually ran), which is what a saturated core does.
+ */
+export function perBusyCore(
+  executions: number,
+  busyCoreS: number,
+  cores: number,
+  seconds: number,
+  saturate: boolean,
+): { perCore: number; busyFraction: number; unsaturated: boolean } {
+  const busyFraction = cores > 0 && seconds > 0 ? busyCoreS / (cores * seconds) : 0;
+  const unsaturated = saturate && busyCoreS > 0 && executions > 0 && busyFraction < SATURATED_BUSY_FRACTION;
+  return { perCore: unsaturated ? executions / busyCoreS : 0, busyFraction, unsaturated };
 }
 
 /**

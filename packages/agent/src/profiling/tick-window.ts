@@ -100,11 +100,24 @@ export function emptyWindow(): WindowTotals {
 }
 
 /**
+ * No tick for this long and the monitor is taken for stopped, ms. Above the monitor's longest
+ * hold (it holds ticks without hwpc counts up to 8 s, telemetry/monitor.ts) with room for a
+ * monitor that a loaded machine delays while a bag's workers start.
+ */
+export const DEFAULT_STALL_MS = 20_000;
+
+/**
  * Collects ticks that start at or after `fromMs` (wall clock) until they cover `durationMs`.
  * Rejects with PhaseAbortedError on abort, and with an Error when no tick arrives for
  * `stallMs` (the monitor stopped).
  */
-export function collectWindow(source: TelemetrySource, fromMs: number, durationMs: number, signal: AbortSignal, stallMs = 10_000): Promise<WindowTotals> {
+export function collectWindow(
+  source: TelemetrySource,
+  fromMs: number,
+  durationMs: number,
+  signal: AbortSignal,
+  stallMs = DEFAULT_STALL_MS,
+): Promise<WindowTotals> {
   const w = emptyWindow();
   return new Promise((resolve, reject) => {
     let stall: NodeJS.Timeout;

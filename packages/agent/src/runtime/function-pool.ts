@@ -10,6 +10,7 @@ import type { Toolchain } from './harness-command.js';
 import { InvocationWindow, type InvocationResult } from './invocation-stats.js';
 import type { Pinning } from './pinning.js';
 import { launchSpec, type LaunchOptions } from './worker-launch.js';
+import { createWorkerTempDir, removeWorkerTempDir } from './worker-temp-dir.js';
 import { WorkerProcess, WorkerStartError, type InvokeOutcome, type RequestKind } from './worker-process.js';
 
 export interface PoolRequest {
@@ -250,13 +251,28 @@ export class FunctionPool {
   private async spawnWorker(cpu: number): Promise<WorkerProcess> {
     const { entry, pinning, toolchain } = this.opts;
     const slot = await pinning.workerSlot(this.name, cpu, entry.spec.memoryLimitMb);
-    const launch = launchSpec(toolchain.command(entry.spec, entry.dir), slot, this.opts.launch);
-    return WorkerProcess.start({
-      launch,
-      log: this.log,
-      maxOutputBytes: entry.spec.maxOutputBytes,
-      startTimeoutMs: this.opts.startTimeoutMs,
-    });
+    const cmd = toolchain.command(entry.spec, entry.dir);
+    // Its own TMPDIR, removed when it exits however it exits (worker-temp-dir.ts).
+    const scratch = await createWorkerTempDir(this.name, this.opts.launch.runAs);
+    const drop = (): void =>
+      void removeWorkerTempDir(scratch).catch((err: unknown) =>
+        this.log.warn({ dir: scratch, err: errorMessage(err) }, "cannot remove a worker's temp directory"),
+      );
+    let worker: WorkerProcess;
+    try {
+      const launch = launchSpec({ ...cmd, env: { ...cmd.env, TMPDIR: scratch } }, slot, this.opts.launch);
+      worker = await WorkerProcess.start({
+        launch,
+        log: this.log,
+        maxOutputBytes: entry.spec.maxOutputBytes,
+        startTimeoutMs: this.opts.startTimeoutMs,
+      });
+    } catch (err) {
+      drop();
+      throw err;
+    }
+    worker.once('exit', drop);
+    return worker;
   }
 
   private async addSlot(cpu: number): Promise<void> {

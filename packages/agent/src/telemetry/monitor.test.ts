@@ -12,6 +12,13 @@ import type { Clock } from './clock.js';
 import { TelemetryMonitor, type ProcessFigures } from './monitor.js';
 import type { InvocationFigures, TickSnapshot } from './snapshot.js';
 
+/** A tick these tests expect to be published (none of their sources holds a tick). */
+async function published(m: TelemetryMonitor): Promise<TickSnapshot> {
+  const s = await m.tick();
+  assert.ok(s, 'tick was held');
+  return s;
+}
+
 function procDir(t: { after(fn: () => void): void }): { root: string; writeStat: (busy: number, idle: number) => void } {
   const root = mkdtempSync(join(tmpdir(), 'isawatt-monitor-'));
   t.after(() => rmSync(root, { recursive: true, force: true }));
@@ -96,7 +103,7 @@ test('without a meter: host energy 0, quality estimated, source none; utilisatio
   m.on('snapshot', (s) => seen.push(s));
   writeStat(300, 700);
   clock.advance(1000);
-  const s1 = await m.tick();
+  const s1 = await published(m);
   assert.equal(s1.seq, 1n);
   assert.equal(s1.intervalMs, 1000);
   assert.equal(s1.cpuUtilization, 0.3);
@@ -110,7 +117,7 @@ test('without a meter: host energy 0, quality estimated, source none; utilisatio
   assert.equal(s1.agentRssBytes, 50_000_000);
   assert.ok(Object.isFrozen(s1) && Object.isFrozen(s1.cpuUtilizationPerCpu));
   clock.advance(500);
-  const s2 = await m.tick();
+  const s2 = await published(m);
   assert.equal(s2.seq, 2n);
   assert.equal(s2.intervalMs, 500);
   assert.equal(s2.cpuUtilization, 0, 'no jiffies passed');
@@ -130,7 +137,7 @@ test('with a meter: only in-host-total domains are summed; a failing meter degra
   assert.equal(meter.calls, 1, 'baseline sample at init');
   meter.nextUj = 45_000_000n;
   clock.advance(1000);
-  const s = await m.tick();
+  const s = await published(m);
   assert.equal(s.hostEnergyUj, 45_000_000n);
   assert.equal(s.hostPowerW, 45);
   assert.equal(s.hostQuality, 'measured');
@@ -145,7 +152,7 @@ test('with a meter: only in-host-total domains are summed; a failing meter degra
   assert.equal(s.idleEnergyUj, 45_000_000n, 'nothing attributed without an attributor');
   meter.fail = true;
   clock.advance(1000);
-  const bad = await m.tick();
+  const bad = await published(m);
   assert.equal(bad.energySource, 'none');
   assert.equal(bad.hostEnergyUj, 0n);
   assert.equal(bad.seq, 2n);
@@ -188,7 +195,7 @@ test('functions: placements, attribution and invocation figures are merged by na
   await m.init();
   meter.nextUj = 30_000_000n;
   clock.advance(1000);
-  const s = await m.tick();
+  const s = await published(m);
   assert.equal(s.attribution, 'cputime-share');
   assert.equal(s.assignmentVersion, 7n);
   assert.equal(s.idleEnergyUj + s.functions.reduce((a, f) => a + f.dynamicEnergyUj, 0n), s.hostEnergyUj);
@@ -202,7 +209,7 @@ test('functions: placements, attribution and invocation figures are merged by na
   assert.equal(zip?.quality, 'measured');
   assert.equal(zip?.invocations, undefined);
   clock.advance(1000);
-  const s2 = await m.tick();
+  const s2 = await published(m);
   assert.equal(s2.functions.find((f) => f.function === 'jwt-node')?.invocations, undefined, 'figures are taken once');
 });
 
@@ -303,7 +310,7 @@ test('frequency: mean over the function CPUs with a figure; per-socket means go 
   });
   await m.init();
   clock.advance(1000);
-  const s = await m.tick();
+  const s = await published(m);
   assert.equal(s.cpuFrequencyMhz, 3000, 'cpu 1 is idle (no figure), cpu 0 is not a function CPU');
   assert.deepEqual(
     [...(seenBySocket ?? new Map())],

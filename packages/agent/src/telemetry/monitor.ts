@@ -64,6 +64,13 @@ export interface MonitorOptions {
   readonly finalTickOnStop?: boolean;
 }
 
+/**
+ * Longest a span-aligned activity source may go without counts before ticks are published with
+ * their own energy again, ms. Below the profiler's stall limit (10 s): a profile window must keep
+ * receiving ticks.
+ */
+const HOLD_LIMIT_MS = 8_000;
+
 /** The energy attributed in a tick when it is not the tick's own (see alignEnergy). */
 interface AlignedEnergy {
   readonly intervalMs: number;
@@ -91,6 +98,9 @@ export class TelemetryMonitor extends EventEmitter<{ snapshot: [TickSnapshot] }>
   private baselined = false;
   private readonly history = new EnergyHistory();
   private alignWarned = false;
+  /** End of the last span the activity source covered (wall ms); undefined until it gives spans. */
+  private lastSpanEndMs: number | undefined;
+  private holdWarned = false;
 
   constructor(private readonly opts: MonitorOptions) {
     super();
@@ -153,7 +163,7 @@ export class TelemetryMonitor extends EventEmitter<{ snapshot: [TickSnapshot] }>
       }
     }
     // A tick in flight when the abort came has finished above; this one covers the rest.
-    if (this.opts.finalTickOnStop === true) await this.tick();
+    if (this.opts.finalTickOnStop === true) await this.tick(true);
   }
 
   async shutdown(): Promise<void> {
@@ -224,16 +234,17 @@ export class TelemetryMonitor extends EventEmitter<{ snapshot: [TickSnapshot] }>
     }
   }
 
-  /** One tick: read everything, build and publish the snapshot. Public so tests drive it by hand. */
-  async tick(): Promise<TickSnapshot> {
+  /**
+   * One tick: read everything, build and publish the snapshot. Public so tests drive it by hand.
+   * Undefined: the tick was held (see holdForSpan); its time is published with the next snapshot.
+   * `final`: the last tick before stopping, never held (nothing would publish its figures).
+   */
+  async tick(final = false): Promise<TickSnapshot | undefined> {
     const nowMs = this.clock.nowMs();
     const mono = this.clock.monotonicMs();
     const intervalMs = Math.max(0, Math.round(mono - this.prevMonoMs));
-    this.prevMonoMs = mono;
 
     const stat = await this.readStat();
-    const util = stat && this.prevStat ? utilizationBetween(this.prevStat, stat) : { host: 0, perCpu: [] };
-    if (stat) this.prevStat = stat;
 
     const meterSample = await this.sampleMeter(nowMs);
     const meter = this.opts.meter;
@@ -259,6 +270,14 @@ export class TelemetryMonitor extends EventEmitter<{ snapshot: [TickSnapshot] }>
 
     const freq = await this.sampleFrequency(nowMs);
     const activity = await this.sampleActivity(nowMs);
+    if (!final && this.holdForSpan(activity, meterSample, nowMs)) return undefined;
+    this.prevMonoMs = mono;
+    const util = stat && this.prevStat ? utilizationBetween(this.prevStat, stat) : { host: 0, perCpu: [] };
+    if (stat) this.prevStat = stat;
+    if (activity?.spanMs !== undefined && activity.intervalMs > 0) {
+      this.lastSpanEndMs = activity.spanMs.endMs;
+      this.holdWarned = false;
+    }
     const aligned = this.opts.alignEnergyToActivity === false ? undefined : this.alignEnergy(activity, meterSample, hostQuality, energySource);
     const attributedIntervalMs = aligned?.intervalMs ?? intervalMs;
     if (aligned) {
@@ -368,6 +387,35 @@ export class TelemetryMonitor extends EventEmitter<{ snapshot: [TickSnapshot] }>
       powerW: powerW(e.energyUj, intervalMs),
     }));
     return { intervalMs, hostEnergyUj: domains.reduce((a, d) => (d.inHostTotal ? a + d.energyUj : a), 0n), quality: meterQuality, source: meterKind, domains };
+  }
+
+  /**
+   * True when this tick must not be published: a span-aligned source (hwpc-sensor) released no
+   * counts in it. The energy of its seconds belongs to the span that will cover them once the
+   * sensor's late ticks arrive (spans are contiguous; that span takes its energy from the sensor's
+   * RAPL group or from the meter's history). Published now, with no counts, all of it would go to
+   * idle and the same seconds would be counted again with that span: dynamic energy lost, idle and
+   * the length of a profile window inflated (the emulated Altra's sensor stream arrives in bursts
+   * under load; its energy per execution read up to 100x low). A held tick changes nothing: its
+   * invocations, CPU time and utilisation go into the next published snapshot. Past HOLD_LIMIT_MS
+   * without a span (the sensor is gone, or the history no longer holds the energy of the wait),
+   * ticks are published with their own energy again.
+   */
+  private holdForSpan(activity: ActivitySample | undefined, meterSample: MeterSample | undefined, nowMs: number): boolean {
+    const last = this.lastSpanEndMs;
+    if (this.opts.alignEnergyToActivity === false || activity === undefined || last === undefined) return false;
+    if (activity.spanMs !== undefined && activity.intervalMs > 0) return false;
+    const range = this.history.range();
+    const heldByHistory = meterSample === undefined || (range !== undefined && range.fromMs <= last);
+    if (nowMs - last <= HOLD_LIMIT_MS && heldByHistory) return true;
+    if (!this.holdWarned) {
+      this.log.warn(
+        { waitedMs: nowMs - last, lastSpanEndMs: last },
+        'activity source delivered no counts for too long; publishing each tick with its own energy until it does',
+      );
+      this.holdWarned = true;
+    }
+    return false;
   }
 
   /** Union of running, attributed, active and invoked functions, one figure each. */

@@ -1,4 +1,4 @@
-// Process entry of the `isawatt` binary (bin/isawatt.mjs runs this, or dist/cli/entry.js).
+// Process entry of the `isawatt` binary (bin/isawatt.cjs runs this, or dist/cli/entry.js).
 import { main } from './index.js';
 
 // grpc-js sets the TLS server name to the address even when it is an IP, which makes Node print

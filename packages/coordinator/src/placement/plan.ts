@@ -23,6 +23,12 @@ export interface Plan {
   readonly status: PlanStatus;
   /** Who produced it, e.g. "minizinc-native/gecode", "heuristic", "rule". */
   readonly solver: string;
+  /**
+   * For an optimal plan, what proved it optimal, which is not always its solver: "lower bound" (the
+   * plan meets the in-process Lagrangian bound, so no exact solver was needed), "branch and
+   * bound", or the MiniZinc solver's tag.
+   */
+  readonly provenBy?: string;
   /** Empty unless status is optimal or feasible. */
   readonly assignments: readonly PlacedFunction[];
   readonly objective: number | null;
@@ -96,7 +102,14 @@ export function makePlan(
   p: PlacementProblem,
   policy: PolicyName,
   hostOf: HostIndexes,
-  fields: { status: 'optimal' | 'feasible'; solver: string; bound: number | null; solveTimeMs: number; openPrice?: Float64Array | undefined },
+  fields: {
+    status: 'optimal' | 'feasible';
+    solver: string;
+    provenBy?: string | undefined;
+    bound: number | null;
+    solveTimeMs: number;
+    openPrice?: Float64Array | undefined;
+  },
 ): Plan {
   const used = new Map<number, number>();
   const assignments = hostOf.map((i, j) => {
@@ -126,7 +139,7 @@ export function solvedPlan(
   assignments: readonly PlacedFunction[],
   used: ReadonlyMap<number, number>,
   objective: number,
-  fields: { status: 'optimal' | 'feasible'; solver: string; bound: number | null; solveTimeMs: number },
+  fields: { status: 'optimal' | 'feasible'; solver: string; provenBy?: string | undefined; bound: number | null; solveTimeMs: number },
 ): Plan {
   for (const [i, c] of used) {
     const h = p.hosts[i];
@@ -137,6 +150,7 @@ export function solvedPlan(
     policy,
     status: fields.status,
     solver: fields.solver,
+    ...(fields.status === 'optimal' && fields.provenBy !== undefined ? { provenBy: fields.provenBy } : {}),
     assignments,
     objective,
     objectiveUnit: objectiveUnit(policy),

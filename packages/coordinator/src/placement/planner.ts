@@ -97,6 +97,8 @@ async function planOptimal(p: PlacementProblem, policy: OptPolicy, opts: PlanOpt
   let best = heur.hostOf;
   let bestSolver = 'heuristic';
   let proven = best !== null && heur.objective <= bound + 1e-9 * Math.max(1, Math.abs(bound));
+  // What proved the plan optimal (reported: an exact solver asked for may run and not be the one).
+  let provenBy = proven ? 'lower bound' : undefined;
   let provenInfeasible = false;
   const notes: string[] = [];
 
@@ -109,6 +111,7 @@ async function planOptimal(p: PlacementProblem, policy: OptPolicy, opts: PlanOpt
     } else if (best) bestSolver = 'heuristic+bnb';
     if (r.complete) {
       proven = best !== null;
+      provenBy ??= proven ? 'branch and bound' : undefined;
       provenInfeasible = best === null;
     }
   } else if (useExact) {
@@ -142,10 +145,13 @@ async function planOptimal(p: PlacementProblem, policy: OptPolicy, opts: PlanOpt
         bestSolver = tag;
       } else bestSolver = `heuristic (better than ${tag})`;
     }
-    if (r.status === 'OPTIMAL_SOLUTION') proven = true;
-    else if (r.status === 'UNSATISFIABLE') provenInfeasible = true;
+    if (r.status === 'OPTIMAL_SOLUTION') {
+      proven = true;
+      provenBy ??= tag;
+    } else if (r.status === 'UNSATISFIABLE') provenInfeasible = true;
     else if (r.status === 'TIMEOUT' || r.status === 'SATISFIED' || r.status === 'UNKNOWN') {
-      notes.push(`${tag}: optimality not proven within ${timeLimitMs} ms${r.note ? ` (${r.note})` : ''}`);
+      const already = provenBy === 'lower bound' ? '; the plan was already proven optimal by the lower bound' : '';
+      notes.push(`${tag}: optimality not proven within ${timeLimitMs} ms${r.note ? ` (${r.note})` : ''}${already}`);
     }
     const ob = r.statistics.objectiveBound;
     if (typeof ob === 'number' && Number.isFinite(ob)) {
@@ -158,7 +164,7 @@ async function planOptimal(p: PlacementProblem, policy: OptPolicy, opts: PlanOpt
   const solveTimeMs = elapsed();
   if (best) {
     return {
-      ...makePlan(p, policy, Array.from(best), { status: proven ? 'optimal' : 'feasible', solver: bestSolver, bound, solveTimeMs, openPrice: open }),
+      ...makePlan(p, policy, Array.from(best), { status: proven ? 'optimal' : 'feasible', solver: bestSolver, provenBy, bound, solveTimeMs, openPrice: open }),
       ...(terms ? { moves: countMoves(terms, n, best) } : {}),
       reasons: notes,
     };

@@ -14,7 +14,11 @@ const w = (x: number): string => x.toFixed(1);
 const rate = (x: number): string => String(Math.round(x * 1000) / 1000);
 
 function statusLine(plan: Plan): string {
-  const parts = [`policy ${plan.policy}: ${plan.status}`, `solver ${plan.solver}`, `${plan.solveTimeMs.toFixed(0)} ms`];
+  const parts = [
+    `policy ${plan.policy}: ${plan.status}${plan.provenBy ? ` (proven by ${plan.provenBy})` : ''}`,
+    `solver ${plan.solver}`,
+    `${plan.solveTimeMs.toFixed(0)} ms`,
+  ];
   if (plan.objective !== null) parts.push(`objective ${plan.objective.toFixed(plan.objectiveUnit === 'W' ? 2 : 0)} ${plan.objectiveUnit}`);
   if (plan.bound !== null) parts.push(`bound ${plan.bound.toFixed(plan.objectiveUnit === 'W' ? 2 : 0)} ${plan.objectiveUnit}`);
   if (plan.gapPct !== null) parts.push(`gap ${plan.gapPct.toFixed(2)} %`);
@@ -142,6 +146,7 @@ export function planToJson(plan: Plan): Record<string, unknown> {
     policy: plan.policy,
     status: plan.status,
     solver: plan.solver,
+    ...(plan.provenBy !== undefined ? { provenBy: plan.provenBy } : {}),
     assignments: plan.assignments.map((a) => ({ function: a.function, host: a.host, cores: a.cores, rateRps: a.rateRps, powerW: a.powerW })),
     predictedPowerW: plan.predictedPowerW,
     idlePowerOnW: plan.idlePowerOnW,

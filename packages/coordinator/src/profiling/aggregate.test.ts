@@ -2,7 +2,7 @@
 // host, the weakest quality label, and samples that say nothing left out.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { aggregate, coefficientOfVariation, median, type BagSample } from './aggregate.js';
+import { aggregate, coefficientOfVariation, median, whyNoFigure, type BagSample } from './aggregate.js';
 
 const s = (bag: number, fn: string, e: number, w: number, q: BagSample['quality'] = 'emulated', completed = 100): BagSample => ({
   bag,
@@ -59,4 +59,21 @@ test('idle power: median per host, then median over the hosts of a type', () => 
   assert.deepEqual(out.x?.idlePowerByHostW, { h1: 71, h2: 80 });
   assert.equal(out.x?.idlePowerW, 75.5);
   assert.equal(out.y?.idlePowerW, undefined);
+});
+
+test('whyNoFigure: says what the bags gave when a function has no figure on a host type', () => {
+  const s = (bag: number, completed: number, energyPerExecJ: number): BagSample => ({
+    bag,
+    hostId: 'a',
+    hostType: 'arm',
+    function: 'zip-node',
+    execPerSecPerCore: completed > 0 ? 1 : 0,
+    energyPerExecJ,
+    completed,
+    quality: 'emulated',
+  });
+  const samples = [s(0, 5, 0), s(1, 0, 0), s(2, 3, 0)];
+  assert.deepEqual(aggregate(samples, []).arm?.functions, {});
+  assert.equal(whyNoFigure(samples, 'arm', 'zip-node'), '3 bags: no completed execution in 1, no attributed dynamic energy in 2');
+  assert.equal(whyNoFigure(samples, 'x86', 'zip-node'), 'no bag result names it');
 });

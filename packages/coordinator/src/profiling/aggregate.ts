@@ -83,6 +83,25 @@ export function usable(s: BagSample): boolean {
 }
 
 /**
+ * Why a function has no figure on a host type: what its bags there gave (e.g. "2 bags: no
+ * attributed dynamic energy in 2"), or that no bag there ran it.
+ */
+export function whyNoFigure(samples: readonly BagSample[], hostType: string, fn: string): string {
+  const rows = samples.filter((s) => s.hostType === hostType && s.function === fn);
+  if (rows.length === 0) return 'no bag result names it';
+  const n = (pred: (s: BagSample) => boolean): number => rows.filter(pred).length;
+  const reasons = [
+    [n((s) => s.completed <= 0), 'no completed execution'],
+    [n((s) => s.completed > 0 && !(s.execPerSecPerCore > 0)), 'no executions/s'],
+    [n((s) => s.completed > 0 && s.execPerSecPerCore > 0 && !(s.energyPerExecJ > 0 && Number.isFinite(s.energyPerExecJ))), 'no attributed dynamic energy'],
+  ] as const;
+  return `${rows.length} bag${rows.length === 1 ? '' : 's'}: ${reasons
+    .filter(([k]) => k > 0)
+    .map(([k, why]) => `${why} in ${k}`)
+    .join(', ')}`;
+}
+
+/**
  * Aggregates samples per host type. Samples without completions carry no energy per execution and
  * are left out (a function that completed nothing in a bag says nothing about its cost).
  */

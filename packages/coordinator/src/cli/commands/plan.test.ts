@@ -56,6 +56,20 @@ describe('isawatt plan', () => {
     assert.match(out, /│ policy\s+│ status/);
   });
 
+  test('an optimal plan says what proved it: the lower bound on the seed, not the solver that also ran', async () => {
+    const json = await run(['-w', ex('workload-general.yaml'), ...base, '-p', 'energy-aware', '--json']);
+    assert.equal(json.code, EXIT.OK);
+    const j = JSON.parse(json.out) as { status: string; solver: string; provenBy?: string; gapPct: number };
+    assert.deepEqual([j.status, j.solver, j.provenBy, j.gapPct], ['optimal', 'heuristic', 'lower bound', 0]);
+    // An exact solver asked for runs anyway (here the in-process branch and bound); the bound proved it first.
+    const bnb = await run(['-w', ex('workload-general.yaml'), ...base, '-p', 'energy-aware', '--solver', 'bnb']);
+    assert.equal(bnb.code, EXIT.OK);
+    assert.match(bnb.out, /policy energy-aware: optimal \(proven by lower bound\), solver heuristic\+bnb/);
+    // A feasible (rule) plan claims no proof.
+    const rr = JSON.parse((await run(['-w', ex('workload-general.yaml'), ...base, '-p', 'rr', '--json'])).out) as { provenBy?: string };
+    assert.equal(rr.provenBy, undefined);
+  });
+
   const bad: [string, () => string[], RegExp][] = [
     ['unknown function', () => ['-w', file('w1.yaml', 'functions: [{name: no-such-fn, rate: 5}]\n'), ...base], /no-such-fn.*unknown function/],
     ['zero rate', () => ['-w', file('w2.yaml', 'functions: [{name: jwt-node, rate: 0}]\n'), ...base], /functions\.0\.rate: rate must be > 0/],

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { EXIT, ExitError, errorMessage, msToS, sToMs } from '@isawatt/common';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { BagDesignError } from '../../profiling/bag-design.js';
-import { aggregate } from '../../profiling/aggregate.js';
+import { aggregate, whyNoFigure } from '../../profiling/aggregate.js';
 import { qualityName, runCampaign, samplesOf, type CampaignOutcome, type ProfileApi } from '../../profiling/campaign.js';
 import { estimateMs, setupCampaign, type CampaignParams, type CampaignSetup } from '../../profiling/campaign-setup.js';
 import { buildModels, writeModelsFile } from '../../profiling/models-file.js';
@@ -251,10 +251,12 @@ export function registerProfile(program: Command, ctx: CliContext): void {
       const { samples, idle } = samplesOf(outcome.done);
       const agg = aggregate(samples, idle);
       const missing = setup.plan.hostTypes.flatMap((t) =>
-        setup.functions.filter((f) => agg[t.hostType]?.functions[f] === undefined).map((f) => `${f} on ${t.hostType}`),
+        setup.functions.filter((f) => agg[t.hostType]?.functions[f] === undefined).map((f) => `${f} on ${t.hostType} (${whyNoFigure(samples, t.hostType, f)})`),
       );
       if (missing.length > 0)
-        ctx.io.stderr(`isawatt profile: no usable figure (no completed execution with energy) for ${missing.join(', ')}; left out of the models\n`);
+        ctx.io.stderr(
+          `isawatt profile: NO FIGURE for ${missing.length} function/host type pair(s), left out of the models (plan cannot place them there): ${missing.join('; ')}\n`,
+        );
       const createdAt = new Date().toISOString();
       const models: Models = buildModels({
         hostTypes: Object.fromEntries(

@@ -1,0 +1,175 @@
+#!/usr/bin/env node
+'use strict';
+// isawatt launcher (coordinator daemon + cluster CLI). Three ways to run, fastest first:
+//  1. the bundle, dist/bundle/isawatt.cjs (`npm run build`, scripts/bundle-cli.mjs): one file,
+//     compiled with a V8 code cache kept next to it, so a run neither resolves hundreds of modules
+//     nor recompiles them (bench/plan-cli.ts); isawatt-help.cjs, the root program alone, when argv
+//     names no command;
+//  2. tsc's dist/cli/entry.js (`npx tsc -b` alone);
+//  3. the TypeScript sources through tsx with the "source" export condition, in a child process
+//     (conditions cannot be set after start-up) that receives our signals and whose exit code
+//     becomes ours: the development path.
+// Each compiled form is used only while it is not older than the sources it was built from (and,
+// for the bundle, while every package it inlined is still installed at the version it inlined),
+// so an edit or an upgrade is never masked by a stale build. Works from any working directory.
+// ISAWATT_FROM_SOURCE=1 forces the sources; ISAWATT_CODE_CACHE=off runs the bundle without its
+// code cache, =write rewrites the cache after the run with what this run compiled added (the
+// bundler warms it so).
+// CommonJS, not an ES module: Node starts a CommonJS main file without its ES-module loader
+// (~10 ms of every run, bench/plan-cli.ts). Everything here is on the path of every command:
+// only fs and path are loaded up front.
+const { readFileSync, readdirSync, renameSync, statSync, writeFileSync } = require('node:fs');
+const { join } = require('node:path');
+
+const pkgRoot = join(__dirname, '..', '/'); // ends in a separator (bundleIsCurrent)
+const bundle = join(pkgRoot, 'dist/bundle/isawatt.cjs');
+const helpBundle = join(pkgRoot, 'dist/bundle/isawatt-help.cjs');
+const dist = join(pkgRoot, 'dist/cli/entry.js');
+const src = join(pkgRoot, 'src/cli/entry.ts');
+const fromSource = process.env.ISAWATT_FROM_SOURCE === '1';
+const hasSources = statSync(join(pkgRoot, 'src'), { throwIfNoEntry: false }) !== undefined;
+
+const mtimeMs = (p) => statSync(p, { throwIfNoEntry: false })?.mtimeMs;
+
+/** Newest modification time of the .ts files under dir (a few hundred files: milliseconds). */
+function newestMtimeMs(dir) {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) newest = Math.max(newest, newestMtimeMs(p));
+    else if (e.name.endsWith('.ts')) newest = Math.max(newest, mtimeMs(p) ?? 0);
+  }
+  return newest;
+}
+
+/** The bundle's manifest (scripts/bundle-cli.mjs): its source files and the CLI's command names. */
+function readManifest() {
+  try {
+    const m = JSON.parse(readFileSync(join(pkgRoot, 'dist/bundle/manifest.json'), 'utf8'));
+    return Array.isArray(m.inputs) && Array.isArray(m.commands) && typeof m.packages === 'object' && m.packages !== null ? m : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Version of an installed package (its package.json), or undefined. */
+function installedVersion(file) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')).version;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The bundle is current when no source file it was built from is newer or gone, and every package
+ * it inlined is installed at the version it inlined (npm gives installed files a fixed
+ * modification time, so an upgrade shows only in the version).
+ */
+function bundleIsCurrent(manifest) {
+  const built = Math.min(mtimeMs(bundle) ?? NaN, mtimeMs(helpBundle) ?? NaN); // NaN when either is missing
+  if (fromSource || Number.isNaN(built) || manifest === undefined) return false;
+  if (!hasSources) return true; // an installed tree without sources: the bundle is all there is
+  for (const rel of manifest.inputs) {
+    const t = mtimeMs(pkgRoot + rel); // pkgRoot ends in a separator; no path.join on the hot path
+    if (t === undefined || t > built) return false;
+  }
+  for (const [rel, version] of Object.entries(manifest.packages)) {
+    if (installedVersion(pkgRoot + rel) !== version) return false;
+  }
+  return true;
+}
+
+// tsc -b rewrites dist/.tsbuildinfo on every build of the package but leaves unchanged outputs
+// alone, so the build info (not entry.js) tells when dist was last brought up to date.
+function distIsCurrent() {
+  const built = mtimeMs(join(pkgRoot, 'dist/.tsbuildinfo'));
+  if (fromSource || built === undefined || mtimeMs(dist) === undefined) return false;
+  return !hasSources || built >= newestMtimeMs(join(pkgRoot, 'src'));
+}
+
+/** The subcommand asked for (as cli/index.ts reads it), which names its code cache; 'help' otherwise. */
+function commandName(commands) {
+  const args = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const name = args[0] === 'help' ? args[1] : args[0];
+  return commands.includes(name) ? name : 'help';
+}
+
+/**
+ * Runs the CommonJS bundle as Node would (same wrapper, require from the bundle's directory), but
+ * compiled through vm.Script with V8's code cache: the cache holds the bytecode of every function
+ * a run of the command compiled, so they are not compiled again. One cache per command
+ * (isawatt.cjs.<command>.cache): V8 deserialises a whole cache up front, and `--help` should not
+ * pay for the planner's code. V8 rejects a cache that does not match the source, V8 version or
+ * flags; it is then rewritten after the run (atomic rename; a read-only install just runs
+ * without it).
+ */
+function runBundle(manifest) {
+  const { Script } = require('node:vm');
+  const { createRequire } = require('node:module');
+  const command = commandName(manifest.commands);
+  // No command (`isawatt`, `--help`, `--version`, a typo): the root program's own small bundle.
+  const file = command === 'help' ? helpBundle : bundle;
+  const cacheFile = command === 'help' ? `${helpBundle}.cache` : `${bundle}.${command}.cache`;
+  const mode = process.env.ISAWATT_CODE_CACHE;
+  let cachedData;
+  if (mode !== 'off') {
+    try {
+      cachedData = readFileSync(cacheFile);
+    } catch {
+      cachedData = undefined;
+    }
+  }
+  // __isawattImport: the bundle's import() calls (scripts/bundle-cli.mjs renames them), made from
+  // here. V8 gives functions restored from a code cache no dynamic-import callback ("A dynamic
+  // import callback was not specified": MiniZinc, an ES module, failed to load from the bundle).
+  const wrapped = `(function (exports, require, module, __filename, __dirname, __isawattImport) {${readFileSync(file, 'utf8')}\n})`;
+  const script = new Script(wrapped, {
+    filename: file,
+    cachedData,
+    // import() of an ES-module-only package (MiniZinc) from the bundle: Node's own loader.
+  });
+  if (mode === 'write' || (mode !== 'off' && (cachedData === undefined || script.cachedDataRejected))) {
+    process.once('exit', () => {
+      const tmp = `${cacheFile}.${process.pid}.tmp`;
+      try {
+        writeFileSync(tmp, script.createCachedData());
+        renameSync(tmp, cacheFile);
+      } catch {
+        // Read-only install or a full disk: the next run compiles again, nothing else is lost.
+      }
+    });
+  }
+  const module = { exports: {} };
+  const bundleDir = join(pkgRoot, 'dist/bundle');
+  // Bare names resolve from here as from the bundle (same node_modules above both); relative ones from the bundle.
+  const importFromBundle = (spec) => import(spec.startsWith('.') ? require('node:url').pathToFileURL(join(bundleDir, spec)).href : spec);
+  script.runInThisContext()(module.exports, createRequire(file), module, file, bundleDir, importFromBundle);
+}
+
+const manifest = readManifest();
+if (bundleIsCurrent(manifest)) {
+  runBundle(manifest);
+} else if (distIsCurrent()) {
+  import(require('node:url').pathToFileURL(dist).href).catch(fail);
+} else {
+  // Resolved from this file, so the launcher works whatever the current directory is (tsx
+  // exports one file, its ES-module loader, for every condition).
+  const tsx = require('node:url').pathToFileURL(require.resolve('tsx')).href;
+  const { spawn } = require('node:child_process');
+  const child = spawn(process.execPath, ['--conditions=source', '--import', tsx, src, ...process.argv.slice(2)], { stdio: 'inherit' });
+  // The child is in our process group, so a terminal's Ctrl-C reaches it directly; forward
+  // signals sent to us alone (kill PID, systemd) and wait for its exit code.
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(sig, () => child.kill(sig));
+  }
+  child.on('exit', (code, signal) => {
+    process.exitCode = code ?? (signal === 'SIGINT' ? 130 : signal === 'SIGTERM' ? 143 : 1);
+  });
+}
+
+/** An entry that failed to load (a top-level await rejecting), as Node would report it. */
+function fail(err) {
+  process.exitCode = 1;
+  console.error(err);
+}
