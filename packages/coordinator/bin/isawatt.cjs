@@ -123,7 +123,8 @@ function runBundle(manifest) {
   // __isawattImport: the bundle's import() calls (scripts/bundle-cli.mjs renames them), made from
   // here. V8 gives functions restored from a code cache no dynamic-import callback ("A dynamic
   // import callback was not specified": MiniZinc, an ES module, failed to load from the bundle).
-  const wrapped = `(function (exports, require, module, __filename, __dirname, __isawattImport) {${readFileSync(file, 'utf8')}\n})`;
+  // latin1: the build makes the bundle pure ASCII, and Node decodes latin1 ~30x faster than UTF-8.
+  const wrapped = `(function (exports, require, module, __filename, __dirname, __isawattImport) {${readFileSync(file, 'latin1')}\n})`;
   const script = new Script(wrapped, {
     filename: file,
     cachedData,
