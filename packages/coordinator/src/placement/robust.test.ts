@@ -77,6 +77,24 @@ describe('robust planning (--robust-quantile)', () => {
     { name: 'quiet', rateRps: 100 },
   ];
 
+  /** This suite's workload, models and hosts as JSON files (a temp dir removed after the test): plan's file flags. */
+  const planFileArgs = (prefix: string): string[] => {
+    const dir = mkdtempSync(join(tmpdir(), prefix));
+    after(() => rmSync(dir, { recursive: true, force: true }));
+    const write = (name: string, doc: unknown): string => {
+      writeFileSync(join(dir, name), JSON.stringify(doc));
+      return join(dir, name);
+    };
+    return [
+      '-w',
+      write('w.json', { functions: demands.map((d) => ({ name: d.name, rate: d.rateRps })) }),
+      '-m',
+      write('m.json', models),
+      '-H',
+      write('h.json', { hosts }),
+    ];
+  };
+
   test('a robust plan reserves cores for the slow bags and names the pairs without spread', async () => {
     const p = buildProblem(hosts, models, demands);
     const r = robustProblem(p, 0.1);
@@ -93,20 +111,7 @@ describe('robust planning (--robust-quantile)', () => {
   });
 
   test('isawatt plan --robust-quantile reports the extra cores against the plain plan', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'isawatt-robust-'));
-    after(() => rmSync(dir, { recursive: true, force: true }));
-    const write = (name: string, doc: unknown): string => {
-      writeFileSync(join(dir, name), JSON.stringify(doc));
-      return join(dir, name);
-    };
-    const args = [
-      '-w',
-      write('w.json', { functions: demands.map((d) => ({ name: d.name, rate: d.rateRps })) }),
-      '-m',
-      write('m.json', models),
-      '-H',
-      write('h.json', { hosts }),
-    ];
+    const args = planFileArgs('isawatt-robust-');
     let out = '';
     const code = await runCli(['node', 'isawatt', 'plan', ...args, '--robust-quantile', '0.1', '--json'], {
       stdout: (t) => (out += t),
@@ -144,20 +149,7 @@ describe('robust planning (--robust-quantile)', () => {
   });
 
   test('isawatt plan --robust-joint: JSON and table say so; without --robust-quantile it is bad input', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'isawatt-robust-joint-'));
-    after(() => rmSync(dir, { recursive: true, force: true }));
-    const write = (name: string, doc: unknown): string => {
-      writeFileSync(join(dir, name), JSON.stringify(doc));
-      return join(dir, name);
-    };
-    const args = [
-      '-w',
-      write('w.json', { functions: demands.map((d) => ({ name: d.name, rate: d.rateRps })) }),
-      '-m',
-      write('m.json', models),
-      '-H',
-      write('h.json', { hosts }),
-    ];
+    const args = planFileArgs('isawatt-robust-joint-');
     const run = async (extra: string[]): Promise<{ code: number; out: string; err: string }> => {
       let out = '';
       let err = '';
@@ -200,20 +192,7 @@ describe('robust planning (--robust-quantile)', () => {
     assert.match(r.robustNotes.join(), /robust arrivals poisson/);
     const out = await plan(p, 'energy-aware', { solver: 'heuristic', robustQuantile: 0.1, robustArrivals: 'poisson' });
     assert.equal(out.robust?.arrivals, 'poisson');
-    const dir = mkdtempSync(join(tmpdir(), 'isawatt-robust-arrivals-'));
-    after(() => rmSync(dir, { recursive: true, force: true }));
-    const write = (name: string, doc: unknown): string => {
-      writeFileSync(join(dir, name), JSON.stringify(doc));
-      return join(dir, name);
-    };
-    const files = [
-      '-w',
-      write('w.json', { functions: demands.map((d) => ({ name: d.name, rate: d.rateRps })) }),
-      '-m',
-      write('m.json', models),
-      '-H',
-      write('h.json', { hosts }),
-    ];
+    const files = planFileArgs('isawatt-robust-arrivals-');
     let err = '';
     const code = await runCli(['node', 'isawatt', 'plan', ...files, '--robust-arrivals', 'poisson'], {
       stdout: () => undefined,
