@@ -77,9 +77,8 @@ const fa = (fn: string, cores: number, rate: number): { function: string; cores:
   arrival: '',
 });
 
-test('replan: diff from the live placement, then --apply starts the moved function before stopping it', async (t) => {
-  const { port, agents, dir, client, models } = await setup(t);
-  // Live: fake-a runs fn-000 (4 cores) and fn-002 (1), fake-b runs fn-001 (4).
+/** The live placement both tests start from: fake-a runs fn-000 (4 cores) and fn-002 (1), fake-b runs fn-001 (4). */
+async function deployLive(client: ControlClient): Promise<void> {
   const first = await client.deploy({
     label: 'test',
     ack_timeout_ms: 5000,
@@ -89,6 +88,11 @@ test('replan: diff from the live placement, then --apply starts the moved functi
     ],
   });
   assert.ok(first.ok, first.error);
+}
+
+test('replan: diff from the live placement, then --apply starts the moved function before stopping it', async (t) => {
+  const { port, agents, dir, client, models } = await setup(t);
+  await deployLive(client);
   // New rates: fn-000 needs 5 cores and fn-002 2; fake-a cannot hold 7, so fn-002 moves to fake-b.
   const workload = join(dir, 'w2.yaml');
   await writeFile(workload, 'functions:\n  - { name: fn-000, rate: 10 }\n  - { name: fn-001, rate: 8 }\n  - { name: fn-002, rate: 4 }\n');
@@ -145,15 +149,7 @@ test('deploy --split: a function needing 8 cores runs on both 6-CPU hosts, each 
 test('deploy over a live placement: start before stop, no function below its rate on the way', async (t) => {
   const received: Received = [];
   const { port, dir, client, models } = await setup(t, received);
-  const first = await client.deploy({
-    label: 'test',
-    ack_timeout_ms: 5000,
-    hosts: [
-      { host_id: 'fake-a', ack_timeout_ms: 5000, functions: [fa('fn-000', 4, 8), fa('fn-002', 1, 2)] },
-      { host_id: 'fake-b', ack_timeout_ms: 5000, functions: [fa('fn-001', 4, 8)] },
-    ],
-  });
-  assert.ok(first.ok, first.error);
+  await deployLive(client);
   const before = received.length;
   // fn-000 needs 5 cores, fn-001 4, fn-002 2 (2 req/s per core): fake-a (6 CPUs) cannot keep
   // both fn-000 and fn-002, so the new placement changes where something runs.
