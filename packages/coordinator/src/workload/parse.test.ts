@@ -20,6 +20,31 @@ test('models: a function model with its spread across bags is read back unchange
   assert.equal((m.provenance?.campaign as { bags: number }).bags, 20);
 });
 
+test('models: open-loop figures are read back unchanged, and a file without them still loads', () => {
+  const openLoop = { utilisation: 0.7, execPerSecPerCore: 80, energyPerExecJ: 0.0125, samples: 3 };
+  const m = parseModels(modelsWith({ execPerSecPerCore: 100, energyPerExecJ: 0.01, openLoop }));
+  assert.deepEqual(m.hostTypes['xeon-gold-5318y']?.functions['jwt-node']?.openLoop, openLoop);
+  const old = parseModels(modelsWith({ execPerSecPerCore: 100, energyPerExecJ: 0.01 }));
+  assert.equal(old.hostTypes['xeon-gold-5318y']?.functions['jwt-node']?.openLoop, undefined);
+});
+
+test('models: open-loop figures with a utilisation outside (0, 1] or a bad figure are rejected, naming the field', () => {
+  for (const [bad, field, words] of [
+    [{ utilisation: 0, execPerSecPerCore: 80, energyPerExecJ: 0.01 }, 'utilisation', '> 0'],
+    [{ utilisation: 1.5, execPerSecPerCore: 80, energyPerExecJ: 0.01 }, 'utilisation', '<= 1'],
+    [{ utilisation: 0.7, execPerSecPerCore: 80, energyPerExecJ: 1.7e308 }, 'energyPerExecJ', 'physical bound'],
+    [{ utilisation: 0.7, execPerSecPerCore: 80 }, 'energyPerExecJ', ''],
+  ] as const) {
+    assert.throws(
+      () => parseModels(modelsWith({ execPerSecPerCore: 100, energyPerExecJ: 0.01, openLoop: bad }), 'm.yaml'),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.issues.some((i) => i.startsWith(`m.yaml.hostTypes.xeon-gold-5318y.functions.jwt-node.openLoop.${field}`) && i.includes(words)),
+      field,
+    );
+  }
+});
+
 test('models: a spread whose median lies outside [min, max] is rejected, naming the field', () => {
   const bad = { bags: 2, execPerSecPerCore: { ...figure, median: 200 }, energyPerExecJ: figure };
   assert.throws(

@@ -63,6 +63,13 @@ const figureSpreadSchema = z
   })
   .refine((f) => f.min <= f.median && f.median <= f.max, 'expected min <= median <= max');
 
+const openLoopSchema = z.strictObject({
+  utilisation: z.number().finite().gt(0, 'expected a share of saturated capacity > 0').max(1, 'expected a share of saturated capacity <= 1'),
+  execPerSecPerCore: execRate,
+  energyPerExecJ: energyJ,
+  samples: z.number().int().nonnegative().optional(),
+});
+
 const functionModelSchema = z.strictObject({
   execPerSecPerCore: execRate,
   energyPerExecJ: energyJ,
@@ -76,6 +83,7 @@ const functionModelSchema = z.strictObject({
       energyPerExecJ: figureSpreadSchema,
     })
     .optional(),
+  openLoop: openLoopSchema.optional(),
 });
 
 const modelsSchema = z.strictObject({

@@ -33,6 +33,31 @@ export interface FunctionModel {
   readonly samples?: number | undefined;
   /** Spread of the figures across profiling bags (written by `isawatt profile`), when known. */
   readonly spread?: FunctionSpread | undefined;
+  /**
+   * What the function costs below saturation, driven open loop (written by `isawatt profile`'s
+   * open-loop phase), when measured. The two figures above are the saturated, back-to-back ones (the
+   * paper's E_ij and W_ij); the planner sizes cores and predicts energy on these when present.
+   */
+  readonly openLoop?: OpenLoopFigures | undefined;
+}
+
+/**
+ * A function's cost at a utilisation below saturation: open-loop (Poisson) arrivals at a fraction of
+ * the rate it sustained saturated. Every wake-up from idle costs CPU and energy a back-to-back
+ * stream does not pay, so both figures are usually worse than the saturated ones.
+ */
+export interface OpenLoopFigures {
+  /**
+   * Offered rate as a share of the saturated capacity of the cores that served it, 0 < u <= 1: the
+   * same quantity the planner controls (rate / (cores x saturated execPerSecPerCore)).
+   */
+  readonly utilisation: number;
+  /** Executions per busy core-second at that utilisation (1 / CPU seconds per execution). */
+  readonly execPerSecPerCore: number;
+  /** Energy per execution at that utilisation, in joules. */
+  readonly energyPerExecJ: number;
+  /** Bags/samples that fed the figures, when known. */
+  readonly samples?: number | undefined;
 }
 
 /** How one figure varied across the bags that measured it. */
