@@ -56,7 +56,7 @@ const { values: flags } = parseArgs({
     'profile-duration': { type: 'string', default: '30' },
     // The profile's open-loop phase (isawatt profile --open-loop): each function's cost at this share
     // of its saturated capacity, which the plans are then made on (0: saturated figures only).
-    'open-loop': { type: 'string', default: '0.7' },
+    'open-loop': { type: 'string', default: '0.85' },
     // Figures the experiment plans on (isawatt experiment --figures): open-loop or saturated.
     figures: { type: 'string', default: 'open-loop' },
     // Stop after profiling (prints the saturated and open-loop figures): the diagnosis measurement.
