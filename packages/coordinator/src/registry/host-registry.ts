@@ -8,6 +8,7 @@
 import { EventEmitter } from 'node:events';
 import { NotFoundError, type Logger } from '@isawatt/common';
 import type { StateStore } from '../store/state-store.js';
+import type { HostWatermark } from '../store/watermark-file.js';
 import type { RegistryEvents } from './events.js';
 import type { Assignment, AssignmentAck, Hello, HostState, HostView, PersistedHost, TelemetryTick } from './types.js';
 import { ColumnReport, TickReport, type IngestedReport } from './ingested-report.js';
@@ -24,7 +25,7 @@ export interface HostRegistryOptions {
   store: StateStore | undefined;
   /** A host that sends nothing for this long is marked down. */
   hostDownAfterMs: number;
-  /** How often dirty telemetry watermarks are written to the state directory. */
+  /** How often telemetry watermarks are written to the state directory (one file for all hosts). */
   flushIntervalMs: number;
   log: Logger;
   now?: () => number;
@@ -549,18 +550,29 @@ export class HostRegistry extends EventEmitter<RegistryEvents> {
     await this.opts.store?.saveHost(snapshotPersisted(e.persisted));
   }
 
+  /**
+   * Writes every host's watermark into one file (StateStore.saveWatermarks) when any moved: one
+   * atomic write per flush interval, not one per host. Host files are written when their other
+   * fields change (attach, assignment, ack).
+   */
   private async flushDirty(): Promise<void> {
-    const dirty = [...this.hosts.values()].filter((e) => e.dirty);
-    await Promise.all(
-      dirty.map(async (e) => {
-        try {
-          await this.save(e);
-        } catch (err) {
-          e.dirty = true;
-          this.log.error({ hostId: e.persisted.hostId, err }, 'cannot save host state');
-        }
-      }),
-    );
+    let any = false;
+    for (const e of this.hosts.values()) {
+      if (e.dirty) any = true;
+      e.dirty = false;
+    }
+    if (!any || !this.opts.store) return;
+    const marks: HostWatermark[] = [];
+    for (const e of this.hosts.values()) {
+      const p = e.persisted;
+      marks.push({ hostId: p.hostId, lastSeenMs: p.lastSeenMs, lastSeqBySession: { ...p.lastSeqBySession } });
+    }
+    try {
+      await this.opts.store.saveWatermarks(marks);
+    } catch (err) {
+      for (const e of this.hosts.values()) e.dirty = true;
+      this.log.error({ err }, 'cannot save telemetry watermarks');
+    }
   }
 
   /** A view of the host. */
