@@ -182,10 +182,7 @@ export class LocalFunctionRuntime implements FunctionRuntime {
       removedTempDirs: tempDirs,
     };
     if (cleanup.removedCgroups.length > 0 || tempDirs.length > 0)
-      log.warn(
-        { cgroups: cleanup.removedCgroups, killedPids: cleanup.killedPids, tempDirs },
-        'removed stale cgroups and worker temp dirs of a previous run',
-      );
+      log.warn({ cgroups: cleanup.removedCgroups, killedPids: cleanup.killedPids, tempDirs }, 'removed stale cgroups and worker temp dirs of a previous run');
     log.info({ pinning: pin.mode, how: pin.description, runAsUid: runAs?.uid, functions: cat.names().length }, 'function runtime ready');
     const searchPath = process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin';
     const setprivPath = findOnPath('setpriv', searchPath);

@@ -83,7 +83,15 @@ function columns(seq: bigint, r = new ColumnReport()): ColumnReport {
   const { functions: _functions, ...t } = tick(seq);
   void _functions;
   r.reset(1);
-  Object.assign(r, { ...t, hostEnergyUj: Number(t.hostEnergyUj), idleEnergyUj: Number(t.idleEnergyUj), hostQuality: 1, assignmentVersion: 0, agentCpuTimeUs: 0, agentRssBytes: 0 });
+  Object.assign(r, {
+    ...t,
+    hostEnergyUj: Number(t.hostEnergyUj),
+    idleEnergyUj: Number(t.idleEnergyUj),
+    hostQuality: 1,
+    assignmentVersion: 0,
+    agentCpuTimeUs: 0,
+    agentRssBytes: 0,
+  });
   r.names[0] = 'f';
   r.cols[FN.completed] = 5;
   r.cols[FN.hasInvocations] = 1;

@@ -135,7 +135,7 @@ export class ColumnReport implements IngestedReport {
 
   /** Makes room for n functions and starts a new generation. */
   reset(n: number): void {
-    if (this.cols.length < n * FN_STRIDE) this.cols = new Float64Array(Math.max(n, this.cols.length / FN_STRIDE * 2) * FN_STRIDE);
+    if (this.cols.length < n * FN_STRIDE) this.cols = new Float64Array(Math.max(n, (this.cols.length / FN_STRIDE) * 2) * FN_STRIDE);
     this.cols.fill(0, 0, n * FN_STRIDE);
     this.functionCount = n;
     this.names.length = n;

@@ -125,7 +125,11 @@ test('watermarks: one file for every host, merged into the host files at load (t
     // A forged counter is refused with the file named.
     await writeFile(
       join(dir, 'watermarks.json'),
-      JSON.stringify({ kind: 'isawatt.coordinator.watermarks', schemaVersion: 1, hosts: [{ hostId: 'altra-01', lastSeenMs: 1, lastSeqBySession: { abc: '18446744073709551615' } }] }),
+      JSON.stringify({
+        kind: 'isawatt.coordinator.watermarks',
+        schemaVersion: 1,
+        hosts: [{ hostId: 'altra-01', lastSeenMs: 1, lastSeqBySession: { abc: '18446744073709551615' } }],
+      }),
     );
     await assert.rejects(s.loadHosts(), /state file .*watermarks\.json: .*expected at most 9223372036854775807/);
     const moved = await s.repair('isawatt', undefined);
