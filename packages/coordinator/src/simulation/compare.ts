@@ -15,6 +15,7 @@ import { parseMix, shortMix } from './cells.js';
 import type { MixName } from '../workload/types.js';
 import type { ClusterHost } from './cluster.js';
 import { conflictingPairs, describeRanking } from './ranking.js';
+import { describeRunGap, runGap } from './compare-gap.js';
 
 /** What the comparison needs of a measured record (the rest of RunRecord passes through unchecked). */
 const measuredSchema = z.looseObject({
@@ -167,6 +168,8 @@ export interface MixRanking {
   /** Lowest first, "≈" between policies within tiePct of each other, "<" otherwise. */
   readonly measuredWithTies: string;
   readonly simulatedWithTies: string;
+  /** The cell with the largest |diff| of this mix, and what its gap is made of (compare-gap.ts). */
+  readonly largestGap?: string | undefined;
   /** Pairs ordered one way measured and the other way simulated, both beyond tiePct. */
   readonly conflicts: readonly (readonly [string, string])[];
   /** No conflicting pair: the same ranking once ties within tiePct are allowed. */
@@ -193,6 +196,7 @@ function typeByFunction(rec: RunRecord): Map<string, string> {
 export const DEFAULT_TIE_PCT = 2;
 
 export function compareRuns(measured: readonly RunRecord[], simulated: readonly CellOutcome[], tolerancePct = 5, tiePct = DEFAULT_TIE_PCT): Comparison {
+  const gapOf = new Map<ComparisonRow, string>();
   const rows: ComparisonRow[] = measured.map((m, k) => {
     const o = simulated[k];
     const sim = o?.record;
@@ -203,7 +207,7 @@ export function compareRuns(measured: readonly RunRecord[], simulated: readonly 
       const b = typeByFunction(sim);
       for (const [f, t] of a) if (b.get(f) !== t) placedDifferently++;
     }
-    return {
+    const row: ComparisonRow = {
       measuredId: m.id,
       mix: shortMix(m.mix),
       load: m.load,
@@ -217,6 +221,8 @@ export function compareRuns(measured: readonly RunRecord[], simulated: readonly 
       within: diffPct !== null && Math.abs(diffPct) <= tolerancePct,
       placedDifferently,
     };
+    if (sim && diffPct !== null) gapOf.set(row, describeRunGap(m.policy, diffPct, runGap(m, sim)));
+    return row;
   });
   // Rankings per (mix, load): policies by energy, lowest first; repeats of a policy are averaged.
   const groups = new Map<string, ComparisonRow[]>();
@@ -237,7 +243,12 @@ export function compareRuns(measured: readonly RunRecord[], simulated: readonly 
     const m = byEnergy(me);
     const s = byEnergy(se);
     const conflicts = conflictingPairs(me, se, tiePct);
+    const worst = rs.reduce<ComparisonRow | undefined>(
+      (a, r) => (r.diffPct !== null && (a === undefined || Math.abs(r.diffPct) > Math.abs(a.diffPct ?? 0)) ? r : a),
+      undefined,
+    );
     rankings.push({
+      largestGap: worst ? gapOf.get(worst) : undefined,
       mix: rs[0]?.mix ?? '',
       load: rs[0]?.load,
       measured: m,
@@ -289,6 +300,7 @@ export function renderComparisonReport(c: Comparison): string {
         k.sameWithinTies ? 'same ranking' : `DIFFERENT ranking (${k.conflicts.map(([p, q]) => `${p} vs ${q}`).join(', ')})`
       }`,
     );
+    if (k.largestGap) lines.push(`${at}, largest gap: ${k.largestGap}`);
   }
   lines.push(
     '',

@@ -16,8 +16,15 @@ export interface TruthOptions {
 
 /** What really happens when the function runs on one core of the host type. */
 export interface TrueFigures {
+  /** Saturated (back-to-back) executions per busy core-second: the cost at utilisation 1. */
   readonly execPerSecPerCore: number;
+  /** Saturated energy per execution, J. */
   readonly energyPerExecJ: number;
+  /**
+   * The cost below saturation (open-loop arrivals at `utilisation` of the saturated capacity), when
+   * the models measured it, scaled by the same factors as the saturated figures.
+   */
+  readonly openLoop?: { readonly utilisation: number; readonly execPerSecPerCore: number; readonly energyPerExecJ: number } | undefined;
   /** true_figure / model_figure, for the record (1 = the model was right). */
   readonly speedFactor: number;
   readonly energyFactor: number;
@@ -65,12 +72,49 @@ export function trueFigures(model: FunctionModel, fn: string, hostType: string, 
     speedFactor *= logNormalFactor(new Rng(opts.seed, `speed-error\u0000${key}`), opts.modelErrorCv);
     energyFactor *= logNormalFactor(new Rng(opts.seed, `energy-error\u0000${key}`), opts.modelErrorCv);
   }
+  const ol = model.openLoop;
   return {
     execPerSecPerCore: model.execPerSecPerCore * speedFactor,
     energyPerExecJ: model.energyPerExecJ * energyFactor,
+    openLoop: ol
+      ? { utilisation: ol.utilisation, execPerSecPerCore: ol.execPerSecPerCore * speedFactor, energyPerExecJ: ol.energyPerExecJ * energyFactor }
+      : undefined,
     speedFactor,
     energyFactor,
   };
+}
+
+/** What one execution costs at a utilisation: executions per busy core-second and energy. */
+export interface CostAtUtilisation {
+  readonly execPerSecPerCore: number;
+  readonly energyPerExecJ: number;
+  /** The utilisation the cost was taken at (clamped to [0, 1]). */
+  readonly utilisation: number;
+  /** True when open-loop figures entered it (false: the saturated figures as they are). */
+  readonly openLoop: boolean;
+}
+
+/**
+ * The cost of one execution when the function's cores run at `utilisation` (its rate as a share of
+ * their saturated capacity, the quantity the open-loop figures are measured at). Below saturation
+ * every arrival that finds its core idle pays a wake-up that back-to-back executions do not, so the
+ * extra cost per execution is taken proportional to the share of time a core is idle, 1 - u:
+ *   cost(u) = saturated + (openLoop - saturated) x (1 - u) / (1 - u0)
+ * for the CPU-seconds per execution (1 / execPerSecPerCore) and for the energy per execution. At
+ * u = 1 that is the saturated figure, at u0 the open-loop one, below u0 it extrapolates along the
+ * same line (bounded: at u = 0, by (1 - u0)^-1 times the measured difference), and it never goes
+ * below the cheaper of the two figures (noise can make the open-loop figure the cheaper one).
+ * Without open-loop figures: the saturated figures at every utilisation (the models' own claim).
+ */
+export function costAtUtilisation(t: TrueFigures, utilisation: number): CostAtUtilisation {
+  const u = Math.min(1, Math.max(0, Number.isFinite(utilisation) ? utilisation : 1));
+  const ol = t.openLoop;
+  if (!ol) return { execPerSecPerCore: t.execPerSecPerCore, energyPerExecJ: t.energyPerExecJ, utilisation: u, openLoop: false };
+  // u0 = 1 leaves no line to draw: the open-loop figures are the cost below saturation.
+  const w = ol.utilisation >= 1 ? (u < 1 ? 1 : 0) : (1 - u) / (1 - ol.utilisation);
+  const along = (sat: number, open: number): number => Math.max(Math.min(sat, open), sat + (open - sat) * w);
+  const csPerExec = along(1 / t.execPerSecPerCore, 1 / ol.execPerSecPerCore);
+  return { execPerSecPerCore: 1 / csPerExec, energyPerExecJ: along(t.energyPerExecJ, ol.energyPerExecJ), utilisation: u, openLoop: true };
 }
 
 /** True when the models carry any spread the truth could be drawn from. */

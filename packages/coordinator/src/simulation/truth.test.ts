@@ -1,0 +1,137 @@
+// The truth's utilisation dependence (truth.ts): without open-loop figures the saturated figures at
+// every utilisation; with them, the saturated cost at utilisation 1, the open-loop cost at the
+// utilisation it was measured at, linear in the idle share 1 - u between and below; and a cell
+// whose functions run below saturation is charged, and served, at that cost.
+import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
+import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { loadModelsFile } from '../workload/parse.js';
+import type { Models } from '../workload/types.js';
+import { CellRunner } from './cells.js';
+import { loadClusterFile } from './cluster.js';
+import { buildCells } from './matrix.js';
+import { costAtUtilisation, trueFigures, type TrueFigures } from './truth.js';
+
+const root = resolve(fileURLToPath(import.meta.url), '../../../../../');
+const close = (a: number, b: number, what: string): void => assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
+
+describe('truth at a utilisation', () => {
+  const saturated: TrueFigures = { execPerSecPerCore: 100, energyPerExecJ: 0.01, speedFactor: 1, energyFactor: 1 };
+  const withOpenLoop: TrueFigures = { ...saturated, openLoop: { utilisation: 0.6, execPerSecPerCore: 50, energyPerExecJ: 0.014 } };
+
+  test('without open-loop figures: the saturated figures at every utilisation', () => {
+    for (const u of [0, 0.3, 0.8, 1, 1.7]) {
+      const c = costAtUtilisation(saturated, u);
+      assert.equal(c.execPerSecPerCore, 100);
+      assert.equal(c.energyPerExecJ, 0.01);
+      assert.equal(c.openLoop, false);
+    }
+  });
+
+  test('with them: saturated at u = 1 (and above), open-loop at u0, linear in 1 - u for CPU-seconds and energy', () => {
+    for (const u of [1, 1.4]) {
+      const c = costAtUtilisation(withOpenLoop, u);
+      close(c.execPerSecPerCore, 100, `speed at ${u}`);
+      close(c.energyPerExecJ, 0.01, `energy at ${u}`);
+    }
+    const at0 = costAtUtilisation(withOpenLoop, 0.6);
+    close(at0.execPerSecPerCore, 50, 'speed at u0');
+    close(at0.energyPerExecJ, 0.014, 'energy at u0');
+    // Half-way from u0 to 1: CPU-seconds per execution half-way from 0.02 to 0.01 (not the speeds).
+    const mid = costAtUtilisation(withOpenLoop, 0.8);
+    close(1 / mid.execPerSecPerCore, 0.015, 'CPU-seconds at 0.8');
+    close(mid.energyPerExecJ, 0.012, 'energy at 0.8');
+    // Below u0 along the same line: at u = 0.2, (1 - 0.2) / (1 - 0.6) = 2 times the measured difference.
+    const low = costAtUtilisation(withOpenLoop, 0.2);
+    close(1 / low.execPerSecPerCore, 0.03, 'CPU-seconds at 0.2');
+    close(low.energyPerExecJ, 0.018, 'energy at 0.2');
+    assert.equal(low.openLoop, true);
+  });
+
+  test('an open-loop figure cheaper than the saturated one (noise) is not extrapolated below the cheaper of the two', () => {
+    const cheaper: TrueFigures = { ...saturated, openLoop: { utilisation: 0.8, execPerSecPerCore: 110, energyPerExecJ: 0.009 } };
+    const c = costAtUtilisation(cheaper, 0);
+    assert.ok(c.energyPerExecJ >= 0.009 - 1e-12 && c.execPerSecPerCore <= 110 + 1e-9, JSON.stringify(c));
+  });
+
+  test('spread and model error scale the open-loop figures as they scale the saturated ones', () => {
+    const model = { execPerSecPerCore: 100, energyPerExecJ: 0.01, openLoop: { utilisation: 0.6, execPerSecPerCore: 50, energyPerExecJ: 0.014 } };
+    const t = trueFigures(model, 'f', 'h', { seed: 3, useSpread: false, modelErrorCv: 0.3 });
+    assert.notEqual(t.speedFactor, 1);
+    close(t.openLoop?.execPerSecPerCore ?? NaN, 50 * t.speedFactor, 'open-loop speed');
+    close(t.openLoop?.energyPerExecJ ?? NaN, 0.014 * t.energyFactor, 'open-loop energy');
+    assert.equal(t.openLoop?.utilisation, 0.6);
+  });
+});
+
+describe('a cell on models with open-loop figures', () => {
+  const base = loadModelsFile(resolve(root, 'examples/models-simulation.yaml'));
+  const pair = loadClusterFile(resolve(root, 'examples/cluster-paper-pair.yaml'));
+  // Every function: at utilisation 0.5 it costs 2x the CPU and 1.3x the energy of saturation (enough
+  // that some placements of a plan made on the saturated figures fall short, others not).
+  const models: Models = {
+    ...base,
+    hostTypes: Object.fromEntries(
+      Object.entries(base.hostTypes).map(([type, t]) => [
+        type,
+        {
+          ...t,
+          functions: Object.fromEntries(
+            Object.entries(t.functions).map(([fn, f]) => [
+              fn,
+              { ...f, openLoop: { utilisation: 0.5, execPerSecPerCore: f.execPerSecPerCore / 2, energyPerExecJ: f.energyPerExecJ * 1.3 } },
+            ]),
+          ),
+        },
+      ]),
+    ),
+  };
+
+  test('energy = Σ idle + Σ R·e(u) at each placement utilisation; a rate is met exactly when cores x speed at u cover it', async () => {
+    const D = 120;
+    const runner = new CellRunner({
+      models,
+      truth: { seed: 1, useSpread: false, modelErrorCv: 0 },
+      interference: { kind: 'none' },
+      engine: { durationS: D, seed: 1, arrivals: 'constant', queueLimitS: 10, seriesLimit: 0 },
+      rateTolerance: 0.02,
+      planOptions: { solver: 'fast', timeLimitMs: 5000 },
+      simulationId: 'sim-test',
+      startedAt: '2026-12-06T00:00:00Z',
+      inputs: {},
+    });
+    let below = 0;
+    const met = { yes: 0, no: 0 };
+    for (const cell of buildCells({ cluster: pair, mixes: ['general', 'web-dominated'], policies: ['rr', 'energy-aware'], loads: [0.3, 0.6] })) {
+      const o = await runner.run(cell);
+      const r = o.record;
+      if (!r) continue;
+      let expected = r.hosts.filter((h) => !h.parked).reduce((s, h) => s + (models.hostTypes[h.type]?.idlePowerW ?? 0), 0) * D;
+      const capacityOk = new Map<string, boolean>();
+      for (const a of o.plan.assignments) {
+        const type = pair.hosts.find((h) => h.id === a.host)?.type ?? '';
+        const f = models.hostTypes[type]?.functions[a.function];
+        assert.ok(f?.openLoop, `${a.function} on ${type}`);
+        const u = Math.min(1, a.rateRps / (a.cores * f.execPerSecPerCore));
+        if (u < 1 - 1e-9) below++;
+        const w = (1 - u) / (1 - f.openLoop.utilisation);
+        const cs = 1 / f.execPerSecPerCore + (1 / f.openLoop.execPerSecPerCore - 1 / f.execPerSecPerCore) * w;
+        const capacity = a.cores / cs;
+        const served = Math.min(a.rateRps, capacity);
+        expected += served * D * (f.energyPerExecJ + (f.openLoop.energyPerExecJ - f.energyPerExecJ) * w);
+        capacityOk.set(a.function, capacity >= 0.98 * a.rateRps - 1e-9);
+      }
+      const at = `${cell.mix} ${cell.policy} ${cell.load}`;
+      // A function behind its rate serves its capacity every second (its queue never empties).
+      assert.ok(Math.abs(r.energyJ - expected) / expected < 0.001, `${at}: ${r.energyJ} vs ${expected}`);
+      for (const f of r.functions) {
+        assert.equal(f.metRate, capacityOk.get(f.name), `${at} ${f.name}`);
+        met[f.metRate ? 'yes' : 'no']++;
+        if (!f.metRate) assert.match(f.reason ?? '', /at utilisation 0\.\d\d, open-loop cost/);
+      }
+    }
+    assert.ok(below > 10, `placements below saturation: ${below}`);
+    assert.ok(met.yes > 0 && met.no > 0, `rates met and missed: ${JSON.stringify(met)}`);
+  });
+});
