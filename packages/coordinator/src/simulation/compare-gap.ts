@@ -71,3 +71,43 @@ export function describeRunGap(label: string, diffPct: number, g: RunGap): strin
   ].filter(Boolean);
   return `${head}: ${f.name} on ${f.where} ${joules(f.deltaJ)} (${why.join('; ')}); other functions ${joules(g.deltaJ - g.restJ - f.deltaJ)}; idle and unattributed ${joules(g.restJ)}`;
 }
+
+/** Pool sizes the per-execution ratios are grouped by: a function's cores on one host. */
+const POOLS: readonly { readonly label: string; readonly max: number }[] = [
+  { label: '<= 8 cores', max: 8 },
+  { label: '9-32 cores', max: 32 },
+  { label: '> 32 cores', max: Infinity },
+];
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] ?? NaN) : ((s[m - 1] ?? NaN) + (s[m] ?? NaN)) / 2;
+}
+
+/**
+ * Measured / simulated energy per execution of every function on one host, grouped by the cores it
+ * held: whether what the simulation misses depends on the size of a function's pool of cores (the
+ * models are profiled at one size, the bag's cores per function). One line, or undefined.
+ */
+export function describeRatioByPool(pairs: readonly (readonly [RunRecord, RunRecord | undefined])[]): string | undefined {
+  const by = POOLS.map(() => [] as number[]);
+  for (const [m, s] of pairs) {
+    if (!s) continue;
+    const sim = new Map(s.functions.map((f) => [f.name, f]));
+    for (const f of m.functions) {
+      const g = sim.get(f.name);
+      const p = f.placement[0];
+      if (!g || !p || f.placement.length !== 1) continue;
+      const me = perExec(f, m.durationS);
+      const se = perExec(g, s.durationS);
+      if (me === undefined || se === undefined || !(se > 0)) continue;
+      by[POOLS.findIndex((b) => p.cores <= b.max)]?.push(me / se);
+    }
+  }
+  const parts = POOLS.flatMap((b, k) => {
+    const xs = by[k] ?? [];
+    return xs.length ? [`${b.label} ${median(xs).toFixed(2)}× (${xs.length} placement${xs.length === 1 ? "" : "s"}, ${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)})`] : [];
+  });
+  return parts.length ? `measured / simulated energy per execution by cores a function held (median, range): ${parts.join('; ')}` : undefined;
+}

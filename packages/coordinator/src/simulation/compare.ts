@@ -15,7 +15,7 @@ import { parseMix, shortMix } from './cells.js';
 import type { MixName } from '../workload/types.js';
 import type { ClusterHost } from './cluster.js';
 import { conflictingPairs, describeRanking } from './ranking.js';
-import { describeRunGap, runGap } from './compare-gap.js';
+import { describeRatioByPool, describeRunGap, runGap } from './compare-gap.js';
 
 /** What the comparison needs of a measured record (the rest of RunRecord passes through unchecked). */
 const measuredSchema = z.looseObject({
@@ -180,6 +180,8 @@ export interface Comparison {
   readonly tolerancePct: number;
   /** Energies within this share (%) of each other rank as a tie (see ranking.ts). */
   readonly tiePct: number;
+  /** Measured / simulated energy per execution grouped by the cores a function held (compare-gap.ts). */
+  readonly ratioByPool?: string | undefined;
   readonly rows: readonly ComparisonRow[];
   readonly rankings: readonly MixRanking[];
   readonly cellsWithin: number;
@@ -263,6 +265,7 @@ export function compareRuns(measured: readonly RunRecord[], simulated: readonly 
   return {
     tolerancePct,
     tiePct,
+    ratioByPool: describeRatioByPool(measured.map((m, k) => [m, simulated[k]?.record] as const)),
     rows,
     rankings,
     cellsWithin: rows.filter((r) => r.within).length,
@@ -302,6 +305,7 @@ export function renderComparisonReport(c: Comparison): string {
     );
     if (k.largestGap) lines.push(`${at}, largest gap: ${k.largestGap}`);
   }
+  if (c.ratioByPool) lines.push('', c.ratioByPool);
   lines.push(
     '',
     `${c.cellsWithin} of ${c.rows.length} runs within ${c.tolerancePct} % of the measured energy; ${c.mixesSameRanking} of ${c.rankings.length} mixes with the same policy ranking (strict), ${c.mixesSameRankingWithinTies} of ${c.rankings.length} with ties within ${c.tiePct} %`,

@@ -123,3 +123,8 @@ export function modelsHaveSpread(models: { hostTypes: Readonly<Record<string, { 
     Object.values(t.functions).some((f) => f.spread !== undefined || f.execPerSecPerCoreStd !== undefined || f.energyPerExecJStd !== undefined),
   );
 }
+
+/** True when any function model carries open-loop figures (the truth then depends on utilisation). */
+export function modelsHaveOpenLoop(models: { hostTypes: Readonly<Record<string, { functions: Readonly<Record<string, FunctionModel>> }>> }): boolean {
+  return Object.values(models.hostTypes).some((t) => Object.values(t.functions).some((f) => f.openLoop !== undefined));
+}
