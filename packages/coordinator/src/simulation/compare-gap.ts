@@ -107,7 +107,11 @@ export function describeRatioByPool(pairs: readonly (readonly [RunRecord, RunRec
   }
   const parts = POOLS.flatMap((b, k) => {
     const xs = by[k] ?? [];
-    return xs.length ? [`${b.label} ${median(xs).toFixed(2)}× (${xs.length} placement${xs.length === 1 ? "" : "s"}, ${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)})`] : [];
+    return xs.length
+      ? [
+          `${b.label} ${median(xs).toFixed(2)}× (${xs.length} placement${xs.length === 1 ? '' : 's'}, ${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)})`,
+        ]
+      : [];
   });
   return parts.length ? `measured / simulated energy per execution by cores a function held (median, range): ${parts.join('; ')}` : undefined;
 }
