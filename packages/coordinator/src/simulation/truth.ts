@@ -95,26 +95,49 @@ export interface CostAtUtilisation {
 }
 
 /**
+ * Share k (0..1) of a core's idle time that wake-ups fill at utilisation u0, from one figure's
+ * saturated value and its open-loop value there. Cores at utilisation u are busy
+ *   b(u) = u + k (1 - u)
+ * of the time (real work u, wake-ups k of the rest), so per execution a figure costs b(u) / u times
+ * its saturated value: energy W(u) = W_sat x ((1 - k) + k / u), the form the planner prices plans
+ * on (its openLoopEnergyShare), and CPU-seconds 1 / E(u) = b(u) / (u x E_sat). `ratio` is
+ * open-loop cost / saturated cost (W_open / W_sat, or E_sat / E_open).
+ */
+export function idleFilledShare(ratio: number, u0: number): number {
+  if (!(u0 < 1) || !(u0 > 0) || !Number.isFinite(ratio)) return 0;
+  return Math.min(1, Math.max(0, (ratio - 1) / (1 / u0 - 1)));
+}
+
+/** Smallest utilisation the cost is taken at (1 / u grows without bound below it). */
+const MIN_UTILISATION = 1e-3;
+
+/**
  * The cost of one execution when the function's cores run at `utilisation` (its rate as a share of
  * their saturated capacity, the quantity the open-loop figures are measured at). Below saturation
- * every arrival that finds its core idle pays a wake-up that back-to-back executions do not, so the
- * extra cost per execution is taken proportional to the share of time a core is idle, 1 - u:
- *   cost(u) = saturated + (openLoop - saturated) x (1 - u) / (1 - u0)
- * for the CPU-seconds per execution (1 / execPerSecPerCore) and for the energy per execution. At
- * u = 1 that is the saturated figure, at u0 the open-loop one, below u0 it extrapolates along the
- * same line (bounded: at u = 0, by (1 - u0)^-1 times the measured difference), and it never goes
- * below the cheaper of the two figures (noise can make the open-loop figure the cheaper one).
- * Without open-loop figures: the saturated figures at every utilisation (the models' own claim).
+ * every arrival that finds its core idle pays a wake-up a back-to-back stream does not: the
+ * wake-ups fill a share k of the cores' idle time (idleFilledShare, fitted through the saturated
+ * figure at u = 1 and the open-loop one at u0, separately for CPU time and for energy). So:
+ *   executions per busy core-second E(u) = E_sat x u / (u + k_cpu (1 - u))
+ *   energy per execution            W(u) = W_sat x ((1 - k_energy) + k_energy / u)
+ * equal to the saturated figures at u >= 1 and to the open-loop ones at u0 (unless k was clamped
+ * to 0..1: an open-loop figure cheaper than the saturated one counts as no extra cost). The
+ * capacity of n cores at u, n x E(u) = R / b(u), is at least the rate R, and equals it when the
+ * wake-ups fill all the idle time (k = 1): such a function has no margin left, and any second
+ * with more arrivals than average leaves it behind. Without open-loop figures: the saturated
+ * figures at every utilisation (the models' own claim).
  */
 export function costAtUtilisation(t: TrueFigures, utilisation: number): CostAtUtilisation {
-  const u = Math.min(1, Math.max(0, Number.isFinite(utilisation) ? utilisation : 1));
+  const u = Math.min(1, Math.max(MIN_UTILISATION, Number.isFinite(utilisation) ? utilisation : 1));
   const ol = t.openLoop;
   if (!ol) return { execPerSecPerCore: t.execPerSecPerCore, energyPerExecJ: t.energyPerExecJ, utilisation: u, openLoop: false };
-  // u0 = 1 leaves no line to draw: the open-loop figures are the cost below saturation.
-  const w = ol.utilisation >= 1 ? (u < 1 ? 1 : 0) : (1 - u) / (1 - ol.utilisation);
-  const along = (sat: number, open: number): number => Math.max(Math.min(sat, open), sat + (open - sat) * w);
-  const csPerExec = along(1 / t.execPerSecPerCore, 1 / ol.execPerSecPerCore);
-  return { execPerSecPerCore: 1 / csPerExec, energyPerExecJ: along(t.energyPerExecJ, ol.energyPerExecJ), utilisation: u, openLoop: true };
+  const kCpu = idleFilledShare(t.execPerSecPerCore / ol.execPerSecPerCore, ol.utilisation);
+  const kEnergy = idleFilledShare(ol.energyPerExecJ / t.energyPerExecJ, ol.utilisation);
+  return {
+    execPerSecPerCore: (t.execPerSecPerCore * u) / (u + kCpu * (1 - u)),
+    energyPerExecJ: t.energyPerExecJ * (1 - kEnergy + kEnergy / u),
+    utilisation: u,
+    openLoop: true,
+  };
 }
 
 /** True when the models carry any spread the truth could be drawn from. */
