@@ -81,7 +81,7 @@ export function toRunRecord(
       reason: metRate
         ? undefined
         : `served ${achievedRps.toFixed(2)} of ${offeredRps.toFixed(2)} req/s offered (${Math.round(fr.drops)} dropped): true capacity ${f.capacityRps.toFixed(2)} req/s on ${d.cores} cores of ${d.hostId} ` +
-          `(${(f.capacityRps / d.cores).toFixed(2)}/s per core${d.utilisation !== undefined ? ` at utilisation ${d.utilisation.toFixed(2)}, open-loop cost` : ''}${d.interference < 1 ? `, interference ×${d.interference.toFixed(3)}` : ''}); the plan assumed ${d.modelExecPerSecPerCore}/s per core saturated`,
+          `(${(f.capacityRps / d.cores).toFixed(2)}/s per core${d.utilisation !== undefined ? ` at utilisation ${d.utilisation.toFixed(2)}, open-loop cost` : ''}${d.interference < 1 ? `, interference ×${d.interference.toFixed(3)}` : ''}); the models say ${d.modelExecPerSecPerCore}/s per core saturated`,
       errors: 0,
       drops: Math.round(fr.drops),
       energyJ: fr.energyJ,
