@@ -54,6 +54,13 @@ const { values: flags } = parseArgs({
     'models-from': { type: 'string', default: 'profile' },
     'profile-cores': { type: 'string', default: '8' },
     'profile-duration': { type: 'string', default: '30' },
+    // The profile's open-loop phase (isawatt profile --open-loop): each function's cost at this share
+    // of its saturated capacity, which the plans are then made on (0: saturated figures only).
+    'open-loop': { type: 'string', default: '0.85' },
+    // Figures the experiment plans on (isawatt experiment --figures): open-loop or saturated.
+    figures: { type: 'string', default: 'open-loop' },
+    // Stop after profiling (prints the saturated and open-loop figures): the diagnosis measurement.
+    'profile-only': { type: 'boolean', default: false },
     headroom: { type: 'string', default: '0.2' },
     // Where to copy the experiment's run records (for `isawatt simulate --compare FILE` later).
     'records-out': { type: 'string' },
@@ -166,14 +173,16 @@ async function main(): Promise<void> {
       // Every function of the experiment in one bag (all co-located, as in the runs), twice.
       const n = flags.functions.split(',').length;
       const args = ['profile', '--coordinator', address, '--functions', flags.functions, '--bags', '2', '--bag-size', String(n), '--min-bags', '2'];
-      args.push('--cores-per-function', flags['profile-cores'], '--duration', flags['profile-duration'], '--warmup', '10', '--idle', '10', '--out', modelsFile);
+      args.push('--cores-per-function', flags['profile-cores'], '--duration', flags['profile-duration'], '--warmup', '10', '--idle', '10');
+      args.push('--open-loop', flags['open-loop'], '--out', modelsFile);
       process.stdout.write(`$ isawatt ${args.join(' ').replace(address, 'HOST:PORT').replace(modelsFile, 'profiled.yaml')}\n`);
       const prof = await cli(args);
       if (prof.code !== 0) throw new Error(`isawatt profile exited ${prof.code}: ${prof.err}`);
       if (flags['records-out']) await writeFile(flags['records-out'].replace(/\.json$/, '') + '-models.yaml', await readFile(modelsFile, 'utf8'));
     }
+    if (flags['profile-only']) return;
     process.stdout.write(
-      `emulated pair: ${pair.map((h) => `${h.id} = ${h.profile} (${h.hostType})`).join(', ')}; models ${flags.models ?? (profiling ? 'profiled on the pair just now (EMULATED)' : 'ground truth of the emulation (ILLUSTRATIVE)')}; headroom ${flags.headroom}\n`,
+      `emulated pair: ${pair.map((h) => `${h.id} = ${h.profile} (${h.hostType})`).join(', ')}; models ${flags.models ?? (profiling ? 'profiled on the pair just now (EMULATED)' : 'ground truth of the emulation (ILLUSTRATIVE)')}; headroom ${flags.headroom}; plans on ${flags.figures} figures\n`,
     );
     process.stdout.write(
       `experiment: mixes ${flags.mixes}; policies ${flags.policies}; load ${flags.load}; ${flags.duration} s per run after ${flags.warmup} s warm-up, ${flags.settle} s settling; functions ${flags.functions}\n\n`,
@@ -207,6 +216,8 @@ async function main(): Promise<void> {
         flags.seed,
         '--headroom',
         flags.headroom,
+        '--figures',
+        flags.figures,
         '--ack-timeout-ms',
         flags['ack-timeout-ms'],
         '--json',
@@ -306,11 +317,14 @@ async function main(): Promise<void> {
     }
 
     // A deliberately overloaded run: the models overstate one function's throughput 4x, so the plan
-    // gives it a quarter of the cores it needs at its rate.
-    const models = parse(await readFile(modelsFile, 'utf8')) as { hostTypes: Record<string, { functions: Record<string, { execPerSecPerCore: number }> }> };
+    // gives it a quarter of the cores it needs at its rate (both figures: plans use the open-loop one).
+    const models = parse(await readFile(modelsFile, 'utf8')) as {
+      hostTypes: Record<string, { functions: Record<string, { execPerSecPerCore: number; openLoop?: { execPerSecPerCore: number } }> }>;
+    };
     for (const ht of Object.values(models.hostTypes)) {
       const f = ht.functions[flags.overload];
       if (f) f.execPerSecPerCore *= 4;
+      if (f?.openLoop) f.openLoop.execPerSecPerCore *= 4;
     }
     const optimistic = join(dir, 'overstated.yaml');
     await writeFile(optimistic, stringify(models));

@@ -137,6 +137,7 @@ describe('isawatt profile on an emulated x86 + ARM pair', { timeout: 300_000 }, 
     assert.equal(res.bagRuns, 4);
     const models = loadModelsFile(out);
     assert.match(models.source ?? '', /EMULATED/);
+    let openLoopFigures = 0;
     for (const e of EMULATED) {
       const hostType = models.hostTypes[e.type];
       assert.ok(hostType, `${e.type} in the models`);
@@ -153,9 +154,18 @@ describe('isawatt profile on an emulated x86 + ARM pair', { timeout: 300_000 }, 
         assert.ok(f.execPerSecPerCore > 0 && f.energyPerExecJ > 0);
         assert.ok(f.spread !== undefined && f.spread.bags >= 1 && f.spread.bags <= 2);
         assert.equal(f.spread.execPerSecPerCore.median, f.execPerSecPerCore);
+        // The open-loop phase (on by default) ran after each saturated window: its figures are
+        // there whenever a bag completed executions in it.
+        if (f.openLoop !== undefined) {
+          assert.equal(f.openLoop.utilisation, 0.85);
+          assert.ok(f.openLoop.execPerSecPerCore > 0 && f.openLoop.energyPerExecJ > 0);
+          openLoopFigures++;
+        }
       }
       assert.ok(Object.keys(hostType.functions).length >= 1, `${e.type}: at least one function measured`);
     }
+    assert.ok(openLoopFigures >= 1, 'at least one open-loop figure');
+    assert.equal((models.provenance?.campaign as { openLoopUtilisation: number }).openLoopUtilisation, 0.85);
     assert.equal(models.categories['jwt-node'], 'crypto');
     assert.equal(models.categories['html-node'], 'web');
     const campaign = models.provenance?.campaign as { id: string; bags: number; seed: number };

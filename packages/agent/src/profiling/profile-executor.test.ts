@@ -51,7 +51,7 @@ class FakeTelemetry extends EventEmitter<{ snapshot: [TickSnapshot] }> implement
 
 let seq = 0n;
 /** A tick of 1 s ending now: host energy, and per function completions and dynamic energy. */
-function tick(nowMs: number, hostUj: bigint, fns: Record<string, { completed: number; dynUj: bigint; meanMs?: number }>): TickSnapshot {
+function tick(nowMs: number, hostUj: bigint, fns: Record<string, { completed: number; dynUj: bigint; meanMs?: number; cpuUs?: bigint }>): TickSnapshot {
   seq++;
   const dyn = Object.values(fns).reduce((a, f) => a + f.dynUj, 0n);
   return {
@@ -75,7 +75,7 @@ function tick(nowMs: number, hostUj: bigint, fns: Record<string, { completed: nu
       totalEnergyUj: f.dynUj,
       powerW: 0,
       // Saturated: each function keeps the 4 cores a bag of 2 gets on 8 function CPUs busy.
-      cpuTimeUs: 4_000_000n,
+      cpuTimeUs: f.cpuUs ?? 4_000_000n,
       cores: 2,
       quality: 'emulated' as const,
       invocations: {
@@ -106,6 +106,7 @@ const job = (over: Partial<ProfileJobSpec> = {}): ProfileJobSpec => ({
   idleMs: 0,
   saturate: true,
   rateRps: 0,
+  openLoopUtilisation: 0,
   ...over,
 });
 
@@ -168,6 +169,71 @@ test('a bag: saturated on its CPUs, whole ticks after the start, idle power, sto
   assert.equal(ex.busyWith(), undefined);
 });
 
+test('an open-loop phase after the saturated window: each function at u x its measured capacity, cost per busy core-second', async () => {
+  const rt = new FakeRuntime();
+  const tel = new FakeTelemetry();
+  const clock = { now: 1_000_000 };
+  const ex = new ProfileExecutor({ runtime: rt, telemetry: tel, functionCpuCount: 8, log: silentLogger(), nowMs: () => clock.now });
+  let phase = 'idle';
+  const stopTicks = ticking(tel, clock, () => {
+    if (phase === 'saturated')
+      return tick(clock.now, 80_000_000n, { f: { completed: 100, dynUj: 20_000_000n }, g: { completed: 8, dynUj: 4_000_000n, meanMs: 500 } });
+    if (phase === 'open')
+      // f: 50 req/s on its 4 cores, 3 of them busy (wake-ups cost CPU): 50 / 3 = 16.7 executions
+      // per busy core-second (25 saturated) and 0.3 J each (0.2 saturated).
+      return tick(clock.now, 70_000_000n, {
+        f: { completed: 50, dynUj: 15_000_000n, cpuUs: 3_000_000n },
+        g: { completed: 4, dynUj: 2_400_000n, cpuUs: 2_000_000n },
+      });
+    return undefined;
+  });
+  const origApply = rt.apply.bind(rt);
+  rt.apply = (a) => {
+    if (a.functions.length > 0) phase = a.functions.every((f) => f.saturate === true) ? 'saturated' : 'open';
+    return origApply(a);
+  };
+  const r = await ex.run(job({ openLoopUtilisation: 0.5 }));
+  stopTicks();
+  assert.equal(r.ok, true, r.error);
+  // Saturated first, then the same functions on the same cores at half the rate each sustained
+  // (f: 0.5 x 4 cores x 25/s; g: 0.5 x 4 x 2/s by Little's law), constant arrivals; then stopped.
+  assert.deepEqual(
+    rt.applied[1]?.functions.map((f) => [f.function, f.cores, f.saturate === true, f.rateRps, f.arrival]),
+    [
+      ['f', 4, false, 50, 'constant'],
+      ['g', 4, false, 4, 'constant'],
+    ],
+  );
+  assert.deepEqual(rt.applied.at(-1)?.functions, []);
+  const f = r.functions?.find((x) => x.function === 'f') as wire.FunctionProfile;
+  // The saturated figures are untouched.
+  assert.equal(f.exec_per_sec_per_core, 25);
+  assert.equal(f.energy_per_exec_j, 0.2);
+  const o = f.open_loop as wire.OpenLoopProfile;
+  assert.equal(o.utilisation, 0.5);
+  assert.equal(o.offered_rps, 50);
+  assert.equal(o.achieved_rps, 50);
+  assert.equal(o.completed, '100');
+  assert.ok(Math.abs(Number(o.exec_per_sec_per_core) - 50 / 3) < 1e-9);
+  assert.ok(Math.abs(Number(o.energy_per_exec_j) - 0.3) < 1e-12);
+  assert.equal(o.busy_fraction, 0.75);
+  assert.equal(o.duration_ms, 2000);
+  const g = r.functions?.find((x) => x.function === 'g') as wire.FunctionProfile;
+  assert.equal((g.open_loop as wire.OpenLoopProfile).exec_per_sec_per_core, 2);
+  assert.ok(Math.abs(Number((g.open_loop as wire.OpenLoopProfile).energy_per_exec_j) - 0.6) < 1e-12);
+  // Without the phase, no open_loop figures and a single start.
+  phase = 'idle';
+  const stop2 = ticking(tel, clock, () =>
+    phase === 'saturated' ? tick(clock.now, 80_000_000n, { f: { completed: 100, dynUj: 20_000_000n }, g: { completed: 8, dynUj: 4_000_000n } }) : undefined,
+  );
+  const before = rt.applied.length;
+  const plain = await ex.run(job());
+  stop2();
+  assert.equal(plain.ok, true, plain.error);
+  assert.equal(rt.applied.length - before, 2, 'started once, stopped once');
+  assert.equal(plain.functions?.[0]?.open_loop, undefined);
+});
+
 test('a second job is refused while one runs; cancel stops the bag at once and removes it', async () => {
   const rt = new FakeRuntime();
   const tel = new FakeTelemetry();
@@ -213,6 +279,7 @@ test('job decoding names every problem and bounds what it echoes', () => {
     warmup_ms: 0,
     saturate: true,
     rate_rps: 0,
+    open_loop_utilisation: 0,
     idle_ms: 0,
   };
   assert.equal(decodeProfileJob(base).functions[0], 'f');
@@ -227,6 +294,13 @@ test('job decoding names every problem and bounds what it echoes', () => {
       !e.message.includes('\nbad id'),
   );
   assert.throws(() => decodeProfileJob({ ...base, functions: [] }), /functions: empty/);
+  assert.equal(decodeProfileJob({ ...base, open_loop_utilisation: 0.7 }).openLoopUtilisation, 0.7);
+  assert.throws(
+    () => decodeProfileJob({ ...base, open_loop_utilisation: 1.5 }),
+    /open_loop_utilisation: expected 0 \(none\) or a share of saturated capacity in \(0, 1\], got 1.5/,
+  );
+  assert.throws(() => decodeProfileJob({ ...base, open_loop_utilisation: Number.NaN }), /open_loop_utilisation: expected/);
+  assert.throws(() => decodeProfileJob({ ...base, saturate: false, rate_rps: 5, open_loop_utilisation: 0.5 }), /open_loop_utilisation: needs saturate/);
 });
 
 test("throughput per core: Little's law when saturated, completions / window otherwise", () => {

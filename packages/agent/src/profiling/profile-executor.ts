@@ -131,7 +131,9 @@ export class ProfileExecutor {
       const warmEnd = this.now() + job.warmupMs;
       if (job.warmupMs > 0 && !(await delay(job.warmupMs, signal))) throw new PhaseAbortedError('cancelled');
       const w = await collectWindow(this.opts.telemetry, warmEnd, job.durationMs, signal, this.opts.stallMs);
-      return this.result(job, cores, w, idle);
+      const saturated = this.result(job, cores, w, idle);
+      if (job.openLoopUtilisation > 0) await this.openLoopPhase(job, cores, saturated, runtime, version, signal, log);
+      return saturated;
     } catch (err) {
       if (err instanceof PhaseAbortedError || signal.aborted) {
         const reason = signal.reason instanceof Error ? signal.reason.message : 'cancelled';
@@ -146,6 +148,54 @@ export class ProfileExecutor {
         if (!stopped.ok) log.error({ error: stopped.error }, 'profile job: stopping the bag failed');
         else log.info('profile job: bag stopped, cgroups removed');
       }
+    }
+  }
+
+  /**
+   * The open-loop phase: the same workers, each function now driven at the job's utilisation of the
+   * capacity its saturated window just measured (constant arrivals, as a run's load drivers), warmed
+   * up and measured like the saturated window. Below saturation every execution pays for waking its
+   * worker (and, on real servers, its core out of a C-state, its caches cold), so CPU and energy per
+   * execution here are what a planned run pays, not the back-to-back cost. Adds `open_loop` to each
+   * function of `saturated` in place.
+   */
+  private async openLoopPhase(
+    job: ProfileJobSpec,
+    cores: number,
+    saturated: wire.BagResult,
+    runtime: FunctionRuntime,
+    version: bigint,
+    signal: AbortSignal,
+    log: Logger,
+  ): Promise<void> {
+    const u = job.openLoopUtilisation;
+    const rates = new Map((saturated.functions ?? []).map((f) => [f.function ?? '', u * cores * Number(f.exec_per_sec_per_core ?? 0)]));
+    const functions: FunctionAssignmentSpec[] = job.functions.map((f) => ({ function: f, cores, rateRps: rates.get(f) ?? 0, arrival: 'constant' }));
+    const applied = await runtime.apply({ version, functions });
+    if (!applied.ok) throw new Error(`switching the bag to open loop failed: ${applied.error}`);
+    log.info({ utilisation: u, ratesRps: Object.fromEntries([...rates].map(([k, v]) => [k, Number(v.toFixed(2))])) }, 'profile job: open-loop phase');
+    const warmEnd = this.now() + job.warmupMs;
+    if (job.warmupMs > 0 && !(await delay(job.warmupMs, signal))) throw new PhaseAbortedError('cancelled');
+    const w = await collectWindow(this.opts.telemetry, warmEnd, job.durationMs, signal, this.opts.stallMs);
+    const seconds = msToS(w.intervalMs);
+    for (const fp of saturated.functions ?? []) {
+      const f = w.functions.get(fp.function ?? '');
+      const completed = f?.completed ?? 0;
+      const busyS = usToS(f?.cpuTimeUs ?? 0n);
+      const dynamicUj = f?.dynamicEnergyUj ?? 0n;
+      fp.open_loop = {
+        utilisation: u,
+        offered_rps: rates.get(fp.function ?? '') ?? 0,
+        achieved_rps: seconds > 0 ? completed / seconds : 0,
+        completed: toWireU64(completed),
+        dropped: toWireU64(f?.dropped ?? 0),
+        cpu_time_us: toWireU64(f?.cpuTimeUs ?? 0n),
+        exec_per_sec_per_core: busyS > 0 ? completed / busyS : 0,
+        dynamic_energy_uj: toWireU64(dynamicUj),
+        energy_per_exec_j: completed > 0 ? ujToJ(dynamicUj) / completed : 0,
+        busy_fraction: cores > 0 && seconds > 0 ? busyS / (cores * seconds) : 0,
+        duration_ms: w.intervalMs,
+      };
     }
   }
 

@@ -15,6 +15,11 @@ export interface ProfileJobSpec {
   readonly saturate: boolean;
   /** Open-loop rate per function when not saturated, requests/s. */
   readonly rateRps: number;
+  /**
+   * Open-loop phase after the saturated window: utilisation of each function's saturated capacity
+   * to drive it at (0 < u <= 1); 0 = no such phase.
+   */
+  readonly openLoopUtilisation: number;
 }
 
 export const MAX_BAG_FUNCTIONS = 64;
@@ -46,6 +51,9 @@ export function decodeProfileJob(j: wire.ProfileJob__Output): ProfileJobSpec {
   if (j.idle_ms > MAX_PHASE_MS) issues.push(`idle_ms: at most ${MAX_PHASE_MS}, got ${j.idle_ms}`);
   if (!j.saturate && !(Number.isFinite(j.rate_rps) && j.rate_rps > 0))
     issues.push(`rate_rps: must be a positive number when saturate is false, got ${j.rate_rps}`);
+  const u = j.open_loop_utilisation ?? 0;
+  if (!(Number.isFinite(u) && u >= 0 && u <= 1)) issues.push(`open_loop_utilisation: expected 0 (none) or a share of saturated capacity in (0, 1], got ${u}`);
+  else if (u > 0 && !j.saturate) issues.push('open_loop_utilisation: needs saturate (the open-loop rate is a share of the rate the saturated phase sustained)');
   if (issues.length > 0) throw new ValidationError(`profile job ${safeJobId(j.job_id)}`, 'rejected', issues);
   return {
     jobId: j.job_id,
@@ -57,5 +65,6 @@ export function decodeProfileJob(j: wire.ProfileJob__Output): ProfileJobSpec {
     idleMs: j.idle_ms,
     saturate: j.saturate,
     rateRps: j.saturate ? 0 : j.rate_rps,
+    openLoopUtilisation: u,
   };
 }

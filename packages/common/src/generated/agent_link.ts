@@ -16,6 +16,7 @@ import type { FunctionPlacement as _isawatt_v1_FunctionPlacement, FunctionPlacem
 import type { FunctionProfile as _isawatt_v1_FunctionProfile, FunctionProfile__Output as _isawatt_v1_FunctionProfile__Output } from './isawatt/v1/FunctionProfile.js';
 import type { Hello as _isawatt_v1_Hello, Hello__Output as _isawatt_v1_Hello__Output } from './isawatt/v1/Hello.js';
 import type { InvocationStats as _isawatt_v1_InvocationStats, InvocationStats__Output as _isawatt_v1_InvocationStats__Output } from './isawatt/v1/InvocationStats.js';
+import type { OpenLoopProfile as _isawatt_v1_OpenLoopProfile, OpenLoopProfile__Output as _isawatt_v1_OpenLoopProfile__Output } from './isawatt/v1/OpenLoopProfile.js';
 import type { ProfileCancel as _isawatt_v1_ProfileCancel, ProfileCancel__Output as _isawatt_v1_ProfileCancel__Output } from './isawatt/v1/ProfileCancel.js';
 import type { ProfileJob as _isawatt_v1_ProfileJob, ProfileJob__Output as _isawatt_v1_ProfileJob__Output } from './isawatt/v1/ProfileJob.js';
 import type { TelemetryReport as _isawatt_v1_TelemetryReport, TelemetryReport__Output as _isawatt_v1_TelemetryReport__Output } from './isawatt/v1/TelemetryReport.js';
@@ -44,6 +45,7 @@ export interface ProtoGrpcType {
       FunctionProfile: MessageTypeDefinition<_isawatt_v1_FunctionProfile, _isawatt_v1_FunctionProfile__Output>
       Hello: MessageTypeDefinition<_isawatt_v1_Hello, _isawatt_v1_Hello__Output>
       InvocationStats: MessageTypeDefinition<_isawatt_v1_InvocationStats, _isawatt_v1_InvocationStats__Output>
+      OpenLoopProfile: MessageTypeDefinition<_isawatt_v1_OpenLoopProfile, _isawatt_v1_OpenLoopProfile__Output>
       ProfileCancel: MessageTypeDefinition<_isawatt_v1_ProfileCancel, _isawatt_v1_ProfileCancel__Output>
       ProfileJob: MessageTypeDefinition<_isawatt_v1_ProfileJob, _isawatt_v1_ProfileJob__Output>
       Quality: EnumTypeDefinition

@@ -41,6 +41,7 @@ import type { ListRunsResponse as _isawatt_v1_ListRunsResponse, ListRunsResponse
 import type { MarkRunRequest as _isawatt_v1_MarkRunRequest, MarkRunRequest__Output as _isawatt_v1_MarkRunRequest__Output } from './isawatt/v1/MarkRunRequest.js';
 import type { MarkRunResponse as _isawatt_v1_MarkRunResponse, MarkRunResponse__Output as _isawatt_v1_MarkRunResponse__Output } from './isawatt/v1/MarkRunResponse.js';
 import type { ModelEstimate as _isawatt_v1_ModelEstimate, ModelEstimate__Output as _isawatt_v1_ModelEstimate__Output } from './isawatt/v1/ModelEstimate.js';
+import type { OpenLoopProfile as _isawatt_v1_OpenLoopProfile, OpenLoopProfile__Output as _isawatt_v1_OpenLoopProfile__Output } from './isawatt/v1/OpenLoopProfile.js';
 import type { PduPoint as _isawatt_v1_PduPoint, PduPoint__Output as _isawatt_v1_PduPoint__Output } from './isawatt/v1/PduPoint.js';
 import type { PduSeries as _isawatt_v1_PduSeries, PduSeries__Output as _isawatt_v1_PduSeries__Output } from './isawatt/v1/PduSeries.js';
 import type { ProfileBagRequest as _isawatt_v1_ProfileBagRequest, ProfileBagRequest__Output as _isawatt_v1_ProfileBagRequest__Output } from './isawatt/v1/ProfileBagRequest.js';
@@ -108,6 +109,7 @@ export interface ProtoGrpcType {
       MarkRunRequest: MessageTypeDefinition<_isawatt_v1_MarkRunRequest, _isawatt_v1_MarkRunRequest__Output>
       MarkRunResponse: MessageTypeDefinition<_isawatt_v1_MarkRunResponse, _isawatt_v1_MarkRunResponse__Output>
       ModelEstimate: MessageTypeDefinition<_isawatt_v1_ModelEstimate, _isawatt_v1_ModelEstimate__Output>
+      OpenLoopProfile: MessageTypeDefinition<_isawatt_v1_OpenLoopProfile, _isawatt_v1_OpenLoopProfile__Output>
       PduPoint: MessageTypeDefinition<_isawatt_v1_PduPoint, _isawatt_v1_PduPoint__Output>
       PduSeries: MessageTypeDefinition<_isawatt_v1_PduSeries, _isawatt_v1_PduSeries__Output>
       ProfileBagRequest: MessageTypeDefinition<_isawatt_v1_ProfileBagRequest, _isawatt_v1_ProfileBagRequest__Output>

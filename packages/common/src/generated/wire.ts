@@ -41,6 +41,7 @@ export type { ListRunsResponse, ListRunsResponse__Output } from './isawatt/v1/Li
 export type { MarkRunRequest, MarkRunRequest__Output } from './isawatt/v1/MarkRunRequest.js';
 export type { MarkRunResponse, MarkRunResponse__Output } from './isawatt/v1/MarkRunResponse.js';
 export type { ModelEstimate, ModelEstimate__Output } from './isawatt/v1/ModelEstimate.js';
+export type { OpenLoopProfile, OpenLoopProfile__Output } from './isawatt/v1/OpenLoopProfile.js';
 export type { PduPoint, PduPoint__Output } from './isawatt/v1/PduPoint.js';
 export type { PduSeries, PduSeries__Output } from './isawatt/v1/PduSeries.js';
 export type { ProfileBagRequest, ProfileBagRequest__Output } from './isawatt/v1/ProfileBagRequest.js';

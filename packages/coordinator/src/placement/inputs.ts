@@ -7,7 +7,7 @@ import { resolveWorkload } from '../workload/resolve.js';
 import type { HostSpec } from '../workload/types.js';
 import { POLICIES, type PolicyName } from './plan.js';
 import { BACKENDS, SOLVERS, type BackendName, type SolverName } from './planner.js';
-import { buildProblem, hostTypeIssues, type PlacementProblem } from './problem.js';
+import { buildProblem, FIGURES_CHOICES, hostTypeIssues, type FiguresChoice, type PlacementProblem } from './problem.js';
 
 export interface PlanInputFiles {
   readonly workload: string;
@@ -17,6 +17,8 @@ export interface PlanInputFiles {
   readonly hosts?: readonly HostSpec[] | undefined;
   /** Spare capacity planned above each rate (problem.ts); 0 when absent. */
   readonly headroom?: number | undefined;
+  /** Figures to plan on (problem.ts); open-loop where present when absent. */
+  readonly figures?: FiguresChoice | undefined;
 }
 
 function badInput(err: unknown): never {
@@ -33,10 +35,18 @@ export function loadPlanProblem(files: PlanInputFiles): PlacementProblem {
     // Host types first: a mix cannot derive rates for a cluster the models do not describe.
     const hostIssues = hostTypeIssues(hosts, models);
     if (hostIssues.length) throw new ConfigError(hostIssues, 'placement input');
-    return buildProblem(hosts, models, resolveWorkload(spec, hosts, models), { headroom: files.headroom ?? 0 });
+    return buildProblem(hosts, models, resolveWorkload(spec, hosts, models), { headroom: files.headroom ?? 0, figures: files.figures ?? 'open-loop' });
   } catch (err) {
     badInput(err);
   }
+}
+
+/** `--figures`: open-loop (default) or saturated. */
+export function parseFigures(value: string | undefined): FiguresChoice {
+  const v = value ?? 'open-loop';
+  if (!(FIGURES_CHOICES as readonly string[]).includes(v))
+    throw new ExitError(EXIT.BAD_INPUT, `--figures: expected one of ${FIGURES_CHOICES.join(', ')}, got "${v}"`);
+  return v as FiguresChoice;
 }
 
 /** `--policy`: one policy, a comma-separated list, or `all`. */

@@ -2,7 +2,7 @@
 // the function needs there (the seed's A_j = ceil(R_j / E_ij)) and its predicted power (W_ij * R_j).
 // Building it validates the inputs against each other; every mismatch is listed in one ConfigError.
 import { ConfigError } from '@isawatt/common';
-import type { FunctionDemand, FunctionModel, HostSpec, Models } from '../workload/types.js';
+import type { FigureSpread, FunctionDemand, FunctionModel, HostSpec, Models } from '../workload/types.js';
 
 export interface PlacementProblem {
   readonly hosts: readonly HostSpec[];
@@ -18,6 +18,100 @@ export interface PlacementProblem {
    * W_ij per rate share, robust plans the spread; cores and powerW above are derived from it.
    */
   readonly model: readonly (readonly (FunctionModel | null)[])[];
+  /** Which figures cores, power and `model` were built on (absent in problems built by hand). */
+  readonly figures?: FiguresUsed | undefined;
+}
+
+/**
+ * Which figures a plan is made on. `open-loop` (the default): a function's open-loop figures where
+ * the models file has them (its cost at the utilisation a planned run loads its cores to), the
+ * saturated ones elsewhere. `saturated`: the saturated figures (the paper's E_ij / W_ij) everywhere.
+ */
+export type FiguresChoice = 'open-loop' | 'saturated';
+export const FIGURES_CHOICES: readonly FiguresChoice[] = ['open-loop', 'saturated'];
+
+export interface FiguresUsed {
+  readonly choice: FiguresChoice;
+  /** (host type, function) pairs of the problem planned on open-loop and on saturated figures. */
+  readonly openLoopPairs: number;
+  readonly saturatedPairs: number;
+  /** Utilisations the open-loop figures were measured at (distinct, ascending). */
+  readonly utilisations: readonly number[];
+}
+
+/** "open-loop figures (at 70 % utilisation) for 8 of 8 (host type, function) pairs" and the like. */
+export function describeFigures(f: FiguresUsed): string {
+  const total = f.openLoopPairs + f.saturatedPairs;
+  if (f.openLoopPairs === 0)
+    return `figures: saturated (E_ij, W_ij) for all ${total} (host type, function) pairs${f.choice === 'open-loop' ? ' (the models have no open-loop figures)' : ''}`;
+  const at = f.utilisations.map((u) => `${Math.round(u * 100)} %`).join(', ');
+  return `figures: open-loop (measured at ${at} utilisation) for ${f.openLoopPairs} of ${total} (host type, function) pairs${f.saturatedPairs > 0 ? `, saturated for ${f.saturatedPairs} without them` : ''}`;
+}
+
+function scaleSpread(s: FigureSpread, k: number): FigureSpread {
+  return { ...s, median: s.median * k, min: s.min * k, max: s.max * k, ...(s.perBag ? { perBag: s.perBag.map((v) => v * k) } : {}) };
+}
+
+/**
+ * Share of a function's saturated energy per execution that becomes a per-core cost below
+ * saturation, fitted through its two measured points: W(1) = W_sat and W(u_m) = W_open.
+ *
+ *   W(u) = W_sat x ((1 - k) + k / u),  so  k = (W_open / W_sat - 1) / (1 / u_m - 1),  0 <= k <= 1.
+ *
+ * k = 0: energy per execution does not depend on utilisation (a slow function: its cores sleep
+ * between executions). k = 1: the cores cost their saturated power whatever the rate (every
+ * execution also pays a wake-up that fills the idle time: on the emulated pair, fast functions'
+ * cores stay ~100 % busy from half load up). Power is then W_sat x R x (1 - k) per execution plus
+ * k x W_sat x E_sat per planned core: what makes an extra core cost energy.
+ */
+export function openLoopEnergyShare(m: FunctionModel): number {
+  const o = m.openLoop;
+  if (o === undefined || !(o.utilisation < 1)) return 0;
+  const k = (o.energyPerExecJ / m.energyPerExecJ - 1) / (1 / o.utilisation - 1);
+  return Math.min(1, Math.max(0, k));
+}
+
+/**
+ * Energy per execution at utilisation `u` of the saturated capacity of the planned cores: the
+ * saturated figure with the open-loop share (openLoopEnergyShare) spread over the executions.
+ */
+export function energyPerExecAt(m: FunctionModel, u: number): number {
+  const k = openLoopEnergyShare(m);
+  const util = Math.min(1, Math.max(1e-6, u));
+  return m.energyPerExecJ * (1 - k + k / util);
+}
+
+/**
+ * The model a plan uses for one pair. With open-loop figures, capacity is the open-loop
+ * executions per busy core-second: where the cores had idle time left, the true cost of one
+ * execution; where they were at their limit yet kept up, the rate they were shown to sustain;
+ * where they fell behind, what they managed. Energy per execution is the one at the utilisation
+ * the plan will load them to (energyPerExecAt), given the rate and the cores the open-loop
+ * capacity asks for (`rateRps`, `headroom`; without a rate, the open-loop figure as measured).
+ * The spread (robust planning's quantiles) and standard deviations are scaled by the same factors:
+ * the bags' relative spread is kept. The saturated figures stay in the models file (issue 11's
+ * ratio checks and the report read them).
+ */
+export function planningModel(m: FunctionModel, choice: FiguresChoice = 'open-loop', rateRps?: number, headroom = 0): FunctionModel {
+  const o = m.openLoop;
+  if (choice === 'saturated' || o === undefined) return m;
+  let energy = o.energyPerExecJ;
+  if (rateRps !== undefined && rateRps > 0) {
+    const cores = coresNeeded(rateRps * (1 + headroom), o.execPerSecPerCore);
+    energy = energyPerExecAt(m, rateRps / (cores * m.execPerSecPerCore));
+  }
+  const kE = o.execPerSecPerCore / m.execPerSecPerCore;
+  const kW = energy / m.energyPerExecJ;
+  return {
+    ...m,
+    execPerSecPerCore: o.execPerSecPerCore,
+    energyPerExecJ: energy,
+    ...(m.execPerSecPerCoreStd !== undefined ? { execPerSecPerCoreStd: m.execPerSecPerCoreStd * kE } : {}),
+    ...(m.energyPerExecJStd !== undefined ? { energyPerExecJStd: m.energyPerExecJStd * kW } : {}),
+    ...(m.spread
+      ? { spread: { ...m.spread, execPerSecPerCore: scaleSpread(m.spread.execPerSecPerCore, kE), energyPerExecJ: scaleSpread(m.spread.energyPerExecJ, kW) } }
+      : {}),
+  };
 }
 
 /**
@@ -50,6 +144,8 @@ export interface ProblemOptions {
    * energy predictions stay at R_j: spare cores are idle, not busy.
    */
   readonly headroom?: number;
+  /** Figures to plan on (default open-loop where present, see FiguresChoice). */
+  readonly figures?: FiguresChoice;
 }
 
 /** Largest headroom accepted: planning twice the rate is a different workload, not spare capacity. */
@@ -58,6 +154,7 @@ export const MAX_HEADROOM = 1;
 /** Builds the problem; throws ConfigError listing every input mismatch (exit code 2 in the CLI). */
 export function buildProblem(hosts: readonly HostSpec[], models: Models, functions: readonly FunctionDemand[], opts: ProblemOptions = {}): PlacementProblem {
   const headroom = opts.headroom ?? 0;
+  const choice = opts.figures ?? 'open-loop';
   const issues = hostTypeIssues(hosts, models);
   if (!(headroom >= 0 && headroom <= MAX_HEADROOM)) issues.push(`headroom: expected a fraction from 0 to ${MAX_HEADROOM}, got ${headroom}`);
   const known = new Set(Object.values(models.hostTypes).flatMap((t) => Object.keys(t.functions)));
@@ -76,23 +173,36 @@ export function buildProblem(hosts: readonly HostSpec[], models: Models, functio
 
   // Both rows depend on the host type only: hosts of one type share one (read-only) row, which
   // keeps a 1,000-host x 10,000-function problem to a few rows per type instead of 10^7 cells.
-  const rows = new Map<string, { cores: (number | null)[]; powerW: (number | null)[] }>();
+  const rows = new Map<string, { cores: (number | null)[]; powerW: (number | null)[]; model: (FunctionModel | null)[] }>();
+  let openLoopPairs = 0;
+  let saturatedPairs = 0;
+  const utilisations = new Set<number>();
   for (const t of clusterTypes) {
     const fm = models.hostTypes[t]?.functions ?? {};
     const c: (number | null)[] = [];
     const w: (number | null)[] = [];
+    const md: (FunctionModel | null)[] = [];
     for (const f of functions) {
-      const m = fm[f.name];
+      const raw = fm[f.name];
+      const m = raw ? planningModel(raw, choice, f.rateRps, headroom) : undefined;
+      if (raw) {
+        if (m !== raw && raw.openLoop) {
+          openLoopPairs++;
+          utilisations.add(raw.openLoop.utilisation);
+        } else saturatedPairs++;
+      }
       c.push(m ? coresNeeded(f.rateRps * (1 + headroom), m.execPerSecPerCore) : null);
       w.push(m ? m.energyPerExecJ * f.rateRps : null);
+      md.push(m ?? null);
     }
-    rows.set(t, { cores: c, powerW: w });
+    rows.set(t, { cores: c, powerW: w, model: md });
   }
   const cores = hosts.map((h) => rows.get(h.type)?.cores ?? functions.map(() => null));
   const powerW = hosts.map((h) => rows.get(h.type)?.powerW ?? functions.map(() => null));
   const idlePowerW = hosts.map((h) => h.idlePowerW ?? models.hostTypes[h.type]?.idlePowerW ?? 0);
-  const model = hosts.map((h) => functions.map((f) => models.hostTypes[h.type]?.functions[f.name] ?? null));
-  return { hosts, functions, cores, powerW, idlePowerW, model };
+  const model = hosts.map((h) => rows.get(h.type)?.model ?? functions.map(() => null));
+  const figures: FiguresUsed = { choice, openLoopPairs, saturatedPairs, utilisations: [...utilisations].sort((a, b) => a - b) };
+  return { hosts, functions, cores, powerW, idlePowerW, model, figures };
 }
 
 /** True when function j may run on host i: a model exists and it fits the empty host. */

@@ -2,7 +2,7 @@
 // Tables are plain (no colour) so that they survive pipes and logs.
 import Table from 'cli-table3';
 import type { Plan } from './plan.js';
-import type { PlacementProblem } from './problem.js';
+import { describeFigures, type PlacementProblem } from './problem.js';
 
 const plain = {
   style: { head: [] as string[], border: [] as string[] },
@@ -46,6 +46,7 @@ export const MAX_TABLE_ROWS = 100;
 /** One policy: its assignments, then per-host totals (cores used of capacity, predicted watts). */
 export function renderPlan(problem: PlacementProblem, plan: Plan, maxRows = MAX_TABLE_ROWS): string {
   const lines = [statusLine(plan)];
+  if (problem.figures) lines.push(describeFigures(problem.figures));
   for (const r of plan.reasons) lines.push(`  - ${r}`);
   if (plan.assignments.length === 0) return lines.join('\n');
   const shown = plan.assignments.length > maxRows ? [...plan.assignments].sort((a, b) => b.powerW - a.powerW).slice(0, maxRows) : plan.assignments;

@@ -1,7 +1,7 @@
 // From bag results to models: per (host type, function) the per-bag figures, their median (the
 // model's figure), min, max and coefficient of variation; per host the idle power measured with no
 // function running; per figure the weakest quality label of the bags that produced it.
-import type { FigureSpread, FunctionSpread } from '../workload/types.js';
+import type { FigureSpread, FunctionSpread, OpenLoopFigures } from '../workload/types.js';
 
 import type { Quality as QualityName } from '@isawatt/common';
 
@@ -17,6 +17,20 @@ export interface BagSample {
   readonly energyPerExecJ: number;
   readonly completed: number;
   readonly quality: QualityName;
+  /** The bag's open-loop phase, when it had one. */
+  readonly openLoop?: OpenLoopSample | undefined;
+}
+
+/** One function's figures from the open-loop phase of one bag. */
+export interface OpenLoopSample {
+  readonly utilisation: number;
+  /** Executions per busy core-second. */
+  readonly execPerSecPerCore: number;
+  readonly energyPerExecJ: number;
+  readonly completed: number;
+  readonly offeredRps: number;
+  readonly achievedRps: number;
+  readonly busyFraction: number;
 }
 
 export interface IdleSample {
@@ -31,6 +45,17 @@ export interface AggregatedFunction {
   readonly energyPerExecJ: number;
   readonly spread: FunctionSpread;
   readonly quality: QualityName;
+  /** Medians over the bags' open-loop phases, when they had one with usable figures. */
+  readonly openLoop?: OpenLoopFigures | undefined;
+  /** How the open-loop phase went (medians over the same bags): did the cores keep up, how busy. */
+  readonly openLoopCheck?: OpenLoopCheck | undefined;
+}
+
+export interface OpenLoopCheck {
+  readonly offeredRps: number;
+  readonly achievedRps: number;
+  /** Share of the function's cores busy in the open-loop window. */
+  readonly busyFraction: number;
 }
 
 export interface AggregatedHostType {
@@ -101,6 +126,26 @@ export function whyNoFigure(samples: readonly BagSample[], hostType: string, fn:
     .join(', ')}`;
 }
 
+/** An open-loop sample that says something: completions and positive, finite figures. */
+function usableOpenLoop(o: OpenLoopSample | undefined): o is OpenLoopSample {
+  return o !== undefined && o.completed > 0 && o.execPerSecPerCore > 0 && o.energyPerExecJ > 0 && Number.isFinite(o.energyPerExecJ) && o.utilisation > 0;
+}
+
+/**
+ * The open-loop figures of one (host type, function): medians over the bags whose open-loop phase
+ * gave usable figures (the utilisation is the campaign's, the same in every bag).
+ */
+export function openLoopOf(rows: readonly BagSample[]): OpenLoopFigures | undefined {
+  const ol = rows.map((r) => r.openLoop).filter(usableOpenLoop);
+  if (ol.length === 0) return undefined;
+  return {
+    utilisation: sig(median(ol.map((o) => o.utilisation)), 4),
+    execPerSecPerCore: sig(median(ol.map((o) => o.execPerSecPerCore))),
+    energyPerExecJ: sig(median(ol.map((o) => o.energyPerExecJ))),
+    samples: ol.length,
+  };
+}
+
 /**
  * Aggregates samples per host type. Samples without completions carry no energy per execution and
  * are left out (a function that completed nothing in a bag says nothing about its cost).
@@ -115,11 +160,23 @@ export function aggregate(samples: readonly BagSample[], idle: readonly IdleSamp
       const rows = ofType.filter((s) => s.function === fn).sort((a, b) => a.bag - b.bag || a.hostId.localeCompare(b.hostId));
       const perf = spreadOf(rows.map((r) => r.execPerSecPerCore));
       const energy = spreadOf(rows.map((r) => r.energyPerExecJ));
+      const ol = openLoopOf(rows);
+      const olRows = rows.map((r) => r.openLoop).filter(usableOpenLoop);
       functions[fn] = {
         execPerSecPerCore: perf.median,
         energyPerExecJ: energy.median,
         spread: { bags: rows.length, execPerSecPerCore: perf, energyPerExecJ: energy },
         quality: weakest(rows.map((r) => r.quality)),
+        ...(ol ? { openLoop: ol } : {}),
+        ...(olRows.length > 0
+          ? {
+              openLoopCheck: {
+                offeredRps: sig(median(olRows.map((o) => o.offeredRps)), 4),
+                achievedRps: sig(median(olRows.map((o) => o.achievedRps)), 4),
+                busyFraction: sig(median(olRows.map((o) => o.busyFraction)), 3),
+              },
+            }
+          : {}),
       };
     }
     const idleOfType = idle.filter((i) => i.hostType === type && i.idlePowerW > 0);

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { delay, type wire } from '@isawatt/common';
 import type { Arch } from '../workload/types.js';
-import type { BagSample, IdleSample, QualityName } from './aggregate.js';
+import type { BagSample, IdleSample, OpenLoopSample, QualityName } from './aggregate.js';
 
 export interface CampaignHost {
   readonly hostId: string;
@@ -31,6 +31,11 @@ export interface CampaignPlan {
   readonly warmupMs: number;
   /** Idle interval measured once per host (before its first bag). */
   readonly idleMs: number;
+  /**
+   * Open-loop phase after each bag's saturated window: the share of the saturated capacity each
+   * function is then driven at (0 or undefined: none). It takes another warm-up and window.
+   */
+  readonly openLoopUtilisation?: number | undefined;
 }
 
 /** What the campaign needs from the coordinator (the Control client, or a fake in tests). */
@@ -106,8 +111,9 @@ export function parseJobId(jobId: string): { campaignId: string; bag: number; ho
  * other, a few hundred ms of CPU each (a JVM or a Python with numpy more), on a host that may be
  * busy: 3 s per worker is generous and still bounds a wedged agent.
  */
-export function bagTimeoutMs(plan: Pick<CampaignPlan, 'durationMs' | 'warmupMs' | 'idleMs'>, workers: number): number {
-  return plan.idleMs + plan.warmupMs + plan.durationMs + 60_000 + 3000 * workers;
+export function bagTimeoutMs(plan: Pick<CampaignPlan, 'durationMs' | 'warmupMs' | 'idleMs' | 'openLoopUtilisation'>, workers: number): number {
+  const phases = (plan.openLoopUtilisation ?? 0) > 0 ? 2 : 1;
+  return plan.idleMs + phases * (plan.warmupMs + plan.durationMs) + 60_000 + 3000 * workers;
 }
 
 function message(err: unknown): string {
@@ -169,6 +175,7 @@ export async function runCampaign(plan: CampaignPlan, api: ProfileApi, opts: Run
           warmup_ms: plan.warmupMs,
           idle_ms: idleMs,
           saturate: true,
+          open_loop_utilisation: plan.openLoopUtilisation ?? 0,
         };
         running.set(jobId, `bag ${task.bag + 1} on ${host.hostId}`);
         progress();
@@ -260,6 +267,18 @@ export function qualityName(q: string): QualityName {
   return QUALITY[q] ?? 'estimated';
 }
 
+function openLoopSample(o: wire.OpenLoopProfile__Output): OpenLoopSample {
+  return {
+    utilisation: o.utilisation,
+    execPerSecPerCore: o.exec_per_sec_per_core,
+    energyPerExecJ: o.energy_per_exec_j,
+    completed: Number(o.completed),
+    offeredRps: o.offered_rps,
+    achievedRps: o.achieved_rps,
+    busyFraction: o.busy_fraction,
+  };
+}
+
 /** The campaign's results as aggregation samples. */
 export function samplesOf(done: readonly DoneBag[]): { samples: BagSample[]; idle: IdleSample[] } {
   const samples: BagSample[] = [];
@@ -275,6 +294,7 @@ export function samplesOf(done: readonly DoneBag[]): { samples: BagSample[]; idl
         energyPerExecJ: f.energy_per_exec_j,
         completed: Number(f.completed),
         quality: qualityName(f.quality),
+        ...(f.open_loop ? { openLoop: openLoopSample(f.open_loop) } : {}),
       });
     }
     if (d.result.idle_duration_ms > 0)

@@ -34,11 +34,19 @@ export function buildModels(input: ModelsDocInput): Models {
   const hostTypes: Record<string, { arch: Arch; idlePowerW?: number; functions: Record<string, FunctionModel> }> = {};
   const qualities: QualityName[] = [];
   const qualityByType: Record<string, Record<string, QualityName>> = {};
+  const openLoopByType: Record<string, Record<string, unknown>> = {};
   for (const [type, t] of Object.entries(input.hostTypes).sort(([a], [b]) => a.localeCompare(b))) {
     const functions: Record<string, FunctionModel> = {};
     qualityByType[type] = {};
     for (const [fn, f] of Object.entries(t.aggregated.functions)) {
-      functions[fn] = { execPerSecPerCore: f.execPerSecPerCore, energyPerExecJ: f.energyPerExecJ, samples: f.spread.bags, spread: f.spread };
+      functions[fn] = {
+        execPerSecPerCore: f.execPerSecPerCore,
+        energyPerExecJ: f.energyPerExecJ,
+        samples: f.spread.bags,
+        spread: f.spread,
+        ...(f.openLoop ? { openLoop: f.openLoop } : {}),
+      };
+      if (f.openLoopCheck) (openLoopByType[type] ??= {})[fn] = f.openLoopCheck;
       qualities.push(f.quality);
       qualityByType[type][fn] = f.quality;
     }
@@ -54,7 +62,14 @@ export function buildModels(input: ModelsDocInput): Models {
     (emulated ? ' (EMULATED hosts: an illustration of the method, not a measurement of real servers)' : '');
   return {
     source,
-    provenance: { ...input.provenance, createdAt: input.createdAt, quality: qualityByType },
+    provenance: {
+      ...input.provenance,
+      createdAt: input.createdAt,
+      quality: qualityByType,
+      // Per host type and function: offered and achieved req/s and the cores' busy share in the
+      // open-loop phase (the openLoop figures' context: a phase whose cores could not keep up says so).
+      ...(Object.keys(openLoopByType).length > 0 ? { openLoop: openLoopByType } : {}),
+    },
     hostTypes,
     categories,
   };
@@ -66,6 +81,7 @@ export function modelsYaml(models: Models): string {
     '# Performance and energy models written by `isawatt profile` (docs/profiling.md).',
     `# ${models.source ?? ''}`,
     '# Figures: median over the bags; spread: per-bag values, min, max, coefficient of variation.',
+    '# openLoop: the same functions driven open loop at a share of their saturated capacity (median over the bags).',
   ].join('\n');
   return `${header}\n${stringify(models, { lineWidth: 0 })}`;
 }

@@ -1,6 +1,7 @@
 // Text renderings for `isawatt profile`: the bag plan (--dry-run) and the campaign's figures.
 import Table from 'cli-table3';
 import type { Models } from '../workload/types.js';
+import type { OpenLoopCheck } from './aggregate.js';
 import type { CampaignPlan } from './campaign.js';
 import { jToMj, msToS } from '@isawatt/common';
 
@@ -40,6 +41,7 @@ const pct = (cv: number): string => `${(cv * 100).toFixed(1)} %`;
 export function renderModels(models: Models): string {
   const lines: string[] = [models.source ?? ''];
   const quality = (models.provenance?.quality ?? {}) as Record<string, Record<string, string>>;
+  const checks = (models.provenance?.openLoop ?? {}) as Record<string, Record<string, OpenLoopCheck>>;
   for (const [type, t] of Object.entries(models.hostTypes)) {
     lines.push(`${type} (${t.arch})${t.idlePowerW !== undefined ? `, idle ${t.idlePowerW} W` : ''}`);
     const table = new Table({
@@ -62,6 +64,41 @@ export function renderModels(models: Models): string {
       ]);
     }
     lines.push(table.toString());
+    const open = Object.entries(t.functions).filter(([, f]) => f.openLoop !== undefined);
+    if (open.length > 0) {
+      const ol = new Table({
+        head: [
+          'function',
+          'open loop at',
+          'achieved/offered req/s',
+          'cores busy',
+          'exec/s per busy core',
+          'vs saturated',
+          'energy/exec (mJ)',
+          'vs saturated',
+          'bags',
+        ],
+        colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+        ...plain,
+      });
+      for (const [fn, f] of open) {
+        const o = f.openLoop;
+        if (o === undefined) continue;
+        const c = checks[type]?.[fn];
+        ol.push([
+          fn,
+          `${(o.utilisation * 100).toFixed(0)} %`,
+          c ? `${fmt(c.achievedRps)}/${fmt(c.offeredRps)}` : '-',
+          c ? `${(c.busyFraction * 100).toFixed(0)} %` : '-',
+          fmt(o.execPerSecPerCore),
+          `${(o.execPerSecPerCore / f.execPerSecPerCore).toFixed(3)}x`,
+          fmt(jToMj(o.energyPerExecJ)),
+          `${(o.energyPerExecJ / f.energyPerExecJ).toFixed(3)}x`,
+          String(o.samples ?? '-'),
+        ]);
+      }
+      lines.push(`${type}: open-loop cost (what plans use; saturated figures above are E_ij / W_ij)`, ol.toString());
+    }
   }
   return lines.join('\n');
 }

@@ -10,7 +10,7 @@
 import { EXIT, ExitError, type wire } from '@isawatt/common';
 import type { Command } from 'commander';
 import { rollOut, transitionFor } from '../../assignments/rollout.js';
-import { loadPlanProblem, parsePolicies } from '../../placement/inputs.js';
+import { loadPlanProblem, parseFigures, parsePolicies } from '../../placement/inputs.js';
 import { plannedPlacement } from '../../placement/replan-diff.js';
 import type { Plan } from '../../placement/plan.js';
 import { planToJson, renderPlan } from '../../placement/render.js';
@@ -60,7 +60,7 @@ export function registerDeploy(program: Command, ctx: CliContext): void {
       const listed = (await client.listHosts()).hosts;
       const hosts = liveHostSpecs(listed, ctx.io.stderr);
       if (hosts.length === 0) throw new ExitError(EXIT.FAILURE, 'no live hosts registered with the coordinator');
-      const problem = loadPlanProblem({ workload: flags.workload, models: flags.models, hosts });
+      const problem = loadPlanProblem({ workload: flags.workload, models: flags.models, hosts, figures: parseFigures(flags.figures) });
       const [plan] = await planPolicies(problem, flags);
       if (!plan) throw new ExitError(EXIT.FAILURE, 'no plan');
       if (!flags.json) ctx.io.stdout(renderPlan(problem, plan) + '\n\n');

@@ -10,10 +10,10 @@ import { ConfigError, EXIT, ExitError, msToS, sToMs } from '@isawatt/common';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { cellKey, experimentOrder, parseMixes, parsePolicyList, type Cell } from '../../experiment/matrix.js';
-import { parseBackend, parseSolver, parseTimeLimitMs } from '../../placement/inputs.js';
+import { parseBackend, parseFigures, parseSolver, parseTimeLimitMs } from '../../placement/inputs.js';
 import { shutdownMiniZinc } from '../../placement/minizinc-solver.js';
 import { DEFAULT_TIME_LIMIT_MS, plan as planPolicy } from '../../placement/planner.js';
-import { buildProblem, hostTypeIssues } from '../../placement/problem.js';
+import { buildProblem, describeFigures, hostTypeIssues, type FiguresChoice } from '../../placement/problem.js';
 import { summariseCells, type CellSummary } from '../../report/experiment-summary.js';
 import type { RunRecord } from '../../results/run-record.js';
 import { isRunId, parseRunRecord } from '../../results/run-record-schema.js';
@@ -47,6 +47,7 @@ interface ExperimentFlags extends ConnectionFlags {
   solver: string;
   backend: string;
   timeLimit: string;
+  figures?: string;
   json?: boolean;
 }
 
@@ -63,6 +64,8 @@ interface ExperimentSpec {
   modelsFile: string;
   /** Spare capacity planned above each rate (problem.ts); absent in records before it existed (0). */
   headroom: number;
+  /** Figures the plans were made on (problem.ts); absent in records before it existed (saturated). */
+  figures: FiguresChoice;
 }
 
 function positiveInt(value: string, flag: string): number {
@@ -89,7 +92,7 @@ function problemFor(cell: Cell, spec: ExperimentSpec, hosts: readonly HostSpec[]
     const issues = hostTypeIssues(hosts, models);
     if (issues.length) throw new ConfigError(issues, 'experiment');
     const functions = resolveWorkload({ kind: 'mix', mix: cell.mix, load: spec.load, functions: spec.functions ?? undefined }, hosts, models);
-    return buildProblem(hosts, models, functions, { headroom: spec.headroom });
+    return buildProblem(hosts, models, functions, { headroom: spec.headroom, figures: spec.figures });
   } catch (err) {
     if (err instanceof ConfigError) throw new ExitError(EXIT.BAD_INPUT, err.message);
     throw err;
@@ -145,6 +148,11 @@ export function registerExperiment(program: Command, ctx: CliContext): void {
       .option('--solver <name>', 'auto | heuristic | bnb | gecode | highs | chuffed | cbc', 'auto')
       .option('--backend <name>', 'MiniZinc backend: auto | native | wasm', 'auto')
       .option('--time-limit <ms>', 'time limit of the exact solver, in milliseconds', String(DEFAULT_TIME_LIMIT_MS))
+      .option(
+        '--figures <which>',
+        "open-loop: each function's cost at run utilisation (the models' openLoop) where measured, else saturated; saturated: E_ij / W_ij everywhere",
+        'open-loop',
+      )
       .option('--json', 'print JSON: every run (mix, policy, met rates, energy, predicted) and the cells'),
   ).action(async (flags: ExperimentFlags) => {
     const spec: ExperimentSpec = {
@@ -163,6 +171,7 @@ export function registerExperiment(program: Command, ctx: CliContext): void {
         : null,
       modelsFile: flags.models,
       headroom: parseHeadroom(flags.headroom),
+      figures: parseFigures(flags.figures),
     };
     if (!(spec.load > 0 && spec.load <= 1)) throw new ExitError(EXIT.BAD_INPUT, `--load: expected a fraction in (0, 1], got "${flags.load}"`);
     const settleS = parseSeconds(flags.settle, '--settle', true);
@@ -191,9 +200,10 @@ export function registerExperiment(program: Command, ctx: CliContext): void {
         for (const s of (await client.listRuns(experimentId)).runs) {
           const r = parseRunRecord(JSON.parse((await client.getRun(s.run_id)).record_json), `run ${s.run_id}`);
           const stored = r.inputs.experiment as Partial<ExperimentSpec> | undefined;
-          for (const k of ['mixes', 'policies', 'repeat', 'seed', 'load', 'durationS', 'warmupS', 'functions', 'headroom'] as const) {
-            // Runs stored before --headroom existed were planned without spare capacity.
-            const was = k === 'headroom' ? (stored?.headroom ?? 0) : stored?.[k];
+          for (const k of ['mixes', 'policies', 'repeat', 'seed', 'load', 'durationS', 'warmupS', 'functions', 'headroom', 'figures'] as const) {
+            // Runs stored before --headroom existed were planned without spare capacity, before
+            // --figures on the saturated figures (the only ones models files had).
+            const was = k === 'headroom' ? (stored?.headroom ?? 0) : k === 'figures' ? (stored?.figures ?? 'saturated') : stored?.[k];
             if (stored && JSON.stringify(was) !== JSON.stringify(spec[k])) {
               throw new ExitError(
                 EXIT.BAD_INPUT,
@@ -223,6 +233,7 @@ export function registerExperiment(program: Command, ctx: CliContext): void {
             await new Promise((r) => setTimeout(r, Math.min(500, Math.max(0, settleEnd - Date.now()))));
           }
           const problem = problemFor(cell, spec, hosts, models);
+          if (n === 0 && problem.figures) ctx.io.stderr(`${describeFigures(problem.figures)}\n`);
           let plan;
           try {
             plan = await planPolicy(problem, cell.policy, planOpts);
@@ -254,6 +265,7 @@ export function registerExperiment(program: Command, ctx: CliContext): void {
                 models,
                 solver: flags.solver,
                 headroom: spec.headroom,
+                figures: problem.figures,
                 hosts,
                 experiment: spec,
               },

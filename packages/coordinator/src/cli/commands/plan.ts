@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import {
   loadPlanProblem,
   parseBackend,
+  parseFigures,
   parsePolicies,
   parseReplicaCost,
   parseRobustQuantile,
@@ -38,6 +39,7 @@ export interface PlanFlags extends ConnectionFlags {
   robustQuantile?: string;
   robustJoint?: boolean;
   robustArrivals?: string;
+  figures?: string;
 }
 
 /** Planner options from the flags shared by plan, deploy and replan (bad values: exit 2). */
@@ -136,6 +138,11 @@ export function addPlanOptions(cmd: Command): Command {
       '--robust-arrivals <poisson>',
       'with --robust-quantile: also size each function for one-second bursts of Poisson arrivals (half the risk each to speed and bursts)',
     )
+    .option(
+      '--figures <which>',
+      "open-loop: each function's cost at run utilisation (the models' openLoop) where measured, else saturated; saturated: the saturated E_ij / W_ij everywhere",
+      'open-loop',
+    )
     .option('--json', 'print JSON instead of tables');
 }
 
@@ -166,10 +173,14 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         client.close();
       }
     }
-    const problem = loadPlanProblem({ workload: flags.workload, models: flags.models, hostsFile: flags.hosts, hosts });
+    const figures = parseFigures(flags.figures);
+    const problem = loadPlanProblem({ workload: flags.workload, models: flags.models, hostsFile: flags.hosts, hosts, figures });
     const plans = await planPolicies(problem, flags);
     if (flags.json) {
-      const body = plans.length === 1 && flags.policy !== 'all' ? planToJson(plans[0] as Plan) : { plans: plans.map(planToJson) };
+      const body =
+        plans.length === 1 && flags.policy !== 'all'
+          ? { ...planToJson(plans[0] as Plan), figures: problem.figures }
+          : { figures: problem.figures, plans: plans.map((p) => planToJson(p)) };
       ctx.io.stdout(JSON.stringify(body, null, 2) + '\n');
     } else {
       ctx.io.stdout(`${problem.functions.length} functions on ${problem.hosts.length} hosts\n\n`);

@@ -12,7 +12,7 @@ import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { rollOut, transitionFor, type DeployWave } from '../../assignments/rollout.js';
 import type { Entry } from '../../assignments/transition.js';
-import { loadPlanProblem, parsePolicies } from '../../placement/inputs.js';
+import { loadPlanProblem, parseFigures, parsePolicies } from '../../placement/inputs.js';
 import { moveTerms } from '../../placement/moves.js';
 import { planToJson, renderPlan } from '../../placement/render.js';
 import { currentHosts, diffCounts, placementDiff, plannedPlacement, type DiffRow, type LivePlacement, type PlacedEntry } from '../../placement/replan-diff.js';
@@ -116,7 +116,7 @@ export function registerReplan(program: Command, ctx: CliContext): void {
       const hosts = liveHostSpecs(listed, ctx.io.stderr);
       if (hosts.length === 0) throw new ExitError(EXIT.FAILURE, 'no live hosts registered with the coordinator');
       const live = livePlacement(listed);
-      const problem = loadPlanProblem({ workload: flags.workload, models: flags.models, hosts });
+      const problem = loadPlanProblem({ workload: flags.workload, models: flags.models, hosts, figures: parseFigures(flags.figures) });
       const movePrice = policy === 'core-aware' ? 0 : moveCostJ / horizonS;
       const terms = moveTerms(problem, currentHosts(live), movePrice, maxMoves);
       const [plan] = await planPolicies(problem, flags, { moves: terms });

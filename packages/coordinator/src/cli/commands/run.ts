@@ -9,7 +9,7 @@
 import { EXIT, ExitError } from '@isawatt/common';
 import type { Command } from 'commander';
 import { parsePolicies } from '../../placement/inputs.js';
-import { loadPlanProblem } from '../../placement/inputs.js';
+import { loadPlanProblem, parseFigures } from '../../placement/inputs.js';
 import { renderPlan } from '../../placement/render.js';
 import { loadModelsFile } from '../../workload/parse.js';
 import { executeRun } from '../../run/run-engine.js';
@@ -51,7 +51,8 @@ export function registerRun(program: Command, ctx: CliContext): void {
     try {
       const hosts = liveHostSpecs((await client.listHosts()).hosts, ctx.io.stderr);
       if (hosts.length === 0) throw new ExitError(EXIT.FAILURE, 'no live hosts registered with the coordinator');
-      const problem = loadPlanProblem({ workload: flags.workload, models: flags.models, hosts, headroom });
+      const figures = parseFigures(flags.figures);
+      const problem = loadPlanProblem({ workload: flags.workload, models: flags.models, hosts, headroom, figures });
       const [plan] = await planPolicies(problem, flags);
       if (!plan) throw new ExitError(EXIT.FAILURE, 'no plan');
       failOnMissingPlans([plan]);
@@ -66,7 +67,15 @@ export function registerRun(program: Command, ctx: CliContext): void {
           warmupS,
           rateTolerance,
           ackTimeoutMs,
-          inputs: { workloadFile: flags.workload, modelsFile: flags.models, models: loadModelsFile(flags.models), solver: flags.solver, headroom, hosts },
+          inputs: {
+            workloadFile: flags.workload,
+            modelsFile: flags.models,
+            models: loadModelsFile(flags.models),
+            solver: flags.solver,
+            headroom,
+            figures: problem.figures,
+            hosts,
+          },
           signal: interrupt.signal,
           onProgress: (phase, done) =>
             bar.update(phase === 'measure' ? warmupS + done : phase === 'warmup' ? done : phase === 'undeploy' ? warmupS + durationS : 0, phase),

@@ -2,6 +2,7 @@
 
 import type { Quality as _isawatt_v1_Quality, Quality__Output as _isawatt_v1_Quality__Output } from '../../isawatt/v1/Quality.js';
 import type { InvocationStats as _isawatt_v1_InvocationStats, InvocationStats__Output as _isawatt_v1_InvocationStats__Output } from '../../isawatt/v1/InvocationStats.js';
+import type { OpenLoopProfile as _isawatt_v1_OpenLoopProfile, OpenLoopProfile__Output as _isawatt_v1_OpenLoopProfile__Output } from '../../isawatt/v1/OpenLoopProfile.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface FunctionProfile {
@@ -42,6 +43,10 @@ export interface FunctionProfile {
    * CPU time of the function's cgroup over the window, in microseconds.
    */
   'cpu_time_us'?: (number | string | Long);
+  /**
+   * The open-loop phase's figures (ProfileJob.open_loop_utilisation > 0), else absent.
+   */
+  'open_loop'?: (_isawatt_v1_OpenLoopProfile | null);
 }
 
 export interface FunctionProfile__Output {
@@ -82,4 +87,8 @@ export interface FunctionProfile__Output {
    * CPU time of the function's cgroup over the window, in microseconds.
    */
   'cpu_time_us': (string);
+  /**
+   * The open-loop phase's figures (ProfileJob.open_loop_utilisation > 0), else absent.
+   */
+  'open_loop': (_isawatt_v1_OpenLoopProfile__Output | null);
 }

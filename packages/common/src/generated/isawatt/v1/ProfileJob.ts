@@ -40,6 +40,13 @@ export interface ProfileJob {
    * Campaign the job belongs to (free text for logs, at most 128 characters).
    */
   'campaign_id'?: (string);
+  /**
+   * Open-loop phase after the saturated window (saturate must be true), 0 < u <= 1: each function is
+   * then driven open loop (constant arrivals, as the runs' load drivers do) at u x its cores x the
+   * executions/s per core it just sustained, warmed up for warmup_ms and measured for duration_ms.
+   * 0: no open-loop phase (FunctionProfile.open_loop is then absent).
+   */
+  'open_loop_utilisation'?: (number | string);
 }
 
 /**
@@ -81,4 +88,11 @@ export interface ProfileJob__Output {
    * Campaign the job belongs to (free text for logs, at most 128 characters).
    */
   'campaign_id': (string);
+  /**
+   * Open-loop phase after the saturated window (saturate must be true), 0 < u <= 1: each function is
+   * then driven open loop (constant arrivals, as the runs' load drivers do) at u x its cores x the
+   * executions/s per core it just sustained, warmed up for warmup_ms and measured for duration_ms.
+   * 0: no open-loop phase (FunctionProfile.open_loop is then absent).
+   */
+  'open_loop_utilisation': (number);
 }
