@@ -102,7 +102,7 @@ describe('a cell on models with open-loop figures', () => {
     ),
   };
 
-  test('energy = Σ idle + Σ R·e(u) at each placement utilisation; every rate met (capacity at u >= the rate)', async () => {
+  test('energy = Σ idle + Σ R·e(u) at each placement utilisation; every rate met (capacity at u >= the rate); the plan predicts the same energy', async () => {
     const D = 120;
     const runner = new CellRunner({
       models,
@@ -120,7 +120,8 @@ describe('a cell on models with open-loop figures', () => {
       const o = await runner.run(cell);
       const r = o.record;
       if (!r) continue;
-      let expected = r.hosts.filter((h) => !h.parked).reduce((s, h) => s + (models.hostTypes[h.type]?.idlePowerW ?? 0), 0) * D;
+      const idleW = r.hosts.filter((h) => !h.parked).reduce((s, h) => s + (models.hostTypes[h.type]?.idlePowerW ?? 0), 0);
+      let expected = idleW * D;
       const capacityOk = new Map<string, boolean>();
       for (const a of o.plan.assignments) {
         const type = pair.hosts.find((h) => h.id === a.host)?.type ?? '';
@@ -137,6 +138,10 @@ describe('a cell on models with open-loop figures', () => {
       const at = `${cell.mix} ${cell.policy} ${cell.load}`;
       // A function behind its rate serves its capacity every second (its queue never empties).
       assert.ok(Math.abs(r.energyJ - expected) / expected < 0.001, `${at}: ${r.energyJ} vs ${expected}`);
+      // The planner prices each placement on the same curve (placement/problem.ts, energyPerExecAt):
+      // plan and truth on the same figures, so energy = Σ idle + Σ W·R of the plan here too.
+      const planned = (idleW + o.plan.predictedPowerW) * D;
+      assert.ok(Math.abs(r.energyJ - planned) / planned < 0.001, `${at}: ${r.energyJ} vs the plan's ${planned}`);
       for (const f of r.functions) {
         assert.equal(capacityOk.get(f.name), true, `${at} ${f.name}: capacity at u covers the rate`);
         assert.equal(f.metRate, true, `${at} ${f.name}`);
