@@ -161,8 +161,12 @@ test('a run that misses a rate names the function; the record is stored, announc
   assert.equal(rep.code, EXIT.OK, rep.err);
 });
 
-test('run flags: bad duration and two policies are bad input (exit 2)', async () => {
+test('run flags: bad duration, two policies and unknown figures are bad input (exit 2)', async () => {
   assert.equal((await cli(['run', '-w', 'x', '-m', 'y', '-p', 'rr', '--duration', '0'])).code, EXIT.BAD_INPUT);
   assert.equal((await cli(['run', '-w', 'x', '-m', 'y', '-p', 'rr,energy-aware', '--duration', '3'])).code, EXIT.BAD_INPUT);
   assert.equal((await cli(['experiment', '-m', 'y', '--mixes', 'video', '--duration', '3'])).code, EXIT.BAD_INPUT);
+  const figures = await cli(['run', '-w', 'x', '-m', 'y', '-p', 'rr', '--duration', '3', '--figures', 'median']);
+  assert.equal(figures.code, EXIT.BAD_INPUT);
+  assert.match(figures.err, /--figures: expected one of open-loop, saturated, got "median"/);
+  assert.equal((await cli(['experiment', '-m', 'y', '--duration', '3', '--figures', 'median'])).code, EXIT.BAD_INPUT);
 });

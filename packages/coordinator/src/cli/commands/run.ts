@@ -45,13 +45,13 @@ export function registerRun(program: Command, ctx: CliContext): void {
     const warmupS = parseSeconds(flags.warmup, '--warmup', true);
     const rateTolerance = parseTolerance(flags.tolerance);
     const headroom = parseHeadroom(flags.headroom);
+    const figures = parseFigures(flags.figures);
     const ackTimeoutMs = parseAckTimeout(flags.ackTimeoutMs);
     const client = new ControlClient(connectionFromFlags(flags, ctx.io.env));
     const interrupt = interruptSignal();
     try {
       const hosts = liveHostSpecs((await client.listHosts()).hosts, ctx.io.stderr);
       if (hosts.length === 0) throw new ExitError(EXIT.FAILURE, 'no live hosts registered with the coordinator');
-      const figures = parseFigures(flags.figures);
       const problem = loadPlanProblem({ workload: flags.workload, models: flags.models, hosts, headroom, figures });
       const [plan] = await planPolicies(problem, flags);
       if (!plan) throw new ExitError(EXIT.FAILURE, 'no plan');
