@@ -15,7 +15,7 @@ import { simulate, type EngineFunction, type EngineHost, type EngineOptions } fr
 import { speedFactors, type InterferenceModel } from './interference.js';
 import { toRunRecord, type HostDetail, type PlacedDetail } from './record.js';
 import { baseName, defaultMaxReplicaCores, replicate } from './replicas.js';
-import { trueFigures, type TrueFigures, type TruthOptions } from './truth.js';
+import { costAtUtilisation, trueFigures, type TrueFigures, type TruthOptions } from './truth.js';
 
 export interface SimulationSetup {
   readonly models: Models;
@@ -169,14 +169,18 @@ export class CellRunner {
       if (!model) throw new Error(`simulation: no model for ${a.function} on ${h.type}`);
       const truth = this.truthFor(a.function, h.type);
       const sf = slow[j] ?? 1;
-      const perCore = truth.execPerSecPerCore * sf;
+      // The utilisation the function's cores run at (its rate over their true saturated capacity),
+      // and what one execution really costs there (truth.ts: wake-ups below saturation).
+      const utilisation = a.cores > 0 ? a.rateRps / (a.cores * truth.execPerSecPerCore * sf) : 1;
+      const cost = costAtUtilisation(truth, utilisation);
+      const perCore = cost.execPerSecPerCore * sf;
       fns.push({
         name: a.function,
         host: i,
         rateRps: a.rateRps,
         capacityRps: a.cores * perCore,
         // Same power per busy core, fewer executions per core-second: more energy per execution.
-        energyPerExecJ: truth.energyPerExecJ / sf,
+        energyPerExecJ: cost.energyPerExecJ / sf,
         coreSecondsPerExec: 1 / perCore,
       });
       details.push({
@@ -185,8 +189,10 @@ export class CellRunner {
         cores: a.cores,
         modelExecPerSecPerCore: model.execPerSecPerCore,
         modelEnergyPerExecJ: model.energyPerExecJ,
+        plannedPowerW: a.powerW,
         interference: sf,
         speedFactor: truth.speedFactor,
+        utilisation: cost.openLoop ? cost.utilisation : undefined,
       });
     });
     const engine = spec.durationS !== undefined ? { ...s.engine, durationS: spec.durationS } : s.engine;

@@ -15,6 +15,7 @@ import { parseMix, shortMix } from './cells.js';
 import type { MixName } from '../workload/types.js';
 import type { ClusterHost } from './cluster.js';
 import { conflictingPairs, describeRanking } from './ranking.js';
+import { describeRatioByPool, describeRunGap, runGap } from './compare-gap.js';
 
 /** What the comparison needs of a measured record (the rest of RunRecord passes through unchecked). */
 const measuredSchema = z.looseObject({
@@ -167,6 +168,8 @@ export interface MixRanking {
   /** Lowest first, "≈" between policies within tiePct of each other, "<" otherwise. */
   readonly measuredWithTies: string;
   readonly simulatedWithTies: string;
+  /** The cell with the largest |diff| of this mix, and what its gap is made of (compare-gap.ts). */
+  readonly largestGap?: string | undefined;
   /** Pairs ordered one way measured and the other way simulated, both beyond tiePct. */
   readonly conflicts: readonly (readonly [string, string])[];
   /** No conflicting pair: the same ranking once ties within tiePct are allowed. */
@@ -177,6 +180,8 @@ export interface Comparison {
   readonly tolerancePct: number;
   /** Energies within this share (%) of each other rank as a tie (see ranking.ts). */
   readonly tiePct: number;
+  /** Measured / simulated energy per execution grouped by the cores a function held (compare-gap.ts). */
+  readonly ratioByPool?: string | undefined;
   readonly rows: readonly ComparisonRow[];
   readonly rankings: readonly MixRanking[];
   readonly cellsWithin: number;
@@ -193,6 +198,7 @@ function typeByFunction(rec: RunRecord): Map<string, string> {
 export const DEFAULT_TIE_PCT = 2;
 
 export function compareRuns(measured: readonly RunRecord[], simulated: readonly CellOutcome[], tolerancePct = 5, tiePct = DEFAULT_TIE_PCT): Comparison {
+  const gapOf = new Map<ComparisonRow, string>();
   const rows: ComparisonRow[] = measured.map((m, k) => {
     const o = simulated[k];
     const sim = o?.record;
@@ -203,7 +209,7 @@ export function compareRuns(measured: readonly RunRecord[], simulated: readonly 
       const b = typeByFunction(sim);
       for (const [f, t] of a) if (b.get(f) !== t) placedDifferently++;
     }
-    return {
+    const row: ComparisonRow = {
       measuredId: m.id,
       mix: shortMix(m.mix),
       load: m.load,
@@ -217,6 +223,8 @@ export function compareRuns(measured: readonly RunRecord[], simulated: readonly 
       within: diffPct !== null && Math.abs(diffPct) <= tolerancePct,
       placedDifferently,
     };
+    if (sim && diffPct !== null) gapOf.set(row, describeRunGap(m.policy, diffPct, runGap(m, sim)));
+    return row;
   });
   // Rankings per (mix, load): policies by energy, lowest first; repeats of a policy are averaged.
   const groups = new Map<string, ComparisonRow[]>();
@@ -237,7 +245,12 @@ export function compareRuns(measured: readonly RunRecord[], simulated: readonly 
     const m = byEnergy(me);
     const s = byEnergy(se);
     const conflicts = conflictingPairs(me, se, tiePct);
+    const worst = rs.reduce<ComparisonRow | undefined>(
+      (a, r) => (r.diffPct !== null && (a === undefined || Math.abs(r.diffPct) > Math.abs(a.diffPct ?? 0)) ? r : a),
+      undefined,
+    );
     rankings.push({
+      largestGap: worst ? gapOf.get(worst) : undefined,
       mix: rs[0]?.mix ?? '',
       load: rs[0]?.load,
       measured: m,
@@ -252,6 +265,7 @@ export function compareRuns(measured: readonly RunRecord[], simulated: readonly 
   return {
     tolerancePct,
     tiePct,
+    ratioByPool: describeRatioByPool(measured.map((m, k) => [m, simulated[k]?.record] as const)),
     rows,
     rankings,
     cellsWithin: rows.filter((r) => r.within).length,
@@ -289,7 +303,9 @@ export function renderComparisonReport(c: Comparison): string {
         k.sameWithinTies ? 'same ranking' : `DIFFERENT ranking (${k.conflicts.map(([p, q]) => `${p} vs ${q}`).join(', ')})`
       }`,
     );
+    if (k.largestGap) lines.push(`${at}, largest gap: ${k.largestGap}`);
   }
+  if (c.ratioByPool) lines.push('', c.ratioByPool);
   lines.push(
     '',
     `${c.cellsWithin} of ${c.rows.length} runs within ${c.tolerancePct} % of the measured energy; ${c.mixesSameRanking} of ${c.rankings.length} mixes with the same policy ranking (strict), ${c.mixesSameRankingWithinTies} of ${c.rankings.length} with ties within ${c.tiePct} %`,

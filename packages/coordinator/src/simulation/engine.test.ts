@@ -42,7 +42,12 @@ function setup(
 }
 
 describe('simulation engine', () => {
-  test('no model error, no interference: energy = Σ idle + Σ W·R of the plan over the duration (every policy, 0.1 %)', async () => {
+  test('no model error, no interference, models without spread or open-loop figures (plan and truth on the same figures): energy = Σ idle + Σ W·R of the plan over the duration (every policy, 0.1 %)', async () => {
+    // The precondition, checked: the truth can only equal the plan's figures if nothing draws it elsewhere.
+    assert.ok(
+      Object.values(models.hostTypes).every((t) => Object.values(t.functions).every((f) => f.spread === undefined && f.openLoop === undefined)),
+      'examples/models-simulation.yaml carries no spread and no open-loop figures',
+    );
     const runner = new CellRunner(setup({ durationS: 300 }));
     const cells = buildCells({ cluster: pair, mixes: ['general', 'web-dominated'], policies: [...POLICIES], loads: [0.3, 0.8] });
     let checked = 0;

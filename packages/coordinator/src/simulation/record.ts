@@ -26,9 +26,13 @@ export interface PlacedDetail {
   /** The model's figures (what the planner believed). */
   readonly modelExecPerSecPerCore: number;
   readonly modelEnergyPerExecJ: number;
+  /** The plan's predicted dynamic power of this placement, W (its W·R, on whichever figures the planner used). */
+  readonly plannedPowerW: number;
   /** Interference speed factor (1 = none). */
   readonly interference: number;
   readonly speedFactor: number;
+  /** Utilisation the true cost was taken at, when the models carry open-loop figures (truth.ts). */
+  readonly utilisation?: number | undefined;
 }
 
 export interface HostDetail {
@@ -77,11 +81,11 @@ export function toRunRecord(
       reason: metRate
         ? undefined
         : `served ${achievedRps.toFixed(2)} of ${offeredRps.toFixed(2)} req/s offered (${Math.round(fr.drops)} dropped): true capacity ${f.capacityRps.toFixed(2)} req/s on ${d.cores} cores of ${d.hostId} ` +
-          `(${(f.capacityRps / d.cores).toFixed(2)}/s per core${d.interference < 1 ? `, interference ×${d.interference.toFixed(3)}` : ''}); the plan assumed ${d.modelExecPerSecPerCore}/s per core`,
+          `(${(f.capacityRps / d.cores).toFixed(2)}/s per core${d.utilisation !== undefined ? ` at utilisation ${d.utilisation.toFixed(2)}, open-loop cost` : ''}${d.interference < 1 ? `, interference ×${d.interference.toFixed(3)}` : ''}); the models say ${d.modelExecPerSecPerCore}/s per core saturated`,
       errors: 0,
       drops: Math.round(fr.drops),
       energyJ: fr.energyJ,
-      predictedEnergyJ: d.modelEnergyPerExecJ * f.rateRps * D,
+      predictedEnergyJ: d.plannedPowerW * D,
     };
   });
   const functions = mergeReplicas(perReplica);
@@ -89,7 +93,7 @@ export function toRunRecord(
   const coresUsed = new Float64Array(hosts.length);
   fns.forEach((f, j) => {
     const d = details[j] as PlacedDetail;
-    predictedDynW[f.host] = (predictedDynW[f.host] ?? 0) + d.modelEnergyPerExecJ * f.rateRps;
+    predictedDynW[f.host] = (predictedDynW[f.host] ?? 0) + d.plannedPowerW;
     coresUsed[f.host] = (coresUsed[f.host] ?? 0) + d.cores;
   });
   const hostResults: HostResult[] = hosts.map((h, i) => ({

@@ -16,8 +16,15 @@ export interface TruthOptions {
 
 /** What really happens when the function runs on one core of the host type. */
 export interface TrueFigures {
+  /** Saturated (back-to-back) executions per busy core-second: the cost at utilisation 1. */
   readonly execPerSecPerCore: number;
+  /** Saturated energy per execution, J. */
   readonly energyPerExecJ: number;
+  /**
+   * The cost below saturation (open-loop arrivals at `utilisation` of the saturated capacity), when
+   * the models measured it, scaled by the same factors as the saturated figures.
+   */
+  readonly openLoop?: { readonly utilisation: number; readonly execPerSecPerCore: number; readonly energyPerExecJ: number } | undefined;
   /** true_figure / model_figure, for the record (1 = the model was right). */
   readonly speedFactor: number;
   readonly energyFactor: number;
@@ -65,11 +72,71 @@ export function trueFigures(model: FunctionModel, fn: string, hostType: string, 
     speedFactor *= logNormalFactor(new Rng(opts.seed, `speed-error\u0000${key}`), opts.modelErrorCv);
     energyFactor *= logNormalFactor(new Rng(opts.seed, `energy-error\u0000${key}`), opts.modelErrorCv);
   }
+  const ol = model.openLoop;
   return {
     execPerSecPerCore: model.execPerSecPerCore * speedFactor,
     energyPerExecJ: model.energyPerExecJ * energyFactor,
+    openLoop: ol
+      ? { utilisation: ol.utilisation, execPerSecPerCore: ol.execPerSecPerCore * speedFactor, energyPerExecJ: ol.energyPerExecJ * energyFactor }
+      : undefined,
     speedFactor,
     energyFactor,
+  };
+}
+
+/** What one execution costs at a utilisation: executions per busy core-second and energy. */
+export interface CostAtUtilisation {
+  readonly execPerSecPerCore: number;
+  readonly energyPerExecJ: number;
+  /** The utilisation the cost was taken at (clamped to [0, 1]). */
+  readonly utilisation: number;
+  /** True when open-loop figures entered it (false: the saturated figures as they are). */
+  readonly openLoop: boolean;
+}
+
+/**
+ * Share k (0..1) of a core's idle time that wake-ups fill at utilisation u0, from one figure's
+ * saturated value and its open-loop value there. Cores at utilisation u are busy
+ *   b(u) = u + k (1 - u)
+ * of the time (real work u, wake-ups k of the rest), so per execution a figure costs b(u) / u times
+ * its saturated value: energy W(u) = W_sat x ((1 - k) + k / u), the form the planner prices plans
+ * on (its openLoopEnergyShare), and CPU-seconds 1 / E(u) = b(u) / (u x E_sat). `ratio` is
+ * open-loop cost / saturated cost (W_open / W_sat, or E_sat / E_open).
+ */
+export function idleFilledShare(ratio: number, u0: number): number {
+  if (!(u0 < 1) || !(u0 > 0) || !Number.isFinite(ratio)) return 0;
+  return Math.min(1, Math.max(0, (ratio - 1) / (1 / u0 - 1)));
+}
+
+/** Smallest utilisation the cost is taken at (1 / u grows without bound below it). */
+const MIN_UTILISATION = 1e-3;
+
+/**
+ * The cost of one execution when the function's cores run at `utilisation` (its rate as a share of
+ * their saturated capacity, the quantity the open-loop figures are measured at). Below saturation
+ * every arrival that finds its core idle pays a wake-up a back-to-back stream does not: the
+ * wake-ups fill a share k of the cores' idle time (idleFilledShare, fitted through the saturated
+ * figure at u = 1 and the open-loop one at u0, separately for CPU time and for energy). So:
+ *   executions per busy core-second E(u) = E_sat x u / (u + k_cpu (1 - u))
+ *   energy per execution            W(u) = W_sat x ((1 - k_energy) + k_energy / u)
+ * equal to the saturated figures at u >= 1 and to the open-loop ones at u0 (unless k was clamped
+ * to 0..1: an open-loop figure cheaper than the saturated one counts as no extra cost). The
+ * capacity of n cores at u, n x E(u) = R / b(u), is at least the rate R, and equals it when the
+ * wake-ups fill all the idle time (k = 1): such a function has no margin left, and any second
+ * with more arrivals than average leaves it behind. Without open-loop figures: the saturated
+ * figures at every utilisation (the models' own claim).
+ */
+export function costAtUtilisation(t: TrueFigures, utilisation: number): CostAtUtilisation {
+  const u = Math.min(1, Math.max(MIN_UTILISATION, Number.isFinite(utilisation) ? utilisation : 1));
+  const ol = t.openLoop;
+  if (!ol) return { execPerSecPerCore: t.execPerSecPerCore, energyPerExecJ: t.energyPerExecJ, utilisation: u, openLoop: false };
+  const kCpu = idleFilledShare(t.execPerSecPerCore / ol.execPerSecPerCore, ol.utilisation);
+  const kEnergy = idleFilledShare(ol.energyPerExecJ / t.energyPerExecJ, ol.utilisation);
+  return {
+    execPerSecPerCore: (t.execPerSecPerCore * u) / (u + kCpu * (1 - u)),
+    energyPerExecJ: t.energyPerExecJ * (1 - kEnergy + kEnergy / u),
+    utilisation: u,
+    openLoop: true,
   };
 }
 
@@ -78,4 +145,9 @@ export function modelsHaveSpread(models: { hostTypes: Readonly<Record<string, { 
   return Object.values(models.hostTypes).some((t) =>
     Object.values(t.functions).some((f) => f.spread !== undefined || f.execPerSecPerCoreStd !== undefined || f.energyPerExecJStd !== undefined),
   );
+}
+
+/** True when any function model carries open-loop figures (the truth then depends on utilisation). */
+export function modelsHaveOpenLoop(models: { hostTypes: Readonly<Record<string, { functions: Readonly<Record<string, FunctionModel>> }>> }): boolean {
+  return Object.values(models.hostTypes).some((t) => Object.values(t.functions).some((f) => f.openLoop !== undefined));
 }

@@ -35,7 +35,7 @@ import {
 } from '../../simulation/options.js';
 import { cellsToJson, renderCells, renderSweep } from '../../simulation/render.js';
 import { renderRobustComparison, robustComparisonToJson, type RobustPair } from '../../simulation/robust-compare.js';
-import { modelsHaveSpread } from '../../simulation/truth.js';
+import { modelsHaveOpenLoop, modelsHaveSpread } from '../../simulation/truth.js';
 import type { CliContext } from '../context.js';
 import { parseHeadroom } from './run-options.js';
 
@@ -195,8 +195,8 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
     const about = [
       `cluster ${cluster.name} (${flags.cluster}): ${cluster.hosts.length} hosts, ${cluster.hosts.filter((h) => h.parked).length} parked`,
       `models ${modelsLabel}${models.source ? ` (${models.source})` : ''}: the planner's belief`,
-      `truth: ${spreadUsed ? "drawn from the models' spread across bags" : flags.spread ? 'the models (they carry no spread)' : 'the models (--no-spread)'}${modelErrorPct > 0 ? ` × log-normal error, cv ${modelErrorPct} %` : ''}; interference ${describeInterference(interference)}${colocationNoisePct > 0 ? `; per-second co-location noise cv ${colocationNoisePct} %` : ''}`,
-      `arrivals ${arrivals}, ${durationS} s per cell, seed ${seed}, rate tolerance ${rateTolerance * 100} %, planner solver ${planOptions.solver}`,
+      `truth: ${spreadUsed ? "drawn from the models' spread across bags" : flags.spread ? 'the models (they carry no spread)' : 'the models (--no-spread)'}${modelsHaveOpenLoop(models) ? ", each execution's cost taken at its placement's utilisation (open-loop figures)" : ''}${modelErrorPct > 0 ? ` × log-normal error, cv ${modelErrorPct} %` : ''}; interference ${describeInterference(interference)}${colocationNoisePct > 0 ? `; per-second co-location noise cv ${colocationNoisePct} %` : ''}`,
+      `arrivals ${arrivals}, ${measured ? 'each measured run replayed for its own duration' : `${durationS} s per cell`}, seed ${seed}, rate tolerance ${rateTolerance * 100} %, planner solver ${planOptions.solver}`,
     ];
     const runner = new CellRunner({
       models,
