@@ -1,12 +1,14 @@
 // End-to-end cost of the `isawatt` CLI process, as a user runs it: wall time, CPU time and peak RSS
 // of `isawatt --help`, and of `isawatt plan` on the seed's instance (22 functions × 2 hosts, the
 // example files) and on a large one (1,000 functions × 100 hosts, JSON files written here: every
-// host its own type, so the models file holds 100 × 1,000 figures, ~7.8 MB). Runs the launcher
-// (packages/coordinator/bin/isawatt.cjs) as the `isawatt` bin does: the bundle with its code cache
-// when `npm run build` made it, else tsc's dist/, else the sources through tsx (the mode is
-// printed). Baselines in the same run: Node's own start (`node -e 0`, the floor no Node CLI can go
-// below; every row also says how far above it it is, so the figures carry to another machine) and,
-// when dist/ is built, the same commands from tsc's dist/ (what the launcher ran before the bundle).
+// host its own type, so the models file holds 100 × 1,000 figures, ~7.8 MB). Runs the `isawatt` bin
+// (packages/coordinator/bin/isawatt, a sh launcher: --help/--version from the text the build saved,
+// else `node bin/isawatt.cjs`), which runs the command's bundle with its code cache when `npm run
+// build` made it, else tsc's dist/, else the sources through tsx (the mode is printed). The same
+// commands through `node bin/isawatt.cjs` directly show what the sh launcher adds or saves.
+// Baselines in the same run: Node's own start (`node -e 0`, the floor no Node CLI can go below;
+// every row also says how far above it it is, so the figures carry to another machine) and, when
+// dist/ is built, the same commands from tsc's dist/ (what the launcher ran before the bundle).
 // Also Node's start from an empty user-land startup snapshot (`node --snapshot-blob`, built here):
 // the least any snapshot-based launcher could cost (Node 20 deserialises a user blob without the
 // code cache and read-only heap of its built-in one); a snapshot of the CLI itself measured
@@ -23,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const bin = join(root, 'packages/coordinator/bin/isawatt');
 const launcher = join(root, 'packages/coordinator/bin/isawatt.cjs');
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '21' }, sizes: { type: 'string', default: '22x2,1000x100' }, 'write-instance': { type: 'string' } },
@@ -82,15 +85,20 @@ interface Run {
 }
 
 /**
- * Runs `node <script> args` (the launcher unless `script` says otherwise); script 'floor':
- * `node -e 0`; 'snapshot:FILE': `node --snapshot-blob FILE` (an empty user-land snapshot).
+ * Runs the `isawatt` bin with args (script 'bin', the default), or `node <script> args`; script
+ * 'floor': `node -e 0`; 'snapshot:FILE': `node --snapshot-blob FILE` (an empty user-land snapshot).
  */
-function runOnce(args: string[], script: string = launcher): Run {
+function runOnce(args: string[], script: string = 'bin'): Run {
   const hasTime = existsSync(GNU_TIME);
-  const cmd = hasTime ? GNU_TIME : process.execPath;
-  const nodeArgs =
-    script === 'floor' ? ['-e', '0'] : script.startsWith('snapshot:') ? ['--snapshot-blob', script.slice('snapshot:'.length)] : [script, ...args];
-  const argv = hasTime ? ['-f', '@@rss %M %U %S', process.execPath, ...nodeArgs] : nodeArgs;
+  const command =
+    script === 'bin'
+      ? [bin, ...args]
+      : [
+          process.execPath,
+          ...(script === 'floor' ? ['-e', '0'] : script.startsWith('snapshot:') ? ['--snapshot-blob', script.slice('snapshot:'.length)] : [script, ...args]),
+        ];
+  const cmd = hasTime ? GNU_TIME : (command[0] as string);
+  const argv = hasTime ? ['-f', '@@rss %M %U %S', ...command] : command.slice(1);
   const t0 = performance.now();
   const r = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 256 << 20, env: { ...process.env, NODE_OPTIONS: '' } });
   const wallMs = performance.now() - t0;
@@ -110,7 +118,7 @@ const p90 = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.min(xs.
 
 let floor: { wallMs: number; cpuMs: number | undefined } | undefined;
 
-function measure(label: string, args: string[], describe: (stdout: string) => string, script: string = launcher): void {
+function measure(label: string, args: string[], describe: (stdout: string) => string, script: string = 'bin'): void {
   runOnce(args, script); // warm the page cache (and tsx's transform cache)
   const rs = Array.from({ length: runs }, () => runOnce(args, script));
   const bad = rs.find((x) => x.code !== 0);
@@ -165,7 +173,7 @@ const mtime = (p: string): number => (existsSync(p) ? statSync(p).mtimeMs : NaN)
 const fromSource = process.env.ISAWATT_FROM_SOURCE === '1';
 const manifestFile = join(pkg, 'dist/bundle/manifest.json');
 const manifest = existsSync(manifestFile)
-  ? (JSON.parse(readFileSync(manifestFile, 'utf8')) as { inputs: string[]; packages?: Record<string, string> })
+  ? (JSON.parse(readFileSync(manifestFile, 'utf8')) as { inputs: Record<string, string[]>; packages?: Record<string, string> })
   : undefined;
 const versionOf = (rel: string): string | undefined => {
   try {
@@ -178,9 +186,8 @@ const usesBundle =
   !fromSource &&
   manifest !== undefined &&
   manifest.packages !== undefined &&
-  manifest.inputs.every(
-    (rel) => mtime(join(pkg, rel)) <= Math.min(mtime(join(pkg, 'dist/bundle/isawatt.cjs')), mtime(join(pkg, 'dist/bundle/isawatt-help.cjs'))),
-  ) &&
+  !Array.isArray(manifest.inputs) &&
+  ['help', 'plan'].every((c) => (manifest.inputs[c] ?? ['-']).every((rel) => mtime(join(pkg, rel)) <= mtime(join(pkg, `dist/bundle/isawatt-${c}.cjs`)))) &&
   Object.entries(manifest.packages).every(([rel, version]) => versionOf(rel) === version);
 const distEntry = join(pkg, 'dist/cli/entry.js');
 const distCurrent = existsSync(distEntry) && mtime(join(pkg, 'dist/.tsbuildinfo')) >= newestTsMs(join(pkg, 'src'));
@@ -192,7 +199,7 @@ const load = (): string =>
 console.log(
   `# isawatt CLI process: median of ${runs} runs; the launcher runs ${
     usesBundle
-      ? 'the bundle with its code cache (npm run build)'
+      ? "the command's bundle with its code cache (npm run build)"
       : usesDist
         ? "tsc's dist/ (no current bundle: npm run build makes it)"
         : 'the TypeScript sources through tsx (dist/ and the bundle absent or older than src/)'
@@ -219,7 +226,9 @@ if (
     `snapshot:${emptySnapshotBlob}`,
   );
 }
-measure('isawatt --help', ['--help'], () => 'help printed');
+const helpSaved = existsSync(join(pkg, 'dist/bundle/help.txt'));
+measure(`isawatt --help${helpSaved ? ' (sh launcher: the saved text)' : ''}`, ['--help'], () => 'help printed');
+measure('baseline: isawatt --help through `node bin/isawatt.cjs` (no sh launcher)', ['--help'], () => 'help printed', launcher);
 // Before the bundle: the same commands from tsc's dist/ (the launcher's second choice).
 const compareDist = usesBundle && distCurrent;
 if (compareDist) measure('baseline: isawatt --help from dist/ (tsc, no bundle)', ['--help'], () => 'help printed', distEntry);
@@ -241,6 +250,7 @@ try {
         '--json',
       ];
       measure('plan 22×2 energy-aware (examples/*.yaml)', args, planSummary);
+      measure('baseline: plan 22×2 through `node bin/isawatt.cjs` (no sh launcher)', args, planSummary, launcher);
       if (compareDist) measure('baseline: plan 22×2 from dist/ (tsc, no bundle)', args, planSummary, distEntry);
       continue;
     }

@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 // Bundles the `isawatt` CLI (packages/coordinator/src/cli + @isawatt/common, from the TypeScript
-// sources) into one CommonJS file, packages/coordinator/dist/bundle/isawatt.cjs, which the launcher
-// (packages/coordinator/bin/isawatt.cjs) runs with a V8 code cache. Why: `tsc -b`'s dist/ is ~250
-// ES modules for `isawatt plan`, and Node 20 resolves, reads and compiles each of them on every run
-// (~0.1 s of a 0.35 s plan on a quiet machine, bench/plan-cli.ts); one file whose compiled code is
-// cached skips the resolution and most of the compilation. Dynamic imports of commands are inlined
-// and stay lazy (esbuild evaluates a module on its first import), so `--help` runs no command code.
-// Run by `npm run build` after `tsc -b`; `node scripts/bundle-cli.mjs` alone is enough for the CLI.
+// sources) into CommonJS files under packages/coordinator/dist/bundle/, which the launcher
+// (packages/coordinator/bin/isawatt.cjs) runs with a V8 code cache: one file per command
+// (isawatt-<command>.cjs: the root program and that command's code only) and isawatt-help.cjs (the
+// root program alone, for `isawatt`, `--help`, `--version`). Why: `tsc -b`'s dist/ is ~250 ES
+// modules for `isawatt plan`, and Node 20 resolves, reads and compiles each of them on every run;
+// one file whose compiled code is cached skips the resolution and most of the compilation. One file
+// per command because every run reads its whole file and code cache and runs its modules' top
+// levels (esbuild cannot drop a module reached through a dynamic import, even when unused): `plan`
+// should not pay for the coordinator daemon, gRPC's TLS helpers or the report's schemas
+// (bench/plan-cli.ts). Run by `npm run build` after `tsc -b`; `node scripts/bundle-cli.mjs` alone
+// is enough for the CLI.
 //
 // What is bundled: our sources and the small pure-JS libraries every command path uses (BUNDLED).
 // Everything else (gRPC, MiniZinc's WASM build and its workers, pino's transport workers, MQTT,
@@ -14,8 +18,8 @@
 // bundling them would grow the one file every command parses, and some of them find files next
 // to their own code. `import.meta.url` in our sources keeps meaning the source file's location
 // (rewritten relative to the bundle), so files found from it (package.json, minizinc/*.mzn, proto/)
-// are found as before. manifest.json lists the source files and the inlined packages' versions, so
-// the launcher can tell a stale bundle, and the command names (one code cache each).
+// are found as before. manifest.json lists each bundle's source files and the inlined packages'
+// versions, so the launcher can tell a stale bundle, and the command names.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,8 +30,8 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const pkg = join(root, 'packages/coordinator');
 const outdir = join(pkg, 'dist/bundle');
-const outfile = join(outdir, 'isawatt.cjs');
-const helpOutfile = join(outdir, 'isawatt-help.cjs');
+/** The bundle of a command ('help': the root program alone); bin/isawatt.cjs names them the same way. */
+const bundleFile = (command) => join(outdir, `isawatt-${command}.cjs`);
 
 /** Libraries inlined into the bundle (pure JS, no files of their own read at run time). */
 const BUNDLED = new Set(['@isawatt/common', 'commander', 'zod', 'yaml', 'js-yaml', 'cli-table3', 'cli-progress']);
@@ -129,33 +133,79 @@ const externals = {
 };
 
 /**
- * For the help bundle: the command modules (`./commands/*.js`, imported by cli/index.ts only when
- * a command runs or its own help is asked for) are left out. The launcher runs this bundle only
- * when argv names no command, and then cli/index.ts loads none of them.
+ * A command's bundle holds the root program and that command only: the other command modules
+ * (`./commands/*.js`, imported by cli/index.ts only when their command runs or its own help is
+ * asked for) are left out; the help bundle ('help') has none. The launcher runs a command's
+ * bundle only when argv names that command, and then cli/index.ts loads no other.
  */
-const withoutCommands = {
-  name: 'without-commands',
+const onlyCommand = (keep) => ({
+  name: 'only-command',
   setup(b) {
     b.onResolve({ filter: /^\.\/commands\/[a-z-]+\.js$/ }, (args) =>
-      /[\\/]src[\\/]cli$/.test(args.resolveDir) ? { path: args.path, namespace: 'no-command' } : undefined,
+      /[\\/]src[\\/]cli$/.test(args.resolveDir) && args.path !== `./commands/${keep}.js` ? { path: args.path, namespace: 'no-command' } : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'no-command' }, (args) => ({
-      contents: `throw new Error(${JSON.stringify(`isawatt help bundle: ${args.path} is not in it (bin/isawatt.cjs runs the full bundle for commands)`)});`,
+      contents: `throw new Error(${JSON.stringify(`isawatt bundle of "${keep}": ${args.path} is not in it (bin/isawatt.cjs runs each command's own bundle)`)});`,
       loader: 'js',
     }));
   },
-};
+});
 
 /**
- * import() of a package left in node_modules (MiniZinc is an ES module) is renamed
- * __isawattImport(), a function the launcher passes in: code the launcher compiles with a V8 code
- * cache has no dynamic-import callback of its own (bin/isawatt.cjs).
+ * Node built-ins that cost milliseconds to load (net, crypto, http, child_process, worker_threads,
+ * ...: ~90 internal modules together, bench/plan-cli.ts) and that our modules and commander require
+ * at their top level although most runs never call them (`plan` from files needs none). In the
+ * bundle each of those require() calls returns a stand-in that loads the module on its first use
+ * (a property read: `(0, import_node_child_process.spawn)(...)` is how esbuild calls an import).
+ * Cheap ones Node has loaded before any user code runs (fs, path, events, util, url) stay eager.
  */
-function routeDynamicImports(file) {
+const LAZY_BUILTINS = [
+  'child_process',
+  'crypto',
+  'dgram',
+  'dns',
+  'http',
+  'http2',
+  'https',
+  'net',
+  'perf_hooks',
+  'readline',
+  'stream',
+  'tls',
+  'worker_threads',
+  'zlib',
+];
+const LAZY_BUILTIN_PRELUDE = `var __isawattLazyBuiltin = (id) => {
+  let mod;
+  const load = () => (mod ??= require(id));
+  return new Proxy({}, {
+    get: (_, key) => load()[key],
+    set: (_, key, value) => ((load()[key] = value), true),
+    has: (_, key) => key in load(),
+    ownKeys: () => Reflect.ownKeys(load()),
+    getOwnPropertyDescriptor: (_, key) => {
+      const d = Reflect.getOwnPropertyDescriptor(load(), key);
+      return d && { ...d, configurable: true };
+    },
+  });
+};
+`;
+
+/**
+ * After esbuild: import() of a package left in node_modules (MiniZinc is an ES module) is renamed
+ * __isawattImport(), a function the launcher passes in (code the launcher compiles with a V8 code
+ * cache has no dynamic-import callback of its own, bin/isawatt.cjs); require() of a LAZY_BUILTINS
+ * module becomes __isawattLazyBuiltin(); the text is made ASCII. Returns the import() count.
+ */
+function postProcess(file) {
   const text = readFileSync(file, 'utf8');
   let count = 0;
   const routed = text.replace(/\bimport\((?=["'])/g, () => (count++, '__isawattImport('));
-  writeFileSync(file, asciiOnly(routed, file));
+  const lazy = new RegExp(`\\brequire\\(("node:(?:${LAZY_BUILTINS.join('|')})")\\)`, 'g');
+  const withLazy = routed.replace(lazy, '__isawattLazyBuiltin($1)');
+  // After a "use strict" directive, if esbuild wrote one (it must stay the file's first statement).
+  const strict = /^"use strict";\n/.exec(withLazy)?.[0] ?? '';
+  writeFileSync(file, asciiOnly(strict + LAZY_BUILTIN_PRELUDE + withLazy.slice(strict.length), file));
   return count;
 }
 
@@ -172,8 +222,9 @@ function asciiOnly(text, file) {
   return ascii;
 }
 
-/** Builds one bundle of the CLI; returns esbuild's metafile. */
-async function bundleCli(file, { helpOnly }) {
+/** Builds the bundle of one command ('help': none); returns esbuild's metafile. */
+async function bundleCli(command) {
+  const helpOnly = command === 'help';
   const result = await build({
     stdin: {
       // entry.ts without its top-level await (CommonJS has none).
@@ -187,41 +238,46 @@ async function bundleCli(file, { helpOnly }) {
     format: 'cjs',
     platform: 'node',
     target: 'node20',
-    outfile: file,
+    outfile: bundleFile(command),
     conditions: ['source'],
     metafile: true,
     legalComments: 'none',
     // lazy-require.ts has import.meta.url too: the first onLoad wins, so lazyRequireInBundle comes first.
-    plugins: [lazyRequireInBundle(!helpOnly), sourceImportMetaUrl, zodEnglishOnly, ...(helpOnly ? [withoutCommands] : []), externals],
+    plugins: [lazyRequireInBundle(!helpOnly), sourceImportMetaUrl, zodEnglishOnly, onlyCommand(command), externals],
     logLevel: 'warning',
   });
   return result.metafile;
 }
 
-rmSync(outdir, { recursive: true, force: true });
-mkdirSync(outdir, { recursive: true });
-const metafile = await bundleCli(outfile, { helpOnly: false });
-if (routeDynamicImports(outfile) === 0) throw new Error('bundle-cli: no import() of MiniZinc found in the bundle (the planner loads it so)');
-// `isawatt`, `isawatt --help`, `--version`: a bundle of the root program alone (~10 % of the full
-// one), because every run reads and compiles the whole file it starts from. The YAML parser is
-// left to node_modules there (no command, no file to read).
-await bundleCli(helpOutfile, { helpOnly: true });
-routeDynamicImports(helpOutfile);
-
-// Every workspace source file in the bundle, relative to the package: the launcher compares their
-// modification times with the bundle's.
-const inputs = Object.keys(metafile.inputs)
-  .filter((p) => p.startsWith('packages/') && !p.includes('node_modules') && existsSync(join(root, p))) // not the stdin entry
-  .map((p) => toPosix(relative(pkg, join(root, p))))
-  .sort();
-// The command names (cli/index.ts COMMANDS): the launcher keeps one code cache per command.
+// The command names (cli/index.ts COMMANDS): one bundle each.
 const commands = [...readFileSync(join(pkg, 'src/cli/index.ts'), 'utf8').matchAll(/^\s*(?:\{ )?name: '([a-z-]+)',/gm)].map((m) => m[1]);
 if (commands.length < 10) throw new Error(`bundle-cli: found only ${commands.length} commands in src/cli/index.ts COMMANDS`);
+if (commands.includes('help')) throw new Error("bundle-cli: a command named 'help' would share the help bundle's file");
+
+rmSync(outdir, { recursive: true, force: true });
+mkdirSync(outdir, { recursive: true });
+// `isawatt`, `isawatt --help`, `--version`: the root program alone. The YAML parser is left to
+// node_modules there (no command, no file to read).
+const metafiles = new Map(await Promise.all(['help', ...commands].map(async (c) => [c, await bundleCli(c)])));
+const imports = new Map([...metafiles.keys()].map((c) => [c, postProcess(bundleFile(c))]));
+if (!imports.get('plan')) {
+  throw new Error('bundle-cli: no import() of MiniZinc found in the plan bundle (the planner loads it so)');
+}
+
+// Every workspace source file in each bundle, relative to the package: the launcher compares their
+// modification times with the bundle's.
+const inputs = {};
+for (const [c, metafile] of metafiles) {
+  inputs[c] = Object.keys(metafile.inputs)
+    .filter((p) => p.startsWith('packages/') && !p.includes('node_modules') && existsSync(join(root, p))) // not the stdin entry
+    .map((p) => toPosix(relative(pkg, join(root, p))))
+    .sort();
+}
 // The packages inlined from node_modules, with their versions: an upgraded one makes the bundle
 // stale too (npm writes installed files with a fixed modification time, so only the version
 // tells). Paths relative to the package, as `inputs`.
 const packages = {};
-for (const input of Object.keys(metafile.inputs).sort()) {
+for (const input of [...new Set([...metafiles.values()].flatMap((m) => Object.keys(m.inputs)))].sort()) {
   const m = /^(?:[a-z-]+:)?(.*node_modules[\\/](?:@[^\\/]+[\\/])?[^\\/]+)[\\/]/.exec(input); // zod-en: namespace, absolute path
   if (m === null) continue;
   const file = resolve(root, m[1], 'package.json');
@@ -230,7 +286,7 @@ for (const input of Object.keys(metafile.inputs).sort()) {
 if (Object.keys(packages).length < 3) throw new Error(`bundle-cli: found only ${Object.keys(packages).length} inlined packages in the metafile`);
 writeFileSync(join(outdir, 'manifest.json'), JSON.stringify({ commands, inputs, packages }, null, 1) + '\n');
 
-// Warm the code caches (one per command, bin/isawatt.cjs) of the two commonest paths, help and a
+// Warm the code caches (one per bundle, bin/isawatt.cjs) of the two commonest paths, help and a
 // plan, so the first user run is fast too; the launcher writes the others on their first run.
 const launcher = join(pkg, 'bin/isawatt.cjs');
 const ex = (f) => join(root, 'examples', f);
@@ -246,8 +302,36 @@ for (const args of warm) {
     process.exit(1);
   }
 }
+// The texts bin/isawatt (the sh launcher) prints for `isawatt --help` and `--version` without
+// starting Node, written by the real CLI (the help bundle through bin/isawatt.cjs, stdout a pipe:
+// commander's 80 columns, no colours), and help-cache.txt: what they depend on. The sh launcher uses
+// them only while no listed file is newer than the text and every listed package is installed at the
+// version listed; a rebuild rewrites all of them.
+const helpEnv = { ...process.env, ISAWATT_FROM_SOURCE: '', NODE_OPTIONS: '' };
+for (const k of ['FORCE_COLOR', 'CLICOLOR_FORCE', 'NO_COLOR']) delete helpEnv[k];
+const helpPackages = Object.keys(metafiles.get('help').inputs).flatMap((input) => {
+  const m = /^(?:[a-z-]+:)?(.*node_modules[\\/](?:@[^\\/]+[\\/])?[^\\/]+)[\\/]/.exec(input);
+  return m === null ? [] : [toPosix(relative(pkg, resolve(root, m[1], 'package.json')))];
+});
+const helpDeps = [
+  ...['bin/isawatt.cjs', 'package.json', toPosix(relative(pkg, bundleFile('help'))), 'dist/bundle/manifest.json', ...inputs.help].map((f) => `file ${f}`),
+  ...[...new Set(helpPackages)].sort().map((f) => `version ${f} ${packages[f]}`),
+];
+for (const [name, flag] of [
+  ['help', '--help'],
+  ['version', '--version'],
+]) {
+  const r = spawnSync(process.execPath, [launcher, flag], { env: helpEnv, encoding: 'utf8' });
+  if (r.status !== 0 || r.stdout === '') {
+    console.error(`bundle-cli: "isawatt ${flag}" failed (exit ${r.status}):\n${r.stderr}`);
+    process.exit(1);
+  }
+  writeFileSync(join(outdir, `${name}.txt`), r.stdout);
+}
+writeFileSync(join(outdir, 'help-cache.txt'), helpDeps.join('\n') + '\n');
+
 const kb = (f) => `${(readFileSync(f).length / 1024).toFixed(0)} KiB`;
 const caches = readdirSync(outdir).filter((f) => f.endsWith('.cache'));
 console.log(
-  `bundle-cli: ${toPosix(relative(root, outfile))} (${kb(outfile)}, ${inputs.length} source files), isawatt-help.cjs (${kb(helpOutfile)}); code caches: ${caches.map((f) => `${f} ${kb(join(outdir, f))}`).join(', ') || 'none'}`,
+  `bundle-cli: ${metafiles.size} bundles in ${toPosix(relative(root, outdir))} (help ${kb(bundleFile('help'))}, plan ${kb(bundleFile('plan'))}, largest ${Math.max(...[...metafiles.keys()].map((c) => readFileSync(bundleFile(c)).length >> 10))} KiB); code caches: ${caches.map((f) => `${f} ${kb(join(outdir, f))}`).join(', ') || 'none'}`,
 );

@@ -1,20 +1,22 @@
-// bin/isawatt.cjs picks the newest build that is still current: the bundle, else tsc's dist/, else
-// the sources. Run here on a copy of the launcher in a temp package tree whose "bundle" and "dist"
-// only say which one ran, so the rule is checked without touching the repository's own build: a
-// bundle is stale when a source it was built from is newer, and when a package it inlined is now
-// installed at another version (npm gives installed files a fixed modification time, so the
-// version is the only sign of an upgrade).
+// bin/isawatt.cjs picks the newest build that is still current: the command's bundle, else tsc's
+// dist/, else the sources. Run here on a copy of the launcher in a temp package tree whose "bundles"
+// and "dist" only say which one ran, so the rule is checked without touching the repository's own
+// build: a bundle is stale when a source it was built from is newer, and when a package it inlined
+// is now installed at another version (npm gives installed files a fixed modification time, so the
+// version is the only sign of an upgrade). The sh launcher bin/isawatt (the `isawatt` bin:
+// saved --help/--version text while it is current, else the Node launcher) is checked here too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers/processes.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const LAUNCHER = join(REPO_ROOT, 'packages/coordinator/bin/isawatt.cjs');
+const SH_LAUNCHER = join(REPO_ROOT, 'packages/coordinator/bin/isawatt');
 
-/** A package tree: src/cli/index.ts, a bundle inlining node_modules/inlined@1.0.0, a dist/. */
+/** A package tree: src/cli/index.ts, bundles (plan, help) inlining node_modules/inlined@1.0.0, a dist/. */
 function makeTree(dir: string): { pkg: string; run: () => string; touch: (rel: string, whenS: number) => void } {
   const pkg = join(dir, 'packages/coordinator');
   const file = (rel: string, text: string): void => {
@@ -25,12 +27,16 @@ function makeTree(dir: string): { pkg: string; run: () => string; touch: (rel: s
   file('src/cli/entry.ts', '// entry\n');
   file('dist/cli/entry.js', "process.stdout.write('dist');\n");
   file('dist/.tsbuildinfo', '{}');
-  file('dist/bundle/isawatt.cjs', "process.stdout.write('bundle');\n");
+  file('dist/bundle/isawatt-plan.cjs', "process.stdout.write('bundle');\n");
   file('dist/bundle/isawatt-help.cjs', "process.stdout.write('help bundle');\n");
   file('node_modules/inlined/package.json', JSON.stringify({ name: 'inlined', version: '1.0.0' }));
   file(
     'dist/bundle/manifest.json',
-    JSON.stringify({ commands: ['plan'], inputs: ['src/cli/index.ts'], packages: { 'node_modules/inlined/package.json': '1.0.0' } }),
+    JSON.stringify({
+      commands: ['plan'],
+      inputs: { plan: ['src/cli/index.ts'], help: ['src/cli/index.ts'] },
+      packages: { 'node_modules/inlined/package.json': '1.0.0' },
+    }),
   );
   mkdirSync(join(pkg, 'bin'));
   copyFileSync(LAUNCHER, join(pkg, 'bin/isawatt.cjs'));
@@ -52,7 +58,7 @@ function makeTree(dir: string): { pkg: string; run: () => string; touch: (rel: s
 test('the launcher runs the bundle while it is current, dist/ once a source is newer', async (t) => {
   const { run, touch } = makeTree(await tempDir(t, 'isawatt-launcher-'));
   assert.equal(run(), 'bundle');
-  touch('dist/bundle/isawatt.cjs', 500); // the bundle now predates the sources
+  touch('dist/bundle/isawatt-plan.cjs', 500); // the bundle now predates the sources
   assert.equal(run(), 'dist');
 });
 
@@ -71,7 +77,7 @@ test("the bundle's import() of an ES module works with and without its code cach
   const { pkg } = makeTree(await tempDir(t, 'isawatt-launcher-'));
   // What scripts/bundle-cli.mjs makes of `await import('minizinc')`: a call of the launcher's importer.
   writeFileSync(join(pkg, 'dist/bundle/esm-only.mjs'), "export const name = 'esm';\n");
-  writeFileSync(join(pkg, 'dist/bundle/isawatt.cjs'), "__isawattImport('./esm-only.mjs').then((m) => process.stdout.write(`bundle ${m.name}`));\n");
+  writeFileSync(join(pkg, 'dist/bundle/isawatt-plan.cjs'), "__isawattImport('./esm-only.mjs').then((m) => process.stdout.write(`bundle ${m.name}`));\n");
   const run = (): string => {
     const r = spawnSync(process.execPath, [join(pkg, 'bin/isawatt.cjs'), 'plan'], {
       encoding: 'utf8',
@@ -81,6 +87,124 @@ test("the bundle's import() of an ES module works with and without its code cach
     assert.equal(r.stderr, '');
     return r.stdout;
   };
-  assert.equal(run(), 'bundle esm'); // compiles, then writes dist/bundle/isawatt.cjs.plan.cache
+  assert.equal(run(), 'bundle esm'); // compiles, then writes dist/bundle/isawatt-plan.cjs.cache
   assert.equal(run(), 'bundle esm'); // from the code cache
+});
+
+test('each command runs its own bundle; no command runs the help bundle', async (t) => {
+  const { pkg } = makeTree(await tempDir(t, 'isawatt-launcher-'));
+  const run = (...args: string[]): string => {
+    const r = spawnSync(process.execPath, [join(pkg, 'bin/isawatt.cjs'), ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, ISAWATT_FROM_SOURCE: '', ISAWATT_CODE_CACHE: 'off', NODE_OPTIONS: '' },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout;
+  };
+  assert.equal(run('plan', '--json'), 'bundle');
+  assert.equal(run('--help'), 'help bundle');
+  assert.equal(run('no-such-command'), 'help bundle');
+});
+
+test('a manifest from before per-command bundles (one input list) makes the bundles stale', async (t) => {
+  const { pkg, run } = makeTree(await tempDir(t, 'isawatt-launcher-'));
+  writeFileSync(
+    join(pkg, 'dist/bundle/manifest.json'),
+    JSON.stringify({ commands: ['plan'], inputs: ['src/cli/index.ts'], packages: { 'node_modules/inlined/package.json': '1.0.0' } }),
+  );
+  assert.equal(run(), 'dist');
+});
+
+/**
+ * The tree of makeTree plus the sh launcher and what the build saves for it (scripts/bundle-cli.mjs):
+ * help.txt, version.txt and help-cache.txt (files the text depends on, packages with their versions).
+ */
+function makeShTree(dir: string): {
+  pkg: string;
+  sh: (args: string[], env?: Record<string, string>, bin?: string) => string;
+  touch: (rel: string, whenS: number) => void;
+} {
+  const { pkg, touch } = makeTree(dir);
+  copyFileSync(SH_LAUNCHER, join(pkg, 'bin/isawatt'));
+  writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: '@isawatt/coordinator', version: '0.1.0' }));
+  writeFileSync(join(pkg, 'node_modules/inlined/package.json'), '{\n  "name": "inlined",\n  "version": "1.0.0"\n}\n');
+  writeFileSync(join(pkg, 'dist/bundle/help.txt'), 'saved help\n');
+  writeFileSync(join(pkg, 'dist/bundle/version.txt'), 'saved version\n');
+  writeFileSync(
+    join(pkg, 'dist/bundle/help-cache.txt'),
+    [
+      'file bin/isawatt.cjs',
+      'file package.json',
+      'file dist/bundle/isawatt-help.cjs',
+      'file src/cli/index.ts',
+      'version node_modules/inlined/package.json 1.0.0',
+      '',
+    ].join('\n'),
+  );
+  // Everything the saved text depends on predates it (what a build leaves).
+  for (const rel of ['bin/isawatt.cjs', 'package.json', 'dist/bundle/isawatt-help.cjs', 'node_modules/inlined/package.json']) touch(rel, 2_000);
+  for (const rel of ['dist/bundle/help.txt', 'dist/bundle/version.txt']) touch(rel, 3_000);
+  const sh = (args: string[], env: Record<string, string> = {}, bin = join(pkg, 'bin/isawatt')): string => {
+    const r = spawnSync(bin, args, {
+      encoding: 'utf8',
+      env: { ...process.env, ISAWATT_FROM_SOURCE: '', ISAWATT_CODE_CACHE: 'off', NODE_OPTIONS: '', FORCE_COLOR: undefined, CLICOLOR_FORCE: undefined, ...env },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout;
+  };
+  return { pkg, sh, touch };
+}
+
+test('the sh launcher prints the saved --help and --version text while it is current', async (t) => {
+  const { sh } = makeShTree(await tempDir(t, 'isawatt-sh-launcher-'));
+  for (const flag of ['--help', '-h', 'help']) assert.equal(sh([flag]), 'saved help\n', flag);
+  for (const flag of ['--version', '-V']) assert.equal(sh([flag]), 'saved version\n', flag);
+  // Anything else is Node's: the launcher runs the command's bundle.
+  assert.equal(sh(['plan', '--json']), 'bundle');
+  assert.equal(sh(['--help', 'plan']), 'bundle'); // plan's own help: its bundle
+  assert.equal(sh([]), 'help bundle');
+  // Colours asked for, or the sources: Node.
+  assert.equal(sh(['--help'], { FORCE_COLOR: '1' }), 'help bundle');
+  assert.equal(sh(['--help'], { CLICOLOR_FORCE: '1' }), 'help bundle');
+});
+
+test('the sh launcher runs Node when anything the saved text depends on changed', async (t) => {
+  const dir = await tempDir(t, 'isawatt-sh-launcher-');
+  const { pkg, sh, touch } = makeShTree(dir);
+  assert.equal(sh(['--help']), 'saved help\n');
+  touch('src/cli/index.ts', 4_000); // a source edited after the build
+  assert.equal(sh(['--help']), 'dist'); // (the bundle is stale too: Node runs dist/)
+  touch('src/cli/index.ts', 1_000);
+  touch('package.json', 3_000.5); // the version bumped after the build (sub-second)
+  assert.equal(sh(['--version']), 'help bundle');
+  touch('package.json', 2_000);
+  assert.equal(sh(['--version']), 'saved version\n');
+  // An upgraded package keeps npm's fixed modification time: only its version line tells.
+  writeFileSync(join(pkg, 'node_modules/inlined/package.json'), '{\n  "name": "inlined",\n  "version": "1.0.01"\n}\n');
+  touch('node_modules/inlined/package.json', 2_000);
+  assert.notEqual(sh(['--help']), 'saved help\n');
+  writeFileSync(join(pkg, 'node_modules/inlined/package.json'), '{\n  "name": "inlined",\n  "version": "1.0.0"\n}\n');
+  touch('node_modules/inlined/package.json', 2_000);
+  assert.equal(sh(['--help']), 'saved help\n');
+  // A listed file gone, or no list at all: Node.
+  writeFileSync(join(pkg, 'dist/bundle/help-cache.txt'), 'file dist/bundle/gone.cjs\n');
+  assert.equal(sh(['--help']), 'help bundle');
+  writeFileSync(join(pkg, 'dist/bundle/help-cache.txt'), 'something else\n');
+  assert.equal(sh(['--help']), 'help bundle');
+});
+
+test("the sh launcher finds its package through npm's bin link and any other link", async (t) => {
+  const dir = await tempDir(t, 'isawatt-sh-launcher-');
+  const { pkg, sh } = makeShTree(dir);
+  // npm: <root>/node_modules/.bin/isawatt -> ../@isawatt/coordinator/bin/isawatt, the package itself a link.
+  mkdirSync(join(dir, 'node_modules/.bin'), { recursive: true });
+  mkdirSync(join(dir, 'node_modules/@isawatt'));
+  symlinkSync(pkg, join(dir, 'node_modules/@isawatt/coordinator'));
+  symlinkSync('../@isawatt/coordinator/bin/isawatt', join(dir, 'node_modules/.bin/isawatt'));
+  assert.equal(sh(['--help'], {}, join(dir, 'node_modules/.bin/isawatt')), 'saved help\n');
+  assert.equal(sh(['plan'], {}, join(dir, 'node_modules/.bin/isawatt')), 'bundle');
+  // Another link (/usr/local/bin/isawatt in docs/deploy.md).
+  symlinkSync(join(pkg, 'bin/isawatt'), join(dir, 'isawatt'));
+  assert.equal(sh(['--version'], {}, join(dir, 'isawatt')), 'saved version\n');
+  assert.equal(sh(['plan'], {}, join(dir, 'isawatt')), 'bundle');
 });

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 'use strict';
 // isawatt launcher (coordinator daemon + cluster CLI). Three ways to run, fastest first:
-//  1. the bundle, dist/bundle/isawatt.cjs (`npm run build`, scripts/bundle-cli.mjs): one file,
-//     compiled with a V8 code cache kept next to it, so a run neither resolves hundreds of modules
-//     nor recompiles them (bench/plan-cli.ts); isawatt-help.cjs, the root program alone, when argv
-//     names no command;
+//  1. the command's bundle, dist/bundle/isawatt-<command>.cjs (`npm run build`,
+//     scripts/bundle-cli.mjs): one file holding the root program and that command, compiled with a
+//     V8 code cache kept next to it, so a run neither resolves hundreds of modules nor recompiles
+//     them (bench/plan-cli.ts); isawatt-help.cjs, the root program alone, when argv names no command;
 //  2. tsc's dist/cli/entry.js (`npx tsc -b` alone);
 //  3. the TypeScript sources through tsx with the "source" export condition, in a child process
 //     (conditions cannot be set after start-up) that receives our signals and whose exit code
@@ -22,8 +22,6 @@ const { readFileSync, readdirSync, renameSync, statSync, writeFileSync } = requi
 const { join } = require('node:path');
 
 const pkgRoot = join(__dirname, '..', '/'); // ends in a separator (bundleIsCurrent)
-const bundle = join(pkgRoot, 'dist/bundle/isawatt.cjs');
-const helpBundle = join(pkgRoot, 'dist/bundle/isawatt-help.cjs');
 const dist = join(pkgRoot, 'dist/cli/entry.js');
 const src = join(pkgRoot, 'src/cli/entry.ts');
 const fromSource = process.env.ISAWATT_FROM_SOURCE === '1';
@@ -42,11 +40,15 @@ function newestMtimeMs(dir) {
   return newest;
 }
 
-/** The bundle's manifest (scripts/bundle-cli.mjs): its source files and the CLI's command names. */
+/**
+ * The bundles' manifest (scripts/bundle-cli.mjs): the CLI's command names, each bundle's source
+ * files (inputs.<command>, inputs.help) and the inlined packages' versions.
+ */
 function readManifest() {
   try {
     const m = JSON.parse(readFileSync(join(pkgRoot, 'dist/bundle/manifest.json'), 'utf8'));
-    return Array.isArray(m.inputs) && Array.isArray(m.commands) && typeof m.packages === 'object' && m.packages !== null ? m : undefined;
+    const ok = Array.isArray(m.commands) && typeof m.inputs === 'object' && m.inputs !== null && !Array.isArray(m.inputs);
+    return ok && typeof m.packages === 'object' && m.packages !== null ? m : undefined;
   } catch {
     return undefined;
   }
@@ -62,15 +64,16 @@ function installedVersion(file) {
 }
 
 /**
- * The bundle is current when no source file it was built from is newer or gone, and every package
- * it inlined is installed at the version it inlined (npm gives installed files a fixed
- * modification time, so an upgrade shows only in the version).
+ * A command's bundle is current when no source file it was built from is newer or gone, and every
+ * package the bundles inlined is installed at the version they inlined (npm gives installed files
+ * a fixed modification time, so an upgrade shows only in the version). A manifest from before
+ * per-command bundles (inputs as one list) never matches: that build is stale.
  */
-function bundleIsCurrent(manifest) {
-  const built = Math.min(mtimeMs(bundle) ?? NaN, mtimeMs(helpBundle) ?? NaN); // NaN when either is missing
-  if (fromSource || Number.isNaN(built) || manifest === undefined) return false;
+function bundleIsCurrent(manifest, command, file) {
+  const built = mtimeMs(file);
+  if (fromSource || built === undefined || manifest === undefined || !Array.isArray(manifest.inputs[command])) return false;
   if (!hasSources) return true; // an installed tree without sources: the bundle is all there is
-  for (const rel of manifest.inputs) {
+  for (const rel of manifest.inputs[command]) {
     const t = mtimeMs(pkgRoot + rel); // pkgRoot ends in a separator; no path.join on the hot path
     if (t === undefined || t > built) return false;
   }
@@ -88,7 +91,7 @@ function distIsCurrent() {
   return !hasSources || built >= newestMtimeMs(join(pkgRoot, 'src'));
 }
 
-/** The subcommand asked for (as cli/index.ts reads it), which names its code cache; 'help' otherwise. */
+/** The subcommand asked for (as cli/index.ts reads it), which names its bundle; 'help' otherwise. */
 function commandName(commands) {
   const args = process.argv.slice(2).filter((a) => !a.startsWith('-'));
   const name = args[0] === 'help' ? args[1] : args[0];
@@ -96,21 +99,16 @@ function commandName(commands) {
 }
 
 /**
- * Runs the CommonJS bundle as Node would (same wrapper, require from the bundle's directory), but
- * compiled through vm.Script with V8's code cache: the cache holds the bytecode of every function
- * a run of the command compiled, so they are not compiled again. One cache per command
- * (isawatt.cjs.<command>.cache): V8 deserialises a whole cache up front, and `--help` should not
- * pay for the planner's code. V8 rejects a cache that does not match the source, V8 version or
- * flags; it is then rewritten after the run (atomic rename; a read-only install just runs
- * without it).
+ * Runs a CommonJS bundle as Node would (same wrapper, require from the bundle's directory), but
+ * compiled through vm.Script with V8's code cache (<bundle>.cache): the cache holds the bytecode
+ * of every function a run of the command compiled, so they are not compiled again. V8 rejects a
+ * cache that does not match the source, V8 version or flags; it is then rewritten after the run
+ * (atomic rename; a read-only install just runs without it).
  */
-function runBundle(manifest) {
+function runBundle(file) {
   const { Script } = require('node:vm');
   const { createRequire } = require('node:module');
-  const command = commandName(manifest.commands);
-  // No command (`isawatt`, `--help`, `--version`, a typo): the root program's own small bundle.
-  const file = command === 'help' ? helpBundle : bundle;
-  const cacheFile = command === 'help' ? `${helpBundle}.cache` : `${bundle}.${command}.cache`;
+  const cacheFile = `${file}.cache`;
   const mode = process.env.ISAWATT_CODE_CACHE;
   let cachedData;
   if (mode !== 'off') {
@@ -149,8 +147,11 @@ function runBundle(manifest) {
 }
 
 const manifest = readManifest();
-if (bundleIsCurrent(manifest)) {
-  runBundle(manifest);
+// No command (`isawatt`, `--help`, `--version`, a typo): the root program's own small bundle.
+const command = manifest === undefined ? 'help' : commandName(manifest.commands);
+const bundle = join(pkgRoot, `dist/bundle/isawatt-${command}.cjs`);
+if (bundleIsCurrent(manifest, command, bundle)) {
+  runBundle(bundle);
 } else if (distIsCurrent()) {
   import(require('node:url').pathToFileURL(dist).href).catch(fail);
 } else {
