@@ -90,6 +90,13 @@ export interface InvocationFigures<N extends bigint | number = bigint> {
   readonly achievedRps: number;
   /** Mean latency of the completed invocations, ms (the runtime's windows have it; profiling uses it). */
   readonly latencyMeanMs?: number;
+  /**
+   * When the first and the last of the completed invocations answered, ms on the agent's monotonic
+   * clock (performance.now(); only comparable within one agent process, never sent on the wire).
+   * Profiling measures a saturated function's throughput between them (profiling/profile-executor.ts).
+   */
+  readonly firstCompletionMs?: number;
+  readonly lastCompletionMs?: number;
 }
 
 /** Energy of one domain (package, core, dram, …) of one socket over one tick. */

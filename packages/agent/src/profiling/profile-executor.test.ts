@@ -51,7 +51,11 @@ class FakeTelemetry extends EventEmitter<{ snapshot: [TickSnapshot] }> implement
 
 let seq = 0n;
 /** A tick of 1 s ending now: host energy, and per function completions and dynamic energy. */
-function tick(nowMs: number, hostUj: bigint, fns: Record<string, { completed: number; dynUj: bigint; meanMs?: number }>): TickSnapshot {
+function tick(
+  nowMs: number,
+  hostUj: bigint,
+  fns: Record<string, { completed: number; dynUj: bigint; meanMs?: number; firstMs?: number; lastMs?: number; cpuUs?: bigint }>,
+): TickSnapshot {
   seq++;
   const dyn = Object.values(fns).reduce((a, f) => a + f.dynUj, 0n);
   return {
@@ -75,7 +79,7 @@ function tick(nowMs: number, hostUj: bigint, fns: Record<string, { completed: nu
       totalEnergyUj: f.dynUj,
       powerW: 0,
       // Saturated: each function keeps the 4 cores a bag of 2 gets on 8 function CPUs busy.
-      cpuTimeUs: 4_000_000n,
+      cpuTimeUs: f.cpuUs ?? 4_000_000n,
       cores: 2,
       quality: 'emulated' as const,
       invocations: {
@@ -88,6 +92,7 @@ function tick(nowMs: number, hostUj: bigint, fns: Record<string, { completed: nu
         latencyP99Ms: 5,
         achievedRps: f.completed,
         ...(f.meanMs !== undefined ? { latencyMeanMs: f.meanMs } : {}),
+        ...(f.firstMs !== undefined && f.lastMs !== undefined ? { firstCompletionMs: f.firstMs, lastCompletionMs: f.lastMs } : {}),
       },
     })),
     assignmentVersion: 0n,
@@ -229,7 +234,50 @@ test('job decoding names every problem and bounds what it echoes', () => {
   assert.throws(() => decodeProfileJob({ ...base, functions: [] }), /functions: empty/);
 });
 
-test("throughput per core: Little's law when saturated, completions / window otherwise", () => {
+test("an emulated carrier's queue still filling: the rate is the worker's, not 1 / mean latency", async () => {
+  // One carrier worker serves the function's 48 emulated CPUs, 2 s of wall time per invocation at
+  // its quota, so a core does 1 / (48 x 2 s) executions/s. The driver queues 48 requests when the
+  // bag starts; the n-th completes at n x 2 s with a latency of n x 2 s, so in the first 96 s the
+  // latencies are not Little's steady state (48 x 2 s). A 20 s window right after the start saw a
+  // mean latency of 11 s: 1 / 11 s per core, 8.7x the truth (video-gif-node, in the campaign).
+  const rt = new FakeRuntime();
+  const tel = new FakeTelemetry();
+  const clock = { now: 1_000_000 };
+  const ex = new ProfileExecutor({ runtime: rt, telemetry: tel, functionCpuCount: 48, log: silentLogger(), nowMs: () => clock.now });
+  const serviceMs = 2000;
+  let t0: number | undefined;
+  const origApply = rt.apply.bind(rt);
+  rt.apply = (a) => {
+    if (a.functions.length > 0) t0 = clock.now;
+    return origApply(a);
+  };
+  const stopTicks = ticking(tel, clock, () => {
+    if (t0 === undefined) return tick(clock.now, 50_000_000n, {});
+    const start = t0;
+    const done: number[] = [];
+    for (let n = 1; start + n * serviceMs <= clock.now; n++) if (start + n * serviceMs > clock.now - 1000) done.push(start + n * serviceMs);
+    const meanMs = done.length > 0 ? done.reduce((a, t) => a + (t - start), 0) / done.length : undefined;
+    return tick(clock.now, 80_000_000n, {
+      // Its 48 cores kept busy: 48 core-seconds per 1 s tick.
+      f: { completed: done.length, dynUj: 1_000_000n, cpuUs: 48_000_000n, ...(meanMs !== undefined ? { meanMs, firstMs: done[0], lastMs: done.at(-1) } : {}) },
+    });
+  });
+  const r = await ex.run(job({ functions: ['f'], durationMs: 20_000 }));
+  stopTicks();
+  assert.equal(r.ok, true, r.error);
+  const f = r.functions?.find((x) => x.function === 'f') as wire.FunctionProfile;
+  const truth = 1 / 48 / (serviceMs / 1000);
+  assert.ok(Math.abs(Number(f.exec_per_sec_per_core) / truth - 1) < 0.02, `${f.exec_per_sec_per_core} executions/s per core, truth ${truth}`);
+  // Energy per execution divides by the same executions: 20 J over 20 s x 48 cores x the rate.
+  assert.ok(Math.abs(Number(f.energy_per_exec_j) / (20 / (truth * 48 * 20)) - 1) < 0.02, `${f.energy_per_exec_j} J per execution`);
+});
+
+test("throughput per core: between the first and last completion when saturated, else Little's law, else completions / window", () => {
+  // 5 completions 4 s apart on 2 cores: 4 intervals in 16 s, 0.125 per core (latencies ignored).
+  assert.equal(throughputPerCore(5, 5 * 60_000, 20, 2, true, { firstMs: 1000, lastMs: 17_000 }), 0.125);
+  // Too few completions for a span, no span, or open loop: as before.
+  assert.equal(throughputPerCore(2, 2 * 2000, 5, 1, true, { firstMs: 0, lastMs: 2000 }), 0.5);
+  assert.equal(throughputPerCore(5, 5 * 2000, 5, 1, false, { firstMs: 0, lastMs: 2000 }), 1);
   assert.equal(throughputPerCore(3, 3 * 2000, 5, 1, true), 0.5);
   assert.equal(throughputPerCore(3, 3 * 2000, 5, 1, false), 0.6);
   assert.equal(throughputPerCore(3, Number.NaN, 5, 1, true), 0.6);

@@ -26,3 +26,18 @@ test('counts and percentiles over a window, then reset', () => {
   assert.equal(g.achievedRps, 0);
   w.close();
 });
+
+test('when the first and last completions of a window answered (errors do not count), cleared by reset', () => {
+  const w = new InvocationWindow(0);
+  assert.equal(w.figures(10).firstCompletionMs, undefined);
+  w.record('error', 5, 0, 100);
+  w.record('completed', 5, 4, 200);
+  w.record('completed', 5, 4, 350);
+  w.record('timeout', 5, 0, 400);
+  const f = w.figures(500);
+  assert.equal(f.firstCompletionMs, 200);
+  assert.equal(f.lastCompletionMs, 350);
+  w.reset(500);
+  assert.equal(w.figures(600).lastCompletionMs, undefined);
+  w.close();
+});
