@@ -276,7 +276,8 @@ test("throughput per core: between the first and last completion when saturated,
   // 5 completions 4 s apart on 2 cores: 4 intervals in 16 s, 0.125 per core (latencies ignored).
   assert.equal(throughputPerCore(5, 5 * 60_000, 20, 2, true, { firstMs: 1000, lastMs: 17_000 }), 0.125);
   // Too few completions for a span, no span, or open loop: as before.
-  assert.equal(throughputPerCore(2, 2 * 2000, 5, 1, true, { firstMs: 0, lastMs: 2000 }), 0.5);
+  assert.equal(throughputPerCore(2, 2 * 2000, 5, 1, true, { firstMs: 0, lastMs: 4000 }), 0.25);
+  assert.equal(throughputPerCore(1, 1 * 2000, 5, 1, true, { firstMs: 0, lastMs: 0 }), 0.5);
   assert.equal(throughputPerCore(5, 5 * 2000, 5, 1, false, { firstMs: 0, lastMs: 2000 }), 1);
   assert.equal(throughputPerCore(3, 3 * 2000, 5, 1, true), 0.5);
   assert.equal(throughputPerCore(3, 3 * 2000, 5, 1, false), 0.6);

@@ -239,8 +239,12 @@ export function perBusyCore(
   return { perCore: unsaturated ? executions / busyCoreS : 0, busyFraction, unsaturated };
 }
 
-/** Fewest completions in a window for the rate between its first and last completion (below: Little's law). */
-export const MIN_SPAN_COMPLETIONS = 3;
+/**
+ * Fewest completions in a window for the rate between its first and last completion (below: Little's
+ * law). Two give one whole service time, which is what a carrier's slowest functions give in a short
+ * window (video-gif-node on 12 emulated CPUs: one invocation every ~7 s).
+ */
+export const MIN_SPAN_COMPLETIONS = 2;
 
 /**
  * Executions per second per core. Saturated (closed loop, every core's work queued), the function's
