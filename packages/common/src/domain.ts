@@ -91,11 +91,12 @@ export interface InvocationFigures<N extends bigint | number = bigint> {
   /** Mean latency of the completed invocations, ms (the runtime's windows have it; profiling uses it). */
   readonly latencyMeanMs?: number;
   /**
-   * When the first and the last of the completed invocations answered, ms on the agent's monotonic
-   * clock (performance.now(); only comparable within one agent process, never sent on the wire).
+   * When the earliest of the completed invocations started (its answer's time minus the handler
+   * time its harness measured) and when the last one answered, ms on the agent's monotonic clock
+   * (performance.now(); only comparable within one agent process, never sent on the wire).
    * Profiling measures a saturated function's throughput between them (profiling/profile-executor.ts).
    */
-  readonly firstCompletionMs?: number;
+  readonly firstStartMs?: number;
   readonly lastCompletionMs?: number;
 }
 

@@ -157,8 +157,8 @@ export class ProfileExecutor {
       const completed = f?.completed ?? 0;
       const dynamicUj = f?.dynamicEnergyUj ?? 0n;
       const span =
-        f !== undefined && f.spanCompleted === completed && f.firstCompletionMs !== undefined && f.lastCompletionMs !== undefined
-          ? { firstMs: f.firstCompletionMs, lastMs: f.lastCompletionMs }
+        f !== undefined && f.spanCompleted === completed && f.firstStartMs !== undefined && f.lastCompletionMs !== undefined
+          ? { firstStartMs: f.firstStartMs, lastMs: f.lastCompletionMs }
           : undefined;
       const rate = throughputPerCore(completed, f?.latencySum ?? Number.NaN, seconds, cores, job.saturate, span);
       // Executions the window holds: whole completions counted, or (saturated) the work the
@@ -240,26 +240,21 @@ export function perBusyCore(
 }
 
 /**
- * Fewest completions in a window for the rate between its first and last completion (below: Little's
- * law). Two give one whole service time, which is what a carrier's slowest functions give in a short
- * window (video-gif-node on 12 emulated CPUs: one invocation every ~7 s).
- */
-export const MIN_SPAN_COMPLETIONS = 2;
-
-/**
  * Executions per second per core. Saturated (closed loop, every core's work queued), the function's
- * workers never idle, so their rate is the completions between the window's first and last
- * completion over the time between them: (n - 1) / (last - first). Unlike completions / window it is
- * not off by the invocations the window's edges cut (a worker that completes 3 slow invocations in
- * the window is counted 3, whatever fraction of a fourth it did), and unlike Little's law
- * (1 / mean latency) it needs no steady state: an emulated host's carrier worker serves all of the
- * function's k emulated CPUs from one queue, which the driver fills with k requests at once; the
- * n-th completes after n service times, so the latencies only reach k service times (Little's
- * steady state) after k invocations: 81 s / speed for video-gif-node (0.4 s of CPU at 0.5 % of a
- * CPU per emulated CPU), far past a 3 s warm-up. In a 20 s window the mean latency was about 13 s
- * on both hosts, whatever their speed: 6-10x the executions, and an x86/ARM ratio of 1.0 for a
- * truth of 1.6. Little's law stays for windows with fewer than MIN_SPAN_COMPLETIONS completions or
- * ticks that lack the completion times. Open loop: completions / window / cores.
+ * workers never idle, so the n invocations completed in the window ran back to back between the
+ * earliest start of one of them (its answer's time minus the handler time its harness measured) and
+ * the last answer: n / (last - first start) / CPUs. Unlike completions / window it is not off by
+ * the invocations the window's edges cut (a worker that completes 3 slow invocations in the window
+ * is counted 3, whatever fraction of a fourth it did), and it holds for one completion, which is
+ * what a carrier's slowest function gives in a short window (video-gif-node on 12 emulated CPUs:
+ * one invocation every 7-10 s in a 20 s window). Unlike Little's law (1 / mean latency) it needs
+ * no steady state: an emulated host's carrier worker serves all of the function's k emulated CPUs
+ * from one queue, which the driver fills with k requests at once; the n-th completes after n
+ * service times, so the latencies only reach k service times (Little's steady state) after k
+ * invocations: 81 s / speed for video-gif-node (0.4 s of CPU at 0.5 % of a CPU per emulated CPU),
+ * far past a 3 s warm-up. In a 20 s window the mean latency was about 13 s on both hosts, whatever
+ * their speed: 6-10x the executions, and an x86/ARM ratio of 1.0 for a truth of 1.6. Little's law
+ * stays for ticks that lack the times. Open loop: completions / window / cores.
  */
 export function throughputPerCore(
   completed: number,
@@ -267,11 +262,11 @@ export function throughputPerCore(
   seconds: number,
   cores: number,
   saturate: boolean,
-  span?: { readonly firstMs: number; readonly lastMs: number },
+  span?: { readonly firstStartMs: number; readonly lastMs: number },
 ): number {
   if (completed <= 0 || seconds <= 0 || cores <= 0) return 0;
-  if (saturate && span !== undefined && completed >= MIN_SPAN_COMPLETIONS && span.lastMs > span.firstMs) {
-    return (completed - 1) / msToS(span.lastMs - span.firstMs) / cores;
+  if (saturate && span !== undefined && span.lastMs > span.firstStartMs) {
+    return completed / msToS(span.lastMs - span.firstStartMs) / cores;
   }
   const meanMs = latencySumMs / completed;
   if (saturate && Number.isFinite(meanMs) && meanMs > 0) return 1 / msToS(meanMs);

@@ -20,8 +20,11 @@ export interface FunctionWindow {
   p99Sum: number;
   /** Σ mean latency x completions over the ticks (ms x completions); NaN once a tick lacks the mean. */
   latencySum: number;
-  /** First and last completion over the ticks (agent's monotonic clock, ms); undefined before one. */
-  firstCompletionMs: number | undefined;
+  /**
+   * Earliest start of a completed invocation and last completion over the ticks (agent's monotonic
+   * clock, ms); undefined before one.
+   */
+  firstStartMs: number | undefined;
   lastCompletionMs: number | undefined;
   /** Completions of the ticks that said when they completed (the span counts only those). */
   spanCompleted: number;
@@ -57,7 +60,7 @@ function emptyFunction(): FunctionWindow {
     p95Sum: 0,
     p99Sum: 0,
     latencySum: 0,
-    firstCompletionMs: undefined,
+    firstStartMs: undefined,
     lastCompletionMs: undefined,
     spanCompleted: 0,
   };
@@ -84,9 +87,9 @@ export function addTick(w: WindowTotals, s: TickSnapshot): void {
       fw.p95Sum += inv.latencyP95Ms * inv.completed;
       fw.p99Sum += inv.latencyP99Ms * inv.completed;
       if (inv.completed > 0) fw.latencySum += (inv.latencyMeanMs ?? Number.NaN) * inv.completed;
-      if (inv.completed > 0 && inv.firstCompletionMs !== undefined && inv.lastCompletionMs !== undefined) {
+      if (inv.completed > 0 && inv.firstStartMs !== undefined && inv.lastCompletionMs !== undefined) {
         fw.spanCompleted += inv.completed;
-        fw.firstCompletionMs = Math.min(fw.firstCompletionMs ?? Infinity, inv.firstCompletionMs);
+        fw.firstStartMs = Math.min(fw.firstStartMs ?? Infinity, inv.firstStartMs);
         fw.lastCompletionMs = Math.max(fw.lastCompletionMs ?? -Infinity, inv.lastCompletionMs);
       }
     }

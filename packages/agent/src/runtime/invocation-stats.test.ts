@@ -27,15 +27,16 @@ test('counts and percentiles over a window, then reset', () => {
   w.close();
 });
 
-test('when the first and last completions of a window answered (errors do not count), cleared by reset', () => {
+test('when the earliest completed invocation started and the last one answered (errors do not count), cleared by reset', () => {
   const w = new InvocationWindow(0);
-  assert.equal(w.figures(10).firstCompletionMs, undefined);
+  assert.equal(w.figures(10).firstStartMs, undefined);
   w.record('error', 5, 0, 100);
-  w.record('completed', 5, 4, 200);
-  w.record('completed', 5, 4, 350);
+  // Answered at 200 ms after 40 ms in its handler: started at 160 ms.
+  w.record('completed', 5, 40_000, 200);
+  w.record('completed', 5, 4000, 350);
   w.record('timeout', 5, 0, 400);
   const f = w.figures(500);
-  assert.equal(f.firstCompletionMs, 200);
+  assert.equal(f.firstStartMs, 160);
   assert.equal(f.lastCompletionMs, 350);
   w.reset(500);
   assert.equal(w.figures(600).lastCompletionMs, undefined);

@@ -24,7 +24,7 @@ export class InvocationWindow {
   private timeouts = 0;
   private dropped = 0;
   private handlerUsSum = 0;
-  private firstCompletionMs: number | undefined;
+  private firstStartMs: number | undefined;
   private lastCompletionMs: number | undefined;
   private readonly histogram = hdr.build({
     lowestDiscernibleValue: 1,
@@ -36,12 +36,15 @@ export class InvocationWindow {
 
   constructor(private startedMs: number) {}
 
-  /** @param atMs when the invocation answered (performance.now() ms) */
+  /**
+   * @param handlerUs time inside the handler as the harness measured it (completed invocations)
+   * @param atMs when the invocation answered (performance.now() ms)
+   */
   record(result: InvocationResult, latencyUs: number, handlerUs = 0, atMs = performance.now()): void {
     switch (result) {
       case 'completed':
         this.completed++;
-        this.firstCompletionMs ??= atMs;
+        this.firstStartMs = Math.min(this.firstStartMs ?? Infinity, atMs - usToMs(handlerUs));
         this.lastCompletionMs = atMs;
         this.handlerUsSum += handlerUs;
         this.histogram.recordValue(Math.min(Math.max(1, Math.round(latencyUs)), HIGHEST_TRACKABLE_US));
@@ -76,8 +79,8 @@ export class InvocationWindow {
       latencyMeanMs: has ? usToMs(this.histogram.mean) : 0,
       latencyMaxMs: has ? usToMs(this.histogram.maxValue) : 0,
       handlerMeanUs: has ? this.handlerUsSum / this.completed : 0,
-      ...(this.firstCompletionMs !== undefined && this.lastCompletionMs !== undefined
-        ? { firstCompletionMs: this.firstCompletionMs, lastCompletionMs: this.lastCompletionMs }
+      ...(this.firstStartMs !== undefined && this.lastCompletionMs !== undefined
+        ? { firstStartMs: this.firstStartMs, lastCompletionMs: this.lastCompletionMs }
         : {}),
     };
   }
@@ -88,7 +91,7 @@ export class InvocationWindow {
     this.timeouts = 0;
     this.dropped = 0;
     this.handlerUsSum = 0;
-    this.firstCompletionMs = undefined;
+    this.firstStartMs = undefined;
     this.lastCompletionMs = undefined;
     this.histogram.reset();
     this.startedMs = nowMs;
