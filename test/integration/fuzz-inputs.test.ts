@@ -17,6 +17,7 @@ import { pduSourceSchema } from '../../packages/coordinator/src/pdu/config.js';
 import { PduIngest } from '../../packages/coordinator/src/pdu/ingest.js';
 import { PduStore } from '../../packages/coordinator/src/pdu/store.js';
 import { helloFromWire, hostMaxPowerW, reportFromWire } from '../../packages/coordinator/src/server/codec.js';
+import { decodeWatermarkFile } from '../../packages/coordinator/src/store/watermark-file.js';
 import { decodeHostFile } from '../../packages/coordinator/src/store/host-file.js';
 import { StateFileError } from '../../packages/coordinator/src/store/state-file-error.js';
 import { StateStore } from '../../packages/coordinator/src/store/state-store.js';
@@ -321,6 +322,20 @@ test('state files: loaded or a StateFileError naming the file', async (t) => {
         mutate(good).map((d) => JSON.stringify(d)),
       ),
       (text) => refusedClearly(() => decodeHostFile(text, 'x.json'), [Error]),
+    ),
+    { seed: SEED, numRuns: RUNS },
+  );
+  // The watermark file (every host's telemetry watermark, rewritten each flush).
+  const marks = JSON.parse(
+    '{"kind":"isawatt.coordinator.watermarks","schemaVersion":1,"hosts":[{"hostId":"h1","lastSeenMs":1,"lastSeqBySession":{"s":"3"}}]}',
+  ) as object;
+  fc.assert(
+    fc.property(
+      fc.oneof(
+        fc.string({ maxLength: 200 }),
+        mutate(marks).map((d) => JSON.stringify(d)),
+      ),
+      (text) => refusedClearly(() => decodeWatermarkFile(text, 10), [Error]),
     ),
     { seed: SEED, numRuns: RUNS },
   );

@@ -32,6 +32,12 @@ const CASES: { name: string; files: Record<string, string | typeof DIR>; path: s
     path: 'hosts/h1.json',
     problem: /expected object, received array|kind/,
   },
+  {
+    name: 'watermarks file of another kind',
+    files: { 'state.json': GOOD_STATE, 'watermarks.json': '{"kind": "something else", "schemaVersion": 1, "hosts": []}' },
+    path: 'watermarks.json',
+    problem: /kind/,
+  },
   { name: 'bad state.json', files: { 'state.json': '"just a string"' }, path: 'state.json', problem: /expected a JSON object, got string/ },
   {
     name: 'directory named like a host file',

@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { buildTestFunctions, functionsDir, isDead, makeRuntime, procStatus, repoRoot, skipReason, subtreeDirs, uniqueSubtree, waitFor } from './helpers.js';
@@ -110,20 +111,36 @@ async function startChild(subtree: string): Promise<{ child: ChildProcess; pids:
   return { child, pids };
 }
 
-test('SIGKILL of the agent: workers die with it, the next start cleans the stale cgroups', { skip: skipReason }, async (t) => {
+test('SIGKILL of the agent: workers die with it, the next start cleans its cgroups and temp dirs, and only its own', { skip: skipReason }, async (t) => {
   const subtree = uniqueSubtree();
   const { child, pids } = await startChild(subtree);
   assert.equal(pids.length, 2);
   assert.ok(pids.every((p) => !isDead(p)));
+  const scratch = pids.map((p) => tmpdirOf(p));
+  assert.ok(scratch.every((d) => d !== undefined && existsSync(d)));
+  const agentCgroup = `/sys/fs/cgroup/cpu/${subtree}-agent`;
+  const weighted = existsSync(agentCgroup);
+  // Not this agent's: another subtree's dead agent, and a live process's dir of this subtree.
+  const others = [join(tmpdir(), `isawatt-worker-${subtree}x-p${child.pid}-f-keep`), join(tmpdir(), `isawatt-worker-${subtree}-p1-f-keep`)];
+  for (const d of others) mkdirSync(d);
+  t.after(() => others.forEach((d) => rmSync(d, { recursive: true, force: true })));
   child.kill('SIGKILL');
   await once(child, 'exit');
   // Parent-death signal (and stdin EOF) end the workers without the agent's help.
   for (const pid of pids) await waitFor(`worker ${pid} to die with the agent`, () => isDead(pid));
   assert.ok(subtreeDirs(subtree).length > 0, 'the killed agent could not remove its cgroups');
+  assert.ok(
+    scratch.every((d) => d !== undefined && existsSync(d)),
+    "the killed agent could not remove its workers' temp dirs",
+  );
+  if (weighted) assert.ok(existsSync(agentCgroup), 'the killed agent could not remove its own cgroup');
   const { rt } = await makeRuntime(t, { cgroupSubtree: subtree });
   assert.ok(rt.startupCleanup.removedCgroups.length > 0, 'start-up removed the stale subtree');
+  assert.deepEqual([...rt.startupCleanup.removedTempDirs].sort(), [...(scratch as string[])].sort());
   await rt.close();
   assert.deepEqual(subtreeDirs(subtree), []);
+  assert.equal(existsSync(agentCgroup), false, `${agentCgroup} removed`);
+  for (const d of others) assert.ok(existsSync(d), `${d} is not this agent's: kept`);
 });
 
 test('SIGTERM of the agent: no worker and no cgroup left', { skip: skipReason }, async () => {

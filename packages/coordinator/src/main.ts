@@ -84,9 +84,8 @@ export function buildCoordinator(config: CoordinatorConfig, log: Logger): Coordi
   // Online model refinement: every ingested report feeds the learner (docs/placement.md).
   const prior = config.modelsFile !== undefined ? loadModelsFile(config.modelsFile) : undefined;
   const learner = new ModelLearner({ prior, log: log.child({ component: 'model-learner' }) });
-  registry.on('telemetry', (_hostId, report, host) => {
-    for (const f of report.functions) learner.observe(host.hello.hostType, f, report.intervalMs, report.timestampMs);
-  });
+  // It reads the report's columns ('report'), so no objects are built per report for it.
+  registry.on('report', (_hostId, report, hello) => learner.observeReport(hello.hostType, report));
   const control = new ControlService({
     registry,
     assignments,

@@ -253,7 +253,7 @@ export class FunctionPool {
     const slot = await pinning.workerSlot(this.name, cpu, entry.spec.memoryLimitMb);
     const cmd = toolchain.command(entry.spec, entry.dir);
     // Its own TMPDIR, removed when it exits however it exits (worker-temp-dir.ts).
-    const scratch = await createWorkerTempDir(this.name, this.opts.launch.runAs);
+    const scratch = await createWorkerTempDir(this.name, this.opts.launch.runAs, this.opts.launch.tempPrefix);
     const drop = (): void =>
       void removeWorkerTempDir(scratch).catch((err: unknown) =>
         this.log.warn({ dir: scratch, err: errorMessage(err) }, "cannot remove a worker's temp directory"),

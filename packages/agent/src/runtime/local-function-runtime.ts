@@ -2,7 +2,8 @@
 // function and its load driver. apply() validates a whole assignment first (nothing changes on a
 // bad one), maps core counts onto CPUs, then touches only what differs from the running state:
 // functions whose CPUs and load are unchanged keep their workers (same PIDs).
-import { dirname, resolve } from 'node:path';
+import { rmdir } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { errorMessage, type InvocationFigures, type Logger } from '@isawatt/common';
 import type { ActivityTarget } from '../counters/activity-source.js';
@@ -29,6 +30,7 @@ import { ClosedLoopDriver, OpenLoopDriver, type LoadDriver } from './load-driver
 import { detectPinning, type CleanupReport, type Pinning } from './pinning.js';
 import { resolveRunAs } from './run-as.js';
 import type { LaunchOptions } from './worker-launch.js';
+import { removeStaleWorkerTempDirs, workerTempPrefix } from './worker-temp-dir.js';
 
 export interface LocalRuntimeOptions {
   readonly functionsDir: string;
@@ -137,8 +139,8 @@ export class LocalFunctionRuntime implements FunctionRuntime {
     private readonly runAs: RunAs | undefined,
     private readonly opts: LocalRuntimeOptions,
     private readonly log: Logger,
-    /** What start-up cleaned (stale cgroups and processes of a previous agent). */
-    readonly startupCleanup: CleanupReport,
+    /** What start-up cleaned (stale cgroups, processes and worker temp dirs of a previous agent). */
+    readonly startupCleanup: CleanupReport & { readonly removedTempDirs: readonly string[] },
     private readonly launch: LaunchOptions,
   ) {}
 
@@ -164,9 +166,23 @@ export class LocalFunctionRuntime implements FunctionRuntime {
       kill: killPid,
       ...(opts.emulatedCpus !== undefined ? { bandwidth: true, cpuMap: (c: number) => opts.emulatedCpus?.realCpus(c) ?? [c] } : {}),
     });
-    const cleanup = await pin.init();
-    if (cleanup.removedCgroups.length > 0)
-      log.warn({ cgroups: cleanup.removedCgroups, killedPids: cleanup.killedPids }, 'removed stale cgroups of a previous run');
+    const subtree = opts.cgroupSubtree ?? 'isawatt';
+    const pinCleanup = await pin.init();
+    // What an agent of this subtree killed with SIGKILL left besides its function cgroups: the
+    // workers' temp dirs and (emulated hosts) its own `cpu/<subtree>-agent` cgroup, if empty.
+    const tempDirs = await removeStaleWorkerTempDirs(subtree);
+    const agentCgroup = join(opts.cgroupRoot, 'cpu', `${subtree}-agent`);
+    const agentCgroupRemoved = await rmdir(agentCgroup).then(
+      () => true,
+      () => false,
+    );
+    const cleanup: CleanupReport & { removedTempDirs: readonly string[] } = {
+      removedCgroups: [...pinCleanup.removedCgroups, ...(agentCgroupRemoved ? [agentCgroup] : [])],
+      killedPids: pinCleanup.killedPids,
+      removedTempDirs: tempDirs,
+    };
+    if (cleanup.removedCgroups.length > 0 || tempDirs.length > 0)
+      log.warn({ cgroups: cleanup.removedCgroups, killedPids: cleanup.killedPids, tempDirs }, 'removed stale cgroups and worker temp dirs of a previous run');
     log.info({ pinning: pin.mode, how: pin.description, runAsUid: runAs?.uid, functions: cat.names().length }, 'function runtime ready');
     const searchPath = process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin';
     const setprivPath = findOnPath('setpriv', searchPath);
@@ -176,6 +192,7 @@ export class LocalFunctionRuntime implements FunctionRuntime {
       ...(runAs !== undefined ? { runAs } : {}),
       ...(setprivPath !== undefined ? { setprivPath } : {}),
       ...(tasksetPath !== undefined ? { tasksetPath } : {}),
+      tempPrefix: workerTempPrefix(subtree),
     };
     return new LocalFunctionRuntime(cat, pin, toolchain, topology, opts.reservedCpus ?? [], runAs, opts, log, cleanup, launch);
   }

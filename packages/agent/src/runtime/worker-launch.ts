@@ -22,6 +22,8 @@ export interface LaunchOptions {
   readonly setprivPath?: string;
   readonly tasksetPath?: string;
   readonly shPath?: string;
+  /** Start of the workers' TMPDIR names (workerTempPrefix: the agent's subtree and pid). */
+  readonly tempPrefix?: string;
 }
 
 /** Exit status of the wrapper when it cannot join a cgroup (the message is on stderr). */

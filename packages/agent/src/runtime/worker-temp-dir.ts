@@ -3,7 +3,10 @@
 // cleans its own temp files when an invocation ends, but a worker killed mid-invocation (timeout,
 // bag stopped, agent shutdown) never reaches its `finally`: the video-gif workers left
 // /tmp/isawatt-gif-* directories owned by nobody behind, which only root could remove.
-import { chown, mkdtemp, rm } from 'node:fs/promises';
+// An agent killed with SIGKILL cannot remove them either: each name carries the agent's subtree
+// and pid (isawatt-worker-<subtree>-p<pid>-<function>-XXXXXX), and the next start of the agent
+// with the same subtree removes those of dead agents (removeStaleWorkerTempDirs), and only those.
+import { chown, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunAs } from './catalogue.js';
@@ -13,9 +16,45 @@ function safe(name: string): string {
   return name.replace(/[^a-zA-Z0-9-]/g, '_').slice(0, 64);
 }
 
+/** The start of the names of this agent's worker temp dirs: its subtree and its pid. */
+export function workerTempPrefix(subtree: string, pid: number = process.pid): string {
+  return `isawatt-worker-${safe(subtree)}-p${pid}-`;
+}
+
+/** True while a process with this pid exists (signal 0 probes without signalling). */
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the worker temp dirs that agents of `subtree` left under `root` when they died (their pid
+ * is gone); returns what it removed. Directories of other subtrees and of live agents stay.
+ */
+export async function removeStaleWorkerTempDirs(subtree: string, root = tmpdir(), alive: (pid: number) => boolean = pidAlive): Promise<string[]> {
+  const re = new RegExp(`^isawatt-worker-${safe(subtree).replace(/-/g, '\\-')}-p(\\d+)-`);
+  const removed: string[] = [];
+  for (const name of await readdir(root).catch(() => [] as string[])) {
+    const m = re.exec(name);
+    if (!m || Number(m[1]) === process.pid || alive(Number(m[1]))) continue;
+    await rm(join(root, name), { recursive: true, force: true });
+    removed.push(join(root, name));
+  }
+  return removed;
+}
+
 /** Creates the directory (mode 0700, owned by `runAs` when given) under `root` (default: the agent's tmpdir). */
-export async function createWorkerTempDir(functionName: string, runAs: RunAs | undefined, root = tmpdir()): Promise<string> {
-  const dir = await mkdtemp(join(root, `isawatt-worker-${safe(functionName)}-`));
+export async function createWorkerTempDir(
+  functionName: string,
+  runAs: RunAs | undefined,
+  prefix: string = workerTempPrefix('isawatt'),
+  root = tmpdir(),
+): Promise<string> {
+  const dir = await mkdtemp(join(root, `${prefix}${safe(functionName)}-`));
   try {
     if (runAs !== undefined) await chown(dir, runAs.uid, runAs.gid);
   } catch (err) {

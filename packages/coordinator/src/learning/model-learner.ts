@@ -16,6 +16,7 @@
 import type { Logger } from '@isawatt/common';
 import type { ReportedQuality as Quality } from '@isawatt/common';
 import type { FunctionTick } from '../registry/types.js';
+import type { IngestedReport } from '../registry/ingested-report.js';
 import type { Models } from '../workload/types.js';
 import { msToS, ujToJ, usToS } from '@isawatt/common';
 
@@ -65,6 +66,8 @@ interface Cell {
   lastMs: number;
   quality: Quality;
   drifting: boolean;
+  /** The profiled figures of the pair (looked up once, when the cell is made). */
+  prior: { e: number; w: number } | undefined;
 }
 
 const QUALITY_RANK: Record<Quality, number> = { unknown: 4, measured: 0, modelled: 1, estimated: 2, emulated: 3 };
@@ -72,7 +75,9 @@ const QUALITY_RANK: Record<Quality, number> = { unknown: 4, measured: 0, modelle
 const MAX_CELLS = 100_000;
 
 export class ModelLearner {
-  private readonly cells = new Map<string, Cell>();
+  /** Cells by host type, then function: no key string is built per observation. */
+  private readonly cells = new Map<string, Map<string, Cell>>();
+  private cellCount = 0;
   private readonly tauS: number;
   private readonly priorCpuS: number;
   private readonly driftPct: number;
@@ -92,25 +97,54 @@ export class ModelLearner {
 
   /** One tick of one function on a host of `hostType`, ending at `atMs` and lasting `intervalMs`. */
   observe(hostType: string, f: FunctionTick, intervalMs: number, atMs: number): void {
-    const completed = Number(f.invocations.completed);
-    const cpuS = usToS(f.cpuTimeUs);
+    this.add(hostType, f.function, Number(f.invocations.completed), usToS(f.cpuTimeUs), ujToJ(f.totalEnergyUj), f.quality, intervalMs, atMs);
+  }
+
+  /** Every function of one ingested report, read from its columns (the ingest path's hot loop). */
+  observeReport(hostType: string, r: IngestedReport): void {
+    const n = r.functionCount;
+    let byFn: Map<string, Cell> | undefined;
+    for (let i = 0; i < n; i++) {
+      const completed = r.completed(i);
+      const cpuS = usToS(r.cpuTimeUs(i));
+      if (!(completed > 0) || !(cpuS > 0) || !(r.intervalMs > 0)) continue;
+      byFn ??= this.cellsOf(hostType);
+      this.addTo(byFn, hostType, r.functionName(i), completed, cpuS, ujToJ(r.totalEnergyUj(i)), r.quality(i), r.timestampMs);
+    }
+  }
+
+  private cellsOf(hostType: string): Map<string, Cell> {
+    let byFn = this.cells.get(hostType);
+    if (!byFn) {
+      byFn = new Map();
+      this.cells.set(hostType, byFn);
+    }
+    return byFn;
+  }
+
+  private add(hostType: string, fn: string, completed: number, cpuS: number, energyJ: number, quality: Quality, intervalMs: number, atMs: number): void {
     if (!(completed > 0) || !(cpuS > 0) || !(intervalMs > 0)) return;
-    const key = `${hostType}\u0000${f.function}`;
-    let cell = this.cells.get(key);
+    this.addTo(this.cellsOf(hostType), hostType, fn, completed, cpuS, energyJ, quality, atMs);
+  }
+
+  private addTo(byFn: Map<string, Cell>, hostType: string, fn: string, completed: number, cpuS: number, energyJ: number, quality: Quality, atMs: number): void {
+    let cell = byFn.get(fn);
     if (!cell) {
-      if (this.cells.size >= MAX_CELLS) return;
-      cell = { c: 0, t: 0, j: 0, d: 1, samples: 0, lastMs: atMs, quality: f.quality, drifting: false };
-      this.cells.set(key, cell);
+      if (this.cellCount >= MAX_CELLS) return;
+      cell = { c: 0, t: 0, j: 0, d: 1, samples: 0, lastMs: atMs, quality, drifting: false, prior: this.profiled(hostType, fn) };
+      byFn.set(fn, cell);
+      this.cellCount++;
     }
     const decay = Math.exp(-msToS(Math.max(0, atMs - cell.lastMs)) / this.tauS);
     cell.c = cell.c * decay + completed;
     cell.t = cell.t * decay + cpuS;
-    cell.j = cell.j * decay + ujToJ(f.totalEnergyUj);
+    cell.j = cell.j * decay + energyJ;
     cell.d *= decay;
     cell.samples++;
     cell.lastMs = Math.max(cell.lastMs, atMs);
-    if (QUALITY_RANK[f.quality] > QUALITY_RANK[cell.quality]) cell.quality = f.quality;
-    this.checkDrift(hostType, f.function, cell);
+    if (QUALITY_RANK[quality] > QUALITY_RANK[cell.quality]) cell.quality = quality;
+    // Without a profiled figure there is no drift: nothing to compute per observation.
+    if (cell.prior !== undefined || cell.drifting) this.checkDrift(hostType, fn, cell);
   }
 
   private profiled(hostType: string, fn: string): { e: number; w: number } | undefined {
@@ -149,7 +183,20 @@ export class ModelLearner {
     };
   }
 
+  /** The estimate's `drift`, computed without building the estimate (per observation). */
+  private isDrifting(cell: Cell): boolean {
+    const p = cell.prior;
+    if (p === undefined) return false;
+    const t0 = this.priorCpuS * cell.d;
+    const c0 = p.e * t0;
+    const e = (cell.c + p.e * t0) / (cell.t + t0);
+    const w = (cell.j + p.w * c0) / (cell.c + c0);
+    const confidence = cell.t / (cell.t + this.priorCpuS);
+    return confidence >= this.driftMinConfidence && (Math.abs(((e - p.e) / p.e) * 100) > this.driftPct || Math.abs(((w - p.w) / p.w) * 100) > this.driftPct);
+  }
+
   private checkDrift(hostType: string, fn: string, cell: Cell): void {
+    if (this.isDrifting(cell) === cell.drifting) return;
     const est = this.estimate(hostType, fn, cell);
     if (est.drift === cell.drifting) return;
     cell.drifting = est.drift;
@@ -170,10 +217,7 @@ export class ModelLearner {
   /** Every estimate, by host type then function. */
   estimates(): ModelEstimate[] {
     const out: ModelEstimate[] = [];
-    for (const [key, cell] of this.cells) {
-      const [hostType, fn] = key.split('\u0000') as [string, string];
-      out.push(this.estimate(hostType, fn, cell));
-    }
+    for (const [hostType, byFn] of this.cells) for (const [fn, cell] of byFn) out.push(this.estimate(hostType, fn, cell));
     return out.sort((a, b) => a.hostType.localeCompare(b.hostType) || a.function.localeCompare(b.function));
   }
 }

@@ -7,6 +7,7 @@ import { silentLogger } from '@isawatt/common';
 import { StateStore } from '../store/state-store.js';
 import { HostRegistry, type AgentChannel } from './host-registry.js';
 import type { Assignment, Hello, TelemetryTick } from './types.js';
+import { ColumnReport, FN, type IngestedReport } from './ingested-report.js';
 
 const hello = (hostId: string, sessionId = 's1'): Hello => ({
   hostId,
@@ -77,40 +78,60 @@ test('reports are stored once per (host, session, seq); duplicates are counted a
   await reg.stop();
 });
 
-test('a report kept in compact form is rebuilt only when a view reads it; the event gets it decoded', async () => {
+/** A report in columns, as the AgentLink decoder leaves it (one function "f"). */
+function columns(seq: bigint, r = new ColumnReport()): ColumnReport {
+  const { functions: _functions, ...t } = tick(seq);
+  void _functions;
+  r.reset(1);
+  Object.assign(r, {
+    ...t,
+    hostEnergyUj: Number(t.hostEnergyUj),
+    idleEnergyUj: Number(t.idleEnergyUj),
+    hostQuality: 1,
+    assignmentVersion: 0,
+    agentCpuTimeUs: 0,
+    agentRssBytes: 0,
+  });
+  r.names[0] = 'f';
+  r.cols[FN.completed] = 5;
+  r.cols[FN.hasInvocations] = 1;
+  r.cols[FN.quality] = 1;
+  return r;
+}
+
+test('a report kept in columns is built into objects only when read; the latest is pinned, the one it replaces released', async () => {
   const reg = new HostRegistry({ store: undefined, hostDownAfterMs: 60_000, flushIntervalMs: 60_000, log: silentLogger() });
   const { attachmentId } = await reg.attach(hello('h1'), channel(), 'peer', '');
-  let replays = 0;
-  const seen: TelemetryTick[] = [];
-  reg.on('telemetry', (_h, r, view) => {
-    seen.push(r);
-    assert.equal(view.lastReport, r, 'the view of the event has the report itself, nothing rebuilt');
-  });
-  const r2 = tick(2n);
-  assert.equal(
-    reg.ingest('h1', attachmentId, r2, () => (replays++, tick(2n))),
-    'stored',
-  );
-  assert.equal(replays, 0);
-  assert.equal(seen[0], r2);
+  const seen: IngestedReport[] = [];
+  reg.on('report', (_h, r) => seen.push(r));
+  const a = columns(2n);
+  const built = { count: 0 };
+  const tickOf = a.tick.bind(a);
+  a.tick = () => (built.count++, tickOf());
+  assert.equal(reg.ingest('h1', attachmentId, a), 'stored');
+  assert.equal(seen[0], a, "'report' listeners get the columns themselves");
+  assert.equal(built.count, 0, 'nothing is built while nobody reads the whole report');
+  assert.equal(a.pinned, true);
   const view = reg.get('h1');
-  assert.equal(replays, 0, 'a view rebuilds nothing until its lastReport is read');
-  assert.deepEqual(view.lastReport, r2);
-  assert.deepEqual(view.lastReport, r2);
-  assert.equal(replays, 1, 'rebuilt once per view');
-  // Each newer report replaces the compact form.
-  assert.equal(
-    reg.ingest('h1', attachmentId, tick(3n), () => tick(3n)),
-    'stored',
-  );
-  assert.equal(
-    reg.ingest('h1', attachmentId, tick(5n), () => tick(5n)),
-    'stored',
-  );
+  assert.equal(view.lastReport?.seq, 2n);
+  assert.equal(view.lastReport?.functions[0]?.invocations.completed, 5n);
+  assert.equal(view.lastReport?.functions[0]?.quality, 'measured');
+  assert.equal(built.count, 1, 'built once per view');
+  // A newer report releases the old buffer; a view taken before it was rewritten reads the newer latest.
+  const stale = reg.get('h1');
+  const b = columns(3n);
+  assert.equal(reg.ingest('h1', attachmentId, b), 'stored');
+  assert.equal(a.pinned, false);
+  assert.equal(b.pinned, true);
+  columns(9n, a); // the stream reuses the released buffer
+  assert.equal(stale.lastReport?.seq, 3n);
+  // 'telemetry' (objects) is built only while it has listeners.
+  const objects: TelemetryTick[] = [];
+  reg.on('telemetry', (_h, r) => objects.push(r));
+  assert.equal(reg.ingest('h1', attachmentId, tick(5n)), 'stored');
+  assert.equal(objects[0]?.seq, 5n);
+  assert.equal(b.pinned, false, 'an object report replaces the columns too');
   assert.equal(reg.get('h1').lastReport?.seq, 5n);
-  // Without a compact form the decoded report is kept as before.
-  assert.equal(reg.ingest('h1', attachmentId, tick(6n)), 'stored');
-  assert.equal(reg.get('h1').lastReport?.seq, 6n);
 });
 
 test('liveness: silent hosts go down after hostDownAfterMs, a message brings them back; events fire once', async () => {

@@ -8,8 +8,10 @@
 import { EventEmitter } from 'node:events';
 import { NotFoundError, type Logger } from '@isawatt/common';
 import type { StateStore } from '../store/state-store.js';
+import type { HostWatermark } from '../store/watermark-file.js';
 import type { RegistryEvents } from './events.js';
 import type { Assignment, AssignmentAck, Hello, HostState, HostView, PersistedHost, TelemetryTick } from './types.js';
+import { ColumnReport, TickReport, type IngestedReport } from './ingested-report.js';
 
 /** The registry's handle on one attached agent stream. */
 export interface AgentChannel {
@@ -23,7 +25,7 @@ export interface HostRegistryOptions {
   store: StateStore | undefined;
   /** A host that sends nothing for this long is marked down. */
   hostDownAfterMs: number;
-  /** How often dirty telemetry watermarks are written to the state directory. */
+  /** How often telemetry watermarks are written to the state directory (one file for all hosts). */
   flushIntervalMs: number;
   log: Logger;
   now?: () => number;
@@ -77,10 +79,8 @@ interface HostEntry {
   persisted: PersistedHost;
   state: HostState;
   stateSinceMs: number;
-  /** The latest report, decoded; undefined when it is kept as `lastReportReplay` (or none yet). */
-  lastReport: TelemetryTick | undefined;
-  /** Rebuilds the latest report from its compact form (see ingest's `replay`). */
-  lastReportReplay: (() => TelemetryTick) | undefined;
+  /** The latest report (columns or objects, see IngestedReport); undefined before the first. */
+  lastReport: IngestedReport | undefined;
   /** Session and seq of the latest report (whichever form it is kept in). */
   lastReportSessionId: string;
   lastReportSeq: bigint;
@@ -230,14 +230,14 @@ export class HostRegistry extends EventEmitter<RegistryEvents> {
   }
 
   /**
-   * Stores a report once per (host, session, seq). With `replay` (a function that rebuilds this
-   * report from a compact form, e.g. its wire bytes), the host's latest report is kept as that
-   * function instead of the decoded objects: at 1,000 hosts x 200 functions a second, decoded
-   * reports that live a second each are most of what the garbage collector has to move to the old
-   * generation, while a report's bytes are one buffer. Views rebuild it when read (ListHosts,
-   * scrapes); the 'telemetry' event still gets the decoded report.
+   * Stores a report once per (host, session, seq). The host's latest report is kept as given: a
+   * ColumnReport from the AgentLink decoder stays in its columns (pinned, so its stream decodes
+   * the next report into its other buffer) and is built into objects only when read (views:
+   * ListHosts, scrapes). Listeners of 'report' get it as it is; 'telemetry' (the whole report as
+   * objects) is built only while someone listens to it.
    */
-  ingest(hostId: string, attachmentId: number, report: TelemetryTick, replay?: () => TelemetryTick): IngestResult {
+  ingest(hostId: string, attachmentId: number, given: IngestedReport | TelemetryTick): IngestResult {
+    const report = 'tick' in given ? given : new TickReport(given);
     const e = this.hosts.get(hostId);
     if (!e || e.attachmentId !== attachmentId) return 'stale-attachment';
     this.touch(hostId, attachmentId);
@@ -283,10 +283,13 @@ export class HostRegistry extends EventEmitter<RegistryEvents> {
     if (latest) {
       e.lastReportSessionId = report.sessionId;
       e.lastReportSeq = report.seq;
-      e.lastReport = replay ? undefined : report;
-      e.lastReportReplay = replay;
+      const previous = e.lastReport;
+      if (previous instanceof ColumnReport && previous !== report) previous.pinned = false;
+      if (report instanceof ColumnReport) report.pinned = true;
+      e.lastReport = report;
     }
-    this.safeEmit('telemetry', hostId, report, this.view(e, latest ? report : undefined));
+    this.safeEmit('report', hostId, report, p.hello);
+    if (this.listenerCount('telemetry') > 0) this.safeEmit('telemetry', hostId, report.tick(), this.view(e));
     return 'stored';
   }
 
@@ -481,7 +484,6 @@ export class HostRegistry extends EventEmitter<RegistryEvents> {
       state,
       stateSinceMs: now,
       lastReport: undefined,
-      lastReportReplay: undefined,
       lastReportSessionId: '',
       lastReportSeq: 0n,
       reportsReceived: 0,
@@ -548,25 +550,39 @@ export class HostRegistry extends EventEmitter<RegistryEvents> {
     await this.opts.store?.saveHost(snapshotPersisted(e.persisted));
   }
 
+  /**
+   * Writes every host's watermark into one file (StateStore.saveWatermarks) when any moved: one
+   * atomic write per flush interval, not one per host. Host files are written when their other
+   * fields change (attach, assignment, ack).
+   */
   private async flushDirty(): Promise<void> {
-    const dirty = [...this.hosts.values()].filter((e) => e.dirty);
-    await Promise.all(
-      dirty.map(async (e) => {
-        try {
-          await this.save(e);
-        } catch (err) {
-          e.dirty = true;
-          this.log.error({ hostId: e.persisted.hostId, err }, 'cannot save host state');
-        }
-      }),
-    );
+    let any = false;
+    for (const e of this.hosts.values()) {
+      if (e.dirty) any = true;
+      e.dirty = false;
+    }
+    if (!any || !this.opts.store) return;
+    const marks: HostWatermark[] = [];
+    for (const e of this.hosts.values()) {
+      const p = e.persisted;
+      marks.push({ hostId: p.hostId, lastSeenMs: p.lastSeenMs, lastSeqBySession: { ...p.lastSeqBySession } });
+    }
+    try {
+      await this.opts.store.saveWatermarks(marks);
+    } catch (err) {
+      for (const e of this.hosts.values()) e.dirty = true;
+      this.log.error({ err }, 'cannot save telemetry watermarks');
+    }
   }
 
-  /** A view of the host; `latest` is its latest report when the caller has it decoded already. */
-  private view(e: HostEntry, latest?: TelemetryTick): HostView {
+  /** A view of the host. */
+  private view(e: HostEntry): HostView {
     const p = e.persisted;
-    const replay = e.lastReportReplay;
-    let lastReport = latest ?? e.lastReport;
+    const kept = e.lastReport;
+    // A ColumnReport is rewritten by its stream once it is no longer the latest: the view reads
+    // the generation it was taken at, or the host's newer latest report if that one moved on.
+    const generation = kept instanceof ColumnReport ? kept.generation : 0;
+    let lastReport: TelemetryTick | undefined;
     return {
       hostId: p.hostId,
       state: e.state,
@@ -574,9 +590,12 @@ export class HostRegistry extends EventEmitter<RegistryEvents> {
       registeredAtMs: p.registeredAtMs,
       lastSeenMs: p.lastSeenMs,
       stateSinceMs: e.stateSinceMs,
-      // Rebuilt from its compact form only when read, once per view.
+      // Built from its columns only when read, once per view.
       get lastReport(): TelemetryTick | undefined {
-        if (lastReport === undefined && replay !== undefined) lastReport = replay();
+        if (lastReport === undefined && kept !== undefined) {
+          const current = kept instanceof ColumnReport && kept.generation !== generation ? e.lastReport : kept;
+          lastReport = current?.tick();
+        }
         return lastReport;
       },
       reportsReceived: e.reportsReceived,

@@ -7,18 +7,41 @@ import type * as grpc from '@grpc/grpc-js';
 import { agentMessageDeserializer, errorMessage, toWireU64, ValidationError, type Logger, type wire } from '@isawatt/common';
 import type { AgentChannel, HostRegistry } from '../registry/host-registry.js';
 import type { Assignment, TelemetryTick } from '../registry/types.js';
+import { TickReport, type IngestedReport } from '../registry/ingested-report.js';
+import { TelemetryDecoder } from './telemetry-decoder.js';
 import { ackFromWire, assignmentToWire, helloFromWire, hostMaxPowerW, reportFromWire, type ReportContext } from './codec.js';
 import { PermissionError, toStatus } from './to-status.js';
 
 type AttachCall = grpc.ServerDuplexStream<wire.AgentMessage__Output, wire.CoordinatorMessage>;
 
-/** A telemetry message from agentMessageDeserializer: its bytes ride along. */
-type IngestMessage = wire.AgentMessage__Output & { raw?: Uint8Array };
+/**
+ * A telemetry message as attachDeserializer hands it on: its bytes, not yet decoded (the stream's
+ * TelemetryDecoder reads them with the host's bounds).
+ */
+interface RawTelemetryMessage {
+  body: 'telemetry';
+  raw: Buffer;
+}
 
-/** The report a telemetry message's bytes decode to, validated with the context it was ingested with. */
-function replayReport(bytes: Buffer, ctx: ReportContext): TelemetryTick {
-  const msg = agentMessageDeserializer()(bytes) as wire.AgentMessage__Output;
-  if (!msg.telemetry) throw new Error('stored telemetry bytes no longer decode to a report');
+/**
+ * The deserializer of Attach's client messages: a telemetry report is left as bytes for the
+ * stream's decoder (see TelemetryDecoder); every other body (Hello, ack, bag result) is decoded as
+ * usual.
+ */
+export function attachDeserializer(): (buf: Buffer) => unknown {
+  const reference = agentMessageDeserializer();
+  return (buf: Buffer) => (TelemetryDecoder.isTelemetry(buf) ? ({ body: 'telemetry', raw: buf } satisfies RawTelemetryMessage) : reference(buf));
+}
+
+/** The report in a telemetry message's bytes by the reference decoder (protobufjs, reportFromWire): every problem named. */
+function referenceReport(bytes: Buffer, ctx: ReportContext): TelemetryTick {
+  let msg: wire.AgentMessage__Output;
+  try {
+    msg = agentMessageDeserializer()(bytes) as wire.AgentMessage__Output;
+  } catch (err) {
+    throw new ValidationError('telemetry report', `cannot be decoded (${errorMessage(err)})`);
+  }
+  if (!msg.telemetry) throw new ValidationError('telemetry report', 'cannot be decoded');
   return reportFromWire(msg.telemetry, ctx);
 }
 
@@ -97,6 +120,8 @@ export class AgentLinkService {
     let hostId: string | undefined;
     let attachmentId = 0;
     let ended = false;
+    // Reused for every report of this stream (its buffers and the names it has seen).
+    const decoder = new TelemetryDecoder();
     const helloTimer = setTimeout(
       () => this.refuse(call, new ValidationError('attach', `no Hello within ${this.opts.helloTimeoutMs ?? 10_000} ms`)),
       this.opts.helloTimeoutMs ?? 10_000,
@@ -153,7 +178,7 @@ export class AgentLinkService {
       queue = queue.then(async () => {
         if (ended) return;
         try {
-          await this.handle(msg, hostId, attachmentId, onHello);
+          await this.handle(msg, hostId, attachmentId, onHello, decoder);
         } catch (err) {
           if (hostId === undefined) this.refuse(call, err);
           else if (err instanceof ValidationError) {
@@ -179,6 +204,7 @@ export class AgentLinkService {
     hostId: string | undefined,
     attachmentId: number,
     onHello: (h: wire.Hello__Output) => Promise<void>,
+    decoder: TelemetryDecoder,
   ): Promise<void> {
     if (hostId === undefined) {
       if (msg.body !== 'hello' || !msg.hello) throw new ValidationError('attach', `first message must be a Hello, got ${msg.body ?? 'an empty message'}`);
@@ -187,18 +213,18 @@ export class AgentLinkService {
     }
     const reg = this.opts.registry;
     switch (msg.body) {
-      case 'telemetry':
-        if (msg.telemetry) {
-          const hello = reg.hello(hostId);
-          const ctx: ReportContext = { nowMs: Date.now(), maxPowerW: hostMaxPowerW(hello.sockets), logicalCpus: hello.logicalCpus };
-          const report = reportFromWire(msg.telemetry, ctx);
-          // The registry keeps the latest report as a copy of its bytes, decoded again (with the
-          // same context, so to the same report) only when read: see HostRegistry.ingest.
-          const raw = (msg as IngestMessage).raw;
-          const bytes = raw instanceof Uint8Array ? Buffer.from(raw) : undefined;
-          reg.ingest(hostId, attachmentId, report, bytes ? () => replayReport(bytes, ctx) : undefined);
-        }
+      case 'telemetry': {
+        const hello = reg.hello(hostId);
+        const ctx: ReportContext = { nowMs: Date.now(), maxPowerW: hostMaxPowerW(hello.sockets), logicalCpus: hello.logicalCpus };
+        const raw = (msg as unknown as Partial<RawTelemetryMessage>).raw;
+        let report: IngestedReport | undefined;
+        // The fast decoder decides the common case; anything it leaves goes to the reference
+        // decoder, which accepts it or names every problem.
+        if (raw !== undefined) report = decoder.decode(raw, ctx) ?? new TickReport(referenceReport(raw, ctx));
+        else if (msg.telemetry) report = new TickReport(reportFromWire(msg.telemetry, ctx));
+        if (report) reg.ingest(hostId, attachmentId, report);
         return;
+      }
       case 'assignment_ack':
         if (msg.assignment_ack) await reg.ack(hostId, attachmentId, ackFromWire(msg.assignment_ack));
         return;

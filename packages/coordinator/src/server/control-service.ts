@@ -12,7 +12,8 @@ import type { ProfileBroker } from '../profiling/profile-broker.js';
 import { checkProfileId } from '../profiling/campaign-store.js';
 import type { CampaignStore } from '../profiling/campaign-store.js';
 import type { HostRegistry } from '../registry/host-registry.js';
-import type { HostView, TelemetryTick } from '../registry/types.js';
+import type { HostView } from '../registry/types.js';
+import type { IngestedReport } from '../registry/ingested-report.js';
 import { ackToWire, assignmentToWire, functionsFromWire, hostStateToWire, hostToWire, type PduReading } from './codec.js';
 import { InvalidRequestError, toStatus } from './to-status.js';
 import type { RunStore } from '../runs/run-store.js';
@@ -365,19 +366,21 @@ export class ControlService {
       if (dropped > 0) this.log.warn({ peer: call.getPeer(), dropped }, 'slow telemetry watcher lost events');
       dropped = 0;
     };
-    const onTelemetry = (hostId: string, report: TelemetryTick): void => {
-      if (only === '' || only === hostId) send({ host_id: hostId, report: telemetryToWire(report), state: 'HOST_STATE_UP' });
+    // Reports arrive as the ingest path keeps them ('report'): only a watched host's are built
+    // into objects.
+    const onTelemetry = (hostId: string, report: IngestedReport): void => {
+      if (only === '' || only === hostId) send({ host_id: hostId, report: telemetryToWire(report.tick()), state: 'HOST_STATE_UP' });
     };
     const onState = (h: HostView): void => {
       if (only === '' || only === h.hostId) send({ host_id: h.hostId, state: hostStateToWire(h.state) });
     };
-    registry.on('telemetry', onTelemetry);
+    registry.on('report', onTelemetry);
     registry.on('host-up', onState);
     registry.on('host-down', onState);
     call.on('drain', onDrain);
     const stop = (): void => {
       this.watchers.delete(call);
-      registry.off('telemetry', onTelemetry);
+      registry.off('report', onTelemetry);
       registry.off('host-up', onState);
       registry.off('host-down', onState);
     };

@@ -13,8 +13,8 @@ import { chmod, chown, lstat, mkdir, readFile, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { dirname } from 'node:path';
 import { format } from 'node:util';
-import { agentMessageDeserializer, EXIT, ExitError, loadProtos, serverCredentials, type Logger, type Service, type TlsFiles } from '@isawatt/common';
-import type { AgentLinkService } from './agent-link-service.js';
+import { EXIT, ExitError, loadProtos, serverCredentials, type Logger, type Service, type TlsFiles } from '@isawatt/common';
+import { attachDeserializer, type AgentLinkService } from './agent-link-service.js';
 import { guardService, type ListenerKind } from './auth.js';
 import type { ControlService } from './control-service.js';
 
@@ -84,11 +84,11 @@ export class GrpcServer implements Service {
     const refused = (service: string) => (peer: string, details: string) =>
       this.log.warn({ listener: kind, service, peer, details }, 'call refused: caller lacks the role');
     if (withAgentLink) {
-      // Attach's client messages go through the ingest deserializer (longs decoded straight to
-      // bigint, see agentMessageDeserializer); the rest of the definition is unchanged.
+      // Attach's client messages go through the ingest deserializer (a telemetry report stays
+      // bytes for the stream's decoder, see attachDeserializer); the rest is unchanged.
       const agentLink = {
         ...protos.AgentLink.service,
-        Attach: { ...protos.AgentLink.service.Attach, requestDeserialize: agentMessageDeserializer() },
+        Attach: { ...protos.AgentLink.service.Attach, requestDeserialize: attachDeserializer() },
       } as typeof protos.AgentLink.service;
       server.addService(agentLink, guardService(agentLink, this.opts.agentLink.handlers(), kind, 'agent', 'AgentLink', refused('AgentLink')));
     }

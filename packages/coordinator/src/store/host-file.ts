@@ -11,7 +11,7 @@ export const HOST_FILE_VERSION = 1;
 /** Largest counter a state file may hold (2^63 - 1): a forged 2^64 - 1 cannot come back from disk. */
 export const MAX_STORED_COUNTER = 2n ** 63n - 1n;
 
-const u64 = z
+export const storedCounter = z
   .string()
   .regex(/^\d{1,20}$/, 'expected a decimal unsigned integer string')
   .transform((s) => BigInt(s))
@@ -54,14 +54,14 @@ const helloSchema = z.object({
   sessionId: z.string(),
   emulated: z.boolean(),
   emulatedProfile: z.string(),
-  runningAssignmentVersion: u64,
-  memoryBytes: u64,
+  runningAssignmentVersion: storedCounter,
+  memoryBytes: storedCounter,
   idlePowerW: z.number().min(0),
   invokeAddress: z.string().max(262).optional(),
 });
 
 const assignmentSchema = z.object({
-  version: u64,
+  version: storedCounter,
   functions: z.array(
     z.object({
       function: z.string().min(1),
@@ -81,10 +81,10 @@ const hostFileSchema = z.object({
     hello: helloSchema,
     registeredAtMs: z.number().int().min(0),
     lastSeenMs: z.number().int().min(0),
-    lastSeqBySession: z.record(z.string(), u64),
+    lastSeqBySession: z.record(z.string(), storedCounter),
     assignment: assignmentSchema.nullable(),
-    lastIssuedVersion: u64,
-    ackedAssignmentVersion: u64,
+    lastIssuedVersion: storedCounter,
+    ackedAssignmentVersion: storedCounter,
     placements: z.array(z.object({ function: z.string(), cpus: z.array(count), workerPids: z.array(count) })),
   }),
 });

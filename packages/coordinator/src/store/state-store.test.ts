@@ -104,3 +104,42 @@ test('the store writes atomically, reloads, removes crash leftovers and refuses 
 async function rejectsHostId(s: StateStore): Promise<void> {
   await assert.rejects(s.saveHost({ ...host, hostId: '../../etc/passwd' }), /cannot be stored/);
 }
+
+test('watermarks: one file for every host, merged into the host files at load (the higher seq wins)', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'isawatt-watermarks-'));
+  try {
+    const s = new StateStore(dir, silentLogger());
+    await s.init('isawatt');
+    await s.saveHost(host);
+    await s.saveWatermarks([
+      { hostId: 'altra-01', lastSeenMs: 99, lastSeqBySession: { abc: 9_007_199_254_740_995n, 'new-session': 4n } },
+      { hostId: 'gone-host', lastSeenMs: 1, lastSeqBySession: { x: 1n } },
+    ]);
+    const [loaded, ...rest] = await s.loadHosts();
+    assert.equal(rest.length, 0, 'a watermark without its host file adds no host');
+    assert.equal(loaded?.lastSeenMs, 99);
+    assert.deepEqual(loaded?.lastSeqBySession, { abc: 9_007_199_254_740_995n, 'new-session': 4n });
+    // An older watermark never moves a host file's seq back.
+    await s.saveWatermarks([{ hostId: 'altra-01', lastSeenMs: 1, lastSeqBySession: { abc: 5n } }]);
+    assert.equal((await s.loadHosts())[0]?.lastSeqBySession.abc, 9_007_199_254_740_993n);
+    // A forged counter is refused with the file named.
+    await writeFile(
+      join(dir, 'watermarks.json'),
+      JSON.stringify({
+        kind: 'isawatt.coordinator.watermarks',
+        schemaVersion: 1,
+        hosts: [{ hostId: 'altra-01', lastSeenMs: 1, lastSeqBySession: { abc: '18446744073709551615' } }],
+      }),
+    );
+    await assert.rejects(s.loadHosts(), /state file .*watermarks\.json: .*expected at most 9223372036854775807/);
+    const moved = await s.repair('isawatt', undefined);
+    assert.deepEqual(
+      moved.map((m) => m.path),
+      [join(dir, 'watermarks.json')],
+    );
+    assert.equal((await s.loadHosts()).length, 1);
+    s.close();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

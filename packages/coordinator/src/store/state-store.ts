@@ -2,6 +2,7 @@
 // 0600 in 0700 directories):
 //   <stateDir>/state.json          { kind, schemaVersion, cluster, createdAtMs }
 //   <stateDir>/hosts/<id>.json     one per host ever registered (host-file.ts)
+//   <stateDir>/watermarks.json     every host's telemetry watermark, once per flush (watermark-file.ts)
 //   <stateDir>/quarantine/         files moved aside by `isawatt coordinator --repair-state`
 // Other components (models, plans, runs, pdu) own their own subdirectories under the same root.
 // Writes for one file are serialised (latest wins) so two saves never race on the rename.
@@ -15,6 +16,7 @@ import { Backoff, type Logger } from '@isawatt/common';
 import type { PersistedHost } from '../registry/types.js';
 import { describeWriteError, isAtomicTempFile, writeFileAtomic } from './atomic-file.js';
 import { decodeHostFile, encodeHostFile } from './host-file.js';
+import { decodeWatermarkFile, encodeWatermarkFile, MAX_WATERMARK_SESSIONS, type HostWatermark } from './watermark-file.js';
 import { STATE_DIR_MODE, StateFileError } from './state-file-error.js';
 
 const STATE_KIND = 'isawatt.coordinator.state';
@@ -98,6 +100,9 @@ export class StateStore {
     for (const name of await this.hostEntries()) {
       if (isAtomicTempFile(name)) await rm(join(this.hostsDir, name), { force: true, recursive: true });
     }
+    for (const name of await readdir(this.dir)) {
+      if (isAtomicTempFile(name) && name.startsWith('.watermarks.json.')) await rm(join(this.dir, name), { force: true });
+    }
   }
 
   private async mkdirs(): Promise<void> {
@@ -118,7 +123,10 @@ export class StateStore {
     }
   }
 
-  /** Every persisted host. A malformed file fails the load with its path and the problems. */
+  /**
+   * Every persisted host, with the newer watermarks of watermarks.json merged in. A malformed file
+   * fails the load with its path and the problems.
+   */
   async loadHosts(): Promise<PersistedHost[]> {
     const out: PersistedHost[] = [];
     for (const name of await this.hostEntries()) {
@@ -126,7 +134,42 @@ export class StateStore {
       out.push(await this.loadHost(join(this.hostsDir, name), name));
       if (out.length > MAX_HOSTS) throw new StateFileError(this.hostsDir, `holds more than ${MAX_HOSTS} host files`);
     }
+    const byId = new Map(out.map((h) => [h.hostId, h]));
+    for (const w of await this.loadWatermarks()) {
+      const h = byId.get(w.hostId);
+      // A watermark without its host file (the file was quarantined) has nothing to attach to.
+      if (h === undefined) continue;
+      h.lastSeenMs = Math.max(h.lastSeenMs, w.lastSeenMs);
+      const merged: Record<string, bigint> = { ...h.lastSeqBySession };
+      for (const [session, seq] of Object.entries(w.lastSeqBySession)) {
+        const had = merged[session];
+        if (had === undefined || seq > had) merged[session] = seq;
+      }
+      const entries = Object.entries(merged);
+      h.lastSeqBySession = Object.fromEntries(entries.slice(Math.max(0, entries.length - MAX_WATERMARK_SESSIONS)));
+    }
     return out;
+  }
+
+  private get watermarkPath(): string {
+    return join(this.dir, 'watermarks.json');
+  }
+
+  private async loadWatermarks(): Promise<HostWatermark[]> {
+    const path = this.watermarkPath;
+    const text = await readText(path);
+    if (text === undefined) return [];
+    if (text.trim() === '') throw new StateFileError(path, 'is empty (a write cut short?)');
+    try {
+      return decodeWatermarkFile(text, MAX_HOSTS);
+    } catch (err) {
+      throw new StateFileError(path, (err as Error).message);
+    }
+  }
+
+  /** Queues an atomic write of every host's watermark (one file, however many hosts). */
+  saveWatermarks(hosts: readonly HostWatermark[]): Promise<void> {
+    return this.write(this.watermarkPath, encodeWatermarkFile(hosts));
   }
 
   private async loadHost(path: string, name: string): Promise<PersistedHost> {
@@ -163,6 +206,12 @@ export class StateStore {
     } catch (err) {
       if (!(err instanceof StateFileError)) throw err;
       await moveAside(statePath, 'state.json', err.problem);
+    }
+    try {
+      await this.loadWatermarks();
+    } catch (err) {
+      if (!(err instanceof StateFileError)) throw err;
+      await moveAside(this.watermarkPath, 'watermarks.json', err.problem);
     }
     const hostsSt = await lstat(this.hostsDir).catch(() => undefined);
     if (hostsSt && !hostsSt.isDirectory()) await moveAside(this.hostsDir, 'hosts', 'expected a directory of host files');
