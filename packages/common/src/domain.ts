@@ -90,6 +90,14 @@ export interface InvocationFigures<N extends bigint | number = bigint> {
   readonly achievedRps: number;
   /** Mean latency of the completed invocations, ms (the runtime's windows have it; profiling uses it). */
   readonly latencyMeanMs?: number;
+  /**
+   * When the earliest of the completed invocations started (its answer's time minus the handler
+   * time its harness measured) and when the last one answered, ms on the agent's monotonic clock
+   * (performance.now(); only comparable within one agent process, never sent on the wire).
+   * Profiling measures a saturated function's throughput between them (profiling/profile-executor.ts).
+   */
+  readonly firstStartMs?: number;
+  readonly lastCompletionMs?: number;
 }
 
 /** Energy of one domain (package, core, dram, …) of one socket over one tick. */

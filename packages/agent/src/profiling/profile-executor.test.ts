@@ -51,7 +51,11 @@ class FakeTelemetry extends EventEmitter<{ snapshot: [TickSnapshot] }> implement
 
 let seq = 0n;
 /** A tick of 1 s ending now: host energy, and per function completions and dynamic energy. */
-function tick(nowMs: number, hostUj: bigint, fns: Record<string, { completed: number; dynUj: bigint; meanMs?: number; cpuUs?: bigint }>): TickSnapshot {
+function tick(
+  nowMs: number,
+  hostUj: bigint,
+  fns: Record<string, { completed: number; dynUj: bigint; meanMs?: number; firstStartMs?: number; lastMs?: number; cpuUs?: bigint }>,
+): TickSnapshot {
   seq++;
   const dyn = Object.values(fns).reduce((a, f) => a + f.dynUj, 0n);
   return {
@@ -88,6 +92,7 @@ function tick(nowMs: number, hostUj: bigint, fns: Record<string, { completed: nu
         latencyP99Ms: 5,
         achievedRps: f.completed,
         ...(f.meanMs !== undefined ? { latencyMeanMs: f.meanMs } : {}),
+        ...(f.firstStartMs !== undefined && f.lastMs !== undefined ? { firstStartMs: f.firstStartMs, lastCompletionMs: f.lastMs } : {}),
       },
     })),
     assignmentVersion: 0n,
@@ -303,7 +308,66 @@ test('job decoding names every problem and bounds what it echoes', () => {
   assert.throws(() => decodeProfileJob({ ...base, saturate: false, rate_rps: 5, open_loop_utilisation: 0.5 }), /open_loop_utilisation: needs saturate/);
 });
 
-test("throughput per core: Little's law when saturated, completions / window otherwise", () => {
+/**
+ * One carrier worker serves the function's 48 emulated CPUs, `serviceMs` of wall time per
+ * invocation at its quota, so a core does 1 / (48 x serviceMs) executions/s. The driver queues 48
+ * requests when the bag starts; the n-th completes at n x serviceMs with a latency of n x serviceMs,
+ * so until 48 have completed the latencies are not Little's steady state (48 x serviceMs). Runs a
+ * 20 s bag right after the start and returns its figures for `f`.
+ */
+async function carrierBag(serviceMs: number): Promise<{ perCore: number; jPerExec: number; truth: number }> {
+  const rt = new FakeRuntime();
+  const tel = new FakeTelemetry();
+  const clock = { now: 1_000_000 };
+  const ex = new ProfileExecutor({ runtime: rt, telemetry: tel, functionCpuCount: 48, log: silentLogger(), nowMs: () => clock.now });
+  let t0: number | undefined;
+  const origApply = rt.apply.bind(rt);
+  rt.apply = (a) => {
+    if (a.functions.length > 0) t0 = clock.now;
+    return origApply(a);
+  };
+  const stopTicks = ticking(tel, clock, () => {
+    if (t0 === undefined) return tick(clock.now, 50_000_000n, {});
+    const start = t0;
+    const done: number[] = [];
+    for (let n = 1; start + n * serviceMs <= clock.now; n++) if (start + n * serviceMs > clock.now - 1000) done.push(start + n * serviceMs);
+    const meanMs = done.length > 0 ? done.reduce((a, t) => a + (t - start), 0) / done.length : undefined;
+    // Its 48 cores kept busy: 48 core-seconds per 1 s tick. The harness timed each handler at serviceMs.
+    const first = done[0];
+    return tick(clock.now, 80_000_000n, {
+      f: {
+        completed: done.length,
+        dynUj: 1_000_000n,
+        cpuUs: 48_000_000n,
+        ...(meanMs !== undefined && first !== undefined ? { meanMs, firstStartMs: first - serviceMs, lastMs: done.at(-1) } : {}),
+      },
+    });
+  });
+  const r = await ex.run(job({ functions: ['f'], durationMs: 20_000 }));
+  stopTicks();
+  assert.equal(r.ok, true, r.error);
+  const f = r.functions?.find((x) => x.function === 'f') as wire.FunctionProfile;
+  return { perCore: Number(f.exec_per_sec_per_core), jPerExec: Number(f.energy_per_exec_j), truth: 1 / 48 / (serviceMs / 1000) };
+}
+
+test("an emulated carrier's queue still filling: the rate is the worker's, not 1 / mean latency", async () => {
+  // 2 s per invocation: 10 completions in the window, latencies 2..20 s (mean 11 s, 8.7x the rate).
+  const a = await carrierBag(2000);
+  assert.ok(Math.abs(a.perCore / a.truth - 1) < 0.02, `${a.perCore} executions/s per core, truth ${a.truth}`);
+  // Energy per execution divides by the same executions: 20 J over 20 s x 48 cores x the rate.
+  assert.ok(Math.abs(a.jPerExec / (20 / (a.truth * 48 * 20)) - 1) < 0.02, `${a.jPerExec} J per execution`);
+  // 15 s per invocation (video-gif-node on 12 emulated CPUs): one completion in the window.
+  const b = await carrierBag(15_000);
+  assert.ok(Math.abs(b.perCore / b.truth - 1) < 0.02, `${b.perCore} executions/s per core, truth ${b.truth}`);
+});
+
+test("throughput per core: from the first start to the last completion when saturated, else Little's law, else completions / window", () => {
+  // 5 completions in 20 s from the first one's start on 2 cores: 0.125 per core (latencies ignored).
+  assert.equal(throughputPerCore(5, 5 * 60_000, 20, 2, true, { firstStartMs: 1000, lastMs: 21_000 }), 0.125);
+  assert.equal(throughputPerCore(1, 1 * 60_000, 20, 1, true, { firstStartMs: 1000, lastMs: 5000 }), 0.25);
+  // An empty span, no span, or open loop: as before.
+  assert.equal(throughputPerCore(1, 1 * 2000, 5, 1, true, { firstStartMs: 0, lastMs: 0 }), 0.5);
+  assert.equal(throughputPerCore(5, 5 * 2000, 5, 1, false, { firstStartMs: 0, lastMs: 2000 }), 1);
   assert.equal(throughputPerCore(3, 3 * 2000, 5, 1, true), 0.5);
   assert.equal(throughputPerCore(3, 3 * 2000, 5, 1, false), 0.6);
   assert.equal(throughputPerCore(3, Number.NaN, 5, 1, true), 0.6);

@@ -20,6 +20,14 @@ export interface FunctionWindow {
   p99Sum: number;
   /** Σ mean latency x completions over the ticks (ms x completions); NaN once a tick lacks the mean. */
   latencySum: number;
+  /**
+   * Earliest start of a completed invocation and last completion over the ticks (agent's monotonic
+   * clock, ms); undefined before one.
+   */
+  firstStartMs: number | undefined;
+  lastCompletionMs: number | undefined;
+  /** Completions of the ticks that said when they completed (the span counts only those). */
+  spanCompleted: number;
 }
 
 export interface WindowTotals {
@@ -52,6 +60,9 @@ function emptyFunction(): FunctionWindow {
     p95Sum: 0,
     p99Sum: 0,
     latencySum: 0,
+    firstStartMs: undefined,
+    lastCompletionMs: undefined,
+    spanCompleted: 0,
   };
 }
 
@@ -76,6 +87,11 @@ export function addTick(w: WindowTotals, s: TickSnapshot): void {
       fw.p95Sum += inv.latencyP95Ms * inv.completed;
       fw.p99Sum += inv.latencyP99Ms * inv.completed;
       if (inv.completed > 0) fw.latencySum += (inv.latencyMeanMs ?? Number.NaN) * inv.completed;
+      if (inv.completed > 0 && inv.firstStartMs !== undefined && inv.lastCompletionMs !== undefined) {
+        fw.spanCompleted += inv.completed;
+        fw.firstStartMs = Math.min(fw.firstStartMs ?? Infinity, inv.firstStartMs);
+        fw.lastCompletionMs = Math.max(fw.lastCompletionMs ?? -Infinity, inv.lastCompletionMs);
+      }
     }
     fw.dynamicEnergyUj += f.dynamicEnergyUj;
     fw.totalEnergyUj += f.totalEnergyUj;

@@ -26,3 +26,19 @@ test('counts and percentiles over a window, then reset', () => {
   assert.equal(g.achievedRps, 0);
   w.close();
 });
+
+test('when the earliest completed invocation started and the last one answered (errors do not count), cleared by reset', () => {
+  const w = new InvocationWindow(0);
+  assert.equal(w.figures(10).firstStartMs, undefined);
+  w.record('error', 5, 0, 100);
+  // Answered at 200 ms after 40 ms in its handler: started at 160 ms.
+  w.record('completed', 5, 40_000, 200);
+  w.record('completed', 5, 4000, 350);
+  w.record('timeout', 5, 0, 400);
+  const f = w.figures(500);
+  assert.equal(f.firstStartMs, 160);
+  assert.equal(f.lastCompletionMs, 350);
+  w.reset(500);
+  assert.equal(w.figures(600).lastCompletionMs, undefined);
+  w.close();
+});

@@ -2,6 +2,7 @@
 // 3 significant digits). Latency is measured from the moment a request was due (its scheduled
 // arrival for the load driver, its arrival for the invoke endpoint) to its answer, so queueing
 // delay counts: no coordinated omission.
+import { performance } from 'node:perf_hooks';
 import { msToS, usToMs, type InvocationFigures } from '@isawatt/common';
 import * as hdr from 'hdr-histogram-js';
 
@@ -23,6 +24,8 @@ export class InvocationWindow {
   private timeouts = 0;
   private dropped = 0;
   private handlerUsSum = 0;
+  private firstStartMs: number | undefined;
+  private lastCompletionMs: number | undefined;
   private readonly histogram = hdr.build({
     lowestDiscernibleValue: 1,
     highestTrackableValue: HIGHEST_TRACKABLE_US,
@@ -33,10 +36,16 @@ export class InvocationWindow {
 
   constructor(private startedMs: number) {}
 
-  record(result: InvocationResult, latencyUs: number, handlerUs = 0): void {
+  /**
+   * @param handlerUs time inside the handler as the harness measured it (completed invocations)
+   * @param atMs when the invocation answered (performance.now() ms)
+   */
+  record(result: InvocationResult, latencyUs: number, handlerUs = 0, atMs = performance.now()): void {
     switch (result) {
       case 'completed':
         this.completed++;
+        this.firstStartMs = Math.min(this.firstStartMs ?? Infinity, atMs - usToMs(handlerUs));
+        this.lastCompletionMs = atMs;
         this.handlerUsSum += handlerUs;
         this.histogram.recordValue(Math.min(Math.max(1, Math.round(latencyUs)), HIGHEST_TRACKABLE_US));
         return;
@@ -70,6 +79,9 @@ export class InvocationWindow {
       latencyMeanMs: has ? usToMs(this.histogram.mean) : 0,
       latencyMaxMs: has ? usToMs(this.histogram.maxValue) : 0,
       handlerMeanUs: has ? this.handlerUsSum / this.completed : 0,
+      ...(this.firstStartMs !== undefined && this.lastCompletionMs !== undefined
+        ? { firstStartMs: this.firstStartMs, lastCompletionMs: this.lastCompletionMs }
+        : {}),
     };
   }
 
@@ -79,6 +91,8 @@ export class InvocationWindow {
     this.timeouts = 0;
     this.dropped = 0;
     this.handlerUsSum = 0;
+    this.firstStartMs = undefined;
+    this.lastCompletionMs = undefined;
     this.histogram.reset();
     this.startedMs = nowMs;
   }
