@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../helpers/processes.js';
+import { CLI_ENTRY, REPO_ROOT } from '../helpers/processes.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const LAUNCHER = join(REPO_ROOT, 'packages/coordinator/bin/isawatt.cjs');
@@ -207,4 +207,20 @@ test("the sh launcher finds its package through npm's bin link and any other lin
   symlinkSync(join(pkg, 'bin/isawatt'), join(dir, 'isawatt'));
   assert.equal(sh(['--version'], {}, join(dir, 'isawatt')), 'saved version\n');
   assert.equal(sh(['plan'], {}, join(dir, 'isawatt')), 'bundle');
+});
+
+test('help is the same text on a wide terminal as in a pipe (what the sh launcher saves)', (t) => {
+  // script(1) gives the CLI a pseudo-terminal; stty makes it 200 columns wide. Skipped where absent.
+  const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
+  if (!hasScript) return t.skip('script(1) (util-linux) is not installed');
+  const node = [process.execPath, '--conditions=source', '--import', 'tsx', CLI_ENTRY, '--help'];
+  const env = { ...process.env, NODE_OPTIONS: '', FORCE_COLOR: undefined, CLICOLOR_FORCE: undefined, NO_COLOR: undefined };
+  const piped = spawnSync(node[0]!, node.slice(1), { encoding: 'utf8', env });
+  assert.equal(piped.status, 0, piped.stderr);
+  const quoted = node.map((a) => `'${a}'`).join(' ');
+  const tty = spawnSync('script', ['-qec', `stty cols 200; ${quoted}`, '/dev/null'], { encoding: 'utf8', env });
+  assert.equal(tty.status, 0, tty.stderr);
+  assert.equal(tty.stdout.replace(/\r\n/g, '\n'), piped.stdout);
+  // And the text is wrapped: no line longer than 80 columns.
+  assert.ok(piped.stdout.split('\n').every((line) => line.length <= 80));
 });

@@ -144,6 +144,9 @@ export function requestedCommand(argv: readonly string[]): string | undefined {
   return args[0] === 'help' ? args[1] : args[0];
 }
 
+/** Columns help text is wrapped at, whatever the terminal's width. */
+const HELP_WIDTH = 80;
+
 /**
  * Builds the program with every command when `load` is '*' (tests), else with only the command
  * named `load` loaded and the others as help-only stubs (same name, term and summary in the root help).
@@ -158,7 +161,7 @@ export async function buildProgram(ctx: CliContext, load: string | undefined = '
     .configureOutput({ writeOut: ctx.io.stdout, writeErr: ctx.io.stderr });
   program.addHelpText(
     'after',
-    '\nExit codes: 0 ok, 1 failure, 2 bad input (flags, config, invalid request), 3 coordinator unreachable, 4 not found, 130 interrupted.',
+    '\nExit codes: 0 ok, 1 failure, 2 bad input (flags, config, invalid request),\n3 coordinator unreachable, 4 not found, 130 interrupted.',
   );
   const stubs = new Map<Command, string>();
   for (const entry of COMMANDS) {
@@ -166,11 +169,14 @@ export async function buildProgram(ctx: CliContext, load: string | undefined = '
     else stubs.set(program.command(entry.name).description(entry.summary), entry.term);
   }
   const defaultHelp = new Help();
-  program.configureHelp({ subcommandTerm: (cmd) => stubs.get(cmd) ?? defaultHelp.subcommandTerm(cmd) });
-  // Subcommands (and theirs, e.g. `runs show`) inherit exitOverride and output settings.
+  // Help is wrapped at a fixed width, not the terminal's: the same text on a terminal and in a pipe,
+  // so the sh launcher (bin/isawatt) can print the text the build saved on both.
+  program.configureHelp({ helpWidth: HELP_WIDTH, subcommandTerm: (cmd) => stubs.get(cmd) ?? defaultHelp.subcommandTerm(cmd) });
+  // Subcommands (and theirs, e.g. `runs show`) inherit exitOverride, output and help width.
   const configure = (cmd: Command): void => {
     for (const sub of cmd.commands) {
       sub.exitOverride().configureOutput({ writeOut: ctx.io.stdout, writeErr: ctx.io.stderr });
+      sub.configureHelp({ ...sub.configureHelp(), helpWidth: HELP_WIDTH });
       configure(sub);
     }
   };
