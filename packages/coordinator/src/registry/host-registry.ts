@@ -72,6 +72,13 @@ export interface AttachOptions {
   identityProven: boolean;
 }
 
+/** What a /metrics scrape reads of one host (HostRegistry.scrapeRow). */
+export interface ScrapeRow {
+  state: HostState;
+  report: IngestedReport | undefined;
+  assignment: Assignment | undefined;
+}
+
 /** Sessions remembered per host for dedupe; older ones are forgotten. */
 const MAX_SESSIONS_PER_HOST = 16;
 
@@ -417,6 +424,23 @@ export class HostRegistry extends EventEmitter<RegistryEvents> {
 
   list(): HostView[] {
     return [...this.hosts.values()].map((e) => this.view(e)).sort((a, b) => a.hostId.localeCompare(b.hostId));
+  }
+
+  /** Host ids in code-unit order (cached: do not modify), for readers that visit hosts one at a time. */
+  hostIds(): readonly string[] {
+    return this.sortedIds();
+  }
+
+  /**
+   * A host as the /metrics scrape reads it, without building a view or the report's objects: its
+   * state, its latest report as kept (columns) and its assignment. Read it at once and let go: a
+   * ColumnReport that is no longer a host's latest is rewritten by its stream, so it must never be
+   * held across an await.
+   */
+  scrapeRow(hostId: string): ScrapeRow | undefined {
+    const e = this.hosts.get(hostId);
+    if (!e) return undefined;
+    return { state: e.state, report: e.lastReport, assignment: e.persisted.assignment };
   }
 
   /**

@@ -15,12 +15,19 @@ export interface IngestedReport {
   readonly timestampMs: number;
   readonly intervalMs: number;
   readonly functionCount: number;
+  /** Host figures the /metrics scrape reads (metrics/cluster-metrics-text.ts). */
+  readonly hostPowerW: number;
+  readonly energySource: string;
+  hostQualityName(): ReportedQuality;
   functionName(i: number): string;
   /** Completed executions of function i over the tick (a number: exact below 2^53). */
   completed(i: number): number;
   cpuTimeUs(i: number): number;
   totalEnergyUj(i: number): number;
   quality(i: number): ReportedQuality;
+  powerW(i: number): number;
+  /** Completions/s of function i over the tick (0 when it carried no invocation figures). */
+  achievedRps(i: number): number;
   /** The whole report as objects; built on the first call and kept. */
   tick(): TelemetryTick;
 }
@@ -43,6 +50,15 @@ export class TickReport implements IngestedReport {
   get functionCount(): number {
     return this.t.functions.length;
   }
+  get hostPowerW(): number {
+    return this.t.hostPowerW;
+  }
+  get energySource(): string {
+    return this.t.energySource;
+  }
+  hostQualityName(): ReportedQuality {
+    return this.t.hostQuality;
+  }
   functionName(i: number): string {
     return (this.t.functions[i] as FunctionTick).function;
   }
@@ -57,6 +73,12 @@ export class TickReport implements IngestedReport {
   }
   quality(i: number): ReportedQuality {
     return (this.t.functions[i] as FunctionTick).quality;
+  }
+  powerW(i: number): number {
+    return (this.t.functions[i] as FunctionTick).powerW;
+  }
+  achievedRps(i: number): number {
+    return (this.t.functions[i] as FunctionTick).invocations.achievedRps;
   }
   tick(): TelemetryTick {
     return this.t;
@@ -157,6 +179,15 @@ export class ColumnReport implements IngestedReport {
   }
   quality(i: number): ReportedQuality {
     return QUALITY_BY_CODE[this.cols[i * FN_STRIDE + FN.quality] as number] ?? 'unknown';
+  }
+  powerW(i: number): number {
+    return this.cols[i * FN_STRIDE + FN.powerW] as number;
+  }
+  achievedRps(i: number): number {
+    return this.cols[i * FN_STRIDE + FN.achievedRps] as number;
+  }
+  hostQualityName(): ReportedQuality {
+    return QUALITY_BY_CODE[this.hostQuality] ?? 'unknown';
   }
 
   tick(): TelemetryTick {
