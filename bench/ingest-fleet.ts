@@ -13,22 +13,31 @@
 //     event arrives here minus the report's timestamp (taken just before it was sent). It includes
 //     the watch stream's own delivery, so it is an upper bound on ingest latency;
 //   - liveness: hosts up from the Control Health call, sampled every second (min over the window) and hosts marked
-//     down (the coordinator's "host down" log lines): intact = never below N, none marked down.
+//     down (the coordinator's "host down" log lines): intact = never below N, none marked down;
+//   - /metrics scrapes, as a Prometheus server makes them: by default one every 15 s (Prometheus's
+//     usual scrape_interval) during the window, the first half an interval in (so a 30 s window
+//     holds 2 scrapes, each inside it), never two at once, each given 10 s (Prometheus's default
+//     scrape_timeout). Their CPU is in the coordinator's cores, as it is in a real deployment: a
+//     scrape renders every host's and function's series (N x F x 2 and more). Printed: scrapes made
+//     and failed (no full answer within 10 s), duration p50/max (request sent to last byte
+//     received) and bytes. --scrape-every 0 turns them off (ingest alone).
 // The simulated agents cost CPU too (this process: printed) and the machine may be shared: the
 // 1-minute load average is printed; a high one means the figures are pessimistic.
 // Verdict (one line per fleet size, "ingest-fleet verdict"): PASS when the coordinator used less
-// than one core, ingested at least 97 % of what was offered over the same interval, its report
-// latency p99 stayed under hostDownAfterMs (5 s: no backlog grows), and liveness was intact (every
-// Health sample answered within its 5 s deadline, hosts up never below N, no host marked down).
+// than one core (scrapes included), ingested at least 97 % of what was offered over the same
+// interval, its report latency p99 stayed under hostDownAfterMs (5 s: no backlog grows), liveness
+// was intact (every Health sample answered within its 5 s deadline, hosts up never below N, no
+// host marked down) and every scrape was answered within 10 s.
 // --baseline DIR runs another checkout's coordinator (bench/baseline-checkout.sh main DIR) on the
-// same fleet just before this one, for each fleet size: before/after in the same run.
+// same fleet just before this one, for each fleet size: before/after in the same run. This file
+// drives both (the baseline lends only its coordinator), so both get the same fleet and scrapes.
 // The agents' load is cheap on purpose: each agent encodes its report body once and per tick only
 // prepends the varint-encoded seq and timestamp fields (protobuf fields may come in any order), so
 // the bench process does not need a core of its own to keep 1,000 agents at 1 Hz.
 //
 //   node --conditions=source --import tsx bench/ingest-fleet.ts [--agents 100,1000]
 //        [--functions 200] [--duration 30] [--warmup 10] [--sample 20] [--cpu-prof DIR] [--json FILE]
-//        [--baseline DIR]
+//        [--baseline DIR] [--scrape-every 15 (s; 0: no scrapes)]
 import * as grpc from '@grpc/grpc-js';
 import { procCpuS, procMemMb } from './proc-usage.js';
 import { randomUUID } from 'node:crypto';
@@ -50,10 +59,12 @@ interface Args {
   cpuProf?: string;
   json?: string;
   baseline?: string;
+  /** Seconds between /metrics scrapes in the window; 0: none. */
+  scrapeEveryS: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { agents: [100, 1000], functions: 200, durationS: 30, warmupS: 10, sample: 20 };
+  const args: Args = { agents: [100, 1000], functions: 200, durationS: 30, warmupS: 10, sample: 20, scrapeEveryS: 15 };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = argv[i + 1];
@@ -71,7 +82,12 @@ function parseArgs(argv: string[]): Args {
     else if (flag === '--duration') args.durationS = num('--duration');
     else if (flag === '--warmup') args.warmupS = num('--warmup');
     else if (flag === '--sample') args.sample = num('--sample');
-    else if (flag === '--cpu-prof' || flag === '--json' || flag === '--baseline') {
+    else if (flag === '--scrape-every') {
+      const n = Number(value);
+      if (value === undefined || !Number.isFinite(n) || n < 0) throw new Error(`--scrape-every: expected seconds >= 0 (0: no scrapes), got "${value}"`);
+      args.scrapeEveryS = n;
+      i++;
+    } else if (flag === '--cpu-prof' || flag === '--json' || flag === '--baseline') {
       if (value === undefined) throw new Error(`${flag}: expected a path`);
       if (flag === '--cpu-prof') args.cpuProf = value;
       else if (flag === '--json') args.json = value;
@@ -86,13 +102,48 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
-/** Reports ingested and hosts up from /metrics (once per run, at the end: a scrape costs the coordinator ~N x F series). */
+/** Reports ingested and hosts up from /metrics (the closing scrape, after the window). */
 async function scrape(metricsPort: number): Promise<{ ingested: number; up: number }> {
   const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`, { signal: AbortSignal.timeout(60_000) })).text();
   const ingested = /^isawatt_coordinator_reports_ingested_total (\d+)/m.exec(text);
   const up = /^isawatt_coordinator_hosts\{state="up"\} (\d+)/m.exec(text);
   if (!ingested || !up) throw new Error('metrics: isawatt_coordinator_reports_ingested_total or isawatt_coordinator_hosts not found');
   return { ingested: Number(ingested[1]), up: Number(up[1]) };
+}
+
+/** Prometheus's default scrape_timeout. */
+const SCRAPE_TIMEOUT_MS = 10_000;
+
+interface ScrapeStats {
+  made: number;
+  failed: number;
+  durationsMs: number[];
+  bytes: number[];
+}
+
+/**
+ * Scrapes /metrics every `everyS` seconds from `firstAtMs` (performance.now() time) until `stop`
+ * is set, one at a time, as a Prometheus server does; resolves when the last one has finished.
+ */
+async function scrapeLoop(metricsPort: number, everyS: number, firstAtMs: number, stop: { now: boolean }, stats: ScrapeStats): Promise<void> {
+  let due = firstAtMs;
+  for (;;) {
+    while (!stop.now && performance.now() < due) await new Promise((r) => setTimeout(r, Math.min(200, due - performance.now())));
+    if (stop.now) return;
+    due += everyS * 1000;
+    const t = performance.now();
+    stats.made++;
+    try {
+      const res = await fetch(`http://127.0.0.1:${metricsPort}/metrics`, { signal: AbortSignal.timeout(SCRAPE_TIMEOUT_MS) });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      // Bytes only: decoding tens of MB as text would cost this process, not the coordinator.
+      const body = await res.arrayBuffer();
+      stats.durationsMs.push(Math.round(performance.now() - t));
+      stats.bytes.push(body.byteLength);
+    } catch {
+      stats.failed++;
+    }
+  }
 }
 
 // ---- protobuf by hand, for the per-tick fields only ----
@@ -187,12 +238,18 @@ interface Result {
   latencySamples: number;
   minHostsUp: number;
   hostsMarkedDown: number;
+  /** /metrics scrapes in the window (--scrape-every), those not answered in full within 10 s, duration and size. */
+  scrapes: number;
+  scrapesFailed: number;
+  scrapeP50Ms: number;
+  scrapeMaxMs: number;
+  scrapeMb: number;
   /** Health calls of the liveness sampling that got no answer within 5 s. */
   healthUnanswered: number;
   livenessIntact: boolean;
   /** Reports sent from the first tick to the closing scrape, per second (compare with reportsPerS, same interval). */
   offeredPerS: number;
-  pass: { cores: boolean; ingest: boolean; latency: boolean; liveness: boolean; all: boolean };
+  pass: { cores: boolean; ingest: boolean; latency: boolean; liveness: boolean; scrapes: boolean; all: boolean };
   loadAvg1: number;
 }
 
@@ -245,9 +302,9 @@ async function runOne(n: number, args: Args, build: string, repoRoot: string | u
     // ticker sends what is due; an agent that fell more than a second behind (this process was
     // starved) skips ahead instead of bursting, as a real agent's 1 s timer would.
     const startMs = Date.now();
-    // Ingested and offered are counted from here (nothing is sent before): the closing scrape is
-    // the only one, after the measuring window. A scrape renders N x F series and stalls the
-    // coordinator for seconds; one before the window would leave a backlog for the window to eat.
+    // Ingested and offered are counted from here (nothing is sent before) to the closing scrape,
+    // after the window. Scrapes happen only inside the window (--scrape-every), where their cost
+    // is what is measured; none during the warm-up.
     const ticksFromMs = performance.now();
     const due = agents.map((_, i) => startMs + Math.floor((i * 1000) / n));
     timers.push(
@@ -287,6 +344,10 @@ async function runOne(n: number, args: Args, build: string, repoRoot: string | u
     let minUp = m0.up;
     let healthUnanswered = 0;
     const end = t0 + args.durationS * 1000;
+    const scrapeStats: ScrapeStats = { made: 0, failed: 0, durationsMs: [], bytes: [] };
+    const stopScrapes = { now: false };
+    const scraping =
+      args.scrapeEveryS > 0 ? scrapeLoop(metricsPort, args.scrapeEveryS, t0 + (args.scrapeEveryS * 1000) / 2, stopScrapes, scrapeStats) : Promise.resolve();
     while (performance.now() < end) {
       await new Promise((r) => setTimeout(r, 1000));
       // Health is cheap to answer (a scrape renders N x F series): liveness is sampled through it.
@@ -298,7 +359,9 @@ async function runOne(n: number, args: Args, build: string, repoRoot: string | u
       }
     }
     measuring = false;
-    // CPU before the closing scrape: rendering N x F series is the scrape's cost, not ingest's.
+    // CPU of the window: ingest and the window's scrapes (a scrape still under way is let finish
+    // below, its CPU partly outside), not the closing scrape that reads the ingested count.
+    stopScrapes.now = true;
     const elapsedS = (performance.now() - t0) / 1000;
     const cpu1 = procCpuS(pid);
     const self1 = process.cpuUsage(self0);
@@ -308,6 +371,7 @@ async function runOne(n: number, args: Args, build: string, repoRoot: string | u
     // Offered and the interval end when the scrape starts (what is sent while it renders is not offered yet).
     const sentAtM1 = agents.reduce((s, a) => s + a.sent, 0);
     const ingestWindowS = (performance.now() - ticksFromMs) / 1000;
+    await scraping;
     const m1 = await scrape(metricsPort).catch(() => ({ ingested: NaN, up: NaN }));
     const hostsMarkedDown = coordinator.lines.filter((l) => l.includes('"msg":"host down"')).length - downLines0;
     const sorted = latencies.sort((a, b) => a - b);
@@ -316,14 +380,16 @@ async function runOne(n: number, args: Args, build: string, repoRoot: string | u
     const offeredPerS = Number((sentAtM1 / ingestWindowS).toFixed(1));
     const livenessIntact = minUp >= n && hostsMarkedDown === 0 && healthUnanswered === 0;
     const latencyP99Ms = quantile(sorted, 0.99);
+    const scrapeMs = scrapeStats.durationsMs.sort((a, b) => a - b);
     const pass = {
       cores: coordinatorCoresUsed < 1,
       ingest: reportsPerS >= 0.97 * offeredPerS,
       latency: sorted.length > 0 && latencyP99Ms < LATENCY_BOUND_MS,
       liveness: livenessIntact,
+      scrapes: scrapeStats.failed === 0,
       all: false,
     };
-    pass.all = pass.cores && pass.ingest && pass.latency && pass.liveness;
+    pass.all = pass.cores && pass.ingest && pass.latency && pass.liveness && pass.scrapes;
     return {
       build,
       agents: n,
@@ -342,6 +408,11 @@ async function runOne(n: number, args: Args, build: string, repoRoot: string | u
       latencySamples: sorted.length,
       minHostsUp: minUp,
       hostsMarkedDown,
+      scrapes: scrapeStats.made,
+      scrapesFailed: scrapeStats.failed,
+      scrapeP50Ms: quantile(scrapeMs, 0.5),
+      scrapeMaxMs: scrapeMs.at(-1) ?? NaN,
+      scrapeMb: Number(((scrapeStats.bytes.at(-1) ?? NaN) / 2 ** 20).toFixed(1)),
       healthUnanswered,
       livenessIntact,
       offeredPerS,
@@ -366,6 +437,7 @@ function verdict(r: Result): string {
     `ingested ${r.reportsPerS}/s of ${r.offeredPerS}/s offered (>= 97 %: ${ok(r.pass.ingest)}), ` +
     `latency p99 ${r.latencyP99Ms} ms (< ${LATENCY_BOUND_MS} ms: ${ok(r.pass.latency)}), ` +
     `liveness ${r.livenessIntact ? 'intact' : 'broken'} (${r.healthUnanswered} Health unanswered, min up ${r.minHostsUp}/${r.agents}, ${r.hostsMarkedDown} marked down: ${ok(r.pass.liveness)}), ` +
+    `${r.scrapes} scrapes (${r.scrapesFailed} failed: ${ok(r.pass.scrapes)}, p50/max ${r.scrapeP50Ms}/${r.scrapeMaxMs} ms, ${r.scrapeMb} MB), ` +
     `load avg ${r.loadAvg1}`
   );
 }
@@ -382,7 +454,8 @@ async function main(): Promise<void> {
   for (const n of args.agents) {
     for (const [build, root] of builds) {
       process.stderr.write(
-        `ingest-fleet: ${build}: ${n} agents x ${args.functions} functions at 1 Hz, warm-up ${args.warmupS} s, measuring ${args.durationS} s...\n`,
+        `ingest-fleet: ${build}: ${n} agents x ${args.functions} functions at 1 Hz, warm-up ${args.warmupS} s, measuring ${args.durationS} s` +
+          `${args.scrapeEveryS > 0 ? `, /metrics scraped every ${args.scrapeEveryS} s` : ', no scrapes'}...\n`,
       );
       const r = await runOne(n, args, build, root);
       process.stderr.write(`ingest-fleet: ${JSON.stringify(r)}\n`);
@@ -402,6 +475,9 @@ async function main(): Promise<void> {
       'min hosts up': r.minHostsUp,
       'marked down': r.hostsMarkedDown,
       'Health unanswered': r.healthUnanswered,
+      'scrapes (failed)': `${r.scrapes} (${r.scrapesFailed})`,
+      'scrape p50/max ms': `${r.scrapeP50Ms}/${r.scrapeMaxMs}`,
+      'scrape MB': r.scrapeMb,
       'liveness intact': r.livenessIntact,
       'load avg 1m': r.loadAvg1,
     })),

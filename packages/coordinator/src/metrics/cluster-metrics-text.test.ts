@@ -1,53 +1,17 @@
 // The cluster families rendered as text (cluster-metrics-text.ts) against what prom-client
-// rendered for them before (the gauges below are that code, kept here as the reference), parsed,
+// rendered for them before (prom-client-reference.test-support.ts keeps that code), parsed,
 // on the same registry state: ordinary values, hostile label values (quotes, backslashes,
 // newlines, separators), labels given twice, hosts down, no report, no assignment, no PDU.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { Gauge, Registry } from 'prom-client';
 import { silentLogger } from '@isawatt/common';
 import { HostRegistry, type AgentChannel } from '../registry/host-registry.js';
 import { ColumnReport, FN, QUALITY_BY_CODE } from '../registry/ingested-report.js';
 import type { FunctionAssignment, FunctionTick, Hello, TelemetryTick } from '../registry/types.js';
 import { ClusterMetricsText, type PduLatest } from './cluster-metrics-text.js';
 import { MetricsService } from './metrics-service.js';
-
-// ---- the reference: the prom-client gauges /metrics had before (filled the same way) ----
-
-function referenceRegistry(registry: HostRegistry, pdu: PduLatest | undefined): Registry {
-  const prom = new Registry();
-  const g = (name: string, help: string, labelNames: string[]): Gauge => new Gauge({ name, help, labelNames, registers: [prom] });
-  const hostPower = g('isawatt_coordinator_host_power_watts', 'Latest host power reported by its agent, W', ['host', 'source', 'quality']);
-  const pduPower = g('isawatt_coordinator_pdu_power_watts', "Latest PDU (wall) power of the host's outlet, W (measured)", ['host']);
-  const rate = g('isawatt_coordinator_function_rate_rps', 'Assigned open-loop rate of a function on a host, requests/s', ['host', 'function']);
-  const cores = g('isawatt_coordinator_function_cores', 'Cores assigned to a function on a host', ['host', 'function']);
-  const achieved = g('isawatt_coordinator_function_achieved_rps', 'Completions/s of a function on a host over its last tick', ['host', 'function']);
-  const fnPower = g('isawatt_coordinator_function_power_watts', 'Attributed power of a function on a host over its last tick, W', [
-    'host',
-    'function',
-    'quality',
-  ]);
-  for (const h of registry.list()) {
-    if (h.state !== 'up') continue;
-    const r = h.lastReport;
-    if (r) {
-      hostPower.set({ host: h.hostId, source: r.energySource, quality: r.hostQuality }, r.hostPowerW);
-      for (const f of r.functions) {
-        achieved.set({ host: h.hostId, function: f.function }, f.invocations.achievedRps);
-        fnPower.set({ host: h.hostId, function: f.function, quality: f.quality }, f.powerW);
-      }
-    }
-    for (const f of h.assignment?.functions ?? []) {
-      if (f.cores === 0) continue;
-      rate.set({ host: h.hostId, function: f.function }, f.rateRps);
-      cores.set({ host: h.hostId, function: f.function }, f.cores);
-    }
-    const p = pdu?.latest(h.hostId);
-    if (p) pduPower.set({ host: h.hostId }, p.powerW);
-  }
-  return prom;
-}
+import { referenceRegistry } from './prom-client-reference.test-support.js';
 
 // ---- a strict parser of the text exposition format (0.0.4) ----
 

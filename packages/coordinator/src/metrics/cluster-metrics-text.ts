@@ -6,8 +6,8 @@
 // ~400,000 series. Through prom-client (a labels object, a hash string and a map entry per series,
 // then one string per line) a scrape stalled the event loop for seconds, long enough to starve
 // Health and telemetry. So they are rendered here as Prometheus text (exposition format 0.0.4)
-// straight from what the registry keeps (the latest report's columns, the assignment), one
-// growing buffer per family, and the render yields to the event loop between hosts once it has
+// straight from what the registry keeps (the latest report's columns, the assignment), into
+// buffers per family, and the render yields to the event loop between hosts once it has
 // run for a slice. The small families (hosts, counters, process) stay in prom-client
 // (metrics-service.ts), which renders first; these follow in the same response.
 //
@@ -59,27 +59,31 @@ export function formatValue(v: number): string {
   return `${v}`;
 }
 
-/** UTF-8 text appended into one buffer that doubles when full. */
-class TextBuffer {
-  private buf: Buffer;
+/** Bytes of each slab of a TextSlabs (a host's lines of one family are ~20 KB at 200 functions). */
+const SLAB_BYTES = 1 << 20;
+
+/**
+ * UTF-8 text appended into 1 MB slabs: a full slab is kept and a new one started, so nothing is
+ * ever copied to grow (a buffer that doubles copies tens of MB per scrape at 1,000 hosts).
+ */
+class TextSlabs {
+  private readonly done: Buffer[] = [];
+  private buf = Buffer.allocUnsafe(SLAB_BYTES);
   private len = 0;
 
-  constructor(sizeHint: number) {
-    this.buf = Buffer.allocUnsafe(Math.max(4096, sizeHint));
-  }
-
   write(s: string): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
     const worst = s.length * 3;
     if (this.len + worst > this.buf.length) {
-      const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.len + worst));
-      this.buf.copy(next, 0, 0, this.len);
-      this.buf = next;
+      if (this.len > 0) this.done.push(this.buf.subarray(0, this.len));
+      this.buf = Buffer.allocUnsafe(Math.max(SLAB_BYTES, worst));
+      this.len = 0;
     }
     this.len += this.buf.write(s, this.len, 'utf8');
   }
 
-  bytes(): Buffer {
-    return this.buf.subarray(0, this.len);
+  chunks(): Buffer[] {
+    return this.len > 0 ? [...this.done, this.buf.subarray(0, this.len)] : [...this.done];
   }
 }
 
@@ -110,8 +114,8 @@ function allDistinct(n: number, nameOf: (i: number) => string): boolean {
 }
 
 export class ClusterMetricsText {
-  /** Bytes of each family in the last scrape: the next one allocates that much at once. */
-  private readonly sizeHints = new Map<Family, number>();
+  /** Pieces of one host's lines of one family (reused; a render writes them out before it yields). */
+  private readonly parts: string[] = [];
 
   constructor(
     private readonly registry: ClusterSource,
@@ -124,10 +128,10 @@ export class ClusterMetricsText {
    * prom-client's output (which ends in a newline) as its own families do.
    */
   async render(): Promise<Buffer[]> {
-    const out = {} as Record<Family, TextBuffer>;
+    const out = {} as Record<Family, TextSlabs>;
     for (const k of FAMILY_KEYS) {
       const { name, help } = CLUSTER_FAMILIES[k];
-      const b = new TextBuffer(this.sizeHints.get(k) ?? 0);
+      const b = new TextSlabs();
       b.write(`\n# HELP ${name} ${escapeHelp(help)}\n# TYPE ${name} gauge\n`);
       out[k] = b;
     }
@@ -141,16 +145,10 @@ export class ClusterMetricsText {
       // Read and rendered in one go, never across the await above (see HostRegistry.scrapeRow).
       this.renderHost(hostId, out);
     }
-    const chunks: Buffer[] = [];
-    for (const k of FAMILY_KEYS) {
-      const bytes = out[k].bytes();
-      this.sizeHints.set(k, bytes.length);
-      chunks.push(bytes);
-    }
-    return chunks;
+    return FAMILY_KEYS.flatMap((k) => out[k].chunks());
   }
 
-  private renderHost(hostId: string, out: Record<Family, TextBuffer>): void {
+  private renderHost(hostId: string, out: Record<Family, TextSlabs>): void {
     const row = this.registry.scrapeRow(hostId);
     if (!row || row.state !== 'up') return;
     const F = CLUSTER_FAMILIES;
@@ -164,19 +162,23 @@ export class ClusterMetricsText {
       const name = (i: number): string => r.functionName(i);
       const order = allDistinct(n, name) ? undefined : lastOfEachKey(n, name);
       const powerOrder = order === undefined ? undefined : lastOfEachKey(n, (i) => `${r.quality(i)}\u0000${name(i)}`);
-      const pre = `${host},function="`;
-      let achieved = '';
+      // Each line is its family's and host's prefix, the function and the value.
+      const achievedPre = `${F.achieved.name}${host},function="`;
+      const powerPre = `${F.fnPower.name}${host},function="`;
+      // Pieces joined once per host and family: a flat string, cheaper to encode than one grown by +=.
+      const parts = this.parts;
       for (let k = 0, m = order?.length ?? n; k < m; k++) {
         const i = order === undefined ? k : (order[k] as number);
-        achieved += `${F.achieved.name}${pre}${escapeLabelValue(name(i))}"} ${formatValue(r.achievedRps(i))}\n`;
+        parts.push(achievedPre, escapeLabelValue(name(i)), '"} ', formatValue(r.achievedRps(i)), '\n');
       }
-      let power = '';
+      out.achieved.write(parts.join(''));
+      parts.length = 0;
       for (let k = 0, m = powerOrder?.length ?? n; k < m; k++) {
         const i = powerOrder === undefined ? k : (powerOrder[k] as number);
-        power += `${F.fnPower.name}${pre}${escapeLabelValue(name(i))}",quality="${escapeLabelValue(r.quality(i))}"} ${formatValue(r.powerW(i))}\n`;
+        parts.push(powerPre, escapeLabelValue(name(i)), '",quality="', escapeLabelValue(r.quality(i)), '"} ', formatValue(r.powerW(i)), '\n');
       }
-      out.achieved.write(achieved);
-      out.fnPower.write(power);
+      out.fnPower.write(parts.join(''));
+      parts.length = 0;
     }
     const placed = (row.assignment?.functions ?? []).filter((f) => f.cores !== 0);
     if (placed.length > 0) {
