@@ -365,6 +365,13 @@ test('GET /metrics serves prom-client families then the cluster families, one bo
     for (const family of ['isawatt_coordinator_hosts', 'isawatt_coordinator_reports_ingested_total', 'isawatt_coordinator_function_rate_rps'])
       assert.ok(parsed.families.has(family), family);
     assert.equal(parsed.samples.get('isawatt_coordinator_hosts[["state","up"]]'), '1');
+    // Scrapes that arrive during a render share it; the next one renders anew.
+    const [a, b] = [svc.render(), svc.render()];
+    assert.equal(a, b);
+    await a;
+    const c = svc.render();
+    assert.notEqual(c, a);
+    await c;
     assert.equal(parsed.samples.get('isawatt_coordinator_function_achieved_rps[["function","q\\"uote"],["host","h-1"]]'), '1.25');
   } finally {
     await svc.shutdown();

@@ -28,6 +28,7 @@ export class MetricsService implements Service {
   private server: Server | undefined;
   private boundPort = 0;
   private readonly cluster: ClusterMetricsText;
+  private rendering: Promise<Buffer[]> | undefined;
 
   constructor(private readonly opts: MetricsServiceOptions) {
     this.log = opts.log.child({ component: this.name });
@@ -71,11 +72,20 @@ export class MetricsService implements Service {
 
   /**
    * The whole exposition: prom-client's families, then the cluster families (each chunk starts
-   * with the blank line that separates families, as prom-client's own output does).
+   * with the blank line that separates families, as prom-client's own output does). Scrapes that
+   * arrive while one is rendering get that one's answer: at 1,000 hosts a render is ~43 MB, and
+   * several scrapers (or one that retries) must not each hold their own.
    */
-  async render(): Promise<Buffer[]> {
-    const own = Buffer.from(await this.prom.metrics(), 'utf8');
-    return [own, ...(await this.cluster.render())];
+  render(): Promise<Buffer[]> {
+    this.rendering ??= (async () => {
+      try {
+        const own = Buffer.from(await this.prom.metrics(), 'utf8');
+        return [own, ...(await this.cluster.render())];
+      } finally {
+        this.rendering = undefined;
+      }
+    })();
+    return this.rendering;
   }
 
   get port(): number {
