@@ -244,6 +244,8 @@ interface Result {
   scrapeP50Ms: number;
   scrapeMaxMs: number;
   scrapeMb: number;
+  /** Every scrape's duration, in the order made (failed ones left out). */
+  scrapeDurationsMs: number[];
   /** Health calls of the liveness sampling that got no answer within 5 s. */
   healthUnanswered: number;
   livenessIntact: boolean;
@@ -380,6 +382,7 @@ async function runOne(n: number, args: Args, build: string, repoRoot: string | u
     const offeredPerS = Number((sentAtM1 / ingestWindowS).toFixed(1));
     const livenessIntact = minUp >= n && hostsMarkedDown === 0 && healthUnanswered === 0;
     const latencyP99Ms = quantile(sorted, 0.99);
+    const scrapeDurationsMs = [...scrapeStats.durationsMs];
     const scrapeMs = scrapeStats.durationsMs.sort((a, b) => a - b);
     const pass = {
       cores: coordinatorCoresUsed < 1,
@@ -412,6 +415,7 @@ async function runOne(n: number, args: Args, build: string, repoRoot: string | u
       scrapesFailed: scrapeStats.failed,
       scrapeP50Ms: quantile(scrapeMs, 0.5),
       scrapeMaxMs: scrapeMs.at(-1) ?? NaN,
+      scrapeDurationsMs,
       scrapeMb: Number(((scrapeStats.bytes.at(-1) ?? NaN) / 2 ** 20).toFixed(1)),
       healthUnanswered,
       livenessIntact,
