@@ -5,7 +5,7 @@
 // each stream reuses, and the objects (TelemetryTick) are built only when something reads the
 // report as a whole: a WatchTelemetry client of that host, ListHosts, a /metrics scrape, MQTT.
 // Consumers that only need a few figures per function (the model learner) read the columns.
-import type { DomainEnergy, ReportedQuality } from '@isawatt/common';
+import type { DomainEnergy, InvocationFigures, ReportedQuality } from '@isawatt/common';
 import type { FunctionTick, TelemetryTick } from './types.js';
 
 /** What every consumer of an ingested report may read; `tick()` builds the full report once. */
@@ -109,7 +109,8 @@ export const FN_STRIDE = 15;
 /** Quality codes of the columns (the wire enum's numbers; QUALITY_UNSPECIFIED is "unknown"). */
 export const QUALITY_BY_CODE: readonly ReportedQuality[] = ['unknown', 'measured', 'modelled', 'estimated', 'emulated'];
 
-const NO_INVOCATIONS = Object.freeze({
+/** The invocation figures of a function a report sent none for (shared, frozen). */
+export const NO_INVOCATIONS: InvocationFigures = Object.freeze({
   completed: 0n,
   errors: 0n,
   timeouts: 0n,

@@ -17,6 +17,7 @@ import {
   type WireLong,
   msToUs,
 } from '@isawatt/common';
+import { NO_INVOCATIONS } from '../registry/ingested-report.js';
 import { HOST_ID_PATTERN } from '../store/state-store.js';
 import type {
   Assignment,
@@ -233,17 +234,6 @@ export function helloFromWire(h: wire.Hello__Output): Hello {
     ...(h.invoke_address ? { invokeAddress: h.invoke_address } : {}),
   };
 }
-
-const NO_INVOCATIONS: InvocationFigures = Object.freeze({
-  completed: 0n,
-  errors: 0n,
-  timeouts: 0n,
-  dropped: 0n,
-  latencyP50Ms: 0,
-  latencyP95Ms: 0,
-  latencyP99Ms: 0,
-  achievedRps: 0,
-});
 
 /** Invocation figures of functions[i] (field names built only for a problem, see Problems). */
 function invocationsFromWire(inv: wire.InvocationStats__Output | null, p: Problems, i: number): InvocationFigures {
