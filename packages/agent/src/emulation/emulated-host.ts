@@ -15,6 +15,7 @@ import { Emulator } from './emulator.js';
 import { workerShare } from './ground-truth.js';
 import { nominalMhz } from './hwpc-stream.js';
 import { emulatedHostFacts, type EmulatedProfile } from './profiles.js';
+import { pidAlive } from '../runtime/pid-alive.js';
 
 export interface EmulatedHostOptions {
   readonly profile: EmulatedProfile;
@@ -126,15 +127,5 @@ export class EmulatedHost {
 
   async close(): Promise<void> {
     await rm(this.dir, { recursive: true, force: true });
-  }
-}
-
-/** True while a process with this pid exists (signal 0 probes without signalling). */
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -10,6 +10,7 @@ import { chown, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunAs } from './catalogue.js';
+import { pidAlive } from './pid-alive.js';
 
 /** Names are bounded and safe in a path: catalogue names are [a-z0-9-]. */
 function safe(name: string): string {
@@ -19,16 +20,6 @@ function safe(name: string): string {
 /** The start of the names of this agent's worker temp dirs: its subtree and its pid. */
 export function workerTempPrefix(subtree: string, pid: number = process.pid): string {
   return `isawatt-worker-${safe(subtree)}-p${pid}-`;
-}
-
-/** True while a process with this pid exists (signal 0 probes without signalling). */
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**
