@@ -95,6 +95,13 @@ describe('isawatt plan', () => {
       () => ['-w', ex('workload-general.yaml'), ...base, '--robust-quantile', '1.5'],
       /--robust-quantile: expected a number between 0 and 1/,
     ],
+    ['unknown figures', () => ['-w', ex('workload-general.yaml'), ...base, '--figures', 'bogus'], /--figures: expected one of open-loop, saturated/],
+    // Without -H the hosts come from the coordinator: a bad flag must still be exit 2, not "unreachable".
+    [
+      'unknown figures, hosts from the coordinator',
+      () => ['-w', ex('workload-general.yaml'), '-m', ex('models.yaml'), '--figures', 'bogus'],
+      /--figures: expected one of/,
+    ],
   ];
   for (const [name, args, message] of bad) {
     test(`bad input: ${name} -> exit 2`, async () => {

@@ -162,6 +162,8 @@ export function registerPlan(program: Command, ctx: CliContext): void {
       .option('-p, --policy <name>', 'rr | x86-first | arm-first | core-aware | energy-aware | energy-aware-whole | all (or a comma list)', 'energy-aware'),
   ).action(async (flags: PlanFlags) => {
     parsePolicies(flags.policy); // reject a bad policy before reading files
+    // Bad flags are exit 2 before the coordinator is asked (a typo is not "unreachable").
+    const figures = parseFigures(flags.figures);
     let hosts: HostSpec[] | undefined;
     if (flags.hosts === undefined) {
       // gRPC is loaded only when the hosts come from the coordinator.
@@ -173,7 +175,6 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         client.close();
       }
     }
-    const figures = parseFigures(flags.figures);
     const problem = loadPlanProblem({ workload: flags.workload, models: flags.models, hostsFile: flags.hosts, hosts, figures });
     const plans = await planPolicies(problem, flags);
     if (flags.json) {
