@@ -1,10 +1,21 @@
 // Parsing of the three placement input files (hosts, models, workload), YAML or JSON. Every problem
 // is reported at once as `path: message` in one ConfigError (exit code 2 in the CLI).
+// Validated with zod/mini, not zod's classic API: the same core, checks and messages, without the
+// classic layer that every run of `isawatt plan` loaded and built its schemas with (a third of
+// the plan bundle, ~20-30 ms of CPU of each run: bench/plan-cli.ts). parse-messages.test.ts pins
+// the messages the classic API gave.
 import { ConfigError, formatIssues, readConfigFile } from '@isawatt/common';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 import { ARCHES, CATEGORIES, MIXES, type HostSpec, type MixName, type Models, type WorkloadSpec } from './types.js';
 
-const positive = z.number().finite().positive();
+// What the classic API sets up on its first schema and zod/mini leaves to us: English messages
+// (else every issue reads "Invalid input") and the memoizer objects and records parse through.
+// Only when unset, as the classic API does.
+if (!z.config().localeError) z.config(en());
+if (!z.config().memoizer) z.config({ memoizer: z.memoizer() });
+
+const positive = z.number().check(z.positive());
 /**
  * Physical bounds on every figure (docs/file-formats.md): finite, positive and small enough that
  * sums over a whole cluster stay finite (`energyPerExecJ: 1.7e308` made the objective Infinity).
@@ -22,22 +33,25 @@ export const FIGURE_BOUNDS = {
   /** Requests per second of one function. */
   rate: 1e9,
 } as const;
-function bounded(max: number, unit: string): z.ZodNumber {
+function bounded(max: number, unit: string): z.ZodMiniNumber {
   return z
     .number()
-    .finite()
-    .min(FIGURE_BOUNDS.minFigure, `expected at least ${FIGURE_BOUNDS.minFigure} ${unit}`)
-    .max(max, `expected at most ${max} ${unit} (a physical bound)`);
+    .check(
+      z.gte(FIGURE_BOUNDS.minFigure, `expected at least ${FIGURE_BOUNDS.minFigure} ${unit}`),
+      z.lte(max, `expected at most ${max} ${unit} (a physical bound)`),
+    );
 }
 const energyJ = bounded(FIGURE_BOUNDS.energyPerExecJ, 'J');
 const execRate = bounded(FIGURE_BOUNDS.execPerSecPerCore, 'executions/s per core');
-const idlePowerW = z.number().finite().nonnegative().max(FIGURE_BOUNDS.idlePowerW, `expected at most ${FIGURE_BOUNDS.idlePowerW} W`);
+const idlePowerW = z.number().check(z.nonnegative(), z.lte(FIGURE_BOUNDS.idlePowerW, `expected at most ${FIGURE_BOUNDS.idlePowerW} W`));
 const arch = z.enum(ARCHES as [string, ...string[]], { message: `expected one of ${ARCHES.join(', ')}` });
 const name = z
   .string()
-  .min(1)
-  .max(128, 'expected at most 128 characters')
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected letters, digits, ".", "_" or "-"');
+  .check(
+    z.minLength(1),
+    z.maxLength(128, 'expected at most 128 characters'),
+    z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected letters, digits, ".", "_" or "-"'),
+  );
 
 const hostsSchema = z.strictObject({
   hosts: z
@@ -46,11 +60,11 @@ const hostsSchema = z.strictObject({
         id: name,
         type: name,
         arch,
-        cores: z.number().int().positive().max(FIGURE_BOUNDS.cores, `expected at most ${FIGURE_BOUNDS.cores} cores`),
-        idlePowerW: idlePowerW.optional(),
+        cores: z.number().check(z.int(), z.positive(), z.lte(FIGURE_BOUNDS.cores, `expected at most ${FIGURE_BOUNDS.cores} cores`)),
+        idlePowerW: z.optional(idlePowerW),
       }),
     )
-    .min(1, 'expected at least one host'),
+    .check(z.minLength(1, 'expected at least one host')),
 });
 
 const figureSpreadSchema = z
@@ -58,46 +72,46 @@ const figureSpreadSchema = z
     median: positive,
     min: positive,
     max: positive,
-    cv: z.number().finite().nonnegative(),
-    perBag: z.array(positive).max(10_000).optional(),
+    cv: z.number().check(z.nonnegative()),
+    perBag: z.optional(z.array(positive).check(z.maxLength(10_000))),
   })
-  .refine((f) => f.min <= f.median && f.median <= f.max, 'expected min <= median <= max');
+  .check(z.refine((f) => f.min <= f.median && f.median <= f.max, 'expected min <= median <= max'));
 
 const openLoopSchema = z.strictObject({
-  utilisation: z.number().finite().gt(0, 'expected a share of saturated capacity > 0').max(1, 'expected a share of saturated capacity <= 1'),
+  utilisation: z.number().check(z.gt(0, 'expected a share of saturated capacity > 0'), z.lte(1, 'expected a share of saturated capacity <= 1')),
   execPerSecPerCore: execRate,
   energyPerExecJ: energyJ,
-  samples: z.number().int().nonnegative().optional(),
+  samples: z.optional(z.number().check(z.int(), z.nonnegative())),
 });
 
 const functionModelSchema = z.strictObject({
   execPerSecPerCore: execRate,
   energyPerExecJ: energyJ,
-  execPerSecPerCoreStd: z.number().finite().nonnegative().optional(),
-  energyPerExecJStd: z.number().finite().nonnegative().optional(),
-  samples: z.number().int().nonnegative().optional(),
-  spread: z
-    .strictObject({
-      bags: z.number().int().positive(),
+  execPerSecPerCoreStd: z.optional(z.number().check(z.nonnegative())),
+  energyPerExecJStd: z.optional(z.number().check(z.nonnegative())),
+  samples: z.optional(z.number().check(z.int(), z.nonnegative())),
+  spread: z.optional(
+    z.strictObject({
+      bags: z.number().check(z.int(), z.positive()),
       execPerSecPerCore: figureSpreadSchema,
       energyPerExecJ: figureSpreadSchema,
-    })
-    .optional(),
-  openLoop: openLoopSchema.optional(),
+    }),
+  ),
+  openLoop: z.optional(openLoopSchema),
 });
 
 const modelsSchema = z.strictObject({
-  source: z.string().optional(),
-  provenance: z.record(z.string(), z.unknown()).optional(),
+  source: z.optional(z.string()),
+  provenance: z.optional(z.record(z.string(), z.unknown())),
   hostTypes: z.record(
     name,
     z.strictObject({
       arch,
-      idlePowerW: idlePowerW.optional(),
+      idlePowerW: z.optional(idlePowerW),
       functions: z.record(name, functionModelSchema),
     }),
   ),
-  categories: z.record(name, z.enum(CATEGORIES as [string, ...string[]])).optional(),
+  categories: z.optional(z.record(name, z.enum(CATEGORIES as [string, ...string[]]))),
 });
 
 const ratesWorkloadSchema = z.strictObject({
@@ -105,19 +119,19 @@ const ratesWorkloadSchema = z.strictObject({
     .array(
       z.strictObject({
         name,
-        rate: z.number().finite().positive('rate must be > 0 requests/s').max(FIGURE_BOUNDS.rate, `rate must be at most ${FIGURE_BOUNDS.rate} requests/s`),
+        rate: z.number().check(z.positive('rate must be > 0 requests/s'), z.lte(FIGURE_BOUNDS.rate, `rate must be at most ${FIGURE_BOUNDS.rate} requests/s`)),
       }),
     )
-    .min(1, 'expected at least one function'),
+    .check(z.minLength(1, 'expected at least one function')),
 });
 
 const mixWorkloadSchema = z.strictObject({
   mix: z.enum(MIXES as [string, ...string[]], { message: `expected one of ${MIXES.join(', ')}` }),
-  load: z.number().finite().positive('load must be > 0 (share of the cluster cores)'),
-  functions: z.array(name).min(1).optional(),
+  load: z.number().check(z.positive('load must be > 0 (share of the cluster cores)')),
+  functions: z.optional(z.array(name).check(z.minLength(1))),
 });
 
-function check<T>(schema: z.ZodType<T>, doc: unknown, what: string, path: string): T {
+function check<T>(schema: z.ZodMiniType<T>, doc: unknown, what: string, path: string): T {
   const r = schema.safeParse(doc);
   if (!r.success) throw new ConfigError(formatIssues(r.error.issues, path), what);
   return r.data;
