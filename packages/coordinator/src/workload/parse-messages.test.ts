@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConfigError } from '@isawatt/common';
-import { parseHosts, parseModels, parseWorkload } from './parse.js';
+import { hasFewObjects, JIT_MIN_OBJECTS, parseHosts, parseModels, parseWorkload } from './parse.js';
 
 const parsers = { hosts: parseHosts, models: parseModels, workload: parseWorkload } as const;
 
@@ -167,3 +167,36 @@ for (const [kind, label, doc, issues] of CASES) {
     );
   });
 }
+
+test('hasFewObjects counts objects and arrays up to its limit', () => {
+  assert.equal(hasFewObjects({ a: [{}, {}], b: 1 }, 5), true); // 4: the root, a, two objects
+  assert.equal(hasFewObjects({ a: [{}, {}, {}], b: 1 }, 5), false);
+  assert.equal(hasFewObjects('text', 1), true);
+});
+
+test('a document with many objects (compiled parsers) gives the same issues as a small one (interpreted)', () => {
+  const functions = (n: number, bad: Record<string, unknown>): Record<string, unknown> => {
+    const out: Record<string, unknown> = { f0: bad };
+    for (let i = 1; i < n; i++) out[`f${i}`] = { execPerSecPerCore: 10, energyPerExecJ: 0.1 };
+    return out;
+  };
+  const bad = { execPerSecPerCore: 0, energyPerExecJ: 2e6, samples: 1.5, extra: 1 };
+  const issuesOf = (n: number): string[] => {
+    const doc = { hostTypes: { t: { arch: 'x86_64', functions: functions(n, bad) } } };
+    try {
+      parseModels(doc, 'f.yaml');
+    } catch (e) {
+      if (e instanceof ConfigError) return e.issues;
+    }
+    return ['no error'];
+  };
+  assert.equal(hasFewObjects({ hostTypes: { t: { functions: functions(JIT_MIN_OBJECTS, bad) } } }), false);
+  const expected = [
+    'f.yaml.hostTypes.t.functions.f0.execPerSecPerCore: expected at least 1e-9 executions/s per core',
+    'f.yaml.hostTypes.t.functions.f0.energyPerExecJ: expected at most 1000000 J (a physical bound)',
+    'f.yaml.hostTypes.t.functions.f0.samples: Invalid input: expected int, received number',
+    'f.yaml.hostTypes.t.functions.f0: Unrecognized key: "extra"',
+  ];
+  assert.deepEqual(issuesOf(3), expected);
+  assert.deepEqual(issuesOf(JIT_MIN_OBJECTS), expected);
+});
