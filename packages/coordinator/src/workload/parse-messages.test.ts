@@ -181,7 +181,7 @@ test('a document with many objects (compiled parsers) gives the same issues as a
     return out;
   };
   const bad = { execPerSecPerCore: 0, energyPerExecJ: 2e6, samples: 1.5, extra: 1 };
-  const issuesOf = (n: number): string[] => {
+  const issuesOf = (n: number): readonly string[] => {
     const doc = { hostTypes: { t: { arch: 'x86_64', functions: functions(n, bad) } } };
     try {
       parseModels(doc, 'f.yaml');
