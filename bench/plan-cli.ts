@@ -11,8 +11,14 @@
 // dist/ is built, the same commands from tsc's dist/ (what the launcher ran before the bundle).
 // Also Node's start from an empty user-land startup snapshot (`node --snapshot-blob`, built here):
 // the least any snapshot-based launcher could cost (Node 20 deserialises a user blob without the
-// code cache and read-only heap of its built-in one); a snapshot of the CLI itself measured
-// +80-100 ms CPU above the bundle's `--help` (8.5 MiB blob) and is therefore not used.
+// code cache and read-only heap of its built-in one), and the 22 × 2 plan from a snapshot of the
+// plan bundle taken after its top level ran and the plan command, its zod schemas and commander
+// program were built (planSnapshotEntry): what a snapshot-based launcher would save. Measured on
+// Node 20 (2026-12-06, same runs, median above `node -e 0`): the empty snapshot alone +28 ms wall
+// (load 1.7); the plan from its snapshot +90 ms against +72 ms for the bundle with its code cache
+// (load 1.7, 5.6 MiB blob), and +110 ms against +80 ms CPU after the move to zod/mini (load 5-9,
+// 4.8 MiB): the blob is deserialised without the functions' bytecode, which is compiled again,
+// so the launcher does not use snapshots.
 // Every row: median and 90th percentile of --runs runs (default 21).
 // Prints figures, asserts nothing. Peak RSS comes from GNU time (`/usr/bin/time -f %M`: the largest
 // process of the tree). The load average is printed before and after: the machine may be shared.
@@ -86,7 +92,7 @@ interface Run {
 
 /**
  * Runs the `isawatt` bin with args (script 'bin', the default), or `node <script> args`; script
- * 'floor': `node -e 0`; 'snapshot:FILE': `node --snapshot-blob FILE` (an empty user-land snapshot).
+ * 'floor': `node -e 0`; 'snapshot:FILE': `node --snapshot-blob FILE args` (a user-land snapshot).
  */
 function runOnce(args: string[], script: string = 'bin'): Run {
   const hasTime = existsSync(GNU_TIME);
@@ -95,7 +101,11 @@ function runOnce(args: string[], script: string = 'bin'): Run {
       ? [bin, ...args]
       : [
           process.execPath,
-          ...(script === 'floor' ? ['-e', '0'] : script.startsWith('snapshot:') ? ['--snapshot-blob', script.slice('snapshot:'.length)] : [script, ...args]),
+          ...(script === 'floor'
+            ? ['-e', '0']
+            : script.startsWith('snapshot:')
+              ? ['--snapshot-blob', script.slice('snapshot:'.length), ...args]
+              : [script, ...args]),
         ];
   const cmd = hasTime ? GNU_TIME : (command[0] as string);
   const argv = hasTime ? ['-f', '@@rss %M %U %S', ...command] : command.slice(1);
@@ -117,6 +127,26 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 const p90 = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(0.9 * xs.length) - 1)] as number;
 
 let floor: { wallMs: number; cpuMs: number | undefined } | undefined;
+
+/**
+ * A snapshot builder entry holding the plan bundle: its top level runs, then the plan command is
+ * loaded into a program (module inits, zod schemas, commander options) before the snapshot is
+ * taken; the deserialised main runs the CLI on the argv given then (argv[1] is a placeholder, as
+ * a script's path would be). Two edits make the bundle snapshot-safe: it no longer starts the
+ * CLI itself, and stdout's isTTY is read when asked, not at build time. Undefined when the bundle
+ * does not have the text these edits expect.
+ */
+function planSnapshotEntry(bundle: string): string | undefined {
+  const text = readFileSync(bundle, 'latin1');
+  const tty = 'stdoutIsTty: process.stdout.isTTY';
+  if (!text.includes(tty) || !/^void main\(\);$/m.test(text)) return undefined;
+  const body = text.replace(tty, 'get stdoutIsTty() { return process.stdout.isTTY; }').replace(/^void main\(\);$/m, 'return { main, buildProgram };');
+  return [
+    `const { main, buildProgram } = (function (__filename, __dirname, __isawattImport) {${body}\n})(${JSON.stringify(bundle)}, ${JSON.stringify(join(bundle, '..'))}, (s) => import(s));`,
+    'const io = { stdout() {}, stderr() {}, env: {}, stdoutIsTty: false };',
+    "buildProgram({ io, setExitCode() {} }, 'plan').then(() => require('node:v8').startupSnapshot.setDeserializeMainFunction(() => void main(process.argv)));",
+  ].join('\n');
+}
 
 function measure(label: string, args: string[], describe: (stdout: string) => string, script: string = 'bin'): void {
   runOnce(args, script); // warm the page cache (and tsx's transform cache)
@@ -251,6 +281,20 @@ try {
       ];
       measure('plan 22×2 energy-aware (examples/*.yaml)', args, planSummary);
       measure('baseline: plan 22×2 through `node bin/isawatt.cjs` (no sh launcher)', args, planSummary, launcher);
+      const entry = usesBundle ? planSnapshotEntry(join(pkg, 'dist/bundle/isawatt-plan.cjs')) : undefined;
+      if (entry !== undefined) {
+        const entryFile = join(dir, 'plan-snapshot.cjs');
+        const blob = join(dir, 'plan.blob');
+        writeFileSync(entryFile, entry);
+        const built = spawnSync(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', entryFile], {
+          encoding: 'utf8',
+          env: { ...process.env, NODE_OPTIONS: '', NODE_NO_WARNINGS: '1' },
+        });
+        if (built.status === 0) {
+          const mib = (statSync(blob).size / 2 ** 20).toFixed(1);
+          measure(`baseline: plan 22×2 from a startup snapshot of the plan bundle (${mib} MiB blob)`, ['isawatt', ...args], planSummary, `snapshot:${blob}`);
+        } else console.log(`# plan snapshot not built (exit ${built.status}): ${built.stderr.trim().split('\n').slice(-1)[0] ?? ''}`);
+      }
       if (compareDist) measure('baseline: plan 22×2 from dist/ (tsc, no bundle)', args, planSummary, distEntry);
       continue;
     }
