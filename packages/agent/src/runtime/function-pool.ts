@@ -54,6 +54,8 @@ export interface FunctionPoolOptions {
    * does not depend on how many CPUs a function holds (see carrierGroups).
    */
   readonly carrier?: boolean;
+  /** Most emulated CPUs per carrier (default CARRIER_CPUS; bench/carrier-cost.ts compares sizes). */
+  readonly carrierCpus?: number;
   /**
    * Emulated hosts: before its CPU share applies, a new worker runs its function's catalogue input
    * back to back for this long at full speed, so that the runtime's JIT compilers and caches warm at
@@ -106,9 +108,9 @@ export const CARRIER_CPUS = 8;
  * ceil(k / CARRIER_CPUS) groups of consecutive CPUs whose sizes differ by at most one (87 CPUs:
  * ten of 8 and one of 7), so every carrier serves the same share of the function's arrivals.
  */
-export function carrierGroups(cpus: readonly number[]): Map<number, number> {
+export function carrierGroups(cpus: readonly number[], maxCpus = CARRIER_CPUS): Map<number, number> {
   const sorted = [...cpus].sort((a, b) => a - b);
-  const n = Math.ceil(sorted.length / CARRIER_CPUS);
+  const n = Math.ceil(sorted.length / maxCpus);
   const groups = new Map<number, number>();
   let at = 0;
   for (let g = 0; g < n; g++) {
@@ -161,7 +163,7 @@ export class FunctionPool {
 
   /** The workers of an assignment: worker CPU -> the CPUs it carries. */
   private groupsOf(cpus: readonly number[]): Map<number, number> {
-    if (this.opts.carrier === true) return carrierGroups(cpus);
+    if (this.opts.carrier === true) return carrierGroups(cpus, this.opts.carrierCpus);
     return new Map([...cpus].sort((a, b) => a - b).map((c) => [c, 1]));
   }
 
