@@ -7,9 +7,13 @@
 // open-loop arrivals from the runtime's own load driver), and the bench reads the function cgroup's
 // real CPU time over a window:
 //   real CPU ms/s       real CPU time per second of the carrier (idle: its background cost)
+//   quota used          that over what the function's CFS quotas allow (k x one CPU's share)
 //   real CPU µs/exec    real CPU time per completed execution
 //   emulated busy/exec  what the emulator charges per execution, emulated CPU-ms (real / share)
-//   vs k=first          the same, relative to the first carrier size at that load
+//   vs first k          the same, relative to the first carrier size at that load and layout
+// Layouts (--carrier-cpus): 0 = one carrier for all of a function's CPUs (before bounded carriers),
+// N = carriers of at most N CPUs (the agent's CARRIER_CPUS by default). On a machine busy with
+// other work the figures swing by tens of percent between identical cells: compare on a quiet one.
 //
 //   node --conditions=source --import tsx bench/carrier-cost.ts [--function F] [--profile P]
 //        [--cores 8,64] [--load 0,0.5,0.85] [--carrier-cpus 0,8] [--window S] [--settle S]
@@ -77,6 +81,8 @@ interface Row {
   rateRps: number;
   achievedRps: number;
   cpuMsPerS: number;
+  /** Real CPU time over what the function's quotas allow (k x share of a real CPU). */
+  quotaUsed: number;
   cpuUsPerExec: number;
   busyMsPerExec: number;
 }
@@ -128,6 +134,7 @@ for (const maxCpus of layouts) {
           rateRps,
           achievedRps: done / windowS,
           cpuMsPerS: (cpuS / windowS) * 1000,
+          quotaUsed: cpuS / windowS / (share * k),
           cpuUsPerExec: done > 0 ? (cpuS / done) * 1e6 : NaN,
           busyMsPerExec: done > 0 ? (cpuS / share / done) * 1000 : NaN,
         });
@@ -144,7 +151,7 @@ await lowerWeight();
 
 const table = new Table({
   style: { head: [], border: [] },
-  head: ['layout', 'cores', 'load', 'offered/s', 'achieved/s', 'real CPU ms/s', 'real CPU µs/exec', 'emulated busy ms/exec', 'vs first k'],
+  head: ['layout', 'cores', 'load', 'offered/s', 'achieved/s', 'real CPU ms/s', 'quota used', 'real CPU µs/exec', 'emulated busy ms/exec', 'vs first k'],
 });
 for (const r of rows) {
   const base = rows.find((x) => x.load === r.load && x.layout === r.layout);
@@ -155,6 +162,7 @@ for (const r of rows) {
     r.rateRps.toFixed(1),
     r.achievedRps.toFixed(1),
     r.cpuMsPerS.toFixed(2),
+    `${(r.quotaUsed * 100).toFixed(0)} %`,
     r.cpuUsPerExec.toFixed(0),
     r.busyMsPerExec.toFixed(1),
     base && r.load > 0 ? (r.busyMsPerExec / base.busyMsPerExec).toFixed(3) : '',
