@@ -57,3 +57,49 @@ export function serve(send, runtime, invoke) {
   rl.on('close', () => process.exit(0));
   send(`ready\t${runtime}\t${process.pid}`);
 }
+
+/**
+ * A `warmup` request's payload, "<seed> <cpuMs> <wallMs>": run the seed's input back to back until
+ * this process has used cpuMs of CPU time (all its threads: JIT compilers and GC included), or
+ * wallMs have passed. Null when malformed.
+ */
+export function parseWarmup(payload) {
+  const m = /^(-?\d+) (\d{1,7}) (\d{1,7})$/.exec(payload);
+  return m === null ? null : { seed: m[1], cpuMs: Number(m[2]), wallMs: Number(m[3]) };
+}
+
+/**
+ * The warm-up loop, in the harness so that a fast function warms without one agent round trip per
+ * invocation (the agent's own loop is bounded in invocations and a JIT compiles later than that:
+ * jwt-node still costs 2-3x its steady CPU per invocation after 300). Budgeted in CPU time, not
+ * wall time, so that it does the same work however many workers warm at once on a busy machine.
+ * `once` runs one invocation (and serialises its output, as a real one does). Answers
+ * `{"invocations":n,"cpuMs":x}`.
+ */
+export async function warmupLoop(send, id, payload, once) {
+  const w = parseWarmup(payload);
+  if (w === null) {
+    send(`${id}\terr\t0\t${oneLine(`bad input: warmup payload must be "<seed> <cpuMs> <wallMs>", got "${payload.slice(0, 80)}"`)}`);
+    return;
+  }
+  const started = process.hrtime.bigint();
+  const wallEnd = started + BigInt(w.wallMs) * 1_000_000n;
+  const cpu0 = process.cpuUsage();
+  const cpuUsedMs = () => {
+    const d = process.cpuUsage(cpu0);
+    return (d.user + d.system) / 1000;
+  };
+  let n = 0;
+  try {
+    while (cpuUsedMs() < w.cpuMs && process.hrtime.bigint() < wallEnd) {
+      await once(w.seed);
+      n++;
+    }
+  } catch (err) {
+    const durationUs = (process.hrtime.bigint() - started) / 1000n;
+    send(`${id}\terr\t${durationUs}\t${oneLine(`warm-up invocation ${n + 1} failed: ${err instanceof Error ? err.message : String(err)}`)}`);
+    return;
+  }
+  const durationUs = (process.hrtime.bigint() - started) / 1000n;
+  send(`${id}\tok\t${durationUs}\t${JSON.stringify({ invocations: n, cpuMs: Math.round(cpuUsedMs()) })}`);
+}
