@@ -18,7 +18,7 @@
 // shipped table). Measure it at an emulated worker's slice, on this machine, now:
 //   node --conditions=source --import tsx bench/functions.ts --share 0.05 --json FILE
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,16 +79,18 @@ function phaseTable(logs: ReadonlyMap<string, string>): string {
     const jobs = new Map<string, Map<number, number>>();
     for (const line of text.split('\n')) {
       if (!line.startsWith('{')) continue;
-      let rec: { msg?: string; jobId?: string; time?: number };
+      let rec: { msg?: string; jobId?: string; time?: number | string };
       try {
         rec = JSON.parse(line) as typeof rec;
       } catch {
         continue;
       }
       const phase = PHASES.indexOf(rec.msg ?? '');
-      if (phase < 0 || rec.jobId === undefined || typeof rec.time !== 'number') continue;
+      // pino's isoTime (the agents' logger) or epoch ms.
+      const timeMs = typeof rec.time === 'string' ? Date.parse(rec.time) : rec.time;
+      if (phase < 0 || rec.jobId === undefined || timeMs === undefined || !Number.isFinite(timeMs)) continue;
       const m = jobs.get(rec.jobId) ?? new Map<number, number>();
-      m.set(phase, rec.time);
+      m.set(phase, timeMs);
       jobs.set(rec.jobId, m);
     }
     for (const [job, m] of jobs) {
@@ -273,6 +275,7 @@ async function main(): Promise<void> {
     process.stdout.write(prof.out);
     process.stdout.write(`campaign wall time: ${wallS.toFixed(0)} s (exit ${prof.code})\n`);
     process.stdout.write(`where the time went, per bag run (agents' logs):\n${phaseTable(agentLogs)}\n\n`);
+    if (v.keep !== undefined) for (const [host, text] of agentLogs) await writeFile(join(dir, `agent-${host}.log`), text);
     if (prof.code !== 0) throw new Error(`profile failed (exit ${prof.code}): ${prof.err.slice(-2000)}`);
     if (v.keep === undefined) await copyFile(modelsFile, join(root, 'bench/results/profile-campaign-models.yaml')).catch(() => undefined);
     const show = await run('packages/coordinator/src/cli/entry.ts', ['models', 'show', modelsFile]);

@@ -110,15 +110,16 @@ const PIPELINE_COVER_MS = 100;
 /**
  * Requests a worker may have in flight. 1, except a carrier (emulated CPUs): enough that it never
  * idles for the agent's round trip, i.e. one running plus those that cover PIPELINE_COVER_MS at
- * its recent handler time, at least 2, at most PIPELINE_DEPTH and its CPU count; PIPELINE_DEPTH
- * before any invocation has answered. No more than that: whatever sits in its pipe runs before
+ * its recent handler time, at least 2, at most PIPELINE_DEPTH and its CPU count; 2 before any
+ * invocation has answered. No more than that: whatever sits in its pipe runs before
  * anything sent later (a load switched from saturated to a rate waits for it), and a slow
  * function's 16 requests were minutes of work at its emulated speed (video-gif-node, 6 s each).
  */
 export function pipelineDepth(carrier: boolean, cpus: number, handlerMs: number | undefined): number {
   if (!carrier) return 1;
   const most = Math.max(1, Math.min(PIPELINE_DEPTH, cpus));
-  if (handlerMs === undefined || !(handlerMs > 0)) return most;
+  // Before the first answer: 2 (its handler time is not known; what is in the pipe stays there).
+  if (handlerMs === undefined || !(handlerMs > 0)) return Math.min(most, 2);
   return Math.min(most, Math.max(2, 1 + Math.ceil(PIPELINE_COVER_MS / handlerMs)));
 }
 
