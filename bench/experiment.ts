@@ -248,6 +248,7 @@ async function main(): Promise<void> {
         runs: number;
         metRates: number;
         energyMeanJ: number;
+        energyMedianJ: number;
         energyMinJ: number;
         energyMaxJ: number;
         predictedMeanJ: number;
@@ -264,11 +265,11 @@ async function main(): Promise<void> {
       `experiment ${res.experimentId}: ${res.runs.length} runs in ${minutes} min; ${res.runs.filter((r) => r.metRates).length}/${res.runs.length} met their rates\n\n`,
     );
     process.stdout.write(
-      '| mix | policy | met rates | energy J (mean, EMULATED) | min-max J | predicted J | saving vs rr | predicted saving |\n|---|---|---:|---:|---:|---:|---:|---:|\n',
+      '| mix | policy | met rates | energy J (median, EMULATED) | min-max J | predicted J | saving vs rr | predicted saving |\n|---|---|---:|---:|---:|---:|---:|---:|\n',
     );
     for (const c of res.cells) {
       process.stdout.write(
-        `| ${c.mix} | ${c.policy} | ${c.metRates}/${c.runs} | ${c.energyMeanJ.toFixed(0)} | ${c.energyMinJ.toFixed(0)}-${c.energyMaxJ.toFixed(0)} | ${c.predictedMeanJ.toFixed(0)} | ${pct(c.savingVsRrPct)} | ${pct(c.predictedSavingVsRrPct)} |\n`,
+        `| ${c.mix} | ${c.policy} | ${c.metRates}/${c.runs} | ${c.energyMedianJ.toFixed(0)} | ${c.energyMinJ.toFixed(0)}-${c.energyMaxJ.toFixed(0)} | ${c.predictedMeanJ.toFixed(0)} | ${pct(c.savingVsRrPct)} | ${pct(c.predictedSavingVsRrPct)} |\n`,
       );
     }
     process.stdout.write(`\n${usage}`);

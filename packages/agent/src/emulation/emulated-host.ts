@@ -29,7 +29,7 @@ export interface EmulatedHostOptions {
   readonly cgroupSubtree: string;
   readonly tickMs: number;
   readonly log: Logger;
-  /** One worker per emulated CPU (the old layout) instead of one carrier worker per function. */
+  /** One worker per emulated CPU (the old layout) instead of carrier workers of up to CARRIER_CPUS each. */
   readonly workerPerCpu?: boolean;
 }
 

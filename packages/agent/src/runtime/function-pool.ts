@@ -1,7 +1,7 @@
 // The workers of one function: one single-threaded worker per CPU, each in its own <fn>/w<cpu>
-// cgroup (on an emulated host, optionally one carrier worker for all of the function's emulated
-// CPUs, see `carrier`), a bounded FIFO of waiting requests (what does not fit is dropped and counted, never
-// queued forever), crash restarts with backoff, timeout kills with immediate replacement, and the
+// cgroup (on an emulated host, optionally one carrier worker per group of up to CARRIER_CPUS of
+// the function's emulated CPUs, see `carrier`), a bounded FIFO of waiting requests (what does not
+// fit is dropped and counted, never queued forever), crash restarts with backoff, timeout kills with immediate replacement, and the
 // invocation figures. The load driver and the invoke endpoint both submit here.
 import { performance } from 'node:perf_hooks';
 import { Backoff, errorMessage, type BackoffOptions, type Logger, msToUs, usToMs } from '@isawatt/common';
@@ -47,13 +47,17 @@ export interface FunctionPoolOptions {
    */
   readonly cpuShare?: () => number | undefined;
   /**
-   * Emulated hosts: one worker (on the lowest assigned CPU, in that CPU's cgroup) carries all the
-   * function's emulated CPUs, with their summed share (cpuShare x CPU count). Emulated CPUs are
-   * slices of a real CPU; a slice of 0.5 % per worker is too small to run a managed runtime
-   * faithfully (docs/emulation.md, "Slice geometry"), and 96 + 128 workers per bag do not start in
-   * time on a small machine. The assignment still names every CPU; only the process count differs.
+   * Emulated hosts: one carrier worker (on the lowest CPU of its group, in that CPU's cgroup)
+   * carries a group of up to CARRIER_CPUS of the function's emulated CPUs, with their summed share
+   * (cpuShare x the group's CPU count). Emulated CPUs are slices of a real CPU; a slice of 0.5 % per
+   * worker is too small to run a managed runtime faithfully (docs/agent.md, "Slice geometry"), and
+   * 96 + 128 workers per bag do not start in time on a small machine. The assignment still names
+   * every CPU; only the process count differs. Groups are bounded so that what one execution costs
+   * does not depend on how many CPUs a function holds (see carrierGroups).
    */
   readonly carrier?: boolean;
+  /** Most emulated CPUs per carrier (default CARRIER_CPUS; bench/carrier-cost.ts compares sizes). */
+  readonly carrierCpus?: number;
   /**
    * Emulated hosts: before its CPU share applies, a new worker runs its function's catalogue input
    * back to back at full speed, so that the runtime's JIT compilers and caches warm at a real CPU's
@@ -126,6 +130,37 @@ export function pipelineDepth(carrier: boolean, cpus: number, handlerMs: number 
 /** Weight of the newest handler time in the pool's running mean (pipelineDepth). */
 const HANDLER_EWMA_WEIGHT = 0.2;
 
+/**
+ * Most emulated CPUs one carrier worker carries. A carrier of k CPUs gets k times one CPU's share
+ * in runs of the same length (pinning.ts, CFS_RUN_US), so k sets how often it runs and how many
+ * arrivals each wake-up serves, and both change the real CPU time an execution costs (a Node worker
+ * woken per request pays about twice the CPU per execution of one that serves a batch; measured by
+ * bench/carrier-cost.ts). With one carrier for all of a function's CPUs, a function on 64 CPUs
+ * paid 0.6x the energy per execution of the same function on 8 CPUs at the same utilisation; real
+ * servers, one worker per core, pay the same. Bounded groups keep every carrier's geometry that of
+ * the carriers a profiling bag runs (8 CPUs per function by default).
+ */
+export const CARRIER_CPUS = 8;
+
+/**
+ * A function's emulated CPUs split into carrier groups: first CPU of the group -> its CPU count.
+ * ceil(k / CARRIER_CPUS) groups of consecutive CPUs whose sizes differ by at most one (87 CPUs:
+ * ten of 8 and one of 7), so every carrier serves the same share of the function's arrivals.
+ */
+export function carrierGroups(cpus: readonly number[], maxCpus = CARRIER_CPUS): Map<number, number> {
+  const sorted = [...cpus].sort((a, b) => a - b);
+  const n = Math.ceil(sorted.length / maxCpus);
+  const groups = new Map<number, number>();
+  let at = 0;
+  for (let g = 0; g < n; g++) {
+    const size = Math.floor(sorted.length / n) + (g < sorted.length % n ? 1 : 0);
+    const first = sorted[at];
+    if (first !== undefined) groups.set(first, size);
+    at += size;
+  }
+  return groups;
+}
+
 /** A healthy period after which the crash backoff starts again from its first delay. */
 const HEALTHY_MS = 30_000;
 
@@ -136,8 +171,12 @@ export class FunctionPool {
   /** Figures since `resetTotals` (the `run` command reads these). */
   readonly totalWindow: InvocationWindow;
   private readonly slots = new Map<number, Slot>();
-  /** The CPUs assigned (with a carrier worker, more than the slots). */
+  /** The CPUs assigned (with carrier workers, more than the slots). */
   private assigned: number[] = [];
+  /** Worker CPU -> the emulated CPUs its worker carries (1 without carriers). */
+  private groups = new Map<number, number>();
+  /** Where pump() starts looking for a worker: requests go round the workers in turn. */
+  private nextSlot = 0;
   private readonly queue: Queued[] = [];
   private sweepTimer: NodeJS.Timeout | undefined;
   private stopping = false;
@@ -163,17 +202,17 @@ export class FunctionPool {
     return [...this.slots.keys()].sort((a, b) => a - b);
   }
 
-  /** The CPUs that get a worker for an assignment. */
-  private workerCpus(cpus: readonly number[]): number[] {
-    const sorted = [...cpus].sort((a, b) => a - b);
-    return this.opts.carrier === true ? sorted.slice(0, 1) : sorted;
+  /** The workers of an assignment: worker CPU -> the CPUs it carries. */
+  private groupsOf(cpus: readonly number[]): Map<number, number> {
+    if (this.opts.carrier === true) return carrierGroups(cpus, this.opts.carrierCpus);
+    return new Map([...cpus].sort((a, b) => a - b).map((c) => [c, 1]));
   }
 
-  /** The share of a real CPU one worker gets: per emulated CPU, times the CPUs a carrier holds. */
-  private workerShare(): number | undefined {
+  /** The share of a real CPU the worker on `cpu` gets: per emulated CPU, times the CPUs it carries. */
+  private workerShare(cpu: number): number | undefined {
     const share = this.opts.cpuShare?.();
     if (share === undefined) return undefined;
-    return this.opts.carrier === true ? share * Math.max(1, this.assigned.length) : share;
+    return share * Math.max(1, this.groups.get(cpu) ?? 1);
   }
 
   /** PIDs of the live workers, in CPU order. */
@@ -192,8 +231,9 @@ export class FunctionPool {
   async start(cpus: readonly number[]): Promise<void> {
     await this.opts.pinning.ensureFunction(this.name, cpus);
     this.assigned = [...cpus].sort((a, b) => a - b);
+    this.groups = this.groupsOf(cpus);
     try {
-      await Promise.all(this.workerCpus(cpus).map((cpu) => this.addSlot(cpu)));
+      await Promise.all([...this.groups.keys()].map((cpu) => this.addSlot(cpu)));
     } catch (err) {
       await this.stop();
       throw err;
@@ -202,13 +242,15 @@ export class FunctionPool {
 
   /** Moves to exactly `cpus`: removed workers finish their invocation and stop, new ones start. */
   async resize(cpus: readonly number[]): Promise<void> {
-    const workers = this.workerCpus(cpus);
+    const groups = this.groupsOf(cpus);
+    const workers = [...groups.keys()];
     const want = new Set(workers);
     const removed = this.slotCpus().filter((c) => !want.has(c));
     const added = workers.filter((c) => !this.slots.has(c));
     await Promise.all(removed.map((cpu) => this.removeSlot(cpu)));
     await this.opts.pinning.ensureFunction(this.name, cpus);
     this.assigned = [...cpus].sort((a, b) => a - b);
+    this.groups = groups;
     // A carrier that stays gets the share of its new CPU count.
     if (this.opts.carrier === true) await this.applyCpuShare();
     const results = await Promise.allSettled(added.map((cpu) => this.addSlot(cpu)));
@@ -246,19 +288,20 @@ export class FunctionPool {
     // the agent's shutdown): stdin EOF, then SIGKILL after stopGraceMs.
     await Promise.all(this.slotCpus().map((cpu) => this.removeSlot(cpu, false)));
     this.assigned = [];
+    this.groups = new Map();
     await this.opts.pinning.removeFunction(this.name);
     this.tickWindow.close();
     this.totalWindow.close();
   }
 
   /**
-   * Requests a worker may have in flight: 1, or for a carrier up to PIPELINE_DEPTH (never more than
-   * its CPUs), so that its next requests wait in its pipe instead of the worker idling for the
-   * agent's round trip (a fast function at a carrier's share needs thousands of round trips a
-   * second, and on a loaded machine one round trip takes milliseconds).
+   * Requests the worker on `cpu` may have in flight: 1, or for a carrier up to PIPELINE_DEPTH (never
+   * more than the CPUs it carries), so that its next requests wait in its pipe instead of the worker
+   * idling for the agent's round trip (a fast function at a carrier's share needs thousands of round
+   * trips a second, and on a loaded machine one round trip takes milliseconds).
    */
-  private depth(): number {
-    return pipelineDepth(this.opts.carrier === true, this.assigned.length, this.handlerMs);
+  private depth(cpu: number): number {
+    return pipelineDepth(this.opts.carrier === true, this.groups.get(cpu) ?? 1, this.handlerMs);
   }
 
   /**
@@ -277,12 +320,12 @@ export class FunctionPool {
     return n;
   }
 
-  private canTake(worker: WorkerProcess | undefined): worker is WorkerProcess {
-    return worker !== undefined && worker.alive && worker.inFlight < this.depth();
+  private canTake(slot: Slot, worker: WorkerProcess | undefined): worker is WorkerProcess {
+    return worker !== undefined && worker.alive && worker.inFlight < this.depth(slot.cpu);
   }
 
   private hasIdleWorker(): boolean {
-    for (const s of this.slots.values()) if (s.state === 'ready' && this.canTake(s.worker)) return true;
+    for (const s of this.slots.values()) if (s.state === 'ready' && this.canTake(s, s.worker)) return true;
     return false;
   }
 
@@ -294,13 +337,16 @@ export class FunctionPool {
   /** Re-applies the current CPU share to every ready worker (the placement changed). */
   async applyCpuShare(): Promise<void> {
     if (this.opts.cpuShare === undefined) return;
-    const share = this.workerShare();
-    for (const slot of this.slots.values()) if (slot.state === 'ready') await this.opts.pinning.setWorkerShare(this.name, slot.cpu, share);
+    for (const slot of this.slots.values()) if (slot.state === 'ready') await this.opts.pinning.setWorkerShare(this.name, slot.cpu, this.workerShare(slot.cpu));
   }
 
-  /** The function's timeout, stretched for a worker that gets only a share of a CPU. */
-  private timeoutMs(): number {
-    const share = this.workerShare();
+  /**
+   * The function's timeout, stretched for the worker on `cpu` that gets only a share of a CPU (for
+   * requests not yet given to a worker: the smallest carrier's, the longest).
+   */
+  private timeoutMs(cpu?: number): number {
+    const smallest = [...this.groups].reduce<[number, number] | undefined>((m, g) => (m === undefined || g[1] < m[1] ? g : m), undefined);
+    const share = this.workerShare(cpu ?? smallest?.[0] ?? -1);
     const t = this.opts.entry.spec.timeoutMs;
     return share !== undefined && share > 0 && share < 1 ? Math.round(t / share) : t;
   }
@@ -398,7 +444,7 @@ export class FunctionPool {
     slot.startedAtMs = performance.now();
     if (this.opts.cpuShare !== undefined) {
       this.opts.pinning
-        .setWorkerShare(this.name, slot.cpu, this.workerShare())
+        .setWorkerShare(this.name, slot.cpu, this.workerShare(slot.cpu))
         .catch((err: unknown) => this.log.error({ cpu: slot.cpu, err: errorMessage(err) }, "cannot limit the worker's CPU bandwidth"));
     }
     worker.once('exit', (code, signal) => this.onExit(slot, worker, code, signal));
@@ -468,20 +514,31 @@ export class FunctionPool {
     await this.opts.pinning.releaseWorker(this.name, cpu);
   }
 
+  /**
+   * Gives waiting requests to the workers, one at a time and in turn, so that every carrier of a
+   * function serves the same share of its arrivals (a first carrier taking all it can would run
+   * saturated while the others idle, at another cost per execution).
+   */
   private pump(): void {
     if (this.queue.length === 0) return;
-    for (const slot of this.slots.values()) {
-      if (this.queue.length === 0) return;
-      const worker = slot.worker;
-      while (this.queue.length > 0 && slot.state === 'ready' && this.canTake(worker)) {
-        const next = this.queue.shift();
-        if (next !== undefined) void this.run(slot, worker, next);
+    const slots = [...this.slots.values()];
+    let misses = 0;
+    while (this.queue.length > 0 && misses < slots.length) {
+      const slot = slots[this.nextSlot % slots.length];
+      this.nextSlot = (this.nextSlot + 1) % slots.length;
+      const worker = slot?.worker;
+      if (slot === undefined || slot.state !== 'ready' || !this.canTake(slot, worker)) {
+        misses++;
+        continue;
       }
+      misses = 0;
+      const next = this.queue.shift();
+      if (next !== undefined) void this.run(slot, worker, next);
     }
   }
 
   private async run(slot: Slot, worker: WorkerProcess, q: Queued): Promise<void> {
-    const outcome = await worker.invoke(q.req.kind, q.req.payload, this.timeoutMs(), this.depth() > 1);
+    const outcome = await worker.invoke(q.req.kind, q.req.payload, this.timeoutMs(slot.cpu), this.depth(slot.cpu) > 1);
     const latencyUs = msToUs(performance.now() - q.req.dueMs);
     switch (outcome.status) {
       case 'ok':

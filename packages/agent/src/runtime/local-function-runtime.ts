@@ -75,6 +75,8 @@ export interface EmulatedCpuPolicy {
    * worker per emulated CPU (function-pool.ts, `carrier`).
    */
   readonly carrier?: boolean;
+  /** Most emulated CPUs per carrier worker (default function-pool.ts CARRIER_CPUS). */
+  readonly carrierCpus?: number;
   /** Full-speed warm-up of every new worker before its share applies, ms (function-pool.ts). */
   readonly warmupMs?: number;
 }
@@ -462,6 +464,7 @@ export class LocalFunctionRuntime implements FunctionRuntime {
         ? {
             cpuShare: () => this.opts.emulatedCpus?.shareOf(t.function, this.coreCounts()),
             carrier: this.opts.emulatedCpus.carrier === true,
+            ...(this.opts.emulatedCpus.carrierCpus !== undefined ? { carrierCpus: this.opts.emulatedCpus.carrierCpus } : {}),
             warmupMs: this.opts.emulatedCpus.warmupMs ?? 0,
           }
         : {}),

@@ -114,6 +114,19 @@ describe('online model refinement', () => {
     assert.equal(est?.drift, false);
   });
 
+  test('with open-loop figures, production is compared with them: a function true to them is not flagged', () => {
+    // Saturated 100 execs/CPU-s and 0.2 J; at 85 % utilisation 80 and 0.25 J (wake-ups fill idle time).
+    const OPEN = { utilisation: 0.85, execPerSecPerCore: 80, energyPerExecJ: 0.25 };
+    const withOpenLoop: Models = { hostTypes: { xeon: { arch: 'x86_64', functions: { f: { ...PROFILED, openLoop: OPEN } } } }, categories: {} };
+    const l = new ModelLearner({ prior: withOpenLoop });
+    run(l, OPEN.execPerSecPerCore, OPEN.energyPerExecJ, 300, 2, 0.5, 11);
+    const est = l.estimates()[0];
+    assert.ok(est);
+    assert.equal(est.profiledExecPerSecPerCore, 80);
+    assert.equal(est.profiledEnergyPerExecJ, 0.25);
+    assert.equal(est.drift, false, `drift ${est.execDriftPct} % / ${est.energyDriftPct} %`);
+  });
+
   test('ticks without completions or CPU time are ignored', () => {
     const l = new ModelLearner({ prior });
     const idle = tick(rng(1), 100, 0.2, 1, 0);

@@ -147,9 +147,17 @@ export class ModelLearner {
     if (cell.prior !== undefined || cell.drifting) this.checkDrift(hostType, fn, cell);
   }
 
+  /**
+   * The profiled figures production is compared with. Production runs a function below saturation
+   * (plans leave headroom), where executions per CPU-second and energy per execution are what the
+   * profile's open-loop phase measured, not the saturated figures: with open-loop figures in the
+   * models, those are the prior, or every function with idle time would be flagged as drifting.
+   */
   private profiled(hostType: string, fn: string): { e: number; w: number } | undefined {
     const m = this.opts.prior?.hostTypes[hostType]?.functions[fn];
-    return m ? { e: m.execPerSecPerCore, w: m.energyPerExecJ } : undefined;
+    if (!m) return undefined;
+    const f = m.openLoop ?? m;
+    return { e: f.execPerSecPerCore, w: f.energyPerExecJ };
   }
 
   private estimate(hostType: string, fn: string, cell: Cell): ModelEstimate {

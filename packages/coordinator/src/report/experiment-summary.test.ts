@@ -20,3 +20,18 @@ test('cells: mean and spread over repeats, met count, saving vs rr measured and 
   assert.equal(rrWeb?.metRates, 1);
   assert.equal(rrWeb?.savingVsRrPct, 0);
 });
+
+test('cells: the saving uses the median over repeats, so one disturbed repeat of three does not move it', () => {
+  const records = fixtureRecords();
+  const ea = records.find((r) => r.mix === 'general' && r.policy === 'energy-aware');
+  assert.ok(ea);
+  // A third repeat of energy-aware that a burst of other load made 50 % dearer.
+  records.push({ ...ea, id: 'run-fixture-outlier', repeat: 2, energyJ: ea.energyJ * 1.5 });
+  const cell = summariseCells(records).find((c) => c.mix === 'general' && c.policy === 'energy-aware');
+  assert.ok(cell);
+  assert.equal(cell.runs, 3);
+  assert.ok(Math.abs(cell.energyMedianJ - 2000 * 0.88 * 1.01) < 1e-9, 'the middle of three');
+  assert.ok(cell.energyMeanJ > cell.energyMedianJ, 'the mean follows the outlier');
+  // rr's median is the mean of its two repeats, 2000 x 1.005.
+  assert.ok(Math.abs((cell.savingVsRrPct ?? 0) - (1 - (0.88 * 1.01) / 1.005) * 100) < 1e-9);
+});

@@ -1,6 +1,6 @@
 // Totals per cell (mix × policy) over the repeats of an experiment, and each policy's saving
-// against round-robin in the same mix: measured (mean energy over repeats) and as the models
-// predicted. Used by `isawatt experiment`'s table and by the report. Parked hosts are already
+// against round-robin in the same mix: measured (median energy over repeats: one disturbed run
+// of three does not move it) and as the models predicted. Used by `isawatt experiment`'s table and by the report. Parked hosts are already
 // left out of each run's energyJ (run-record.ts).
 import type { EnergyQuality, RunRecord } from '../results/run-record.js';
 
@@ -10,13 +10,15 @@ export interface CellSummary {
   readonly runs: number;
   readonly metRates: number;
   readonly energyMeanJ: number;
+  /** Median over the repeats (the mean of the middle two for an even count): what the saving uses. */
+  readonly energyMedianJ: number;
   readonly energyMinJ: number;
   readonly energyMaxJ: number;
   /** Sample standard deviation over the repeats (0 for one run). */
   readonly energyStdJ: number;
   readonly predictedMeanJ: number;
   readonly quality: EnergyQuality;
-  /** (rr - this) / rr, percent, from the means; undefined without an rr cell in the mix. */
+  /** (rr - this) / rr, percent, from the medians; undefined without an rr cell in the mix. */
   readonly savingVsRrPct?: number | undefined;
   readonly predictedSavingVsRrPct?: number | undefined;
   readonly durationS: number;
@@ -26,6 +28,13 @@ const RANK: readonly EnergyQuality[] = ['simulated', 'emulated', 'estimated', 'm
 
 function mean(xs: readonly number[]): number {
   return xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : 0;
+}
+
+function median(xs: readonly number[]): number {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
 }
 
 function std(xs: readonly number[]): number {
@@ -57,6 +66,7 @@ export function summariseCells(records: readonly RunRecord[]): CellSummary[] {
       runs: rs.length,
       metRates: rs.filter((r) => r.metRates).length,
       energyMeanJ: mean(e),
+      energyMedianJ: median(e),
       energyMinJ: Math.min(...e),
       energyMaxJ: Math.max(...e),
       energyStdJ: std(e),
@@ -72,7 +82,7 @@ export function summariseCells(records: readonly RunRecord[]): CellSummary[] {
     const rr = base.get(`${c.mix}|rr`);
     return {
       ...c,
-      savingVsRrPct: rr && rr.energyMeanJ > 0 ? ((rr.energyMeanJ - c.energyMeanJ) / rr.energyMeanJ) * 100 : undefined,
+      savingVsRrPct: rr && rr.energyMedianJ > 0 ? ((rr.energyMedianJ - c.energyMedianJ) / rr.energyMedianJ) * 100 : undefined,
       predictedSavingVsRrPct: rr && rr.predictedMeanJ > 0 ? ((rr.predictedMeanJ - c.predictedMeanJ) / rr.predictedMeanJ) * 100 : undefined,
     };
   });

@@ -86,7 +86,7 @@ function energySections(records: readonly RunRecord[]): Section[] {
     xAxis: { type: 'category', data: mixes },
     yAxis: { type: 'value', name: 'kJ' },
     series: [
-      ...policies.map((p) => ({ type: 'bar' as const, name: p, itemStyle: { color: colour(p) }, data: mixes.map((m) => kj(cell(m, p)?.energyMeanJ)) })),
+      ...policies.map((p) => ({ type: 'bar' as const, name: p, itemStyle: { color: colour(p) }, data: mixes.map((m) => kj(cell(m, p)?.energyMedianJ)) })),
       ...policies.map((p, pi) =>
         errorBars(
           `${p} spread`,
@@ -122,12 +122,13 @@ function energySections(records: readonly RunRecord[]): Section[] {
   const cellTable: DataTable = {
     id: 'energy-per-cell',
     title: 'Energy per mix and policy',
-    head: ['mix', 'policy', 'runs', 'met rates', 'energy mean J', 'min J', 'max J', 'std J', 'predicted J', 'saving vs rr %', 'predicted saving %', 'quality'],
+    head: ['mix', 'policy', 'runs', 'met rates', 'energy median J', 'energy mean J', 'min J', 'max J', 'std J', 'predicted J', 'saving vs rr %', 'predicted saving %', 'quality'],
     rows: cells.map((c) => [
       c.mix,
       c.policy,
       c.runs,
       `${c.metRates}/${c.runs}`,
+      c.energyMedianJ,
       c.energyMeanJ,
       c.energyMinJ,
       c.energyMaxJ,
@@ -207,7 +208,7 @@ function energySections(records: readonly RunRecord[]): Section[] {
     {
       id: 'energy',
       title: 'Energy per policy per mix',
-      note: 'Mean energy of the runs of each cell over the measured window; parked hosts (energy-aware-whole) are left out of a run’s total.',
+      note: 'Median energy of the runs of each cell (the savings use it; the table gives the spread) over the measured window; parked hosts (energy-aware-whole) are left out of a run’s total.',
       charts: [{ title: 'energy per policy per mix', svg: svgChart(energyChart) }],
       tables: [cellTable],
     },

@@ -99,8 +99,9 @@ export class CellRunner {
       const active: HostSpec[] = spec.hosts.filter((h) => !h.parked);
       const models = this.setup.models;
       const demands = spec.rates ? [...spec.rates] : deriveMixRates(spec.mix ?? 'general', spec.load ?? 0.5, undefined, active, models);
-      const r = replicate(demands, active, models, this.setup.maxReplicaCores ?? defaultMaxReplicaCores(active));
-      p = { problem: buildProblem(active, r.models, r.demands, { headroom: spec.headroom ?? 0 }), models: r.models };
+      const headroom = spec.headroom ?? 0;
+      const r = replicate(demands, active, models, this.setup.maxReplicaCores ?? defaultMaxReplicaCores(active), { headroom });
+      p = { problem: buildProblem(active, r.models, r.demands, { headroom }), models: r.models };
       // Only the current group is kept: cells are run group by group, and big problems are big.
       this.problems.clear();
       this.problems.set(spec.groupKey, p);

@@ -10,6 +10,7 @@
 // functions, a plan for every policy with replicas of half a Xeon). Replicas share their
 // function's model, category and truth; each gets its own arrivals (a split Poisson stream is
 // Poisson); results are merged back into one FunctionResult with several placements.
+import { planningModel, type FiguresChoice } from '../placement/problem.js';
 import type { FunctionDemand, FunctionModel, HostSpec, HostTypeModel, Models } from '../workload/types.js';
 
 const SEP = '#';
@@ -32,7 +33,26 @@ export function defaultMaxReplicaCores(hosts: readonly HostSpec[]): number {
   return Math.max(1, Math.floor(Math.min(...hosts.map((h) => h.cores)) / 2));
 }
 
-export function replicate(demands: readonly FunctionDemand[], hosts: readonly HostSpec[], models: Models, maxReplicaCores: number): Replicated {
+/** How the planner will size the replicas: its figures and headroom (buildProblem's options). */
+export interface ReplicaSizing {
+  readonly figures?: FiguresChoice | undefined;
+  readonly headroom?: number | undefined;
+}
+
+/**
+ * Splits what fits on no host. Cores are counted the way the planner will count them (buildProblem:
+ * ceil(R (1 + headroom) / E), E the open-loop capacity where the models have one): sized on the
+ * saturated E instead, a function whose open-loop capacity is lower would get replicas that the
+ * planner finds too big for any host.
+ */
+export function replicate(
+  demands: readonly FunctionDemand[],
+  hosts: readonly HostSpec[],
+  models: Models,
+  maxReplicaCores: number,
+  sizing: ReplicaSizing = {},
+): Replicated {
+  const headroom = sizing.headroom ?? 0;
   const types = [...new Set(hosts.map((h) => h.type))];
   const out: FunctionDemand[] = [];
   const aliases = new Map<string, string>();
@@ -40,7 +60,7 @@ export function replicate(demands: readonly FunctionDemand[], hosts: readonly Ho
     let worst = 0;
     for (const t of types) {
       const m = models.hostTypes[t]?.functions[d.name];
-      if (m) worst = Math.max(worst, d.rateRps / m.execPerSecPerCore);
+      if (m) worst = Math.max(worst, (d.rateRps * (1 + headroom)) / planningModel(m, sizing.figures).execPerSecPerCore);
     }
     const k = Math.max(1, Math.ceil(worst / maxReplicaCores - 1e-9));
     if (k === 1) {

@@ -2,7 +2,7 @@
 // (mix, policy) cell in a seeded random order: idle settling (nothing deployed), then one run
 // (run-engine.ts) of the mix's workload under the policy. Every run is stored on the coordinator
 // with the experiment's id, so `--resume ID` skips the cells already done and continues in the
-// same order. At the end: per cell the energy over the repeats (mean, spread), whether the runs
+// same order. At the end: per cell the energy over the repeats (median, spread), whether the runs
 // met their rates, and each policy's saving against round-robin in the same mix, measured and
 // predicted. Exit codes: 0 every run met its rates; 1 some run missed its rates or failed;
 // 2 bad input; 3 coordinator unreachable; 130 interrupted (resumable).
@@ -101,7 +101,7 @@ function problemFor(cell: Cell, spec: ExperimentSpec, hosts: readonly HostSpec[]
 
 export function renderCells(cells: readonly CellSummary[]): string {
   const t = new Table({
-    head: ['mix', 'policy', 'runs', 'met rates', 'energy J (mean)', 'spread (min-max)', 'std J', 'predicted J', 'saving vs rr', 'predicted saving', 'quality'],
+    head: ['mix', 'policy', 'runs', 'met rates', 'energy J (median)', 'spread (min-max)', 'std J', 'predicted J', 'saving vs rr', 'predicted saving', 'quality'],
     colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
     style: { head: [], border: [] },
     chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
@@ -113,7 +113,7 @@ export function renderCells(cells: readonly CellSummary[]): string {
       c.policy,
       String(c.runs),
       `${c.metRates}/${c.runs}`,
-      c.energyMeanJ.toFixed(1),
+      c.energyMedianJ.toFixed(1),
       `${c.energyMinJ.toFixed(1)}-${c.energyMaxJ.toFixed(1)}`,
       c.energyStdJ.toFixed(1),
       c.predictedMeanJ.toFixed(1),

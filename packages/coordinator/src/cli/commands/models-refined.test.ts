@@ -56,3 +56,20 @@ test('confident estimates replace the base; the rest keep it; no base needs a li
   // It is a valid models file.
   parseModels(JSON.parse(JSON.stringify(out.models)), 'refined');
 });
+
+test('a pair with open-loop figures: production replaces them and the saturated figures stay', () => {
+  const openLoop = { utilisation: 0.85, execPerSecPerCore: 8, energyPerExecJ: 1.25, samples: 3 };
+  const base: Models = {
+    source: 'profiled',
+    hostTypes: { xeon: { arch: 'x86_64', functions: { f: { execPerSecPerCore: 10, energyPerExecJ: 1, openLoop } } } },
+    categories: { f: 'web' },
+  };
+  const res: wire.GetModelEstimatesResponse__Output = { prior_source: 'profiled.yaml', tau_s: 300, estimates: [est('xeon', 'f', 7, 1.4, 0.9)] };
+  const out = refinedModels(res, base, new Map(), 0.5, { coordinator: '127.0.0.1:7000', nowIso: '2026-12-06T00:00:00.000Z' });
+  assert.deepEqual(out.models.hostTypes.xeon?.functions.f, {
+    execPerSecPerCore: 10,
+    energyPerExecJ: 1,
+    openLoop: { utilisation: 0.85, execPerSecPerCore: 7, energyPerExecJ: 1.4, samples: 120 },
+  });
+  parseModels(JSON.parse(JSON.stringify(out.models)), 'refined');
+});

@@ -55,13 +55,28 @@ export function refinedModels(
       hostTypes[e.host_type] = t;
     }
     const prev = t.functions[e.function];
+    const samples = Number(e.samples);
+    // Production figures are completions per CPU-second and energy per completion at production's
+    // utilisation, below saturation. Where the base has open-loop figures (measured at the
+    // utilisation plans load functions to), production's replace those and the saturated ones stay
+    // (the planner's cost curve runs between the two); otherwise they replace the saturated ones.
     // The profiled spread describes the bags, not production: kept as it was (still the robust option's input).
-    t.functions[e.function] = {
-      ...(prev?.spread ? { spread: prev.spread } : {}),
-      execPerSecPerCore: e.exec_per_sec_per_core,
-      energyPerExecJ: e.energy_per_exec_j,
-      samples: Number(e.samples),
-    };
+    t.functions[e.function] = prev?.openLoop
+      ? {
+          ...prev,
+          openLoop: {
+            utilisation: prev.openLoop.utilisation,
+            execPerSecPerCore: e.exec_per_sec_per_core,
+            energyPerExecJ: e.energy_per_exec_j,
+            samples,
+          },
+        }
+      : {
+          ...(prev?.spread ? { spread: prev.spread } : {}),
+          execPerSecPerCore: e.exec_per_sec_per_core,
+          energyPerExecJ: e.energy_per_exec_j,
+          samples,
+        };
     used.push(e);
   }
   const qualities = [...new Set(used.map((e) => QUALITY[e.energy_quality] ?? 'unknown'))].sort();

@@ -1,0 +1,175 @@
+// Cost per execution of one function on an emulated host, by carrier size: does the emulated ground
+// truth charge the same energy per execution at a given utilisation whether a function holds 8 or
+// 64 emulated CPUs (as real servers, one worker per core, would)?
+//
+// For each carrier size k and load (idle, then u x saturated rate), the function runs on k emulated
+// CPUs of the profile exactly as an emulated agent runs it (one carrier worker, bandwidth slice,
+// open-loop arrivals from the runtime's own load driver), and the bench reads the function cgroup's
+// real CPU time over a window:
+//   real CPU ms/s       real CPU time per second of the carrier (idle: its background cost)
+//   quota used          that over what the function's CFS quotas allow (k x one CPU's share)
+//   real CPU µs/exec    real CPU time per completed execution
+//   emulated busy/exec  what the emulator charges per execution, emulated CPU-ms (real / share)
+//   vs first k          the same, relative to the first carrier size at that load and layout
+// Layouts (--carrier-cpus): 0 = one carrier for all of a function's CPUs (before bounded carriers),
+// N = carriers of at most N CPUs (the agent's CARRIER_CPUS by default). On a machine busy with
+// other work the figures swing by tens of percent between identical cells: compare on a quiet one.
+//
+//   node --conditions=source --import tsx bench/carrier-cost.ts [--function F] [--profile P]
+//        [--cores 8,64] [--load 0,0.5,0.85] [--carrier-cpus 0,8] [--window S] [--settle S]
+// Needs root (cgroups; workers run as nobody). The saturated rate per core is taken from the
+// profile's ground truth (the CPU cost file), so u is the utilisation the planner would see.
+import { readFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import Table from 'cli-table3';
+import { msToS, silentLogger } from '@isawatt/common';
+import { workerShare, truthOf } from '../packages/agent/src/emulation/ground-truth.js';
+import { emulatedCpuCount, emulatedSocketOf, getProfile, PROFILES_DIR } from '../packages/agent/src/emulation/profiles.js';
+import { WORKER_WARMUP_MS } from '../packages/agent/src/emulation/emulated-host.js';
+import { raiseAgentCpuWeight } from '../packages/agent/src/emulation/agent-weight.js';
+import { CARRIER_CPUS } from '../packages/agent/src/runtime/function-pool.js';
+import { LocalFunctionRuntime } from '../packages/agent/src/runtime/local-function-runtime.js';
+
+const repoRoot = new URL('..', import.meta.url).pathname;
+
+const { values } = parseArgs({
+  options: {
+    function: { type: 'string', default: 'jwt-node' },
+    profile: { type: 'string', default: 'altra-max-m128' },
+    cores: { type: 'string', default: '8,64' },
+    load: { type: 'string', default: '0,0.5,0.85' },
+    window: { type: 'string', default: '10' },
+    settle: { type: 'string', default: '4' },
+    'worker-per-cpu': { type: 'boolean', default: false },
+    // Most emulated CPUs per carrier, one or more layouts compared in the same run; 0 = one carrier
+    // for all of a function's CPUs (the layout before bounded carriers).
+    'carrier-cpus': { type: 'string', default: `0,${CARRIER_CPUS}` },
+  },
+});
+const fn = values.function;
+const profile = getProfile(values.profile);
+const coreList = values.cores.split(',').map(Number);
+const loads = values.load.split(',').map(Number);
+const windowS = Number(values.window);
+const settleS = Number(values.settle);
+const layouts = values['carrier-cpus'].split(',').map(Number);
+if (layouts.some((n) => !Number.isInteger(n) || n < 0)) throw new Error('--carrier-cpus wants integers >= 0 (0: one carrier per function)');
+if (coreList.some((k) => !Number.isInteger(k) || k < 1) || loads.some((u) => !(u >= 0 && u < 1.5)) || !(windowS > 0) || !(settleS >= 0))
+  throw new Error('--cores wants positive integers, --load numbers in [0, 1.5), --window/--settle seconds');
+
+const costs = JSON.parse(await readFile(join(PROFILES_DIR, 'function-cpu-cost.json'), 'utf8')) as { cpuMsPerInvocation: Record<string, number> };
+const costMs = costs.cpuMsPerInvocation[fn];
+if (costMs === undefined) throw new Error(`${fn}: not in function-cpu-cost.json`);
+const truth = truthOf(profile, fn, msToS(costMs));
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const subtree = `isawatt-bench-carrier-${process.pid}`;
+const usageOf = async (): Promise<bigint> =>
+  BigInt((await readFile(join('/sys/fs/cgroup/cpuacct', subtree, fn, 'cpuacct.usage'), 'utf8')).trim());
+
+const cpuCount = emulatedCpuCount(profile);
+// This process plays the agent (its load driver generates the arrivals): the weight an emulated
+// agent gets, so that other load on the machine starves neither it nor the workers.
+const lowerWeight = await raiseAgentCpuWeight({ cgroupRoot: '/sys/fs/cgroup', subtree, procRoot: '/proc', pid: process.pid, log: silentLogger() });
+
+interface Row {
+  layout: string;
+  cores: number;
+  load: number;
+  rateRps: number;
+  achievedRps: number;
+  cpuMsPerS: number;
+  /** Real CPU time over what the function's quotas allow (k x share of a real CPU). */
+  quotaUsed: number;
+  cpuUsPerExec: number;
+  busyMsPerExec: number;
+}
+const rows: Row[] = [];
+const layoutName = (n: number): string => (values['worker-per-cpu'] ? 'worker per CPU' : n === 0 ? 'one carrier' : `carriers <= ${n}`);
+for (const maxCpus of layouts) {
+  const layout = layoutName(maxCpus);
+  const rt = await LocalFunctionRuntime.create({
+    functionsDir: join(repoRoot, 'functions'),
+    log: silentLogger(),
+    cgroupRoot: '/sys/fs/cgroup',
+    sysfsRoot: '/sys',
+    procRoot: '/proc',
+    cgroupSubtree: subtree,
+    topology: Array.from({ length: cpuCount }, (_, cpu) => ({ cpu, socket: emulatedSocketOf(profile, cpu) })),
+    emulatedCpus: {
+      realCpus: () => [0, 1],
+      shareOf: (f, placement) => workerShare(profile, f, placement),
+      carrier: !values['worker-per-cpu'],
+      carrierCpus: maxCpus === 0 ? cpuCount : maxCpus,
+      warmupMs: WORKER_WARMUP_MS,
+    },
+  });
+  let version = 1n;
+  try {
+    for (const k of coreList) {
+      const share = workerShare(profile, fn, new Map([[fn, k]]));
+      const carriers = maxCpus === 0 ? 1 : Math.ceil(k / maxCpus);
+      for (const u of loads) {
+        const rateRps = u * truth.execPerSecPerCore * k;
+        const cpus = Array.from({ length: k }, (_, i) => i);
+        const load = rateRps > 0 ? ({ kind: 'rate', rateRps, arrival: 'constant' } as const) : ({ kind: 'none' } as const);
+        const r = await rt.applyPlacement(version++, [{ function: fn, cpus, load }]);
+        if (!r.ok) throw new Error(`${fn} on ${k} CPUs: ${r.error}`);
+        // New workers warm at full speed first (WORKER_WARMUP_MS each, on this machine's CPUs).
+        const warming = u === loads[0] ? (carriers * WORKER_WARMUP_MS) / 1000 : 0;
+        await sleep((settleS + warming) * 1000);
+        rt.resetTotals(fn);
+        const before = await usageOf();
+        await sleep(windowS * 1000);
+        const after = await usageOf();
+        const t = rt.totals(fn);
+        const cpuS = Number(after - before) / 1e9;
+        const done = t?.completed ?? 0;
+        rows.push({
+          layout,
+          cores: k,
+          load: u,
+          rateRps,
+          achievedRps: done / windowS,
+          cpuMsPerS: (cpuS / windowS) * 1000,
+          quotaUsed: cpuS / windowS / (share * k),
+          cpuUsPerExec: done > 0 ? (cpuS / done) * 1e6 : NaN,
+          busyMsPerExec: done > 0 ? (cpuS / share / done) * 1000 : NaN,
+        });
+        process.stderr.write(`${fn} ${layout} k=${k} u=${u}: ${JSON.stringify(rows.at(-1))}\n`);
+      }
+      await rt.applyPlacement(version++, []);
+    }
+  } finally {
+    await rt.close();
+  }
+}
+
+await lowerWeight();
+
+const table = new Table({
+  style: { head: [], border: [] },
+  head: ['layout', 'cores', 'load', 'offered/s', 'achieved/s', 'real CPU ms/s', 'quota used', 'real CPU µs/exec', 'emulated busy ms/exec', 'vs first k'],
+});
+for (const r of rows) {
+  const base = rows.find((x) => x.load === r.load && x.layout === r.layout);
+  table.push([
+    r.layout,
+    r.cores,
+    r.load,
+    r.rateRps.toFixed(1),
+    r.achievedRps.toFixed(1),
+    r.cpuMsPerS.toFixed(2),
+    `${(r.quotaUsed * 100).toFixed(0)} %`,
+    r.cpuUsPerExec.toFixed(0),
+    r.busyMsPerExec.toFixed(1),
+    base && r.load > 0 ? (r.busyMsPerExec / base.busyMsPerExec).toFixed(3) : '',
+  ]);
+}
+process.stdout.write(
+  `${fn} on emulated ${profile.name}; ground truth ${truth.execPerSecPerCore.toFixed(2)} exec/s per core, ` +
+    `${(msToS(costMs) * 1000 / (workerShare(profile, fn, new Map([[fn, 1]])))).toFixed(1)} busy ms/exec at saturation; load average ${loadavg()[0]?.toFixed(2)}\n`,
+);
+process.stdout.write(table.toString() + '\n');
