@@ -18,7 +18,7 @@
 // shipped table). Measure it at an emulated worker's slice, on this machine, now:
 //   node --conditions=source --import tsx bench/functions.ts --share 0.05 --json FILE
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,6 +54,59 @@ const { values: v } = parseArgs({
     models: { type: 'string' },
   },
 });
+
+/**
+ * Per bag and host, where the wall time went, from the agents' logs (pino JSON lines): start-up
+ * (workers spawned and warmed; after the idle interval on a host's first bag), saturated warm-up +
+ * window, the switch to open loop (the saturated driver stopping), open-loop warm-up + window, and
+ * stopping the bag (workers and cgroups gone).
+ */
+const PHASES: readonly string[] = [
+  'profile job received',
+  'profile job: bag started',
+  'profile job: saturated window measured',
+  'profile job: open-loop phase',
+  'profile job: open-loop window measured',
+  'profile job: bag stopped, cgroups removed',
+];
+const PHASE_NAMES = ['start-up', 'saturated', 'switch', 'open-loop', 'stop'];
+
+function phaseTable(logs: ReadonlyMap<string, string>): string {
+  const rows: string[] = [`${'host'.padEnd(22)} ${'job'.padEnd(8)} ${PHASE_NAMES.map((p) => p.padStart(10)).join('')} ${'total'.padStart(8)}  (s)`];
+  const sums = PHASE_NAMES.map(() => 0);
+  let n = 0;
+  for (const [host, text] of logs) {
+    const jobs = new Map<string, Map<number, number>>();
+    for (const line of text.split('\n')) {
+      if (!line.startsWith('{')) continue;
+      let rec: { msg?: string; jobId?: string; time?: number | string };
+      try {
+        rec = JSON.parse(line) as typeof rec;
+      } catch {
+        continue;
+      }
+      const phase = PHASES.indexOf(rec.msg ?? '');
+      // pino's isoTime (the agents' logger) or epoch ms.
+      const timeMs = typeof rec.time === 'string' ? Date.parse(rec.time) : rec.time;
+      if (phase < 0 || rec.jobId === undefined || timeMs === undefined || !Number.isFinite(timeMs)) continue;
+      const m = jobs.get(rec.jobId) ?? new Map<number, number>();
+      m.set(phase, timeMs);
+      jobs.set(rec.jobId, m);
+    }
+    for (const [job, m] of jobs) {
+      const t = PHASES.map((_, i) => m.get(i));
+      if (t.some((x) => x === undefined)) continue;
+      const ts = t as number[];
+      const parts = PHASE_NAMES.map((_, i) => ((ts[i + 1] ?? 0) - (ts[i] ?? 0)) / 1000);
+      parts.forEach((x, i) => (sums[i] = (sums[i] ?? 0) + x));
+      n++;
+      const total = ((ts[PHASES.length - 1] ?? 0) - (ts[0] ?? 0)) / 1000;
+      rows.push(`${host.padEnd(22)} ${job.slice(-8).padEnd(8)} ${parts.map((x) => x.toFixed(1).padStart(10)).join('')} ${total.toFixed(1).padStart(8)}`);
+    }
+  }
+  if (n > 0) rows.push(`mean over ${n} bag runs: ${PHASE_NAMES.map((p, i) => `${p} ${((sums[i] ?? 0) / n).toFixed(1)}`).join(', ')} s`);
+  return rows.join('\n');
+}
 
 function start(script: string, args: string[], log: (l: string) => void = () => undefined): ChildProcess {
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', join(root, script), ...args], {
@@ -133,23 +186,31 @@ async function main(): Promise<void> {
   const address = `127.0.0.1:${port}`;
   const profiles = (v.profiles ?? '').split(',');
   const children: ChildProcess[] = [];
+  /** Each agent's output (pino JSON lines), for the per-bag phase table. */
+  const agentLogs = new Map<string, string>();
   const client = new ControlClient({ address, tls: {}, insecure: false, deadlineMs: 5000 });
   try {
     children.push(start('packages/coordinator/src/cli/entry.ts', ['coordinator', '--listen', address, '--insecure', '--state-dir', join(dir, 'state')]));
     profiles.forEach((p, i) => {
+      const host = `bench-${i === 0 ? 'x' : 'a'}-${port}`;
+      agentLogs.set(host, '');
       children.push(
-        start('packages/agent/src/main.ts', [
-          '--coordinator',
-          address,
-          '--host-id',
-          `bench-${i === 0 ? 'x' : 'a'}-${port}`,
-          '--emulate',
-          p,
-          '--tick-interval-ms',
-          v['tick-interval-ms'] ?? '500',
-          '--http-listen',
-          'off',
-        ]),
+        start(
+          'packages/agent/src/main.ts',
+          [
+            '--coordinator',
+            address,
+            '--host-id',
+            `bench-${i === 0 ? 'x' : 'a'}-${port}`,
+            '--emulate',
+            p,
+            '--tick-interval-ms',
+            v['tick-interval-ms'] ?? '500',
+            '--http-listen',
+            'off',
+          ],
+          (l) => agentLogs.set(host, (agentLogs.get(host) ?? '') + l),
+        ),
       );
     });
     const deadline = Date.now() + 120_000;
@@ -212,7 +273,9 @@ async function main(): Promise<void> {
     const prof = await run('packages/coordinator/src/cli/entry.ts', args, true);
     const wallS = (Date.now() - started) / 1000;
     process.stdout.write(prof.out);
-    process.stdout.write(`campaign wall time: ${wallS.toFixed(0)} s (exit ${prof.code})\n\n`);
+    process.stdout.write(`campaign wall time: ${wallS.toFixed(0)} s (exit ${prof.code})\n`);
+    process.stdout.write(`where the time went, per bag run (agents' logs):\n${phaseTable(agentLogs)}\n\n`);
+    if (v.keep !== undefined) for (const [host, text] of agentLogs) await writeFile(join(dir, `agent-${host}.log`), text);
     if (prof.code !== 0) throw new Error(`profile failed (exit ${prof.code}): ${prof.err.slice(-2000)}`);
     if (v.keep === undefined) await copyFile(modelsFile, join(root, 'bench/results/profile-campaign-models.yaml')).catch(() => undefined);
     const show = await run('packages/coordinator/src/cli/entry.ts', ['models', 'show', modelsFile]);

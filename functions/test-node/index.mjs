@@ -6,6 +6,8 @@
 //   {"op":"cpu","ms":N}       spins until the process has used N ms of CPU time (node only: exact
 //                             CPU splits for attribution tests even on a crowded machine)
 //   {"op":"sleep","ms":N}     sleeps N ms (no CPU)
+//   {"op":"count"}            returns {calls}: the handler's calls in this worker so far, this one
+//                             included (node only: how many invocations a warm-up ran)
 //   {"op":"print"}            writes to stdout (must land on stderr), then echoes
 //   {"op":"fail"}             throws (an `err` result; the worker stays up)
 //   {"op":"crash"}            exits the process with code 70
@@ -20,7 +22,10 @@ export function makeInput(seed) {
   return { op: 'echo', value: seed };
 }
 
+let calls = 0;
+
 export async function handler(input) {
+  calls++;
   const op = input && typeof input === 'object' ? input.op : undefined;
   const ms = Number(input?.ms ?? 0);
   switch (op) {
@@ -28,6 +33,8 @@ export async function handler(input) {
       return input;
     case 'noop':
       return {};
+    case 'count':
+      return { calls };
     case 'busy': {
       const end = performance.now() + ms;
       let iterations = 0;

@@ -6,7 +6,7 @@
 // The protocol plumbing is shared with the wasm harness (./protocol.mjs).
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { harnessArgs, oneLine, parseRequest, serve, takeStdout } from './protocol.mjs';
+import { harnessArgs, oneLine, parseRequest, serve, takeStdout, warmupLoop } from './protocol.mjs';
 
 const [fnDir, entry] = harnessArgs('harness.mjs <function-dir> <entry>');
 const send = takeStdout();
@@ -46,6 +46,10 @@ async function invoke(line) {
   const request = parseRequest(line);
   if (request === undefined) return;
   const { id, kind, payload } = request;
+  if (kind === 'warmup') {
+    await warmupLoop(send, id, payload, async (seed) => JSON.stringify((await mod.handler(await inputForSeed(seed))) ?? null));
+    return;
+  }
   let input;
   try {
     if (kind === 'seed') input = await inputForSeed(payload);

@@ -13,7 +13,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { WASI } from 'node:wasi';
-import { harnessArgs, oneLine, parseRequest, serve, takeStdout } from '../node/protocol.mjs';
+import { harnessArgs, oneLine, parseRequest, serve, takeStdout, warmupLoop } from '../node/protocol.mjs';
 
 const [fnDir, entry] = harnessArgs('harness.mjs <function-dir> <entry.wasm>');
 const send = takeStdout();
@@ -59,10 +59,32 @@ function inputForSeed(text) {
   return json;
 }
 
-function invoke(line) {
+/** One warm-up invocation: the handler's error is thrown; a trap ends the worker (as in invoke). */
+function warmOnce(seed) {
+  const bytes = encoder.encode(inputForSeed(seed));
+  let rc;
+  let text;
+  try {
+    const ptr = exp.isawatt_alloc(bytes.length) >>> 0;
+    if (ptr === 0) throw new Error(`isawatt_alloc(${bytes.length}) failed`);
+    new Uint8Array(exp.memory.buffer, ptr, bytes.length).set(bytes);
+    rc = exp.isawatt_handle(ptr, bytes.length);
+    text = outputText();
+  } catch (err) {
+    process.stderr.write(`harness: wasm trap during warm-up: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(4);
+  }
+  if (rc !== 0) throw new Error(text || `handler returned ${rc}`);
+}
+
+async function invoke(line) {
   const request = parseRequest(line);
   if (request === undefined) return;
   const { id, kind, payload } = request;
+  if (kind === 'warmup') {
+    await warmupLoop(send, id, payload, warmOnce);
+    return;
+  }
   let input;
   try {
     if (kind === 'seed') input = inputForSeed(payload);

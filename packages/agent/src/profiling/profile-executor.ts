@@ -132,6 +132,7 @@ export class ProfileExecutor {
       if (job.warmupMs > 0 && !(await delay(job.warmupMs, signal))) throw new PhaseAbortedError('cancelled');
       const w = await collectWindow(this.opts.telemetry, warmEnd, job.durationMs, signal, this.opts.stallMs);
       const saturated = this.result(job, cores, w, idle);
+      log.info({ windowMs: w.intervalMs }, 'profile job: saturated window measured');
       if (job.openLoopUtilisation > 0) await this.openLoopPhase(job, cores, saturated, runtime, version, signal, log);
       return saturated;
     } catch (err) {
@@ -177,6 +178,7 @@ export class ProfileExecutor {
     const warmEnd = this.now() + job.warmupMs;
     if (job.warmupMs > 0 && !(await delay(job.warmupMs, signal))) throw new PhaseAbortedError('cancelled');
     const w = await collectWindow(this.opts.telemetry, warmEnd, job.durationMs, signal, this.opts.stallMs);
+    log.info({ windowMs: w.intervalMs }, 'profile job: open-loop window measured');
     const seconds = msToS(w.intervalMs);
     for (const fp of saturated.functions ?? []) {
       const f = w.functions.get(fp.function ?? '');

@@ -4,7 +4,7 @@
 // fit is dropped and counted, never queued forever), crash restarts with backoff, timeout kills with immediate replacement, and the
 // invocation figures. The load driver and the invoke endpoint both submit here.
 import { performance } from 'node:perf_hooks';
-import { Backoff, errorMessage, type BackoffOptions, type Logger, msToUs } from '@isawatt/common';
+import { Backoff, errorMessage, type BackoffOptions, type Logger, msToUs, usToMs } from '@isawatt/common';
 import type { CatalogueEntry } from './catalogue.js';
 import type { Toolchain } from './harness-command.js';
 import { InvocationWindow, type InvocationResult } from './invocation-stats.js';
@@ -18,6 +18,8 @@ export interface PoolRequest {
   readonly payload: string;
   /** When the request was due (performance.now() ms): latency counts from here. */
   readonly dueMs: number;
+  /** Who submitted it, so that it can withdraw what still waits (`withdraw`); any object. */
+  readonly owner?: object;
 }
 
 export type SubmitOutcome =
@@ -58,9 +60,12 @@ export interface FunctionPoolOptions {
   readonly carrierCpus?: number;
   /**
    * Emulated hosts: before its CPU share applies, a new worker runs its function's catalogue input
-   * back to back for this long at full speed, so that the runtime's JIT compilers and caches warm at
-   * a real CPU's speed, not at a slice's (a JVM warming at 5 % of a CPU still compiles a minute
-   * later). Default 0: no warm-up.
+   * back to back at full speed, so that the runtime's JIT compilers and caches warm at a real CPU's
+   * speed, not at a slice's (a JVM warming at 5 % of a CPU still compiles a minute later; jwt-node
+   * still costs 2-3x its steady CPU per invocation after 300 invocations). In the harness (node and
+   * wasm), this many ms of the worker's CPU time, bounded by WARMUP_WALL_FACTOR times as much wall
+   * time; elsewhere this many ms of wall time, one agent round trip per invocation, at most
+   * WARMUP_MAX_INVOCATIONS. Default 0: no warm-up.
    */
   readonly warmupMs?: number;
 }
@@ -85,11 +90,45 @@ interface Queued {
   readonly resolve: (o: SubmitOutcome) => void;
 }
 
-/** Most invocations of a worker's full-speed warm-up (see FunctionPoolOptions.warmupMs). */
+/** Most invocations of a worker's full-speed warm-up through the agent (harnesses without `warmup`). */
 const WARMUP_MAX_INVOCATIONS = 300;
 
-/** Most requests a carrier worker has in flight (see depth()). */
+/**
+ * A harness warm-up's wall-time bound, in multiples of its CPU budget: every function of a bag on
+ * both emulated hosts warms at once, 16 workers on 2 real CPUs, each then getting 1/8 of a CPU.
+ */
+const WARMUP_WALL_FACTOR = 10;
+
+/** A harness's answer to a request kind it does not know (docs/design/worker-protocol.md). */
+const UNKNOWN_KIND = /unknown request kind/;
+
+/** Most requests a carrier worker has in flight (see pipelineDepth). */
 const PIPELINE_DEPTH = 16;
+
+/**
+ * How long the agent may take to answer a carrier and send it its next request, ms: the pipeline
+ * holds enough requests to cover it (pipelineDepth).
+ */
+const PIPELINE_COVER_MS = 100;
+
+/**
+ * Requests a worker may have in flight. 1, except a carrier (emulated CPUs): enough that it never
+ * idles for the agent's round trip, i.e. one running plus those that cover PIPELINE_COVER_MS at
+ * its recent handler time, at least 2, at most PIPELINE_DEPTH and its CPU count; 2 before any
+ * invocation has answered. No more than that: whatever sits in its pipe runs before
+ * anything sent later (a load switched from saturated to a rate waits for it), and a slow
+ * function's 16 requests were minutes of work at its emulated speed (video-gif-node, 6 s each).
+ */
+export function pipelineDepth(carrier: boolean, cpus: number, handlerMs: number | undefined): number {
+  if (!carrier) return 1;
+  const most = Math.max(1, Math.min(PIPELINE_DEPTH, cpus));
+  // Before the first answer: 2 (its handler time is not known; what is in the pipe stays there).
+  if (handlerMs === undefined || !(handlerMs > 0)) return Math.min(most, 2);
+  return Math.min(most, Math.max(2, 1 + Math.ceil(PIPELINE_COVER_MS / handlerMs)));
+}
+
+/** Weight of the newest handler time in the pool's running mean (pipelineDepth). */
+const HANDLER_EWMA_WEIGHT = 0.2;
 
 /**
  * Most emulated CPUs one carrier worker carries. A carrier of k CPUs gets k times one CPU's share
@@ -142,6 +181,8 @@ export class FunctionPool {
   private sweepTimer: NodeJS.Timeout | undefined;
   private stopping = false;
   private readonly log: Logger;
+  /** Running mean of the handler's wall time per invocation, ms (pipelineDepth). */
+  private handlerMs: number | undefined;
 
   constructor(private readonly opts: FunctionPoolOptions) {
     this.name = opts.entry.spec.name;
@@ -260,7 +301,23 @@ export class FunctionPool {
    * trips a second, and on a loaded machine one round trip takes milliseconds).
    */
   private depth(cpu: number): number {
-    return this.opts.carrier === true ? Math.max(1, Math.min(PIPELINE_DEPTH, this.groups.get(cpu) ?? 1)) : 1;
+    return pipelineDepth(this.opts.carrier === true, this.groups.get(cpu) ?? 1, this.handlerMs);
+  }
+
+  /**
+   * Withdraws the requests `owner` submitted that still wait for a worker (not those a worker
+   * holds): each resolves `unavailable`, counted nowhere (nothing ran). Returns how many.
+   */
+  withdraw(owner: object): number {
+    let n = 0;
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      const q = this.queue[i];
+      if (q?.req.owner !== owner) continue;
+      this.queue.splice(i, 1);
+      q.resolve({ status: 'unavailable', message: `function ${this.name}: request withdrawn by its load driver` });
+      n++;
+    }
+    return n;
   }
 
   private canTake(slot: Slot, worker: WorkerProcess | undefined): worker is WorkerProcess {
@@ -280,8 +337,7 @@ export class FunctionPool {
   /** Re-applies the current CPU share to every ready worker (the placement changed). */
   async applyCpuShare(): Promise<void> {
     if (this.opts.cpuShare === undefined) return;
-    for (const slot of this.slots.values())
-      if (slot.state === 'ready') await this.opts.pinning.setWorkerShare(this.name, slot.cpu, this.workerShare(slot.cpu));
+    for (const slot of this.slots.values()) if (slot.state === 'ready') await this.opts.pinning.setWorkerShare(this.name, slot.cpu, this.workerShare(slot.cpu));
   }
 
   /**
@@ -346,11 +402,25 @@ export class FunctionPool {
     }
   }
 
-  /** Runs the catalogue input back to back for warmupMs, unthrottled (see FunctionPoolOptions.warmupMs). */
+  /**
+   * Runs the catalogue input back to back, unthrottled (see FunctionPoolOptions.warmupMs): in the
+   * harness if it knows the `warmup` request (docs/design/worker-protocol.md; budgeted in the
+   * worker's CPU time), else one agent round trip per invocation for warmupMs of wall time.
+   */
   private async warm(worker: WorkerProcess): Promise<void> {
     const ms = this.opts.warmupMs ?? 0;
     if (ms <= 0) return;
     const { spec } = this.opts.entry;
+    const wallMs = ms * WARMUP_WALL_FACTOR;
+    const inHarness = await worker.invoke('warmup', `${spec.input.seed} ${Math.round(ms)} ${Math.round(wallMs)}`, wallMs + spec.timeoutMs);
+    if (inHarness.status === 'ok') {
+      if (!worker.alive) throw new WorkerStartError(`worker ${worker.pid} exited during its warm-up`);
+      this.log.debug({ pid: worker.pid, warmupCpuMs: ms, harness: inHarness.output }, 'worker warmed at full speed in its harness');
+      return;
+    }
+    if (inHarness.status !== 'error' || !UNKNOWN_KIND.test(inHarness.message)) {
+      throw new WorkerStartError(`worker ${worker.pid} failed its warm-up: ${inHarness.message}`);
+    }
     const end = performance.now() + ms;
     let n = 0;
     // Bounded in invocations too: a fast function would otherwise keep the agent's event loop busy
@@ -473,6 +543,7 @@ export class FunctionPool {
     switch (outcome.status) {
       case 'ok':
         this.record('completed', latencyUs, outcome.durationUs);
+        this.noteHandler(outcome.durationUs);
         break;
       case 'error':
         this.record('error', latencyUs);
@@ -488,6 +559,11 @@ export class FunctionPool {
     q.resolve(outcome);
     if (slot.state === 'draining' && !worker.busy) for (const w of slot.idleWaiters.splice(0)) w();
     this.pump();
+  }
+
+  private noteHandler(durationUs: number): void {
+    const ms = usToMs(durationUs);
+    this.handlerMs = this.handlerMs === undefined ? ms : this.handlerMs + HANDLER_EWMA_WEIGHT * (ms - this.handlerMs);
   }
 
   /** Requests that waited past the function's timeout without a worker are dropped. */

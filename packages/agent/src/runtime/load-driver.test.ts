@@ -84,3 +84,29 @@ test('closed loop keeps exactly `concurrency` requests outstanding', async () =>
   assert.equal(inFlight, 0);
   assert.ok(done >= 3);
 });
+
+test('closed loop: stop withdraws its requests still waiting for a worker, and answers the rest', async () => {
+  // A target with no free worker: every request waits until answered or withdrawn.
+  const waiting = new Map<object, ((o: SubmitOutcome) => void)[]>();
+  let withdrawnByOwner = 0;
+  const target = {
+    submit: (r: PoolRequest) =>
+      new Promise<SubmitOutcome>((resolve) => {
+        assert.ok(r.owner !== undefined, 'a closed-loop request names its driver');
+        waiting.set(r.owner, [...(waiting.get(r.owner) ?? []), resolve]);
+      }),
+    withdraw: (owner: object) => {
+      const list = waiting.get(owner) ?? [];
+      waiting.delete(owner);
+      for (const resolve of list) resolve({ status: 'unavailable', message: 'withdrawn' });
+      withdrawnByOwner += list.length;
+      return list.length;
+    },
+  };
+  const d = new ClosedLoopDriver(target, 4, req);
+  await new Promise((r) => setImmediate(r));
+  const stopping = d.stop();
+  assert.equal(withdrawnByOwner, 4, 'the 4 waiting requests were withdrawn at stop');
+  await stopping;
+  assert.equal(d.sent, 4, 'none sent after the stop');
+});

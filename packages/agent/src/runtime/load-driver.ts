@@ -9,6 +9,8 @@ import type { PoolRequest, SubmitOutcome } from './function-pool.js';
 
 export interface LoadTarget {
   submit(req: PoolRequest): Promise<SubmitOutcome>;
+  /** Withdraws the requests `owner` submitted that still wait for a worker (function-pool.ts). */
+  withdraw?(owner: object): number;
 }
 
 export interface LoadDriver {
@@ -88,7 +90,7 @@ export class ClosedLoopDriver implements LoadDriver {
   private async run(): Promise<void> {
     while (!this.stopped) {
       this.sent++;
-      const outcome = await this.target.submit({ ...this.request(), dueMs: performance.now() });
+      const outcome = await this.target.submit({ ...this.request(), dueMs: performance.now(), owner: this });
       if (outcome.status === 'unavailable') {
         // The function is gone or restarting all its workers: do not spin.
         await new Promise((r) => setTimeout(r, 50));
@@ -96,8 +98,14 @@ export class ClosedLoopDriver implements LoadDriver {
     }
   }
 
+  /**
+   * Stops, withdrawing its requests that still wait for a worker: they are synthetic load, and
+   * waiting for them held a profile's switch from saturated to open loop for minutes (a slow
+   * function's queue at its emulated speed). Those a worker already holds are answered first.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.target.withdraw?.(this);
     await Promise.all(this.loops);
   }
 }

@@ -9,6 +9,8 @@ import type { LaunchSpec } from './worker-launch.js';
 import { JOIN_FAILED_EXIT } from './worker-launch.js';
 
 export type RequestKind = 'seed' | 'json';
+/** The pool's full-speed warm-up of a new worker (docs/design/worker-protocol.md); never a caller's request. */
+export type WarmupKind = 'warmup';
 
 export type InvokeOutcome =
   | { readonly status: 'ok'; readonly output: string; readonly durationUs: number }
@@ -151,7 +153,7 @@ export class WorkerProcess extends EventEmitter<{ exit: [code: number | null, si
    * waiting in its pipe so that it does not idle for the agent's round trip. Each invocation's
    * timeout runs from when the worker starts it (when the one before it is answered).
    */
-  invoke(kind: RequestKind, payload: string, timeoutMs: number, pipeline = false): Promise<InvokeOutcome> {
+  invoke(kind: RequestKind | WarmupKind, payload: string, timeoutMs: number, pipeline = false): Promise<InvokeOutcome> {
     if (this.exited || this.killed) return Promise.resolve({ status: 'crash', message: `worker ${this.exited ? this.exitInfo : 'was killed'}` });
     if (this.inflight.length > 0 && !pipeline) throw new Error('worker is busy (one invocation at a time)');
     const id = String(this.nextId++);

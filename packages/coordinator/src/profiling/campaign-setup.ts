@@ -148,13 +148,24 @@ export function setupCampaign(all: readonly wire.Host__Output[], params: Campaig
   };
 }
 
+/**
+ * What a bag costs besides its warm-ups and windows, ms: a fixed part (the job's round trips,
+ * stopping the workers and removing their cgroups) and a part per function of the bag (starting
+ * its worker; on an emulated host the worker then warms for 2 s of CPU time at full speed before its
+ * slice applies, and both hosts of the pair share this machine's CPUs). Measured on the emulated
+ * pair (bench/profile-campaign.ts prints each bag's phases): 13-33 s to start bags of 4 functions
+ * at load 12-18.
+ */
+export const BAG_OVERHEAD = { perBagMs: 5000, perFunctionMs: 2000 } as const;
+
 /** Rough wall time: per host type, its bags shared by its hosts; host types run in parallel. */
-export function estimateMs(plan: CampaignPlan, perBagOverheadMs = 5000): number {
+export function estimateMs(plan: CampaignPlan, overhead: { perBagMs: number; perFunctionMs: number } = BAG_OVERHEAD): number {
   return Math.max(
     ...plan.hostTypes.map((t) => {
       const rounds = Math.ceil(plan.bags.length / t.hosts.length);
       const phases = (plan.openLoopUtilisation ?? 0) > 0 ? 2 : 1;
-      return plan.idleMs + rounds * (phases * (plan.warmupMs + plan.durationMs) + perBagOverheadMs);
+      const bagSize = Math.max(0, ...plan.bags.map((b) => b.length));
+      return plan.idleMs + rounds * (phases * (plan.warmupMs + plan.durationMs) + overhead.perBagMs + bagSize * overhead.perFunctionMs);
     }),
   );
 }

@@ -3,6 +3,7 @@ import Table from 'cli-table3';
 import type { Models } from '../workload/types.js';
 import type { OpenLoopCheck } from './aggregate.js';
 import type { CampaignPlan } from './campaign.js';
+import { BAG_OVERHEAD } from './campaign-setup.js';
 import { jToMj, msToS } from '@isawatt/common';
 
 const plain = {
@@ -30,7 +31,9 @@ export function renderPlan(plan: CampaignPlan, functions: readonly string[], est
   lines.push(table.toString());
   const counts = new Map(functions.map((f) => [f, plan.bags.filter((b) => b.includes(f)).length]));
   lines.push(`bags per function: ${[...counts.entries()].map(([f, n]) => `${f} ${n}`).join(', ')}`);
-  lines.push(`estimated time: ${duration(estimateMs)} (host types in parallel; about 5 s per bag to start and stop the workers)`);
+  lines.push(
+    `estimated time: ${duration(estimateMs)} (host types in parallel; about ${msToS(BAG_OVERHEAD.perBagMs)} s per bag and ${msToS(BAG_OVERHEAD.perFunctionMs)} s per function of a bag to start, warm and stop the workers)`,
+  );
   return lines.join('\n');
 }
 
