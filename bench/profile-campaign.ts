@@ -52,6 +52,11 @@ const { values: v } = parseArgs({
     keep: { type: 'string' },
     cost: { type: 'string' },
     models: { type: 'string' },
+    // The agents' --emulate-carrier-cpus: most emulated CPUs per carrier worker. This bench checks
+    // ratios against the ground truth and runs nothing on the figures, so one carrier per function
+    // (128 >= any bag's CPUs per function): carriers of 8 leave the slowest function (video-gif-node,
+    // ~25 s per execution on 8 Altra CPUs) with no completion in a 20 s window (docs/agent.md).
+    'carrier-cpus': { type: 'string', default: '128' },
   },
 });
 
@@ -204,6 +209,8 @@ async function main(): Promise<void> {
             `bench-${i === 0 ? 'x' : 'a'}-${port}`,
             '--emulate',
             p,
+            '--emulate-carrier-cpus',
+            v['carrier-cpus'] ?? '128',
             '--tick-interval-ms',
             v['tick-interval-ms'] ?? '500',
             '--http-listen',

@@ -208,3 +208,19 @@ test('hwpc-sensor: file, environment and flags; listen or csvDir required; loopb
   assert.match(bad.join('\n'), /activitySource: .*hwpc-sensor/);
   assert.match(bad.join('\n'), /hwpc\.timeSemantics: /);
 });
+
+test('emulateCarrierCpus: a whole number, from flag or environment, and only on an emulated host', () => {
+  const emu = { coordinator: '127.0.0.1:7000', emulate: 'altra-max-m128' };
+  assert.equal(loadAgentConfig({ flags: { ...emu, emulateCarrierCpus: 32 }, hostname: 'h' }).config.emulateCarrierCpus, 32);
+  assert.equal(loadAgentConfig({ flags: emu, env: { ISAWATT_EMULATE_CARRIER_CPUS: '16' }, hostname: 'h' }).config.emulateCarrierCpus, 16);
+  assert.equal(loadAgentConfig({ flags: emu, hostname: 'h' }).config.emulateCarrierCpus, undefined, 'default: the runtime CARRIER_CPUS');
+  assert.match(
+    issuesOf(() => loadAgentConfig({ flags: { ...emu, emulateCarrierCpus: 2.5 }, hostname: 'h' })).join(),
+    /emulateCarrierCpus: expected a whole number/,
+  );
+  assert.match(issuesOf(() => loadAgentConfig({ flags: { ...emu, emulateCarrierCpus: 0 }, hostname: 'h' })).join(), /at least 1 emulated CPU/);
+  assert.match(
+    issuesOf(() => loadAgentConfig({ flags: { coordinator: '127.0.0.1:7000', emulateCarrierCpus: 8 }, hostname: 'h' })).join(),
+    /emulateCarrierCpus \(--emulate-carrier-cpus\) applies to an emulated host only/,
+  );
+});

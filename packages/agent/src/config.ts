@@ -137,6 +137,16 @@ export const agentConfigSchema = z
     attributionMethod: z.enum(['auto', 'smartwatts', 'cputime-share']).default('auto'),
     /** Emulated hardware profile name (demo and tests; everything it produces says "emulated"). */
     emulate: z.string().min(1).optional(),
+    /**
+     * Most emulated CPUs one carrier worker serves (emulated hosts only; default 8, see
+     * runtime/function-pool.ts CARRIER_CPUS). Profiles and runs compare only when both use the same.
+     */
+    emulateCarrierCpus: z
+      .number({ error: 'expected a whole number of emulated CPUs' })
+      .int('expected a whole number of emulated CPUs')
+      .min(1, 'expected at least 1 emulated CPU per carrier')
+      .max(4096, 'expected at most 4096 emulated CPUs per carrier')
+      .optional(),
     /** Bound on the graceful stop after SIGTERM/SIGINT. */
     shutdownGraceMs: intMs(100, 600_000).default(10_000),
   })
@@ -151,6 +161,13 @@ export const agentConfigSchema = z
           code: 'custom',
           path: ['tls', hasCert ? 'keyFile' : 'certFile'],
           message: 'tls.certFile and tls.keyFile go together (client certificate for mutual TLS)',
+        });
+      }
+      if (c.emulateCarrierCpus !== undefined && typeof c.emulate !== 'string') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['emulateCarrierCpus'],
+          message: 'emulateCarrierCpus (--emulate-carrier-cpus) applies to an emulated host only: set emulate (--emulate PROFILE) too',
         });
       }
       const hwpc: { listen?: unknown; csvDir?: unknown } = typeof c.hwpc === 'object' && c.hwpc !== null ? c.hwpc : {};
@@ -232,6 +249,7 @@ export interface ResolvedAgentConfig {
   readonly logLevel: LogLevel;
   readonly functionsDir: string | undefined;
   readonly emulate: string | undefined;
+  readonly emulateCarrierCpus: number | undefined;
   readonly activitySource: 'auto' | 'perf' | 'cgroup-cputime' | 'hwpc-sensor';
   readonly hwpc: ResolvedHwpcConfig;
   readonly attributionMethod: 'auto' | 'smartwatts' | 'cputime-share';
@@ -271,6 +289,7 @@ export const AGENT_ENV_MAP: Readonly<Record<string, string>> = {
   ISAWATT_LOG_LEVEL: 'logLevel',
   ISAWATT_FUNCTIONS_DIR: 'functionsDir',
   ISAWATT_EMULATE: 'emulate',
+  ISAWATT_EMULATE_CARRIER_CPUS: 'emulateCarrierCpus',
   ISAWATT_ACTIVITY_SOURCE: 'activitySource',
   ISAWATT_HWPC_LISTEN: 'hwpc.listen',
   ISAWATT_HWPC_CSV_DIR: 'hwpc.csvDir',
@@ -339,6 +358,7 @@ function resolve(parsed: ParsedAgentConfig, hostname: string): ResolvedAgentConf
     logLevel: parsed.logLevel,
     functionsDir: parsed.functionsDir,
     emulate: parsed.emulate,
+    emulateCarrierCpus: parsed.emulateCarrierCpus,
     activitySource: parsed.activitySource,
     hwpc: resolveHwpc(parsed.hwpc),
     attributionMethod: parsed.attributionMethod,

@@ -219,6 +219,7 @@ export async function runDaemon(loaded: LoadedAgentConfig): Promise<number> {
       cgroupRoot: config.host.cgroupfs,
       cgroupSubtree: cgroupSubtree(config),
       tickMs: config.tickIntervalMs,
+      carrierCpus: config.emulateCarrierCpus,
       log,
     });
     emulated = emu;

@@ -23,6 +23,7 @@ export interface DaemonFlags {
   logLevel?: string;
   functionsDir?: string;
   emulate?: string;
+  emulateCarrierCpus?: number | string;
   activitySource?: string;
   hwpcListen?: string;
   hwpcCsvDir?: string;
@@ -55,6 +56,7 @@ export function addDaemonOptions(cmd: Command): Command {
     .option('--log-level <level>', `log level: ${LOG_LEVELS.join(', ')} (default info)`)
     .option('--functions-dir <dir>', 'function catalogue directory')
     .option('--emulate <profile>', 'run on an emulated hardware profile (everything reports "emulated")')
+    .option('--emulate-carrier-cpus <n>', 'emulated hosts: most emulated CPUs one carrier worker serves (default 8)', numberish)
     .option('--activity-source <kind>', 'per-function activity: auto, perf, cgroup-cputime, hwpc-sensor (default auto)')
     .option('--hwpc-listen <host:port>', 'hwpc-sensor: where its socket output connects (loopback), e.g. 127.0.0.1:9080')
     .option('--hwpc-csv-dir <dir>', 'hwpc-sensor: its CSV output directory')
@@ -84,6 +86,7 @@ export function flagsToConfig(f: DaemonFlags): Record<string, unknown> {
     logLevel: f.logLevel,
     functionsDir: f.functionsDir,
     emulate: f.emulate,
+    emulateCarrierCpus: f.emulateCarrierCpus,
     activitySource: f.activitySource,
     'hwpc.listen': f.hwpcListen,
     'hwpc.csvDir': f.hwpcCsvDir,

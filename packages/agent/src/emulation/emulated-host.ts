@@ -31,6 +31,8 @@ export interface EmulatedHostOptions {
   readonly log: Logger;
   /** One worker per emulated CPU (the old layout) instead of carrier workers of up to CARRIER_CPUS each. */
   readonly workerPerCpu?: boolean;
+  /** Most emulated CPUs per carrier worker (default function-pool.ts CARRIER_CPUS). */
+  readonly carrierCpus?: number | undefined;
 }
 
 /** Full-speed warm-up of each worker before its slice applies, ms (function-pool.ts, warmupMs). */
@@ -98,6 +100,7 @@ export class EmulatedHost {
       realCpus: () => real,
       shareOf: (fn, placement) => workerShare(this.opts.profile, fn, placement),
       carrier: this.opts.workerPerCpu !== true,
+      ...(this.opts.carrierCpus !== undefined ? { carrierCpus: this.opts.carrierCpus } : {}),
       // The JVM needs about 2 s at full speed to compile its hot paths (bench/functions.ts).
       warmupMs: WORKER_WARMUP_MS,
     };
