@@ -66,8 +66,7 @@ const truth = truthOf(profile, fn, msToS(costMs));
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const subtree = `isawatt-bench-carrier-${process.pid}`;
-const usageOf = async (): Promise<bigint> =>
-  BigInt((await readFile(join('/sys/fs/cgroup/cpuacct', subtree, fn, 'cpuacct.usage'), 'utf8')).trim());
+const usageOf = async (): Promise<bigint> => BigInt((await readFile(join('/sys/fs/cgroup/cpuacct', subtree, fn, 'cpuacct.usage'), 'utf8')).trim());
 
 const cpuCount = emulatedCpuCount(profile);
 // This process plays the agent (its load driver generates the arrivals): the weight an emulated
@@ -170,6 +169,6 @@ for (const r of rows) {
 }
 process.stdout.write(
   `${fn} on emulated ${profile.name}; ground truth ${truth.execPerSecPerCore.toFixed(2)} exec/s per core, ` +
-    `${(msToS(costMs) * 1000 / (workerShare(profile, fn, new Map([[fn, 1]])))).toFixed(1)} busy ms/exec at saturation; load average ${loadavg()[0]?.toFixed(2)}\n`,
+    `${((msToS(costMs) * 1000) / workerShare(profile, fn, new Map([[fn, 1]]))).toFixed(1)} busy ms/exec at saturation; load average ${loadavg()[0]?.toFixed(2)}\n`,
 );
 process.stdout.write(table.toString() + '\n');

@@ -94,11 +94,23 @@ test('carrierGroups: ceil(k / 8) groups of consecutive CPUs, sizes within one of
   const range = (n: number, from = 0): number[] => Array.from({ length: n }, (_, i) => from + i);
   assert.deepEqual([...carrierGroups(range(4, 10))], [[10, 4]]);
   assert.deepEqual([...carrierGroups(range(8))], [[0, 8]]);
-  assert.deepEqual([...carrierGroups(range(9))], [[0, 5], [5, 4]]);
-  assert.deepEqual([...carrierGroups(range(64)).values()], Array.from({ length: 8 }, () => 8));
+  assert.deepEqual(
+    [...carrierGroups(range(9))],
+    [
+      [0, 5],
+      [5, 4],
+    ],
+  );
+  assert.deepEqual(
+    [...carrierGroups(range(64)).values()],
+    Array.from({ length: 8 }, () => 8),
+  );
   const g87 = [...carrierGroups(range(87)).values()];
   assert.equal(g87.length, 11);
-  assert.equal(g87.reduce((a, b) => a + b, 0), 87);
+  assert.equal(
+    g87.reduce((a, b) => a + b, 0),
+    87,
+  );
   assert.deepEqual(g87.filter((s) => s === 7).length, 1);
   assert.deepEqual([...carrierGroups([5, 3, 9])], [[3, 3]], 'unsorted input, first CPU of the group');
 });

@@ -122,7 +122,21 @@ function energySections(records: readonly RunRecord[]): Section[] {
   const cellTable: DataTable = {
     id: 'energy-per-cell',
     title: 'Energy per mix and policy',
-    head: ['mix', 'policy', 'runs', 'met rates', 'energy median J', 'energy mean J', 'min J', 'max J', 'std J', 'predicted J', 'saving vs rr %', 'predicted saving %', 'quality'],
+    head: [
+      'mix',
+      'policy',
+      'runs',
+      'met rates',
+      'energy median J',
+      'energy mean J',
+      'min J',
+      'max J',
+      'std J',
+      'predicted J',
+      'saving vs rr %',
+      'predicted saving %',
+      'quality',
+    ],
     rows: cells.map((c) => [
       c.mix,
       c.policy,

@@ -101,7 +101,19 @@ function problemFor(cell: Cell, spec: ExperimentSpec, hosts: readonly HostSpec[]
 
 export function renderCells(cells: readonly CellSummary[]): string {
   const t = new Table({
-    head: ['mix', 'policy', 'runs', 'met rates', 'energy J (median)', 'spread (min-max)', 'std J', 'predicted J', 'saving vs rr', 'predicted saving', 'quality'],
+    head: [
+      'mix',
+      'policy',
+      'runs',
+      'met rates',
+      'energy J (median)',
+      'spread (min-max)',
+      'std J',
+      'predicted J',
+      'saving vs rr',
+      'predicted saving',
+      'quality',
+    ],
     colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
     style: { head: [], border: [] },
     chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
