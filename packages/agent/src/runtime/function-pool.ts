@@ -171,6 +171,8 @@ export class FunctionPool {
   /** Figures since `resetTotals` (the `run` command reads these). */
   readonly totalWindow: InvocationWindow;
   private readonly slots = new Map<number, Slot>();
+  /** The slots as an array, for pump()'s turns on every submit and completion (kept by putSlot/dropSlot). */
+  private slotList: Slot[] = [];
   /** The CPUs assigned (with carrier workers, more than the slots). */
   private assigned: number[] = [];
   /** Worker CPU -> the emulated CPUs its worker carries (1 without carriers). */
@@ -390,13 +392,13 @@ export class FunctionPool {
       restarts: 0,
       idleWaiters: [],
     };
-    this.slots.set(cpu, slot);
+    this.putSlot(cpu, slot);
     try {
       const worker = await this.spawnWorker(cpu);
       await this.warm(worker);
       this.attach(slot, worker);
     } catch (err) {
-      this.slots.delete(cpu);
+      this.dropSlot(cpu);
       await this.opts.pinning.releaseWorker(this.name, cpu).catch(() => undefined);
       throw new Error(`function ${this.name}: worker on CPU ${cpu} failed to start: ${errorMessage(err)}`, { cause: err });
     }
@@ -510,7 +512,7 @@ export class FunctionPool {
     }
     await worker?.stop(this.opts.stopGraceMs);
     slot.state = 'stopped';
-    this.slots.delete(cpu);
+    this.dropSlot(cpu);
     await this.opts.pinning.releaseWorker(this.name, cpu);
   }
 
@@ -521,7 +523,7 @@ export class FunctionPool {
    */
   private pump(): void {
     if (this.queue.length === 0) return;
-    const slots = [...this.slots.values()];
+    const slots = this.slotList;
     let misses = 0;
     while (this.queue.length > 0 && misses < slots.length) {
       const slot = slots[this.nextSlot % slots.length];
@@ -559,6 +561,16 @@ export class FunctionPool {
     q.resolve(outcome);
     if (slot.state === 'draining' && !worker.busy) for (const w of slot.idleWaiters.splice(0)) w();
     this.pump();
+  }
+
+  private putSlot(cpu: number, slot: Slot): void {
+    this.slots.set(cpu, slot);
+    this.slotList = [...this.slots.values()];
+  }
+
+  private dropSlot(cpu: number): void {
+    this.slots.delete(cpu);
+    this.slotList = [...this.slots.values()];
   }
 
   private noteHandler(durationUs: number): void {
