@@ -59,22 +59,28 @@ function inputForSeed(text) {
   return json;
 }
 
+/**
+ * Calls the module's handler on `bytes`: its return code and output. Throws on a trap (unreachable,
+ * out of bounds), after which the instance is in an unknown state and the worker must exit.
+ */
+function callHandler(bytes) {
+  const ptr = exp.isawatt_alloc(bytes.length) >>> 0;
+  if (ptr === 0) throw new Error(`isawatt_alloc(${bytes.length}) failed`);
+  new Uint8Array(exp.memory.buffer, ptr, bytes.length).set(bytes);
+  const rc = exp.isawatt_handle(ptr, bytes.length);
+  return { rc, text: outputText() };
+}
+
 /** One warm-up invocation: the handler's error is thrown; a trap ends the worker (as in invoke). */
 function warmOnce(seed) {
-  const bytes = encoder.encode(inputForSeed(seed));
-  let rc;
-  let text;
+  let result;
   try {
-    const ptr = exp.isawatt_alloc(bytes.length) >>> 0;
-    if (ptr === 0) throw new Error(`isawatt_alloc(${bytes.length}) failed`);
-    new Uint8Array(exp.memory.buffer, ptr, bytes.length).set(bytes);
-    rc = exp.isawatt_handle(ptr, bytes.length);
-    text = outputText();
+    result = callHandler(encoder.encode(inputForSeed(seed)));
   } catch (err) {
     process.stderr.write(`harness: wasm trap during warm-up: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(4);
   }
-  if (rc !== 0) throw new Error(text || `handler returned ${rc}`);
+  if (result.rc !== 0) throw new Error(result.text || `handler returned ${result.rc}`);
 }
 
 async function invoke(line) {
@@ -97,11 +103,7 @@ async function invoke(line) {
   const bytes = encoder.encode(input);
   const started = process.hrtime.bigint();
   try {
-    const ptr = exp.isawatt_alloc(bytes.length) >>> 0;
-    if (ptr === 0) throw new Error(`isawatt_alloc(${bytes.length}) failed`);
-    new Uint8Array(exp.memory.buffer, ptr, bytes.length).set(bytes);
-    const rc = exp.isawatt_handle(ptr, bytes.length);
-    const text = outputText();
+    const { rc, text } = callHandler(bytes);
     const durationUs = (process.hrtime.bigint() - started) / 1000n;
     if (rc === 0) send(`${id}\tok\t${durationUs}\t${text.length > 0 ? oneLine(text) : 'null'}`);
     else send(`${id}\terr\t${durationUs}\t${oneLine(text || `handler returned ${rc}`)}`);
