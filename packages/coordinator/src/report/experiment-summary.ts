@@ -3,6 +3,7 @@
 // of three does not move it) and as the models predicted. Used by `isawatt experiment`'s table and by the report. Parked hosts are already
 // left out of each run's energyJ (run-record.ts).
 import type { EnergyQuality, RunRecord } from '../results/run-record.js';
+import { median } from '../profiling/aggregate.js';
 
 export interface CellSummary {
   readonly mix: string;
@@ -28,13 +29,6 @@ const RANK: readonly EnergyQuality[] = ['simulated', 'emulated', 'estimated', 'm
 
 function mean(xs: readonly number[]): number {
   return xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : 0;
-}
-
-function median(xs: readonly number[]): number {
-  if (xs.length === 0) return 0;
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
 }
 
 function std(xs: readonly number[]): number {

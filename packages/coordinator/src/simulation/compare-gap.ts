@@ -5,6 +5,7 @@
 // in the records themselves: its energy per execution measured vs simulated, the utilisation its
 // cores ran at, and whether the load generator offered its requested rate (docs/simulation.md).
 import type { FunctionResult, RunRecord } from '../results/run-record.js';
+import { median } from '../profiling/aggregate.js';
 
 export interface FunctionGap {
   readonly name: string;
@@ -78,12 +79,6 @@ const POOLS: readonly { readonly label: string; readonly max: number }[] = [
   { label: '9-32 cores', max: 32 },
   { label: '> 32 cores', max: Infinity },
 ];
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] ?? NaN) : ((s[m - 1] ?? NaN) + (s[m] ?? NaN)) / 2;
-}
 
 /**
  * Measured / simulated energy per execution of every function on one host, grouped by the cores it

@@ -4,6 +4,7 @@
 // (seed, function, host type), so the same function is equally fast on a host type in every cell
 // and under every policy of a simulation: policies are compared on the same world.
 import type { FigureSpread, FunctionModel } from '../workload/types.js';
+import { median } from '../profiling/aggregate.js';
 import { Rng } from './random.js';
 
 export interface TruthOptions {
@@ -35,12 +36,6 @@ function logNormalFactor(rng: Rng, cv: number): number {
   if (!(cv > 0)) return 1;
   const sigma = Math.sqrt(Math.log(1 + cv * cv));
   return Math.exp(sigma * rng.normal());
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
 }
 
 /**
