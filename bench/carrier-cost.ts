@@ -17,6 +17,7 @@
 //
 //   node --conditions=source --import tsx bench/carrier-cost.ts [--function F] [--profile P]
 //        [--cores 8,64] [--load 0,0.5,0.85] [--carrier-cpus 0,8] [--window S] [--settle S]
+//        [--cgroup-root DIR] [--procfs-root DIR]
 // Needs root (cgroups; workers run as nobody). The saturated rate per core is taken from the
 // profile's ground truth (the CPU cost file), so u is the utilisation the planner would see.
 import { readFile } from 'node:fs/promises';
@@ -46,8 +47,12 @@ const { values } = parseArgs({
     // Most emulated CPUs per carrier, one or more layouts compared in the same run; 0 = one carrier
     // for all of a function's CPUs (the layout before bounded carriers).
     'carrier-cpus': { type: 'string', default: `0,${CARRIER_CPUS}` },
+    'cgroup-root': { type: 'string', default: '/sys/fs/cgroup' },
+    'procfs-root': { type: 'string', default: '/proc' },
   },
 });
+const cgroupRoot = values['cgroup-root'];
+const procRoot = values['procfs-root'];
 const fn = values.function;
 const profile = getProfile(values.profile);
 const coreList = values.cores.split(',').map(Number);
@@ -66,12 +71,12 @@ const truth = truthOf(profile, fn, msToS(costMs));
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const subtree = `isawatt-bench-carrier-${process.pid}`;
-const usageOf = async (): Promise<bigint> => BigInt((await readFile(join('/sys/fs/cgroup/cpuacct', subtree, fn, 'cpuacct.usage'), 'utf8')).trim());
+const usageOf = async (): Promise<bigint> => BigInt((await readFile(join(cgroupRoot, 'cpuacct', subtree, fn, 'cpuacct.usage'), 'utf8')).trim());
 
 const cpuCount = emulatedCpuCount(profile);
 // This process plays the agent (its load driver generates the arrivals): the weight an emulated
 // agent gets, so that other load on the machine starves neither it nor the workers.
-const lowerWeight = await raiseAgentCpuWeight({ cgroupRoot: '/sys/fs/cgroup', subtree, procRoot: '/proc', pid: process.pid, log: silentLogger() });
+const lowerWeight = await raiseAgentCpuWeight({ cgroupRoot, subtree, procRoot, pid: process.pid, log: silentLogger() });
 
 interface Row {
   layout: string;
@@ -92,9 +97,9 @@ for (const maxCpus of layouts) {
   const rt = await LocalFunctionRuntime.create({
     functionsDir: join(repoRoot, 'functions'),
     log: silentLogger(),
-    cgroupRoot: '/sys/fs/cgroup',
+    cgroupRoot,
     sysfsRoot: '/sys',
-    procRoot: '/proc',
+    procRoot,
     cgroupSubtree: subtree,
     topology: Array.from({ length: cpuCount }, (_, cpu) => ({ cpu, socket: emulatedSocketOf(profile, cpu) })),
     emulatedCpus: {
