@@ -28,6 +28,8 @@ export interface FakeAgentOptions {
   sessionId?: string;
   /** HOST:PORT advertised as the agent's /invoke endpoint (the gateway's target). */
   invokeAddress?: string;
+  /** How the gateway calls invokeAddress (default "http"). */
+  invokeScheme?: 'http' | 'https';
   /** Overrides of function i's figures in each report (e.g. a telemetry stream with a known truth). */
   functionTick?: (i: number, seq: bigint) => Partial<wire.FunctionEnergy>;
   /** Report timestamps (default: the wall clock), e.g. a virtual clock of 1 s per tick. */
@@ -80,6 +82,7 @@ export class FakeAgent {
       memory_bytes: String(8 * 2 ** 30),
       idle_power_w: 20,
       invoke_address: this.opts.invokeAddress ?? '',
+      invoke_scheme: this.opts.invokeAddress ? (this.opts.invokeScheme ?? 'http') : '',
       ...this.opts.helloOverrides,
     };
   }

@@ -201,6 +201,7 @@ const wireHello: wire.Hello__Output = {
   memory_bytes: '1000',
   idle_power_w: 50,
   invoke_address: '',
+  invoke_scheme: '',
 };
 
 /** Same-typed replacement values, as protobuf decoding would give (strings for uint64). */

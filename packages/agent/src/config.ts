@@ -98,8 +98,10 @@ export const agentConfigSchema = z
         tls: z
           .strictObject({ certFile: z.string().min(1).optional(), keyFile: z.string().min(1).optional(), caFile: z.string().min(1).optional() })
           .default({}),
-        /** File holding the bearer token callers send (mode 0600). */
+        /** File holding the bearer token callers send (mode 0600); role operator: /healthz, /metrics. */
         tokenFile: z.string().min(1).optional(),
+        /** File holding the token of role gateway (mode 0600): /invoke too; the coordinator's gateway.agentTokenFile. */
+        gatewayTokenFile: z.string().min(1).optional(),
       })
       .default({ tls: {} }),
     logLevel: z.enum(LOG_LEVELS).default('info'),
@@ -194,12 +196,18 @@ export const agentConfigSchema = z
       }
       // /invoke runs functions as this root process's workers: off loopback the endpoint needs
       // HTTPS and a client certificate or bearer token (or the operator's --insecure).
-      const http: { listen?: unknown; tls?: unknown; tokenFile?: unknown } = typeof c.http === 'object' && c.http !== null ? c.http : {};
+      const http: { listen?: unknown; tls?: unknown; tokenFile?: unknown; gatewayTokenFile?: unknown } =
+        typeof c.http === 'object' && c.http !== null ? c.http : {};
       if (typeof http.listen === 'string' && http.listen !== 'off') {
         const t = (typeof http.tls === 'object' && http.tls !== null ? http.tls : {}) as Record<string, unknown>;
         const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-        const sec = { tls: { certFile: str(t.certFile), keyFile: str(t.keyFile), caFile: str(t.caFile) }, tokenFile: str(http.tokenFile) };
-        for (const message of httpListenerIssues('http.listen', http.listen, sec, c.insecure === true, { tls: 'http.tls', token: 'http.tokenFile' })) {
+        const sec = {
+          tls: { certFile: str(t.certFile), keyFile: str(t.keyFile), caFile: str(t.caFile) },
+          tokenFile: str(http.tokenFile),
+          gatewayTokenFile: str(http.gatewayTokenFile),
+        };
+        const keys = { tls: 'http.tls', token: 'http.tokenFile', gatewayToken: 'http.gatewayTokenFile' };
+        for (const message of httpListenerIssues('http.listen', http.listen, sec, c.insecure === true, keys)) {
           ctx.addIssue({ code: 'custom', path: ['http', 'listen'], message });
         }
       }
@@ -286,6 +294,7 @@ export const AGENT_ENV_MAP: Readonly<Record<string, string>> = {
   ISAWATT_HTTP_TLS_KEY_FILE: 'http.tls.keyFile',
   ISAWATT_HTTP_TLS_CA_FILE: 'http.tls.caFile',
   ISAWATT_HTTP_TOKEN_FILE: 'http.tokenFile',
+  ISAWATT_HTTP_GATEWAY_TOKEN_FILE: 'http.gatewayTokenFile',
   ISAWATT_LOG_LEVEL: 'logLevel',
   ISAWATT_FUNCTIONS_DIR: 'functionsDir',
   ISAWATT_EMULATE: 'emulate',
@@ -351,8 +360,8 @@ function resolve(parsed: ParsedAgentConfig, hostname: string): ResolvedAgentConf
     http: {
       listen: parsed.http.listen ?? `127.0.0.1:${DEFAULT_HTTP_PORT}`,
       explicit: parsed.http.listen !== undefined,
-      ...(parsed.http.tls.certFile !== undefined || parsed.http.tokenFile !== undefined
-        ? { security: { tls: { ...parsed.http.tls }, tokenFile: parsed.http.tokenFile } }
+      ...(parsed.http.tls.certFile !== undefined || parsed.http.tokenFile !== undefined || parsed.http.gatewayTokenFile !== undefined
+        ? { security: { tls: { ...parsed.http.tls }, tokenFile: parsed.http.tokenFile, gatewayTokenFile: parsed.http.gatewayTokenFile } }
         : {}),
     },
     logLevel: parsed.logLevel,

@@ -346,6 +346,8 @@ export async function runDaemon(loaded: LoadedAgentConfig): Promise<number> {
   // calls here; set once the HTTP server exists (it is bound before the link connects: every
   // service inits before any runs).
   let invokeAddress: () => string | undefined = () => undefined;
+  // "https" when the endpoint serves TLS (http.tls): the gateway then calls it with its credentials.
+  let invokeScheme: () => 'http' | 'https' | undefined = () => undefined;
   const hello = (): HelloInfo => ({
     hostId: config.hostId,
     sessionId,
@@ -359,6 +361,7 @@ export async function runDaemon(loaded: LoadedAgentConfig): Promise<number> {
     runningAssignmentVersion: runtime?.runningVersion() ?? 0n,
     idlePowerW: 0,
     invokeAddress: invokeAddress(),
+    invokeScheme: invokeScheme(),
   });
 
   const profiler = runtime ? new ProfileExecutor({ runtime, telemetry: monitor, functionCpuCount: hardware.functionCpus.length, log }) : undefined;
@@ -431,6 +434,7 @@ export async function runDaemon(loaded: LoadedAgentConfig): Promise<number> {
         const a = http.address();
         return a ? `${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}` : undefined;
       };
+      invokeScheme = () => http.scheme;
     }
     services.push(http);
   }

@@ -74,7 +74,12 @@ export interface Hello {
   readonly idlePowerW: number;
   /** HOST:PORT of the agent's /invoke endpoint (the gateway's target); absent when none. */
   readonly invokeAddress?: string | undefined;
+  /** How to call invokeAddress: "https" (TLS, a credential of role gateway) or "http"; absent: "http". */
+  readonly invokeScheme?: InvokeScheme | undefined;
 }
+
+export type InvokeScheme = 'http' | 'https';
+export const INVOKE_SCHEMES: readonly InvokeScheme[] = ['http', 'https'];
 
 // ---- TelemetryReport ----
 

@@ -4,19 +4,38 @@
 // (`Authorization: Bearer <token>`), or both (either one is enough). Prometheus supports both in a
 // scrape config (tls_config.cert_file/key_file, authorization.credentials_file). On loopback the
 // same settings apply when given; without them loopback stays plain HTTP (the local default).
+// Every credential has a role (cert-roles.ts): a client certificate the one it names, the token of
+// `tokenFile` operator, the token of `gatewayTokenFile` gateway. A listener may reserve paths for
+// some roles (the agent: POST /invoke/ for the gateway); a valid credential of another role gets 403.
 import { timingSafeEqual } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type RequestListener, type Server, type ServerOptions, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { TLSSocket } from 'node:tls';
+import { rolesOfCertificate, ROLE_URI_PREFIX, type CertRole, commonNameOf } from './cert-roles.js';
 import { ConfigError } from './errors.js';
 import { isLoopbackHost } from './tls.js';
 
 export interface HttpSecurity {
   /** Server certificate and key (HTTPS); caFile: client certificates from this CA are callers. */
   readonly tls?: { readonly certFile?: string | undefined; readonly keyFile?: string | undefined; readonly caFile?: string | undefined } | undefined;
-  /** File holding the bearer token (one line, at least 16 characters; mode 0600 or stricter). */
+  /** File holding the bearer token (one line, at least 16 characters; mode 0600 or stricter); role operator. */
   readonly tokenFile?: string | undefined;
+  /** File holding a second bearer token, of role gateway (what the coordinator's gateway sends). */
+  readonly gatewayTokenFile?: string | undefined;
+}
+
+/** Config key names for messages: `tls` (certFile, keyFile, caFile under it), the token files. */
+export interface HttpSecurityKeys {
+  readonly tls: string;
+  readonly token: string;
+  readonly gatewayToken?: string;
+}
+
+/** Requests whose path starts with `prefix` need a credential of one of `roles`. */
+export interface RoleRule {
+  readonly prefix: string;
+  readonly roles: readonly CertRole[];
 }
 
 const HOST_PORT = /^(\[[^\]]+\]|[^:\s]+):(\d{1,5})$/;
@@ -25,23 +44,19 @@ const HOST_PORT = /^(\[[^\]]+\]|[^:\s]+):(\d{1,5})$/;
  * What is missing for `listen` (empty: allowed). Off loopback: TLS, and a client CA or a token,
  * unless `insecure`. `what` names the config keys in the message (e.g. "metricsListen").
  */
-export function httpListenerIssues(
-  what: string,
-  listen: string | undefined,
-  sec: HttpSecurity,
-  insecure: boolean,
-  keys: { tls: string; token: string },
-): string[] {
+export function httpListenerIssues(what: string, listen: string | undefined, sec: HttpSecurity, insecure: boolean, keys: HttpSecurityKeys): string[] {
   const issues: string[] = [];
   const hasCert = sec.tls?.certFile !== undefined;
+  const hasToken = sec.tokenFile !== undefined || sec.gatewayTokenFile !== undefined;
+  const tokenKeys = keys.gatewayToken ? `${keys.token} and/or ${keys.gatewayToken}` : keys.token;
   if (hasCert !== (sec.tls?.keyFile !== undefined)) issues.push(`${keys.tls}.certFile and ${keys.tls}.keyFile go together`);
   if (sec.tls?.caFile !== undefined && !hasCert) issues.push(`${keys.tls}.caFile needs ${keys.tls}.certFile and keyFile (client certificates need HTTPS)`);
-  if (sec.tokenFile !== undefined && !hasCert && listen !== undefined && !isLoopback(listen))
-    issues.push(`${keys.token} off loopback needs ${keys.tls}.certFile/keyFile: a bearer token over plain HTTP can be read on the network`);
+  if (hasToken && !hasCert && listen !== undefined && !isLoopback(listen))
+    issues.push(`${tokenKeys} off loopback needs ${keys.tls}.certFile/keyFile: a bearer token over plain HTTP can be read on the network`);
   if (listen === undefined || isLoopback(listen) || insecure) return issues;
-  if (!hasCert || (sec.tls?.caFile === undefined && sec.tokenFile === undefined)) {
+  if (!hasCert || (sec.tls?.caFile === undefined && !hasToken)) {
     issues.push(
-      `${what} ${listen} is off loopback: it needs TLS (${keys.tls}.certFile, ${keys.tls}.keyFile) and authentication (${keys.tls}.caFile for client certificates and/or ${keys.token} for a bearer token), or --insecure`,
+      `${what} ${listen} is off loopback: it needs TLS (${keys.tls}.certFile, ${keys.tls}.keyFile) and authentication (${keys.tls}.caFile for client certificates and/or ${tokenKeys} for a bearer token), or --insecure`,
     );
   }
   return issues;
@@ -82,50 +97,110 @@ export function readTokenFile(path: string, key: string): Buffer {
   return Buffer.from(text);
 }
 
-/** An HTTP(S) server that answers 401 to callers without a valid client certificate or token. */
+/** An HTTP(S) server that answers 401 to callers without a valid credential, 403 to a role a path is not for. */
 export interface GuardedServer {
   readonly server: Server;
   readonly scheme: 'http' | 'https';
-  /** "none", "client-cert", "token", "client-cert or token". */
+  /** "none", or the credentials accepted: "client-cert", "token", "gateway-token", joined by " or ". */
   readonly auth: string;
+  /** Paths no configured credential can reach (e.g. a rule's role has neither certificates nor a token): for a warning. */
+  readonly unreachable: readonly string[];
 }
 
 export function createGuardedServer(
   sec: HttpSecurity,
-  keys: { tls: string; token: string },
+  keys: HttpSecurityKeys,
   handler: RequestListener,
   options: ServerOptions = {},
+  rules: readonly RoleRule[] = [],
 ): GuardedServer {
-  const token = sec.tokenFile !== undefined ? readTokenFile(sec.tokenFile, keys.token) : undefined;
+  const tokens: Token[] = [];
+  if (sec.tokenFile !== undefined) tokens.push({ value: readTokenFile(sec.tokenFile, keys.token), role: 'operator', key: keys.token });
+  if (sec.gatewayTokenFile !== undefined) {
+    const key = keys.gatewayToken ?? 'gatewayTokenFile';
+    tokens.push({ value: readTokenFile(sec.gatewayTokenFile, key), role: 'gateway', key });
+  }
   const ca = sec.tls?.caFile !== undefined ? readFile(sec.tls.caFile, `${keys.tls}.caFile`) : undefined;
-  const auth = ca && token ? 'client-cert or token' : ca ? 'client-cert' : token ? 'token' : 'none';
+  const kinds = [...(ca ? ['client-cert'] : []), ...tokens.map((t) => (t.role === 'gateway' ? 'gateway-token' : 'token'))];
+  const auth = kinds.length === 0 ? 'none' : kinds.join(' or ');
+  const guard = new Guard(ca !== undefined, tokens, rules);
   const guarded: RequestListener = (req, res) => {
-    if (auth !== 'none' && !authorized(req, ca !== undefined, token)) {
-      refuse(res, token !== undefined);
-      return;
-    }
-    handler(req, res);
+    if (auth === 'none' || guard.admit(req, res)) handler(req, res);
   };
-  if (sec.tls?.certFile === undefined || sec.tls.keyFile === undefined) return { server: createHttpServer(options, guarded), scheme: 'http', auth };
+  const unreachable = auth === 'none' ? [] : rules.filter((r) => !ca && !tokens.some((t) => r.roles.includes(t.role))).map((r) => r.prefix);
+  if (sec.tls?.certFile === undefined || sec.tls.keyFile === undefined)
+    return { server: createHttpServer(options, guarded), scheme: 'http', auth, unreachable };
   const server = createHttpsServer(
     {
       ...options,
       cert: readFile(sec.tls.certFile, `${keys.tls}.certFile`),
       key: readFile(sec.tls.keyFile, `${keys.tls}.keyFile`),
-      ...(ca ? { ca, requestCert: true, rejectUnauthorized: token === undefined } : {}),
+      ...(ca ? { ca, requestCert: true, rejectUnauthorized: tokens.length === 0 } : {}),
     },
     guarded,
   );
-  return { server, scheme: 'https', auth };
+  return { server, scheme: 'https', auth, unreachable };
 }
 
-function authorized(req: IncomingMessage, certs: boolean, token: Buffer | undefined): boolean {
-  if (certs && (req.socket as TLSSocket).authorized === true) return true;
-  if (token === undefined) return false;
-  const m = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
-  if (!m) return false;
-  const given = Buffer.from(m[1] as string);
-  return given.length === token.length && timingSafeEqual(given, token);
+interface Token {
+  readonly value: Buffer;
+  readonly role: CertRole;
+  readonly key: string;
+}
+
+/** Decides per request: 401 without a valid credential, 403 when a rule's path is not for the caller's role. */
+class Guard {
+  /** Roles of a connection's client certificate, read once per TLS connection (keep-alive reuses it). */
+  private readonly certRoles = new WeakMap<TLSSocket, { roles: ReadonlySet<CertRole>; cn: string }>();
+
+  constructor(
+    private readonly certs: boolean,
+    private readonly tokens: readonly Token[],
+    private readonly rules: readonly RoleRule[],
+  ) {}
+
+  /** True when the request may go on; otherwise the answer (401 or 403) has been sent. */
+  admit(req: IncomingMessage, res: ServerResponse): boolean {
+    const socket = req.socket as TLSSocket;
+    const cert = this.certs && socket.authorized === true ? this.certOf(socket) : undefined;
+    const token = this.tokenOf(req);
+    if (!cert && !token) {
+      refuse(res, this.tokens.length > 0);
+      return false;
+    }
+    const url = req.url ?? '';
+    const rule = this.rules.find((r) => url.startsWith(r.prefix));
+    if (!rule) return true;
+    if (rule.roles.some((r) => cert?.roles.has(r) === true || token?.role === r)) return true;
+    const held = [
+      ...(cert
+        ? [
+            `a client certificate (CN "${cert.cn.replace(/[^\x20-\x7e]/g, '?').slice(0, 64)}") with ${cert.roles.size === 0 ? 'no role' : `role ${[...cert.roles].join(', ')}`}`,
+          ]
+        : []),
+      ...(token ? [`the token of ${token.key} (role ${token.role})`] : []),
+    ].join(' and ');
+    forbid(res, rule, held, this.tokens);
+    return false;
+  }
+
+  private certOf(socket: TLSSocket): { roles: ReadonlySet<CertRole>; cn: string } {
+    let c = this.certRoles.get(socket);
+    if (!c) {
+      const peer = socket.getPeerCertificate();
+      c = { roles: rolesOfCertificate(peer), cn: commonNameOf(peer) };
+      this.certRoles.set(socket, c);
+    }
+    return c;
+  }
+
+  private tokenOf(req: IncomingMessage): Token | undefined {
+    if (this.tokens.length === 0) return undefined;
+    const m = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
+    if (!m) return undefined;
+    const given = Buffer.from(m[1] as string);
+    return this.tokens.find((t) => given.length === t.value.length && timingSafeEqual(given, t.value));
+  }
 }
 
 function refuse(res: ServerResponse, bearer: boolean): void {
@@ -135,4 +210,14 @@ function refuse(res: ServerResponse, bearer: boolean): void {
       ? 'unauthorized: send Authorization: Bearer <token> or a client certificate\n'
       : 'unauthorized: a client certificate from the cluster CA is required\n',
   );
+}
+
+function forbid(res: ServerResponse, rule: RoleRule, held: string, tokens: readonly Token[]): void {
+  const ways = [
+    `a client certificate with ${rule.roles.map((r) => `URI:${ROLE_URI_PREFIX}${r}`).join(' or ')}`,
+    ...tokens.filter((t) => rule.roles.includes(t.role)).map((t) => `the token of ${t.key}`),
+  ];
+  const text = `forbidden: ${rule.prefix} is for role ${rule.roles.join(' or ')} (${ways.join(', or ')}); the caller presented ${held}\n`;
+  res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
 }

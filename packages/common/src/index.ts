@@ -12,6 +12,7 @@ export * from './delay.js';
 export * from './lifecycle.js';
 export * from './config-loader.js';
 export * from './tls.js';
+export * from './cert-roles.js';
 export * from './http-auth.js';
 export * from './wire-convert.js';
 export { agentMessageDeserializer, loadProtos, protoRoot, PROTO_LOADER_OPTIONS } from './proto/load.js';

@@ -79,6 +79,7 @@ export function helloToWire(h: Hello): wire.Hello {
     memory_bytes: toWireU64(h.memoryBytes),
     idle_power_w: h.idlePowerW,
     invoke_address: h.invokeAddress ?? '',
+    invoke_scheme: h.invokeAddress ? (h.invokeScheme ?? 'http') : '',
   };
 }
 

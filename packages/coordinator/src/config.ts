@@ -5,7 +5,7 @@
 import { httpListenerIssues, isLoopbackHost, isValidHost, loadConfig, type LoadedConfig } from '@isawatt/common';
 import { z } from 'zod';
 import { autoReplanConfigSchema } from './autoreplan/config.js';
-import { gatewayConfigSchema, gatewayListenerIssues } from './gateway/config.js';
+import { gatewayAgentCredentialIssues, gatewayConfigSchema, gatewayListenerIssues } from './gateway/config.js';
 import { mqttConfigSchema, describeMqttConfig } from './mqtt/config.js';
 
 const HOST_PORT = /^(\[[^\]]+\]|[^:\s]+):(\d{1,5})$/;
@@ -143,6 +143,7 @@ export const coordinatorConfigSchema = z
       });
     }
     for (const message of gatewayListenerIssues(c.gateway, c.tls)) ctx.addIssue({ code: 'custom', path: ['gateway', 'listen'], message });
+    for (const message of gatewayAgentCredentialIssues(c.gateway)) ctx.addIssue({ code: 'custom', path: ['gateway', 'agentTokenFile'], message });
   });
 
 export type CoordinatorConfig = Readonly<z.output<typeof coordinatorConfigSchema>>;
@@ -170,6 +171,10 @@ export const COORDINATOR_ENV: Readonly<Record<string, string>> = {
   ISAWATT_MODELS_FILE: 'modelsFile',
   ISAWATT_GATEWAY_LISTEN: 'gateway.listen',
   ISAWATT_GATEWAY_TOKEN_FILE: 'gateway.tokenFile',
+  ISAWATT_GATEWAY_AGENT_CA_FILE: 'gateway.agentTls.caFile',
+  ISAWATT_GATEWAY_AGENT_CERT_FILE: 'gateway.agentTls.certFile',
+  ISAWATT_GATEWAY_AGENT_KEY_FILE: 'gateway.agentTls.keyFile',
+  ISAWATT_GATEWAY_AGENT_TOKEN_FILE: 'gateway.agentTokenFile',
   ISAWATT_AUTO_REPLAN: 'autoReplan.enabled',
 };
 
@@ -211,7 +216,13 @@ export function describeConfig(c: CoordinatorConfig): Record<string, unknown> {
     mqtt: describeMqttConfig(c.mqtt),
     modelsFile: c.modelsFile,
     gateway: c.gateway.listen
-      ? { listen: c.gateway.listen, tokenFileSet: c.gateway.tokenFile !== undefined, tls: (c.gateway.tls.certFile ?? c.tls.certFile) !== undefined }
+      ? {
+          listen: c.gateway.listen,
+          tokenFileSet: c.gateway.tokenFile !== undefined,
+          tls: (c.gateway.tls.certFile ?? c.tls.certFile) !== undefined,
+          agentTls: { caFile: c.gateway.agentTls.caFile, certFile: c.gateway.agentTls.certFile, keyFileSet: c.gateway.agentTls.keyFile !== undefined },
+          agentTokenFileSet: c.gateway.agentTokenFile !== undefined,
+        }
       : 'off',
     autoReplan: c.autoReplan.enabled ? c.autoReplan : 'off',
   };

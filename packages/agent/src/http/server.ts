@@ -1,8 +1,12 @@
 // The agent's one HTTP endpoint (node:http): a small route table that other parts extend —
 // /healthz here, /metrics (Prometheus exporter) and POST /invoke/<function> (runtime) registered by
 // main.ts. Routes match by method and exact path, or by prefix for paths ending in "/".
+// Who reaches what when the endpoint authenticates (http.tls.caFile, http.tokenFile,
+// http.gatewayTokenFile; docs/security.md): POST /invoke/ only a credential of role gateway (the
+// coordinator's gateway), /healthz and /metrics any valid one; a valid credential of another role
+// gets 403 on /invoke/.
 import type { Logger, Service } from '@isawatt/common';
-import { createGuardedServer, errorMessage, EXIT, ExitError, splitHostPort, type HttpSecurity } from '@isawatt/common';
+import { createGuardedServer, errorMessage, EXIT, ExitError, splitHostPort, type CertRole, type HttpSecurity, type RoleRule } from '@isawatt/common';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -38,6 +42,14 @@ export const HTTP_LIMITS: Readonly<HttpLimits> = {
   checkIntervalMs: 1_000,
   maxConnections: 512,
 };
+
+/**
+ * Roles that may call POST /invoke/ when the endpoint authenticates: the gateway only. Operators'
+ * certificates (the CLI, Prometheus) and agents' are for the coordinator and for scrapes; a call
+ * from outside goes through the gateway, which checks its own API token.
+ */
+export const INVOKE_ROLES: readonly CertRole[] = ['gateway'];
+const ROLE_RULES: readonly RoleRule[] = [{ prefix: '/invoke/', roles: INVOKE_ROLES }];
 
 export interface AgentHttpServerOptions {
   /** HOST:PORT. */
@@ -117,14 +129,25 @@ export class AgentHttpServer implements Service {
 
   private listen(host: string, port: number): Promise<void> {
     const limits = { ...HTTP_LIMITS, ...this.opts.limits };
-    const guarded = createGuardedServer(this.opts.security ?? {}, { tls: 'http.tls', token: 'http.tokenFile' }, (req, res) => void this.dispatch(req, res), {
-      headersTimeout: limits.headersTimeoutMs,
-      requestTimeout: limits.requestTimeoutMs,
-      keepAliveTimeout: limits.keepAliveTimeoutMs,
-      connectionsCheckingInterval: limits.checkIntervalMs,
-    });
+    const guarded = createGuardedServer(
+      this.opts.security ?? {},
+      { tls: 'http.tls', token: 'http.tokenFile', gatewayToken: 'http.gatewayTokenFile' },
+      (req, res) => void this.dispatch(req, res),
+      {
+        headersTimeout: limits.headersTimeoutMs,
+        requestTimeout: limits.requestTimeoutMs,
+        keepAliveTimeout: limits.keepAliveTimeoutMs,
+        connectionsCheckingInterval: limits.checkIntervalMs,
+      },
+      ROLE_RULES,
+    );
     this.scheme = guarded.scheme;
     this.auth = guarded.auth;
+    if (guarded.unreachable.length > 0 && this.routes.some((r) => guarded.unreachable.includes(r.path)))
+      this.opts.log.warn(
+        { paths: guarded.unreachable },
+        `no configured credential may reach ${guarded.unreachable.join(', ')} (role ${INVOKE_ROLES.join(', ')}): set http.tls.caFile (gateway client certificates) or http.gatewayTokenFile`,
+      );
     const server = guarded.server;
     server.maxConnections = limits.maxConnections;
     // A half-open client that sends nothing: node:http only times out requests it has started

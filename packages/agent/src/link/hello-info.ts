@@ -8,7 +8,7 @@ import type { EnergySourceRecord } from '../sensors/create-meter.js';
 
 export type HelloInfo = Pick<
   Hello,
-  'hostId' | 'sessionId' | 'agentVersion' | 'counterSource' | 'catalogue' | 'runningAssignmentVersion' | 'idlePowerW' | 'invokeAddress'
+  'hostId' | 'sessionId' | 'agentVersion' | 'counterSource' | 'catalogue' | 'runningAssignmentVersion' | 'idlePowerW' | 'invokeAddress' | 'invokeScheme'
 > & {
   readonly hardware: HostHardware;
   /** Every energy source found or tried at start-up (sensors/create-meter.ts). */

@@ -1,19 +1,24 @@
-// One attempt of a gateway call on one host: POST http://<address>/invoke/<function> with the
-// caller's body, over a keep-alive connection pool. What came back decides what the gateway does:
-// a response to relay; a refusal (the agent answered 503: no capacity or stopping, or 404: the
-// function is not running there, the placement is stale) or an unreachable host (connection
-// refused or reset: down), both retried on another host; or a timeout, not retried (the call may
-// have run).
-import { request, type Agent, type IncomingMessage } from 'node:http';
+// One attempt of a gateway call on one host: POST http(s)://<address>/invoke/<function> with the
+// caller's body, over the scheme's keep-alive connection pool (upstream.ts). What came back
+// decides what the gateway does: a response to relay; a refusal (the agent answered 503: no
+// capacity or stopping, or 404: the function is not running there, the placement is stale), an
+// unreachable host (connection refused or reset: down) or a credentials problem (TLS verification
+// failed either way, or the agent answered 401/403: the gateway is not let in), all retried on
+// another host (the call did not run); or a timeout, not retried (the call may have run).
+import type { IncomingMessage } from 'node:http';
+import { explainTlsError, type Upstream } from './upstream.js';
 
 export type AttemptResult =
   | { readonly kind: 'response'; readonly res: IncomingMessage }
   | { readonly kind: 'refused'; readonly status: number; readonly detail: string }
   | { readonly kind: 'unreachable'; readonly detail: string }
+  | { readonly kind: 'credentials'; readonly detail: string }
   | { readonly kind: 'timeout'; readonly detail: string };
 
 /** Statuses that mean "not here, try another host": the call did not run. */
 const REFUSALS = new Set([404, 503]);
+/** Statuses of the agent's guard: the gateway's credential was missing or of the wrong role; the call did not run. */
+const NOT_LET_IN = new Set([401, 403]);
 const DETAIL_MAX_BYTES = 2048;
 
 /**
@@ -71,25 +76,25 @@ export interface Target {
 }
 
 export async function attempt(
-  pool: Agent,
+  up: Upstream,
   target: Target,
   path: string,
   body: Buffer,
   timeoutMs: number,
   deadlines: Deadlines = defaultDeadlines,
 ): Promise<AttemptResult> {
-  const first = await once(pool, target, path, body, timeoutMs, deadlines);
+  const first = await once(up, target, path, body, timeoutMs, deadlines);
   // A kept-alive connection the agent closed while idle fails at once with ECONNRESET: the call
   // never reached it, so it goes again on a fresh connection to the same host (Node's documented
   // pattern for reused sockets), before the host counts as unreachable.
   if (first.kind !== 'stale') return first;
-  const again = await once(pool, target, path, body, timeoutMs, deadlines);
+  const again = await once(up, target, path, body, timeoutMs, deadlines);
   return again.kind === 'stale' ? { kind: 'unreachable', detail: 'ECONNRESET' } : again;
 }
 
 type OnceResult = AttemptResult | { readonly kind: 'stale' };
 
-function once(pool: Agent, target: Target, path: string, body: Buffer, timeoutMs: number, deadlines: Deadlines): Promise<OnceResult> {
+function once(up: Upstream, target: Target, path: string, body: Buffer, timeoutMs: number, deadlines: Deadlines): Promise<OnceResult> {
   return new Promise((resolve) => {
     let settled = false;
     // The whole call, body included (gateway.attemptTimeoutMs): before the answer it is a 504;
@@ -104,18 +109,19 @@ function once(pool: Agent, target: Target, path: string, body: Buffer, timeoutMs
       if (r.kind !== 'response') cancel();
       resolve(r);
     };
-    const req = request(
+    const req = up.request(
       {
         host: target.host,
         port: target.port,
         method: 'POST',
         path,
-        agent: pool,
-        headers: { 'content-type': 'application/json', 'content-length': body.length },
+        agent: up.pool,
+        headers: { ...up.headers, 'content-length': body.length },
       },
       (res) => {
         const status = res.statusCode ?? 0;
-        if (!REFUSALS.has(status)) {
+        const notLetIn = NOT_LET_IN.has(status);
+        if (!REFUSALS.has(status) && !notLetIn) {
           res.once('close', cancel);
           done({ kind: 'response', res });
           return;
@@ -135,14 +141,20 @@ function once(pool: Agent, target: Target, path: string, body: Buffer, timeoutMs
           } catch {
             // not JSON: keep the text
           }
-          done({ kind: 'refused', status, detail: `${status} ${detail.replace(/[^\x20-\x7e]/g, '?').slice(0, 200)}` });
+          const clean = `${status} ${detail
+            .trim()
+            .replace(/[^\x20-\x7e]/g, '?')
+            .slice(0, 300)}`;
+          done(notLetIn ? { kind: 'credentials', detail: `the agent did not let the gateway in: ${clean}` } : { kind: 'refused', status, detail: clean });
         });
         res.on('error', (err) => done({ kind: 'unreachable', detail: err.message }));
       },
     );
-    req.on('error', (err: NodeJS.ErrnoException) =>
-      done(req.reusedSocket && err.code === 'ECONNRESET' ? { kind: 'stale' } : { kind: 'unreachable', detail: err.code ?? err.message }),
-    );
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      if (req.reusedSocket && err.code === 'ECONNRESET') return done({ kind: 'stale' });
+      const tls = explainTlsError(err.code, target.host);
+      done(tls !== undefined ? { kind: 'credentials', detail: tls } : { kind: 'unreachable', detail: err.code ?? err.message });
+    });
     req.end(body);
   });
 }

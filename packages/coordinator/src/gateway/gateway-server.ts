@@ -3,19 +3,25 @@
 // (routes.ts); a host that is down or refuses is replaced by the next (up to maxAttempts); with no
 // host running the function, or none answering, the caller gets 503 with the reason. Off loopback
 // it serves HTTPS and wants `Authorization: Bearer <token>` (config.ts refuses anything less).
+// Agents are called as they advertise (Hello.invoke_scheme): plain HTTP, or HTTPS with the
+// gateway's credentials of role gateway (upstream.ts); an https agent the gateway has no
+// credentials for is skipped with the reason, and logged once when it comes up.
 //   200.. relayed from the agent | 400 bad path | 401 missing or wrong token | 404 not /invoke/...
-//   405 not POST | 413 body over maxBodyBytes | 503 no host runs it, or none answered | 504 timeout
+//   405 not POST | 413 body over maxBodyBytes | 503 no host runs it, or none answered (each
+//   attempt named: unreachable, refused, credentials) | 504 timeout
 import { timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Agent, createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Registry } from 'prom-client';
 import { ConfigError, splitHostPort, type Logger, type Service, msToS } from '@isawatt/common';
 import type { HostRegistry } from '../registry/host-registry.js';
+import type { HostView } from '../registry/types.js';
 import type { GatewayConfig } from './config.js';
 import { attempt, Deadlines } from './forward.js';
 import { GatewayMetrics } from './gateway-metrics.js';
-import { buildRoutes, fallbacks, WeightedPicker, type Replica } from './routes.js';
+import { buildRoutes, dialAddress, fallbacks, WeightedPicker, type Replica } from './routes.js';
+import { UpstreamPools } from './upstream.js';
 
 export interface GatewayOptions {
   readonly config: GatewayConfig & { readonly listen: string };
@@ -41,7 +47,9 @@ export class GatewayServer implements Service {
   readonly name = 'gateway';
   private readonly log: Logger;
   private readonly metrics: GatewayMetrics;
-  private readonly pool: Agent;
+  private pools: UpstreamPools | undefined;
+  /** Hosts already warned about (https endpoint, no agent credentials): one warning per host, not per call. */
+  private readonly warnedHosts = new Set<string>();
   private readonly deadlines = new Deadlines();
   private readonly pickers = new Map<string, WeightedPicker>();
   private server: Server | undefined;
@@ -52,14 +60,14 @@ export class GatewayServer implements Service {
   private readonly invalidate = (): void => {
     this.routesAt = -Infinity;
   };
+  private readonly onHostUp = (h: HostView): void => {
+    this.routesAt = -Infinity;
+    this.warnIfUnreachable(h);
+  };
 
   constructor(private readonly opts: GatewayOptions) {
     this.log = opts.log.child({ component: this.name });
     this.metrics = new GatewayMetrics(opts.prom);
-    const perHost = opts.config.maxConnectionsPerHost;
-    // Sized, kept-alive, most recently used first: a burst reuses warm sockets instead of opening
-    // new ones (each a handshake and, above maxFreeSockets, a close afterwards).
-    this.pool = new Agent({ keepAlive: true, keepAliveMsecs: 1000, maxSockets: perHost, maxFreeSockets: perHost, scheduling: 'lifo' });
   }
 
   get port(): number {
@@ -80,6 +88,8 @@ export class GatewayServer implements Service {
         throw new ConfigError([`gateway.tokenFile: ${c.tokenFile} must hold one token of at least 16 characters without spaces`], 'gateway');
       this.token = Buffer.from(text);
     }
+    // Agent credentials are read now: a missing file or a key that does not fit stops the start.
+    this.pools = new UpstreamPools(c);
     const certFile = c.tls.certFile ?? this.opts.coordinatorTls.certFile;
     const keyFile = c.tls.certFile !== undefined ? c.tls.keyFile : this.opts.coordinatorTls.keyFile;
     const handler = (req: IncomingMessage, res: ServerResponse): void => void this.handle(req, res);
@@ -97,14 +107,38 @@ export class GatewayServer implements Service {
     server.on('connection', (socket: import('node:net').Socket) => socket.setNoDelay(true));
     server.headersTimeout = 66_000;
     this.server = server;
-    for (const e of ['host-up', 'host-down', 'assignment-applied'] as const) this.opts.registry.on(e, this.invalidate);
+    this.opts.registry.on('host-up', this.onHostUp);
+    for (const e of ['host-down', 'assignment-applied'] as const) this.opts.registry.on(e, this.invalidate);
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err) => reject(new Error(`gateway ${c.listen}: cannot listen: ${err.message}`, { cause: err })));
       server.listen(port, host.replace(/^\[|\]$/g, ''), () => resolve());
     });
     const addr = server.address();
     this.boundPort = typeof addr === 'object' && addr ? addr.port : port;
-    this.log.info({ listen: c.listen, port: this.boundPort, tls: certFile !== undefined, token: this.token !== undefined }, 'gateway listening');
+    this.log.info(
+      {
+        listen: c.listen,
+        port: this.boundPort,
+        tls: certFile !== undefined,
+        token: this.token !== undefined,
+        agentCredentials: this.pools.https ? [...(c.agentTls.certFile ? ['client-cert'] : []), ...(c.agentTokenFile ? ['token'] : [])] : 'none',
+      },
+      'gateway listening',
+    );
+    for (const h of this.opts.registry.list()) if (h.state === 'up') this.warnIfUnreachable(h);
+  }
+
+  /** One warning per host whose endpoint is HTTPS while the gateway has no credentials for agents. */
+  private warnIfUnreachable(h: HostView): void {
+    if (this.pools?.https !== undefined || h.hello.invokeScheme !== 'https' || !h.hello.invokeAddress) return;
+    if (this.warnedHosts.has(h.hostId)) return;
+    if (this.warnedHosts.size >= 10_000) return; // bounded: a fleet this large has seen the warning
+    this.warnedHosts.add(h.hostId);
+    const c = this.pools?.of('https');
+    this.log.warn(
+      { hostId: h.hostId, invokeAddress: dialAddress(h.hello.invokeAddress, h.peer) ?? h.hello.invokeAddress },
+      `gateway cannot call host ${h.hostId}: ${typeof c === 'string' ? c : ''}`,
+    );
   }
 
   async run(signal: AbortSignal): Promise<void> {
@@ -113,9 +147,10 @@ export class GatewayServer implements Service {
   }
 
   async shutdown(): Promise<void> {
-    for (const e of ['host-up', 'host-down', 'assignment-applied'] as const) this.opts.registry.off(e, this.invalidate);
+    this.opts.registry.off('host-up', this.onHostUp);
+    for (const e of ['host-down', 'assignment-applied'] as const) this.opts.registry.off(e, this.invalidate);
     const s = this.server;
-    this.pool.destroy();
+    this.pools?.destroy();
     this.deadlines.close();
     if (!s) return;
     s.closeAllConnections();
@@ -204,12 +239,17 @@ export class GatewayServer implements Service {
         r = next;
         this.metrics.retries.inc({ function: label });
       }
-      const out = await attempt(this.pool, r, upstreamPath, body, this.opts.config.attemptTimeoutMs, this.deadlines);
+      const up = (this.pools as UpstreamPools).of(r.scheme);
+      // An https agent without gateway credentials is not called (the call does not run there).
+      const out =
+        typeof up === 'string'
+          ? ({ kind: 'credentials', detail: up } as const)
+          : await attempt(up, r, upstreamPath, body, this.opts.config.attemptTimeoutMs, this.deadlines);
       if (out.kind === 'response') {
         this.relay(out.res, res, r.hostId, label, started);
         return;
       }
-      const reason = out.kind === 'refused' ? 'refused' : out.kind === 'unreachable' ? 'unreachable' : 'timeout';
+      const reason = out.kind;
       this.metrics.attemptFailures.inc({ function: label, host: r.hostId, reason });
       failures.push(`${r.hostId}: ${reason} (${out.detail})`);
       if (out.kind === 'timeout') {

@@ -7,11 +7,14 @@ import { describe, test } from 'node:test';
 import type { HostView } from '../registry/types.js';
 import { buildRoutes, dialAddress, splitAddress, WeightedPicker } from './routes.js';
 
-function host(id: string, over: { state?: 'up' | 'down'; invoke?: string; peer?: string; fns: [string, number, number][] }): HostView {
+function host(
+  id: string,
+  over: { state?: 'up' | 'down'; invoke?: string; scheme?: 'http' | 'https'; peer?: string; fns: [string, number, number][] },
+): HostView {
   return {
     hostId: id,
     state: over.state ?? 'up',
-    hello: { invokeAddress: over.invoke } as HostView['hello'],
+    hello: { invokeAddress: over.invoke, invokeScheme: over.scheme } as HostView['hello'],
     peer: over.peer ?? '10.0.0.9:51000',
     assignment: { version: 1n, issuedAtMs: 0, functions: over.fns.map(([f, cores, rateRps]) => ({ function: f, cores, rateRps, arrival: '' })) },
   } as unknown as HostView;
@@ -25,7 +28,7 @@ describe('gateway routes', () => {
     assert.equal(dialAddress('0.0.0.0:9478', ''), undefined);
   });
 
-  test('only up hosts with an endpoint and the function with cores; weights from rate shares, else cores', () => {
+  test('only up hosts with an endpoint and the function with cores, with their scheme; weights from rate shares, else cores', () => {
     const routes = buildRoutes([
       host('a', {
         invoke: '127.0.0.1:1',
@@ -37,6 +40,7 @@ describe('gateway routes', () => {
       }),
       host('b', {
         invoke: '0.0.0.0:2',
+        scheme: 'https',
         peer: '10.1.1.1:999',
         fns: [
           ['f', 1, 10],
@@ -47,8 +51,8 @@ describe('gateway routes', () => {
       host('d', { fns: [['f', 4, 40]] }),
     ]);
     assert.deepEqual(routes.get('f'), [
-      { hostId: 'a', address: '127.0.0.1:1', host: '127.0.0.1', port: 1, weight: 30 },
-      { hostId: 'b', address: '10.1.1.1:2', host: '10.1.1.1', port: 2, weight: 10 },
+      { hostId: 'a', address: '127.0.0.1:1', host: '127.0.0.1', port: 1, scheme: 'http', weight: 30 },
+      { hostId: 'b', address: '10.1.1.1:2', host: '10.1.1.1', port: 2, scheme: 'https', weight: 10 },
     ]);
     assert.deepEqual(
       routes.get('g')?.map((r) => r.weight),
@@ -60,9 +64,9 @@ describe('gateway routes', () => {
 
   test('smooth weighted round robin: exact proportions in every window, the others follow by weight', () => {
     const replicas = [
-      { hostId: 'a', address: 'x:1', host: 'x', port: 1, weight: 5 },
-      { hostId: 'b', address: 'x:2', host: 'x', port: 2, weight: 1 },
-      { hostId: 'c', address: 'x:3', host: 'x', port: 3, weight: 1 },
+      { hostId: 'a', address: 'x:1', host: 'x', port: 1, scheme: 'http' as const, weight: 5 },
+      { hostId: 'b', address: 'x:2', host: 'x', port: 2, scheme: 'http' as const, weight: 1 },
+      { hostId: 'c', address: 'x:3', host: 'x', port: 3, scheme: 'http' as const, weight: 1 },
     ];
     const p = new WeightedPicker();
     for (let w = 0; w < 10; w++) {

@@ -3,6 +3,7 @@
 // (cores when the shares carry no rate). Smooth weighted round robin (as in nginx) picks the first
 // host: over any window each host gets calls in proportion to its weight, evenly interleaved;
 // the other hosts follow by weight for retries.
+import type { InvokeScheme } from '@isawatt/common';
 import type { HostView } from '../registry/types.js';
 
 export interface Replica {
@@ -12,6 +13,8 @@ export interface Replica {
   /** The address split once when the routes are built, not on every call. */
   readonly host: string;
   readonly port: number;
+  /** How the agent serves /invoke (Hello.invoke_scheme). */
+  readonly scheme: InvokeScheme;
   readonly weight: number;
 }
 
@@ -35,7 +38,7 @@ export function dialAddress(invokeAddress: string, peer: string): string | undef
 
 /** Replicas of every function across the hosts. */
 export function buildRoutes(hosts: readonly HostView[]): Map<string, Replica[]> {
-  const found = new Map<string, { hostId: string; address: string; rateRps: number; cores: number }[]>();
+  const found = new Map<string, { hostId: string; address: string; scheme: InvokeScheme; rateRps: number; cores: number }[]>();
   for (const h of hosts) {
     if (h.state !== 'up' || !h.hello.invokeAddress) continue;
     const address = dialAddress(h.hello.invokeAddress, h.peer);
@@ -43,7 +46,7 @@ export function buildRoutes(hosts: readonly HostView[]): Map<string, Replica[]> 
     for (const f of h.assignment?.functions ?? []) {
       if (f.cores <= 0) continue;
       const list = found.get(f.function) ?? [];
-      list.push({ hostId: h.hostId, address, rateRps: f.rateRps, cores: f.cores });
+      list.push({ hostId: h.hostId, address, scheme: h.hello.invokeScheme ?? 'http', rateRps: f.rateRps, cores: f.cores });
       found.set(f.function, list);
     }
   }
@@ -53,7 +56,7 @@ export function buildRoutes(hosts: readonly HostView[]): Map<string, Replica[]> 
     const byRate = list.some((r) => r.rateRps > 0);
     out.set(
       fn,
-      list.map((r) => ({ hostId: r.hostId, address: r.address, ...splitAddress(r.address), weight: byRate ? r.rateRps : r.cores })),
+      list.map((r) => ({ hostId: r.hostId, address: r.address, ...splitAddress(r.address), scheme: r.scheme, weight: byRate ? r.rateRps : r.cores })),
     );
   }
   return out;

@@ -4,27 +4,27 @@
 //   - every Control call needs the `operator` role;
 //   - grpc.health.v1.Health needs an authenticated caller of any role.
 // Where a caller's role comes from depends on the listener it arrived on:
-//   - `mtls`: the client certificate. Role `agent` or `operator` from a SAN URI
+//   - `mtls`: the client certificate. Role `agent`, `operator` or `gateway` from a SAN URI
 //     `urn:isawatt:role:<role>` (preferred) or, failing that, the subject OU; a certificate
-//     with neither, or with both roles, has no role and is refused.
+//     with neither, or with two roles, has no role and is refused. (A `gateway` certificate is
+//     for agents' /invoke endpoints: here it reaches Health only.)
 //   - `unix`: the Control socket. Whoever the socket's file mode and owner let connect is an
 //     operator (as with containerd and Docker); agents never attach over it.
 //   - `insecure`: plaintext TCP (or TLS without client certificates) started with --insecure.
 //     Nobody is authenticated, so every caller has every role: for the demo and tests only.
 import * as grpc from '@grpc/grpc-js';
 import type { PeerCertificate } from 'node:tls';
+import { CERT_ROLES, commonNameOf, rolesOfCertificate, ROLE_URI_PREFIX, type CertRole } from '@isawatt/common';
 import { PermissionError, toStatus } from './to-status.js';
 
-export type Role = 'agent' | 'operator';
+/** Roles come from @isawatt/common (cert-roles.ts), shared with the HTTP listeners. */
+export type Role = CertRole;
+export { ROLE_URI_PREFIX, rolesOfCertificate };
 /** The part of grpc-js's (unexported) AuthContext we read. */
 interface PeerAuth {
   sslPeerCertificate?: PeerCertificate;
 }
 export type ListenerKind = 'mtls' | 'unix' | 'insecure';
-
-/** The SAN URI prefix that carries a role: `urn:isawatt:role:agent`, `urn:isawatt:role:operator`. */
-export const ROLE_URI_PREFIX = 'urn:isawatt:role:';
-const ROLES: readonly Role[] = ['agent', 'operator'];
 
 export interface CallerIdentity {
   /** Roles the caller holds on this listener. */
@@ -34,38 +34,12 @@ export interface CallerIdentity {
   listener: ListenerKind;
 }
 
-function first(v: unknown): string {
-  if (typeof v === 'string') return v;
-  if (Array.isArray(v) && typeof v[0] === 'string') return v[0];
-  return '';
-}
-
-/** Roles named by a certificate: SAN URIs first, else the subject OU (one or several). */
-export function rolesOfCertificate(cert: Pick<PeerCertificate, 'subject' | 'subjectaltname'> | undefined): Set<Role> {
-  const out = new Set<Role>();
-  if (!cert) return out;
-  for (const part of (cert.subjectaltname ?? '').split(',')) {
-    const m = /^\s*URI:(.*)$/.exec(part);
-    if (m?.[1]?.startsWith(ROLE_URI_PREFIX)) {
-      const r = m[1].slice(ROLE_URI_PREFIX.length) as Role;
-      if (ROLES.includes(r)) out.add(r);
-    }
-  }
-  if (out.size === 0) {
-    const ou: unknown = cert.subject?.OU;
-    for (const v of Array.isArray(ou) ? ou : [ou]) if (typeof v === 'string' && ROLES.includes(v as Role)) out.add(v as Role);
-  }
-  // One certificate, one role: a certificate claiming both is a mistake in the PKI, not a superuser.
-  if (out.size > 1) out.clear();
-  return out;
-}
-
 /** The identity of the caller of `call` on a listener of `kind`. */
 export function identify(call: { getAuthContext(): PeerAuth | undefined }, kind: ListenerKind): CallerIdentity {
   if (kind === 'unix') return { roles: new Set(['operator']), cn: '', listener: kind };
-  if (kind === 'insecure') return { roles: new Set(ROLES), cn: '', listener: kind };
+  if (kind === 'insecure') return { roles: new Set(CERT_ROLES), cn: '', listener: kind };
   const cert = call.getAuthContext()?.sslPeerCertificate;
-  return { roles: rolesOfCertificate(cert), cn: first(cert?.subject?.CN), listener: kind };
+  return { roles: rolesOfCertificate(cert), cn: commonNameOf(cert), listener: kind };
 }
 
 /** Throws PermissionError unless the caller holds `role` (undefined: any role will do). */
@@ -73,7 +47,7 @@ export function requireRole(id: CallerIdentity, role: Role | undefined, what: st
   if (role === undefined ? id.roles.size > 0 : id.roles.has(role)) return;
   const held = id.roles.size === 0 ? 'no role' : `role ${[...id.roles].join(', ')}`;
   const cn = id.cn ? ` (certificate CN "${id.cn}")` : '';
-  const need = role === undefined ? 'a certificate with role agent or operator' : `role ${role}`;
+  const need = role === undefined ? `a certificate with a role (${CERT_ROLES.join(', ')})` : `role ${role}`;
   throw new PermissionError(`${what} needs ${need}; the caller has ${held}${cn} (roles come from the SAN URI ${ROLE_URI_PREFIX}<role> or the subject OU)`);
 }
 

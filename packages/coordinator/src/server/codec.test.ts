@@ -25,6 +25,7 @@ function wireHello(over: Partial<wire.Hello__Output> = {}): wire.Hello__Output {
     memory_bytes: '201326592000',
     idle_power_w: 0,
     invoke_address: '',
+    invoke_scheme: '',
     ...over,
   };
 }
@@ -35,6 +36,20 @@ test('a Hello carries its /invoke address, bounded and shaped as HOST:PORT', () 
   assert.equal(helloFromWire(wireHello()).invokeAddress, undefined);
   for (const bad of ['http://x:1', 'host', 'a b:1', 'x:99999', `${'a'.repeat(300)}:1`]) {
     assert.throws(() => helloFromWire(wireHello({ invoke_address: bad })), /invoke_address: expected empty or HOST:PORT/, bad);
+  }
+});
+
+test('a Hello says how to call its /invoke address: http (also when empty, an older agent) or https, nothing else', () => {
+  assert.equal(helloFromWire(wireHello({ invoke_address: '127.0.0.1:9478' })).invokeScheme, 'http');
+  assert.equal(helloFromWire(wireHello({ invoke_address: '127.0.0.1:9478', invoke_scheme: 'http' })).invokeScheme, 'http');
+  assert.equal(helloFromWire(wireHello({ invoke_address: '10.0.0.7:9478', invoke_scheme: 'https' })).invokeScheme, 'https');
+  assert.equal(helloFromWire(wireHello()).invokeScheme, undefined);
+  for (const bad of ['HTTPS', 'ftp', 'https ', 'h\u001b[2J', 'x'.repeat(300)]) {
+    assert.throws(
+      () => helloFromWire(wireHello({ invoke_address: '127.0.0.1:9478', invoke_scheme: bad })),
+      /invoke_scheme: expected empty, "http" or "https"/,
+      bad,
+    );
   }
 });
 

@@ -16,6 +16,8 @@ import {
   type wire,
   type WireLong,
   msToUs,
+  INVOKE_SCHEMES,
+  type InvokeScheme,
 } from '@isawatt/common';
 import { NO_INVOCATIONS } from '../registry/ingested-report.js';
 import { HOST_ID_PATTERN } from '../store/state-store.js';
@@ -196,6 +198,11 @@ export function helloFromWire(h: wire.Hello__Output): Hello {
         Number(h.invoke_address.split(':').pop()) <= 65535),
     `invoke_address: expected empty or HOST:PORT, got "${h.invoke_address.slice(0, 80)}"`,
   );
+  // Empty (an older agent) is plain HTTP; anything else must be one of the known schemes.
+  p.check(
+    h.invoke_scheme === '' || (INVOKE_SCHEMES as readonly string[]).includes(h.invoke_scheme),
+    `invoke_scheme: expected empty, "http" or "https", got "${h.invoke_scheme.slice(0, 16).replace(/[^\x20-\x7e]/g, '?')}"`,
+  );
   p.throwIfAny('hello');
   return {
     hostId: h.host_id,
@@ -231,7 +238,7 @@ export function helloFromWire(h: wire.Hello__Output): Hello {
     runningAssignmentVersion,
     memoryBytes,
     idlePowerW,
-    ...(h.invoke_address ? { invokeAddress: h.invoke_address } : {}),
+    ...(h.invoke_address ? { invokeAddress: h.invoke_address, invokeScheme: (h.invoke_scheme || 'http') as InvokeScheme } : {}),
   };
 }
 

@@ -58,6 +58,7 @@ const helloSchema = z.object({
   memoryBytes: storedCounter,
   idlePowerW: z.number().min(0),
   invokeAddress: z.string().max(262).optional(),
+  invokeScheme: z.enum(['http', 'https']).optional(),
 });
 
 const assignmentSchema = z.object({

@@ -44,6 +44,13 @@ test('host files round-trip, including uint64 values above 2^53', () => {
   assert.deepEqual(decodeHostFile(encodeHostFile(host), 'x.json'), host);
 });
 
+test('host files keep the /invoke address and its scheme; an unknown scheme is refused', () => {
+  const https = { ...host, hello: { ...host.hello, invokeAddress: '10.0.0.7:9478', invokeScheme: 'https' as const } };
+  assert.deepEqual(decodeHostFile(encodeHostFile(https), 'x.json'), https);
+  const text = encodeHostFile({ ...host, hello: { ...host.hello, invokeAddress: '10.0.0.7:9478', invokeScheme: 'ftp' as 'http' } });
+  assert.throws(() => decodeHostFile(text, 'x.json'), /invokeScheme/);
+});
+
 test('host files are the plain indented JSON of the host, the cached Hello spliced in exactly', () => {
   const plain = JSON.stringify({ kind: 'isawatt.coordinator.host', schemaVersion: 1, host }, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2);
   // Twice: the second encoding takes the Hello's text from the cache. A "$&" in a string must stay as is.

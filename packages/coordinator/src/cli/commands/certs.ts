@@ -1,7 +1,9 @@
 // `isawatt certs`: a small PKI for a lab (docs/security.md) made with the openssl CLI: a CA, the
 // coordinator's server certificate (its DNS names and IPs as SANs), one client certificate per
-// agent (CN = host id, role agent) and per operator (role operator). Roles are carried both as a
-// SAN URI (urn:isawatt:role:<role>) and as the subject OU, which the coordinator reads (auth.ts).
+// agent (CN = host id, role agent) and per operator (role operator), the gateway's client
+// certificate (role gateway: it calls agents' /invoke), and server certificates for agents' HTTPS
+// endpoints (the address the gateway dials as SAN). Roles are carried both as a SAN URI
+// (urn:isawatt:role:<role>) and as the subject OU, which the listeners read (common cert-roles.ts).
 // Keys are EC P-256, written 0600; existing files are never overwritten (the CA is reused when
 // present, so agents can be added later).
 import { execFile } from 'node:child_process';
@@ -12,7 +14,7 @@ import { promisify } from 'node:util';
 import type { Command } from 'commander';
 import { EXIT, ExitError } from '@isawatt/common';
 import { HOST_ID_PATTERN } from '../../store/state-store.js';
-import { ROLE_URI_PREFIX } from '../../server/auth.js';
+import { ROLE_URI_PREFIX, type CertRole } from '@isawatt/common';
 import type { CliContext } from '../context.js';
 
 const run = promisify(execFile);
@@ -22,7 +24,31 @@ interface CertsFlags {
   coordinatorName: string[];
   agent: string[];
   operator: string[];
+  gateway?: boolean;
+  agentEndpoint: string[];
   days: string;
+}
+
+/** `--agent-endpoint HOST-ID=NAME[,NAME...]`, one host per occurrence (the names are comma-separated). */
+function collectEndpoint(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+const DNS_NAME = /^[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*$/;
+
+function checkNames(names: readonly string[], flag: string): void {
+  if (names.length === 0) throw new ExitError(EXIT.BAD_INPUT, `${flag}: expected at least one DNS name or IP address`);
+  for (const n of names) {
+    if (isIP(n) === 0 && !DNS_NAME.test(n)) throw new ExitError(EXIT.BAD_INPUT, `${flag}: "${n}" is neither an IP address nor a DNS name`);
+  }
+}
+
+function sanOf(names: readonly string[]): string {
+  return names.map((n) => (isIP(n) ? `IP:${n}` : `DNS:${n}`)).join(',');
+}
+
+function serverExt(names: readonly string[]): string {
+  return `basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=${sanOf(names)}\n`;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -93,18 +119,25 @@ async function issue(dir: string, name: string, subject: string, ext: string, da
   return true;
 }
 
-function clientExt(role: 'agent' | 'operator'): string {
+function clientExt(role: CertRole): string {
   return `basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\nsubjectAltName=URI:${ROLE_URI_PREFIX}${role}\n`;
 }
 
 export function registerCerts(program: Command, ctx: CliContext): void {
   program
     .command('certs')
-    .description('make a lab PKI with openssl: a CA, the coordinator certificate, agent and operator client certificates')
+    .description('make a lab PKI with openssl: a CA, the coordinator certificate, agent, operator and gateway client certificates, agent endpoint certificates')
     .requiredOption('--out <dir>', 'directory for the files (created 0700; existing files are kept)')
     .option('--coordinator-name <names>', 'DNS names or IPs agents and operators use to reach the coordinator (repeatable, comma-separated)', collect, [])
     .option('--agent <host-ids>', 'agent certificates, CN = host id (repeatable, comma-separated)', collect, [])
     .option('--operator <names>', 'operator certificates for the CLI (repeatable, comma-separated)', collect, [])
+    .option('--gateway', "the gateway's client certificate (role gateway): what the coordinator presents to agents' HTTPS /invoke")
+    .option(
+      '--agent-endpoint <host-id=names>',
+      "server certificate of an agent's HTTPS endpoint (http.tls), naming the address the gateway dials: HOST-ID=NAME[,NAME...] (repeatable, one host each)",
+      collectEndpoint,
+      [],
+    )
     .option('--days <n>', 'validity of new certificates in days', '825')
     .action(async (flags: CertsFlags) => {
       const days = Number(flags.days);
@@ -112,11 +145,20 @@ export function registerCerts(program: Command, ctx: CliContext): void {
       for (const id of [...flags.agent, ...flags.operator]) {
         if (!HOST_ID_PATTERN.test(id)) throw new ExitError(EXIT.BAD_INPUT, `"${id}": expected 1-128 characters [A-Za-z0-9._-] starting with a letter or digit`);
       }
-      for (const n of flags.coordinatorName) {
-        if (isIP(n) === 0 && !/^[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*$/.test(n)) {
-          throw new ExitError(EXIT.BAD_INPUT, `--coordinator-name: "${n}" is neither an IP address nor a DNS name`);
-        }
-      }
+      if (flags.coordinatorName.length > 0) checkNames(flags.coordinatorName, '--coordinator-name');
+      const endpoints = flags.agentEndpoint.map((spec) => {
+        const eq = spec.indexOf('=');
+        const id = eq < 0 ? '' : spec.slice(0, eq);
+        if (!HOST_ID_PATTERN.test(id))
+          throw new ExitError(EXIT.BAD_INPUT, `--agent-endpoint: expected HOST-ID=NAME[,NAME...] with a host id of [A-Za-z0-9._-], got "${spec}"`);
+        const names = spec
+          .slice(eq + 1)
+          .split(',')
+          .map((n) => n.trim())
+          .filter((n) => n !== '');
+        checkNames(names, `--agent-endpoint ${id}`);
+        return { id, names };
+      });
       const dir = flags.out;
       await mkdir(dir, { recursive: true, mode: 0o700 });
       const made: string[] = [];
@@ -146,20 +188,12 @@ export function registerCerts(program: Command, ctx: CliContext): void {
         made.push('ca.pem');
       }
       const names = flags.coordinatorName.length > 0 ? flags.coordinatorName : ['localhost', '127.0.0.1'];
-      const san = names.map((n) => (isIP(n) ? `IP:${n}` : `DNS:${n}`)).join(',');
-      if (
-        await issue(
-          dir,
-          'coordinator',
-          '/CN=isawatt-coordinator',
-          `basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=${san}\n`,
-          days,
-        )
-      )
-        made.push('coordinator.pem');
+      if (await issue(dir, 'coordinator', '/CN=isawatt-coordinator', serverExt(names), days)) made.push('coordinator.pem');
       for (const id of flags.agent) if (await issue(dir, `agent-${id}`, `/OU=agent/CN=${id}`, clientExt('agent'), days)) made.push(`agent-${id}.pem`);
       for (const id of flags.operator)
         if (await issue(dir, `operator-${id}`, `/OU=operator/CN=${id}`, clientExt('operator'), days)) made.push(`operator-${id}.pem`);
+      if (flags.gateway && (await issue(dir, 'gateway', '/OU=gateway/CN=isawatt-gateway', clientExt('gateway'), days))) made.push('gateway.pem');
+      for (const e of endpoints) if (await issue(dir, `endpoint-${e.id}`, `/CN=${e.id}`, serverExt(e.names), days)) made.push(`endpoint-${e.id}.pem`);
       ctx.io.stdout(
         made.length > 0
           ? `made in ${dir}: ${made.join(', ')} (keys: *-key.pem, mode 0600; keep ca-key.pem offline)\n`

@@ -31,6 +31,10 @@ interface CoordinatorFlags {
   gatewayListen?: string;
   models?: string;
   gatewayTokenFile?: string;
+  gatewayAgentCa?: string;
+  gatewayAgentCert?: string;
+  gatewayAgentKey?: string;
+  gatewayAgentTokenFile?: string;
   autoReplan?: boolean;
   autoReplanBandPct?: string;
   autoReplanHoldMs?: string;
@@ -68,6 +72,10 @@ export function flagsToConfig(f: CoordinatorFlags): Record<string, unknown> {
     modelsFile: f.models,
     'gateway.listen': f.gatewayListen,
     'gateway.tokenFile': f.gatewayTokenFile,
+    'gateway.agentTls.caFile': f.gatewayAgentCa,
+    'gateway.agentTls.certFile': f.gatewayAgentCert,
+    'gateway.agentTls.keyFile': f.gatewayAgentKey,
+    'gateway.agentTokenFile': f.gatewayAgentTokenFile,
     'autoReplan.enabled': f.autoReplan,
     'autoReplan.bandPct': num(f.autoReplanBandPct),
     'autoReplan.holdMs': num(f.autoReplanHoldMs),
@@ -101,6 +109,10 @@ export function registerCoordinator(program: Command, ctx: CliContext): void {
     .option('--models <file>', 'profiled models: the starting point and drift reference of the models refined online')
     .option('--gateway-listen <host:port>', 'HTTP gateway: POST /invoke/<function> routed by the placement (off loopback: needs TLS and --gateway-token-file)')
     .option('--gateway-token-file <file>', 'API token callers of the gateway must send as Authorization: Bearer <token>')
+    .option('--gateway-agent-ca <file>', "CA that signed the HTTPS agents' endpoint certificates (gateway.agentTls.caFile)")
+    .option('--gateway-agent-cert <file>', "the gateway's client certificate for HTTPS agents, role gateway (isawatt certs --gateway)")
+    .option('--gateway-agent-key <file>', 'its private key')
+    .option('--gateway-agent-token-file <file>', 'token of role gateway sent to HTTPS agents (their http.gatewayTokenFile)')
     .option('--auto-replan', "re-plan with the move budget when a function's observed rate stays out of its planned band (needs --models)")
     .option('--auto-replan-band-pct <pct>', 'half-width of the planned band, percent of the planned rate (default 20)')
     .option('--auto-replan-hold-ms <ms>', 'how long a rate must stay out of its band before a re-plan (default 60000)')

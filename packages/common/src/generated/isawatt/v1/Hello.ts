@@ -85,6 +85,12 @@ export interface Hello {
    * fields other work may add in parallel.)
    */
   'invoke_address'?: (string);
+  /**
+   * How to call invoke_address: "https" (TLS; the agent's certificate names its address, and it
+   * wants a credential of role gateway: a client certificate or its gateway token) or "http"
+   * (plain: loopback or --insecure). Empty from older agents: "http".
+   */
+  'invoke_scheme'?: (string);
 }
 
 /**
@@ -167,4 +173,10 @@ export interface Hello__Output {
    * fields other work may add in parallel.)
    */
   'invoke_address': (string);
+  /**
+   * How to call invoke_address: "https" (TLS; the agent's certificate names its address, and it
+   * wants a credential of role gateway: a client certificate or its gateway token) or "http"
+   * (plain: loopback or --insecure). Empty from older agents: "http".
+   */
+  'invoke_scheme': (string);
 }
