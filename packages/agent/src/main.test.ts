@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { TestCoordinator } from './link/test-coordinator.test-support.js';
+import { makeTestPki } from './link/tls-certs.test-support.js';
 
 const bin = fileURLToPath(new URL('../bin/isawatt-agent.mjs', import.meta.url));
 const hosts = fileURLToPath(new URL('../testdata/hosts/', import.meta.url));
@@ -185,10 +186,23 @@ test('the agent advertises its bound /invoke endpoint in Hello (the gateway dial
   const address = coord.hellos[0]?.invoke_address ?? '';
   assert.match(address, /^127\.0\.0\.1:\d+$/);
   assert.notEqual(address, '127.0.0.1:0', 'the bound port, not the configured one');
+  assert.equal(coord.hellos[0]?.invoke_scheme, 'http', 'plain HTTP: the gateway calls it without credentials');
   // That address serves /invoke: a function the agent does not run is a 404 there.
   const res = await fetch(`http://${address}/invoke/not-running`, { method: 'POST', body: '{}' });
   assert.equal(res.status, 404);
   await res.text();
   agent.child.kill('SIGTERM');
   assert.equal(await agent.exited, 0);
+
+  // With http.tls the endpoint is HTTPS and Hello says so: the gateway then brings its credentials.
+  const pki = makeTestPki('unused');
+  t.after(() => Promise.resolve(pki.remove()));
+  const config = join(pki.dir, 'agent.json');
+  writeFileSync(config, JSON.stringify({ http: { listen: '127.0.0.1:0', tls: { certFile: pki.serverCert, keyFile: pki.serverKey, caFile: pki.caFile } } }));
+  const tlsAgent = startAgent(t, ['--config', config, '--coordinator', `127.0.0.1:${port}`, '--host-id', `${hostId}-tls`, '--emulate', 'altra-max-m128']);
+  await until('second hello', () => coord.hellos.length === 2);
+  assert.equal(coord.hellos[1]?.invoke_scheme, 'https');
+  assert.match(coord.hellos[1]?.invoke_address ?? '', /^127\.0\.0\.1:\d+$/);
+  tlsAgent.child.kill('SIGTERM');
+  assert.equal(await tlsAgent.exited, 0);
 });
