@@ -200,9 +200,10 @@ test('the agent advertises its bound /invoke endpoint in Hello (the gateway dial
   const config = join(pki.dir, 'agent.json');
   writeFileSync(config, JSON.stringify({ http: { listen: '127.0.0.1:0', tls: { certFile: pki.serverCert, keyFile: pki.serverKey, caFile: pki.caFile } } }));
   const tlsAgent = startAgent(t, ['--config', config, '--coordinator', `127.0.0.1:${port}`, '--host-id', `${hostId}-tls`, '--emulate', 'altra-max-m128']);
-  await until('second hello', () => coord.hellos.length === 2);
-  assert.equal(coord.hellos[1]?.invoke_scheme, 'https');
-  assert.match(coord.hellos[1]?.invoke_address ?? '', /^127\.0\.0\.1:\d+$/);
+  const tlsHello = (): (typeof coord.hellos)[number] | undefined => coord.hellos.find((h) => h.host_id === `${hostId}-tls`);
+  await until('hello of the agent with http.tls', () => tlsHello() !== undefined, 60_000);
+  assert.equal(tlsHello()?.invoke_scheme, 'https');
+  assert.match(tlsHello()?.invoke_address ?? '', /^127\.0\.0\.1:\d+$/);
   tlsAgent.child.kill('SIGTERM');
   assert.equal(await tlsAgent.exited, 0);
 });
