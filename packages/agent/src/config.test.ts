@@ -171,6 +171,17 @@ test('listen addresses are validated; the HTTP endpoint stays on loopback unless
     flags: { ...base, 'http.listen': '0.0.0.0:9478', 'http.tls.certFile': '/c', 'http.tls.keyFile': '/k', 'http.tokenFile': '/t' },
   }).config.http;
   assert.deepEqual(secured.security, { tls: { certFile: '/c', keyFile: '/k' }, tokenFile: '/t' });
+  // The gateway token (role gateway) alone authenticates too, from the environment as well.
+  const gatewayOnly = loadAgentConfig({
+    hostname: 'h',
+    env: { ISAWATT_HTTP_GATEWAY_TOKEN_FILE: '/g' },
+    flags: { ...base, 'http.listen': '0.0.0.0:9478', 'http.tls.certFile': '/c', 'http.tls.keyFile': '/k' },
+  }).config.http;
+  assert.deepEqual(gatewayOnly.security, { tls: { certFile: '/c', keyFile: '/k' }, tokenFile: undefined, gatewayTokenFile: '/g' });
+  assert.throws(
+    () => loadAgentConfig({ hostname: 'h', flags: { ...base, 'http.listen': '0.0.0.0:9478', 'http.gatewayTokenFile': '/g', insecure: true } }),
+    /http\.tokenFile and\/or http\.gatewayTokenFile off loopback needs http\.tls\.certFile\/keyFile/,
+  );
   assert.equal(loadAgentConfig({ hostname: 'h', flags: { ...base, 'http.listen': '0.0.0.0:9478', insecure: true } }).config.http.listen, '0.0.0.0:9478');
 });
 

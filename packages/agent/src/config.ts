@@ -361,7 +361,13 @@ function resolve(parsed: ParsedAgentConfig, hostname: string): ResolvedAgentConf
       listen: parsed.http.listen ?? `127.0.0.1:${DEFAULT_HTTP_PORT}`,
       explicit: parsed.http.listen !== undefined,
       ...(parsed.http.tls.certFile !== undefined || parsed.http.tokenFile !== undefined || parsed.http.gatewayTokenFile !== undefined
-        ? { security: { tls: { ...parsed.http.tls }, tokenFile: parsed.http.tokenFile, gatewayTokenFile: parsed.http.gatewayTokenFile } }
+        ? {
+            security: {
+              tls: { ...parsed.http.tls },
+              tokenFile: parsed.http.tokenFile,
+              ...(parsed.http.gatewayTokenFile !== undefined ? { gatewayTokenFile: parsed.http.gatewayTokenFile } : {}),
+            },
+          }
         : {}),
     },
     logLevel: parsed.logLevel,
