@@ -50,6 +50,13 @@ test('tokens have roles: /invoke/ takes the gateway token only, other paths any 
     wrongRole.body,
     'forbidden: /invoke/ is for role gateway (a client certificate with URI:urn:isawatt:role:gateway, or the token of http.gatewayTokenFile); the caller presented the token of http.tokenFile (role operator)\n',
   );
+  // Spellings that URL parsing (what the agent's router uses) turns into /invoke/f are held to the rule.
+  for (const path of ['/./invoke/f', '/metrics/../invoke/f', '/x/%2e%2e/invoke/f']) {
+    assert.equal(new URL(path, 'http://a').pathname, '/invoke/f', path);
+    assert.equal((await post(port, path, operator)).status, 403, path);
+  }
+  // Backslashes would parse the same, but Node's HTTP parser refuses such a request line first.
+  assert.equal((await post(port, '\\invoke\\f', operator)).status, 400);
   assert.equal((await post(port, '/invoke/f')).status, 401);
   assert.equal((await post(port, '/invoke/f', 'not-a-token-0123456789')).status, 401);
 

@@ -168,8 +168,11 @@ class Guard {
       refuse(res, this.tokens.length > 0);
       return false;
     }
-    const url = req.url ?? '';
-    const rule = this.rules.find((r) => url.startsWith(r.prefix));
+    if (this.rules.length === 0) return true;
+    // The path as handlers see it (WHATWG URL: "/./invoke/f", "/metrics/../invoke/f" and the same
+    // with backslashes are all /invoke/f), so that no spelling of a reserved path slips past its rule.
+    const path = new URL(req.url ?? '/', 'http://listener').pathname;
+    const rule = this.rules.find((r) => path.startsWith(r.prefix));
     if (!rule) return true;
     if (rule.roles.some((r) => cert?.roles.has(r) === true || token?.role === r)) return true;
     const held = [
