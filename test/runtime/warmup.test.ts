@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { createLogger } from '@isawatt/common';
 import { isDead, makeRuntime, skipReason, subtreeDirs, waitFor } from './helpers.js';
 
 const skip = skipReason !== false ? skipReason : !existsSync('/sys/fs/cgroup/cpu/cpu.cfs_quota_us') ? 'needs the cgroup v1 cpu controller' : false;
@@ -41,6 +42,41 @@ test('warm-up: a harness without the warmup request (python) is warmed by the ag
   const o = await rt.invoke('test-python', JSON.stringify({ op: 'echo', i: 7 }));
   assert.equal(o.status, 'ok', JSON.stringify(o));
   assert.deepEqual(JSON.parse((o as { output: string }).output), { op: 'echo', i: 7 });
+  await rt.close();
+  for (const pid of pids) await waitFor(`worker ${pid} to die`, () => isDead(pid));
+  assert.deepEqual(subtreeDirs(subtree), [], 'no cgroup left');
+});
+
+test('warm-up: new carriers warm one real CPU at a time, each for its whole budget', { skip }, async (t) => {
+  // Three carriers (a function on 20 emulated CPUs) on ONE real CPU: warmed at once, each would get
+  // a third of it, and a deployment of dozens of carriers on a small machine ran into the warm-up's
+  // wall-time bound (function-pool.ts, warmupGate). The pool logs when each warm-up starts and ends.
+  const lines: string[] = [];
+  const log = createLogger({ name: 'warmup-test', level: 'debug', destination: { write: (l: string) => void lines.push(l) } });
+  const topology = Array.from({ length: 24 }, (_, cpu) => ({ cpu, socket: 0 }));
+  const { rt, subtree } = await makeRuntime(t, {
+    topology,
+    log,
+    emulatedCpus: { realCpus: () => [0], shareOf: () => 0.05, carrier: true, warmupMs: 200 },
+  });
+  const res = await rt.apply({ version: 1n, functions: [{ function: 'test-node', cores: 20, rateRps: 0, arrival: 'constant' }] });
+  assert.ok(res.ok, res.ok ? '' : res.error);
+  const pids = res.placements.find((p) => p.function === 'test-node')?.workerPids ?? [];
+  assert.equal(pids.length, 3, 'three carriers');
+  // Each warm-up's [start, end] in log order: with one real CPU they must not overlap.
+  const events = lines
+    .map((l) => JSON.parse(l) as { msg: string; pid?: number })
+    .filter((e) => e.msg === 'worker warming at full speed' || e.msg === 'worker warmed at full speed in its harness');
+  assert.equal(events.length, 6, 'a start and an end per carrier');
+  let warming = 0;
+  for (const e of events) {
+    warming += e.msg === 'worker warming at full speed' ? 1 : -1;
+    assert.ok(warming <= 1, `two warm-ups at once on one real CPU: ${events.map((x) => `${x.msg} ${x.pid}`).join('; ')}`);
+  }
+  for (const e of lines.map((l) => JSON.parse(l) as { msg: string; harness?: string }).filter((x) => x.msg === 'worker warmed at full speed in its harness')) {
+    const { cpuMs } = JSON.parse(e.harness ?? '{}') as { cpuMs: number };
+    assert.ok(cpuMs >= 200, `a warm-up ended before its CPU budget: ${cpuMs} ms of 200`);
+  }
   await rt.close();
   for (const pid of pids) await waitFor(`worker ${pid} to die`, () => isDead(pid));
   assert.deepEqual(subtreeDirs(subtree), [], 'no cgroup left');
