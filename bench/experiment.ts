@@ -18,7 +18,7 @@
 //
 //   node --conditions=source --import tsx bench/experiment.ts [--duration S] [--warmup S]
 //        [--settle S] [--load F] [--repeat K] [--mixes LIST] [--policies LIST] [--functions LIST]
-//        [--profiles A,B] [--models FILE] [--report FILE]
+//        [--profiles A,B] [--models FILE] [--report FILE] [--logs-dir DIR]
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
