@@ -33,6 +33,7 @@ import type { Arch, HostSpec, Models } from '../packages/coordinator/src/workloa
 import { slowdown } from '../packages/agent/src/emulation/ground-truth.js';
 import { emulatedHostFacts, getProfile } from '../packages/agent/src/emulation/profiles.js';
 import { freePort } from '../test/helpers/free-port.js';
+import { bagTable, startStatSampler } from './campaign-bag-table.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values: v } = parseArgs({
@@ -57,6 +58,8 @@ const { values: v } = parseArgs({
     // (128 >= any bag's CPUs per function): carriers of 8 leave the slowest function (video-gif-node,
     // ~25 s per execution on 8 Altra CPUs) with no completion in a 20 s window (docs/agent.md).
     'carrier-cpus': { type: 'string', default: '128' },
+    // Where the per-bag table reads this machine's real CPU use (/proc/stat).
+    'proc-root': { type: 'string', default: '/proc' },
   },
 });
 
@@ -277,11 +280,15 @@ async function main(): Promise<void> {
         .join('\n') + '\n',
     );
     const started = Date.now();
+    const sampler = startStatSampler(v['proc-root'] ?? '/proc');
     const prof = await run('packages/coordinator/src/cli/entry.ts', args, true);
+    const stat = sampler.stop();
     const wallS = (Date.now() - started) / 1000;
     process.stdout.write(prof.out);
     process.stdout.write(`campaign wall time: ${wallS.toFixed(0)} s (exit ${prof.code})\n`);
     process.stdout.write(`where the time went, per bag run (agents' logs):\n${phaseTable(agentLogs)}\n\n`);
+    const typeOfArch = (arch: string): string => hostsWire.find((h) => h.hello?.arch === arch)?.hello?.host_type ?? '';
+    process.stdout.write(`${await bagTable(join(dir, 'state'), agentLogs, stat, typeOfArch('ARCH_X86_64'), typeOfArch('ARCH_AARCH64'))}\n\n`);
     if (v.keep !== undefined) for (const [host, text] of agentLogs) await writeFile(join(dir, `agent-${host}.log`), text);
     if (prof.code !== 0) throw new Error(`profile failed (exit ${prof.code}): ${prof.err.slice(-2000)}`);
     if (v.keep === undefined) await copyFile(modelsFile, join(root, 'bench/results/profile-campaign-models.yaml')).catch(() => undefined);
