@@ -2,6 +2,8 @@
 // Starts a real coordinator and two real emulated agents, runs `isawatt profile` (the real CLI),
 // writes the ground truth with `isawatt-agent emulation models`, and prints:
 //   - the campaign's wall time and the profiled table (`isawatt models show`);
+//   - per bag: each type's executions/s per core, busy share and the bag's own x86/ARM ratio, and
+//     this machine's real CPUs busy during its saturated phase (campaign-bag-table.ts);
 //   - per function, the x86/ARM performance ratio and energy-per-execution ratio recovered vs the
 //     ground truth's, and their relative errors (target: within 10 %);
 //   - energy-aware plans on the profiled and on the ground-truth models for the same workload
@@ -11,7 +13,7 @@
 // Figures are EMULATED (the hosts are); the ground truth is ILLUSTRATIVE. Asserts nothing.
 //   node --conditions=source --import tsx bench/profile-campaign.ts [--bags 20] [--bag-size 8] [--min-bags 2]
 //     [--duration 10] [--warmup 3] [--idle 10] [--cores-per-function K] [--functions a,b] [--seed 1]
-//     [--profiles xeon-gold-5318y-2s,altra-max-m128] [--load 0.5] [--cost FILE] [--keep DIR]
+//     [--profiles xeon-gold-5318y-2s,altra-max-m128] [--load 0.5] [--cost FILE] [--keep DIR] [--proc-root /proc]
 //   ... bench/profile-campaign.ts --models FILE [--cost FILE] [--profiles ...] [--load 0.5]
 //     compares a models file an earlier campaign wrote (no campaign; hosts from the profiles).
 // --cost FILE: the CPU cost per invocation the ground truth prices executions at (default: the
