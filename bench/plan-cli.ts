@@ -141,8 +141,10 @@ function planSnapshotEntry(bundle: string): string | undefined {
   // The module wrapper the build writes into the file (scripts/bundle-cli.mjs BUNDLE_WRAPPER).
   const wrapper = '(function (exports, require, module, __filename, __dirname, __isawattImport) {';
   const text = raw.startsWith(wrapper) ? raw.slice(wrapper.length, raw.lastIndexOf('\n})')) : raw;
-  if (!/^void main\(\);$/m.test(text)) return undefined;
-  const body = text.replace(/^void main\(\);$/m, 'return { main, buildProgram };');
+  // The bundle's last statement starts the CLI (`void main();`, `main();` once minified).
+  const start = /(?:void )?main\(\);?\s*$/;
+  if (!start.test(text)) return undefined;
+  const body = text.replace(start, '\nreturn { main, buildProgram };');
   return [
     `const { main, buildProgram } = (function (__filename, __dirname, __isawattImport) {${body}\n})(${JSON.stringify(bundle)}, ${JSON.stringify(join(bundle, '..'))}, (s) => import(s));`,
     'const io = { stdout() {}, stderr() {}, env: {}, stdoutIsTty: false };',
