@@ -18,9 +18,9 @@
 //
 //   node --conditions=source --import tsx bench/experiment.ts [--duration S] [--warmup S]
 //        [--settle S] [--load F] [--repeat K] [--mixes LIST] [--policies LIST] [--functions LIST]
-//        [--profiles A,B] [--models FILE] [--report FILE]
+//        [--profiles A,B] [--models FILE] [--report FILE] [--logs-dir DIR]
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -67,6 +67,9 @@ const { values: flags } = parseArgs({
     'compare-out': { type: 'string' },
     overload: { type: 'string', default: 'html-node' },
     report: { type: 'string', default: join(REPO_ROOT, 'bench/results/experiment-report.html') },
+    // Keep the agents' and the coordinator's logs (debug level) in this directory: the account of a
+    // run that missed its rates (when its carriers were warm, what stopped when).
+    'logs-dir': { type: 'string' },
   },
   strict: true,
 });
@@ -144,8 +147,15 @@ async function main(): Promise<void> {
         h.profile,
         '--http-listen',
         'off',
+        ...(flags['logs-dir'] ? ['--log-level', 'debug'] : []),
       ]),
     );
+    const logsDir = flags['logs-dir'];
+    if (logsDir)
+      t.after(async () => {
+        await mkdir(logsDir, { recursive: true });
+        for (const p of [coordinator, ...agents]) await writeFile(join(logsDir, `${p.name.replace(/[^\w.-]/g, '_')}.log`), p.lines.join('\n') + '\n');
+      });
     // CPU the emulation itself needs (agents with their exited workers, coordinator, the CLI
     // commands this bench ran), against the machine's busy CPU over the same span: the figure that
     // says whether this machine could carry the experiment at this load.

@@ -132,15 +132,19 @@ let floor: { wallMs: number; cpuMs: number | undefined } | undefined;
  * A snapshot builder entry holding the plan bundle: its top level runs, then the plan command is
  * loaded into a program (module inits, zod schemas, commander options) before the snapshot is
  * taken; the deserialised main runs the CLI on the argv given then (argv[1] is a placeholder, as
- * a script's path would be). Two edits make the bundle snapshot-safe: it no longer starts the
- * CLI itself, and stdout's isTTY is read when asked, not at build time. Undefined when the bundle
- * does not have the text these edits expect.
+ * a script's path would be). One edit makes the bundle snapshot-safe: it no longer starts the CLI
+ * itself (stdout is looked at only when written or asked about). Undefined when the bundle does
+ * not have the text this edit expects.
  */
 function planSnapshotEntry(bundle: string): string | undefined {
-  const text = readFileSync(bundle, 'latin1');
-  const tty = 'stdoutIsTty: process.stdout.isTTY';
-  if (!text.includes(tty) || !/^void main\(\);$/m.test(text)) return undefined;
-  const body = text.replace(tty, 'get stdoutIsTty() { return process.stdout.isTTY; }').replace(/^void main\(\);$/m, 'return { main, buildProgram };');
+  const raw = readFileSync(bundle, 'latin1');
+  // The module wrapper the build writes into the file (scripts/bundle-cli.mjs BUNDLE_WRAPPER).
+  const wrapper = '(function (exports, require, module, __filename, __dirname, __isawattImport) {';
+  const text = raw.startsWith(wrapper) ? raw.slice(wrapper.length, raw.lastIndexOf('\n})')) : raw;
+  // The bundle's last statement starts the CLI (`void main();`, `main();` once minified).
+  const start = /(?:void )?main\(\);?\s*$/;
+  if (!start.test(text)) return undefined;
+  const body = text.replace(start, '\nreturn { main, buildProgram };');
   return [
     `const { main, buildProgram } = (function (__filename, __dirname, __isawattImport) {${body}\n})(${JSON.stringify(bundle)}, ${JSON.stringify(join(bundle, '..'))}, (s) => import(s));`,
     'const io = { stdout() {}, stderr() {}, env: {}, stdoutIsTty: false };',

@@ -2,6 +2,8 @@
 // Starts a real coordinator and two real emulated agents, runs `isawatt profile` (the real CLI),
 // writes the ground truth with `isawatt-agent emulation models`, and prints:
 //   - the campaign's wall time and the profiled table (`isawatt models show`);
+//   - per bag: each type's executions/s per core, busy share and the bag's own x86/ARM ratio, and
+//     this machine's real CPUs busy during its saturated phase (campaign-bag-table.ts);
 //   - per function, the x86/ARM performance ratio and energy-per-execution ratio recovered vs the
 //     ground truth's, and their relative errors (target: within 10 %);
 //   - energy-aware plans on the profiled and on the ground-truth models for the same workload
@@ -11,7 +13,7 @@
 // Figures are EMULATED (the hosts are); the ground truth is ILLUSTRATIVE. Asserts nothing.
 //   node --conditions=source --import tsx bench/profile-campaign.ts [--bags 20] [--bag-size 8] [--min-bags 2]
 //     [--duration 10] [--warmup 3] [--idle 10] [--cores-per-function K] [--functions a,b] [--seed 1]
-//     [--profiles xeon-gold-5318y-2s,altra-max-m128] [--load 0.5] [--cost FILE] [--keep DIR]
+//     [--profiles xeon-gold-5318y-2s,altra-max-m128] [--load 0.5] [--cost FILE] [--keep DIR] [--proc-root /proc]
 //   ... bench/profile-campaign.ts --models FILE [--cost FILE] [--profiles ...] [--load 0.5]
 //     compares a models file an earlier campaign wrote (no campaign; hosts from the profiles).
 // --cost FILE: the CPU cost per invocation the ground truth prices executions at (default: the
@@ -33,6 +35,7 @@ import type { Arch, HostSpec, Models } from '../packages/coordinator/src/workloa
 import { slowdown } from '../packages/agent/src/emulation/ground-truth.js';
 import { emulatedHostFacts, getProfile } from '../packages/agent/src/emulation/profiles.js';
 import { freePort } from '../test/helpers/free-port.js';
+import { bagTable, startStatSampler } from './campaign-bag-table.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values: v } = parseArgs({
@@ -57,6 +60,8 @@ const { values: v } = parseArgs({
     // (128 >= any bag's CPUs per function): carriers of 8 leave the slowest function (video-gif-node,
     // ~25 s per execution on 8 Altra CPUs) with no completion in a 20 s window (docs/agent.md).
     'carrier-cpus': { type: 'string', default: '128' },
+    // Where the per-bag table reads this machine's real CPU use (/proc/stat).
+    'proc-root': { type: 'string', default: '/proc' },
   },
 });
 
@@ -277,11 +282,15 @@ async function main(): Promise<void> {
         .join('\n') + '\n',
     );
     const started = Date.now();
+    const sampler = startStatSampler(v['proc-root'] ?? '/proc');
     const prof = await run('packages/coordinator/src/cli/entry.ts', args, true);
+    const stat = sampler.stop();
     const wallS = (Date.now() - started) / 1000;
     process.stdout.write(prof.out);
     process.stdout.write(`campaign wall time: ${wallS.toFixed(0)} s (exit ${prof.code})\n`);
     process.stdout.write(`where the time went, per bag run (agents' logs):\n${phaseTable(agentLogs)}\n\n`);
+    const typeOfArch = (arch: string): string => hostsWire.find((h) => h.hello?.arch === arch)?.hello?.host_type ?? '';
+    process.stdout.write(`${await bagTable(join(dir, 'state'), agentLogs, stat, typeOfArch('ARCH_X86_64'), typeOfArch('ARCH_AARCH64'))}\n\n`);
     if (v.keep !== undefined) for (const [host, text] of agentLogs) await writeFile(join(dir, `agent-${host}.log`), text);
     if (prof.code !== 0) throw new Error(`profile failed (exit ${prof.code}): ${prof.err.slice(-2000)}`);
     if (v.keep === undefined) await copyFile(modelsFile, join(root, 'bench/results/profile-campaign-models.yaml')).catch(() => undefined);
@@ -364,6 +373,9 @@ async function compare(modelsFile: string, truthFile: string, hosts: HostSpec[],
     let worstEnergy = 0;
     let okPerf = 0;
     let okEnergy = 0;
+    const plain: string[] = [];
+    let plainOkPerf = 0;
+    let plainOkEnergy = 0;
     const all = [...new Set([...Object.keys(truth.hostTypes[tx]?.functions ?? {})])]
       .filter((f) => profiled.hostTypes[px]?.functions[f] || profiled.hostTypes[pa]?.functions[f])
       .sort();
@@ -387,6 +399,14 @@ async function compare(modelsFile: string, truthFile: string, hosts: HostSpec[],
       worstEnergy = Math.max(worstEnergy, Math.abs(ee));
       if (Math.abs(ep) <= 0.1) okPerf++;
       if (Math.abs(ee) <= 0.1) okEnergy++;
+      // The same from each type's plain median over its own bags (spread.*.median), as the
+      // aggregation did before its figures were bag-paired (docs/profiling.md).
+      const sp = (t: string) => profiled.hostTypes[t]?.functions[f]?.spread;
+      const plainPerf = (sp(px)?.execPerSecPerCore.median ?? NaN) / (sp(pa)?.execPerSecPerCore.median ?? NaN) / perfT - 1;
+      const plainEn = (sp(px)?.energyPerExecJ.median ?? NaN) / (sp(pa)?.energyPerExecJ.median ?? NaN) / enT - 1;
+      plain.push(`${f} ${pct(plainPerf)} / ${pct(plainEn)}`);
+      if (Math.abs(plainPerf) <= 0.1) plainOkPerf++;
+      if (Math.abs(plainEn) <= 0.1) plainOkEnergy++;
       process.stdout.write(
         `${f.padEnd(21)} | ${perf.toFixed(3).padStart(23)} ${perfT.toFixed(3).padStart(8)} (iso ${perfIso.toFixed(3)}) ${pct(ep).padStart(8)} | ${en.toFixed(3).padStart(24)} ${enT.toFixed(3).padStart(8)} (iso ${enIso.toFixed(3)}) ${pct(ee).padStart(8)}\n`,
       );
@@ -397,7 +417,10 @@ async function compare(modelsFile: string, truthFile: string, hosts: HostSpec[],
       process.stdout.write(`${f.padEnd(21)} | NO FIGURE on ${on.join(', ')} (no bag gave it a usable sample: see the profile's warnings above)\n`);
     }
     process.stdout.write(`largest error: performance ratio ${pct(worstPerf)}, energy ratio ${pct(worstEnergy)} over ${fns.length} functions (target 10 %)\n`);
-    process.stdout.write(`${okPerf} of ${all.length} functions within 10 % (perf), ${okEnergy} of ${all.length} (energy)\n\n`);
+    process.stdout.write(`${okPerf} of ${all.length} functions within 10 % (perf), ${okEnergy} of ${all.length} (energy)\n`);
+    process.stdout.write(
+      `for comparison, each type's plain median over its own bags (not bag-paired): ${plainOkPerf} of ${all.length} within 10 % (perf), ${plainOkEnergy} of ${all.length} (energy); errors perf / energy: ${plain.join(', ')}\n\n`,
+    );
     // The absolute figures against the truth: the ratios can only be right if the emulation enforces
     // the truth's speed (the truth prices each invocation at the shipped CPU cost per invocation).
     process.stdout.write('absolute figures, profiled / ground truth (exec/s per core, J per execution)\n');

@@ -55,13 +55,14 @@ const sourceImportMetaUrl = {
   },
 };
 
-/** Every `lazyRequire<...>('name')` in common's sources. */
+/** Every `lazyRequire<...>('name')` in common's and the coordinator's sources. */
 function findLazyIds() {
-  const dir = join(root, 'packages/common/src');
   const ids = new Set();
-  for (const f of readdirSync(dir, { recursive: true })) {
-    if (!String(f).endsWith('.ts')) continue;
-    for (const m of readFileSync(join(dir, String(f)), 'utf8').matchAll(/lazyRequire<[^>]*>\('([^']+)'\)/g)) ids.add(m[1]);
+  for (const dir of ['packages/common/src', 'packages/coordinator/src'].map((d) => join(root, d))) {
+    for (const f of readdirSync(dir, { recursive: true })) {
+      if (!String(f).endsWith('.ts')) continue;
+      for (const m of readFileSync(join(dir, String(f)), 'utf8').matchAll(/lazyRequire<[^>]*>\('([^']+)'\)/g)) ids.add(m[1]);
+    }
   }
   return [...ids].sort();
 }
@@ -172,6 +173,7 @@ const LAZY_BUILTINS = [
   'readline',
   'stream',
   'tls',
+  'tty',
   'worker_threads',
   'zlib',
 ];
@@ -192,6 +194,22 @@ const LAZY_BUILTIN_PRELUDE = `var __isawattLazyBuiltin = (id) => {
 `;
 
 /**
+ * What every bundle file starts with (and `\n})` what it ends with): the CommonJS module wrapper
+ * plus the launcher's importer, as bin/isawatt.cjs (BUNDLE_WRAPPER there too) compiles it. Written
+ * here so that the launcher passes the text it read straight to V8, instead of a wrapped copy of a
+ * few hundred KiB that costs the young heap a scavenge on every run (bench/plan-cli.ts).
+ */
+const BUNDLE_WRAPPER = '(function (exports, require, module, __filename, __dirname, __isawattImport) {';
+
+/** performance.now() in the bundles (the `define` above): milliseconds since the bundle started. */
+const PERFORMANCE_NOW_PRELUDE = `var __isawattT0 = process.hrtime();
+var __isawattNow = () => {
+  const [s, ns] = process.hrtime(__isawattT0);
+  return s * 1000 + ns / 1000000;
+};
+`;
+
+/**
  * After esbuild: import() of a package left in node_modules (MiniZinc is an ES module) is renamed
  * __isawattImport(), a function the launcher passes in (code the launcher compiles with a V8 code
  * cache has no dynamic-import callback of its own, bin/isawatt.cjs); require() of a LAZY_BUILTINS
@@ -203,9 +221,15 @@ function postProcess(file) {
   const routed = text.replace(/\bimport\((?=["'])/g, () => (count++, '__isawattImport('));
   const lazy = new RegExp(`\\brequire\\(("node:(?:${LAZY_BUILTINS.join('|')})")\\)`, 'g');
   const withLazy = routed.replace(lazy, '__isawattLazyBuiltin($1)');
-  // After a "use strict" directive, if esbuild wrote one (it must stay the file's first statement).
-  const strict = /^"use strict";\n/.exec(withLazy)?.[0] ?? '';
-  writeFileSync(file, asciiOnly(strict + LAZY_BUILTIN_PRELUDE + withLazy.slice(strict.length), file));
+  // After a "use strict" directive, if esbuild wrote one (it must stay the body's first statement).
+  const strict = /^"use strict";\n?/.exec(withLazy)?.[0] ?? '';
+  if (/\bperformance\.(?!ratio\b)[A-Za-z]/.test(withLazy)) {
+    // Something other than performance.now() (replaced above) would get the real one: fine, but say so.
+    console.warn(`bundle-cli: ${file} still reads the global performance (perf_hooks loads on its first use)`);
+  }
+  const body = strict + LAZY_BUILTIN_PRELUDE + PERFORMANCE_NOW_PRELUDE + withLazy.slice(strict.length);
+  // The module wrapper is in the file (the launcher compiles the text as read: one copy on the heap).
+  writeFileSync(file, asciiOnly(`${BUNDLE_WRAPPER}${body}\n})`, file));
   return count;
 }
 
@@ -242,6 +266,18 @@ async function bundleCli(command) {
     conditions: ['source'],
     metafile: true,
     legalComments: 'none',
+    // Whitespace and syntax only: the plan bundle shrinks from 513 to 323 KiB (less to read, and to
+    // parse for each function compiled lazily), and names stay as written, so a stack trace of an
+    // unexpected error still names its functions. Mangling identifiers as well (226 KiB, code cache
+    // 342 -> 320 KiB) showed no gain in the 22 x 2 plan's CPU time (+46 vs +50 ms above `node -e 0`,
+    // same loaded run, 31 runs each) and would make those traces unreadable.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    // The global `performance` is a getter that loads perf_hooks (~2 ms of CPU on the first use,
+    // bench/plan-cli.ts), and the planner reads it for its deadlines and solve time; our sources use
+    // only performance.now(), for differences. In the bundles it is a monotonic clock from
+    // process.hrtime (PERFORMANCE_NOW_PRELUDE), which Node has loaded already.
+    define: { 'performance.now': '__isawattNow' },
     // lazy-require.ts has import.meta.url too: the first onLoad wins, so lazyRequireInBundle comes first.
     plugins: [lazyRequireInBundle(!helpOnly), sourceImportMetaUrl, zodEnglishOnly, onlyCommand(command), externals],
     logLevel: 'warning',
@@ -284,7 +320,15 @@ for (const input of [...new Set([...metafiles.values()].flatMap((m) => Object.ke
   packages[toPosix(relative(pkg, file))] ??= JSON.parse(readFileSync(file, 'utf8')).version;
 }
 if (Object.keys(packages).length < 3) throw new Error(`bundle-cli: found only ${Object.keys(packages).length} inlined packages in the metafile`);
-writeFileSync(join(outdir, 'manifest.json'), JSON.stringify({ commands, inputs, packages }, null, 1) + '\n');
+// What lets the launcher skip reading those versions on every run (installUnchangedSince in
+// bin/isawatt.cjs): npm's hidden lockfile, rewritten by every npm install, and the directories
+// holding the inlined packages (node_modules, node_modules/@scope), whose mtimes change when a
+// package directory is added, removed or replaced by any other means.
+const install = {
+  lockfile: toPosix(relative(pkg, join(root, 'node_modules/.package-lock.json'))),
+  dirs: [...new Set(Object.keys(packages).map((rel) => toPosix(dirname(dirname(rel)))))].sort(),
+};
+writeFileSync(join(outdir, 'manifest.json'), JSON.stringify({ commands, inputs, packages, install }, null, 1) + '\n');
 
 // Warm the code caches (one per bundle, bin/isawatt.cjs) of the two commonest paths, help and a
 // plan, so the first user run is fast too; the launcher writes the others on their first run.

@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI_ENTRY, REPO_ROOT } from '../helpers/processes.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -71,6 +71,45 @@ test('the launcher does not run a bundle whose inlined package was upgraded sinc
   writeFileSync(manifestFile, JSON.stringify({ name: 'inlined', version: '1.1.0' }));
   utimesSync(manifestFile, 499_162_860, 499_162_860); // 1985-10-26, npm's timestamp for packed files
   assert.equal(run(), 'dist');
+});
+
+test("the launcher skips reading the inlined packages' versions while nothing was installed since the build", async (t) => {
+  const dir = await tempDir(t, 'isawatt-launcher-');
+  const { pkg, run, touch } = makeTree(dir);
+  // What scripts/bundle-cli.mjs writes: npm's hidden lockfile and the directories holding the inlined packages.
+  writeFileSync(join(pkg, 'node_modules/.package-lock.json'), '{}');
+  const manifestFile = join(pkg, 'dist/bundle/manifest.json');
+  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as Record<string, unknown>;
+  writeFileSync(manifestFile, JSON.stringify({ ...manifest, install: { lockfile: 'node_modules/.package-lock.json', dirs: ['node_modules'] } }));
+  const upgrade = (version: string): void => {
+    const file = join(pkg, 'node_modules/inlined/package.json');
+    writeFileSync(file, JSON.stringify({ name: 'inlined', version }));
+    utimesSync(file, 499_162_860, 499_162_860); // npm's timestamp for packed files
+  };
+  const installedAt = (whenS: number): void => {
+    touch('node_modules/.package-lock.json', whenS);
+    touch('node_modules', whenS);
+  };
+  const bundleAt = (whenS: number): void => touch('dist/bundle/isawatt-plan.cjs', whenS);
+  bundleAt(3_000);
+  installedAt(2_000);
+  // The version is not read while the install is older than the bundle: an edit in place (which
+  // no package manager makes) goes unseen; that is the shortcut this test pins.
+  upgrade('1.1.0');
+  assert.equal(run(), 'bundle');
+  // npm installed since (it rewrites its hidden lockfile on every install): the versions are read.
+  touch('node_modules/.package-lock.json', 4_000);
+  assert.equal(run(), 'dist');
+  // Something else replaced a package directory since: the directory holding it is newer.
+  installedAt(2_000);
+  touch('node_modules', 4_000);
+  assert.equal(run(), 'dist');
+  // No hidden lockfile (another package manager, or npm failed to write it): the versions are read.
+  installedAt(2_000);
+  rmSync(join(pkg, 'node_modules/.package-lock.json'));
+  assert.equal(run(), 'dist');
+  upgrade('1.0.0');
+  assert.equal(run(), 'bundle');
 });
 
 test("the bundle's import() of an ES module works with and without its code cache", async (t) => {

@@ -130,6 +130,36 @@ test('a run that misses a rate names the function; the record is stored, announc
   assert.equal(b?.energyQuality, 'emulated');
   // Undeployed at the end: every fake agent's last assignment is empty.
   for (const agent of agents) assert.deepEqual(agent.assignments.at(-1)?.functions ?? [], []);
+  // Workers first, load once every host acked: the first deployment places every function with no
+  // rate, the second gives the same cores their rates (run-engine.ts).
+  const placed = agents.filter((agent) => (agent.assignments[0]?.functions.length ?? 0) > 0);
+  assert.ok(placed.length > 0, 'some host runs a function');
+  for (const agent of placed) {
+    const [workers, loaded] = agent.assignments;
+    assert.ok(workers && loaded, `${agent.opts.hostId}: a deployment of workers, then one of load`);
+    assert.ok(
+      workers.functions.every((f) => f.cores > 0 && f.rate_rps === 0),
+      `${agent.opts.hostId}: first deployment without load: ${JSON.stringify(workers.functions)}`,
+    );
+    assert.deepEqual(
+      loaded.functions.map((f) => [f.function, f.cores]),
+      workers.functions.map((f) => [f.function, f.cores]),
+      'the same workers',
+    );
+    assert.ok(
+      loaded.functions.every((f) => f.rate_rps > 0),
+      `${agent.opts.hostId}: second deployment with the rates: ${JSON.stringify(loaded.functions)}`,
+    );
+  }
+  // The record says how the deployment came up: time to every worker ready, workers per host.
+  const deploy = (res.record as { deploy?: { readyS: number; workersByHost: Record<string, number> } }).deploy;
+  assert.ok(deploy && deploy.readyS >= 0, JSON.stringify(deploy));
+  assert.deepEqual(Object.keys(deploy.workersByHost).sort(), ['fake-a', 'fake-b']);
+  assert.equal(
+    Object.values(deploy.workersByHost).reduce((n, w) => n + w, 0),
+    agents.reduce((n, agent) => n + (agent.assignments[0]?.functions.reduce((c, f) => c + f.cores, 0) ?? 0), 0),
+    'one fake worker per core',
+  );
 
   // Stored and listed.
   const list = await cli(['runs', '--coordinator', `127.0.0.1:${port}`, '--json']);

@@ -18,8 +18,13 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 public final class IsawattHarness {
   private IsawattHarness() {}
@@ -34,6 +39,88 @@ public final class IsawattHarness {
     while ((cause instanceof InvocationTargetException) && cause.getCause() != null) cause = cause.getCause();
     return cause.getClass().getName() + ": " + cause.getMessage();
   }
+
+  /** A `warmup` request's payload: "<seed> <cpuMs> <wallMs>" (docs/design/worker-protocol.md). */
+  private static final Pattern WARMUP = Pattern.compile("^(-?\\d+) (\\d{1,7}) (\\d{1,7})$");
+
+  /** Clock ticks per second of /proc/<pid>/stat (USER_HZ: 100 on every Linux this runs on). */
+  private static final int USER_HZ = 100;
+
+  /**
+   * CPU time of this process, ms: all its threads (the JIT compilers and GC threads included) and
+   * its children that have exited, from /proc/self/stat; the JVM's own figure where /proc is missing.
+   */
+  private static double processCpuMs() {
+    try {
+      String stat = Files.readString(Path.of("/proc/self/stat"), StandardCharsets.US_ASCII);
+      // Fields after the command (which may hold spaces): utime stime cutime cstime are 14-17.
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+      long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+      return ticks * 1000.0 / USER_HZ;
+    } catch (Exception e) {
+      return ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO).toNanos() / 1e6;
+    }
+  }
+
+  /** The input for a `seed` request, generated once per seed (bounded cache). */
+  private static String inputForSeed(Map<String, String> inputBySeed, MethodHandle makeInput, String className, String payload)
+      throws Throwable {
+    String input = inputBySeed.get(payload);
+    if (input == null) {
+      long seed = Long.parseLong(payload);
+      if (makeInput == null) throw new IllegalStateException(className + " has no makeInput(long)");
+      input = (String) makeInput.invokeExact(seed);
+      if (inputBySeed.size() >= 64) inputBySeed.clear();
+      inputBySeed.put(payload, input);
+    }
+    return input;
+  }
+
+  /**
+   * The warm-up loop, in the harness so that a function warms without one agent round trip per
+   * invocation: HotSpot's C2 compiles a hot method after some 10,000 calls of it, far past the
+   * agent's own loop (300 invocations), and compiling inside a profile's measured window, at an
+   * emulated core's CPU slice, is what made the Java functions' profiles spread. Budgeted in CPU
+   * time (the compiler threads' included), not wall time, so that it does the same work however
+   * many workers warm at once on a busy machine. Returns the answer line.
+   */
+  private static String warmup(String id, String payload, Map<String, String> inputBySeed, MethodHandle makeInput,
+      MethodHandle handle, String className) {
+    Matcher w = WARMUP.matcher(payload);
+    if (!w.matches()) {
+      String shown = payload.length() > 80 ? payload.substring(0, 80) : payload;
+      return id + "\terr\t0\t" + oneLine("bad input: warmup payload must be \"<seed> <cpuMs> <wallMs>\", got \"" + shown + "\"");
+    }
+    long cpuMs = Long.parseLong(w.group(2));
+    long started = System.nanoTime();
+    long wallEnd = started + Long.parseLong(w.group(3)) * 1_000_000L;
+    double cpu0 = processCpuMs();
+    long n = 0;
+    try {
+      String input = inputForSeed(inputBySeed, makeInput, className, w.group(1));
+      // Reading /proc costs more than a fast function's call: look at the CPU time once per ms.
+      long nextCheck = started;
+      for (;;) {
+        long now = System.nanoTime();
+        if (now >= wallEnd) break;
+        if (now >= nextCheck) {
+          if (processCpuMs() - cpu0 >= cpuMs) break;
+          nextCheck = now + 1_000_000L;
+        }
+        String out = (String) handle.invokeExact(input);
+        if (out != null) sink = out.length();
+        n++;
+      }
+    } catch (Throwable t) {
+      long durationUs = (System.nanoTime() - started) / 1000;
+      return id + "\terr\t" + durationUs + "\t" + oneLine("warm-up invocation " + (n + 1) + " failed: " + describe(t));
+    }
+    long durationUs = (System.nanoTime() - started) / 1000;
+    return id + "\tok\t" + durationUs + "\t{\"invocations\":" + n + ",\"cpuMs\":" + Math.round(processCpuMs() - cpu0) + "}";
+  }
+
+  /** Keeps the warm-up's results live (the JIT must not drop a call whose result is unused). */
+  private static volatile long sink;
 
   public static void main(String[] args) throws Exception {
     if (args.length != 1) {
@@ -78,17 +165,15 @@ public final class IsawattHarness {
       String id = line.substring(0, t1);
       String kind = line.substring(t1 + 1, t2);
       String payload = line.substring(t2 + 1);
+      if (kind.equals("warmup")) {
+        proto.write(warmup(id, payload, inputBySeed, makeInput, handle, args[0]) + "\n");
+        proto.flush();
+        continue;
+      }
       String input;
       try {
         if (kind.equals("seed")) {
-          input = inputBySeed.get(payload);
-          if (input == null) {
-            long seed = Long.parseLong(payload);
-            if (makeInput == null) throw new IllegalStateException(args[0] + " has no makeInput(long)");
-            input = (String) makeInput.invokeExact(seed);
-            if (inputBySeed.size() >= 64) inputBySeed.clear();
-            inputBySeed.put(payload, input);
-          }
+          input = inputForSeed(inputBySeed, makeInput, args[0], payload);
         } else if (kind.equals("json")) {
           input = payload;
         } else {

@@ -1,6 +1,7 @@
 // Test function (category: test); input.op selects the behaviour, as in every test-<runtime>:
 // echo returns the input; noop {}; busy spins ms; sleep sleeps ms; print writes to stdout (must land
-// on stderr) then echoes; fail throws; crash exits with 70; hang spins forever.
+// on stderr) then echoes; fail throws; crash exits with 70; hang spins forever; count returns
+// {"calls":n}, the handler's calls in this worker so far, this one included (warm-up tests).
 // The input is small and flat, so two regular expressions replace a JSON parser.
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -9,6 +10,7 @@ public final class TestFunction {
   private static final Pattern OP = Pattern.compile("\"op\"\\s*:\\s*\"([a-z]+)\"");
   private static final Pattern MS = Pattern.compile("\"ms\"\\s*:\\s*([0-9.]+)");
   private static volatile long sink;
+  private static long calls;
 
   private TestFunction() {}
 
@@ -20,6 +22,7 @@ public final class TestFunction {
   }
 
   public static String handle(String input) throws Exception {
+    calls++;
     Matcher op = OP.matcher(input);
     String name = op.find() ? op.group(1) : "";
     Matcher msm = MS.matcher(input);
@@ -29,6 +32,8 @@ public final class TestFunction {
         return input;
       case "noop":
         return "{}";
+      case "count":
+        return "{\"calls\":" + calls + "}";
       case "busy": {
         long end = System.nanoTime() + (long) (ms * 1e6);
         long iterations = 0;

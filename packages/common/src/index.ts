@@ -11,6 +11,7 @@ export * from './deep-freeze.js';
 export * from './delay.js';
 export * from './lifecycle.js';
 export * from './config-loader.js';
+export { lazyRequire } from './lazy-require.js';
 export * from './tls.js';
 export * from './cert-roles.js';
 export * from './http-auth.js';

@@ -66,7 +66,8 @@ function installedVersion(file) {
 /**
  * A command's bundle is current when no source file it was built from is newer or gone, and every
  * package the bundles inlined is installed at the version they inlined (npm gives installed files
- * a fixed modification time, so an upgrade shows only in the version). A manifest from before
+ * a fixed modification time, so an upgrade shows only in the version; installUnchangedSince
+ * answers that without reading them when nothing was installed since the build). A manifest from before
  * per-command bundles (inputs as one list) never matches: that build is stale.
  */
 function bundleIsCurrent(manifest, command, file) {
@@ -77,8 +78,31 @@ function bundleIsCurrent(manifest, command, file) {
     const t = mtimeMs(pkgRoot + rel); // pkgRoot ends in a separator; no path.join on the hot path
     if (t === undefined || t > built) return false;
   }
+  if (installUnchangedSince(manifest.install, built)) return true;
   for (const [rel, version] of Object.entries(manifest.packages)) {
     if (installedVersion(pkgRoot + rel) !== version) return false;
+  }
+  return true;
+}
+
+/**
+ * True when nothing was installed into node_modules since `built`, told by a few stats instead of
+ * reading the package.json of each of the ~12 inlined packages (~1-2 ms of every run,
+ * bench/plan-cli.ts). manifest.install (scripts/bundle-cli.mjs) names npm's hidden lockfile and
+ * the directories holding the inlined packages. npm rewrites node_modules/.package-lock.json at
+ * the end of every install, update or removal (arborist's reify saves it unconditionally), so a
+ * lockfile older than the bundle means npm changed nothing since; a package directory added,
+ * removed or replaced by anything else (another package manager, a copy) changes the mtime of the
+ * directory holding it. Any doubt (no such file, something newer) returns false: the versions are
+ * then read one by one.
+ */
+function installUnchangedSince(install, built) {
+  if (typeof install !== 'object' || install === null || typeof install.lockfile !== 'string' || !Array.isArray(install.dirs)) return false;
+  const lock = mtimeMs(pkgRoot + install.lockfile);
+  if (lock === undefined || lock > built) return false;
+  for (const rel of install.dirs) {
+    const t = mtimeMs(pkgRoot + rel);
+    if (t === undefined || t > built) return false;
   }
   return true;
 }
@@ -97,6 +121,9 @@ function commandName(commands) {
   const name = args[0] === 'help' ? args[1] : args[0];
   return commands.includes(name) ? name : 'help';
 }
+
+/** How every bundle starts (scripts/bundle-cli.mjs writes it; the file ends in `\n})`). */
+const BUNDLE_WRAPPER = '(function (exports, require, module, __filename, __dirname, __isawattImport) {';
 
 /**
  * Runs a CommonJS bundle as Node would (same wrapper, require from the bundle's directory), but
@@ -122,8 +149,11 @@ function runBundle(file) {
   // here. V8 gives functions restored from a code cache no dynamic-import callback ("A dynamic
   // import callback was not specified": MiniZinc, an ES module, failed to load from the bundle).
   // latin1: the build makes the bundle pure ASCII, and Node decodes latin1 ~30x faster than UTF-8.
-  const wrapped = `(function (exports, require, module, __filename, __dirname, __isawattImport) {${readFileSync(file, 'latin1')}\n})`;
-  const script = new Script(wrapped, {
+  // The build writes the function wrapper (BUNDLE_WRAPPER) into the file, so the text read is the
+  // script: no second copy of a few hundred KiB on the young heap (a scavenge, bench/plan-cli.ts).
+  // A bundle without it (built before) is wrapped here.
+  const text = readFileSync(file, 'latin1');
+  const script = new Script(text.startsWith(BUNDLE_WRAPPER) ? text : `${BUNDLE_WRAPPER}${text}\n})`, {
     filename: file,
     cachedData,
     // import() of an ES-module-only package (MiniZinc) from the bundle: Node's own loader.

@@ -221,7 +221,7 @@ export class ProfileExecutor {
       if (busy.unsaturated)
         this.log.warn(
           { jobId: job.jobId, function: name, busyFraction: Number(busy.busyFraction.toFixed(3)) },
-          "profile job: the load did not keep the function's cores busy (the agent could not feed its workers fast enough); executions/s per core counted per busy core-second",
+          "profile job: the load did not keep the function's cores busy (the agent could not feed its workers fast enough or, on an emulated host, this machine's real CPUs did not deliver their quota); executions/s per core counted per busy core-second",
         );
       const perCore = busy.unsaturated ? busy.perCore : rate;
       return {

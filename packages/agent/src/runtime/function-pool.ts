@@ -4,6 +4,7 @@
 // fit is dropped and counted, never queued forever), crash restarts with backoff, timeout kills with immediate replacement, and the
 // invocation figures. The load driver and the invoke endpoint both submit here.
 import { performance } from 'node:perf_hooks';
+import pLimit from 'p-limit';
 import { Backoff, errorMessage, type BackoffOptions, type Logger, msToUs, usToMs } from '@isawatt/common';
 import type { CatalogueEntry } from './catalogue.js';
 import type { Toolchain } from './harness-command.js';
@@ -68,6 +69,27 @@ export interface FunctionPoolOptions {
    * WARMUP_MAX_INVOCATIONS. Default 0: no warm-up.
    */
   readonly warmupMs?: number;
+  /**
+   * Where warm-ups wait their turn: one gate per host, shared by all its pools, letting as many run
+   * at once as the host has real CPUs (warmupGate). Without it every new worker warms at once.
+   */
+  readonly warmupGate?: WarmupGate;
+}
+
+/** Runs a warm-up when its turn comes (p-limit's limiter has this shape). */
+export type WarmupGate = <T>(warmUp: () => Promise<T>) => Promise<T>;
+
+/**
+ * The host's warm-up gate: at most `realCpus` full-speed warm-ups at once. A real server warms each
+ * worker on its own core; here a deployment's carriers (ceil(k / CARRIER_CPUS) per function, dozens
+ * per run) share a few real CPUs, and warming them all at once gave each 1/n of a CPU, so that a
+ * warm-up hit its wall-time bound (WARMUP_WALL_FACTOR) before its CPU budget and the carrier
+ * entered the run half warm, at a higher CPU cost per execution than the profile's carriers.
+ * Queued, each warm-up runs at the speed of a real CPU and gets its whole budget; the deployment
+ * takes the same CPU time, so about as long.
+ */
+export function warmupGate(realCpus: number): WarmupGate {
+  return pLimit(Math.max(1, Math.floor(realCpus)));
 }
 
 type SlotState = 'starting' | 'ready' | 'restarting' | 'draining' | 'stopped';
@@ -94,8 +116,9 @@ interface Queued {
 const WARMUP_MAX_INVOCATIONS = 300;
 
 /**
- * A harness warm-up's wall-time bound, in multiples of its CPU budget: every function of a bag on
- * both emulated hosts warms at once, 16 workers on 2 real CPUs, each then getting 1/8 of a CPU.
+ * A harness warm-up's wall-time bound, in multiples of its CPU budget: with each host's warm-ups
+ * gated to its real CPU count (warmupGate), both emulated hosts of this machine warm 4 workers on 2
+ * real CPUs at most, each getting half a CPU, plus whatever else the machine runs.
  */
 const WARMUP_WALL_FACTOR = 10;
 
@@ -412,6 +435,15 @@ export class FunctionPool {
   private async warm(worker: WorkerProcess): Promise<void> {
     const ms = this.opts.warmupMs ?? 0;
     if (ms <= 0) return;
+    const gate = this.opts.warmupGate;
+    // The wall-time bound counts from the turn, not from the queue.
+    await (gate === undefined ? this.warmNow(worker, ms) : gate(() => this.warmNow(worker, ms)));
+  }
+
+  private async warmNow(worker: WorkerProcess, ms: number): Promise<void> {
+    if (this.stopping) return; // stopped while it waited its turn: attach() stops the worker
+    if (!worker.alive) throw new WorkerStartError(`worker ${worker.pid} exited before its warm-up`);
+    this.log.debug({ pid: worker.pid, warmupCpuMs: ms }, 'worker warming at full speed');
     const { spec } = this.opts.entry;
     const wallMs = ms * WARMUP_WALL_FACTOR;
     const inHarness = await worker.invoke('warmup', `${spec.input.seed} ${Math.round(ms)} ${Math.round(wallMs)}`, wallMs + spec.timeoutMs);

@@ -12,7 +12,7 @@ import { killPid } from './cgroup-fs.js';
 import { NotEnoughCoresError, planCpus } from './cpu-allocator.js';
 import { formatCpuList } from '../hardware/cpu-list.js';
 import { readCpuTopology, type CpuInfo } from './cpu-topology.js';
-import { FunctionPool, type SubmitOutcome } from './function-pool.js';
+import { FunctionPool, warmupGate, type SubmitOutcome, type WarmupGate } from './function-pool.js';
 import type {
   ApplyErrorCode,
   ApplyResult,
@@ -131,6 +131,7 @@ export class LocalFunctionRuntime implements FunctionRuntime {
   private version = 0n;
   private chain: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private gate: WarmupGate | undefined;
 
   private constructor(
     private cat: Catalogue,
@@ -437,6 +438,16 @@ export class LocalFunctionRuntime implements FunctionRuntime {
     if (errors.length > 0) throw new Error(errors.join('; '));
   }
 
+  /** The host's one warm-up gate (function-pool.ts, warmupGate): as many at once as real CPUs. */
+  private warmupGate(): WarmupGate {
+    if (this.gate === undefined) {
+      const policy = this.opts.emulatedCpus;
+      const real = new Set(this.topology.flatMap((c) => [...(policy?.realCpus(c.cpu) ?? [c.cpu])]));
+      this.gate = warmupGate(real.size);
+    }
+    return this.gate;
+  }
+
   /** Function -> CPU count of what runs now (the emulated co-location slowdown depends on it). */
   coreCounts(): Map<string, number> {
     return new Map([...this.running].map(([n, r]) => [n, r.cpus.length]));
@@ -466,6 +477,7 @@ export class LocalFunctionRuntime implements FunctionRuntime {
             carrier: this.opts.emulatedCpus.carrier === true,
             ...(this.opts.emulatedCpus.carrierCpus !== undefined ? { carrierCpus: this.opts.emulatedCpus.carrierCpus } : {}),
             warmupMs: this.opts.emulatedCpus.warmupMs ?? 0,
+            warmupGate: this.warmupGate(),
           }
         : {}),
     });

@@ -5,8 +5,10 @@
 // 4 not found.
 import { EXIT, InternalError, errorMessage, exitCodeOf, isExpectedError } from '@isawatt/common';
 import { Command, CommanderError, Help } from 'commander';
+import { isatty } from 'node:tty';
 import { COORDINATOR_VERSION } from '../version.js';
 import type { CliContext, CommandRegistrar } from './context.js';
+import { stdoutWriter } from './stdout-writer.js';
 import { terminalSafe } from './terminal-text.js';
 
 export type { CliContext, CommandRegistrar } from './context.js';
@@ -189,7 +191,11 @@ export async function runCli(argv: readonly string[], rawIo: CliContext['io']): 
   let code: number = EXIT.OK;
   // Text from the wire reaches the terminal only with its control characters made visible.
   const io: CliContext['io'] = {
-    ...rawIo,
+    env: rawIo.env,
+    // Read when a command asks (watch, run, experiment), not here: finding out costs a module load.
+    get stdoutIsTty() {
+      return rawIo.stdoutIsTty;
+    },
     stdout: (t) => rawIo.stdout(terminalSafe(t)),
     stderr: (t) => rawIo.stderr(terminalSafe(t)),
     control: rawIo.control ?? rawIo.stdout,
@@ -218,23 +224,31 @@ export async function runCli(argv: readonly string[], rawIo: CliContext['io']): 
   }
 }
 
+/**
+ * Standard output through fs.writeSync (stdout-writer.ts: process.stdout's stream costs 4-7 ms to
+ * build, bench/plan-cli.ts). A reader that stops early (`isawatt --help | head -3`) closes the
+ * pipe: stop quietly, as other command-line tools do, instead of dying on EPIPE with a stack trace.
+ */
+const stdout = stdoutWriter(
+  1,
+  () => process.stdout,
+  () => process.exit(EXIT.OK),
+);
+
 const processIo: CliContext['io'] = {
-  stdout: (t) => process.stdout.write(t),
+  stdout: stdout.write,
   stderr: (t) => process.stderr.write(t),
   env: process.env,
-  stdoutIsTty: process.stdout.isTTY,
+  // tty is loaded (with net) only when a command asks; isatty does not build process.stdout.
+  get stdoutIsTty() {
+    return isatty(1);
+  },
 };
 
 /** Entry point of the `isawatt` binary: runs and exits with the code. */
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
-  // A reader that stops early (`isawatt --help | head -3`) closes the pipe: stop quietly, as other
-  // command-line tools do, instead of dying on the unhandled EPIPE with a stack trace.
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(EXIT.OK);
-    throw err;
-  });
   const code = await runCli(argv, processIo);
-  // Let stdout drain (piped output) before exiting.
-  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  // Let stdout drain (when a write met a full non-blocking pipe, stdout-writer.ts) before exiting.
+  await stdout.flush();
   process.exit(code);
 }

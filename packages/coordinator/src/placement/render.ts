@@ -1,8 +1,13 @@
 // Human-readable and JSON renderings of plans, for `isawatt plan` and `isawatt deploy`.
 // Tables are plain (no colour) so that they survive pipes and logs.
-import Table from 'cli-table3';
+import { lazyRequire } from '@isawatt/common';
+import type TableType from 'cli-table3';
 import type { Plan } from './plan.js';
 import { describeFigures, type PlacementProblem } from './problem.js';
+
+// cli-table3 (with its colour and string-width helpers) loads only when a table is drawn: `plan
+// --json` draws none, and its module set-up was ~1 ms of that run (bench/plan-cli.ts).
+const tableLib = lazyRequire<typeof TableType>('cli-table3');
 
 const plain = {
   style: { head: [] as string[], border: [] as string[] },
@@ -54,7 +59,7 @@ export function renderPlan(problem: PlacementProblem, plan: Plan, maxRows = MAX_
     // Split plans: one row per replica, with its share of the function's rate.
     const total = new Map<string, number>();
     for (const a of plan.assignments) total.set(a.function, (total.get(a.function) ?? 0) + a.rateRps);
-    const t = new Table({
+    const t = new (tableLib())({
       head: ['function', 'host', 'cores', 'rate share (req/s)', 'share %', 'predicted power (W)'],
       colAligns: ['left', 'left', 'right', 'right', 'right', 'right'],
       ...plain,
@@ -64,7 +69,7 @@ export function renderPlan(problem: PlacementProblem, plan: Plan, maxRows = MAX_
     }
     lines.push(t.toString());
   } else {
-    const t = new Table({
+    const t = new (tableLib())({
       head: ['function', 'host', 'cores', 'rate (req/s)', 'predicted power (W)'],
       colAligns: ['left', 'left', 'right', 'right', 'right'],
       ...plain,
@@ -86,7 +91,7 @@ export function renderPlan(problem: PlacementProblem, plan: Plan, maxRows = MAX_
   }
   const rows = problem.hosts.map((host, i) => ({ host, idle: problem.idlePowerW[i] ?? 0, use: byHost.get(host.id) ?? { functions: 0, cores: 0, powerW: 0 } }));
   const hostRows = rows.length > maxRows ? [...rows].sort((a, b) => b.use.powerW - a.use.powerW).slice(0, maxRows) : rows;
-  const h = new Table({
+  const h = new (tableLib())({
     head: ['host', 'arch', 'functions', 'cores used', 'predicted power (W)', 'idle power (W)'],
     colAligns: ['left', 'left', 'right', 'right', 'right', 'right'],
     ...plain,
@@ -116,7 +121,7 @@ export function renderPlan(problem: PlacementProblem, plan: Plan, maxRows = MAX_
 
 /** Policies side by side. */
 export function renderComparison(plans: readonly Plan[]): string {
-  const t = new Table({
+  const t = new (tableLib())({
     head: ['policy', 'status', 'cores', 'hosts used', 'predicted W', 'W incl. idle', 'vs best', 'solve ms', 'gap %'],
     colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
     ...plain,

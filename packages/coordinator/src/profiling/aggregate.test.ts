@@ -77,3 +77,51 @@ test('whyNoFigure: says what the bags gave when a function has no figure on a ho
   assert.equal(whyNoFigure(samples, 'arm', 'zip-node'), '3 bags: no completed execution in 1, no attributed dynamic energy in 2');
   assert.equal(whyNoFigure(samples, 'x86', 'zip-node'), 'no bag result names it');
 });
+
+// The quiet small campaign's html-node (bench/results/profile-campaign-models.yaml, executions/s
+// per core per bag, in bag order; each bag ran on both types at once): its second bag ran about
+// 1.4x the other two on BOTH types. Plain per-type medians pair the Xeon's third bag with the
+// Altra's first, 30.6 / 35.8 = 0.855 (truth 0.95, -10 %); the bags' own ratios are 0.827, 0.958
+// and 0.947.
+const htmlNode = [
+  { bag: 1, x: 29.6, a: 35.8 },
+  { bag: 4, x: 46.1, a: 48.1 },
+  { bag: 5, x: 30.6, a: 32.3 },
+];
+const pair = (bag: number, hostType: string, e: number, w: number): BagSample => ({
+  bag,
+  hostId: `h-${hostType}`,
+  hostType,
+  function: 'html-node',
+  execPerSecPerCore: e,
+  energyPerExecJ: w,
+  completed: 100,
+  quality: 'emulated',
+});
+
+test('bag-paired figures: the models ratio is the median of the bags own ratios, not of each type median', () => {
+  // Energy per execution moves inversely (the same CPU cost per execution on both types).
+  const samples = htmlNode.flatMap((b) => [pair(b.bag, 'xeon', b.x, 3 / b.x), pair(b.bag, 'altra', b.a, 1.5 / b.a)]);
+  const out = aggregate(samples, []);
+  const x = out.xeon?.functions['html-node'];
+  const a = out.altra?.functions['html-node'];
+  assert.ok(x && a);
+  assert.ok(Math.abs(x.execPerSecPerCore / a.execPerSecPerCore - 30.6 / 32.3) < 1e-4, `perf ratio ${x.execPerSecPerCore / a.execPerSecPerCore}`);
+  assert.ok(Math.abs(x.energyPerExecJ / a.energyPerExecJ - 3 / 30.6 / (1.5 / 32.3)) < 1e-4, `energy ratio ${x.energyPerExecJ / a.energyPerExecJ}`);
+  // Each type's figure stays on its own scale: within its bags' range, and spread is its own bags'.
+  assert.ok(x.execPerSecPerCore >= 29.6 && x.execPerSecPerCore <= 46.1);
+  assert.deepEqual(x.spread.execPerSecPerCore.perBag, [29.6, 46.1, 30.6]);
+  assert.equal(x.spread.execPerSecPerCore.median, 30.6);
+});
+
+test('bag-paired figures: plain medians with one host type or fewer than two bags on every type', () => {
+  const oneType = aggregate(
+    htmlNode.map((b) => pair(b.bag, 'xeon', b.x, 1)),
+    [],
+  );
+  assert.equal(oneType.xeon?.functions['html-node']?.execPerSecPerCore, 30.6);
+  // Two of the bags failed on the Altra: one bag on both types is not enough to pair.
+  const out = aggregate([...htmlNode.map((b) => pair(b.bag, 'xeon', b.x, 1)), pair(1, 'altra', 32.3, 1), pair(9, 'altra', 40, 1)], []);
+  assert.equal(out.xeon?.functions['html-node']?.execPerSecPerCore, 30.6);
+  assert.equal(out.altra?.functions['html-node']?.execPerSecPerCore, 36.15);
+});

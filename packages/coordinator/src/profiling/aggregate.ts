@@ -146,13 +146,83 @@ export function openLoopOf(rows: readonly BagSample[]): OpenLoopFigures | undefi
   };
 }
 
+/** Fewest bags a function must have run in on every host type for its figures to be bag-paired. */
+export const MIN_PAIRED_BAGS = 2;
+
+/** The median of positive values taken in log space: the median for an odd count, else the geometric mean of the middle two. */
+export function logMedian(values: readonly number[]): number {
+  return Math.exp(median(values.map((v) => Math.log(v))));
+}
+
+/**
+ * Bag-paired figures of one function (docs/profiling.md, "Aggregation"): a bag runs on one host of
+ * every type at the same time, on the same machine-wide conditions, with the same co-runners, so
+ * whatever moves a bag's figures on every host type alike (on the emulated pair, the real CPU cost
+ * of an execution, which rises with this machine's load for both emulated hosts at once) cancels
+ * in the bag's ratios between host types. Per bag run on every type: its level (geometric mean of
+ * the types' values) and each type's value relative to it; per type, the figure is the log-median
+ * of its relative values times the log-median of the levels. With two types, the models' ratio is
+ * the log-median of the per-bag ratios, and each type's figure its value at the median bag's level.
+ * Undefined (plain per-type medians apply) with one host type or fewer than MIN_PAIRED_BAGS such
+ * bags.
+ */
+export function pairedFigures(rows: readonly { bag: number; hostType: string; value: number }[]): Map<string, number> | undefined {
+  const types = [...new Set(rows.map((r) => r.hostType))].sort();
+  if (types.length < 2) return undefined;
+  const byBag = new Map<number, Map<string, number[]>>();
+  for (const r of rows) {
+    if (!(r.value > 0 && Number.isFinite(r.value))) continue;
+    const m = byBag.get(r.bag) ?? new Map<string, number[]>();
+    m.set(r.hostType, [...(m.get(r.hostType) ?? []), r.value]);
+    byBag.set(r.bag, m);
+  }
+  const levels: number[] = [];
+  const relative = new Map<string, number[]>(types.map((t) => [t, []]));
+  for (const m of byBag.values()) {
+    if (!types.every((t) => m.has(t))) continue;
+    // A bag retried on a second host of a type: the geometric mean of its runs there.
+    const logs = new Map(types.map((t) => [t, mean((m.get(t) ?? []).map((v) => Math.log(v)))]));
+    const level = mean([...logs.values()]);
+    levels.push(Math.exp(level));
+    for (const t of types) relative.get(t)?.push(Math.exp((logs.get(t) ?? 0) - level));
+  }
+  if (levels.length < MIN_PAIRED_BAGS) return undefined;
+  const lv = logMedian(levels);
+  return new Map(types.map((t) => [t, sig(logMedian(relative.get(t) ?? []) * lv)]));
+}
+
+function mean(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+/** Per function and host type, the bag-paired figures (pairedFigures) of each figure. */
+function pairedAll(
+  samples: readonly BagSample[],
+): Map<string, { perf?: Map<string, number>; energy?: Map<string, number>; olPerf?: Map<string, number>; olEnergy?: Map<string, number> }> {
+  const out = new Map<string, { perf?: Map<string, number>; energy?: Map<string, number>; olPerf?: Map<string, number>; olEnergy?: Map<string, number> }>();
+  const ok = samples.filter(usable);
+  for (const fn of new Set(ok.map((s) => s.function))) {
+    const rows = ok.filter((s) => s.function === fn);
+    const ol = rows.filter((r) => usableOpenLoop(r.openLoop));
+    const perf = pairedFigures(rows.map((r) => ({ bag: r.bag, hostType: r.hostType, value: r.execPerSecPerCore })));
+    const energy = pairedFigures(rows.map((r) => ({ bag: r.bag, hostType: r.hostType, value: r.energyPerExecJ })));
+    const olPerf = pairedFigures(ol.map((r) => ({ bag: r.bag, hostType: r.hostType, value: r.openLoop?.execPerSecPerCore ?? 0 })));
+    const olEnergy = pairedFigures(ol.map((r) => ({ bag: r.bag, hostType: r.hostType, value: r.openLoop?.energyPerExecJ ?? 0 })));
+    out.set(fn, { ...(perf ? { perf } : {}), ...(energy ? { energy } : {}), ...(olPerf ? { olPerf } : {}), ...(olEnergy ? { olEnergy } : {}) });
+  }
+  return out;
+}
+
 /**
  * Aggregates samples per host type. Samples without completions carry no energy per execution and
- * are left out (a function that completed nothing in a bag says nothing about its cost).
+ * are left out (a function that completed nothing in a bag says nothing about its cost). A figure
+ * is bag-paired (pairedFigures) where the function ran in MIN_PAIRED_BAGS bags on every host type,
+ * else the median over the type's bags; `spread` always describes the type's own per-bag values.
  */
 export function aggregate(samples: readonly BagSample[], idle: readonly IdleSample[]): Record<string, AggregatedHostType> {
   const out: Record<string, AggregatedHostType> = {};
   const types = [...new Set([...samples.map((s) => s.hostType), ...idle.map((i) => i.hostType)])].sort();
+  const paired = pairedAll(samples);
   for (const type of types) {
     const functions: Record<string, AggregatedFunction> = {};
     const ofType = samples.filter((s) => s.hostType === type && usable(s));
@@ -160,11 +230,15 @@ export function aggregate(samples: readonly BagSample[], idle: readonly IdleSamp
       const rows = ofType.filter((s) => s.function === fn).sort((a, b) => a.bag - b.bag || a.hostId.localeCompare(b.hostId));
       const perf = spreadOf(rows.map((r) => r.execPerSecPerCore));
       const energy = spreadOf(rows.map((r) => r.energyPerExecJ));
-      const ol = openLoopOf(rows);
+      const p = paired.get(fn);
+      const plainOl = openLoopOf(rows);
+      const olPerf = p?.olPerf?.get(type);
+      const olEnergy = p?.olEnergy?.get(type);
+      const ol = plainOl && olPerf !== undefined && olEnergy !== undefined ? { ...plainOl, execPerSecPerCore: olPerf, energyPerExecJ: olEnergy } : plainOl;
       const olRows = rows.map((r) => r.openLoop).filter(usableOpenLoop);
       functions[fn] = {
-        execPerSecPerCore: perf.median,
-        energyPerExecJ: energy.median,
+        execPerSecPerCore: p?.perf?.get(type) ?? perf.median,
+        energyPerExecJ: p?.energy?.get(type) ?? energy.median,
         spread: { bags: rows.length, execPerSecPerCore: perf, energyPerExecJ: energy },
         quality: weakest(rows.map((r) => r.quality)),
         ...(ol ? { openLoop: ol } : {}),

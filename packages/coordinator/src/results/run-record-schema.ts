@@ -62,6 +62,12 @@ export const runRecordSchema = z.object({
   hosts: z.array(hostResult).max(10_000),
   functions: z.array(functionResult).max(100_000),
   series: z.array(sample).max(2_000_000).optional(),
+  deploy: z
+    .object({
+      readyS: nonNeg,
+      workersByHost: z.record(z.string().max(200), z.number().int().min(0)),
+    })
+    .optional(),
   inputs: z.record(z.string().max(200), z.unknown()),
 });
 

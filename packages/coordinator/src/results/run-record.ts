@@ -100,6 +100,19 @@ export interface RunRecord {
   readonly hosts: readonly HostResult[];
   readonly functions: readonly FunctionResult[];
   readonly series?: readonly PowerSample[] | undefined;
+  /** Measured runs: how the deployment came up before the load started (absent in older records). */
+  readonly deploy?: DeployReadiness | undefined;
   /** Inputs and versions: workload, models file and its provenance, commit, isawatt version, planner solver. */
   readonly inputs: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * A measured run's deployment: its workers start (and warm) first, its load once every host acked.
+ * A run that misses its rates after a slow deployment says so here.
+ */
+export interface DeployReadiness {
+  /** From the deployment request to every host's ack (every worker started and warm), s. */
+  readonly readyS: number;
+  /** Worker processes each host runs when the load starts (its ack's placements). */
+  readonly workersByHost: Readonly<Record<string, number>>;
 }

@@ -4,7 +4,7 @@
 // window, else the agent's source, always labelled) beside the model's prediction.
 import type { Plan } from '../placement/plan.js';
 import type { PlacementProblem } from '../placement/problem.js';
-import type { FunctionResult, HostResult, PowerSample, RunRecord } from '../results/run-record.js';
+import type { DeployReadiness, FunctionResult, HostResult, PowerSample, RunRecord } from '../results/run-record.js';
 import { worstQuality, type HostTotals } from './window-collector.js';
 import { msToS, sToMs } from '@isawatt/common';
 
@@ -29,6 +29,7 @@ export interface RecordMeta {
   readonly warmupS: number;
   readonly rateTolerance: number;
   readonly fromMs: number;
+  readonly deploy?: DeployReadiness | undefined;
   readonly inputs: Readonly<Record<string, unknown>>;
 }
 
@@ -188,6 +189,7 @@ export function buildRecord(
     hosts,
     functions,
     series,
+    ...(meta.deploy !== undefined ? { deploy: meta.deploy } : {}),
     inputs: meta.inputs,
   };
 }

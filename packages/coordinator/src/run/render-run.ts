@@ -18,6 +18,12 @@ export function renderRun(r: RunRecord): string {
   lines.push(
     `run ${r.id} (${r.kind}${r.experimentId ? `, experiment ${r.experimentId}` : ''}): ${what}, ${r.durationS} s measured after ${r.warmupS} s warm-up`,
   );
+  if (r.deploy !== undefined) {
+    const workers = Object.entries(r.deploy.workersByHost)
+      .map(([h, n]) => `${h} ${n}`)
+      .join(', ');
+    lines.push(`deployment: every worker started and warm ${f1(r.deploy.readyS)} s after the request (workers: ${workers || 'none'}); the load started then`);
+  }
   const ft = new Table({ head: FUNCTION_COLUMNS.map((c) => c.head), colAligns: FUNCTION_COLUMNS.map((c) => c.align), ...plain });
   for (const f of r.functions) ft.push(FUNCTION_COLUMNS.map((c) => c.text(f)));
   lines.push(ft.toString());
@@ -52,5 +58,6 @@ export function runJsonSummary(r: RunRecord): Record<string, unknown> {
     energyJ: r.energyJ,
     energyQuality: r.energyQuality,
     predictedEnergyJ: r.predictedEnergyJ,
+    ...(r.deploy !== undefined ? { deployReadyS: r.deploy.readyS, workersByHost: r.deploy.workersByHost } : {}),
   };
 }

@@ -1,5 +1,6 @@
-// One run of a planned workload on the live hosts: deploy the plan with every function's rate
-// (all acks or everything rolled back), let it warm up, measure a window from the agents'
+// One run of a planned workload on the live hosts: deploy the plan's workers (all acks or
+// everything rolled back), then, once every host's workers are warm, every function's rate; let it
+// warm up, measure a window from the agents'
 // telemetry, undeploy, then total the window into a RunRecord and store it on the coordinator
 // (which announces start, stop and result on MQTT).
 //
@@ -7,10 +8,10 @@
 // arrivals are generated on the host, next to its workers, at their scheduled times, so the rate
 // offered is exact whatever the network or this CLI is doing; a CLI-side generator through the
 // invoke endpoints would put an HTTP hop and one more busy process on the measured machines.
-import { EXIT, ExitError, type wire, sToMs } from '@isawatt/common';
+import { EXIT, ExitError, msToS, type wire, sToMs } from '@isawatt/common';
 import type { Plan } from '../placement/plan.js';
 import type { PlacementProblem } from '../placement/problem.js';
-import type { RunRecord } from '../results/run-record.js';
+import type { DeployReadiness, RunRecord } from '../results/run-record.js';
 import type { ControlClient } from '../cli/control-client.js';
 import { toDeployRequest } from '../cli/commands/deploy.js';
 import { buildRecord, type PduWindow } from './build-record.js';
@@ -80,6 +81,18 @@ export function ackFailures(res: wire.DeployResponse__Output): string[] {
   return res.acks.filter((a) => !a.ack?.ok).map((a) => `${a.host_id}: ${a.ack ? `${a.ack.error_code || 'error'}: ${a.ack.error}` : 'no ack'}`);
 }
 
+/** The plan with every function placed but no load (the run's first deployment). */
+function withoutLoad(plan: Plan): Plan {
+  return { ...plan, assignments: plan.assignments.map((a) => ({ ...a, rateRps: 0 })) };
+}
+
+/** How long the workers took to be ready everywhere, and how many each host runs (from its ack). */
+function readiness(res: wire.DeployResponse__Output, startMs: number, readyMs: number): DeployReadiness {
+  const workersByHost: Record<string, number> = {};
+  for (const a of res.acks) workersByHost[a.host_id] = (a.ack?.placements ?? []).reduce((n, p) => n + p.worker_pids.length, 0);
+  return { readyS: msToS(readyMs - startMs), workersByHost };
+}
+
 /** Runs the plan and stores the record; throws ExitError when the deployment fails (rolled back). */
 export async function executeRun(client: ControlClient, spec: RunSpec): Promise<RunRecord> {
   const { plan, problem } = spec;
@@ -91,14 +104,28 @@ export async function executeRun(client: ControlClient, spec: RunSpec): Promise<
   stream.on('error', () => undefined); // cancelled at the end; a lost stream shows as missing ticks
   const label = `run=${id} policy=${plan.policy}${spec.mix ? ` mix=${spec.mix}` : ''}`;
   let deployed = false;
+  let deploy: DeployReadiness | undefined;
   let fromMs = 0;
   let toMs = 0;
   try {
     spec.onProgress?.('deploy', 0, 1);
-    const res = await client.deploy(toDeployRequest(plan, problem.hosts, label, spec.ackTimeoutMs));
+    // Workers first, load second. Each host acks once every worker it starts is warm, and one with
+    // dozens of carriers to warm acks long after one with a few (12 s in a reproduction): with the
+    // rates in the first deployment, the early host's load drivers ran while the late host's
+    // warm-ups took the machine's CPUs, filled their queues, and the run's warm-up did not drain
+    // them before the window. A load generator starts when the whole deployment is up.
+    const deployStartMs = Date.now();
+    const res = await client.deploy(toDeployRequest(withoutLoad(plan), problem.hosts, `${label} workers`, spec.ackTimeoutMs));
     if (!res.ok)
       throw new ExitError(EXIT.FAILURE, `deploy failed${res.rolled_back ? ' (every host rolled back)' : ''}: ${res.error}; ${ackFailures(res).join('; ')}`);
     deployed = true;
+    deploy = readiness(res, deployStartMs, Date.now());
+    const loaded = await client.deploy(toDeployRequest(plan, problem.hosts, label, spec.ackTimeoutMs));
+    if (!loaded.ok)
+      throw new ExitError(
+        EXIT.FAILURE,
+        `starting the load failed${loaded.rolled_back ? ' (every host rolled back)' : ''}: ${loaded.error}; ${ackFailures(loaded).join('; ')}`,
+      );
     await phase(spec, 'warmup', spec.warmupS);
     fromMs = Date.now();
     toMs = fromMs + sToMs(spec.durationS);
@@ -158,6 +185,7 @@ export async function executeRun(client: ControlClient, spec: RunSpec): Promise<
     warmupS: spec.warmupS,
     rateTolerance: spec.rateTolerance,
     fromMs,
+    deploy,
     inputs: {
       ...spec.inputs,
       window: { fromMs, toMs },

@@ -289,16 +289,22 @@ export function registerExperiment(program: Command, ctx: CliContext): void {
                 ),
             });
             records.push(record);
+            // How the deployment came up, so that a run that misses its rates explains itself.
+            const ready = record.deploy
+              ? `; workers ready after ${record.deploy.readyS.toFixed(1)} s (${Object.entries(record.deploy.workersByHost)
+                  .map(([h, n]) => `${h} ${n}`)
+                  .join(', ')})`
+              : '';
             if (!record.metRates)
               failures.push(
                 `${cell.mix} x ${cell.policy} (repeat ${cell.repeat + 1}): run ${record.id} missed its rates: ${record.functions
                   .filter((f) => !f.metRate)
                   .map((f) => `${f.name} (${f.reason ?? ''})`)
-                  .join('; ')}`,
+                  .join('; ')}${ready}`,
               );
             if (!flags.json && !ctx.io.stdoutIsTty)
               ctx.io.stdout(
-                `${label}: run ${record.id}, ${record.energyJ.toFixed(1)} J ${record.energyQuality}, predicted ${record.predictedEnergyJ.toFixed(1)} J, ${record.metRates ? 'meets its rates' : 'MISSES its rates'}\n`,
+                `${label}: run ${record.id}, ${record.energyJ.toFixed(1)} J ${record.energyQuality}, predicted ${record.predictedEnergyJ.toFixed(1)} J, ${record.metRates ? 'meets its rates' : 'MISSES its rates'}${ready}\n`,
               );
           } catch (err) {
             if (err instanceof ExitError && err.exitCode === 130) throw new ExitError(130, `interrupted; resume with --resume ${experimentId}`);
