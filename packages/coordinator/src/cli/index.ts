@@ -38,7 +38,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'certs',
     term: 'certs [options]',
-    summary: 'make a lab PKI with openssl: a CA, the coordinator certificate, agent and operator client certificates',
+    summary: 'make a lab PKI with openssl: a CA, the coordinator and agent endpoint certificates, agent, operator and gateway client certificates',
     load: async () => (await import('./commands/certs.js')).registerCerts,
   },
   {

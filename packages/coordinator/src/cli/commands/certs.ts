@@ -126,7 +126,7 @@ function clientExt(role: CertRole): string {
 export function registerCerts(program: Command, ctx: CliContext): void {
   program
     .command('certs')
-    .description('make a lab PKI with openssl: a CA, the coordinator certificate, agent, operator and gateway client certificates, agent endpoint certificates')
+    .description('make a lab PKI with openssl: a CA, the coordinator and agent endpoint certificates, agent, operator and gateway client certificates')
     .requiredOption('--out <dir>', 'directory for the files (created 0700; existing files are kept)')
     .option('--coordinator-name <names>', 'DNS names or IPs agents and operators use to reach the coordinator (repeatable, comma-separated)', collect, [])
     .option('--agent <host-ids>', 'agent certificates, CN = host id (repeatable, comma-separated)', collect, [])
