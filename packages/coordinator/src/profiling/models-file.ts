@@ -80,8 +80,9 @@ export function modelsYaml(models: Models): string {
   const header = [
     '# Performance and energy models written by `isawatt profile` (docs/profiling.md).',
     `# ${models.source ?? ''}`,
-    '# Figures: median over the bags; spread: per-bag values, min, max, coefficient of variation.',
-    '# openLoop: the same functions driven open loop at a share of their saturated capacity (median over the bags).',
+    '# Figures: median over the bags, bag-paired across host types (docs/profiling.md, "Bag-paired figures");',
+    "# spread: each type's own per-bag values, plain median, min, max, coefficient of variation.",
+    '# openLoop: the same functions driven open loop at a share of their saturated capacity (median over the bags, bag-paired).',
   ].join('\n');
   return `${header}\n${stringify(models, { lineWidth: 0 })}`;
 }
