@@ -11,8 +11,7 @@
 //   - a gateway without agent credentials: 503 naming the host and gateway.agentTls, one warning.
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
-import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
@@ -22,6 +21,7 @@ import { ControlClient } from '../../packages/coordinator/src/cli/control-client
 import { loadCoordinatorConfig } from '../../packages/coordinator/src/config.js';
 import { buildCoordinator, type Coordinator } from '../../packages/coordinator/src/main.js';
 import { FakeAgent, functionName } from '../helpers/fake-agent.js';
+import { httpCall } from '../helpers/http-call.js';
 import { eventually, runCli } from '../helpers/processes.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -35,30 +35,10 @@ interface Reply {
   host?: string | undefined;
 }
 
-function call(url: string, opts: { method?: string; body?: string; ca?: Buffer; cert?: Buffer; key?: Buffer; token?: string } = {}): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const u = new URL(url);
-    const req = (u.protocol === 'https:' ? httpsRequest : httpRequest)(
-      {
-        hostname: u.hostname,
-        port: u.port,
-        path: u.pathname,
-        method: opts.method ?? 'POST',
-        ...(opts.ca ? { ca: opts.ca } : {}),
-        ...(opts.cert ? { cert: opts.cert, key: opts.key } : {}),
-        headers: { 'content-type': 'application/json', ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}) },
-        agent: false,
-      },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, host: res.headers['x-isawatt-host'] as string | undefined }));
-      },
-    );
-    req.on('error', reject);
-    req.end(opts.body ?? '{}');
-  });
+/** POST (default) with a JSON body, as the gateway's callers send. */
+async function call(url: string, opts: { method?: string; body?: string; ca?: Buffer; cert?: Buffer; key?: Buffer; token?: string } = {}): Promise<Reply> {
+  const r = await httpCall(url, { ...opts, method: opts.method ?? 'POST', body: opts.body ?? '{}', headers: { 'content-type': 'application/json' } });
+  return { status: r.status, body: r.body, host: r.headers['x-isawatt-host'] as string | undefined };
 }
 
 const errorOf = (r: Reply): string => (JSON.parse(r.body) as { error: string }).error;

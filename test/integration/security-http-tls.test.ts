@@ -7,14 +7,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
-import { request as httpsRequest } from 'node:https';
-import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { silentLogger } from '@isawatt/common';
 import { AgentHttpServer } from '../../packages/agent/src/http/server.js';
 import { loadAgentConfig } from '../../packages/agent/src/config.js';
 import { loadCoordinatorConfig } from '../../packages/coordinator/src/config.js';
 import { buildCoordinator } from '../../packages/coordinator/src/main.js';
+import { httpCall } from '../helpers/http-call.js';
 import { runCli } from '../helpers/processes.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -24,29 +23,9 @@ interface Answer {
   auth: string | undefined;
 }
 
-function get(url: string, opts: { ca?: Buffer; cert?: Buffer; key?: Buffer; token?: string } = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const u = new URL(url);
-    const req = (u.protocol === 'https:' ? httpsRequest : httpRequest)(
-      {
-        hostname: u.hostname,
-        port: u.port,
-        path: u.pathname,
-        ...(opts.ca ? { ca: opts.ca } : {}),
-        ...(opts.cert ? { cert: opts.cert, key: opts.key } : {}),
-        headers: opts.token ? { authorization: `Bearer ${opts.token}` } : {},
-        agent: false,
-      },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, auth: res.headers['www-authenticate'] }));
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
+async function get(url: string, opts: { ca?: Buffer; cert?: Buffer; key?: Buffer; token?: string } = {}): Promise<Answer> {
+  const r = await httpCall(url, opts);
+  return { status: r.status, body: r.body, auth: r.headers['www-authenticate'] };
 }
 
 test('/metrics and the agent endpoint: HTTPS with a client certificate or a bearer token', async (t) => {
