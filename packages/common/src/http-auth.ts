@@ -67,11 +67,15 @@ function isLoopback(listen: string): boolean {
   return m !== null && isLoopbackHost(m[1] as string);
 }
 
-function readFile(path: string, key: string): Buffer {
+/**
+ * Reads a credential file (certificate, key, CA) named by config key `key`; a file that cannot be
+ * read is a ConfigError naming the key and the path (`scope`: the error's config section).
+ */
+export function readCredentialFile(path: string, key: string, scope: string = key): Buffer {
   try {
     return readFileSync(path);
   } catch (err) {
-    throw new ConfigError([`${key}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)})`], key);
+    throw new ConfigError([`${key}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)})`], scope);
   }
 }
 
@@ -92,7 +96,7 @@ export function readTokenFile(path: string, key: string): Buffer {
       key,
     );
   }
-  const text = readFile(path, key).toString('utf8').trim();
+  const text = readCredentialFile(path, key).toString('utf8').trim();
   if (text.length < 16 || /\s/.test(text)) throw new ConfigError([`${key}: ${path} must hold one token of at least 16 characters without spaces`], key);
   return Buffer.from(text);
 }
@@ -120,7 +124,7 @@ export function createGuardedServer(
     const key = keys.gatewayToken ?? 'gatewayTokenFile';
     tokens.push({ value: readTokenFile(sec.gatewayTokenFile, key), role: 'gateway', key });
   }
-  const ca = sec.tls?.caFile !== undefined ? readFile(sec.tls.caFile, `${keys.tls}.caFile`) : undefined;
+  const ca = sec.tls?.caFile !== undefined ? readCredentialFile(sec.tls.caFile, `${keys.tls}.caFile`) : undefined;
   const kinds = [...(ca ? ['client-cert'] : []), ...tokens.map((t) => (t.role === 'gateway' ? 'gateway-token' : 'token'))];
   const auth = kinds.length === 0 ? 'none' : kinds.join(' or ');
   const guard = new Guard(ca !== undefined, tokens, rules);
@@ -133,8 +137,8 @@ export function createGuardedServer(
   const server = createHttpsServer(
     {
       ...options,
-      cert: readFile(sec.tls.certFile, `${keys.tls}.certFile`),
-      key: readFile(sec.tls.keyFile, `${keys.tls}.keyFile`),
+      cert: readCredentialFile(sec.tls.certFile, `${keys.tls}.certFile`),
+      key: readCredentialFile(sec.tls.keyFile, `${keys.tls}.keyFile`),
       ...(ca ? { ca, requestCert: true, rejectUnauthorized: tokens.length === 0 } : {}),
     },
     guarded,

@@ -3,11 +3,10 @@
 // certificate against gateway.agentTls.caFile (it must name the address the gateway dials) and
 // proving the gateway's role with its client certificate and/or the gateway token. Without
 // credentials an https agent is not called at all: the attempt fails with what to configure.
-import { readFileSync } from 'node:fs';
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { createSecureContext } from 'node:tls';
-import { ConfigError, readTokenFile, type InvokeScheme } from '@isawatt/common';
+import { ConfigError, readCredentialFile, readTokenFile, type InvokeScheme } from '@isawatt/common';
 import type { GatewayConfig } from './config.js';
 
 /** What one scheme needs per call: its pool, its request function and the headers every call sends. */
@@ -23,14 +22,6 @@ export type Missing = string;
 
 export const MISSING_AGENT_CREDENTIALS =
   "its endpoint is HTTPS and the gateway has no credentials for agents: set gateway.agentTls.caFile and gateway.agentTls.certFile/keyFile (a client certificate with role gateway: isawatt certs --gateway) and/or gateway.agentTokenFile (the agents' http.gatewayTokenFile)";
-
-function readOrFail(path: string, key: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    throw new ConfigError([`${key}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)})`], 'gateway');
-  }
-}
 
 export class UpstreamPools {
   readonly http: Upstream;
@@ -49,9 +40,9 @@ export class UpstreamPools {
       this.https = undefined;
       return;
     }
-    const ca = readOrFail(t.caFile, 'gateway.agentTls.caFile');
-    const cert = t.certFile !== undefined ? readOrFail(t.certFile, 'gateway.agentTls.certFile') : undefined;
-    const key = t.keyFile !== undefined ? readOrFail(t.keyFile, 'gateway.agentTls.keyFile') : undefined;
+    const ca = readCredentialFile(t.caFile, 'gateway.agentTls.caFile', 'gateway');
+    const cert = t.certFile !== undefined ? readCredentialFile(t.certFile, 'gateway.agentTls.certFile', 'gateway') : undefined;
+    const key = t.keyFile !== undefined ? readCredentialFile(t.keyFile, 'gateway.agentTls.keyFile', 'gateway') : undefined;
     const token = config.agentTokenFile !== undefined ? readTokenFile(config.agentTokenFile, 'gateway.agentTokenFile').toString('utf8') : undefined;
     const tls = { ca, ...(cert && key ? { cert, key } : {}) };
     try {
