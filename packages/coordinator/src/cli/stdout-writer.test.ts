@@ -14,15 +14,25 @@ import { tempDir } from '../../../../test/helpers/temp-dir.js';
 const CHILD = fileURLToPath(new URL('./testdata/stdout-writer-child.ts', import.meta.url));
 const TOTAL = 1 << 20; // 16 times a Linux pipe's buffer: a reader that waits makes the pipe fill
 
-/** Runs the child; its stdout is read only after `delayMs`. Resolves with what it wrote. */
-async function run(mode: 'blocking' | 'nonblocking', delayMs: number): Promise<{ stdout: string; stderr: string; code: number | null }> {
+/**
+ * Runs the child; its stdout is read only once it has written everything it could and said on
+ * stderr whether it met EAGAIN. Waiting for a fixed time instead failed in CI: under load the child
+ * took longer than the wait to start, the reader drained the pipe as it was written, and no write
+ * ever met a full pipe. Resolves with what it wrote.
+ */
+async function run(mode: 'blocking' | 'nonblocking'): Promise<{ stdout: string; stderr: string; code: number | null }> {
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CHILD, String(TOTAL), mode], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.pause();
   const chunks: Buffer[] = [];
   let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const exited = new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
-  await new Promise((resolve) => setTimeout(resolve, delayMs));
+  await new Promise<void>((resolve) => {
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      if (stderr.includes('\n')) resolve();
+    });
+    child.once('close', () => resolve()); // a child that fails before its line
+  });
   child.stdout.on('data', (d: Buffer) => chunks.push(d));
   child.stdout.resume();
   const code = await exited;
@@ -52,7 +62,7 @@ test('a file gets every byte in order through writeSync alone', async (t) => {
 });
 
 test('a full non-blocking pipe: EAGAIN hands the rest to the stream, every byte in order', async () => {
-  const r = await run('nonblocking', 300);
+  const r = await run('nonblocking');
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stderr, 'handedOver=true\n');
   assert.equal(r.stdout, expected());
