@@ -3,9 +3,11 @@
 // example files) and on a large one (1,000 functions × 100 hosts, JSON files written here: every
 // host its own type, so the models file holds 100 × 1,000 figures, ~7.8 MB). Runs the `isawatt` bin
 // (packages/coordinator/bin/isawatt, a sh launcher: --help/--version from the text the build saved,
-// else `node bin/isawatt.cjs`), which runs the command's bundle with its code cache when `npm run
-// build` made it, else tsc's dist/, else the sources through tsx (the mode is printed). The same
-// commands through `node bin/isawatt.cjs` directly show what the sh launcher adds or saves.
+// else `node --min-semi-space-size=2 bin/isawatt.cjs`: a 2 MiB young generation, so the 22 × 2 plan
+// runs without a scavenge), which runs the command's bundle with its code cache (one per set of
+// Node flags) when `npm run build` made it, else tsc's dist/, else the sources through tsx (the
+// mode is printed). The same commands through `node bin/isawatt.cjs` directly (no flag: two
+// scavenges in the 22 × 2 plan) show what the sh launcher adds or saves.
 // Baselines in the same run: Node's own start (`node -e 0`, the floor no Node CLI can go below;
 // every row also says how far above it it is, so the figures carry to another machine) and, when
 // dist/ is built, the same commands from tsc's dist/ (what the launcher ran before the bundle).

@@ -335,10 +335,19 @@ writeFileSync(join(outdir, 'manifest.json'), JSON.stringify({ commands, inputs, 
 const launcher = join(pkg, 'bin/isawatt.cjs');
 const ex = (f) => join(root, 'examples', f);
 const warm = [['--help'], ['plan', '--hosts', ex('hosts.yaml'), '--models', ex('models.yaml'), '--workload', ex('workload-general.yaml'), '--json']];
-for (const args of warm) {
+// V8 takes a code cache only under the flags it was made with, and the launcher keeps one per set
+// (cacheTag in bin/isawatt.cjs): warm both `node bin/isawatt.cjs` (no flags) and the sh launcher's
+// `exec node <flags> .../isawatt.cjs`, whose flags are read from bin/isawatt itself.
+const shExec = /^exec node ((?:--[\w-]+(?:=\S+)? )*)"\$pkg\/bin\/isawatt\.cjs" "\$@"$/m.exec(readFileSync(join(pkg, 'bin/isawatt'), 'utf8'));
+if (shExec === null) {
+  console.error('bundle-cli: bin/isawatt has no `exec node [flags] "$pkg/bin/isawatt.cjs" "$@"` line to read its Node flags from');
+  process.exit(1);
+}
+const flagSets = [[], shExec[1].trim().split(/\s+/).filter(Boolean)];
+for (const [args, flags] of flagSets.flatMap((flags) => warm.map((args) => [args, flags]))) {
   if (args[0] === 'plan' && !existsSync(ex('hosts.yaml'))) continue;
-  const r = spawnSync(process.execPath, [launcher, ...args], {
-    env: { ...process.env, ISAWATT_FROM_SOURCE: '', ISAWATT_CODE_CACHE: 'write' },
+  const r = spawnSync(process.execPath, [...flags, launcher, ...args], {
+    env: { ...process.env, ISAWATT_FROM_SOURCE: '', ISAWATT_CODE_CACHE: 'write', NODE_OPTIONS: '' },
     encoding: 'utf8',
   });
   if (r.status !== 0) {

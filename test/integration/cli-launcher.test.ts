@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI_ENTRY, REPO_ROOT } from '../helpers/processes.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -128,6 +128,31 @@ test("the bundle's import() of an ES module works with and without its code cach
   };
   assert.equal(run(), 'bundle esm'); // compiles, then writes dist/bundle/isawatt-plan.cjs.cache
   assert.equal(run(), 'bundle esm'); // from the code cache
+});
+
+test('each set of Node flags keeps its own code cache (V8 rejects one made under other flags)', async (t) => {
+  const { pkg } = makeTree(await tempDir(t, 'isawatt-launcher-'));
+  writeFileSync(join(pkg, 'dist/bundle/isawatt-plan.cjs'), "process.stdout.write('bundle');\n");
+  const bundleDir = join(pkg, 'dist/bundle');
+  const run = (flags: string[]): void => {
+    const r = spawnSync(process.execPath, [...flags, join(pkg, 'bin/isawatt.cjs'), 'plan'], {
+      encoding: 'utf8',
+      env: { ...process.env, ISAWATT_FROM_SOURCE: '', ISAWATT_CODE_CACHE: '', NODE_OPTIONS: '' },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, 'bundle');
+  };
+  const caches = (): string[] =>
+    readdirSync(bundleDir)
+      .filter((f) => f.endsWith('.cache'))
+      .sort();
+  run([]); // `node bin/isawatt.cjs`: the plain cache
+  assert.deepEqual(caches(), ['isawatt-plan.cjs.cache']);
+  const plain = readFileSync(join(bundleDir, 'isawatt-plan.cjs.cache'));
+  run(['--min-semi-space-size=2']); // what the sh launcher runs: a cache of its own
+  assert.equal(caches().length, 2);
+  assert.match(caches().find((f) => f !== 'isawatt-plan.cjs.cache') ?? '', /^isawatt-plan\.cjs\.[0-9a-f]{8}\.cache$/);
+  assert.deepEqual(readFileSync(join(bundleDir, 'isawatt-plan.cjs.cache')), plain, 'the flagged run left the plain cache alone');
 });
 
 test('each command runs its own bundle; no command runs the help bundle', async (t) => {

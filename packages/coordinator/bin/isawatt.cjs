@@ -126,8 +126,24 @@ function commandName(commands) {
 const BUNDLE_WRAPPER = '(function (exports, require, module, __filename, __dirname, __isawattImport) {';
 
 /**
+ * V8 rejects a code cache made under other V8 flags (its flag hash), and the sh launcher
+ * (bin/isawatt) starts Node with flags of its own (--min-semi-space-size) that `node
+ * bin/isawatt.cjs` does not: one cache for both would be rejected and rewritten by each in turn.
+ * So each set of flags (Node's command line and NODE_OPTIONS) gets its own cache file: none,
+ * `<bundle>.cache`; else `<bundle>.<hash of the flags>.cache`. FNV-1a, not node:crypto (loading
+ * it costs milliseconds on every run).
+ */
+function cacheTag() {
+  const flags = process.execArgv.join('\0') + (process.env.NODE_OPTIONS ? `\0${process.env.NODE_OPTIONS}` : '');
+  if (flags === '') return '';
+  let h = 0x811c9dc5;
+  for (let i = 0; i < flags.length; i++) h = Math.imul(h ^ flags.charCodeAt(i), 0x01000193);
+  return `.${(h >>> 0).toString(16).padStart(8, '0')}`;
+}
+
+/**
  * Runs a CommonJS bundle as Node would (same wrapper, require from the bundle's directory), but
- * compiled through vm.Script with V8's code cache (<bundle>.cache): the cache holds the bytecode
+ * compiled through vm.Script with V8's code cache (<bundle>.cache, cacheTag): the cache holds the bytecode
  * of every function a run of the command compiled, so they are not compiled again. V8 rejects a
  * cache that does not match the source, V8 version or flags; it is then rewritten after the run
  * (atomic rename; a read-only install just runs without it).
@@ -135,7 +151,7 @@ const BUNDLE_WRAPPER = '(function (exports, require, module, __filename, __dirna
 function runBundle(file) {
   const { Script } = require('node:vm');
   const { createRequire } = require('node:module');
-  const cacheFile = `${file}.cache`;
+  const cacheFile = `${file}${cacheTag()}.cache`;
   const mode = process.env.ISAWATT_CODE_CACHE;
   let cachedData;
   if (mode !== 'off') {
