@@ -43,6 +43,9 @@ test('POST /invoke/<fn> reaches the pinned workers; 404, 413, 503, 504 as docume
   const refused = await post('test-native', { op: 'echo', n: 2 });
   assert.equal(refused.status, 503);
   assert.match(((await refused.json()) as { error: string }).error, /queue full/);
+  // Every request that reached the running function has arrived, whatever becomes of it (the
+  // offered load a run reports): echo, fail, the hung, the waiting and the refused one; not the 413.
+  assert.equal(rt.totals('test-native')?.arrived, 5);
   assert.equal((await hung).status, 504);
   const after = await waiting;
   assert.equal(after.status, 200, 'the waiting request is served by the replacement worker');
