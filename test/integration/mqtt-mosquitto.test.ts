@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { silentLogger } from '@isawatt/common';
+import { pino, type Logger } from 'pino';
 import { mqttConfigSchema, type MqttConfigInput } from '../../packages/coordinator/src/mqtt/config.js';
 import { createMqtt, type MqttWiring } from '../../packages/coordinator/src/mqtt/create-mqtt.js';
 import { FakeBridgeSource } from '../../packages/coordinator/src/mqtt/fake-bridge-source.test-support.js';
@@ -30,9 +32,10 @@ async function startBridge(
   broker: string,
   over: MqttConfigInput = {},
   stateDir?: string,
+  log: Logger = silentLogger(),
 ): Promise<MqttWiring & { stop(): Promise<void> }> {
   const config = mqttConfigSchema.parse({ broker, reconnect: { initialMs: 200, maxMs: 2000 }, ...over });
-  const wiring = createMqtt({ config, cluster: 'lab', stateDir, source, log: silentLogger() });
+  const wiring = createMqtt({ config, cluster: 'lab', stateDir, source, log });
   for (const s of wiring.services) await s.init?.();
   return {
     ...wiring,
@@ -129,10 +132,22 @@ test('PDU readings from another process: mapped to hosts, bad ones counted and n
       },
     ],
   };
-  const bridge = await startBridge(source, mosq.url, { pdu }, stateDir);
+  // The bridge logs each PDU subscription once the broker has acknowledged it (SUBACK): readings
+  // published before that could be lost, so wait for those lines, not for a time.
+  const logLines: string[] = [];
+  const log = pino(
+    { level: 'info' },
+    new Writable({
+      write(chunk: Buffer, _e, cb) {
+        logLines.push(chunk.toString());
+        cb();
+      },
+    }),
+  );
+  const bridge = await startBridge(source, mosq.url, { pdu }, stateDir, log);
   t.after(() => bridge.stop());
   await waitFor('bridge connected', () => bridge.status() === 'connected');
-  await new Promise((r) => setTimeout(r, 200)); // the SUBACK
+  await waitFor('both PDU subscriptions acknowledged', () => logLines.filter((l) => l.includes('subscribed to pdu readings')).length >= 2);
   const store = bridge.pduStore;
   assert.ok(store);
 

@@ -111,10 +111,11 @@ export function mosquittoPub(port: number, topic: string, message: string): void
   if (r.status !== 0) throw new Error(`mosquitto_pub failed (${r.status}): ${r.stderr}`);
 }
 
-export async function waitFor(what: string, pred: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const start = Date.now();
+/** Polls `pred` until it holds; the bound is generous (a loaded 2-CPU machine) and monotonic. */
+export async function waitFor(what: string, pred: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const start = performance.now(); // monotonic: Date.now() can step
   while (!pred()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (performance.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
