@@ -99,7 +99,7 @@ export function spawnCommand(t: Cleanup, name: string, command: string, args: re
     lines,
     exited,
     tail,
-    waitForLine(re, timeoutMs = 20_000) {
+    waitForLine(re, timeoutMs = 30_000) {
       const found = lines.find((l) => re.test(l));
       if (found !== undefined) return Promise.resolve(found);
       return new Promise((resolve, reject) => {
@@ -257,7 +257,7 @@ export async function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {
 }
 
 /** Polls `check` until it returns a value (not undefined) or the time runs out. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000, everyMs = 100): Promise<T> {
+export async function eventually<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000, everyMs = 100): Promise<T> {
   const deadline = performance.now() + timeoutMs; // monotonic: Date.now() can step
   let lastErr: unknown;
   for (;;) {

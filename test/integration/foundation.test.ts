@@ -197,7 +197,7 @@ test('coordinator SIGKILL + restart: registry restored, agents reconnect, no rep
   for (const a of agents) assert.equal(a.child.exitCode, null, `${a.name} still running`);
 
   // The watch said it lost the coordinator, reconnected by itself and streams again.
-  await watch.waitForLine(/isawatt watch: coordinator at .* (unavailable|ended the telemetry stream).*reconnecting in/, 10_000);
+  await watch.waitForLine(/isawatt watch: coordinator at .* (unavailable|ended the telemetry stream).*reconnecting in/, 30_000);
   const reconnectAt = watch.lines.findIndex((l) => l.includes('reconnecting in'));
   await eventually('watch streaming after the restart', () => (watch.lines.slice(reconnectAt).some((l) => / altra-1 seq=/.test(l)) ? true : undefined), 30_000);
   assert.equal(watch.child.exitCode, null, `the watch is still running:\n${watch.tail()}`);

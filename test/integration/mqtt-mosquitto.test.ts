@@ -99,7 +99,7 @@ test('the last will says offline when the coordinator process is killed', { skip
   });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  await waitFor('child bridge connected', () => out.includes('connected'), 20_000);
+  await waitFor('child bridge connected', () => out.includes('connected'), 30_000);
   const sub = await subscribe(mosq.url, 'isawatt/willtest/coordinator/state');
   t.after(() => sub.client.endAsync());
   await waitFor('online state', () => sub.got.some((m) => m.json.state === 'online'));
@@ -263,7 +263,7 @@ test(
     assert.equal(registry.counts().reportsIngested, stored, 'every report was stored');
     const reconnectsBefore = bridge.bridge?.stats().reconnects ?? 0;
     await mosq.up();
-    await waitFor('bridge reconnected by itself', () => bridge.status() === 'connected' && (bridge.bridge?.stats().reconnects ?? 0) > reconnectsBefore, 15_000);
+    await waitFor('bridge reconnected by itself', () => bridge.status() === 'connected' && (bridge.bridge?.stats().reconnects ?? 0) > reconnectsBefore, 30_000);
     await waitFor('retained state re-published', () => bridge.bridge?.stats().retainedPending === 0);
 
     const sub = await subscribe(mosq.url, 'isawatt/lab/#');
