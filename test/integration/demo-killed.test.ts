@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { eventually, spawnTs, REPO_ROOT } from '../helpers/processes.js';
 
-const CONTROLLER_ROOTS = ['/sys/fs/cgroup/cpuset', '/sys/fs/cgroup/cpuacct', '/sys/fs/cgroup/cpu', '/sys/fs/cgroup/memory'];
+const CONTROLLER_ROOTS = ['/sys/fs/cgroup/cpuset', '/sys/fs/cgroup/cpuacct', '/sys/fs/cgroup/cpu', '/sys/fs/cgroup/memory', '/sys/fs/cgroup/unified'];
 const DEMO_CGROUPS = ['isawatt-xeon-1', 'isawatt-altra-1', 'isawatt-xeon-1-agent', 'isawatt-altra-1-agent'];
 
 const skip =
