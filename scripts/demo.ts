@@ -26,7 +26,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
-import type { wire } from '@isawatt/common';
+import { exitWithParent, exitWithParentEnv, type wire } from '@isawatt/common';
 import { ControlClient } from '../packages/coordinator/src/cli/control-client.js';
 import { WatchModel } from '../packages/coordinator/src/cli/commands/watch.js';
 import { freePort } from '../test/helpers/free-port.js';
@@ -84,14 +84,26 @@ function parseFlags(): { durationS: number | undefined; deploy: boolean; experim
 }
 
 let stopping = false;
+/** Set when the process that started the demo is gone (ISAWATT_EXIT_WITH_PARENT): stop, skip the rest. */
+let parentGone = false;
+/** CLI commands running now, stopped if the demo's parent goes away mid-command. */
+const activeCli = new Set<ChildProcess>();
+
+// Every child gets a pipe on stdin that only this process holds, and ISAWATT_EXIT_WITH_PARENT=1:
+// if the demo dies, even by SIGKILL, the pipe closes and they stop on their own (an agent removes
+// its workers and cgroups); a Ctrl-C still reaches only the demo, which stops them in order.
+const childEnv = { ...process.env, ...exitWithParentEnv };
+const childStdin = (child: ChildProcess): void => void child.stdin?.on('error', () => undefined);
 
 function startDaemon(name: string, script: string, args: string[], logFile: string): ChildProcess {
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', join(root, script), ...args], {
     cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: childEnv,
+    stdio: ['pipe', 'pipe', 'pipe'],
     // Own process group: the terminal's Ctrl-C reaches only the demo, which stops them in order.
     detached: true,
   });
+  childStdin(child);
   const log = createWriteStream(logFile);
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
@@ -106,8 +118,12 @@ async function runCli(args: string[], display: string): Promise<{ code: number; 
   process.stdout.write(`\n$ isawatt ${display}\n`);
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', join(root, coordinatorEntry), ...args], {
     cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
+    env: childEnv,
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
+  childStdin(child);
+  activeCli.add(child);
+  child.once('exit', () => activeCli.delete(child));
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
@@ -192,6 +208,13 @@ async function main(): Promise<void> {
   const onSignal = (): void => done();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  // Started with ISAWATT_EXIT_WITH_PARENT=1 (a test, a script): when that parent is gone, stop now,
+  // without the closing experiment, and stop any CLI command running.
+  exitWithParent(() => {
+    parentGone = true;
+    for (const c of activeCli) c.kill('SIGTERM');
+    done();
+  });
   const client = new ControlClient({ address, tls: {}, insecure: false, deadlineMs: 3000 });
   let stream: ReturnType<ControlClient['watchTelemetry']> | undefined;
   let redraw: NodeJS.Timeout | undefined;
@@ -284,8 +307,10 @@ async function main(): Promise<void> {
       process.stdout.write(`\n$ isawatt-agent emulation models --out ${truth}\n`);
       const gen = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', join(root, agentEntry), 'emulation', 'models', '--out', truth], {
         cwd: root,
-        stdio: ['ignore', 'inherit', 'inherit'],
+        env: childEnv,
+        stdio: ['pipe', 'inherit', 'inherit'],
       });
+      childStdin(gen);
       const genCode = await new Promise<number>((resolve) => gen.on('close', (c) => resolve(c ?? 1)));
       if (genCode !== 0) throw new Error(`demo: isawatt-agent emulation models failed (exit ${genCode})`);
     }
@@ -345,7 +370,7 @@ async function main(): Promise<void> {
     stream.cancel();
     stream = undefined;
 
-    if (flags.experiment) {
+    if (flags.experiment && !parentGone) {
       // A second Ctrl-C reaches the experiment's CLI too (same process group): it undeploys and
       // exits 130, and the demo goes on to clean up instead of dying with its daemons left running.
       const skip = (): void => void process.stderr.write('\ndemo: stopping the experiment...\n');

@@ -27,11 +27,10 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import { dynamicWPerBusyCpu, idlePowerW, workerShare } from '../../packages/agent/src/emulation/ground-truth.js';
 import { getProfile } from '../../packages/agent/src/emulation/profiles.js';
-import { REPO_ROOT, runCli, startLiveAgent } from '../helpers/processes.js';
+import { eventually, REPO_ROOT, runCli, startLiveAgent } from '../helpers/processes.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const skip =
@@ -104,8 +103,20 @@ test(
       stateDir: join(dir, 'state'),
       args: ['--emulate', PROFILE],
     });
+    // The phases below are counted in the agent's own ticks (1 s each), read from /metrics: on a
+    // loaded machine a fixed time may hold fewer ticks than the history needs.
+    const metricsUrl = `http://127.0.0.1:${httpPort}/metrics`;
+    const tickSeq = async (): Promise<number> => {
+      const m = /^isawatt_tick_seq (\S+)$/m.exec(await (await fetch(metricsUrl)).text());
+      return m ? Number(m[1]) : 0;
+    };
+    const ticks = async (n: number): Promise<void> => {
+      const from = await tickSeq();
+      // Generous: ticks are 1 s; a loaded 2-CPU machine can stretch them, not by a factor of 4.
+      await eventually(`${n} ticks after tick ${from}`, async () => ((await tickSeq()) >= from + n ? true : undefined), n * 4000 + 30_000, 500);
+    };
     // Idle first, so the models see the host without functions too.
-    await sleep(12_000);
+    await ticks(12);
     // Warm-up with a varied load (as real hosts have): a counter model can only tell the functions'
     // power apart from ticks in which their loads differ. 35 s with test-node busier, 35 s with
     // test-python busier (the history of 60 ticks then holds both), then both at the same rate.
@@ -124,13 +135,12 @@ test(
       assert.equal(r.code, 0, `assign failed:\n${r.stdout}\n${r.stderr}\n${agent.tail()}`);
     };
     await assignRates({ 'test-node': 4, 'test-python': 1 });
-    await sleep(35_000);
+    await ticks(35);
     await assignRates({ 'test-node': 1, 'test-python': 4 });
-    await sleep(35_000);
+    await ticks(35);
     await assignRates({ 'test-node': RATE_RPS, 'test-python': RATE_RPS });
-    await sleep(5_000);
+    await ticks(5);
     const placement = new Map(FUNCTIONS.map((f) => [f.name, CORES]));
-    const metricsUrl = `http://127.0.0.1:${httpPort}/metrics`;
     const before = await (await fetch(metricsUrl)).text();
     const treeRoot = (await readdir(tmpdir()))
       .filter((n) => n.startsWith(`isawatt-emulated-${hostId}-`))

@@ -193,13 +193,13 @@ test(
         const v = await health();
         return v.hwpc.state === 'stale' ? v : undefined;
       },
-      20_000,
+      60_000,
       500,
     );
     assert.equal(stale.status, 'degraded');
     assert.notEqual(stale.hwpc.using, 'hwpc-sensor');
     assert.match(await (await fetch(metricsUrl)).text(), /^isawatt_hwpc_sensor_up\{fallback="(perf|cgroup-cputime)"\} 0$/m);
-    await agent.waitForLine(/hwpc-sensor stopped reporting: per-function activity from (perf|cgroup-cputime)/, 5000);
+    await agent.waitForLine(/hwpc-sensor stopped reporting: per-function activity from (perf|cgroup-cputime)/, 30_000);
     streaming = true;
     const again = (async () => {
       while (streaming) {
@@ -207,8 +207,8 @@ test(
         await sleep(500);
       }
     })();
-    await eventually('hwpc fresh again', async () => ((await health()).hwpc.state === 'fresh' ? true : undefined), 20_000, 500);
-    await agent.waitForLine(/hwpc-sensor reports again/, 5000);
+    await eventually('hwpc fresh again', async () => ((await health()).hwpc.state === 'fresh' ? true : undefined), 60_000, 500);
+    await agent.waitForLine(/hwpc-sensor reports again/, 30_000);
     streaming = false;
     await again;
     assert.deepEqual(await agent.stop('SIGTERM'), { code: 0, signal: null });

@@ -1,10 +1,14 @@
 // Spawning real isawatt processes in tests: the coordinator (CLI entry) and agents, run from the
 // TypeScript sources with tsx and the "source" condition. Each spawned process is stopped (SIGTERM,
-// then SIGKILL after 5 s) and reaped in t.after, so a failing test never leaves one behind. Output is kept line by line so a
+// then SIGKILL after 5 s) and reaped in t.after, so a failing test never leaves one behind. If the
+// test process itself dies before its hooks run (the runner killing a file at its timeout, a
+// SIGKILL), every isawatt process it started still stops: each gets ISAWATT_EXIT_WITH_PARENT=1 and a
+// stdin pipe only this process holds, whose EOF tells it the parent is gone (docs/runtime.md). Output is kept line by line so a
 // test can wait for a log line; on failure the last lines are included in the error.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { exitWithParentEnv } from '@isawatt/common';
 
 import { freePort } from './free-port.js';
 export { freePort } from './free-port.js';
@@ -61,9 +65,11 @@ export function spawnTs(
 export function spawnCommand(t: Cleanup, name: string, command: string, args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd: string = REPO_ROOT): Proc {
   const child = spawn(command, args, {
     cwd,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...exitWithParentEnv, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
+  // Never written: it only closes when this process dies (or the child exits).
+  child.stdin?.on('error', () => undefined);
   const lines: string[] = [];
   const waiters: { re: RegExp; resolve: (l: string) => void }[] = [];
   const onChunk = (buf: { partial: string }) => (chunk: Buffer) => {
@@ -93,7 +99,7 @@ export function spawnCommand(t: Cleanup, name: string, command: string, args: re
     lines,
     exited,
     tail,
-    waitForLine(re, timeoutMs = 20_000) {
+    waitForLine(re, timeoutMs = 30_000) {
       const found = lines.find((l) => re.test(l));
       if (found !== undefined) return Promise.resolve(found);
       return new Promise((resolve, reject) => {
@@ -236,9 +242,10 @@ export interface CliResult {
 export async function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<CliResult> {
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI_ENTRY, ...args], {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...exitWithParentEnv, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
+  child.stdin.on('error', () => undefined);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
@@ -250,8 +257,8 @@ export async function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {
 }
 
 /** Polls `check` until it returns a value (not undefined) or the time runs out. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+export async function eventually<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000, everyMs = 100): Promise<T> {
+  const deadline = performance.now() + timeoutMs; // monotonic: Date.now() can step
   let lastErr: unknown;
   for (;;) {
     try {
@@ -260,7 +267,8 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
     } catch (err) {
       lastErr = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastErr instanceof Error ? `: ${lastErr.message}` : ''}`);
+    if (performance.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastErr instanceof Error ? `: ${lastErr.message}` : ''}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }

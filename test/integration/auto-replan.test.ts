@@ -176,6 +176,8 @@ test('auto-replan: one re-plan for a lasting change, none for oscillation inside
   // 3. The same wobble around the new rate through more than hold + cooldown: nothing more.
   const after = ticks;
   await eventually('telemetry flowing', () => (ticks - after >= 24 ? true : undefined), 60_000);
+  // A check that something does NOT happen (no second re-plan): a fixed wait lets a decision the
+  // last ticks would wrongly trigger reach the event log.
   await sleep(300);
   const all = await events();
   assert.deepEqual(

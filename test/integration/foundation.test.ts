@@ -87,7 +87,6 @@ test('two real agents register with the right hardware; a killed agent goes down
   // (c) SIGKILL the Xeon agent: down within the configured time (plus one sweep and polling).
   const xeonAgent = startAgent(t, { port, hostId: 'xeon-2', fixture: 'xeon-2s' });
   await eventually('xeon-2 up', async () => ((await hostState(c, 'xeon-2'))?.state === 'HOST_STATE_UP' ? true : undefined));
-  const killedAt = performance.now(); // monotonic: Date.now() can step
   await xeonAgent.stop('SIGKILL');
   const down = await eventually(
     'xeon-2 down',
@@ -95,13 +94,15 @@ test('two real agents register with the right hardware; a killed agent goes down
       const h = await hostState(c, 'xeon-2');
       return h?.state === 'HOST_STATE_DOWN' ? h : undefined;
     },
-    10_000,
+    30_000,
     50,
   );
-  const tookMs = performance.now() - killedAt;
   // The stream closes with the process, so it is usually at once; never later than the limit
-  // plus one liveness sweep (limit / 4) and the polling interval.
-  assert.ok(tookMs <= HOST_DOWN_AFTER_MS + HOST_DOWN_AFTER_MS / 4 + 500, `marked down after ${tookMs} ms`);
+  // plus one liveness sweep (limit / 4) after the coordinator last heard from it. Judged on the
+  // coordinator's own times (last heard, marked down), not on how fast this test polls: on a loaded
+  // machine the polling alone can take longer than the limit.
+  const silentMs = Number(down.state_since_ms) - Number(down.last_seen_ms);
+  assert.ok(silentMs <= HOST_DOWN_AFTER_MS + HOST_DOWN_AFTER_MS / 4 + 500, `marked down ${silentMs} ms after it was last heard from`);
   assert.equal(down.peer, '');
   // The other hosts stay up.
   assert.equal((await c.getHost('xeon-1')).state, 'HOST_STATE_UP');
@@ -131,13 +132,18 @@ test('a silent agent (stream open, no messages) is marked down after hostDownAft
       const v = await hostState(c, 'quiet-1');
       return v?.state === 'HOST_STATE_DOWN' ? v : undefined;
     },
-    10_000,
+    30_000,
     50,
   );
   const tookMs = performance.now() - silentFrom;
   // The coordinator judges silence on its own millisecond wall clock: a few ms of rounding apart.
+  // (A lower bound measured here only grows with load: safe.)
   assert.ok(tookMs >= HOST_DOWN_AFTER_MS - 5, `not before the limit (${tookMs} ms)`);
-  assert.ok(tookMs <= HOST_DOWN_AFTER_MS * 2 + 500, `within the limit plus a sweep (${tookMs} ms)`);
+  // The upper bound on the coordinator's own times (last heard, marked down): this test's polling
+  // on a loaded machine can alone take longer than the limit.
+  const silentMs = Number(h.state_since_ms) - Number(h.last_seen_ms);
+  assert.ok(silentMs >= HOST_DOWN_AFTER_MS - 5, `marked down ${silentMs} ms after it was last heard from: not before the limit`);
+  assert.ok(silentMs <= HOST_DOWN_AFTER_MS * 2 + 500, `marked down ${silentMs} ms after it was last heard from: within the limit plus a sweep`);
   assert.equal(h.has_last_report, true);
   // A message on the same stream brings it back.
   agent.tick();
@@ -191,7 +197,7 @@ test('coordinator SIGKILL + restart: registry restored, agents reconnect, no rep
   for (const a of agents) assert.equal(a.child.exitCode, null, `${a.name} still running`);
 
   // The watch said it lost the coordinator, reconnected by itself and streams again.
-  await watch.waitForLine(/isawatt watch: coordinator at .* (unavailable|ended the telemetry stream).*reconnecting in/, 10_000);
+  await watch.waitForLine(/isawatt watch: coordinator at .* (unavailable|ended the telemetry stream).*reconnecting in/, 30_000);
   const reconnectAt = watch.lines.findIndex((l) => l.includes('reconnecting in'));
   await eventually('watch streaming after the restart', () => (watch.lines.slice(reconnectAt).some((l) => / altra-1 seq=/.test(l)) ? true : undefined), 30_000);
   assert.equal(watch.child.exitCode, null, `the watch is still running:\n${watch.tail()}`);

@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { silentLogger } from '@isawatt/common';
+import { pino, type Logger } from 'pino';
 import { mqttConfigSchema, type MqttConfigInput } from '../../packages/coordinator/src/mqtt/config.js';
 import { createMqtt, type MqttWiring } from '../../packages/coordinator/src/mqtt/create-mqtt.js';
 import { FakeBridgeSource } from '../../packages/coordinator/src/mqtt/fake-bridge-source.test-support.js';
@@ -30,9 +32,10 @@ async function startBridge(
   broker: string,
   over: MqttConfigInput = {},
   stateDir?: string,
+  log: Logger = silentLogger(),
 ): Promise<MqttWiring & { stop(): Promise<void> }> {
   const config = mqttConfigSchema.parse({ broker, reconnect: { initialMs: 200, maxMs: 2000 }, ...over });
-  const wiring = createMqtt({ config, cluster: 'lab', stateDir, source, log: silentLogger() });
+  const wiring = createMqtt({ config, cluster: 'lab', stateDir, source, log });
   for (const s of wiring.services) await s.init?.();
   return {
     ...wiring,
@@ -96,7 +99,7 @@ test('the last will says offline when the coordinator process is killed', { skip
   });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  await waitFor('child bridge connected', () => out.includes('connected'), 20_000);
+  await waitFor('child bridge connected', () => out.includes('connected'), 30_000);
   const sub = await subscribe(mosq.url, 'isawatt/willtest/coordinator/state');
   t.after(() => sub.client.endAsync());
   await waitFor('online state', () => sub.got.some((m) => m.json.state === 'online'));
@@ -129,10 +132,22 @@ test('PDU readings from another process: mapped to hosts, bad ones counted and n
       },
     ],
   };
-  const bridge = await startBridge(source, mosq.url, { pdu }, stateDir);
+  // The bridge logs each PDU subscription once the broker has acknowledged it (SUBACK): readings
+  // published before that could be lost, so wait for those lines, not for a time.
+  const logLines: string[] = [];
+  const log = pino(
+    { level: 'info' },
+    new Writable({
+      write(chunk: Buffer, _e, cb) {
+        logLines.push(chunk.toString());
+        cb();
+      },
+    }),
+  );
+  const bridge = await startBridge(source, mosq.url, { pdu }, stateDir, log);
   t.after(() => bridge.stop());
   await waitFor('bridge connected', () => bridge.status() === 'connected');
-  await new Promise((r) => setTimeout(r, 200)); // the SUBACK
+  await waitFor('both PDU subscriptions acknowledged', () => logLines.filter((l) => l.includes('subscribed to pdu readings')).length >= 2);
   const store = bridge.pduStore;
   assert.ok(store);
 
@@ -248,7 +263,7 @@ test(
     assert.equal(registry.counts().reportsIngested, stored, 'every report was stored');
     const reconnectsBefore = bridge.bridge?.stats().reconnects ?? 0;
     await mosq.up();
-    await waitFor('bridge reconnected by itself', () => bridge.status() === 'connected' && (bridge.bridge?.stats().reconnects ?? 0) > reconnectsBefore, 15_000);
+    await waitFor('bridge reconnected by itself', () => bridge.status() === 'connected' && (bridge.bridge?.stats().reconnects ?? 0) > reconnectsBefore, 30_000);
     await waitFor('retained state re-published', () => bridge.bridge?.stats().retainedPending === 0);
 
     const sub = await subscribe(mosq.url, 'isawatt/lab/#');

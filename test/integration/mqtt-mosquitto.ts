@@ -11,10 +11,10 @@ import { freePort } from '../helpers/processes.js';
 export const MOSQUITTO = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'].find((p) => spawnSync(p, ['-h']).error === undefined);
 
 /** Resolves when something accepts TCP connections on 127.0.0.1:port. */
-export async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+export async function waitForPort(port: number, timeoutMs = 30_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs; // monotonic; generous for a loaded machine
   while (!(await portOpen(port))) {
-    if (Date.now() > deadline) throw new Error(`nothing listens on 127.0.0.1:${port} after ${timeoutMs} ms`);
+    if (performance.now() > deadline) throw new Error(`nothing listens on 127.0.0.1:${port} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -81,10 +81,10 @@ export class Mosquitto {
     child.stderr?.on('data', (d: Buffer) => (this.output += d.toString()));
     const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`mosquitto exited (${code}):\n${this.output}`))));
     exited.catch(() => undefined);
-    const deadline = Date.now() + 10_000;
+    const deadline = performance.now() + 30_000; // monotonic; generous for a loaded machine
     for (;;) {
       if (await Promise.race([portOpen(this.port), exited])) return;
-      if (Date.now() > deadline) throw new Error(`mosquitto did not open port ${this.port}:\n${this.output}`);
+      if (performance.now() > deadline) throw new Error(`mosquitto did not open port ${this.port}:\n${this.output}`);
       await new Promise((r) => setTimeout(r, 50));
     }
   }
@@ -111,10 +111,11 @@ export function mosquittoPub(port: number, topic: string, message: string): void
   if (r.status !== 0) throw new Error(`mosquitto_pub failed (${r.status}): ${r.stderr}`);
 }
 
-export async function waitFor(what: string, pred: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const start = Date.now();
+/** Polls `pred` until it holds; the bound is generous (a loaded 2-CPU machine) and monotonic. */
+export async function waitFor(what: string, pred: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const start = performance.now(); // monotonic: Date.now() can step
   while (!pred()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (performance.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }

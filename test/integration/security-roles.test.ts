@@ -27,9 +27,13 @@ function healthClient(address: string, creds: grpc.ChannelCredentials): HealthCl
   return new pkg.grpc.health.v1.Health(address, creds);
 }
 
+// Generous: a TLS handshake and a call on a loaded 2-CPU machine can take seconds; no test here
+// expects a deadline to pass.
+const CALL_DEADLINE_MS = 30_000;
+
 function check(c: HealthClient, service = ''): Promise<string> {
   return new Promise((resolve, reject) =>
-    c.Check({ service }, new grpc.Metadata(), { deadline: Date.now() + 5000 }, (err, res) => (err ? reject(err) : resolve(res?.status ?? ''))),
+    c.Check({ service }, new grpc.Metadata(), { deadline: Date.now() + CALL_DEADLINE_MS }, (err, res) => (err ? reject(err) : resolve(res?.status ?? ''))),
   );
 }
 
@@ -37,7 +41,7 @@ function listHosts(address: string, creds: grpc.ChannelCredentials): Promise<wir
   const Ctor = loadProtos().isawatt.v1.Control;
   const c = new Ctor(address, creds);
   return new Promise((resolve, reject) =>
-    c.ListHosts({}, { deadline: Date.now() + 5000 }, (err, res) => {
+    c.ListHosts({}, { deadline: Date.now() + CALL_DEADLINE_MS }, (err, res) => {
       c.close();
       if (err) reject(err);
       else resolve(res as wire.ListHostsResponse__Output);

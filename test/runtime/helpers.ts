@@ -77,10 +77,11 @@ export function isDead(pid: number): boolean {
   return s === undefined || s.state === 'Z' || s.state === 'X';
 }
 
-export async function waitFor(what: string, cond: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+/** Polls `cond` until it holds; the bound is generous (a loaded 2-CPU machine) and monotonic. */
+export async function waitFor(what: string, cond: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs; // monotonic: Date.now() can step
   while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }

@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { silentLogger } from '@isawatt/common';
 import { createInvokeHandler } from '../../packages/agent/src/runtime/invoke-handler.js';
-import { makeRuntime, skipReason } from './helpers.js';
+import { makeRuntime, skipReason, waitFor } from './helpers.js';
 
 test('POST /invoke/<fn> reaches the pinned workers; 404, 413, 503, 504 as documented', { skip: skipReason }, async (t) => {
   // One worker and room for one waiting request, so capacity runs out on purpose.
@@ -13,11 +13,16 @@ test('POST /invoke/<fn> reaches the pinned workers; 404, 413, 503, 504 as docume
   const r = await rt.apply({ version: 1n, functions: [{ function: 'test-native', cores: 1, rateRps: 0, arrival: 'constant' }] });
   assert.ok(r.ok, r.ok ? '' : r.error);
   const handler = createInvokeHandler(rt, silentLogger());
+  // Requests the handler has handed to the runtime: it invokes on the body's 'end', and this listener,
+  // added after its own, runs right after that call. The capacity check below waits for these events.
+  let handedOver = 0;
   const server = createServer((req, res) => {
     if (!handler(req, res)) {
       res.writeHead(404);
       res.end();
+      return;
     }
+    req.on('end', () => handedOver++);
   });
   await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
   t.after(() => new Promise<void>((res) => server.close(() => res())));
@@ -36,13 +41,18 @@ test('POST /invoke/<fn> reaches the pinned workers; 404, 413, 503, 504 as docume
   assert.equal((await post('test-native', { pad: 'x'.repeat(70_000) })).status, 413);
 
   // A hung call occupies the only worker; one request may wait; the next finds no capacity.
+  // Each request is sent once the previous one is in the runtime (not after a time that stands for it).
+  const base = handedOver;
   const hung = post('test-native', { op: 'hang' });
-  await new Promise((res) => setTimeout(res, 100));
+  await waitFor('the hung call to reach the runtime', () => handedOver > base);
   const waiting = post('test-native', { op: 'echo', n: 1 });
-  await new Promise((res) => setTimeout(res, 50));
+  await waitFor('the waiting call to reach the runtime', () => handedOver > base + 1);
   const refused = await post('test-native', { op: 'echo', n: 2 });
   assert.equal(refused.status, 503);
   assert.match(((await refused.json()) as { error: string }).error, /queue full/);
+  // Every request that reached the running function has arrived, whatever becomes of it (the
+  // offered load a run reports): echo, fail, the hung, the waiting and the refused one; not the 413.
+  assert.equal(rt.totals('test-native')?.arrived, 5);
   assert.equal((await hung).status, 504);
   const after = await waiting;
   assert.equal(after.status, 200, 'the waiting request is served by the replacement worker');

@@ -46,10 +46,10 @@ function startAgent(t: { after(fn: () => Promise<void>): void }, args: string[])
   return { child, lines, stderr, exited };
 }
 
-async function until(what: string, cond: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const start = Date.now();
+async function until(what: string, cond: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const start = performance.now(); // monotonic: Date.now() can step
   while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    if (performance.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }

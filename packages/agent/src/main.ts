@@ -4,7 +4,7 @@
 //
 //   node --conditions=source --import tsx packages/agent/src/main.ts --coordinator 127.0.0.1:7000 ...
 //   isawatt-agent --coordinator 127.0.0.1:7000 ...   (bin/isawatt-agent.mjs)
-import { clientCredentials, createLogger, errorMessage, EXIT, runServices, type Logger, type Service, msToS } from '@isawatt/common';
+import { clientCredentials, createLogger, errorMessage, EXIT, exitWithParent, runServices, type Logger, type Service, msToS } from '@isawatt/common';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
@@ -457,6 +457,8 @@ function stopWithLauncher(): void {
 /** Runs the CLI on argv and exits the process with its code. */
 export async function start(argv: readonly string[] = process.argv): Promise<never> {
   stopWithLauncher();
+  // Started by the demo or a test with ISAWATT_EXIT_WITH_PARENT=1: stop when that parent is gone.
+  exitWithParent();
   const code = await runCli(argv, { daemon: runDaemon, version: agentVersion() });
   process.exit(code);
 }

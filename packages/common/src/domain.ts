@@ -89,6 +89,11 @@ export interface InvocationFigures<N extends bigint | number = bigint> {
   readonly errors: N;
   readonly timeouts: N;
   readonly dropped: N;
+  /**
+   * Requests that arrived in the window, whatever became of them (the offered load); answers above
+   * may include arrivals queued before it. Absent or 0 from agents that predate it.
+   */
+  readonly arrived?: N;
   readonly latencyP50Ms: number;
   readonly latencyP95Ms: number;
   readonly latencyP99Ms: number;

@@ -9,6 +9,7 @@ export * from './logger.js';
 export * from './backoff.js';
 export * from './deep-freeze.js';
 export * from './delay.js';
+export * from './exit-with-parent.js';
 export * from './lifecycle.js';
 export * from './config-loader.js';
 export { lazyRequire } from './lazy-require.js';

@@ -91,6 +91,7 @@ export function invocationsToWire(i: InvocationFigures<bigint | number>): wire.I
     errors: toWireU64(i.errors),
     timeouts: toWireU64(i.timeouts),
     dropped: toWireU64(i.dropped),
+    arrived: toWireU64(i.arrived ?? 0),
     latency_p50_ms: i.latencyP50Ms,
     latency_p95_ms: i.latencyP95Ms,
     latency_p99_ms: i.latencyP99Ms,

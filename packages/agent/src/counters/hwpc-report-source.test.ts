@@ -77,7 +77,9 @@ function sumOverSockets(m: ReadonlyMap<number, ReadonlyMap<string, bigint>> | un
 }
 
 async function waitFor(cond: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 500 && !cond(); i++) await sleep(10);
+  // A generous bound on a monotonic clock: a loaded 2-CPU machine can delay the socket by seconds.
+  const deadline = performance.now() + 30_000;
+  while (!cond() && performance.now() < deadline) await sleep(10);
   assert.ok(cond(), `timed out waiting for ${what}`);
 }
 

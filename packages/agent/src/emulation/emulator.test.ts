@@ -14,6 +14,7 @@ import { hostActivity } from './host-activity.js';
 import { Emulator } from './emulator.js';
 import { EmulatedTree, emulatedPowerW } from './emulated-tree.js';
 import { emulatedHostFacts, factorsOf, getProfile, parseProfile } from './profiles.js';
+import { waitUntil } from '../../../../test/helpers/wait-until.js';
 
 const log = silentLogger();
 
@@ -229,7 +230,11 @@ test('real processes in a real cgroup drive the emulated counters (root with cgr
     log,
   });
   await emu.init();
-  await new Promise((r) => setTimeout(r, 1000));
+  // Wait until the busy loop has really run for a while in its cgroup since the baseline (on a
+  // loaded machine it may get no CPU for a second), not for a time that stands for it.
+  const usageNs = async (): Promise<bigint> => BigInt((await readFile(join(fn, 'cpuacct.usage'), 'utf8')).trim());
+  const base = await usageNs();
+  await waitUntil('the busy loop to use 200 ms of CPU time', async () => (await usageNs()) - base >= 200_000_000n, 60_000, 50);
   await emu.tick();
   const busy = emu.lastBusyCpus.reduce((a, b) => a + b, 0);
   // An unthrottled busy loop: one real CPU is 250 emulated CPUs at this profile's share (0.005 x 0.8),

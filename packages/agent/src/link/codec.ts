@@ -22,6 +22,7 @@ function invocationsFromWire(i: wire.InvocationStats__Output): InvocationFigures
     errors: Number(toBigInt(i.errors, 'invocations.errors')),
     timeouts: Number(toBigInt(i.timeouts, 'invocations.timeouts')),
     dropped: Number(toBigInt(i.dropped, 'invocations.dropped')),
+    arrived: Number(toBigInt(i.arrived, 'invocations.arrived')),
     latencyP50Ms: i.latency_p50_ms,
     latencyP95Ms: i.latency_p95_ms,
     latencyP99Ms: i.latency_p99_ms,

@@ -89,10 +89,10 @@ function warnLog(): { lines: Record<string, unknown>[]; log: Logger } {
   return { lines, log: createLogger({ name: 'test', level: 'warn', destination: sink }) };
 }
 
-async function until(what: string, cond: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const start = Date.now();
+async function until(what: string, cond: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const start = performance.now(); // monotonic: Date.now() can step
   while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    if (performance.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }

@@ -10,6 +10,7 @@ import type { ApplyResult, AssignmentSpec, FunctionRuntime, PlacementInfo } from
 import type { TelemetrySource, TickSnapshot } from '../telemetry/snapshot.js';
 import { decodeProfileJob, type ProfileJobSpec } from './profile-job.js';
 import { perBusyCore, ProfileExecutor, throughputPerCore } from './profile-executor.js';
+import { waitUntil } from '../../../../test/helpers/wait-until.js';
 
 class FakeRuntime implements FunctionRuntime {
   readonly pinning = 'cgroup-v1-cpuset' as const;
@@ -244,7 +245,7 @@ test('a second job is refused while one runs; cancel stops the bag at once and r
   const tel = new FakeTelemetry();
   const ex = new ProfileExecutor({ runtime: rt, telemetry: tel, functionCpuCount: 4, log: silentLogger() });
   const running = ex.run(job({ warmupMs: 60_000 }));
-  await new Promise((r) => setTimeout(r, 20));
+  await waitUntil('the executor to take the job', () => ex.busyWith() !== undefined);
   assert.equal(ex.busyWith(), 'c1:b0:x:a1');
   assert.match((await ex.run(job({ jobId: 'other' }))).error ?? '', /busy with profile job c1:b0:x:a1/);
   assert.equal(await ex.cancel('c1:b0:x:a1'), true);

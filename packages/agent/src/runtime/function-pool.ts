@@ -288,6 +288,9 @@ export class FunctionPool {
     if (this.stopping || this.slots.size === 0) {
       return Promise.resolve({ status: 'unavailable', message: `function ${this.name} is not running` });
     }
+    // Offered load: every request that reaches a running function, before it is queued or dropped.
+    this.tickWindow.arrive();
+    this.totalWindow.arrive();
     // Per assigned CPU: a carrier queues the requests its emulated CPUs would run side by side.
     const limit = this.opts.queuePerWorker * Math.max(this.slots.size, this.assigned.length);
     if (this.queue.length >= limit && !this.hasIdleWorker()) {

@@ -42,3 +42,18 @@ test('when the earliest completed invocation started and the last one answered (
   assert.equal(w.figures(600).lastCompletionMs, undefined);
   w.close();
 });
+
+test('arrivals are counted when they arrive, apart from the answers that come later, cleared by reset', () => {
+  const w = new InvocationWindow(0);
+  // Three arrive in this window; two answers come in it, one of an arrival from an earlier window.
+  w.arrive();
+  w.arrive();
+  w.arrive();
+  w.record('completed', 1000, 500, 10);
+  w.record('dropped', 0, 0, 20);
+  assert.equal(w.figures(1000).arrived, 3);
+  w.reset(1000);
+  w.record('completed', 1000, 500, 1010);
+  assert.equal(w.figures(2000).arrived, 0);
+  w.close();
+});

@@ -23,6 +23,7 @@ export class InvocationWindow {
   private errors = 0;
   private timeouts = 0;
   private dropped = 0;
+  private arrived = 0;
   private handlerUsSum = 0;
   private firstStartMs: number | undefined;
   private lastCompletionMs: number | undefined;
@@ -35,6 +36,14 @@ export class InvocationWindow {
   });
 
   constructor(private startedMs: number) {}
+
+  /**
+   * Counts a request arriving (the offered load), whatever becomes of it: answers are recorded when
+   * they come, possibly in a later window (a queue built before a run's window drains inside it).
+   */
+  arrive(): void {
+    this.arrived++;
+  }
 
   /**
    * @param handlerUs time inside the handler as the harness measured it (completed invocations)
@@ -71,6 +80,7 @@ export class InvocationWindow {
       errors: this.errors,
       timeouts: this.timeouts,
       dropped: this.dropped,
+      arrived: this.arrived,
       latencyP50Ms: pct(50),
       latencyP95Ms: pct(95),
       latencyP99Ms: pct(99),
@@ -90,6 +100,7 @@ export class InvocationWindow {
     this.errors = 0;
     this.timeouts = 0;
     this.dropped = 0;
+    this.arrived = 0;
     this.handlerUsSum = 0;
     this.firstStartMs = undefined;
     this.lastCompletionMs = undefined;

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PoolRequest, SubmitOutcome } from './function-pool.js';
 import { ClosedLoopDriver, OpenLoopDriver } from './load-driver.js';
+import { waitUntil } from '../../../../test/helpers/wait-until.js';
 
 const ok: SubmitOutcome = { status: 'ok', output: '{}', durationUs: 1 };
 const req = (): { kind: 'seed'; payload: string } => ({ kind: 'seed', payload: '1' });
@@ -11,7 +12,7 @@ const req = (): { kind: 'seed'; payload: string } => ({ kind: 'seed', payload: '
 test('constant arrivals are due exactly 1000/R ms apart', async () => {
   const due: number[] = [];
   const d = new OpenLoopDriver({ submit: (r: PoolRequest) => (due.push(r.dueMs), Promise.resolve(ok)) }, 500, 'constant', req);
-  await new Promise((r) => setTimeout(r, 120));
+  await waitUntil('10 arrivals', () => due.length >= 10);
   await d.stop();
   assert.ok(due.length >= 10, `${due.length} arrivals`);
   for (let i = 1; i < due.length; i++) assert.ok(Math.abs((due[i] as number) - (due[i - 1] as number) - 2) < 1e-9);
@@ -24,7 +25,7 @@ test('poisson arrivals use exponential gaps from the random source', async () =>
   const random = (): number => us[i++ % us.length] as number;
   const due: number[] = [];
   const d = new OpenLoopDriver({ submit: (r: PoolRequest) => (due.push(r.dueMs), Promise.resolve(ok)) }, 100, 'poisson', req, random);
-  await new Promise((r) => setTimeout(r, 150));
+  await waitUntil('3 arrivals', () => due.length >= 3);
   await d.stop();
   assert.ok(due.length >= 3);
   // The first gap (start -> first arrival) used us[0]; arrival k -> k+1 uses us[k+1].
@@ -48,10 +49,12 @@ test('stop waits for requests in flight and generates nothing after', async () =
     'constant',
     req,
   );
-  await new Promise((r) => setTimeout(r, 30));
+  await waitUntil('a request in flight', () => submitted > 0);
   let stopped = false;
   const stopping = d.stop().then(() => (stopped = true));
   const atStop = submitted;
+  // A check that something does NOT happen: stop must not resolve while answers are pending. A
+  // fixed wait is the only way to give it the chance to (wrongly) resolve.
   await new Promise((r) => setTimeout(r, 20));
   assert.equal(stopped, false, 'still waiting for answers');
   for (const p of pending) p();
@@ -78,7 +81,7 @@ test('closed loop keeps exactly `concurrency` requests outstanding', async () =>
     3,
     req,
   );
-  await new Promise((r) => setTimeout(r, 50));
+  await waitUntil('3 requests done', () => done >= 3);
   await d.stop();
   assert.equal(maxInFlight, 3);
   assert.equal(inFlight, 0);

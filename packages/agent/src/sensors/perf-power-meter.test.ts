@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fixture } from '../hostfs/fixture-tree.test-support.js';
 import { parsePerfIntervalLine, PerfPowerMeter, readPowerPmu } from './perf-power-meter.js';
+import { waitUntil } from '../../../../test/helpers/wait-until.js';
 
 test('power PMU description from sysfs: events, scale 2^-32 J, cpumask', async () => {
   const pmu = await readPowerPmu(fixture('xeon-2s'));
@@ -71,12 +72,19 @@ while :; do sleep 0.05; done
   );
   await m.sample(0);
   await writeFile(go, '');
-  while (!existsSync(done)) await new Promise((r) => setTimeout(r, 20));
-  // The lines are in the pipe before the marker exists; give the event loop time to read them.
-  await new Promise((r) => setTimeout(r, 300));
-  const s = await m.sample(400);
+  await waitUntil('the fake perf to write its intervals', () => existsSync(done));
+  // The lines are in the pipe before the marker exists, but the meter reads them when the event loop
+  // gets to it: sample until all four intervals are in (each sample holds what arrived since the
+  // previous one, so the sums over samples must be exactly the four intervals, none lost or twice).
+  const sums = new Map<string, bigint>();
+  let nowMs = 0;
+  await waitUntil('the meter to read the four intervals', async () => {
+    nowMs += 100;
+    for (const d of (await m.sample(nowMs)).domains) sums.set(d.domain, (sums.get(d.domain) ?? 0n) + d.energyUj);
+    return (sums.get('package-0') ?? 0n) >= 34000000n && (sums.get('dram-1') ?? 0n) >= 4000000n;
+  });
   assert.deepEqual(
-    s.domains.map((d) => [d.domain, d.energyUj]),
+    [...sums],
     [
       ['package-0', 34000000n],
       ['dram-0', 4000000n],

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { silentLogger } from '@isawatt/common';
 import { HostRegistry, type AgentChannel } from '../registry/host-registry.js';
-import { ColumnReport, FN, QUALITY_BY_CODE } from '../registry/ingested-report.js';
+import { ColumnReport, FN, FN_STRIDE, QUALITY_BY_CODE } from '../registry/ingested-report.js';
 import type { FunctionAssignment, FunctionTick, Hello, TelemetryTick } from '../registry/types.js';
 import { ClusterMetricsText, type PduLatest } from './cluster-metrics-text.js';
 import { MetricsService } from './metrics-service.js';
@@ -131,7 +131,7 @@ function columns(seq: bigint, fns: readonly Fn[], source: string, hostPowerW: nu
   Object.assign(r, { seq, sessionId: 's1', timestampMs: 1_700_000_000_000, intervalMs: 1000, hostPowerW, hostQuality: 1, energySource: source });
   fns.forEach((f, i) => {
     r.names[i] = f.name;
-    const o = i * 15;
+    const o = i * FN_STRIDE;
     r.cols[o + FN.powerW] = f.powerW;
     r.cols[o + FN.quality] = f.quality;
     r.cols[o + FN.hasInvocations] = f.invocations ? 1 : 0;

@@ -25,10 +25,10 @@ async function subscriber(url: string, filter: string, login: { username?: strin
   return { client, got };
 }
 
-async function waitFor(what: string, pred: () => boolean, timeoutMs = 5000): Promise<void> {
-  const start = Date.now();
+async function waitFor(what: string, pred: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const start = performance.now(); // monotonic: Date.now() can step
   while (!pred()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    if (performance.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }

@@ -103,8 +103,10 @@ export const FN = {
   latencyP99Ms: 12,
   achievedRps: 13,
   quality: 14,
+  /** InvocationStats.arrived (field 9): the requests that arrived in the tick. */
+  arrived: 15,
 } as const;
-export const FN_STRIDE = 15;
+export const FN_STRIDE = 16;
 
 /** Quality codes of the columns (the wire enum's numbers; QUALITY_UNSPECIFIED is "unknown"). */
 export const QUALITY_BY_CODE: readonly ReportedQuality[] = ['unknown', 'measured', 'modelled', 'estimated', 'emulated'];
@@ -115,6 +117,7 @@ export const NO_INVOCATIONS: InvocationFigures = Object.freeze({
   errors: 0n,
   timeouts: 0n,
   dropped: 0n,
+  arrived: 0n,
   latencyP50Ms: 0,
   latencyP95Ms: 0,
   latencyP99Ms: 0,
@@ -213,6 +216,7 @@ export class ColumnReport implements IngestedReport {
                 errors: BigInt(v(FN.errors)),
                 timeouts: BigInt(v(FN.timeouts)),
                 dropped: BigInt(v(FN.dropped)),
+                arrived: BigInt(v(FN.arrived)),
                 latencyP50Ms: v(FN.latencyP50Ms),
                 latencyP95Ms: v(FN.latencyP95Ms),
                 latencyP99Ms: v(FN.latencyP99Ms),

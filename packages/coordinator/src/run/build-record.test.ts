@@ -28,7 +28,7 @@ const problem = buildProblem(hosts, models, [
 function tick(
   host: string,
   endMs: number,
-  fns: { name: string; completed: number; dropped?: number; uj?: number }[],
+  fns: { name: string; completed: number; dropped?: number; arrived?: number; uj?: number }[],
   hostUj = 150_000_000,
   intervalMs = 1000,
 ): wire.TelemetryEvent__Output {
@@ -51,6 +51,7 @@ function tick(
           errors: '0',
           timeouts: '0',
           dropped: String(f.dropped ?? 0),
+          arrived: String(f.arrived ?? 0),
           latency_p50_ms: 1,
           latency_p95_ms: 2,
           latency_p99_ms: 4,
@@ -106,6 +107,23 @@ test('a function meets its rate at >= (1 - tolerance) R_j; one that drops is nam
   assert.equal(hx?.energySource, 'agent:rapl');
   assert.equal(hx?.predictedEnergyJ, (100 + 10) * 3);
   assert.equal(r.energyJ, 450 + 180);
+});
+
+test('offered counts the arrivals in the window, not answers to arrivals queued before it', () => {
+  const plan = makePlan(problem, 'rr', [0, 1], { status: 'feasible', solver: 'rule', bound: null, solveTimeMs: 0 });
+  const events: wire.TelemetryEvent__Output[] = [];
+  for (const end of [1000, 2000, 3000, 4000, 5000]) {
+    events.push(tick('h-x', end, [{ name: 'a', completed: 10, arrived: 10 }]));
+    // b: 20 arrive per second; a queue built before the window drains inside it (19 served per
+    // second) while 2 per second are dropped at the full queue: 21 answers for 20 arrivals.
+    events.push(tick('h-y', end, [{ name: 'b', completed: 19, dropped: 2, arrived: 20 }], 60_000_000));
+  }
+  const r = buildRecord(problem, plan, collect(events), new Map(), meta);
+  const b = r.functions.find((f) => f.name === 'b');
+  assert.ok(b);
+  assert.equal(b.offeredRps, 20);
+  assert.equal(b.achievedRps, 19);
+  assert.match(b.reason ?? '', /6 arrivals \(10\.0 %\) dropped at a full queue/);
 });
 
 test("rates and energy cover the window's wall-clock time even when the ticks' intervals add up to more", () => {

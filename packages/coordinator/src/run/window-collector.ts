@@ -13,6 +13,8 @@ export interface FunctionTotals {
   errors: number;
   timeouts: number;
   dropped: number;
+  /** Requests that arrived in the window (the offered load; 0 from agents that do not report it). */
+  arrived: number;
   dynamicEnergyJ: number;
   /** Σ completed × tick percentile, for completion-weighted means. */
   p50Weighted: number;
@@ -116,7 +118,7 @@ export class WindowCollector {
     for (const f of r.functions) {
       let t = h.functions.get(f.function);
       if (!t) {
-        t = { completed: 0, errors: 0, timeouts: 0, dropped: 0, dynamicEnergyJ: 0, p50Weighted: 0, p95Weighted: 0, p99Weighted: 0, cores: 0 };
+        t = { completed: 0, errors: 0, timeouts: 0, dropped: 0, arrived: 0, dynamicEnergyJ: 0, p50Weighted: 0, p95Weighted: 0, p99Weighted: 0, cores: 0 };
         h.functions.set(f.function, t);
       }
       const inv = f.invocations;
@@ -125,6 +127,7 @@ export class WindowCollector {
       t.errors += Number(inv?.errors ?? 0);
       t.timeouts += Number(inv?.timeouts ?? 0);
       t.dropped += Number(inv?.dropped ?? 0);
+      t.arrived += Number(inv?.arrived ?? 0);
       t.dynamicEnergyJ += ujToJ(Number(f.dynamic_energy_uj));
       t.p50Weighted += completed * (inv?.latency_p50_ms ?? 0);
       t.p95Weighted += completed * (inv?.latency_p95_ms ?? 0);

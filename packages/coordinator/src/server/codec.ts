@@ -250,6 +250,7 @@ function invocationsFromWire(inv: wire.InvocationStats__Output | null, p: Proble
     errors: p.u64(inv.errors, 'functions', i, 'invocations.errors'),
     timeouts: p.u64(inv.timeouts, 'functions', i, 'invocations.timeouts'),
     dropped: p.u64(inv.dropped, 'functions', i, 'invocations.dropped'),
+    arrived: p.u64(inv.arrived, 'functions', i, 'invocations.arrived'),
     latencyP50Ms: p.finite(inv.latency_p50_ms, 'functions', 0, Number.MAX_VALUE, i, 'invocations.latency_p50_ms'),
     latencyP95Ms: p.finite(inv.latency_p95_ms, 'functions', 0, Number.MAX_VALUE, i, 'invocations.latency_p95_ms'),
     latencyP99Ms: p.finite(inv.latency_p99_ms, 'functions', 0, Number.MAX_VALUE, i, 'invocations.latency_p99_ms'),

@@ -435,10 +435,14 @@ export class TelemetryDecoder {
       const field = tag >>> 3;
       const wt = tag & 7;
       const bit = 1 << field;
-      if (field < 1 || field > 8 || seen & bit) bail();
+      if (field < 1 || field > 9 || seen & bit) bail();
       seen |= bit;
-      // Fields 1-4 (completed, errors, timeouts, dropped) are varints, 5-8 (latencies, rate) doubles.
-      if (field <= 4) {
+      // Fields 1-4 (completed, errors, timeouts, dropped) and 9 (arrived) are varints, 5-8
+      // (latencies, rate) doubles.
+      if (field === 9) {
+        if (wt !== 0) bail();
+        c[o + FN.arrived] = varint(end);
+      } else if (field <= 4) {
         if (wt !== 0) bail();
         c[o + FN.completed + field - 1] = varint(end);
       } else {

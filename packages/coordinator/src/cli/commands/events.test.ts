@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { EXIT } from '@isawatt/common';
 import { EventLog } from '../../autoreplan/event-log.js';
 import { runCli } from '../index.js';
+import { waitUntil } from '../../../../../test/helpers/wait-until.js';
 
 test('events --follow prints decisions as they are appended, until interrupted', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'isawatt-events-cli-'));
@@ -26,7 +27,7 @@ test('events --follow prints decisions as they are appended, until interrupted',
     stdoutIsTty: false,
   });
   const waitFor = async (re: RegExp): Promise<void> => {
-    for (let k = 0; k < 400 && !re.test(out); k++) await new Promise((r) => setTimeout(r, 25));
+    await waitUntil(`a line matching ${re}`, () => re.test(out)).catch(() => undefined);
     assert.match(out, re);
   };
   await waitFor(/#1 .*triggered/);

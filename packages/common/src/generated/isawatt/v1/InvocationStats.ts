@@ -32,6 +32,13 @@ export interface InvocationStats {
    * Completed invocations per second over the interval.
    */
   'achieved_rps'?: (number | string);
+  /**
+   * Requests that arrived in the interval (the load driver's arrivals at their due time, the invoke
+   * endpoint's calls), whatever became of them: the offered load. completed + errors + timeouts +
+   * dropped counts answers, which include arrivals queued in earlier intervals. 0 from agents that
+   * predate the field.
+   */
+  'arrived'?: (number | string | Long);
 }
 
 /**
@@ -64,4 +71,11 @@ export interface InvocationStats__Output {
    * Completed invocations per second over the interval.
    */
   'achieved_rps': (number);
+  /**
+   * Requests that arrived in the interval (the load driver's arrivals at their due time, the invoke
+   * endpoint's calls), whatever became of them: the offered load. completed + errors + timeouts +
+   * dropped counts answers, which include arrivals queued in earlier intervals. 0 from agents that
+   * predate the field.
+   */
+  'arrived': (string);
 }
