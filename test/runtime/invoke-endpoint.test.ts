@@ -1,11 +1,17 @@
 // The invoke endpoint end to end: a real HTTP server on 127.0.0.1, the real runtime, pinned workers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { silentLogger } from '@isawatt/common';
 import { createInvokeHandler } from '../../packages/agent/src/runtime/invoke-handler.js';
 import { makeRuntime, skipReason, waitFor } from './helpers.js';
+
+/** test-native's timeoutMs, from its function.yaml: when the runtime kills the hung call. */
+const TEST_NATIVE_TIMEOUT_MS = Number(
+  /^timeoutMs:\s*(\d+)\s*$/m.exec(readFileSync(new URL('../../functions/test-native/function.yaml', import.meta.url), 'utf8'))?.[1],
+);
 
 test('POST /invoke/<fn> reaches the pinned workers; 404, 413, 503, 504 as documented', { skip: skipReason }, async (t) => {
   // One worker and room for one waiting request, so capacity runs out on purpose.
@@ -42,9 +48,17 @@ test('POST /invoke/<fn> reaches the pinned workers; 404, 413, 503, 504 as docume
 
   // A hung call occupies the only worker; one request may wait; the next finds no capacity.
   // Each request is sent once the previous one is in the runtime (not after a time that stands for it).
+  // The waiting one goes in half a function timeout after the hung one, on purpose: the hung call is
+  // killed at its timeout and a replacement worker starts, and a request that has itself waited a
+  // whole timeout without a worker is dropped (503). Sent right after the hung call, it expired
+  // within a few ms of the kill, before the replacement was up (a failure seen in a full run); half
+  // a timeout leaves 1 s for the replacement to start and 1 s for the refused request to find the
+  // queue still full.
+  assert.ok(TEST_NATIVE_TIMEOUT_MS > 0, 'timeoutMs in functions/test-native/function.yaml');
   const base = handedOver;
   const hung = post('test-native', { op: 'hang' });
   await waitFor('the hung call to reach the runtime', () => handedOver > base);
+  await new Promise((res) => setTimeout(res, TEST_NATIVE_TIMEOUT_MS / 2));
   const waiting = post('test-native', { op: 'echo', n: 1 });
   await waitFor('the waiting call to reach the runtime', () => handedOver > base + 1);
   const refused = await post('test-native', { op: 'echo', n: 2 });
