@@ -6,6 +6,7 @@ import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { isDead } from '../helpers/pid-state.js';
 import { eventually, spawnTs, REPO_ROOT } from '../helpers/processes.js';
 
 const CONTROLLER_ROOTS = ['/sys/fs/cgroup/cpuset', '/sys/fs/cgroup/cpuacct', '/sys/fs/cgroup/cpu', '/sys/fs/cgroup/memory', '/sys/fs/cgroup/unified'];
@@ -54,15 +55,6 @@ function pidsMentioning(needles: readonly string[]): number[] {
     }
   }
   return out;
-}
-
-/** Gone, or a zombie (dead; this container's init does not reap orphans). */
-function isDead(pid: number): boolean {
-  try {
-    return /^State:\s*[ZX]/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  } catch {
-    return true;
-  }
 }
 
 test('a SIGKILLed demo leaves no coordinator, agent, worker or cgroup behind', { skip, timeout: 300_000 }, async (t) => {

@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { isDead } from '../helpers/pid-state.js';
 import { eventually, REPO_ROOT } from '../helpers/processes.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -42,15 +43,6 @@ function pidsIn(dirs: readonly string[]): number[] {
       return [];
     }
   });
-}
-
-/** Gone, or a zombie (dead; this container's init does not reap orphans). */
-function isDead(pid: number): boolean {
-  try {
-    return /^State:\s*[ZX]/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  } catch {
-    return true;
-  }
 }
 
 test('children of a SIGKILLed test process exit and remove their cgroups', { skip, timeout: 240_000 }, async (t) => {

@@ -71,11 +71,7 @@ export function procStatus(pid: number): ProcStatus | undefined {
   return { state: field('State').charAt(0), cpusAllowed: field('Cpus_allowed_list'), uid: Number(field('Uid').split(/\s+/)[0]) };
 }
 
-/** Gone, or a zombie (dead; this container's init does not reap orphans). */
-export function isDead(pid: number): boolean {
-  const s = procStatus(pid);
-  return s === undefined || s.state === 'Z' || s.state === 'X';
-}
+export { isDead } from '../helpers/pid-state.js';
 
 /** Polls `cond` until it holds; the bound is generous (a loaded 2-CPU machine) and monotonic. */
 export async function waitFor(what: string, cond: () => boolean, timeoutMs = 30_000): Promise<void> {
