@@ -22,15 +22,14 @@ import { toFunctionFigures } from '../packages/agent/src/attribution/figures.js'
 import { PrometheusExporter } from '../packages/agent/src/export/prometheus.js';
 import type { DomainSample } from '../packages/agent/src/sensors/energy-meter.js';
 import type { TelemetrySource, TickSnapshot } from '../packages/agent/src/telemetry/snapshot.js';
+import { numberOption, parseBenchArgs } from './lib/options.js';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isInteger(v) || v <= 0) throw new Error(`--${name}: expected a positive integer`);
-  return v;
-}
-const ticks = arg('ticks', 10_000);
-const nFunctions = arg('functions', 200);
+const opts = parseBenchArgs(import.meta.url, {
+  ticks: { type: 'string', default: '10000', description: 'ticks per phase' },
+  functions: { type: 'string', default: '200', description: 'function cgroups' },
+});
+const ticks = numberOption(import.meta.url, 'ticks', opts.ticks, { integer: true, min: 1 });
+const nFunctions = numberOption(import.meta.url, 'functions', opts.functions, { integer: true, min: 1 });
 const log = silentLogger();
 
 class Telemetry extends EventEmitter<{ snapshot: [TickSnapshot] }> implements TelemetrySource {

@@ -21,17 +21,16 @@ import type { FunctionRuntime, PlacementInfo } from '../packages/agent/src/runti
 import type { Clock } from '../packages/agent/src/telemetry/clock.js';
 import { TelemetryMonitor } from '../packages/agent/src/telemetry/monitor.js';
 import type { InvocationFigures } from '../packages/agent/src/telemetry/snapshot.js';
+import { numberOption, parseBenchArgs } from './lib/options.js';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name}: expected a positive number`);
-  return v;
-}
-const jsonIdx = process.argv.indexOf('--json');
-const jsonFile = jsonIdx >= 0 ? process.argv[jsonIdx + 1] : undefined;
-const ticks = arg('ticks', 1000);
-const nFunctions = arg('functions', 200);
+const opts = parseBenchArgs(import.meta.url, {
+  ticks: { type: 'string', default: '1000', description: 'ticks measured' },
+  functions: { type: 'string', default: '200', description: 'function cgroups' },
+  json: { type: 'string', description: 'also write the figures to this JSON file' },
+});
+const jsonFile = opts.json;
+const ticks = numberOption(import.meta.url, 'ticks', opts.ticks, { integer: true, min: 1 });
+const nFunctions = numberOption(import.meta.url, 'functions', opts.functions, { integer: true, min: 1 });
 
 const procfs = fileURLToPath(new URL('../packages/agent/testdata/hosts/altra-max-1s/proc', import.meta.url));
 const cgroupRoot = mkdtempSync(join(tmpdir(), 'isawatt-bench-cg-'));

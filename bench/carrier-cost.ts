@@ -23,7 +23,6 @@
 import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import Table from 'cli-table3';
 import { msToS, silentLogger } from '@isawatt/common';
 import { workerShare, truthOf } from '../packages/agent/src/emulation/ground-truth.js';
@@ -32,37 +31,35 @@ import { WORKER_WARMUP_MS } from '../packages/agent/src/emulation/emulated-host.
 import { raiseAgentCpuWeight } from '../packages/agent/src/emulation/agent-weight.js';
 import { CARRIER_CPUS } from '../packages/agent/src/runtime/function-pool.js';
 import { LocalFunctionRuntime } from '../packages/agent/src/runtime/local-function-runtime.js';
+import { numberListOption, numberOption, parseBenchArgs } from './lib/options.js';
 
 const repoRoot = new URL('..', import.meta.url).pathname;
 
-const { values } = parseArgs({
-  options: {
-    function: { type: 'string', default: 'jwt-node' },
-    profile: { type: 'string', default: 'altra-max-m128' },
-    cores: { type: 'string', default: '8,64' },
-    load: { type: 'string', default: '0,0.5,0.85' },
-    window: { type: 'string', default: '10' },
-    settle: { type: 'string', default: '4' },
-    'worker-per-cpu': { type: 'boolean', default: false },
-    // Most emulated CPUs per carrier, one or more layouts compared in the same run; 0 = one carrier
-    // for all of a function's CPUs (the layout before bounded carriers).
-    'carrier-cpus': { type: 'string', default: `0,${CARRIER_CPUS}` },
-    'cgroup-root': { type: 'string', default: '/sys/fs/cgroup' },
-    'procfs-root': { type: 'string', default: '/proc' },
-  },
+const url = import.meta.url;
+const values = parseBenchArgs(url, {
+  function: { type: 'string', default: 'jwt-node' },
+  profile: { type: 'string', default: 'altra-max-m128' },
+  cores: { type: 'string', default: '8,64' },
+  load: { type: 'string', default: '0,0.5,0.85' },
+  window: { type: 'string', default: '10' },
+  settle: { type: 'string', default: '4' },
+  'worker-per-cpu': { type: 'boolean', default: false },
+  // Most emulated CPUs per carrier, one or more layouts compared in the same run; 0 = one carrier
+  // for all of a function's CPUs (the layout before bounded carriers).
+  'carrier-cpus': { type: 'string', default: `0,${CARRIER_CPUS}` },
+  'cgroup-root': { type: 'string', default: '/sys/fs/cgroup' },
+  'procfs-root': { type: 'string', default: '/proc' },
 });
 const cgroupRoot = values['cgroup-root'];
 const procRoot = values['procfs-root'];
 const fn = values.function;
 const profile = getProfile(values.profile);
-const coreList = values.cores.split(',').map(Number);
-const loads = values.load.split(',').map(Number);
-const windowS = Number(values.window);
-const settleS = Number(values.settle);
-const layouts = values['carrier-cpus'].split(',').map(Number);
-if (layouts.some((n) => !Number.isInteger(n) || n < 0)) throw new Error('--carrier-cpus wants integers >= 0 (0: one carrier per function)');
-if (coreList.some((k) => !Number.isInteger(k) || k < 1) || loads.some((u) => !(u >= 0 && u < 1.5)) || !(windowS > 0) || !(settleS >= 0))
-  throw new Error('--cores wants positive integers, --load numbers in [0, 1.5), --window/--settle seconds');
+const coreList = numberListOption(url, 'cores', values.cores, { integer: true, min: 1 });
+const loads = numberListOption(url, 'load', values.load, { min: 0, max: 1.5 });
+const windowS = numberOption(url, 'window', values.window, { above: 0 });
+const settleS = numberOption(url, 'settle', values.settle, { min: 0 });
+// 0: one carrier for all of a function's CPUs.
+const layouts = numberListOption(url, 'carrier-cpus', values['carrier-cpus'], { integer: true, min: 0 });
 
 const costs = JSON.parse(await readFile(join(PROFILES_DIR, 'function-cpu-cost.json'), 'utf8')) as { cpuMsPerInvocation: Record<string, number> };
 const costMs = costs.cpuMsPerInvocation[fn];

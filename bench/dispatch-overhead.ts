@@ -23,6 +23,7 @@ import Table from 'cli-table3';
 import * as hdr from 'hdr-histogram-js';
 import { silentLogger } from '@isawatt/common';
 import { LocalFunctionRuntime } from '../packages/agent/src/runtime/local-function-runtime.js';
+import { badInput, numberOption, parseBenchCommandLine } from './lib/options.js';
 
 const RUNTIMES = ['node', 'python', 'java', 'native', 'wasm'] as const;
 const repoRoot = new URL('..', import.meta.url).pathname;
@@ -42,28 +43,23 @@ interface Row {
 }
 
 function args(): { calls: number; durationS: number; json?: string; runtimes: string[] } {
-  const argv = process.argv.slice(2);
-  let calls = 20_000;
-  let durationS = 3;
-  let json: string | undefined;
-  const runtimes: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] as string;
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    if (a === '--calls') calls = Number(value());
-    else if (a === '--duration') durationS = Number(value());
-    else if (a === '--json') json = value();
-    else if (a.startsWith('-')) throw new Error(`unknown option ${a} (expected --calls N, --duration S, --json FILE)`);
-    else if ((RUNTIMES as readonly string[]).includes(a)) runtimes.push(a);
-    else throw new Error(`unknown runtime "${a}" (expected ${RUNTIMES.join(', ')})`);
-  }
-  if (!Number.isInteger(calls) || calls < 100) throw new Error('--calls must be a whole number >= 100');
-  if (!(durationS > 0)) throw new Error('--duration must be > 0 seconds');
-  return { calls, durationS, json, runtimes: runtimes.length > 0 ? runtimes : [...RUNTIMES] };
+  const url = import.meta.url;
+  const { values, positionals } = parseBenchCommandLine(
+    url,
+    {
+      calls: { type: 'string', default: '20000', description: 'direct calls measured for the in-process baseline' },
+      duration: { type: 'string', default: '3', description: 'seconds per runtime' },
+      json: { type: 'string', description: 'also write the figures to this JSON file' },
+    },
+    { name: 'RUNTIME...', description: `runtimes to measure (${RUNTIMES.join(', ')}; default all)` },
+  );
+  for (const r of positionals) if (!(RUNTIMES as readonly string[]).includes(r)) badInput(url, `unknown runtime "${r}" (expected ${RUNTIMES.join(', ')})`);
+  return {
+    calls: numberOption(url, 'calls', values.calls, { integer: true, min: 100 }),
+    durationS: numberOption(url, 'duration', values.duration, { above: 0 }),
+    ...(values.json !== undefined ? { json: values.json } : {}),
+    runtimes: positionals.length > 0 ? positionals : [...RUNTIMES],
+  };
 }
 
 /** Mean µs of a direct in-process call of the Node test function's no-op. */

@@ -23,56 +23,72 @@ import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { parse, stringify } from 'yaml';
 import { freePort, REPO_ROOT, spawnTs, startCoordinator, type Proc } from '../test/helpers/processes.js';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { procCpuS } from './proc-usage.js';
+import { procCpuS } from './lib/proc-usage.js';
+import { badInput, choiceOption, listOption, numberOption, parseBenchArgs } from './lib/options.js';
 
-const { values: flags } = parseArgs({
-  options: {
-    duration: { type: 'string', default: '30' },
-    // Workers warm their JIT at full speed before the deployment is acked (docs/agent.md); the
-    // warm-up only lets queues and CFS periods settle.
-    warmup: { type: 'string', default: '10' },
-    settle: { type: 'string', default: '3' },
-    load: { type: 'string', default: '0.3' },
-    repeat: { type: 'string', default: '1' },
-    seed: { type: 'string', default: '1' },
-    mixes: { type: 'string', default: 'general,crypto,media,scientific,web' },
-    policies: { type: 'string', default: 'rr,x86-first,arm-first,core-aware,energy-aware,energy-aware-whole' },
-    // Node.js functions of every category: one worker process per emulated core, and Node workers
-    // are the lightest to start on a 2-CPU machine that runs both emulated servers.
-    functions: { type: 'string', default: 'jwt-node,thumbnail-node,matrix-node,html-node' },
-    'ack-timeout-ms': { type: 'string', default: '180000' },
-    profiles: { type: 'string', default: 'xeon-gold-5318y-2s:xeon-gold-5318y,altra-max-m128:altra-max-m128-30' },
-    models: { type: 'string' },
-    // Models the plans are made on when --models is not given: 'profile' measures them on the pair
-    // first (isawatt profile, what the emulator really delivers per core, worker overhead included),
-    // 'truth' is the emulation's ground truth (isawatt-agent emulation models).
-    'models-from': { type: 'string', default: 'profile' },
-    'profile-cores': { type: 'string', default: '8' },
-    'profile-duration': { type: 'string', default: '30' },
-    // The profile's open-loop phase (isawatt profile --open-loop): each function's cost at this share
-    // of its saturated capacity, which the plans are then made on (0: saturated figures only).
-    'open-loop': { type: 'string', default: '0.85' },
-    // Figures the experiment plans on (isawatt experiment --figures): open-loop or saturated.
-    figures: { type: 'string', default: 'open-loop' },
-    // Stop after profiling (prints the saturated and open-loop figures): the diagnosis measurement.
-    'profile-only': { type: 'boolean', default: false },
-    headroom: { type: 'string', default: '0.2' },
-    // Where to copy the experiment's run records (for `isawatt simulate --compare FILE` later).
-    'records-out': { type: 'string' },
-    'compare-out': { type: 'string' },
-    overload: { type: 'string', default: 'html-node' },
-    report: { type: 'string', default: join(REPO_ROOT, 'bench/results/experiment-report.html') },
-    // Keep the agents' and the coordinator's logs (debug level) in this directory: the account of a
-    // run that missed its rates (when its carriers were warm, what stopped when).
-    'logs-dir': { type: 'string' },
-  },
-  strict: true,
+const flags = parseBenchArgs(import.meta.url, {
+  duration: { type: 'string', default: '30' },
+  // Workers warm their JIT at full speed before the deployment is acked (docs/agent.md); the
+  // warm-up only lets queues and CFS periods settle.
+  warmup: { type: 'string', default: '10' },
+  settle: { type: 'string', default: '3' },
+  load: { type: 'string', default: '0.3' },
+  repeat: { type: 'string', default: '1' },
+  seed: { type: 'string', default: '1' },
+  mixes: { type: 'string', default: 'general,crypto,media,scientific,web' },
+  policies: { type: 'string', default: 'rr,x86-first,arm-first,core-aware,energy-aware,energy-aware-whole' },
+  // Node.js functions of every category: one worker process per emulated core, and Node workers
+  // are the lightest to start on a 2-CPU machine that runs both emulated servers.
+  functions: { type: 'string', default: 'jwt-node,thumbnail-node,matrix-node,html-node' },
+  'ack-timeout-ms': { type: 'string', default: '180000' },
+  profiles: { type: 'string', default: 'xeon-gold-5318y-2s:xeon-gold-5318y,altra-max-m128:altra-max-m128-30' },
+  models: { type: 'string' },
+  // Models the plans are made on when --models is not given: 'profile' measures them on the pair
+  // first (isawatt profile, what the emulator really delivers per core, worker overhead included),
+  // 'truth' is the emulation's ground truth (isawatt-agent emulation models).
+  'models-from': { type: 'string', default: 'profile' },
+  'profile-cores': { type: 'string', default: '8' },
+  'profile-duration': { type: 'string', default: '30' },
+  // The profile's open-loop phase (isawatt profile --open-loop): each function's cost at this share
+  // of its saturated capacity, which the plans are then made on (0: saturated figures only).
+  'open-loop': { type: 'string', default: '0.85' },
+  // Figures the experiment plans on (isawatt experiment --figures): open-loop or saturated.
+  figures: { type: 'string', default: 'open-loop' },
+  // Stop after profiling (prints the saturated and open-loop figures): the diagnosis measurement.
+  'profile-only': { type: 'boolean', default: false },
+  headroom: { type: 'string', default: '0.2' },
+  // Where to copy the experiment's run records (for `isawatt simulate --compare FILE` later).
+  'records-out': { type: 'string' },
+  'compare-out': { type: 'string' },
+  overload: { type: 'string', default: 'html-node' },
+  report: { type: 'string', default: join(REPO_ROOT, 'bench/results/experiment-report.html') },
+  // Keep the agents' and the coordinator's logs (debug level) in this directory: the account of a
+  // run that missed its rates (when its carriers were warm, what stopped when).
+  'logs-dir': { type: 'string' },
 });
+
+// Checked here, before the coordinator, the agents and the profile start (minutes of work); the CLI
+// checks the rest of what it is passed.
+{
+  const url = import.meta.url;
+  for (const name of ['duration', 'profile-duration'] as const) numberOption(url, name, flags[name], { above: 0 });
+  for (const name of ['warmup', 'settle', 'headroom'] as const) numberOption(url, name, flags[name], { min: 0 });
+  numberOption(url, 'load', flags.load, { above: 0, max: 1 });
+  for (const name of ['repeat', 'profile-cores', 'ack-timeout-ms'] as const) numberOption(url, name, flags[name], { integer: true, min: 1 });
+  numberOption(url, 'seed', flags.seed, { integer: true, min: 0 });
+  choiceOption(url, 'figures', flags.figures, ['open-loop', 'saturated'] as const);
+  choiceOption(url, 'models-from', flags['models-from'], ['profile', 'truth'] as const);
+  for (const name of ['mixes', 'policies', 'functions'] as const) listOption(url, name, flags[name]);
+  const pair = listOption(url, 'profiles', flags.profiles);
+  if (pair.length !== 2 || pair.some((p) => !/^[^:]+:[^:]+$/.test(p)))
+    badInput(url, `--profiles: expected two PROFILE:HOST-TYPE pairs (x86, then ARM), got ${JSON.stringify(flags.profiles)}`);
+  if (!listOption(url, 'functions', flags.functions).includes(flags.overload))
+    badInput(url, `--overload: expected one of --functions (${flags.functions}), got ${JSON.stringify(flags.overload)}`);
+}
 
 const CLI = join(REPO_ROOT, 'packages/coordinator/src/cli/entry.ts');
 const AGENT = join(REPO_ROOT, 'packages/agent/src/main.ts');

@@ -14,7 +14,7 @@
 // cgroup (ns, children included). This is the cost the emulator enforces speed factors against
 // (docs/emulation.md, "Ground truth"): pass the JSON to `isawatt-agent emulation models --cost`.
 import { readFileSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
-import { procCpuS } from './proc-usage.js';
+import { procCpuS } from './lib/proc-usage.js';
 import { arch, cpus, hostname, loadavg } from 'node:os';
 import { join } from 'node:path';
 import Table from 'cli-table3';
@@ -22,6 +22,7 @@ import { mkdirSync, rmdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker, functionsDir, readFunctionYaml } from '../functions/test-helpers/harness-client.js';
 import { cfsQuota } from '../packages/agent/src/runtime/pinning.js';
+import { numberOption, parseBenchCommandLine } from './lib/options.js';
 
 interface Row {
   function: string;
@@ -47,34 +48,28 @@ interface Args {
 }
 
 function args(): Args {
-  const argv = process.argv.slice(2);
-  let durationS = 3;
-  let warmupS = 2;
-  let json: string | undefined;
-  let markdown: string | undefined;
-  let share: number | undefined;
-  let cgroupRoot = '/sys/fs/cgroup';
-  const names: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    if (a === '--duration') durationS = Number(value());
-    else if (a === '--warmup') warmupS = Number(value());
-    else if (a === '--json') json = value();
-    else if (a === '--markdown') markdown = value();
-    else if (a === '--share') share = Number(value());
-    else if (a === '--cgroup-root') cgroupRoot = value();
-    else if (a.startsWith('-'))
-      throw new Error(`unknown option ${a} (expected --duration S, --warmup S, --json FILE, --markdown FILE, --share S, --cgroup-root DIR)`);
-    else names.push(a);
-  }
-  if (!(durationS > 0) || !(warmupS >= 0)) throw new Error('--duration must be > 0 and --warmup >= 0 seconds');
-  if (share !== undefined && !(share > 0 && share <= 1)) throw new Error('--share must be in (0, 1] (a share of one real CPU)');
-  return { durationS, warmupS, json, markdown, ...(share !== undefined ? { share } : {}), cgroupRoot, names };
+  const url = import.meta.url;
+  const { values, positionals } = parseBenchCommandLine(
+    url,
+    {
+      duration: { type: 'string', default: '3', description: 'measured seconds per function' },
+      warmup: { type: 'string', default: '2', description: 'warm-up seconds per function' },
+      json: { type: 'string', description: 'also write the figures to this JSON file' },
+      markdown: { type: 'string', description: 'also write the table to this Markdown file' },
+      share: { type: 'string', description: 'run each worker under a CFS quota of this share of one real CPU, (0, 1]' },
+      'cgroup-root': { type: 'string', default: '/sys/fs/cgroup', description: 'cgroup filesystem root (for --share)' },
+    },
+    { name: 'FUNCTION...', description: 'functions to measure (default: every built function)' },
+  );
+  return {
+    durationS: numberOption(url, 'duration', values.duration, { above: 0 }),
+    warmupS: numberOption(url, 'warmup', values.warmup, { min: 0 }),
+    json: values.json,
+    markdown: values.markdown,
+    ...(values.share !== undefined ? { share: numberOption(url, 'share', values.share, { above: 0, max: 1 }) } : {}),
+    cgroupRoot: values['cgroup-root'],
+    names: positionals,
+  };
 }
 
 function allFunctions(): string[] {

@@ -23,7 +23,7 @@
 //
 //   node --conditions=source --import tsx bench/gateway.ts [--rate 1000] [--duration 5] [--phases 6] [--warmup 2] [--direct-every 4] [--from dist|source] [--cpu-prof DIR]
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { procCpuS } from './proc-usage.js';
+import { procCpuS } from './lib/proc-usage.js';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
@@ -32,8 +32,9 @@ import { join } from 'node:path';
 import { ControlClient } from '../packages/coordinator/src/cli/control-client.js';
 import { FakeAgent } from '../test/helpers/fake-agent.js';
 import { eventually, freePort, REPO_ROOT, startCoordinator } from '../test/helpers/processes.js';
+import { choiceOption, numberOption, parseBenchArgs } from './lib/options.js';
 
-function parseArgs(argv: string[]): {
+function parseArgs(): {
   rate: number;
   durationS: number;
   phases: number;
@@ -42,27 +43,25 @@ function parseArgs(argv: string[]): {
   cpuProfDir: string | undefined;
   from: 'dist' | 'source';
 } {
-  const a = { rate: 1000, durationS: 5, phases: 6, warmupS: 2, directEvery: 4, cpuProfDir: undefined as string | undefined, from: 'dist' as 'dist' | 'source' };
-  for (let i = 0; i < argv.length; i += 2) {
-    if (argv[i] === '--cpu-prof') {
-      a.cpuProfDir = argv[i + 1];
-      continue;
-    }
-    if (argv[i] === '--from') {
-      if (argv[i + 1] !== 'dist' && argv[i + 1] !== 'source') throw new Error(`--from: expected dist or source, got "${argv[i + 1]}"`);
-      a.from = argv[i + 1] as 'dist' | 'source';
-      continue;
-    }
-    const v = Number(argv[i + 1]);
-    if (!Number.isFinite(v) || v <= 0) throw new Error(`${argv[i]}: expected a positive number, got "${argv[i + 1]}"`);
-    if (argv[i] === '--rate') a.rate = v;
-    else if (argv[i] === '--duration') a.durationS = v;
-    else if (argv[i] === '--phases') a.phases = Math.round(v);
-    else if (argv[i] === '--warmup') a.warmupS = v;
-    else if (argv[i] === '--direct-every') a.directEvery = Math.max(1, Math.round(v));
-    else throw new Error(`unknown flag ${argv[i]}; see the header of bench/gateway.ts`);
-  }
-  return a;
+  const url = import.meta.url;
+  const v = parseBenchArgs(url, {
+    rate: { type: 'string', default: '1000', description: 'requests/s through the gateway (open loop)' },
+    duration: { type: 'string', default: '5', description: 'seconds per phase' },
+    phases: { type: 'string', default: '6', description: 'measured phases' },
+    warmup: { type: 'string', default: '2', description: 'warm-up seconds' },
+    'direct-every': { type: 'string', default: '4', description: 'one direct request per this many gateway requests' },
+    from: { type: 'string', default: 'dist', description: 'run the coordinator from dist (compiled) or source (tsx)' },
+    'cpu-prof': { type: 'string', description: "write the coordinator's CPU profile into this directory" },
+  });
+  return {
+    rate: numberOption(url, 'rate', v.rate, { above: 0 }),
+    durationS: numberOption(url, 'duration', v.duration, { above: 0 }),
+    phases: numberOption(url, 'phases', v.phases, { integer: true, min: 1 }),
+    warmupS: numberOption(url, 'warmup', v.warmup, { above: 0 }),
+    directEvery: numberOption(url, 'direct-every', v['direct-every'], { integer: true, min: 1 }),
+    cpuProfDir: v['cpu-prof'],
+    from: choiceOption(url, 'from', v.from, ['dist', 'source'] as const),
+  };
 }
 
 // The endpoint: answers every POST /invoke/<fn> with a small JSON at once.
@@ -195,7 +194,7 @@ function pct(sorted: ArrayLike<number>, q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 }
 
-const args = parseArgs(process.argv.slice(2));
+const args = parseArgs();
 if (args.from === 'dist') {
   // The compiled coordinator must be the current source, or the figures are an old version's:
   // tsc -b is incremental (seconds when dist is current).

@@ -39,7 +39,7 @@
 //        [--functions 200] [--duration 30] [--warmup 10] [--sample 20] [--cpu-prof DIR] [--json FILE]
 //        [--baseline DIR] [--scrape-every 15 (s; 0: no scrapes)]
 import * as grpc from '@grpc/grpc-js';
-import { procCpuS, procMemMb } from './proc-usage.js';
+import { procCpuS, procMemMb } from './lib/proc-usage.js';
 import { randomUUID } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -49,6 +49,7 @@ import { loadProtos, type wire } from '@isawatt/common';
 import { ControlClient } from '../packages/coordinator/src/cli/control-client.js';
 import { FakeAgent } from '../test/helpers/fake-agent.js';
 import { freePort, startCoordinator, type Proc } from '../test/helpers/processes.js';
+import { badInput, numberListOption, numberOption, parseBenchArgs } from './lib/options.js';
 
 interface Args {
   agents: number[];
@@ -63,43 +64,32 @@ interface Args {
   scrapeEveryS: number;
 }
 
-function parseArgs(argv: string[]): Args {
-  const args: Args = { agents: [100, 1000], functions: 200, durationS: 30, warmupS: 10, sample: 20, scrapeEveryS: 15 };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = argv[i + 1];
-    const num = (what: string): number => {
-      const n = Number(value);
-      if (value === undefined || !Number.isFinite(n) || n <= 0) throw new Error(`${what}: expected a positive number, got "${value}"`);
-      i++;
-      return n;
-    };
-    if (flag === '--agents') {
-      args.agents = (value ?? '').split(',').map((s) => Number(s));
-      if (args.agents.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error(`--agents: expected e.g. 100,1000, got "${value}"`);
-      i++;
-    } else if (flag === '--functions') args.functions = num('--functions');
-    else if (flag === '--duration') args.durationS = num('--duration');
-    else if (flag === '--warmup') args.warmupS = num('--warmup');
-    else if (flag === '--sample') args.sample = num('--sample');
-    else if (flag === '--scrape-every') {
-      const n = Number(value);
-      if (value === undefined || !Number.isFinite(n) || n < 0) throw new Error(`--scrape-every: expected seconds >= 0 (0: no scrapes), got "${value}"`);
-      args.scrapeEveryS = n;
-      i++;
-    } else if (flag === '--cpu-prof' || flag === '--json' || flag === '--baseline') {
-      if (value === undefined) throw new Error(`${flag}: expected a path`);
-      if (flag === '--cpu-prof') args.cpuProf = value;
-      else if (flag === '--json') args.json = value;
-      else {
-        if (!existsSync(join(value, 'packages/coordinator/src/cli/entry.ts')))
-          throw new Error(`--baseline: ${value} is not an isawatt checkout; make one with bench/baseline-checkout.sh main ${value}`);
-        args.baseline = value;
-      }
-      i++;
-    } else throw new Error(`unknown flag ${flag}; see the header of bench/ingest-fleet.ts`);
-  }
-  return args;
+function parseArgs(): Args {
+  const url = import.meta.url;
+  const v = parseBenchArgs(url, {
+    agents: { type: 'string', default: '100,1000', description: 'fleet sizes, one phase each' },
+    functions: { type: 'string', default: '200', description: 'functions per agent' },
+    duration: { type: 'string', default: '30', description: 'measured seconds per phase' },
+    warmup: { type: 'string', default: '10', description: 'warm-up seconds per phase' },
+    sample: { type: 'string', default: '20', description: 'agents whose report latency is sampled' },
+    'scrape-every': { type: 'string', default: '15', description: 'seconds between /metrics scrapes in the window (0: none)' },
+    'cpu-prof': { type: 'string', description: "write the coordinator's CPU profile into this directory" },
+    json: { type: 'string', description: 'also write the figures to this JSON file' },
+    baseline: { type: 'string', description: 'an isawatt checkout to run the same phases on first (bench/baseline-checkout.sh)' },
+  });
+  if (v.baseline !== undefined && !existsSync(join(v.baseline, 'packages/coordinator/src/cli/entry.ts')))
+    badInput(url, `--baseline: ${v.baseline} is not an isawatt checkout; make one with bench/baseline-checkout.sh main ${v.baseline}`);
+  return {
+    agents: numberListOption(url, 'agents', v.agents, { integer: true, min: 1 }),
+    functions: numberOption(url, 'functions', v.functions, { integer: true, min: 1 }),
+    durationS: numberOption(url, 'duration', v.duration, { above: 0 }),
+    warmupS: numberOption(url, 'warmup', v.warmup, { above: 0 }),
+    sample: numberOption(url, 'sample', v.sample, { integer: true, min: 1 }),
+    scrapeEveryS: numberOption(url, 'scrape-every', v['scrape-every'], { min: 0 }),
+    ...(v['cpu-prof'] !== undefined ? { cpuProf: v['cpu-prof'] } : {}),
+    ...(v.json !== undefined ? { json: v.json } : {}),
+    ...(v.baseline !== undefined ? { baseline: v.baseline } : {}),
+  };
 }
 
 /** Reports ingested and hosts up from /metrics (the closing scrape, after the window). */
@@ -447,7 +437,7 @@ function verdict(r: Result): string {
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseArgs();
   const results: Result[] = [];
   const builds: [string, string | undefined][] = args.baseline
     ? [

@@ -19,6 +19,7 @@ import { ColumnReport, FN, FN_STRIDE } from '../packages/coordinator/src/registr
 import type { Hello } from '../packages/coordinator/src/registry/types.js';
 import { ClusterMetricsText } from '../packages/coordinator/src/metrics/cluster-metrics-text.js';
 import { referenceRegistry } from '../packages/coordinator/src/metrics/prom-client-reference.test-support.js';
+import { numberOption, parseBenchArgs } from './lib/options.js';
 
 interface Args {
   hosts: number;
@@ -27,23 +28,20 @@ interface Args {
   placed: boolean;
 }
 
-function parseArgs(argv: string[]): Args {
-  const args: Args = { hosts: 1000, functions: 200, reps: 5, placed: false };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    if (flag === '--placed') {
-      args.placed = true;
-      continue;
-    }
-    const value = argv[++i];
-    const n = Number(value);
-    if (!Number.isInteger(n) || n <= 0) throw new Error(`${flag}: expected a positive integer, got "${value}"`);
-    if (flag === '--hosts') args.hosts = n;
-    else if (flag === '--functions') args.functions = n;
-    else if (flag === '--reps') args.reps = n;
-    else throw new Error(`unknown flag ${flag}; see the header of bench/metrics-scrape.ts`);
-  }
-  return args;
+function parseArgs(): Args {
+  const url = import.meta.url;
+  const v = parseBenchArgs(url, {
+    hosts: { type: 'string', default: '1000', description: 'hosts in the registry' },
+    functions: { type: 'string', default: '200', description: 'functions per host' },
+    reps: { type: 'string', default: '5', description: 'scrapes measured' },
+    placed: { type: 'boolean', default: false, description: 'give every function a placement' },
+  });
+  return {
+    hosts: numberOption(url, 'hosts', v.hosts, { integer: true, min: 1 }),
+    functions: numberOption(url, 'functions', v.functions, { integer: true, min: 1 }),
+    reps: numberOption(url, 'reps', v.reps, { integer: true, min: 1 }),
+    placed: v.placed,
+  };
 }
 
 const hello = (hostId: string): Hello => ({
@@ -138,7 +136,7 @@ async function measure(label: string, reps: number, render: () => Promise<number
   };
 }
 
-const args = parseArgs(process.argv.slice(2));
+const args = parseArgs();
 process.stderr.write(`metrics-scrape: ${args.hosts} hosts x ${args.functions} functions${args.placed ? ', all placed' : ''}, ${args.reps} renders each...\n`);
 const reg = await fleetRegistry(args);
 try {

@@ -16,6 +16,7 @@ import { mqttConfigSchema } from '../packages/coordinator/src/mqtt/config.js';
 import { createMqtt } from '../packages/coordinator/src/mqtt/create-mqtt.js';
 import { FakeBridgeSource } from '../packages/coordinator/src/mqtt/fake-bridge-source.test-support.js';
 import { Mosquitto } from '../test/integration/mqtt-mosquitto.js';
+import { choiceOption, numberOption, parseBenchArgs } from './lib/options.js';
 
 interface Args {
   hosts: number;
@@ -28,22 +29,25 @@ interface Args {
 }
 
 function parseArgs(): Args {
-  const a: Args = { hosts: 100, functions: 200, durationS: 20, baselineS: 10, mode: 'per-function', qos: 0 };
-  const argv = process.argv.slice(2);
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const v = argv[++i];
-    if (v === undefined) throw new Error(`${flag} needs a value`);
-    if (flag === '--hosts') a.hosts = Number(v);
-    else if (flag === '--functions') a.functions = Number(v);
-    else if (flag === '--duration') a.durationS = Number(v);
-    else if (flag === '--baseline') a.baselineS = Number(v);
-    else if (flag === '--mode' && (v === 'per-function' || v === 'per-host')) a.mode = v;
-    else if (flag === '--qos' && (v === '0' || v === '1')) a.qos = Number(v) as 0 | 1;
-    else if (flag === '--json') a.json = v;
-    else throw new Error(`unknown or invalid flag ${flag} ${v}`);
-  }
-  return a;
+  const url = import.meta.url;
+  const v = parseBenchArgs(url, {
+    hosts: { type: 'string', default: '100', description: 'hosts reporting' },
+    functions: { type: 'string', default: '200', description: 'functions per host' },
+    duration: { type: 'string', default: '20', description: 'measured seconds' },
+    baseline: { type: 'string', default: '10', description: 'seconds of the no-bridge baseline phase' },
+    mode: { type: 'string', default: 'per-function', description: 'topic layout: per-function or per-host' },
+    qos: { type: 'string', default: '0', description: 'MQTT QoS: 0 or 1' },
+    json: { type: 'string', description: 'also write the figures to this JSON file' },
+  });
+  return {
+    hosts: numberOption(url, 'hosts', v.hosts, { integer: true, min: 1 }),
+    functions: numberOption(url, 'functions', v.functions, { integer: true, min: 1 }),
+    durationS: numberOption(url, 'duration', v.duration, { above: 0 }),
+    baselineS: numberOption(url, 'baseline', v.baseline, { above: 0 }),
+    mode: choiceOption(url, 'mode', v.mode, ['per-function', 'per-host'] as const),
+    qos: Number(choiceOption(url, 'qos', v.qos, ['0', '1'] as const)) as 0 | 1,
+    ...(v.json !== undefined ? { json: v.json } : {}),
+  };
 }
 
 function cpuMsOfPid(pid: number): number {

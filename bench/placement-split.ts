@@ -5,27 +5,28 @@
 // whole functions no longer pack). Policy energy-aware, replica cost 1 W.
 //
 //   node --conditions=source --import tsx bench/placement-split.ts [--sizes 22x2,100x10,1000x100] [--loads 0.8,0.97] [--time-limit 10000]
-import { parseArgs } from 'node:util';
-import { syntheticProblem } from './placement-instances.js';
+import { syntheticProblem } from './lib/placement-instances.js';
+import { numberListOption, numberOption, parseBenchArgs, sizesOption } from './lib/options.js';
 import { shutdownMiniZinc } from '../packages/coordinator/src/placement/minizinc-solver.js';
 import { plan } from '../packages/coordinator/src/placement/planner.js';
 
-const { values } = parseArgs({
-  options: {
-    sizes: { type: 'string', default: '22x2,100x10,1000x100' },
-    loads: { type: 'string', default: '0.8,0.97' },
-    'time-limit': { type: 'string', default: '10000' },
-  },
+const url = import.meta.url;
+const values = parseBenchArgs(url, {
+  sizes: { type: 'string', default: '22x2,100x10,1000x100', description: 'instances, FUNCTIONSxHOSTS' },
+  loads: { type: 'string', default: '0.8,0.97', description: 'loads of the cluster, each in (0, 1]' },
+  'time-limit': { type: 'string', default: '10000', description: 'solver time limit per plan, ms' },
 });
+const sizes = sizesOption(url, 'sizes', values.sizes);
+const loads = numberListOption(url, 'loads', values.loads, { above: 0, max: 1 });
 
 const fmt = (x: number | null, d = 2): string => (x === null || !Number.isFinite(x) ? '-' : x.toFixed(d));
-const timeLimitMs = Number(values['time-limit']);
+const timeLimitMs = numberOption(url, 'time-limit', values['time-limit'], { above: 0 });
 console.log(`placement split bench: energy-aware, replica cost 1 W, time limit ${timeLimitMs} ms`);
 console.log('size       | load | mode  | status     | solver                         | time ms | objective W | gap % | cores | extra replicas');
 try {
-  for (const size of (values.sizes ?? '').split(',')) {
-    const [n, m] = size.split('x').map(Number) as [number, number];
-    for (const load of (values.loads ?? '').split(',').map(Number)) {
+  for (const [n, m] of sizes) {
+    const size = `${n}x${m}`;
+    for (const load of loads) {
       const p = syntheticProblem(n, m, load);
       for (const split of [false, true]) {
         const t0 = performance.now();

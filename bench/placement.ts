@@ -6,8 +6,8 @@
 // Instances: the example models (illustrative figures for 22 functions on a Xeon and an Altra Max)
 // copied with a seeded +-20 % jitter per (function copy, host type); half the hosts of each type;
 // rates by the general mix at load 0.8. Energy objective (energy-aware) unless --policy says.
-import { parseArgs } from 'node:util';
-import { syntheticProblem } from './placement-instances.js';
+import { syntheticProblem } from './lib/placement-instances.js';
+import { choiceOption, numberOption, parseBenchArgs, sizesOption } from './lib/options.js';
 import { lowerBound } from '../packages/coordinator/src/placement/bounds.js';
 import { solveHeuristic } from '../packages/coordinator/src/placement/heuristic.js';
 import { evaluate, toInstance, type OptPolicy } from '../packages/coordinator/src/placement/instance.js';
@@ -23,17 +23,18 @@ import {
 } from '../packages/coordinator/src/placement/minizinc-solver.js';
 import { plan } from '../packages/coordinator/src/placement/planner.js';
 
-const { values } = parseArgs({
-  options: {
-    'time-limit': { type: 'string', default: '20000' },
-    sizes: { type: 'string', default: '22x2,50x10,100x10,1000x100' },
-    'heuristic-sizes': { type: 'string', default: '2000x200,5000x500' },
-    policy: { type: 'string', default: 'energy-aware' },
-    solvers: { type: 'string', default: '' },
-  },
+const url = import.meta.url;
+const values = parseBenchArgs(url, {
+  'time-limit': { type: 'string', default: '20000', description: 'solver time limit per instance, ms' },
+  sizes: { type: 'string', default: '22x2,50x10,100x10,1000x100', description: 'instances solved by every solver, FUNCTIONSxHOSTS' },
+  'heuristic-sizes': { type: 'string', default: '2000x200,5000x500', description: 'instances solved by the heuristic and bounds only' },
+  policy: { type: 'string', default: 'energy-aware', description: 'core-aware, energy-aware or energy-aware-whole' },
+  solvers: { type: 'string', default: '', description: 'only these MiniZinc solvers, comma-separated (default all)' },
 });
-const timeLimitMs = Number(values['time-limit']);
-const policy = values.policy as OptPolicy;
+const timeLimitMs = numberOption(url, 'time-limit', values['time-limit'], { above: 0 });
+const policy: OptPolicy = choiceOption(url, 'policy', values.policy, ['core-aware', 'energy-aware', 'energy-aware-whole'] as const);
+const sizes = values.sizes === '' ? [] : sizesOption(url, 'sizes', values.sizes);
+const heuristicSizes = values['heuristic-sizes'] === '' ? [] : sizesOption(url, 'heuristic-sizes', values['heuristic-sizes']);
 
 interface Row {
   size: string;
@@ -153,8 +154,8 @@ let coldMs = 0;
   await runMiniZinc(toMiniZincData(seed, policy, 'mip').json, { backend: 'wasm', solver: 'highs', timeLimitMs });
   coldMs = performance.now() - t;
 }
-for (const s of values.sizes.split(',').filter(Boolean)) await benchSize(s, true);
-for (const s of values['heuristic-sizes'].split(',').filter(Boolean)) await benchSize(s, false);
+for (const [n, m] of sizes) await benchSize(`${n}x${m}`, true);
+for (const [n, m] of heuristicSizes) await benchSize(`${n}x${m}`, false);
 shutdownMiniZinc();
 
 const unit = policy === 'core-aware' ? 'cores' : 'W';

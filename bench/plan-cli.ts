@@ -30,15 +30,21 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, w
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { badInput, numberOption, parseBenchArgs, sizesOption } from './lib/options.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'packages/coordinator/bin/isawatt');
 const launcher = join(root, 'packages/coordinator/bin/isawatt.cjs');
-const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '21' }, sizes: { type: 'string', default: '22x2,1000x100' }, 'write-instance': { type: 'string' } },
+const url = import.meta.url;
+const values = parseBenchArgs(url, {
+  runs: { type: 'string', default: '21', description: 'runs per command (median and p90 over them)' },
+  sizes: { type: 'string', default: '22x2,1000x100', description: 'plans to time: 22x2 (the example files) and/or 1000x100 (generated)' },
+  'write-instance': { type: 'string', description: 'only write the 1000x100 instance into this directory and exit' },
 });
-const runs = Math.max(1, Number(values.runs));
+const runs = numberOption(url, 'runs', values.runs, { integer: true, min: 1 });
+const sizes = sizesOption(url, 'sizes', values.sizes);
+const unsupported = sizes.find(([n, m]) => !((n === 22 && m === 2) || (n === 1000 && m === 100)));
+if (unsupported) badInput(url, `--sizes: expected 22x2 and/or 1000x100, got ${unsupported.join('x')}`);
 const GNU_TIME = '/usr/bin/time';
 
 function rng(seed: number): () => number {
@@ -269,8 +275,7 @@ measure('baseline: isawatt --help through `node bin/isawatt.cjs` (no sh launcher
 const compareDist = usesBundle && distCurrent;
 if (compareDist) measure('baseline: isawatt --help from dist/ (tsc, no bundle)', ['--help'], () => 'help printed', distEntry);
 try {
-  for (const size of values.sizes.split(',')) {
-    const [n, m] = size.split('x').map(Number) as [number, number];
+  for (const [n, m] of sizes) {
     if (n === 22 && m === 2) {
       const ex = (f: string): string => join(root, 'examples', f);
       const args = [

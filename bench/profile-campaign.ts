@@ -3,7 +3,7 @@
 // writes the ground truth with `isawatt-agent emulation models`, and prints:
 //   - the campaign's wall time and the profiled table (`isawatt models show`);
 //   - per bag: each type's executions/s per core, busy share and the bag's own x86/ARM ratio, and
-//     this machine's real CPUs busy during its saturated phase (campaign-bag-table.ts);
+//     this machine's real CPUs busy during its saturated phase (lib/campaign-bag-table.ts);
 //   - per function, the x86/ARM performance ratio and energy-per-execution ratio recovered vs the
 //     ground truth's, and their relative errors (target: within 10 %);
 //   - energy-aware plans on the profiled and on the ground-truth models for the same workload
@@ -24,7 +24,6 @@ import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { ControlClient } from '../packages/coordinator/src/cli/control-client.js';
 import { shutdownMiniZinc } from '../packages/coordinator/src/placement/minizinc-solver.js';
 import { plan } from '../packages/coordinator/src/placement/planner.js';
@@ -35,35 +34,42 @@ import type { Arch, HostSpec, Models } from '../packages/coordinator/src/workloa
 import { slowdown } from '../packages/agent/src/emulation/ground-truth.js';
 import { emulatedHostFacts, getProfile } from '../packages/agent/src/emulation/profiles.js';
 import { freePort } from '../test/helpers/free-port.js';
-import { bagTable, startStatSampler } from './campaign-bag-table.js';
+import { bagTable, startStatSampler } from './lib/campaign-bag-table.js';
+import { badInput, listOption, numberOption, parseBenchArgs } from './lib/options.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const { values: v } = parseArgs({
-  options: {
-    bags: { type: 'string', default: '20' },
-    'bag-size': { type: 'string', default: '8' },
-    'min-bags': { type: 'string', default: '2' },
-    duration: { type: 'string', default: '10' },
-    warmup: { type: 'string', default: '3' },
-    idle: { type: 'string', default: '10' },
-    'cores-per-function': { type: 'string' },
-    functions: { type: 'string' },
-    seed: { type: 'string', default: '1' },
-    profiles: { type: 'string', default: 'xeon-gold-5318y-2s,altra-max-m128' },
-    load: { type: 'string', default: '0.5' },
-    'tick-interval-ms': { type: 'string', default: '500' },
-    keep: { type: 'string' },
-    cost: { type: 'string' },
-    models: { type: 'string' },
-    // The agents' --emulate-carrier-cpus: most emulated CPUs per carrier worker. This bench checks
-    // ratios against the ground truth and runs nothing on the figures, so one carrier per function
-    // (128 >= any bag's CPUs per function): carriers of 8 leave the slowest function (video-gif-node,
-    // ~25 s per execution on 8 Altra CPUs) with no completion in a 20 s window (docs/agent.md).
-    'carrier-cpus': { type: 'string', default: '128' },
-    // Where the per-bag table reads this machine's real CPU use (/proc/stat).
-    'proc-root': { type: 'string', default: '/proc' },
-  },
+const url = import.meta.url;
+const v = parseBenchArgs(url, {
+  bags: { type: 'string', default: '20', description: 'bags (G)' },
+  'bag-size': { type: 'string', default: '8', description: 'functions per bag (N)' },
+  'min-bags': { type: 'string', default: '2', description: 'bags each function is in, at least' },
+  duration: { type: 'string', default: '10', description: 'measured seconds per bag' },
+  warmup: { type: 'string', default: '3', description: 'warm-up seconds per bag' },
+  idle: { type: 'string', default: '10', description: 'seconds of idle measurement per host' },
+  'cores-per-function': { type: 'string', description: "emulated CPUs per function in a bag (default: the CLI's)" },
+  functions: { type: 'string', description: 'functions to profile, comma-separated (default: every catalogue function)' },
+  seed: { type: 'string', default: '1', description: 'seed of the bag draw' },
+  profiles: { type: 'string', default: 'xeon-gold-5318y-2s,altra-max-m128', description: 'the emulated pair: x86 profile, ARM profile' },
+  load: { type: 'string', default: '0.5', description: 'load of the energy-aware plans compared at the end, (0, 1]' },
+  'tick-interval-ms': { type: 'string', default: '500', description: "the agents' tick, ms" },
+  keep: { type: 'string', description: 'keep the campaign directory (models, agent logs) here' },
+  cost: { type: 'string', description: 'a CPU cost per invocation file instead of the shipped table' },
+  models: { type: 'string', description: 'only compare this models file with the ground truth (no campaign)' },
+  // The agents' --emulate-carrier-cpus: most emulated CPUs per carrier worker. This bench checks
+  // ratios against the ground truth and runs nothing on the figures, so one carrier per function
+  // (128 >= any bag's CPUs per function): carriers of 8 leave the slowest function (video-gif-node,
+  // ~25 s per execution on 8 Altra CPUs) with no completion in a 20 s window (docs/agent.md).
+  'carrier-cpus': { type: 'string', default: '128', description: 'most emulated CPUs per carrier worker' },
+  // Where the per-bag table reads this machine's real CPU use (/proc/stat).
+  'proc-root': { type: 'string', default: '/proc', description: 'procfs root for the per-bag CPU table' },
 });
+for (const name of ['bags', 'bag-size', 'min-bags', 'seed', 'carrier-cpus'] as const)
+  numberOption(url, name, v[name], { integer: true, min: name === 'seed' ? 0 : 1 });
+for (const name of ['duration', 'warmup', 'idle', 'tick-interval-ms'] as const) numberOption(url, name, v[name], { above: 0 });
+numberOption(url, 'load', v.load, { above: 0, max: 1 });
+if (v['cores-per-function'] !== undefined) numberOption(url, 'cores-per-function', v['cores-per-function'], { integer: true, min: 1 });
+if (listOption(url, 'profiles', v.profiles).length !== 2) badInput(url, `--profiles: expected two profiles (x86,ARM), got ${JSON.stringify(v.profiles)}`);
+if (v.functions !== undefined) listOption(url, 'functions', v.functions);
 
 /**
  * Per bag and host, where the wall time went, from the agents' logs (pino JSON lines): start-up

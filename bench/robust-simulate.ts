@@ -24,15 +24,20 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { runCli } from '../packages/coordinator/src/cli/index.js';
 import { loadModelsFile } from '../packages/coordinator/src/workload/parse.js';
+import { numberListOption, numberOption, parseBenchArgs } from './lib/options.js';
 
-const { values } = parseArgs({
-  options: { seeds: { type: 'string', default: '5' }, duration: { type: 'string', default: '600' }, loads: { type: 'string', default: '0.4,0.6' } },
+const url = import.meta.url;
+const values = parseBenchArgs(url, {
+  seeds: { type: 'string', default: '5', description: 'seeds per cell' },
+  duration: { type: 'string', default: '600', description: 'simulated seconds per cell' },
+  loads: { type: 'string', default: '0.4,0.6', description: 'loads, each in (0, 1]' },
 });
-const seeds = Number(values.seeds);
+const seeds = numberOption(url, 'seeds', values.seeds, { integer: true, min: 1 });
+numberOption(url, 'duration', values.duration, { above: 0 });
+numberListOption(url, 'loads', values.loads, { above: 0, max: 1 });
 const root = fileURLToPath(new URL('..', import.meta.url));
 const NOISE_CV = 0.15;
 const WORLDS = ['per-second', 'per-second, constant arrivals', 'static'] as const;

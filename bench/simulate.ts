@@ -14,21 +14,23 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { POLICIES } from '../packages/coordinator/src/placement/plan.js';
 import { CellRunner, type SimulationSetup } from '../packages/coordinator/src/simulation/cells.js';
 import { activeHosts, loadClusterFile } from '../packages/coordinator/src/simulation/cluster.js';
 import { buildCells } from '../packages/coordinator/src/simulation/matrix.js';
 import { loadModelsFile } from '../packages/coordinator/src/workload/parse.js';
 import { MIXES, type Category, type FunctionModel, type HostTypeModel, type Models } from '../packages/coordinator/src/workload/types.js';
+import { choiceOption, numberOption, parseBenchArgs } from './lib/options.js';
 
-const { values } = parseArgs({
-  options: {
-    part: { type: 'string', default: 'all' },
-    functions: { type: 'string', default: '10000' },
-    duration: { type: 'string', default: '600' },
-  },
+const url = import.meta.url;
+const values = parseBenchArgs(url, {
+  part: { type: 'string', default: 'all', description: 'all, matrix or scale' },
+  functions: { type: 'string', default: '10000', description: 'functions of the scale part' },
+  duration: { type: 'string', default: '600', description: 'simulated seconds of the scale part' },
 });
+choiceOption(url, 'part', values.part, ['all', 'matrix', 'scale'] as const);
+numberOption(url, 'functions', values.functions, { integer: true, min: 1 });
+numberOption(url, 'duration', values.duration, { above: 0 });
 const root = fileURLToPath(new URL('..', import.meta.url));
 const ex = (f: string): string => `${root}examples/${f}`;
 const mb = (kb: number): string => (kb / 1024).toFixed(0);

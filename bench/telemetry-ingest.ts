@@ -11,7 +11,8 @@
 //   node --conditions=source --import tsx bench/telemetry-ingest.ts [--agents 10,50,100]
 //        [--functions 200] [--duration 20] [--warmup 5] [--json FILE]
 import { writeFileSync } from 'node:fs';
-import { procCpuS, procMemMb } from './proc-usage.js';
+import { procCpuS, procMemMb } from './lib/proc-usage.js';
+import { numberListOption, numberOption, parseBenchArgs } from './lib/options.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,30 +27,22 @@ interface Args {
   json?: string;
 }
 
-function parseArgs(argv: string[]): Args {
-  const args: Args = { agents: [10, 50, 100], functions: 200, durationS: 20, warmupS: 5 };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = argv[i + 1];
-    const num = (what: string): number => {
-      const n = Number(value);
-      if (value === undefined || !Number.isFinite(n) || n <= 0) throw new Error(`${what}: expected a positive number, got "${value}"`);
-      i++;
-      return n;
-    };
-    if (flag === '--agents') {
-      args.agents = (value ?? '').split(',').map((s) => Number(s));
-      if (args.agents.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error(`--agents: expected e.g. 10,50,100, got "${value}"`);
-      i++;
-    } else if (flag === '--functions') args.functions = num('--functions');
-    else if (flag === '--duration') args.durationS = num('--duration');
-    else if (flag === '--warmup') args.warmupS = num('--warmup');
-    else if (flag === '--json') {
-      args.json = value;
-      i++;
-    } else throw new Error(`unknown flag ${flag}; see the header of bench/telemetry-ingest.ts`);
-  }
-  return args;
+function parseArgs(): Args {
+  const url = import.meta.url;
+  const v = parseBenchArgs(url, {
+    agents: { type: 'string', default: '10,50,100', description: 'agent counts, one phase each' },
+    functions: { type: 'string', default: '200', description: 'functions per agent' },
+    duration: { type: 'string', default: '20', description: 'measured seconds per phase' },
+    warmup: { type: 'string', default: '5', description: 'warm-up seconds per phase' },
+    json: { type: 'string', description: 'also write the figures to this JSON file' },
+  });
+  return {
+    agents: numberListOption(url, 'agents', v.agents, { integer: true, min: 1 }),
+    functions: numberOption(url, 'functions', v.functions, { integer: true, min: 1 }),
+    durationS: numberOption(url, 'duration', v.duration, { above: 0 }),
+    warmupS: numberOption(url, 'warmup', v.warmup, { above: 0 }),
+    ...(v.json !== undefined ? { json: v.json } : {}),
+  };
 }
 
 async function ingestedTotal(metricsPort: number): Promise<number> {
@@ -162,7 +155,7 @@ async function runOne(n: number, args: Args): Promise<Result> {
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseArgs();
   const results: Result[] = [];
   for (const n of args.agents) {
     process.stderr.write(`telemetry-ingest: ${n} agents x ${args.functions} functions at 1 Hz, warm-up ${args.warmupS} s, measuring ${args.durationS} s...\n`);

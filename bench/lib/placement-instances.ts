@@ -3,13 +3,13 @@
 // and an Altra Max) copied with a seeded ±20 % jitter per (function copy, host type), half the
 // hosts of each type with a ±10 % jitter on idle power, rates by the general mix at `load`. The
 // seed's own size (22 × 2) is the example files as they are.
-import { seededRandom } from '../packages/coordinator/src/experiment/matrix.js';
-import { buildProblem, type PlacementProblem } from '../packages/coordinator/src/placement/problem.js';
-import { deriveMixRates } from '../packages/coordinator/src/workload/mixes.js';
-import { loadHostsFile, loadModelsFile } from '../packages/coordinator/src/workload/parse.js';
-import type { Category, FunctionModel, HostSpec, HostTypeModel, Models } from '../packages/coordinator/src/workload/types.js';
+import { seededRandom } from '../../packages/coordinator/src/experiment/matrix.js';
+import { buildProblem, type PlacementProblem } from '../../packages/coordinator/src/placement/problem.js';
+import { deriveMixRates } from '../../packages/coordinator/src/workload/mixes.js';
+import { loadHostsFile, loadModelsFile } from '../../packages/coordinator/src/workload/parse.js';
+import type { Category, FunctionModel, HostSpec, HostTypeModel, Models } from '../../packages/coordinator/src/workload/types.js';
 
-const root = new URL('../examples/', import.meta.url).pathname;
+const root = new URL('../../examples/', import.meta.url).pathname;
 const baseModels = loadModelsFile(root + 'models.yaml');
 const baseHosts = loadHostsFile(root + 'hosts.yaml');
 

@@ -2,13 +2,20 @@
 // <stateDir>/runs/), as `isawatt experiment` prints it, plus the checks of issue 12: energy-aware vs
 // round-robin saving per mix (measured and predicted) and energy-aware-whole vs energy-aware.
 //
-//   node --conditions=source --import tsx bench/experiment-table.ts RUN.json...
+//   node --conditions=source --import tsx bench/tools/experiment-table.ts RUN.json...
 import { readFileSync } from 'node:fs';
-import { renderCells } from '../packages/coordinator/src/cli/commands/experiment.js';
-import { summariseCells } from '../packages/coordinator/src/report/experiment-summary.js';
-import { parseRunRecord } from '../packages/coordinator/src/results/run-record-schema.js';
+import { renderCells } from '../../packages/coordinator/src/cli/commands/experiment.js';
+import { summariseCells } from '../../packages/coordinator/src/report/experiment-summary.js';
+import { parseRunRecord } from '../../packages/coordinator/src/results/run-record-schema.js';
+import { badInput, parseBenchCommandLine } from '../lib/options.js';
 
-const records = process.argv.slice(2).map((f) => parseRunRecord(JSON.parse(readFileSync(f, 'utf8')), f));
+const { positionals: files } = parseBenchCommandLine(
+  import.meta.url,
+  {},
+  { name: 'RUN.json...', description: "run records (a coordinator's <stateDir>/runs/*.json)" },
+);
+if (files.length === 0) badInput(import.meta.url, 'expected one or more run record files (RUN.json...)');
+const records = files.map((f) => parseRunRecord(JSON.parse(readFileSync(f, 'utf8')), f));
 const cells = summariseCells(records);
 process.stdout.write(`${records.length} runs, ${records.filter((r) => r.metRates).length} met their rates\n${renderCells(cells)}\n`);
 const pct = (x: number | undefined): string => (x === undefined ? '-' : `${x.toFixed(1)} %`);
