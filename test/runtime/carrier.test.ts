@@ -1,7 +1,8 @@
 // Emulated CPUs with carrier workers (function-pool.ts `carrier`): a function on 4 emulated CPUs
 // runs ONE real worker whose CFS quota is the 4 CPUs' summed share, warmed at full speed before the
 // quota applies, fed pipelined requests; the placement still names the 4 CPUs; one on 20 runs
-// three bounded carriers that take requests in turn; closing leaves nothing behind. Real cgroups (root, cgroup v1 cpu controller).
+// three bounded carriers that take requests in turn; arrivals at an idle carrier wait for its next
+// wake-up; closing leaves nothing behind. Real cgroups (root, cgroup v1 cpu controller).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -43,6 +44,44 @@ test('carrier: one worker holds 4 emulated CPUs with their summed CFS quota; pip
   });
 
   await rt.close();
+  for (const pid of placement.workerPids) await waitFor(`worker ${pid} to die`, () => isDead(pid));
+  assert.deepEqual(subtreeDirs(subtree), [], 'no cgroup left');
+});
+
+test('carrier: arrivals at an idle carrier wait for its next wake-up, all answered in order; closing answers what waits', { skip }, async (t) => {
+  // 4 CPUs at 0.5 % each: a 2 % carrier, a 1 s CFS period. After its first answer its pipe is
+  // empty, so the requests that follow one by one are held (carrier-wake-gate.ts) until a period
+  // after that wake-up and then written together; none may be lost or answered out of turn.
+  const topology = Array.from({ length: 4 }, (_, cpu) => ({ cpu, socket: 0 }));
+  const { rt, subtree } = await makeRuntime(t, {
+    topology,
+    emulatedCpus: { realCpus: () => [0], shareOf: () => 0.005, carrier: true, warmupMs: 0 },
+  });
+  const fn = 'test-node';
+  const res = await rt.apply({ version: 1n, functions: [{ function: fn, cores: 4, rateRps: 0, arrival: 'constant' }] });
+  assert.ok(res.ok, res.ok ? '' : res.error);
+  const placement = res.placements.find((p) => p.function === fn);
+  assert.ok(placement);
+  assert.equal(cfsQuota(0.005 * 4).periodUs, 1_000_000);
+  const first = await rt.invoke(fn, JSON.stringify({ op: 'echo', i: -1 }));
+  assert.equal(first.status, 'ok');
+  const pending: ReturnType<typeof rt.invoke>[] = [];
+  for (let i = 0; i < 5; i++) {
+    pending.push(rt.invoke(fn, JSON.stringify({ op: 'echo', i })));
+    await new Promise((r) => setImmediate(r)); // separate arrivals, each finding the pipe empty
+  }
+  const outs = await Promise.all(pending);
+  outs.forEach((o, i) => {
+    assert.equal(o.status, 'ok');
+    assert.deepEqual(JSON.parse((o as { output: string }).output), { op: 'echo', i });
+  });
+  assert.equal(rt.totals(fn)?.dropped, 0);
+
+  // Right after those answers its pipe is empty again: these wait for a wake-up when the function
+  // closes. Each resolves (held ones as unavailable), none hangs.
+  const late = Array.from({ length: 3 }, (_, i) => rt.invoke(fn, JSON.stringify({ op: 'echo', i })));
+  await rt.close();
+  for (const o of await Promise.all(late)) assert.ok(['ok', 'unavailable', 'crash'].includes(o.status), o.status);
   for (const pid of placement.workerPids) await waitFor(`worker ${pid} to die`, () => isDead(pid));
   assert.deepEqual(subtreeDirs(subtree), [], 'no cgroup left');
 });

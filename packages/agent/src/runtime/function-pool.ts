@@ -1,6 +1,7 @@
 // The workers of one function: one single-threaded worker per CPU, each in its own <fn>/w<cpu>
 // cgroup (on an emulated host, optionally one carrier worker per group of up to CARRIER_CPUS of
-// the function's emulated CPUs, see `carrier`), a bounded FIFO of waiting requests (what does not
+// the function's emulated CPUs, see `carrier`, woken at most once per CFS period when out of work,
+// see carrier-wake-gate.ts), a bounded FIFO of waiting requests (what does not
 // fit is dropped and counted, never queued forever), crash restarts with backoff, timeout kills with immediate replacement, and the
 // invocation figures. The load driver and the invoke endpoint both submit here.
 import { performance } from 'node:perf_hooks';
@@ -9,8 +10,9 @@ import { Backoff, errorMessage, type BackoffOptions, type Logger, msToUs, usToMs
 import type { CatalogueEntry } from './catalogue.js';
 import type { Toolchain } from './harness-command.js';
 import { InvocationWindow, type InvocationResult } from './invocation-stats.js';
-import type { Pinning } from './pinning.js';
+import { cfsQuota, type Pinning } from './pinning.js';
 import { launchSpec, type LaunchOptions } from './worker-launch.js';
+import { CarrierWakeGate } from './carrier-wake-gate.js';
 import { createWorkerTempDir, removeWorkerTempDir } from './worker-temp-dir.js';
 import { WorkerProcess, WorkerStartError, type InvokeOutcome, type RequestKind } from './worker-process.js';
 
@@ -21,6 +23,11 @@ export interface PoolRequest {
   readonly dueMs: number;
   /** Who submitted it, so that it can withdraw what still waits (`withdraw`); any object. */
   readonly owner?: object;
+  /**
+   * Hand it to a worker as soon as one can take it, never held for a carrier's next wake-up
+   * (CarrierWakeGate): a closed-loop driver's requests, each sent when the one before it answered.
+   */
+  readonly prompt?: boolean;
 }
 
 export type SubmitOutcome =
@@ -59,6 +66,13 @@ export interface FunctionPoolOptions {
   readonly carrier?: boolean;
   /** Most emulated CPUs per carrier (default CARRIER_CPUS; bench/carrier-cost.ts compares sizes). */
   readonly carrierCpus?: number;
+  /**
+   * Carriers with a CPU share: wake one whose pipe is empty at most once per CFS period, handing it
+   * what arrived meanwhile together (carrier-wake-gate.ts), instead of one wake-up per request, each
+   * charged at 1/share. Default true; false brings back per-request delivery (bench/carrier-cost.ts
+   * compares the two).
+   */
+  readonly batchWakeups?: boolean;
   /**
    * Emulated hosts: before its CPU share applies, a new worker runs its function's catalogue input
    * back to back at full speed, so that the runtime's JIT compilers and caches warm at a real CPU's
@@ -105,6 +119,8 @@ interface Slot {
   killedForTimeout: boolean;
   restarts: number;
   idleWaiters: (() => void)[];
+  /** Bandwidth-limited carriers: when an empty pipe may take requests again (undefined: always). */
+  readonly gate: CarrierWakeGate | undefined;
 }
 
 interface Queued {
@@ -149,6 +165,25 @@ export function pipelineDepth(carrier: boolean, cpus: number, handlerMs: number 
   if (handlerMs === undefined || !(handlerMs > 0)) return Math.min(most, 2);
   return Math.min(most, Math.max(2, 1 + Math.ceil(PIPELINE_COVER_MS / handlerMs)));
 }
+
+/** Most requests a carrier is handed at once when it is woken (wakeBatch). */
+const WAKE_BATCH_MAX = 64;
+
+/**
+ * Requests handed at once to a bandwidth-limited carrier when it is woken after running out of
+ * work (carrier-wake-gate.ts): what waits, up to what fills one CFS run (its quota) at its typical
+ * handler time, at least its pipeline depth, at most WAKE_BATCH_MAX. Its pipeline depth alone (at
+ * most its CPU count) split a period's arrivals into several small batches, each a wake-up when the
+ * agent topped up the pipe more slowly than the carrier emptied it; more than a run's worth would
+ * only wait in this carrier's pipe while another carrier could run them.
+ */
+export function wakeBatch(depth: number, runMs: number | undefined, handlerMs: number | undefined): number {
+  if (runMs === undefined || handlerMs === undefined || !(handlerMs > 0) || !(runMs > 0)) return depth;
+  return Math.max(depth, Math.min(WAKE_BATCH_MAX, Math.floor(runMs / handlerMs)));
+}
+
+/** Handler times kept for their median (wakeBatch). */
+const HANDLER_SAMPLES = 32;
 
 /** Weight of the newest handler time in the pool's running mean (pipelineDepth). */
 const HANDLER_EWMA_WEIGHT = 0.2;
@@ -208,6 +243,11 @@ export class FunctionPool {
   private readonly log: Logger;
   /** Running mean of the handler's wall time per invocation, ms (pipelineDepth). */
   private handlerMs: number | undefined;
+  /**
+   * The last HANDLER_SAMPLES handler times, ms, for their median (wakeBatch): a handler cut by its
+   * carrier's CFS throttle reads hundreds of ms, and one such answer would swing a mean.
+   */
+  private readonly recentHandlerMs: number[] = [];
 
   constructor(private readonly opts: FunctionPoolOptions) {
     this.name = opts.entry.spec.name;
@@ -238,6 +278,29 @@ export class FunctionPool {
     const share = this.opts.cpuShare?.();
     if (share === undefined) return undefined;
     return share * Math.max(1, this.groups.get(cpu) ?? 1);
+  }
+
+  /** Carriers with a CPU share wake at most once per CFS period (FunctionPoolOptions.batchWakeups). */
+  private batched(): boolean {
+    return this.opts.carrier === true && this.opts.cpuShare !== undefined && this.opts.batchWakeups !== false;
+  }
+
+  /** The CFS period of the worker on `cpu`, ms (pinning.ts cfsQuota), undefined without a share. */
+  private periodMs(cpu: number): number | undefined {
+    const share = this.workerShare(cpu);
+    return share === undefined || !(share > 0) ? undefined : usToMs(cfsQuota(share).periodUs);
+  }
+
+  /** The CFS quota (one run) of the worker on `cpu`, ms, undefined without a share. */
+  private runMs(cpu: number): number | undefined {
+    const share = this.workerShare(cpu);
+    return share === undefined || !(share > 0) ? undefined : usToMs(cfsQuota(share).quotaUs);
+  }
+
+  private medianHandlerMs(): number | undefined {
+    if (this.recentHandlerMs.length === 0) return undefined;
+    const sorted = [...this.recentHandlerMs].sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)];
   }
 
   /** PIDs of the live workers, in CPU order. */
@@ -417,6 +480,12 @@ export class FunctionPool {
       killedForTimeout: false,
       restarts: 0,
       idleWaiters: [],
+      gate: this.batched()
+        ? new CarrierWakeGate(
+            () => this.periodMs(cpu),
+            () => this.pump(),
+          )
+        : undefined,
     };
     this.putSlot(cpu, slot);
     try {
@@ -554,7 +623,10 @@ export class FunctionPool {
   /**
    * Gives waiting requests to the workers, one at a time and in turn, so that every carrier of a
    * function serves the same share of its arrivals (a first carrier taking all it can would run
-   * saturated while the others idle, at another cost per execution).
+   * saturated while the others idle, at another cost per execution). A bandwidth-limited carrier
+   * that ran out of work takes nothing until its CarrierWakeGate opens (at most one CFS period after
+   * its last wake-up; the gate calls pump() then): what arrives meanwhile waits here, counted for
+   * the queue bound and the sweep like any waiting request, and goes over with the rest.
    */
   private pump(): void {
     if (this.queue.length === 0) return;
@@ -564,13 +636,24 @@ export class FunctionPool {
       const slot = slots[this.nextSlot % slots.length];
       this.nextSlot = (this.nextSlot + 1) % slots.length;
       const worker = slot?.worker;
-      if (slot === undefined || slot.state !== 'ready' || !this.canTake(slot, worker)) {
+      const prompt = this.queue[0]?.req.prompt === true;
+      if (slot === undefined || slot.state !== 'ready' || !this.canTake(slot, worker) || !(prompt || (slot.gate?.mayTake(worker.inFlight) ?? true))) {
         misses++;
         continue;
       }
       misses = 0;
       const next = this.queue.shift();
-      if (next !== undefined) void this.run(slot, worker, next);
+      if (next === undefined) continue;
+      const waking = slot.gate?.outOfWork() === true;
+      slot.gate?.handed();
+      void this.run(slot, worker, next);
+      if (!waking) continue;
+      // Woken: what waits goes over in this one wake-up, up to a run's worth.
+      const most = wakeBatch(this.depth(slot.cpu), this.runMs(slot.cpu), this.medianHandlerMs());
+      while (this.queue.length > 0 && worker.alive && worker.inFlight < most) {
+        const more = this.queue.shift();
+        if (more !== undefined) void this.run(slot, worker, more);
+      }
     }
   }
 
@@ -594,6 +677,9 @@ export class FunctionPool {
         break;
     }
     q.resolve(outcome);
+    // Out of work: its next requests wait for its next wake-up (CarrierWakeGate). With requests
+    // waiting it only answered faster than the agent topped it up: pump() hands them over now.
+    if (!worker.busy && this.queue.length === 0) slot.gate?.markIdle();
     if (slot.state === 'draining' && !worker.busy) for (const w of slot.idleWaiters.splice(0)) w();
     this.pump();
   }
@@ -604,6 +690,7 @@ export class FunctionPool {
   }
 
   private dropSlot(cpu: number): void {
+    this.slots.get(cpu)?.gate?.close();
     this.slots.delete(cpu);
     this.slotList = [...this.slots.values()];
   }
@@ -611,6 +698,8 @@ export class FunctionPool {
   private noteHandler(durationUs: number): void {
     const ms = usToMs(durationUs);
     this.handlerMs = this.handlerMs === undefined ? ms : this.handlerMs + HANDLER_EWMA_WEIGHT * (ms - this.handlerMs);
+    this.recentHandlerMs.push(ms);
+    if (this.recentHandlerMs.length > HANDLER_SAMPLES) this.recentHandlerMs.shift();
   }
 
   /** Requests that waited past the function's timeout without a worker are dropped. */

@@ -90,7 +90,8 @@ export class ClosedLoopDriver implements LoadDriver {
   private async run(): Promise<void> {
     while (!this.stopped) {
       this.sent++;
-      const outcome = await this.target.submit({ ...this.request(), dueMs: performance.now(), owner: this });
+      // prompt: the next request waits for this one's answer, so a carrier must not hold it for a batch.
+      const outcome = await this.target.submit({ ...this.request(), dueMs: performance.now(), owner: this, prompt: true });
       if (outcome.status === 'unavailable') {
         // The function is gone or restarting all its workers: do not spin.
         await new Promise((r) => setTimeout(r, 50));

@@ -77,6 +77,11 @@ export interface EmulatedCpuPolicy {
   readonly carrier?: boolean;
   /** Most emulated CPUs per carrier worker (default function-pool.ts CARRIER_CPUS). */
   readonly carrierCpus?: number;
+  /**
+   * Wake a carrier whose pipe is empty at most once per CFS period (function-pool.ts
+   * `batchWakeups`; default true). false: one wake-up per request (bench/carrier-cost.ts baseline).
+   */
+  readonly batchWakeups?: boolean;
   /** Full-speed warm-up of every new worker before its share applies, ms (function-pool.ts). */
   readonly warmupMs?: number;
 }
@@ -476,6 +481,7 @@ export class LocalFunctionRuntime implements FunctionRuntime {
             cpuShare: () => this.opts.emulatedCpus?.shareOf(t.function, this.coreCounts()),
             carrier: this.opts.emulatedCpus.carrier === true,
             ...(this.opts.emulatedCpus.carrierCpus !== undefined ? { carrierCpus: this.opts.emulatedCpus.carrierCpus } : {}),
+            ...(this.opts.emulatedCpus.batchWakeups !== undefined ? { batchWakeups: this.opts.emulatedCpus.batchWakeups } : {}),
             warmupMs: this.opts.emulatedCpus.warmupMs ?? 0,
             warmupGate: this.warmupGate(),
           }
