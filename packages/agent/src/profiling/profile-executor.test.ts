@@ -332,6 +332,7 @@ test('job decoding names every problem and bounds what it echoes', () => {
     saturate: true,
     rate_rps: 0,
     open_loop_utilisation: 0,
+    open_loop_utilisations: [],
     idle_ms: 0,
   };
   assert.equal(decodeProfileJob(base).functions[0], 'f');
