@@ -197,7 +197,9 @@ async function main(): Promise<void> {
     if (flags['profile-only']) {
       // The planner's energy model through the points just measured, and its price where runs load
       // functions (≈ 0.72 in the full matrix), with all points and with the highest one alone.
-      process.stdout.write(`\nload average ${loadavg()}; open-loop fit (placement/open-loop-fit.ts):\n${openLoopFitTable(loadModelsFile(modelsFile), [0.72])}\n`);
+      process.stdout.write(
+        `\nload average ${loadavg()}; open-loop fit (placement/open-loop-fit.ts):\n${openLoopFitTable(loadModelsFile(modelsFile), [0.72])}\n`,
+      );
       return;
     }
     process.stdout.write(

@@ -109,7 +109,10 @@ test('the planner fits through every point of openLoopPoints and sizes cores on 
     { name: 'fast', rateRps: 50 },
   ]);
   assert.deepEqual(p.figures?.utilisations, [0.6, 0.85]);
-  assert.match(describeFigures(p.figures ?? { choice: 'open-loop', openLoopPairs: 0, saturatedPairs: 0, utilisations: [] }), /measured at 60 %, 85 % utilisation\) for 2 of 2/);
+  assert.match(
+    describeFigures(p.figures ?? { choice: 'open-loop', openLoopPairs: 0, saturatedPairs: 0, utilisations: [] }),
+    /measured at 60 %, 85 % utilisation\) for 2 of 2/,
+  );
 });
 
 test('openLoopPoints is validated: ascending utilisations, openLoop its last point, each point a valid figure', () => {

@@ -287,9 +287,7 @@ export function aggregate(samples: readonly BagSample[], idle: readonly IdleSamp
         quality: weakest(rows.map((r) => r.quality)),
         ...(ol ? { openLoop: ol } : {}),
         ...(points.length > 1 ? { openLoopPoints: points } : {}),
-        ...(lastCheck
-          ? { openLoopCheck: { offeredRps: lastCheck.offeredRps, achievedRps: lastCheck.achievedRps, busyFraction: lastCheck.busyFraction } }
-          : {}),
+        ...(lastCheck ? { openLoopCheck: { offeredRps: lastCheck.offeredRps, achievedRps: lastCheck.achievedRps, busyFraction: lastCheck.busyFraction } } : {}),
         ...(checks.length > 1 ? { openLoopChecks: checks } : {}),
       };
     }

@@ -36,7 +36,8 @@ const s = (bag: number, e: number, w: number, openLoop?: OpenLoopSample, points?
 });
 /** A bag with two open-loop points, at 0.6 and 0.85 (openLoop the 0.85 one, as the agent answers). */
 const two = (bag: number, e: number, w: number, low: OpenLoopSample, high: OpenLoopSample): BagSample => s(bag, e, w, high, [low, high]);
-const at6 = (e: number, w: number, over: Partial<OpenLoopSample> = {}): OpenLoopSample => ol(e, w, { utilisation: 0.6, offeredRps: 30, achievedRps: 29.8, busyFraction: 0.9, ...over });
+const at6 = (e: number, w: number, over: Partial<OpenLoopSample> = {}): OpenLoopSample =>
+  ol(e, w, { utilisation: 0.6, offeredRps: 30, achievedRps: 29.8, busyFraction: 0.9, ...over });
 
 test('open-loop figures: medians over the bags with a usable phase; none without one', () => {
   const out = aggregate([s(0, 10, 1, ol(8, 1.2)), s(1, 12, 1.1, ol(9, 1.4, { busyFraction: 0.99 })), s(2, 11, 1, ol(7, 0, { completed: 0 }))], []);

@@ -87,23 +87,24 @@ const openLoopSchema = z.strictObject({
   samples: z.optional(z.number().check(z.int(), z.nonnegative())),
 });
 
-const functionModelSchema = z.strictObject({
-  execPerSecPerCore: execRate,
-  energyPerExecJ: energyJ,
-  execPerSecPerCoreStd: z.optional(z.number().check(z.nonnegative())),
-  energyPerExecJStd: z.optional(z.number().check(z.nonnegative())),
-  samples: z.optional(z.number().check(z.int(), z.nonnegative())),
-  spread: z.optional(
-    z.strictObject({
-      bags: z.number().check(z.int(), z.positive()),
-      execPerSecPerCore: figureSpreadSchema,
-      energyPerExecJ: figureSpreadSchema,
-    }),
-  ),
-  openLoop: z.optional(openLoopSchema),
-  // Every open-loop point, strictly increasing in utilisation, the last one `openLoop` itself.
-  openLoopPoints: z.optional(z.array(openLoopSchema).check(z.minLength(1), z.maxLength(MAX_OPEN_LOOP_POINTS))),
-})
+const functionModelSchema = z
+  .strictObject({
+    execPerSecPerCore: execRate,
+    energyPerExecJ: energyJ,
+    execPerSecPerCoreStd: z.optional(z.number().check(z.nonnegative())),
+    energyPerExecJStd: z.optional(z.number().check(z.nonnegative())),
+    samples: z.optional(z.number().check(z.int(), z.nonnegative())),
+    spread: z.optional(
+      z.strictObject({
+        bags: z.number().check(z.int(), z.positive()),
+        execPerSecPerCore: figureSpreadSchema,
+        energyPerExecJ: figureSpreadSchema,
+      }),
+    ),
+    openLoop: z.optional(openLoopSchema),
+    // Every open-loop point, strictly increasing in utilisation, the last one `openLoop` itself.
+    openLoopPoints: z.optional(z.array(openLoopSchema).check(z.minLength(1), z.maxLength(MAX_OPEN_LOOP_POINTS))),
+  })
   .check(
     z.superRefine((f, ctx) => {
       const pts = f.openLoopPoints;
@@ -111,12 +112,26 @@ const functionModelSchema = z.strictObject({
       pts.forEach((p, i) => {
         const prev = pts[i - 1];
         if (prev !== undefined && !(p.utilisation > prev.utilisation))
-          ctx.addIssue({ code: 'custom', path: ['openLoopPoints', i, 'utilisation'], message: `expected more than the point before (${prev.utilisation}), got ${p.utilisation}` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['openLoopPoints', i, 'utilisation'],
+            message: `expected more than the point before (${prev.utilisation}), got ${p.utilisation}`,
+          });
       });
       const last = pts[pts.length - 1];
-      if (f.openLoop === undefined) ctx.addIssue({ code: 'custom', path: ['openLoop'], message: 'missing: openLoopPoints needs openLoop (its last, highest-utilisation point)' });
-      else if (last !== undefined && (f.openLoop.utilisation !== last.utilisation || f.openLoop.energyPerExecJ !== last.energyPerExecJ || f.openLoop.execPerSecPerCore !== last.execPerSecPerCore))
-        ctx.addIssue({ code: 'custom', path: ['openLoop'], message: `expected the last of openLoopPoints (utilisation ${last.utilisation}), got utilisation ${f.openLoop.utilisation}` });
+      if (f.openLoop === undefined)
+        ctx.addIssue({ code: 'custom', path: ['openLoop'], message: 'missing: openLoopPoints needs openLoop (its last, highest-utilisation point)' });
+      else if (
+        last !== undefined &&
+        (f.openLoop.utilisation !== last.utilisation ||
+          f.openLoop.energyPerExecJ !== last.energyPerExecJ ||
+          f.openLoop.execPerSecPerCore !== last.execPerSecPerCore)
+      )
+        ctx.addIssue({
+          code: 'custom',
+          path: ['openLoop'],
+          message: `expected the last of openLoopPoints (utilisation ${last.utilisation}), got utilisation ${f.openLoop.utilisation}`,
+        });
     }),
   );
 

@@ -66,18 +66,19 @@ export function refinedModels(
     const refinedOpenLoop = prev?.openLoop
       ? { utilisation: prev.openLoop.utilisation, execPerSecPerCore: e.exec_per_sec_per_core, energyPerExecJ: e.energy_per_exec_j, samples }
       : undefined;
-    t.functions[e.function] = prev && refinedOpenLoop
-      ? {
-          ...prev,
-          openLoop: refinedOpenLoop,
-          ...(prev.openLoopPoints ? { openLoopPoints: [...prev.openLoopPoints.slice(0, -1), refinedOpenLoop] } : {}),
-        }
-      : {
-          ...(prev?.spread ? { spread: prev.spread } : {}),
-          execPerSecPerCore: e.exec_per_sec_per_core,
-          energyPerExecJ: e.energy_per_exec_j,
-          samples,
-        };
+    t.functions[e.function] =
+      prev && refinedOpenLoop
+        ? {
+            ...prev,
+            openLoop: refinedOpenLoop,
+            ...(prev.openLoopPoints ? { openLoopPoints: [...prev.openLoopPoints.slice(0, -1), refinedOpenLoop] } : {}),
+          }
+        : {
+            ...(prev?.spread ? { spread: prev.spread } : {}),
+            execPerSecPerCore: e.exec_per_sec_per_core,
+            energyPerExecJ: e.energy_per_exec_j,
+            samples,
+          };
     used.push(e);
   }
   const qualities = [...new Set(used.map((e) => QUALITY[e.energy_quality] ?? 'unknown'))].sort();

@@ -23,6 +23,7 @@ export function parseOpenLoopUtilisations(flag: string, v: string): number[] {
   const us = parts.map(Number).sort((a, b) => a - b);
   const twice = us.find((u, i) => i > 0 && u === us[i - 1]);
   if (twice !== undefined) throw new InvalidArgumentError(`${flag} lists ${twice} twice, got "${v}" (one phase per utilisation)`);
-  if (us.length > MAX_OPEN_LOOP_PHASES) throw new InvalidArgumentError(`${flag} takes at most ${MAX_OPEN_LOOP_PHASES} utilisations, got ${us.length} in "${v}"`);
+  if (us.length > MAX_OPEN_LOOP_PHASES)
+    throw new InvalidArgumentError(`${flag} takes at most ${MAX_OPEN_LOOP_PHASES} utilisations, got ${us.length} in "${v}"`);
   return us;
 }
