@@ -29,6 +29,8 @@ import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { procCpuS } from './lib/proc-usage.js';
 import { badInput, choiceOption, listOption, numberOption, parseBenchArgs } from './lib/options.js';
+import { openLoopFitTable } from './lib/open-loop-fit-table.js';
+import { loadModelsFile } from '../packages/coordinator/src/workload/parse.js';
 
 const flags = parseBenchArgs(import.meta.url, {
   duration: { type: 'string', default: '30' },
@@ -53,9 +55,11 @@ const flags = parseBenchArgs(import.meta.url, {
   'models-from': { type: 'string', default: 'profile' },
   'profile-cores': { type: 'string', default: '8' },
   'profile-duration': { type: 'string', default: '30' },
-  // The profile's open-loop phase (isawatt profile --open-loop): each function's cost at this share
-  // of its saturated capacity, which the plans are then made on (0: saturated figures only).
-  'open-loop': { type: 'string', default: '0.85' },
+  // The profile's open-loop phases (isawatt profile --open-loop): each function's cost at these
+  // shares of its saturated capacity, one phase each, which the plans are then made on (0:
+  // saturated figures only). The same default as the CLI: points either side of the ≈ 0.72 the
+  // runs load functions to.
+  'open-loop': { type: 'string', default: '0.6,0.85' },
   // Figures the experiment plans on (isawatt experiment --figures): open-loop or saturated.
   figures: { type: 'string', default: 'open-loop' },
   // Stop after profiling (prints the saturated and open-loop figures): the diagnosis measurement.
@@ -206,7 +210,14 @@ async function main(): Promise<void> {
       if (prof.code !== 0) throw new Error(`isawatt profile exited ${prof.code}: ${prof.err}`);
       if (flags['records-out']) await writeFile(flags['records-out'].replace(/\.json$/, '') + '-models.yaml', await readFile(modelsFile, 'utf8'));
     }
-    if (flags['profile-only']) return;
+    if (flags['profile-only']) {
+      // The planner's energy model through the points just measured, and its price where runs load
+      // functions (≈ 0.72 in the full matrix), with all points and with the highest one alone.
+      process.stdout.write(
+        `\nload average ${loadavg()}; open-loop fit (placement/open-loop-fit.ts):\n${openLoopFitTable(loadModelsFile(modelsFile), [0.72])}\n`,
+      );
+      return;
+    }
     process.stdout.write(
       `emulated pair: ${pair.map((h) => `${h.id} = ${h.profile} (${h.hostType})`).join(', ')}; models ${flags.models ?? (profiling ? 'profiled on the pair just now (EMULATED)' : 'ground truth of the emulation (ILLUSTRATIVE)')}; headroom ${flags.headroom}; plans on ${flags.figures} figures\n`,
     );

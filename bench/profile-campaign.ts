@@ -74,7 +74,8 @@ if (v.functions !== undefined) listOption(url, 'functions', v.functions);
 /**
  * Per bag and host, where the wall time went, from the agents' logs (pino JSON lines): start-up
  * (workers spawned and warmed; after the idle interval on a host's first bag), saturated warm-up +
- * window, the switch to open loop (the saturated driver stopping), open-loop warm-up + window, and
+ * window, the switch to open loop (the saturated driver stopping), open-loop warm-ups + windows
+ * (every utilisation of --open-loop: from the first phase's start to the last one's window), and
  * stopping the bag (workers and cgroups gone).
  */
 const PHASES: readonly string[] = [
@@ -106,7 +107,8 @@ function phaseTable(logs: ReadonlyMap<string, string>): string {
       const timeMs = typeof rec.time === 'string' ? Date.parse(rec.time) : rec.time;
       if (phase < 0 || rec.jobId === undefined || timeMs === undefined || !Number.isFinite(timeMs)) continue;
       const m = jobs.get(rec.jobId) ?? new Map<number, number>();
-      m.set(phase, timeMs);
+      // Several open-loop phases: the open-loop span starts at the first one.
+      if (!(phase === PHASES.indexOf('profile job: open-loop phase') && m.has(phase))) m.set(phase, timeMs);
       jobs.set(rec.jobId, m);
     }
     for (const [job, m] of jobs) {

@@ -112,7 +112,7 @@ const job = (over: Partial<ProfileJobSpec> = {}): ProfileJobSpec => ({
   idleMs: 0,
   saturate: true,
   rateRps: 0,
-  openLoopUtilisation: 0,
+  openLoopUtilisations: [],
   ...over,
 });
 
@@ -198,7 +198,7 @@ test('an open-loop phase after the saturated window: each function at u x its me
     if (a.functions.length > 0) phase = a.functions.every((f) => f.saturate === true) ? 'saturated' : 'open';
     return origApply(a);
   };
-  const r = await ex.run(job({ openLoopUtilisation: 0.5 }));
+  const r = await ex.run(job({ openLoopUtilisations: [0.5] }));
   stopTicks();
   assert.equal(r.ok, true, r.error);
   // Saturated first, then the same functions on the same cores at half the rate each sustained
@@ -224,6 +224,7 @@ test('an open-loop phase after the saturated window: each function at u x its me
   assert.ok(Math.abs(Number(o.energy_per_exec_j) - 0.3) < 1e-12);
   assert.equal(o.busy_fraction, 0.75);
   assert.equal(o.duration_ms, 2000);
+  assert.deepEqual(f.open_loop_points, [o], 'one phase, one point');
   const g = r.functions?.find((x) => x.function === 'g') as wire.FunctionProfile;
   assert.equal((g.open_loop as wire.OpenLoopProfile).exec_per_sec_per_core, 2);
   assert.ok(Math.abs(Number((g.open_loop as wire.OpenLoopProfile).energy_per_exec_j) - 0.6) < 1e-12);
@@ -238,6 +239,51 @@ test('an open-loop phase after the saturated window: each function at u x its me
   assert.equal(plain.ok, true, plain.error);
   assert.equal(rt.applied.length - before, 2, 'started once, stopped once');
   assert.equal(plain.functions?.[0]?.open_loop, undefined);
+});
+
+test('two open-loop utilisations: one phase each, lowest first, every point kept, open_loop the highest', async () => {
+  const rt = new FakeRuntime();
+  const tel = new FakeTelemetry();
+  const clock = { now: 1_000_000 };
+  const ex = new ProfileExecutor({ runtime: rt, telemetry: tel, functionCpuCount: 4, log: silentLogger(), nowMs: () => clock.now });
+  // The offered rate of f in the phase running now (0: saturated); each phase's ticks differ so
+  // that the points can be told apart.
+  let fRate = -1;
+  const stopTicks = ticking(tel, clock, () => {
+    if (fRate === 0) return tick(clock.now, 80_000_000n, { f: { completed: 100, dynUj: 20_000_000n } });
+    // Open loop: f completes what it is offered; its energy per execution falls as the rate rises
+    // (0.4 J at 50/s, 0.25 J at 75/s), and 3 of its 4 cores are busy either way.
+    if (fRate > 0) return tick(clock.now, 70_000_000n, { f: { completed: fRate, dynUj: fRate === 50 ? 20_000_000n : 18_750_000n, cpuUs: 3_000_000n } });
+    return undefined;
+  });
+  const origApply = rt.apply.bind(rt);
+  rt.apply = (a) => {
+    const f = a.functions[0];
+    fRate = f === undefined ? -1 : f.saturate === true ? 0 : f.rateRps;
+    return origApply(a);
+  };
+  const r = await ex.run(job({ functions: ['f'], openLoopUtilisations: [0.5, 0.75] }));
+  stopTicks();
+  assert.equal(r.ok, true, r.error);
+  // Started saturated, then one open-loop phase per utilisation at that share of the 25/s per core
+  // on 4 cores it sustained, lowest first; then stopped.
+  assert.deepEqual(
+    rt.applied.map((a) => a.functions.map((f) => [f.saturate === true, f.rateRps])),
+    [[[true, 0]], [[false, 50]], [[false, 75]], []],
+  );
+  const f = r.functions?.[0] as wire.FunctionProfile;
+  const points = f.open_loop_points ?? [];
+  assert.deepEqual(
+    points.map((p) => [p.utilisation, p.offered_rps, p.achieved_rps]),
+    [
+      [0.5, 50, 50],
+      [0.75, 75, 75],
+    ],
+  );
+  assert.ok(Math.abs(Number(points[0]?.energy_per_exec_j) - 0.4) < 1e-12);
+  assert.ok(Math.abs(Number(points[1]?.energy_per_exec_j) - 0.25) < 1e-12);
+  assert.equal(f.open_loop, points[1], 'open_loop is the highest utilisation measured');
+  assert.equal(f.exec_per_sec_per_core, 25, 'the saturated figures are untouched');
 });
 
 test('a second job is refused while one runs; cancel stops the bag at once and removes it', async () => {
@@ -286,6 +332,7 @@ test('job decoding names every problem and bounds what it echoes', () => {
     saturate: true,
     rate_rps: 0,
     open_loop_utilisation: 0,
+    open_loop_utilisations: [],
     idle_ms: 0,
   };
   assert.equal(decodeProfileJob(base).functions[0], 'f');
@@ -300,7 +347,19 @@ test('job decoding names every problem and bounds what it echoes', () => {
       !e.message.includes('\nbad id'),
   );
   assert.throws(() => decodeProfileJob({ ...base, functions: [] }), /functions: empty/);
-  assert.equal(decodeProfileJob({ ...base, open_loop_utilisation: 0.7 }).openLoopUtilisation, 0.7);
+  assert.deepEqual(decodeProfileJob({ ...base, open_loop_utilisation: 0.7 }).openLoopUtilisations, [0.7]);
+  assert.deepEqual(decodeProfileJob(base).openLoopUtilisations, []);
+  // The list supersedes the single value (which a coordinator sets to the list's last entry).
+  assert.deepEqual(decodeProfileJob({ ...base, open_loop_utilisation: 0.85, open_loop_utilisations: [0.6, 0.85] }).openLoopUtilisations, [0.6, 0.85]);
+  assert.throws(
+    () => decodeProfileJob({ ...base, open_loop_utilisations: [0.85, 0.6, 0, 1.2] }),
+    (e: Error) =>
+      /open_loop_utilisations\[1\]: expected more than the one before \(0.85\), got 0.6/.test(e.message) &&
+      /open_loop_utilisations\[2\]: expected a share of saturated capacity in \(0, 1\], got 0/.test(e.message) &&
+      /open_loop_utilisations\[3\]: expected a share of saturated capacity in \(0, 1\], got 1.2/.test(e.message),
+  );
+  assert.throws(() => decodeProfileJob({ ...base, open_loop_utilisations: Array.from({ length: 9 }, (_, i) => (i + 1) / 10) }), /at most 8 phases, got 9/);
+  assert.throws(() => decodeProfileJob({ ...base, saturate: false, rate_rps: 5, open_loop_utilisations: [0.5, 0.8] }), /open_loop_utilisation: needs saturate/);
   assert.throws(
     () => decodeProfileJob({ ...base, open_loop_utilisation: 1.5 }),
     /open_loop_utilisation: expected 0 \(none\) or a share of saturated capacity in \(0, 1\], got 1.5/,

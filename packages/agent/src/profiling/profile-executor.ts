@@ -133,7 +133,8 @@ export class ProfileExecutor {
       const w = await collectWindow(this.opts.telemetry, warmEnd, job.durationMs, signal, this.opts.stallMs);
       const saturated = this.result(job, cores, w, idle);
       log.info({ windowMs: w.intervalMs }, 'profile job: saturated window measured');
-      if (job.openLoopUtilisation > 0) await this.openLoopPhase(job, cores, saturated, runtime, version, signal, log);
+      // One open-loop phase per utilisation, lowest first; each adds its point to every function.
+      for (const u of job.openLoopUtilisations) await this.openLoopPhase(job, u, cores, saturated, runtime, version, signal, log);
       return saturated;
     } catch (err) {
       if (err instanceof PhaseAbortedError || signal.aborted) {
@@ -157,11 +158,13 @@ export class ProfileExecutor {
    * capacity its saturated window just measured (constant arrivals, as a run's load drivers), warmed
    * up and measured like the saturated window. Below saturation every execution pays for waking its
    * worker (and, on real servers, its core out of a C-state, its caches cold), so CPU and energy per
-   * execution here are what a planned run pays, not the back-to-back cost. Adds `open_loop` to each
-   * function of `saturated` in place.
+   * execution here are what a planned run pays, not the back-to-back cost. Appends the point to
+   * `open_loop_points` of each function of `saturated` in place and makes it `open_loop` (the
+   * phases run in ascending utilisation, so `open_loop` ends as the highest point).
    */
   private async openLoopPhase(
     job: ProfileJobSpec,
+    u: number,
     cores: number,
     saturated: wire.BagResult,
     runtime: FunctionRuntime,
@@ -169,7 +172,6 @@ export class ProfileExecutor {
     signal: AbortSignal,
     log: Logger,
   ): Promise<void> {
-    const u = job.openLoopUtilisation;
     const rates = new Map((saturated.functions ?? []).map((f) => [f.function ?? '', u * cores * Number(f.exec_per_sec_per_core ?? 0)]));
     const functions: FunctionAssignmentSpec[] = job.functions.map((f) => ({ function: f, cores, rateRps: rates.get(f) ?? 0, arrival: 'constant' }));
     const applied = await runtime.apply({ version, functions });
@@ -185,7 +187,7 @@ export class ProfileExecutor {
       const completed = f?.completed ?? 0;
       const busyS = usToS(f?.cpuTimeUs ?? 0n);
       const dynamicUj = f?.dynamicEnergyUj ?? 0n;
-      fp.open_loop = {
+      const point: wire.OpenLoopProfile = {
         utilisation: u,
         offered_rps: rates.get(fp.function ?? '') ?? 0,
         achieved_rps: seconds > 0 ? completed / seconds : 0,
@@ -198,6 +200,8 @@ export class ProfileExecutor {
         busy_fraction: cores > 0 && seconds > 0 ? busyS / (cores * seconds) : 0,
         duration_ms: w.intervalMs,
       };
+      fp.open_loop = point;
+      fp.open_loop_points = [...(fp.open_loop_points ?? []), point];
     }
   }
 

@@ -16,10 +16,11 @@ export interface ProfileJobSpec {
   /** Open-loop rate per function when not saturated, requests/s. */
   readonly rateRps: number;
   /**
-   * Open-loop phase after the saturated window: utilisation of each function's saturated capacity
-   * to drive it at (0 < u <= 1); 0 = no such phase.
+   * Open-loop phases after the saturated window, one per entry, in this (strictly increasing)
+   * order: the utilisation of each function's saturated capacity to drive it at (0 < u <= 1).
+   * Empty: no such phase.
    */
-  readonly openLoopUtilisation: number;
+  readonly openLoopUtilisations: readonly number[];
 }
 
 export const MAX_BAG_FUNCTIONS = 64;
@@ -51,9 +52,9 @@ export function decodeProfileJob(j: wire.ProfileJob__Output): ProfileJobSpec {
   if (j.idle_ms > MAX_PHASE_MS) issues.push(`idle_ms: at most ${MAX_PHASE_MS}, got ${j.idle_ms}`);
   if (!j.saturate && !(Number.isFinite(j.rate_rps) && j.rate_rps > 0))
     issues.push(`rate_rps: must be a positive number when saturate is false, got ${j.rate_rps}`);
-  const u = j.open_loop_utilisation ?? 0;
-  if (!(Number.isFinite(u) && u >= 0 && u <= 1)) issues.push(`open_loop_utilisation: expected 0 (none) or a share of saturated capacity in (0, 1], got ${u}`);
-  else if (u > 0 && !j.saturate) issues.push('open_loop_utilisation: needs saturate (the open-loop rate is a share of the rate the saturated phase sustained)');
+  const openLoopUtilisations = openLoopUtilisationsOf(j, issues);
+  if (openLoopUtilisations.length > 0 && !j.saturate)
+    issues.push('open_loop_utilisation: needs saturate (the open-loop rate is a share of the rate the saturated phase sustained)');
   if (issues.length > 0) throw new ValidationError(`profile job ${safeJobId(j.job_id)}`, 'rejected', issues);
   return {
     jobId: j.job_id,
@@ -65,6 +66,32 @@ export function decodeProfileJob(j: wire.ProfileJob__Output): ProfileJobSpec {
     idleMs: j.idle_ms,
     saturate: j.saturate,
     rateRps: j.saturate ? 0 : j.rate_rps,
-    openLoopUtilisation: u,
+    openLoopUtilisations,
   };
+}
+
+/** Most open-loop phases a job may ask for (each adds a warm-up and a window to the bag). */
+export const MAX_OPEN_LOOP_PHASES = 8;
+
+/**
+ * The job's open-loop utilisations: `open_loop_utilisations` when set (each in (0, 1], strictly
+ * increasing), else the single `open_loop_utilisation` (0: none). Problems go to `issues`.
+ */
+function openLoopUtilisationsOf(j: wire.ProfileJob__Output, issues: string[]): number[] {
+  const list = j.open_loop_utilisations ?? [];
+  if (list.length === 0) {
+    const u = j.open_loop_utilisation ?? 0;
+    if (!(Number.isFinite(u) && u >= 0 && u <= 1)) {
+      issues.push(`open_loop_utilisation: expected 0 (none) or a share of saturated capacity in (0, 1], got ${u}`);
+      return [];
+    }
+    return u > 0 ? [u] : [];
+  }
+  const before = issues.length;
+  if (list.length > MAX_OPEN_LOOP_PHASES) issues.push(`open_loop_utilisations: at most ${MAX_OPEN_LOOP_PHASES} phases, got ${list.length}`);
+  list.forEach((u, i) => {
+    if (!(Number.isFinite(u) && u > 0 && u <= 1)) issues.push(`open_loop_utilisations[${i}]: expected a share of saturated capacity in (0, 1], got ${u}`);
+    else if (i > 0 && !(u > (list[i - 1] ?? 0))) issues.push(`open_loop_utilisations[${i}]: expected more than the one before (${list[i - 1]}), got ${u}`);
+  });
+  return issues.length === before ? [...list] : [];
 }

@@ -152,6 +152,8 @@ export class ModelLearner {
    * (plans leave headroom), where executions per CPU-second and energy per execution are what the
    * profile's open-loop phase measured, not the saturated figures: with open-loop figures in the
    * models, those are the prior, or every function with idle time would be flagged as drifting.
+   * With several open-loop points, `openLoop` is the highest: the nearest to the utilisation plans
+   * run at (up to 1 / (1 + headroom)).
    */
   private profiled(hostType: string, fn: string): { e: number; w: number } | undefined {
     const m = this.opts.prior?.hostTypes[hostType]?.functions[fn];

@@ -3,6 +3,7 @@
 // Building it validates the inputs against each other; every mismatch is listed in one ConfigError.
 import { ConfigError } from '@isawatt/common';
 import type { FigureSpread, FunctionDemand, FunctionModel, HostSpec, Models } from '../workload/types.js';
+import { fitIdleShare, openLoopPointsOf } from './open-loop-fit.js';
 
 export interface PlacementProblem {
   readonly hosts: readonly HostSpec[];
@@ -54,10 +55,12 @@ function scaleSpread(s: FigureSpread, k: number): FigureSpread {
 
 /**
  * Share of a function's saturated energy per execution that becomes a per-core cost below
- * saturation, fitted through its two measured points: W(1) = W_sat and W(u_m) = W_open.
+ * saturation, fitted by least squares through the saturated point W(1) = W_sat and every
+ * open-loop point measured, W(u_m) = W_open,m (open-loop-fit.ts):
  *
- *   W(u) = W_sat x ((1 - k) + k / u),  so  k = (W_open / W_sat - 1) / (1 / u_m - 1),  0 <= k <= 1.
+ *   W(u) = W_sat x ((1 - k) + k / u),  k = Σ x_m y_m / Σ x_m²,  x = 1 / u_m - 1,  y = W_open,m / W_sat - 1,
  *
+ * clamped to 0 <= k <= 1. With one point, k = (W_open / W_sat - 1) / (1 / u_m - 1).
  * k = 0: energy per execution does not depend on utilisation (a slow function: its cores sleep
  * between executions). k = 1: the cores cost their saturated power whatever the rate (every
  * execution also pays a wake-up that fills the idle time: on the emulated pair, fast functions'
@@ -65,10 +68,7 @@ function scaleSpread(s: FigureSpread, k: number): FigureSpread {
  * k x W_sat x E_sat per planned core: what makes an extra core cost energy.
  */
 export function openLoopEnergyShare(m: FunctionModel): number {
-  const o = m.openLoop;
-  if (o === undefined || !(o.utilisation < 1)) return 0;
-  const k = (o.energyPerExecJ / m.energyPerExecJ - 1) / (1 / o.utilisation - 1);
-  return Math.min(1, Math.max(0, k));
+  return fitIdleShare(openLoopPointsOf(m).map((o) => ({ utilisation: o.utilisation, ratio: o.energyPerExecJ / m.energyPerExecJ })));
 }
 
 /**
@@ -85,7 +85,11 @@ export function energyPerExecAt(m: FunctionModel, u: number): number {
  * The model a plan uses for one pair. With open-loop figures, capacity is the open-loop
  * executions per busy core-second: where the cores had idle time left, the true cost of one
  * execution; where they were at their limit yet kept up, the rate they were shown to sustain;
- * where they fell behind, what they managed. Energy per execution is the one at the utilisation
+ * where they fell behind, what they managed. With several points, capacity is the one at the
+ * highest utilisation (`openLoop`): a plan loads cores up to 1 / (1 + headroom), and that point
+ * (0.85 by default) is the only one showing that the cores keep up that high; a lower point's rate
+ * per busy core-second is lower where wake-ups fill the idle time, and would buy cores the
+ * measurements do not ask for. Energy per execution is the one at the utilisation
  * the plan will load them to (energyPerExecAt), given the rate and the cores the open-loop
  * capacity asks for (`rateRps`, `headroom`; without a rate, the open-loop figure as measured).
  * The spread (robust planning's quantiles) and standard deviations are scaled by the same factors:
@@ -188,7 +192,7 @@ export function buildProblem(hosts: readonly HostSpec[], models: Models, functio
       if (raw) {
         if (m !== raw && raw.openLoop) {
           openLoopPairs++;
-          utilisations.add(raw.openLoop.utilisation);
+          for (const o of openLoopPointsOf(raw)) utilisations.add(o.utilisation);
         } else saturatedPairs++;
       }
       c.push(m ? coresNeeded(f.rateRps * (1 + headroom), m.execPerSecPerCore) : null);

@@ -17,8 +17,10 @@ export interface BagSample {
   readonly energyPerExecJ: number;
   readonly completed: number;
   readonly quality: QualityName;
-  /** The bag's open-loop phase, when it had one. */
+  /** The bag's open-loop phase, when it had one (with several, the highest utilisation's). */
   readonly openLoop?: OpenLoopSample | undefined;
+  /** Every open-loop phase of the bag, ascending utilisation, when it had several. */
+  readonly openLoopPoints?: readonly OpenLoopSample[] | undefined;
 }
 
 /** One function's figures from the open-loop phase of one bag. */
@@ -45,10 +47,17 @@ export interface AggregatedFunction {
   readonly energyPerExecJ: number;
   readonly spread: FunctionSpread;
   readonly quality: QualityName;
-  /** Medians over the bags' open-loop phases, when they had one with usable figures. */
+  /**
+   * Medians over the bags' open-loop phases, when they had one with usable figures; with several
+   * utilisations, the highest one's.
+   */
   readonly openLoop?: OpenLoopFigures | undefined;
+  /** Every utilisation's figures, ascending (the last is `openLoop`), when more than one was measured. */
+  readonly openLoopPoints?: readonly OpenLoopFigures[] | undefined;
   /** How the open-loop phase went (medians over the same bags): did the cores keep up, how busy. */
   readonly openLoopCheck?: OpenLoopCheck | undefined;
+  /** The same for every utilisation, ascending, when more than one was measured. */
+  readonly openLoopChecks?: readonly (OpenLoopCheck & { readonly utilisation: number })[] | undefined;
 }
 
 export interface OpenLoopCheck {
@@ -129,6 +138,22 @@ export function whyNoFigure(samples: readonly BagSample[], hostType: string, fn:
 /** An open-loop sample that says something: completions and positive, finite figures. */
 function usableOpenLoop(o: OpenLoopSample | undefined): o is OpenLoopSample {
   return o !== undefined && o.completed > 0 && o.execPerSecPerCore > 0 && o.energyPerExecJ > 0 && Number.isFinite(o.energyPerExecJ) && o.utilisation > 0;
+}
+
+/** A sample's open-loop points: every phase's, else its one phase's, else none. */
+function pointsOf(s: BagSample): readonly OpenLoopSample[] {
+  if (s.openLoopPoints !== undefined && s.openLoopPoints.length > 0) return s.openLoopPoints;
+  return s.openLoop ? [s.openLoop] : [];
+}
+
+/** The utilisations the samples' open-loop phases ran at, ascending (the campaign's list). */
+export function openLoopUtilisationsOf(samples: readonly BagSample[]): number[] {
+  return [...new Set(samples.flatMap((s) => pointsOf(s).map((o) => o.utilisation)))].sort((a, b) => a - b);
+}
+
+/** The sample with its open-loop point at utilisation `u` as its only one (none if it has none there). */
+function atUtilisation(s: BagSample, u: number): BagSample {
+  return { ...s, openLoop: pointsOf(s).find((o) => o.utilisation === u), openLoopPoints: undefined };
 }
 
 /**
@@ -223,6 +248,9 @@ export function aggregate(samples: readonly BagSample[], idle: readonly IdleSamp
   const out: Record<string, AggregatedHostType> = {};
   const types = [...new Set([...samples.map((s) => s.hostType), ...idle.map((i) => i.hostType)])].sort();
   const paired = pairedAll(samples);
+  // Each open-loop utilisation is aggregated on its own, as if it were the campaign's only one.
+  const utilisations = openLoopUtilisationsOf(samples);
+  const pairedAt = new Map(utilisations.map((u) => [u, pairedAll(samples.map((s) => atUtilisation(s, u)))]));
   for (const type of types) {
     const functions: Record<string, AggregatedFunction> = {};
     const ofType = samples.filter((s) => s.hostType === type && usable(s));
@@ -231,26 +259,36 @@ export function aggregate(samples: readonly BagSample[], idle: readonly IdleSamp
       const perf = spreadOf(rows.map((r) => r.execPerSecPerCore));
       const energy = spreadOf(rows.map((r) => r.energyPerExecJ));
       const p = paired.get(fn);
-      const plainOl = openLoopOf(rows);
-      const olPerf = p?.olPerf?.get(type);
-      const olEnergy = p?.olEnergy?.get(type);
-      const ol = plainOl && olPerf !== undefined && olEnergy !== undefined ? { ...plainOl, execPerSecPerCore: olPerf, energyPerExecJ: olEnergy } : plainOl;
-      const olRows = rows.map((r) => r.openLoop).filter(usableOpenLoop);
+      const points: OpenLoopFigures[] = [];
+      const checks: (OpenLoopCheck & { utilisation: number })[] = [];
+      for (const u of utilisations) {
+        const at = rows.map((r) => atUtilisation(r, u));
+        const pu = pairedAt.get(u)?.get(fn);
+        const plainOl = openLoopOf(at);
+        const olPerf = pu?.olPerf?.get(type);
+        const olEnergy = pu?.olEnergy?.get(type);
+        const ol = plainOl && olPerf !== undefined && olEnergy !== undefined ? { ...plainOl, execPerSecPerCore: olPerf, energyPerExecJ: olEnergy } : plainOl;
+        if (ol) points.push(ol);
+        const olRows = at.map((r) => r.openLoop).filter(usableOpenLoop);
+        if (olRows.length > 0)
+          checks.push({
+            utilisation: u,
+            offeredRps: sig(median(olRows.map((o) => o.offeredRps)), 4),
+            achievedRps: sig(median(olRows.map((o) => o.achievedRps)), 4),
+            busyFraction: sig(median(olRows.map((o) => o.busyFraction)), 3),
+          });
+      }
+      const ol = points.at(-1);
+      const lastCheck = checks.at(-1);
       functions[fn] = {
         execPerSecPerCore: p?.perf?.get(type) ?? perf.median,
         energyPerExecJ: p?.energy?.get(type) ?? energy.median,
         spread: { bags: rows.length, execPerSecPerCore: perf, energyPerExecJ: energy },
         quality: weakest(rows.map((r) => r.quality)),
         ...(ol ? { openLoop: ol } : {}),
-        ...(olRows.length > 0
-          ? {
-              openLoopCheck: {
-                offeredRps: sig(median(olRows.map((o) => o.offeredRps)), 4),
-                achievedRps: sig(median(olRows.map((o) => o.achievedRps)), 4),
-                busyFraction: sig(median(olRows.map((o) => o.busyFraction)), 3),
-              },
-            }
-          : {}),
+        ...(points.length > 1 ? { openLoopPoints: points } : {}),
+        ...(lastCheck ? { openLoopCheck: { offeredRps: lastCheck.offeredRps, achievedRps: lastCheck.achievedRps, busyFraction: lastCheck.busyFraction } } : {}),
+        ...(checks.length > 1 ? { openLoopChecks: checks } : {}),
       };
     }
     const idleOfType = idle.filter((i) => i.hostType === type && i.idlePowerW > 0);

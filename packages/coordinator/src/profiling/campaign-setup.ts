@@ -6,17 +6,19 @@
 import { ValidationError, type wire } from '@isawatt/common';
 import type { Arch } from '../workload/types.js';
 import { designBags, designIsolation } from './bag-design.js';
-import { campaignIdOf, type CampaignHost, type CampaignHostType, type CampaignPlan } from './campaign.js';
+import { bagPhases, campaignIdOf, type CampaignHost, type CampaignHostType, type CampaignPlan } from './campaign.js';
 
 /**
- * Default utilisation of the open-loop phase. A plan with headroom h loads each function's cores to
- * at most 1 / (1 + h) of their saturated capacity (0.83 at the default 0.2): the phase drives them
- * just above that, so it shows whether they keep up at the highest load a plan gives them, and
- * energy at lower loads follows from the fit through this point and the saturated one
- * (placement/problem.ts, energyPerExecAt). On the emulated pair at 0.5, 0.7 and 0.85 every fast
- * function kept up while its cores were ~100 % busy (docs/experiments.md, "Open-loop cost").
+ * Default utilisations of the open-loop phases, one phase each. A plan with headroom h loads each
+ * function's cores to at most 1 / (1 + h) of their saturated capacity (0.83 at the default 0.2),
+ * and ceil() of the cores puts most functions well below that (≈ 0.72 in the full matrix's runs).
+ * The highest point sits just above the plans' range, so it shows whether the cores keep up at
+ * the highest load a plan gives them (it gives the capacity); the lower one sits below most plans,
+ * so the energy at the utilisations plans use is fitted between measured points
+ * (placement/open-loop-fit.ts) instead of extrapolated from one with the 1/u shape, which
+ * over-priced slow functions (docs/experiments.md, "Two open findings").
  */
-export const DEFAULT_OPEN_LOOP_UTILISATION = 0.85;
+export const DEFAULT_OPEN_LOOP_UTILISATIONS: readonly number[] = [0.6, 0.85];
 
 export interface CampaignParams {
   readonly bags: number;
@@ -26,8 +28,8 @@ export interface CampaignParams {
   readonly durationMs: number;
   readonly warmupMs: number;
   readonly idleMs: number;
-  /** Open-loop phase per bag at this share of saturated capacity (0 or undefined: none). */
-  readonly openLoopUtilisation?: number | undefined;
+  /** Open-loop phases per bag, one at each of these shares of saturated capacity, ascending (empty or undefined: none). */
+  readonly openLoopUtilisations?: readonly number[] | undefined;
   readonly isolation: boolean;
   /** CPUs per function (--cores-per-function); undefined: the host's function CPUs split evenly. */
   readonly coresPerFunction?: number | undefined;
@@ -126,8 +128,9 @@ export function setupCampaign(all: readonly wire.Host__Output[], params: Campaig
     durationMs: params.durationMs,
     warmupMs: params.warmupMs,
     idleMs: params.idleMs,
-    // Only when set, so that campaigns without the phase keep their ids (and --resume still works).
-    ...((params.openLoopUtilisation ?? 0) > 0 ? { openLoopUtilisation: params.openLoopUtilisation } : {}),
+    // Only when set, and one utilisation as the single value it used to be, so that campaigns
+    // without the phase or with one keep their ids (and --resume still works).
+    ...openLoopIdPart(params.openLoopUtilisations ?? []),
     isolation: params.isolation,
     hostTypes: hostTypes.map((t) => [t.hostType, t.coresPerFunction]),
   });
@@ -139,7 +142,7 @@ export function setupCampaign(all: readonly wire.Host__Output[], params: Campaig
       durationMs: params.durationMs,
       warmupMs: params.warmupMs,
       idleMs: params.idleMs,
-      openLoopUtilisation: params.openLoopUtilisation ?? 0,
+      openLoopUtilisations: [...(params.openLoopUtilisations ?? [])],
     },
     functions,
     categories,
@@ -163,9 +166,14 @@ export function estimateMs(plan: CampaignPlan, overhead: { perBagMs: number; per
   return Math.max(
     ...plan.hostTypes.map((t) => {
       const rounds = Math.ceil(plan.bags.length / t.hosts.length);
-      const phases = (plan.openLoopUtilisation ?? 0) > 0 ? 2 : 1;
+      const phases = bagPhases(plan);
       const bagSize = Math.max(0, ...plan.bags.map((b) => b.length));
       return plan.idleMs + rounds * (phases * (plan.warmupMs + plan.durationMs) + overhead.perBagMs + bagSize * overhead.perFunctionMs);
     }),
   );
+}
+
+function openLoopIdPart(us: readonly number[]): Record<string, unknown> {
+  if (us.length === 0) return {};
+  return us.length === 1 ? { openLoopUtilisation: us[0] } : { openLoopUtilisations: [...us] };
 }

@@ -32,10 +32,16 @@ export interface CampaignPlan {
   /** Idle interval measured once per host (before its first bag). */
   readonly idleMs: number;
   /**
-   * Open-loop phase after each bag's saturated window: the share of the saturated capacity each
-   * function is then driven at (0 or undefined: none). It takes another warm-up and window.
+   * Open-loop phases after each bag's saturated window, ascending: the shares of the saturated
+   * capacity each function is then driven at, one phase each (empty or undefined: none). Each
+   * phase takes another warm-up and window.
    */
-  readonly openLoopUtilisation?: number | undefined;
+  readonly openLoopUtilisations?: readonly number[] | undefined;
+}
+
+/** Phases of one bag: the saturated one and one per open-loop utilisation. */
+export function bagPhases(plan: Pick<CampaignPlan, 'openLoopUtilisations'>): number {
+  return 1 + (plan.openLoopUtilisations?.length ?? 0);
 }
 
 /** What the campaign needs from the coordinator (the Control client, or a fake in tests). */
@@ -111,9 +117,8 @@ export function parseJobId(jobId: string): { campaignId: string; bag: number; ho
  * other, a few hundred ms of CPU each (a JVM or a Python with numpy more), on a host that may be
  * busy: 3 s per worker is generous and still bounds a wedged agent.
  */
-export function bagTimeoutMs(plan: Pick<CampaignPlan, 'durationMs' | 'warmupMs' | 'idleMs' | 'openLoopUtilisation'>, workers: number): number {
-  const phases = (plan.openLoopUtilisation ?? 0) > 0 ? 2 : 1;
-  return plan.idleMs + phases * (plan.warmupMs + plan.durationMs) + 60_000 + 3000 * workers;
+export function bagTimeoutMs(plan: Pick<CampaignPlan, 'durationMs' | 'warmupMs' | 'idleMs' | 'openLoopUtilisations'>, workers: number): number {
+  return plan.idleMs + bagPhases(plan) * (plan.warmupMs + plan.durationMs) + 60_000 + 3000 * workers;
 }
 
 function message(err: unknown): string {
@@ -175,7 +180,10 @@ export async function runCampaign(plan: CampaignPlan, api: ProfileApi, opts: Run
           warmup_ms: plan.warmupMs,
           idle_ms: idleMs,
           saturate: true,
-          open_loop_utilisation: plan.openLoopUtilisation ?? 0,
+          // The highest utilisation also as the single value: an agent that predates the list
+          // then still measures the point plans are sized on.
+          open_loop_utilisation: plan.openLoopUtilisations?.at(-1) ?? 0,
+          open_loop_utilisations: [...(plan.openLoopUtilisations ?? [])],
         };
         running.set(jobId, `bag ${task.bag + 1} on ${host.hostId}`);
         progress();
@@ -295,6 +303,8 @@ export function samplesOf(done: readonly DoneBag[]): { samples: BagSample[]; idl
         completed: Number(f.completed),
         quality: qualityName(f.quality),
         ...(f.open_loop ? { openLoop: openLoopSample(f.open_loop) } : {}),
+        // Results stored before points were kept (a --resume) have no list.
+        ...((f.open_loop_points ?? []).length > 1 ? { openLoopPoints: f.open_loop_points.map(openLoopSample) } : {}),
       });
     }
     if (d.result.idle_duration_ms > 0)

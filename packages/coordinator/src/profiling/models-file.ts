@@ -35,6 +35,7 @@ export function buildModels(input: ModelsDocInput): Models {
   const qualities: QualityName[] = [];
   const qualityByType: Record<string, Record<string, QualityName>> = {};
   const openLoopByType: Record<string, Record<string, unknown>> = {};
+  const openLoopPointsByType: Record<string, Record<string, unknown>> = {};
   for (const [type, t] of Object.entries(input.hostTypes).sort(([a], [b]) => a.localeCompare(b))) {
     const functions: Record<string, FunctionModel> = {};
     qualityByType[type] = {};
@@ -45,8 +46,10 @@ export function buildModels(input: ModelsDocInput): Models {
         samples: f.spread.bags,
         spread: f.spread,
         ...(f.openLoop ? { openLoop: f.openLoop } : {}),
+        ...(f.openLoopPoints ? { openLoopPoints: f.openLoopPoints } : {}),
       };
       if (f.openLoopCheck) (openLoopByType[type] ??= {})[fn] = f.openLoopCheck;
+      if (f.openLoopChecks) (openLoopPointsByType[type] ??= {})[fn] = f.openLoopChecks;
       qualities.push(f.quality);
       qualityByType[type][fn] = f.quality;
     }
@@ -68,7 +71,9 @@ export function buildModels(input: ModelsDocInput): Models {
       quality: qualityByType,
       // Per host type and function: offered and achieved req/s and the cores' busy share in the
       // open-loop phase (the openLoop figures' context: a phase whose cores could not keep up says so).
+      // With several utilisations, `openLoop` is the highest's and `openLoopPoints` has every one's.
       ...(Object.keys(openLoopByType).length > 0 ? { openLoop: openLoopByType } : {}),
+      ...(Object.keys(openLoopPointsByType).length > 0 ? { openLoopPoints: openLoopPointsByType } : {}),
     },
     hostTypes,
     categories,
@@ -82,7 +87,8 @@ export function modelsYaml(models: Models): string {
     `# ${models.source ?? ''}`,
     '# Figures: median over the bags, bag-paired across host types (docs/profiling.md, "Bag-paired figures");',
     "# spread: each type's own per-bag values, plain median, min, max, coefficient of variation.",
-    '# openLoop: the same functions driven open loop at a share of their saturated capacity (median over the bags, bag-paired).',
+    '# openLoop: the same functions driven open loop at a share of their saturated capacity (median over the bags, bag-paired);',
+    '# openLoopPoints: every utilisation measured, ascending (openLoop is the last); the planner fits its energy model through all.',
   ].join('\n');
   return `${header}\n${stringify(models, { lineWidth: 0 })}`;
 }

@@ -4,6 +4,8 @@ import type { Models } from '../workload/types.js';
 import type { OpenLoopCheck } from './aggregate.js';
 import type { CampaignPlan } from './campaign.js';
 import { BAG_OVERHEAD } from './campaign-setup.js';
+import { openLoopPointsOf } from '../placement/open-loop-fit.js';
+import { openLoopEnergyShare } from '../placement/problem.js';
 import { jToMj, msToS } from '@isawatt/common';
 
 const plain = {
@@ -23,6 +25,7 @@ export function renderPlan(plan: CampaignPlan, functions: readonly string[], est
   const lines = [
     `campaign ${plan.campaignId}: ${plan.bags.length} ${isolation ? 'isolation runs (each function alone)' : 'bags'} of ${functions.length} functions, ` +
       `warm-up ${msToS(plan.warmupMs)} s, measurement ${msToS(plan.durationMs)} s, idle ${msToS(plan.idleMs)} s once per host`,
+    openLoopPhasesLine(plan),
   ];
   for (const t of plan.hostTypes)
     lines.push(`  ${t.hostType} (${t.arch}): hosts ${t.hosts.map((h) => h.hostId).join(', ')}; ${t.coresPerFunction} CPU(s) per function`);
@@ -37,6 +40,13 @@ export function renderPlan(plan: CampaignPlan, functions: readonly string[], est
   return lines.join('\n');
 }
 
+/** Phases per bag: the saturated one and one per open-loop utilisation (each a warm-up and a window). */
+function openLoopPhasesLine(plan: CampaignPlan): string {
+  const us = plan.openLoopUtilisations ?? [];
+  if (us.length === 0) return 'phases per bag: 1 (saturated; no open-loop phase)';
+  return `phases per bag: ${1 + us.length} (saturated, then open loop at ${us.map((u) => `${Math.round(u * 100)} %`).join(', ')}), each a warm-up and a measurement`;
+}
+
 const fmt = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 1 ? x.toFixed(2) : x.toPrecision(3));
 const pct = (cv: number): string => `${(cv * 100).toFixed(1)} %`;
 
@@ -45,6 +55,7 @@ export function renderModels(models: Models): string {
   const lines: string[] = [models.source ?? ''];
   const quality = (models.provenance?.quality ?? {}) as Record<string, Record<string, string>>;
   const checks = (models.provenance?.openLoop ?? {}) as Record<string, Record<string, OpenLoopCheck>>;
+  const pointChecks = (models.provenance?.openLoopPoints ?? {}) as Record<string, Record<string, (OpenLoopCheck & { utilisation: number })[]>>;
   for (const [type, t] of Object.entries(models.hostTypes)) {
     lines.push(`${type} (${t.arch})${t.idlePowerW !== undefined ? `, idle ${t.idlePowerW} W` : ''}`);
     const table = new Table({
@@ -80,27 +91,36 @@ export function renderModels(models: Models): string {
           'energy/exec (mJ)',
           'vs saturated',
           'bags',
+          'k (fit)',
         ],
-        colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+        colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
         ...plain,
       });
       for (const [fn, f] of open) {
-        const o = f.openLoop;
-        if (o === undefined) continue;
-        const c = checks[type]?.[fn];
-        ol.push([
-          fn,
-          `${(o.utilisation * 100).toFixed(0)} %`,
-          c ? `${fmt(c.achievedRps)}/${fmt(c.offeredRps)}` : '-',
-          c ? `${(c.busyFraction * 100).toFixed(0)} %` : '-',
-          fmt(o.execPerSecPerCore),
-          `${(o.execPerSecPerCore / f.execPerSecPerCore).toFixed(3)}x`,
-          fmt(jToMj(o.energyPerExecJ)),
-          `${(o.energyPerExecJ / f.energyPerExecJ).toFixed(3)}x`,
-          String(o.samples ?? '-'),
-        ]);
+        // One row per utilisation measured; the last (the highest, `openLoop`) carries the share k
+        // of the energy the planner fits through all of them.
+        const points = openLoopPointsOf(f);
+        points.forEach((o, i) => {
+          const last = i === points.length - 1;
+          const c = pointChecks[type]?.[fn]?.find((x) => x.utilisation === o.utilisation) ?? (last ? checks[type]?.[fn] : undefined);
+          ol.push([
+            i === 0 ? fn : '',
+            `${(o.utilisation * 100).toFixed(0)} %`,
+            c ? `${fmt(c.achievedRps)}/${fmt(c.offeredRps)}` : '-',
+            c ? `${(c.busyFraction * 100).toFixed(0)} %` : '-',
+            fmt(o.execPerSecPerCore),
+            `${(o.execPerSecPerCore / f.execPerSecPerCore).toFixed(3)}x`,
+            fmt(jToMj(o.energyPerExecJ)),
+            `${(o.energyPerExecJ / f.energyPerExecJ).toFixed(3)}x`,
+            String(o.samples ?? '-'),
+            last ? openLoopEnergyShare(f).toFixed(2) : '',
+          ]);
+        });
       }
-      lines.push(`${type}: open-loop cost (what plans use; saturated figures above are E_ij / W_ij)`, ol.toString());
+      lines.push(
+        `${type}: open-loop cost (what plans use; saturated figures above are E_ij / W_ij; k: share of the energy per planned core, W(u) = W_sat ((1 - k) + k / u))`,
+        ol.toString(),
+      );
     }
   }
   return lines.join('\n');

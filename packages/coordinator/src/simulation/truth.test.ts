@@ -77,6 +77,21 @@ describe('truth at a utilisation', () => {
     close(t.openLoop?.energyPerExecJ ?? NaN, 0.014 * t.energyFactor, 'open-loop energy');
     assert.equal(t.openLoop?.utilisation, 0.6);
   });
+
+  test('several open-loop points: scaled alike, and the energy share fitted through all of them as the planner fits it', () => {
+    const low = { utilisation: 0.6, execPerSecPerCore: 80, energyPerExecJ: 0.0112 };
+    const high = { utilisation: 0.85, execPerSecPerCore: 95, energyPerExecJ: 0.0112 };
+    const model = { execPerSecPerCore: 100, energyPerExecJ: 0.01, openLoop: high, openLoopPoints: [low, high] };
+    const t = trueFigures(model, 'f', 'h', { seed: 3, useSpread: false, modelErrorCv: 0.3 });
+    close(t.openLoopPoints?.[0]?.energyPerExecJ ?? NaN, 0.0112 * t.energyFactor, 'low point scaled');
+    const plain = trueFigures(model, 'f', 'h', { seed: 3, useSpread: false, modelErrorCv: 0 });
+    // 1.12x at both points: k = Σxy / Σx² with x = 2/3 and 3/17, y = 0.12 each.
+    const x1 = 1 / 0.6 - 1;
+    const x2 = 1 / 0.85 - 1;
+    const k = (0.12 * (x1 + x2)) / (x1 * x1 + x2 * x2);
+    close(costAtUtilisation(plain, 0.72).energyPerExecJ, 0.01 * (1 - k + k / 0.72), 'energy at 0.72');
+    assert.equal(trueFigures({ ...model, openLoopPoints: undefined }, 'f', 'h', { seed: 3, useSpread: false, modelErrorCv: 0 }).openLoopPoints, undefined);
+  });
 });
 
 describe('a cell on models with open-loop figures', () => {

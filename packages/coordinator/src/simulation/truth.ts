@@ -6,6 +6,14 @@
 import type { FigureSpread, FunctionModel } from '../workload/types.js';
 import { median } from '../profiling/aggregate.js';
 import { Rng } from './random.js';
+import { fitIdleShare, openLoopPointsOf } from '../placement/open-loop-fit.js';
+
+/** One open-loop point of the truth: the cost at `utilisation` of the saturated capacity. */
+export interface TrueOpenLoopPoint {
+  readonly utilisation: number;
+  readonly execPerSecPerCore: number;
+  readonly energyPerExecJ: number;
+}
 
 export interface TruthOptions {
   readonly seed: number;
@@ -25,7 +33,9 @@ export interface TrueFigures {
    * The cost below saturation (open-loop arrivals at `utilisation` of the saturated capacity), when
    * the models measured it, scaled by the same factors as the saturated figures.
    */
-  readonly openLoop?: { readonly utilisation: number; readonly execPerSecPerCore: number; readonly energyPerExecJ: number } | undefined;
+  readonly openLoop?: TrueOpenLoopPoint | undefined;
+  /** Every open-loop point measured (ascending; the last is `openLoop`), scaled alike, when more than one. */
+  readonly openLoopPoints?: readonly TrueOpenLoopPoint[] | undefined;
   /** true_figure / model_figure, for the record (1 = the model was right). */
   readonly speedFactor: number;
   readonly energyFactor: number;
@@ -67,13 +77,17 @@ export function trueFigures(model: FunctionModel, fn: string, hostType: string, 
     speedFactor *= logNormalFactor(new Rng(opts.seed, `speed-error\u0000${key}`), opts.modelErrorCv);
     energyFactor *= logNormalFactor(new Rng(opts.seed, `energy-error\u0000${key}`), opts.modelErrorCv);
   }
-  const ol = model.openLoop;
+  const scaled = (o: TrueOpenLoopPoint): TrueOpenLoopPoint => ({
+    utilisation: o.utilisation,
+    execPerSecPerCore: o.execPerSecPerCore * speedFactor,
+    energyPerExecJ: o.energyPerExecJ * energyFactor,
+  });
+  const points = openLoopPointsOf(model);
   return {
     execPerSecPerCore: model.execPerSecPerCore * speedFactor,
     energyPerExecJ: model.energyPerExecJ * energyFactor,
-    openLoop: ol
-      ? { utilisation: ol.utilisation, execPerSecPerCore: ol.execPerSecPerCore * speedFactor, energyPerExecJ: ol.energyPerExecJ * energyFactor }
-      : undefined,
+    openLoop: model.openLoop ? scaled(model.openLoop) : undefined,
+    ...(points.length > 1 ? { openLoopPoints: points.map(scaled) } : {}),
     speedFactor,
     energyFactor,
   };
@@ -99,8 +113,7 @@ export interface CostAtUtilisation {
  * open-loop cost / saturated cost (W_open / W_sat, or E_sat / E_open).
  */
 export function idleFilledShare(ratio: number, u0: number): number {
-  if (!(u0 < 1) || !(u0 > 0) || !Number.isFinite(ratio)) return 0;
-  return Math.min(1, Math.max(0, (ratio - 1) / (1 / u0 - 1)));
+  return fitIdleShare([{ utilisation: u0, ratio }]);
 }
 
 /** Smallest utilisation the cost is taken at (1 / u grows without bound below it). */
@@ -111,10 +124,11 @@ const MIN_UTILISATION = 1e-3;
  * their saturated capacity, the quantity the open-loop figures are measured at). Below saturation
  * every arrival that finds its core idle pays a wake-up a back-to-back stream does not: the
  * wake-ups fill a share k of the cores' idle time (idleFilledShare, fitted through the saturated
- * figure at u = 1 and the open-loop one at u0, separately for CPU time and for energy). So:
+ * figure at u = 1 and the open-loop one at u0, or by least squares through every open-loop point
+ * measured as the planner does (fitIdleShare), separately for CPU time and for energy). So:
  *   executions per busy core-second E(u) = E_sat x u / (u + k_cpu (1 - u))
  *   energy per execution            W(u) = W_sat x ((1 - k_energy) + k_energy / u)
- * equal to the saturated figures at u >= 1 and to the open-loop ones at u0 (unless k was clamped
+ * equal to the saturated figures at u >= 1 and, with one point, to the open-loop ones at u0 (unless k was clamped
  * to 0..1: an open-loop figure cheaper than the saturated one counts as no extra cost). The
  * capacity of n cores at u, n x E(u) = R / b(u), is at least the rate R, and equals it when the
  * wake-ups fill all the idle time (k = 1): such a function has no margin left, and any second
@@ -125,8 +139,9 @@ export function costAtUtilisation(t: TrueFigures, utilisation: number): CostAtUt
   const u = Math.min(1, Math.max(MIN_UTILISATION, Number.isFinite(utilisation) ? utilisation : 1));
   const ol = t.openLoop;
   if (!ol) return { execPerSecPerCore: t.execPerSecPerCore, energyPerExecJ: t.energyPerExecJ, utilisation: u, openLoop: false };
-  const kCpu = idleFilledShare(t.execPerSecPerCore / ol.execPerSecPerCore, ol.utilisation);
-  const kEnergy = idleFilledShare(ol.energyPerExecJ / t.energyPerExecJ, ol.utilisation);
+  const points = t.openLoopPoints ?? [ol];
+  const kCpu = fitIdleShare(points.map((o) => ({ utilisation: o.utilisation, ratio: t.execPerSecPerCore / o.execPerSecPerCore })));
+  const kEnergy = fitIdleShare(points.map((o) => ({ utilisation: o.utilisation, ratio: o.energyPerExecJ / t.energyPerExecJ })));
   return {
     execPerSecPerCore: (t.execPerSecPerCore * u) / (u + kCpu * (1 - u)),
     energyPerExecJ: t.energyPerExecJ * (1 - kEnergy + kEnergy / u),

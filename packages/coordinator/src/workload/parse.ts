@@ -77,6 +77,9 @@ const figureSpreadSchema = z
   })
   .check(z.refine((f) => f.min <= f.median && f.median <= f.max, 'expected min <= median <= max'));
 
+/** Most open-loop points a function model may carry (each one is a profiling phase). */
+export const MAX_OPEN_LOOP_POINTS = 16;
+
 const openLoopSchema = z.strictObject({
   utilisation: z.number().check(z.gt(0, 'expected a share of saturated capacity > 0'), z.lte(1, 'expected a share of saturated capacity <= 1')),
   execPerSecPerCore: execRate,
@@ -84,21 +87,53 @@ const openLoopSchema = z.strictObject({
   samples: z.optional(z.number().check(z.int(), z.nonnegative())),
 });
 
-const functionModelSchema = z.strictObject({
-  execPerSecPerCore: execRate,
-  energyPerExecJ: energyJ,
-  execPerSecPerCoreStd: z.optional(z.number().check(z.nonnegative())),
-  energyPerExecJStd: z.optional(z.number().check(z.nonnegative())),
-  samples: z.optional(z.number().check(z.int(), z.nonnegative())),
-  spread: z.optional(
-    z.strictObject({
-      bags: z.number().check(z.int(), z.positive()),
-      execPerSecPerCore: figureSpreadSchema,
-      energyPerExecJ: figureSpreadSchema,
+const functionModelSchema = z
+  .strictObject({
+    execPerSecPerCore: execRate,
+    energyPerExecJ: energyJ,
+    execPerSecPerCoreStd: z.optional(z.number().check(z.nonnegative())),
+    energyPerExecJStd: z.optional(z.number().check(z.nonnegative())),
+    samples: z.optional(z.number().check(z.int(), z.nonnegative())),
+    spread: z.optional(
+      z.strictObject({
+        bags: z.number().check(z.int(), z.positive()),
+        execPerSecPerCore: figureSpreadSchema,
+        energyPerExecJ: figureSpreadSchema,
+      }),
+    ),
+    openLoop: z.optional(openLoopSchema),
+    // Every open-loop point, strictly increasing in utilisation, the last one `openLoop` itself.
+    openLoopPoints: z.optional(z.array(openLoopSchema).check(z.minLength(1), z.maxLength(MAX_OPEN_LOOP_POINTS))),
+  })
+  .check(
+    z.superRefine((f, ctx) => {
+      const pts = f.openLoopPoints;
+      if (pts === undefined) return;
+      pts.forEach((p, i) => {
+        const prev = pts[i - 1];
+        if (prev !== undefined && !(p.utilisation > prev.utilisation))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['openLoopPoints', i, 'utilisation'],
+            message: `expected more than the point before (${prev.utilisation}), got ${p.utilisation}`,
+          });
+      });
+      const last = pts[pts.length - 1];
+      if (f.openLoop === undefined)
+        ctx.addIssue({ code: 'custom', path: ['openLoop'], message: 'missing: openLoopPoints needs openLoop (its last, highest-utilisation point)' });
+      else if (
+        last !== undefined &&
+        (f.openLoop.utilisation !== last.utilisation ||
+          f.openLoop.energyPerExecJ !== last.energyPerExecJ ||
+          f.openLoop.execPerSecPerCore !== last.execPerSecPerCore)
+      )
+        ctx.addIssue({
+          code: 'custom',
+          path: ['openLoop'],
+          message: `expected the last of openLoopPoints (utilisation ${last.utilisation}), got utilisation ${f.openLoop.utilisation}`,
+        });
     }),
-  ),
-  openLoop: z.optional(openLoopSchema),
-});
+  );
 
 const modelsSchema = z.strictObject({
   source: z.optional(z.string()),

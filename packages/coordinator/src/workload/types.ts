@@ -37,8 +37,15 @@ export interface FunctionModel {
    * What the function costs below saturation, driven open loop (written by `isawatt profile`'s
    * open-loop phase), when measured. The two figures above are the saturated, back-to-back ones (the
    * paper's E_ij and W_ij); the planner sizes cores and predicts energy on these when present.
+   * With several points measured (`openLoopPoints`), this is the one at the highest utilisation.
    */
   readonly openLoop?: OpenLoopFigures | undefined;
+  /**
+   * Every open-loop point measured, in strictly increasing utilisation, the last one equal to
+   * `openLoop` (absent in models files with one point, or written before points were kept). The
+   * planner fits its energy model through all of them (placement/open-loop-fit.ts).
+   */
+  readonly openLoopPoints?: readonly OpenLoopFigures[] | undefined;
 }
 
 /**

@@ -61,22 +61,24 @@ export function refinedModels(
     // utilisation plans load functions to), production's replace those and the saturated ones stay
     // (the planner's cost curve runs between the two); otherwise they replace the saturated ones.
     // The profiled spread describes the bags, not production: kept as it was (still the robust option's input).
-    t.functions[e.function] = prev?.openLoop
-      ? {
-          ...prev,
-          openLoop: {
-            utilisation: prev.openLoop.utilisation,
+    // With several open-loop points, production's figures replace the highest one (the one
+    // `openLoop` repeats, and the capacity plans are sized on); the lower points stay in the fit.
+    const refinedOpenLoop = prev?.openLoop
+      ? { utilisation: prev.openLoop.utilisation, execPerSecPerCore: e.exec_per_sec_per_core, energyPerExecJ: e.energy_per_exec_j, samples }
+      : undefined;
+    t.functions[e.function] =
+      prev && refinedOpenLoop
+        ? {
+            ...prev,
+            openLoop: refinedOpenLoop,
+            ...(prev.openLoopPoints ? { openLoopPoints: [...prev.openLoopPoints.slice(0, -1), refinedOpenLoop] } : {}),
+          }
+        : {
+            ...(prev?.spread ? { spread: prev.spread } : {}),
             execPerSecPerCore: e.exec_per_sec_per_core,
             energyPerExecJ: e.energy_per_exec_j,
             samples,
-          },
-        }
-      : {
-          ...(prev?.spread ? { spread: prev.spread } : {}),
-          execPerSecPerCore: e.exec_per_sec_per_core,
-          energyPerExecJ: e.energy_per_exec_j,
-          samples,
-        };
+          };
     used.push(e);
   }
   const qualities = [...new Set(used.map((e) => QUALITY[e.energy_quality] ?? 'unknown'))].sort();

@@ -12,11 +12,12 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { BagDesignError } from '../../profiling/bag-design.js';
 import { aggregate, whyNoFigure } from '../../profiling/aggregate.js';
 import { qualityName, runCampaign, samplesOf, type CampaignOutcome, type ProfileApi } from '../../profiling/campaign.js';
-import { DEFAULT_OPEN_LOOP_UTILISATION, estimateMs, setupCampaign, type CampaignParams, type CampaignSetup } from '../../profiling/campaign-setup.js';
+import { DEFAULT_OPEN_LOOP_UTILISATIONS, estimateMs, setupCampaign, type CampaignParams, type CampaignSetup } from '../../profiling/campaign-setup.js';
 import { buildModels, writeModelsFile } from '../../profiling/models-file.js';
 import { ProgressView } from '../../profiling/progress-view.js';
 import { duration, renderModels, renderPlan } from '../../profiling/render.js';
 import type { Models } from '../../workload/types.js';
+import { parseOpenLoopUtilisations } from './open-loop-flag.js';
 import type { CliContext } from '../context.js';
 import { addConnectionOptions, connectionFromFlags, ControlClient, type ConnectionFlags } from '../control-client.js';
 
@@ -27,7 +28,7 @@ interface ProfileFlags extends ConnectionFlags {
   duration: number;
   warmup: number;
   idle?: number;
-  openLoop: number;
+  openLoop: number[];
   coresPerFunction?: number;
   functions?: string[];
   seed: number;
@@ -51,15 +52,6 @@ function seconds(flag: string, min: number): (v: string) => number {
     const n = Number(v);
     if (v.trim() === '' || !Number.isFinite(n) || n < min || n > 3600)
       throw new InvalidArgumentError(`${flag} must be a number of seconds in [${min}, 3600], got "${v}"`);
-    return n;
-  };
-}
-
-/** 0 (off) or a share in (0, 1]. */
-function share(flag: string): (v: string) => number {
-  return (v) => {
-    const n = Number(v);
-    if (v.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError(`${flag} must be 0 (off) or a share in (0, 1], got "${v}"`);
     return n;
   };
 }
@@ -118,7 +110,9 @@ function provenanceOf(setup: CampaignSetup, params: CampaignParams, outcome: Cam
       durationS: msToS(params.durationMs),
       warmupS: msToS(params.warmupMs),
       idleS: msToS(params.idleMs),
-      openLoopUtilisation: params.openLoopUtilisation ?? 0,
+      // The highest utilisation (the one `openLoop` holds) and every one measured.
+      openLoopUtilisation: params.openLoopUtilisations?.at(-1) ?? 0,
+      openLoopUtilisations: [...(params.openLoopUtilisations ?? [])],
       functions: setup.functions,
       coresPerFunction: Object.fromEntries(setup.plan.hostTypes.map((t) => [t.hostType, t.coresPerFunction])),
       bagRuns: outcome.done.length,
@@ -163,11 +157,11 @@ export function registerProfile(program: Command, ctx: CliContext): void {
     .addOption(new Option('--warmup <s>', 'seconds of load before measuring').argParser(seconds('--warmup', 0)).default(5))
     .addOption(
       new Option(
-        '--open-loop <u>',
-        "after each bag's saturated window, drive every function open loop at this share of the capacity it just sustained and measure its cost there (models' openLoop; 0: no such phase)",
+        '--open-loop <u,...>',
+        "after each bag's saturated window, drive every function open loop at each of these shares of the capacity it just sustained, one phase each, and measure its cost there (models' openLoopPoints; openLoop: the highest; 0: no such phase)",
       )
-        .argParser(share('--open-loop'))
-        .default(DEFAULT_OPEN_LOOP_UTILISATION),
+        .argParser((v) => parseOpenLoopUtilisations('--open-loop', v))
+        .default([...DEFAULT_OPEN_LOOP_UTILISATIONS], DEFAULT_OPEN_LOOP_UTILISATIONS.join(',')),
     )
     .addOption(new Option('--idle <s>', 'idle-power interval per host, seconds (default: --duration)').argParser(seconds('--idle', 0)))
     .addOption(
@@ -192,7 +186,7 @@ export function registerProfile(program: Command, ctx: CliContext): void {
       durationMs: Math.round(sToMs(flags.duration)),
       warmupMs: Math.round(sToMs(flags.warmup)),
       idleMs: Math.round(sToMs(flags.idle ?? flags.duration)),
-      openLoopUtilisation: flags.openLoop,
+      openLoopUtilisations: flags.openLoop,
       isolation: flags.isolation === true,
       coresPerFunction: flags.coresPerFunction,
       functions: flags.functions,

@@ -44,9 +44,15 @@ export interface FunctionProfile {
    */
   'cpu_time_us'?: (number | string | Long);
   /**
-   * The open-loop phase's figures (ProfileJob.open_loop_utilisation > 0), else absent.
+   * The open-loop phase's figures (ProfileJob.open_loop_utilisation > 0), else absent. With several
+   * phases (ProfileJob.open_loop_utilisations), the last one's: the highest utilisation.
    */
   'open_loop'?: (_isawatt_v1_OpenLoopProfile | null);
+  /**
+   * Every open-loop phase's figures, in the order measured (ascending utilisation); empty when the
+   * job had no open-loop phase.
+   */
+  'open_loop_points'?: (_isawatt_v1_OpenLoopProfile)[];
 }
 
 export interface FunctionProfile__Output {
@@ -88,7 +94,13 @@ export interface FunctionProfile__Output {
    */
   'cpu_time_us': (string);
   /**
-   * The open-loop phase's figures (ProfileJob.open_loop_utilisation > 0), else absent.
+   * The open-loop phase's figures (ProfileJob.open_loop_utilisation > 0), else absent. With several
+   * phases (ProfileJob.open_loop_utilisations), the last one's: the highest utilisation.
    */
   'open_loop': (_isawatt_v1_OpenLoopProfile__Output | null);
+  /**
+   * Every open-loop phase's figures, in the order measured (ascending utilisation); empty when the
+   * job had no open-loop phase.
+   */
+  'open_loop_points': (_isawatt_v1_OpenLoopProfile__Output)[];
 }

@@ -47,6 +47,13 @@ export interface ProfileJob {
    * 0: no open-loop phase (FunctionProfile.open_loop is then absent).
    */
   'open_loop_utilisation'?: (number | string);
+  /**
+   * Several open-loop phases, one per utilisation, each 0 < u <= 1, strictly increasing: the
+   * function's cost at every utilisation listed (FunctionProfile.open_loop_points). When set, it
+   * supersedes open_loop_utilisation, which the coordinator sets to the last (highest) entry so that
+   * an agent without this field still measures that one point.
+   */
+  'open_loop_utilisations'?: (number | string)[];
 }
 
 /**
@@ -95,4 +102,11 @@ export interface ProfileJob__Output {
    * 0: no open-loop phase (FunctionProfile.open_loop is then absent).
    */
   'open_loop_utilisation': (number);
+  /**
+   * Several open-loop phases, one per utilisation, each 0 < u <= 1, strictly increasing: the
+   * function's cost at every utilisation listed (FunctionProfile.open_loop_points). When set, it
+   * supersedes open_loop_utilisation, which the coordinator sets to the last (highest) entry so that
+   * an agent without this field still measures that one point.
+   */
+  'open_loop_utilisations': (number)[];
 }
