@@ -26,7 +26,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
-import { exitWithParent, exitWithParentEnv, type wire } from '@isawatt/common';
+import { exitWithParentOrQuit, exitWithParentEnv, type wire } from '@isawatt/common';
 import { ControlClient } from '../packages/coordinator/src/cli/control-client.js';
 import { WatchModel } from '../packages/coordinator/src/cli/commands/watch.js';
 import { freePort } from '../test/helpers/free-port.js';
@@ -188,6 +188,18 @@ class FeedCounter {
 
 async function main(): Promise<void> {
   const flags = parseFlags();
+  let done: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  const onSignal = (): void => done();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  // Started with ISAWATT_EXIT_WITH_PARENT=1 (a test, a script): when that parent is gone, stop now,
+  // without the closing experiment, and stop any CLI command running.
+  exitWithParentOrQuit('demo', () => {
+    parentGone = true;
+    for (const c of activeCli) c.kill('SIGTERM');
+    done();
+  });
   const dir = await mkdtemp(join(tmpdir(), 'isawatt-demo-'));
   const [grpcPort, mqttPort] = [await freePort(), await freePort()];
   const address = `127.0.0.1:${grpcPort}`;
@@ -203,18 +215,6 @@ async function main(): Promise<void> {
     await rm(dir, { recursive: true, force: true });
   };
 
-  let done: () => void = () => undefined;
-  const finished = new Promise<void>((resolve) => (done = resolve));
-  const onSignal = (): void => done();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  // Started with ISAWATT_EXIT_WITH_PARENT=1 (a test, a script): when that parent is gone, stop now,
-  // without the closing experiment, and stop any CLI command running.
-  exitWithParent(() => {
-    parentGone = true;
-    for (const c of activeCli) c.kill('SIGTERM');
-    done();
-  });
   const client = new ControlClient({ address, tls: {}, insecure: false, deadlineMs: 3000 });
   let stream: ReturnType<ControlClient['watchTelemetry']> | undefined;
   let redraw: NodeJS.Timeout | undefined;
