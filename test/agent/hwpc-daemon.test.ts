@@ -122,7 +122,9 @@ test(
       60_000,
       500,
     );
-    const assign = await runCli(['assign', HOST, 'jwt-node=1@0', 'html-node=1@0', '--coordinator', coordinator]);
+    // The ack comes once both workers have warmed at full speed (emulated host): seconds on a busy
+    // machine, past the CLI's default 10 s at a load average of 20 on 2 CPUs.
+    const assign = await runCli(['assign', HOST, 'jwt-node=1@0', 'html-node=1@0', '--ack-timeout-ms', '120000', '--coordinator', coordinator], {}, 180_000);
     assert.equal(assign.code, 0, `assign failed:\n${assign.stdout}\n${assign.stderr}\n${agent.tail()}`);
     const health = async (): Promise<{ status: string; hwpc: { state: string; using: string; targets: Record<string, string | null> } }> =>
       (await (await fetch(`http://127.0.0.1:${httpPort}/healthz`)).json()) as never;
