@@ -26,11 +26,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
-import { exitWithParent, exitWithParentEnv, type wire } from '@isawatt/common';
+import { exitWithParentOrQuit, exitWithParentEnv, type wire } from '@isawatt/common';
 import { ControlClient } from '../packages/coordinator/src/cli/control-client.js';
 import { WatchModel } from '../packages/coordinator/src/cli/commands/watch.js';
 import { freePort } from '../test/helpers/free-port.js';
 import { profileStep } from './demo/profile-step.js';
+import { demoAckTimeoutMs } from './demo/ack-timeout.js';
 import { runExperimentStep } from './demo/experiment-step.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -188,6 +189,18 @@ class FeedCounter {
 
 async function main(): Promise<void> {
   const flags = parseFlags();
+  let done: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  const onSignal = (): void => done();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  // Started with ISAWATT_EXIT_WITH_PARENT=1 (a test, a script): when that parent is gone, stop now,
+  // without the closing experiment, and stop any CLI command running.
+  exitWithParentOrQuit('demo', () => {
+    parentGone = true;
+    for (const c of activeCli) c.kill('SIGTERM');
+    done();
+  });
   const dir = await mkdtemp(join(tmpdir(), 'isawatt-demo-'));
   const [grpcPort, mqttPort] = [await freePort(), await freePort()];
   const address = `127.0.0.1:${grpcPort}`;
@@ -203,18 +216,6 @@ async function main(): Promise<void> {
     await rm(dir, { recursive: true, force: true });
   };
 
-  let done: () => void = () => undefined;
-  const finished = new Promise<void>((resolve) => (done = resolve));
-  const onSignal = (): void => done();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  // Started with ISAWATT_EXIT_WITH_PARENT=1 (a test, a script): when that parent is gone, stop now,
-  // without the closing experiment, and stop any CLI command running.
-  exitWithParent(() => {
-    parentGone = true;
-    for (const c of activeCli) c.kill('SIGTERM');
-    done();
-  });
   const client = new ControlClient({ address, tls: {}, insecure: false, deadlineMs: 3000 });
   let stream: ReturnType<ControlClient['watchTelemetry']> | undefined;
   let redraw: NodeJS.Timeout | undefined;
@@ -316,19 +317,36 @@ async function main(): Promise<void> {
     }
 
     let profiled: string | undefined;
+    const demoFunctions = ['jwt-node', 'html-node', 'matrix-node', 'zip-node'];
+    // Acks come once every worker is warm; the deadline grows with the warm-ups (demo/ack-timeout.ts).
+    const ackTimeoutMs = demoAckTimeoutMs(
+      emulatedHosts.map((h) => h.profile),
+      demoFunctions.length,
+    );
     if (flags.deploy) {
       profiled = await profileStep({
         client,
         runCli,
         address,
         dir,
-        functions: ['jwt-node', 'html-node', 'matrix-node', 'zip-node'],
+        functions: demoFunctions,
         write: (t) => process.stdout.write(t),
       });
       const deployOn = (models: string, shown: string): Promise<{ code: number; output: string }> =>
         runCli(
-          ['deploy', ...conn, '--models', models, '--workload', 'examples/workload-demo.yaml', '--policy', 'energy-aware'],
-          `deploy --models ${shown} --workload examples/workload-demo.yaml --policy energy-aware`,
+          [
+            'deploy',
+            ...conn,
+            '--models',
+            models,
+            '--workload',
+            'examples/workload-demo.yaml',
+            '--policy',
+            'energy-aware',
+            '--ack-timeout-ms',
+            String(ackTimeoutMs),
+          ],
+          `deploy --models ${shown} --workload examples/workload-demo.yaml --policy energy-aware --ack-timeout-ms ${ackTimeoutMs}`,
         );
       let deploy = profiled ? await deployOn(profiled, '<demo dir>/models-profiled.yaml') : { code: 1, output: '' };
       if (profiled && deploy.code !== 0) process.stdout.write('demo: no deployment on the profiled models; planning on the emulated ground truth instead\n');
@@ -383,8 +401,9 @@ async function main(): Promise<void> {
         address,
         // What the emulated cores really deliver (step 4), else the emulation's ground truth.
         modelsFile: profiled ?? truth,
-        functions: ['jwt-node', 'html-node', 'matrix-node', 'zip-node'],
+        functions: demoFunctions,
         mixes: ['general', 'web'],
+        ackTimeoutMs,
         policies: ['rr', 'core-aware', 'energy-aware'],
         // Enough emulated CPUs per function that a carrier worker runs often (docs/experiments.md, "On this machine").
         load: 0.2,

@@ -16,6 +16,8 @@ export interface ExperimentStepOptions {
   readonly durationS: number;
   readonly warmupS: number;
   readonly settleS: number;
+  /** How long each run's deployment may wait for the agents' acks (demo/ack-timeout.ts). */
+  readonly ackTimeoutMs: number;
   /** Where the HTML report goes. */
   readonly reportFile: string;
   /** Runs one `isawatt` command, echoing it (the demo's runCli). */
@@ -58,6 +60,8 @@ export async function runExperimentStep(o: ExperimentStepOptions): Promise<Exper
     String(o.warmupS),
     '--settle',
     String(o.settleS),
+    '--ack-timeout-ms',
+    String(o.ackTimeoutMs),
   ];
   const exp = await o.runCli(args, args.join(' '));
   const experimentId = /experiment (exp-[A-Za-z0-9-]+): \d+\/\d+ runs met their rates/.exec(exp.output)?.[1];

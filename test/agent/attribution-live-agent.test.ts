@@ -9,9 +9,8 @@ import { existsSync } from 'node:fs';
 import { chmod, copyFile, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
-import { REPO_ROOT, runCli, startLiveAgent } from '../helpers/processes.js';
+import { eventually, REPO_ROOT, runCli, startLiveAgent } from '../helpers/processes.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const skip =
@@ -89,9 +88,20 @@ test('live agent: 3:1 CPU time gives 3:1 attributed energy (estimated) in isawat
   const assign = await runCli(['assign', 'live-1', 'busy-three=1@25', `busy-one=1@${(25 / 3).toFixed(3)}`, '--coordinator', coordinator]);
   assert.equal(assign.code, 0, `assign failed:\n${assign.stdout}\n${assign.stderr}\n${agent.tail()}`);
 
-  // Let the workers warm up and the load settle, then watch 10 reports.
-  await sleep(5000);
+  // Let the workers warm up and the load settle, then watch 10 reports. Settled is counted in
+  // invocations (5 s worth of each rate), not waited for: a busy machine serves them later.
   const metricsUrl = `http://127.0.0.1:${httpPort}/metrics`;
+  const completed = (text: string, fn: string): number =>
+    Number(new RegExp(`^isawatt_function_invocations_total\\{function="${fn}",outcome="completed"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+  await eventually(
+    'each function to serve 5 s worth of its rate',
+    async () => {
+      const text = await (await fetch(metricsUrl)).text();
+      return completed(text, 'busy-three') >= 5 * 25 && completed(text, 'busy-one') >= 5 * (25 / 3) ? true : undefined;
+    },
+    120_000,
+    250,
+  );
   const before = await (await fetch(metricsUrl)).text();
   const watch = await runCli(['watch', '--coordinator', coordinator, '--host', 'live-1', '--json', '--count', '10'], {}, 60_000);
   assert.equal(watch.code, 0, watch.stderr);

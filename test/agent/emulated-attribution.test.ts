@@ -141,24 +141,62 @@ test(
     await assignRates({ 'test-node': RATE_RPS, 'test-python': RATE_RPS });
     await ticks(5);
     const placement = new Map(FUNCTIONS.map((f) => [f.name, CORES]));
-    const before = await (await fetch(metricsUrl)).text();
+    // The emulated RAPL tree and the cgroups are compared over the same interval of the emulator's
+    // own ticks, not over the test's wall-clock window: the tree only moves when the emulator ticks
+    // (idle power is most of it), and on a loaded machine a tick can run a second or more late, which
+    // over a window read by the test's clock was a few % of the host's energy.
+    await agent.waitForLine(/EMULATED hwpc-sensor stream/, 30_000);
     const treeRoot = (await readdir(tmpdir()))
       .filter((n) => n.startsWith(`isawatt-emulated-${hostId}-`))
       .map((n) => join(tmpdir(), n, 'sys', 'class/powercap'));
-    const raplUj = async (): Promise<number> => {
-      let sum = 0;
-      for (const z of ['intel-rapl:0', 'intel-rapl:0:0', 'intel-rapl:1', 'intel-rapl:1:0'])
-        sum += Number((await readFile(join(treeRoot[0] ?? '', z, 'energy_uj'), 'utf8')).trim());
-      return sum;
+    const zonesUj = (): Promise<number[]> =>
+      Promise.all(
+        ['intel-rapl:0', 'intel-rapl:0:0', 'intel-rapl:1', 'intel-rapl:1:0'].map(async (z) =>
+          Number((await readFile(join(treeRoot[0] ?? '', z, 'energy_uj'), 'utf8')).trim()),
+        ),
+      );
+    const cgroupsNs = async (): Promise<Map<string, bigint>> =>
+      new Map(await Promise.all(FUNCTIONS.map(async (f) => [f.name, await cgroupCpuNs(hostId, f.name)] as const)));
+    /**
+     * Waits for the emulator's next write of the tree: every zone has idle power, so a tick's write
+     * is complete once all four advanced (each file is replaced atomically). Then, at once, the
+     * cgroups and the clock: the emulator read the cgroups at the start of that tick.
+     */
+    const nextTreeWrite = async (prev: readonly number[]): Promise<{ zones: number[]; atMs: number; cpuNs: Map<string, bigint> }> => {
+      let zones = prev;
+      await eventually(
+        'the emulator to write its RAPL tree',
+        async () => {
+          zones = await zonesUj();
+          // A counter that wrapped is smaller, but different all the same.
+          return zones.every((v, i) => v !== prev[i]) ? true : undefined;
+        },
+        30_000,
+        5,
+      );
+      return { zones: [...zones], atMs: performance.now(), cpuNs: await cgroupsNs() };
     };
-    const rapl0 = await raplUj();
-    const cpu0 = new Map(await Promise.all(FUNCTIONS.map(async (f) => [f.name, await cgroupCpuNs(hostId, f.name)] as const)));
-    const t0 = performance.now();
+    /**
+     * A point of the emulator's timeline: cgroups and clock at a tick, and the tree once it holds
+     * that tick's interval. With the emulated hwpc stream, a tick writes the PREVIOUS interval's
+     * energy (emulator.ts, tick()), so that is the tree after the next write.
+     */
+    const treePoint = async (): Promise<{ raplUj: number; atMs: number; cpuNs: Map<string, bigint> }> => {
+      const at = await nextTreeWrite(await zonesUj());
+      const next = await nextTreeWrite(at.zones);
+      return { raplUj: next.zones.reduce((a, b) => a + b, 0), atMs: at.atMs, cpuNs: at.cpuNs };
+    };
+    const before = await (await fetch(metricsUrl)).text();
+    const p0 = await treePoint();
     const watch = await runCli(['watch', '--coordinator', coordinator, '--host', hostId, '--json', '--count', '30'], {}, 90_000);
-    const windowS = (performance.now() - t0) / 1000;
-    const rapl1 = await raplUj();
-    const cpu1 = new Map(await Promise.all(FUNCTIONS.map(async (f) => [f.name, await cgroupCpuNs(hostId, f.name)] as const)));
+    const p1 = await treePoint();
     const after = await (await fetch(metricsUrl)).text();
+    const [rapl0, rapl1, cpu0, cpu1] = [p0.raplUj, p1.raplUj, p0.cpuNs, p1.cpuNs];
+    const windowS = (p1.atMs - p0.atMs) / 1000;
+    // /metrics counts in the agent's own ticks: its energy is over the time between the two scrapes' ticks.
+    const tickS = (text: string): number => Number(/^isawatt_tick_timestamp_seconds (\S+)$/m.exec(text)?.[1] ?? NaN);
+    const metricsSpanS = tickS(after) - tickS(before);
+    assert.ok(metricsSpanS > 0, `ticks between the two scrapes of /metrics (${metricsSpanS} s)`);
     assert.equal(watch.code, 0, watch.stderr);
     const events = watch.stdout
       .trim()
@@ -201,7 +239,7 @@ test(
       const idleMetricJ = (text: string): number => metric(text, 'isawatt_host_idle_energy_joules_total', 'attribution=');
       const treeW = (rapl1 - rapl0) / 1e6 / windowS;
       t.diagnostic(
-        `emulated RAPL tree over the window: ${treeW.toFixed(2)} W; idle + sum(real cgroup CPU / share x dynW x power) = ${truth.toFixed(2)} W; /metrics host ${((hostMetricJ(after) - hostMetricJ(before)) / windowS).toFixed(2)} W, idle ${((idleMetricJ(after) - idleMetricJ(before)) / windowS).toFixed(2)} W`,
+        `emulated RAPL tree over ${windowS.toFixed(2)} s of emulator ticks: ${treeW.toFixed(2)} W; idle + sum(real cgroup CPU / share x dynW x power) = ${truth.toFixed(2)} W; /metrics over ${metricsSpanS.toFixed(2)} s of agent ticks: host ${((hostMetricJ(after) - hostMetricJ(before)) / metricsSpanS).toFixed(2)} W, idle ${((idleMetricJ(after) - idleMetricJ(before)) / metricsSpanS).toFixed(2)} W`,
       );
       assert.ok(Math.abs(treeW - truth) / truth <= 0.05, `emulated RAPL ${treeW.toFixed(2)} W vs ground truth ${truth.toFixed(2)} W (5 %)`);
     }
@@ -220,7 +258,7 @@ test(
       const metricsW =
         (metric(after, 'isawatt_function_energy_joules_total', `function="${f.name}",kind="dynamic"`) -
           metric(before, 'isawatt_function_energy_joules_total', `function="${f.name}",kind="dynamic"`)) /
-        windowS;
+        metricsSpanS;
       t.diagnostic(
         `${f.name}: busy emulated CPUs ${busySeen.toFixed(3)} seen by the agent, ${busyFromCgroup.toFixed(3)} from the real cgroup; truth ${truthW.toFixed(3)} W dynamic; watch ${watchW.toFixed(3)} W, /metrics ${metricsW.toFixed(3)} W`,
       );
@@ -240,7 +278,7 @@ test(
     assert.ok(Math.abs(idleW - idlePowerW(profile)) / idlePowerW(profile) <= 0.05, `idle ${idleW.toFixed(2)} W vs profile idle ${idlePowerW(profile)} W`);
     const metricsIdleW =
       (metric(after, 'isawatt_host_idle_energy_joules_total', 'attribution=') - metric(before, 'isawatt_host_idle_energy_joules_total', 'attribution=')) /
-      windowS;
+      metricsSpanS;
     assert.ok(
       Math.abs(metricsIdleW - idlePowerW(profile)) / idlePowerW(profile) <= 0.05,
       `/metrics idle ${metricsIdleW.toFixed(2)} W vs ${idlePowerW(profile)} W`,

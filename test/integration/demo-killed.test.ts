@@ -3,9 +3,10 @@
 // agents stopping their workers and removing their cgroups. The demo hands each a stdin pipe with
 // ISAWATT_EXIT_WITH_PARENT=1 (docs/runtime.md, "Stopping with the process that started it").
 import { strict as assert } from 'node:assert';
-import { existsSync, readFileSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { killLeftovers } from '../helpers/kill-leftovers.js';
 import { isDead } from '../helpers/pid-state.js';
 import { eventually, spawnTs, REPO_ROOT } from '../helpers/processes.js';
 
@@ -66,27 +67,7 @@ test('a SIGKILLed demo leaves no coordinator, agent, worker or cgroup behind', {
   // A safety net only: if the mechanism fails, remove what it should have.
   const seen = new Set<number>();
   t.after(async () => {
-    for (const pid of seen) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-    await eventually(
-      'leftover demo cgroups removed',
-      () => {
-        for (const d of demoCgroups()) {
-          try {
-            rmdirSync(d);
-          } catch {
-            // a task still leaving it; the next round retries
-          }
-        }
-        return demoCgroups().length === 0 ? true : undefined;
-      },
-      20_000,
-    ).catch(() => undefined);
+    await killLeftovers(seen, demoCgroups, 'the demo agents');
     rmSync(dir, { recursive: true, force: true });
   });
 

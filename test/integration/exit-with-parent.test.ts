@@ -5,9 +5,10 @@
 // holds (packages/common/src/exit-with-parent.ts, docs/runtime.md).
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { killLeftovers } from '../helpers/kill-leftovers.js';
 import { isDead } from '../helpers/pid-state.js';
 import { eventually, REPO_ROOT } from '../helpers/processes.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -67,29 +68,7 @@ test('children of a SIGKILLed test process exit and remove their cgroups', { ski
   t.after(async () => {
     parent.kill('SIGKILL');
     await parentExited;
-    for (const pid of seen) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-    // A killed task leaves its cgroup an instant later: retry the removal for a while.
-    await eventually(
-      `leftover cgroups ${subtree} removed`,
-      () => {
-        for (const d of cgroupDirs(subtree)) {
-          try {
-            rmdirSync(d);
-          } catch {
-            // a task still leaving it; the next round retries
-          }
-        }
-        return cgroupDirs(subtree).length === 0 ? true : undefined;
-      },
-      20_000,
-      100,
-    ).catch(() => undefined);
+    await killLeftovers(seen, () => cgroupDirs(subtree), subtree);
   });
 
   const ids = await eventually(

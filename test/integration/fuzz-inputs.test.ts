@@ -268,6 +268,7 @@ test('Hello and telemetry messages: accepted or a ValidationError', () => {
           errors: '0',
           timeouts: '0',
           dropped: '0',
+          expired: '0',
           arrived: '1',
           latency_p50_ms: 1,
           latency_p95_ms: 1,

@@ -66,7 +66,9 @@ async function startCluster(t: test.TestContext): Promise<Cluster> {
       const hosts = await listHosts(port);
       return hosts.length === 2 && hosts.every((h) => h.state === 'HOST_STATE_UP' && h.has_last_report) ? hosts : undefined;
     },
-    60_000,
+    // Generous: three daemons start from source, and each check is a CLI process of its own; at a
+    // load average of 23 on 2 CPUs (CI beside other jobs) 60 s were not enough.
+    180_000,
     250,
   );
   return { mosq, port, coordinator, agents };
@@ -85,7 +87,7 @@ function seqsByHost(got: readonly ReceivedMessage[]): Map<string, number[]> {
 
 test(
   'coordinator + agents + mosquitto: power every tick, PDU in `isawatt hosts --json`, events, last will on SIGKILL',
-  { skip, timeout: 180_000 },
+  { skip, timeout: 300_000 },
   async (t) => {
     const { mosq, port, coordinator, agents } = await startCluster(t);
     const sub = await subscribe(mosq.url, 'isawatt/lab/#');
@@ -152,20 +154,25 @@ test(
 
 test(
   `mosquitto down for ${OUTAGE_MS} ms: the coordinator reconnects by itself, loses no agent report, retained topics are back`,
-  { skip, timeout: OUTAGE_MS + 180_000 },
+  { skip, timeout: OUTAGE_MS + 420_000 },
   async (t) => {
     const { mosq, port, coordinator } = await startCluster(t);
     const before = await listHosts(port);
     await mosq.kill();
     await coordinator.waitForLine(/"msg":"mqtt connection lost, reconnecting"/, 30_000);
-    await new Promise((r) => setTimeout(r, OUTAGE_MS));
-    // Ingest went on during the outage.
-    const during = await listHosts(port);
-    for (const h of during) {
-      const b = before.find((x) => x.host_id === h.host_id);
-      const grew = Number(h.reports_received) - Number(b?.reports_received ?? 0);
-      assert.ok(grew >= (OUTAGE_MS / 200) * 0.5, `${h.host_id}: only ${grew} reports ingested during the outage`);
-    }
+    // Ingest goes on during the outage: it lasts until every agent has had as many reports ingested
+    // as OUTAGE_MS holds at their 200 ms tick (counted, not timed: a busy machine delays the ticks).
+    const outageReports = OUTAGE_MS / 200;
+    await eventually(
+      `${outageReports} reports of each host ingested during the outage`,
+      async () => {
+        const during = await listHosts(port);
+        const grew = during.map((h) => Number(h.reports_received) - Number(before.find((x) => x.host_id === h.host_id)?.reports_received ?? 0));
+        return during.length === before.length && grew.every((g) => g >= outageReports) ? true : undefined;
+      },
+      OUTAGE_MS + 120_000,
+      500,
+    );
     await mosq.up();
     await coordinator.waitForLine(/"reconnects":1,"msg":"mqtt connected"/, 30_000);
     const health = await runCli(['health', '--coordinator', `127.0.0.1:${port}`]);

@@ -4,7 +4,7 @@
 //
 //   node --conditions=source --import tsx packages/agent/src/main.ts --coordinator 127.0.0.1:7000 ...
 //   isawatt-agent --coordinator 127.0.0.1:7000 ...   (bin/isawatt-agent.mjs)
-import { clientCredentials, createLogger, errorMessage, EXIT, exitWithParent, runServices, type Logger, type Service, msToS } from '@isawatt/common';
+import { clientCredentials, createLogger, errorMessage, EXIT, exitWithParentOrQuit, runServices, type Logger, type Service, msToS } from '@isawatt/common';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
@@ -458,7 +458,7 @@ function stopWithLauncher(): void {
 export async function start(argv: readonly string[] = process.argv): Promise<never> {
   stopWithLauncher();
   // Started by the demo or a test with ISAWATT_EXIT_WITH_PARENT=1: stop when that parent is gone.
-  exitWithParent();
+  exitWithParentOrQuit('isawatt-agent');
   const code = await runCli(argv, { daemon: runDaemon, version: agentVersion() });
   process.exit(code);
 }

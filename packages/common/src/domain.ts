@@ -88,7 +88,13 @@ export interface InvocationFigures<N extends bigint | number = bigint> {
   readonly completed: N;
   readonly errors: N;
   readonly timeouts: N;
+  /** Arrivals not served: the queue was full, or they expired in it (below). */
   readonly dropped: N;
+  /**
+   * Of dropped: arrivals that waited in the queue past the function's timeout without a worker (the
+   * rest found the queue full). Absent or 0 from agents that predate it.
+   */
+  readonly expired?: N;
   /**
    * Requests that arrived in the window, whatever became of them (the offered load); answers above
    * may include arrivals queued before it. Absent or 0 from agents that predate it.

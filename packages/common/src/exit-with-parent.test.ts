@@ -1,11 +1,13 @@
 // ISAWATT_EXIT_WITH_PARENT: a child with the variable and a stdin pipe stops (SIGTERM) when the pipe's
 // write end closes, as it does when the parent dies; without a pipe, or without the variable, it
-// does not watch. The variable never reaches the child's own children.
+// does not watch; 0 or empty do not watch, other values are refused. The variable never reaches the
+// child's own children.
 import assert from 'node:assert/strict';
 import { spawn, type StdioOptions } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import { EXIT_WITH_PARENT_ENV } from './exit-with-parent.js';
+import { ConfigError } from './errors.js';
+import { EXIT_WITH_PARENT_ENV, exitWithParent } from './exit-with-parent.js';
 
 const CHILD = fileURLToPath(new URL('./testdata/exit-with-parent-child.ts', import.meta.url));
 
@@ -48,4 +50,43 @@ test('stdin that is not a pipe (/dev/null) or no variable: nothing is watched', 
   await new Promise((r) => setTimeout(r, 500));
   assert.equal(noVar.child.exitCode, null);
   assert.equal(noVar.child.signalCode, null);
+});
+
+test('0 or empty: nothing is watched; any other value is refused naming the variable and what it takes', () => {
+  for (const off of ['0', '']) {
+    const env: NodeJS.ProcessEnv = { [EXIT_WITH_PARENT_ENV]: off };
+    assert.equal(
+      exitWithParent(() => assert.fail('must not watch'), env),
+      false,
+      `${JSON.stringify(off)}`,
+    );
+    assert.equal(env[EXIT_WITH_PARENT_ENV], undefined, 'removed all the same');
+  }
+  for (const bad of ['yes', 'true', '2', ' 1']) {
+    const env: NodeJS.ProcessEnv = { [EXIT_WITH_PARENT_ENV]: bad };
+    assert.throws(
+      () => exitWithParent(() => assert.fail('must not watch'), env),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        err.message.includes(`${EXIT_WITH_PARENT_ENV} must be 1`) &&
+        err.message.includes('0 or empty') &&
+        err.message.includes(JSON.stringify(bad)),
+    );
+    assert.equal(env[EXIT_WITH_PARENT_ENV], undefined, 'a refused value is not passed on either');
+  }
+});
+
+test('a program started with a bad value says so in one line and exits 2 (bad input)', async () => {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CHILD], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, [EXIT_WITH_PARENT_ENV]: 'yes' },
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+  child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  assert.equal(code, 2, err);
+  assert.equal(out, '', 'it did not start');
+  assert.match(err, /^exit-with-parent-child: invalid environment:\n {2}- ISAWATT_EXIT_WITH_PARENT must be 1 .*0 or empty.*; got "yes"\n$/);
 });

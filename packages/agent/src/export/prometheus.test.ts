@@ -49,7 +49,7 @@ const fn = (name: string, dynUj: bigint, totalUj: bigint): TickSnapshot['functio
   cpuTimeUs: 500_000n,
   cores: 1,
   quality: 'estimated',
-  invocations: { completed: 10, errors: 1, timeouts: 0, dropped: 2, latencyP50Ms: 1, latencyP95Ms: 2, latencyP99Ms: 3, achievedRps: 10 },
+  invocations: { completed: 10, errors: 1, timeouts: 0, dropped: 3, expired: 1, latencyP50Ms: 1, latencyP95Ms: 2, latencyP99Ms: 3, achievedRps: 10 },
 });
 
 test('counters accumulate joules per tick, gauges follow the last tick, departed functions lose their gauges', async (t) => {
@@ -65,6 +65,9 @@ test('counters accumulate joules per tick, gauges follow the last tick, departed
   assert.match(text, /isawatt_function_energy_joules_total\{function="jwt-node",kind="total",quality="estimated"\} 60\n/);
   assert.match(text, /isawatt_function_energy_joules_total\{function="zip-node",kind="dynamic",quality="estimated"\} 5\n/);
   assert.match(text, /isawatt_function_invocations_total\{function="jwt-node",outcome="completed"\} 20\n/);
+  // Outcomes add up to the answers: of 3 dropped a tick, 1 expired in the queue and has its own label.
+  assert.match(text, /isawatt_function_invocations_total\{function="jwt-node",outcome="dropped"\} 4\n/);
+  assert.match(text, /isawatt_function_invocations_total\{function="jwt-node",outcome="expired"\} 2\n/);
   assert.match(text, /isawatt_function_power_watts\{function="jwt-node",quality="estimated"\} 30\n/);
   assert.doesNotMatch(text, /isawatt_function_power_watts\{function="zip-node"/);
   assert.match(text, /isawatt_host_idle_energy_joules_total\{attribution="cputime-share",quality="estimated"\} 45\n/);

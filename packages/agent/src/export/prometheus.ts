@@ -27,7 +27,7 @@ interface FunctionSeries {
   readonly power: GaugeChild;
   readonly cpu: CounterChild;
   readonly cores: GaugeChild;
-  invocations?: { completed: CounterChild; error: CounterChild; timeout: CounterChild; dropped: CounterChild };
+  invocations?: { completed: CounterChild; error: CounterChild; timeout: CounterChild; dropped: CounterChild; expired: CounterChild };
 }
 
 export class PrometheusExporter {
@@ -89,7 +89,7 @@ export class PrometheusExporter {
   });
   private readonly invocations = new Counter({
     name: 'isawatt_function_invocations_total',
-    help: 'Invocations of a function by outcome (completed, error, timeout, dropped)',
+    help: 'Invocations of a function by outcome (completed, error, timeout, dropped: the queue was full, expired: no worker free within the timeout)',
     labelNames: ['function', 'outcome'] as const,
     registers: [this.registry],
   });
@@ -170,11 +170,15 @@ export class PrometheusExporter {
           error: this.invocations.labels({ function: name, outcome: 'error' }),
           timeout: this.invocations.labels({ function: name, outcome: 'timeout' }),
           dropped: this.invocations.labels({ function: name, outcome: 'dropped' }),
+          expired: this.invocations.labels({ function: name, outcome: 'expired' }),
         };
         fs.invocations.completed.inc(inv.completed);
         fs.invocations.error.inc(inv.errors);
         fs.invocations.timeout.inc(inv.timeouts);
-        fs.invocations.dropped.inc(inv.dropped);
+        // The outcomes add up to the answers: the wire's dropped includes the expired ones.
+        const expired = inv.expired ?? 0;
+        fs.invocations.dropped.inc(inv.dropped - expired);
+        fs.invocations.expired.inc(expired);
       }
     }
     // Gauges of functions that left would otherwise report their last value forever. Counters stay:

@@ -23,6 +23,7 @@ function invocationsFromWire(i: wire.InvocationStats__Output): InvocationFigures
     timeouts: Number(toBigInt(i.timeouts, 'invocations.timeouts')),
     dropped: Number(toBigInt(i.dropped, 'invocations.dropped')),
     arrived: Number(toBigInt(i.arrived, 'invocations.arrived')),
+    expired: Number(toBigInt(i.expired, 'invocations.expired')),
     latencyP50Ms: i.latency_p50_ms,
     latencyP95Ms: i.latency_p95_ms,
     latencyP99Ms: i.latency_p99_ms,

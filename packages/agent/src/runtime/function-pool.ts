@@ -712,7 +712,7 @@ export class FunctionPool {
       while (this.queue.length > 0 && (this.queue[0]?.req.dueMs ?? Infinity) < limit) {
         const q = this.queue.shift();
         if (q === undefined) break;
-        this.record('dropped', 0);
+        this.record('expired', 0);
         q.resolve({ status: 'dropped', message: `function ${this.name}: no worker free within ${timeoutMs} ms` });
       }
       this.armSweep();

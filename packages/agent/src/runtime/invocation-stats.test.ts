@@ -8,12 +8,13 @@ test('counts and percentiles over a window, then reset', () => {
   w.record('error', 5000);
   w.record('timeout', 9000);
   w.record('dropped', 0);
-  w.record('dropped', 0);
+  w.record('expired', 0);
   const f = w.figures(2000);
   assert.equal(f.completed, 100);
   assert.equal(f.errors, 1);
   assert.equal(f.timeouts, 1);
-  assert.equal(f.dropped, 2);
+  assert.equal(f.dropped, 2, 'a full queue and an expiry in the queue are both drops');
+  assert.equal(f.expired, 1, 'the expired one is counted apart too');
   assert.equal(f.achievedRps, 50);
   assert.ok(Math.abs(f.latencyP50Ms - 50) < 0.1, `p50 ${f.latencyP50Ms}`);
   assert.ok(Math.abs(f.latencyP95Ms - 95) < 0.1, `p95 ${f.latencyP95Ms}`);
@@ -22,6 +23,7 @@ test('counts and percentiles over a window, then reset', () => {
   w.reset(2000);
   const g = w.figures(3000);
   assert.equal(g.completed, 0);
+  assert.equal(g.expired, 0);
   assert.equal(g.latencyP99Ms, 0);
   assert.equal(g.achievedRps, 0);
   w.close();

@@ -6,7 +6,11 @@ import { performance } from 'node:perf_hooks';
 import { msToS, usToMs, type InvocationFigures } from '@isawatt/common';
 import * as hdr from 'hdr-histogram-js';
 
-export type InvocationResult = 'completed' | 'error' | 'timeout' | 'dropped';
+/**
+ * How a request ended. 'dropped': the queue was full when it arrived; 'expired': it waited in the
+ * queue past the function's timeout without a worker (counted in dropped too, and apart).
+ */
+export type InvocationResult = 'completed' | 'error' | 'timeout' | 'dropped' | 'expired';
 
 export interface WindowFigures extends InvocationFigures<number> {
   readonly windowMs: number;
@@ -23,6 +27,7 @@ export class InvocationWindow {
   private errors = 0;
   private timeouts = 0;
   private dropped = 0;
+  private expired = 0;
   private arrived = 0;
   private handlerUsSum = 0;
   private firstStartMs: number | undefined;
@@ -67,6 +72,10 @@ export class InvocationWindow {
       case 'dropped':
         this.dropped++;
         return;
+      case 'expired':
+        this.dropped++;
+        this.expired++;
+        return;
     }
   }
 
@@ -80,6 +89,7 @@ export class InvocationWindow {
       errors: this.errors,
       timeouts: this.timeouts,
       dropped: this.dropped,
+      expired: this.expired,
       arrived: this.arrived,
       latencyP50Ms: pct(50),
       latencyP95Ms: pct(95),
@@ -100,6 +110,7 @@ export class InvocationWindow {
     this.errors = 0;
     this.timeouts = 0;
     this.dropped = 0;
+    this.expired = 0;
     this.arrived = 0;
     this.handlerUsSum = 0;
     this.firstStartMs = undefined;

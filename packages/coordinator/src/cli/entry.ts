@@ -1,5 +1,5 @@
 // Process entry of the `isawatt` binary (bin/isawatt.cjs runs this, or dist/cli/entry.js).
-import { exitWithParent } from '@isawatt/common';
+import { exitWithParentOrQuit } from '@isawatt/common';
 import { main } from './index.js';
 
 // grpc-js sets the TLS server name to the address even when it is an IP, which makes Node print
@@ -7,5 +7,5 @@ import { main } from './index.js';
 process.noDeprecation = true;
 
 // Started by the demo or a test with ISAWATT_EXIT_WITH_PARENT=1: stop when that parent is gone.
-exitWithParent();
+exitWithParentOrQuit('isawatt');
 await main();

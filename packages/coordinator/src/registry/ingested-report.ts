@@ -105,8 +105,10 @@ export const FN = {
   quality: 14,
   /** InvocationStats.arrived (field 9): the requests that arrived in the tick. */
   arrived: 15,
+  /** InvocationStats.expired (field 10): of dropped, the arrivals that expired in the queue. */
+  expired: 16,
 } as const;
-export const FN_STRIDE = 16;
+export const FN_STRIDE = 17;
 
 /** Quality codes of the columns (the wire enum's numbers; QUALITY_UNSPECIFIED is "unknown"). */
 export const QUALITY_BY_CODE: readonly ReportedQuality[] = ['unknown', 'measured', 'modelled', 'estimated', 'emulated'];
@@ -118,6 +120,7 @@ export const NO_INVOCATIONS: InvocationFigures = Object.freeze({
   timeouts: 0n,
   dropped: 0n,
   arrived: 0n,
+  expired: 0n,
   latencyP50Ms: 0,
   latencyP95Ms: 0,
   latencyP99Ms: 0,
@@ -217,6 +220,7 @@ export class ColumnReport implements IngestedReport {
                 timeouts: BigInt(v(FN.timeouts)),
                 dropped: BigInt(v(FN.dropped)),
                 arrived: BigInt(v(FN.arrived)),
+                expired: BigInt(v(FN.expired)),
                 latencyP50Ms: v(FN.latencyP50Ms),
                 latencyP95Ms: v(FN.latencyP95Ms),
                 latencyP99Ms: v(FN.latencyP99Ms),

@@ -6,7 +6,7 @@ import type { wire } from '@isawatt/common';
 import { makePlan } from '../placement/plan.js';
 import { buildProblem } from '../placement/problem.js';
 import type { Models } from '../workload/types.js';
-import { buildRecord, type PduWindow } from './build-record.js';
+import { buildRecord, missReason, type PduWindow } from './build-record.js';
 import { WindowCollector } from './window-collector.js';
 
 const models: Models = {
@@ -28,7 +28,7 @@ const problem = buildProblem(hosts, models, [
 function tick(
   host: string,
   endMs: number,
-  fns: { name: string; completed: number; dropped?: number; arrived?: number; uj?: number }[],
+  fns: { name: string; completed: number; dropped?: number; expired?: number; arrived?: number; uj?: number }[],
   hostUj = 150_000_000,
   intervalMs = 1000,
 ): wire.TelemetryEvent__Output {
@@ -52,6 +52,7 @@ function tick(
           timeouts: '0',
           dropped: String(f.dropped ?? 0),
           arrived: String(f.arrived ?? 0),
+          expired: String(f.expired ?? 0),
           latency_p50_ms: 1,
           latency_p95_ms: 2,
           latency_p99_ms: 4,
@@ -124,6 +125,36 @@ test('offered counts the arrivals in the window, not answers to arrivals queued 
   assert.equal(b.offeredRps, 20);
   assert.equal(b.achievedRps, 19);
   assert.match(b.reason ?? '', /6 arrivals \(10\.0 %\) dropped at a full queue/);
+});
+
+test('drops that expired in the queue get their own reason, apart from those at a full queue', () => {
+  const plan = makePlan(problem, 'rr', [0, 1], { status: 'feasible', solver: 'rule', bound: null, solveTimeMs: 0 });
+  const events: wire.TelemetryEvent__Output[] = [];
+  for (const end of [1000, 2000, 3000, 4000, 5000]) {
+    events.push(tick('h-x', end, [{ name: 'a', completed: 10, arrived: 10 }]));
+    // b: 20 arrive per second, 16 served; of the 4 dropped, 3 waited past the timeout in the queue.
+    events.push(tick('h-y', end, [{ name: 'b', completed: 16, dropped: 4, expired: 3, arrived: 20 }], 60_000_000));
+  }
+  const r = buildRecord(problem, plan, collect(events), new Map(), meta);
+  const b = r.functions.find((f) => f.name === 'b');
+  assert.ok(b);
+  assert.equal(b.drops, 12, 'drops still counts both');
+  assert.match(b.reason ?? '', /^3 arrivals \(5\.0 %\) dropped at a full queue: 4 cores could not keep up; /);
+  assert.match(b.reason ?? '', /; 9 arrivals \(15\.0 %\) dropped after waiting in the queue past the function's timeout: 4 cores could not keep up$/);
+  // Only expired ones: no full-queue sentence at all.
+  const only = missReason({
+    requestedRps: 20,
+    offeredRps: 20,
+    achievedRps: 16,
+    drops: 4,
+    expired: 4,
+    errors: 0,
+    timeouts: 0,
+    arrivals: 20,
+    cores: 1,
+    hosts: 1,
+  });
+  assert.equal(only, "4 arrivals (20.0 %) dropped after waiting in the queue past the function's timeout: 1 core could not keep up");
 });
 
 test("rates and energy cover the window's wall-clock time even when the ticks' intervals add up to more", () => {

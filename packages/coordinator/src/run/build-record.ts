@@ -45,7 +45,10 @@ export function missReason(f: {
   requestedRps: number;
   offeredRps: number;
   achievedRps: number;
+  /** Arrivals not served: at a full queue, or expired in it (below). */
   drops: number;
+  /** Of drops: arrivals that waited in the queue past the function's timeout without a worker (default 0). */
+  expired?: number;
   errors: number;
   timeouts: number;
   /** Arrivals in the window (the agents' count, else the answers). */
@@ -60,8 +63,14 @@ export function missReason(f: {
   if (f.hosts === 0) return 'no telemetry from its host during the window';
   if (answeredRps === 0)
     return `no invocation finished or was dropped in the window: every arrival was still queued or running on its ${f.cores} core${f.cores === 1 ? '' : 's'}`;
-  if (f.drops > 0)
-    parts.push(`${f.drops} arrivals (${pct(f.drops / f.arrivals)}) dropped at a full queue: ${f.cores} core${f.cores === 1 ? '' : 's'} could not keep up`);
+  const cores = `${f.cores} core${f.cores === 1 ? '' : 's'}`;
+  // Two ways to drop an arrival, two causes to name: the queue bound was reached, or the arrival
+  // waited in the queue longer than the function's timeout before a worker was free.
+  const expired = Math.min(f.expired ?? 0, f.drops);
+  const full = f.drops - expired;
+  if (full > 0) parts.push(`${full} arrivals (${pct(full / f.arrivals)}) dropped at a full queue: ${cores} could not keep up`);
+  if (expired > 0)
+    parts.push(`${expired} arrivals (${pct(expired / f.arrivals)}) dropped after waiting in the queue past the function's timeout: ${cores} could not keep up`);
   if (f.errors > 0) parts.push(`${f.errors} invocations failed`);
   if (f.timeouts > 0) parts.push(`${f.timeouts} timed out`);
   // The agents' drivers submit every arrival at its due time, so arrivals missing from the window's
@@ -127,6 +136,7 @@ export function buildRecord(
     let errors = 0;
     let timeouts = 0;
     let drops = 0;
+    let expired = 0;
     let arrived = 0;
     let energyJ = 0;
     let w50 = 0;
@@ -145,6 +155,7 @@ export function buildRecord(
       errors += ft.errors;
       timeouts += ft.timeouts;
       drops += ft.dropped;
+      expired += ft.expired;
       arrived += ft.arrived;
       energyJ += ft.dynamicEnergyJ;
       w50 += ft.p50Weighted;
@@ -176,6 +187,7 @@ export function buildRecord(
             achievedRps,
             answeredRps: windowS > 0 ? answered / windowS : 0,
             drops,
+            expired,
             errors: errors,
             timeouts,
             arrivals,

@@ -12,7 +12,10 @@ export interface FunctionTotals {
   completed: number;
   errors: number;
   timeouts: number;
+  /** Arrivals not served: the queue was full, or they expired in it (counted in expired too). */
   dropped: number;
+  /** Of dropped: arrivals that waited in the queue past the function's timeout without a worker. */
+  expired: number;
   /** Requests that arrived in the window (the offered load; 0 from agents that do not report it). */
   arrived: number;
   dynamicEnergyJ: number;
@@ -118,7 +121,19 @@ export class WindowCollector {
     for (const f of r.functions) {
       let t = h.functions.get(f.function);
       if (!t) {
-        t = { completed: 0, errors: 0, timeouts: 0, dropped: 0, arrived: 0, dynamicEnergyJ: 0, p50Weighted: 0, p95Weighted: 0, p99Weighted: 0, cores: 0 };
+        t = {
+          completed: 0,
+          errors: 0,
+          timeouts: 0,
+          dropped: 0,
+          expired: 0,
+          arrived: 0,
+          dynamicEnergyJ: 0,
+          p50Weighted: 0,
+          p95Weighted: 0,
+          p99Weighted: 0,
+          cores: 0,
+        };
         h.functions.set(f.function, t);
       }
       const inv = f.invocations;
@@ -127,6 +142,7 @@ export class WindowCollector {
       t.errors += Number(inv?.errors ?? 0);
       t.timeouts += Number(inv?.timeouts ?? 0);
       t.dropped += Number(inv?.dropped ?? 0);
+      t.expired += Number(inv?.expired ?? 0);
       t.arrived += Number(inv?.arrived ?? 0);
       t.dynamicEnergyJ += ujToJ(Number(f.dynamic_energy_uj));
       t.p50Weighted += completed * (inv?.latency_p50_ms ?? 0);

@@ -96,6 +96,7 @@ const wireReport: wire.TelemetryReport__Output = {
         timeouts: '0',
         dropped: '0',
         arrived: '101',
+        expired: '0',
         latency_p50_ms: 3,
         latency_p95_ms: 9,
         latency_p99_ms: 12,

@@ -251,6 +251,7 @@ function invocationsFromWire(inv: wire.InvocationStats__Output | null, p: Proble
     timeouts: p.u64(inv.timeouts, 'functions', i, 'invocations.timeouts'),
     dropped: p.u64(inv.dropped, 'functions', i, 'invocations.dropped'),
     arrived: p.u64(inv.arrived, 'functions', i, 'invocations.arrived'),
+    expired: p.u64(inv.expired, 'functions', i, 'invocations.expired'),
     latencyP50Ms: p.finite(inv.latency_p50_ms, 'functions', 0, Number.MAX_VALUE, i, 'invocations.latency_p50_ms'),
     latencyP95Ms: p.finite(inv.latency_p95_ms, 'functions', 0, Number.MAX_VALUE, i, 'invocations.latency_p95_ms'),
     latencyP99Ms: p.finite(inv.latency_p99_ms, 'functions', 0, Number.MAX_VALUE, i, 'invocations.latency_p99_ms'),

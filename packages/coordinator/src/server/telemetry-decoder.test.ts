@@ -71,6 +71,8 @@ function validReport(rng: Rng, n: number, seq = 1 + Math.floor(rng.next() * 1e6)
               dropped: u64(2),
               // The offered load (field 9): decoded on the fast path, not left to the reference.
               arrived: u64(1e4),
+              // Of dropped, those that expired in the queue (field 10): on the fast path too.
+              expired: u64(2),
               latency_p50_ms: rng.next() * 10,
               latency_p95_ms: rng.next() * 20,
               latency_p99_ms: rng.next() * 30,

@@ -435,13 +435,16 @@ export class TelemetryDecoder {
       const field = tag >>> 3;
       const wt = tag & 7;
       const bit = 1 << field;
-      if (field < 1 || field > 9 || seen & bit) bail();
+      if (field < 1 || field > 10 || seen & bit) bail();
       seen |= bit;
-      // Fields 1-4 (completed, errors, timeouts, dropped) and 9 (arrived) are varints, 5-8
-      // (latencies, rate) doubles.
+      // Fields 1-4 (completed, errors, timeouts, dropped), 9 (arrived) and 10 (expired) are varints,
+      // 5-8 (latencies, rate) doubles.
       if (field === 9) {
         if (wt !== 0) bail();
         c[o + FN.arrived] = varint(end);
+      } else if (field === 10) {
+        if (wt !== 0) bail();
+        c[o + FN.expired] = varint(end);
       } else if (field <= 4) {
         if (wt !== 0) bail();
         c[o + FN.completed + field - 1] = varint(end);

@@ -19,7 +19,8 @@ export interface InvocationStats {
    */
   'timeouts'?: (number | string | Long);
   /**
-   * Arrivals that could not be served (no free worker and the queue bound reached).
+   * Arrivals that were not served: no free worker and the queue bound reached, or (expired, below)
+   * no worker free within the function's timeout while they waited in the queue.
    */
   'dropped'?: (number | string | Long);
   /**
@@ -39,6 +40,11 @@ export interface InvocationStats {
    * predate the field.
    */
   'arrived'?: (number | string | Long);
+  /**
+   * Of dropped: the arrivals that waited in the queue past the function's timeout without a worker
+   * (the others found the queue full). 0 from agents that predate the field.
+   */
+  'expired'?: (number | string | Long);
 }
 
 /**
@@ -58,7 +64,8 @@ export interface InvocationStats__Output {
    */
   'timeouts': (string);
   /**
-   * Arrivals that could not be served (no free worker and the queue bound reached).
+   * Arrivals that were not served: no free worker and the queue bound reached, or (expired, below)
+   * no worker free within the function's timeout while they waited in the queue.
    */
   'dropped': (string);
   /**
@@ -78,4 +85,9 @@ export interface InvocationStats__Output {
    * predate the field.
    */
   'arrived': (string);
+  /**
+   * Of dropped: the arrivals that waited in the queue past the function's timeout without a worker
+   * (the others found the queue full). 0 from agents that predate the field.
+   */
+  'expired': (string);
 }
