@@ -86,6 +86,36 @@ test('carrier: arrivals at an idle carrier wait for its next wake-up, all answer
   assert.deepEqual(subtreeDirs(subtree), [], 'no cgroup left');
 });
 
+test('carrier: a one-CPU carrier woken with several requests waiting takes them one at a time', { skip }, async (t) => {
+  // A carrier of one emulated CPU has pipeline depth 1: its worker holds one invocation at a time.
+  // Woken by its gate with several requests waiting, it must not be handed a batch (that threw
+  // "worker is busy" from the gate's timer and ended the agent, 2026-12-07).
+  const topology = [{ cpu: 0, socket: 0 }];
+  const { rt, subtree } = await makeRuntime(t, {
+    topology,
+    emulatedCpus: { realCpus: () => [0], shareOf: () => 0.05, carrier: true, warmupMs: 0 },
+  });
+  const fn = 'test-node';
+  const res = await rt.apply({ version: 1n, functions: [{ function: fn, cores: 1, rateRps: 0, arrival: 'constant' }] });
+  assert.ok(res.ok, res.ok ? '' : res.error);
+  const placement = res.placements.find((p) => p.function === fn);
+  assert.ok(placement);
+  assert.equal((await rt.invoke(fn, JSON.stringify({ op: 'echo', i: -1 }))).status, 'ok');
+  const pending: ReturnType<typeof rt.invoke>[] = [];
+  for (let i = 0; i < 6; i++) {
+    pending.push(rt.invoke(fn, JSON.stringify({ op: 'echo', i })));
+    await new Promise((r) => setImmediate(r));
+  }
+  const outs = await Promise.all(pending);
+  outs.forEach((o, i) => {
+    assert.equal(o.status, 'ok', JSON.stringify(o));
+    assert.deepEqual(JSON.parse((o as { output: string }).output), { op: 'echo', i });
+  });
+  await rt.close();
+  for (const pid of placement.workerPids) await waitFor(`worker ${pid} to die`, () => isDead(pid));
+  assert.deepEqual(subtreeDirs(subtree), [], 'no cgroup left');
+});
+
 /** User + system CPU time of a process so far, ms (from /proc/<pid>/stat, clock ticks of 10 ms). */
 function cpuMsOf(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];

@@ -480,12 +480,16 @@ export class FunctionPool {
       killedForTimeout: false,
       restarts: 0,
       idleWaiters: [],
-      gate: this.batched()
-        ? new CarrierWakeGate(
-            () => this.periodMs(cpu),
-            () => this.pump(),
-          )
-        : undefined,
+      // Only a carrier that can take a batch (pipeline depth > 1: two CPUs or more) is gated: a
+      // one-CPU carrier holds one invocation at a time, so holding its arrivals for a wake-up would
+      // only cap it at one request per CFS period (a backlog then took minutes to drain).
+      gate:
+        this.batched() && pipelineDepth(true, this.groups.get(cpu) ?? 1, undefined) > 1
+          ? new CarrierWakeGate(
+              () => this.periodMs(cpu),
+              () => this.pump(),
+            )
+          : undefined,
     };
     this.putSlot(cpu, slot);
     try {
@@ -648,8 +652,10 @@ export class FunctionPool {
       slot.gate?.handed();
       void this.run(slot, worker, next);
       if (!waking) continue;
-      // Woken: what waits goes over in this one wake-up, up to a run's worth.
-      const most = wakeBatch(this.depth(slot.cpu), this.runMs(slot.cpu), this.medianHandlerMs());
+      // Woken: what waits goes over in this one wake-up, up to a run's worth (only carriers of two
+      // CPUs or more have a gate; the guard keeps a batch from ever reaching a depth-1 worker).
+      const depth = this.depth(slot.cpu);
+      const most = depth > 1 ? wakeBatch(depth, this.runMs(slot.cpu), this.medianHandlerMs()) : depth;
       while (this.queue.length > 0 && worker.alive && worker.inFlight < most) {
         const more = this.queue.shift();
         if (more !== undefined) void this.run(slot, worker, more);
@@ -658,7 +664,15 @@ export class FunctionPool {
   }
 
   private async run(slot: Slot, worker: WorkerProcess, q: Queued): Promise<void> {
-    const outcome = await worker.invoke(q.req.kind, q.req.payload, this.timeoutMs(slot.cpu), this.depth(slot.cpu) > 1);
+    let outcome: InvokeOutcome;
+    try {
+      outcome = await worker.invoke(q.req.kind, q.req.payload, this.timeoutMs(slot.cpu), this.depth(slot.cpu) > 1);
+    } catch (err) {
+      // A request handed to a worker that cannot take it is this pool's bug: answer it and log it
+      // rather than let the rejection end the agent (run() is called without awaiting).
+      this.log.error({ cpu: slot.cpu, err: errorMessage(err) }, 'invocation not handed to the worker');
+      outcome = { status: 'crash', message: `not handed to the worker: ${errorMessage(err)}` };
+    }
     const latencyUs = msToUs(performance.now() - q.req.dueMs);
     switch (outcome.status) {
       case 'ok':
