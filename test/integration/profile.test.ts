@@ -215,10 +215,6 @@ describe('isawatt profile on an emulated x86 + ARM pair', { timeout: 420_000 }, 
       '1',
       '--seed',
       '3',
-      // One open-loop phase: with two (the default) the bag cancelled by Ctrl-C left its workers and
-      // cgroups behind on one host in 2 of 2 runs (2026-12-07), not yet understood; see the report.
-      '--open-loop',
-      '0.85',
       '--cores-per-function',
       '1',
       '--out',

@@ -22,6 +22,11 @@ export class ProfileJobLostError extends Error {
   override readonly name = 'ProfileJobLostError';
 }
 
+/** A bag of a campaign that was cancelled (Ctrl-C) and not begun again since. */
+export class CampaignCancelledError extends Error {
+  override readonly name = 'CampaignCancelledError';
+}
+
 interface Pending {
   readonly hostId: string;
   readonly campaignId: string;
@@ -36,11 +41,22 @@ export interface BagOutcome {
   readonly result: wire.BagResult__Output;
 }
 
+/** Cancelled campaigns remembered (ProfileBroker.cancelledCampaigns). */
+const MAX_CANCELLED_CAMPAIGNS = 1000;
+
 /** Slack on top of a job's own phases before the coordinator gives up on its result. */
 const RESULT_SLACK_MS = 60_000;
 
 export class ProfileBroker {
   private readonly pending = new Map<string, Pending>();
+  /**
+   * Campaigns cancelled and not begun again since (beginCampaign). A CLI that is interrupted just as
+   * it hands a host its next bag has that ProfileBag call in flight while its CancelProfile runs:
+   * the call can arrive after the cancel listed the campaign's jobs, and its bag would then run to
+   * the end with nobody waiting for it. Refusing the campaign's bags until it is begun again (a new
+   * run or --resume) closes that gap.
+   */
+  private readonly cancelledCampaigns = new Set<string>();
   private readonly log: Logger;
   private channel: ProfileChannel | undefined;
 
@@ -66,6 +82,8 @@ export class ProfileBroker {
   async runBag(hostId: string, job: wire.ProfileJob__Output, timeoutMs: number, callSignal: AbortSignal): Promise<BagOutcome> {
     const jobId = checkProfileId(job.job_id, 'job.job_id');
     const campaignId = checkProfileId(job.campaign_id, 'job.campaign_id');
+    if (this.cancelledCampaigns.has(campaignId))
+      throw new CampaignCancelledError(`campaign ${campaignId} was cancelled; begin it again (isawatt profile ... --resume) to run its bags`);
     if (job.functions.length === 0) throw new ValidationError('job.functions', 'empty (a bag needs at least one function)');
     const host = this.registry.get(hostId);
     if (host.state !== 'up') throw new HostNotAttachedError(hostId);
@@ -121,8 +139,25 @@ export class ProfileBroker {
     p.resolve(r);
   }
 
-  /** Cancels running jobs and waits (bounded) for the agents to confirm they stopped. */
+  /** A campaign starts or resumes (BeginProfileCampaign): its bags are accepted again. */
+  beginCampaign(campaignId: string): void {
+    this.cancelledCampaigns.delete(campaignId);
+  }
+
+  /**
+   * Cancels running jobs and waits (bounded) for the agents to confirm they stopped. Cancelling a
+   * campaign also refuses its bags that arrive later, until it is begun again.
+   */
   async cancel(campaignId: string, jobIds: readonly string[], timeoutMs: number): Promise<{ confirmed: string[]; unconfirmed: string[] }> {
+    if (campaignId !== '') {
+      this.cancelledCampaigns.delete(campaignId);
+      this.cancelledCampaigns.add(campaignId);
+      // Bounded: the oldest marks go first (a campaign cancelled a thousand cancels ago has no call in flight).
+      for (const old of this.cancelledCampaigns) {
+        if (this.cancelledCampaigns.size <= MAX_CANCELLED_CAMPAIGNS) break;
+        this.cancelledCampaigns.delete(old);
+      }
+    }
     const wanted = new Set(jobIds);
     const targets = [...this.pending.entries()].filter(([id, p]) => wanted.has(id) || (campaignId !== '' && p.campaignId === campaignId));
     for (const [id, p] of targets) this.channel?.sendProfileCancel(p.hostId, id);

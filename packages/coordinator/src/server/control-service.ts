@@ -217,6 +217,7 @@ export class ControlService {
         const store = this.opts.campaigns;
         if (!store) throw new InvalidRequestError('profiling is not enabled on this coordinator');
         const id = checkProfileId(req.campaign_id, 'campaign_id');
+        this.opts.profiler?.beginCampaign(id);
         if (!req.resume) {
           await store.reset(id);
           return { campaign_id: id, results: [] };

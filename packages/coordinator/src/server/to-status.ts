@@ -6,7 +6,7 @@ import * as grpc from '@grpc/grpc-js';
 import { ConfigError, NotFoundError, UnavailableError, ValidationError, asError } from '@isawatt/common';
 import { HostNotAttachedError } from '../assignments/errors.js';
 import { AttachConflictError, CounterBoundError } from '../registry/host-registry.js';
-import { ProfileJobLostError } from '../profiling/profile-broker.js';
+import { CampaignCancelledError, ProfileJobLostError } from '../profiling/profile-broker.js';
 
 /** Raised by handlers for requests that break the Control API contract (missing field, ...). */
 export class InvalidRequestError extends Error {
@@ -35,7 +35,7 @@ export function toStatus(err: unknown): StatusObject {
   if (e instanceof PermissionError) return { code: grpc.status.PERMISSION_DENIED, details: e.message };
   if (e instanceof AttachConflictError) return { code: grpc.status.ALREADY_EXISTS, details: e.message };
   if (e instanceof CounterBoundError) return { code: grpc.status.OUT_OF_RANGE, details: e.message };
-  if (e instanceof ProfileJobLostError) return { code: grpc.status.ABORTED, details: e.message };
+  if (e instanceof ProfileJobLostError || e instanceof CampaignCancelledError) return { code: grpc.status.ABORTED, details: e.message };
   if (e instanceof UnavailableError) return { code: grpc.status.UNAVAILABLE, details: e.message };
   return { code: grpc.status.INTERNAL, details: `internal error: ${e.message}` };
 }
