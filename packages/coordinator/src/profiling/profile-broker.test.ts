@@ -25,8 +25,14 @@ const hello = (hostId: string): Hello => ({
   energySources: [],
   counterSource: 'cgroup-cputime',
   pinning: 'sched-affinity',
+  catalogue: [],
   agentVersion: 'test',
-  cpuFreqMaxMhz: 0,
+  sessionId: 's1',
+  emulated: false,
+  emulatedProfile: '',
+  runningAssignmentVersion: 0n,
+  memoryBytes: 0n,
+  idlePowerW: 0,
 });
 
 const job = (jobId: string, campaignId: string): wire.ProfileJob__Output =>
