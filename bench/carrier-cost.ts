@@ -55,8 +55,8 @@ const values = parseBenchArgs(url, {
   // for all of a function's CPUs (the layout before bounded carriers).
   'carrier-cpus': { type: 'string', default: `0,${CARRIER_CPUS}` },
   // How requests reach an idle carrier, one or both compared in the same run: batched (at most one
-  // wake-up per CFS period, the agent's default) or per-request (one write per arrival, before).
-  delivery: { type: 'string', default: 'batched' },
+  // wake-up per CFS period) or per-request (one write per arrival, the agent's default).
+  delivery: { type: 'string', default: 'per-request,batched' },
   'cgroup-root': { type: 'string', default: '/sys/fs/cgroup' },
   'procfs-root': { type: 'string', default: '/proc' },
 });

@@ -55,7 +55,7 @@ test('carrier: arrivals at an idle carrier wait for its next wake-up, all answer
   const topology = Array.from({ length: 4 }, (_, cpu) => ({ cpu, socket: 0 }));
   const { rt, subtree } = await makeRuntime(t, {
     topology,
-    emulatedCpus: { realCpus: () => [0], shareOf: () => 0.005, carrier: true, warmupMs: 0 },
+    emulatedCpus: { realCpus: () => [0], shareOf: () => 0.005, carrier: true, warmupMs: 0, batchWakeups: true },
   });
   const fn = 'test-node';
   const res = await rt.apply({ version: 1n, functions: [{ function: fn, cores: 4, rateRps: 0, arrival: 'constant' }] });
@@ -93,7 +93,7 @@ test('carrier: a one-CPU carrier woken with several requests waiting takes them 
   const topology = [{ cpu: 0, socket: 0 }];
   const { rt, subtree } = await makeRuntime(t, {
     topology,
-    emulatedCpus: { realCpus: () => [0], shareOf: () => 0.05, carrier: true, warmupMs: 0 },
+    emulatedCpus: { realCpus: () => [0], shareOf: () => 0.05, carrier: true, warmupMs: 0, batchWakeups: true },
   });
   const fn = 'test-node';
   const res = await rt.apply({ version: 1n, functions: [{ function: fn, cores: 1, rateRps: 0, arrival: 'constant' }] });

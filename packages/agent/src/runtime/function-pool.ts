@@ -69,8 +69,10 @@ export interface FunctionPoolOptions {
   /**
    * Carriers with a CPU share: wake one whose pipe is empty at most once per CFS period, handing it
    * what arrived meanwhile together (carrier-wake-gate.ts), instead of one wake-up per request, each
-   * charged at 1/share. Default true; false brings back per-request delivery (bench/carrier-cost.ts
-   * compares the two).
+   * charged at 1/share. Default false (per-request delivery): with the gate a carrier's cost per
+   * execution follows its work, but the experiment's runs missed their rates (a carrier idles
+   * through its holds, capacity the profile's executions per busy core-second does not show;
+   * docs/experiments.md, "Two open findings"). bench/carrier-cost.ts compares the two.
    */
   readonly batchWakeups?: boolean;
   /**
@@ -282,7 +284,7 @@ export class FunctionPool {
 
   /** Carriers with a CPU share wake at most once per CFS period (FunctionPoolOptions.batchWakeups). */
   private batched(): boolean {
-    return this.opts.carrier === true && this.opts.cpuShare !== undefined && this.opts.batchWakeups !== false;
+    return this.opts.carrier === true && this.opts.cpuShare !== undefined && this.opts.batchWakeups === true;
   }
 
   /** The CFS period of the worker on `cpu`, ms (pinning.ts cfsQuota), undefined without a share. */

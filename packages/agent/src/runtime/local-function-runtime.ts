@@ -79,7 +79,8 @@ export interface EmulatedCpuPolicy {
   readonly carrierCpus?: number;
   /**
    * Wake a carrier whose pipe is empty at most once per CFS period (function-pool.ts
-   * `batchWakeups`; default true). false: one wake-up per request (bench/carrier-cost.ts baseline).
+   * `batchWakeups`; default false: one wake-up per request, until the gate's capacity loss is
+   * understood; bench/carrier-cost.ts compares both).
    */
   readonly batchWakeups?: boolean;
   /** Full-speed warm-up of every new worker before its share applies, ms (function-pool.ts). */
