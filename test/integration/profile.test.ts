@@ -215,6 +215,10 @@ describe('isawatt profile on an emulated x86 + ARM pair', { timeout: 420_000 }, 
       '1',
       '--seed',
       '3',
+      // One open-loop phase keeps the interrupted campaign and its --resume inside the test's bound:
+      // with the default two, the whole test took over 200 s in a full suite (2026-12-07).
+      '--open-loop',
+      '0.85',
       '--cores-per-function',
       '1',
       '--out',
