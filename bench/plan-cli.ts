@@ -7,7 +7,10 @@
 // runs without a scavenge), which runs the command's bundle with its code cache (one per set of
 // Node flags) when `npm run build` made it, else tsc's dist/, else the sources through tsx (the
 // mode is printed). The same commands through `node bin/isawatt.cjs` directly (no flag: two
-// scavenges in the 22 × 2 plan) show what the sh launcher adds or saves.
+// scavenges in the 22 × 2 plan) show what the sh launcher adds or saves. The sh launcher also
+// starts `plan --hosts FILE` without NODE_EXTRA_CA_CERTS (Node 20 parses that file at every start;
+// the command opens no connection): where the environment sets it, `node -e 0` is measured both
+// ways, and those plans are compared with the floor without it.
 // Baselines in the same run: Node's own start (`node -e 0`, the floor no Node CLI can go below;
 // every row also says how far above it it is, so the figures carry to another machine) and, when
 // dist/ is built, the same commands from tsc's dist/ (what the launcher ran before the bundle).
@@ -100,7 +103,8 @@ interface Run {
 
 /**
  * Runs the `isawatt` bin with args (script 'bin', the default), or `node <script> args`; script
- * 'floor': `node -e 0`; 'snapshot:FILE': `node --snapshot-blob FILE args` (a user-land snapshot).
+ * 'floor': `node -e 0`; 'floor-no-extra-ca': `node -e 0` without NODE_EXTRA_CA_CERTS in its
+ * environment; 'snapshot:FILE': `node --snapshot-blob FILE args` (a user-land snapshot).
  */
 function runOnce(args: string[], script: string = 'bin'): Run {
   const hasTime = existsSync(GNU_TIME);
@@ -109,7 +113,7 @@ function runOnce(args: string[], script: string = 'bin'): Run {
       ? [bin, ...args]
       : [
           process.execPath,
-          ...(script === 'floor'
+          ...(script === 'floor' || script === 'floor-no-extra-ca'
             ? ['-e', '0']
             : script.startsWith('snapshot:')
               ? ['--snapshot-blob', script.slice('snapshot:'.length), ...args]
@@ -118,7 +122,9 @@ function runOnce(args: string[], script: string = 'bin'): Run {
   const cmd = hasTime ? GNU_TIME : (command[0] as string);
   const argv = hasTime ? ['-f', '@@rss %M %U %S', ...command] : command.slice(1);
   const t0 = performance.now();
-  const r = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 256 << 20, env: { ...process.env, NODE_OPTIONS: '' } });
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '' };
+  if (script === 'floor-no-extra-ca') delete env.NODE_EXTRA_CA_CERTS;
+  const r = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 256 << 20, env });
   const wallMs = performance.now() - t0;
   const m = /@@rss (\d+) ([\d.]+) ([\d.]+)/.exec(r.stderr);
   return {
@@ -134,7 +140,17 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 /** 90th percentile (nearest rank). */
 const p90 = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(0.9 * xs.length) - 1)] as number;
 
-let floor: { wallMs: number; cpuMs: number | undefined } | undefined;
+type Floor = { wallMs: number; cpuMs: number | undefined };
+let floor: Floor | undefined;
+/** `node -e 0` without NODE_EXTRA_CA_CERTS, when this environment sets it (else the same as floor). */
+let floorNoExtraCa: Floor | undefined;
+/**
+ * Whether the Node process of a row starts without NODE_EXTRA_CA_CERTS: the sh launcher drops it
+ * for `plan --hosts FILE` (bin/isawatt: that command opens no connection, and Node 20 parses the
+ * file at every start). Its "above floor" is then measured from the floor without it too.
+ */
+const startsWithoutExtraCa = (args: string[], script: string): boolean =>
+  script === 'floor-no-extra-ca' || (script === 'bin' && args[0] === 'plan' && args.includes('--hosts'));
 
 /**
  * A snapshot builder entry holding the plan bundle: its top level runs, then the plan command is
@@ -171,11 +187,13 @@ function measure(label: string, args: string[], describe: (stdout: string) => st
   const cpu = cpus && median(cpus);
   const what = bad ? `exit ${bad.code}` : describe(rs[0]?.stdout ?? '');
   if (script === 'floor') floor = { wallMs: wall, cpuMs: cpu };
+  if (script === 'floor-no-extra-ca') floorNoExtraCa = { wallMs: wall, cpuMs: cpu };
   const signed = (ms: number): string => `${ms < 0 ? '−' : '+'}${Math.abs(Math.round(ms))} ms`;
+  const base = startsWithoutExtraCa(args, script) ? (floorNoExtraCa ?? floor) : floor;
   const above =
-    script === 'floor' || !floor
+    script === 'floor' || script === 'floor-no-extra-ca' || !base
       ? '–'
-      : `${signed(wall - floor.wallMs)}${cpu !== undefined && floor.cpuMs !== undefined ? ` / ${signed(cpu - floor.cpuMs)}` : ''}`;
+      : `${signed(wall - base.wallMs)}${cpu !== undefined && base.cpuMs !== undefined ? ` / ${signed(cpu - base.cpuMs)}` : ''}`;
   console.log(
     `| ${label} | ${(wall / 1000).toFixed(3)} s | ${(wall90 / 1000).toFixed(3)} s | ${cpu === undefined ? 'n/a' : `${(cpu / 1000).toFixed(2)} s`} | ${cpus ? `${(p90(cpus) / 1000).toFixed(2)} s` : 'n/a'} | ${above} | ${rss === undefined ? 'n/a (no /usr/bin/time)' : `${rss.toFixed(0)} MB`} | ${what} |`,
   );
@@ -248,11 +266,20 @@ console.log(
   }`,
 );
 console.log(`# load average at start: ${load()} (${cpus().length} CPUs)`);
-console.log('# "above floor": wall / CPU time beyond `node -e 0` measured in this run');
+const extraCa = process.env.NODE_EXTRA_CA_CERTS;
+console.log(
+  `# "above floor": wall / CPU time beyond \`node -e 0\` measured in this run${
+    extraCa === undefined ? '' : ' (for `plan --hosts`, which the sh launcher starts without NODE_EXTRA_CA_CERTS: beyond `node -e 0` without it)'
+  }`,
+);
+if (extraCa !== undefined) console.log(`# this environment sets NODE_EXTRA_CA_CERTS=${extraCa}: Node 20 parses that file at every start`);
 console.log('# wall and CPU: median, then 90th percentile; "above floor" compares medians');
 console.log('| command | wall | wall p90 | CPU (user+sys) | CPU p90 | above floor (wall / CPU) | peak RSS | result |');
 console.log('|---|---:|---:|---:|---:|---:|---:|---|');
 measure('baseline: `node -e 0` (Node start alone)', [], () => 'the floor of any Node CLI run', 'floor');
+if (extraCa !== undefined) {
+  measure('baseline: `node -e 0` without NODE_EXTRA_CA_CERTS', [], () => 'the floor of `plan --hosts` (bin/isawatt drops it)', 'floor-no-extra-ca');
+}
 const dir = mkdtempSync(join(tmpdir(), 'isawatt-bench-plan-'));
 const snapshotEntry = join(dir, 'empty-snapshot.cjs');
 writeFileSync(snapshotEntry, "require('node:v8').startupSnapshot.setDeserializeMainFunction(() => {});\n");

@@ -288,3 +288,37 @@ test('help is the same text on a wide terminal as in a pipe (what the sh launche
   // And the text is wrapped: no line longer than 80 columns.
   assert.ok(piped.stdout.split('\n').every((line) => line.length <= 80));
 });
+
+test('the sh launcher drops NODE_EXTRA_CA_CERTS for plan with a hosts file only', async (t) => {
+  // Node 20 reads the file at start-up in every process; a path that does not exist makes it say so
+  // on stderr ("Ignoring extra certs from ..."), which tells whether the variable reached Node.
+  const { pkg } = makeShTree(await tempDir(t, 'isawatt-sh-launcher-'));
+  writeFileSync(join(pkg, 'dist/bundle/isawatt-plan.cjs'), "process.stdout.write(process.env.NODE_EXTRA_CA_CERTS ?? 'unset');\n");
+  const run = (args: string[]): { stdout: string; stderr: string } => {
+    const r = spawnSync(join(pkg, 'bin/isawatt'), args, {
+      encoding: 'utf8',
+      env: { ...process.env, ISAWATT_FROM_SOURCE: '', ISAWATT_CODE_CACHE: 'off', NODE_OPTIONS: '', NODE_EXTRA_CA_CERTS: '/nonexistent/ca.pem' },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    return { stdout: r.stdout, stderr: r.stderr };
+  };
+  for (const args of [
+    ['plan', '--hosts', 'h.yaml', '--json'],
+    ['plan', '--json', '--hosts=h.yaml'],
+    ['plan', '-H', 'h.yaml'],
+    ['plan', '-Hh.yaml'],
+  ]) {
+    const r = run(args);
+    assert.equal(r.stdout, 'unset', args.join(' '));
+    assert.doesNotMatch(r.stderr, /extra certs/, args.join(' '));
+  }
+  // Without a hosts file plan asks the coordinator (maybe over TLS); other commands may connect.
+  for (const args of [
+    ['plan', '--json'],
+    ['plan', '--', '--hosts'],
+    ['--json', 'plan', '--hosts', 'h.yaml'],
+  ]) {
+    const r = run(args);
+    assert.match(r.stderr, /Ignoring extra certs from `\/nonexistent\/ca\.pem`/, args.join(' '));
+  }
+});

@@ -21,6 +21,7 @@ import type { Hello, TelemetryTick } from '../../packages/coordinator/src/regist
 import { subscribe } from '../helpers/mqtt-subscriber.js';
 import { MOSQUITTO, Mosquitto, mosquittoPub, waitFor } from './mqtt-mosquitto.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { testHello } from '../../packages/coordinator/src/registry/hello.test-support.js';
 
 const skip = MOSQUITTO ? false : 'mosquitto is not installed';
 // The 30 s outage of the acceptance runs end to end in mqtt-e2e.test.ts; in process a shorter one
@@ -178,27 +179,17 @@ test('PDU readings from another process: mapped to hosts, bad ones counted and n
   assert.equal(typeof sub.got[0]?.json.pdu_diff_pct, 'number');
 });
 
-const hello = (hostId: string): Hello => ({
-  hostId,
-  arch: 'x86_64',
-  cpuModel: 'test',
-  sockets: 2,
-  physicalCores: 32,
-  logicalCpus: 64,
-  functionCpus: [4, 5, 6, 7],
-  hostType: 'xeon-gold-6130',
-  energySources: [],
-  counterSource: 'cgroup-cputime',
-  pinning: 'cgroup-v1-cpuset',
-  catalogue: [],
-  agentVersion: 'test',
-  sessionId: `s-${hostId}`,
-  emulated: true,
-  emulatedProfile: 'xeon-2s',
-  runningAssignmentVersion: 0n,
-  memoryBytes: 0n,
-  idlePowerW: 0,
-});
+const hello = (hostId: string): Hello =>
+  testHello(hostId, {
+    cpuModel: 'test',
+    functionCpus: [4, 5, 6, 7],
+    hostType: 'xeon-gold-6130',
+    pinning: 'cgroup-v1-cpuset',
+    sessionId: `s-${hostId}`,
+    emulated: true,
+    emulatedProfile: 'xeon-2s',
+    memoryBytes: 0n,
+  });
 
 const report = (hostId: string, seq: bigint): TelemetryTick => ({
   seq,

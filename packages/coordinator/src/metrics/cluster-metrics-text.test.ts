@@ -12,6 +12,7 @@ import type { FunctionAssignment, FunctionTick, Hello, TelemetryTick } from '../
 import { ClusterMetricsText, type PduLatest } from './cluster-metrics-text.js';
 import { MetricsService } from './metrics-service.js';
 import { referenceRegistry } from './prom-client-reference.test-support.js';
+import { testHello } from '../registry/hello.test-support.js';
 
 // ---- a strict parser of the text exposition format (0.0.4) ----
 
@@ -88,27 +89,7 @@ function assertSame(newText: string, refText: string): Parsed {
 
 // ---- registry state ----
 
-const hello = (hostId: string): Hello => ({
-  hostId,
-  arch: 'x86_64',
-  cpuModel: 'test cpu',
-  sockets: 2,
-  physicalCores: 32,
-  logicalCpus: 64,
-  functionCpus: [2, 3, 4, 5],
-  hostType: 'test',
-  energySources: [],
-  counterSource: 'cgroup-cputime',
-  pinning: 'sched-affinity',
-  catalogue: [],
-  agentVersion: 'test',
-  sessionId: 's1',
-  emulated: false,
-  emulatedProfile: '',
-  runningAssignmentVersion: 0n,
-  memoryBytes: 1n << 40n,
-  idlePowerW: 0,
-});
+const hello = (hostId: string): Hello => testHello(hostId);
 
 function channel(): AgentChannel {
   return { sendAssignment: () => true, close: () => undefined };

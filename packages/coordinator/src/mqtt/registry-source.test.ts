@@ -6,28 +6,21 @@ import { HostRegistry } from '../registry/host-registry.js';
 import type { Hello, TelemetryTick } from '../registry/types.js';
 import type { BridgeEvent } from './bridge-source.js';
 import { RegistryBridgeSource } from './registry-source.js';
+import { testHello } from '../registry/hello.test-support.js';
 
-const hello = (hostId: string): Hello => ({
-  hostId,
-  arch: 'aarch64',
-  cpuModel: 'Ampere(R) Altra(R) Max Processor',
-  sockets: 1,
-  physicalCores: 128,
-  logicalCpus: 128,
-  functionCpus: [2, 3, 4, 5],
-  hostType: 'altra-max-m128',
-  energySources: [],
-  counterSource: 'cgroup-cputime',
-  pinning: 'cgroup-v1-cpuset',
-  catalogue: [],
-  agentVersion: 'test',
-  sessionId: 's1',
-  emulated: true,
-  emulatedProfile: 'altra-max-1s',
-  runningAssignmentVersion: 0n,
-  memoryBytes: 0n,
-  idlePowerW: 0,
-});
+const hello = (hostId: string): Hello =>
+  testHello(hostId, {
+    arch: 'aarch64',
+    cpuModel: 'Ampere(R) Altra(R) Max Processor',
+    sockets: 1,
+    physicalCores: 128,
+    logicalCpus: 128,
+    hostType: 'altra-max-m128',
+    pinning: 'cgroup-v1-cpuset',
+    emulated: true,
+    emulatedProfile: 'altra-max-1s',
+    memoryBytes: 0n,
+  });
 
 const tick = (seq: bigint): TelemetryTick => ({
   seq,

@@ -12,28 +12,10 @@ import { HostRegistry } from '../registry/host-registry.js';
 import type { Hello } from '../registry/types.js';
 import { CampaignStore } from './campaign-store.js';
 import { CampaignCancelledError, ProfileBroker, type ProfileChannel } from './profile-broker.js';
+import { testHello } from '../registry/hello.test-support.js';
 
-const hello = (hostId: string): Hello => ({
-  hostId,
-  arch: 'x86_64',
-  cpuModel: 'test cpu',
-  sockets: 1,
-  physicalCores: 8,
-  logicalCpus: 8,
-  functionCpus: [1, 2, 3],
-  hostType: 'xeon',
-  energySources: [],
-  counterSource: 'cgroup-cputime',
-  pinning: 'sched-affinity',
-  catalogue: [],
-  agentVersion: 'test',
-  sessionId: 's1',
-  emulated: false,
-  emulatedProfile: '',
-  runningAssignmentVersion: 0n,
-  memoryBytes: 0n,
-  idlePowerW: 0,
-});
+const hello = (hostId: string): Hello =>
+  testHello(hostId, { sockets: 1, physicalCores: 8, logicalCpus: 8, functionCpus: [1, 2, 3], hostType: 'xeon', memoryBytes: 0n });
 
 const job = (jobId: string, campaignId: string): wire.ProfileJob__Output =>
   ({

@@ -8,28 +8,13 @@ import { StateStore } from '../store/state-store.js';
 import { HostRegistry, type AgentChannel } from './host-registry.js';
 import type { Assignment, Hello, TelemetryTick } from './types.js';
 import { ColumnReport, FN, type IngestedReport } from './ingested-report.js';
+import { testHello } from './hello.test-support.js';
 
-const hello = (hostId: string, sessionId = 's1'): Hello => ({
-  hostId,
-  arch: 'x86_64',
-  cpuModel: 'test cpu',
-  sockets: 2,
-  physicalCores: 32,
-  logicalCpus: 64,
-  functionCpus: [2, 3, 4, 5],
-  hostType: 'test',
-  energySources: [],
-  counterSource: 'cgroup-cputime',
-  pinning: 'sched-affinity',
-  catalogue: [{ name: 'f', version: '1', runtime: 'node', category: 'test', runnable: true, unavailableReason: '' }],
-  agentVersion: 'test',
-  sessionId,
-  emulated: false,
-  emulatedProfile: '',
-  runningAssignmentVersion: 0n,
-  memoryBytes: 1n << 40n,
-  idlePowerW: 0,
-});
+const hello = (hostId: string, sessionId = 's1'): Hello =>
+  testHello(hostId, {
+    sessionId,
+    catalogue: [{ name: 'f', version: '1', runtime: 'node', category: 'test', runnable: true, unavailableReason: '' }],
+  });
 
 const tick = (seq: bigint, sessionId = 's1'): TelemetryTick => ({
   seq,
