@@ -31,6 +31,7 @@ import { procCpuS } from './lib/proc-usage.js';
 import { badInput, choiceOption, listOption, numberOption, parseBenchArgs } from './lib/options.js';
 import { openLoopFitTable } from './lib/open-loop-fit-table.js';
 import { loadModelsFile } from '../packages/coordinator/src/workload/parse.js';
+import { parseOpenLoopUtilisations } from '../packages/coordinator/src/cli/commands/open-loop-flag.js';
 
 const flags = parseBenchArgs(import.meta.url, {
   duration: { type: 'string', default: '30' },
@@ -86,6 +87,12 @@ const flags = parseBenchArgs(import.meta.url, {
   numberOption(url, 'seed', flags.seed, { integer: true, min: 0 });
   choiceOption(url, 'figures', flags.figures, ['open-loop', 'saturated'] as const);
   choiceOption(url, 'models-from', flags['models-from'], ['profile', 'truth'] as const);
+  // The CLI's own parser: the profile would refuse a bad list only after the pair had started.
+  try {
+    parseOpenLoopUtilisations('--open-loop', flags['open-loop']);
+  } catch (e) {
+    badInput(url, (e as Error).message);
+  }
   for (const name of ['mixes', 'policies', 'functions'] as const) listOption(url, name, flags[name]);
   const pair = listOption(url, 'profiles', flags.profiles);
   if (pair.length !== 2 || pair.some((p) => !/^[^:]+:[^:]+$/.test(p)))

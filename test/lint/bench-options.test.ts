@@ -76,6 +76,7 @@ test('a value of the wrong form names the option and what was expected', async (
     ['bench/telemetry-ingest.ts', ['--agents', '10,x'], /--agents: expected a comma-separated list of integers >= 1, got "x"/],
     ['bench/placement.ts', ['--policy', 'rr'], /--policy: expected one of core-aware, energy-aware, energy-aware-whole/],
     ['bench/dispatch-overhead.ts', ['cobol'], /unknown runtime "cobol"/],
+    ['bench/experiment.ts', ['--open-loop', '0.6,1.5'], /--open-loop must be 0 \(off\) or shares of saturated capacity in \(0, 1\]/],
   ];
   await twoAtATime(cases, async ([file, args, expected]) => {
     const r = await bench(file, args);
