@@ -18,7 +18,8 @@
 //
 //   node --conditions=source --import tsx bench/experiment.ts [--duration S] [--warmup S]
 //        [--settle S] [--load F] [--repeat K] [--mixes LIST] [--policies LIST] [--functions LIST]
-//        [--profiles A,B] [--models FILE] [--report FILE] [--logs-dir DIR]
+//        [--profiles A,B] [--models FILE] [--headroom F] [--robust-quantile Q] [--report FILE]
+//        [--logs-dir DIR]
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -32,6 +33,7 @@ import { badInput, choiceOption, listOption, numberOption, parseBenchArgs } from
 import { openLoopFitTable } from './lib/open-loop-fit-table.js';
 import { loadModelsFile } from '../packages/coordinator/src/workload/parse.js';
 import { parseOpenLoopUtilisations } from '../packages/coordinator/src/cli/commands/open-loop-flag.js';
+import { parseRobustQuantile } from '../packages/coordinator/src/placement/inputs.js';
 
 const flags = parseBenchArgs(import.meta.url, {
   duration: { type: 'string', default: '30' },
@@ -66,6 +68,9 @@ const flags = parseBenchArgs(import.meta.url, {
   // Stop after profiling (prints the saturated and open-loop figures): the diagnosis measurement.
   'profile-only': { type: 'boolean', default: false },
   headroom: { type: 'string', default: '0.2' },
+  // Plan each function on this quantile of its bags' speed instead of their mean (isawatt
+  // experiment --robust-quantile; placement/robust.ts): a margin for a 2-bag profile's spread.
+  'robust-quantile': { type: 'string' },
   // Where to copy the experiment's run records (for `isawatt simulate --compare FILE` later).
   'records-out': { type: 'string' },
   'compare-out': { type: 'string' },
@@ -85,14 +90,15 @@ const flags = parseBenchArgs(import.meta.url, {
   numberOption(url, 'load', flags.load, { above: 0, max: 1 });
   for (const name of ['repeat', 'profile-cores', 'ack-timeout-ms'] as const) numberOption(url, name, flags[name], { integer: true, min: 1 });
   numberOption(url, 'seed', flags.seed, { integer: true, min: 0 });
-  choiceOption(url, 'figures', flags.figures, ['open-loop', 'saturated'] as const);
-  choiceOption(url, 'models-from', flags['models-from'], ['profile', 'truth'] as const);
-  // The CLI's own parser: the profile would refuse a bad list only after the pair had started.
+  // The CLI's own parsers: the experiment would refuse these only after the profile.
   try {
     parseOpenLoopUtilisations('--open-loop', flags['open-loop']);
+    if (flags['robust-quantile'] !== undefined) parseRobustQuantile(flags['robust-quantile']);
   } catch (e) {
     badInput(url, (e as Error).message);
   }
+  choiceOption(url, 'figures', flags.figures, ['open-loop', 'saturated'] as const);
+  choiceOption(url, 'models-from', flags['models-from'], ['profile', 'truth'] as const);
   for (const name of ['mixes', 'policies', 'functions'] as const) listOption(url, name, flags[name]);
   const pair = listOption(url, 'profiles', flags.profiles);
   if (pair.length !== 2 || pair.some((p) => !/^[^:]+:[^:]+$/.test(p)))
@@ -262,6 +268,7 @@ async function main(): Promise<void> {
         flags.headroom,
         '--figures',
         flags.figures,
+        ...(flags['robust-quantile'] === undefined ? [] : ['--robust-quantile', flags['robust-quantile']]),
         '--ack-timeout-ms',
         flags['ack-timeout-ms'],
         '--json',

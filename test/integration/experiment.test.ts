@@ -100,4 +100,35 @@ test('experiment: every cell stored under the experiment id, totals per cell, re
   const changed = await cli(['experiment', ...common, '--policies', 'rr,core-aware', '--resume', res.experimentId]);
   assert.equal(changed.code, EXIT.BAD_INPUT);
   assert.match(changed.err, /policies was \["rr","energy-aware"\]/);
+  const robustNow = await cli(['experiment', ...common, '--policies', 'rr,energy-aware', '--resume', res.experimentId, '--robust-quantile', '0.1']);
+  assert.equal(robustNow.code, EXIT.BAD_INPUT);
+  assert.match(robustNow.err, /robust was null in the stored runs, \{"quantile":0\.1,"joint":false,"arrivals":null\} now/);
+
+  // Robust planning: the plans are made on a quantile of each function's speed, and the runs say so.
+  const robust = await cli(['experiment', ...common, '--policies', 'energy-aware', '--robust-quantile', '0.1', '--json']);
+  assert.equal(robust.code, EXIT.OK, robust.err + robust.out);
+  const robustId = (JSON.parse(robust.out) as { experimentId: string }).experimentId;
+  const [run] = (await c.listRuns(robustId)).runs;
+  assert.ok(run, 'the robust experiment stored its run');
+  const record = JSON.parse((await c.getRun(run.run_id)).record_json) as {
+    inputs: { experiment: { robust: unknown }; plan?: { robust?: { quantile: number } } };
+  };
+  assert.deepEqual(record.inputs.experiment.robust, { quantile: 0.1, joint: false, arrivals: null });
+  assert.equal(record.inputs.plan?.robust?.quantile, 0.1);
+  const back = await cli(['experiment', ...common, '--policies', 'energy-aware', '--resume', robustId]);
+  assert.equal(back.code, EXIT.BAD_INPUT);
+  assert.match(back.err, /robust was \{"quantile":0\.1,"joint":false,"arrivals":null\} in the stored runs, null now/);
+});
+
+test('experiment: bad robust-planning flags are refused before the coordinator is asked', async () => {
+  const base = ['experiment', '--coordinator', '127.0.0.1:1', '-m', 'models.yaml', '--duration', '1'];
+  for (const [args, expected] of [
+    [['--robust-quantile', '1.5'], /--robust-quantile: expected a number between 0 and 1/],
+    [['--robust-joint'], /--robust-joint: only with --robust-quantile Q/],
+    [['--robust-quantile', '0.1', '--robust-arrivals', 'uniform'], /--robust-arrivals: expected "poisson", got "uniform"/],
+  ] as const) {
+    const r = await cli([...base, ...args]);
+    assert.equal(r.code, EXIT.BAD_INPUT, args.join(' '));
+    assert.match(r.err, expected, args.join(' '));
+  }
 });

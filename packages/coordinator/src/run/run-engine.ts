@@ -196,6 +196,9 @@ export async function executeRun(client: ControlClient, spec: RunSpec): Promise<
         objective: plan.objective,
         objectiveUnit: plan.objectiveUnit,
         assignments: plan.assignments,
+        // Planned on a quantile of each speed (--robust-quantile): which, so the record says why
+        // its cores exceed the point figures'.
+        ...(plan.robust ? { robust: plan.robust } : {}),
       },
       versions: versions(),
     },

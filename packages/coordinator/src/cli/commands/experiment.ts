@@ -26,10 +26,10 @@ import type { PolicyName } from '../../placement/plan.js';
 import type { CliContext } from '../context.js';
 import { addConnectionOptions, connectionFromFlags, ControlClient, type ConnectionFlags } from '../control-client.js';
 import { progressBar } from '../progress.js';
-import { liveHostSpecs } from './plan.js';
+import { addRobustOptions, liveHostSpecs, robustOptionsFromFlags, type RobustFlags } from './plan.js';
 import { DEFAULT_RUN_HEADROOM, interruptSignal, parseAckTimeout, parseHeadroom, parseSeconds, parseTolerance } from './run-options.js';
 
-interface ExperimentFlags extends ConnectionFlags {
+interface ExperimentFlags extends ConnectionFlags, RobustFlags {
   models: string;
   mixes: string;
   policies: string;
@@ -66,6 +66,11 @@ interface ExperimentSpec {
   headroom: number;
   /** Figures the plans were made on (problem.ts); absent in records before it existed (saturated). */
   figures: FiguresChoice;
+  /**
+   * Robust planning (--robust-quantile Q [--robust-joint] [--robust-arrivals poisson]): null for
+   * plans on the point figures, and in records from before the experiment took it.
+   */
+  robust: { quantile: number; joint: boolean; arrivals: 'poisson' | null } | null;
 }
 
 function positiveInt(value: string, flag: string): number {
@@ -142,31 +147,33 @@ export function registerExperiment(program: Command, ctx: CliContext): void {
     .command('experiment')
     .description("the paper's experiment: mixes x policies x repeats on the live hosts, energy per cell and saving vs round-robin");
   addConnectionOptions(
-    cmd
-      .requiredOption('-m, --models <file>', 'models file (YAML or JSON): rates of each mix are derived from it')
-      .option('--mixes <list>', 'general, crypto, media, scientific, web (comma list)', 'general,crypto,media,scientific,web')
-      .option('--policies <list>', 'comma list of policies, or all', 'rr,x86-first,arm-first,core-aware,energy-aware,energy-aware-whole')
-      .requiredOption('-d, --duration <s>', 'measured window of each run, seconds')
-      .option('--warmup <s>', 'seconds between deployment and the measured window of each run', '5')
-      .option('--settle <s>', 'idle seconds (nothing deployed) before each run', '5')
-      .option('--load <fraction>', "share of the cluster's function cores each mix is sized for", '0.5')
-      .option('--repeat <k>', 'repeats of the whole matrix (each in its own random order)', '1')
-      .option('--seed <n>', 'seed of the run order', '1')
-      .option('--functions <list>', 'functions the mixes draw from (comma list; default every function with a category)')
-      .option('--resume <id>', 'continue this experiment: skip the cells it already stored')
-      .option('--tolerance <fraction>', 'a function meets its rate at >= (1 - tolerance) x R_j', '0.02')
-      .option('--headroom <fraction>', 'spare capacity planned above each rate: cores = ceil(R_j x (1 + headroom) / E_ij)', String(DEFAULT_RUN_HEADROOM))
-      .option('--ack-timeout-ms <ms>', 'how long the coordinator waits for each agent ack', '30000')
-      .option('--solver <name>', 'auto | heuristic | bnb | gecode | highs | chuffed | cbc', 'auto')
-      .option('--backend <name>', 'MiniZinc backend: auto | native | wasm', 'auto')
-      .option('--time-limit <ms>', 'time limit of the exact solver, in milliseconds', String(DEFAULT_TIME_LIMIT_MS))
-      .option(
-        '--figures <which>',
-        "open-loop: each function's cost at run utilisation (the models' openLoop) where measured, else saturated; saturated: E_ij / W_ij everywhere",
-        'open-loop',
-      )
-      .option('--json', 'print JSON: every run (mix, policy, met rates, energy, predicted) and the cells'),
+    addRobustOptions(
+      cmd
+        .requiredOption('-m, --models <file>', 'models file (YAML or JSON): rates of each mix are derived from it')
+        .option('--mixes <list>', 'general, crypto, media, scientific, web (comma list)', 'general,crypto,media,scientific,web')
+        .option('--policies <list>', 'comma list of policies, or all', 'rr,x86-first,arm-first,core-aware,energy-aware,energy-aware-whole')
+        .requiredOption('-d, --duration <s>', 'measured window of each run, seconds')
+        .option('--warmup <s>', 'seconds between deployment and the measured window of each run', '5')
+        .option('--settle <s>', 'idle seconds (nothing deployed) before each run', '5')
+        .option('--load <fraction>', "share of the cluster's function cores each mix is sized for", '0.5')
+        .option('--repeat <k>', 'repeats of the whole matrix (each in its own random order)', '1')
+        .option('--seed <n>', 'seed of the run order', '1')
+        .option('--functions <list>', 'functions the mixes draw from (comma list; default every function with a category)')
+        .option('--resume <id>', 'continue this experiment: skip the cells it already stored')
+        .option('--tolerance <fraction>', 'a function meets its rate at >= (1 - tolerance) x R_j', '0.02')
+        .option('--headroom <fraction>', 'spare capacity planned above each rate: cores = ceil(R_j x (1 + headroom) / E_ij)', String(DEFAULT_RUN_HEADROOM))
+        .option('--ack-timeout-ms <ms>', 'how long the coordinator waits for each agent ack', '30000')
+        .option('--solver <name>', 'auto | heuristic | bnb | gecode | highs | chuffed | cbc', 'auto')
+        .option('--backend <name>', 'MiniZinc backend: auto | native | wasm', 'auto')
+        .option('--time-limit <ms>', 'time limit of the exact solver, in milliseconds', String(DEFAULT_TIME_LIMIT_MS))
+        .option(
+          '--figures <which>',
+          "open-loop: each function's cost at run utilisation (the models' openLoop) where measured, else saturated; saturated: E_ij / W_ij everywhere",
+          'open-loop',
+        ),
+    ).option('--json', 'print JSON: every run (mix, policy, met rates, energy, predicted) and the cells'),
   ).action(async (flags: ExperimentFlags) => {
+    const robustOpts = robustOptionsFromFlags(flags);
     const spec: ExperimentSpec = {
       mixes: parseMixes(flags.mixes),
       policies: parsePolicyList(flags.policies),
@@ -184,12 +191,16 @@ export function registerExperiment(program: Command, ctx: CliContext): void {
       modelsFile: flags.models,
       headroom: parseHeadroom(flags.headroom),
       figures: parseFigures(flags.figures),
+      robust:
+        robustOpts.robustQuantile === undefined
+          ? null
+          : { quantile: robustOpts.robustQuantile, joint: robustOpts.robustJoint === true, arrivals: robustOpts.robustArrivals ?? null },
     };
     if (!(spec.load > 0 && spec.load <= 1)) throw new ExitError(EXIT.BAD_INPUT, `--load: expected a fraction in (0, 1], got "${flags.load}"`);
     const settleS = parseSeconds(flags.settle, '--settle', true);
     const rateTolerance = parseTolerance(flags.tolerance);
     const ackTimeoutMs = parseAckTimeout(flags.ackTimeoutMs);
-    const planOpts = { solver: parseSolver(flags.solver), backend: parseBackend(flags.backend), timeLimitMs: parseTimeLimitMs(flags.timeLimit) };
+    const planOpts = { solver: parseSolver(flags.solver), backend: parseBackend(flags.backend), timeLimitMs: parseTimeLimitMs(flags.timeLimit), ...robustOpts };
     if (flags.resume !== undefined && !isRunId(flags.resume))
       throw new ExitError(EXIT.BAD_INPUT, `--resume: not an experiment id: "${flags.resume.slice(0, 64)}"`);
     let models: Models;
@@ -212,10 +223,18 @@ export function registerExperiment(program: Command, ctx: CliContext): void {
         for (const s of (await client.listRuns(experimentId)).runs) {
           const r = parseRunRecord(JSON.parse((await client.getRun(s.run_id)).record_json), `run ${s.run_id}`);
           const stored = r.inputs.experiment as Partial<ExperimentSpec> | undefined;
-          for (const k of ['mixes', 'policies', 'repeat', 'seed', 'load', 'durationS', 'warmupS', 'functions', 'headroom', 'figures'] as const) {
+          for (const k of ['mixes', 'policies', 'repeat', 'seed', 'load', 'durationS', 'warmupS', 'functions', 'headroom', 'figures', 'robust'] as const) {
             // Runs stored before --headroom existed were planned without spare capacity, before
-            // --figures on the saturated figures (the only ones models files had).
-            const was = k === 'headroom' ? (stored?.headroom ?? 0) : k === 'figures' ? (stored?.figures ?? 'saturated') : stored?.[k];
+            // --figures on the saturated figures (the only ones models files had), before
+            // --robust-quantile on the point figures.
+            const was =
+              k === 'headroom'
+                ? (stored?.headroom ?? 0)
+                : k === 'figures'
+                  ? (stored?.figures ?? 'saturated')
+                  : k === 'robust'
+                    ? (stored?.robust ?? null)
+                    : stored?.[k];
             if (stored && JSON.stringify(was) !== JSON.stringify(spec[k])) {
               throw new ExitError(
                 EXIT.BAD_INPUT,

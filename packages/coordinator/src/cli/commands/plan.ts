@@ -25,7 +25,7 @@ import { planToJson, renderComparison, renderPlan } from '../../placement/render
 import type { CliContext } from '../context.js';
 import { addConnectionOptions, connectionFromFlags, type ConnectionFlags } from '../connection-options.js';
 
-export interface PlanFlags extends ConnectionFlags {
+export interface PlanFlags extends ConnectionFlags, RobustFlags {
   workload: string;
   hosts?: string;
   models: string;
@@ -36,10 +36,23 @@ export interface PlanFlags extends ConnectionFlags {
   json?: boolean;
   split?: boolean;
   replicaCost: string;
+  figures?: string;
+}
+
+/** The flags of robust planning (addRobustOptions). */
+export interface RobustFlags {
   robustQuantile?: string;
   robustJoint?: boolean;
   robustArrivals?: string;
-  figures?: string;
+}
+
+/** Robust planning's options from its flags (bad values or a lone --robust-joint: exit 2). */
+export function robustOptionsFromFlags(flags: RobustFlags): Pick<PlanOptions, 'robustQuantile' | 'robustJoint' | 'robustArrivals'> {
+  return {
+    robustQuantile: flags.robustQuantile === undefined ? undefined : parseRobustQuantile(flags.robustQuantile),
+    robustJoint: robustJointFlag(flags.robustJoint, flags.robustQuantile),
+    robustArrivals: robustArrivalsFlag(flags.robustArrivals, flags.robustQuantile),
+  };
 }
 
 /** Planner options from the flags shared by plan, deploy and replan (bad values: exit 2). */
@@ -50,9 +63,7 @@ export function planOptionsFromFlags(flags: PlanFlags): PlanOptions {
     timeLimitMs: parseTimeLimitMs(flags.timeLimit),
     split: flags.split === true,
     replicaCost: parseReplicaCost(flags.replicaCost),
-    robustQuantile: flags.robustQuantile === undefined ? undefined : parseRobustQuantile(flags.robustQuantile),
-    robustJoint: robustJointFlag(flags.robustJoint, flags.robustQuantile),
-    robustArrivals: robustArrivalsFlag(flags.robustArrivals, flags.robustQuantile),
+    ...robustOptionsFromFlags(flags),
   };
 }
 
@@ -117,15 +128,9 @@ export async function planPolicies(problem: PlacementProblem, flags: PlanFlags, 
 }
 
 /** Options shared by plan and deploy. */
-export function addPlanOptions(cmd: Command): Command {
+/** `--robust-quantile Q [--robust-joint] [--robust-arrivals poisson]` (placement/robust.ts). */
+export function addRobustOptions(cmd: Command): Command {
   return cmd
-    .requiredOption('-w, --workload <file>', 'workload file (YAML or JSON): functions with rates, or a mix')
-    .requiredOption('-m, --models <file>', 'models file (YAML or JSON): per host type, per function figures')
-    .option('--solver <name>', 'auto | heuristic | bnb | gecode | highs | chuffed | cbc', 'auto')
-    .option('--backend <name>', 'MiniZinc backend: auto (native if its minizinc has the solver, else wasm) | native | wasm', 'auto')
-    .option('--time-limit <ms>', 'time limit of the exact solver, in milliseconds', String(DEFAULT_TIME_LIMIT_MS))
-    .option('--split', 'allow a function to run on several hosts, each serving a share of its rate')
-    .option('--replica-cost <n>', "with --split: objective cost of each replica beyond a function's first (W, or cores under core-aware)", '1')
     .option(
       '--robust-quantile <q>',
       "plan on this quantile of each function's executions/s per core across profiling bags (e.g. 0.1), and report the extra cores",
@@ -137,7 +142,20 @@ export function addPlanOptions(cmd: Command): Command {
     .option(
       '--robust-arrivals <poisson>',
       'with --robust-quantile: also size each function for one-second bursts of Poisson arrivals (half the risk each to speed and bursts)',
-    )
+    );
+}
+
+export function addPlanOptions(cmd: Command): Command {
+  return addRobustOptions(
+    cmd
+      .requiredOption('-w, --workload <file>', 'workload file (YAML or JSON): functions with rates, or a mix')
+      .requiredOption('-m, --models <file>', 'models file (YAML or JSON): per host type, per function figures')
+      .option('--solver <name>', 'auto | heuristic | bnb | gecode | highs | chuffed | cbc', 'auto')
+      .option('--backend <name>', 'MiniZinc backend: auto (native if its minizinc has the solver, else wasm) | native | wasm', 'auto')
+      .option('--time-limit <ms>', 'time limit of the exact solver, in milliseconds', String(DEFAULT_TIME_LIMIT_MS))
+      .option('--split', 'allow a function to run on several hosts, each serving a share of its rate')
+      .option('--replica-cost <n>', "with --split: objective cost of each replica beyond a function's first (W, or cores under core-aware)", '1'),
+  )
     .option(
       '--figures <which>',
       "open-loop: each function's cost at run utilisation (the models' openLoop) where measured, else saturated; saturated: the saturated E_ij / W_ij everywhere",
