@@ -124,7 +124,9 @@ describe('isawatt profile on an emulated x86 + ARM pair', { timeout: 420_000 }, 
     for (const fn of cleanups.reverse()) await fn();
   });
 
-  // Three phases per bag with the default --open-loop 0.6,0.85: 138 s at load 19, 150 s+ at load 10.
+  // Three phases per bag with the default --open-loop 0.6,0.85: 46 s alone (the CLI estimates 43 s).
+  // Before open-loop drivers withdrew their queue at a phase switch it took 123-140 s, and over
+  // 240 s once in a full suite (one-CPU emulated carriers drained each phase's backlog).
   test('a small campaign writes a models file plan can read; nothing is left behind', { timeout: 240_000 }, async () => {
     const out = join(dir, 'models.yaml');
     const dry = await runCli([...small(port, out), '--dry-run']);

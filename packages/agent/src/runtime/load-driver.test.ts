@@ -113,3 +113,37 @@ test('closed loop: stop withdraws its requests still waiting for a worker, and a
   await stopping;
   assert.equal(d.sent, 4, 'none sent after the stop');
 });
+
+test('open loop: stop withdraws its requests still waiting for a worker, and answers the rest', async () => {
+  // One request is with a worker (answered at stop), the others wait in the queue.
+  const waiting: { owner: object | undefined; resolve: (o: SubmitOutcome) => void }[] = [];
+  let withdrawn = 0;
+  const target = {
+    submit: (r: PoolRequest) =>
+      new Promise<SubmitOutcome>((resolve) => {
+        assert.ok(r.owner !== undefined, 'an open-loop request names its driver');
+        waiting.push({ owner: r.owner, resolve });
+      }),
+    withdraw: (owner: object) => {
+      const mine = waiting.filter((w) => w.owner === owner).slice(1); // the first is with a worker
+      for (const w of mine) {
+        waiting.splice(waiting.indexOf(w), 1);
+        w.resolve({ status: 'unavailable', message: 'withdrawn' });
+      }
+      withdrawn += mine.length;
+      return mine.length;
+    },
+  };
+  const d = new OpenLoopDriver(target, 1000, 'constant', req);
+  await new Promise((r) => setTimeout(r, 30));
+  const sent = d.sent;
+  assert.ok(sent >= 3, `a backlog of ${sent} requests`);
+  let stopped = false;
+  const stopping = d.stop().then(() => (stopped = true));
+  assert.equal(withdrawn, sent - 1, 'every waiting request but the one a worker holds withdrawn at stop');
+  await new Promise((r) => setImmediate(r));
+  assert.equal(stopped, false, 'stop waits for the request a worker holds');
+  waiting.shift()?.resolve(ok);
+  await stopping;
+  assert.equal(d.sent, sent, 'none sent after the stop');
+});

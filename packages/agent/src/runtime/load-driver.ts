@@ -17,7 +17,10 @@ export interface LoadDriver {
   readonly kind: 'rate' | 'saturate';
   /** Requests generated so far. */
   readonly sent: number;
-  /** Stops generating; resolves when every generated request has been answered (or dropped). */
+  /**
+   * Stops generating and withdraws its requests that still wait for a worker; resolves when every
+   * other generated request has been answered (or dropped).
+   */
   stop(): Promise<void>;
 }
 
@@ -55,7 +58,7 @@ export class OpenLoopDriver implements LoadDriver {
     if (this.stopped) return;
     const now = performance.now();
     while (this.nextDueMs <= now && !this.stopped) {
-      const p = this.target.submit({ ...this.request(), dueMs: this.nextDueMs });
+      const p = this.target.submit({ ...this.request(), dueMs: this.nextDueMs, owner: this });
       this.sent++;
       this.inflight.add(p);
       void p.then(() => this.inflight.delete(p));
@@ -65,9 +68,18 @@ export class OpenLoopDriver implements LoadDriver {
     this.timer = setTimeout(() => this.loop(), sleep);
   }
 
+  /**
+   * Stops, withdrawing its requests that still wait for a worker (as the closed-loop driver does):
+   * generated load nobody waits for. Waiting for them held a profile's switch from one open-loop
+   * phase to the next for 20-56 s when the first phase had built a queue (a one-CPU emulated
+   * carrier runs once per 4 s CFS cycle), and a test campaign ran past its time limit. Those a
+   * worker already holds are answered first. Withdrawn requests were counted as arrivals (the
+   * stop comes after any measured window of a run or a profile phase) and are answered nowhere.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
+    this.target.withdraw?.(this);
     await Promise.all([...this.inflight]);
   }
 }
