@@ -73,6 +73,13 @@ interface ExperimentSpec {
   robust: { quantile: number; joint: boolean; arrivals: 'poisson' | null } | null;
 }
 
+/**
+ * What runs stored before a flag existed were made with: no spare capacity before --headroom, the
+ * saturated figures before --figures (the only ones models files had), the point figures before
+ * --robust-quantile. `--resume` compares these with the flags given now.
+ */
+const SPEC_BEFORE_ITS_FLAG = { headroom: 0, figures: 'saturated', robust: null } as const satisfies Partial<ExperimentSpec>;
+
 function positiveInt(value: string, flag: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 1000) throw new ExitError(EXIT.BAD_INPUT, `${flag}: expected a whole number from 1 to 1000, got "${value}"`);
@@ -224,17 +231,7 @@ export function registerExperiment(program: Command, ctx: CliContext): void {
           const r = parseRunRecord(JSON.parse((await client.getRun(s.run_id)).record_json), `run ${s.run_id}`);
           const stored = r.inputs.experiment as Partial<ExperimentSpec> | undefined;
           for (const k of ['mixes', 'policies', 'repeat', 'seed', 'load', 'durationS', 'warmupS', 'functions', 'headroom', 'figures', 'robust'] as const) {
-            // Runs stored before --headroom existed were planned without spare capacity, before
-            // --figures on the saturated figures (the only ones models files had), before
-            // --robust-quantile on the point figures.
-            const was =
-              k === 'headroom'
-                ? (stored?.headroom ?? 0)
-                : k === 'figures'
-                  ? (stored?.figures ?? 'saturated')
-                  : k === 'robust'
-                    ? (stored?.robust ?? null)
-                    : stored?.[k];
+            const was = k in SPEC_BEFORE_ITS_FLAG ? (stored?.[k] ?? SPEC_BEFORE_ITS_FLAG[k as keyof typeof SPEC_BEFORE_ITS_FLAG]) : stored?.[k];
             if (stored && JSON.stringify(was) !== JSON.stringify(spec[k])) {
               throw new ExitError(
                 EXIT.BAD_INPUT,
