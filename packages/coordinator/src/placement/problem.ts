@@ -21,6 +21,12 @@ export interface PlacementProblem {
   readonly model: readonly (readonly (FunctionModel | null)[])[];
   /** Which figures cores, power and `model` were built on (absent in problems built by hand). */
   readonly figures?: FiguresUsed | undefined;
+  /**
+   * The spare capacity `cores` were sized with (ProblemOptions.headroom; absent: 0). Every step that
+   * sizes cores again from `model` (robust quantiles, split shares) must apply it too, or it plans
+   * the rate with no spare capacity at all.
+   */
+  readonly headroom?: number | undefined;
 }
 
 /**
@@ -206,7 +212,15 @@ export function buildProblem(hosts: readonly HostSpec[], models: Models, functio
   const idlePowerW = hosts.map((h) => h.idlePowerW ?? models.hostTypes[h.type]?.idlePowerW ?? 0);
   const model = hosts.map((h) => rows.get(h.type)?.model ?? functions.map(() => null));
   const figures: FiguresUsed = { choice, openLoopPairs, saturatedPairs, utilisations: [...utilisations].sort((a, b) => a - b) };
-  return { hosts, functions, cores, powerW, idlePowerW, model, figures };
+  return { hosts, functions, cores, powerW, idlePowerW, model, figures, headroom };
+}
+
+/**
+ * Cores function j needs on a host whose model for it is `md`, with the problem's headroom: what
+ * `cores` holds, computed again for a speed changed after buildProblem (robust planning).
+ */
+export function plannedCores(p: Pick<PlacementProblem, 'headroom'>, rateRps: number, execPerSecPerCore: number): number {
+  return coresNeeded(rateRps * (1 + (p.headroom ?? 0)), execPerSecPerCore);
 }
 
 /** True when function j may run on host i: a model exists and it fits the empty host. */

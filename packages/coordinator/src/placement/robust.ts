@@ -11,7 +11,7 @@
 // The speed planned on is never above the point figure. Energy per execution keeps its point
 // figure (it sets the cost, not whether the rate is met).
 import { ConfigError } from '@isawatt/common';
-import { coresNeeded, type PlacementProblem } from './problem.js';
+import { plannedCores, type PlacementProblem } from './problem.js';
 import type { FunctionModel } from '../workload/types.js';
 
 /** Standard normal quantile (Acklam's rational approximation, relative error below 1.2e-9). */
@@ -90,7 +90,8 @@ export function plannedFunctionCount(p: PlacementProblem): number {
 }
 
 /**
- * The problem with every E_ij replaced by its robust speed (cores recomputed; watts unchanged).
+ * The problem with every E_ij replaced by its robust speed (cores recomputed with the problem's
+ * headroom; watts unchanged).
  * With `joint`, q is the plan's risk and each function is planned on jointQuantile(q, n).
  */
 export function robustProblem(
@@ -117,7 +118,9 @@ export function robustProblem(
       return { ...md, execPerSecPerCore: r.speed };
     }),
   );
-  const cores = model.map((row, _i) => row.map((md, j) => (md ? coresNeeded(p.functions[j]?.rateRps ?? 0, md.execPerSecPerCore) : null)));
+  // The headroom the problem was built with applies on top of the robust speed, as it did on the
+  // point figure: dropping it here planned robust runs closer to saturation than plain ones.
+  const cores = model.map((row, _i) => row.map((md, j) => (md ? plannedCores(p, p.functions[j]?.rateRps ?? 0, md.execPerSecPerCore) : null)));
   const notes = without.size ? [`robust quantile ${q}: no spread in the models for ${[...without].sort().join(', ')}; planned on the point figure there`] : [];
   if (arrivals)
     notes.push(

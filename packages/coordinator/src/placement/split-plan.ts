@@ -21,7 +21,7 @@ export function makeSplitPlan(
     const f = p.functions[q.j];
     const md = p.model[q.i]?.[q.j];
     if (!h || !f || !md) throw new Error(`placement: function ${q.j} placed on host ${q.i} without a model`);
-    if (q.cores < coresFor(q.rateRps, md.execPerSecPerCore))
+    if (q.cores < coresFor(q.rateRps, si.speed[q.i * n + q.j] as number))
       throw new Error(`placement: ${f.name} on ${h.id}: ${q.cores} cores cannot serve ${q.rateRps} req/s`);
     used.set(q.i, (used.get(q.i) ?? 0) + q.cores);
     served[q.j] = (served[q.j] as number) + q.rateRps;

@@ -19,7 +19,11 @@ export interface SplitInstance {
   readonly n: number;
   readonly m: number;
   readonly cap: Float64Array;
-  /** speed[i * n + j]: E_ij, executions/s per core (0: no model, j may not run on i). */
+  /**
+   * speed[i * n + j]: executions/s per core planned on, E_ij / (1 + headroom) (0: no model, j may
+   * not run on i): a share s then gets ceil(s (1 + headroom) / E_ij) cores, the spare capacity of
+   * an unsplit plan.
+   */
   readonly speed: Float64Array;
   readonly rate: Float64Array;
   /** Objective per request/s of j on i: W_ij (watts per req/s) for energy policies, 0 for core-aware. */
@@ -42,11 +46,12 @@ export function toSplitInstance(p: PlacementProblem, policy: OptPolicy, replicaC
   const m = p.hosts.length;
   const speed = new Float64Array(m * n);
   const ratePrice = new Float64Array(m * n);
+  const spare = 1 + (p.headroom ?? 0);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       const md = p.model[i]?.[j];
       if (!md) continue;
-      speed[i * n + j] = md.execPerSecPerCore;
+      speed[i * n + j] = md.execPerSecPerCore / spare;
       ratePrice[i * n + j] = policy === 'core-aware' ? 0 : md.energyPerExecJ;
     }
   }
