@@ -49,6 +49,15 @@ export interface CellSpec {
   readonly groupKey: string;
   /** Spare capacity the plan gives each rate (placement/problem.ts); a replayed run's own, else 0. */
   readonly headroom?: number | undefined;
+  /** A replayed run's own robust planning (its `--robust-quantile`, `-joint`, `-arrivals`); absent: point figures. */
+  readonly robust?: ReplayedRobust | undefined;
+}
+
+/** How a measured run was planned on speed quantiles (its record's `inputs.plan.robust`). */
+export interface ReplayedRobust {
+  readonly quantile: number;
+  readonly joint?: boolean | undefined;
+  readonly arrivals?: 'poisson' | undefined;
 }
 
 export interface CellOutcome {
@@ -123,12 +132,21 @@ export class CellRunner {
     return t;
   }
 
-  /** Plans and simulates one cell; `robustQuantile` plans it on that quantile of each speed (same truth). */
+  /**
+   * Plans and simulates one cell; `robustQuantile` plans it on that quantile of each speed (same
+   * truth). Without it, a replayed run is planned as it was (its own robust options, if any).
+   */
   async run(spec: CellSpec, robustQuantile?: number): Promise<CellOutcome> {
     const s = this.setup;
     const { problem, models } = this.problemFor(spec);
     const t0 = performance.now();
-    const plan = await runPlanner(problem, spec.policy, { ...s.planOptions, solver: plannerSolver(s.planOptions.solver, problem), robustQuantile });
+    const robust =
+      robustQuantile !== undefined
+        ? { robustQuantile }
+        : spec.robust
+          ? { robustQuantile: spec.robust.quantile, robustJoint: spec.robust.joint, robustArrivals: spec.robust.arrivals }
+          : { robustQuantile: undefined };
+    const plan = await runPlanner(problem, spec.policy, { ...s.planOptions, solver: plannerSolver(s.planOptions.solver, problem), ...robust });
     const planTimeMs = performance.now() - t0;
     if (plan.assignments.length === 0) return { spec, plan, planTimeMs, simTimeMs: 0, robustQuantile };
 

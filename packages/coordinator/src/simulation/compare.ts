@@ -10,7 +10,7 @@ import Table from 'cli-table3';
 import { z } from 'zod';
 import { POLICIES, type PolicyName } from '../placement/plan.js';
 import type { RunRecord } from '../results/run-record.js';
-import type { CellOutcome, CellSpec } from './cells.js';
+import type { CellOutcome, CellSpec, ReplayedRobust } from './cells.js';
 import { parseMix, shortMix } from './cells.js';
 import type { MixName } from '../workload/types.js';
 import type { ClusterHost } from './cluster.js';
@@ -138,7 +138,31 @@ export function replayCell(rec: RunRecord, hosts: readonly ClusterHost[]): CellS
     durationS: rec.durationS,
     // The run's plan had this spare capacity: the replay plans the same cores (placement can differ without it).
     headroom: typeof rec.inputs?.headroom === 'number' ? rec.inputs.headroom : 0,
+    // ... and was planned on these speed quantiles, if any (more cores: other utilisations and energy).
+    robust: replayedRobust(rec),
   };
+}
+
+const replayedRobustSchema = z
+  .object({ quantile: z.number().gt(0).lt(1), joint: z.boolean().optional(), arrivals: z.literal('poisson').optional() })
+  .passthrough();
+
+/** A measured run's robust planning, from its stored plan (`inputs.plan.robust`); undefined when it had none. */
+export function replayedRobust(rec: RunRecord): ReplayedRobust | undefined {
+  const plan = rec.inputs?.plan;
+  const r = typeof plan === 'object' && plan !== null ? (plan as { robust?: unknown }).robust : undefined;
+  if (r === undefined) return undefined;
+  const parsed = replayedRobustSchema.safeParse(r);
+  if (!parsed.success) {
+    throw new ConfigError(
+      [
+        `run ${rec.id}: inputs.plan.robust: expected {quantile: a number between 0 and 1, joint?: boolean, arrivals?: "poisson"}, got ${JSON.stringify(r).slice(0, 120)}`,
+      ],
+      'measured runs',
+    );
+  }
+  const { quantile, joint, arrivals } = parsed.data;
+  return { quantile, ...(joint ? { joint } : {}), ...(arrivals ? { arrivals } : {}) };
 }
 
 export interface ComparisonRow {
