@@ -5,42 +5,20 @@
 // --robust-quantile 0.1 --headroom 0.2 met its rates in 2 of its first 10 runs).
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import type { Models } from '../workload/types.js';
 import { shutdownMiniZinc } from './minizinc-solver.js';
 import type { PolicyName } from './plan.js';
 import { plan } from './planner.js';
+import { noisyQuietDemands, noisyQuietModels } from './noisy-quiet.test-support.js';
 import { buildProblem } from './problem.js';
 import { robustProblem } from './robust.js';
 
-const models: Models = {
-  hostTypes: {
-    t: {
-      arch: 'x86_64',
-      functions: {
-        noisy: {
-          execPerSecPerCore: 10,
-          energyPerExecJ: 1,
-          spread: {
-            bags: 5,
-            execPerSecPerCore: { median: 10, min: 7, max: 11, cv: 0.15, perBag: [7, 9, 10, 10.5, 11] },
-            energyPerExecJ: { median: 1, min: 0.9, max: 1.1, cv: 0.05 },
-          },
-        },
-        quiet: { execPerSecPerCore: 10, energyPerExecJ: 1 },
-      },
-    },
-  },
-  categories: {},
-};
+const models = noisyQuietModels;
 // Two hosts so that split plans have somewhere to split to.
 const hosts = [
   { id: 'h1', type: 't', arch: 'x86_64' as const, cores: 32 },
   { id: 'h2', type: 't', arch: 'x86_64' as const, cores: 32 },
 ];
-const demands = [
-  { name: 'noisy', rateRps: 100 },
-  { name: 'quiet', rateRps: 100 },
-];
+const demands = noisyQuietDemands;
 const HEADROOM = 0.2;
 const POLICIES: readonly PolicyName[] = ['rr', 'core-aware', 'energy-aware', 'energy-aware-whole'];
 

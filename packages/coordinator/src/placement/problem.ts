@@ -216,8 +216,8 @@ export function buildProblem(hosts: readonly HostSpec[], models: Models, functio
 }
 
 /**
- * Cores function j needs on a host whose model for it is `md`, with the problem's headroom: what
- * `cores` holds, computed again for a speed changed after buildProblem (robust planning).
+ * Cores that serve `rateRps` at `execPerSecPerCore` with the problem's headroom: what `cores` holds,
+ * computed again for a speed changed after buildProblem (robust planning).
  */
 export function plannedCores(p: Pick<PlacementProblem, 'headroom'>, rateRps: number, execPerSecPerCore: number): number {
   return coresNeeded(rateRps * (1 + (p.headroom ?? 0)), execPerSecPerCore);

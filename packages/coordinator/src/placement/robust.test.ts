@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { EXIT } from '@isawatt/common';
 import { runCli } from '../cli/index.js';
-import type { FunctionModel, Models } from '../workload/types.js';
+import type { FunctionModel } from '../workload/types.js';
 import { plan } from './planner.js';
+import { noisyQuietDemands, noisyQuietModels } from './noisy-quiet.test-support.js';
 import { buildProblem } from './problem.js';
 import { burstCapacityRps, empiricalQuantile, jointQuantile, normalQuantile, robustProblem, robustSpeed } from './robust.js';
 
@@ -51,31 +52,9 @@ describe('robust planning (--robust-quantile)', () => {
     assert.equal(robustSpeed({ ...base, spread: spread([80, 95, 100, 110]) }, 0.9).speed, 100);
   });
 
-  const models: Models = {
-    hostTypes: {
-      t: {
-        arch: 'x86_64',
-        functions: {
-          noisy: {
-            execPerSecPerCore: 10,
-            energyPerExecJ: 1,
-            spread: {
-              bags: 5,
-              execPerSecPerCore: { median: 10, min: 7, max: 11, cv: 0.15, perBag: [7, 9, 10, 10.5, 11] },
-              energyPerExecJ: { median: 1, min: 0.9, max: 1.1, cv: 0.05 },
-            },
-          },
-          quiet: { execPerSecPerCore: 10, energyPerExecJ: 1 },
-        },
-      },
-    },
-    categories: {},
-  };
+  const models = noisyQuietModels;
   const hosts = [{ id: 'h1', type: 't', arch: 'x86_64' as const, cores: 32 }];
-  const demands = [
-    { name: 'noisy', rateRps: 100 },
-    { name: 'quiet', rateRps: 100 },
-  ];
+  const demands = noisyQuietDemands;
 
   /** This suite's workload, models and hosts as JSON files (a temp dir removed after the test): plan's file flags. */
   const planFileArgs = (prefix: string): string[] => {
