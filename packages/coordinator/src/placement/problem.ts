@@ -27,6 +27,13 @@ export interface PlacementProblem {
    * the rate with no spare capacity at all.
    */
   readonly headroom?: number | undefined;
+  /**
+   * raw[i][j]: the models file's own figures for the pair (saturated, with its open-loop points),
+   * before planningModel; the same object as model[i][j] where the plan uses the saturated ones. A
+   * step that changes a pair's cores after buildProblem prices its energy again from it
+   * (robust planning: more cores, each less busy). Absent in problems built by hand.
+   */
+  readonly raw?: readonly (readonly (FunctionModel | null)[])[] | undefined;
 }
 
 /**
@@ -183,7 +190,7 @@ export function buildProblem(hosts: readonly HostSpec[], models: Models, functio
 
   // Both rows depend on the host type only: hosts of one type share one (read-only) row, which
   // keeps a 1,000-host x 10,000-function problem to a few rows per type instead of 10^7 cells.
-  const rows = new Map<string, { cores: (number | null)[]; powerW: (number | null)[]; model: (FunctionModel | null)[] }>();
+  const rows = new Map<string, { cores: (number | null)[]; powerW: (number | null)[]; model: (FunctionModel | null)[]; raw: (FunctionModel | null)[] }>();
   let openLoopPairs = 0;
   let saturatedPairs = 0;
   const utilisations = new Set<number>();
@@ -192,6 +199,7 @@ export function buildProblem(hosts: readonly HostSpec[], models: Models, functio
     const c: (number | null)[] = [];
     const w: (number | null)[] = [];
     const md: (FunctionModel | null)[] = [];
+    const rw: (FunctionModel | null)[] = [];
     for (const f of functions) {
       const raw = fm[f.name];
       const m = raw ? planningModel(raw, choice, f.rateRps, headroom) : undefined;
@@ -204,15 +212,17 @@ export function buildProblem(hosts: readonly HostSpec[], models: Models, functio
       c.push(m ? coresNeeded(f.rateRps * (1 + headroom), m.execPerSecPerCore) : null);
       w.push(m ? m.energyPerExecJ * f.rateRps : null);
       md.push(m ?? null);
+      rw.push(raw ?? null);
     }
-    rows.set(t, { cores: c, powerW: w, model: md });
+    rows.set(t, { cores: c, powerW: w, model: md, raw: rw });
   }
   const cores = hosts.map((h) => rows.get(h.type)?.cores ?? functions.map(() => null));
   const powerW = hosts.map((h) => rows.get(h.type)?.powerW ?? functions.map(() => null));
   const idlePowerW = hosts.map((h) => h.idlePowerW ?? models.hostTypes[h.type]?.idlePowerW ?? 0);
   const model = hosts.map((h) => rows.get(h.type)?.model ?? functions.map(() => null));
+  const raw = hosts.map((h) => rows.get(h.type)?.raw ?? functions.map(() => null));
   const figures: FiguresUsed = { choice, openLoopPairs, saturatedPairs, utilisations: [...utilisations].sort((a, b) => a - b) };
-  return { hosts, functions, cores, powerW, idlePowerW, model, figures, headroom };
+  return { hosts, functions, cores, powerW, idlePowerW, model, figures, headroom, raw };
 }
 
 /**

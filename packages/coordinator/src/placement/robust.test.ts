@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { EXIT } from '@isawatt/common';
 import { runCli } from '../cli/index.js';
-import type { FunctionModel } from '../workload/types.js';
+import type { FunctionModel, Models } from '../workload/types.js';
 import { plan } from './planner.js';
 import { noisyQuietDemands, noisyQuietModels } from './noisy-quiet.test-support.js';
 import { buildProblem } from './problem.js';
@@ -87,6 +87,30 @@ describe('robust planning (--robust-quantile)', () => {
     assert.equal(robust.totalCores, 23);
     assert.deepEqual(robust.robust, { quantile: 0.1 });
     assert.ok(robust.reasons.some((x) => /no spread/.test(x)));
+  });
+
+  test('with open-loop figures, a robust plan prices each execution at the utilisation of its own cores', async () => {
+    // noisy: saturated 10 /s per core and 1 J; its open-loop point at 85 % costs 1 / 0.85 J (k = 1:
+    // every planned core costs its saturated power), 8.5 executions per busy core-second.
+    const open = { utilisation: 0.85, execPerSecPerCore: 8.5, energyPerExecJ: 1 / 0.85 };
+    const noisy = noisyQuietModels.hostTypes.t?.functions.noisy;
+    assert.ok(noisy);
+    const m: Models = { ...noisyQuietModels, hostTypes: { t: { arch: 'x86_64', functions: { noisy: { ...noisy, openLoop: open } } } } };
+    const p = buildProblem(hosts, m, [{ name: 'noisy', rateRps: 100 }]);
+    // Plain: ceil(100 / 8.5) = 12 cores at 100 / 120 of saturation: 1.2 J per execution, 120 W.
+    assert.equal(p.cores[0]?.[0], 12);
+    assert.ok(near(p.powerW[0]?.[0] ?? 0, 120, 1e-9));
+    const r = robustProblem(p, 0.1);
+    // Robust: the bags' 0.1-quantile, 7.8, scaled to the open-loop point (x 0.85): 6.63 /s,
+    // ceil(100 / 6.63) = 16 cores at 100 / 160 of saturation: 1.6 J per execution, 160 W.
+    assert.equal(r.cores[0]?.[0], 16);
+    assert.ok(near(r.model[0]?.[0]?.energyPerExecJ ?? 0, 1.6, 1e-9));
+    assert.ok(near(r.powerW[0]?.[0] ?? 0, 160, 1e-9));
+    const planned = await plan(p, 'energy-aware', { solver: 'heuristic', robustQuantile: 0.1 });
+    assert.ok(near(planned.assignments[0]?.powerW ?? 0, 160, 1e-9));
+    // Saturated figures: energy per execution does not depend on the cores, and is not repriced.
+    const sat = robustProblem(buildProblem(hosts, m, [{ name: 'noisy', rateRps: 100 }], { figures: 'saturated' }), 0.1);
+    assert.ok(near(sat.powerW[0]?.[0] ?? 0, 100, 1e-9));
   });
 
   test('isawatt plan --robust-quantile reports the extra cores against the plain plan', async () => {
