@@ -8,9 +8,9 @@
 //   3. the figure's standard deviation (execPerSecPerCoreStd): the same normal approximation
 //      around the point figure, never below 5 % of it;
 //   4. nothing: the point figure, and the plan says which pairs had no spread.
-// The speed planned on is never above the point figure. Energy per execution keeps its point
-// figure (it sets the cost, not whether the rate is met), priced, where the plan uses open-loop
-// figures, at the utilisation of the robust plan's own cores: more cores at the same rate are each
+// The speed planned on is never above the point figure. Energy per execution takes no quantile
+// (it sets the cost, not whether the rate is met); where the plan uses open-loop figures it is
+// priced at the utilisation of the robust plan's own cores: more cores at the same rate are each
 // less busy, and the open-loop share of their energy is paid per core (problem.ts, energyPerExecAt).
 import { ConfigError } from '@isawatt/common';
 import { energyPerExecAt, plannedCores, type PlacementProblem } from './problem.js';
