@@ -270,6 +270,7 @@ test('Hello and telemetry messages: accepted or a ValidationError', () => {
           dropped: '0',
           expired: '0',
           arrived: '1',
+          completed_by_age: ['1'],
           latency_p50_ms: 1,
           latency_p95_ms: 1,
           latency_p99_ms: 1,

@@ -79,6 +79,12 @@ export interface Hello {
 }
 
 export type InvokeScheme = 'http' | 'https';
+/**
+ * How many ages InvocationFigures.completedByAge tells apart (proto InvocationStats.completed_by_age):
+ * completions up to 7 ticks after their arrival are placed exactly, later ones all at age 7.
+ */
+export const COMPLETED_BY_AGE_TICKS = 8;
+
 export const INVOKE_SCHEMES: readonly InvokeScheme[] = ['http', 'https'];
 
 // ---- TelemetryReport ----
@@ -100,6 +106,12 @@ export interface InvocationFigures<N extends bigint | number = bigint> {
    * may include arrivals queued before it. Absent or 0 from agents that predate it.
    */
   readonly arrived?: N;
+  /**
+   * Of completed, by age in ticks: entry a counts completions of requests that arrived a ticks
+   * (reports) earlier, the last entry (index COMPLETED_BY_AGE_TICKS - 1) the older ones too. Only a
+   * tick's figures have it (the agent's per-tick window); absent from agents that predate it.
+   */
+  readonly completedByAge?: readonly N[];
   readonly latencyP50Ms: number;
   readonly latencyP95Ms: number;
   readonly latencyP99Ms: number;

@@ -93,6 +93,7 @@ export function invocationsToWire(i: InvocationFigures<bigint | number>): wire.I
     dropped: toWireU64(i.dropped),
     arrived: toWireU64(i.arrived ?? 0),
     expired: toWireU64(i.expired ?? 0),
+    completed_by_age: (i.completedByAge ?? []).map((n) => toWireU64(n)),
     latency_p50_ms: i.latencyP50Ms,
     latency_p95_ms: i.latencyP95Ms,
     latency_p99_ms: i.latencyP99Ms,

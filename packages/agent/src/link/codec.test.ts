@@ -47,6 +47,7 @@ const snapshot: TickSnapshot = {
         dropped: 2,
         expired: 1,
         arrived: 124,
+        completedByAge: [117, 3],
         latencyP50Ms: 3.5,
         latencyP95Ms: 8,
         latencyP99Ms: 12.25,

@@ -24,6 +24,7 @@ function invocationsFromWire(i: wire.InvocationStats__Output): InvocationFigures
     dropped: Number(toBigInt(i.dropped, 'invocations.dropped')),
     arrived: Number(toBigInt(i.arrived, 'invocations.arrived')),
     expired: Number(toBigInt(i.expired, 'invocations.expired')),
+    ...(i.completed_by_age.length > 0 ? { completedByAge: i.completed_by_age.map((n, a) => Number(toBigInt(n, `invocations.completed_by_age[${a}]`))) } : {}),
     latencyP50Ms: i.latency_p50_ms,
     latencyP95Ms: i.latency_p95_ms,
     latencyP99Ms: i.latency_p99_ms,

@@ -9,7 +9,7 @@ import pLimit from 'p-limit';
 import { Backoff, errorMessage, type BackoffOptions, type Logger, msToUs, usToMs } from '@isawatt/common';
 import type { CatalogueEntry } from './catalogue.js';
 import type { Toolchain } from './harness-command.js';
-import { InvocationWindow, type InvocationResult } from './invocation-stats.js';
+import { InvocationWindow, type InvocationResult, type WindowFigures } from './invocation-stats.js';
 import { cfsQuota, type Pinning } from './pinning.js';
 import { launchSpec, type LaunchOptions } from './worker-launch.js';
 import { CarrierWakeGate } from './carrier-wake-gate.js';
@@ -128,6 +128,8 @@ interface Slot {
 interface Queued {
   readonly req: PoolRequest;
   readonly resolve: (o: SubmitOutcome) => void;
+  /** The pool's tick (closeTick count) when it arrived: its completion's age in ticks. */
+  readonly arrivalTick: number;
 }
 
 /** Most invocations of a worker's full-speed warm-up through the agent (harnesses without `warmup`). */
@@ -251,6 +253,9 @@ export class FunctionPool {
    */
   private readonly recentHandlerMs: number[] = [];
 
+  /** Ticks closed so far (closeTick): arrivals are stamped with it. */
+  private tick = 0;
+
   constructor(private readonly opts: FunctionPoolOptions) {
     this.name = opts.entry.spec.name;
     this.log = opts.log.child({ function: this.name });
@@ -363,10 +368,21 @@ export class FunctionPool {
       return Promise.resolve({ status: 'dropped', message: `function ${this.name}: queue full (${limit} waiting)` });
     }
     return new Promise((resolve) => {
-      this.queue.push({ req, resolve });
+      this.queue.push({ req, resolve, arrivalTick: this.tick });
       this.pump();
       this.armSweep();
     });
+  }
+
+  /**
+   * The figures of the tick that ends now, and a new tick. Completions carry their age in ticks
+   * (completedByAge), so whoever reads the reports can tell which tick's arrivals they served.
+   */
+  closeTick(nowMs: number): WindowFigures {
+    const figures = this.tickWindow.figures(nowMs);
+    this.tickWindow.reset(nowMs);
+    this.tick++;
+    return figures;
   }
 
   /** Stops every worker (after in-flight invocations, bounded by stopGraceMs) and removes the cgroups. */
@@ -679,6 +695,7 @@ export class FunctionPool {
     switch (outcome.status) {
       case 'ok':
         this.record('completed', latencyUs, outcome.durationUs);
+        this.tickWindow.recordCompletionAge(this.tick - q.arrivalTick);
         this.noteHandler(outcome.durationUs);
         break;
       case 'error':

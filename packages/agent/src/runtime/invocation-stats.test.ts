@@ -59,3 +59,19 @@ test('arrivals are counted when they arrive, apart from the answers that come la
   assert.equal(w.figures(2000).arrived, 0);
   w.close();
 });
+
+test('completions are placed by their age in ticks, the oldest age holding the older ones, cleared by reset', () => {
+  const w = new InvocationWindow(0);
+  assert.deepEqual(w.figures(10).completedByAge, [], 'no completion: nothing to break down');
+  w.recordCompletionAge(0);
+  w.recordCompletionAge(0);
+  w.recordCompletionAge(2);
+  // Trailing empty ages are left off.
+  assert.deepEqual(w.figures(10).completedByAge, [2, 0, 1]);
+  w.recordCompletionAge(7);
+  w.recordCompletionAge(30);
+  assert.deepEqual(w.figures(10).completedByAge, [2, 0, 1, 0, 0, 0, 0, 2]);
+  w.reset(1000);
+  assert.deepEqual(w.figures(1010).completedByAge, []);
+  w.close();
+});

@@ -3,7 +3,7 @@
 // arrival for the load driver, its arrival for the invoke endpoint) to its answer, so queueing
 // delay counts: no coordinated omission.
 import { performance } from 'node:perf_hooks';
-import { msToS, usToMs, type InvocationFigures } from '@isawatt/common';
+import { COMPLETED_BY_AGE_TICKS, msToS, usToMs, type InvocationFigures } from '@isawatt/common';
 import * as hdr from 'hdr-histogram-js';
 
 /**
@@ -29,6 +29,8 @@ export class InvocationWindow {
   private dropped = 0;
   private expired = 0;
   private arrived = 0;
+  /** Completions by ticks since their arrival (see recordCompletionAge). */
+  private readonly completedByAge = new Array<number>(COMPLETED_BY_AGE_TICKS).fill(0);
   private handlerUsSum = 0;
   private firstStartMs: number | undefined;
   private lastCompletionMs: number | undefined;
@@ -79,6 +81,16 @@ export class InvocationWindow {
     }
   }
 
+  /**
+   * Places a completion (recorded with record()) by the ticks between its arrival and now: 0 when it
+   * arrived in this window's tick, the last age also holding the older ones. A run counts what
+   * became of the requests that arrived in its window by these ages (proto completed_by_age).
+   */
+  recordCompletionAge(ageTicks: number): void {
+    const a = Math.min(COMPLETED_BY_AGE_TICKS - 1, Math.max(0, Math.floor(ageTicks)));
+    this.completedByAge[a] = (this.completedByAge[a] ?? 0) + 1;
+  }
+
   /** Figures since the window started (or was last reset). Percentiles over completed invocations. */
   figures(nowMs: number): WindowFigures {
     const windowMs = Math.max(0, nowMs - this.startedMs);
@@ -91,6 +103,8 @@ export class InvocationWindow {
       dropped: this.dropped,
       expired: this.expired,
       arrived: this.arrived,
+      // Trailing zero ages are left off: most ticks send one or two entries.
+      completedByAge: this.completedByAge.slice(0, this.completedByAge.findLastIndex((n) => n > 0) + 1),
       latencyP50Ms: pct(50),
       latencyP95Ms: pct(95),
       latencyP99Ms: pct(99),
@@ -112,6 +126,7 @@ export class InvocationWindow {
     this.dropped = 0;
     this.expired = 0;
     this.arrived = 0;
+    this.completedByAge.fill(0);
     this.handlerUsSum = 0;
     this.firstStartMs = undefined;
     this.lastCompletionMs = undefined;

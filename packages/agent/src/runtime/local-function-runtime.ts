@@ -256,8 +256,7 @@ export class LocalFunctionRuntime implements FunctionRuntime {
     const now = performance.now();
     const out = new Map<string, InvocationFigures<number>>();
     for (const [name, r] of this.running) {
-      out.set(name, r.pool.tickWindow.figures(now));
-      r.pool.tickWindow.reset(now);
+      out.set(name, r.pool.closeTick(now));
     }
     return out;
   }

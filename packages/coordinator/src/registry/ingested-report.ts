@@ -5,7 +5,7 @@
 // each stream reuses, and the objects (TelemetryTick) are built only when something reads the
 // report as a whole: a WatchTelemetry client of that host, ListHosts, a /metrics scrape, MQTT.
 // Consumers that only need a few figures per function (the model learner) read the columns.
-import type { DomainEnergy, InvocationFigures, ReportedQuality } from '@isawatt/common';
+import { COMPLETED_BY_AGE_TICKS, type DomainEnergy, type InvocationFigures, type ReportedQuality } from '@isawatt/common';
 import type { FunctionTick, TelemetryTick } from './types.js';
 
 /** What every consumer of an ingested report may read; `tick()` builds the full report once. */
@@ -107,8 +107,12 @@ export const FN = {
   arrived: 15,
   /** InvocationStats.expired (field 10): of dropped, the arrivals that expired in the queue. */
   expired: 16,
+  /** InvocationStats.completed_by_age (field 11): its entries from here on (COMPLETED_BY_AGE_TICKS slots)... */
+  completedByAge: 17,
+  /** ...and how many it sent (0: none, an agent that predates the field). */
+  completedByAgeCount: 17 + COMPLETED_BY_AGE_TICKS,
 } as const;
-export const FN_STRIDE = 17;
+export const FN_STRIDE = 18 + COMPLETED_BY_AGE_TICKS;
 
 /** Quality codes of the columns (the wire enum's numbers; QUALITY_UNSPECIFIED is "unknown"). */
 export const QUALITY_BY_CODE: readonly ReportedQuality[] = ['unknown', 'measured', 'modelled', 'estimated', 'emulated'];
@@ -221,6 +225,9 @@ export class ColumnReport implements IngestedReport {
                 dropped: BigInt(v(FN.dropped)),
                 arrived: BigInt(v(FN.arrived)),
                 expired: BigInt(v(FN.expired)),
+                ...(v(FN.completedByAgeCount) > 0
+                  ? { completedByAge: Array.from({ length: v(FN.completedByAgeCount) }, (_, a) => BigInt(v(FN.completedByAge + a))) }
+                  : {}),
                 latencyP50Ms: v(FN.latencyP50Ms),
                 latencyP95Ms: v(FN.latencyP95Ms),
                 latencyP99Ms: v(FN.latencyP99Ms),

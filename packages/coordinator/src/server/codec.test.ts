@@ -97,6 +97,7 @@ const wireReport: wire.TelemetryReport__Output = {
         dropped: '0',
         arrived: '101',
         expired: '0',
+        completed_by_age: ['98', '2'],
         latency_p50_ms: 3,
         latency_p95_ms: 9,
         latency_p99_ms: 12,
@@ -173,6 +174,22 @@ test('a malformed report names each bad field', () => {
       return true;
     },
   );
+});
+
+test('completions by age are bounded: at most 8 entries, adding up to no more than completed', () => {
+  const inv = wireReport.functions[0]!.invocations!;
+  const withAges = (completed: string, ages: string[]): wire.TelemetryReport__Output => ({
+    ...wireReport,
+    functions: [{ ...wireReport.functions[0]!, invocations: { ...inv, completed, completed_by_age: ages } }],
+  });
+  assert.deepEqual(reportFromWire(withAges('100', ['98', '2']), ctx).functions[0]?.invocations.completedByAge, [98n, 2n]);
+  // An older agent sends none: the figures carry no breakdown rather than an empty one.
+  assert.equal('completedByAge' in (reportFromWire(withAges('100', []), ctx).functions[0]?.invocations ?? {}), false);
+  assert.throws(
+    () => reportFromWire(withAges('100', new Array<string>(9).fill('1')), ctx),
+    /functions\[0\]\.invocations\.completed_by_age: 9 entries, at most 8 allowed/,
+  );
+  assert.throws(() => reportFromWire(withAges('3', ['2', '2']), ctx), /functions\[0\]\.invocations\.completed_by_age: adds up to 4, more than the 3 completed/);
 });
 
 test('Hello figures outside physical bounds and text with escape sequences are refused', () => {

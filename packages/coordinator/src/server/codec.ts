@@ -18,6 +18,7 @@ import {
   msToUs,
   INVOKE_SCHEMES,
   type InvokeScheme,
+  COMPLETED_BY_AGE_TICKS,
 } from '@isawatt/common';
 import { NO_INVOCATIONS } from '../registry/ingested-report.js';
 import { HOST_ID_PATTERN } from '../store/state-store.js';
@@ -243,10 +244,29 @@ export function helloFromWire(h: wire.Hello__Output): Hello {
 }
 
 /** Invocation figures of functions[i] (field names built only for a problem, see Problems). */
+/**
+ * completed_by_age of functions[i]: at most COMPLETED_BY_AGE_TICKS entries, adding up to no more
+ * than the completions they break down. Empty (old agents) is left out.
+ */
+function completedByAgeFromWire(inv: wire.InvocationStats__Output, completed: bigint, p: Problems, i: number): { completedByAge?: bigint[] } {
+  const raw = inv.completed_by_age;
+  if (raw.length === 0) return {};
+  if (raw.length > COMPLETED_BY_AGE_TICKS) {
+    p.check(false, `${fieldName('functions', i, 'invocations.completed_by_age')}: ${raw.length} entries, at most ${COMPLETED_BY_AGE_TICKS} allowed`);
+    return {};
+  }
+  const ages = raw.map((n) => p.u64(n, 'functions', i, 'invocations.completed_by_age'));
+  const sum = ages.reduce((s, n) => s + n, 0n);
+  p.check(sum <= completed, `${fieldName('functions', i, 'invocations.completed_by_age')}: adds up to ${sum}, more than the ${completed} completed`);
+  return { completedByAge: ages };
+}
+
 function invocationsFromWire(inv: wire.InvocationStats__Output | null, p: Problems, i: number): InvocationFigures {
   if (!inv) return NO_INVOCATIONS;
+  const completed = p.u64(inv.completed, 'functions', i, 'invocations.completed');
   return {
-    completed: p.u64(inv.completed, 'functions', i, 'invocations.completed'),
+    ...completedByAgeFromWire(inv, completed, p, i),
+    completed,
     errors: p.u64(inv.errors, 'functions', i, 'invocations.errors'),
     timeouts: p.u64(inv.timeouts, 'functions', i, 'invocations.timeouts'),
     dropped: p.u64(inv.dropped, 'functions', i, 'invocations.dropped'),

@@ -3,7 +3,7 @@
 // same report or leaves the message to the reference; it never accepts what the reference refuses.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { agentMessageDeserializer, loadProtos, type wire } from '@isawatt/common';
+import { agentMessageDeserializer, COMPLETED_BY_AGE_TICKS, loadProtos, type wire } from '@isawatt/common';
 import { hostMaxPowerW, reportFromWire, type ReportContext } from './codec.js';
 import { TelemetryDecoder } from './telemetry-decoder.js';
 import { attachDeserializer } from './agent-link-service.js';
@@ -65,7 +65,10 @@ function validReport(rng: Rng, n: number, seq = 1 + Math.floor(rng.next() * 1e6)
       ...(rng.next() < 0.9
         ? {
             invocations: {
-              completed: u64(1e4),
+              completed: '20000',
+              // Completions by age (field 11, packed): up to COMPLETED_BY_AGE_TICKS entries, no more
+              // than completed in all; empty as from an older agent.
+              completed_by_age: Array.from({ length: Math.floor(rng.next() * (COMPLETED_BY_AGE_TICKS + 1)) }, () => u64(2500)),
               errors: u64(3),
               timeouts: '0',
               dropped: u64(2),
@@ -173,6 +176,11 @@ test('reports at and beyond every bound: the fast decoder never accepts what the
     { functions: [{ ...f0, invocations: { ...f0.invocations, completed: '9007199254740993' } }] },
     { functions: [{ ...f0, invocations: { ...f0.invocations, latency_p99_ms: -1 } }] },
     { functions: [{ ...f0, invocations: { ...f0.invocations, achieved_rps: Number.POSITIVE_INFINITY } }] },
+    { functions: [{ ...f0, invocations: { ...f0.invocations, completed_by_age: new Array<string>(COMPLETED_BY_AGE_TICKS).fill('1') } }] },
+    { functions: [{ ...f0, invocations: { ...f0.invocations, completed_by_age: new Array<string>(COMPLETED_BY_AGE_TICKS + 1).fill('1') } }] },
+    { functions: [{ ...f0, invocations: { ...f0.invocations, completed: '3', completed_by_age: ['2', '1'] } }] },
+    { functions: [{ ...f0, invocations: { ...f0.invocations, completed: '3', completed_by_age: ['2', '2'] } }] },
+    { functions: [{ ...f0, invocations: { ...f0.invocations, completed_by_age: ['18446744073709551615'] } }] },
   ];
   const decoder = new TelemetryDecoder();
   cases.forEach((over, i) => check(decoder, serialize({ ...base, ...over }), `case ${i}: ${JSON.stringify(over).slice(0, 80)}`));

@@ -13,7 +13,7 @@
 // two to the same answers.
 import { isCleanText, REPORT_BOUNDS, type ReportContext } from './codec.js';
 import { ColumnReport, FN, FN_STRIDE } from '../registry/ingested-report.js';
-import { msToUs } from '@isawatt/common';
+import { COMPLETED_BY_AGE_TICKS, msToUs } from '@isawatt/common';
 
 const UTIL_MAX = 1.0001;
 const U32_MAX = 0xffffffff;
@@ -435,8 +435,21 @@ export class TelemetryDecoder {
       const field = tag >>> 3;
       const wt = tag & 7;
       const bit = 1 << field;
-      if (field < 1 || field > 10 || seen & bit) bail();
+      if (field < 1 || field > 11 || seen & bit) bail();
       seen |= bit;
+      if (field === 11) {
+        // completed_by_age, packed (an unpacked or oversized one is left to the reference decoder).
+        if (wt !== 2) bail();
+        const agesEnd = lenEnd(end);
+        let n = 0;
+        while (pos < agesEnd) {
+          if (n >= COMPLETED_BY_AGE_TICKS) bail();
+          c[o + FN.completedByAge + n] = varint(agesEnd);
+          n++;
+        }
+        c[o + FN.completedByAgeCount] = n;
+        continue;
+      }
       // Fields 1-4 (completed, errors, timeouts, dropped), 9 (arrived) and 10 (expired) are varints,
       // 5-8 (latencies, rate) doubles.
       if (field === 9) {
@@ -453,6 +466,10 @@ export class TelemetryDecoder {
         c[o + FN.latencyP50Ms + field - 5] = double(end);
       }
     }
+    // The ages break the completions down: more than completed is the reference decoder's error.
+    let sum = 0;
+    for (let a = 0; a < (c[o + FN.completedByAgeCount] as number); a++) sum += c[o + FN.completedByAge + a] as number;
+    if (sum > (c[o + FN.completed] as number)) bail();
   }
 }
 

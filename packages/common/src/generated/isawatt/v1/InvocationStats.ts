@@ -45,6 +45,15 @@ export interface InvocationStats {
    * (the others found the queue full). 0 from agents that predate the field.
    */
   'expired'?: (number | string | Long);
+  /**
+   * Of completed, by how many ticks after their arrival they completed: entry a counts the
+   * completions of requests that arrived a ticks (reports) before this one; the last entry also
+   * holds the older ones. At most 8 entries; empty from agents that predate the field. With it a
+   * run counts what became of the requests that arrived in its window, whenever they finished,
+   * rather than the completions inside the window (which depend on how many were in flight at
+   * either edge).
+   */
+  'completed_by_age'?: (number | string | Long)[];
 }
 
 /**
@@ -90,4 +99,13 @@ export interface InvocationStats__Output {
    * (the others found the queue full). 0 from agents that predate the field.
    */
   'expired': (string);
+  /**
+   * Of completed, by how many ticks after their arrival they completed: entry a counts the
+   * completions of requests that arrived a ticks (reports) before this one; the last entry also
+   * holds the older ones. At most 8 entries; empty from agents that predate the field. With it a
+   * run counts what became of the requests that arrived in its window, whenever they finished,
+   * rather than the completions inside the window (which depend on how many were in flight at
+   * either edge).
+   */
+  'completed_by_age': (string)[];
 }
