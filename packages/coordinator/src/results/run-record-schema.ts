@@ -19,6 +19,8 @@ const functionResult = z.object({
   requestedRps: nonNeg,
   offeredRps: nonNeg,
   achievedRps: nonNeg,
+  achievedCounts: z.enum(['window-arrivals', 'window-completions']).optional(),
+  unanswered: nonNeg.optional(),
   metRate: z.boolean(),
   reason: z.string().max(2000).optional(),
   latencyMs: latency.optional(),

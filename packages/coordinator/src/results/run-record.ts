@@ -32,8 +32,19 @@ export interface FunctionResult {
   readonly requestedRps: number;
   /** Rate the load generator offered (arrivals/s over the measured window). */
   readonly offeredRps: number;
-  /** Completions/s over the measured window. */
+  /**
+   * Served requests/s over the measured window: of the requests that arrived in it, those that
+   * completed, whenever they did ('window-arrivals'); from agents that predate that count, the
+   * completions inside the window ('window-completions', which also counts arrivals queued before it).
+   */
   readonly achievedRps: number;
+  /** What achievedRps counts (absent in records that predate it: window completions). */
+  readonly achievedCounts?: 'window-arrivals' | 'window-completions' | undefined;
+  /**
+   * With 'window-arrivals': the window's arrivals neither completed nor failed nor dropped by the
+   * end of the wait after it (still queued or running: the function fell behind).
+   */
+  readonly unanswered?: number | undefined;
   /** achievedRps >= (1 - tolerance) × requestedRps. */
   readonly metRate: boolean;
   /** Why the rate was not met, when it was not (e.g. "dropped 12 % at the queue: 2 cores too few"). */

@@ -127,6 +127,67 @@ test('offered counts the arrivals in the window, not answers to arrivals queued 
   assert.match(b.reason ?? '', /6 arrivals \(10\.0 %\) dropped at a full queue/);
 });
 
+/** tick() numbered (seq end/1000) in one agent session, with its completions broken down by age. */
+function agedTick(host: string, endMs: number, fn: { name: string; completed: number; arrived: number; ages: number[] }): wire.TelemetryEvent__Output {
+  const e = tick(host, endMs, [fn]);
+  const r = e.report as wire.TelemetryReport__Output;
+  const f = r.functions[0] as wire.FunctionEnergy__Output;
+  const inv = { ...(f.invocations as wire.InvocationStats__Output), completed_by_age: fn.ages.map(String) };
+  return { ...e, report: { ...r, seq: String(endMs / 1000), session_id: 's', functions: [{ ...f, invocations: inv }] } };
+}
+
+test("achieved counts the window's arrivals that completed, also after it; those never answered are named", () => {
+  const plan = makePlan(problem, 'rr', [0, 1], { status: 'feasible', solver: 'rule', bound: null, solveTimeMs: 0 });
+  const events: wire.TelemetryEvent__Output[] = [];
+  // a: 10 arrive per second, 2 of each tick's complete in the next; at the window's last tick
+  // (4000) 3 are still in flight. Completions inside the window: 10 + 10 + 9 = 29 of 30, which
+  // read as 9.67 req/s, a miss, when counted by completion; by arrival all 30 were served.
+  events.push(agedTick('h-x', 1000, { name: 'a', completed: 8, arrived: 10, ages: [8] }));
+  events.push(agedTick('h-x', 2000, { name: 'a', completed: 10, arrived: 10, ages: [8, 2] }));
+  events.push(agedTick('h-x', 3000, { name: 'a', completed: 10, arrived: 10, ages: [8, 2] }));
+  events.push(agedTick('h-x', 4000, { name: 'a', completed: 9, arrived: 10, ages: [7, 2] }));
+  events.push(agedTick('h-x', 5000, { name: 'a', completed: 10, arrived: 10, ages: [7, 3] }));
+  // b: 20 arrive per second; 12 of the window's arrivals are never answered.
+  for (const end of [1000, 2000, 3000, 4000, 5000])
+    events.push(agedTick('h-y', end, { name: 'b', completed: end === 4000 ? 8 : 20, arrived: 20, ages: [end === 4000 ? 8 : 20] }));
+  const r = buildRecord(problem, plan, collect(events), new Map(), meta);
+  const a = r.functions.find((f) => f.name === 'a');
+  const b = r.functions.find((f) => f.name === 'b');
+  assert.ok(a && b);
+  assert.equal(a.achievedRps, 10);
+  assert.equal(a.achievedCounts, 'window-arrivals');
+  assert.equal(a.unanswered, 0);
+  assert.equal(a.metRate, true);
+  assert.equal(b.achievedRps, 16);
+  assert.equal(b.unanswered, 12);
+  assert.equal(b.metRate, false);
+  assert.match(
+    b.reason ?? '',
+    /^12 of the window's 60 arrivals were still queued or running when the count ended \(up to 7 ticks after the window\): 4 cores fell behind$/,
+  );
+});
+
+test('a backlog that grows through the window is not credited by the completions after it', () => {
+  const plan = makePlan(problem, 'rr', [0, 1], { status: 'feasible', solver: 'rule', bound: null, solveTimeMs: 0 });
+  const cores = plan.assignments.filter((x) => x.function === 'a').reduce((s, x) => s + x.cores, 0);
+  const events: wire.TelemetryEvent__Output[] = [];
+  // a: 10 arrive per second and 8 complete: the queue grows by 2 a second, and the window's
+  // arrivals all complete after it, within the ages told apart (drain ticks 5 and 6).
+  events.push(agedTick('h-x', 1000, { name: 'a', completed: 10, arrived: 10, ages: [10] }));
+  for (const end of [2000, 3000, 4000]) events.push(agedTick('h-x', end, { name: 'a', completed: 8, arrived: 10, ages: [6, 2] }));
+  events.push(agedTick('h-x', 5000, { name: 'a', completed: 10, arrived: 10, ages: [0, 4, 2, 2, 2] }));
+  events.push(agedTick('h-x', 6000, { name: 'a', completed: 10, arrived: 10, ages: [0, 10] }));
+  for (const end of [1000, 2000, 3000, 4000, 5000]) events.push(agedTick('h-y', end, { name: 'b', completed: 20, arrived: 20, ages: [20] }));
+  const r = buildRecord(problem, plan, collect(events), new Map(), meta);
+  const a = r.functions.find((f) => f.name === 'a');
+  assert.ok(a);
+  assert.equal(a.unanswered, 0, 'every arrival of the window completed in the end');
+  // Credited: the 24 completions inside the window plus one per core, not all 30.
+  assert.equal(a.achievedRps, (24 + cores) / 3);
+  assert.equal(a.metRate, false);
+  assert.match(a.reason ?? '', /requests queued faster than/);
+});
+
 test('drops that expired in the queue get their own reason, apart from those at a full queue', () => {
   const plan = makePlan(problem, 'rr', [0, 1], { status: 'feasible', solver: 'rule', bound: null, solveTimeMs: 0 });
   const events: wire.TelemetryEvent__Output[] = [];

@@ -6,7 +6,7 @@ import type { Plan } from '../placement/plan.js';
 import type { PlacementProblem } from '../placement/problem.js';
 import type { DeployReadiness, FunctionResult, HostResult, PowerSample, RunRecord } from '../results/run-record.js';
 import { worstQuality, type HostTotals } from './window-collector.js';
-import { msToS, sToMs } from '@isawatt/common';
+import { COMPLETED_BY_AGE_TICKS, msToS, sToMs } from '@isawatt/common';
 
 /** A PDU's account of one host over the window (from the coordinator's PDU store). */
 export interface PduWindow {
@@ -55,6 +55,8 @@ export function missReason(f: {
   arrivals: number;
   /** Answers in the window per second (completed + errors + timeouts + drops); default offeredRps. */
   answeredRps?: number;
+  /** Counted by arrival: the window's arrivals still unanswered when the count ended. */
+  unanswered?: number;
   cores: number;
   hosts: number;
 }): string {
@@ -73,9 +75,14 @@ export function missReason(f: {
     parts.push(`${expired} arrivals (${pct(expired / f.arrivals)}) dropped after waiting in the queue past the function's timeout: ${cores} could not keep up`);
   if (f.errors > 0) parts.push(`${f.errors} invocations failed`);
   if (f.timeouts > 0) parts.push(`${f.timeouts} timed out`);
+  if (parts.length === 0 && f.unanswered !== undefined && f.unanswered > 0) {
+    parts.push(
+      `${f.unanswered} of the window's ${f.arrivals} arrivals were still queued or running when the count ended (up to ${COMPLETED_BY_AGE_TICKS - 1} ticks after the window): ${cores} fell behind`,
+    );
+  }
   // The agents' drivers submit every arrival at its due time, so arrivals missing from the window's
   // counts are still waiting in the queue (or in flight) when the window closes.
-  if (parts.length === 0 && answeredRps < f.requestedRps * 0.98) {
+  if (parts.length === 0 && f.unanswered === undefined && answeredRps < f.requestedRps * 0.98) {
     parts.push(
       `only ${answeredRps.toFixed(2)} req/s were answered or dropped within the window: the rest were still queued (${f.cores} core${f.cores === 1 ? '' : 's'} fell behind) or the load driver did not offer them`,
     );
@@ -138,6 +145,8 @@ export function buildRecord(
     let drops = 0;
     let expired = 0;
     let arrived = 0;
+    let served = 0;
+    let byArrival = true;
     let energyJ = 0;
     let w50 = 0;
     let w95 = 0;
@@ -157,6 +166,11 @@ export function buildRecord(
       drops += ft.dropped;
       expired += ft.expired;
       arrived += ft.arrived;
+      served += ft.servedOfArrivals;
+      // Completions tell their arrival tick only from agents that break them down by age; a host
+      // that completed something and did not (an older agent) puts the whole function back on
+      // completions in the window.
+      if (!ft.byArrival && ft.completed > 0) byArrival = false;
       energyJ += ft.dynamicEnergyJ;
       w50 += ft.p50Weighted;
       w95 += ft.p95Weighted;
@@ -166,18 +180,28 @@ export function buildRecord(
     // Answers (completed + errors + timeouts + drops) also count arrivals queued before the window,
     // so a queue built during the warm-up and drained inside the window read as an offered rate
     // 7-9 % above R_j. Agents that predate the count report 0: answers are the fallback.
-    const answered = completed + errors + timeouts + drops;
+    // Achieved: the window's arrivals that completed, whenever they did (window-collector.ts), but
+    // no more than the completions inside the window plus one per core: what a window's edge can
+    // cut off is the work in flight, about a request per core, while a backlog that grows through
+    // the window (a function short of capacity, its latency climbing) would otherwise be credited
+    // by the completions after it. Agents without the breakdown: the completions inside the window
+    // (which also count arrivals from before it).
+    byArrival &&= arrived > 0;
+    const cores = placed.reduce((s, a) => s + a.cores, 0);
+    const achieved = byArrival ? Math.min(served, completed + cores) : completed;
+    const answered = (byArrival ? served : completed) + errors + timeouts + drops;
     const arrivals = arrived > 0 ? arrived : answered;
     const offeredRps = windowS > 0 ? arrivals / windowS : 0;
-    const achievedRps = windowS > 0 ? completed / windowS : 0;
+    const achievedRps = windowS > 0 ? achieved / windowS : 0;
     const metRate = achievedRps >= (1 - meta.rateTolerance) * f.rateRps;
-    const cores = placed.reduce((s, a) => s + a.cores, 0);
     return {
       name: f.name,
       placement: placed.map((a) => ({ hostId: a.host, cores: a.cores, rateRps: a.rateRps })),
       requestedRps: f.rateRps,
       offeredRps,
       achievedRps,
+      achievedCounts: byArrival ? 'window-arrivals' : 'window-completions',
+      ...(byArrival ? { unanswered: Math.max(0, arrivals - answered) } : {}),
       metRate,
       reason: metRate
         ? undefined
@@ -191,6 +215,7 @@ export function buildRecord(
             errors: errors,
             timeouts,
             arrivals,
+            ...(byArrival ? { unanswered: Math.max(0, arrivals - answered) } : {}),
             cores,
             hosts: hostsSeen,
           }),

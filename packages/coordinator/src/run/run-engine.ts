@@ -45,6 +45,12 @@ export function newRunId(now = new Date()): string {
   return `run-${stamp}-${Math.random().toString(36).slice(2, 6)}`;
 }
 
+/**
+ * Longest wait after the window for its arrivals' completions: the agents tell completions apart by
+ * age up to COMPLETED_BY_AGE_TICKS - 1 ticks (7 s at the default 1 s tick), plus a tick's delivery.
+ */
+const DRAIN_LIMIT_MS = 10_000;
+
 class Interrupted extends ExitError {
   constructor() {
     super(130, 'interrupted: the run was stopped and its functions undeployed; no record was stored');
@@ -140,9 +146,11 @@ export async function executeRun(client: ControlClient, spec: RunSpec): Promise<
     });
     await phase(spec, 'measure', spec.durationS);
     await client.markRun({ run_id: id, phase: 'stop', experiment_id: spec.experimentId ?? '', policy: plan.policy, mix: spec.mix ?? '', at_ms: String(toMs) });
-    // The tick that ends just after toMs has not arrived yet; wait (bounded) for every host's.
-    const deadline = Date.now() + 5000;
-    while (problem.hosts.some((h) => (collector.lastTick(h.id) ?? 0) < toMs) && Date.now() < deadline) await sleep(100, spec.signal);
+    // The window's arrivals still in flight are counted when they complete (window-collector.ts):
+    // wait, bounded, until every host accounts for them or has sent the ticks that could; the load
+    // goes on meanwhile, so they are served as they would have been had the window been longer.
+    const deadline = Date.now() + DRAIN_LIMIT_MS;
+    while (problem.hosts.some((h) => !collector.drained(h.id)) && Date.now() < deadline) await sleep(100, spec.signal);
   } finally {
     stream.cancel();
     if (deployed) {

@@ -4,7 +4,15 @@
 // window) and rates are divided by that sum, never by the nominal duration. Latency percentiles of
 // a run are the completion-weighted means of the ticks' percentiles (the agents report
 // percentiles per tick, not histograms): an approximation, labelled so in docs/experiments.md.
-import type { wire } from '@isawatt/common';
+//
+// What a function achieved is counted by arrival: of the requests that arrived in the window's
+// ticks, those that completed, whenever they did. Agents say by how many ticks each completion
+// trails its arrival (completed_by_age), so completions in the window of requests that arrived
+// before it are left out, and completions after it (up to COMPLETED_BY_AGE_TICKS - 1 ticks) of
+// requests that arrived in it are counted. Counting the completions inside the window instead made
+// the figure depend on how many requests were in flight at its two edges: with constant arrivals on
+// a carrier that runs in bursts, 85 of 87 arrivals read as a missed rate with nothing dropped.
+import { COMPLETED_BY_AGE_TICKS, type wire } from '@isawatt/common';
 import type { EnergyQuality } from '../results/run-record.js';
 import { msToS, ujToJ } from '@isawatt/common';
 
@@ -18,6 +26,10 @@ export interface FunctionTotals {
   expired: number;
   /** Requests that arrived in the window (the offered load; 0 from agents that do not report it). */
   arrived: number;
+  /** Of arrived: those that completed, in the window or within its drain (see the header). */
+  servedOfArrivals: number;
+  /** Whether the agent broke completions down by age (else servedOfArrivals is meaningless). */
+  byArrival: boolean;
   dynamicEnergyJ: number;
   /** Σ completed × tick percentile, for completion-weighted means. */
   p50Weighted: number;
@@ -74,6 +86,10 @@ export class WindowCollector {
   private readonly beforeMs = new Map<string, number>();
   /** Per host, the end of its last tick inside the window. */
   private readonly lastInMs = new Map<string, number>();
+  /** Per host, the tick numbers (seq, of one agent session) the window counted arrivals in. */
+  private readonly windowSeqs = new Map<string, { session: string; first: number; last: number }>();
+  /** Per host, the newest tick number seen after the window (how far its drain has come). */
+  private readonly drainSeq = new Map<string, number>();
 
   constructor(
     private fromMs: number,
@@ -96,8 +112,13 @@ export class WindowCollector {
     const endMs = Number(r.timestamp_ms);
     this.lastTickMs.set(ev.host_id, Math.max(endMs, this.lastTickMs.get(ev.host_id) ?? 0));
     if (endMs <= this.fromMs) this.beforeMs.set(ev.host_id, Math.max(endMs, this.beforeMs.get(ev.host_id) ?? 0));
-    if (!(endMs > this.fromMs && endMs <= this.toMs)) return;
+    if (endMs > this.toMs) {
+      this.addDrain(ev.host_id, r);
+      return;
+    }
+    if (endMs <= this.fromMs) return;
     this.lastInMs.set(ev.host_id, Math.max(endMs, this.lastInMs.get(ev.host_id) ?? 0));
+    this.noteWindowTick(ev.host_id, Number(r.seq), r.session_id);
     let h = this.hosts.get(ev.host_id);
     if (!h) {
       h = {
@@ -128,6 +149,8 @@ export class WindowCollector {
           dropped: 0,
           expired: 0,
           arrived: 0,
+          servedOfArrivals: 0,
+          byArrival: false,
           dynamicEnergyJ: 0,
           p50Weighted: 0,
           p95Weighted: 0,
@@ -136,6 +159,7 @@ export class WindowCollector {
         };
         h.functions.set(f.function, t);
       }
+      this.addServed(ev.host_id, Number(r.seq), r.session_id, t, f.invocations?.completed_by_age);
       const inv = f.invocations;
       const completed = Number(inv?.completed ?? 0);
       t.completed += completed;
@@ -150,6 +174,57 @@ export class WindowCollector {
       t.p99Weighted += completed * (inv?.latency_p99_ms ?? 0);
       t.cores = Math.max(t.cores, f.cores);
     }
+  }
+
+  private noteWindowTick(hostId: string, seq: number, session: string): void {
+    const w = this.windowSeqs.get(hostId);
+    // A new session (the agent restarted in the window) starts the count again: tick numbers of
+    // two sessions cannot be compared. Its earlier ticks' arrivals are then not followed up.
+    if (!w || w.session !== session) this.windowSeqs.set(hostId, { session, first: seq, last: seq });
+    else w.last = Math.max(w.last, seq);
+  }
+
+  /** Adds a tick's completions of requests that arrived in the window's ticks. */
+  private addServed(hostId: string, seq: number, session: string, t: FunctionTotals, ages: readonly (string | number)[] | undefined): void {
+    if (ages === undefined || ages.length === 0) return;
+    t.byArrival = true;
+    const w = this.windowSeqs.get(hostId);
+    if (!w || w.session !== session) return;
+    ages.forEach((n, a) => {
+      // The last age also holds the older completions: placed at that age (an approximation only
+      // for requests answered COMPLETED_BY_AGE_TICKS - 1 ticks or more after they arrived).
+      const arrivalSeq = seq - Math.min(a, COMPLETED_BY_AGE_TICKS - 1);
+      if (arrivalSeq >= w.first && arrivalSeq <= w.last) t.servedOfArrivals += Number(n);
+    });
+  }
+
+  /** A tick after the window: only its completions of the window's arrivals count. */
+  private addDrain(hostId: string, r: wire.TelemetryReport__Output): void {
+    const h = this.hosts.get(hostId);
+    const w = this.windowSeqs.get(hostId);
+    if (!h || !w || w.session !== r.session_id) return;
+    const seq = Number(r.seq);
+    this.drainSeq.set(hostId, Math.max(seq, this.drainSeq.get(hostId) ?? 0));
+    if (seq > w.last + COMPLETED_BY_AGE_TICKS - 1) return;
+    for (const f of r.functions) {
+      const t = h.functions.get(f.function);
+      if (t) this.addServed(hostId, seq, r.session_id, t, f.invocations?.completed_by_age);
+    }
+  }
+
+  /**
+   * Whether every later completion of the host's window arrivals has been counted: every function
+   * accounts for its arrivals (served, or failed or dropped in the window), or the host has sent
+   * the ticks up to the oldest age its completions can be told apart at. Agents that predate the
+   * breakdown are settled once a tick after the window arrived.
+   */
+  drained(hostId: string): boolean {
+    const h = this.hosts.get(hostId);
+    const w = this.windowSeqs.get(hostId);
+    const after = this.drainSeq.get(hostId);
+    if (!h || !w || after === undefined) return false;
+    if (after >= w.last + COMPLETED_BY_AGE_TICKS - 1) return true;
+    return [...h.functions.values()].every((f) => !f.byArrival || f.servedOfArrivals + f.errors + f.timeouts + f.dropped >= f.arrived);
   }
 
   /**
