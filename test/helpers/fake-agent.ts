@@ -149,7 +149,19 @@ export class FakeAgent {
         power_w: (uj + 1000) / 1000 / intervalMs,
         cpu_time_us: String(1000 + i),
         cores: 1,
-        invocations: { completed: '10', errors: '0', timeouts: '0', dropped: '0', latency_p50_ms: 1, latency_p95_ms: 2, latency_p99_ms: 3, achieved_rps: 10 },
+        // As a current agent sends them: arrivals counted, completions broken down by age.
+        invocations: {
+          completed: '10',
+          errors: '0',
+          timeouts: '0',
+          dropped: '0',
+          arrived: '10',
+          completed_by_age: ['8', '2'],
+          latency_p50_ms: 1,
+          latency_p95_ms: 2,
+          latency_p99_ms: 3,
+          achieved_rps: 10,
+        },
         quality: 'QUALITY_EMULATED',
         ...this.opts.functionTick?.(i, this.seq),
       });
