@@ -218,6 +218,25 @@ test('drops that expired in the queue get their own reason, apart from those at 
   assert.equal(only, "4 arrivals (20.0 %) dropped after waiting in the queue past the function's timeout: 1 core could not keep up");
 });
 
+test('counted by arrival, a driver that offered less than R_j is named as such, not the cores', () => {
+  const reason = missReason({
+    requestedRps: 100,
+    offeredRps: 40,
+    achievedRps: 40,
+    drops: 0,
+    errors: 0,
+    timeouts: 0,
+    arrivals: 120,
+    unanswered: 0,
+    cores: 3,
+    hosts: 1,
+  });
+  assert.equal(
+    reason,
+    'only 40.00 of 100.00 req/s arrived: the load driver did not offer the rest (its host too busy, or the function not running all the window)',
+  );
+});
+
 test("rates and energy cover the window's wall-clock time even when the ticks' intervals add up to more", () => {
   // An emulated host whose energy spans overlap: ticks one second apart, each claiming 1.5 s and
   // the energy of 1.5 s at 100 W. Over the 3 s window: 10 req/s and 300 J, not 6.7 req/s and 450 J.

@@ -75,6 +75,12 @@ export function missReason(f: {
     parts.push(`${expired} arrivals (${pct(expired / f.arrivals)}) dropped after waiting in the queue past the function's timeout: ${cores} could not keep up`);
   if (f.errors > 0) parts.push(`${f.errors} invocations failed`);
   if (f.timeouts > 0) parts.push(`${f.timeouts} timed out`);
+  // Counted by arrival, the offered load is known apart from the answers: a driver that did not
+  // generate R_j (its host too busy to keep its timers) is not the function's cores falling behind.
+  if (f.unanswered !== undefined && f.offeredRps < f.requestedRps * 0.98)
+    parts.push(
+      `only ${f.offeredRps.toFixed(2)} of ${f.requestedRps.toFixed(2)} req/s arrived: the load driver did not offer the rest (its host too busy, or the function not running all the window)`,
+    );
   if (parts.length === 0 && f.unanswered !== undefined && f.unanswered > 0) {
     parts.push(
       `${f.unanswered} of the window's ${f.arrivals} arrivals were still queued or running when the count ended (up to ${COMPLETED_BY_AGE_TICKS - 1} ticks after the window): ${cores} fell behind`,
