@@ -87,6 +87,8 @@ function parseFlags(): { durationS: number | undefined; deploy: boolean; experim
 let stopping = false;
 /** Set when the process that started the demo is gone (ISAWATT_EXIT_WITH_PARENT): stop, skip the rest. */
 let parentGone = false;
+/** Set on SIGTERM: the running CLI step is passed the signal, the steps after it are skipped. */
+let terminated = false;
 /** CLI commands running now, stopped if the demo's parent goes away mid-command. */
 const activeCli = new Set<ChildProcess>();
 
@@ -192,8 +194,17 @@ async function main(): Promise<void> {
   let done: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => (done = resolve));
   const onSignal = (): void => done();
+  // A terminal's Ctrl-C reaches the demo's whole process group, the CLI step running included; a
+  // SIGTERM (`kill`, or npm passing its own on) reaches the demo alone, so it is passed on to that
+  // step, which then stops as on Ctrl-C (cancels its bags or undeploys its run) instead of running
+  // to its end first.
+  const onTerm = (): void => {
+    terminated = true;
+    for (const c of activeCli) c.kill('SIGTERM');
+    done();
+  };
   process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.once('SIGTERM', onTerm);
   // Started with ISAWATT_EXIT_WITH_PARENT=1 (a test, a script): when that parent is gone, stop now,
   // without the closing experiment, and stop any CLI command running.
   exitWithParentOrQuit('demo', () => {
@@ -324,43 +335,47 @@ async function main(): Promise<void> {
       demoFunctions.length,
     );
     if (flags.deploy) {
-      profiled = await profileStep({
-        client,
-        runCli,
-        address,
-        dir,
-        functions: demoFunctions,
-        write: (t) => process.stdout.write(t),
-      });
-      const deployOn = (models: string, shown: string): Promise<{ code: number; output: string }> =>
-        runCli(
-          [
-            'deploy',
-            ...conn,
-            '--models',
-            models,
-            '--workload',
-            'examples/workload-demo.yaml',
-            '--policy',
-            'energy-aware',
-            '--ack-timeout-ms',
-            String(ackTimeoutMs),
-          ],
-          `deploy --models ${shown} --workload examples/workload-demo.yaml --policy energy-aware --ack-timeout-ms ${ackTimeoutMs}`,
+      profiled = terminated
+        ? undefined
+        : await profileStep({
+            client,
+            runCli,
+            address,
+            dir,
+            functions: demoFunctions,
+            write: (t) => process.stdout.write(t),
+          });
+      if (!terminated) {
+        const deployOn = (models: string, shown: string): Promise<{ code: number; output: string }> =>
+          runCli(
+            [
+              'deploy',
+              ...conn,
+              '--models',
+              models,
+              '--workload',
+              'examples/workload-demo.yaml',
+              '--policy',
+              'energy-aware',
+              '--ack-timeout-ms',
+              String(ackTimeoutMs),
+            ],
+            `deploy --models ${shown} --workload examples/workload-demo.yaml --policy energy-aware --ack-timeout-ms ${ackTimeoutMs}`,
+          );
+        let deploy = profiled ? await deployOn(profiled, '<demo dir>/models-profiled.yaml') : { code: 1, output: '' };
+        if (profiled && deploy.code !== 0) process.stdout.write('demo: no deployment on the profiled models; planning on the emulated ground truth instead\n');
+        const usedProfiled = profiled !== undefined && deploy.code === 0;
+        if (deploy.code !== 0) deploy = await deployOn(truth, '<emulated ground truth>');
+        const outcome = deploy.output.split('\n').findIndex((l) => l.startsWith('deployed to') || l.startsWith('deployment failed'));
+        summary.push(
+          '',
+          `examples/workload-demo.yaml deployed on the live (emulated) hosts with the energy-aware policy, planned on ${usedProfiled ? 'the models profiled just now (EMULATED)' : 'the emulated ground truth (illustrative)'}:`,
         );
-      let deploy = profiled ? await deployOn(profiled, '<demo dir>/models-profiled.yaml') : { code: 1, output: '' };
-      if (profiled && deploy.code !== 0) process.stdout.write('demo: no deployment on the profiled models; planning on the emulated ground truth instead\n');
-      const usedProfiled = profiled !== undefined && deploy.code === 0;
-      if (deploy.code !== 0) deploy = await deployOn(truth, '<emulated ground truth>');
-      const outcome = deploy.output.split('\n').findIndex((l) => l.startsWith('deployed to') || l.startsWith('deployment failed'));
-      summary.push(
-        '',
-        `examples/workload-demo.yaml deployed on the live (emulated) hosts with the energy-aware policy, planned on ${usedProfiled ? 'the models profiled just now (EMULATED)' : 'the emulated ground truth (illustrative)'}:`,
-      );
-      summary.push(outcome >= 0 ? deploy.output.split('\n').slice(outcome).join('\n').trimEnd() : `(deploy failed, exit ${deploy.code})`);
-      if (deploy.code !== 0) {
-        process.stderr.write(`demo: deploy failed (exit ${deploy.code}); the live table shows the hosts without functions. Logs: ${dir}\n`);
-        exitCode = 1;
+        summary.push(outcome >= 0 ? deploy.output.split('\n').slice(outcome).join('\n').trimEnd() : `(deploy failed, exit ${deploy.code})`);
+        if (deploy.code !== 0) {
+          process.stderr.write(`demo: deploy failed (exit ${deploy.code}); the live table shows the hosts without functions. Logs: ${dir}\n`);
+          exitCode = 1;
+        }
       }
     }
 
@@ -388,7 +403,7 @@ async function main(): Promise<void> {
     stream.cancel();
     stream = undefined;
 
-    if (flags.experiment && !parentGone) {
+    if (flags.experiment && !parentGone && !terminated) {
       // A second Ctrl-C reaches the experiment's CLI too (same process group): it undeploys and
       // exits 130, and the demo goes on to clean up instead of dying with its daemons left running.
       const skip = (): void => void process.stderr.write('\ndemo: stopping the experiment...\n');
@@ -427,7 +442,7 @@ async function main(): Promise<void> {
     stream?.cancel();
     client.close();
     process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    process.off('SIGTERM', onTerm);
     process.stderr.write('\ndemo: stopping the agents (their workers and cgroups go with them) and the coordinator...\n');
     await cleanup();
     process.stderr.write('demo: stopped, temporary files removed\n');
