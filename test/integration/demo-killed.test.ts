@@ -3,60 +3,13 @@
 // agents stopping their workers and removing their cgroups. The demo hands each a stdin pipe with
 // ISAWATT_EXIT_WITH_PARENT=1 (docs/runtime.md, "Stopping with the process that started it").
 import { strict as assert } from 'node:assert';
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { demoCgroups, demoSkip as skip, pidsMentioning, workerPids } from '../helpers/demo-state.js';
 import { killLeftovers } from '../helpers/kill-leftovers.js';
 import { isDead } from '../helpers/pid-state.js';
 import { eventually, spawnTs, REPO_ROOT } from '../helpers/processes.js';
-
-const CONTROLLER_ROOTS = ['/sys/fs/cgroup/cpuset', '/sys/fs/cgroup/cpuacct', '/sys/fs/cgroup/cpu', '/sys/fs/cgroup/memory', '/sys/fs/cgroup/unified'];
-const DEMO_CGROUPS = ['isawatt-xeon-1', 'isawatt-altra-1', 'isawatt-xeon-1-agent', 'isawatt-altra-1-agent'];
-
-const skip =
-  process.getuid?.() !== 0
-    ? 'needs root (the agents run workers in cgroups)'
-    : !existsSync('/sys/fs/cgroup/cpuset')
-      ? 'needs the cgroup v1 cpuset controller'
-      : false;
-
-/** The demo agents' cgroup directories, deepest first. */
-function demoCgroups(): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) if (e.isDirectory()) walk(join(d, e.name));
-    out.push(d);
-  };
-  for (const root of CONTROLLER_ROOTS) for (const name of DEMO_CGROUPS) if (existsSync(join(root, name))) walk(join(root, name));
-  return out;
-}
-
-function workerPids(): number[] {
-  return demoCgroups()
-    .filter((d) => !d.endsWith('-agent'))
-    .flatMap((d) => {
-      try {
-        return readFileSync(join(d, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number);
-      } catch {
-        return [];
-      }
-    });
-}
-
-/** PIDs whose command line mentions `needle` (the demo's directory or its coordinator address). */
-function pidsMentioning(needles: readonly string[]): number[] {
-  const out: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const cmd = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
-      if (cmd.some((a) => needles.some((n) => a.includes(n)))) out.push(Number(name));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}
 
 test('a SIGKILLed demo leaves no coordinator, agent, worker or cgroup behind', { skip, timeout: 300_000 }, async (t) => {
   assert.deepEqual(demoCgroups(), [], 'leftover demo cgroups from an earlier run');
