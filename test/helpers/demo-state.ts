@@ -3,6 +3,7 @@
 // skipped (the agents need root and the cgroup v1 cpuset controller).
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { eventually } from './processes.js';
 
 export const demoSkip: string | false =
   process.getuid?.() !== 0
@@ -50,4 +51,17 @@ export function pidsMentioning(needles: readonly string[]): number[] {
     }
   }
   return out;
+}
+
+/** Waits (up to 3 min) for function workers in the demo agents' cgroups; returns their PIDs. */
+export function demoWorkersStarted(pollMs = 500): Promise<number[]> {
+  return eventually(
+    'function workers in the demo agents cgroups',
+    () => {
+      const pids = workerPids();
+      return pids.length > 0 ? pids : undefined;
+    },
+    180_000,
+    pollMs,
+  );
 }

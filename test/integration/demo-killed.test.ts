@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { demoCgroups, demoSkip as skip, pidsMentioning, workerPids } from '../helpers/demo-state.js';
+import { demoCgroups, demoSkip as skip, pidsMentioning, demoWorkersStarted } from '../helpers/demo-state.js';
 import { killLeftovers } from '../helpers/kill-leftovers.js';
 import { isDead } from '../helpers/pid-state.js';
 import { eventually, spawnTs, REPO_ROOT } from '../helpers/processes.js';
@@ -36,15 +36,7 @@ test('a SIGKILLed demo leaves no coordinator, agent, worker or cgroup behind', {
     500,
   );
   for (const pid of daemons) seen.add(pid);
-  const workers = await eventually(
-    'function workers in the agents cgroups',
-    () => {
-      const pids = workerPids();
-      return pids.length > 0 ? pids : undefined;
-    },
-    180_000,
-    500,
-  );
+  const workers = await demoWorkersStarted();
   for (const pid of workers) seen.add(pid);
 
   await demo.stop('SIGKILL');

@@ -6,10 +6,10 @@ import { strict as assert } from 'node:assert';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { demoCgroups, demoSkip as skip, pidsMentioning, workerPids } from '../helpers/demo-state.js';
+import { demoCgroups, demoSkip as skip, pidsMentioning, demoWorkersStarted } from '../helpers/demo-state.js';
 import { killLeftovers } from '../helpers/kill-leftovers.js';
 import { isDead } from '../helpers/pid-state.js';
-import { eventually, spawnTs, REPO_ROOT } from '../helpers/processes.js';
+import { spawnTs, REPO_ROOT } from '../helpers/processes.js';
 
 test('a SIGTERMed demo stops its running step, skips the rest and removes what it started', { skip, timeout: 300_000 }, async (t) => {
   assert.deepEqual(demoCgroups(), [], 'leftover demo cgroups from an earlier run');
@@ -24,15 +24,7 @@ test('a SIGTERMed demo stops its running step, skips the rest and removes what i
   });
   // The profile step is running when its bags have workers in the agents' cgroups.
   await demo.waitForLine(/isawatt profile: \[0\/\d+\] started/, 180_000);
-  const workers = await eventually(
-    'function workers of the profile step',
-    () => {
-      const pids = workerPids();
-      return pids.length > 0 ? pids : undefined;
-    },
-    180_000,
-    200,
-  );
+  const workers = await demoWorkersStarted(200);
   for (const pid of [...workers, ...pidsMentioning([dir, address])]) if (pid !== demo.child.pid) seen.add(pid);
 
   const exit = await demo.stop('SIGTERM');
