@@ -197,6 +197,7 @@ export function buildRecord(
     const achieved = byArrival ? Math.min(served, completed + cores) : completed;
     const answered = (byArrival ? served : completed) + errors + timeouts + drops;
     const arrivals = arrived > 0 ? arrived : answered;
+    const unansweredField = byArrival ? { unanswered: Math.max(0, arrivals - answered) } : {};
     const offeredRps = windowS > 0 ? arrivals / windowS : 0;
     const achievedRps = windowS > 0 ? achieved / windowS : 0;
     const metRate = achievedRps >= (1 - meta.rateTolerance) * f.rateRps;
@@ -207,7 +208,7 @@ export function buildRecord(
       offeredRps,
       achievedRps,
       achievedCounts: byArrival ? 'window-arrivals' : 'window-completions',
-      ...(byArrival ? { unanswered: Math.max(0, arrivals - answered) } : {}),
+      ...unansweredField,
       metRate,
       reason: metRate
         ? undefined
@@ -221,7 +222,7 @@ export function buildRecord(
             errors: errors,
             timeouts,
             arrivals,
-            ...(byArrival ? { unanswered: Math.max(0, arrivals - answered) } : {}),
+            ...unansweredField,
             cores,
             hosts: hostsSeen,
           }),

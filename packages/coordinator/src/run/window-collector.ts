@@ -80,8 +80,6 @@ export function qualityFromWire(q: string): EnergyQuality {
 
 export class WindowCollector {
   private readonly hosts = new Map<string, HostTotals>();
-  /** Latest tick end seen per host (to know when the window's last tick has arrived). */
-  private readonly lastTickMs = new Map<string, number>();
   /** Per host, the end of its last tick at or before the window's start. */
   private readonly beforeMs = new Map<string, number>();
   /** Per host, the end of its last tick inside the window. */
@@ -102,15 +100,10 @@ export class WindowCollector {
     this.toMs = toMs;
   }
 
-  lastTick(hostId: string): number | undefined {
-    return this.lastTickMs.get(hostId);
-  }
-
   add(ev: wire.TelemetryEvent__Output): void {
     const r = ev.report;
     if (!r) return;
     const endMs = Number(r.timestamp_ms);
-    this.lastTickMs.set(ev.host_id, Math.max(endMs, this.lastTickMs.get(ev.host_id) ?? 0));
     if (endMs <= this.fromMs) this.beforeMs.set(ev.host_id, Math.max(endMs, this.beforeMs.get(ev.host_id) ?? 0));
     if (endMs > this.toMs) {
       this.addDrain(ev.host_id, r);
