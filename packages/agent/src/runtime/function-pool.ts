@@ -9,6 +9,7 @@ import pLimit from 'p-limit';
 import { Backoff, errorMessage, type BackoffOptions, type Logger, msToUs, usToMs } from '@isawatt/common';
 import type { CatalogueEntry } from './catalogue.js';
 import type { Toolchain } from './harness-command.js';
+import { HandlerTimes } from './handler-times.js';
 import { InvocationWindow, type InvocationResult, type WindowFigures } from './invocation-stats.js';
 import { cfsQuota, type Pinning } from './pinning.js';
 import { launchSpec, type LaunchOptions } from './worker-launch.js';
@@ -146,7 +147,7 @@ const WARMUP_WALL_FACTOR = 10;
 const UNKNOWN_KIND = /unknown request kind/;
 
 /** Most requests a carrier worker has in flight (see pipelineDepth). */
-const PIPELINE_DEPTH = 16;
+const PIPELINE_DEPTH = 32;
 
 /**
  * How long the agent may take to answer a carrier and send it its next request, ms: the pipeline
@@ -155,19 +156,29 @@ const PIPELINE_DEPTH = 16;
 const PIPELINE_COVER_MS = 100;
 
 /**
- * Requests a worker may have in flight. 1, except a carrier (emulated CPUs): enough that it never
- * idles for the agent's round trip, i.e. one running plus those that cover PIPELINE_COVER_MS at
- * its recent handler time, at least 2, at most PIPELINE_DEPTH and its CPU count; 2 before any
- * invocation has answered. No more than that: whatever sits in its pipe runs before
- * anything sent later (a load switched from saturated to a rate waits for it), and a slow
- * function's 16 requests were minutes of work at its emulated speed (video-gif-node, 6 s each).
+ * Requests a worker may have in flight. 1, except a carrier of two emulated CPUs or more: enough
+ * that it never idles for the agent's round trip, i.e. one running plus those that cover
+ * PIPELINE_COVER_MS at its typical handler time (the median of the recent ones), at least 2, at
+ * most PIPELINE_DEPTH; 2 before any invocation has answered. No more than that: whatever sits in
+ * its pipe runs before anything sent later (a load switched from saturated to a rate waits for
+ * it), and a slow function's 16 requests were minutes of work at its emulated speed
+ * (video-gif-node, 6 s each).
+ *
+ * Why the median and not the carrier's CPU count as a bound (both were used until 2026-12-07):
+ * a handler cut by its carrier's CFS throttle reads a whole period (500 ms on 8 CPUs), and a running
+ * mean of handler times jumped by a fifth of that after every throttle, so the pipe shrank to 2 at
+ * the start of every 20 ms run, exactly when the carrier had its quota to spend. The CPU bound
+ * dates from one carrier per function (up to 87 CPUs); with carriers of at most 8 CPUs it left
+ * jwt-node 3-4 ms of work in the pipe and html-node about 1 ms, less than the agent can take to be
+ * scheduled on a loaded machine, and every time the pipe ran dry the carrier paid a wake-up at
+ * 1 / share (docs/agent.md, "Carrier size and wake-ups"). A one-CPU carrier stays at one request
+ * at a time (the wake gate relies on it: carrier-wake-gate.ts).
  */
 export function pipelineDepth(carrier: boolean, cpus: number, handlerMs: number | undefined): number {
-  if (!carrier) return 1;
-  const most = Math.max(1, Math.min(PIPELINE_DEPTH, cpus));
+  if (!carrier || cpus <= 1) return 1;
   // Before the first answer: 2 (its handler time is not known; what is in the pipe stays there).
-  if (handlerMs === undefined || !(handlerMs > 0)) return Math.min(most, 2);
-  return Math.min(most, Math.max(2, 1 + Math.ceil(PIPELINE_COVER_MS / handlerMs)));
+  if (handlerMs === undefined || !(handlerMs > 0)) return 2;
+  return Math.min(PIPELINE_DEPTH, Math.max(2, 1 + Math.ceil(PIPELINE_COVER_MS / handlerMs)));
 }
 
 /** Most requests a carrier is handed at once when it is woken (wakeBatch). */
@@ -185,12 +196,6 @@ export function wakeBatch(depth: number, runMs: number | undefined, handlerMs: n
   if (runMs === undefined || handlerMs === undefined || !(handlerMs > 0) || !(runMs > 0)) return depth;
   return Math.max(depth, Math.min(WAKE_BATCH_MAX, Math.floor(runMs / handlerMs)));
 }
-
-/** Handler times kept for their median (wakeBatch). */
-const HANDLER_SAMPLES = 32;
-
-/** Weight of the newest handler time in the pool's running mean (pipelineDepth). */
-const HANDLER_EWMA_WEIGHT = 0.2;
 
 /**
  * Most emulated CPUs one carrier worker carries. A carrier of k CPUs gets k times one CPU's share
@@ -245,13 +250,8 @@ export class FunctionPool {
   private sweepTimer: NodeJS.Timeout | undefined;
   private stopping = false;
   private readonly log: Logger;
-  /** Running mean of the handler's wall time per invocation, ms (pipelineDepth). */
-  private handlerMs: number | undefined;
-  /**
-   * The last HANDLER_SAMPLES handler times, ms, for their median (wakeBatch): a handler cut by its
-   * carrier's CFS throttle reads hundreds of ms, and one such answer would swing a mean.
-   */
-  private readonly recentHandlerMs: number[] = [];
+  /** The handler's typical wall time per invocation (pipelineDepth, wakeBatch). */
+  private readonly handlerTimes = new HandlerTimes();
 
   /** Ticks closed so far (closeTick): arrivals are stamped with it. */
   private tick = 0;
@@ -302,12 +302,6 @@ export class FunctionPool {
   private runMs(cpu: number): number | undefined {
     const share = this.workerShare(cpu);
     return share === undefined || !(share > 0) ? undefined : usToMs(cfsQuota(share).quotaUs);
-  }
-
-  private medianHandlerMs(): number | undefined {
-    if (this.recentHandlerMs.length === 0) return undefined;
-    const sorted = [...this.recentHandlerMs].sort((a, b) => a - b);
-    return sorted[Math.floor(sorted.length / 2)];
   }
 
   /** PIDs of the live workers, in CPU order. */
@@ -404,13 +398,13 @@ export class FunctionPool {
   }
 
   /**
-   * Requests the worker on `cpu` may have in flight: 1, or for a carrier up to PIPELINE_DEPTH (never
-   * more than the CPUs it carries), so that its next requests wait in its pipe instead of the worker
+   * Requests the worker on `cpu` may have in flight: 1, or for a carrier of two CPUs or more up to
+   * PIPELINE_DEPTH (pipelineDepth), so that its next requests wait in its pipe instead of the worker
    * idling for the agent's round trip (a fast function at a carrier's share needs thousands of round
    * trips a second, and on a loaded machine one round trip takes milliseconds).
    */
   private depth(cpu: number): number {
-    return pipelineDepth(this.opts.carrier === true, this.groups.get(cpu) ?? 1, this.handlerMs);
+    return pipelineDepth(this.opts.carrier === true, this.groups.get(cpu) ?? 1, this.handlerTimes.typicalMs);
   }
 
   /**
@@ -673,7 +667,7 @@ export class FunctionPool {
       // Woken: what waits goes over in this one wake-up, up to a run's worth (only carriers of two
       // CPUs or more have a gate; the guard keeps a batch from ever reaching a depth-1 worker).
       const depth = this.depth(slot.cpu);
-      const most = depth > 1 ? wakeBatch(depth, this.runMs(slot.cpu), this.medianHandlerMs()) : depth;
+      const most = depth > 1 ? wakeBatch(depth, this.runMs(slot.cpu), this.handlerTimes.typicalMs) : depth;
       while (this.queue.length > 0 && worker.alive && worker.inFlight < most) {
         const more = this.queue.shift();
         if (more !== undefined) void this.run(slot, worker, more);
@@ -696,7 +690,7 @@ export class FunctionPool {
       case 'ok':
         this.record('completed', latencyUs, outcome.durationUs);
         this.tickWindow.recordCompletionAge(this.tick - q.arrivalTick);
-        this.noteHandler(outcome.durationUs);
+        this.handlerTimes.note(usToMs(outcome.durationUs));
         break;
       case 'error':
         this.record('error', latencyUs);
@@ -726,13 +720,6 @@ export class FunctionPool {
     this.slots.get(cpu)?.gate?.close();
     this.slots.delete(cpu);
     this.slotList = [...this.slots.values()];
-  }
-
-  private noteHandler(durationUs: number): void {
-    const ms = usToMs(durationUs);
-    this.handlerMs = this.handlerMs === undefined ? ms : this.handlerMs + HANDLER_EWMA_WEIGHT * (ms - this.handlerMs);
-    this.recentHandlerMs.push(ms);
-    if (this.recentHandlerMs.length > HANDLER_SAMPLES) this.recentHandlerMs.shift();
   }
 
   /** Requests that waited past the function's timeout without a worker are dropped. */
