@@ -8,19 +8,40 @@
 export const HANDLER_SAMPLES = 32;
 
 export class HandlerTimes {
+  /** The last HANDLER_SAMPLES handler times, oldest first. */
   private readonly recentMs: number[] = [];
-  private medianMs: number | undefined;
+  /** The same times in ascending order, kept so as each answer (one per hand-over) costs no sort. */
+  private readonly sortedMs: number[] = [];
 
-  /** Adds one answer's handler time, ms. */
+  /**
+   * Adds one answer's handler time, ms. A time that is not a finite, non-negative number (a
+   * harness's malformed duration field parses to NaN) is left out: it is no handler time, and NaN
+   * has no place in the order.
+   */
   note(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) return;
     this.recentMs.push(ms);
-    if (this.recentMs.length > HANDLER_SAMPLES) this.recentMs.shift();
-    const sorted = [...this.recentMs].sort((a, b) => a - b);
-    this.medianMs = sorted[Math.floor(sorted.length / 2)];
+    this.sortedMs.splice(lowerBound(this.sortedMs, ms), 0, ms);
+    if (this.recentMs.length > HANDLER_SAMPLES) {
+      const oldest = this.recentMs.shift() as number;
+      this.sortedMs.splice(lowerBound(this.sortedMs, oldest), 1);
+    }
   }
 
   /** The median of the last HANDLER_SAMPLES handler times, ms; undefined before any answer. */
   get typicalMs(): number | undefined {
-    return this.medianMs;
+    return this.sortedMs[Math.floor(this.sortedMs.length / 2)];
   }
+}
+
+/** Index of the first element of ascending `a` not below `x`. */
+function lowerBound(a: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((a[mid] as number) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

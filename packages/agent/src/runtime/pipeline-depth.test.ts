@@ -39,6 +39,14 @@ test('handler times: the median follows a change of handler time within its wind
   assert.equal(times.typicalMs, 2, 'the old answers have left the window');
 });
 
+test('handler times: a malformed duration is no handler time', () => {
+  const times = new HandlerTimes();
+  for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, -1]) times.note(bad);
+  assert.equal(times.typicalMs, undefined);
+  for (let i = 0; i < HANDLER_SAMPLES; i++) times.note(i % 2 === 0 ? 1 : Number.NaN);
+  assert.equal(times.typicalMs, 1);
+});
+
 test('wake batch: a run of 20 ms worth of requests at the handler time, at least the depth, at most 64', () => {
   assert.equal(wakeBatch(6, 20, 0.5), 40, 'jwt-node on a carrier of 6: a run holds 40 executions');
   assert.equal(wakeBatch(6, 20, 0.1), 64, 'bounded');
