@@ -3,7 +3,7 @@
 //
 // An emulated Altra carrier of jwt-node holds 4-9 emulated CPUs, about 2 % of one real CPU: it runs
 // ~20 ms and is throttled ~980 ms of every 1 s CFS period. Such a worker, once behind (a full pipe),
-// sometimes drops from ~50 to 3-15 executions per second for the rest of its life at the same
+// sometimes drops from ~50 to 2-15 executions per second for seconds to minutes at the same
 // quota, its CPU per execution rising 5-15x (docs/experiments.md, "A throttled Node worker that
 // falls behind"). This bench isolates that from the agent: it starts the function's harness
 // directly (docs/design/worker-protocol.md), warms it at full speed in the harness, idles it, moves
