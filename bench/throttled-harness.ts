@@ -26,12 +26,13 @@
 // per worker, but its collapses are about what the worker does with that 2 %.
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
-import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Table from 'cli-table3';
 import { badInput, numberListOption, numberOption, parseBenchArgs } from './lib/options.js';
+import { procMemMb, procStat } from './lib/proc-usage.js';
 
 const url = import.meta.url;
 const values = parseBenchArgs(url, {
@@ -99,10 +100,7 @@ const flagSets = values.variants.split(';').map((raw) => {
   const env = Object.fromEntries(words.filter((w) => /^[A-Z_][A-Z0-9_]*=/.test(w)).map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]));
   const flags = words.filter((w) => !/^[A-Z_][A-Z0-9_]*=/.test(w));
   const bad = flags.find((f) => !f.startsWith('--'));
-  if (bad !== undefined) {
-    process.stderr.write(`bench/throttled-harness.ts: --variants: expected node flags (--x) or NAME=VALUE, got "${bad}" (--help lists the options)\n`);
-    process.exit(2);
-  }
+  if (bad !== undefined) badInput(url, `--variants: expected node flags (--x) or NAME=VALUE, got "${bad}"`);
   return { name: words.length === 0 ? 'default' : words.join(' '), flags, env };
 });
 const variants: Variant[] = flagSets.flatMap((f) =>
@@ -119,9 +117,8 @@ const variants: Variant[] = flagSets.flatMap((f) =>
 const repoRoot = new URL('..', import.meta.url).pathname;
 const fnDir = join(repoRoot, 'functions', fn);
 const harness = join(repoRoot, 'functions', '_harness', 'node', 'harness.mjs');
-if (!existsSync(join(fnDir, 'index.mjs'))) {
-  process.stderr.write(`bench/throttled-harness.ts: --function: expected a Node.js function with ${join(fnDir, 'index.mjs')}, not found\n`);
-  process.exit(2);
+if (!/^[a-z0-9][a-z0-9-]*$/.test(fn) || !existsSync(join(fnDir, 'index.mjs'))) {
+  badInput(url, `--function: expected a Node.js function of functions/ (with index.mjs), got "${fn}"`);
 }
 if (!existsSync(join(cpuRoot, 'cpu.cfs_quota_us'))) {
   process.stderr.write(`bench/throttled-harness.ts: no cgroup v1 cpu controller at ${cpuRoot} (needs root and cgroup v1; --cgroup-root)\n`);
@@ -133,14 +130,10 @@ type Worker = ChildProcessByStdio<Writable, Readable, null>;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** utime + stime (all threads) in ms and minor faults of a process, from /proc/PID/stat. */
-function procStat(pid: number): { cpuMs: number; systemMs: number; minorFaults: number; rssMb: number } {
-  const stat = readFileSync(join(procRoot, String(pid), 'stat'), 'utf8');
-  // fields[0] is field 3 (state): minflt is field 10, utime 14, stime 15 (USER_HZ = 100).
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const status = readFileSync(join(procRoot, String(pid), 'status'), 'utf8');
-  const rssKb = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? NaN);
-  return { cpuMs: (Number(f[11]) + Number(f[12])) * 10, systemMs: Number(f[12]) * 10, minorFaults: Number(f[7]), rssMb: rssKb / 1024 };
+/** The worker's CPU time (all threads), the kernel's part of it, minor faults and RSS. */
+function sample(pid: number): { cpuMs: number; systemMs: number; minorFaults: number; rssMb: number } {
+  const st = procStat(pid, procRoot);
+  return { cpuMs: (st.userS + st.systemS) * 1000, systemMs: st.systemS * 1000, minorFaults: st.minorFaults, rssMb: procMemMb(pid, procRoot).rssMb };
 }
 
 interface WindowRow {
@@ -163,7 +156,14 @@ class HarnessClient {
 
   constructor(readonly child: Worker) {
     let onReady: () => void = () => {};
-    this.ready = new Promise((r) => (onReady = r));
+    let onFail: (err: Error) => void = () => {};
+    this.ready = new Promise((resolve, reject) => {
+      onReady = resolve;
+      onFail = reject;
+    });
+    // A worker that cannot start (no taskset, a bad node flag) fails the run with why, not a hang.
+    child.once('error', (err) => onFail(new Error(`${fn}: cannot start its worker: ${err.message}`)));
+    child.once('exit', (code, signal) => onFail(new Error(`${fn}: worker exited before it was ready (${signal ?? `code ${code}`})`)));
     createInterface({ input: child.stdout }).on('line', (line) => {
       const [id, status] = line.split('\t');
       if (id === 'ready') return onReady();
@@ -206,7 +206,10 @@ async function runWorker(variant: Variant, worker: number): Promise<WindowRow[]>
     env: { PATH: '/usr/local/bin:/usr/bin:/bin', LANG: 'C.UTF-8', HOME: '/tmp', ...variant.env },
     stdio: ['pipe', 'pipe', 'ignore'],
   });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const exited = new Promise<void>((r) => {
+    child.once('exit', () => r());
+    child.once('error', () => r());
+  });
   current = { child, cg };
   const rows: WindowRow[] = [];
   let arrivals: NodeJS.Timeout | undefined;
@@ -240,10 +243,10 @@ async function runWorker(variant: Variant, worker: number): Promise<WindowRow[]>
       pump();
     }, 1000 / rateRps);
     const windows = Math.max(1, Math.floor(durationS / windowS));
-    let before = { ...procStat(child.pid ?? 0), completed };
+    let before = { ...sample(child.pid ?? 0), completed };
     for (let w = 0; w < windows; w++) {
       await sleep(windowS * 1000);
-      const now = { ...procStat(child.pid ?? 0), completed };
+      const now = { ...sample(child.pid ?? 0), completed };
       const n = Math.max(1, now.completed - before.completed);
       rows.push({
         variant: variant.name,
@@ -283,7 +286,10 @@ const all: WindowRow[] = [];
 let workerNo = 0;
 for (let r = 0; r < repeat; r++) {
   for (const v of variants) {
-    const rows = await runWorker(v, workerNo++);
+    const rows = await runWorker(v, workerNo++).catch((err: unknown) => {
+      process.stderr.write(`bench/throttled-harness.ts: ${v.name}: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    });
     all.push(...rows);
     console.log(
       `${v.name} #${r + 1}: ${rows.map((w) => `${w.completedPerS.toFixed(1)}/s ${Math.round(w.cpuUsPerExec)} µs ${w.faultsPerExec.toFixed(1)} flt ${Math.round(w.systemShare * 100)} % sys`).join(' | ')}`,
@@ -304,6 +310,8 @@ const table = new Table({
     'µs/exec collapsed',
     'faults/exec healthy',
     'faults/exec collapsed',
+    'kernel share healthy',
+    'kernel share collapsed',
   ],
 });
 for (const v of variants) {
